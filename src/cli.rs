@@ -1,0 +1,277 @@
+//! Command-line interface: clap definitions, and the file I/O that applies
+//! a synthesis (the only place tfsynth writes files).
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use tfsynth::settings::Sources;
+use tfsynth::synth::{self, Format, GeneratedFile, Plan, StackError};
+
+/// Typed Rust values in, deterministic Terraform configuration out.
+#[derive(Debug, Parser)]
+#[command(name = "tfsynth", version)]
+pub struct Cli {
+    /// Project directory holding `stacks/` (default: the current directory).
+    #[arg(short = 'C', long = "dir", global = true, default_value = ".")]
+    dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Render every stack (or the named ones) into `generated/<stack>/<root>/`.
+    Synth(SynthArgs),
+    /// List the stacks, their blueprints and Terraform roots.
+    List,
+}
+
+#[derive(Debug, Args)]
+struct SynthArgs {
+    /// Only this stack (repeatable); every stack in `stacks/` by default.
+    #[arg(long = "stack", value_name = "NAME")]
+    stacks: Vec<String>,
+    /// Output directory, relative to the project directory.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    out: PathBuf,
+    /// Which Terraform syntax to write.
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    format: FormatArg,
+    /// Write nothing; fail listing every missing, stale or extra file.
+    #[arg(long)]
+    check: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// `main.tf.json`
+    Json,
+    /// `main.tf`
+    Hcl,
+    /// `main.tf.json`, and `hcl/main.tf` beside it for reading
+    Both,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Json => Format::Json,
+            FormatArg::Hcl => Format::Hcl,
+            FormatArg::Both => Format::Both,
+        }
+    }
+}
+
+/// A failed command: what to print, and the exit code (1 for failed checks
+/// and validation, 2 for usage and input errors).
+#[derive(Debug)]
+pub struct Failure {
+    message: String,
+    pub code: u8,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.message)
+    }
+}
+
+fn input_error(message: impl Into<String>) -> Failure {
+    Failure {
+        message: message.into(),
+        code: 2,
+    }
+}
+
+/// Directory in which stacks live, as named in messages and file headers.
+const STACKS_DIR: &str = "stacks";
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Command::Synth(args) => synth(&cli.dir, args),
+        Command::List => list(&cli.dir),
+    }
+}
+
+fn selected_stacks(dir: &Path, wanted: &[String]) -> Result<Vec<String>, Failure> {
+    let stacks_dir = dir.join(STACKS_DIR);
+    if !wanted.is_empty() {
+        let mut names = wanted.to_vec();
+        names.sort();
+        names.dedup();
+        return Ok(names);
+    }
+    let names = synth::stack_names(&stacks_dir)
+        .map_err(|e| input_error(format!("{STACKS_DIR}/: cannot list stacks: {e}")))?;
+    if names.is_empty() {
+        return Err(input_error(format!(
+            "{STACKS_DIR}/: no stacks (add a NAME.toml that names its blueprint)"
+        )));
+    }
+    Ok(names)
+}
+
+fn load_sources(dir: &Path, name: &str) -> Result<Sources, StackError> {
+    if !synth::is_stack_name(name) {
+        return Err(StackError::Settings(tfsynth::settings::SettingsError {
+            problems: vec![tfsynth::settings::SettingsProblem {
+                file: format!("{STACKS_DIR}/{name}.toml"),
+                line: 0,
+                column: 0,
+                key: String::new(),
+                message: format!(
+                    "{name:?} is not a stack name (lowercase letters, digits, - and _, a letter first)"
+                ),
+            }],
+        }));
+    }
+    Ok(Sources::read(&dir.join(STACKS_DIR), STACKS_DIR, name)?)
+}
+
+/// Synthesizes every selected stack in memory; all failures at once.
+fn synthesize(dir: &Path, names: &[String], format: Format) -> Result<Vec<GeneratedFile>, Failure> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let mut code = 1;
+    for name in names {
+        match load_sources(dir, name).and_then(|s| synth::synth_stack(&s, format)) {
+            Ok(mut f) => files.append(&mut f),
+            Err(e) => {
+                if matches!(e, StackError::Settings(_)) {
+                    code = 2;
+                }
+                errors.push(e.to_string());
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(Failure {
+            message: format!("nothing was written\n{}", errors.join("\n")),
+            code,
+        })
+    }
+}
+
+fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
+    let names = selected_stacks(dir, &args.stacks)?;
+    let files = synthesize(dir, &names, args.format.into())?;
+    let out_dir = dir.join(&args.out);
+    let out_display = args.out.display().to_string();
+    let scope = if args.stacks.is_empty() {
+        None
+    } else {
+        Some(names.as_slice())
+    };
+    let plan = synth::plan(&out_dir, scope, files)
+        .map_err(|e| input_error(format!("{out_display}: {e}")))?;
+    let mut stdout = std::io::stdout().lock();
+    if args.check {
+        if plan.is_empty() {
+            let _ = writeln!(
+                stdout,
+                "{out_display}/ is up to date ({} files)",
+                plan.unchanged
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        let mut listing = String::new();
+        for line in plan.to_string().lines() {
+            listing.push_str(&format!("\n  {line}"));
+        }
+        return Err(Failure {
+            message: format!(
+                "{out_display}/ is out of date; run `tfsynth synth` and commit the result:{listing}"
+            ),
+            code: 1,
+        });
+    }
+    apply(&out_dir, &plan).map_err(|e| input_error(format!("{out_display}/{e}")))?;
+    let _ = writeln!(
+        stdout,
+        "{} created, {} updated, {} removed, {} unchanged in {out_display}/",
+        plan.create.len(),
+        plan.update.len(),
+        plan.remove.len(),
+        plan.unchanged
+    );
+    for line in plan.to_string().lines() {
+        let line = line
+            .replacen("missing: ", "created: ", 1)
+            .replacen("stale: ", "updated: ", 1)
+            .replacen("extra: ", "removed: ", 1);
+        let _ = writeln!(stdout, "  {line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes each file atomically (a temporary file beside it, then a rename),
+/// then removes the files no longer produced and any directory they leave
+/// empty.
+fn apply(out_dir: &Path, plan: &Plan) -> Result<(), String> {
+    for file in plan.create.iter().chain(&plan.update) {
+        let path = out_dir.join(&file.path);
+        let shown = file.path.display();
+        let parent = path.parent().unwrap_or(out_dir);
+        std::fs::create_dir_all(parent).map_err(|e| format!("{shown}: {e}"))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = parent.join(format!(".{name}.tfsynth-tmp"));
+        std::fs::write(&tmp, &file.contents)
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                format!("{shown}: {e}")
+            })?;
+    }
+    for rel in &plan.remove {
+        let path = out_dir.join(rel);
+        std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", rel.display()))?;
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if d == out_dir || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(())
+}
+
+fn list(dir: &Path) -> Result<ExitCode, Failure> {
+    let names = selected_stacks(dir, &[])?;
+    let mut stdout = std::io::stdout().lock();
+    let mut errors = Vec::new();
+    for name in &names {
+        let built = load_sources(dir, name).and_then(|s| {
+            let blueprint = s.blueprint()?;
+            let roots = tfsynth::stacks::build(&s)?;
+            Ok((s, blueprint, roots))
+        });
+        match built {
+            Ok((sources, blueprint, roots)) => {
+                let roots: Vec<&str> = roots.iter().map(|r| r.name.as_str()).collect();
+                let _ = writeln!(
+                    stdout,
+                    "{name}\t{blueprint}\troots: {}\t({})",
+                    roots.join(", "),
+                    sources.describe()
+                );
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(input_error(errors.join("\n")))
+    }
+}

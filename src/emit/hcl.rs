@@ -1,0 +1,551 @@
+//! HCL native syntax (`main.tf`), built as an hcl-rs document and laid out
+//! as `terraform fmt` would: two-space indent, blank lines around nested
+//! blocks, `=` aligned across runs of single-line attributes.
+//!
+//! Every quoted string in HCL is a template, so literal text is escaped in
+//! every position (a variable description included). Literals are escaped
+//! here rather than by hcl-rs, whose marker escaping misses a `$${` that
+//! follows an earlier `${` in the same string.
+
+use std::str::FromStr;
+
+use hcl::expr::{Expression as H, ObjectKey, TemplateExpr, Traversal, TraversalOperator};
+use hcl::{Attribute, Block as HBlock, Body as HBody, Identifier};
+
+use super::text::{is_bare_key, write_template_body};
+use crate::tf::{
+    Block, Body, Document, Entry, Expression, IgnoreChanges, Meta, ModuleCall, Output, Reference,
+    Root, Step, Variable, escape_template, write_hcl_string_body,
+};
+
+/// Renders a resolved document as HCL, starting with `# header`.
+pub fn to_hcl(doc: &Document, header: &str) -> String {
+    let mut body = HBody::builder();
+    let t = &doc.terraform;
+    let mut terraform = HBlock::builder("terraform");
+    let mut terraform_empty = true;
+    if let Some(v) = &t.required_version {
+        terraform = terraform.add_attribute(Attribute::new("required_version", string(v)));
+        terraform_empty = false;
+    }
+    if !t.required_providers.is_empty() {
+        let mut rp = HBlock::builder("required_providers");
+        for (name, p) in &t.required_providers {
+            let obj = hcl::Object::from([
+                (ObjectKey::from(ident("source")), string(&p.source)),
+                (ObjectKey::from(ident("version")), string(&p.version)),
+            ]);
+            rp = rp.add_attribute(Attribute::new(ident(name), H::Object(obj)));
+        }
+        terraform = terraform.add_block(rp.build());
+        terraform_empty = false;
+    }
+    if let Some(b) = &t.backend {
+        let mut backend = HBlock::builder("backend").add_label(b.kind.as_str());
+        for (k, v) in &b.settings {
+            backend = backend.add_attribute(Attribute::new(ident(k), expr(v)));
+        }
+        terraform = terraform.add_block(backend.build());
+        terraform_empty = false;
+    }
+    if !terraform_empty {
+        body = body.add_block(terraform.build());
+    }
+
+    for p in &doc.providers {
+        let mut block = HBlock::builder("provider").add_label(p.name.as_str());
+        if let Some(alias) = &p.alias {
+            block = block.add_attribute(Attribute::new("alias", string(alias)));
+        }
+        block = add_body(block, &p.body);
+        body = body.add_block(block.build());
+    }
+    for (name, v) in &doc.variables {
+        body = body.add_block(variable(name, v));
+    }
+    if !doc.locals.is_empty() {
+        let mut locals = HBlock::builder("locals");
+        for (name, e) in &doc.locals {
+            locals = locals.add_attribute(Attribute::new(ident(name), expr(e)));
+        }
+        body = body.add_block(locals.build());
+    }
+    for ((kind, name), b) in &doc.data {
+        let block = HBlock::builder("data")
+            .add_label(kind.as_str())
+            .add_label(name.as_str());
+        body = body.add_block(resource_block(block, b));
+    }
+    for ((kind, name), b) in &doc.resources {
+        let block = HBlock::builder("resource")
+            .add_label(kind.as_str())
+            .add_label(name.as_str());
+        body = body.add_block(resource_block(block, b));
+    }
+    for (name, m) in &doc.modules {
+        body = body.add_block(module(name, m));
+    }
+    for (name, o) in &doc.outputs {
+        body = body.add_block(output(name, o));
+    }
+    for m in &doc.moved {
+        body = body.add_block(
+            HBlock::builder("moved")
+                .add_attribute(Attribute::new("from", address(&m.from)))
+                .add_attribute(Attribute::new("to", address(&m.to.address().to_string())))
+                .build(),
+        );
+    }
+    for i in &doc.imports {
+        let mut block = HBlock::builder("import")
+            .add_attribute(Attribute::new("to", address(&i.to.address().to_string())))
+            .add_attribute(Attribute::new("id", expr(&i.id)));
+        if let Some(p) = &i.provider {
+            block = block.add_attribute(Attribute::new("provider", address(&p.to_string())));
+        }
+        body = body.add_block(block.build());
+    }
+    for r in &doc.removed {
+        body = body.add_block(
+            HBlock::builder("removed")
+                .add_attribute(Attribute::new("from", address(&r.from)))
+                .add_block(
+                    HBlock::builder("lifecycle")
+                        .add_attribute(Attribute::new("destroy", r.destroy))
+                        .build(),
+                )
+                .build(),
+        );
+    }
+
+    let formatted = hcl::format::to_string(&body.build())
+        .expect("hcl-rs formats any document built from valid identifiers");
+    let mut out = String::new();
+    out.push_str("# ");
+    out.push_str(header);
+    out.push_str("\n\n");
+    out.push_str(&align_attributes(&formatted));
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+fn ident(name: &str) -> Identifier {
+    // Names were checked at synth; hcl-rs need not check them again.
+    Identifier::unchecked(name)
+}
+
+/// A literal string, escaped for the template language and for quoting.
+fn string(s: &str) -> H {
+    let mut body = String::new();
+    let _ = write_hcl_string_body(&mut body, &escape_template(s));
+    H::TemplateExpr(Box::new(TemplateExpr::QuotedString(body)))
+}
+
+/// A bare address such as `google_compute_network.vpc` or `google.west`.
+fn address(text: &str) -> H {
+    H::from_str(text).unwrap_or_else(|_| H::Variable(hcl::Variable::unchecked(text)))
+}
+
+fn number(n: &serde_json::Number) -> hcl::Number {
+    if let Some(i) = n.as_i64() {
+        hcl::Number::from(i)
+    } else if let Some(u) = n.as_u64() {
+        hcl::Number::from(u)
+    } else {
+        let f = n.as_f64().expect("a JSON number is an integer or a float");
+        hcl::Number::from_f64(f).expect("JSON numbers are finite")
+    }
+}
+
+pub(crate) fn expr(e: &Expression) -> H {
+    match e {
+        Expression::Null => H::Null,
+        Expression::Bool(b) => H::Bool(*b),
+        Expression::Number(n) => H::Number(number(n)),
+        Expression::String(s) => string(s),
+        Expression::List(items) => H::Array(items.iter().map(expr).collect()),
+        Expression::Object(map) => {
+            H::Object(map.iter().map(|(k, v)| (object_key(k), expr(v))).collect())
+        }
+        Expression::Ref(r) => reference(r),
+        Expression::Call { function, args } => {
+            let mut call = hcl::expr::FuncCall::builder(ident(function));
+            for a in args {
+                call = call.arg(expr(a));
+            }
+            H::FuncCall(Box::new(call.build()))
+        }
+        Expression::Template(parts) => {
+            let mut body = String::new();
+            let _ = write_template_body(&mut body, parts);
+            H::TemplateExpr(Box::new(TemplateExpr::QuotedString(body)))
+        }
+        Expression::Raw(text) => match H::from_str(text) {
+            Ok(parsed) => own_string_escaping(parsed),
+            // Synth-time checks reject raw expressions that do not parse.
+            Err(_) => H::Variable(hcl::Variable::unchecked(text.trim())),
+        },
+    }
+}
+
+fn object_key(k: &str) -> ObjectKey {
+    if is_bare_key(k) {
+        ObjectKey::Identifier(ident(k))
+    } else {
+        ObjectKey::Expression(string(k))
+    }
+}
+
+fn reference(r: &Reference) -> H {
+    let (root, mut ops) = match &r.root {
+        Root::Resource { kind, name } => (kind.as_str(), vec![get_attr(name)]),
+        Root::Data { kind, name } => ("data", vec![get_attr(kind), get_attr(name)]),
+        Root::Var(name) => ("var", vec![get_attr(name)]),
+        Root::Local(name) => ("local", vec![get_attr(name)]),
+        Root::Module(name) => ("module", vec![get_attr(name)]),
+        Root::Each => ("each", vec![]),
+        Root::Count => ("count", vec![]),
+    };
+    for step in &r.steps {
+        ops.push(match step {
+            Step::Attr(a) => get_attr(a),
+            Step::Index(i) => TraversalOperator::Index(H::Number((*i).into())),
+            Step::Key(k) => TraversalOperator::Index(string(k)),
+            Step::Splat => TraversalOperator::FullSplat,
+        });
+    }
+    let root = H::Variable(hcl::Variable::unchecked(root));
+    if ops.is_empty() {
+        root
+    } else {
+        H::Traversal(Box::new(Traversal::new(root, ops)))
+    }
+}
+
+fn get_attr(name: &str) -> TraversalOperator {
+    TraversalOperator::GetAttr(ident(name))
+}
+
+/// Rewrites the literal strings of a parsed raw expression so that they are
+/// escaped by [`string`], not by hcl-rs.
+fn own_string_escaping(e: H) -> H {
+    match e {
+        H::String(s) => string(&s),
+        H::Array(items) => H::Array(items.into_iter().map(own_string_escaping).collect()),
+        H::Object(map) => H::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let k = match k {
+                        ObjectKey::Expression(k) => ObjectKey::Expression(own_string_escaping(k)),
+                        k => k,
+                    };
+                    (k, own_string_escaping(v))
+                })
+                .collect(),
+        ),
+        H::Parenthesis(inner) => H::Parenthesis(Box::new(own_string_escaping(*inner))),
+        H::FuncCall(mut f) => {
+            f.args = f.args.into_iter().map(own_string_escaping).collect();
+            H::FuncCall(f)
+        }
+        H::Conditional(mut c) => {
+            c.cond_expr = own_string_escaping(c.cond_expr);
+            c.true_expr = own_string_escaping(c.true_expr);
+            c.false_expr = own_string_escaping(c.false_expr);
+            H::Conditional(c)
+        }
+        H::Operation(op) => H::Operation(Box::new(match *op {
+            hcl::Operation::Unary(mut u) => {
+                u.expr = own_string_escaping(u.expr);
+                hcl::Operation::Unary(u)
+            }
+            hcl::Operation::Binary(mut b) => {
+                b.lhs_expr = own_string_escaping(b.lhs_expr);
+                b.rhs_expr = own_string_escaping(b.rhs_expr);
+                hcl::Operation::Binary(b)
+            }
+        })),
+        H::ForExpr(mut f) => {
+            f.collection_expr = own_string_escaping(f.collection_expr);
+            f.key_expr = f.key_expr.map(own_string_escaping);
+            f.value_expr = own_string_escaping(f.value_expr);
+            f.cond_expr = f.cond_expr.map(own_string_escaping);
+            H::ForExpr(f)
+        }
+        H::Traversal(mut t) => {
+            t.expr = own_string_escaping(t.expr);
+            t.operators = t
+                .operators
+                .into_iter()
+                .map(|op| match op {
+                    TraversalOperator::Index(i) => TraversalOperator::Index(own_string_escaping(i)),
+                    op => op,
+                })
+                .collect();
+            H::Traversal(t)
+        }
+        other => other,
+    }
+}
+
+/// Attributes first, then nested blocks, each sorted by name.
+fn add_body(mut block: hcl::structure::BlockBuilder, body: &Body) -> hcl::structure::BlockBuilder {
+    for (name, entry) in &body.entries {
+        if let Entry::Attr(e) = entry {
+            block = block.add_attribute(Attribute::new(ident(name), expr(e)));
+        }
+    }
+    for (name, entry) in &body.entries {
+        if let Entry::Blocks(bs) = entry {
+            for b in bs {
+                block = block.add_block(add_body(HBlock::builder(ident(name)), b).build());
+            }
+        }
+    }
+    block
+}
+
+fn addresses<T: ToString>(items: &[T]) -> H {
+    H::Array(items.iter().map(|a| address(&a.to_string())).collect())
+}
+
+fn resource_block(mut block: hcl::structure::BlockBuilder, b: &Block) -> HBlock {
+    let Meta {
+        count,
+        for_each,
+        depends_on,
+        provider,
+        lifecycle,
+        timeouts,
+    } = &b.meta;
+    if let Some(c) = count {
+        block = block.add_attribute(Attribute::new("count", expr(c)));
+    }
+    if let Some(f) = for_each {
+        block = block.add_attribute(Attribute::new("for_each", expr(f)));
+    }
+    if let Some(p) = provider {
+        block = block.add_attribute(Attribute::new("provider", address(&p.to_string())));
+    }
+    if !depends_on.is_empty() {
+        let deps: Vec<_> = depends_on.iter().map(|d| d.address()).collect();
+        block = block.add_attribute(Attribute::new("depends_on", addresses(&deps)));
+    }
+    block = add_body(block, &b.body);
+    if let Some(t) = timeouts {
+        let t = Body::from_serialize(t).expect("timeouts are plain strings");
+        block = block.add_block(add_body(HBlock::builder("timeouts"), &t).build());
+    }
+    let mut lc = HBlock::builder("lifecycle");
+    let mut lc_empty = true;
+    if let Some(v) = lifecycle.create_before_destroy {
+        lc = lc.add_attribute(Attribute::new("create_before_destroy", v));
+        lc_empty = false;
+    }
+    if let Some(v) = lifecycle.prevent_destroy {
+        lc = lc.add_attribute(Attribute::new("prevent_destroy", v));
+        lc_empty = false;
+    }
+    match &lifecycle.ignore_changes {
+        IgnoreChanges::None => {}
+        IgnoreChanges::All => {
+            lc = lc.add_attribute(Attribute::new("ignore_changes", address("all")));
+            lc_empty = false;
+        }
+        IgnoreChanges::Attrs(attrs) => {
+            lc = lc.add_attribute(Attribute::new("ignore_changes", addresses(attrs)));
+            lc_empty = false;
+        }
+    }
+    if !lifecycle.replace_triggered_by.is_empty() {
+        lc = lc.add_attribute(Attribute::new(
+            "replace_triggered_by",
+            H::Array(
+                lifecycle
+                    .replace_triggered_by
+                    .iter()
+                    .map(reference)
+                    .collect(),
+            ),
+        ));
+        lc_empty = false;
+    }
+    if !lc_empty {
+        block = block.add_block(lc.build());
+    }
+    block.build()
+}
+
+fn variable(name: &str, v: &Variable) -> HBlock {
+    let mut block = HBlock::builder("variable").add_label(name);
+    if let Some(t) = &v.r#type {
+        block = block.add_attribute(Attribute::new("type", address(&t.to_string())));
+    }
+    if let Some(d) = &v.default {
+        block = block.add_attribute(Attribute::new("default", expr(d)));
+    }
+    if let Some(d) = &v.description {
+        block = block.add_attribute(Attribute::new("description", string(d)));
+    }
+    if let Some(s) = v.sensitive {
+        block = block.add_attribute(Attribute::new("sensitive", s));
+    }
+    if let Some(n) = v.nullable {
+        block = block.add_attribute(Attribute::new("nullable", n));
+    }
+    for val in &v.validations {
+        block = block.add_block(
+            HBlock::builder("validation")
+                .add_attribute(Attribute::new("condition", expr(&val.condition)))
+                .add_attribute(Attribute::new("error_message", expr(&val.error_message)))
+                .build(),
+        );
+    }
+    block.build()
+}
+
+fn output(name: &str, o: &Output) -> HBlock {
+    let mut block = HBlock::builder("output")
+        .add_label(name)
+        .add_attribute(Attribute::new("value", expr(&o.value)));
+    if let Some(d) = &o.description {
+        block = block.add_attribute(Attribute::new("description", string(d)));
+    }
+    if let Some(s) = o.sensitive {
+        block = block.add_attribute(Attribute::new("sensitive", s));
+    }
+    if !o.depends_on.is_empty() {
+        let deps: Vec<_> = o.depends_on.iter().map(|d| d.address()).collect();
+        block = block.add_attribute(Attribute::new("depends_on", addresses(&deps)));
+    }
+    block.build()
+}
+
+fn module(name: &str, m: &ModuleCall) -> HBlock {
+    let mut block = HBlock::builder("module")
+        .add_label(name)
+        .add_attribute(Attribute::new("source", string(&m.source)));
+    if let Some(v) = &m.version {
+        block = block.add_attribute(Attribute::new("version", string(v)));
+    }
+    if let Some(c) = &m.count {
+        block = block.add_attribute(Attribute::new("count", expr(c)));
+    }
+    if let Some(f) = &m.for_each {
+        block = block.add_attribute(Attribute::new("for_each", expr(f)));
+    }
+    if !m.providers.is_empty() {
+        let providers = m
+            .providers
+            .iter()
+            .map(|(k, p)| (object_key(k), address(&p.to_string())))
+            .collect();
+        block = block.add_attribute(Attribute::new("providers", H::Object(providers)));
+    }
+    if !m.depends_on.is_empty() {
+        let deps: Vec<_> = m.depends_on.iter().map(|d| d.address()).collect();
+        block = block.add_attribute(Attribute::new("depends_on", addresses(&deps)));
+    }
+    for (k, v) in &m.inputs {
+        block = block.add_attribute(Attribute::new(ident(k), expr(v)));
+    }
+    block.build()
+}
+
+/// Aligns the `=` of consecutive single-line attributes at one level, as
+/// `terraform fmt` does. A blank line, a block header, a closing bracket or
+/// an attribute whose value spans several lines ends a run.
+pub(crate) fn align_attributes(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let keys: Vec<Option<usize>> = lines.iter().map(|l| single_line_key_end(l)).collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(_) = keys[i] else {
+            out.push_str(lines[i]);
+            out.push('\n');
+            i += 1;
+            continue;
+        };
+        let start = i;
+        while i < lines.len() && keys[i].is_some() {
+            i += 1;
+        }
+        let width = keys[start..i].iter().flatten().max().copied().unwrap_or(0);
+        for (line, key_end) in lines[start..i].iter().zip(&keys[start..i]) {
+            let key_end = key_end.expect("run of attribute lines");
+            out.push_str(&line[..key_end]);
+            out.extend(std::iter::repeat_n(' ', width - key_end + 1));
+            out.push_str(&line[key_end + 1..]);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// For a line `KEY = VALUE` whose value closes on the same line, the byte
+/// offset where the key ends.
+fn single_line_key_end(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = line.len() - line.trim_start().len();
+    if i >= bytes.len() {
+        return None;
+    }
+    if bytes[i] == b'"' {
+        i += 1;
+        while i < bytes.len() && bytes[i] != b'"' {
+            i += if bytes[i] == b'\\' { 2 } else { 1 };
+        }
+        i += 1;
+    } else {
+        while i < bytes.len()
+            && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'-')
+        {
+            i += 1;
+        }
+    }
+    let key_end = i;
+    if key_end == 0 || !line.get(key_end..)?.starts_with(" = ") {
+        return None;
+    }
+    // The value must close every bracket it opens.
+    let mut depth: i64 = 0;
+    let mut in_string = false;
+    let mut j = key_end + 3;
+    while j < bytes.len() {
+        let b = bytes[j];
+        if in_string {
+            match b {
+                b'\\' => j += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' | b'(' => depth += 1,
+                b'}' | b']' | b')' => depth -= 1,
+                _ => {}
+            }
+        }
+        j += 1;
+    }
+    (depth == 0 && !in_string).then_some(key_end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alignment_matches_terraform_fmt_for_runs_and_multi_line_values() {
+        let input = "resource \"x\" \"y\" {\n  count = 2\n  name = \"a = b\"\n  labels = {\n    foo = \"bar\"\n    longer_key = \"x\"\n  }\n  z = 1\n  abc = [1]\n\n  block {\n    a = 1\n    bbbb = 2\n  }\n}\n";
+        let expected = "resource \"x\" \"y\" {\n  count = 2\n  name  = \"a = b\"\n  labels = {\n    foo        = \"bar\"\n    longer_key = \"x\"\n  }\n  z   = 1\n  abc = [1]\n\n  block {\n    a    = 1\n    bbbb = 2\n  }\n}\n";
+        assert_eq!(align_attributes(input), expected);
+    }
+}

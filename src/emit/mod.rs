@@ -1,0 +1,10 @@
+//! Emitters: pure functions from a resolved [`Document`](crate::tf::Document)
+//! to Terraform JSON and HCL text.
+
+mod hcl;
+mod json;
+mod text;
+
+pub use self::hcl::to_hcl;
+pub use self::json::to_json;
+pub use self::text::expression_text;

@@ -1,0 +1,36 @@
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::tf::{RequiredProvider, Value};
+
+/// Where the google provider comes from, and which versions fit.
+///
+/// Pinned to the 6.50 minor series: patch releases bring fixes, while a new
+/// minor version may change defaults, so it arrives through a reviewed bump.
+pub fn required() -> RequiredProvider {
+    RequiredProvider {
+        source: REQUIRED.0.to_owned(),
+        version: REQUIRED.1.to_owned(),
+    }
+}
+
+/// The google provider's registry source and version constraint.
+pub const REQUIRED: (&str, &str) = ("hashicorp/google", "~> 6.50.0");
+
+/// The `google` provider configuration block.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GoogleProvider {
+    /// Project for resources that do not name one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<Value<String>>,
+    /// Region for regional resources that do not name one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<Value<String>>,
+    /// Labels added to every resource that supports labels.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub default_labels: BTreeMap<String, String>,
+    /// Whether the provider adds its own `goog-terraform-provisioned` label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_terraform_attribution_label: Option<bool>,
+}

@@ -1,0 +1,42 @@
+//! Blueprints: functions from typed settings to Terraform roots.
+//!
+//! `stacks/<name>.toml` names its blueprint with `blueprint = "..."`; the
+//! rest of the file is that blueprint's settings.
+
+pub mod gke_web_service;
+
+use crate::settings::{SettingsError, Sources};
+use crate::tf::Stack;
+
+/// One Terraform root module: a directory `generated/<stack>/<name>/`,
+/// applied on its own.
+#[derive(Debug, Clone)]
+pub struct RootModule {
+    /// Directory name, e.g. `cluster`.
+    pub name: String,
+    /// What goes in it.
+    pub stack: Stack,
+}
+
+/// The blueprints this build knows, by the name settings use.
+pub const BLUEPRINTS: [&str; 1] = [gke_web_service::NAME];
+
+/// Loads a stack's settings and builds its roots with the blueprint they name.
+pub fn build(sources: &Sources) -> Result<Vec<RootModule>, SettingsError> {
+    let blueprint = sources.blueprint()?;
+    match blueprint.as_str() {
+        gke_web_service::NAME => {
+            let settings = sources.load::<gke_web_service::Settings>()?;
+            Ok(gke_web_service::build(&sources.name, &settings))
+        }
+        other => Err(SettingsError {
+            problems: vec![sources.problem_at(
+                "blueprint",
+                format!(
+                    "unknown blueprint {other:?}; known: {}",
+                    BLUEPRINTS.join(", ")
+                ),
+            )],
+        }),
+    }
+}

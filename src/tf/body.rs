@@ -1,0 +1,483 @@
+//! Block bodies, and the serde serializer that turns typed provider structs
+//! into them.
+//!
+//! Mapping rules: a serde *struct* is a nested block, a sequence of structs
+//! is a repeated block, a *map* is an object-typed attribute, a unit enum
+//! variant is its (renamed) name as a string, and an [`Expr`](crate::tf::Expr)
+//! stays an expression.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+use serde::ser::{self, Impossible};
+
+use super::expr::{EXPR_TOKEN, Expression};
+
+/// One entry in a block body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    /// `name = expression`
+    Attr(Expression),
+    /// One or more nested blocks of the same type, in order.
+    Blocks(Vec<Body>),
+}
+
+/// The body of a block: attributes and nested blocks by name.
+///
+/// Names are kept sorted, which fixes the order of the output.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Body {
+    /// The entries, by attribute or block type name.
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl Body {
+    /// An empty body.
+    pub fn new() -> Self {
+        Body::default()
+    }
+
+    /// Serializes a typed struct into a body.
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Body, BodyError> {
+        match value.serialize(TreeSerializer)? {
+            Tree::Block(body) => Ok(body),
+            _ => Err(BodyError(
+                "a resource body must serialize as a struct".to_owned(),
+            )),
+        }
+    }
+
+    /// Sets an attribute, replacing whatever had that name.
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<Expression>) {
+        self.entries.insert(name.into(), Entry::Attr(value.into()));
+    }
+
+    /// Appends a nested block.
+    pub fn push_block(&mut self, name: impl Into<String>, block: Body) {
+        match self
+            .entries
+            .entry(name.into())
+            .or_insert_with(|| Entry::Blocks(Vec::new()))
+        {
+            Entry::Blocks(blocks) => blocks.push(block),
+            entry @ Entry::Attr(_) => *entry = Entry::Blocks(vec![block]),
+        }
+    }
+
+    /// Every expression in the body, depth first.
+    pub fn expressions(&self) -> Vec<&Expression> {
+        let mut out = Vec::new();
+        self.collect_expressions(&mut out);
+        out
+    }
+
+    fn collect_expressions<'a>(&'a self, out: &mut Vec<&'a Expression>) {
+        for entry in self.entries.values() {
+            match entry {
+                Entry::Attr(e) => out.push(e),
+                Entry::Blocks(blocks) => blocks.iter().for_each(|b| b.collect_expressions(out)),
+            }
+        }
+    }
+}
+
+/// A value that could not be turned into a block body.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct BodyError(pub String);
+
+impl ser::Error for BodyError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        BodyError(msg.to_string())
+    }
+}
+
+/// What one serialized value became.
+enum Tree {
+    Expr(Expression),
+    Block(Body),
+    Blocks(Vec<Body>),
+}
+
+impl Tree {
+    fn into_entry(self) -> Entry {
+        match self {
+            Tree::Expr(e) => Entry::Attr(e),
+            Tree::Block(b) => Entry::Blocks(vec![b]),
+            Tree::Blocks(bs) => Entry::Blocks(bs),
+        }
+    }
+
+    fn into_expression(self, what: &str) -> Result<Expression, BodyError> {
+        match self {
+            Tree::Expr(e) => Ok(e),
+            Tree::Block(_) | Tree::Blocks(_) => Err(BodyError(format!(
+                "{what} holds a block; blocks may only appear in block bodies"
+            ))),
+        }
+    }
+}
+
+struct TreeSerializer;
+
+fn number(n: impl Into<serde_json::Number>) -> Result<Tree, BodyError> {
+    Ok(Tree::Expr(Expression::Number(n.into())))
+}
+
+impl ser::Serializer for TreeSerializer {
+    type Ok = Tree;
+    type Error = BodyError;
+    type SerializeSeq = SeqSerializer;
+    type SerializeTuple = SeqSerializer;
+    type SerializeTupleStruct = SeqSerializer;
+    type SerializeTupleVariant = Impossible<Tree, BodyError>;
+    type SerializeMap = MapSerializer;
+    type SerializeStruct = StructSerializer;
+    type SerializeStructVariant = Impossible<Tree, BodyError>;
+
+    fn serialize_bool(self, v: bool) -> Result<Tree, BodyError> {
+        Ok(Tree::Expr(Expression::Bool(v)))
+    }
+    fn serialize_i8(self, v: i8) -> Result<Tree, BodyError> {
+        number(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<Tree, BodyError> {
+        number(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<Tree, BodyError> {
+        number(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<Tree, BodyError> {
+        number(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<Tree, BodyError> {
+        number(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<Tree, BodyError> {
+        number(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<Tree, BodyError> {
+        number(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<Tree, BodyError> {
+        number(v)
+    }
+    fn serialize_i128(self, v: i128) -> Result<Tree, BodyError> {
+        i64::try_from(v)
+            .map_err(|_| BodyError(format!("integer {v} does not fit in 64 bits")))
+            .and_then(number)
+    }
+    fn serialize_u128(self, v: u128) -> Result<Tree, BodyError> {
+        u64::try_from(v)
+            .map_err(|_| BodyError(format!("integer {v} does not fit in 64 bits")))
+            .and_then(number)
+    }
+    fn serialize_f32(self, v: f32) -> Result<Tree, BodyError> {
+        self.serialize_f64(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<Tree, BodyError> {
+        serde_json::Number::from_f64(v)
+            .map(|n| Tree::Expr(Expression::Number(n)))
+            .ok_or_else(|| BodyError(format!("{v} is not a finite number")))
+    }
+    fn serialize_char(self, v: char) -> Result<Tree, BodyError> {
+        Ok(Tree::Expr(Expression::String(v.to_string())))
+    }
+    fn serialize_str(self, v: &str) -> Result<Tree, BodyError> {
+        Ok(Tree::Expr(Expression::String(v.to_owned())))
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Tree, BodyError> {
+        Err(BodyError("raw bytes have no Terraform form".to_owned()))
+    }
+    fn serialize_none(self) -> Result<Tree, BodyError> {
+        Ok(Tree::Expr(Expression::Null))
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Tree, BodyError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Tree, BodyError> {
+        Ok(Tree::Expr(Expression::Null))
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Tree, BodyError> {
+        Ok(Tree::Expr(Expression::Null))
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<Tree, BodyError> {
+        Ok(Tree::Expr(Expression::String(variant.to_owned())))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<Tree, BodyError> {
+        if name == EXPR_TOKEN {
+            // An `Expr` carries an `Expression`; its derived serde form is
+            // read back here, so expressions never pass through strings.
+            let json = serde_json::to_value(value).map_err(|e| BodyError(e.to_string()))?;
+            let expr: Expression =
+                serde_json::from_value(json).map_err(|e| BodyError(e.to_string()))?;
+            return Ok(Tree::Expr(expr));
+        }
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: &T,
+    ) -> Result<Tree, BodyError> {
+        Err(BodyError(format!(
+            "enum {name}::{variant} carries data; Terraform has no tagged unions"
+        )))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<SeqSerializer, BodyError> {
+        Ok(SeqSerializer(Vec::with_capacity(len.unwrap_or(0))))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<SeqSerializer, BodyError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<SeqSerializer, BodyError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, BodyError> {
+        Err(BodyError(format!(
+            "enum {name}::{variant} carries data; Terraform has no tagged unions"
+        )))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<MapSerializer, BodyError> {
+        Ok(MapSerializer {
+            map: BTreeMap::new(),
+            key: None,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<StructSerializer, BodyError> {
+        Ok(StructSerializer(Body::new()))
+    }
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, BodyError> {
+        Err(BodyError(format!(
+            "enum {name}::{variant} carries data; Terraform has no tagged unions"
+        )))
+    }
+}
+
+struct SeqSerializer(Vec<Tree>);
+
+impl SeqSerializer {
+    fn finish(self) -> Result<Tree, BodyError> {
+        let blocks = self
+            .0
+            .iter()
+            .filter(|t| matches!(t, Tree::Block(_)))
+            .count();
+        if blocks == 0 {
+            let items = self
+                .0
+                .into_iter()
+                .map(|t| t.into_expression("a list"))
+                .collect::<Result<_, _>>()?;
+            return Ok(Tree::Expr(Expression::List(items)));
+        }
+        if blocks != self.0.len() {
+            return Err(BodyError("a list mixes blocks and plain values".to_owned()));
+        }
+        Ok(Tree::Blocks(
+            self.0
+                .into_iter()
+                .filter_map(|t| match t {
+                    Tree::Block(b) => Some(b),
+                    _ => None,
+                })
+                .collect(),
+        ))
+    }
+}
+
+impl ser::SerializeSeq for SeqSerializer {
+    type Ok = Tree;
+    type Error = BodyError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), BodyError> {
+        self.0.push(value.serialize(TreeSerializer)?);
+        Ok(())
+    }
+    fn end(self) -> Result<Tree, BodyError> {
+        self.finish()
+    }
+}
+impl ser::SerializeTuple for SeqSerializer {
+    type Ok = Tree;
+    type Error = BodyError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), BodyError> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<Tree, BodyError> {
+        self.finish()
+    }
+}
+impl ser::SerializeTupleStruct for SeqSerializer {
+    type Ok = Tree;
+    type Error = BodyError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), BodyError> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<Tree, BodyError> {
+        self.finish()
+    }
+}
+
+struct MapSerializer {
+    map: BTreeMap<String, Expression>,
+    key: Option<String>,
+}
+
+impl ser::SerializeMap for MapSerializer {
+    type Ok = Tree;
+    type Error = BodyError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), BodyError> {
+        match key.serialize(TreeSerializer)? {
+            Tree::Expr(Expression::String(s)) => {
+                self.key = Some(s);
+                Ok(())
+            }
+            Tree::Expr(Expression::Number(n)) => {
+                self.key = Some(n.to_string());
+                Ok(())
+            }
+            _ => Err(BodyError(
+                "object keys must be strings or numbers".to_owned(),
+            )),
+        }
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), BodyError> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| BodyError("map value without a key".to_owned()))?;
+        let value = value
+            .serialize(TreeSerializer)?
+            .into_expression(&format!("object key {key:?}"))?;
+        self.map.insert(key, value);
+        Ok(())
+    }
+    fn end(self) -> Result<Tree, BodyError> {
+        Ok(Tree::Expr(Expression::Object(self.map)))
+    }
+}
+
+struct StructSerializer(Body);
+
+impl ser::SerializeStruct for StructSerializer {
+    type Ok = Tree;
+    type Error = BodyError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), BodyError> {
+        let entry = value
+            .serialize(TreeSerializer)
+            .map_err(|e| BodyError(format!("{key}: {e}")))?
+            .into_entry();
+        self.0.entries.insert(key.to_owned(), entry);
+        Ok(())
+    }
+    fn end(self) -> Result<Tree, BodyError> {
+        Ok(Tree::Block(self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tf::{Expr, Value};
+
+    #[derive(Serialize)]
+    struct Inner {
+        enabled: bool,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    enum Channel {
+        Regular,
+    }
+
+    #[derive(Serialize)]
+    struct Outer {
+        name: Value<String>,
+        count: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        missing: Option<String>,
+        labels: BTreeMap<String, String>,
+        channel: Channel,
+        inner: Option<Inner>,
+        rules: Vec<Inner>,
+        tags: Vec<String>,
+    }
+
+    #[test]
+    fn structs_become_blocks_and_maps_become_object_attributes() {
+        let body = Body::from_serialize(&Outer {
+            name: Value::Expr(Expr::raw("var.name")),
+            count: 3,
+            missing: None,
+            labels: BTreeMap::from([("team".to_owned(), "web".to_owned())]),
+            channel: Channel::Regular,
+            inner: Some(Inner { enabled: false }),
+            rules: vec![Inner { enabled: true }, Inner { enabled: false }],
+            tags: vec!["a".to_owned()],
+        })
+        .unwrap();
+        assert_eq!(
+            body.entries["name"],
+            Entry::Attr(Expression::Raw("var.name".into()))
+        );
+        assert_eq!(body.entries["count"], Entry::Attr(Expression::from(3u32)));
+        assert!(!body.entries.contains_key("missing"));
+        assert_eq!(
+            body.entries["labels"],
+            Entry::Attr(Expression::Object(BTreeMap::from([(
+                "team".to_owned(),
+                Expression::from("web")
+            )])))
+        );
+        assert_eq!(body.entries["channel"], Entry::Attr("REGULAR".into()));
+        assert!(matches!(&body.entries["inner"], Entry::Blocks(b) if b.len() == 1));
+        assert!(matches!(&body.entries["rules"], Entry::Blocks(b) if b.len() == 2));
+        assert_eq!(
+            body.entries["tags"],
+            Entry::Attr(Expression::List(vec!["a".into()]))
+        );
+    }
+
+    #[test]
+    fn non_finite_floats_are_rejected_with_the_field_name() {
+        #[derive(Serialize)]
+        struct F {
+            ratio: f64,
+        }
+        let err = Body::from_serialize(&F { ratio: f64::NAN }).unwrap_err();
+        assert_eq!(err.to_string(), "ratio: NaN is not a finite number");
+    }
+}

@@ -1,0 +1,913 @@
+//! Synth-time checks, and the resolved document the emitters write.
+//!
+//! [`Stack::resolve`] applies raw overrides, then reports every problem at
+//! once: duplicate addresses, names Terraform would reject, references to
+//! things not in the stack (from raw expressions and overrides too),
+//! non-literal values where Terraform wants literals, and dependency cycles.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use super::body::{Body, Entry};
+use super::expr::{Expression, Reference, Root};
+use super::stack::{
+    Address, Block, Import, Lifecycle, ModuleCall, Moved, Output, Override, Provider, Removed,
+    Stack, TerraformBlock, Variable,
+};
+
+/// One problem found at synth, with the address it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// Where: a Terraform address such as `google_compute_network.vpc`.
+    pub address: String,
+    /// What is wrong, naming the attribute where there is one.
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn new(address: impl fmt::Display, message: impl Into<String>) -> Self {
+        Problem {
+            address: address.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.address, self.message)
+    }
+}
+
+/// Every problem that kept a stack from being synthesized, sorted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct SynthError {
+    /// The problems, sorted by address then message.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for SynthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "{n} problem{} in the stack",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A checked stack, sorted for output: what the emitters write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The `terraform` block.
+    pub terraform: TerraformBlock,
+    /// Providers sorted by name, the unaliased configuration first.
+    pub providers: Vec<Provider>,
+    /// Variables by name.
+    pub variables: BTreeMap<String, Variable>,
+    /// Locals by name.
+    pub locals: BTreeMap<String, Expression>,
+    /// Data sources by (type, name), overrides applied.
+    pub data: BTreeMap<(String, String), Block>,
+    /// Resources by (type, name), overrides applied.
+    pub resources: BTreeMap<(String, String), Block>,
+    /// Module calls by name.
+    pub modules: BTreeMap<String, ModuleCall>,
+    /// Outputs by name.
+    pub outputs: BTreeMap<String, Output>,
+    /// `moved` blocks, by old address.
+    pub moved: Vec<Moved>,
+    /// `import` blocks, by target address.
+    pub imports: Vec<Import>,
+    /// `removed` blocks, by address.
+    pub removed: Vec<Removed>,
+}
+
+/// Whether `name` is a valid Terraform identifier (block labels, names).
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Whether `kind` is a valid resource or data source type name.
+fn is_type_name(kind: &str) -> bool {
+    let mut chars = kind.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Variable names Terraform reserves for meta-arguments.
+const RESERVED_VARIABLE_NAMES: [&str; 8] = [
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "lifecycle",
+    "depends_on",
+    "locals",
+];
+
+/// Meta-argument names a resource body must not use for itself.
+const META_ARGUMENTS: [&str; 6] = [
+    "count",
+    "for_each",
+    "depends_on",
+    "provider",
+    "lifecycle",
+    "timeouts",
+];
+
+/// Collects problems while the checks run.
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+    /// References made by each node of the dependency graph.
+    edges: BTreeMap<Address, BTreeSet<Address>>,
+}
+
+impl Checker {
+    fn problem(&mut self, address: impl fmt::Display, message: impl Into<String>) {
+        self.problems.push(Problem::new(address, message));
+    }
+
+    fn name(&mut self, address: &Address, what: &str, name: &str) {
+        if !is_identifier(name) {
+            self.problem(
+                address,
+                format!(
+                    "{what} {name:?} is not a valid Terraform name (a letter or underscore, then letters, digits, underscores or dashes)"
+                ),
+            );
+        }
+    }
+}
+
+/// What an expression may refer to where it stands.
+#[derive(Clone, Copy)]
+struct Scope {
+    each: bool,
+    count: bool,
+}
+
+const PLAIN: Scope = Scope {
+    each: false,
+    count: false,
+};
+
+impl Stack {
+    /// Checks the stack and resolves it into a [`Document`] ready to emit.
+    pub fn resolve(&self) -> Result<Document, SynthError> {
+        let mut c = Checker::default();
+        c.problems.extend(self.deferred.iter().cloned());
+        let known = self.check_names(&mut c);
+
+        let mut data = BTreeMap::new();
+        let mut resources = BTreeMap::new();
+        for block in &self.blocks {
+            let mut resolved = block.clone();
+            resolved.body = apply_overrides(&mut c, block);
+            resolved.overrides.clear();
+            let key = (block.kind.clone(), block.name.clone());
+            match block.address {
+                Address::Data { .. } => data.insert(key, resolved),
+                _ => resources.insert(key, resolved),
+            };
+        }
+
+        for block in data.values().chain(resources.values()) {
+            self.check_block(&mut c, &known, block);
+        }
+        for p in &self.providers {
+            let at = Address::Provider {
+                name: p.name.clone(),
+                alias: p.alias.clone(),
+            };
+            for e in p.body.expressions() {
+                refs(&mut c, &known, &at, e, PLAIN, "");
+            }
+        }
+        for (name, v) in &self.variables {
+            let at = Address::Variable(name.clone());
+            if let Some(d) = &v.default {
+                if !d.is_literal() {
+                    c.problem(&at, "default: must be a literal value");
+                }
+            }
+            for (i, val) in v.validations.iter().enumerate() {
+                let mut found = Vec::new();
+                collect_refs(&mut c, &at, &val.condition, &mut found);
+                collect_refs(&mut c, &at, &val.error_message, &mut found);
+                for r in found {
+                    if r.root != Root::Var(name.clone()) {
+                        c.problem(
+                            &at,
+                            format!("validation[{i}]: may only refer to var.{name}, not {r}"),
+                        );
+                    }
+                }
+            }
+        }
+        for (name, value) in &self.locals {
+            refs(
+                &mut c,
+                &known,
+                &Address::Local(name.clone()),
+                value,
+                PLAIN,
+                "",
+            );
+        }
+        for (name, m) in &self.modules {
+            let at = Address::Module(name.clone());
+            let scope = Scope {
+                each: m.for_each.is_some(),
+                count: m.count.is_some(),
+            };
+            for e in m.inputs.values().chain(&m.count).chain(&m.for_each) {
+                refs(&mut c, &known, &at, e, scope, "");
+            }
+            self.check_deps(&mut c, &known, &at, &m.depends_on);
+            for p in m.providers.values() {
+                self.check_provider_ref(&mut c, &at, p);
+            }
+        }
+        for (name, o) in &self.outputs {
+            let at = Address::Output(name.clone());
+            refs(&mut c, &known, &at, &o.value, PLAIN, "value: ");
+            self.check_deps(&mut c, &known, &at, &o.depends_on);
+        }
+        if let Some(backend) = &self.terraform.backend {
+            for (key, value) in &backend.settings {
+                if !value.is_literal() {
+                    c.problem(
+                        "terraform",
+                        format!("backend.{}.{key}: must be a literal value", backend.kind),
+                    );
+                }
+            }
+        }
+        for m in &self.moved {
+            check_moved_address(&mut c, "moved", &m.from);
+            if !known.contains(&m.to.0) {
+                c.problem("moved", format!("to: {} is not in this stack", m.to.0));
+            }
+        }
+        for i in &self.imports {
+            if !known.contains(&i.to.0) {
+                c.problem("import", format!("to: {} is not in this stack", i.to.0));
+            }
+            refs(
+                &mut c,
+                &known,
+                &Address::Output("import".into()),
+                &i.id,
+                PLAIN,
+                "id: ",
+            );
+        }
+        for r in &self.removed {
+            check_moved_address(&mut c, "removed", &r.from);
+            if known.iter().any(|a| a.to_string() == r.from) {
+                c.problem(
+                    "removed",
+                    format!("from: {} is still in this stack", r.from),
+                );
+            }
+        }
+        find_cycles(&mut c);
+
+        if !c.problems.is_empty() {
+            let mut problems = c.problems;
+            problems.sort();
+            problems.dedup();
+            return Err(SynthError { problems });
+        }
+
+        let mut providers = self.providers.clone();
+        providers.sort_by(|a, b| (&a.name, &a.alias).cmp(&(&b.name, &b.alias)));
+        let mut moved = self.moved.clone();
+        moved.sort_by(|a, b| a.from.cmp(&b.from));
+        let mut imports = self.imports.clone();
+        imports.sort_by(|a, b| a.to.cmp(&b.to));
+        let mut removed = self.removed.clone();
+        removed.sort_by(|a, b| a.from.cmp(&b.from));
+        Ok(Document {
+            terraform: self.terraform.clone(),
+            providers,
+            variables: self.variables.iter().cloned().collect(),
+            locals: self.locals.iter().cloned().collect(),
+            data,
+            resources,
+            modules: self.modules.iter().cloned().collect(),
+            outputs: self.outputs.iter().cloned().collect(),
+            moved,
+            imports,
+            removed,
+        })
+    }
+
+    /// Checks names and duplicates; returns every address in the stack.
+    fn check_names(&self, c: &mut Checker) -> BTreeSet<Address> {
+        let mut seen: BTreeMap<Address, usize> = BTreeMap::new();
+        for b in &self.blocks {
+            if !is_type_name(&b.kind) {
+                c.problem(
+                    &b.address,
+                    format!("type {:?} is not a valid type name", b.kind),
+                );
+            }
+            c.name(&b.address, "name", &b.name);
+            *seen.entry(b.address.clone()).or_default() += 1;
+        }
+        for (name, _) in &self.variables {
+            let at = Address::Variable(name.clone());
+            c.name(&at, "variable name", name);
+            if RESERVED_VARIABLE_NAMES.contains(&name.as_str()) {
+                c.problem(&at, format!("{name:?} is reserved by Terraform"));
+            }
+            *seen.entry(at).or_default() += 1;
+        }
+        for (name, _) in &self.locals {
+            let at = Address::Local(name.clone());
+            c.name(&at, "local name", name);
+            *seen.entry(at).or_default() += 1;
+        }
+        for (name, _) in &self.outputs {
+            let at = Address::Output(name.clone());
+            c.name(&at, "output name", name);
+            *seen.entry(at).or_default() += 1;
+        }
+        for (name, _) in &self.modules {
+            let at = Address::Module(name.clone());
+            c.name(&at, "module name", name);
+            *seen.entry(at).or_default() += 1;
+        }
+        for p in &self.providers {
+            let at = Address::Provider {
+                name: p.name.clone(),
+                alias: p.alias.clone(),
+            };
+            c.name(&at, "provider name", &p.name);
+            if let Some(alias) = &p.alias {
+                c.name(&at, "alias", alias);
+            }
+            *seen.entry(at).or_default() += 1;
+        }
+        for (address, n) in &seen {
+            if *n > 1 {
+                c.problem(address, format!("duplicate address ({n} definitions)"));
+            }
+        }
+        seen.into_keys().collect()
+    }
+
+    fn check_block(&self, c: &mut Checker, known: &BTreeSet<Address>, block: &Block) {
+        let at = &block.address;
+        let meta = &block.meta;
+        let scope = Scope {
+            each: meta.for_each.is_some(),
+            count: meta.count.is_some(),
+        };
+        if meta.count.is_some() && meta.for_each.is_some() {
+            c.problem(at, "count and for_each cannot both be set");
+        }
+        for name in META_ARGUMENTS {
+            let clash = match name {
+                "timeouts" => meta.timeouts.is_some(),
+                _ => true,
+            };
+            if clash && block.body.entries.contains_key(name) {
+                c.problem(
+                    at,
+                    format!("{name}: a meta-argument; set it through Meta, not the body"),
+                );
+            }
+        }
+        check_body(c, known, at, &block.body, scope, &mut String::new());
+        if let Some(e) = &meta.count {
+            refs(c, known, at, e, PLAIN, "count: ");
+        }
+        if let Some(e) = &meta.for_each {
+            refs(c, known, at, e, PLAIN, "for_each: ");
+        }
+        self.check_deps(c, known, at, &meta.depends_on);
+        if let Some(p) = &meta.provider {
+            self.check_provider_ref(c, at, p);
+        }
+        let Lifecycle {
+            replace_triggered_by,
+            ..
+        } = &meta.lifecycle;
+        for r in replace_triggered_by {
+            refs(
+                c,
+                known,
+                at,
+                &Expression::Ref(r.clone()),
+                scope,
+                "lifecycle.replace_triggered_by: ",
+            );
+        }
+    }
+
+    fn check_deps(
+        &self,
+        c: &mut Checker,
+        known: &BTreeSet<Address>,
+        at: &Address,
+        deps: &[super::stack::Dependency],
+    ) {
+        for d in deps {
+            if known.contains(&d.0) {
+                c.edges.entry(at.clone()).or_default().insert(d.0.clone());
+            } else {
+                c.problem(at, format!("depends_on: {} is not in this stack", d.0));
+            }
+        }
+    }
+
+    fn check_provider_ref(&self, c: &mut Checker, at: &Address, p: &super::stack::ProviderRef) {
+        if !self
+            .providers
+            .iter()
+            .any(|q| q.name == p.name && q.alias == p.alias)
+        {
+            c.problem(at, format!("provider: {p} is not configured in this stack"));
+        }
+    }
+}
+
+fn check_body(
+    c: &mut Checker,
+    known: &BTreeSet<Address>,
+    at: &Address,
+    body: &Body,
+    scope: Scope,
+    path: &mut String,
+) {
+    for (key, entry) in &body.entries {
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+        if !is_identifier(key) {
+            c.problem(at, format!("{path}: not a valid attribute or block name"));
+        }
+        match entry {
+            Entry::Attr(e) => refs(c, known, at, e, scope, &format!("{path}: ")),
+            Entry::Blocks(blocks) => {
+                for (i, b) in blocks.iter().enumerate() {
+                    let inner = path.len();
+                    if blocks.len() > 1 {
+                        path.push_str(&format!("[{i}]"));
+                    }
+                    check_body(c, known, at, b, scope, path);
+                    path.truncate(inner);
+                }
+            }
+        }
+        path.truncate(len);
+    }
+}
+
+/// Checks every reference in `e`: it must name something in the stack, and
+/// `each` / `count` only where they exist. Adds graph edges.
+fn refs(
+    c: &mut Checker,
+    known: &BTreeSet<Address>,
+    at: &Address,
+    e: &Expression,
+    scope: Scope,
+    context: &str,
+) {
+    let mut found = Vec::new();
+    collect_refs(c, at, e, &mut found);
+    for r in found {
+        match &r.root {
+            Root::Each if !scope.each => c.problem(
+                at,
+                format!("{context}{r}: each is only available with for_each"),
+            ),
+            Root::Count if !scope.count => c.problem(
+                at,
+                format!("{context}{r}: count is only available with count"),
+            ),
+            Root::Each | Root::Count => {}
+            root => {
+                let target = root.address().expect("named roots have addresses");
+                if !known.contains(&target) {
+                    c.problem(at, format!("{context}{r}: {target} is not in this stack"));
+                } else if !matches!(target, Address::Variable(_)) {
+                    c.edges.entry(at.clone()).or_default().insert(target);
+                }
+            }
+        }
+    }
+}
+
+/// Collects structured references, and those inside raw expressions after
+/// parsing them (a raw expression that does not parse is a problem).
+fn collect_refs(c: &mut Checker, at: &Address, e: &Expression, out: &mut Vec<Reference>) {
+    e.references(out);
+    let mut raws = Vec::new();
+    e.raws(&mut raws);
+    for raw in raws {
+        match hcl::Expression::from_str(raw) {
+            Ok(parsed) => {
+                let mut walker = RawWalker {
+                    bound: Vec::new(),
+                    out: &mut *out,
+                    errors: Vec::new(),
+                };
+                walker.expr(&parsed);
+                for err in walker.errors {
+                    c.problem(at, format!("raw expression {raw:?}: {err}"));
+                }
+            }
+            Err(err) => c.problem(
+                at,
+                format!(
+                    "raw expression {raw:?} does not parse: {}",
+                    err.to_string().lines().next().unwrap_or_default()
+                ),
+            ),
+        }
+    }
+}
+
+/// Finds the references inside a parsed raw expression.
+struct RawWalker<'a> {
+    /// Names bound by enclosing `for` expressions and directives.
+    bound: Vec<String>,
+    out: &'a mut Vec<Reference>,
+    errors: Vec<String>,
+}
+
+impl RawWalker<'_> {
+    fn expr(&mut self, e: &hcl::Expression) {
+        use hcl::Expression as E;
+        match e {
+            E::Null | E::Bool(_) | E::Number(_) | E::String(_) => {}
+            E::Array(items) => items.iter().for_each(|i| self.expr(i)),
+            E::Object(map) => {
+                for (k, v) in map {
+                    if let hcl::ObjectKey::Expression(k) = k {
+                        self.expr(k);
+                    }
+                    self.expr(v);
+                }
+            }
+            E::TemplateExpr(t) => match hcl::Template::from_expr(t) {
+                Ok(template) => self.template(&template),
+                Err(err) => self.errors.push(err.to_string()),
+            },
+            E::Variable(v) => self.root(v.as_str(), &[]),
+            E::Traversal(t) => {
+                if let E::Variable(v) = &t.expr {
+                    self.root(v.as_str(), &t.operators);
+                } else {
+                    self.expr(&t.expr);
+                }
+                for op in &t.operators {
+                    if let hcl::TraversalOperator::Index(i) = op {
+                        self.expr(i);
+                    }
+                }
+            }
+            E::FuncCall(f) => f.args.iter().for_each(|a| self.expr(a)),
+            E::Parenthesis(inner) => self.expr(inner),
+            E::Conditional(cond) => {
+                self.expr(&cond.cond_expr);
+                self.expr(&cond.true_expr);
+                self.expr(&cond.false_expr);
+            }
+            E::Operation(op) => match op.as_ref() {
+                hcl::Operation::Unary(u) => self.expr(&u.expr),
+                hcl::Operation::Binary(b) => {
+                    self.expr(&b.lhs_expr);
+                    self.expr(&b.rhs_expr);
+                }
+            },
+            E::ForExpr(f) => {
+                self.expr(&f.collection_expr);
+                let depth = self.bound.len();
+                self.bound.extend(f.key_var.iter().map(|k| k.to_string()));
+                self.bound.push(f.value_var.to_string());
+                if let Some(k) = &f.key_expr {
+                    self.expr(k);
+                }
+                self.expr(&f.value_expr);
+                if let Some(cond) = &f.cond_expr {
+                    self.expr(cond);
+                }
+                self.bound.truncate(depth);
+            }
+            // hcl-rs may grow new expression kinds; they carry no references
+            // this walker knows how to find.
+            _ => {}
+        }
+    }
+
+    fn template(&mut self, t: &hcl::Template) {
+        for element in t.elements() {
+            match element {
+                hcl::template::Element::Literal(_) => {}
+                hcl::template::Element::Interpolation(i) => self.expr(&i.expr),
+                hcl::template::Element::Directive(d) => match d.as_ref() {
+                    hcl::template::Directive::If(d) => {
+                        self.expr(&d.cond_expr);
+                        self.template(&d.true_template);
+                        if let Some(f) = &d.false_template {
+                            self.template(f);
+                        }
+                    }
+                    hcl::template::Directive::For(d) => {
+                        self.expr(&d.collection_expr);
+                        let depth = self.bound.len();
+                        self.bound.extend(d.key_var.iter().map(|k| k.to_string()));
+                        self.bound.push(d.value_var.to_string());
+                        self.template(&d.template);
+                        self.bound.truncate(depth);
+                    }
+                },
+            }
+        }
+    }
+
+    fn root(&mut self, root: &str, ops: &[hcl::TraversalOperator]) {
+        if self.bound.iter().any(|b| b == root) {
+            return;
+        }
+        let attr = |i: usize| match ops.get(i) {
+            Some(hcl::TraversalOperator::GetAttr(id)) => Some(id.to_string()),
+            _ => None,
+        };
+        let root = match root {
+            // Built-in objects that are always there.
+            "path" | "terraform" | "self" => return,
+            "each" => Root::Each,
+            "count" => Root::Count,
+            "var" | "local" | "module" => match attr(0) {
+                Some(name) => match root {
+                    "var" => Root::Var(name),
+                    "local" => Root::Local(name),
+                    _ => Root::Module(name),
+                },
+                None => {
+                    self.errors
+                        .push(format!("{root} must be followed by .NAME"));
+                    return;
+                }
+            },
+            "data" => match (attr(0), attr(1)) {
+                (Some(kind), Some(name)) => Root::Data { kind, name },
+                _ => {
+                    self.errors
+                        .push("data must be followed by .TYPE.NAME".to_owned());
+                    return;
+                }
+            },
+            kind => match attr(0) {
+                Some(name) => Root::Resource {
+                    kind: kind.to_owned(),
+                    name,
+                },
+                None => {
+                    self.errors.push(format!("unknown name {kind:?}"));
+                    return;
+                }
+            },
+        };
+        self.out.push(Reference {
+            root,
+            steps: Vec::new(),
+        });
+    }
+}
+
+/// A `moved`/`removed` address must look like `TYPE.NAME`,
+/// `data.TYPE.NAME` or `module.NAME`, optionally with an index.
+fn check_moved_address(c: &mut Checker, what: &str, address: &str) {
+    let base = address.split('[').next().unwrap_or_default();
+    let parts: Vec<&str> = base.split('.').collect();
+    let ok = match parts.as_slice() {
+        ["module", name] => is_identifier(name),
+        ["data", kind, name] => is_type_name(kind) && is_identifier(name),
+        [kind, name] => is_type_name(kind) && is_identifier(name),
+        _ => false,
+    };
+    if !ok {
+        c.problem(
+            what,
+            format!("from: {address:?} is not a resource or module address"),
+        );
+    }
+}
+
+/// Applies a block's raw overrides to a copy of its body.
+fn apply_overrides(c: &mut Checker, block: &Block) -> Body {
+    let mut body = block.body.clone();
+    for Override { path, value } in &block.overrides {
+        let segments: Vec<&str> = path.split('.').collect();
+        if segments.iter().any(|s| s.is_empty()) {
+            c.problem(
+                &block.address,
+                format!("override {path:?}: empty path segment"),
+            );
+            continue;
+        }
+        if let Err(err) = set_in_body(&mut body, &segments, value.clone()) {
+            c.problem(&block.address, format!("override {path:?}: {err}"));
+        }
+    }
+    body
+}
+
+fn set_in_body(body: &mut Body, path: &[&str], value: Option<Expression>) -> Result<(), String> {
+    let (first, rest) = path.split_first().ok_or("empty path")?;
+    if rest.is_empty() {
+        match value {
+            Some(v) => body.set(*first, v),
+            None => {
+                body.entries.remove(*first);
+            }
+        }
+        return Ok(());
+    }
+    let entry = match body.entries.get_mut(*first) {
+        Some(entry) => entry,
+        None if value.is_none() => return Ok(()),
+        None => body
+            .entries
+            .entry((*first).to_owned())
+            .or_insert_with(|| Entry::Blocks(vec![Body::new()])),
+    };
+    match entry {
+        Entry::Blocks(blocks) => {
+            let (index, rest) = match rest.first().and_then(|s| s.parse::<usize>().ok()) {
+                Some(i) => (i, &rest[1..]),
+                None if blocks.len() == 1 => (0, rest),
+                None => {
+                    return Err(format!(
+                        "{first} has {} blocks; say which with a numeric segment",
+                        blocks.len()
+                    ));
+                }
+            };
+            if rest.is_empty() {
+                match value {
+                    None if index < blocks.len() => {
+                        blocks.remove(index);
+                        if blocks.is_empty() {
+                            body.entries.remove(*first);
+                        }
+                        return Ok(());
+                    }
+                    None => return Ok(()),
+                    Some(_) => return Err(format!("{first}.{index} is a block, not an attribute")),
+                }
+            }
+            if index == blocks.len() && value.is_some() {
+                blocks.push(Body::new());
+            }
+            let n = blocks.len();
+            let block = blocks
+                .get_mut(index)
+                .ok_or_else(|| format!("{first} has {n} blocks, no index {index}"))?;
+            set_in_body(block, rest, value)
+        }
+        Entry::Attr(e) => set_in_expression(e, rest, value),
+    }
+}
+
+fn set_in_expression(
+    target: &mut Expression,
+    path: &[&str],
+    value: Option<Expression>,
+) -> Result<(), String> {
+    let Some((first, rest)) = path.split_first() else {
+        *target = value.unwrap_or(Expression::Null);
+        return Ok(());
+    };
+    match target {
+        Expression::Object(map) => {
+            if rest.is_empty() {
+                match value {
+                    Some(v) => {
+                        map.insert((*first).to_owned(), v);
+                    }
+                    None => {
+                        map.remove(*first);
+                    }
+                }
+                return Ok(());
+            }
+            let inner = map
+                .entry((*first).to_owned())
+                .or_insert_with(|| Expression::Object(BTreeMap::new()));
+            set_in_expression(inner, rest, value)
+        }
+        Expression::List(items) => {
+            let i: usize = first
+                .parse()
+                .map_err(|_| format!("{first:?} is not an index into a list"))?;
+            let n = items.len();
+            if rest.is_empty() && value.is_none() {
+                if i < n {
+                    items.remove(i);
+                }
+                return Ok(());
+            }
+            let item = items
+                .get_mut(i)
+                .ok_or_else(|| format!("the list has {n} items, no index {i}"))?;
+            set_in_expression(item, rest, value)
+        }
+        _ => Err(format!(
+            "cannot set {first:?} inside a value that is not an object or list"
+        )),
+    }
+}
+
+/// Reports every dependency cycle among resources, data sources, locals
+/// and modules (Tarjan's strongly connected components).
+fn find_cycles(c: &mut Checker) {
+    struct Tarjan<'a> {
+        edges: &'a BTreeMap<Address, BTreeSet<Address>>,
+        index: BTreeMap<&'a Address, usize>,
+        low: BTreeMap<&'a Address, usize>,
+        stack: Vec<&'a Address>,
+        on_stack: BTreeSet<&'a Address>,
+        next: usize,
+        cycles: Vec<Vec<&'a Address>>,
+    }
+    impl<'a> Tarjan<'a> {
+        fn visit(&mut self, v: &'a Address) {
+            self.index.insert(v, self.next);
+            self.low.insert(v, self.next);
+            self.next += 1;
+            self.stack.push(v);
+            self.on_stack.insert(v);
+            for w in self.edges.get(v).into_iter().flatten() {
+                if !self.index.contains_key(w) {
+                    self.visit(w);
+                    let lw = self.low[w];
+                    let lv = self.low.get_mut(v).expect("visited");
+                    *lv = (*lv).min(lw);
+                } else if self.on_stack.contains(w) {
+                    let iw = self.index[w];
+                    let lv = self.low.get_mut(v).expect("visited");
+                    *lv = (*lv).min(iw);
+                }
+            }
+            if self.low[v] == self.index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = self.stack.pop() {
+                    self.on_stack.remove(w);
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                let self_loop = self.edges.get(v).is_some_and(|e| e.contains(v));
+                if component.len() > 1 || self_loop {
+                    component.sort();
+                    self.cycles.push(component);
+                }
+            }
+        }
+    }
+    let mut t = Tarjan {
+        edges: &c.edges,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on_stack: BTreeSet::new(),
+        next: 0,
+        cycles: Vec::new(),
+    };
+    for v in c.edges.keys() {
+        if !t.index.contains_key(v) {
+            t.visit(v);
+        }
+    }
+    let cycles = t.cycles;
+    let mut problems = Vec::new();
+    for cycle in cycles {
+        let names: Vec<String> = cycle.iter().map(|a| a.to_string()).collect();
+        problems.push(Problem::new(
+            &names[0],
+            format!("dependency cycle: {} -> {}", names.join(" -> "), names[0]),
+        ));
+    }
+    c.problems.extend(problems);
+}

@@ -1,0 +1,540 @@
+//! Terraform expressions: literals, references, function calls, templates
+//! and checked raw expressions.
+//!
+//! Only the emitters write `${...}`; everything here is structured data, so
+//! a literal string can never turn into an interpolation by accident.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::{Deserialize, Serialize};
+
+/// The thing a reference starts from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Root {
+    /// A managed resource: `TYPE.NAME`.
+    Resource {
+        /// The resource type, e.g. `google_compute_network`.
+        kind: String,
+        /// The logical name.
+        name: String,
+    },
+    /// A data source: `data.TYPE.NAME`.
+    Data {
+        /// The data source type.
+        kind: String,
+        /// The logical name.
+        name: String,
+    },
+    /// An input variable: `var.NAME`.
+    Var(String),
+    /// A local value: `local.NAME`.
+    Local(String),
+    /// A module call's outputs: `module.NAME`.
+    Module(String),
+    /// `each` inside a `for_each` resource (`each.key`, `each.value`).
+    Each,
+    /// `count` inside a counted resource (`count.index`).
+    Count,
+}
+
+impl Root {
+    /// The address of the object this root names, when it is an object in
+    /// the stack (`each` and `count` are not).
+    pub fn address(&self) -> Option<crate::tf::Address> {
+        use crate::tf::Address;
+        Some(match self {
+            Root::Resource { kind, name } => Address::Resource {
+                kind: kind.clone(),
+                name: name.clone(),
+            },
+            Root::Data { kind, name } => Address::Data {
+                kind: kind.clone(),
+                name: name.clone(),
+            },
+            Root::Var(name) => Address::Variable(name.clone()),
+            Root::Local(name) => Address::Local(name.clone()),
+            Root::Module(name) => Address::Module(name.clone()),
+            Root::Each | Root::Count => return None,
+        })
+    }
+}
+
+impl fmt::Display for Root {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Root::Resource { kind, name } => write!(f, "{kind}.{name}"),
+            Root::Data { kind, name } => write!(f, "data.{kind}.{name}"),
+            Root::Var(name) => write!(f, "var.{name}"),
+            Root::Local(name) => write!(f, "local.{name}"),
+            Root::Module(name) => write!(f, "module.{name}"),
+            Root::Each => f.write_str("each"),
+            Root::Count => f.write_str("count"),
+        }
+    }
+}
+
+/// One step after the root of a reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Step {
+    /// `.name`
+    Attr(String),
+    /// `[3]`
+    Index(u64),
+    /// `["key"]`
+    Key(String),
+    /// `[*]`, the splat operator.
+    Splat,
+}
+
+/// A reference: a root followed by attribute and index steps, such as
+/// `google_container_cluster.primary.master_auth[0].cluster_ca_certificate`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Reference {
+    /// Where the reference starts.
+    pub root: Root,
+    /// The steps after the root.
+    pub steps: Vec<Step>,
+}
+
+impl fmt::Display for Reference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.root)?;
+        for step in &self.steps {
+            match step {
+                Step::Attr(name) => write!(f, ".{name}")?,
+                Step::Index(i) => write!(f, "[{i}]")?,
+                Step::Key(key) => {
+                    f.write_str("[")?;
+                    write_hcl_quoted(f, key)?;
+                    f.write_str("]")?;
+                }
+                Step::Splat => f.write_str("[*]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One piece of a string template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Part {
+    /// Literal text, escaped on output.
+    Lit(String),
+    /// An interpolated expression, `${...}`.
+    Interp(Expression),
+}
+
+/// An untyped Terraform expression, the building block of every body.
+///
+/// Literal strings stay literal: the emitters escape `${` and `%{` in them
+/// wherever Terraform would read a template.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub enum Expression {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// An integer or a finite float.
+    Number(serde_json::Number),
+    /// A literal string, never evaluated by Terraform.
+    String(String),
+    /// A tuple / list literal.
+    List(Vec<Expression>),
+    /// An object / map literal; keys are literal strings, sorted.
+    Object(BTreeMap<String, Expression>),
+    /// A reference to something in the stack.
+    Ref(Reference),
+    /// A call of a Terraform function, e.g. `base64decode(...)`.
+    Call {
+        /// The function name.
+        function: String,
+        /// The arguments.
+        args: Vec<Expression>,
+    },
+    /// A string template mixing literal text and interpolations.
+    Template(Vec<Part>),
+    /// A raw HCL expression, the escape hatch: parsed and checked at synth.
+    Raw(String),
+}
+
+impl Expression {
+    /// A raw HCL expression such as `length(var.zones) > 1`. It is parsed
+    /// and its references are checked when the stack is synthesized.
+    pub fn raw(text: impl Into<String>) -> Self {
+        Expression::Raw(text.into())
+    }
+
+    /// A call of the Terraform function `function`.
+    pub fn call(function: impl Into<String>, args: Vec<Expression>) -> Self {
+        Expression::Call {
+            function: function.into(),
+            args,
+        }
+    }
+
+    /// Whether this is a plain literal: no reference, call, template or raw
+    /// expression anywhere inside.
+    pub fn is_literal(&self) -> bool {
+        match self {
+            Expression::Null
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_) => true,
+            Expression::List(items) => items.iter().all(Expression::is_literal),
+            Expression::Object(map) => map.values().all(Expression::is_literal),
+            Expression::Template(_)
+            | Expression::Ref(_)
+            | Expression::Call { .. }
+            | Expression::Raw(_) => false,
+        }
+    }
+
+    /// Every structured reference inside this expression, in order.
+    pub fn references(&self, out: &mut Vec<Reference>) {
+        match self {
+            Expression::Ref(r) => out.push(r.clone()),
+            Expression::List(items) => items.iter().for_each(|e| e.references(out)),
+            Expression::Object(map) => map.values().for_each(|e| e.references(out)),
+            Expression::Call { args, .. } => args.iter().for_each(|e| e.references(out)),
+            Expression::Template(parts) => {
+                for part in parts {
+                    if let Part::Interp(e) = part {
+                        e.references(out);
+                    }
+                }
+            }
+            Expression::Null
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_)
+            | Expression::Raw(_) => {}
+        }
+    }
+
+    /// Every raw expression inside this expression, in order.
+    pub fn raws<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Expression::Raw(text) => out.push(text),
+            Expression::List(items) => items.iter().for_each(|e| e.raws(out)),
+            Expression::Object(map) => map.values().for_each(|e| e.raws(out)),
+            Expression::Call { args, .. } => args.iter().for_each(|e| e.raws(out)),
+            Expression::Template(parts) => {
+                for part in parts {
+                    if let Part::Interp(e) = part {
+                        e.raws(out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl From<&str> for Expression {
+    fn from(s: &str) -> Self {
+        Expression::String(s.to_owned())
+    }
+}
+impl From<String> for Expression {
+    fn from(s: String) -> Self {
+        Expression::String(s)
+    }
+}
+impl From<bool> for Expression {
+    fn from(b: bool) -> Self {
+        Expression::Bool(b)
+    }
+}
+macro_rules! int_into_expression {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Expression {
+            fn from(n: $t) -> Self {
+                Expression::Number(n.into())
+            }
+        }
+    )*};
+}
+int_into_expression!(i8, i16, i32, i64, u8, u16, u32, u64);
+impl From<Reference> for Expression {
+    fn from(r: Reference) -> Self {
+        Expression::Ref(r)
+    }
+}
+impl<T: Into<Expression>> From<Vec<T>> for Expression {
+    fn from(items: Vec<T>) -> Self {
+        Expression::List(items.into_iter().map(Into::into).collect())
+    }
+}
+
+/// A typed expression: an [`Expression`] known to produce a `T`.
+///
+/// Typed accessors on [`Ref`](crate::tf::Ref) hand these out, so a field that
+/// wants a `String` cannot be given a reference to a `bool` attribute.
+#[derive(Debug, PartialEq)]
+pub struct Expr<T> {
+    expression: Expression,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Expr<T> {
+    fn clone(&self) -> Self {
+        Expr::new(self.expression.clone())
+    }
+}
+
+impl<T> Expr<T> {
+    /// Wraps an untyped expression; the caller vouches for its type.
+    pub fn new(expression: Expression) -> Self {
+        Expr {
+            expression,
+            _type: PhantomData,
+        }
+    }
+
+    /// The untyped expression.
+    pub fn expression(&self) -> &Expression {
+        &self.expression
+    }
+
+    /// Unwraps the untyped expression.
+    pub fn into_expression(self) -> Expression {
+        self.expression
+    }
+
+    /// A raw HCL expression, checked at synth, vouched for as a `T`.
+    pub fn raw(text: impl Into<String>) -> Self {
+        Expr::new(Expression::raw(text))
+    }
+}
+
+impl<T> From<Expr<T>> for Expression {
+    fn from(e: Expr<T>) -> Self {
+        e.expression
+    }
+}
+
+/// The newtype name under which an [`Expr`] travels through serde, so the
+/// document serializer can tell an expression from a literal.
+pub(crate) const EXPR_TOKEN: &str = "$tfsynth::private::Expression";
+
+/// The structural serde form of an [`Expression`], which the document
+/// serializer reads back; mirrors the enum for serde's remote derive.
+#[derive(Serialize)]
+#[serde(remote = "Expression")]
+enum ExpressionDef {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    List(Vec<Expression>),
+    Object(BTreeMap<String, Expression>),
+    Ref(Reference),
+    Call {
+        function: String,
+        args: Vec<Expression>,
+    },
+    Template(Vec<Part>),
+    Raw(String),
+}
+
+struct Wire<'a>(&'a Expression);
+
+impl Serialize for Wire<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ExpressionDef::serialize(self.0, serializer)
+    }
+}
+
+/// An expression travels through serde under a private newtype name, so a
+/// typed struct may hold one in any field and it stays an expression.
+impl Serialize for Expression {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct(EXPR_TOKEN, &Wire(self))
+    }
+}
+
+impl<T> Serialize for Expr<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.expression.serialize(serializer)
+    }
+}
+
+/// A field value that is either a literal `T` or an expression producing a `T`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<T> {
+    /// A literal, known at synth time.
+    Lit(T),
+    /// An expression, known only to Terraform.
+    Expr(Expr<T>),
+}
+
+impl<T: Serialize> Serialize for Value<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Lit(v) => v.serialize(serializer),
+            Value::Expr(e) => e.serialize(serializer),
+        }
+    }
+}
+
+impl<T> From<Expr<T>> for Value<T> {
+    fn from(e: Expr<T>) -> Self {
+        Value::Expr(e)
+    }
+}
+impl From<&str> for Value<String> {
+    fn from(s: &str) -> Self {
+        Value::Lit(s.to_owned())
+    }
+}
+impl From<String> for Value<String> {
+    fn from(s: String) -> Self {
+        Value::Lit(s)
+    }
+}
+impl From<&String> for Value<String> {
+    fn from(s: &String) -> Self {
+        Value::Lit(s.clone())
+    }
+}
+impl From<bool> for Value<bool> {
+    fn from(b: bool) -> Self {
+        Value::Lit(b)
+    }
+}
+impl From<i64> for Value<i64> {
+    fn from(n: i64) -> Self {
+        Value::Lit(n)
+    }
+}
+
+/// A string template, built piece by piece:
+/// `Template::new().lit("https://").interp(ip.address()).lit("/")`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+impl Template {
+    /// An empty template.
+    pub fn new() -> Self {
+        Template::default()
+    }
+
+    /// Appends literal text (escaped on output).
+    pub fn lit(mut self, text: impl Into<String>) -> Self {
+        let text = text.into();
+        if text.is_empty() {
+            return self;
+        }
+        if let Some(Part::Lit(last)) = self.parts.last_mut() {
+            last.push_str(&text);
+        } else {
+            self.parts.push(Part::Lit(text));
+        }
+        self
+    }
+
+    /// Appends an interpolated expression.
+    pub fn interp(mut self, expr: impl Into<Expression>) -> Self {
+        self.parts.push(Part::Interp(expr.into()));
+        self
+    }
+
+    /// The finished template, as a string expression.
+    pub fn build(self) -> Expr<String> {
+        Expr::new(Expression::Template(self.parts))
+    }
+}
+
+/// Escapes the template markers of literal text: `${` → `$${`, `%{` → `%%{`.
+///
+/// Text that already contains `$${` gains one more `$`, so it still reads
+/// back as exactly what was given.
+pub fn escape_template(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("${") && !text.contains("%{") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.replace("${", "$${").replace("%{", "%%{"))
+}
+
+/// Writes `text` as an HCL quoted string with template markers escaped.
+pub(crate) fn write_hcl_quoted(out: &mut impl fmt::Write, text: &str) -> fmt::Result {
+    out.write_char('"')?;
+    write_hcl_string_body(out, &escape_template(text))?;
+    out.write_char('"')
+}
+
+/// Escapes quotes, backslashes and control characters for the inside of an
+/// HCL quoted string. Template markers are not touched here.
+pub(crate) fn write_hcl_string_body(out: &mut impl fmt::Write, text: &str) -> fmt::Result {
+    for c in text.chars() {
+        match c {
+            '"' => out.write_str("\\\"")?,
+            '\\' => out.write_str("\\\\")?,
+            '\n' => out.write_str("\\n")?,
+            '\r' => out.write_str("\\r")?,
+            '\t' => out.write_str("\\t")?,
+            c if (c as u32) < 0x20 || c == '\u{7f}' => write!(out, "\\u{:04x}", c as u32)?,
+            c => out.write_char(c)?,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_doubles_each_marker_and_keeps_existing_escapes_readable() {
+        assert_eq!(escape_template("${evil}"), "$${evil}");
+        assert_eq!(
+            escape_template("%{ if true }x%{ endif }"),
+            "%%{ if true }x%%{ endif }"
+        );
+        assert_eq!(escape_template("$${x}"), "$$${x}");
+        assert_eq!(escape_template("${$${"), "$${$$${");
+        assert_eq!(escape_template("$ { % {} $$ %%"), "$ { % {} $$ %%");
+        assert_eq!(escape_template("ünïcødé\u{2028}"), "ünïcødé\u{2028}");
+    }
+
+    #[test]
+    fn hcl_strings_escape_quotes_backslashes_and_control_characters() {
+        let mut s = String::new();
+        write_hcl_quoted(&mut s, "a\"b\\c\nd\te\u{1}\u{2028}${x}").unwrap();
+        assert_eq!(s, "\"a\\\"b\\\\c\\nd\\te\\u0001\u{2028}$${x}\"");
+    }
+
+    #[test]
+    fn references_display_with_attribute_and_index_steps() {
+        let r = Reference {
+            root: Root::Resource {
+                kind: "google_container_cluster".into(),
+                name: "primary".into(),
+            },
+            steps: vec![
+                Step::Attr("master_auth".into()),
+                Step::Index(0),
+                Step::Attr("cluster_ca_certificate".into()),
+            ],
+        };
+        assert_eq!(
+            r.to_string(),
+            "google_container_cluster.primary.master_auth[0].cluster_ca_certificate"
+        );
+        let d = Reference {
+            root: Root::Data {
+                kind: "google_client_config".into(),
+                name: "current".into(),
+            },
+            steps: vec![Step::Key("a\"b".into()), Step::Splat],
+        };
+        assert_eq!(
+            d.to_string(),
+            "data.google_client_config.current[\"a\\\"b\"][*]"
+        );
+    }
+}

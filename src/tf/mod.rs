@@ -1,0 +1,21 @@
+//! The provider-agnostic Terraform document: stacks, addresses, typed
+//! handles and expressions, synth-time checks. No I/O and no provider names.
+
+mod body;
+mod check;
+mod expr;
+mod stack;
+mod types;
+
+pub use body::{Body, BodyError, Entry};
+pub use check::{Document, Problem, SynthError, is_identifier};
+pub use expr::{Expr, Expression, Part, Reference, Root, Step, Template, Value, escape_template};
+pub use stack::{
+    Address, Backend, Block, DataSource, Dependency, IgnoreChanges, Import, Lifecycle, LocalKind,
+    Meta, ModuleCall, ModuleKind, Moved, Output, Path, Provider, ProviderRef, Ref, Removed,
+    RequiredProvider, Resource, Stack, TerraformBlock, Timeouts, Validation, Variable,
+    VariableKind, count_index, each_key, each_value,
+};
+pub use types::VarType;
+
+pub(crate) use expr::{write_hcl_quoted, write_hcl_string_body};

@@ -1,0 +1,729 @@
+//! The Terraform document: everything one root module holds, added through
+//! typed handles.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Serialize;
+
+use super::body::{Body, BodyError};
+use super::check::Problem;
+use super::expr::{Expr, Expression, Reference, Root, Step};
+use super::types::VarType;
+
+/// A Terraform managed resource type, implemented by every provider struct.
+pub trait Resource: Serialize {
+    /// The Terraform type name, e.g. `google_compute_network`.
+    const TYPE: &'static str;
+}
+
+/// A Terraform data source type.
+pub trait DataSource: Serialize {
+    /// The Terraform type name, e.g. `google_client_config`.
+    const TYPE: &'static str;
+}
+
+/// The address of one object in a stack, as Terraform names it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Address {
+    /// `TYPE.NAME`
+    Resource {
+        /// Resource type.
+        kind: String,
+        /// Logical name.
+        name: String,
+    },
+    /// `data.TYPE.NAME`
+    Data {
+        /// Data source type.
+        kind: String,
+        /// Logical name.
+        name: String,
+    },
+    /// `var.NAME`
+    Variable(String),
+    /// `local.NAME`
+    Local(String),
+    /// `module.NAME`
+    Module(String),
+    /// `output.NAME`
+    Output(String),
+    /// `NAME` or `NAME.ALIAS`
+    Provider {
+        /// Provider local name, e.g. `google`.
+        name: String,
+        /// Alias, when several configurations of one provider exist.
+        alias: Option<String>,
+    },
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Address::Resource { kind, name } => write!(f, "{kind}.{name}"),
+            Address::Data { kind, name } => write!(f, "data.{kind}.{name}"),
+            Address::Variable(name) => write!(f, "var.{name}"),
+            Address::Local(name) => write!(f, "local.{name}"),
+            Address::Module(name) => write!(f, "module.{name}"),
+            Address::Output(name) => write!(f, "output.{name}"),
+            Address::Provider { name, alias: None } => write!(f, "provider.{name}"),
+            Address::Provider {
+                name,
+                alias: Some(alias),
+            } => write!(f, "provider.{name}.{alias}"),
+        }
+    }
+}
+
+/// A handle to something added to a [`Stack`]; the only way to reference it.
+#[derive(Debug)]
+pub struct Ref<R> {
+    root: Root,
+    _kind: PhantomData<fn() -> R>,
+}
+
+impl<R> Clone for Ref<R> {
+    fn clone(&self) -> Self {
+        Ref {
+            root: self.root.clone(),
+            _kind: PhantomData,
+        }
+    }
+}
+
+impl<R> Ref<R> {
+    fn new(root: Root) -> Self {
+        Ref {
+            root,
+            _kind: PhantomData,
+        }
+    }
+
+    /// The address this handle names.
+    pub fn address(&self) -> Address {
+        self.root
+            .address()
+            .expect("a handle always names an object in the stack")
+    }
+
+    /// A path into this object's attributes, starting with `name`:
+    /// `cluster.at("master_auth").index(0).attr("cluster_ca_certificate")`.
+    pub fn at(&self, name: impl Into<String>) -> Path {
+        Path {
+            reference: Reference {
+                root: self.root.clone(),
+                steps: vec![Step::Attr(name.into())],
+            },
+        }
+    }
+
+    /// A path that starts at the object itself, for instance keys of a
+    /// counted resource: `pool.path().splat().attr("id")`.
+    pub fn path(&self) -> Path {
+        Path {
+            reference: Reference {
+                root: self.root.clone(),
+                steps: Vec::new(),
+            },
+        }
+    }
+
+    /// The attribute `name` of this object, as a typed expression.
+    pub fn attr<T>(&self, name: impl Into<String>) -> Expr<T> {
+        self.at(name).typed()
+    }
+
+    /// The whole object, e.g. to pass a resource as an object to a module.
+    pub fn whole<T>(&self) -> Expr<T> {
+        Expr::new(Expression::Ref(Reference {
+            root: self.root.clone(),
+            steps: Vec::new(),
+        }))
+    }
+
+    /// A `depends_on` entry on this object.
+    pub fn dep(&self) -> Dependency {
+        Dependency(self.address())
+    }
+}
+
+/// Typed accessors for every resource: its `id`.
+impl<R: Resource> Ref<R> {
+    /// The provider-assigned id of the resource.
+    pub fn id(&self) -> Expr<String> {
+        self.attr("id")
+    }
+}
+
+/// A reference path under construction: attribute and index steps.
+#[derive(Debug, Clone)]
+pub struct Path {
+    reference: Reference,
+}
+
+impl Path {
+    /// `.name`
+    pub fn attr(mut self, name: impl Into<String>) -> Path {
+        self.reference.steps.push(Step::Attr(name.into()));
+        self
+    }
+    /// `[i]`
+    pub fn index(mut self, i: u64) -> Path {
+        self.reference.steps.push(Step::Index(i));
+        self
+    }
+    /// `["key"]`
+    pub fn key(mut self, key: impl Into<String>) -> Path {
+        self.reference.steps.push(Step::Key(key.into()));
+        self
+    }
+    /// `[*]`
+    pub fn splat(mut self) -> Path {
+        self.reference.steps.push(Step::Splat);
+        self
+    }
+    /// The finished reference as a typed expression.
+    pub fn typed<T>(self) -> Expr<T> {
+        Expr::new(Expression::Ref(self.reference))
+    }
+    /// The finished reference.
+    pub fn reference(self) -> Reference {
+        self.reference
+    }
+}
+
+/// Marker type for handles to input variables.
+#[derive(Debug)]
+pub struct VariableKind;
+/// Marker type for handles to local values.
+#[derive(Debug)]
+pub struct LocalKind;
+/// Marker type for handles to module calls.
+#[derive(Debug)]
+pub struct ModuleKind;
+
+impl Ref<VariableKind> {
+    /// The variable's value.
+    pub fn value<T>(&self) -> Expr<T> {
+        self.whole()
+    }
+}
+impl Ref<LocalKind> {
+    /// The local's value.
+    pub fn value<T>(&self) -> Expr<T> {
+        self.whole()
+    }
+}
+impl Ref<ModuleKind> {
+    /// One output of the module.
+    pub fn output<T>(&self, name: impl Into<String>) -> Expr<T> {
+        self.attr(name)
+    }
+}
+
+/// `each.key` inside a resource with `for_each`.
+pub fn each_key() -> Expr<String> {
+    Expr::new(Expression::Ref(Reference {
+        root: Root::Each,
+        steps: vec![Step::Attr("key".into())],
+    }))
+}
+
+/// `each.value` inside a resource with `for_each`.
+pub fn each_value<T>() -> Expr<T> {
+    Expr::new(Expression::Ref(Reference {
+        root: Root::Each,
+        steps: vec![Step::Attr("value".into())],
+    }))
+}
+
+/// `count.index` inside a resource with `count`.
+pub fn count_index() -> Expr<i64> {
+    Expr::new(Expression::Ref(Reference {
+        root: Root::Count,
+        steps: vec![Step::Attr("index".into())],
+    }))
+}
+
+/// An entry of `depends_on`, made from a handle with [`Ref::dep`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dependency(pub(crate) Address);
+
+impl Dependency {
+    /// The address depended upon.
+    pub fn address(&self) -> &Address {
+        &self.0
+    }
+}
+
+/// A handle to a provider configuration, for a resource's `provider`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ProviderRef {
+    pub(crate) name: String,
+    pub(crate) alias: Option<String>,
+}
+
+impl fmt::Display for ProviderRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.alias {
+            None => f.write_str(&self.name),
+            Some(alias) => write!(f, "{}.{alias}", self.name),
+        }
+    }
+}
+
+/// `ignore_changes` in a lifecycle block.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum IgnoreChanges {
+    /// Nothing ignored.
+    #[default]
+    None,
+    /// These attribute paths (`labels`, `node_config[0].labels`).
+    Attrs(Vec<String>),
+    /// `all`
+    All,
+}
+
+/// A resource's `lifecycle` block.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lifecycle {
+    /// Create the replacement before destroying the old object.
+    pub create_before_destroy: Option<bool>,
+    /// Refuse any plan that would destroy this object.
+    pub prevent_destroy: Option<bool>,
+    /// Attribute changes Terraform should not act on.
+    pub ignore_changes: IgnoreChanges,
+    /// Replace this object whenever one of these changes.
+    pub replace_triggered_by: Vec<Reference>,
+}
+
+/// A resource's `timeouts` block, for operations that may take long.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Timeouts {
+    /// Create timeout, e.g. `"45m"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create: Option<String>,
+    /// Read timeout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<String>,
+    /// Update timeout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<String>,
+    /// Delete timeout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<String>,
+}
+
+/// Meta-arguments of a resource or data source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    /// `count`: how many instances.
+    pub count: Option<Expression>,
+    /// `for_each`: one instance per map key or set element.
+    pub for_each: Option<Expression>,
+    /// `depends_on`: ordering that references do not express.
+    pub depends_on: Vec<Dependency>,
+    /// `provider`: a non-default provider configuration.
+    pub provider: Option<ProviderRef>,
+    /// `lifecycle`
+    pub lifecycle: Lifecycle,
+    /// `timeouts`
+    pub timeouts: Option<Timeouts>,
+}
+
+/// One change made through the raw override escape hatch.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Override {
+    pub(crate) path: String,
+    /// `None` deletes whatever is at the path.
+    pub(crate) value: Option<Expression>,
+}
+
+/// A resource or data source block in the stack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// Its address.
+    pub address: Address,
+    /// The type name.
+    pub kind: String,
+    /// The logical name.
+    pub name: String,
+    /// The body, from the typed struct.
+    pub body: Body,
+    /// Meta-arguments.
+    pub meta: Meta,
+    pub(crate) overrides: Vec<Override>,
+}
+
+/// A required provider: where it comes from and which versions fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequiredProvider {
+    /// Registry source, e.g. `hashicorp/google`.
+    pub source: String,
+    /// Version constraint, e.g. `~> 6.50`.
+    pub version: String,
+}
+
+/// Where Terraform keeps state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backend {
+    /// Backend type, e.g. `gcs` or `local`.
+    pub kind: String,
+    /// Its settings; literals only.
+    pub settings: BTreeMap<String, Expression>,
+}
+
+/// The `terraform` block.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TerraformBlock {
+    /// `required_version`, e.g. `>= 1.7`.
+    pub required_version: Option<String>,
+    /// Providers by local name.
+    pub required_providers: BTreeMap<String, RequiredProvider>,
+    /// State backend; Terraform's local default when `None`.
+    pub backend: Option<Backend>,
+}
+
+/// A provider configuration block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provider {
+    /// Local name, e.g. `google`.
+    pub name: String,
+    /// Alias, for a second configuration of the same provider.
+    pub alias: Option<String>,
+    /// Settings.
+    pub body: Body,
+}
+
+/// A `validation` block of a variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validation {
+    /// Must be true for the value to be accepted.
+    pub condition: Expression,
+    /// Shown when the condition fails.
+    pub error_message: Expression,
+}
+
+/// An input variable.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Variable {
+    /// Type constraint.
+    pub r#type: Option<VarType>,
+    /// Default value; must be a literal.
+    pub default: Option<Expression>,
+    /// Shown to whoever sets the variable.
+    pub description: Option<String>,
+    /// Hide the value in plan output.
+    pub sensitive: Option<bool>,
+    /// Whether `null` is an acceptable value.
+    pub nullable: Option<bool>,
+    /// Custom checks.
+    pub validations: Vec<Validation>,
+}
+
+/// An output value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    /// The value.
+    pub value: Expression,
+    /// What the value is.
+    pub description: Option<String>,
+    /// Hide the value in plan output.
+    pub sensitive: Option<bool>,
+    /// Ordering that references do not express.
+    pub depends_on: Vec<Dependency>,
+}
+
+impl Output {
+    /// An output of `value` with a description.
+    pub fn new(value: impl Into<Expression>, description: impl Into<String>) -> Self {
+        Output {
+            value: value.into(),
+            description: Some(description.into()),
+            sensitive: None,
+            depends_on: Vec::new(),
+        }
+    }
+}
+
+/// A module call.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModuleCall {
+    /// Module source; never a template.
+    pub source: String,
+    /// Version constraint for registry modules.
+    pub version: Option<String>,
+    /// Input variables.
+    pub inputs: BTreeMap<String, Expression>,
+    /// Provider configurations passed in, by the module's local name.
+    pub providers: BTreeMap<String, ProviderRef>,
+    /// `count`
+    pub count: Option<Expression>,
+    /// `for_each`
+    pub for_each: Option<Expression>,
+    /// `depends_on`
+    pub depends_on: Vec<Dependency>,
+}
+
+/// A `moved` block: the object once at `from` is now at `to`, so a rename
+/// does not destroy and recreate it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved {
+    /// The old address (no longer in the stack), e.g. `google_compute_network.vpc`.
+    pub from: String,
+    /// The new address, a handle into the stack.
+    pub to: Dependency,
+}
+
+/// An `import` block: adopt an existing object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Import {
+    /// Where it goes in the stack.
+    pub to: Dependency,
+    /// The provider's id for the existing object.
+    pub id: Expression,
+    /// Non-default provider configuration.
+    pub provider: Option<ProviderRef>,
+}
+
+/// A `removed` block: forget an object without (or with) destroying it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removed {
+    /// The address that left the configuration.
+    pub from: String,
+    /// Whether Terraform destroys the real object.
+    pub destroy: bool,
+}
+
+/// One Terraform root module, built through typed handles and emitted as a
+/// whole by [`crate::emit`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stack {
+    pub(crate) terraform: TerraformBlock,
+    pub(crate) providers: Vec<Provider>,
+    pub(crate) variables: Vec<(String, Variable)>,
+    pub(crate) locals: Vec<(String, Expression)>,
+    pub(crate) blocks: Vec<Block>,
+    pub(crate) outputs: Vec<(String, Output)>,
+    pub(crate) modules: Vec<(String, ModuleCall)>,
+    pub(crate) moved: Vec<Moved>,
+    pub(crate) imports: Vec<Import>,
+    pub(crate) removed: Vec<Removed>,
+    /// Problems found while adding, reported with all others at synth.
+    pub(crate) deferred: Vec<Problem>,
+}
+
+impl Stack {
+    /// An empty stack.
+    pub fn new() -> Self {
+        Stack::default()
+    }
+
+    /// The `terraform` block, to set versions and the backend.
+    pub fn terraform_mut(&mut self) -> &mut TerraformBlock {
+        &mut self.terraform
+    }
+
+    /// The `terraform` block.
+    pub fn terraform(&self) -> &TerraformBlock {
+        &self.terraform
+    }
+
+    /// Adds a provider configuration and returns its handle.
+    pub fn provider<P: Serialize>(
+        &mut self,
+        name: impl Into<String>,
+        alias: Option<&str>,
+        settings: &P,
+    ) -> ProviderRef {
+        let name = name.into();
+        let body = Body::from_serialize(settings).unwrap_or_else(|BodyError(e)| {
+            self.deferred.push(Problem::new(
+                Address::Provider {
+                    name: name.clone(),
+                    alias: alias.map(str::to_owned),
+                },
+                e,
+            ));
+            Body::new()
+        });
+        self.providers.push(Provider {
+            name: name.clone(),
+            alias: alias.map(str::to_owned),
+            body,
+        });
+        ProviderRef {
+            name,
+            alias: alias.map(str::to_owned),
+        }
+    }
+
+    /// Adds a managed resource under `name` and returns its handle.
+    pub fn add<R: Resource>(&mut self, name: impl Into<String>, resource: R) -> Ref<R> {
+        self.add_with(name, resource, Meta::default())
+    }
+
+    /// Adds a managed resource with meta-arguments.
+    pub fn add_with<R: Resource>(
+        &mut self,
+        name: impl Into<String>,
+        resource: R,
+        meta: Meta,
+    ) -> Ref<R> {
+        let name = name.into();
+        let root = Root::Resource {
+            kind: R::TYPE.to_owned(),
+            name: name.clone(),
+        };
+        self.push_block(root.clone(), R::TYPE, name, &resource, meta);
+        Ref::new(root)
+    }
+
+    /// Adds a data source under `name` and returns its handle.
+    pub fn data<D: DataSource>(&mut self, name: impl Into<String>, source: D) -> Ref<D> {
+        self.data_with(name, source, Meta::default())
+    }
+
+    /// Adds a data source with meta-arguments.
+    pub fn data_with<D: DataSource>(
+        &mut self,
+        name: impl Into<String>,
+        source: D,
+        meta: Meta,
+    ) -> Ref<D> {
+        let name = name.into();
+        let root = Root::Data {
+            kind: D::TYPE.to_owned(),
+            name: name.clone(),
+        };
+        self.push_block(root.clone(), D::TYPE, name, &source, meta);
+        Ref::new(root)
+    }
+
+    fn push_block<T: Serialize>(
+        &mut self,
+        root: Root,
+        kind: &str,
+        name: String,
+        value: &T,
+        meta: Meta,
+    ) {
+        let address = root
+            .address()
+            .expect("resources and data sources have addresses");
+        let body = Body::from_serialize(value).unwrap_or_else(|BodyError(e)| {
+            self.deferred.push(Problem::new(address.clone(), e));
+            Body::new()
+        });
+        self.blocks.push(Block {
+            address,
+            kind: kind.to_owned(),
+            name,
+            body,
+            meta,
+            overrides: Vec::new(),
+        });
+    }
+
+    /// Adds an input variable.
+    pub fn variable(&mut self, name: impl Into<String>, variable: Variable) -> Ref<VariableKind> {
+        let name = name.into();
+        self.variables.push((name.clone(), variable));
+        Ref::new(Root::Var(name))
+    }
+
+    /// Adds a local value.
+    pub fn local(
+        &mut self,
+        name: impl Into<String>,
+        value: impl Into<Expression>,
+    ) -> Ref<LocalKind> {
+        let name = name.into();
+        self.locals.push((name.clone(), value.into()));
+        Ref::new(Root::Local(name))
+    }
+
+    /// Adds an output value.
+    pub fn output(&mut self, name: impl Into<String>, output: Output) {
+        self.outputs.push((name.into(), output));
+    }
+
+    /// Adds a module call.
+    pub fn module(&mut self, name: impl Into<String>, call: ModuleCall) -> Ref<ModuleKind> {
+        let name = name.into();
+        self.modules.push((name.clone(), call));
+        Ref::new(Root::Module(name))
+    }
+
+    /// Records that the object once at `from` now lives at `to`.
+    pub fn moved<R>(&mut self, from: impl Into<String>, to: &Ref<R>) {
+        self.moved.push(Moved {
+            from: from.into(),
+            to: to.dep(),
+        });
+    }
+
+    /// Adopts an existing object into `to`.
+    pub fn import<R>(&mut self, to: &Ref<R>, id: impl Into<Expression>) {
+        self.imports.push(Import {
+            to: to.dep(),
+            id: id.into(),
+            provider: None,
+        });
+    }
+
+    /// Forgets the object at `from`; it is destroyed only when `destroy`.
+    pub fn removed(&mut self, from: impl Into<String>, destroy: bool) {
+        self.removed.push(Removed {
+            from: from.into(),
+            destroy,
+        });
+    }
+
+    /// The escape hatch for attributes the typed structs lack: sets `value`
+    /// at the dotted `path` (`node_config.0.labels.team`) of the resource or
+    /// data source behind `handle`, deep-merged into its body at synth.
+    /// Numeric segments index repeated blocks and lists; missing
+    /// intermediate segments are created as nested blocks.
+    pub fn override_attr<R>(
+        &mut self,
+        handle: &Ref<R>,
+        path: impl Into<String>,
+        value: impl Into<Expression>,
+    ) {
+        self.push_override(handle, path.into(), Some(value.into()));
+    }
+
+    /// Deletes whatever is at the dotted `path` of a resource's body at synth.
+    pub fn remove_attr<R>(&mut self, handle: &Ref<R>, path: impl Into<String>) {
+        self.push_override(handle, path.into(), None);
+    }
+
+    fn push_override<R>(&mut self, handle: &Ref<R>, path: String, value: Option<Expression>) {
+        let address = handle.address();
+        // A handle from another stack has no block here: report it at synth.
+        match self.blocks.iter_mut().rev().find(|b| b.address == address) {
+            Some(block) => block.overrides.push(Override { path, value }),
+            None => self.deferred.push(Problem::new(
+                address,
+                format!("override of {path}: not in this stack"),
+            )),
+        }
+    }
+
+    /// Resources and data sources, in the order they were added.
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+
+    /// Output names and values, in the order they were added.
+    pub fn outputs(&self) -> impl Iterator<Item = (&str, &Output)> {
+        self.outputs.iter().map(|(n, o)| (n.as_str(), o))
+    }
+
+    /// Variable names and definitions, in the order they were added.
+    pub fn variables(&self) -> impl Iterator<Item = (&str, &Variable)> {
+        self.variables.iter().map(|(n, v)| (n.as_str(), v))
+    }
+}
