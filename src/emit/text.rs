@@ -84,13 +84,67 @@ pub(crate) fn write_object_key(out: &mut String, key: &str) -> std::fmt::Result 
     }
 }
 
+/// The pieces of a template as they are written: literal text with its
+/// template markers escaped, and interpolations.
+///
+/// A literal that ends in `$` right before an interpolation would read as
+/// the escape `$${`, so its trailing run of `$` is written as an
+/// interpolated string instead: `a$` then `x` becomes `a${"$"}${x}`.
+pub(crate) enum Piece<'a> {
+    /// Escaped literal text.
+    Lit(String),
+    /// A run of `$` that must be interpolated.
+    Dollars(usize),
+    /// An interpolated expression.
+    Interp(&'a Expression),
+}
+
+pub(crate) fn template_pieces(parts: &[Part]) -> Vec<Piece<'_>> {
+    // Adjacent literals are joined first: escaping them one by one would
+    // miss a marker split across the seam (`$` then `{`).
+    let mut merged: Vec<Result<String, &Expression>> = Vec::with_capacity(parts.len());
+    for part in parts {
+        match part {
+            Part::Lit(text) => match merged.last_mut() {
+                Some(Ok(prev)) => prev.push_str(text),
+                _ => merged.push(Ok(text.clone())),
+            },
+            Part::Interp(e) => merged.push(Err(e)),
+        }
+    }
+    let mut out = Vec::with_capacity(merged.len() + 1);
+    for (i, part) in merged.iter().enumerate() {
+        match part {
+            Ok(text) => {
+                let escaped = escape_template(text).into_owned();
+                let before_interp = matches!(merged.get(i + 1), Some(Err(_)));
+                let trimmed = escaped.trim_end_matches('$');
+                let dollars = escaped.len() - trimmed.len();
+                if before_interp && dollars > 0 {
+                    out.push(Piece::Lit(trimmed.to_owned()));
+                    out.push(Piece::Dollars(dollars));
+                } else {
+                    out.push(Piece::Lit(escaped));
+                }
+            }
+            Err(e) => out.push(Piece::Interp(e)),
+        }
+    }
+    out
+}
+
 /// The inside of a quoted HCL template: literal parts escaped, interpolations
 /// as `${...}`.
 pub(crate) fn write_template_body(out: &mut String, parts: &[Part]) -> std::fmt::Result {
-    for part in parts {
-        match part {
-            Part::Lit(text) => crate::tf::write_hcl_string_body(out, &escape_template(text))?,
-            Part::Interp(e) => {
+    for piece in template_pieces(parts) {
+        match piece {
+            Piece::Lit(text) => crate::tf::write_hcl_string_body(out, &text)?,
+            Piece::Dollars(n) => {
+                out.push_str("${\"");
+                out.extend(std::iter::repeat_n('$', n));
+                out.push_str("\"}");
+            }
+            Piece::Interp(e) => {
                 out.push_str("${");
                 write_expression_fallible(out, e)?;
                 out.push('}');
@@ -104,10 +158,15 @@ pub(crate) fn write_template_body(out: &mut String, parts: &[Part]) -> std::fmt:
 /// language only (JSON escaping comes later), interpolations as `${...}`.
 pub(crate) fn json_template(parts: &[Part]) -> String {
     let mut out = String::new();
-    for part in parts {
-        match part {
-            Part::Lit(text) => out.push_str(&escape_template(text)),
-            Part::Interp(e) => {
+    for piece in template_pieces(parts) {
+        match piece {
+            Piece::Lit(text) => out.push_str(&text),
+            Piece::Dollars(n) => {
+                out.push_str("${\"");
+                out.extend(std::iter::repeat_n('$', n));
+                out.push_str("\"}");
+            }
+            Piece::Interp(e) => {
                 out.push_str("${");
                 write_expression(&mut out, e);
                 out.push('}');

@@ -13,7 +13,7 @@ pub use expr::{Expr, Expression, Part, Reference, Root, Step, Template, Value, e
 pub use stack::{
     Address, Backend, Block, DataSource, Dependency, IgnoreChanges, Import, Lifecycle, LocalKind,
     Meta, ModuleCall, ModuleKind, Moved, Output, Path, Provider, ProviderRef, Ref, Removed,
-    RequiredProvider, Resource, Stack, TerraformBlock, Timeouts, Validation, Variable,
+    RequiredProvider, Resource, Stack, TerraformBlock, Timeouts, Untyped, Validation, Variable,
     VariableKind, count_index, each_key, each_value,
 };
 pub use types::VarType;

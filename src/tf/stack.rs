@@ -193,6 +193,10 @@ impl Path {
     }
 }
 
+/// Marker type for handles to resources added with [`Stack::add_body`].
+#[derive(Debug)]
+pub struct Untyped;
+
 /// Marker type for handles to input variables.
 #[derive(Debug)]
 pub struct VariableKind;
@@ -577,6 +581,32 @@ impl Stack {
             name: name.clone(),
         };
         self.push_block(root.clone(), R::TYPE, name, &resource, meta);
+        Ref::new(root)
+    }
+
+    /// Adds a resource of a type that has no typed struct yet, from a body
+    /// built by hand. Prefer a typed struct: it is checked against the
+    /// provider schema field by field.
+    pub fn add_body(
+        &mut self,
+        kind: impl Into<String>,
+        name: impl Into<String>,
+        body: Body,
+        meta: Meta,
+    ) -> Ref<Untyped> {
+        let (kind, name) = (kind.into(), name.into());
+        let root = Root::Resource {
+            kind: kind.clone(),
+            name: name.clone(),
+        };
+        self.blocks.push(Block {
+            address: root.address().expect("resources have addresses"),
+            kind,
+            name,
+            body,
+            meta,
+            overrides: Vec::new(),
+        });
         Ref::new(root)
     }
 
