@@ -143,6 +143,7 @@ fn text() -> impl Strategy<Value = String> {
             Just("\\".to_owned()),
             Just("\n".to_owned()),
             Just("\t".to_owned()),
+            Just("\r".to_owned()),
             Just("\u{2028}".to_owned()),
             Just("é✓".to_owned()),
             "[a-z ]{0,5}",

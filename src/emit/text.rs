@@ -85,21 +85,34 @@ pub(crate) fn write_object_key(out: &mut String, key: &str) -> std::fmt::Result 
 }
 
 /// The pieces of a template as they are written: literal text with its
-/// template markers escaped, and interpolations.
+/// template markers escaped, literal text that must be interpolated as a
+/// quoted string, and interpolations.
 ///
-/// A literal that ends in `$` right before an interpolation would read as
-/// the escape `$${`, so its trailing run of `$` is written as an
-/// interpolated string instead: `a$` then `x` becomes `a${"$"}${x}`.
+/// Two things cannot be written as plain template text:
+/// - a literal ending in `$` right before an interpolation would read as
+///   the escape `$${`, so the trailing run of `$` is interpolated:
+///   `a$` then `x` becomes `a${"$"}${x}`;
+/// - in Terraform JSON, a carriage return not followed by a line feed makes
+///   Terraform (1.11) read the rest of a template as literal text, so an
+///   interpolation after it is never evaluated; such a `\r` is interpolated
+///   as `${"\r"}` (together with any `$` run before it).
 pub(crate) enum Piece<'a> {
     /// Escaped literal text.
     Lit(String),
-    /// A run of `$` that must be interpolated.
-    Dollars(usize),
+    /// Literal text written as an interpolated string, `${"..."}`.
+    Quoted(String),
     /// An interpolated expression.
     Interp(&'a Expression),
 }
 
-pub(crate) fn template_pieces(parts: &[Part]) -> Vec<Piece<'_>> {
+/// Which syntax a template is written for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    Json,
+    Hcl,
+}
+
+pub(crate) fn template_pieces(parts: &[Part], syntax: Syntax) -> Vec<Piece<'_>> {
     // Adjacent literals are joined first: escaping them one by one would
     // miss a marker split across the seam (`$` then `{`).
     let mut merged: Vec<Result<String, &Expression>> = Vec::with_capacity(parts.len());
@@ -112,19 +125,36 @@ pub(crate) fn template_pieces(parts: &[Part]) -> Vec<Piece<'_>> {
             Part::Interp(e) => merged.push(Err(e)),
         }
     }
+    let guard_cr = syntax == Syntax::Json && merged.iter().any(|p| p.is_err());
     let mut out = Vec::with_capacity(merged.len() + 1);
     for (i, part) in merged.iter().enumerate() {
         match part {
             Ok(text) => {
                 let escaped = escape_template(text).into_owned();
+                let mut rest = escaped.as_str();
+                if guard_cr {
+                    while let Some(at) = lone_cr(rest) {
+                        let before = rest[..at].trim_end_matches('$');
+                        let dollars = at - before.len();
+                        if !before.is_empty() {
+                            out.push(Piece::Lit(before.to_owned()));
+                        }
+                        let mut quoted = "$".repeat(dollars);
+                        quoted.push('\r');
+                        out.push(Piece::Quoted(quoted));
+                        rest = &rest[at + 1..];
+                    }
+                }
                 let before_interp = matches!(merged.get(i + 1), Some(Err(_)));
-                let trimmed = escaped.trim_end_matches('$');
-                let dollars = escaped.len() - trimmed.len();
+                let trimmed = rest.trim_end_matches('$');
+                let dollars = rest.len() - trimmed.len();
                 if before_interp && dollars > 0 {
-                    out.push(Piece::Lit(trimmed.to_owned()));
-                    out.push(Piece::Dollars(dollars));
-                } else {
-                    out.push(Piece::Lit(escaped));
+                    if !trimmed.is_empty() {
+                        out.push(Piece::Lit(trimmed.to_owned()));
+                    }
+                    out.push(Piece::Quoted("$".repeat(dollars)));
+                } else if !rest.is_empty() {
+                    out.push(Piece::Lit(rest.to_owned()));
                 }
             }
             Err(e) => out.push(Piece::Interp(e)),
@@ -133,17 +163,26 @@ pub(crate) fn template_pieces(parts: &[Part]) -> Vec<Piece<'_>> {
     out
 }
 
+/// The byte offset of the first `\r` not followed by `\n`.
+fn lone_cr(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+}
+
+fn write_quoted_piece(out: &mut String, text: &str) -> std::fmt::Result {
+    out.push_str("${\"");
+    crate::tf::write_hcl_string_body(out, text)?;
+    out.push_str("\"}");
+    Ok(())
+}
+
 /// The inside of a quoted HCL template: literal parts escaped, interpolations
 /// as `${...}`.
 pub(crate) fn write_template_body(out: &mut String, parts: &[Part]) -> std::fmt::Result {
-    for piece in template_pieces(parts) {
+    for piece in template_pieces(parts, Syntax::Hcl) {
         match piece {
             Piece::Lit(text) => crate::tf::write_hcl_string_body(out, &text)?,
-            Piece::Dollars(n) => {
-                out.push_str("${\"");
-                out.extend(std::iter::repeat_n('$', n));
-                out.push_str("\"}");
-            }
+            Piece::Quoted(text) => write_quoted_piece(out, &text)?,
             Piece::Interp(e) => {
                 out.push_str("${");
                 write_expression_fallible(out, e)?;
@@ -158,13 +197,11 @@ pub(crate) fn write_template_body(out: &mut String, parts: &[Part]) -> std::fmt:
 /// language only (JSON escaping comes later), interpolations as `${...}`.
 pub(crate) fn json_template(parts: &[Part]) -> String {
     let mut out = String::new();
-    for piece in template_pieces(parts) {
+    for piece in template_pieces(parts, Syntax::Json) {
         match piece {
             Piece::Lit(text) => out.push_str(&text),
-            Piece::Dollars(n) => {
-                out.push_str("${\"");
-                out.extend(std::iter::repeat_n('$', n));
-                out.push_str("\"}");
+            Piece::Quoted(text) => {
+                let _ = write_quoted_piece(&mut out, &text);
             }
             Piece::Interp(e) => {
                 out.push_str("${");
