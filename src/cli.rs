@@ -182,7 +182,7 @@ fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
             return Ok(ExitCode::SUCCESS);
         }
         let mut listing = String::new();
-        for line in plan.to_string().lines() {
+        for line in plan.lines(&args.out, false) {
             listing.push_str(&format!("\n  {line}"));
         }
         return Err(Failure {
@@ -201,11 +201,7 @@ fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
         plan.remove.len(),
         plan.unchanged
     );
-    for line in plan.to_string().lines() {
-        let line = line
-            .replacen("missing: ", "created: ", 1)
-            .replacen("stale: ", "updated: ", 1)
-            .replacen("extra: ", "removed: ", 1);
+    for line in plan.lines(&args.out, true) {
         let _ = writeln!(stdout, "  {line}");
     }
     Ok(ExitCode::SUCCESS)

@@ -156,7 +156,9 @@ impl Sources {
                 let message = e.inner().message().to_owned();
                 // An unknown key is reported at the key itself.
                 if let Some(unknown) = backticked_after(&message, "unknown field ") {
-                    key = join_key(&key, &unknown);
+                    if key.rsplit('.').next() != Some(unknown.as_str()) {
+                        key = join_key(&key, &unknown);
+                    }
                 }
                 SettingsError {
                     problems: vec![self.problem_at(&key, message)],

@@ -1,7 +1,6 @@
 //! Synthesis of whole stacks into files, and the plan that brings an output
 //! directory in line with them. Nothing here writes: the CLI applies plans.
 
-use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -135,19 +134,21 @@ impl Plan {
     }
 }
 
-impl fmt::Display for Plan {
-    /// One line a file: `missing`, `stale` or `extra`, and its path.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for file in &self.create {
-            writeln!(f, "missing: {}", file.path.display())?;
-        }
-        for file in &self.update {
-            writeln!(f, "stale: {}", file.path.display())?;
-        }
-        for path in &self.remove {
-            writeln!(f, "extra: {}", path.display())?;
-        }
-        Ok(())
+impl Plan {
+    /// One line a file, its path under `out`: `missing`, `stale` or
+    /// `extra` when checking; `created`, `updated` or `removed` once applied.
+    pub fn lines(&self, out: &Path, applied: bool) -> Vec<String> {
+        let [create, update, remove] = if applied {
+            ["created", "updated", "removed"]
+        } else {
+            ["missing", "stale", "extra"]
+        };
+        let line = |what: &str, path: &Path| format!("{what}: {}", out.join(path).display());
+        let mut lines = Vec::new();
+        lines.extend(self.create.iter().map(|f| line(create, &f.path)));
+        lines.extend(self.update.iter().map(|f| line(update, &f.path)));
+        lines.extend(self.remove.iter().map(|p| line(remove, p)));
+        lines
     }
 }
 

@@ -7,7 +7,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::str::FromStr;
 
 use super::body::{Body, Entry};
 use super::expr::{Expression, Reference, Root};
@@ -505,7 +504,12 @@ fn refs(
             root => {
                 let target = root.address().expect("named roots have addresses");
                 if !known.contains(&target) {
-                    c.problem(at, format!("{context}{r}: {target} is not in this stack"));
+                    let shown = if r.steps.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{r}: ")
+                    };
+                    c.problem(at, format!("{context}{shown}{target} is not in this stack"));
                 } else if !matches!(target, Address::Variable(_)) {
                     c.edges.entry(at.clone()).or_default().insert(target);
                 }
@@ -521,8 +525,9 @@ fn collect_refs(c: &mut Checker, at: &Address, e: &Expression, out: &mut Vec<Ref
     let mut raws = Vec::new();
     e.raws(&mut raws);
     for raw in raws {
-        match hcl::Expression::from_str(raw) {
+        match hcl_edit::parser::parse_expr(raw) {
             Ok(parsed) => {
+                let parsed = hcl::Expression::from(parsed);
                 let mut walker = RawWalker {
                     bound: Vec::new(),
                     out: &mut *out,
@@ -536,8 +541,9 @@ fn collect_refs(c: &mut Checker, at: &Address, e: &Expression, out: &mut Vec<Ref
             Err(err) => c.problem(
                 at,
                 format!(
-                    "raw expression {raw:?} does not parse: {}",
-                    err.to_string().lines().next().unwrap_or_default()
+                    "raw expression {raw:?} does not parse: {} at column {}",
+                    err.message(),
+                    err.location().column()
                 ),
             ),
         }
@@ -838,6 +844,37 @@ fn set_in_expression(
     }
 }
 
+/// The shortest path from `start` back to itself inside `group`, as the
+/// list of nodes visited (starting with `start`).
+fn shortest_cycle<'a>(
+    edges: &'a BTreeMap<Address, BTreeSet<Address>>,
+    start: &'a Address,
+    group: &[&'a Address],
+) -> Vec<&'a Address> {
+    let inside: BTreeSet<&Address> = group.iter().copied().collect();
+    let mut previous: BTreeMap<&Address, &Address> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(node) = queue.pop_front() {
+        for next in edges.get(node).into_iter().flatten() {
+            if next == start {
+                let mut path = vec![node];
+                let mut at = node;
+                while at != start {
+                    at = previous[at];
+                    path.push(at);
+                }
+                path.reverse();
+                return path;
+            }
+            if inside.contains(next) && !previous.contains_key(next) {
+                previous.insert(next, node);
+                queue.push_back(next);
+            }
+        }
+    }
+    group.to_vec()
+}
+
 /// Reports every dependency cycle among resources, data sources, locals
 /// and modules (Tarjan's strongly connected components).
 fn find_cycles(c: &mut Checker) {
@@ -902,12 +939,17 @@ fn find_cycles(c: &mut Checker) {
     }
     let cycles = t.cycles;
     let mut problems = Vec::new();
-    for cycle in cycles {
-        let names: Vec<String> = cycle.iter().map(|a| a.to_string()).collect();
-        problems.push(Problem::new(
-            &names[0],
-            format!("dependency cycle: {} -> {}", names.join(" -> "), names[0]),
-        ));
+    for group in cycles {
+        let start = group[0];
+        let path = shortest_cycle(&c.edges, start, &group);
+        let mut names: Vec<String> = path.iter().map(|a| a.to_string()).collect();
+        names.push(start.to_string());
+        let mut message = format!("dependency cycle: {}", names.join(" -> "));
+        if group.len() > path.len() {
+            let all: Vec<String> = group.iter().map(|a| a.to_string()).collect();
+            message.push_str(&format!(" (one of several among {})", all.join(", ")));
+        }
+        problems.push(Problem::new(start, message));
     }
     c.problems.extend(problems);
 }

@@ -736,8 +736,8 @@ impl Stack {
         match self.blocks.iter_mut().rev().find(|b| b.address == address) {
             Some(block) => block.overrides.push(Override { path, value }),
             None => self.deferred.push(Problem::new(
-                address,
-                format!("override of {path}: not in this stack"),
+                &address,
+                format!("override {path:?}: {address} is not in this stack"),
             )),
         }
     }

@@ -1,0 +1,339 @@
+//! Synth-time checks report every problem at once, each naming the address
+//! and the attribute; raw overrides deep-merge into resource bodies.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use tfsynth::emit::to_json;
+use tfsynth::tf::{
+    Backend, Body, Expression, Meta, ModuleCall, Output, Stack, Validation, Variable, count_index,
+    each_key,
+};
+
+fn body(pairs: &[(&str, Expression)]) -> Body {
+    let mut b = Body::new();
+    for (k, v) in pairs {
+        b.set(*k, v.clone());
+    }
+    b
+}
+
+/// The rendered error, as the CLI prints it.
+fn problems(stack: &Stack) -> String {
+    match stack.resolve() {
+        Ok(_) => panic!("expected synth-time problems"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn snapshot(name: &str, text: &str) {
+    common::snapshots().bind(|| insta::assert_snapshot!(name, text));
+}
+
+#[test]
+fn duplicate_addresses_are_reported_with_their_count() {
+    let mut s = Stack::new();
+    s.add_body("terraform_data", "a", Body::new(), Meta::default());
+    s.add_body("terraform_data", "a", Body::new(), Meta::default());
+    s.variable("v", Variable::default());
+    s.variable("v", Variable::default());
+    s.local("l", 1);
+    s.local("l", 2);
+    s.output("o", Output::new(Expression::from(1), "one"));
+    s.output("o", Output::new(Expression::from(2), "two"));
+    let text = problems(&s);
+    assert!(text.contains("terraform_data.a: duplicate address (2 definitions)"));
+    snapshot("error__duplicate_addresses", &text);
+}
+
+#[test]
+fn names_terraform_would_reject_are_reported() {
+    let mut s = Stack::new();
+    s.add_body(
+        "terraform_data",
+        "1starts_with_digit",
+        Body::new(),
+        Meta::default(),
+    );
+    s.add_body("Bad-Type", "ok", Body::new(), Meta::default());
+    s.add_body(
+        "terraform_data",
+        "bad_key",
+        body(&[("has space", 1.into())]),
+        Meta::default(),
+    );
+    s.variable("count", Variable::default());
+    s.output("has.dot", Output::new(Expression::from(1), "x"));
+    let text = problems(&s);
+    assert!(text.contains("var.count: \"count\" is reserved by Terraform"));
+    snapshot("error__invalid_names", &text);
+}
+
+#[test]
+fn references_to_things_not_in_the_stack_are_reported_wherever_they_hide() {
+    let mut other = Stack::new();
+    let foreign = other.add_body("terraform_data", "elsewhere", Body::new(), Meta::default());
+
+    let mut s = Stack::new();
+    let a = s.add_body(
+        "terraform_data",
+        "a",
+        body(&[
+            ("from_other_stack", foreign.attr::<String>("output").into()),
+            ("raw_missing_var", Expression::raw("upper(var.missing)")),
+            (
+                "raw_missing_data",
+                Expression::raw("data.google_client_config.me.project"),
+            ),
+            ("raw_missing_module", Expression::raw("module.net.id")),
+            (
+                "raw_for_binding_is_fine",
+                Expression::raw("[for x in [1] : x]"),
+            ),
+            ("raw_builtin_is_fine", Expression::raw("path.module")),
+        ]),
+        Meta {
+            depends_on: vec![foreign.dep()],
+            ..Meta::default()
+        },
+    );
+    s.override_attr(
+        &a,
+        "via_override",
+        Expression::raw("terraform_data.ghost.id"),
+    );
+    s.override_attr(&foreign, "anything", 1);
+    s.output("o", Output::new(Expression::raw("local.nothing"), "x"));
+    let text = problems(&s);
+    assert!(text.contains(
+        "terraform_data.a: from_other_stack: terraform_data.elsewhere.output: terraform_data.elsewhere is not in this stack"
+    ));
+    assert!(
+        text.contains(
+            "terraform_data.a: depends_on: terraform_data.elsewhere is not in this stack"
+        )
+    );
+    assert!(!text.contains("raw_for_binding_is_fine"));
+    assert!(!text.contains("raw_builtin_is_fine"));
+    snapshot("error__dangling_references", &text);
+}
+
+#[test]
+fn raw_expressions_that_do_not_parse_are_reported() {
+    let mut s = Stack::new();
+    s.add_body(
+        "terraform_data",
+        "a",
+        body(&[("input", Expression::raw("upper(var.x"))]),
+        Meta::default(),
+    );
+    let text = problems(&s);
+    assert!(
+        text.contains("raw expression \"upper(var.x\" does not parse"),
+        "{text}"
+    );
+    snapshot("error__raw_expression_syntax", &text);
+}
+
+#[test]
+fn dependency_cycles_are_reported_with_every_member() {
+    let mut s = Stack::new();
+    let mut a_body = Body::new();
+    a_body.set("input", Expression::raw("terraform_data.b.output"));
+    s.add_body("terraform_data", "a", a_body, Meta::default());
+    let mut b_body = Body::new();
+    b_body.set("input", Expression::raw("local.c"));
+    s.add_body("terraform_data", "b", b_body, Meta::default());
+    s.local("c", Expression::raw("terraform_data.a.output"));
+    let own = s.add_body("terraform_data", "self_ref", Body::new(), Meta::default());
+    s.override_attr(&own, "input", own.attr::<String>("id"));
+    let text = problems(&s);
+    assert!(text.contains(
+        "terraform_data.a: dependency cycle: terraform_data.a -> terraform_data.b -> local.c -> terraform_data.a"
+    ));
+    assert!(text.contains("terraform_data.self_ref -> terraform_data.self_ref"));
+    snapshot("error__dependency_cycles", &text);
+}
+
+#[test]
+fn each_and_count_outside_for_each_and_count_are_reported() {
+    let mut s = Stack::new();
+    s.add_body(
+        "terraform_data",
+        "a",
+        body(&[("k", each_key().into()), ("i", count_index().into())]),
+        Meta::default(),
+    );
+    s.add_body(
+        "terraform_data",
+        "counted",
+        body(&[("i", count_index().into())]),
+        Meta {
+            count: Some(2.into()),
+            ..Meta::default()
+        },
+    );
+    s.add_body(
+        "terraform_data",
+        "both",
+        Body::new(),
+        Meta {
+            count: Some(1.into()),
+            for_each: Some(Expression::raw("toset([\"a\"])")),
+            ..Meta::default()
+        },
+    );
+    let text = problems(&s);
+    assert!(!text.contains("terraform_data.counted"));
+    snapshot("error__each_and_count", &text);
+}
+
+#[test]
+fn literals_are_required_where_terraform_cannot_evaluate() {
+    let mut s = Stack::new();
+    let v = s.variable("v", Variable::default());
+    s.variable(
+        "w",
+        Variable {
+            default: Some(v.value::<String>().into()),
+            validations: vec![Validation {
+                condition: Expression::raw("var.v != \"\""),
+                error_message: "must be set".into(),
+            }],
+            ..Variable::default()
+        },
+    );
+    s.terraform_mut().backend = Some(Backend {
+        kind: "gcs".into(),
+        settings: BTreeMap::from([("bucket".to_owned(), v.value::<String>().into())]),
+    });
+    let text = problems(&s);
+    assert!(text.contains("var.w: default: must be a literal value"));
+    assert!(text.contains("terraform: backend.gcs.bucket: must be a literal value"));
+    assert!(text.contains("var.w: validation[0]: may only refer to var.w, not var.v"));
+    snapshot("error__literals_required", &text);
+}
+
+#[test]
+fn meta_arguments_in_a_body_moved_removed_and_providers_are_checked() {
+    let mut s = Stack::new();
+    let a = s.add_body(
+        "terraform_data",
+        "a",
+        body(&[("count", 2.into())]),
+        Meta::default(),
+    );
+    s.moved("not an address", &a);
+    s.removed("terraform_data.a", false);
+    s.module(
+        "m",
+        ModuleCall {
+            source: "./m".into(),
+            providers: BTreeMap::new(),
+            ..ModuleCall::default()
+        },
+    );
+    let mut other = Stack::new();
+    let west = other.provider("google", Some("west"), &BTreeMap::<String, String>::new());
+    s.add_body(
+        "terraform_data",
+        "b",
+        Body::new(),
+        Meta {
+            provider: Some(west),
+            ..Meta::default()
+        },
+    );
+    let text = problems(&s);
+    assert!(text.contains("count: a meta-argument; set it through Meta, not the body"));
+    snapshot("error__meta_moved_removed_provider", &text);
+}
+
+#[test]
+fn every_problem_is_reported_at_once_and_sorted() {
+    let mut s = Stack::new();
+    s.add_body(
+        "terraform_data",
+        "z",
+        body(&[("x", Expression::raw("var.nope"))]),
+        Meta::default(),
+    );
+    s.add_body(
+        "terraform_data",
+        "a",
+        body(&[("x", Expression::raw("var.nope"))]),
+        Meta::default(),
+    );
+    s.variable("count", Variable::default());
+    let e = s.resolve().unwrap_err();
+    assert_eq!(e.problems.len(), 3);
+    let addresses: Vec<&str> = e.problems.iter().map(|p| p.address.as_str()).collect();
+    assert_eq!(
+        addresses,
+        ["terraform_data.a", "terraform_data.z", "var.count"]
+    );
+}
+
+// ---- overrides ---------------------------------------------------------------
+
+fn resolved_json(s: &Stack) -> serde_json::Value {
+    let doc = s.resolve().unwrap_or_else(|e| panic!("{e}"));
+    serde_json::from_str(&to_json(
+        &doc,
+        "generated by tfsynth from test, do not edit",
+    ))
+    .unwrap()
+}
+
+#[test]
+fn overrides_deep_merge_into_nested_blocks_lists_and_objects() {
+    let mut s = Stack::new();
+    let mut config = Body::new();
+    config.set(
+        "labels",
+        Expression::Object(BTreeMap::from([("a".into(), "1".into())])),
+    );
+    config.set("tags", Expression::List(vec!["x".into(), "y".into()]));
+    let mut b = body(&[("keep", true.into()), ("drop", 1.into())]);
+    b.push_block("node_config", config);
+    b.push_block("rule", Body::new());
+    b.push_block("rule", Body::new());
+    let r = s.add_body("terraform_data", "a", b, Meta::default());
+    s.override_attr(&r, "node_config.0.labels.team", "web ${x}");
+    s.override_attr(&r, "node_config.tags.1", "z");
+    s.override_attr(&r, "rule.1.priority", 10);
+    s.override_attr(&r, "new_block.inner", false);
+    s.remove_attr(&r, "drop");
+    s.remove_attr(&r, "rule.0");
+    let json = resolved_json(&s);
+    let a = &json["resource"]["terraform_data"]["a"];
+    assert_eq!(a["keep"], true);
+    assert!(a.get("drop").is_none());
+    assert_eq!(a["node_config"]["labels"]["a"], "1");
+    // An override value is a literal like any other: escaped.
+    assert_eq!(a["node_config"]["labels"]["team"], "web $${x}");
+    assert_eq!(a["node_config"]["tags"], serde_json::json!(["x", "z"]));
+    assert_eq!(a["rule"], serde_json::json!({ "priority": 10 }));
+    assert_eq!(a["new_block"], serde_json::json!({ "inner": false }));
+}
+
+#[test]
+fn overrides_that_cannot_apply_are_reported_with_the_path() {
+    let mut s = Stack::new();
+    let mut b = Body::new();
+    b.push_block("rule", Body::new());
+    b.push_block("rule", Body::new());
+    b.set("name", "n");
+    let r = s.add_body("terraform_data", "a", b, Meta::default());
+    s.override_attr(&r, "rule.x", 1);
+    s.override_attr(&r, "rule.5.x", 1);
+    s.override_attr(&r, "name.inner", 1);
+    s.override_attr(&r, "a..b", 1);
+    let text = problems(&s);
+    assert!(
+        text.contains("override \"rule.5.x\": rule has 2 blocks, no index 5"),
+        "{text}"
+    );
+    snapshot("error__overrides", &text);
+}
