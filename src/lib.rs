@@ -7,3 +7,8 @@ pub mod settings;
 pub mod stacks;
 pub mod synth;
 pub mod tf;
+
+/// The README's Rust examples run as doc tests, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
