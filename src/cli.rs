@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use tfsynth::schema::{Schemas, validate_document};
 use tfsynth::settings::Sources;
 use tfsynth::synth::{self, Format, GeneratedFile, Plan, StackError};
 
@@ -28,6 +29,19 @@ enum Command {
     Synth(SynthArgs),
     /// List the stacks, their blueprints and Terraform roots.
     List,
+    /// Check Terraform JSON files (or every `*.tf.json` below directories)
+    /// against the provider schemas.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// Files or directories to check (default: `generated`).
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Directory of provider schemas (`terraform providers schema -json` output).
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    schemas: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +58,12 @@ struct SynthArgs {
     /// Write nothing; fail listing every missing, stale or extra file.
     #[arg(long)]
     check: bool,
+    /// Directory of provider schemas that every root is validated against.
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    schemas: PathBuf,
+    /// Skip validation against the provider schemas (not recommended).
+    #[arg(long)]
+    no_validate: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -95,6 +115,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Synth(args) => synth(&cli.dir, args),
         Command::List => list(&cli.dir),
+        Command::Validate(args) => validate(&cli.dir, args),
     }
 }
 
@@ -133,14 +154,39 @@ fn load_sources(dir: &Path, name: &str) -> Result<Sources, StackError> {
     Ok(Sources::read(&dir.join(STACKS_DIR), STACKS_DIR, name)?)
 }
 
+/// Loads the provider schemas, or says why there are none.
+fn load_schemas(dir: &Path, rel: &Path) -> Result<Option<Schemas>, Failure> {
+    let path = dir.join(rel);
+    let shown = rel.display().to_string();
+    if !path.is_dir() {
+        eprintln!(
+            "warning: {shown}/ does not exist: output is not validated against provider schemas"
+        );
+        return Ok(None);
+    }
+    Schemas::load_dir(&path, &shown)
+        .map(Some)
+        .map_err(|e| input_error(e.to_string()))
+}
+
 /// Synthesizes every selected stack in memory; all failures at once.
-fn synthesize(dir: &Path, names: &[String], format: Format) -> Result<Vec<GeneratedFile>, Failure> {
+fn synthesize(
+    dir: &Path,
+    names: &[String],
+    format: Format,
+    schemas: Option<&Schemas>,
+) -> Result<Vec<GeneratedFile>, Failure> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut code = 1;
     for name in names {
-        match load_sources(dir, name).and_then(|s| synth::synth_stack(&s, format)) {
-            Ok(mut f) => files.append(&mut f),
+        match load_sources(dir, name).and_then(|s| synth::synth_stack(&s, format, schemas)) {
+            Ok(mut synthesis) => {
+                for warning in &synthesis.warnings {
+                    eprintln!("warning: {warning}");
+                }
+                files.append(&mut synthesis.files);
+            }
             Err(e) => {
                 if matches!(e, StackError::Settings(_)) {
                     code = 2;
@@ -161,7 +207,13 @@ fn synthesize(dir: &Path, names: &[String], format: Format) -> Result<Vec<Genera
 
 fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
     let names = selected_stacks(dir, &args.stacks)?;
-    let files = synthesize(dir, &names, args.format.into())?;
+    let schemas = if args.no_validate {
+        eprintln!("warning: --no-validate: output is not validated against provider schemas");
+        None
+    } else {
+        load_schemas(dir, &args.schemas)?
+    };
+    let files = synthesize(dir, &names, args.format.into(), schemas.as_ref())?;
     let out_dir = dir.join(&args.out);
     let out_display = args.out.display().to_string();
     let scope = if args.stacks.is_empty() {
@@ -270,4 +322,97 @@ fn list(dir: &Path) -> Result<ExitCode, Failure> {
     } else {
         Err(input_error(errors.join("\n")))
     }
+}
+
+fn validate(dir: &Path, args: ValidateArgs) -> Result<ExitCode, Failure> {
+    let schemas_dir = dir.join(&args.schemas);
+    let schemas = Schemas::load_dir(&schemas_dir, &args.schemas.display().to_string())
+        .map_err(|e| input_error(e.to_string()))?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("generated")]
+    } else {
+        args.paths
+    };
+    let mut files = Vec::new();
+    for path in &paths {
+        collect_tf_json(dir, path, &mut files)?;
+    }
+    if files.is_empty() {
+        return Err(input_error(format!(
+            "no .tf.json files in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let mut stdout = std::io::stdout().lock();
+    let mut bad = 0;
+    for file in &files {
+        let shown = file.display();
+        let text = std::fs::read_to_string(dir.join(file))
+            .map_err(|e| input_error(format!("{shown}: cannot read: {e}")))?;
+        let doc: serde_json::Value = match serde_json::from_str(&text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let _ = writeln!(
+                    stdout,
+                    "{shown}:{}:{}: not valid JSON: {e}",
+                    e.line(),
+                    e.column()
+                );
+                bad += 1;
+                continue;
+            }
+        };
+        let report = validate_document(&doc, &schemas);
+        for warning in &report.warnings {
+            eprintln!("warning: {shown}: {warning}");
+        }
+        for finding in &report.findings {
+            let _ = writeln!(stdout, "{shown}: {finding}");
+        }
+        if !report.is_clean() {
+            bad += 1;
+        }
+    }
+    if bad == 0 {
+        let n = files.len();
+        let _ = writeln!(stdout, "{n} file{} valid", if n == 1 { "" } else { "s" });
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(Failure {
+            message: format!("{bad} of {} files failed validation", files.len()),
+            code: 1,
+        })
+    }
+}
+
+/// `path` itself when it is a file, else every `*.tf.json` below it, sorted.
+fn collect_tf_json(dir: &Path, path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Failure> {
+    let full = dir.join(path);
+    let meta =
+        std::fs::metadata(&full).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
+    if meta.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(&full)
+        .map_err(|e| input_error(format!("{}: {e}", path.display())))?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let rel = path.join(entry.file_name());
+        let kind = entry
+            .file_type()
+            .map_err(|e| input_error(format!("{}: {e}", rel.display())))?;
+        if kind.is_dir() {
+            collect_tf_json(dir, &rel, out)?;
+        } else if entry.file_name().to_string_lossy().ends_with(".tf.json") {
+            out.push(rel);
+        }
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod constructs;
 pub mod emit;
 pub mod providers;
+pub mod schema;
 pub mod settings;
 pub mod stacks;
 pub mod synth;

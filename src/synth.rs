@@ -5,6 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::emit;
+use crate::schema::{Finding, Schemas, validate_document};
 use crate::settings::{SettingsError, Sources};
 use crate::stacks;
 use crate::tf::SynthError;
@@ -50,6 +51,29 @@ pub enum StackError {
         /// What the checks found.
         error: SynthError,
     },
+    /// A root failed validation against the provider schemas.
+    #[error("stack {stack}, root {root}: {} finding{} against the provider schemas{}", findings.len(), if findings.len() == 1 { "" } else { "s" }, listing(findings))]
+    Invalid {
+        /// The stack.
+        stack: String,
+        /// The root module.
+        root: String,
+        /// Every finding, sorted.
+        findings: Vec<Finding>,
+    },
+}
+
+fn listing(findings: &[Finding]) -> String {
+    findings.iter().map(|f| format!("\n  {f}")).collect()
+}
+
+/// A stack's files, and what could not be checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Synthesis {
+    /// The files, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// Warnings, e.g. blocks of a provider that has no schema.
+    pub warnings: Vec<String>,
 }
 
 /// The names of the stacks in `stacks_dir`: every `NAME.toml` that is not a
@@ -80,17 +104,39 @@ pub fn is_stack_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-/// Synthesizes one stack into its files, in memory.
-pub fn synth_stack(sources: &Sources, format: Format) -> Result<Vec<GeneratedFile>, StackError> {
+/// Synthesizes one stack into its files, in memory, and validates every
+/// root against `schemas` when given.
+pub fn synth_stack(
+    sources: &Sources,
+    format: Format,
+    schemas: Option<&Schemas>,
+) -> Result<Synthesis, StackError> {
     let roots = stacks::build(sources)?;
     let header = format!("{MARKER}{}, do not edit", sources.describe());
     let mut files = Vec::new();
+    let mut warnings = Vec::new();
     for root in roots {
         let doc = root.stack.resolve().map_err(|error| StackError::Synth {
             stack: sources.name.clone(),
             root: root.name.clone(),
             error,
         })?;
+        if let Some(schemas) = schemas {
+            let report = validate_document(&emit::to_json_value(&doc), schemas);
+            if !report.is_clean() {
+                return Err(StackError::Invalid {
+                    stack: sources.name.clone(),
+                    root: root.name.clone(),
+                    findings: report.findings,
+                });
+            }
+            warnings.extend(
+                report
+                    .warnings
+                    .into_iter()
+                    .map(|w| format!("stack {}, root {}: {w}", sources.name, root.name)),
+            );
+        }
         let dir = Path::new(&sources.name).join(&root.name);
         if matches!(format, Format::Json | Format::Both) {
             files.push(GeneratedFile {
@@ -111,7 +157,7 @@ pub fn synth_stack(sources: &Sources, format: Format) -> Result<Vec<GeneratedFil
         }
     }
     files.sort();
-    Ok(files)
+    Ok(Synthesis { files, warnings })
 }
 
 /// What it takes to bring an output directory in line with a synthesis.

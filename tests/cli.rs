@@ -13,12 +13,13 @@ struct Project {
 }
 
 impl Project {
-    /// A project with `stacks/hello.toml` as committed.
+    /// A project with `stacks/hello.toml` and the google schema as committed.
     fn new() -> Project {
         let p = Project {
             dir: tempfile::tempdir().unwrap(),
         };
         p.write("stacks/hello.toml", HELLO);
+        p.write("schemas/google.json", SCHEMAS);
         p
     }
 
@@ -386,5 +387,108 @@ fn list_names_each_stack_with_its_blueprint_and_roots() {
     assert_eq!(
         run.stdout(),
         "hello\tgke-web-service\troots: cluster\t(stacks/hello.toml)\n"
+    );
+}
+
+// ---- validation against provider schemas -------------------------------------
+
+const SCHEMAS: &str = include_str!("../schemas/google.json");
+
+#[test]
+fn synth_validates_against_the_schemas_and_writes_nothing_when_a_root_fails() {
+    let p = Project::new();
+    p.run(&["synth"]).ok();
+    // A schema in which networks have no routing_mode: the committed
+    // blueprint now sets an attribute the "provider" does not know.
+    let narrowed = SCHEMAS.replacen("\"routing_mode\":", "\"routing_mode_renamed\":", 1);
+    assert_ne!(narrowed, SCHEMAS);
+    p.write("schemas/google.json", &narrowed);
+    p.write(
+        "stacks/hello.toml",
+        &HELLO.replace("us-central1", "europe-west4"),
+    );
+    let before = p.generated();
+    let run = p.run(&["synth"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(
+        run.stderr().contains(
+            "stack hello, root cluster: 1 finding against the provider schemas\n  google_compute_network.vpc: routing_mode: unknown attribute or block"
+        ),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(p.generated(), before, "nothing is written");
+
+    let run = p.run(&["synth", "--no-validate"]);
+    run.ok();
+    assert!(
+        run.stderr().contains("warning: --no-validate"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn synth_without_a_schemas_directory_warns_that_output_is_not_validated() {
+    let p = Project::new();
+    std::fs::remove_dir_all(p.path("schemas")).unwrap();
+    let run = p.run(&["synth"]);
+    run.ok();
+    assert!(
+        run.stderr().contains("warning: schemas/ does not exist"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn validate_prints_every_problem_of_hand_written_json_and_exits_one() {
+    let p = Project::new();
+    p.write(
+        "infra/bad.tf.json",
+        r#"{
+  "resource": {
+    "google_compute_network": { "vpc": { "nam": "n", "auto_create_subnetworks": "no" } },
+    "random_id": { "r": { "byte_length": 4 } }
+  }
+}
+"#,
+    );
+    p.write(
+        "infra/good.tf.json",
+        r#"{"resource": {"google_compute_network": {"vpc": {"name": "n"}}}}"#,
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(run.code(), 1);
+    assert_eq!(
+        run.stdout(),
+        "infra/bad.tf.json: google_compute_network.vpc: auto_create_subnetworks: expected bool, got string \"no\"\n\
+         infra/bad.tf.json: google_compute_network.vpc: nam: unknown attribute or block (did you mean name?)\n\
+         infra/bad.tf.json: google_compute_network.vpc: name: required attribute is missing\n"
+    );
+    assert!(run.stderr().contains(
+        "warning: infra/bad.tf.json: no schema for provider random: 1 block not validated"
+    ));
+    assert!(
+        run.stderr()
+            .contains("error: 1 of 2 files failed validation")
+    );
+
+    let run = p.run(&["validate", "infra/good.tf.json"]);
+    run.ok();
+    assert_eq!(run.stdout(), "1 file valid\n");
+}
+
+#[test]
+fn validate_reports_json_syntax_errors_with_line_and_column() {
+    let p = Project::new();
+    p.write("broken.tf.json", "{\n  \"resource\": {,\n}\n");
+    let run = p.run(&["validate", "broken.tf.json"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stdout()
+            .starts_with("broken.tf.json:2:16: not valid JSON"),
+        "{}",
+        run.stdout()
     );
 }

@@ -32,7 +32,7 @@ fn every_stack_matches_its_reviewed_snapshots() {
     for sources in all_stacks() {
         let mut settings = common::snapshots();
         settings.set_description(sources.base.text.clone());
-        for file in synth_stack(&sources, Format::Both).unwrap() {
+        for file in synth_stack(&sources, Format::Both, None).unwrap().files {
             // hello/cluster/hcl/main.tf -> hello__cluster__main.tf
             let name = file
                 .path
@@ -50,7 +50,7 @@ fn every_stack_matches_its_reviewed_snapshots() {
 fn committed_generated_files_are_what_synth_produces_now() {
     let mut stale = Vec::new();
     for sources in all_stacks() {
-        for file in synth_stack(&sources, Format::Json).unwrap() {
+        for file in synth_stack(&sources, Format::Json, None).unwrap().files {
             let path = root().join("generated").join(&file.path);
             if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
                 stale.push(path.display().to_string());
@@ -66,8 +66,8 @@ fn committed_generated_files_are_what_synth_produces_now() {
 #[test]
 fn synthesizing_twice_gives_byte_identical_output() {
     for sources in all_stacks() {
-        let a = synth_stack(&sources, Format::Both).unwrap();
-        let b = synth_stack(&sources, Format::Both).unwrap();
+        let a = synth_stack(&sources, Format::Both, None).unwrap().files;
+        let b = synth_stack(&sources, Format::Both, None).unwrap().files;
         assert_eq!(a, b);
         for file in &a {
             assert!(file.contents.ends_with("}\n"), "{}", file.path.display());
@@ -160,7 +160,7 @@ fn emitted_hcl_is_already_formatted_as_terraform_fmt_would() {
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for sources in all_stacks() {
-        for file in synth_stack(&sources, Format::Hcl).unwrap() {
+        for file in synth_stack(&sources, Format::Hcl, None).unwrap().files {
             let name = file.path.to_string_lossy().replace('/', "__");
             std::fs::write(dir.path().join(&name), &file.contents).unwrap();
             files.push(name);

@@ -36,6 +36,38 @@ impl J {
 /// Renders a resolved document as Terraform JSON, starting with a `"//"`
 /// comment holding `header`.
 pub fn to_json(doc: &Document, header: &str) -> String {
+    let mut out = String::new();
+    write_json(&mut out, &document(doc, header), 0);
+    out.push('\n');
+    out
+}
+
+/// The same document as [`to_json`], as a JSON value (for validation,
+/// without writing and re-reading text).
+pub fn to_json_value(doc: &Document) -> serde_json::Value {
+    document(doc, "").into_value()
+}
+
+impl J {
+    fn into_value(self) -> serde_json::Value {
+        use serde_json::Value as V;
+        match self {
+            J::Null => V::Null,
+            J::Bool(b) => V::Bool(b),
+            J::Num(n) => V::Number(n),
+            J::Str(s) => V::String(s),
+            J::Arr(items) => V::Array(items.into_iter().map(J::into_value).collect()),
+            J::Obj(fields) => V::Object(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (k, v.into_value()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn document(doc: &Document, header: &str) -> J {
     let mut root = vec![("//".to_owned(), J::str(header))];
     let t = &doc.terraform;
     let mut terraform = Vec::new();
@@ -185,11 +217,7 @@ pub fn to_json(doc: &Document, header: &str) -> String {
             .collect();
         root.push(("removed".to_owned(), J::Arr(removed)));
     }
-
-    let mut out = String::new();
-    write_json(&mut out, &J::Obj(root), 0);
-    out.push('\n');
-    out
+    J::Obj(root)
 }
 
 fn one_or_many(mut items: Vec<J>) -> J {

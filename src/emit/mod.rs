@@ -6,5 +6,5 @@ mod json;
 mod text;
 
 pub use self::hcl::to_hcl;
-pub use self::json::to_json;
+pub use self::json::{to_json, to_json_value};
 pub use self::text::expression_text;

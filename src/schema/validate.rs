@@ -1,0 +1,649 @@
+//! Validation of a Terraform JSON document against provider schemas.
+//!
+//! Checks every resource, data source and provider block: unknown types,
+//! unknown attributes and blocks, missing required attributes and blocks,
+//! too many blocks, literals of the wrong type (following Terraform's own
+//! conversions: `"true"` is a fine bool, `"yes"` is not), values for
+//! computed-only attributes, and references to attributes that the
+//! referenced type does not have. Expressions whose type cannot be known
+//! are accepted.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde_json::Value;
+
+use super::{BlockSchema, Kind, Lookup, NestingMode, Schemas, Type};
+
+/// One problem with one block.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    /// The block: `google_container_node_pool.primary`, `data.x.y`, `provider.google`.
+    pub address: String,
+    /// Where inside it: `node_config[0].shielded_instance_config[0].enable_secure_boot`.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}: {}", self.address, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.address, self.path, self.message)
+        }
+    }
+}
+
+/// The outcome of validating one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Problems, sorted.
+    pub findings: Vec<Finding>,
+    /// Things that were not checked, e.g. a provider with no schema.
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// Whether nothing is wrong.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+/// Meta-arguments of resources and data sources, not in provider schemas.
+const META: [&str; 7] = [
+    "count",
+    "for_each",
+    "depends_on",
+    "provider",
+    "lifecycle",
+    "connection",
+    "provisioner",
+];
+
+/// Validates every resource, data source and provider block of a Terraform
+/// JSON document (the parsed contents of a `.tf.json` file).
+pub fn validate_document(doc: &Value, schemas: &Schemas) -> Report {
+    let mut v = Validator {
+        schemas,
+        doc,
+        findings: Vec::new(),
+        unchecked: BTreeMap::new(),
+    };
+    for (key, kind, prefix) in [
+        ("resource", Kind::Resource, ""),
+        ("data", Kind::Data, "data."),
+    ] {
+        let Some(types) = doc.get(key).and_then(Value::as_object) else {
+            continue;
+        };
+        for (type_name, named) in types {
+            let Some(named) = named.as_object() else {
+                v.finding(
+                    &format!("{prefix}{type_name}"),
+                    "",
+                    "expected an object of named blocks",
+                );
+                continue;
+            };
+            for (name, body) in named {
+                let address = format!("{prefix}{type_name}.{name}");
+                v.block(kind, type_name, &address, body);
+            }
+        }
+    }
+    if let Some(providers) = doc.get("provider").and_then(Value::as_object) {
+        for (name, configs) in providers {
+            for config in one_or_many(configs) {
+                let address = match config.get("alias").and_then(Value::as_str) {
+                    Some(alias) => format!("provider.{name}.{alias}"),
+                    None => format!("provider.{name}"),
+                };
+                match schemas.provider_config(name) {
+                    Lookup::Found(schema) => {
+                        let mut path = String::new();
+                        v.body(&address, config, schema, &mut path, Top::Provider);
+                    }
+                    Lookup::NoProvider(p) => {
+                        *v.unchecked.entry(p).or_default() += 1;
+                    }
+                    Lookup::Broken(e) => v.finding(&address, "", &format!("broken schema: {e}")),
+                    Lookup::BuiltIn | Lookup::UnknownType => {}
+                }
+            }
+        }
+    }
+    let mut findings = v.findings;
+    findings.sort();
+    findings.dedup();
+    let warnings = v
+        .unchecked
+        .into_iter()
+        .map(|(provider, n)| {
+            format!(
+                "no schema for provider {provider}: {n} block{} not validated",
+                if n == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    Report { findings, warnings }
+}
+
+fn one_or_many(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+/// Which top-level keys a body may carry beyond its schema.
+#[derive(Clone, Copy, PartialEq)]
+enum Top {
+    Block,
+    Provider,
+    Nested,
+}
+
+struct Validator<'a> {
+    schemas: &'a Schemas,
+    doc: &'a Value,
+    findings: Vec<Finding>,
+    /// Blocks not validated, by provider without a schema.
+    unchecked: BTreeMap<String, usize>,
+}
+
+impl<'a> Validator<'a> {
+    fn finding(&mut self, address: &str, path: &str, message: &str) {
+        self.findings.push(Finding {
+            address: address.to_owned(),
+            path: path.to_owned(),
+            message: message.to_owned(),
+        });
+    }
+
+    fn block(&mut self, kind: Kind, type_name: &str, address: &str, body: &Value) {
+        match self.schemas.lookup(kind, type_name) {
+            Lookup::Found(schema) => {
+                for b in one_or_many(body) {
+                    let mut path = String::new();
+                    self.body(address, b, schema, &mut path, Top::Block);
+                }
+            }
+            Lookup::UnknownType => {
+                let what = match kind {
+                    Kind::Resource => "resource type",
+                    Kind::Data => "data source type",
+                };
+                let provider = super::provider_of(type_name);
+                let names = self.schemas.type_names(kind, provider);
+                let hint = closest(type_name, names);
+                self.finding(
+                    address,
+                    "",
+                    &format!(
+                        "unknown {what} {type_name} in the {provider} provider's schema{hint}"
+                    ),
+                );
+            }
+            Lookup::NoProvider(p) => *self.unchecked.entry(p).or_default() += 1,
+            Lookup::Broken(e) => self.finding(address, "", &format!("broken schema: {e}")),
+            Lookup::BuiltIn => {}
+        }
+    }
+
+    fn body(
+        &mut self,
+        address: &str,
+        value: &Value,
+        schema: &BlockSchema,
+        path: &mut String,
+        top: Top,
+    ) {
+        let Some(fields) = value.as_object() else {
+            let got = describe(value);
+            self.finding(address, path, &format!("expected a block, got {got}"));
+            return;
+        };
+        for (key, v) in fields {
+            if key == "//" || key == "dynamic" {
+                continue;
+            }
+            if top == Top::Block && META.contains(&key.as_str()) {
+                continue;
+            }
+            if top == Top::Provider && (key == "alias" || key == "version") {
+                continue;
+            }
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            if let Some(attr) = schema.attributes.get(key) {
+                if attr.is_computed_only() {
+                    self.finding(address, path, "computed by the provider; it cannot be set");
+                } else if attr.required && v.is_null() {
+                    self.finding(address, path, "required, but null");
+                } else {
+                    self.value(address, v, &attr.value_type(), path);
+                }
+            } else if let Some(nested) = schema.block_types.get(key) {
+                self.nested(address, v, nested, path);
+            } else {
+                let hint = suggestion(key, schema);
+                self.finding(address, path, &format!("unknown attribute or block{hint}"));
+            }
+            path.truncate(len);
+        }
+        for (name, attr) in &schema.attributes {
+            if attr.required && !fields.contains_key(name) {
+                let at = join(path, name);
+                self.finding(address, &at, "required attribute is missing");
+            }
+        }
+        for (name, nested) in &schema.block_types {
+            if nested.min_items > 0 && !fields.contains_key(name) {
+                let at = join(path, name);
+                let n = nested.min_items;
+                self.finding(
+                    address,
+                    &at,
+                    &format!("required block is missing (at least {n})"),
+                );
+            }
+        }
+    }
+
+    fn nested(&mut self, address: &str, v: &Value, nested: &super::NestedBlock, path: &mut String) {
+        if !v.is_object() && !v.is_array() {
+            let got = describe(v);
+            let hint = if matches!(v, Value::String(s) if s.contains("${")) {
+                " (a block cannot come from an expression; use a dynamic block)"
+            } else {
+                ""
+            };
+            self.finding(address, path, &format!("expected a block, got {got}{hint}"));
+            return;
+        }
+        let len = path.len();
+        let items: Vec<(String, &Value)> = match (nested.nesting_mode, v) {
+            (NestingMode::Map, Value::Object(labeled)) => labeled
+                .iter()
+                .map(|(label, b)| (format!("[{}]", quote(label)), b))
+                .collect(),
+            (NestingMode::Single | NestingMode::Group, Value::Array(items)) if items.len() <= 1 => {
+                items.iter().map(|b| (String::new(), b)).collect()
+            }
+            (NestingMode::Single | NestingMode::Group, b) => vec![(String::new(), b)],
+            (_, Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (format!("[{i}]"), b))
+                .collect(),
+            (_, b) => vec![("[0]".to_owned(), b)],
+        };
+        let n = items.len() as u64;
+        if nested.max_items > 0 && n > nested.max_items {
+            let max = nested.max_items;
+            self.finding(
+                address,
+                path,
+                &format!("at most {max} block{} allowed, got {n}", plural(max)),
+            );
+        }
+        if n < nested.min_items {
+            let min = nested.min_items;
+            self.finding(
+                address,
+                path,
+                &format!("at least {min} block{} required, got {n}", plural(min)),
+            );
+        }
+        for (suffix, b) in items {
+            path.push_str(&suffix);
+            self.body(address, b, &nested.block, path, Top::Nested);
+            path.truncate(len);
+        }
+    }
+
+    /// Checks a value against a type, following Terraform's conversions.
+    fn value(&mut self, address: &str, v: &Value, ty: &Type, path: &mut String) {
+        if let Value::String(s) = v {
+            match template_kind(s) {
+                TemplateKind::Literal => {}
+                TemplateKind::Reference(r) => {
+                    self.reference(address, path, r, Some(ty));
+                    return;
+                }
+                TemplateKind::Template(refs) => {
+                    for r in refs {
+                        self.reference(address, path, r, None);
+                    }
+                    // A template with interpolations can still hold only a
+                    // single expression; its type is unknown in general.
+                    return;
+                }
+            }
+        }
+        let mismatch = |v: &Value| format!("expected {ty}, got {}", describe(v));
+        match (ty, v) {
+            (_, Value::Null) | (Type::Dynamic, _) => {}
+            (Type::String, Value::String(_) | Value::Number(_) | Value::Bool(_)) => {}
+            (Type::Number, Value::Number(_)) => {}
+            (Type::Number, Value::String(s)) if s.trim().parse::<f64>().is_ok() => {}
+            (Type::Bool, Value::Bool(_)) => {}
+            (Type::Bool, Value::String(s)) if s == "true" || s == "false" => {}
+            (Type::List(t) | Type::Set(t), Value::Array(items)) => {
+                let len = path.len();
+                for (i, item) in items.iter().enumerate() {
+                    path.push_str(&format!("[{i}]"));
+                    self.value(address, item, t, path);
+                    path.truncate(len);
+                }
+            }
+            (Type::Tuple(ts), Value::Array(items)) => {
+                if ts.len() != items.len() {
+                    let message = format!(
+                        "expected a tuple of {}, got {} items",
+                        ts.len(),
+                        items.len()
+                    );
+                    self.finding(address, path, &message);
+                    return;
+                }
+                let len = path.len();
+                for (i, (t, item)) in ts.iter().zip(items).enumerate() {
+                    path.push_str(&format!("[{i}]"));
+                    self.value(address, item, t, path);
+                    path.truncate(len);
+                }
+            }
+            (Type::Map(t), Value::Object(map)) => {
+                let len = path.len();
+                for (k, item) in map {
+                    path.push_str(&format!("[{}]", quote(k)));
+                    self.value(address, item, t, path);
+                    path.truncate(len);
+                }
+            }
+            (Type::Object(fields), Value::Object(map)) => {
+                let len = path.len();
+                for (k, item) in map {
+                    path.push('.');
+                    path.push_str(k);
+                    match fields.get(k) {
+                        Some(t) => self.value(address, item, t, path),
+                        None => self.finding(address, path, "unknown attribute of the object"),
+                    }
+                    path.truncate(len);
+                }
+            }
+            (_, v) => {
+                let message = mismatch(v);
+                self.finding(address, path, &message);
+            }
+        }
+    }
+
+    /// Checks a reference `TYPE.NAME.ATTR...` to a block in the document:
+    /// the attribute must exist, and when the whole value is the reference,
+    /// its type must fit `expected`.
+    fn reference(&mut self, address: &str, path: &str, r: Traversal<'_>, expected: Option<&Type>) {
+        let (kind, type_name, name, attr) = match r.parts.as_slice() {
+            ["data", t, n, a, ..] => (Kind::Data, *t, *n, Some(*a)),
+            ["data", ..] => return,
+            [root, ..]
+                if matches!(
+                    *root,
+                    "var" | "local" | "module" | "each" | "count" | "path" | "terraform" | "self"
+                ) =>
+            {
+                return;
+            }
+            [t, n, a, ..] => (Kind::Resource, *t, *n, Some(*a)),
+            [_, _] | [_] | [] => return,
+        };
+        let section = match kind {
+            Kind::Resource => "resource",
+            Kind::Data => "data",
+        };
+        let in_doc = self
+            .doc
+            .get(section)
+            .and_then(|s| s.get(type_name))
+            .and_then(|t| t.get(name))
+            .is_some();
+        let Some(attr) = attr else { return };
+        if !in_doc {
+            return;
+        }
+        let Lookup::Found(schema) = self.schemas.lookup(kind, type_name) else {
+            return;
+        };
+        let target = r.text;
+        // type.name.attr, or data.type.name.attr: nothing after the attribute.
+        let to_attr = match kind {
+            Kind::Resource => 3,
+            Kind::Data => 4,
+        };
+        let plain = !r.indexed && r.parts.len() == to_attr;
+        if let Some(a) = schema.attributes.get(attr) {
+            if let (Some(expected), true) = (expected, plain) {
+                let got = a.value_type();
+                if !compatible(&got, expected) {
+                    let message = format!("expected {expected}, got {got} from {target}");
+                    self.finding(address, path, &message);
+                }
+            }
+        } else if !schema.block_types.contains_key(attr) && attr != "id" {
+            let message = format!("{target}: {type_name} has no attribute {attr}");
+            self.finding(address, path, &message);
+        }
+    }
+}
+
+/// Whether a value of type `got` can be assigned where `want` is expected.
+/// Primitives convert into each other (Terraform may still fail at apply
+/// time on the value); collections must be collections of a like kind.
+fn compatible(got: &Type, want: &Type) -> bool {
+    use Type as T;
+    match (got, want) {
+        (T::Dynamic, _) | (_, T::Dynamic) => true,
+        (T::String | T::Number | T::Bool, T::String | T::Number | T::Bool) => true,
+        (T::List(a) | T::Set(a), T::List(b) | T::Set(b)) => compatible(a, b),
+        (T::Tuple(_), T::List(_) | T::Set(_) | T::Tuple(_)) => true,
+        (T::List(_) | T::Set(_), T::Tuple(_)) => true,
+        (T::Map(_) | T::Object(_), T::Map(_) | T::Object(_)) => true,
+        _ => false,
+    }
+}
+
+/// A reference found in a template, as dotted parts.
+struct Traversal<'s> {
+    text: &'s str,
+    parts: Vec<&'s str>,
+    /// Whether index steps follow the dotted parts.
+    indexed: bool,
+}
+
+enum TemplateKind<'s> {
+    /// No interpolation or directive: a plain string.
+    Literal,
+    /// Exactly `${reference}`: the value is the reference.
+    Reference(Traversal<'s>),
+    /// Anything else with `${` or `%{`; the simple references inside.
+    Template(Vec<Traversal<'s>>),
+}
+
+/// Classifies a JSON string in an expression position.
+fn template_kind(s: &str) -> TemplateKind<'_> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    let mut interps: Vec<(usize, usize)> = Vec::new();
+    let mut directive = false;
+    while i + 1 < bytes.len() {
+        if (bytes[i] == b'$' || bytes[i] == b'%')
+            && bytes.get(i + 1) == Some(&bytes[i])
+            && bytes.get(i + 2) == Some(&b'{')
+        {
+            i += 3;
+            continue;
+        }
+        if bytes[i] == b'%' && bytes[i + 1] == b'{' {
+            directive = true;
+            i += 2;
+            continue;
+        }
+        if bytes[i] == b'$' && bytes[i + 1] == b'{' {
+            let start = i + 2;
+            match s[start..].find('}') {
+                Some(end) => {
+                    interps.push((start, start + end));
+                    i = start + end + 1;
+                }
+                None => return TemplateKind::Template(Vec::new()),
+            }
+            continue;
+        }
+        i += 1;
+    }
+    if interps.is_empty() && !directive {
+        return TemplateKind::Literal;
+    }
+    let mut refs: Vec<Traversal<'_>> = interps
+        .iter()
+        .filter_map(|&(a, b)| simple_traversal(s[a..b].trim()))
+        .collect();
+    let whole = interps.len() == 1 && interps[0] == (2, s.len() - 1);
+    if !directive && whole && refs.len() == 1 {
+        return TemplateKind::Reference(refs.pop().expect("one reference"));
+    }
+    TemplateKind::Template(refs)
+}
+
+/// `a.b.c`, optionally followed by index steps, or `None` for anything
+/// more complex (calls, operators, nested templates).
+fn simple_traversal(text: &str) -> Option<Traversal<'_>> {
+    let dotted = text.split('[').next()?;
+    let parts: Vec<&str> = dotted.split('.').collect();
+    let ident = |p: &&str| {
+        let mut c = p.chars();
+        matches!(c.next(), Some(x) if x.is_ascii_alphabetic() || x == '_')
+            && c.all(|x| x.is_ascii_alphanumeric() || x == '_' || x == '-')
+    };
+    if parts.len() < 2 || !parts.iter().all(ident) {
+        return None;
+    }
+    Some(Traversal {
+        text,
+        parts,
+        indexed: dotted.len() < text.len(),
+    })
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("bool {b}"),
+        Value::Number(n) => format!("number {n}"),
+        Value::String(s) => {
+            let shown: String = s.chars().take(40).collect();
+            let more = if s.chars().count() > 40 { "…" } else { "" };
+            format!("string {:?}{more}", shown)
+        }
+        Value::Array(items) => format!(
+            "a list of {} item{}",
+            items.len(),
+            plural(items.len() as u64)
+        ),
+        Value::Object(_) => "an object".to_owned(),
+    }
+}
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).expect("strings serialize")
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// ` (did you mean x?)` when an attribute or block name is close to `key`.
+fn suggestion(key: &str, schema: &BlockSchema) -> String {
+    let names: BTreeSet<&str> = schema
+        .attributes
+        .keys()
+        .chain(schema.block_types.keys())
+        .map(String::as_str)
+        .collect();
+    closest(key, names)
+}
+
+/// ` (did you mean x?)` for the name closest to `key`, if close enough.
+fn closest<'n>(key: &str, names: impl IntoIterator<Item = &'n str>) -> String {
+    let best = names
+        .into_iter()
+        .map(|n| (edit_distance(key, n), n))
+        .filter(|(d, n)| *d <= 2.max(n.len() / 4))
+        .min();
+    match best {
+        Some((_, n)) => format!(" (did you mean {n}?)"),
+        None => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_told_from_literals_and_escapes() {
+        assert!(matches!(template_kind("plain"), TemplateKind::Literal));
+        assert!(matches!(
+            template_kind("$${not} %%{this}"),
+            TemplateKind::Literal
+        ));
+        assert!(matches!(
+            template_kind("${a.b.c}"),
+            TemplateKind::Reference(_)
+        ));
+        assert!(matches!(template_kind("x-${a.b.c}"), TemplateKind::Template(r) if r.len() == 1));
+        assert!(
+            matches!(template_kind("${upper(a.b.c)}"), TemplateKind::Template(r) if r.is_empty())
+        );
+        assert!(matches!(
+            template_kind("%{ if true }x%{ endif }"),
+            TemplateKind::Template(_)
+        ));
+    }
+
+    #[test]
+    fn close_names_are_suggested() {
+        assert_eq!(edit_distance("secure_boot", "enable_secure_boot"), 7);
+        assert_eq!(edit_distance("self_lnik", "self_link"), 2);
+    }
+}

@@ -1,0 +1,389 @@
+//! Synthesized and hand-written Terraform JSON is checked against the real
+//! provider schemas in `schemas/`, offline.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use serde_json::json;
+use tfsynth::emit::to_json_value;
+use tfsynth::providers::google::{
+    ComputeNetwork, ComputeSubnetwork, GoogleProvider, ProjectService, RoutingMode,
+    SecondaryIpRange, SubnetworkLogConfig,
+};
+use tfsynth::schema::{Report, SchemaError, Schemas, validate_document};
+use tfsynth::tf::{Resource, Stack, Value};
+
+fn schemas() -> &'static Schemas {
+    static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
+    SCHEMAS.get_or_init(|| {
+        Schemas::load_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas"),
+            "schemas",
+        )
+        .expect("the committed schemas load")
+    })
+}
+
+fn report(doc: serde_json::Value) -> Report {
+    validate_document(&doc, schemas())
+}
+
+fn rendered(r: &Report) -> String {
+    let mut out: Vec<String> = r.findings.iter().map(ToString::to_string).collect();
+    out.extend(r.warnings.iter().map(|w| format!("warning: {w}")));
+    out.join("\n")
+}
+
+fn snapshot(name: &str, r: &Report) {
+    let text = rendered(r);
+    common::snapshots().bind(|| insta::assert_snapshot!(name, text));
+}
+
+#[test]
+fn every_committed_generated_file_validates_with_no_findings() {
+    let mut files = Vec::new();
+    collect(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("generated"),
+        &mut files,
+    );
+    assert!(!files.is_empty());
+    for file in files {
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let r = report(doc);
+        assert!(
+            r.findings.is_empty(),
+            "{}:\n{}",
+            file.display(),
+            rendered(&r)
+        );
+        assert!(
+            r.warnings.is_empty(),
+            "{}:\n{}",
+            file.display(),
+            rendered(&r)
+        );
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.to_string_lossy().ends_with(".tf.json") {
+            out.push(path);
+        }
+    }
+}
+
+// ---- provider structs are held to the schema ---------------------------------
+
+/// Every typed provider struct with every field set. Struct literals
+/// without `..` make the compiler list every field, so a new field cannot
+/// be left out of this test.
+fn fully_set_stack() -> Stack {
+    let mut s = Stack::new();
+    s.provider(
+        "google",
+        None,
+        &GoogleProvider {
+            project: Some("p".into()),
+            region: Some("europe-west4".into()),
+            default_labels: BTreeMap::from([("team".into(), "web".into())]),
+            add_terraform_attribution_label: Some(true),
+        },
+    );
+    s.add(
+        "full",
+        ProjectService {
+            service: "compute.googleapis.com".into(),
+            project: Some("p".into()),
+            disable_on_destroy: Some(false),
+            disable_dependent_services: Some(false),
+        },
+    );
+    let net = s.add(
+        "full",
+        ComputeNetwork {
+            name: "n".into(),
+            project: Some("p".into()),
+            description: Some("d".into()),
+            auto_create_subnetworks: Some(false),
+            routing_mode: Some(RoutingMode::Global),
+            delete_default_routes_on_create: Some(true),
+            mtu: Some(1460),
+        },
+    );
+    s.add(
+        "full",
+        ComputeSubnetwork {
+            name: "s".into(),
+            network: net.self_link().into(),
+            ip_cidr_range: Some("10.0.0.0/24".into()),
+            region: Some("europe-west4".into()),
+            project: Some("p".into()),
+            description: Some("d".into()),
+            private_ip_google_access: Some(true),
+            secondary_ip_range: vec![SecondaryIpRange {
+                range_name: "pods".into(),
+                ip_cidr_range: "10.4.0.0/14".into(),
+            }],
+            log_config: Some(SubnetworkLogConfig {
+                aggregation_interval: Some("INTERVAL_5_SEC".into()),
+                flow_sampling: Some(0.5),
+                metadata: Some("INCLUDE_ALL_METADATA".into()),
+            }),
+        },
+    );
+    s
+}
+
+#[test]
+fn every_field_of_every_provider_struct_is_in_the_provider_schema() {
+    let doc = fully_set_stack().resolve().unwrap();
+    let value = to_json_value(&doc);
+    // Every field set: nothing was skipped as empty.
+    let text = value.to_string();
+    assert!(
+        !text.contains("null") && !text.contains("[]") && !text.contains("{}"),
+        "{text}"
+    );
+    let r = validate_document(&value, schemas());
+    assert!(r.is_clean() && r.warnings.is_empty(), "{}", rendered(&r));
+}
+
+/// A struct with a field the provider does not have, as a typo would make.
+#[derive(Serialize)]
+struct MisnamedSubnetwork {
+    name: Value<String>,
+    network: Value<String>,
+    secure_boot: bool,
+}
+
+impl Resource for MisnamedSubnetwork {
+    const TYPE: &'static str = "google_compute_subnetwork";
+}
+
+#[test]
+fn a_misnamed_struct_field_fails_naming_the_resource_type_and_attribute() {
+    let mut s = Stack::new();
+    s.add(
+        "typo",
+        MisnamedSubnetwork {
+            name: "s".into(),
+            network: "n".into(),
+            secure_boot: true,
+        },
+    );
+    let r = validate_document(&to_json_value(&s.resolve().unwrap()), schemas());
+    assert_eq!(
+        rendered(&r),
+        "google_compute_subnetwork.typo: secure_boot: unknown attribute or block"
+    );
+}
+
+// ---- one test per kind of finding ------------------------------------------
+
+#[test]
+fn unknown_types_are_reported_with_the_closest_known_name() {
+    let r = report(json!({
+        "resource": { "google_compute_netwrk": { "vpc": { "name": "n" } } },
+        "data": { "google_client_confg": { "me": {} } }
+    }));
+    assert_eq!(r.findings.len(), 2);
+    snapshot("error__schema_unknown_type", &r);
+}
+
+#[test]
+fn unknown_attributes_and_blocks_are_reported_with_a_suggestion() {
+    let r = report(json!({
+        "resource": { "google_compute_subnetwork": { "s": {
+            "name": "s", "network": "n",
+            "private_ip_google_acess": true,
+            "secondary_ip_range": [{ "range_name": "a", "ip_cidr_range": "10.0.0.0/24", "colour": "red" }],
+            "log_cfg": {}
+        } } }
+    }));
+    assert!(rendered(&r).contains("(did you mean private_ip_google_access?)"));
+    snapshot("error__schema_unknown_attribute", &r);
+}
+
+#[test]
+fn missing_required_attributes_and_blocks_are_reported() {
+    let r = report(json!({
+        "resource": {
+            "google_compute_subnetwork": { "s": { "secondary_ip_range": [{ "ip_cidr_range": "10.0.0.0/24" }] } },
+            "kubernetes_namespace_v1": { "ns": {} }
+        }
+    }));
+    snapshot("error__schema_missing_required", &r);
+}
+
+#[test]
+fn more_blocks_than_the_schema_allows_are_reported() {
+    let r = report(json!({
+        "resource": { "kubernetes_namespace_v1": { "ns": {
+            "metadata": [{ "name": "a" }, { "name": "b" }]
+        } } }
+    }));
+    assert_eq!(
+        rendered(&r),
+        "kubernetes_namespace_v1.ns: metadata: at most 1 block allowed, got 2"
+    );
+}
+
+#[test]
+fn literals_of_the_wrong_type_are_reported_following_terraform_conversions() {
+    let r = report(json!({
+        "resource": { "google_compute_subnetwork": { "s": {
+            "name": "s", "network": "n",
+            // Terraform converts these: no finding.
+            "description": 42,
+            "enable_flow_logs": "true",
+            // These cannot be converted.
+            "private_ip_google_access": "yes",
+            "ip_cidr_range": ["10.0.0.0/24"],
+            "log_config": { "flow_sampling": "half", "metadata_fields": "all" }
+        } } },
+        "provider": { "google": { "default_labels": { "team": ["web"] }, "add_terraform_attribution_label": 1 } }
+    }));
+    let text = rendered(&r);
+    assert!(
+        !text.contains("description") && !text.contains("enable_flow_logs"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "google_compute_subnetwork.s: private_ip_google_access: expected bool, got string \"yes\""
+    ));
+    snapshot("error__schema_wrong_type", &r);
+}
+
+#[test]
+fn computed_only_attributes_cannot_be_set() {
+    let r = report(json!({
+        "resource": { "google_compute_network": { "vpc": {
+            "name": "n", "self_link": "x", "gateway_ipv4": "10.0.0.1"
+        } } }
+    }));
+    snapshot("error__schema_computed_only", &r);
+}
+
+#[test]
+fn references_are_checked_where_their_type_is_known() {
+    let r = report(json!({
+        "resource": {
+            "google_compute_network": { "vpc": { "name": "n" } },
+            "google_compute_subnetwork": { "s": {
+                "name": "${google_compute_network.vpc.name}",
+                "network": "${google_compute_network.vpc.self_lnk}",
+                "private_ip_google_access": "${google_compute_network.vpc.name}",
+                "ip_cidr_range": "${google_compute_network.vpc.params}",
+                "region": "${var.region}",
+                "description": "net ${google_compute_network.vpc.nope} and ${upper(var.x)}",
+                "secondary_ip_range": "${local.ranges}"
+            } }
+        }
+    }));
+    let text = rendered(&r);
+    // Unknown types (var.region, a function call) are accepted.
+    assert!(
+        !text.contains("region") && !text.contains("upper"),
+        "{text}"
+    );
+    snapshot("error__schema_references", &r);
+}
+
+#[test]
+fn a_provider_with_no_schema_is_a_warning_not_an_error() {
+    let r = report(json!({
+        "resource": {
+            "random_id": { "a": { "byte_length": 8 } },
+            "random_pet": { "b": {} },
+            "terraform_data": { "c": { "input": 1 } }
+        }
+    }));
+    assert!(r.is_clean());
+    assert_eq!(
+        r.warnings,
+        ["no schema for provider random: 2 blocks not validated"]
+    );
+}
+
+#[test]
+fn findings_come_sorted_by_address_then_path() {
+    let r = report(json!({
+        "resource": {
+            "google_compute_network": { "z": { "nam": "n" }, "a": { "nam": "n" } }
+        }
+    }));
+    let lines: Vec<String> = r.findings.iter().map(ToString::to_string).collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(lines, sorted);
+    assert_eq!(lines.len(), 4);
+}
+
+// ---- loading -------------------------------------------------------------------
+
+#[test]
+fn full_schema_files_with_several_providers_load_as_is() {
+    let mut s = Schemas::empty();
+    let text = json!({
+        "format_version": "1.0",
+        "provider_schemas": {
+            "registry.terraform.io/hashicorp/random": {
+                "provider": { "version": 0, "block": {} },
+                "resource_schemas": { "random_id": { "version": 0, "block": {
+                    "attributes": {
+                        "byte_length": { "type": "number", "required": true },
+                        "hex": { "type": "string", "computed": true }
+                    }
+                } } }
+            },
+            "registry.terraform.io/hashicorp/null": {
+                "resource_schemas": { "null_resource": { "version": 0, "block": {
+                    "attributes": { "triggers": { "type": ["map", "string"], "optional": true } }
+                } } }
+            }
+        }
+    })
+    .to_string();
+    s.add_text("schemas/extra.json", text).unwrap();
+    let r = validate_document(
+        &json!({ "resource": {
+            "random_id": { "a": { "hex": "x" } },
+            "null_resource": { "n": { "triggers": { "a": "b" } } }
+        } }),
+        &s,
+    );
+    assert_eq!(
+        rendered(&r),
+        "random_id.a: byte_length: required attribute is missing\nrandom_id.a: hex: computed by the provider; it cannot be set"
+    );
+}
+
+#[test]
+fn broken_or_conflicting_schema_files_are_errors_naming_the_file() {
+    let mut s = Schemas::empty();
+    let err = s
+        .add_text("schemas/bad.json", "{\"nope\": 1}".into())
+        .unwrap_err();
+    assert!(matches!(err, SchemaError::Format { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("schemas/bad.json: not a provider schema file")
+    );
+    let one =
+        json!({ "provider_schemas": { "registry.terraform.io/hashicorp/random": {} } }).to_string();
+    s.add_text("schemas/a.json", one.clone()).unwrap();
+    let err = s.add_text("schemas/b.json", one).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "provider random is defined in both schemas/a.json and schemas/b.json"
+    );
+}
