@@ -237,7 +237,7 @@ fn malformed_toml_is_an_input_error_naming_file_line_and_column() {
     assert_eq!(run.code(), 2);
     assert!(
         run.stderr()
-            .starts_with("error: nothing was written\nstacks/hello.toml:5:10: "),
+            .starts_with("error: nothing was written\nstacks/hello.toml:6:10: "),
         "{}",
         run.stderr()
     );
@@ -256,7 +256,7 @@ fn an_unknown_key_is_an_input_error_naming_the_key_and_its_line() {
     assert_eq!(run.code(), 2);
     assert!(
         run.stderr()
-            .contains("stacks/hello.toml:8:1: network.mtu: unknown field `mtu`"),
+            .contains("stacks/hello.toml:10:1: network.mtu: unknown field `mtu`"),
         "{}",
         run.stderr()
     );
@@ -304,7 +304,7 @@ fn a_missing_key_is_reported_at_its_table() {
     assert_eq!(run.code(), 2);
     assert!(
         run.stderr()
-            .contains("stacks/hello.toml:7:2: network: missing field `pods_cidr`"),
+            .contains("stacks/hello.toml:9:2: network: missing field `pods_cidr`"),
         "{}",
         run.stderr()
     );
@@ -313,7 +313,10 @@ fn a_missing_key_is_reported_at_its_table() {
 #[test]
 fn a_local_settings_file_overrides_keys_and_is_named_in_headers_and_errors() {
     let p = Project::new();
-    p.write("stacks/hello.local.toml", "region = \"europe-west4\"\n");
+    p.write(
+        "stacks/hello.local.toml",
+        "region = \"europe-west4\"\nzones = [\"europe-west4-a\", \"europe-west4-b\"]\n",
+    );
     p.run(&["synth"]).ok();
     let json = p.read(HELLO_JSON);
     assert!(json.contains("\"region\": \"europe-west4\""));

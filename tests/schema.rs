@@ -11,8 +11,14 @@ use serde::Serialize;
 use serde_json::json;
 use tfsynth::emit::to_json_value;
 use tfsynth::providers::google::{
-    ComputeNetwork, ComputeSubnetwork, GoogleProvider, ProjectService, RoutingMode,
-    SecondaryIpRange, SubnetworkLogConfig,
+    AddonsConfig, ArtifactRegistryRepositoryIamMember, Autoscaling, CidrBlock, ComponentsConfig,
+    ComputeFirewall, ComputeNetwork, ComputeRouter, ComputeRouterNat, ComputeSubnetwork,
+    ContainerCluster, ContainerNodePool, Disabled, Enabled, FirewallLogConfig, FirewallRule,
+    GoogleProvider, IpAllocationPolicy, MaintenancePolicy, Management,
+    MasterAuthorizedNetworksConfig, MonitoringConfig, NodeConfig, PrivateClusterConfig,
+    ProjectIamMember, ProjectService, RecurringWindow, ReleaseChannel, ReleaseChannelConfig,
+    RouterNatLogConfig, RoutingMode, SecondaryIpRange, ServiceAccount, ShieldedInstanceConfig,
+    SubnetworkLogConfig, UpgradeSettings, WorkloadIdentityConfig, WorkloadMetadataConfig,
 };
 use tfsynth::schema::{Report, SchemaError, Schemas, validate_document};
 use tfsynth::tf::{Resource, Stack, Value};
@@ -137,6 +143,187 @@ fn fully_set_stack() -> Stack {
                 aggregation_interval: Some("INTERVAL_5_SEC".into()),
                 flow_sampling: Some(0.5),
                 metadata: Some("INCLUDE_ALL_METADATA".into()),
+            }),
+        },
+    );
+    let account = s.add(
+        "full",
+        ServiceAccount {
+            account_id: "full-nodes".into(),
+            display_name: Some("d".into()),
+            description: Some("d".into()),
+            project: Some("p".into()),
+        },
+    );
+    s.add(
+        "full",
+        ProjectIamMember {
+            project: "p".into(),
+            role: "roles/viewer".into(),
+            member: account.member().into(),
+        },
+    );
+    s.add(
+        "full",
+        ArtifactRegistryRepositoryIamMember {
+            repository: "r".into(),
+            location: Some("europe-west4".into()),
+            project: Some("p".into()),
+            role: "roles/artifactregistry.reader".into(),
+            member: account.member().into(),
+        },
+    );
+    let router = s.add(
+        "full",
+        ComputeRouter {
+            name: "r".into(),
+            network: net.self_link().into(),
+            region: Some("europe-west4".into()),
+            project: Some("p".into()),
+            description: Some("d".into()),
+        },
+    );
+    s.add(
+        "full",
+        ComputeRouterNat {
+            name: "n".into(),
+            router: router.name().into(),
+            region: Some("europe-west4".into()),
+            project: Some("p".into()),
+            nat_ip_allocate_option: Some("AUTO_ONLY".into()),
+            source_subnetwork_ip_ranges_to_nat: "ALL_SUBNETWORKS_ALL_IP_RANGES".into(),
+            enable_dynamic_port_allocation: Some(true),
+            min_ports_per_vm: Some(64),
+            log_config: Some(RouterNatLogConfig {
+                enable: true,
+                filter: "ALL".into(),
+            }),
+        },
+    );
+    s.add(
+        "full",
+        ComputeFirewall {
+            name: "f".into(),
+            network: net.self_link().into(),
+            project: Some("p".into()),
+            description: Some("d".into()),
+            direction: Some("INGRESS".into()),
+            priority: Some(1000),
+            source_ranges: ["10.0.0.0/8".to_owned()].into(),
+            target_service_accounts: vec![account.email().into()],
+            allow: vec![FirewallRule {
+                protocol: "tcp".into(),
+                ports: vec!["80".into()],
+            }],
+            log_config: Some(FirewallLogConfig {
+                metadata: "INCLUDE_ALL_METADATA".into(),
+            }),
+        },
+    );
+    let cluster = s.add(
+        "full",
+        ContainerCluster {
+            name: "c".into(),
+            location: "europe-west4".into(),
+            project: Some("p".into()),
+            description: Some("d".into()),
+            node_locations: vec!["europe-west4-a".into()],
+            network: Some(net.self_link().into()),
+            subnetwork: Some("s".into()),
+            networking_mode: Some("VPC_NATIVE".into()),
+            remove_default_node_pool: Some(true),
+            initial_node_count: Some(1),
+            datapath_provider: Some("ADVANCED_DATAPATH".into()),
+            enable_shielded_nodes: Some(true),
+            deletion_protection: Some(true),
+            resource_labels: BTreeMap::from([("a".into(), "b".into())]),
+            addons_config: Some(AddonsConfig {
+                http_load_balancing: Some(Disabled { disabled: false }),
+                horizontal_pod_autoscaling: Some(Disabled { disabled: false }),
+            }),
+            ip_allocation_policy: Some(IpAllocationPolicy {
+                cluster_secondary_range_name: "pods".into(),
+                services_secondary_range_name: "services".into(),
+            }),
+            logging_config: Some(ComponentsConfig {
+                enable_components: vec!["SYSTEM_COMPONENTS".into()],
+            }),
+            maintenance_policy: Some(MaintenancePolicy {
+                recurring_window: RecurringWindow {
+                    start_time: "2025-01-04T03:00:00Z".into(),
+                    end_time: "2025-01-04T07:00:00Z".into(),
+                    recurrence: "FREQ=WEEKLY;BYDAY=SA".into(),
+                },
+            }),
+            master_authorized_networks_config: Some(MasterAuthorizedNetworksConfig {
+                gcp_public_cidrs_access_enabled: Some(false),
+                cidr_blocks: vec![CidrBlock {
+                    cidr_block: "203.0.113.0/24".into(),
+                    display_name: Some("office".into()),
+                }],
+            }),
+            monitoring_config: Some(MonitoringConfig {
+                enable_components: vec!["SYSTEM_COMPONENTS".into()],
+                managed_prometheus: Some(Enabled { enabled: true }),
+            }),
+            private_cluster_config: Some(PrivateClusterConfig {
+                enable_private_nodes: true,
+                enable_private_endpoint: false,
+                master_ipv4_cidr_block: Some("172.16.0.0/28".into()),
+                master_global_access_config: Some(Enabled { enabled: true }),
+            }),
+            release_channel: Some(ReleaseChannelConfig {
+                channel: ReleaseChannel::Stable,
+            }),
+            workload_identity_config: Some(WorkloadIdentityConfig {
+                workload_pool: "p.svc.id.goog".into(),
+            }),
+        },
+    );
+    s.add(
+        "full",
+        ContainerNodePool {
+            name: "pool".into(),
+            cluster: cluster.name().into(),
+            location: Some(cluster.location().into()),
+            project: Some("p".into()),
+            node_locations: vec!["europe-west4-a".into()],
+            initial_node_count: Some(1),
+            node_count: Some(1),
+            autoscaling: Some(Autoscaling {
+                min_node_count: Some(1),
+                max_node_count: Some(3),
+                total_min_node_count: Some(1),
+                total_max_node_count: Some(3),
+                location_policy: Some("BALANCED".into()),
+            }),
+            management: Some(Management {
+                auto_repair: true,
+                auto_upgrade: true,
+            }),
+            node_config: Some(NodeConfig {
+                machine_type: "e2-medium".into(),
+                disk_size_gb: 50,
+                disk_type: "pd-balanced".into(),
+                image_type: "COS_CONTAINERD".into(),
+                service_account: account.email().into(),
+                oauth_scopes: vec!["https://www.googleapis.com/auth/cloud-platform".into()],
+                labels: BTreeMap::from([("a".into(), "b".into())]),
+                resource_labels: BTreeMap::from([("a".into(), "b".into())]),
+                spot: Some(true),
+                metadata: BTreeMap::from([("disable-legacy-endpoints".into(), "true".into())]),
+                shielded_instance_config: Some(ShieldedInstanceConfig {
+                    enable_secure_boot: true,
+                    enable_integrity_monitoring: true,
+                }),
+                workload_metadata_config: Some(WorkloadMetadataConfig {
+                    mode: "GKE_METADATA".into(),
+                }),
+            }),
+            upgrade_settings: Some(UpgradeSettings {
+                strategy: "SURGE".into(),
+                max_surge: 1,
+                max_unavailable: 0,
             }),
         },
     );

@@ -3,9 +3,17 @@
 //! stack.
 
 mod cidr;
+mod cluster;
 mod network;
+mod node_identity;
+mod node_pool;
 mod project_services;
 
 pub use cidr::{Cidr, CidrError};
-pub use network::{Network, NetworkRefs};
+pub use cluster::{AuthorizedNetwork, Cluster, MaintenanceWindow};
+pub use network::{
+    HEALTH_CHECK_RANGES, HealthCheckFirewall, Network, NetworkRefs, PODS_RANGE, SERVICES_RANGE,
+};
+pub use node_identity::{NODE_ROLE, NodeIdentity};
+pub use node_pool::{NodePool, PoolSize};
 pub use project_services::{ProjectServices, ProjectServicesRefs};

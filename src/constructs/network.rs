@@ -1,11 +1,14 @@
 use crate::constructs::Cidr;
 use crate::providers::google::{
-    ComputeNetwork, ComputeSubnetwork, RoutingMode, SecondaryIpRange, SubnetworkLogConfig,
+    ComputeFirewall, ComputeNetwork, ComputeRouter, ComputeRouterNat, ComputeSubnetwork,
+    FirewallLogConfig, FirewallRule, RouterNatLogConfig, RoutingMode, SecondaryIpRange,
+    ServiceAccount, SubnetworkLogConfig,
 };
 use crate::tf::{Dependency, Meta, Ref, Stack, Value};
 
-/// A custom-mode VPC network with one regional subnetwork sized for GKE:
-/// a primary range for nodes and secondary ranges for pods and services.
+/// A custom-mode VPC network with one regional subnetwork sized for GKE
+/// (a primary range for nodes, secondary ranges for pods and services),
+/// and a Cloud NAT so private nodes can reach the internet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     /// Name of the network and its subnetwork.
@@ -31,6 +34,8 @@ pub struct NetworkRefs {
     pub network: Ref<ComputeNetwork>,
     /// Its subnetwork.
     pub subnetwork: Ref<ComputeSubnetwork>,
+    /// The Cloud Router that runs the NAT.
+    pub router: Ref<ComputeRouter>,
 }
 
 /// Name of the secondary range that holds pod IPs.
@@ -92,9 +97,92 @@ impl Network {
                 ..Meta::default()
             },
         );
+        let router = stack.add(
+            "nat",
+            ComputeRouter {
+                name: format!("{}-nat", self.name).into(),
+                network: network.self_link().into(),
+                region: Some(self.region.as_str().into()),
+                project: Some(self.project.clone()),
+                description: Some("Runs the Cloud NAT of the private nodes".into()),
+            },
+        );
+        stack.add(
+            "nat",
+            ComputeRouterNat {
+                name: format!("{}-nat", self.name).into(),
+                router: router.name().into(),
+                region: Some(self.region.as_str().into()),
+                project: Some(self.project.clone()),
+                // Google allocates and scales the egress addresses.
+                nat_ip_allocate_option: Some("AUTO_ONLY".to_owned()),
+                source_subnetwork_ip_ranges_to_nat: "ALL_SUBNETWORKS_ALL_IP_RANGES".to_owned(),
+                // Ports follow demand, so one busy node cannot exhaust them.
+                enable_dynamic_port_allocation: Some(true),
+                min_ports_per_vm: Some(64),
+                // Errors only: dropped connections are what needs explaining.
+                log_config: Some(RouterNatLogConfig {
+                    enable: true,
+                    filter: "ERRORS_ONLY".to_owned(),
+                }),
+            },
+        );
         NetworkRefs {
             network,
             subnetwork,
+            router,
         }
+    }
+}
+
+/// Google's load balancer and health checker ranges
+/// (<https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges>).
+pub const HEALTH_CHECK_RANGES: [&str; 2] = ["130.211.0.0/22", "35.191.0.0/16"];
+
+/// A firewall rule that lets Google's load balancers and health checks
+/// reach the nodes on the app's ports, and nothing else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthCheckFirewall {
+    /// Rule name.
+    pub name: String,
+    /// The network.
+    pub network: Ref<ComputeNetwork>,
+    /// The project, usually `var.project_id`.
+    pub project: Value<String>,
+    /// Only instances running as this account (the nodes) are opened.
+    pub nodes: Ref<ServiceAccount>,
+    /// The container ports the load balancer talks to.
+    pub ports: Vec<u16>,
+}
+
+impl HealthCheckFirewall {
+    /// Adds the rule.
+    pub fn add_to(&self, stack: &mut Stack) -> Ref<ComputeFirewall> {
+        stack.add(
+            "lb_health_checks",
+            ComputeFirewall {
+                name: self.name.as_str().into(),
+                network: self.network.self_link().into(),
+                project: Some(self.project.clone()),
+                description: Some(
+                    "Google load balancers and health checkers to the app's pods".into(),
+                ),
+                direction: Some("INGRESS".to_owned()),
+                priority: Some(1000),
+                source_ranges: HEALTH_CHECK_RANGES
+                    .iter()
+                    .map(|r| (*r).to_owned())
+                    .collect(),
+                target_service_accounts: vec![self.nodes.email().into()],
+                allow: vec![FirewallRule {
+                    protocol: "tcp".to_owned(),
+                    ports: self.ports.iter().map(u16::to_string).collect(),
+                }],
+                // Logged: a blocked health check is the first thing to rule out.
+                log_config: Some(FirewallLogConfig {
+                    metadata: "EXCLUDE_ALL_METADATA".to_owned(),
+                }),
+            },
+        )
     }
 }

@@ -1,23 +1,38 @@
-//! The GKE web-service blueprint. This first slice builds the `cluster`
-//! root's foundation: the project's APIs, a custom VPC network and a
-//! subnetwork sized for GKE, with the project as a variable and the network
-//! as outputs.
+//! The GKE web-service blueprint: a regional GKE cluster across zones with
+//! autoscaled node pools, private nodes behind Cloud NAT, and a dedicated
+//! node identity.
+//!
+//! This slice builds the `cluster` root: project APIs, network, NAT,
+//! health-check firewall, node identity, cluster and node pools. The load
+//! balancer, registry, monitoring and the `workload` root follow.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
-use crate::constructs::{Cidr, Network, ProjectServices};
-use crate::providers::google::{self, GoogleProvider};
+use crate::constructs::{
+    AuthorizedNetwork, Cidr, Cluster, HealthCheckFirewall, MaintenanceWindow, Network,
+    NodeIdentity, NodePool, PoolSize, ProjectServices,
+};
+use crate::providers::google::{self, GoogleProvider, ReleaseChannel};
 use crate::settings::{Invalid, Validate};
 use crate::stacks::RootModule;
-use crate::tf::{Backend, Expression, Output, Stack, Value, VarType, Variable};
+use crate::tf::{Backend, Expression, Output, Stack, Template, Value, VarType, Variable};
 
 /// The name settings use for this blueprint.
 pub const NAME: &str = "gke-web-service";
 
 /// Terraform versions the output is written for: `removed` blocks need 1.7.
 pub const REQUIRED_TERRAFORM: &str = ">= 1.7";
+
+/// The APIs the cluster root needs, by short name.
+pub const APIS: [&str; 5] = [
+    "artifactregistry",
+    "compute",
+    "container",
+    "logging",
+    "monitoring",
+];
 
 /// Settings as written in `stacks/<name>.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -31,8 +46,16 @@ pub struct Settings {
     pub project: String,
     /// Region of the cluster and its subnetwork, e.g. `us-central1`.
     pub region: String,
+    /// Zones of the region the nodes run in, e.g. `["us-central1-a", ...]`.
+    pub zones: Vec<String>,
     /// The VPC network.
     pub network: NetworkSettings,
+    /// The cluster.
+    pub cluster: ClusterSettings,
+    /// One or more node pools.
+    pub node_pools: Vec<NodePoolSettings>,
+    /// The web app.
+    pub app: AppSettings,
     /// Remote state; Terraform's local state when absent.
     #[serde(default)]
     pub state: Option<StateSettings>,
@@ -50,6 +73,118 @@ pub struct NetworkSettings {
     pub pods_cidr: String,
     /// Service range, e.g. `10.24.0.0/20`.
     pub services_cidr: String,
+    /// The control plane's private range, a /28.
+    pub master_cidr: String,
+}
+
+/// `[cluster]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSettings {
+    /// The cluster's name (at most 24 characters: it names the node account).
+    pub name: String,
+    /// `RAPID`, `REGULAR` (default) or `STABLE`.
+    #[serde(default = "default_channel")]
+    pub release_channel: ReleaseChannel,
+    /// Refuse `terraform destroy` of the cluster; on unless set to false.
+    #[serde(default = "default_true")]
+    pub deletion_protection: bool,
+    /// Networks allowed to reach the control plane; none means only from
+    /// inside Google Cloud's private network.
+    #[serde(default)]
+    pub authorized_networks: Vec<AuthorizedNetworkSettings>,
+    /// When GKE may do disruptive maintenance; any time when absent.
+    #[serde(default)]
+    pub maintenance: Option<MaintenanceSettings>,
+}
+
+fn default_channel() -> ReleaseChannel {
+    ReleaseChannel::Regular
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// `[[cluster.authorized_networks]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizedNetworkSettings {
+    /// The range, e.g. `203.0.113.0/24`.
+    pub cidr: String,
+    /// Why it is allowed.
+    pub name: String,
+}
+
+/// `[cluster.maintenance]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceSettings {
+    /// First start, RFC 3339 in UTC, e.g. `2025-01-04T03:00:00Z`.
+    pub start: String,
+    /// First end; the window lasts end minus start (at least 4 hours a week).
+    pub end: String,
+    /// RFC 5545 recurrence, e.g. `FREQ=WEEKLY;BYDAY=SA,SU`.
+    pub recurrence: String,
+}
+
+/// `[[node_pools]]`. Size is bounded either per zone
+/// (`min_nodes_per_zone` / `max_nodes_per_zone`) or in total
+/// (`total_min_nodes` / `total_max_nodes`), not both.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodePoolSettings {
+    /// The pool's name.
+    pub name: String,
+    /// e.g. `e2-medium`.
+    pub machine_type: String,
+    /// Boot disk size in GB (default 50).
+    #[serde(default = "default_disk_size")]
+    pub disk_size_gb: u32,
+    /// `pd-balanced` (default), `pd-standard` or `pd-ssd`.
+    #[serde(default = "default_disk_type")]
+    pub disk_type: String,
+    /// Fewest nodes in each zone.
+    #[serde(default)]
+    pub min_nodes_per_zone: Option<u32>,
+    /// Most nodes in each zone.
+    #[serde(default)]
+    pub max_nodes_per_zone: Option<u32>,
+    /// Fewest nodes in all zones together.
+    #[serde(default)]
+    pub total_min_nodes: Option<u32>,
+    /// Most nodes in all zones together.
+    #[serde(default)]
+    pub total_max_nodes: Option<u32>,
+    /// Spot VMs (default false).
+    #[serde(default)]
+    pub spot: bool,
+    /// Kubernetes labels on the nodes.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+fn default_disk_size() -> u32 {
+    50
+}
+
+fn default_disk_type() -> String {
+    "pd-balanced".to_owned()
+}
+
+/// `[app]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSettings {
+    /// The app's name, used for Kubernetes objects and firewall rules.
+    pub name: String,
+    /// The container port the app listens on (default 8080).
+    #[serde(default = "default_port")]
+    pub port: u16,
+}
+
+fn default_port() -> u16 {
+    8080
 }
 
 /// `[state]`: keep Terraform state in a Cloud Storage bucket.
@@ -72,6 +207,8 @@ pub struct Valid {
     pub project: String,
     /// Region.
     pub region: String,
+    /// Zones of the region.
+    pub zones: Vec<String>,
     /// Network name.
     pub network_name: String,
     /// Node range.
@@ -80,6 +217,24 @@ pub struct Valid {
     pub pods: Cidr,
     /// Service range.
     pub services: Cidr,
+    /// Control plane range.
+    pub master: Cidr,
+    /// Cluster name.
+    pub cluster_name: String,
+    /// Release channel.
+    pub release_channel: ReleaseChannel,
+    /// Deletion protection.
+    pub deletion_protection: bool,
+    /// Control plane allow-list.
+    pub authorized_networks: Vec<AuthorizedNetwork>,
+    /// Maintenance window.
+    pub maintenance: Option<MaintenanceWindow>,
+    /// Node pools, with validated sizes.
+    pub node_pools: Vec<(NodePoolSettings, PoolSize)>,
+    /// App name.
+    pub app_name: String,
+    /// App port.
+    pub app_port: u16,
     /// Remote state bucket and prefix.
     pub state: Option<(String, Option<String>)>,
 }
@@ -87,12 +242,7 @@ pub struct Valid {
 /// Google Cloud project ids: 6 to 30 lowercase letters, digits or hyphens,
 /// starting with a letter and not ending with a hyphen.
 pub fn is_project_id(s: &str) -> bool {
-    let b = s.as_bytes();
-    (6..=30).contains(&b.len())
-        && b[0].is_ascii_lowercase()
-        && b[b.len() - 1] != b'-'
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+    (6..=30).contains(&s.len()) && is_lower_name(s)
 }
 
 /// Regions look like `us-central1` or `europe-west4`.
@@ -111,21 +261,46 @@ pub fn is_region(s: &str) -> bool {
 /// Compute Engine resource names: 1 to 63 characters, a lowercase letter
 /// first, then lowercase letters, digits or hyphens, not ending with a hyphen.
 pub fn is_resource_name(s: &str) -> bool {
+    (1..=63).contains(&s.len()) && is_lower_name(s)
+}
+
+fn is_lower_name(s: &str) -> bool {
     let b = s.as_bytes();
-    (1..=63).contains(&b.len())
+    !b.is_empty()
         && b[0].is_ascii_lowercase()
         && b[b.len() - 1] != b'-'
         && b.iter()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
+/// `2025-01-04T03:00:00Z`: an RFC 3339 time in UTC, to the second.
+fn is_utc_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    b.len() == 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && b[19] == b'Z'
+}
+
+const DISK_TYPES: [&str; 3] = ["pd-balanced", "pd-standard", "pd-ssd"];
+
 impl Validate for Settings {
     type Valid = Valid;
 
     fn validate(self) -> Result<Valid, Vec<Invalid>> {
-        let mut problems = Vec::new();
+        let mut p = Vec::new();
         if !is_project_id(&self.project) {
-            problems.push(Invalid::new(
+            p.push(Invalid::new(
                 "project",
                 format!(
                     "{:?} is not a project id (6-30 lowercase letters, digits or hyphens, starting with a letter)",
@@ -133,15 +308,44 @@ impl Validate for Settings {
                 ),
             ));
         }
-        if !is_region(&self.region) {
-            problems.push(Invalid::new(
+        let region_ok = is_region(&self.region);
+        if !region_ok {
+            p.push(Invalid::new(
                 "region",
                 format!("{:?} is not a region like us-central1", self.region),
             ));
         }
+        if self.zones.is_empty() {
+            p.push(Invalid::new(
+                "zones",
+                "name at least one zone of the region",
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for (i, zone) in self.zones.iter().enumerate() {
+            let in_region = zone
+                .strip_prefix(&format!("{}-", self.region))
+                .is_some_and(|z| z.len() == 1 && z.bytes().all(|c| c.is_ascii_lowercase()));
+            if region_ok && !in_region {
+                p.push(Invalid::new(
+                    format!("zones[{i}]"),
+                    format!(
+                        "{zone:?} is not a zone of {} (like {}-a)",
+                        self.region, self.region
+                    ),
+                ));
+            }
+            if !seen.insert(zone) {
+                p.push(Invalid::new(
+                    format!("zones[{i}]"),
+                    format!("{zone:?} is listed twice"),
+                ));
+            }
+        }
+
         let n = &self.network;
         if !is_resource_name(&n.name) {
-            problems.push(Invalid::new(
+            p.push(Invalid::new(
                 "network.name",
                 format!(
                     "{:?} is not a resource name (lowercase letters, digits and hyphens, a letter first, at most 63)",
@@ -154,19 +358,180 @@ impl Validate for Settings {
             ("network.subnet_cidr", &n.subnet_cidr),
             ("network.pods_cidr", &n.pods_cidr),
             ("network.services_cidr", &n.services_cidr),
+            ("network.master_cidr", &n.master_cidr),
         ] {
             match text.parse::<Cidr>() {
                 Ok(c) => ranges.push((key, c)),
-                Err(e) => problems.push(Invalid::new(key, e.to_string())),
+                Err(e) => p.push(Invalid::new(key, e.to_string())),
             }
         }
         for (i, (ka, a)) in ranges.iter().enumerate() {
             for (kb, b) in &ranges[i + 1..] {
                 if a.overlaps(b) {
-                    problems.push(Invalid::new(*kb, format!("{b} overlaps {ka} ({a})")));
+                    p.push(Invalid::new(*kb, format!("{b} overlaps {ka} ({a})")));
                 }
             }
         }
+        let range = |key: &str| ranges.iter().find(|(k, _)| *k == key).map(|(_, c)| *c);
+        if let Some(m) = range("network.master_cidr") {
+            if m.prefix() != 28 {
+                p.push(Invalid::new(
+                    "network.master_cidr",
+                    format!("{m} must be a /28: GKE gives the control plane exactly 16 addresses"),
+                ));
+            }
+        }
+
+        let c = &self.cluster;
+        // The node service account is `<cluster>-nodes`, at most 30 characters.
+        if !is_resource_name(&c.name) || c.name.len() > 24 {
+            p.push(Invalid::new(
+                "cluster.name",
+                format!(
+                    "{:?} is not a cluster name (lowercase letters, digits and hyphens, a letter first, at most 24)",
+                    c.name
+                ),
+            ));
+        }
+        let mut authorized = Vec::new();
+        for (i, net) in c.authorized_networks.iter().enumerate() {
+            match net.cidr.parse::<Cidr>() {
+                Ok(cidr) => authorized.push(AuthorizedNetwork {
+                    cidr,
+                    name: net.name.clone(),
+                }),
+                Err(e) => p.push(Invalid::new(
+                    format!("cluster.authorized_networks[{i}].cidr"),
+                    e.to_string(),
+                )),
+            }
+        }
+        if let Some(m) = &c.maintenance {
+            for (key, value) in [("start", &m.start), ("end", &m.end)] {
+                if !is_utc_time(value) {
+                    p.push(Invalid::new(
+                        format!("cluster.maintenance.{key}"),
+                        format!("{value:?} is not a UTC time like 2025-01-04T03:00:00Z"),
+                    ));
+                }
+            }
+            if is_utc_time(&m.start) && is_utc_time(&m.end) && m.end <= m.start {
+                p.push(Invalid::new(
+                    "cluster.maintenance.end",
+                    "must be after start",
+                ));
+            }
+            if !m.recurrence.starts_with("FREQ=") {
+                p.push(Invalid::new(
+                    "cluster.maintenance.recurrence",
+                    format!(
+                        "{:?} is not an RRULE like FREQ=WEEKLY;BYDAY=SA,SU",
+                        m.recurrence
+                    ),
+                ));
+            }
+        }
+
+        if self.node_pools.is_empty() {
+            p.push(Invalid::new(
+                "node_pools",
+                "add at least one [[node_pools]]",
+            ));
+        }
+        let mut pool_names = BTreeSet::new();
+        let mut pools = Vec::new();
+        for (i, pool) in self.node_pools.iter().enumerate() {
+            let at = |key: &str| format!("node_pools[{i}].{key}");
+            if !is_resource_name(&pool.name) || pool.name.len() > 40 {
+                p.push(Invalid::new(
+                    at("name"),
+                    format!("{:?} is not a node pool name", pool.name),
+                ));
+            }
+            if !pool_names.insert(&pool.name) {
+                p.push(Invalid::new(
+                    at("name"),
+                    format!("{:?} is used by another pool", pool.name),
+                ));
+            }
+            if !pool.machine_type.contains('-') || !is_lower_name(&pool.machine_type) {
+                p.push(Invalid::new(
+                    at("machine_type"),
+                    format!(
+                        "{:?} is not a machine type like e2-medium",
+                        pool.machine_type
+                    ),
+                ));
+            }
+            if pool.disk_size_gb < 10 {
+                p.push(Invalid::new(at("disk_size_gb"), "must be at least 10"));
+            }
+            if !DISK_TYPES.contains(&pool.disk_type.as_str()) {
+                p.push(Invalid::new(
+                    at("disk_type"),
+                    format!(
+                        "{:?} is not one of {}",
+                        pool.disk_type,
+                        DISK_TYPES.join(", ")
+                    ),
+                ));
+            }
+            let size = match (
+                pool.min_nodes_per_zone,
+                pool.max_nodes_per_zone,
+                pool.total_min_nodes,
+                pool.total_max_nodes,
+            ) {
+                (Some(min), Some(max), None, None) => Some((
+                    "max_nodes_per_zone",
+                    PoolSize::PerZone { min, max },
+                    min,
+                    max,
+                )),
+                (None, None, Some(min), Some(max)) => {
+                    Some(("total_max_nodes", PoolSize::Total { min, max }, min, max))
+                }
+                _ => {
+                    p.push(Invalid::new(
+                        format!("node_pools[{i}]"),
+                        "set either min_nodes_per_zone and max_nodes_per_zone, or total_min_nodes and total_max_nodes",
+                    ));
+                    None
+                }
+            };
+            if let Some((max_key, size, min, max)) = size {
+                if max == 0 {
+                    p.push(Invalid::new(
+                        at(max_key),
+                        "must be at least 1, or the pool can never run a pod",
+                    ));
+                } else if min > max {
+                    p.push(Invalid::new(
+                        at(max_key),
+                        format!("{max} is below the minimum ({min})"),
+                    ));
+                } else {
+                    pools.push((pool.clone(), size));
+                }
+            }
+        }
+
+        if !is_resource_name(&self.app.name) || self.app.name.len() > 40 {
+            p.push(Invalid::new(
+                "app.name",
+                format!("{:?} is not an app name", self.app.name),
+            ));
+        }
+        if self.app.port < 1024 {
+            p.push(Invalid::new(
+                "app.port",
+                format!(
+                    "{} is a privileged port; the app runs as a non-root user",
+                    self.app.port
+                ),
+            ));
+        }
+
         if let Some(state) = &self.state {
             let b = &state.bucket;
             let ok = (3..=63).contains(&b.len())
@@ -176,30 +541,38 @@ impl Validate for Settings {
                 && b.as_bytes()[0].is_ascii_alphanumeric()
                 && b.as_bytes()[b.len() - 1].is_ascii_alphanumeric();
             if !ok {
-                problems.push(Invalid::new(
+                p.push(Invalid::new(
                     "state.bucket",
                     format!("{b:?} is not a Cloud Storage bucket name"),
                 ));
             }
         }
-        if !problems.is_empty() {
-            return Err(problems);
+        if !p.is_empty() {
+            return Err(p);
         }
-        let range = |key: &str| {
-            ranges
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, c)| *c)
-                .expect("every range parsed when there are no problems")
-        };
+        let got = |key: &str| range(key).expect("every range parsed when there are no problems");
         Ok(Valid {
-            subnet: range("network.subnet_cidr"),
-            pods: range("network.pods_cidr"),
-            services: range("network.services_cidr"),
+            subnet: got("network.subnet_cidr"),
+            pods: got("network.pods_cidr"),
+            services: got("network.services_cidr"),
+            master: got("network.master_cidr"),
             description: self.description,
             project: self.project,
             region: self.region,
+            zones: self.zones,
             network_name: self.network.name,
+            cluster_name: self.cluster.name,
+            release_channel: self.cluster.release_channel,
+            deletion_protection: self.cluster.deletion_protection,
+            authorized_networks: authorized,
+            maintenance: self.cluster.maintenance.map(|m| MaintenanceWindow {
+                start: m.start,
+                end: m.end,
+                recurrence: m.recurrence,
+            }),
+            node_pools: pools,
+            app_name: self.app.name,
+            app_port: self.app.port,
             state: self.state.map(|s| (s.bucket, s.prefix)),
         })
     }
@@ -237,6 +610,15 @@ fn base_stack(stack_name: &str, root: &str, s: &Valid) -> Stack {
     stack
 }
 
+/// Labels on every Google Cloud resource of the stack, so anyone looking at
+/// one in the console knows it is managed here and must not be edited.
+fn labels(stack_name: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("managed-by".to_owned(), "tfsynth".to_owned()),
+        ("tfsynth-stack".to_owned(), stack_name.to_owned()),
+    ])
+}
+
 fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> Stack {
     let mut stack = base_stack(stack_name, root, s);
     let project = stack.variable(
@@ -259,22 +641,18 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> Stack {
         &GoogleProvider {
             project: Some(project.clone()),
             region: Some(s.region.as_str().into()),
-            // Every resource says who manages it, so nobody edits it by hand.
-            default_labels: BTreeMap::from([
-                ("managed-by".to_owned(), "tfsynth".to_owned()),
-                ("tfsynth-stack".to_owned(), stack_name.to_owned()),
-            ]),
+            default_labels: labels(stack_name),
             ..GoogleProvider::default()
         },
     );
     let apis = ProjectServices {
         project: project.clone(),
-        services: vec!["compute".to_owned()],
+        services: APIS.iter().map(|a| (*a).to_owned()).collect(),
     }
     .add_to(&mut stack);
     let net = Network {
         name: s.network_name.clone(),
-        project,
+        project: project.clone(),
         region: s.region.clone(),
         description: Some(s.description.clone()),
         subnet: s.subnet,
@@ -282,6 +660,58 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> Stack {
         services: s.services,
     }
     .add_to(&mut stack, apis.deps());
+    let nodes = NodeIdentity {
+        account_id: format!("{}-nodes", s.cluster_name),
+        project: project.clone(),
+    }
+    .add_to(&mut stack, apis.deps());
+    HealthCheckFirewall {
+        name: format!("{}-lb-health-checks", s.app_name),
+        network: net.network.clone(),
+        project: project.clone(),
+        nodes: nodes.clone(),
+        ports: vec![s.app_port],
+    }
+    .add_to(&mut stack);
+    let cluster = Cluster {
+        name: s.cluster_name.clone(),
+        project_id: s.project.clone(),
+        project: project.clone(),
+        region: s.region.clone(),
+        zones: s.zones.clone(),
+        network: net.network.clone(),
+        subnetwork: net.subnetwork.clone(),
+        master_cidr: s.master,
+        authorized_networks: s.authorized_networks.clone(),
+        release_channel: s.release_channel,
+        maintenance: s.maintenance.clone(),
+        deletion_protection: s.deletion_protection,
+        labels: labels(stack_name),
+    }
+    .add_to(&mut stack, apis.deps());
+    for (pool, size) in &s.node_pools {
+        NodePool {
+            name: pool.name.clone(),
+            cluster: cluster.clone(),
+            service_account: nodes.clone(),
+            size: *size,
+            machine_type: pool.machine_type.clone(),
+            disk_size_gb: pool.disk_size_gb,
+            disk_type: pool.disk_type.clone(),
+            spot: pool.spot,
+            labels: pool.labels.clone(),
+        }
+        .add_to(&mut stack);
+    }
+
+    stack.output(
+        "cluster_name",
+        Output::new(cluster.name(), "Name of the GKE cluster"),
+    );
+    stack.output(
+        "cluster_location",
+        Output::new(cluster.location(), "Region of the GKE cluster"),
+    );
     stack.output(
         "network",
         Output::new(net.network.self_link(), "URI of the VPC network"),
@@ -291,6 +721,24 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> Stack {
         Output::new(
             net.subnetwork.self_link(),
             "URI of the subnetwork the cluster's nodes use",
+        ),
+    );
+    stack.output(
+        "node_service_account",
+        Output::new(nodes.email(), "E-mail of the nodes' service account"),
+    );
+    stack.output(
+        "console_cluster",
+        Output::new(
+            Template::new()
+                .lit("https://console.cloud.google.com/kubernetes/clusters/details/")
+                .interp(cluster.location())
+                .lit("/")
+                .interp(cluster.name())
+                .lit("/details?project=")
+                .lit(s.project.as_str())
+                .build(),
+            "The cluster in the Cloud Console",
         ),
     );
     stack

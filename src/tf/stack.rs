@@ -83,6 +83,14 @@ pub struct Ref<R> {
     _kind: PhantomData<fn() -> R>,
 }
 
+impl<R> PartialEq for Ref<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.root == other.root
+    }
+}
+
+impl<R> Eq for Ref<R> {}
+
 impl<R> Clone for Ref<R> {
     fn clone(&self) -> Self {
         Ref {

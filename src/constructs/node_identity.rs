@@ -1,0 +1,48 @@
+use crate::providers::google::{ProjectIamMember, ServiceAccount};
+use crate::tf::{Dependency, Meta, Ref, Stack, Value};
+
+/// The identity GKE nodes run as: a dedicated service account with only the
+/// role nodes need, never the Compute Engine default account (which holds
+/// project-wide Editor).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeIdentity {
+    /// Account id, 6 to 30 characters, e.g. `hello-nodes`.
+    pub account_id: String,
+    /// The project, usually `var.project_id`.
+    pub project: Value<String>,
+}
+
+/// The role Google maintains for exactly what nodes need: writing logs and
+/// metrics, reading monitoring, and resource metadata.
+pub const NODE_ROLE: &str = "roles/container.defaultNodeServiceAccount";
+
+impl NodeIdentity {
+    /// Adds the account and its one role; the account waits for `after`.
+    pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> Ref<ServiceAccount> {
+        let account = stack.add_with(
+            "nodes",
+            ServiceAccount {
+                display_name: Some(format!("GKE nodes ({})", self.account_id).into()),
+                description: Some(
+                    "Identity of the cluster's nodes: logs and metrics only; pods use Workload Identity"
+                        .into(),
+                ),
+                project: Some(self.project.clone()),
+                ..ServiceAccount::new(self.account_id.as_str())
+            },
+            Meta {
+                depends_on: after,
+                ..Meta::default()
+            },
+        );
+        stack.add(
+            "nodes_default_role",
+            ProjectIamMember {
+                project: self.project.clone(),
+                role: NODE_ROLE.into(),
+                member: account.member().into(),
+            },
+        );
+        account
+    }
+}
