@@ -58,6 +58,76 @@ fn every_invalid_cluster_setting_is_reported_at_its_key() {
 }
 
 #[test]
+fn an_image_tag_that_names_no_version_is_rejected() {
+    for tag in ["latest", "LATEST", ""] {
+        let bad = HELLO.replace("image_tag = \"0.1.0\"", &format!("image_tag = {tag:?}"));
+        let text = load(&bad).unwrap_err();
+        assert!(
+            text.contains(&format!("app.image_tag: {tag:?} names no version")),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn monitoring_and_domain_settings_are_checked() {
+    let bad = HELLO
+        .replace(
+            "emails = [\"oncall@example.com\"]",
+            "emails = [\"oncall@example.com\", \"not an address\", \"oncall@example.com\"]",
+        )
+        .replace(
+            "uptime_period = \"300s\"",
+            "uptime_period = \"5m\"\nuptime_regions = [\"USA\", \"EUROPE\"]\nerror_ratio = 5.0",
+        )
+        .replace(
+            "image_tag = \"0.1.0\"",
+            "image_tag = \"0.1.0\"\ndomain = \"-bad-.example\"",
+        );
+    let text = load(&bad).unwrap_err();
+    common::snapshots().bind(|| insta::assert_snapshot!("error__gke_monitoring_settings", text));
+    let no_one = HELLO.replace("emails = [\"oncall@example.com\"]", "emails = []");
+    assert!(
+        load(&no_one)
+            .unwrap_err()
+            .contains("an alert nobody receives is no alert")
+    );
+}
+
+#[test]
+fn every_alert_policy_notifies_every_email_channel() {
+    let roots = load(include_str!("../stacks/hello-prod.toml")).unwrap();
+    let json = tfsynth::emit::to_json_value(&roots[0].stack.resolve().unwrap());
+    let channels = json["resource"]["google_monitoring_notification_channel"]
+        .as_object()
+        .unwrap();
+    assert_eq!(channels.len(), 2);
+    for (name, policy) in json["resource"]["google_monitoring_alert_policy"]
+        .as_object()
+        .unwrap()
+    {
+        let notified = policy["notification_channels"].as_array().unwrap();
+        assert_eq!(notified.len(), channels.len(), "{name}");
+        for channel in channels.keys() {
+            let reference = format!("${{google_monitoring_notification_channel.{channel}.name}}");
+            assert!(
+                notified.iter().any(|n| n == &reference),
+                "{name} misses {channel}"
+            );
+        }
+    }
+    let check = &json["resource"]["google_monitoring_uptime_check_config"]["app"];
+    assert_eq!(
+        check["http_check"]["use_ssl"], true,
+        "a domain is checked over HTTPS"
+    );
+    assert_eq!(
+        check["monitored_resource"]["labels"]["host"],
+        "hello.example.com"
+    );
+}
+
+#[test]
 fn deletion_protection_is_on_unless_settings_turn_it_off() {
     let protected = HELLO.replace("deletion_protection = false\n", "");
     let roots = load(&protected).unwrap();

@@ -20,6 +20,14 @@ use tfsynth::providers::google::{
     RouterNatLogConfig, RoutingMode, SecondaryIpRange, ServiceAccount, ShieldedInstanceConfig,
     SubnetworkLogConfig, UpgradeSettings, WorkloadIdentityConfig, WorkloadMetadataConfig,
 };
+use tfsynth::providers::google::{
+    Aggregation, AlertCondition, AlertStrategy, ArtifactRegistryRepository, CleanupCondition,
+    CleanupPolicy, ComputeGlobalAddress, ComputeManagedSslCertificate, ComputeSecurityPolicy,
+    ConditionThreshold, ContentMatcher, DockerConfig, Documentation, HttpCheck, ManagedDomains,
+    MonitoredResource, MonitoringAlertPolicy, MonitoringNotificationChannel,
+    MonitoringUptimeCheckConfig, MostRecentVersions, RateLimitOptions, RateLimitThreshold,
+    RuleMatch, RuleMatchConfig, SecurityPolicyRule, Trigger,
+};
 use tfsynth::schema::{Report, SchemaError, Schemas, validate_document};
 use tfsynth::tf::{Resource, Stack, Value};
 
@@ -325,6 +333,156 @@ fn fully_set_stack() -> Stack {
                 max_surge: 1,
                 max_unavailable: 0,
             }),
+        },
+    );
+    s.add(
+        "full",
+        ArtifactRegistryRepository {
+            repository_id: "r".into(),
+            format: "DOCKER".into(),
+            location: Some("europe-west4".into()),
+            project: Some("p".into()),
+            description: Some("d".into()),
+            labels: BTreeMap::from([("a".into(), "b".into())]),
+            docker_config: Some(DockerConfig {
+                immutable_tags: true,
+            }),
+            cleanup_policy_dry_run: Some(true),
+            cleanup_policies: vec![CleanupPolicy {
+                id: "delete".into(),
+                action: "DELETE".into(),
+                condition: Some(CleanupCondition {
+                    tag_state: Some("UNTAGGED".into()),
+                    older_than: Some("604800s".into()),
+                }),
+                most_recent_versions: Some(MostRecentVersions { keep_count: 1 }),
+            }],
+        },
+    );
+    let address = s.add(
+        "full",
+        ComputeGlobalAddress {
+            name: "a".into(),
+            project: Some("p".into()),
+            description: Some("d".into()),
+            ip_version: Some("IPV4".into()),
+            address_type: Some("EXTERNAL".into()),
+        },
+    );
+    s.add(
+        "full",
+        ComputeManagedSslCertificate {
+            name: "c".into(),
+            project: Some("p".into()),
+            description: Some("d".into()),
+            managed: ManagedDomains {
+                domains: vec!["example.com".into()],
+            },
+        },
+    );
+    s.add(
+        "full",
+        ComputeSecurityPolicy {
+            name: "armor".into(),
+            project: Some("p".into()),
+            description: Some("d".into()),
+            rule: vec![SecurityPolicyRule {
+                action: "throttle".into(),
+                priority: 1000,
+                description: Some("d".into()),
+                matcher: RuleMatch {
+                    versioned_expr: "SRC_IPS_V1".into(),
+                    config: RuleMatchConfig {
+                        src_ip_ranges: ["*".to_owned()].into(),
+                    },
+                },
+                rate_limit_options: Some(RateLimitOptions {
+                    conform_action: "allow".into(),
+                    exceed_action: "deny(429)".into(),
+                    enforce_on_key: "IP".into(),
+                    rate_limit_threshold: RateLimitThreshold {
+                        count: 10,
+                        interval_sec: 60,
+                    },
+                }),
+            }],
+        },
+    );
+    let channel = s.add(
+        "full",
+        MonitoringNotificationChannel {
+            kind: "email".into(),
+            display_name: Some("d".into()),
+            project: Some("p".into()),
+            labels: BTreeMap::from([("email_address".into(), "a@example.com".into())]),
+            enabled: Some(true),
+        },
+    );
+    let check = s.add(
+        "full",
+        MonitoringUptimeCheckConfig {
+            display_name: "d".into(),
+            timeout: "10s".into(),
+            period: Some("60s".into()),
+            project: Some("p".into()),
+            selected_regions: vec!["USA".into(), "EUROPE".into(), "ASIA_PACIFIC".into()],
+            checker_type: Some("STATIC_IP_CHECKERS".into()),
+            log_check_failures: Some(true),
+            user_labels: BTreeMap::from([("a".into(), "b".into())]),
+            http_check: Some(HttpCheck {
+                path: "/healthz".into(),
+                port: 443,
+                use_ssl: true,
+                validate_ssl: true,
+                request_method: Some("GET".into()),
+            }),
+            monitored_resource: Some(MonitoredResource {
+                kind: "uptime_url".into(),
+                labels: BTreeMap::from([("host".into(), address.address().into())]),
+            }),
+            content_matchers: vec![ContentMatcher {
+                content: "ok".into(),
+                matcher: Some("CONTAINS_STRING".into()),
+            }],
+        },
+    );
+    let aggregation = Aggregation {
+        alignment_period: "300s".into(),
+        per_series_aligner: "ALIGN_RATE".into(),
+        cross_series_reducer: Some("REDUCE_SUM".into()),
+        group_by_fields: vec!["resource.label.*".into()],
+    };
+    s.add(
+        "full",
+        MonitoringAlertPolicy {
+            display_name: "d".into(),
+            combiner: "OR".into(),
+            project: Some("p".into()),
+            enabled: Some(true),
+            severity: Some("ERROR".into()),
+            notification_channels: vec![channel.name().into()],
+            user_labels: BTreeMap::from([("a".into(), "b".into())]),
+            documentation: Some(Documentation {
+                content: check.uptime_check_id().into(),
+                mime_type: "text/markdown".into(),
+                subject: Some("s".into()),
+            }),
+            alert_strategy: Some(AlertStrategy {
+                auto_close: "1800s".into(),
+            }),
+            conditions: vec![AlertCondition {
+                display_name: "c".into(),
+                condition_threshold: ConditionThreshold {
+                    filter: "metric.type=\"x\"".into(),
+                    denominator_filter: Some("metric.type=\"y\"".into()),
+                    comparison: "COMPARISON_GT".into(),
+                    threshold_value: 0.5,
+                    duration: "300s".into(),
+                    aggregations: vec![aggregation.clone()],
+                    denominator_aggregations: vec![aggregation],
+                    trigger: Some(Trigger { count: 1 }),
+                },
+            }],
         },
     );
     s

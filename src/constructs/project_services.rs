@@ -21,9 +21,20 @@ pub struct ProjectServicesRefs {
 }
 
 impl ProjectServicesRefs {
-    /// `depends_on` entries for everything that needs the APIs first.
+    /// `depends_on` entries on every API.
     pub fn deps(&self) -> Vec<Dependency> {
         self.services.values().map(Ref::dep).collect()
+    }
+
+    /// `depends_on` entries on just the named APIs, so each resource waits
+    /// for what it uses and the output says what that is. Names that were
+    /// not enabled are left out.
+    pub fn only(&self, names: &[&str]) -> Vec<Dependency> {
+        names
+            .iter()
+            .filter_map(|n| self.services.get(*n))
+            .map(Ref::dep)
+            .collect()
     }
 }
 

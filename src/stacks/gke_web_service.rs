@@ -3,16 +3,18 @@
 //! node identity.
 //!
 //! This slice builds the `cluster` root: project APIs, network, NAT,
-//! health-check firewall, node identity, cluster and node pools. The load
-//! balancer, registry, monitoring and the `workload` root follow.
+//! health-check firewall, node identity, cluster, node pools, Artifact
+//! Registry, the load balancer's IP, certificate and Cloud Armor policy,
+//! and uptime alerting. The `workload` root (everything in Kubernetes)
+//! follows.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
 use crate::constructs::{
-    AuthorizedNetwork, Cidr, Cluster, HealthCheckFirewall, MaintenanceWindow, Network,
-    NodeIdentity, NodePool, PoolSize, ProjectServices,
+    Armor, AuthorizedNetwork, Cidr, Cluster, Frontend, HealthCheckFirewall, MaintenanceWindow,
+    Network, NodeIdentity, NodePool, PoolSize, ProjectServices, Registry, UptimeAlerting,
 };
 use crate::providers::google::{self, GoogleProvider, ReleaseChannel};
 use crate::settings::{Invalid, Validate};
@@ -25,11 +27,15 @@ pub const NAME: &str = "gke-web-service";
 /// Terraform versions the output is written for: `removed` blocks need 1.7.
 pub const REQUIRED_TERRAFORM: &str = ">= 1.7";
 
+/// The path the load balancer, probes and uptime checks use.
+pub const HEALTH_PATH: &str = "/healthz";
+
 /// The APIs the cluster root needs, by short name.
-pub const APIS: [&str; 5] = [
+pub const APIS: [&str; 6] = [
     "artifactregistry",
     "compute",
     "container",
+    "iam",
     "logging",
     "monitoring",
 ];
@@ -56,6 +62,11 @@ pub struct Settings {
     pub node_pools: Vec<NodePoolSettings>,
     /// The web app.
     pub app: AppSettings,
+    /// Uptime checks and alerts.
+    pub monitoring: MonitoringSettings,
+    /// Cloud Armor in front of the app; none when absent.
+    #[serde(default)]
+    pub cloud_armor: Option<CloudArmorSettings>,
     /// Remote state; Terraform's local state when absent.
     #[serde(default)]
     pub state: Option<StateSettings>,
@@ -181,6 +192,54 @@ pub struct AppSettings {
     /// The container port the app listens on (default 8080).
     #[serde(default = "default_port")]
     pub port: u16,
+    /// The image's version tag, e.g. `0.1.0`; never `latest`.
+    pub image_tag: String,
+    /// The domain served over HTTPS with a Google-managed certificate;
+    /// plain HTTP on the load balancer's IP when absent.
+    #[serde(default)]
+    pub domain: Option<String>,
+}
+
+/// `[monitoring]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringSettings {
+    /// Who is e-mailed when the app is down or failing.
+    pub emails: Vec<String>,
+    /// How often the uptime check runs: `60s`, `300s` (default), `600s`, `900s`.
+    #[serde(default = "default_period")]
+    pub uptime_period: String,
+    /// Where checks come from; at least three of `USA`, `EUROPE`,
+    /// `SOUTH_AMERICA`, `ASIA_PACIFIC`.
+    #[serde(default = "default_regions")]
+    pub uptime_regions: Vec<String>,
+    /// Share of 5xx responses that alerts (default 0.05).
+    #[serde(default = "default_error_ratio")]
+    pub error_ratio: f64,
+}
+
+fn default_period() -> String {
+    "300s".to_owned()
+}
+
+fn default_regions() -> Vec<String> {
+    vec!["ASIA_PACIFIC".into(), "EUROPE".into(), "USA".into()]
+}
+
+fn default_error_ratio() -> f64 {
+    0.05
+}
+
+/// `[cloud_armor]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudArmorSettings {
+    /// Source ranges refused with 403.
+    #[serde(default)]
+    pub deny_ranges: Vec<String>,
+    /// Requests one client address may make per minute; unlimited when absent.
+    #[serde(default)]
+    pub rate_limit_per_minute: Option<u32>,
 }
 
 fn default_port() -> u16 {
@@ -235,6 +294,14 @@ pub struct Valid {
     pub app_name: String,
     /// App port.
     pub app_port: u16,
+    /// Image tag.
+    pub image_tag: String,
+    /// HTTPS domain.
+    pub domain: Option<String>,
+    /// Monitoring.
+    pub monitoring: MonitoringSettings,
+    /// Cloud Armor.
+    pub armor: Option<Armor>,
     /// Remote state bucket and prefix.
     pub state: Option<(String, Option<String>)>,
 }
@@ -293,6 +360,46 @@ fn is_utc_time(s: &str) -> bool {
 }
 
 const DISK_TYPES: [&str; 3] = ["pd-balanced", "pd-standard", "pd-ssd"];
+const PERIODS: [&str; 4] = ["60s", "300s", "600s", "900s"];
+const CHECK_REGIONS: [&str; 4] = ["ASIA_PACIFIC", "EUROPE", "SOUTH_AMERICA", "USA"];
+
+/// A Docker tag: 1 to 128 of letters, digits, `_`, `.` and `-`, not
+/// starting with `.` or `-`.
+fn is_image_tag(s: &str) -> bool {
+    (1..=128).contains(&s.len())
+        && !s.starts_with(['.', '-'])
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+}
+
+/// A DNS name with at least two labels, each 1 to 63 of letters, digits
+/// and inner hyphens, and a top-level label that is not all digits.
+pub fn is_domain(s: &str) -> bool {
+    let labels: Vec<&str> = s.split('.').collect();
+    s.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        })
+        && !labels[labels.len() - 1].bytes().all(|c| c.is_ascii_digit())
+}
+
+/// An e-mail address: something before a single `@`, a domain after it.
+pub fn is_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && local.len() <= 64
+                && !local.contains(char::is_whitespace)
+                && !local.contains(['@', '"', ',', '<', '>'])
+                && is_domain(domain)
+        }
+        None => false,
+    }
+}
 
 impl Validate for Settings {
     type Valid = Valid;
@@ -522,6 +629,99 @@ impl Validate for Settings {
                 format!("{:?} is not an app name", self.app.name),
             ));
         }
+        let tag = self.app.image_tag.as_str();
+        if tag.is_empty() || tag.eq_ignore_ascii_case("latest") {
+            p.push(Invalid::new(
+                "app.image_tag",
+                format!(
+                    "{tag:?} names no version; use the app's version (e.g. \"0.1.0\") so every deploy is a reviewed change"
+                ),
+            ));
+        } else if !is_image_tag(tag) {
+            p.push(Invalid::new(
+                "app.image_tag",
+                format!("{tag:?} is not a Docker tag"),
+            ));
+        }
+        if let Some(domain) = &self.app.domain {
+            if !is_domain(domain) {
+                p.push(Invalid::new(
+                    "app.domain",
+                    format!("{domain:?} is not a domain name"),
+                ));
+            }
+        }
+        let m = &self.monitoring;
+        if m.emails.is_empty() {
+            p.push(Invalid::new(
+                "monitoring.emails",
+                "name at least one address: an alert nobody receives is no alert",
+            ));
+        }
+        let mut seen_emails = BTreeSet::new();
+        for (i, email) in m.emails.iter().enumerate() {
+            if !is_email(email) {
+                p.push(Invalid::new(
+                    format!("monitoring.emails[{i}]"),
+                    format!("{email:?} is not an e-mail address"),
+                ));
+            } else if !seen_emails.insert(crate::constructs::channel_name(email)) {
+                p.push(Invalid::new(
+                    format!("monitoring.emails[{i}]"),
+                    format!("{email:?} is listed twice"),
+                ));
+            }
+        }
+        if !PERIODS.contains(&m.uptime_period.as_str()) {
+            p.push(Invalid::new(
+                "monitoring.uptime_period",
+                format!("{:?} is not one of {}", m.uptime_period, PERIODS.join(", ")),
+            ));
+        }
+        let regions: BTreeSet<&str> = m.uptime_regions.iter().map(String::as_str).collect();
+        if let Some(bad) = regions.iter().find(|r| !CHECK_REGIONS.contains(r)) {
+            p.push(Invalid::new(
+                "monitoring.uptime_regions",
+                format!("{bad:?} is not one of {}", CHECK_REGIONS.join(", ")),
+            ));
+        } else if regions.len() < 3 {
+            p.push(Invalid::new(
+                "monitoring.uptime_regions",
+                "name at least three regions: Cloud Monitoring requires them",
+            ));
+        }
+        if !(m.error_ratio > 0.0 && m.error_ratio < 1.0) {
+            p.push(Invalid::new(
+                "monitoring.error_ratio",
+                format!(
+                    "{} is not a share between 0 and 1 (e.g. 0.05)",
+                    m.error_ratio
+                ),
+            ));
+        }
+        let mut armor = None;
+        if let Some(a) = &self.cloud_armor {
+            let mut deny = Vec::new();
+            for (i, range) in a.deny_ranges.iter().enumerate() {
+                match range.parse::<Cidr>() {
+                    Ok(c) => deny.push(c),
+                    Err(e) => p.push(Invalid::new(
+                        format!("cloud_armor.deny_ranges[{i}]"),
+                        e.to_string(),
+                    )),
+                }
+            }
+            if a.rate_limit_per_minute == Some(0) {
+                p.push(Invalid::new(
+                    "cloud_armor.rate_limit_per_minute",
+                    "0 would refuse every request; leave it out for no limit",
+                ));
+            }
+            armor = Some(Armor {
+                deny,
+                rate_limit_per_minute: a.rate_limit_per_minute,
+            });
+        }
         if self.app.port < 1024 {
             p.push(Invalid::new(
                 "app.port",
@@ -573,6 +773,10 @@ impl Validate for Settings {
             node_pools: pools,
             app_name: self.app.name,
             app_port: self.app.port,
+            image_tag: self.app.image_tag,
+            domain: self.app.domain,
+            monitoring: self.monitoring,
+            armor,
             state: self.state.map(|s| (s.bucket, s.prefix)),
         })
     }
@@ -659,12 +863,12 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> Stack {
         pods: s.pods,
         services: s.services,
     }
-    .add_to(&mut stack, apis.deps());
+    .add_to(&mut stack, apis.only(&["compute"]));
     let nodes = NodeIdentity {
         account_id: format!("{}-nodes", s.cluster_name),
         project: project.clone(),
     }
-    .add_to(&mut stack, apis.deps());
+    .add_to(&mut stack, apis.only(&["iam"]));
     HealthCheckFirewall {
         name: format!("{}-lb-health-checks", s.app_name),
         network: net.network.clone(),
@@ -688,7 +892,10 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> Stack {
         deletion_protection: s.deletion_protection,
         labels: labels(stack_name),
     }
-    .add_to(&mut stack, apis.deps());
+    .add_to(
+        &mut stack,
+        apis.only(&["container", "logging", "monitoring"]),
+    );
     for (pool, size) in &s.node_pools {
         NodePool {
             name: pool.name.clone(),
@@ -704,6 +911,87 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> Stack {
         .add_to(&mut stack);
     }
 
+    let registry = Registry {
+        name: s.app_name.clone(),
+        region: s.region.clone(),
+        project_id: s.project.clone(),
+        project: project.clone(),
+        readers: vec![nodes.clone()],
+    };
+    registry.add_to(&mut stack, apis.only(&["artifactregistry"]));
+    let frontend = Frontend {
+        app: s.app_name.clone(),
+        project: project.clone(),
+        domain: s.domain.clone(),
+        armor: s.armor.clone(),
+    }
+    .add_to(&mut stack, apis.only(&["compute"]));
+    let host: Value<String> = match &s.domain {
+        Some(domain) => domain.as_str().into(),
+        None => frontend.address.address().into(),
+    };
+    let alerting = UptimeAlerting {
+        app: s.app_name.clone(),
+        project_id: s.project.clone(),
+        project: project.clone(),
+        host: host.clone(),
+        https: s.domain.is_some(),
+        path: HEALTH_PATH.to_owned(),
+        period: s.monitoring.uptime_period.clone(),
+        regions: s.monitoring.uptime_regions.clone(),
+        emails: s.monitoring.emails.clone(),
+        error_ratio: s.monitoring.error_ratio,
+        ingress: (s.app_name.clone(), s.app_name.clone()),
+    }
+    .add_to(&mut stack, apis.only(&["monitoring"]));
+
+    let scheme = if s.domain.is_some() {
+        "https://"
+    } else {
+        "http://"
+    };
+    stack.output(
+        "app_url",
+        Output::new(
+            Template::new().lit(scheme).interp(host).lit("/").build(),
+            "Where the app answers",
+        ),
+    );
+    stack.output(
+        "lb_ip",
+        Output::new(
+            frontend.address.address(),
+            "The load balancer's reserved IP; point the domain's A record here",
+        ),
+    );
+    stack.output(
+        "image",
+        Output::new(
+            Expression::from(format!("{}:{}", registry.image(&s.app_name), s.image_tag)),
+            "The app's image, with the version tag the workload deploys",
+        ),
+    );
+    stack.output(
+        "console_workloads",
+        Output::new(
+            Expression::from(format!(
+                "https://console.cloud.google.com/kubernetes/workload/overview?project={}",
+                s.project
+            )),
+            "The app's workloads in the Cloud Console",
+        ),
+    );
+    stack.output(
+        "console_uptime_check",
+        Output::new(
+            Template::new()
+                .lit("https://console.cloud.google.com/monitoring/uptime/")
+                .interp(alerting.uptime_check.uptime_check_id())
+                .lit(format!("?project={}", s.project))
+                .build(),
+            "The uptime check in the Cloud Console",
+        ),
+    );
     stack.output(
         "cluster_name",
         Output::new(cluster.name(), "Name of the GKE cluster"),

@@ -384,6 +384,14 @@ impl<T> From<Expr<T>> for Value<T> {
         Value::Expr(e)
     }
 }
+impl From<Value<String>> for Expression {
+    fn from(v: Value<String>) -> Self {
+        match v {
+            Value::Lit(s) => Expression::String(s),
+            Value::Expr(e) => e.into_expression(),
+        }
+    }
+}
 impl From<&str> for Value<String> {
     fn from(s: &str) -> Self {
         Value::Lit(s.to_owned())
@@ -440,6 +448,17 @@ impl Template {
     /// Appends an interpolated expression.
     pub fn interp(mut self, expr: impl Into<Expression>) -> Self {
         self.parts.push(Part::Interp(expr.into()));
+        self
+    }
+
+    /// Appends every part of another template.
+    pub fn then(mut self, other: Template) -> Self {
+        for part in other.parts {
+            self = match part {
+                Part::Lit(text) => self.lit(text),
+                Part::Interp(e) => self.interp(e),
+            };
+        }
         self
     }
 

@@ -108,8 +108,10 @@ impl<R> Ref<R> {
         }
     }
 
-    /// The address this handle names.
-    pub fn address(&self) -> Address {
+    /// The Terraform address this handle names (`google_compute_network.vpc`).
+    /// Not `address()`: that name belongs to resources' own `address`
+    /// attribute (a reserved IP's, for one).
+    pub fn tf_address(&self) -> Address {
         self.root
             .address()
             .expect("a handle always names an object in the stack")
@@ -152,7 +154,7 @@ impl<R> Ref<R> {
 
     /// A `depends_on` entry on this object.
     pub fn dep(&self) -> Dependency {
-        Dependency(self.address())
+        Dependency(self.tf_address())
     }
 }
 
@@ -739,7 +741,7 @@ impl Stack {
     }
 
     fn push_override<R>(&mut self, handle: &Ref<R>, path: String, value: Option<Expression>) {
-        let address = handle.address();
+        let address = handle.tf_address();
         // A handle from another stack has no block here: report it at synth.
         match self.blocks.iter_mut().rev().find(|b| b.address == address) {
             Some(block) => block.overrides.push(Override { path, value }),

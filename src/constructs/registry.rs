@@ -1,0 +1,102 @@
+use crate::providers::google::{
+    ArtifactRegistryRepository, ArtifactRegistryRepositoryIamMember, CleanupCondition,
+    CleanupPolicy, DockerConfig, MostRecentVersions, ServiceAccount,
+};
+use crate::tf::{Dependency, Meta, Ref, Stack, Value};
+
+/// A Docker repository in Artifact Registry for the app's images, readable
+/// by the nodes and nobody else by default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Registry {
+    /// Repository id, e.g. `hello`.
+    pub name: String,
+    /// The region, next to the cluster: pulls stay in-region.
+    pub region: String,
+    /// The project id (a literal: it is part of image paths).
+    pub project_id: String,
+    /// The project, usually `var.project_id`.
+    pub project: Value<String>,
+    /// The nodes' identity, which pulls images.
+    pub readers: Vec<Ref<ServiceAccount>>,
+}
+
+/// Handles to what a [`Registry`] added.
+#[derive(Debug, Clone)]
+pub struct RegistryRefs {
+    /// The repository.
+    pub repository: Ref<ArtifactRegistryRepository>,
+}
+
+impl Registry {
+    /// The image path without a tag: `REGION-docker.pkg.dev/PROJECT/REPO/IMAGE`.
+    pub fn image(&self, image: &str) -> String {
+        format!(
+            "{}-docker.pkg.dev/{}/{}/{image}",
+            self.region, self.project_id, self.name
+        )
+    }
+
+    /// Adds the repository and the readers' access; waits for `after`.
+    pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> RegistryRefs {
+        let repository = stack.add_with(
+            "images",
+            ArtifactRegistryRepository {
+                repository_id: self.name.as_str().into(),
+                format: "DOCKER".to_owned(),
+                location: Some(self.region.as_str().into()),
+                project: Some(self.project.clone()),
+                description: Some(format!("Container images of {}", self.name).into()),
+                labels: Default::default(),
+                // Immutable tags: a version tag always means the same image,
+                // so nothing is ever effectively `latest`.
+                docker_config: Some(DockerConfig {
+                    immutable_tags: true,
+                }),
+                cleanup_policy_dry_run: Some(false),
+                cleanup_policies: vec![
+                    // Untagged images are leftovers of builds; a week is
+                    // enough to notice a mistake.
+                    CleanupPolicy {
+                        id: "delete-untagged".to_owned(),
+                        action: "DELETE".to_owned(),
+                        condition: Some(CleanupCondition {
+                            tag_state: Some("UNTAGGED".to_owned()),
+                            older_than: Some("604800s".to_owned()),
+                        }),
+                        most_recent_versions: None,
+                    },
+                    // The last twenty versions stay, for rollbacks.
+                    CleanupPolicy {
+                        id: "keep-recent".to_owned(),
+                        action: "KEEP".to_owned(),
+                        condition: None,
+                        most_recent_versions: Some(MostRecentVersions { keep_count: 20 }),
+                    },
+                ],
+            },
+            Meta {
+                depends_on: after,
+                ..Meta::default()
+            },
+        );
+        for (i, reader) in self.readers.iter().enumerate() {
+            let name = if i == 0 {
+                "images_reader".to_owned()
+            } else {
+                format!("images_reader_{i}")
+            };
+            stack.add(
+                name,
+                ArtifactRegistryRepositoryIamMember {
+                    repository: repository.name().into(),
+                    location: Some(repository.location().into()),
+                    project: Some(self.project.clone()),
+                    // Read only: nodes pull; only the deploy pipeline pushes.
+                    role: "roles/artifactregistry.reader".into(),
+                    member: reader.member().into(),
+                },
+            );
+        }
+        RegistryRefs { repository }
+    }
+}
