@@ -72,6 +72,24 @@ impl Body {
         out
     }
 
+    /// Every expression in the body, depth first, for rewriting.
+    pub fn expressions_mut(&mut self) -> Vec<&mut Expression> {
+        let mut out = Vec::new();
+        self.collect_expressions_mut(&mut out);
+        out
+    }
+
+    fn collect_expressions_mut<'a>(&'a mut self, out: &mut Vec<&'a mut Expression>) {
+        for entry in self.entries.values_mut() {
+            match entry {
+                Entry::Attr(e) => out.push(e),
+                Entry::Blocks(blocks) => blocks
+                    .iter_mut()
+                    .for_each(|b| b.collect_expressions_mut(out)),
+            }
+        }
+    }
+
     fn collect_expressions<'a>(&'a self, out: &mut Vec<&'a Expression>) {
         for entry in self.entries.values() {
             match entry {

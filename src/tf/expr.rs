@@ -213,6 +213,33 @@ impl Expression {
         }
     }
 
+    /// Replaces every structured reference for which `f` returns a new
+    /// expression, depth first.
+    pub fn rewrite_refs(&mut self, f: &mut dyn FnMut(&Reference) -> Option<Expression>) {
+        match self {
+            Expression::Ref(r) => {
+                if let Some(new) = f(r) {
+                    *self = new;
+                }
+            }
+            Expression::List(items) => items.iter_mut().for_each(|e| e.rewrite_refs(f)),
+            Expression::Object(map) => map.values_mut().for_each(|e| e.rewrite_refs(f)),
+            Expression::Call { args, .. } => args.iter_mut().for_each(|e| e.rewrite_refs(f)),
+            Expression::Template(parts) => {
+                for part in parts {
+                    if let Part::Interp(e) = part {
+                        e.rewrite_refs(f);
+                    }
+                }
+            }
+            Expression::Null
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_)
+            | Expression::Raw(_) => {}
+        }
+    }
+
     /// Every raw expression inside this expression, in order.
     pub fn raws<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {

@@ -4,12 +4,14 @@
 mod body;
 mod check;
 mod expr;
+mod link;
 mod stack;
 mod types;
 
 pub use body::{Body, BodyError, Entry};
 pub use check::{Document, Problem, SynthError, is_identifier};
 pub use expr::{Expr, Expression, Part, Reference, Root, Step, Template, Value, escape_template};
+pub use link::{NamedRoot, TerraformRemoteState, export_name, link_roots};
 pub use stack::{
     Address, Backend, Block, DataSource, Dependency, IgnoreChanges, Import, Lifecycle, LocalKind,
     Meta, ModuleCall, ModuleKind, Moved, Output, Path, Provider, ProviderRef, Ref, Removed,

@@ -752,6 +752,65 @@ impl Stack {
         }
     }
 
+    /// Every expression in the stack, for rewriting references: bodies,
+    /// meta-arguments, providers, variable validations, locals, outputs,
+    /// module calls and import ids.
+    pub(crate) fn expressions_mut(&mut self) -> Vec<&mut Expression> {
+        let mut out: Vec<&mut Expression> = Vec::new();
+        for b in &mut self.blocks {
+            out.extend(b.body.expressions_mut());
+            out.extend(b.meta.count.iter_mut());
+            out.extend(b.meta.for_each.iter_mut());
+            for o in &mut b.overrides {
+                out.extend(o.value.iter_mut());
+            }
+        }
+        for p in &mut self.providers {
+            out.extend(p.body.expressions_mut());
+        }
+        for (_, v) in &mut self.variables {
+            for val in &mut v.validations {
+                out.push(&mut val.condition);
+                out.push(&mut val.error_message);
+            }
+        }
+        for (_, e) in &mut self.locals {
+            out.push(e);
+        }
+        for (_, o) in &mut self.outputs {
+            out.push(&mut o.value);
+        }
+        for (_, m) in &mut self.modules {
+            out.extend(m.inputs.values_mut());
+            out.extend(m.count.iter_mut());
+            out.extend(m.for_each.iter_mut());
+        }
+        for i in &mut self.imports {
+            out.push(&mut i.id);
+        }
+        out
+    }
+
+    /// Every address a reference into this stack can start from:
+    /// resources, data sources, variables, locals and modules.
+    pub fn defined(&self) -> std::collections::BTreeSet<Address> {
+        let mut out: std::collections::BTreeSet<Address> =
+            self.blocks.iter().map(|b| b.address.clone()).collect();
+        out.extend(
+            self.variables
+                .iter()
+                .map(|(n, _)| Address::Variable(n.clone())),
+        );
+        out.extend(self.locals.iter().map(|(n, _)| Address::Local(n.clone())));
+        out.extend(self.modules.iter().map(|(n, _)| Address::Module(n.clone())));
+        out
+    }
+
+    /// Whether an output of this name exists.
+    pub fn has_output(&self, name: &str) -> bool {
+        self.outputs.iter().any(|(n, _)| n == name)
+    }
+
     /// Resources and data sources, in the order they were added.
     pub fn blocks(&self) -> &[Block] {
         &self.blocks
