@@ -222,7 +222,7 @@ fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
         Some(names.as_slice())
     };
     let plan = synth::plan(&out_dir, scope, files)
-        .map_err(|e| input_error(format!("{out_display}: {e}")))?;
+        .map_err(|e| input_error(format!("{out_display}/{e}")))?;
     let mut stdout = std::io::stdout().lock();
     if args.check {
         if plan.is_empty() {

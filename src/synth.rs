@@ -218,7 +218,7 @@ pub fn plan(
             Err(e) => {
                 return Err(io::Error::new(
                     e.kind(),
-                    format!("{}: {e}", out_dir.join(&file.path).display()),
+                    format!("{}: {e}", file.path.display()),
                 ));
             }
         }

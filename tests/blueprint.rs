@@ -19,7 +19,7 @@ fn the_committed_hello_settings_are_valid() {
     let roots = load(HELLO).unwrap();
     assert_eq!(
         roots.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
-        ["cluster"]
+        ["cluster", "workload"]
     );
 }
 

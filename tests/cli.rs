@@ -20,6 +20,7 @@ impl Project {
         };
         p.write("stacks/hello.toml", HELLO);
         p.write("schemas/google.json", SCHEMAS);
+        p.write("schemas/kubernetes.json", KUBERNETES_SCHEMAS);
         p
     }
 
@@ -133,7 +134,7 @@ fn a_second_synth_changes_nothing() {
     run.ok();
     assert_eq!(
         run.stdout(),
-        "0 created, 0 updated, 0 removed, 1 unchanged in generated/\n"
+        "0 created, 0 updated, 0 removed, 2 unchanged in generated/\n"
     );
     assert_eq!(p.generated(), first);
     let again = std::fs::metadata(p.path(HELLO_JSON))
@@ -149,7 +150,7 @@ fn check_fails_listing_stale_missing_and_extra_files_and_writes_nothing() {
     p.run(&["synth"]).ok();
     assert_eq!(
         p.run(&["synth", "--check"]).ok().stdout(),
-        "generated/ is up to date (1 files)\n"
+        "generated/ is up to date (2 files)\n"
     );
 
     p.write(HELLO_JSON, "{}\n");
@@ -389,13 +390,14 @@ fn list_names_each_stack_with_its_blueprint_and_roots() {
     run.ok();
     assert_eq!(
         run.stdout(),
-        "hello\tgke-web-service\troots: cluster\t(stacks/hello.toml)\n"
+        "hello\tgke-web-service\troots: cluster, workload\t(stacks/hello.toml)\n"
     );
 }
 
 // ---- validation against provider schemas -------------------------------------
 
 const SCHEMAS: &str = include_str!("../schemas/google.json");
+const KUBERNETES_SCHEMAS: &str = include_str!("../schemas/kubernetes.json");
 
 #[test]
 fn synth_validates_against_the_schemas_and_writes_nothing_when_a_root_fails() {

@@ -186,3 +186,110 @@ fn only_google_health_checkers_reach_the_nodes_on_the_app_port() {
     );
     assert_eq!(fw["allow"]["ports"], serde_json::json!(["8080"]));
 }
+
+fn web_service(https: bool) -> tfsynth::constructs::WebService {
+    use tfsynth::constructs::{Https, PodResources, WebService};
+    WebService {
+        name: "web".into(),
+        instance: "prod".into(),
+        image: Value::Lit("europe-west4-docker.pkg.dev/p/web/web:1.2.3".into()),
+        version: "1.2.3".into(),
+        port: 8080,
+        health_path: "/healthz".into(),
+        min_replicas: 9,
+        max_replicas: 18,
+        cpu_target: 70,
+        resources: PodResources {
+            cpu_request: "100m".into(),
+            memory_request: "64Mi".into(),
+            cpu_limit: "500m".into(),
+            memory_limit: "128Mi".into(),
+        },
+        google_service_account: Value::Lit("web-app@p.iam.gserviceaccount.com".into()),
+        static_ip_name: Value::Lit("web-lb".into()),
+        https: https.then(|| Https {
+            certificate: Value::Lit("web-cert".into()),
+        }),
+        security_policy: Some(Value::Lit("web-armor".into())),
+    }
+}
+
+#[test]
+fn the_web_service_runs_hardened_pods_spread_over_zones() {
+    let mut s = Stack::new();
+    web_service(true).add_to(&mut s);
+    let json = snapshot("construct__web_service__https", &s);
+    let r = &json["resource"];
+    let pod = &r["kubernetes_deployment_v1"]["app"]["spec"]["template"]["spec"];
+    let c = &pod["container"];
+    assert_eq!(c["security_context"]["read_only_root_filesystem"], true);
+    assert_eq!(c["security_context"]["allow_privilege_escalation"], false);
+    assert_eq!(
+        c["security_context"]["capabilities"]["drop"],
+        serde_json::json!(["ALL"])
+    );
+    assert_eq!(
+        c["security_context"]["seccomp_profile"]["type"],
+        "RuntimeDefault"
+    );
+    assert_eq!(pod["automount_service_account_token"], false);
+    assert_eq!(c["readiness_probe"]["http_get"]["path"], "/healthz");
+    assert_eq!(c["image"], "europe-west4-docker.pkg.dev/p/web/web:1.2.3");
+    assert_eq!(
+        pod["topology_spread_constraint"][0]["topology_key"],
+        "topology.kubernetes.io/zone"
+    );
+    assert_eq!(
+        r["kubernetes_deployment_v1"]["app"]["lifecycle"]["ignore_changes"],
+        serde_json::json!(["spec[0].replicas"]),
+        "the HPA owns the replica count"
+    );
+    assert_eq!(
+        r["kubernetes_namespace_v1"]["app"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"],
+        "restricted"
+    );
+    let ingress = &r["kubernetes_ingress_v1"]["app"]["metadata"]["annotations"];
+    assert_eq!(ingress["kubernetes.io/ingress.class"], "gce");
+    assert_eq!(
+        ingress["ingress.gcp.kubernetes.io/pre-shared-cert"],
+        "web-cert"
+    );
+    assert_eq!(
+        ingress["kubernetes.io/ingress.global-static-ip-name"],
+        "web-lb"
+    );
+    assert_eq!(
+        r["kubernetes_service_v1"]["app"]["metadata"]["annotations"]["cloud.google.com/neg"],
+        "{\"ingress\": true}"
+    );
+    assert_eq!(
+        r["kubernetes_network_policy_v1"]["app"]["spec"]["ingress"]["ports"]["port"],
+        "8080"
+    );
+    assert_eq!(
+        r["kubernetes_horizontal_pod_autoscaler_v2"]["app"]["spec"]["min_replicas"],
+        9
+    );
+    assert!(
+        r["kubernetes_manifest"].get("frontend_config").is_some(),
+        "HTTP redirects to HTTPS"
+    );
+}
+
+#[test]
+fn without_a_domain_there_is_no_certificate_and_no_redirect() {
+    let mut s = Stack::new();
+    web_service(false).add_to(&mut s);
+    let json = to_json_value(&s.resolve().unwrap());
+    let annotations = &json["resource"]["kubernetes_ingress_v1"]["app"]["metadata"]["annotations"];
+    assert!(
+        annotations
+            .get("ingress.gcp.kubernetes.io/pre-shared-cert")
+            .is_none()
+    );
+    assert!(
+        json["resource"]["kubernetes_manifest"]
+            .get("frontend_config")
+            .is_none()
+    );
+}

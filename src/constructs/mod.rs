@@ -11,6 +11,7 @@ mod node_identity;
 mod node_pool;
 mod project_services;
 mod registry;
+mod web_service;
 
 pub use alerting::{AlertingRefs, UptimeAlerting, channel_name};
 pub use cidr::{Cidr, CidrError};
@@ -23,3 +24,4 @@ pub use node_identity::{NODE_ROLE, NodeIdentity};
 pub use node_pool::{NodePool, PoolSize};
 pub use project_services::{ProjectServices, ProjectServicesRefs};
 pub use registry::{Registry, RegistryRefs};
+pub use web_service::{Https, NONROOT_ID, PodResources, WebService};

@@ -2,3 +2,4 @@
 //! type, field names equal to the provider's attribute names.
 
 pub mod google;
+pub mod kubernetes;

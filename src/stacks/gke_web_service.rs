@@ -13,13 +13,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 
 use crate::constructs::{
-    Armor, AuthorizedNetwork, Cidr, Cluster, Frontend, HealthCheckFirewall, MaintenanceWindow,
-    Network, NodeIdentity, NodePool, PoolSize, ProjectServices, Registry, UptimeAlerting,
+    Armor, AuthorizedNetwork, Cidr, Cluster, Frontend, FrontendRefs, HealthCheckFirewall, Https,
+    MaintenanceWindow, Network, NodeIdentity, NodePool, PodResources, PoolSize, ProjectServices,
+    Registry, UptimeAlerting, WebService,
 };
-use crate::providers::google::{self, GoogleProvider, ReleaseChannel};
+use crate::providers::google::{
+    self, ArtifactRegistryRepository, ClientConfig, ContainerCluster, GoogleProvider,
+    ReleaseChannel, ServiceAccount, ServiceAccountIamMember,
+};
+use crate::providers::kubernetes::{self, KubernetesProvider};
 use crate::settings::{Invalid, Validate};
 use crate::stacks::RootModule;
-use crate::tf::{Backend, Expression, Output, Stack, Template, Value, VarType, Variable};
+use crate::tf::{
+    Backend, Expression, Meta, NamedRoot, Output, Ref, Stack, Template, Value, VarType, Variable,
+    link_roots,
+};
 
 /// The name settings use for this blueprint.
 pub const NAME: &str = "gke-web-service";
@@ -198,6 +206,63 @@ pub struct AppSettings {
     /// plain HTTP on the load balancer's IP when absent.
     #[serde(default)]
     pub domain: Option<String>,
+    /// Replicas in each zone (default 3, the original's layout); the HPA
+    /// never goes below `zones × replicas_per_zone`.
+    #[serde(default = "default_replicas")]
+    pub replicas_per_zone: u32,
+    /// Most replicas the HPA scales to (default twice the minimum).
+    #[serde(default)]
+    pub max_replicas: Option<u32>,
+    /// Average CPU, in percent of requests, the HPA aims for (default 70).
+    #[serde(default = "default_cpu_target")]
+    pub cpu_target: u32,
+    /// CPU reserved per pod (default `100m`).
+    #[serde(default = "default_cpu_request")]
+    pub cpu_request: String,
+    /// Memory reserved per pod (default `64Mi`).
+    #[serde(default = "default_memory_request")]
+    pub memory_request: String,
+    /// CPU ceiling per pod (default `500m`).
+    #[serde(default = "default_cpu_limit")]
+    pub cpu_limit: String,
+    /// Memory ceiling per pod (default `128Mi`).
+    #[serde(default = "default_memory_limit")]
+    pub memory_limit: String,
+}
+
+fn default_replicas() -> u32 {
+    3
+}
+fn default_cpu_target() -> u32 {
+    70
+}
+fn default_cpu_request() -> String {
+    "100m".to_owned()
+}
+fn default_memory_request() -> String {
+    "64Mi".to_owned()
+}
+fn default_cpu_limit() -> String {
+    "500m".to_owned()
+}
+fn default_memory_limit() -> String {
+    "128Mi".to_owned()
+}
+
+/// A Kubernetes quantity as settings write them: digits with an optional
+/// fraction, and for CPU an optional `m`, for memory `Ki`, `Mi` or `Gi`.
+fn is_quantity(s: &str, suffixes: &[&str]) -> bool {
+    let number = suffixes
+        .iter()
+        .find_map(|suffix| s.strip_suffix(suffix))
+        .unwrap_or(s);
+    let mut parts = number.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let fraction = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|c| c.is_ascii_digit())
+        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()))
+        && number.bytes().any(|c| c != b'0' && c != b'.')
 }
 
 /// `[monitoring]`
@@ -302,6 +367,14 @@ pub struct Valid {
     pub monitoring: MonitoringSettings,
     /// Cloud Armor.
     pub armor: Option<Armor>,
+    /// Fewest replicas.
+    pub min_replicas: u32,
+    /// Most replicas.
+    pub max_replicas: u32,
+    /// HPA CPU target.
+    pub cpu_target: u32,
+    /// Pod resources.
+    pub resources: PodResources,
     /// Remote state bucket and prefix.
     pub state: Option<(String, Option<String>)>,
 }
@@ -699,6 +772,50 @@ impl Validate for Settings {
                 ),
             ));
         }
+        let app = &self.app;
+        if app.replicas_per_zone == 0 {
+            p.push(Invalid::new("app.replicas_per_zone", "must be at least 1"));
+        }
+        let min_replicas = app.replicas_per_zone * self.zones.len() as u32;
+        let max_replicas = app.max_replicas.unwrap_or(min_replicas * 2);
+        if app.max_replicas.is_some() && max_replicas < min_replicas {
+            p.push(Invalid::new(
+                "app.max_replicas",
+                format!(
+                    "{max_replicas} is below the minimum ({min_replicas}: replicas_per_zone × zones)"
+                ),
+            ));
+        }
+        if !(1..=100).contains(&app.cpu_target) {
+            p.push(Invalid::new(
+                "app.cpu_target",
+                format!("{} is not a percentage from 1 to 100", app.cpu_target),
+            ));
+        }
+        for (key, value, suffixes) in [
+            ("app.cpu_request", &app.cpu_request, &["m"][..]),
+            ("app.cpu_limit", &app.cpu_limit, &["m"][..]),
+            (
+                "app.memory_request",
+                &app.memory_request,
+                &["Ki", "Mi", "Gi"][..],
+            ),
+            (
+                "app.memory_limit",
+                &app.memory_limit,
+                &["Ki", "Mi", "Gi"][..],
+            ),
+        ] {
+            if !is_quantity(value, suffixes) {
+                p.push(Invalid::new(
+                    key,
+                    format!(
+                        "{value:?} is not a quantity like {}",
+                        if suffixes[0] == "m" { "250m" } else { "128Mi" }
+                    ),
+                ));
+            }
+        }
         let mut armor = None;
         if let Some(a) = &self.cloud_armor {
             let mut deny = Vec::new();
@@ -771,6 +888,15 @@ impl Validate for Settings {
                 recurrence: m.recurrence,
             }),
             node_pools: pools,
+            min_replicas,
+            max_replicas,
+            cpu_target: self.app.cpu_target,
+            resources: PodResources {
+                cpu_request: self.app.cpu_request,
+                memory_request: self.app.memory_request,
+                cpu_limit: self.app.cpu_limit,
+                memory_limit: self.app.memory_limit,
+            },
             app_name: self.app.name,
             app_port: self.app.port,
             image_tag: self.app.image_tag,
@@ -782,12 +908,99 @@ impl Validate for Settings {
     }
 }
 
-/// Builds the stack's roots from validated settings.
+/// Builds the stack's two roots, applied in order: `cluster` (everything in
+/// Google Cloud) and `workload` (everything in Kubernetes). The kubernetes
+/// provider must not be configured from a cluster created in the same
+/// apply, so the workload reads the cluster root's outputs through remote
+/// state; the references are typed handles, linked by
+/// [`link_roots`].
 pub fn build(stack_name: &str, s: &Valid) -> Vec<RootModule> {
-    vec![RootModule {
-        name: "cluster".to_owned(),
-        stack: cluster_root(stack_name, "cluster", s),
-    }]
+    let (cluster, handles) = cluster_root(stack_name, "cluster", s);
+    let workload = workload_root(stack_name, "workload", s, &handles);
+    link_roots(vec![
+        NamedRoot {
+            name: "cluster".to_owned(),
+            stack: cluster,
+        },
+        NamedRoot {
+            name: "workload".to_owned(),
+            stack: workload,
+        },
+    ])
+    .expect("the workload root reads only from the cluster root, applied before it")
+}
+
+/// What the workload root uses from the cluster root.
+struct ClusterHandles {
+    cluster: Ref<ContainerCluster>,
+    app_account: Ref<ServiceAccount>,
+    repository: Ref<ArtifactRegistryRepository>,
+    frontend: FrontendRefs,
+}
+
+fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) -> Stack {
+    let mut stack = base_stack(stack_name, root, s);
+    stack
+        .terraform_mut()
+        .required_providers
+        .insert("kubernetes".to_owned(), kubernetes::required());
+    stack.provider(
+        "google",
+        None,
+        &GoogleProvider {
+            project: Some(s.project.as_str().into()),
+            region: Some(s.region.as_str().into()),
+            default_labels: labels(stack_name),
+            ..GoogleProvider::default()
+        },
+    );
+    let client = stack.data("current", ClientConfig::default());
+    stack.provider(
+        "kubernetes",
+        None,
+        &KubernetesProvider {
+            host: Some(
+                Template::new()
+                    .lit("https://")
+                    .interp(c.cluster.endpoint())
+                    .build()
+                    .into(),
+            ),
+            cluster_ca_certificate: Some(Value::Expr(crate::tf::Expr::new(Expression::call(
+                "base64decode",
+                vec![c.cluster.cluster_ca_certificate().into()],
+            )))),
+            token: Some(client.access_token().into()),
+        },
+    );
+    let image = Template::new()
+        .interp(c.repository.location())
+        .lit("-docker.pkg.dev/")
+        .interp(c.repository.attr::<String>("project"))
+        .lit("/")
+        .interp(c.repository.repository_id())
+        .lit(format!("/{}:{}", s.app_name, s.image_tag))
+        .build();
+    WebService {
+        name: s.app_name.clone(),
+        instance: stack_name.to_owned(),
+        image: image.into(),
+        version: s.image_tag.clone(),
+        port: s.app_port,
+        health_path: HEALTH_PATH.to_owned(),
+        min_replicas: s.min_replicas,
+        max_replicas: s.max_replicas,
+        cpu_target: s.cpu_target,
+        resources: s.resources.clone(),
+        google_service_account: c.app_account.email().into(),
+        static_ip_name: c.frontend.address.name().into(),
+        https: c.frontend.certificate.as_ref().map(|cert| Https {
+            certificate: cert.name().into(),
+        }),
+        security_policy: c.frontend.security_policy.as_ref().map(|p| p.name().into()),
+    }
+    .add_to(&mut stack);
+    stack
 }
 
 fn base_stack(stack_name: &str, root: &str, s: &Valid) -> Stack {
@@ -823,7 +1036,7 @@ fn labels(stack_name: &str) -> BTreeMap<String, String> {
     ])
 }
 
-fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> Stack {
+fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandles) {
     let mut stack = base_stack(stack_name, root, s);
     let project = stack.variable(
         "project_id",
@@ -918,7 +1131,42 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> Stack {
         project: project.clone(),
         readers: vec![nodes.clone()],
     };
-    registry.add_to(&mut stack, apis.only(&["artifactregistry"]));
+    let repository = registry
+        .add_to(&mut stack, apis.only(&["artifactregistry"]))
+        .repository;
+    // The app's own identity: pods act as it through Workload Identity. It
+    // holds no roles; grant what the app needs, and nothing else.
+    let app_account = stack.add_with(
+        "app",
+        ServiceAccount {
+            display_name: Some(format!("{} pods", s.app_name).into()),
+            description: Some("Identity of the app's pods, through Workload Identity".into()),
+            project: Some(project.clone()),
+            ..ServiceAccount::new(format!("{}-app", s.app_name))
+        },
+        Meta {
+            depends_on: apis.only(&["iam"]),
+            ..Meta::default()
+        },
+    );
+    stack.add_with(
+        "app_workload_identity",
+        ServiceAccountIamMember {
+            service_account_id: app_account.name().into(),
+            role: "roles/iam.workloadIdentityUser".into(),
+            // Exactly the app's Kubernetes service account, in its namespace.
+            member: format!(
+                "serviceAccount:{}.svc.id.goog[{}/{}]",
+                s.project, s.app_name, s.app_name
+            )
+            .into(),
+        },
+        // The identity pool exists once the cluster does.
+        Meta {
+            depends_on: vec![cluster.dep()],
+            ..Meta::default()
+        },
+    );
     let frontend = Frontend {
         app: s.app_name.clone(),
         project: project.clone(),
@@ -1029,5 +1277,11 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> Stack {
             "The cluster in the Cloud Console",
         ),
     );
-    stack
+    let handles = ClusterHandles {
+        cluster,
+        app_account,
+        repository,
+        frontend,
+    };
+    (stack, handles)
 }

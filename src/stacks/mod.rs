@@ -6,17 +6,10 @@
 pub mod gke_web_service;
 
 use crate::settings::{SettingsError, Sources};
-use crate::tf::Stack;
 
 /// One Terraform root module: a directory `generated/<stack>/<name>/`,
-/// applied on its own.
-#[derive(Debug, Clone)]
-pub struct RootModule {
-    /// Directory name, e.g. `cluster`.
-    pub name: String,
-    /// What goes in it.
-    pub stack: Stack,
-}
+/// applied on its own, in the order the blueprint returns them.
+pub type RootModule = crate::tf::NamedRoot;
 
 /// The blueprints this build knows, by the name settings use.
 pub const BLUEPRINTS: [&str; 1] = [gke_web_service::NAME];

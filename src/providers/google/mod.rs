@@ -2,6 +2,7 @@
 
 mod artifact_registry_repository;
 mod artifact_registry_repository_iam_member;
+mod client_config;
 mod compute_firewall;
 mod compute_global_address;
 mod compute_managed_ssl_certificate;
@@ -19,11 +20,13 @@ mod project_iam_member;
 mod project_service;
 mod provider;
 mod service_account;
+mod service_account_iam_member;
 
 pub use artifact_registry_repository::{
     ArtifactRegistryRepository, CleanupCondition, CleanupPolicy, DockerConfig, MostRecentVersions,
 };
 pub use artifact_registry_repository_iam_member::ArtifactRegistryRepositoryIamMember;
+pub use client_config::ClientConfig;
 pub use compute_firewall::{ComputeFirewall, FirewallLogConfig, FirewallRule};
 pub use compute_global_address::ComputeGlobalAddress;
 pub use compute_managed_ssl_certificate::{ComputeManagedSslCertificate, ManagedDomains};
@@ -57,3 +60,4 @@ pub use project_iam_member::ProjectIamMember;
 pub use project_service::ProjectService;
 pub use provider::{GoogleProvider, REQUIRED, required};
 pub use service_account::ServiceAccount;
+pub use service_account_iam_member::ServiceAccountIamMember;
