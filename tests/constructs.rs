@@ -293,3 +293,118 @@ fn without_a_domain_there_is_no_certificate_and_no_redirect() {
             .is_none()
     );
 }
+
+#[test]
+fn images_live_in_a_registry_with_immutable_tags_that_only_the_nodes_read() {
+    use tfsynth::constructs::Registry;
+    let mut s = Stack::new();
+    let nodes = NodeIdentity {
+        account_id: "web-nodes".into(),
+        project: project(),
+    }
+    .add_to(&mut s, Vec::new());
+    let registry = Registry {
+        name: "web".into(),
+        region: "europe-west4".into(),
+        project_id: "my-project".into(),
+        project: project(),
+        readers: vec![nodes],
+    };
+    assert_eq!(
+        registry.image("web"),
+        "europe-west4-docker.pkg.dev/my-project/web/web"
+    );
+    registry.add_to(&mut s, Vec::new());
+    let json = snapshot("construct__registry__default", &s);
+    let r = &json["resource"];
+    assert_eq!(
+        r["google_artifact_registry_repository"]["images"]["docker_config"]["immutable_tags"],
+        true
+    );
+    assert_eq!(
+        r["google_artifact_registry_repository_iam_member"]["images_reader"]["role"],
+        "roles/artifactregistry.reader"
+    );
+}
+
+#[test]
+fn the_frontend_reserves_an_ip_and_adds_a_certificate_and_armor_only_when_asked() {
+    use tfsynth::constructs::{Armor, Frontend};
+    let mut s = Stack::new();
+    let refs = Frontend {
+        app: "web".into(),
+        project: project(),
+        domain: Some("web.example.com".into()),
+        armor: Some(Armor {
+            deny: vec!["192.0.2.0/24".parse().unwrap()],
+            rate_limit_per_minute: Some(600),
+        }),
+    }
+    .add_to(&mut s, Vec::new());
+    assert!(refs.certificate.is_some() && refs.security_policy.is_some());
+    let json = snapshot("construct__frontend__https_armor", &s);
+    let rules = json["resource"]["google_compute_security_policy"]["lb"]["rule"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let priorities: Vec<u64> = rules
+        .iter()
+        .map(|r| r["priority"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        priorities,
+        [1000, 2000, 2_147_483_647],
+        "deny, throttle, default allow"
+    );
+
+    let mut plain = Stack::new();
+    let refs = Frontend {
+        app: "web".into(),
+        project: project(),
+        domain: None,
+        armor: None,
+    }
+    .add_to(&mut plain, Vec::new());
+    assert!(refs.certificate.is_none() && refs.security_policy.is_none());
+}
+
+#[test]
+fn alerts_email_every_channel_and_tell_the_on_call_what_to_look_at() {
+    use tfsynth::constructs::UptimeAlerting;
+    let mut s = Stack::new();
+    UptimeAlerting {
+        app: "web".into(),
+        project_id: "my-project".into(),
+        project: project(),
+        host: Value::Lit("web.example.com".into()),
+        https: true,
+        path: "/healthz".into(),
+        period: "60s".into(),
+        regions: vec!["ASIA_PACIFIC".into(), "EUROPE".into(), "USA".into()],
+        emails: vec!["oncall@example.com".into(), "team@example.com".into()],
+        error_ratio: 0.02,
+        ingress: ("web".into(), "web".into()),
+    }
+    .add_to(&mut s, Vec::new());
+    let json = snapshot("construct__alerting__https", &s);
+    let r = &json["resource"];
+    assert_eq!(
+        r["google_monitoring_notification_channel"]
+            .as_object()
+            .unwrap()
+            .len(),
+        2
+    );
+    let uptime = &r["google_monitoring_alert_policy"]["uptime"];
+    assert_eq!(uptime["notification_channels"].as_array().unwrap().len(), 2);
+    assert!(
+        uptime["documentation"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("kubectl -n web get pods")
+    );
+    assert_eq!(
+        r["google_monitoring_alert_policy"]["errors"]["conditions"]["condition_threshold"]["threshold_value"],
+        0.02
+    );
+}
