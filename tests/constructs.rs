@@ -178,7 +178,7 @@ fn only_google_health_checkers_reach_the_nodes_on_the_app_port() {
         ports: vec![8080],
     }
     .add_to(&mut s);
-    let json = to_json_value(&s.resolve().unwrap());
+    let json = snapshot("construct__health_check_firewall__default", &s);
     let fw = &json["resource"]["google_compute_firewall"]["lb_health_checks"];
     assert_eq!(
         fw["source_ranges"],
