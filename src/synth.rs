@@ -51,6 +51,9 @@ pub enum StackError {
         /// What the checks found.
         error: SynthError,
     },
+    /// The reviewer README's template failed to render.
+    #[error("templates/stack-readme.md.j2: {0}")]
+    Template(String),
     /// A root failed validation against the provider schemas.
     #[error("stack {stack}, root {root}: {} finding{} against the provider schemas{}", findings.len(), if findings.len() == 1 { "" } else { "s" }, listing(findings))]
     Invalid {
@@ -115,6 +118,7 @@ pub fn synth_stack(
     let header = format!("{MARKER}{}, do not edit", sources.describe());
     let mut files = Vec::new();
     let mut warnings = Vec::new();
+    let mut docs = Vec::new();
     for root in roots {
         let doc = root.stack.resolve().map_err(|error| StackError::Synth {
             stack: sources.name.clone(),
@@ -155,7 +159,23 @@ pub fn synth_stack(
             }),
             Format::Json => {}
         }
+        docs.push((root.name.clone(), doc));
     }
+    let blueprint = sources.blueprint()?;
+    let listed: Vec<(String, &crate::tf::Document)> =
+        docs.iter().map(|(name, doc)| (name.clone(), doc)).collect();
+    let readme = emit::stack_readme(
+        &header,
+        &sources.name,
+        &sources.describe(),
+        &blueprint,
+        &listed,
+    )
+    .map_err(|e| StackError::Template(e.to_string()))?;
+    files.push(GeneratedFile {
+        path: Path::new(&sources.name).join("README.md"),
+        contents: readme,
+    });
     files.sort();
     Ok(Synthesis { files, warnings })
 }

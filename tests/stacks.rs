@@ -70,7 +70,11 @@ fn synthesizing_twice_gives_byte_identical_output() {
         let b = synth_stack(&sources, Format::Both, None).unwrap().files;
         assert_eq!(a, b);
         for file in &a {
-            assert!(file.contents.ends_with("}\n"), "{}", file.path.display());
+            assert!(
+                file.contents.ends_with('\n') && !file.contents.ends_with("\n\n"),
+                "{}",
+                file.path.display()
+            );
             assert!(!file.contents.contains('\r'));
             assert!(
                 !file.contents.contains(env!("CARGO_MANIFEST_DIR")),

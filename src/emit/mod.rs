@@ -3,8 +3,10 @@
 
 mod hcl;
 mod json;
+mod readme;
 mod text;
 
 pub use self::hcl::to_hcl;
 pub use self::json::{to_json, to_json_value};
+pub use self::readme::stack_readme;
 pub use self::text::expression_text;
