@@ -137,3 +137,25 @@ fn deletion_protection_is_on_unless_settings_turn_it_off() {
         true
     );
 }
+
+#[test]
+fn every_stack_deploys_the_image_tag_that_is_the_apps_version() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest: toml::Table = std::fs::read_to_string(root.join("app/Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let version = manifest["package"]["version"].as_str().unwrap();
+    let stacks = root.join("stacks");
+    for name in tfsynth::synth::stack_names(&stacks).unwrap() {
+        let settings: toml::Table = std::fs::read_to_string(stacks.join(format!("{name}.toml")))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            settings["app"]["image_tag"].as_str(),
+            Some(version),
+            "stacks/{name}.toml: app.image_tag must be app/Cargo.toml's version; bump both together"
+        );
+    }
+}

@@ -1,0 +1,319 @@
+//! hello: the small web app the GKE stack serves.
+//!
+//! `/` is an HTML page with the app's version and, where Kubernetes'
+//! downward API provides them, the pod and zone; `/healthz` answers probes
+//! and health checks. Every request is logged as one JSON line on stdout
+//! (the pod's root filesystem is read-only; nothing goes to disk). On
+//! SIGTERM the server stops accepting connections and finishes the
+//! requests in flight, up to a deadline.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+/// The app's version, from its Cargo.toml; the image tag is the same.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Settings, from the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Address to bind (`HOST`, default `0.0.0.0`: every interface of the pod).
+    pub host: String,
+    /// Port to listen on (`PORT`, default 8080; 0 picks a free one).
+    pub port: u16,
+    /// The pod's name (`POD_NAME`, from the downward API), if known.
+    pub pod: Option<String>,
+    /// The pod's zone (`ZONE`), if known.
+    pub zone: Option<String>,
+    /// How long in-flight requests may take after SIGTERM
+    /// (`SHUTDOWN_DEADLINE_SECONDS`, default 20, below Kubernetes' 30 s grace).
+    pub shutdown_deadline: Duration,
+}
+
+impl Config {
+    /// Reads the configuration from `var` (the environment in production).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let non_empty = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let port = match non_empty("PORT") {
+            Some(p) => p
+                .trim()
+                .parse()
+                .map_err(|_| format!("PORT={p:?} is not a port number (0-65535)"))?,
+            None => 8080,
+        };
+        let shutdown_deadline = match non_empty("SHUTDOWN_DEADLINE_SECONDS") {
+            Some(s) => Duration::from_secs(s.trim().parse().map_err(|_| {
+                format!("SHUTDOWN_DEADLINE_SECONDS={s:?} is not a whole number of seconds")
+            })?),
+            None => Duration::from_secs(20),
+        };
+        Ok(Config {
+            host: non_empty("HOST").unwrap_or_else(|| "0.0.0.0".to_owned()),
+            port,
+            pod: non_empty("POD_NAME"),
+            zone: non_empty("ZONE"),
+            shutdown_deadline,
+        })
+    }
+}
+
+struct Page {
+    html: String,
+}
+
+/// The app's routes, with security headers and an access log on every
+/// response. Unknown paths get 404, known paths with another method 405.
+pub fn router(config: &Config) -> Router {
+    let page = Arc::new(Page { html: page(config) });
+    Router::new()
+        .route("/", get(index))
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
+        .with_state(page)
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(access_log))
+}
+
+async fn index(State(page): State<Arc<Page>>) -> Html<String> {
+    Html(page.html.clone())
+}
+
+async fn healthz() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "ok\n",
+    )
+}
+
+async fn not_found() -> impl IntoResponse {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "not found\n",
+    )
+}
+
+/// Escapes text for HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn page(config: &Config) -> String {
+    let mut served = String::new();
+    if let Some(pod) = &config.pod {
+        served.push_str(&format!(
+            ", served by pod <code>{}</code>",
+            escape_html(pod)
+        ));
+    }
+    if let Some(zone) = &config.zone {
+        served.push_str(&format!(" in zone <code>{}</code>", escape_html(zone)));
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Hello from GKE</title>\n\
+         <style>body{{font-family:system-ui,sans-serif;margin:4rem auto;max-width:40rem;padding:0 1rem;line-height:1.5}}code{{background:#f2f2f2;padding:.1rem .3rem}}</style>\n\
+         </head>\n<body>\n<h1>Hello from GKE</h1>\n<p>Version <code>{VERSION}</code>{served}.</p>\n</body>\n</html>\n"
+    )
+}
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+        (header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"),
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+async fn access_log(request: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let user_agent = request
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let response = next.run(request).await;
+    log(serde_json::json!({
+        "msg": "request",
+        "method": method,
+        "path": path,
+        "status": response.status().as_u16(),
+        "duration_ms": (start.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        "user_agent": user_agent,
+    }));
+    response
+}
+
+/// Writes one JSON log line to stdout, with the time first.
+pub fn log(fields: serde_json::Value) {
+    let mut line = serde_json::Map::new();
+    line.insert("time".to_owned(), now_rfc3339().into());
+    if let serde_json::Value::Object(fields) = fields {
+        line.extend(fields);
+    }
+    println!("{}", serde_json::Value::Object(line));
+}
+
+/// The current UTC time as RFC 3339 with milliseconds.
+pub fn now_rfc3339() -> String {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    rfc3339(since)
+}
+
+/// A duration since the Unix epoch as RFC 3339 UTC with milliseconds.
+pub fn rfc3339(since_epoch: Duration) -> String {
+    let secs = since_epoch.as_secs();
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60,
+        since_epoch.subsec_millis()
+    )
+}
+
+/// How serving ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shutdown {
+    /// Every request in flight finished.
+    Drained,
+    /// The deadline passed with requests still in flight; they were dropped.
+    DeadlineExpired,
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then stops
+/// accepting connections and lets the requests in flight finish, for at
+/// most `deadline`.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    deadline: Duration,
+) -> std::io::Result<Shutdown> {
+    let begun = Arc::new(Notify::new());
+    let signal = {
+        let begun = begun.clone();
+        async move {
+            shutdown.await;
+            log(
+                serde_json::json!({ "msg": "shutting down", "deadline_s": deadline.as_secs_f64() }),
+            );
+            begun.notify_one();
+        }
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(signal);
+    tokio::select! {
+        result = server => {
+            result?;
+            Ok(Shutdown::Drained)
+        }
+        () = async {
+            begun.notified().await;
+            tokio::time::sleep(deadline).await;
+        } => Ok(Shutdown::DeadlineExpired),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_utc_with_milliseconds() {
+        assert_eq!(
+            rfc3339(Duration::from_millis(0)),
+            "1970-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            rfc3339(Duration::from_millis(1_795_478_400_123)),
+            "2026-11-24T00:00:00.123Z"
+        );
+        assert_eq!(
+            rfc3339(Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00.000Z"
+        );
+    }
+
+    #[test]
+    fn configuration_comes_from_the_environment_with_defaults() {
+        let c = Config::from_vars(|_| None).unwrap();
+        assert_eq!(
+            (c.host.as_str(), c.port, c.shutdown_deadline.as_secs()),
+            ("0.0.0.0", 8080, 20)
+        );
+        let c = Config::from_vars(|k| match k {
+            "PORT" => Some("9090".into()),
+            "ZONE" => Some("europe-west4-a".into()),
+            "POD_NAME" => Some(" ".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(
+            (c.port, c.zone.as_deref(), c.pod),
+            (9090, Some("europe-west4-a"), None)
+        );
+        let err = Config::from_vars(|k| (k == "PORT").then(|| "http".to_owned())).unwrap_err();
+        assert_eq!(err, "PORT=\"http\" is not a port number (0-65535)");
+    }
+
+    #[test]
+    fn text_from_the_environment_is_escaped_in_the_page() {
+        assert_eq!(
+            escape_html("<b>\"a\" & 'b'</b>"),
+            "&lt;b&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/b&gt;"
+        );
+    }
+}
