@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use tfsynth::ops;
 use tfsynth::schema::{Schemas, validate_document};
 use tfsynth::settings::Sources;
 use tfsynth::synth::{self, Format, GeneratedFile, Plan, StackError};
@@ -32,6 +33,44 @@ enum Command {
     /// Check Terraform JSON files (or every `*.tf.json` below directories)
     /// against the provider schemas.
     Validate(ValidateArgs),
+    /// Synthesize one stack, then `terraform init` and `apply` each of its
+    /// roots in order; with `--build`, build and push the app image first.
+    Deploy(DeployArgs),
+    /// `terraform destroy` each root of one stack, in reverse order.
+    Destroy(DestroyArgs),
+}
+
+#[derive(Debug, Args)]
+struct DeployArgs {
+    /// The stack to deploy.
+    #[arg(long, value_name = "NAME")]
+    stack: String,
+    /// Build the app's image and push it to the stack's Artifact Registry,
+    /// after the root that creates the registry (needs docker and gcloud).
+    #[arg(long)]
+    build: bool,
+    /// Apply without terraform asking for approval of each plan.
+    #[arg(long)]
+    yes: bool,
+    /// Output directory, relative to the project directory.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    out: PathBuf,
+    /// Directory of provider schemas the roots are validated against.
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    schemas: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct DestroyArgs {
+    /// The stack to destroy.
+    #[arg(long, value_name = "NAME")]
+    stack: String,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    yes: bool,
+    /// Output directory, relative to the project directory.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +155,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Synth(args) => synth(&cli.dir, args),
         Command::List => list(&cli.dir),
         Command::Validate(args) => validate(&cli.dir, args),
+        Command::Deploy(args) => deploy(&cli.dir, args),
+        Command::Destroy(args) => destroy(&cli.dir, args),
     }
 }
 
@@ -223,8 +264,8 @@ fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
     };
     let plan = synth::plan(&out_dir, scope, files)
         .map_err(|e| input_error(format!("{out_display}/{e}")))?;
-    let mut stdout = std::io::stdout().lock();
     if args.check {
+        let mut stdout = std::io::stdout().lock();
         if plan.is_empty() {
             let _ = writeln!(
                 stdout,
@@ -244,7 +285,15 @@ fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
             code: 1,
         });
     }
-    apply(&out_dir, &plan).map_err(|e| input_error(format!("{out_display}/{e}")))?;
+    write_plan(&out_dir, &args.out, &plan)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Applies a plan and says what it did.
+fn write_plan(out_dir: &Path, out: &Path, plan: &Plan) -> Result<(), Failure> {
+    let out_display = out.display();
+    apply(out_dir, plan).map_err(|e| input_error(format!("{out_display}/{e}")))?;
+    let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
         "{} created, {} updated, {} removed, {} unchanged in {out_display}/",
@@ -253,9 +302,128 @@ fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
         plan.remove.len(),
         plan.unchanged
     );
-    for line in plan.lines(&args.out, true) {
+    for line in plan.lines(out, true) {
         let _ = writeln!(stdout, "  {line}");
     }
+    Ok(())
+}
+
+/// Fails naming every program the steps need that is not on PATH, and
+/// where to get it; checked before anything is written or run.
+fn require_programs(steps: &[ops::Step]) -> Result<(), Failure> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let missing = ops::missing_programs(steps, &path);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = missing
+        .iter()
+        .map(|p| format!("{p} is not on PATH: {}", ops::install_hint(p)))
+        .collect();
+    Err(input_error(lines.join("\n")))
+}
+
+/// Runs each step in the project directory, output streamed, and stops at
+/// the first failure with its exit code.
+fn run_steps(dir: &Path, stack: &str, steps: &[ops::Step]) -> Result<(), Failure> {
+    for step in steps {
+        eprintln!("==> {}", step.what);
+        let status = std::process::Command::new(&step.program)
+            .args(&step.args)
+            .current_dir(dir)
+            .status()
+            .map_err(|e| input_error(format!("{}: cannot run: {e}", step.program)))?;
+        if !status.success() {
+            let code = status.code().unwrap_or(1);
+            let place = match &step.root {
+                Some(root) => format!("root {root} of stack {stack}"),
+                None => format!("stack {stack}"),
+            };
+            return Err(Failure {
+                message: format!(
+                    "{} failed with exit code {code}, in {place}; the steps after it did not run",
+                    step.what
+                ),
+                code: u8::try_from(code).ok().filter(|c| *c != 0).unwrap_or(1),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn deploy(dir: &Path, args: DeployArgs) -> Result<ExitCode, Failure> {
+    let sources = load_sources(dir, &args.stack).map_err(|e| input_error(e.to_string()))?;
+    let schemas = load_schemas(dir, &args.schemas)?;
+    let synthesis =
+        synth::synth_stack(&sources, Format::Json, schemas.as_ref()).map_err(|e| Failure {
+            code: if matches!(e, StackError::Settings(_)) {
+                2
+            } else {
+                1
+            },
+            message: format!("nothing was written\n{e}"),
+        })?;
+    for warning in &synthesis.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let build = if args.build {
+        let (image, registry_host) = tfsynth::stacks::image(&sources)
+            .map_err(|e| input_error(e.to_string()))?
+            .ok_or_else(|| {
+                input_error(format!("stack {} has no app image to build", args.stack))
+            })?;
+        Some(ops::ImageBuild {
+            image,
+            registry_host,
+            dockerfile: "app/Dockerfile".to_owned(),
+            after_root: synthesis.roots.first().cloned().unwrap_or_default(),
+        })
+    } else {
+        None
+    };
+    let stack_dir = args.out.join(&args.stack);
+    let steps = ops::deploy_steps(&stack_dir, &synthesis.roots, args.yes, build.as_ref());
+    require_programs(&steps)?;
+    let scope = [args.stack.clone()];
+    let plan = synth::plan(&dir.join(&args.out), Some(&scope), synthesis.files)
+        .map_err(|e| input_error(format!("{}/{e}", args.out.display())))?;
+    write_plan(&dir.join(&args.out), &args.out, &plan)?;
+    run_steps(dir, &args.stack, &steps)?;
+    eprintln!(
+        "==> stack {} is deployed ({})",
+        args.stack,
+        synthesis.roots.join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn destroy(dir: &Path, args: DestroyArgs) -> Result<ExitCode, Failure> {
+    let sources = load_sources(dir, &args.stack).map_err(|e| input_error(e.to_string()))?;
+    let synthesis = synth::synth_stack(&sources, Format::Json, None)
+        .map_err(|e| input_error(format!("{e}")))?;
+    let steps = ops::destroy_steps(&args.out.join(&args.stack), &synthesis.roots);
+    require_programs(&steps)?;
+    if !args.yes {
+        let order: Vec<&str> = synthesis.roots.iter().rev().map(String::as_str).collect();
+        eprint!(
+            "Destroy every resource of stack {} (roots {}, in that order)?\nType the stack name to confirm: ",
+            args.stack,
+            order.join(", ")
+        );
+        let mut answer = String::new();
+        let read = std::io::stdin().read_line(&mut answer);
+        if read.is_err() || answer.trim() != args.stack {
+            return Err(Failure {
+                message: format!(
+                    "destroy of stack {} cancelled: the confirmation did not match (pass --yes to skip it)",
+                    args.stack
+                ),
+                code: 1,
+            });
+        }
+    }
+    run_steps(dir, &args.stack, &steps)?;
+    eprintln!("==> stack {} is destroyed", args.stack);
     Ok(ExitCode::SUCCESS)
 }
 

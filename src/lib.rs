@@ -2,6 +2,7 @@
 
 pub mod constructs;
 pub mod emit;
+pub mod ops;
 pub mod providers;
 pub mod schema;
 pub mod settings;

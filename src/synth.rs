@@ -77,6 +77,8 @@ pub struct Synthesis {
     pub files: Vec<GeneratedFile>,
     /// Warnings, e.g. blocks of a provider that has no schema.
     pub warnings: Vec<String>,
+    /// The roots, in apply order.
+    pub roots: Vec<String>,
 }
 
 /// The names of the stacks in `stacks_dir`: every `NAME.toml` that is not a
@@ -177,7 +179,12 @@ pub fn synth_stack(
         contents: readme,
     });
     files.sort();
-    Ok(Synthesis { files, warnings })
+    let roots = docs.into_iter().map(|(name, _)| name).collect();
+    Ok(Synthesis {
+        files,
+        warnings,
+        roots,
+    })
 }
 
 /// What it takes to bring an output directory in line with a synthesis.

@@ -908,6 +908,21 @@ impl Validate for Settings {
     }
 }
 
+/// The app's image reference with its tag, and the registry host: what the
+/// workload deploys and `tfsynth deploy --build` pushes.
+pub fn image(s: &Valid) -> (String, String) {
+    let host = format!("{}-docker.pkg.dev", s.region);
+    (
+        format!(
+            "{host}/{}/{app}/{app}:{}",
+            s.project,
+            s.image_tag,
+            app = s.app_name
+        ),
+        host,
+    )
+}
+
 /// Builds the stack's two roots, applied in order: `cluster` (everything in
 /// Google Cloud) and `workload` (everything in Kubernetes). The kubernetes
 /// provider must not be configured from a cluster created in the same

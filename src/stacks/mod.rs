@@ -33,3 +33,15 @@ pub fn build(sources: &Sources) -> Result<Vec<RootModule>, SettingsError> {
         }),
     }
 }
+
+/// The app image a stack deploys, and the registry host it is pushed to,
+/// when its blueprint has one.
+pub fn image(sources: &Sources) -> Result<Option<(String, String)>, SettingsError> {
+    match sources.blueprint()?.as_str() {
+        gke_web_service::NAME => {
+            let settings = sources.load::<gke_web_service::Settings>()?;
+            Ok(Some(gke_web_service::image(&settings)))
+        }
+        _ => Ok(None),
+    }
+}

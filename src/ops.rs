@@ -1,0 +1,209 @@
+//! Operator commands as plans: which programs run, in which order, for
+//! `deploy` and `destroy`. Nothing here runs anything; the CLI executes a
+//! plan step by step and stops at the first failure.
+
+use std::path::{Path, PathBuf};
+
+/// One program run, with what it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The program, looked up on PATH.
+    pub program: String,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// The root it works on, for messages (`cluster`), if any.
+    pub root: Option<String>,
+    /// What it does, shown before it runs.
+    pub what: String,
+}
+
+impl Step {
+    fn new(program: &str, args: &[&str], root: Option<&str>, what: String) -> Step {
+        Step {
+            program: program.to_owned(),
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+            root: root.map(str::to_owned),
+            what,
+        }
+    }
+}
+
+/// The app image to build and push before the roots that deploy it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageBuild {
+    /// The full reference with tag, e.g.
+    /// `us-central1-docker.pkg.dev/p/hello/hello:0.1.0`.
+    pub image: String,
+    /// The registry host gcloud configures docker for.
+    pub registry_host: String,
+    /// The Dockerfile, relative to the project directory.
+    pub dockerfile: String,
+    /// After which root the registry exists (`cluster`).
+    pub after_root: String,
+}
+
+fn chdir(stack_dir: &Path, root: &str) -> String {
+    format!("-chdir={}", stack_dir.join(root).display())
+}
+
+/// `terraform init` then `apply` for each root in order (`-auto-approve`
+/// only when `yes`), with the image built and pushed right after the root
+/// that creates its registry.
+pub fn deploy_steps(
+    stack_dir: &Path,
+    roots: &[String],
+    yes: bool,
+    build: Option<&ImageBuild>,
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for root in roots {
+        let dir = chdir(stack_dir, root);
+        steps.push(Step::new(
+            "terraform",
+            &[&dir, "init", "-input=false"],
+            Some(root),
+            format!("terraform init ({root})"),
+        ));
+        let mut apply = vec![dir.as_str(), "apply", "-input=false"];
+        if yes {
+            apply.push("-auto-approve");
+        }
+        steps.push(Step::new(
+            "terraform",
+            &apply,
+            Some(root),
+            format!("terraform apply ({root})"),
+        ));
+        if let Some(b) = build.filter(|b| &b.after_root == root) {
+            steps.push(Step::new(
+                "gcloud",
+                &["auth", "configure-docker", &b.registry_host, "--quiet"],
+                None,
+                format!("let docker push to {}", b.registry_host),
+            ));
+            steps.push(Step::new(
+                "docker",
+                &["build", "-f", &b.dockerfile, "-t", &b.image, "."],
+                None,
+                format!("docker build {}", b.image),
+            ));
+            steps.push(Step::new(
+                "docker",
+                &["push", &b.image],
+                None,
+                format!("docker push {}", b.image),
+            ));
+        }
+    }
+    steps
+}
+
+/// `terraform init` then `destroy -auto-approve` for each root in reverse
+/// order. The CLI asks the operator first, unless told `--yes`.
+pub fn destroy_steps(stack_dir: &Path, roots: &[String]) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for root in roots.iter().rev() {
+        let dir = chdir(stack_dir, root);
+        steps.push(Step::new(
+            "terraform",
+            &[&dir, "init", "-input=false"],
+            Some(root),
+            format!("terraform init ({root})"),
+        ));
+        steps.push(Step::new(
+            "terraform",
+            &[&dir, "destroy", "-input=false", "-auto-approve"],
+            Some(root),
+            format!("terraform destroy ({root})"),
+        ));
+    }
+    steps
+}
+
+/// Where to get a program the plan needs.
+pub fn install_hint(program: &str) -> &'static str {
+    match program {
+        "terraform" => {
+            "install Terraform 1.7 or later: https://developer.hashicorp.com/terraform/install"
+        }
+        "docker" => "install Docker (Engine or Desktop): https://docs.docker.com/get-docker/",
+        "gcloud" => "install the Google Cloud CLI: https://cloud.google.com/sdk/docs/install",
+        _ => "install it and make sure it is on PATH",
+    }
+}
+
+/// Where `program` is on `path` (a PATH value), if anywhere.
+pub fn find_program(program: &str, path: &std::ffi::OsStr) -> Option<PathBuf> {
+    std::env::split_paths(path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| is_executable(candidate))
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}
+
+/// Every program the steps need that is not on `path`, once each, in order.
+pub fn missing_programs(steps: &[Step], path: &std::ffi::OsStr) -> Vec<String> {
+    let mut missing: Vec<String> = Vec::new();
+    for step in steps {
+        if !missing.contains(&step.program) && find_program(&step.program, path).is_none() {
+            missing.push(step.program.clone());
+        }
+    }
+    missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roots() -> Vec<String> {
+        vec!["cluster".to_owned(), "workload".to_owned()]
+    }
+
+    fn commands(steps: &[Step]) -> Vec<String> {
+        steps
+            .iter()
+            .map(|s| format!("{} {}", s.program, s.args.join(" ")))
+            .collect()
+    }
+
+    #[test]
+    fn deploy_applies_roots_in_order_and_builds_after_the_registry_exists() {
+        let build = ImageBuild {
+            image: "r-docker.pkg.dev/p/a/a:1".into(),
+            registry_host: "r-docker.pkg.dev".into(),
+            dockerfile: "app/Dockerfile".into(),
+            after_root: "cluster".into(),
+        };
+        let steps = deploy_steps(Path::new("generated/s"), &roots(), true, Some(&build));
+        assert_eq!(
+            commands(&steps),
+            [
+                "terraform -chdir=generated/s/cluster init -input=false",
+                "terraform -chdir=generated/s/cluster apply -input=false -auto-approve",
+                "gcloud auth configure-docker r-docker.pkg.dev --quiet",
+                "docker build -f app/Dockerfile -t r-docker.pkg.dev/p/a/a:1 .",
+                "docker push r-docker.pkg.dev/p/a/a:1",
+                "terraform -chdir=generated/s/workload init -input=false",
+                "terraform -chdir=generated/s/workload apply -input=false -auto-approve",
+            ]
+        );
+    }
+
+    #[test]
+    fn destroy_goes_in_reverse_order() {
+        let steps = destroy_steps(Path::new("generated/s"), &roots());
+        assert_eq!(steps[1].args[1], "destroy");
+        assert_eq!(steps[0].root.as_deref(), Some("workload"));
+        assert_eq!(steps[3].root.as_deref(), Some("cluster"));
+    }
+}

@@ -1,0 +1,240 @@
+//! `deploy` and `destroy` against fake `terraform`, `docker` and `gcloud`
+//! executables first on PATH, which record their arguments and working
+//! directory (and fail when asked to).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const HELLO: &str = include_str!("../stacks/hello.toml");
+const GOOGLE: &str = include_str!("../schemas/google.json");
+const KUBERNETES: &str = include_str!("../schemas/kubernetes.json");
+
+const FAKE: &str = r#"#!/bin/sh
+name=${0##*/}
+printf '%s|%s %s\n' "$(pwd)" "$name" "$*" >> "$FAKE_LOG"
+if [ -n "$FAKE_FAIL" ]; then
+  case "$name $*" in
+    *"$FAKE_FAIL"*) echo "fake $name: failing as asked" >&2; exit 3 ;;
+  esac
+fi
+echo "fake $name $*"
+"#;
+
+struct Project {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+}
+
+impl Project {
+    /// A project with the hello stack and schemas, and fakes of `programs`.
+    fn new(programs: &[&str]) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in [
+            ("stacks/hello.toml", HELLO),
+            ("schemas/google.json", GOOGLE),
+            ("schemas/kubernetes.json", KUBERNETES),
+        ] {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let bin = dir.path().join("fake-bin");
+        std::fs::create_dir(&bin).unwrap();
+        for program in programs {
+            let path = bin.join(program);
+            std::fs::write(&path, FAKE).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            }
+        }
+        Project { dir, bin }
+    }
+
+    fn run(&self, args: &[&str], stdin: &str, fail: &str) -> Output {
+        // Only the fakes (which need no other program): a real terraform,
+        // docker or gcloud on this machine is never found.
+        let path = self.bin.display().to_string();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("PATH", path)
+            .env("FAKE_LOG", self.dir.path().join("calls.log"))
+            .env("FAKE_FAIL", fail)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// The recorded calls, `program args`, checking each ran in the project.
+    fn calls(&self) -> Vec<String> {
+        let log = std::fs::read_to_string(self.dir.path().join("calls.log")).unwrap_or_default();
+        log.lines()
+            .map(|line| {
+                let (cwd, call) = line.split_once('|').unwrap();
+                assert_eq!(
+                    Path::new(cwd).canonicalize().unwrap(),
+                    self.dir.path().canonicalize().unwrap(),
+                    "ran outside the project: {line}"
+                );
+                call.to_owned()
+            })
+            .collect()
+    }
+
+    fn exists(&self, rel: &str) -> bool {
+        self.dir.path().join(rel).exists()
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const CLUSTER: &str = "-chdir=generated/hello/cluster";
+const WORKLOAD: &str = "-chdir=generated/hello/workload";
+
+#[test]
+fn deploy_synthesizes_then_inits_and_applies_each_root_in_order() {
+    let p = Project::new(&["terraform"]);
+    let out = p.run(&["deploy", "--stack", "hello"], "", "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(p.exists("generated/hello/cluster/main.tf.json"));
+    assert_eq!(
+        p.calls(),
+        [
+            format!("terraform {CLUSTER} init -input=false"),
+            format!("terraform {CLUSTER} apply -input=false"),
+            format!("terraform {WORKLOAD} init -input=false"),
+            format!("terraform {WORKLOAD} apply -input=false"),
+        ]
+    );
+    // terraform's own output is streamed through.
+    assert!(text(&out.stdout).contains(&format!("fake terraform {CLUSTER} apply -input=false")));
+    assert!(text(&out.stderr).contains("==> terraform apply (workload)"));
+}
+
+#[test]
+fn deploy_with_yes_approves_each_apply_and_a_rerun_does_the_same_again() {
+    let p = Project::new(&["terraform"]);
+    for _ in 0..2 {
+        let out = p.run(&["deploy", "--stack", "hello", "--yes"], "", "");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let calls = p.calls();
+    assert_eq!(calls.len(), 8);
+    assert_eq!(calls[..4], calls[4..], "a re-run does exactly the same");
+    assert_eq!(
+        calls[1],
+        format!("terraform {CLUSTER} apply -input=false -auto-approve")
+    );
+}
+
+#[test]
+fn a_failure_in_the_first_root_stops_before_the_second_with_its_exit_code() {
+    let p = Project::new(&["terraform"]);
+    let out = p.run(&["deploy", "--stack", "hello"], "", "cluster apply");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains(
+            "error: terraform apply (cluster) failed with exit code 3, in root cluster of stack hello; the steps after it did not run"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(p.calls().iter().all(|c| !c.contains("workload")));
+}
+
+#[test]
+fn deploy_build_pushes_the_image_after_the_registry_exists_and_before_the_workload() {
+    let p = Project::new(&["terraform", "docker", "gcloud"]);
+    let out = p.run(&["deploy", "--stack", "hello", "--build", "--yes"], "", "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let image = "us-central1-docker.pkg.dev/tfsynth-hello/hello/hello:0.1.0";
+    assert_eq!(
+        p.calls(),
+        [
+            format!("terraform {CLUSTER} init -input=false"),
+            format!("terraform {CLUSTER} apply -input=false -auto-approve"),
+            "gcloud auth configure-docker us-central1-docker.pkg.dev --quiet".to_owned(),
+            format!("docker build -f app/Dockerfile -t {image} ."),
+            format!("docker push {image}"),
+            format!("terraform {WORKLOAD} init -input=false"),
+            format!("terraform {WORKLOAD} apply -input=false -auto-approve"),
+        ]
+    );
+}
+
+#[test]
+fn a_missing_program_is_named_with_how_to_get_it_before_anything_runs() {
+    let p = Project::new(&[]);
+    let out = p.run(&["deploy", "--stack", "hello"], "", "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: terraform is not on PATH: install Terraform 1.7 or later: https://developer.hashicorp.com/terraform/install\n"
+    );
+    assert!(!p.exists("generated"), "nothing is written");
+
+    let p = Project::new(&["terraform"]);
+    let out = p.run(&["deploy", "--stack", "hello", "--build"], "", "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("gcloud is not on PATH: install the Google Cloud CLI"),
+        "{err}"
+    );
+    assert!(
+        err.contains("docker is not on PATH: install Docker"),
+        "{err}"
+    );
+    assert!(p.calls().is_empty());
+}
+
+#[test]
+fn destroy_asks_for_the_stack_name_and_does_nothing_without_it() {
+    let p = Project::new(&["terraform"]);
+    let out = p.run(&["destroy", "--stack", "hello"], "yes\n", "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains(
+        "Destroy every resource of stack hello (roots workload, cluster, in that order)?"
+    ));
+    assert!(err.contains("destroy of stack hello cancelled"), "{err}");
+    assert!(p.calls().is_empty());
+
+    let out = p.run(&["destroy", "--stack", "hello"], "", "");
+    assert_eq!(out.status.code(), Some(1), "no answer is no");
+    assert!(p.calls().is_empty());
+}
+
+#[test]
+fn destroy_goes_in_reverse_order_once_confirmed_or_with_yes() {
+    let p = Project::new(&["terraform"]);
+    let out = p.run(&["destroy", "--stack", "hello"], "hello\n", "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let expected = [
+        format!("terraform {WORKLOAD} init -input=false"),
+        format!("terraform {WORKLOAD} destroy -input=false -auto-approve"),
+        format!("terraform {CLUSTER} init -input=false"),
+        format!("terraform {CLUSTER} destroy -input=false -auto-approve"),
+    ];
+    assert_eq!(p.calls(), expected);
+
+    let p = Project::new(&["terraform"]);
+    let out = p.run(&["destroy", "--stack", "hello", "--yes"], "", "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("Type the stack name"));
+    assert_eq!(p.calls(), expected);
+}
