@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use tfsynth::ops;
 use tfsynth::schema::{Schemas, validate_document};
 use tfsynth::settings::Sources;
+use tfsynth::smoke;
 use tfsynth::synth::{self, Format, GeneratedFile, Plan, StackError};
 
 /// Typed Rust values in, deterministic Terraform configuration out.
@@ -38,6 +39,29 @@ enum Command {
     Deploy(DeployArgs),
     /// `terraform destroy` each root of one stack, in reverse order.
     Destroy(DestroyArgs),
+    /// Poll the deployed app until its page and health check answer, or
+    /// fail with the reason at the deadline.
+    Smoketest(SmoketestArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["stack", "url"])))]
+struct SmoketestArgs {
+    /// Read the URL from this stack's `app_url` Terraform output.
+    #[arg(long, value_name = "NAME")]
+    stack: Option<String>,
+    /// Check this URL instead, e.g. `https://hello.example.com/`.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// Give up after this long: `10m`, `30s`, `1h`.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = smoke::parse_duration)]
+    timeout: std::time::Duration,
+    /// Text the page must contain.
+    #[arg(long, value_name = "TEXT", default_value = smoke::DEFAULT_EXPECT)]
+    expect: String,
+    /// Output directory, relative to the project directory.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +181,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Validate(args) => validate(&cli.dir, args),
         Command::Deploy(args) => deploy(&cli.dir, args),
         Command::Destroy(args) => destroy(&cli.dir, args),
+        Command::Smoketest(args) => smoketest(&cli.dir, args),
     }
 }
 
@@ -583,4 +608,105 @@ fn collect_tf_json(dir: &Path, path: &Path, out: &mut Vec<PathBuf>) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The app's URL from the `app_url` output of the stack's roots, read with
+/// `terraform output -json` (the last root that has it wins).
+fn app_url(dir: &Path, out: &Path, stack: &str) -> Result<String, Failure> {
+    let sources = load_sources(dir, stack).map_err(|e| input_error(e.to_string()))?;
+    let synthesis =
+        synth::synth_stack(&sources, Format::Json, None).map_err(|e| input_error(e.to_string()))?;
+    let steps: Vec<ops::Step> = synthesis
+        .roots
+        .iter()
+        .map(|root| ops::Step {
+            program: "terraform".to_owned(),
+            args: vec![
+                format!("-chdir={}", out.join(stack).join(root).display()),
+                "output".to_owned(),
+                "-json".to_owned(),
+            ],
+            root: Some(root.clone()),
+            what: format!("terraform output ({root})"),
+        })
+        .collect();
+    require_programs(&steps)?;
+    for step in steps.iter().rev() {
+        let output = std::process::Command::new(&step.program)
+            .args(&step.args)
+            .current_dir(dir)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| input_error(format!("terraform: cannot run: {e}")))?;
+        if output.status.success() {
+            if let Some(url) = smoke::app_url_from_outputs(&String::from_utf8_lossy(&output.stdout))
+            {
+                return Ok(url);
+            }
+        }
+    }
+    Err(input_error(format!(
+        "no app_url output in the roots of stack {stack} ({}): has it been deployed?",
+        synthesis.roots.join(", ")
+    )))
+}
+
+fn smoketest(dir: &Path, args: SmoketestArgs) -> Result<ExitCode, Failure> {
+    use std::io::IsTerminal;
+    use std::time::Instant;
+    let url = match (&args.url, &args.stack) {
+        (Some(url), _) => url.clone(),
+        (None, Some(stack)) => app_url(dir, &args.out, stack)?,
+        (None, None) => return Err(input_error("name --stack or --url")),
+    };
+    let tty = std::io::stdout().is_terminal();
+    let start = Instant::now();
+    let deadline = start + args.timeout;
+    let mut stdout = std::io::stdout();
+    let mut attempt = 0u32;
+    loop {
+        attempt += 1;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let per_try = remaining.clamp(
+            std::time::Duration::from_secs(1),
+            std::time::Duration::from_secs(10),
+        );
+        let result = smoke::attempt(&url, &args.expect, per_try);
+        let elapsed = start.elapsed().as_secs();
+        let line = match &result {
+            Ok(seen) => format!("attempt {attempt} ({elapsed}s): ok: {seen}"),
+            Err(reason) => format!("attempt {attempt} ({elapsed}s): {reason}"),
+        };
+        if tty {
+            let _ = write!(stdout, "\r\x1b[2K{line}");
+        } else {
+            let _ = writeln!(stdout, "{line}");
+        }
+        let _ = stdout.flush();
+        match result {
+            Ok(_) => {
+                if tty {
+                    let _ = writeln!(stdout);
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            Err(reason) => {
+                let wait = smoke::backoff(attempt);
+                if Instant::now() + wait >= deadline {
+                    if tty {
+                        let _ = writeln!(stdout);
+                    }
+                    return Err(Failure {
+                        message: format!(
+                            "smoketest of {url} failed after {}s and {attempt} attempt{}: {reason}",
+                            start.elapsed().as_secs(),
+                            if attempt == 1 { "" } else { "s" }
+                        ),
+                        code: 1,
+                    });
+                }
+                std::thread::sleep(wait);
+            }
+        }
+    }
 }

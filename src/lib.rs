@@ -6,6 +6,7 @@ pub mod ops;
 pub mod providers;
 pub mod schema;
 pub mod settings;
+pub mod smoke;
 pub mod stacks;
 pub mod synth;
 pub mod tf;
