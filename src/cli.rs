@@ -42,6 +42,29 @@ enum Command {
     /// Poll the deployed app until its page and health check answer, or
     /// fail with the reason at the deadline.
     Smoketest(SmoketestArgs),
+    /// Show what synth would change, per resource address and attribute,
+    /// against the output directory or a git revision of it.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("base").args(["against", "against_git"])))]
+struct DiffArgs {
+    /// Only this stack (repeatable); every stack by default.
+    #[arg(long = "stack", value_name = "NAME")]
+    stacks: Vec<String>,
+    /// Compare with this directory instead of the output directory.
+    #[arg(long, value_name = "DIR")]
+    against: Option<PathBuf>,
+    /// Compare with the output directory as committed in this git revision.
+    #[arg(long, value_name = "REV")]
+    against_git: Option<String>,
+    /// Exit with 1 when there are differences.
+    #[arg(long)]
+    exit_code: bool,
+    /// Output directory, relative to the project directory.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +205,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Deploy(args) => deploy(&cli.dir, args),
         Command::Destroy(args) => destroy(&cli.dir, args),
         Command::Smoketest(args) => smoketest(&cli.dir, args),
+        Command::Diff(args) => diff(&cli.dir, args),
     }
 }
 
@@ -709,4 +733,127 @@ fn smoketest(dir: &Path, args: SmoketestArgs) -> Result<ExitCode, Failure> {
             }
         }
     }
+}
+
+/// The generated files of `stacks` as they were: in a directory, or in a
+/// git revision of the output directory. Paths are relative to it.
+fn old_files(
+    dir: &Path,
+    args: &DiffArgs,
+    stacks: &[String],
+) -> Result<std::collections::BTreeMap<PathBuf, String>, Failure> {
+    let mut out = std::collections::BTreeMap::new();
+    let in_scope = |rel: &Path| stacks.iter().any(|s| rel.starts_with(s));
+    if let Some(rev) = &args.against_git {
+        let git = |git_args: &[&str]| -> Result<String, Failure> {
+            let output = std::process::Command::new("git")
+                .arg("-C")
+                .arg(dir)
+                .args(git_args)
+                .output()
+                .map_err(|e| input_error(format!("git: cannot run: {e}")))?;
+            if !output.status.success() {
+                return Err(input_error(format!(
+                    "git {}: {}",
+                    git_args.join(" "),
+                    String::from_utf8_lossy(&output.stderr).trim()
+                )));
+            }
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        };
+        let prefix = args.out.to_string_lossy().trim_end_matches('/').to_owned();
+        let listing = git(&["ls-tree", "-r", "--name-only", rev, "--", &prefix])?;
+        for path in listing.lines() {
+            let Some(rel) = path.strip_prefix(&format!("{prefix}/")) else {
+                continue;
+            };
+            let rel = PathBuf::from(rel);
+            if !in_scope(&rel) {
+                continue;
+            }
+            let text = git(&["show", &format!("{rev}:{path}")])?;
+            if text.lines().take(3).any(|l| l.contains(synth::MARKER)) {
+                out.insert(rel, text);
+            }
+        }
+        return Ok(out);
+    }
+    let base = dir.join(args.against.as_ref().unwrap_or(&args.out));
+    for stack in stacks {
+        let mut found = Vec::new();
+        walk_files(&base, Path::new(stack), &mut found);
+        for rel in found {
+            let path = base.join(&rel);
+            if synth::is_generated(&path).unwrap_or(false) {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    out.insert(rel, text);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn walk_files(base: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(base.join(rel)) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let child = rel.join(entry.file_name());
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk_files(base, &child, out),
+            Ok(t) if t.is_file() => out.push(child),
+            _ => {}
+        }
+    }
+}
+
+fn diff(dir: &Path, args: DiffArgs) -> Result<ExitCode, Failure> {
+    use std::io::IsTerminal;
+    let names = selected_stacks(dir, &args.stacks)?;
+    let new: std::collections::BTreeMap<PathBuf, String> =
+        synthesize(dir, &names, Format::Json, None)?
+            .into_iter()
+            .map(|f| (f.path, f.contents))
+            .collect();
+    let old = old_files(dir, &args, &names)?;
+    let paths: std::collections::BTreeSet<&PathBuf> = old.keys().chain(new.keys()).collect();
+    let style = tfsynth::diff::Style::new(
+        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    );
+    let mut text = String::new();
+    let mut differs = false;
+    for path in paths {
+        let (before, after) = (old.get(path), new.get(path));
+        if before == after {
+            continue;
+        }
+        differs = true;
+        let shown = args.out.join(path).display().to_string();
+        if path.to_string_lossy().ends_with(".tf.json") {
+            let parse = |t: Option<&String>| {
+                t.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+                    .unwrap_or(serde_json::Value::Null)
+            };
+            let changes = tfsynth::diff::diff_documents(&parse(before), &parse(after));
+            if changes.is_empty() {
+                text.push_str(&format!("{shown}\n  (formatting only)\n"));
+            } else {
+                tfsynth::diff::render(&shown, &changes, style, &mut text);
+            }
+        } else {
+            let count = |t: Option<&String>| t.map_or(0, |t| t.lines().count());
+            let what = match (before, after) {
+                (None, Some(_)) => format!("new file, {} lines", count(after)),
+                (Some(_), None) => "removed".to_owned(),
+                _ => format!("text changed ({} -> {} lines)", count(before), count(after)),
+            };
+            text.push_str(&format!("{shown}\n  {what}\n"));
+        }
+    }
+    print!("{text}");
+    if differs && args.exit_code {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }

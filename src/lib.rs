@@ -1,6 +1,7 @@
 //! tfsynth: typed Rust values in, deterministic Terraform configuration out.
 
 pub mod constructs;
+pub mod diff;
 pub mod emit;
 pub mod ops;
 pub mod providers;

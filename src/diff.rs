@@ -1,0 +1,355 @@
+//! A semantic diff of synthesized Terraform JSON: what changes per address,
+//! attribute by attribute, and which removals are renames that Terraform
+//! would turn into destroy-and-recreate.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+use serde_json::Value;
+
+/// One changed attribute: its path and the values before and after
+/// (`None` where it is absent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttrChange {
+    /// e.g. `node_config[0].machine_type`.
+    pub path: String,
+    /// Before.
+    pub old: Option<Value>,
+    /// After.
+    pub new: Option<Value>,
+}
+
+/// What happens to one address.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Only in the new document.
+    Added(String),
+    /// Only in the old document.
+    Removed(String),
+    /// In both, with these attribute changes.
+    Changed(String, Vec<AttrChange>),
+    /// Removed under one address and added under another with a similar
+    /// body: Terraform destroys and recreates it unless a `moved` block
+    /// says it is the same object.
+    Renamed {
+        /// The old address.
+        from: String,
+        /// The new address.
+        to: String,
+        /// Attribute changes besides the name.
+        changes: Vec<AttrChange>,
+    },
+}
+
+/// Every top-level object of a Terraform JSON document by address:
+/// `google_compute_network.vpc`, `data.x.y`, `output.o`, `var.v`,
+/// `provider.google`, `locals`, `terraform`, `moved`, ...
+pub fn objects(doc: &Value) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    let Some(root) = doc.as_object() else {
+        return out;
+    };
+    for (section, value) in root {
+        match section.as_str() {
+            "//" => {}
+            "resource" | "data" => {
+                let prefix = if section == "data" { "data." } else { "" };
+                for (kind, named) in value.as_object().into_iter().flatten() {
+                    for (name, body) in named.as_object().into_iter().flatten() {
+                        out.insert(format!("{prefix}{kind}.{name}"), body.clone());
+                    }
+                }
+            }
+            "variable" | "output" | "module" | "provider" => {
+                let prefix = if section == "variable" {
+                    "var"
+                } else {
+                    section.as_str()
+                };
+                for (name, body) in value.as_object().into_iter().flatten() {
+                    out.insert(format!("{prefix}.{name}"), body.clone());
+                }
+            }
+            other => {
+                out.insert(other.to_owned(), value.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Leaf values by path: objects step in with `.key` (or `["key"]` when the
+/// key is not an identifier), arrays with `[i]`.
+pub fn leaves(value: &Value) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    collect(value, &mut String::new(), &mut out);
+    out
+}
+
+fn collect(value: &Value, path: &mut String, out: &mut BTreeMap<String, Value>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                let len = path.len();
+                let plain = k
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    && !k.is_empty();
+                if plain {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                } else {
+                    let _ = write!(path, "[{}]", Value::String(k.clone()));
+                }
+                collect(v, path, out);
+                path.truncate(len);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for (i, v) in items.iter().enumerate() {
+                let len = path.len();
+                let _ = write!(path, "[{i}]");
+                collect(v, path, out);
+                path.truncate(len);
+            }
+        }
+        leaf => {
+            out.insert(path.clone(), leaf.clone());
+        }
+    }
+}
+
+fn attr_changes(old: &Value, new: &Value) -> Vec<AttrChange> {
+    let (a, b) = (leaves(old), leaves(new));
+    let paths: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    paths
+        .into_iter()
+        .filter(|p| a.get(*p) != b.get(*p))
+        .map(|p| AttrChange {
+            path: p.clone(),
+            old: a.get(p).cloned(),
+            new: b.get(p).cloned(),
+        })
+        .collect()
+}
+
+/// The type of an address: `google_compute_network` for
+/// `google_compute_network.vpc`, `data.x` for `data.x.y`.
+fn kind_of(address: &str) -> &str {
+    address.rsplit_once('.').map_or(address, |(k, _)| k)
+}
+
+/// Share of leaves two bodies have in common, from 0 to 1.
+fn similarity(a: &Value, b: &Value) -> f64 {
+    let (a, b) = (leaves(a), leaves(b));
+    let total = a.len().max(b.len());
+    if total == 0 {
+        return 1.0;
+    }
+    let same = a.iter().filter(|(k, v)| b.get(*k) == Some(v)).count();
+    same as f64 / total as f64
+}
+
+/// Bodies at least this similar are taken for the same object renamed.
+pub const RENAME_SIMILARITY: f64 = 0.6;
+
+/// The changes from `old` to `new`, sorted by address.
+pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
+    let (a, b) = (objects(old), objects(new));
+    let mut removed: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    let mut added: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    let mut changes = Vec::new();
+    // Renames: a removed and an added resource of one type with similar bodies.
+    let mut renamed = Vec::new();
+    for from in &removed {
+        if matches!(kind_of(from), "var" | "output" | "provider" | "module") || !from.contains('.')
+        {
+            continue;
+        }
+        let best = added
+            .iter()
+            .filter(|to| {
+                kind_of(to) == kind_of(from)
+                    && !renamed.iter().any(|(_, t): &(String, String)| t == **to)
+            })
+            .map(|to| (similarity(&a[*from], &b[*to]), *to))
+            .filter(|(s, _)| *s >= RENAME_SIMILARITY)
+            .max_by(|x, y| x.0.total_cmp(&y.0).then_with(|| y.1.cmp(x.1)));
+        if let Some((_, to)) = best {
+            renamed.push(((*from).clone(), to.clone()));
+        }
+    }
+    removed.retain(|r| !renamed.iter().any(|(f, _)| f == *r));
+    added.retain(|n| !renamed.iter().any(|(_, t)| t == *n));
+    for (from, to) in renamed {
+        let changes_besides = attr_changes(&a[&from], &b[&to]);
+        changes.push(Change::Renamed {
+            from,
+            to,
+            changes: changes_besides,
+        });
+    }
+    changes.extend(removed.into_iter().map(|r| Change::Removed(r.clone())));
+    changes.extend(added.into_iter().map(|n| Change::Added(n.clone())));
+    for (address, old_body) in &a {
+        if let Some(new_body) = b.get(address) {
+            let attrs = attr_changes(old_body, new_body);
+            if !attrs.is_empty() {
+                changes.push(Change::Changed(address.clone(), attrs));
+            }
+        }
+    }
+    changes.sort_by(|x, y| key(x).cmp(key(y)));
+    changes
+}
+
+fn key(c: &Change) -> &str {
+    match c {
+        Change::Added(a) | Change::Removed(a) | Change::Changed(a, _) => a,
+        Change::Renamed { to, .. } => to,
+    }
+}
+
+/// How a value is shown: JSON, long ones elided in the middle.
+pub fn show(value: &Option<Value>) -> String {
+    const MAX: usize = 72;
+    let Some(v) = value else {
+        return "(absent)".to_owned();
+    };
+    let text = v.to_string();
+    let count = text.chars().count();
+    if count <= MAX {
+        return text;
+    }
+    let head: String = text.chars().take(MAX / 2).collect();
+    let tail: String = text.chars().skip(count - MAX / 2 + 3).collect();
+    format!("{head}…{tail}")
+}
+
+/// Colors for a terminal, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    /// ANSI colors when `color`.
+    pub fn new(color: bool) -> Style {
+        Style { color }
+    }
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+/// Renders one file's changes as the diff command prints them.
+pub fn render(file: &str, changes: &[Change], style: Style, out: &mut String) {
+    let _ = writeln!(out, "{}", style.paint("1", file));
+    for change in changes {
+        match change {
+            Change::Added(a) => {
+                let _ = writeln!(out, "  {}", style.paint("32", &format!("+ {a}")));
+            }
+            Change::Removed(a) => {
+                let _ = writeln!(out, "  {}", style.paint("31", &format!("- {a}")));
+            }
+            Change::Changed(a, attrs) => {
+                let _ = writeln!(out, "  {}", style.paint("33", &format!("~ {a}")));
+                render_attrs(attrs, out);
+            }
+            Change::Renamed { from, to, changes } => {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    style.paint(
+                        "35",
+                        &format!(
+                            "! {from} -> {to}: a rename; terraform would destroy and recreate it"
+                        )
+                    )
+                );
+                let _ = writeln!(
+                    out,
+                    "      to keep the object, add `stack.moved(\"{from}\", &handle)`, which writes:"
+                );
+                let _ = writeln!(out, "      moved {{");
+                let _ = writeln!(out, "        from = {from}");
+                let _ = writeln!(out, "        to   = {to}");
+                let _ = writeln!(out, "      }}");
+                render_attrs(changes, out);
+            }
+        }
+    }
+}
+
+fn render_attrs(attrs: &[AttrChange], out: &mut String) {
+    for attr in attrs {
+        let path = if attr.path.is_empty() {
+            "(value)"
+        } else {
+            attr.path.as_str()
+        };
+        let _ = writeln!(
+            out,
+            "      {path}: {} -> {}",
+            show(&attr.old),
+            show(&attr.new)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn one_changed_setting_is_one_changed_attribute() {
+        let old = json!({"resource": {"t_a": {"x": {"size": 1, "name": "n"}}}});
+        let new = json!({"resource": {"t_a": {"x": {"size": 2, "name": "n"}}}});
+        assert_eq!(
+            diff_documents(&old, &new),
+            [Change::Changed(
+                "t_a.x".into(),
+                vec![AttrChange {
+                    path: "size".into(),
+                    old: Some(json!(1)),
+                    new: Some(json!(2)),
+                }]
+            )]
+        );
+        assert!(diff_documents(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn a_similar_body_under_a_new_name_is_a_rename_not_a_new_object() {
+        let body = json!({"name": "n", "region": "r", "cidr": "10.0.0.0/8", "flag": true});
+        let old = json!({"resource": {"t_a": {"old": body}}});
+        let new = json!({"resource": {"t_a": {"new": body}, "t_b": {"other": {"z": 1}}}});
+        let changes = diff_documents(&old, &new);
+        assert_eq!(
+            changes,
+            [
+                Change::Renamed {
+                    from: "t_a.old".into(),
+                    to: "t_a.new".into(),
+                    changes: vec![]
+                },
+                Change::Added("t_b.other".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn long_values_are_elided_in_the_middle() {
+        let long = Some(json!("x".repeat(200)));
+        let shown = show(&long);
+        assert!(shown.chars().count() <= 72 && shown.contains('…'));
+    }
+}

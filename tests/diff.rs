@@ -1,0 +1,129 @@
+//! `tfsynth diff`: what synth would change, against disk or git.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const HELLO: &str = include_str!("../stacks/hello.toml");
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("stacks")).unwrap();
+    std::fs::write(dir.path().join("stacks/hello.toml"), HELLO).unwrap();
+    dir
+}
+
+fn tfsynth(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn set(dir: &Path, from: &str, to: &str) {
+    let path = dir.join("stacks/hello.toml");
+    let settings = std::fs::read_to_string(&path).unwrap();
+    assert!(settings.contains(from));
+    std::fs::write(path, settings.replace(from, to)).unwrap();
+}
+
+#[test]
+fn with_no_change_diff_prints_nothing_and_exits_zero() {
+    let p = project();
+    assert!(
+        tfsynth(p.path(), &["synth", "--no-validate"])
+            .status
+            .success()
+    );
+    let out = tfsynth(p.path(), &["diff", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
+fn after_one_setting_changes_diff_prints_exactly_the_changed_attributes() {
+    let p = project();
+    assert!(
+        tfsynth(p.path(), &["synth", "--no-validate"])
+            .status
+            .success()
+    );
+    set(p.path(), "max_nodes_per_zone = 3", "max_nodes_per_zone = 5");
+    let out = tfsynth(p.path(), &["diff", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "generated/hello/cluster/main.tf.json\n  ~ google_container_node_pool.default\n      autoscaling.max_node_count: 3 -> 5\n"
+    );
+    assert!(!text(&out.stdout).contains('\x1b'), "no colors when piped");
+    // Without --exit-code, differences are not an error.
+    assert_eq!(tfsynth(p.path(), &["diff"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_renamed_resource_is_flagged_with_the_moved_block_that_keeps_it() {
+    let p = project();
+    assert!(
+        tfsynth(p.path(), &["synth", "--no-validate"])
+            .status
+            .success()
+    );
+    let against = p.path().join("before");
+    std::fs::rename(p.path().join("generated"), &against).unwrap();
+    set(p.path(), "name = \"default\"", "name = \"main\"");
+    let out = tfsynth(p.path(), &["diff", "--against", "before"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("! google_container_node_pool.default -> google_container_node_pool.main: a rename; terraform would destroy and recreate it"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("        from = google_container_node_pool.default\n        to   = google_container_node_pool.main\n"));
+    assert!(stdout.contains("      name: \"default\" -> \"main\""));
+}
+
+#[test]
+fn diff_against_a_git_revision_compares_with_what_was_committed() {
+    let p = project();
+    assert!(
+        tfsynth(p.path(), &["synth", "--no-validate"])
+            .status
+            .success()
+    );
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(p.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "synth"]);
+    set(
+        p.path(),
+        "uptime_period = \"300s\"",
+        "uptime_period = \"60s\"",
+    );
+    assert!(
+        tfsynth(p.path(), &["synth", "--no-validate"])
+            .status
+            .success()
+    );
+    // The working tree is in sync; the revision is not.
+    assert_eq!(text(&tfsynth(p.path(), &["diff"]).stdout), "");
+    let out = tfsynth(p.path(), &["diff", "--against-git", "HEAD", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "generated/hello/cluster/main.tf.json\n  ~ google_monitoring_uptime_check_config.app\n      period: \"300s\" -> \"60s\"\n"
+    );
+}
