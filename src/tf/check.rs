@@ -171,9 +171,15 @@ impl Stack {
         let mut data = BTreeMap::new();
         let mut resources = BTreeMap::new();
         for block in &self.blocks {
-            let mut resolved = block.clone();
-            resolved.body = apply_overrides(&mut c, block);
-            resolved.overrides.clear();
+            let mut resolved = Block {
+                address: block.address.clone(),
+                kind: block.kind.clone(),
+                name: block.name.clone(),
+                body: block.body.clone(),
+                meta: block.meta.clone(),
+                overrides: Vec::new(),
+            };
+            apply_overrides(&mut c, block, &mut resolved.body);
             let key = (block.kind.clone(), block.name.clone());
             match block.address {
                 Address::Data { .. } => data.insert(key, resolved),
@@ -462,7 +468,11 @@ fn check_body(
             c.problem(at, format!("{path}: not a valid attribute or block name"));
         }
         match entry {
-            Entry::Attr(e) => refs(c, known, at, e, scope, &format!("{path}: ")),
+            Entry::Attr(e) => {
+                if e.may_refer() {
+                    refs(c, known, at, e, scope, &format!("{path}: "));
+                }
+            }
             Entry::Blocks(blocks) => {
                 for (i, b) in blocks.iter().enumerate() {
                     let inner = path.len();
@@ -720,8 +730,7 @@ fn check_moved_address(c: &mut Checker, what: &str, address: &str) {
 }
 
 /// Applies a block's raw overrides to a copy of its body.
-fn apply_overrides(c: &mut Checker, block: &Block) -> Body {
-    let mut body = block.body.clone();
+fn apply_overrides(c: &mut Checker, block: &Block, body: &mut Body) {
     for Override { path, value } in &block.overrides {
         let segments: Vec<&str> = path.split('.').collect();
         if segments.iter().any(|s| s.is_empty()) {
@@ -731,11 +740,10 @@ fn apply_overrides(c: &mut Checker, block: &Block) -> Body {
             );
             continue;
         }
-        if let Err(err) = set_in_body(&mut body, &segments, value.clone()) {
+        if let Err(err) = set_in_body(body, &segments, value.clone()) {
             c.problem(&block.address, format!("override {path:?}: {err}"));
         }
     }
-    body
 }
 
 fn set_in_body(body: &mut Body, path: &[&str], value: Option<Expression>) -> Result<(), String> {

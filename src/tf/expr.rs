@@ -191,6 +191,23 @@ impl Expression {
         }
     }
 
+    /// Whether a reference or raw expression may be inside: false for plain
+    /// literals, so checks can skip them without allocating.
+    pub fn may_refer(&self) -> bool {
+        match self {
+            Expression::Null
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_) => false,
+            Expression::List(items) => items.iter().any(Expression::may_refer),
+            Expression::Object(map) => map.values().any(Expression::may_refer),
+            Expression::Ref(_)
+            | Expression::Call { .. }
+            | Expression::Template(_)
+            | Expression::Raw(_) => true,
+        }
+    }
+
     /// Every structured reference inside this expression, in order.
     pub fn references(&self, out: &mut Vec<Reference>) {
         match self {
