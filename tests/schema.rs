@@ -28,7 +28,11 @@ use tfsynth::providers::google::{
     MonitoringUptimeCheckConfig, MostRecentVersions, RateLimitOptions, RateLimitThreshold,
     RuleMatch, RuleMatchConfig, SecurityPolicyRule, Trigger,
 };
-use tfsynth::providers::google::{ClientConfig, ServiceAccountIamMember};
+use tfsynth::providers::google::{
+    BucketVersioning, BucketWebsite, CdnPolicy, ClientConfig, ComputeBackendBucket,
+    ComputeGlobalForwardingRule, ComputeTargetHttpProxy, ComputeTargetHttpsProxy, ComputeUrlMap,
+    ServiceAccountIamMember, StorageBucket, StorageBucketIamMember, UrlRedirect,
+};
 use tfsynth::providers::kubernetes::{
     Capabilities, ClusterObjectMeta, Container, ContainerPort, ContainerSecurityContext,
     DeploymentSpec, DeploymentStrategy, DeploymentV1, EnvVar, EnvVarSource, FieldRef,
@@ -507,7 +511,103 @@ fn fully_set_stack() -> Stack {
         },
     );
     kubernetes_everything(&mut s);
+    static_site_everything(&mut s);
     s
+}
+
+/// The static-site types, every field set.
+fn static_site_everything(s: &mut Stack) {
+    let bucket = s.add(
+        "full",
+        StorageBucket {
+            name: "b".into(),
+            location: "EU".into(),
+            project: Some("p".into()),
+            uniform_bucket_level_access: Some(true),
+            public_access_prevention: Some("inherited".into()),
+            force_destroy: Some(false),
+            labels: BTreeMap::from([("a".into(), "b".into())]),
+            website: Some(BucketWebsite {
+                main_page_suffix: "index.html".into(),
+                not_found_page: "404.html".into(),
+            }),
+            versioning: Some(BucketVersioning { enabled: true }),
+        },
+    );
+    s.add(
+        "full",
+        StorageBucketIamMember {
+            bucket: bucket.name().into(),
+            role: "roles/storage.objectViewer".into(),
+            member: "allUsers".into(),
+        },
+    );
+    let backend = s.add(
+        "full",
+        ComputeBackendBucket {
+            name: "bb".into(),
+            bucket_name: bucket.name().into(),
+            project: Some("p".into()),
+            description: Some("d".into()),
+            enable_cdn: Some(true),
+            compression_mode: Some("AUTOMATIC".into()),
+            custom_response_headers: vec!["X-A: b".into()],
+            cdn_policy: Some(CdnPolicy {
+                cache_mode: "CACHE_ALL_STATIC".into(),
+                client_ttl: 1,
+                default_ttl: 1,
+                max_ttl: 1,
+                negative_caching: true,
+                request_coalescing: true,
+                serve_while_stale: 1,
+            }),
+        },
+    );
+    let map = s.add(
+        "full",
+        ComputeUrlMap {
+            name: "m".into(),
+            project: Some("p".into()),
+            description: Some("d".into()),
+            default_service: Some(backend.self_link().into()),
+            default_url_redirect: Some(UrlRedirect {
+                https_redirect: true,
+                redirect_response_code: "MOVED_PERMANENTLY_DEFAULT".into(),
+                strip_query: false,
+            }),
+        },
+    );
+    s.add(
+        "full",
+        ComputeTargetHttpProxy {
+            name: "h".into(),
+            url_map: map.self_link().into(),
+            project: Some("p".into()),
+        },
+    );
+    let https = s.add(
+        "full",
+        ComputeTargetHttpsProxy {
+            name: "hs".into(),
+            url_map: map.self_link().into(),
+            ssl_certificates: vec!["c".into()],
+            project: Some("p".into()),
+            quic_override: Some("ENABLE".into()),
+        },
+    );
+    s.add(
+        "full",
+        ComputeGlobalForwardingRule {
+            name: "f".into(),
+            target: https.self_link().into(),
+            ip_address: Some("203.0.113.1".into()),
+            port_range: Some("443".into()),
+            ip_protocol: Some("TCP".into()),
+            load_balancing_scheme: Some("EXTERNAL_MANAGED".into()),
+            project: Some("p".into()),
+            labels: BTreeMap::from([("a".into(), "b".into())]),
+        },
+    );
 }
 
 fn meta() -> ObjectMeta {

@@ -34,4 +34,8 @@ impl Ref<ComputeManagedSslCertificate> {
     pub fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    /// The certificate's URI, as a target HTTPS proxy takes it.
+    pub fn self_link(&self) -> Expr<String> {
+        self.attr("self_link")
+    }
 }
