@@ -183,7 +183,7 @@ fn expression(refs: Vec<(String, String)>) -> impl Strategy<Value = Expression> 
             if idx % 3 == 0 {
                 steps.push(Step::Index(u64::from(idx)));
             }
-            Some(Expression::Ref(Reference {
+            Some(Expression::from(Reference {
                 root: Root::Resource { kind, name },
                 steps,
             }))

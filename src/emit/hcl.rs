@@ -173,7 +173,8 @@ pub(crate) fn expr(e: &Expression) -> H {
             H::Object(map.iter().map(|(k, v)| (object_key(k), expr(v))).collect())
         }
         Expression::Ref(r) => reference(r),
-        Expression::Call { function, args } => {
+        Expression::Call(call) => {
+            let (function, args) = (&call.function, &call.args);
             let mut call = hcl::expr::FuncCall::builder(ident(function));
             for a in args {
                 call = call.arg(expr(a));

@@ -242,7 +242,7 @@ fn expr(e: &Expression) -> J {
                 .collect(),
         ),
         Expression::Template(parts) => J::Str(json_template(parts)),
-        Expression::Ref(_) | Expression::Call { .. } | Expression::Raw(_) => {
+        Expression::Ref(_) | Expression::Call(_) | Expression::Raw(_) => {
             let mut s = String::from("${");
             write_expression(&mut s, e);
             s.push('}');

@@ -52,7 +52,8 @@ fn write_expression_fallible(out: &mut String, e: &Expression) -> std::fmt::Resu
             out.push_str(" }");
         }
         Expression::Ref(r) => write!(out, "{r}")?,
-        Expression::Call { function, args } => {
+        Expression::Call(call) => {
+            let (function, args) = (&call.function, &call.args);
             out.push_str(function);
             out.push('(');
             for (i, arg) in args.iter().enumerate() {

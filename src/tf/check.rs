@@ -416,7 +416,7 @@ impl Stack {
                 c,
                 known,
                 at,
-                &Expression::Ref(r.clone()),
+                &Expression::from(r.clone()),
                 scope,
                 "lifecycle.replace_triggered_by: ",
             );

@@ -126,6 +126,15 @@ pub enum Part {
     Interp(Expression),
 }
 
+/// A call of a Terraform function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionCall {
+    /// The function name, e.g. `base64decode`.
+    pub function: String,
+    /// The arguments.
+    pub args: Vec<Expression>,
+}
+
 /// An untyped Terraform expression, the building block of every body.
 ///
 /// Literal strings stay literal: the emitters escape `${` and `%{` in them
@@ -144,15 +153,11 @@ pub enum Expression {
     List(Vec<Expression>),
     /// An object / map literal; keys are literal strings, sorted.
     Object(BTreeMap<String, Expression>),
-    /// A reference to something in the stack.
-    Ref(Reference),
+    /// A reference to something in the stack. Boxed, like `Call`: every
+    /// value in every body is as large as the largest variant.
+    Ref(Box<Reference>),
     /// A call of a Terraform function, e.g. `base64decode(...)`.
-    Call {
-        /// The function name.
-        function: String,
-        /// The arguments.
-        args: Vec<Expression>,
-    },
+    Call(Box<FunctionCall>),
     /// A string template mixing literal text and interpolations.
     Template(Vec<Part>),
     /// A raw HCL expression, the escape hatch: parsed and checked at synth.
@@ -168,10 +173,10 @@ impl Expression {
 
     /// A call of the Terraform function `function`.
     pub fn call(function: impl Into<String>, args: Vec<Expression>) -> Self {
-        Expression::Call {
+        Expression::Call(Box::new(FunctionCall {
             function: function.into(),
             args,
-        }
+        }))
     }
 
     /// Whether this is a plain literal: no reference, call, template or raw
@@ -186,7 +191,7 @@ impl Expression {
             Expression::Object(map) => map.values().all(Expression::is_literal),
             Expression::Template(_)
             | Expression::Ref(_)
-            | Expression::Call { .. }
+            | Expression::Call(_)
             | Expression::Raw(_) => false,
         }
     }
@@ -202,7 +207,7 @@ impl Expression {
             Expression::List(items) => items.iter().any(Expression::may_refer),
             Expression::Object(map) => map.values().any(Expression::may_refer),
             Expression::Ref(_)
-            | Expression::Call { .. }
+            | Expression::Call(_)
             | Expression::Template(_)
             | Expression::Raw(_) => true,
         }
@@ -211,10 +216,10 @@ impl Expression {
     /// Every structured reference inside this expression, in order.
     pub fn references(&self, out: &mut Vec<Reference>) {
         match self {
-            Expression::Ref(r) => out.push(r.clone()),
+            Expression::Ref(r) => out.push((**r).clone()),
             Expression::List(items) => items.iter().for_each(|e| e.references(out)),
             Expression::Object(map) => map.values().for_each(|e| e.references(out)),
-            Expression::Call { args, .. } => args.iter().for_each(|e| e.references(out)),
+            Expression::Call(call) => call.args.iter().for_each(|e| e.references(out)),
             Expression::Template(parts) => {
                 for part in parts {
                     if let Part::Interp(e) = part {
@@ -241,7 +246,7 @@ impl Expression {
             }
             Expression::List(items) => items.iter_mut().for_each(|e| e.rewrite_refs(f)),
             Expression::Object(map) => map.values_mut().for_each(|e| e.rewrite_refs(f)),
-            Expression::Call { args, .. } => args.iter_mut().for_each(|e| e.rewrite_refs(f)),
+            Expression::Call(call) => call.args.iter_mut().for_each(|e| e.rewrite_refs(f)),
             Expression::Template(parts) => {
                 for part in parts {
                     if let Part::Interp(e) = part {
@@ -263,7 +268,7 @@ impl Expression {
             Expression::Raw(text) => out.push(text),
             Expression::List(items) => items.iter().for_each(|e| e.raws(out)),
             Expression::Object(map) => map.values().for_each(|e| e.raws(out)),
-            Expression::Call { args, .. } => args.iter().for_each(|e| e.raws(out)),
+            Expression::Call(call) => call.args.iter().for_each(|e| e.raws(out)),
             Expression::Template(parts) => {
                 for part in parts {
                     if let Part::Interp(e) = part {
@@ -303,7 +308,7 @@ macro_rules! int_into_expression {
 int_into_expression!(i8, i16, i32, i64, u8, u16, u32, u64);
 impl From<Reference> for Expression {
     fn from(r: Reference) -> Self {
-        Expression::Ref(r)
+        Expression::Ref(Box::new(r))
     }
 }
 impl<T: Into<Expression>> From<Vec<T>> for Expression {
@@ -374,11 +379,8 @@ enum ExpressionDef {
     String(String),
     List(Vec<Expression>),
     Object(BTreeMap<String, Expression>),
-    Ref(Reference),
-    Call {
-        function: String,
-        args: Vec<Expression>,
-    },
+    Ref(Box<Reference>),
+    Call(Box<FunctionCall>),
     Template(Vec<Part>),
     Raw(String),
 }

@@ -80,7 +80,7 @@ pub fn link_roots(mut roots: Vec<NamedRoot>) -> Result<Vec<NamedRoot>, Vec<Probl
                         .entry(producer)
                         .or_default()
                         .insert(name.clone(), r.clone());
-                    return Some(Expression::Ref(Reference {
+                    return Some(Expression::from(Reference {
                         root: Root::Data {
                             kind: TerraformRemoteState::TYPE.to_owned(),
                             name: before[producer].name.clone(),
@@ -108,7 +108,7 @@ pub fn link_roots(mut roots: Vec<NamedRoot>) -> Result<Vec<NamedRoot>, Vec<Probl
                     source.stack.output(
                         name.clone(),
                         Output::new(
-                            Expression::Ref(reference.clone()),
+                            Expression::from(reference.clone()),
                             format!("Read by the {} root", current.name),
                         ),
                     );

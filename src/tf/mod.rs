@@ -10,7 +10,9 @@ mod types;
 
 pub use body::{Body, BodyError, Entry};
 pub use check::{Document, Problem, SynthError, is_identifier};
-pub use expr::{Expr, Expression, Part, Reference, Root, Step, Template, Value, escape_template};
+pub use expr::{
+    Expr, Expression, FunctionCall, Part, Reference, Root, Step, Template, Value, escape_template,
+};
 pub use link::{NamedRoot, TerraformRemoteState, export_name, link_roots};
 pub use stack::{
     Address, Backend, Block, DataSource, Dependency, IgnoreChanges, Import, Lifecycle, LocalKind,

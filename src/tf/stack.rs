@@ -146,7 +146,7 @@ impl<R> Ref<R> {
 
     /// The whole object, e.g. to pass a resource as an object to a module.
     pub fn whole<T>(&self) -> Expr<T> {
-        Expr::new(Expression::Ref(Reference {
+        Expr::new(Expression::from(Reference {
             root: self.root.clone(),
             steps: Vec::new(),
         }))
@@ -195,7 +195,7 @@ impl Path {
     }
     /// The finished reference as a typed expression.
     pub fn typed<T>(self) -> Expr<T> {
-        Expr::new(Expression::Ref(self.reference))
+        Expr::new(Expression::from(self.reference))
     }
     /// The finished reference.
     pub fn reference(self) -> Reference {
@@ -238,7 +238,7 @@ impl Ref<ModuleKind> {
 
 /// `each.key` inside a resource with `for_each`.
 pub fn each_key() -> Expr<String> {
-    Expr::new(Expression::Ref(Reference {
+    Expr::new(Expression::from(Reference {
         root: Root::Each,
         steps: vec![Step::Attr("key".into())],
     }))
@@ -246,7 +246,7 @@ pub fn each_key() -> Expr<String> {
 
 /// `each.value` inside a resource with `for_each`.
 pub fn each_value<T>() -> Expr<T> {
-    Expr::new(Expression::Ref(Reference {
+    Expr::new(Expression::from(Reference {
         root: Root::Each,
         steps: vec![Step::Attr("value".into())],
     }))
@@ -254,7 +254,7 @@ pub fn each_value<T>() -> Expr<T> {
 
 /// `count.index` inside a resource with `count`.
 pub fn count_index() -> Expr<i64> {
-    Expr::new(Expression::Ref(Reference {
+    Expr::new(Expression::from(Reference {
         root: Root::Count,
         steps: vec![Step::Attr("index".into())],
     }))
