@@ -23,13 +23,102 @@ pub enum Entry {
     Blocks(Vec<Body>),
 }
 
+/// The entries of a body, sorted by name: a map kept as one vector, so a
+/// body with three attributes costs three slots, not a tree node of eleven.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Entries {
+    items: Vec<(String, Entry)>,
+}
+
+impl Entries {
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.items.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+    /// The entry called `key`.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.position(key).ok().map(|i| &self.items[i].1)
+    }
+    /// The entry called `key`, to change it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Entry> {
+        self.position(key).ok().map(|i| &mut self.items[i].1)
+    }
+    /// Whether there is an entry called `key`.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+    /// Sets `key`, returning what it replaced.
+    pub fn insert(&mut self, key: String, entry: Entry) -> Option<Entry> {
+        match self.position(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.items[i].1, entry)),
+            Err(i) => {
+                self.items.insert(i, (key, entry));
+                None
+            }
+        }
+    }
+    /// Removes `key`, returning its entry.
+    pub fn remove(&mut self, key: &str) -> Option<Entry> {
+        self.position(key).ok().map(|i| self.items.remove(i).1)
+    }
+    /// The entry called `key`, inserted with `make` when missing.
+    pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> Entry) -> &mut Entry {
+        let i = match self.position(key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.items.insert(i, (key.to_owned(), make()));
+                i
+            }
+        };
+        &mut self.items[i].1
+    }
+    /// Names and entries, sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Entry)> {
+        self.items.iter().map(|(k, v)| (k, v))
+    }
+    /// Entries, sorted by name.
+    pub fn values(&self) -> impl Iterator<Item = &Entry> {
+        self.items.iter().map(|(_, v)| v)
+    }
+    /// Entries, sorted by name, to change them.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
+        self.items.iter_mut().map(|(_, v)| v)
+    }
+    /// How many entries.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Entries {
+    type Item = (&'a String, &'a Entry);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Entry)>,
+        fn(&'a (String, Entry)) -> (&'a String, &'a Entry),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl std::ops::Index<&str> for Entries {
+    type Output = Entry;
+    fn index(&self, key: &str) -> &Entry {
+        self.get(key)
+            .expect("indexing a body entry that is present")
+    }
+}
+
 /// The body of a block: attributes and nested blocks by name.
 ///
 /// Names are kept sorted, which fixes the order of the output.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Body {
     /// The entries, by attribute or block type name.
-    pub entries: BTreeMap<String, Entry>,
+    pub entries: Entries,
 }
 
 impl Body {
@@ -57,8 +146,7 @@ impl Body {
     pub fn push_block(&mut self, name: impl Into<String>, block: Body) {
         match self
             .entries
-            .entry(name.into())
-            .or_insert_with(|| Entry::Blocks(Vec::new()))
+            .get_or_insert_with(&name.into(), || Entry::Blocks(Vec::new()))
         {
             Entry::Blocks(blocks) => blocks.push(block),
             entry @ Entry::Attr(_) => *entry = Entry::Blocks(vec![block]),

@@ -752,18 +752,17 @@ fn set_in_body(body: &mut Body, path: &[&str], value: Option<Expression>) -> Res
         match value {
             Some(v) => body.set(*first, v),
             None => {
-                body.entries.remove(*first);
+                body.entries.remove(first);
             }
         }
         return Ok(());
     }
-    let entry = match body.entries.get_mut(*first) {
+    let entry = match body.entries.get_mut(first) {
         Some(entry) => entry,
         None if value.is_none() => return Ok(()),
         None => body
             .entries
-            .entry((*first).to_owned())
-            .or_insert_with(|| Entry::Blocks(vec![Body::new()])),
+            .get_or_insert_with(first, || Entry::Blocks(vec![Body::new()])),
     };
     match entry {
         Entry::Blocks(blocks) => {
@@ -782,7 +781,7 @@ fn set_in_body(body: &mut Body, path: &[&str], value: Option<Expression>) -> Res
                     None if index < blocks.len() => {
                         blocks.remove(index);
                         if blocks.is_empty() {
-                            body.entries.remove(*first);
+                            body.entries.remove(first);
                         }
                         return Ok(());
                     }
