@@ -122,11 +122,14 @@ pub fn synth_stack(
     let mut warnings = Vec::new();
     let mut docs = Vec::new();
     for root in roots {
-        let doc = root.stack.resolve().map_err(|error| StackError::Synth {
-            stack: sources.name.clone(),
-            root: root.name.clone(),
-            error,
-        })?;
+        let doc = root
+            .stack
+            .into_document()
+            .map_err(|error| StackError::Synth {
+                stack: sources.name.clone(),
+                root: root.name.clone(),
+                error,
+            })?;
         if let Some(schemas) = schemas {
             let report = validate_document(&emit::to_json_value(&doc), schemas);
             if !report.is_clean() {

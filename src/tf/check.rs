@@ -164,26 +164,25 @@ const PLAIN: Scope = Scope {
 impl Stack {
     /// Checks the stack and resolves it into a [`Document`] ready to emit.
     pub fn resolve(&self) -> Result<Document, SynthError> {
+        self.clone().into_document()
+    }
+
+    /// Like [`Stack::resolve`], consuming the stack: blocks move into the
+    /// document instead of being copied, which matters for large stacks.
+    pub fn into_document(mut self) -> Result<Document, SynthError> {
         let mut c = Checker::default();
         c.problems.extend(self.deferred.iter().cloned());
         let known = self.check_names(&mut c);
 
         let mut data = BTreeMap::new();
         let mut resources = BTreeMap::new();
-        for block in &self.blocks {
-            let mut resolved = Block {
-                address: block.address.clone(),
-                kind: block.kind.clone(),
-                name: block.name.clone(),
-                body: block.body.clone(),
-                meta: block.meta.clone(),
-                overrides: Vec::new(),
-            };
-            apply_overrides(&mut c, block, &mut resolved.body);
+        for mut block in std::mem::take(&mut self.blocks) {
+            let overrides = std::mem::take(&mut block.overrides);
+            apply_overrides(&mut c, &block.address, &overrides, &mut block.body);
             let key = (block.kind.clone(), block.name.clone());
             match block.address {
-                Address::Data { .. } => data.insert(key, resolved),
-                _ => resources.insert(key, resolved),
+                Address::Data { .. } => data.insert(key, block),
+                _ => resources.insert(key, block),
             };
         }
 
@@ -296,23 +295,23 @@ impl Stack {
             return Err(SynthError { problems });
         }
 
-        let mut providers = self.providers.clone();
+        let mut providers = self.providers;
         providers.sort_by(|a, b| (&a.name, &a.alias).cmp(&(&b.name, &b.alias)));
-        let mut moved = self.moved.clone();
+        let mut moved = self.moved;
         moved.sort_by(|a, b| a.from.cmp(&b.from));
-        let mut imports = self.imports.clone();
+        let mut imports = self.imports;
         imports.sort_by(|a, b| a.to.cmp(&b.to));
-        let mut removed = self.removed.clone();
+        let mut removed = self.removed;
         removed.sort_by(|a, b| a.from.cmp(&b.from));
         Ok(Document {
-            terraform: self.terraform.clone(),
+            terraform: self.terraform,
             providers,
-            variables: self.variables.iter().cloned().collect(),
-            locals: self.locals.iter().cloned().collect(),
+            variables: self.variables.into_iter().collect(),
+            locals: self.locals.into_iter().collect(),
             data,
             resources,
-            modules: self.modules.iter().cloned().collect(),
-            outputs: self.outputs.iter().cloned().collect(),
+            modules: self.modules.into_iter().collect(),
+            outputs: self.outputs.into_iter().collect(),
             moved,
             imports,
             removed,
@@ -730,18 +729,15 @@ fn check_moved_address(c: &mut Checker, what: &str, address: &str) {
 }
 
 /// Applies a block's raw overrides to a copy of its body.
-fn apply_overrides(c: &mut Checker, block: &Block, body: &mut Body) {
-    for Override { path, value } in &block.overrides {
+fn apply_overrides(c: &mut Checker, address: &Address, overrides: &[Override], body: &mut Body) {
+    for Override { path, value } in overrides {
         let segments: Vec<&str> = path.split('.').collect();
         if segments.iter().any(|s| s.is_empty()) {
-            c.problem(
-                &block.address,
-                format!("override {path:?}: empty path segment"),
-            );
+            c.problem(address, format!("override {path:?}: empty path segment"));
             continue;
         }
         if let Err(err) = set_in_body(body, &segments, value.clone()) {
-            c.problem(&block.address, format!("override {path:?}: {err}"));
+            c.problem(address, format!("override {path:?}: {err}"));
         }
     }
 }
