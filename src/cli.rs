@@ -780,32 +780,15 @@ fn old_files(
     }
     let base = dir.join(args.against.as_ref().unwrap_or(&args.out));
     for stack in stacks {
-        let mut found = Vec::new();
-        walk_files(&base, Path::new(stack), &mut found);
-        for rel in found {
-            let path = base.join(&rel);
-            if synth::is_generated(&path).unwrap_or(false) {
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    out.insert(rel, text);
-                }
-            }
+        let files = synth::generated_files(&base, Path::new(stack))
+            .map_err(|e| input_error(e.to_string()))?;
+        for rel in files {
+            let text = std::fs::read_to_string(base.join(&rel))
+                .map_err(|e| input_error(format!("{}: {e}", rel.display())))?;
+            out.insert(rel, text);
         }
     }
     Ok(out)
-}
-
-fn walk_files(base: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(base.join(rel)) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let child = rel.join(entry.file_name());
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => walk_files(base, &child, out),
-            Ok(t) if t.is_file() => out.push(child),
-            _ => {}
-        }
-    }
 }
 
 fn diff(dir: &Path, args: DiffArgs) -> Result<ExitCode, Failure> {

@@ -258,10 +258,8 @@ pub fn plan(
         None => vec![PathBuf::new()],
     };
     for root in roots {
-        let mut found = Vec::new();
-        walk(out_dir, &root, &mut found)?;
-        for path in found {
-            if !produced.contains(&path) && is_generated(&out_dir.join(&path))? {
+        for path in generated_files(out_dir, &root)? {
+            if !produced.contains(&path) {
                 plan.remove.push(path);
             }
         }
@@ -269,6 +267,20 @@ pub fn plan(
     plan.remove.sort();
     plan.remove.dedup();
     Ok(plan)
+}
+
+/// The files tfsynth wrote (they carry [`MARKER`]) below `base/rel`, as
+/// paths relative to `base`, sorted; nothing when `base/rel` is missing.
+pub fn generated_files(base: &Path, rel: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    walk(base, rel, &mut found)?;
+    let mut generated = Vec::new();
+    for path in found {
+        if is_generated(&base.join(&path))? {
+            generated.push(path);
+        }
+    }
+    Ok(generated)
 }
 
 /// Files below `base/rel`, as paths relative to `base`, in sorted order.
