@@ -5,10 +5,12 @@
 //! Terraform reads literally (variable defaults and descriptions, output
 //! descriptions, everything under `terraform`, module sources, addresses in
 //! `depends_on`, `provider` and `lifecycle`) are written as given.
+//!
+//! The document is written in one pass straight into the output string:
+//! no intermediate tree, so a 7,000-resource stack costs its output's bytes
+//! and little more.
 
 use std::fmt::Write;
-
-use serde_json::Number;
 
 use super::text::{json_template, write_expression};
 use crate::tf::{
@@ -16,276 +18,363 @@ use crate::tf::{
     Variable, escape_template,
 };
 
-/// A JSON value with its key order fixed by construction.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum J {
-    Null,
-    Bool(bool),
-    Num(Number),
-    Str(String),
-    Arr(Vec<J>),
-    Obj(Vec<(String, J)>),
-}
-
-impl J {
-    fn str(s: impl Into<String>) -> J {
-        J::Str(s.into())
-    }
-}
-
 /// Renders a resolved document as Terraform JSON, starting with a `"//"`
 /// comment holding `header`.
 pub fn to_json(doc: &Document, header: &str) -> String {
-    let mut out = String::new();
-    write_json(&mut out, &document(doc, header), 0);
-    out.push('\n');
-    out
+    let mut w = Writer::default();
+    document(&mut w, doc, header);
+    w.out.push('\n');
+    w.out
 }
 
-/// The same document as [`to_json`], as a JSON value (for validation,
-/// without writing and re-reading text).
+/// The same document as [`to_json`], as a JSON value, for tests and tools
+/// that want to look into it.
 pub fn to_json_value(doc: &Document) -> serde_json::Value {
-    document(doc, "").into_value()
+    serde_json::from_str(&to_json(doc, "")).expect("the JSON writer writes valid JSON")
 }
 
-impl J {
-    fn into_value(self) -> serde_json::Value {
-        use serde_json::Value as V;
-        match self {
-            J::Null => V::Null,
-            J::Bool(b) => V::Bool(b),
-            J::Num(n) => V::Number(n),
-            J::Str(s) => V::String(s),
-            J::Arr(items) => V::Array(items.into_iter().map(J::into_value).collect()),
-            J::Obj(fields) => V::Object(
-                fields
-                    .into_iter()
-                    .map(|(k, v)| (k, v.into_value()))
-                    .collect(),
-            ),
+/// Pretty JSON, streamed: two-space indent, `\n` line endings, no trailing
+/// spaces, `{}` and `[]` when empty.
+#[derive(Default)]
+struct Writer {
+    out: String,
+    depth: usize,
+    /// Whether the innermost open object or array has no item yet.
+    first: bool,
+    /// Scratch space for expressions written inside a JSON string.
+    scratch: String,
+}
+
+impl Writer {
+    fn open(&mut self, c: char) {
+        self.out.push(c);
+        self.depth += 1;
+        self.first = true;
+    }
+
+    fn close(&mut self, c: char) {
+        self.depth -= 1;
+        if !self.first {
+            self.out.push('\n');
+            self.indent();
+        }
+        self.out.push(c);
+        self.first = false;
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
         }
     }
+
+    /// Starts the next array item.
+    fn item(&mut self) {
+        self.out.push_str(if self.first { "\n" } else { ",\n" });
+        self.first = false;
+        self.indent();
+    }
+
+    /// Starts the next object member.
+    fn key(&mut self, key: &str) {
+        self.item();
+        write_json_string(&mut self.out, key);
+        self.out.push_str(": ");
+    }
+
+    fn str(&mut self, s: &str) {
+        write_json_string(&mut self.out, s);
+    }
+
+    fn bool(&mut self, b: bool) {
+        self.out.push_str(if b { "true" } else { "false" });
+    }
+
+    fn str_field(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.str(value);
+    }
+
+    fn display<T: std::fmt::Display>(&mut self, value: T) {
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{value}");
+        write_json_string(&mut self.out, &self.scratch);
+    }
 }
 
-fn document(doc: &Document, header: &str) -> J {
-    let mut root = vec![("//".to_owned(), J::str(header))];
+fn document(w: &mut Writer, doc: &Document, header: &str) {
+    w.open('{');
+    w.str_field("//", header);
     let t = &doc.terraform;
-    let mut terraform = Vec::new();
-    if let Some(v) = &t.required_version {
-        terraform.push(("required_version".to_owned(), J::str(v)));
-    }
-    if !t.required_providers.is_empty() {
-        let providers = t
-            .required_providers
-            .iter()
-            .map(|(name, p)| {
-                (
-                    name.clone(),
-                    J::Obj(vec![
-                        ("source".to_owned(), J::str(&p.source)),
-                        ("version".to_owned(), J::str(&p.version)),
-                    ]),
-                )
-            })
-            .collect();
-        terraform.push(("required_providers".to_owned(), J::Obj(providers)));
-    }
-    if let Some(b) = &t.backend {
-        let settings = b
-            .settings
-            .iter()
-            .map(|(k, v)| (k.clone(), literal(v)))
-            .collect();
-        terraform.push((
-            "backend".to_owned(),
-            J::Obj(vec![(b.kind.clone(), J::Obj(settings))]),
-        ));
-    }
-    if !terraform.is_empty() {
-        root.push(("terraform".to_owned(), J::Obj(terraform)));
+    if t.required_version.is_some() || !t.required_providers.is_empty() || t.backend.is_some() {
+        w.key("terraform");
+        w.open('{');
+        if let Some(v) = &t.required_version {
+            w.str_field("required_version", v);
+        }
+        if !t.required_providers.is_empty() {
+            w.key("required_providers");
+            w.open('{');
+            for (name, p) in &t.required_providers {
+                w.key(name);
+                w.open('{');
+                w.str_field("source", &p.source);
+                w.str_field("version", &p.version);
+                w.close('}');
+            }
+            w.close('}');
+        }
+        if let Some(b) = &t.backend {
+            w.key("backend");
+            w.open('{');
+            w.key(&b.kind);
+            w.open('{');
+            for (k, v) in &b.settings {
+                w.key(k);
+                literal(w, v);
+            }
+            w.close('}');
+            w.close('}');
+        }
+        w.close('}');
     }
 
     if !doc.providers.is_empty() {
-        let mut by_name: Vec<(String, Vec<J>)> = Vec::new();
-        for p in &doc.providers {
-            let mut fields = Vec::new();
-            if let Some(alias) = &p.alias {
-                fields.push(("alias".to_owned(), J::str(alias)));
-            }
-            fields.extend(body_fields(&p.body));
-            match by_name.last_mut() {
-                Some((name, configs)) if *name == p.name => configs.push(J::Obj(fields)),
-                _ => by_name.push((p.name.clone(), vec![J::Obj(fields)])),
-            }
+        w.key("provider");
+        w.open('{');
+        // Providers are sorted by name: each name's configurations are a run.
+        for run in doc.providers.chunk_by(|a, b| a.name == b.name) {
+            w.key(&run[0].name);
+            one_or_many(w, run, |w, p| {
+                w.open('{');
+                if let Some(alias) = &p.alias {
+                    w.str_field("alias", alias);
+                }
+                body_fields(w, &p.body);
+                w.close('}');
+            });
         }
-        let providers = by_name
-            .into_iter()
-            .map(|(name, configs)| (name, one_or_many(configs)))
-            .collect();
-        root.push(("provider".to_owned(), J::Obj(providers)));
+        w.close('}');
     }
 
     if !doc.variables.is_empty() {
-        let vars = doc
-            .variables
-            .iter()
-            .map(|(name, v)| (name.clone(), variable(v)))
-            .collect();
-        root.push(("variable".to_owned(), J::Obj(vars)));
+        w.key("variable");
+        w.open('{');
+        for (name, v) in &doc.variables {
+            w.key(name);
+            variable(w, v);
+        }
+        w.close('}');
     }
     if !doc.locals.is_empty() {
-        let locals = doc
-            .locals
-            .iter()
-            .map(|(name, e)| (name.clone(), expr(e)))
-            .collect();
-        root.push(("locals".to_owned(), J::Obj(locals)));
+        w.key("locals");
+        w.open('{');
+        for (name, e) in &doc.locals {
+            w.key(name);
+            expr(w, e);
+        }
+        w.close('}');
     }
     for (key, blocks) in [("data", &doc.data), ("resource", &doc.resources)] {
         if blocks.is_empty() {
             continue;
         }
-        let mut by_type: Vec<(String, J)> = Vec::new();
+        w.key(key);
+        w.open('{');
+        let mut current: Option<&str> = None;
         for ((kind, name), block) in blocks {
-            let entry = (name.clone(), J::Obj(block_fields(block)));
-            match by_type.last_mut() {
-                Some((k, J::Obj(named))) if k == kind => named.push(entry),
-                _ => by_type.push((kind.clone(), J::Obj(vec![entry]))),
+            if current != Some(kind.as_str()) {
+                if current.is_some() {
+                    w.close('}');
+                }
+                w.key(kind);
+                w.open('{');
+                current = Some(kind);
             }
+            w.key(name);
+            block_fields(w, block);
         }
-        root.push((key.to_owned(), J::Obj(by_type)));
+        w.close('}');
+        w.close('}');
     }
     if !doc.modules.is_empty() {
-        let modules = doc
-            .modules
-            .iter()
-            .map(|(name, m)| (name.clone(), module(m)))
-            .collect();
-        root.push(("module".to_owned(), J::Obj(modules)));
+        w.key("module");
+        w.open('{');
+        for (name, m) in &doc.modules {
+            w.key(name);
+            module(w, m);
+        }
+        w.close('}');
     }
     if !doc.outputs.is_empty() {
-        let outputs = doc
-            .outputs
-            .iter()
-            .map(|(name, o)| (name.clone(), output(o)))
-            .collect();
-        root.push(("output".to_owned(), J::Obj(outputs)));
+        w.key("output");
+        w.open('{');
+        for (name, o) in &doc.outputs {
+            w.key(name);
+            output(w, o);
+        }
+        w.close('}');
     }
     if !doc.moved.is_empty() {
-        let moved = doc
-            .moved
-            .iter()
-            .map(|m| {
-                J::Obj(vec![
-                    ("from".to_owned(), J::str(&m.from)),
-                    ("to".to_owned(), J::Str(m.to.address().to_string())),
-                ])
-            })
-            .collect();
-        root.push(("moved".to_owned(), J::Arr(moved)));
+        w.key("moved");
+        w.open('[');
+        for m in &doc.moved {
+            w.item();
+            w.open('{');
+            w.str_field("from", &m.from);
+            w.key("to");
+            w.display(m.to.address());
+            w.close('}');
+        }
+        w.close(']');
     }
     if !doc.imports.is_empty() {
-        let imports = doc
-            .imports
-            .iter()
-            .map(|i| {
-                let mut fields = vec![
-                    ("id".to_owned(), expr(&i.id)),
-                    ("to".to_owned(), J::Str(i.to.address().to_string())),
-                ];
-                if let Some(p) = &i.provider {
-                    fields.push(("provider".to_owned(), J::Str(p.to_string())));
-                }
-                J::Obj(fields)
-            })
-            .collect();
-        root.push(("import".to_owned(), J::Arr(imports)));
+        w.key("import");
+        w.open('[');
+        for i in &doc.imports {
+            w.item();
+            w.open('{');
+            w.key("id");
+            expr(w, &i.id);
+            w.key("to");
+            w.display(i.to.address());
+            if let Some(p) = &i.provider {
+                w.key("provider");
+                w.display(p);
+            }
+            w.close('}');
+        }
+        w.close(']');
     }
     if !doc.removed.is_empty() {
-        let removed = doc
-            .removed
-            .iter()
-            .map(|r| {
-                J::Obj(vec![
-                    ("from".to_owned(), J::str(&r.from)),
-                    (
-                        "lifecycle".to_owned(),
-                        J::Obj(vec![("destroy".to_owned(), J::Bool(r.destroy))]),
-                    ),
-                ])
-            })
-            .collect();
-        root.push(("removed".to_owned(), J::Arr(removed)));
+        w.key("removed");
+        w.open('[');
+        for r in &doc.removed {
+            w.item();
+            w.open('{');
+            w.str_field("from", &r.from);
+            w.key("lifecycle");
+            w.open('{');
+            w.key("destroy");
+            w.bool(r.destroy);
+            w.close('}');
+            w.close('}');
+        }
+        w.close(']');
     }
-    J::Obj(root)
+    w.close('}');
 }
 
-fn one_or_many(mut items: Vec<J>) -> J {
-    if items.len() == 1 {
-        items.pop().expect("one item")
-    } else {
-        J::Arr(items)
+/// One item as itself, several as an array: Terraform JSON's two forms of
+/// a repeated block.
+fn one_or_many<T>(w: &mut Writer, items: &[T], mut each: impl FnMut(&mut Writer, &T)) {
+    if let [one] = items {
+        each(w, one);
+        return;
     }
+    w.open('[');
+    for item in items {
+        w.item();
+        each(w, item);
+    }
+    w.close(']');
 }
 
 /// An expression in a template position.
-fn expr(e: &Expression) -> J {
+fn expr(w: &mut Writer, e: &Expression) {
     match e {
-        Expression::Null => J::Null,
-        Expression::Bool(b) => J::Bool(*b),
-        Expression::Number(n) => J::Num(n.clone()),
-        Expression::String(s) => J::Str(escape_template(s).into_owned()),
-        Expression::List(items) => J::Arr(items.iter().map(expr).collect()),
-        Expression::Object(map) => J::Obj(
-            map.iter()
-                .map(|(k, v)| (escape_template(k).into_owned(), expr(v)))
-                .collect(),
-        ),
-        Expression::Template(parts) => J::Str(json_template(parts)),
+        Expression::Null => w.out.push_str("null"),
+        Expression::Bool(b) => w.bool(*b),
+        Expression::Number(n) => {
+            let _ = write!(w.out, "{n}");
+        }
+        Expression::String(s) => w.str(&escape_template(s)),
+        Expression::List(items) => {
+            w.open('[');
+            for item in items {
+                w.item();
+                expr(w, item);
+            }
+            w.close(']');
+        }
+        Expression::Object(map) => {
+            w.open('{');
+            for (k, v) in map {
+                w.key(&escape_template(k));
+                expr(w, v);
+            }
+            w.close('}');
+        }
+        Expression::Template(parts) => w.str(&json_template(parts)),
         Expression::Ref(_) | Expression::Call(_) | Expression::Raw(_) => {
-            let mut s = String::from("${");
+            let mut s = std::mem::take(&mut w.scratch);
+            s.clear();
+            s.push_str("${");
             write_expression(&mut s, e);
             s.push('}');
-            J::Str(s)
+            w.str(&s);
+            w.scratch = s;
         }
     }
 }
 
 /// A literal in a position Terraform does not read as a template.
-fn literal(e: &Expression) -> J {
+fn literal(w: &mut Writer, e: &Expression) {
     match e {
-        Expression::String(s) => J::Str(s.clone()),
-        Expression::List(items) => J::Arr(items.iter().map(literal).collect()),
+        Expression::String(s) => w.str(s),
+        Expression::List(items) => {
+            w.open('[');
+            for item in items {
+                w.item();
+                literal(w, item);
+            }
+            w.close(']');
+        }
         Expression::Object(map) => {
-            J::Obj(map.iter().map(|(k, v)| (k.clone(), literal(v))).collect())
+            w.open('{');
+            for (k, v) in map {
+                w.key(k);
+                literal(w, v);
+            }
+            w.close('}');
         }
         // Synth-time checks keep non-literals out of literal positions.
-        other => expr(other),
+        other => expr(w, other),
     }
 }
 
-/// Attributes first, then nested blocks, each sorted by name.
-fn body_fields(body: &Body) -> Vec<(String, J)> {
-    let mut attrs = Vec::new();
-    let mut blocks = Vec::new();
+/// The members of a body, attributes first, then nested blocks, each
+/// sorted by name; the caller opens and closes the object.
+fn body_fields(w: &mut Writer, body: &Body) {
     for (name, entry) in &body.entries {
-        match entry {
-            Entry::Attr(e) => attrs.push((name.clone(), expr(e))),
-            Entry::Blocks(bs) => blocks.push((
-                name.clone(),
-                one_or_many(bs.iter().map(|b| J::Obj(body_fields(b))).collect()),
-            )),
+        if let Entry::Attr(e) = entry {
+            w.key(name);
+            expr(w, e);
         }
     }
-    attrs.extend(blocks);
-    attrs
+    for (name, entry) in &body.entries {
+        if let Entry::Blocks(blocks) = entry {
+            w.key(name);
+            one_or_many(w, blocks, |w, b| {
+                w.open('{');
+                body_fields(w, b);
+                w.close('}');
+            });
+        }
+    }
 }
 
-fn addresses<T: ToString>(items: &[T]) -> J {
-    J::Arr(items.iter().map(|a| J::Str(a.to_string())).collect())
+fn addresses<T: std::fmt::Display>(w: &mut Writer, key: &str, items: impl Iterator<Item = T>) {
+    w.key(key);
+    w.open('[');
+    for a in items {
+        w.item();
+        w.display(a);
+    }
+    w.close(']');
 }
 
-fn block_fields(block: &Block) -> Vec<(String, J)> {
+fn block_fields(w: &mut Writer, block: &Block) {
     let Meta {
         count,
         for_each,
@@ -294,177 +383,195 @@ fn block_fields(block: &Block) -> Vec<(String, J)> {
         lifecycle,
         timeouts,
     } = &block.meta;
-    let mut fields = Vec::new();
+    w.open('{');
     if let Some(c) = count {
-        fields.push(("count".to_owned(), expr(c)));
+        w.key("count");
+        expr(w, c);
     }
     if let Some(f) = for_each {
-        fields.push(("for_each".to_owned(), expr(f)));
+        w.key("for_each");
+        expr(w, f);
     }
     if let Some(p) = provider {
-        fields.push(("provider".to_owned(), J::Str(p.to_string())));
+        w.key("provider");
+        w.display(p);
     }
     if !depends_on.is_empty() {
-        let deps: Vec<_> = depends_on.iter().map(|d| d.address()).collect();
-        fields.push(("depends_on".to_owned(), addresses(&deps)));
+        addresses(w, "depends_on", depends_on.iter().map(|d| d.address()));
     }
-    fields.extend(body_fields(&block.body));
+    body_fields(w, &block.body);
     if let Some(t) = timeouts {
         let t = crate::tf::Body::from_serialize(t).expect("timeouts are plain strings");
-        fields.push(("timeouts".to_owned(), J::Obj(body_fields(&t))));
+        w.key("timeouts");
+        w.open('{');
+        body_fields(w, &t);
+        w.close('}');
     }
-    let lc = lifecycle_fields(lifecycle);
-    if !lc.is_empty() {
-        fields.push(("lifecycle".to_owned(), J::Obj(lc)));
-    }
-    fields
+    lifecycle_fields(w, lifecycle);
+    w.close('}');
 }
 
-fn lifecycle_fields(l: &Lifecycle) -> Vec<(String, J)> {
-    let mut fields = Vec::new();
+fn lifecycle_fields(w: &mut Writer, l: &Lifecycle) {
+    let empty = l.create_before_destroy.is_none()
+        && l.prevent_destroy.is_none()
+        && matches!(l.ignore_changes, IgnoreChanges::None)
+        && l.replace_triggered_by.is_empty();
+    if empty {
+        return;
+    }
+    w.key("lifecycle");
+    w.open('{');
     if let Some(b) = l.create_before_destroy {
-        fields.push(("create_before_destroy".to_owned(), J::Bool(b)));
+        w.key("create_before_destroy");
+        w.bool(b);
     }
     if let Some(b) = l.prevent_destroy {
-        fields.push(("prevent_destroy".to_owned(), J::Bool(b)));
+        w.key("prevent_destroy");
+        w.bool(b);
     }
     match &l.ignore_changes {
         IgnoreChanges::None => {}
-        IgnoreChanges::All => fields.push(("ignore_changes".to_owned(), J::str("all"))),
-        IgnoreChanges::Attrs(attrs) => {
-            fields.push(("ignore_changes".to_owned(), addresses(attrs)));
-        }
+        IgnoreChanges::All => w.str_field("ignore_changes", "all"),
+        IgnoreChanges::Attrs(attrs) => addresses(w, "ignore_changes", attrs.iter()),
     }
     if !l.replace_triggered_by.is_empty() {
-        fields.push((
-            "replace_triggered_by".to_owned(),
-            addresses(&l.replace_triggered_by),
-        ));
+        addresses(w, "replace_triggered_by", l.replace_triggered_by.iter());
     }
-    fields
+    w.close('}');
 }
 
-fn variable(v: &Variable) -> J {
-    let mut fields = Vec::new();
+fn variable(w: &mut Writer, v: &Variable) {
+    w.open('{');
     if let Some(t) = &v.r#type {
-        fields.push(("type".to_owned(), J::Str(t.to_string())));
+        w.key("type");
+        w.display(t);
     }
     if let Some(d) = &v.default {
-        fields.push(("default".to_owned(), literal(d)));
+        w.key("default");
+        literal(w, d);
     }
     if let Some(d) = &v.description {
-        fields.push(("description".to_owned(), J::str(d)));
+        w.str_field("description", d);
     }
     if let Some(s) = v.sensitive {
-        fields.push(("sensitive".to_owned(), J::Bool(s)));
+        w.key("sensitive");
+        w.bool(s);
     }
     if let Some(n) = v.nullable {
-        fields.push(("nullable".to_owned(), J::Bool(n)));
+        w.key("nullable");
+        w.bool(n);
     }
     if !v.validations.is_empty() {
-        let validations = v
-            .validations
-            .iter()
-            .map(|val| {
-                J::Obj(vec![
-                    ("condition".to_owned(), expr(&val.condition)),
-                    ("error_message".to_owned(), expr(&val.error_message)),
-                ])
-            })
-            .collect();
-        fields.push(("validation".to_owned(), one_or_many(validations)));
+        w.key("validation");
+        one_or_many(w, &v.validations, |w, val| {
+            w.open('{');
+            w.key("condition");
+            expr(w, &val.condition);
+            w.key("error_message");
+            expr(w, &val.error_message);
+            w.close('}');
+        });
     }
-    J::Obj(fields)
+    w.close('}');
 }
 
-fn output(o: &Output) -> J {
-    let mut fields = vec![("value".to_owned(), expr(&o.value))];
+fn output(w: &mut Writer, o: &Output) {
+    w.open('{');
+    w.key("value");
+    expr(w, &o.value);
     if let Some(d) = &o.description {
-        fields.push(("description".to_owned(), J::str(d)));
+        w.str_field("description", d);
     }
     if let Some(s) = o.sensitive {
-        fields.push(("sensitive".to_owned(), J::Bool(s)));
+        w.key("sensitive");
+        w.bool(s);
     }
     if !o.depends_on.is_empty() {
-        let deps: Vec<_> = o.depends_on.iter().map(|d| d.address()).collect();
-        fields.push(("depends_on".to_owned(), addresses(&deps)));
+        addresses(w, "depends_on", o.depends_on.iter().map(|d| d.address()));
     }
-    J::Obj(fields)
+    w.close('}');
 }
 
-fn module(m: &ModuleCall) -> J {
-    let mut fields = vec![("source".to_owned(), J::str(&m.source))];
+fn module(w: &mut Writer, m: &ModuleCall) {
+    w.open('{');
+    w.str_field("source", &m.source);
     if let Some(v) = &m.version {
-        fields.push(("version".to_owned(), J::str(v)));
+        w.str_field("version", v);
     }
     if let Some(c) = &m.count {
-        fields.push(("count".to_owned(), expr(c)));
+        w.key("count");
+        expr(w, c);
     }
     if let Some(f) = &m.for_each {
-        fields.push(("for_each".to_owned(), expr(f)));
+        w.key("for_each");
+        expr(w, f);
     }
     if !m.providers.is_empty() {
-        let providers = m
-            .providers
-            .iter()
-            .map(|(k, p)| (k.clone(), J::Str(p.to_string())))
-            .collect();
-        fields.push(("providers".to_owned(), J::Obj(providers)));
+        w.key("providers");
+        w.open('{');
+        for (k, p) in &m.providers {
+            w.key(k);
+            w.display(p);
+        }
+        w.close('}');
     }
     if !m.depends_on.is_empty() {
-        let deps: Vec<_> = m.depends_on.iter().map(|d| d.address()).collect();
-        fields.push(("depends_on".to_owned(), addresses(&deps)));
+        addresses(w, "depends_on", m.depends_on.iter().map(|d| d.address()));
     }
-    fields.extend(m.inputs.iter().map(|(k, v)| (k.clone(), expr(v))));
-    J::Obj(fields)
+    for (k, v) in &m.inputs {
+        w.key(k);
+        expr(w, v);
+    }
+    w.close('}');
 }
 
-/// Pretty JSON: two-space indent, `\n` line endings, no trailing spaces.
-pub(crate) fn write_json(out: &mut String, value: &J, indent: usize) {
-    match value {
-        J::Null => out.push_str("null"),
-        J::Bool(b) => {
-            let _ = write!(out, "{b}");
+/// A JSON string, escaped exactly as serde_json does: `"` and `\`, the
+/// short escapes `\b \t \n \f \r`, other control characters as `\u00xx`.
+pub(crate) fn write_json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\t' => "\\t",
+            b'\r' => "\\r",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // Every byte escaped here is ASCII, so `i` is a char boundary.
+        out.push_str(&s[start..i]);
+        if short.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(short);
         }
-        J::Num(n) => {
-            let _ = write!(out, "{n}");
-        }
-        J::Str(s) => write_json_string(out, s),
-        J::Arr(items) if items.is_empty() => out.push_str("[]"),
-        J::Arr(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                push_indent(out, indent + 1);
-                write_json(out, item, indent + 1);
-            }
-            out.push('\n');
-            push_indent(out, indent);
-            out.push(']');
-        }
-        J::Obj(fields) if fields.is_empty() => out.push_str("{}"),
-        J::Obj(fields) => {
-            out.push('{');
-            for (i, (k, v)) in fields.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                push_indent(out, indent + 1);
-                write_json_string(out, k);
-                out.push_str(": ");
-                write_json(out, v, indent + 1);
-            }
-            out.push('\n');
-            push_indent(out, indent);
-            out.push('}');
-        }
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
-fn push_indent(out: &mut String, indent: usize) {
-    for _ in 0..indent {
-        out.push_str("  ");
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn write_json_string(out: &mut String, s: &str) {
-    out.push_str(&serde_json::to_string(s).expect("strings always serialize"));
+    #[test]
+    fn strings_are_escaped_exactly_like_serde_json() {
+        let mut every: String = (0u32..0x80).filter_map(char::from_u32).collect();
+        every.push_str("é€😀\u{2028}\u{7f}");
+        for s in [every.as_str(), "", "plain", "a\"b\\c", "\u{1}x\u{1f}"] {
+            let mut out = String::new();
+            write_json_string(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+    }
 }
