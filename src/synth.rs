@@ -5,7 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::emit;
-use crate::schema::{Finding, Schemas, validate_document};
+use crate::schema::{Finding, Schemas, validate_resolved};
 use crate::settings::{SettingsError, Sources};
 use crate::stacks;
 use crate::tf::SynthError;
@@ -131,7 +131,7 @@ pub fn synth_stack(
                 error,
             })?;
         if let Some(schemas) = schemas {
-            let report = validate_document(&emit::to_json_value(&doc), schemas);
+            let report = validate_resolved(&doc, schemas);
             if !report.is_clean() {
                 return Err(StackError::Invalid {
                     stack: sources.name.clone(),

@@ -44,7 +44,7 @@ use tfsynth::providers::kubernetes::{
     SeccompProfile, ServiceAccountV1, ServicePort, ServicePortRef, ServiceSpec, ServiceV1,
     TopologySpreadConstraint,
 };
-use tfsynth::schema::{Report, SchemaError, Schemas, validate_document};
+use tfsynth::schema::{Report, SchemaError, Schemas, validate_document, validate_resolved};
 use tfsynth::tf::Expression;
 use tfsynth::tf::{Resource, Stack, Value};
 
@@ -59,8 +59,121 @@ fn schemas() -> &'static Schemas {
     })
 }
 
+/// Validates a hand-written JSON document, and checks that the same
+/// resources built as a stack and validated without JSON
+/// ([`validate_resolved`]) give exactly the same report.
 fn report(doc: serde_json::Value) -> Report {
-    validate_document(&doc, schemas())
+    let r = validate_document(&doc, schemas());
+    let resolved = stack_from_json(&doc).resolve().unwrap();
+    let direct = validate_resolved(&resolved, schemas());
+    assert_eq!(
+        direct,
+        validate_document(&to_json_value(&resolved), schemas()),
+        "validating a document and its JSON disagree"
+    );
+    // Providers and data sources are left out of the stack.
+    if doc.get("provider").is_none() && doc.get("data").is_none() {
+        assert_eq!(direct, r, "validating a document and its JSON disagree");
+    }
+    r
+}
+
+/// The resources of a JSON document as an untyped stack whose JSON is the
+/// same: objects with identifier keys become blocks, `"${x}"` a raw
+/// expression, other templates templates; every `var.` and `local.` named
+/// is declared.
+fn stack_from_json(doc: &serde_json::Value) -> Stack {
+    use serde_json::Value as J;
+    use tfsynth::tf::{Body, Meta, Part, Variable};
+    fn is_ident(k: &str) -> bool {
+        k.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }
+    fn expr(v: &J) -> Expression {
+        match v {
+            J::Null => Expression::Null,
+            J::Bool(b) => Expression::Bool(*b),
+            J::Number(n) => Expression::Number(n.clone()),
+            J::String(s) if !s.contains("${") => Expression::String(s.clone()),
+            J::String(s)
+                if s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1 =>
+            {
+                Expression::raw(&s[2..s.len() - 1])
+            }
+            J::String(s) => {
+                let mut parts = Vec::new();
+                let mut rest = s.as_str();
+                while let Some(start) = rest.find("${") {
+                    if start > 0 {
+                        parts.push(Part::Lit(rest[..start].to_owned()));
+                    }
+                    let end = start + rest[start..].find('}').unwrap();
+                    parts.push(Part::Interp(Expression::raw(&rest[start + 2..end])));
+                    rest = &rest[end + 1..];
+                }
+                if !rest.is_empty() {
+                    parts.push(Part::Lit(rest.to_owned()));
+                }
+                Expression::Template(parts)
+            }
+            J::Array(items) => Expression::List(items.iter().map(expr).collect()),
+            J::Object(map) => {
+                Expression::Object(map.iter().map(|(k, v)| (k.clone(), expr(v))).collect())
+            }
+        }
+    }
+    fn body(map: &serde_json::Map<String, J>) -> Body {
+        let mut b = Body::new();
+        for (k, v) in map {
+            match v {
+                J::Object(inner) if inner.keys().all(|k| is_ident(k)) => {
+                    b.push_block(k.clone(), body(inner));
+                }
+                J::Array(items)
+                    if !items.is_empty()
+                        && items.iter().all(|i| {
+                            i.as_object().is_some_and(|o| o.keys().all(|k| is_ident(k)))
+                        }) =>
+                {
+                    for i in items {
+                        b.push_block(k.clone(), body(i.as_object().unwrap()));
+                    }
+                }
+                other => b.set(k.clone(), expr(other)),
+            }
+        }
+        b
+    }
+    let mut s = Stack::new();
+    let text = doc.to_string();
+    for (prefix, declare) in [("var.", true), ("local.", false)] {
+        for (i, _) in text.match_indices(prefix) {
+            let name: String = text[i + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let exists = if declare {
+                s.variables().any(|(n, _)| n == name)
+            } else {
+                text[..i].contains(&format!("local.{name}"))
+            };
+            if !exists {
+                if declare {
+                    s.variable(&name, Variable::default());
+                } else {
+                    s.local(&name, Expression::Null);
+                }
+            }
+        }
+    }
+    if let Some(types) = doc.get("resource").and_then(J::as_object) {
+        for (kind, named) in types {
+            for (name, b) in named.as_object().unwrap() {
+                s.add_body(kind, name, body(b.as_object().unwrap()), Meta::default());
+            }
+        }
+    }
+    s
 }
 
 fn rendered(r: &Report) -> String {
@@ -85,7 +198,7 @@ fn every_committed_generated_file_validates_with_no_findings() {
     for file in files {
         let doc: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        let r = report(doc);
+        let r = validate_document(&doc, schemas());
         assert!(
             r.findings.is_empty(),
             "{}:\n{}",
@@ -98,6 +211,64 @@ fn every_committed_generated_file_validates_with_no_findings() {
             file.display(),
             rendered(&r)
         );
+    }
+}
+
+#[test]
+fn validating_a_stack_in_memory_finds_what_validating_its_json_finds() {
+    let stacks = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let mut docs = vec![fully_set_stack().resolve().unwrap()];
+    for name in tfsynth::synth::stack_names(&stacks).unwrap() {
+        let sources = tfsynth::settings::Sources::read(&stacks, "stacks", &name).unwrap();
+        for root in tfsynth::stacks::build(&sources).unwrap() {
+            docs.push(root.stack.resolve().unwrap());
+        }
+    }
+    // And a stack with findings of every kind, reached through typed
+    // structs, overrides and meta-arguments rather than hand-written JSON.
+    let mut s = Stack::new();
+    let vpc = s.add(
+        "vpc",
+        MisnamedSubnetwork {
+            name: "s".into(),
+            network: "n".into(),
+            secure_boot: true,
+        },
+    );
+    s.override_attr(&vpc, "private_ip_google_access", "yes");
+    let net = s.add_body(
+        "google_compute_network",
+        "net",
+        tfsynth::tf::Body::new(),
+        tfsynth::tf::Meta::default(),
+    );
+    s.override_attr(&vpc, "description", net.attr::<String>("nope"));
+    s.override_attr(&vpc, "network", net.attr::<String>("mtu"));
+    let mut pool = tfsynth::tf::Body::new();
+    pool.set("name", "pool");
+    pool.set("node_count", "three");
+    pool.push_block("autoscaling", tfsynth::tf::Body::new());
+    pool.push_block("autoscaling", tfsynth::tf::Body::new());
+    s.add_body(
+        "google_container_node_pool",
+        "pool",
+        pool,
+        tfsynth::tf::Meta {
+            timeouts: Some(tfsynth::tf::Timeouts {
+                create: Some("30m".into()),
+                read: Some("5m".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    );
+    let broken = s.resolve().unwrap();
+    let r = validate_resolved(&broken, schemas());
+    snapshot("error__schema_in_memory", &r);
+    docs.push(broken);
+    for doc in docs {
+        let direct = validate_resolved(&doc, schemas());
+        assert_eq!(direct, validate_document(&to_json_value(&doc), schemas()));
     }
 }
 

@@ -4,7 +4,7 @@
 mod hcl;
 mod json;
 mod readme;
-mod text;
+pub(crate) mod text;
 
 pub use self::hcl::to_hcl;
 pub use self::json::{to_json, to_json_value};

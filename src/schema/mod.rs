@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 pub use types::Type;
-pub use validate::{Finding, Report, validate_document};
+pub use validate::{Finding, Report, validate_document, validate_resolved};
 
 /// The schema of one block: its attributes and nested block types.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

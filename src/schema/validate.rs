@@ -8,12 +8,15 @@
 //! referenced type does not have. Expressions whose type cannot be known
 //! are accepted.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
+use std::fmt::{self, Write};
 
 use serde_json::Value;
 
 use super::{BlockSchema, Kind, Lookup, NestingMode, Schemas, Type};
+use crate::emit::text::{json_template, write_expression};
+use crate::tf::{Block, Body, Document, Entry, Expression, Timeouts, escape_template};
 
 /// One problem with one block.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,12 +69,17 @@ const META: [&str; 7] = [
 /// Validates every resource, data source and provider block of a Terraform
 /// JSON document (the parsed contents of a `.tf.json` file).
 pub fn validate_document(doc: &Value, schemas: &Schemas) -> Report {
-    let mut v = Validator {
-        schemas,
-        doc,
-        findings: Vec::new(),
-        unchecked: BTreeMap::new(),
+    let contains = |kind: Kind, type_name: &str, name: &str| {
+        let section = match kind {
+            Kind::Resource => "resource",
+            Kind::Data => "data",
+        };
+        doc.get(section)
+            .and_then(|s| s.get(type_name))
+            .and_then(|t| t.get(name))
+            .is_some()
     };
+    let mut v = Validator::new(schemas, &contains);
     for (key, kind, prefix) in [
         ("resource", Kind::Resource, ""),
         ("data", Kind::Data, "data."),
@@ -90,51 +98,218 @@ pub fn validate_document(doc: &Value, schemas: &Schemas) -> Report {
             };
             for (name, body) in named {
                 let address = format!("{prefix}{type_name}.{name}");
-                v.block(kind, type_name, &address, body);
+                let bodies = match body {
+                    Value::Array(items) => items.iter().collect(),
+                    one => vec![one],
+                };
+                v.block(kind, type_name, &address, bodies);
             }
         }
     }
     if let Some(providers) = doc.get("provider").and_then(Value::as_object) {
         for (name, configs) in providers {
-            for config in one_or_many(configs) {
+            let configs = match configs {
+                Value::Array(items) => items.iter().collect(),
+                one => vec![one],
+            };
+            for config in configs {
                 let address = match config.get("alias").and_then(Value::as_str) {
                     Some(alias) => format!("provider.{name}.{alias}"),
                     None => format!("provider.{name}"),
                 };
-                match schemas.provider_config(name) {
-                    Lookup::Found(schema) => {
-                        let mut path = String::new();
-                        v.body(&address, config, schema, &mut path, Top::Provider);
-                    }
-                    Lookup::NoProvider(p) => {
-                        *v.unchecked.entry(p).or_default() += 1;
-                    }
-                    Lookup::Broken(e) => v.finding(&address, "", &format!("broken schema: {e}")),
-                    Lookup::BuiltIn | Lookup::UnknownType => {}
-                }
+                v.provider(name, &address, config);
             }
         }
     }
-    let mut findings = v.findings;
-    findings.sort();
-    findings.dedup();
-    let warnings = v
-        .unchecked
-        .into_iter()
-        .map(|(provider, n)| {
-            format!(
-                "no schema for provider {provider}: {n} block{} not validated",
-                if n == 1 { "" } else { "s" }
-            )
-        })
-        .collect();
-    Report { findings, warnings }
+    v.report()
 }
 
-fn one_or_many(v: &Value) -> Vec<&Value> {
-    match v {
-        Value::Array(items) => items.iter().collect(),
-        other => vec![other],
+/// Validates a resolved document the same way as [`validate_document`]
+/// validates the JSON that [`to_json`](crate::emit::to_json) writes for it
+/// (the findings are the same), without writing or parsing JSON.
+pub fn validate_resolved(doc: &Document, schemas: &Schemas) -> Report {
+    let contains = |kind: Kind, type_name: &str, name: &str| {
+        let blocks = match kind {
+            Kind::Resource => &doc.resources,
+            Kind::Data => &doc.data,
+        };
+        blocks.contains_key(&(type_name.to_owned(), name.to_owned()))
+    };
+    let mut v = Validator::new(schemas, &contains);
+    let mut address = String::new();
+    for (kind, prefix, blocks) in [
+        (Kind::Resource, "", &doc.resources),
+        (Kind::Data, "data.", &doc.data),
+    ] {
+        for ((type_name, name), block) in blocks {
+            address.clear();
+            address.push_str(prefix);
+            address.push_str(type_name);
+            address.push('.');
+            address.push_str(name);
+            v.block(kind, type_name, &address, [Node::Block(block)]);
+        }
+    }
+    for p in &doc.providers {
+        let address = match &p.alias {
+            Some(alias) => format!("provider.{}.{alias}", p.name),
+            None => format!("provider.{}", p.name),
+        };
+        v.provider(&p.name, &address, Node::Body(&p.body));
+    }
+    v.report()
+}
+
+/// What the validator sees of a value, from either source.
+enum Shape<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a serde_json::Number),
+    /// A string as Terraform JSON holds it: a template, maybe with `${...}`.
+    Str(Cow<'a, str>),
+    /// A string known to hold no interpolation or directive.
+    Literal(Cow<'a, str>),
+    List(usize),
+    Object,
+}
+
+/// A value the validator can walk: a JSON value, or a part of a resolved
+/// document seen as the JSON it becomes.
+trait Tree<'a>: Copy {
+    fn shape(self) -> Shape<'a>;
+    fn each_item(self, f: &mut dyn FnMut(Self));
+    fn each_field(self, f: &mut dyn FnMut(&str, Self));
+    fn has_field(self, key: &str) -> bool;
+}
+
+impl<'a> Tree<'a> for &'a Value {
+    fn shape(self) -> Shape<'a> {
+        match self {
+            Value::Null => Shape::Null,
+            Value::Bool(b) => Shape::Bool(*b),
+            Value::Number(n) => Shape::Number(n),
+            Value::String(s) => Shape::Str(Cow::Borrowed(s)),
+            Value::Array(items) => Shape::List(items.len()),
+            Value::Object(_) => Shape::Object,
+        }
+    }
+    fn each_item(self, f: &mut dyn FnMut(Self)) {
+        if let Value::Array(items) = self {
+            items.iter().for_each(f);
+        }
+    }
+    fn each_field(self, f: &mut dyn FnMut(&str, Self)) {
+        if let Value::Object(fields) = self {
+            fields.iter().for_each(|(k, v)| f(k, v));
+        }
+    }
+    fn has_field(self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
+/// A part of a resolved document, standing for the JSON written for it.
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    /// A resource or data source: its body and its `timeouts` (the other
+    /// meta-arguments are not in provider schemas).
+    Block(&'a Block),
+    Body(&'a Body),
+    /// Several blocks of one type, written as an array.
+    Bodies(&'a [Body]),
+    Expr(&'a Expression),
+    Timeouts(&'a Timeouts),
+    /// A literal string in an expression position.
+    Lit(&'a str),
+}
+
+impl<'a> Node<'a> {
+    fn entry(entry: &'a Entry) -> Node<'a> {
+        match entry {
+            Entry::Attr(e) => Node::Expr(e),
+            Entry::Blocks(blocks) => match blocks.as_slice() {
+                [one] => Node::Body(one),
+                many => Node::Bodies(many),
+            },
+        }
+    }
+
+    fn timeouts(t: &Timeouts) -> [(&'static str, Option<&String>); 4] {
+        [
+            ("create", t.create.as_ref()),
+            ("read", t.read.as_ref()),
+            ("update", t.update.as_ref()),
+            ("delete", t.delete.as_ref()),
+        ]
+    }
+}
+
+impl<'a> Tree<'a> for Node<'a> {
+    fn shape(self) -> Shape<'a> {
+        match self {
+            Node::Block(_) | Node::Body(_) | Node::Timeouts(_) => Shape::Object,
+            Node::Bodies(bodies) => Shape::List(bodies.len()),
+            Node::Lit(s) => Shape::Literal(escape_template(s)),
+            Node::Expr(e) => match e {
+                Expression::Null => Shape::Null,
+                Expression::Bool(b) => Shape::Bool(*b),
+                Expression::Number(n) => Shape::Number(n),
+                Expression::String(s) => Shape::Literal(escape_template(s)),
+                Expression::List(items) => Shape::List(items.len()),
+                Expression::Object(_) => Shape::Object,
+                Expression::Template(parts) => Shape::Str(Cow::Owned(json_template(parts))),
+                Expression::Ref(_) | Expression::Call(_) | Expression::Raw(_) => {
+                    let mut s = String::from("${");
+                    write_expression(&mut s, e);
+                    s.push('}');
+                    Shape::Str(Cow::Owned(s))
+                }
+            },
+        }
+    }
+    fn each_item(self, f: &mut dyn FnMut(Self)) {
+        match self {
+            Node::Bodies(bodies) => bodies.iter().for_each(|b| f(Node::Body(b))),
+            Node::Expr(Expression::List(items)) => items.iter().for_each(|e| f(Node::Expr(e))),
+            _ => {}
+        }
+    }
+    fn each_field(self, f: &mut dyn FnMut(&str, Self)) {
+        match self {
+            Node::Block(block) => {
+                Node::Body(&block.body).each_field(f);
+                if let Some(t) = &block.meta.timeouts {
+                    f("timeouts", Node::Timeouts(t));
+                }
+            }
+            Node::Body(body) => body.entries.iter().for_each(|(k, e)| f(k, Node::entry(e))),
+            Node::Timeouts(t) => {
+                for (k, v) in Node::timeouts(t) {
+                    if let Some(v) = v {
+                        f(k, Node::Lit(v));
+                    }
+                }
+            }
+            Node::Expr(Expression::Object(map)) => {
+                map.iter()
+                    .for_each(|(k, v)| f(&escape_template(k), Node::Expr(v)));
+            }
+            _ => {}
+        }
+    }
+    fn has_field(self, key: &str) -> bool {
+        match self {
+            Node::Block(block) => {
+                Node::Body(&block.body).has_field(key)
+                    || (key == "timeouts" && block.meta.timeouts.is_some())
+            }
+            Node::Body(body) => body.entries.contains_key(key),
+            Node::Timeouts(t) => Node::timeouts(t)
+                .iter()
+                .any(|(k, v)| *k == key && v.is_some()),
+            Node::Expr(Expression::Object(map)) => map.contains_key(key),
+            _ => false,
+        }
     }
 }
 
@@ -146,15 +321,52 @@ enum Top {
     Nested,
 }
 
+/// Whether a resource or data source `TYPE.NAME` is in the document.
+type Contains<'d> = dyn Fn(Kind, &str, &str) -> bool + 'd;
+
 struct Validator<'a> {
     schemas: &'a Schemas,
-    doc: &'a Value,
+    contains: &'a Contains<'a>,
     findings: Vec<Finding>,
     /// Blocks not validated, by provider without a schema.
     unchecked: BTreeMap<String, usize>,
 }
 
+/// How one of several nested blocks is addressed in a finding's path.
+enum Suffix {
+    None,
+    Index(usize),
+    /// A map block's label, quoted.
+    Label(String),
+}
+
 impl<'a> Validator<'a> {
+    fn new(schemas: &'a Schemas, contains: &'a Contains<'a>) -> Self {
+        Validator {
+            schemas,
+            contains,
+            findings: Vec::new(),
+            unchecked: BTreeMap::new(),
+        }
+    }
+
+    fn report(self) -> Report {
+        let mut findings = self.findings;
+        findings.sort();
+        findings.dedup();
+        let warnings = self
+            .unchecked
+            .into_iter()
+            .map(|(provider, n)| {
+                format!(
+                    "no schema for provider {provider}: {n} block{} not validated",
+                    if n == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        Report { findings, warnings }
+    }
+
     fn finding(&mut self, address: &str, path: &str, message: &str) {
         self.findings.push(Finding {
             address: address.to_owned(),
@@ -163,11 +375,31 @@ impl<'a> Validator<'a> {
         });
     }
 
-    fn block(&mut self, kind: Kind, type_name: &str, address: &str, body: &Value) {
+    fn provider<'t, T: Tree<'t>>(&mut self, name: &str, address: &str, config: T) {
+        match self.schemas.provider_config(name) {
+            Lookup::Found(schema) => {
+                let mut path = String::new();
+                self.body(address, config, schema, &mut path, Top::Provider);
+            }
+            Lookup::NoProvider(p) => {
+                *self.unchecked.entry(p).or_default() += 1;
+            }
+            Lookup::Broken(e) => self.finding(address, "", &format!("broken schema: {e}")),
+            Lookup::BuiltIn | Lookup::UnknownType => {}
+        }
+    }
+
+    fn block<'t, T: Tree<'t>>(
+        &mut self,
+        kind: Kind,
+        type_name: &str,
+        address: &str,
+        bodies: impl IntoIterator<Item = T>,
+    ) {
         match self.schemas.lookup(kind, type_name) {
             Lookup::Found(schema) => {
-                for b in one_or_many(body) {
-                    let mut path = String::new();
+                let mut path = String::new();
+                for b in bodies {
                     self.body(address, b, schema, &mut path, Top::Block);
                 }
             }
@@ -193,28 +425,28 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn body(
+    fn body<'t, T: Tree<'t>>(
         &mut self,
         address: &str,
-        value: &Value,
+        value: T,
         schema: &BlockSchema,
         path: &mut String,
         top: Top,
     ) {
-        let Some(fields) = value.as_object() else {
+        if !matches!(value.shape(), Shape::Object) {
             let got = describe(value);
             self.finding(address, path, &format!("expected a block, got {got}"));
             return;
-        };
-        for (key, v) in fields {
+        }
+        value.each_field(&mut |key, v| {
             if key == "//" || key == "dynamic" {
-                continue;
+                return;
             }
-            if top == Top::Block && META.contains(&key.as_str()) {
-                continue;
+            if top == Top::Block && META.contains(&key) {
+                return;
             }
             if top == Top::Provider && (key == "alias" || key == "version") {
-                continue;
+                return;
             }
             let len = path.len();
             if !path.is_empty() {
@@ -224,7 +456,7 @@ impl<'a> Validator<'a> {
             if let Some(attr) = schema.attributes.get(key) {
                 if attr.is_computed_only() {
                     self.finding(address, path, "computed by the provider; it cannot be set");
-                } else if attr.required && v.is_null() {
+                } else if attr.required && matches!(v.shape(), Shape::Null) {
                     self.finding(address, path, "required, but null");
                 } else {
                     self.value(address, v, &attr.value_type(), path);
@@ -236,15 +468,15 @@ impl<'a> Validator<'a> {
                 self.finding(address, path, &format!("unknown attribute or block{hint}"));
             }
             path.truncate(len);
-        }
+        });
         for (name, attr) in &schema.attributes {
-            if attr.required && !fields.contains_key(name) {
+            if attr.required && !value.has_field(name) {
                 let at = join(path, name);
                 self.finding(address, &at, "required attribute is missing");
             }
         }
         for (name, nested) in &schema.block_types {
-            if nested.min_items > 0 && !fields.contains_key(name) {
+            if nested.min_items > 0 && !value.has_field(name) {
                 let at = join(path, name);
                 let n = nested.min_items;
                 self.finding(
@@ -256,34 +488,45 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn nested(&mut self, address: &str, v: &Value, nested: &super::NestedBlock, path: &mut String) {
-        if !v.is_object() && !v.is_array() {
-            let got = describe(v);
-            let hint = if matches!(v, Value::String(s) if s.contains("${")) {
-                " (a block cannot come from an expression; use a dynamic block)"
-            } else {
-                ""
-            };
-            self.finding(address, path, &format!("expected a block, got {got}{hint}"));
-            return;
-        }
-        let len = path.len();
-        let items: Vec<(String, &Value)> = match (nested.nesting_mode, v) {
-            (NestingMode::Map, Value::Object(labeled)) => labeled
-                .iter()
-                .map(|(label, b)| (format!("[{}]", quote(label)), b))
-                .collect(),
-            (NestingMode::Single | NestingMode::Group, Value::Array(items)) if items.len() <= 1 => {
-                items.iter().map(|b| (String::new(), b)).collect()
+    fn nested<'t, T: Tree<'t>>(
+        &mut self,
+        address: &str,
+        v: T,
+        nested: &super::NestedBlock,
+        path: &mut String,
+    ) {
+        let shape = v.shape();
+        let mut items: Vec<(Suffix, T)> = Vec::new();
+        match (nested.nesting_mode, &shape) {
+            (_, Shape::Object | Shape::List(_)) => {}
+            _ => {
+                let got = describe(v);
+                let hint = if matches!(&shape, Shape::Str(s) if s.contains("${")) {
+                    " (a block cannot come from an expression; use a dynamic block)"
+                } else {
+                    ""
+                };
+                self.finding(address, path, &format!("expected a block, got {got}{hint}"));
+                return;
             }
-            (NestingMode::Single | NestingMode::Group, b) => vec![(String::new(), b)],
-            (_, Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, b)| (format!("[{i}]"), b))
-                .collect(),
-            (_, b) => vec![("[0]".to_owned(), b)],
-        };
+        }
+        match (nested.nesting_mode, &shape) {
+            (NestingMode::Map, Shape::Object) => {
+                v.each_field(&mut |label, b| items.push((Suffix::Label(quote(label)), b)));
+            }
+            (NestingMode::Single | NestingMode::Group, Shape::List(n)) if *n <= 1 => {
+                v.each_item(&mut |b| items.push((Suffix::None, b)));
+            }
+            (NestingMode::Single | NestingMode::Group, _) => items.push((Suffix::None, v)),
+            (_, Shape::List(_)) => {
+                let mut i = 0;
+                v.each_item(&mut |b| {
+                    items.push((Suffix::Index(i), b));
+                    i += 1;
+                });
+            }
+            (_, _) => items.push((Suffix::Index(0), v)),
+        }
         let n = items.len() as u64;
         if nested.max_items > 0 && n > nested.max_items {
             let max = nested.max_items;
@@ -301,16 +544,28 @@ impl<'a> Validator<'a> {
                 &format!("at least {min} block{} required, got {n}", plural(min)),
             );
         }
+        let len = path.len();
         for (suffix, b) in items {
-            path.push_str(&suffix);
+            match suffix {
+                Suffix::None => {}
+                Suffix::Index(i) => {
+                    let _ = write!(path, "[{i}]");
+                }
+                Suffix::Label(label) => {
+                    path.push('[');
+                    path.push_str(&label);
+                    path.push(']');
+                }
+            }
             self.body(address, b, &nested.block, path, Top::Nested);
             path.truncate(len);
         }
     }
 
     /// Checks a value against a type, following Terraform's conversions.
-    fn value(&mut self, address: &str, v: &Value, ty: &Type, path: &mut String) {
-        if let Value::String(s) = v {
+    fn value<'t, T: Tree<'t>>(&mut self, address: &str, v: T, ty: &Type, path: &mut String) {
+        let shape = v.shape();
+        if let Shape::Str(s) = &shape {
             match template_kind(s) {
                 TemplateKind::Literal => {}
                 TemplateKind::Reference(r) => {
@@ -327,50 +582,50 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        let mismatch = |v: &Value| format!("expected {ty}, got {}", describe(v));
-        match (ty, v) {
-            (_, Value::Null) | (Type::Dynamic, _) => {}
-            (Type::String, Value::String(_) | Value::Number(_) | Value::Bool(_)) => {}
-            (Type::Number, Value::Number(_)) => {}
-            (Type::Number, Value::String(s)) if s.trim().parse::<f64>().is_ok() => {}
-            (Type::Bool, Value::Bool(_)) => {}
-            (Type::Bool, Value::String(s)) if s == "true" || s == "false" => {}
-            (Type::List(t) | Type::Set(t), Value::Array(items)) => {
-                let len = path.len();
-                for (i, item) in items.iter().enumerate() {
-                    path.push_str(&format!("[{i}]"));
+        let len = path.len();
+        match (ty, &shape) {
+            (_, Shape::Null) | (Type::Dynamic, _) => {}
+            (
+                Type::String,
+                Shape::Str(_) | Shape::Literal(_) | Shape::Number(_) | Shape::Bool(_),
+            ) => {}
+            (Type::Number, Shape::Number(_)) => {}
+            (Type::Number, Shape::Str(s) | Shape::Literal(s))
+                if s.trim().parse::<f64>().is_ok() => {}
+            (Type::Bool, Shape::Bool(_)) => {}
+            (Type::Bool, Shape::Str(s) | Shape::Literal(s)) if s == "true" || s == "false" => {}
+            (Type::List(t) | Type::Set(t), Shape::List(_)) => {
+                let mut i = 0;
+                v.each_item(&mut |item| {
+                    let _ = write!(path, "[{i}]");
                     self.value(address, item, t, path);
                     path.truncate(len);
-                }
+                    i += 1;
+                });
             }
-            (Type::Tuple(ts), Value::Array(items)) => {
-                if ts.len() != items.len() {
-                    let message = format!(
-                        "expected a tuple of {}, got {} items",
-                        ts.len(),
-                        items.len()
-                    );
+            (Type::Tuple(ts), Shape::List(n)) => {
+                if ts.len() != *n {
+                    let message = format!("expected a tuple of {}, got {n} items", ts.len());
                     self.finding(address, path, &message);
                     return;
                 }
-                let len = path.len();
-                for (i, (t, item)) in ts.iter().zip(items).enumerate() {
-                    path.push_str(&format!("[{i}]"));
+                let mut i = 0;
+                v.each_item(&mut |item| {
+                    let _ = write!(path, "[{i}]");
+                    self.value(address, item, &ts[i], path);
+                    path.truncate(len);
+                    i += 1;
+                });
+            }
+            (Type::Map(t), Shape::Object) => {
+                v.each_field(&mut |k, item| {
+                    let _ = write!(path, "[{}]", quote(k));
                     self.value(address, item, t, path);
                     path.truncate(len);
-                }
+                });
             }
-            (Type::Map(t), Value::Object(map)) => {
-                let len = path.len();
-                for (k, item) in map {
-                    path.push_str(&format!("[{}]", quote(k)));
-                    self.value(address, item, t, path);
-                    path.truncate(len);
-                }
-            }
-            (Type::Object(fields), Value::Object(map)) => {
-                let len = path.len();
-                for (k, item) in map {
+            (Type::Object(fields), Shape::Object) => {
+                v.each_field(&mut |k, item| {
                     path.push('.');
                     path.push_str(k);
                     match fields.get(k) {
@@ -378,10 +633,10 @@ impl<'a> Validator<'a> {
                         None => self.finding(address, path, "unknown attribute of the object"),
                     }
                     path.truncate(len);
-                }
+                });
             }
-            (_, v) => {
-                let message = mismatch(v);
+            _ => {
+                let message = format!("expected {ty}, got {}", describe(v));
                 self.finding(address, path, &message);
             }
         }
@@ -405,18 +660,8 @@ impl<'a> Validator<'a> {
             [t, n, a, ..] => (Kind::Resource, *t, *n, Some(*a)),
             [_, _] | [_] | [] => return,
         };
-        let section = match kind {
-            Kind::Resource => "resource",
-            Kind::Data => "data",
-        };
-        let in_doc = self
-            .doc
-            .get(section)
-            .and_then(|s| s.get(type_name))
-            .and_then(|t| t.get(name))
-            .is_some();
         let Some(attr) = attr else { return };
-        if !in_doc {
+        if !(self.contains)(kind, type_name, name) {
             return;
         }
         let Lookup::Found(schema) = self.schemas.lookup(kind, type_name) else {
@@ -543,22 +788,18 @@ fn simple_traversal(text: &str) -> Option<Traversal<'_>> {
     })
 }
 
-fn describe(v: &Value) -> String {
-    match v {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => format!("bool {b}"),
-        Value::Number(n) => format!("number {n}"),
-        Value::String(s) => {
+fn describe<'t>(v: impl Tree<'t>) -> String {
+    match v.shape() {
+        Shape::Null => "null".to_owned(),
+        Shape::Bool(b) => format!("bool {b}"),
+        Shape::Number(n) => format!("number {n}"),
+        Shape::Str(s) | Shape::Literal(s) => {
             let shown: String = s.chars().take(40).collect();
             let more = if s.chars().count() > 40 { "…" } else { "" };
             format!("string {:?}{more}", shown)
         }
-        Value::Array(items) => format!(
-            "a list of {} item{}",
-            items.len(),
-            plural(items.len() as u64)
-        ),
-        Value::Object(_) => "an object".to_owned(),
+        Shape::List(n) => format!("a list of {n} item{}", plural(n as u64)),
+        Shape::Object => "an object".to_owned(),
     }
 }
 
