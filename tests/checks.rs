@@ -157,6 +157,29 @@ fn dependency_cycles_are_reported_with_every_member() {
 }
 
 #[test]
+fn a_tangle_of_cycles_is_reported_once_by_its_shortest_loop_naming_every_member() {
+    let mut s = Stack::new();
+    // x -> z -> x is the short loop; x -> y -> w -> x the long one.
+    for (name, refs) in [
+        ("x", "[terraform_data.y.id, terraform_data.z.id]"),
+        ("y", "terraform_data.w.id"),
+        ("w", "terraform_data.x.id"),
+        ("z", "terraform_data.x.id"),
+    ] {
+        s.add_body(
+            "terraform_data",
+            name,
+            body(&[("input", Expression::raw(refs))]),
+            Meta::default(),
+        );
+    }
+    assert_eq!(
+        problems(&s),
+        "1 problem in the stack\n  terraform_data.w: dependency cycle: terraform_data.w -> terraform_data.x -> terraform_data.y -> terraform_data.w (one of several among terraform_data.w, terraform_data.x, terraform_data.y, terraform_data.z)"
+    );
+}
+
+#[test]
 fn each_and_count_outside_for_each_and_count_are_reported() {
     let mut s = Stack::new();
     s.add_body(

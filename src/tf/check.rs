@@ -5,8 +5,9 @@
 //! things not in the stack (from raw expressions and overrides too),
 //! non-literal values where Terraform wants literals, and dependency cycles.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
+use std::fmt::Write as _;
 
 use super::body::{Body, Entry};
 use super::expr::{Expression, Reference, Root};
@@ -128,11 +129,31 @@ const META_ARGUMENTS: [&str; 6] = [
 #[derive(Default)]
 struct Checker {
     problems: Vec<Problem>,
-    /// References made by each node of the dependency graph.
-    edges: BTreeMap<Address, BTreeSet<Address>>,
+    /// References between nodes of the dependency graph, as indexes into
+    /// the sorted list of known addresses; repeats allowed.
+    edges: Vec<(usize, usize)>,
+}
+
+/// Every address in the stack, sorted and without repeats.
+struct Known(Vec<Address>);
+
+impl Known {
+    fn index(&self, address: &Address) -> Option<usize> {
+        self.0.binary_search(address).ok()
+    }
+    fn contains(&self, address: &Address) -> bool {
+        self.index(address).is_some()
+    }
 }
 
 impl Checker {
+    /// Records that `from` refers to `to`, both known.
+    fn edge(&mut self, known: &Known, from: &Address, to: &Address) {
+        if let (Some(f), Some(t)) = (known.index(from), known.index(to)) {
+            self.edges.push((f, t));
+        }
+    }
+
     fn problem(&mut self, address: impl fmt::Display, message: impl Into<String>) {
         self.problems.push(Problem::new(address, message));
     }
@@ -174,17 +195,34 @@ impl Stack {
         c.problems.extend(self.deferred.iter().cloned());
         let known = self.check_names(&mut c);
 
-        let mut data = BTreeMap::new();
-        let mut resources = BTreeMap::new();
-        for mut block in std::mem::take(&mut self.blocks) {
+        // Blocks are large: sort their positions, then move each block
+        // once, in key order, into maps built from sorted runs.
+        let mut blocks: Vec<Option<Block>> = std::mem::take(&mut self.blocks)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut order: Vec<usize> = (0..blocks.len()).collect();
+        fn key(b: &Option<Block>) -> Option<(&str, &str)> {
+            b.as_ref().map(|b| (b.kind.as_str(), b.name.as_str()))
+        }
+        order.sort_by(|&a, &b| key(&blocks[a]).cmp(&key(&blocks[b])));
+        let mut data = Vec::new();
+        let mut resources = Vec::new();
+        for i in order {
+            let Some(mut block) = blocks[i].take() else {
+                continue;
+            };
             let overrides = std::mem::take(&mut block.overrides);
             apply_overrides(&mut c, &block.address, &overrides, &mut block.body);
             let key = (block.kind.clone(), block.name.clone());
             match block.address {
-                Address::Data { .. } => data.insert(key, block),
-                _ => resources.insert(key, block),
-            };
+                Address::Data { .. } => data.push((key, block)),
+                _ => resources.push((key, block)),
+            }
         }
+        // A duplicate (reported above) keeps its last definition.
+        let data: BTreeMap<_, _> = data.into_iter().collect();
+        let resources: BTreeMap<_, _> = resources.into_iter().collect();
 
         for block in data.values().chain(resources.values()) {
             self.check_block(&mut c, &known, block);
@@ -279,14 +317,14 @@ impl Stack {
         }
         for r in &self.removed {
             check_moved_address(&mut c, "removed", &r.from);
-            if known.iter().any(|a| a.to_string() == r.from) {
+            if known.0.iter().any(|a| a.to_string() == r.from) {
                 c.problem(
                     "removed",
                     format!("from: {} is still in this stack", r.from),
                 );
             }
         }
-        find_cycles(&mut c);
+        find_cycles(&mut c, &known);
 
         if !c.problems.is_empty() {
             let mut problems = c.problems;
@@ -319,8 +357,8 @@ impl Stack {
     }
 
     /// Checks names and duplicates; returns every address in the stack.
-    fn check_names(&self, c: &mut Checker) -> BTreeSet<Address> {
-        let mut seen: BTreeMap<Address, usize> = BTreeMap::new();
+    fn check_names(&self, c: &mut Checker) -> Known {
+        let mut seen: Vec<Address> = Vec::with_capacity(self.blocks.len());
         for b in &self.blocks {
             if !is_type_name(&b.kind) {
                 c.problem(
@@ -329,7 +367,7 @@ impl Stack {
                 );
             }
             c.name(&b.address, "name", &b.name);
-            *seen.entry(b.address.clone()).or_default() += 1;
+            seen.push(b.address.clone());
         }
         for (name, _) in &self.variables {
             let at = Address::Variable(name.clone());
@@ -337,22 +375,22 @@ impl Stack {
             if RESERVED_VARIABLE_NAMES.contains(&name.as_str()) {
                 c.problem(&at, format!("{name:?} is reserved by Terraform"));
             }
-            *seen.entry(at).or_default() += 1;
+            seen.push(at);
         }
         for (name, _) in &self.locals {
             let at = Address::Local(name.clone());
             c.name(&at, "local name", name);
-            *seen.entry(at).or_default() += 1;
+            seen.push(at);
         }
         for (name, _) in &self.outputs {
             let at = Address::Output(name.clone());
             c.name(&at, "output name", name);
-            *seen.entry(at).or_default() += 1;
+            seen.push(at);
         }
         for (name, _) in &self.modules {
             let at = Address::Module(name.clone());
             c.name(&at, "module name", name);
-            *seen.entry(at).or_default() += 1;
+            seen.push(at);
         }
         for p in &self.providers {
             let at = Address::Provider {
@@ -363,17 +401,20 @@ impl Stack {
             if let Some(alias) = &p.alias {
                 c.name(&at, "alias", alias);
             }
-            *seen.entry(at).or_default() += 1;
+            seen.push(at);
         }
-        for (address, n) in &seen {
-            if *n > 1 {
-                c.problem(address, format!("duplicate address ({n} definitions)"));
+        seen.sort();
+        for run in seen.chunk_by(|a, b| a == b) {
+            if run.len() > 1 {
+                let n = run.len();
+                c.problem(&run[0], format!("duplicate address ({n} definitions)"));
             }
         }
-        seen.into_keys().collect()
+        seen.dedup();
+        Known(seen)
     }
 
-    fn check_block(&self, c: &mut Checker, known: &BTreeSet<Address>, block: &Block) {
+    fn check_block(&self, c: &mut Checker, known: &Known, block: &Block) {
         let at = &block.address;
         let meta = &block.meta;
         let scope = Scope {
@@ -395,7 +436,7 @@ impl Stack {
                 );
             }
         }
-        check_body(c, known, at, &block.body, scope, &mut String::new());
+        check_body(c, known, at, &block.body, scope, &mut Vec::new());
         if let Some(e) = &meta.count {
             refs(c, known, at, e, PLAIN, "count: ");
         }
@@ -425,13 +466,13 @@ impl Stack {
     fn check_deps(
         &self,
         c: &mut Checker,
-        known: &BTreeSet<Address>,
+        known: &Known,
         at: &Address,
         deps: &[super::stack::Dependency],
     ) {
         for d in deps {
             if known.contains(&d.0) {
-                c.edges.entry(at.clone()).or_default().insert(d.0.clone());
+                c.edge(known, at, &d.0);
             } else {
                 c.problem(at, format!("depends_on: {} is not in this stack", d.0));
             }
@@ -449,54 +490,72 @@ impl Stack {
     }
 }
 
-fn check_body(
+/// One step of the path to an entry, kept as pieces and only written out
+/// for a message: most bodies have no problem to report.
+#[derive(Clone, Copy)]
+enum PathStep<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn path_text(path: &[PathStep<'_>]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            PathStep::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            PathStep::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
+        }
+    }
+    out
+}
+
+fn check_body<'a>(
     c: &mut Checker,
-    known: &BTreeSet<Address>,
+    known: &Known,
     at: &Address,
-    body: &Body,
+    body: &'a Body,
     scope: Scope,
-    path: &mut String,
+    path: &mut Vec<PathStep<'a>>,
 ) {
     for (key, entry) in &body.entries {
-        let len = path.len();
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(key);
+        path.push(PathStep::Key(key));
         if !is_identifier(key) {
-            c.problem(at, format!("{path}: not a valid attribute or block name"));
+            let shown = path_text(path);
+            c.problem(at, format!("{shown}: not a valid attribute or block name"));
         }
         match entry {
             Entry::Attr(e) => {
                 if e.may_refer() {
-                    refs(c, known, at, e, scope, &format!("{path}: "));
+                    let context = format!("{}: ", path_text(path));
+                    refs(c, known, at, e, scope, &context);
                 }
             }
             Entry::Blocks(blocks) => {
                 for (i, b) in blocks.iter().enumerate() {
-                    let inner = path.len();
                     if blocks.len() > 1 {
-                        path.push_str(&format!("[{i}]"));
+                        path.push(PathStep::Index(i));
                     }
                     check_body(c, known, at, b, scope, path);
-                    path.truncate(inner);
+                    if blocks.len() > 1 {
+                        path.pop();
+                    }
                 }
             }
         }
-        path.truncate(len);
+        path.pop();
     }
 }
 
 /// Checks every reference in `e`: it must name something in the stack, and
 /// `each` / `count` only where they exist. Adds graph edges.
-fn refs(
-    c: &mut Checker,
-    known: &BTreeSet<Address>,
-    at: &Address,
-    e: &Expression,
-    scope: Scope,
-    context: &str,
-) {
+fn refs(c: &mut Checker, known: &Known, at: &Address, e: &Expression, scope: Scope, context: &str) {
     let mut found = Vec::new();
     collect_refs(c, at, e, &mut found);
     for r in found {
@@ -520,7 +579,7 @@ fn refs(
                     };
                     c.problem(at, format!("{context}{shown}{target} is not in this stack"));
                 } else if !matches!(target, Address::Variable(_)) {
-                    c.edges.entry(at.clone()).or_default().insert(target);
+                    c.edge(known, at, &target);
                 }
             }
         }
@@ -849,27 +908,22 @@ fn set_in_expression(
 
 /// The shortest path from `start` back to itself inside `group`, as the
 /// list of nodes visited (starting with `start`).
-fn shortest_cycle<'a>(
-    edges: &'a BTreeMap<Address, BTreeSet<Address>>,
-    start: &'a Address,
-    group: &[&'a Address],
-) -> Vec<&'a Address> {
-    let inside: BTreeSet<&Address> = group.iter().copied().collect();
-    let mut previous: BTreeMap<&Address, &Address> = BTreeMap::new();
+fn shortest_cycle(adjacent: &[Vec<usize>], start: usize, group: &[usize]) -> Vec<usize> {
+    let mut previous: BTreeMap<usize, usize> = BTreeMap::new();
     let mut queue = std::collections::VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
-        for next in edges.get(node).into_iter().flatten() {
+        for &next in &adjacent[node] {
             if next == start {
                 let mut path = vec![node];
                 let mut at = node;
                 while at != start {
-                    at = previous[at];
+                    at = previous[&at];
                     path.push(at);
                 }
                 path.reverse();
                 return path;
             }
-            if inside.contains(next) && !previous.contains_key(next) {
+            if group.binary_search(&next).is_ok() && !previous.contains_key(&next) {
                 previous.insert(next, node);
                 queue.push_back(next);
             }
@@ -879,80 +933,84 @@ fn shortest_cycle<'a>(
 }
 
 /// Reports every dependency cycle among resources, data sources, locals
-/// and modules (Tarjan's strongly connected components).
-fn find_cycles(c: &mut Checker) {
+/// and modules (Tarjan's strongly connected components, over node indexes:
+/// known addresses are sorted, so index order is address order).
+fn find_cycles(c: &mut Checker, known: &Known) {
+    const UNSEEN: usize = usize::MAX;
     struct Tarjan<'a> {
-        edges: &'a BTreeMap<Address, BTreeSet<Address>>,
-        index: BTreeMap<&'a Address, usize>,
-        low: BTreeMap<&'a Address, usize>,
-        stack: Vec<&'a Address>,
-        on_stack: BTreeSet<&'a Address>,
+        adjacent: &'a [Vec<usize>],
+        index: Vec<usize>,
+        low: Vec<usize>,
+        stack: Vec<usize>,
+        on_stack: Vec<bool>,
         next: usize,
-        cycles: Vec<Vec<&'a Address>>,
+        cycles: Vec<Vec<usize>>,
     }
-    impl<'a> Tarjan<'a> {
-        fn visit(&mut self, v: &'a Address) {
-            self.index.insert(v, self.next);
-            self.low.insert(v, self.next);
+    impl Tarjan<'_> {
+        fn visit(&mut self, v: usize) {
+            self.index[v] = self.next;
+            self.low[v] = self.next;
             self.next += 1;
             self.stack.push(v);
-            self.on_stack.insert(v);
-            for w in self.edges.get(v).into_iter().flatten() {
-                if !self.index.contains_key(w) {
+            self.on_stack[v] = true;
+            for &w in &self.adjacent[v] {
+                if self.index[w] == UNSEEN {
                     self.visit(w);
-                    let lw = self.low[w];
-                    let lv = self.low.get_mut(v).expect("visited");
-                    *lv = (*lv).min(lw);
-                } else if self.on_stack.contains(w) {
-                    let iw = self.index[w];
-                    let lv = self.low.get_mut(v).expect("visited");
-                    *lv = (*lv).min(iw);
+                    self.low[v] = self.low[v].min(self.low[w]);
+                } else if self.on_stack[w] {
+                    self.low[v] = self.low[v].min(self.index[w]);
                 }
             }
             if self.low[v] == self.index[v] {
                 let mut component = Vec::new();
                 while let Some(w) = self.stack.pop() {
-                    self.on_stack.remove(w);
+                    self.on_stack[w] = false;
                     component.push(w);
                     if w == v {
                         break;
                     }
                 }
-                let self_loop = self.edges.get(v).is_some_and(|e| e.contains(v));
+                let self_loop = self.adjacent[v].contains(&v);
                 if component.len() > 1 || self_loop {
-                    component.sort();
+                    component.sort_unstable();
                     self.cycles.push(component);
                 }
             }
         }
     }
+    let n = known.0.len();
+    let mut edges = std::mem::take(&mut c.edges);
+    edges.sort_unstable();
+    edges.dedup();
+    let mut adjacent = vec![Vec::new(); n];
+    for (from, to) in edges {
+        adjacent[from].push(to);
+    }
     let mut t = Tarjan {
-        edges: &c.edges,
-        index: BTreeMap::new(),
-        low: BTreeMap::new(),
+        adjacent: &adjacent,
+        index: vec![UNSEEN; n],
+        low: vec![0; n],
         stack: Vec::new(),
-        on_stack: BTreeSet::new(),
+        on_stack: vec![false; n],
         next: 0,
         cycles: Vec::new(),
     };
-    for v in c.edges.keys() {
-        if !t.index.contains_key(v) {
+    for (v, out) in adjacent.iter().enumerate() {
+        if t.index[v] == UNSEEN && !out.is_empty() {
             t.visit(v);
         }
     }
-    let cycles = t.cycles;
-    let mut problems = Vec::new();
-    for group in cycles {
+    for group in t.cycles {
         let start = group[0];
-        let path = shortest_cycle(&c.edges, start, &group);
-        let mut names: Vec<String> = path.iter().map(|a| a.to_string()).collect();
-        names.push(start.to_string());
+        let path = shortest_cycle(&adjacent, start, &group);
+        let name = |i: &usize| known.0[*i].to_string();
+        let mut names: Vec<String> = path.iter().map(name).collect();
+        names.push(name(&start));
         let mut message = format!("dependency cycle: {}", names.join(" -> "));
         if group.len() > path.len() {
-            let all: Vec<String> = group.iter().map(|a| a.to_string()).collect();
+            let all: Vec<String> = group.iter().map(name).collect();
             message.push_str(&format!(" (one of several among {})", all.join(", ")));
         }
-        problems.push(Problem::new(start, message));
+        c.problems.push(Problem::new(&known.0[start], message));
     }
-    c.problems.extend(problems);
 }
