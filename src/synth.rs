@@ -5,10 +5,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::emit;
-use crate::schema::{Finding, Schemas, validate_resolved};
+use crate::schema::{Finding, Report, Schemas, validate_resolved};
 use crate::settings::{SettingsError, Sources};
 use crate::stacks;
-use crate::tf::SynthError;
+use crate::tf::{Document, SynthError};
 
 /// Every file tfsynth writes carries this phrase near its top; it is how a
 /// later run knows which files are its own to replace or remove.
@@ -130,8 +130,8 @@ pub fn synth_stack(
                 root: root.name.clone(),
                 error,
             })?;
-        if let Some(schemas) = schemas {
-            let report = validate_resolved(&doc, schemas);
+        let rendered = render(&doc, format, &header, schemas);
+        if let Some(report) = rendered.report {
             if !report.is_clean() {
                 return Err(StackError::Invalid {
                     stack: sources.name.clone(),
@@ -147,22 +147,18 @@ pub fn synth_stack(
             );
         }
         let dir = Path::new(&sources.name).join(&root.name);
-        if matches!(format, Format::Json | Format::Both) {
+        if let Some(contents) = rendered.json {
             files.push(GeneratedFile {
                 path: dir.join("main.tf.json"),
-                contents: emit::to_json(&doc, &header),
+                contents,
             });
         }
-        match format {
-            Format::Hcl => files.push(GeneratedFile {
-                path: dir.join("main.tf"),
-                contents: emit::to_hcl(&doc, &header),
-            }),
-            Format::Both => files.push(GeneratedFile {
-                path: dir.join("hcl").join("main.tf"),
-                contents: emit::to_hcl(&doc, &header),
-            }),
-            Format::Json => {}
+        if let Some(contents) = rendered.hcl {
+            let path = match format {
+                Format::Both => dir.join("hcl").join("main.tf"),
+                Format::Json | Format::Hcl => dir.join("main.tf"),
+            };
+            files.push(GeneratedFile { path, contents });
         }
         docs.push((root.name.clone(), doc));
     }
@@ -187,6 +183,37 @@ pub fn synth_stack(
         files,
         warnings,
         roots,
+    })
+}
+
+/// One root's text, and its validation report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    /// Terraform JSON, unless only HCL was asked for.
+    pub json: Option<String>,
+    /// HCL, when asked for.
+    pub hcl: Option<String>,
+    /// The findings against the schemas, when schemas were given.
+    pub report: Option<Report>,
+}
+
+/// Writes a resolved root in `format`, each file starting with `header`,
+/// and validates it against `schemas` when given. Writing and validating
+/// only read the document, so they run at once on two threads: synth is
+/// as fast as the slower of the two, not their sum.
+pub fn render(doc: &Document, format: Format, header: &str, schemas: Option<&Schemas>) -> Rendered {
+    std::thread::scope(|scope| {
+        let validation =
+            schemas.map(|schemas| scope.spawn(move || validate_resolved(doc, schemas)));
+        let json =
+            matches!(format, Format::Json | Format::Both).then(|| emit::to_json(doc, header));
+        let hcl = matches!(format, Format::Hcl | Format::Both).then(|| emit::to_hcl(doc, header));
+        let report = validation.map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        Rendered { json, hcl, report }
     })
 }
 
