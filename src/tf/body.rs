@@ -6,6 +6,7 @@
 //! variant is its (renamed) name as a string, and an [`Expr`](crate::tf::Expr)
 //! stays an expression.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -23,16 +24,20 @@ pub enum Entry {
     Blocks(Vec<Body>),
 }
 
+/// The name of an entry. Names that come from struct fields are borrowed
+/// from the program: no allocation, and no pointer to chase on every walk.
+pub type Key = Cow<'static, str>;
+
 /// The entries of a body, sorted by name: a map kept as one vector, so a
 /// body with three attributes costs three slots, not a tree node of eleven.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Entries {
-    items: Vec<(String, Entry)>,
+    items: Vec<(Key, Entry)>,
 }
 
 impl Entries {
     fn position(&self, key: &str) -> Result<usize, usize> {
-        self.items.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.items.binary_search_by(|(k, _)| k.as_ref().cmp(key))
     }
     /// The entry called `key`.
     pub fn get(&self, key: &str) -> Option<&Entry> {
@@ -47,8 +52,14 @@ impl Entries {
         self.position(key).is_ok()
     }
     /// Sets `key`, returning what it replaced.
-    pub fn insert(&mut self, key: String, entry: Entry) -> Option<Entry> {
-        match self.position(&key) {
+    pub fn insert(&mut self, key: impl Into<Key>, entry: Entry) -> Option<Entry> {
+        let key = key.into();
+        // Struct fields usually arrive in order: try the end first.
+        let at = match self.items.last() {
+            Some((last, _)) if last.as_ref() < key.as_ref() => Err(self.items.len()),
+            _ => self.position(&key),
+        };
+        match at {
             Ok(i) => Some(std::mem::replace(&mut self.items[i].1, entry)),
             Err(i) => {
                 self.items.insert(i, (key, entry));
@@ -61,19 +72,24 @@ impl Entries {
         self.position(key).ok().map(|i| self.items.remove(i).1)
     }
     /// The entry called `key`, inserted with `make` when missing.
-    pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> Entry) -> &mut Entry {
-        let i = match self.position(key) {
+    pub fn get_or_insert_with(
+        &mut self,
+        key: impl Into<Key>,
+        make: impl FnOnce() -> Entry,
+    ) -> &mut Entry {
+        let key = key.into();
+        let i = match self.position(&key) {
             Ok(i) => i,
             Err(i) => {
-                self.items.insert(i, (key.to_owned(), make()));
+                self.items.insert(i, (key, make()));
                 i
             }
         };
         &mut self.items[i].1
     }
     /// Names and entries, sorted by name.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Entry)> {
-        self.items.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Entry)> {
+        self.items.iter().map(|(k, v)| (k.as_ref(), v))
     }
     /// Entries, sorted by name.
     pub fn values(&self) -> impl Iterator<Item = &Entry> {
@@ -94,13 +110,13 @@ impl Entries {
 }
 
 impl<'a> IntoIterator for &'a Entries {
-    type Item = (&'a String, &'a Entry);
+    type Item = (&'a str, &'a Entry);
     type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, Entry)>,
-        fn(&'a (String, Entry)) -> (&'a String, &'a Entry),
+        std::slice::Iter<'a, (Key, Entry)>,
+        fn(&'a (Key, Entry)) -> (&'a str, &'a Entry),
     >;
     fn into_iter(self) -> Self::IntoIter {
-        self.items.iter().map(|(k, v)| (k, v))
+        self.items.iter().map(|(k, v)| (k.as_ref(), v))
     }
 }
 
@@ -146,7 +162,7 @@ impl Body {
     pub fn push_block(&mut self, name: impl Into<String>, block: Body) {
         match self
             .entries
-            .get_or_insert_with(&name.into(), || Entry::Blocks(Vec::new()))
+            .get_or_insert_with(name.into(), || Entry::Blocks(Vec::new()))
         {
             Entry::Blocks(blocks) => blocks.push(block),
             entry @ Entry::Attr(_) => *entry = Entry::Blocks(vec![block]),
@@ -505,7 +521,7 @@ impl ser::SerializeStruct for StructSerializer {
             .serialize(TreeSerializer)
             .map_err(|e| BodyError(format!("{key}: {e}")))?
             .into_entry();
-        self.0.entries.insert(key.to_owned(), entry);
+        self.0.entries.insert(key, entry);
         Ok(())
     }
     fn end(self) -> Result<Tree, BodyError> {

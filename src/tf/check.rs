@@ -817,7 +817,7 @@ fn set_in_body(body: &mut Body, path: &[&str], value: Option<Expression>) -> Res
         None if value.is_none() => return Ok(()),
         None => body
             .entries
-            .get_or_insert_with(first, || Entry::Blocks(vec![Body::new()])),
+            .get_or_insert_with((*first).to_owned(), || Entry::Blocks(vec![Body::new()])),
     };
     match entry {
         Entry::Blocks(blocks) => {
