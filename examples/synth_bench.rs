@@ -38,6 +38,11 @@ fn meta(name: &str) -> ObjectMeta {
     }
 }
 
+/// The benchmark stack, for profiling harnesses.
+pub fn web_services_pub(n: usize) -> Stack {
+    web_services(n)
+}
+
 fn web_services(n: usize) -> Stack {
     let mut s = Stack::new();
     for i in 0..n {

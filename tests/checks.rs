@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use tfsynth::emit::to_json;
 use tfsynth::tf::{
-    Backend, Body, Expression, Meta, ModuleCall, Output, Stack, Validation, Variable, count_index,
-    each_key,
+    Backend, Body, Expression, Meta, ModuleCall, ObjectMap, Output, Stack, Validation, Variable,
+    count_index, each_key,
 };
 
 fn body(pairs: &[(&str, Expression)]) -> Body {
@@ -315,7 +315,7 @@ fn overrides_deep_merge_into_nested_blocks_lists_and_objects() {
     let mut config = Body::new();
     config.set(
         "labels",
-        Expression::Object(BTreeMap::from([("a".into(), "1".into())])),
+        Expression::Object(ObjectMap::from([("a", "1".into())])),
     );
     config.set("tags", Expression::List(vec!["x".into(), "y".into()]));
     let mut b = body(&[("keep", true.into()), ("drop", 1.into())]);

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use tfsynth::emit::{to_hcl, to_json};
 use tfsynth::tf::{
-    Body, Expression, IgnoreChanges, Lifecycle, Meta, Output, Part, Reference, Root, Stack, Step,
-    Template, Timeouts, Validation, VarType, Variable, count_index,
+    Body, Expression, IgnoreChanges, Lifecycle, Meta, ObjectMap, Output, Part, Reference, Root,
+    Stack, Step, Template, Timeouts, Validation, VarType, Variable, count_index,
 };
 
 fn assert_equivalent(doc: &tfsynth::tf::Document) {
@@ -63,9 +63,9 @@ fn every_document_construct_emits_equivalent_json_and_hcl() {
     body.set("input", "x ${y} %{z}");
     body.set(
         "labels",
-        Expression::Object(BTreeMap::from([
-            ("a.b/c".into(), "1".into()),
-            ("${k}".into(), Expression::Null),
+        Expression::Object(ObjectMap::from([
+            ("a.b/c", "1".into()),
+            ("${k}", Expression::Null),
         ])),
     );
     let mut inner = Body::new();
@@ -197,7 +197,8 @@ fn expression(refs: Vec<(String, String)>) -> impl Strategy<Value = Expression> 
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Expression::List),
-            prop::collection::btree_map(text(), inner.clone(), 0..4).prop_map(Expression::Object),
+            prop::collection::btree_map(text(), inner.clone(), 0..4)
+                .prop_map(|m| Expression::Object(m.into())),
             (ident(), prop::collection::vec(inner.clone(), 0..3))
                 .prop_map(|(f, args)| Expression::call(f, args)),
             prop::collection::vec(

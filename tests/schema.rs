@@ -45,7 +45,7 @@ use tfsynth::providers::kubernetes::{
     TopologySpreadConstraint,
 };
 use tfsynth::schema::{Report, SchemaError, Schemas, validate_document, validate_resolved};
-use tfsynth::tf::Expression;
+use tfsynth::tf::{Expression, ObjectMap};
 use tfsynth::tf::{Resource, Stack, Value};
 
 fn schemas() -> &'static Schemas {
@@ -1004,8 +1004,8 @@ fn kubernetes_everything(s: &mut Stack) {
     s.add(
         "full",
         Manifest {
-            manifest: Expression::Object(BTreeMap::from([(
-                "kind".to_owned(),
+            manifest: Expression::Object(ObjectMap::from([(
+                "kind",
                 Expression::from("ConfigMap"),
             )])),
         },

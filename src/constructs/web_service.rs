@@ -533,7 +533,7 @@ impl WebService {
                     ("labels", Expression::Object(labels)),
                 ]),
             ),
-            ("spec", Expression::Object(spec)),
+            ("spec", Expression::Object(spec.into())),
         ])
     }
 }

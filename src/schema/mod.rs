@@ -9,6 +9,7 @@
 mod types;
 mod validate;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -57,27 +58,28 @@ impl AttributeSchema {
         self.computed && !self.optional && !self.required
     }
 
-    /// The value type, with nested attributes seen as objects.
-    pub fn value_type(&self) -> Type {
+    /// The value type, with nested attributes seen as objects (borrowed
+    /// when the schema gives a plain type, as it almost always does).
+    pub fn value_type(&self) -> Cow<'_, Type> {
         if let Some(t) = &self.ty {
-            return t.clone();
+            return Cow::Borrowed(t);
         }
         match &self.nested_type {
             Some(n) => {
                 let object = Type::Object(
                     n.attributes
                         .iter()
-                        .map(|(k, a)| (k.clone(), a.value_type()))
+                        .map(|(k, a)| (k.clone(), a.value_type().into_owned()))
                         .collect(),
                 );
-                match n.nesting_mode {
+                Cow::Owned(match n.nesting_mode {
                     NestingMode::Single | NestingMode::Group => object,
                     NestingMode::List => Type::List(Box::new(object)),
                     NestingMode::Set => Type::Set(Box::new(object)),
                     NestingMode::Map => Type::Map(Box::new(object)),
-                }
+                })
             }
-            None => Type::Dynamic,
+            None => Cow::Owned(Type::Dynamic),
         }
     }
 }

@@ -7,13 +7,13 @@
 //! stays an expression.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 
-use super::expr::{EXPR_TOKEN, Expression};
+use super::expr::{EXPR_TOKEN, Expression, ObjectMap, capture_expression};
+use super::sorted::SortedMap;
 
 /// One entry in a block body.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,105 +28,8 @@ pub enum Entry {
 /// from the program: no allocation, and no pointer to chase on every walk.
 pub type Key = Cow<'static, str>;
 
-/// The entries of a body, sorted by name: a map kept as one vector, so a
-/// body with three attributes costs three slots, not a tree node of eleven.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Entries {
-    items: Vec<(Key, Entry)>,
-}
-
-impl Entries {
-    fn position(&self, key: &str) -> Result<usize, usize> {
-        self.items.binary_search_by(|(k, _)| k.as_ref().cmp(key))
-    }
-    /// The entry called `key`.
-    pub fn get(&self, key: &str) -> Option<&Entry> {
-        self.position(key).ok().map(|i| &self.items[i].1)
-    }
-    /// The entry called `key`, to change it.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Entry> {
-        self.position(key).ok().map(|i| &mut self.items[i].1)
-    }
-    /// Whether there is an entry called `key`.
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.position(key).is_ok()
-    }
-    /// Sets `key`, returning what it replaced.
-    pub fn insert(&mut self, key: impl Into<Key>, entry: Entry) -> Option<Entry> {
-        let key = key.into();
-        // Struct fields usually arrive in order: try the end first.
-        let at = match self.items.last() {
-            Some((last, _)) if last.as_ref() < key.as_ref() => Err(self.items.len()),
-            _ => self.position(&key),
-        };
-        match at {
-            Ok(i) => Some(std::mem::replace(&mut self.items[i].1, entry)),
-            Err(i) => {
-                self.items.insert(i, (key, entry));
-                None
-            }
-        }
-    }
-    /// Removes `key`, returning its entry.
-    pub fn remove(&mut self, key: &str) -> Option<Entry> {
-        self.position(key).ok().map(|i| self.items.remove(i).1)
-    }
-    /// The entry called `key`, inserted with `make` when missing.
-    pub fn get_or_insert_with(
-        &mut self,
-        key: impl Into<Key>,
-        make: impl FnOnce() -> Entry,
-    ) -> &mut Entry {
-        let key = key.into();
-        let i = match self.position(&key) {
-            Ok(i) => i,
-            Err(i) => {
-                self.items.insert(i, (key, make()));
-                i
-            }
-        };
-        &mut self.items[i].1
-    }
-    /// Names and entries, sorted by name.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Entry)> {
-        self.items.iter().map(|(k, v)| (k.as_ref(), v))
-    }
-    /// Entries, sorted by name.
-    pub fn values(&self) -> impl Iterator<Item = &Entry> {
-        self.items.iter().map(|(_, v)| v)
-    }
-    /// Entries, sorted by name, to change them.
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
-        self.items.iter_mut().map(|(_, v)| v)
-    }
-    /// How many entries.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-}
-
-impl<'a> IntoIterator for &'a Entries {
-    type Item = (&'a str, &'a Entry);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (Key, Entry)>,
-        fn(&'a (Key, Entry)) -> (&'a str, &'a Entry),
-    >;
-    fn into_iter(self) -> Self::IntoIter {
-        self.items.iter().map(|(k, v)| (k.as_ref(), v))
-    }
-}
-
-impl std::ops::Index<&str> for Entries {
-    type Output = Entry;
-    fn index(&self, key: &str) -> &Entry {
-        self.get(key)
-            .expect("indexing a body entry that is present")
-    }
-}
+/// The entries of a body, sorted by name.
+pub type Entries = SortedMap<Key, Entry>;
 
 /// The body of a block: attributes and nested blocks by name.
 ///
@@ -338,12 +241,14 @@ impl ser::Serializer for TreeSerializer {
         value: &T,
     ) -> Result<Tree, BodyError> {
         if name == EXPR_TOKEN {
-            // An `Expr` carries an `Expression`; its derived serde form is
-            // read back here, so expressions never pass through strings.
-            let json = serde_json::to_value(value).map_err(|e| BodyError(e.to_string()))?;
-            let expr: Expression =
-                serde_json::from_value(json).map_err(|e| BodyError(e.to_string()))?;
-            return Ok(Tree::Expr(expr));
+            // An `Expr` carries an `Expression`: it hands over a copy of
+            // itself, so expressions never pass through strings.
+            let captured = capture_expression(|| value.serialize(TreeSerializer).map(drop))?;
+            return captured.map(Tree::Expr).ok_or_else(|| {
+                BodyError(format!(
+                    "{EXPR_TOKEN} carried something else than an expression"
+                ))
+            });
         }
         value.serialize(self)
     }
@@ -384,7 +289,7 @@ impl ser::Serializer for TreeSerializer {
     }
     fn serialize_map(self, _: Option<usize>) -> Result<MapSerializer, BodyError> {
         Ok(MapSerializer {
-            map: BTreeMap::new(),
+            map: ObjectMap::new(),
             key: None,
         })
     }
@@ -469,7 +374,7 @@ impl ser::SerializeTupleStruct for SeqSerializer {
 }
 
 struct MapSerializer {
-    map: BTreeMap<String, Expression>,
+    map: ObjectMap,
     key: Option<String>,
 }
 
@@ -533,6 +438,7 @@ impl ser::SerializeStruct for StructSerializer {
 mod tests {
     use super::*;
     use crate::tf::{Expr, Value};
+    use std::collections::BTreeMap;
 
     #[derive(Serialize)]
     struct Inner {
@@ -579,8 +485,8 @@ mod tests {
         assert!(!body.entries.contains_key("missing"));
         assert_eq!(
             body.entries["labels"],
-            Entry::Attr(Expression::Object(BTreeMap::from([(
-                "team".to_owned(),
+            Entry::Attr(Expression::Object(ObjectMap::from([(
+                "team",
                 Expression::from("web")
             )])))
         );

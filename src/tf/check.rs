@@ -10,7 +10,7 @@ use std::fmt;
 use std::fmt::Write as _;
 
 use super::body::{Body, Entry};
-use super::expr::{Expression, Reference, Root};
+use super::expr::{Expression, ObjectMap, Reference, Root};
 use super::stack::{
     Address, Block, Import, Lifecycle, ModuleCall, Moved, Output, Override, Provider, Removed,
     Stack, TerraformBlock, Variable,
@@ -91,9 +91,16 @@ pub struct Document {
 
 /// Whether `name` is a valid Terraform identifier (block labels, names).
 pub fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    // Every allowed character is ASCII, so bytes will do.
+    match name.as_bytes() {
+        [first, rest @ ..] => {
+            (first.is_ascii_alphabetic() || *first == b'_')
+                && rest
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        }
+        [] => false,
+    }
 }
 
 /// Whether `kind` is a valid resource or data source type name.
@@ -132,6 +139,9 @@ struct Checker {
     /// References between nodes of the dependency graph, as indexes into
     /// the sorted list of known addresses; repeats allowed.
     edges: Vec<(usize, usize)>,
+    /// The last node edges were added from, and its index: the references
+    /// of one block come one after another.
+    last_from: Option<(Address, usize)>,
 }
 
 /// Every address in the stack, sorted and without repeats.
@@ -149,8 +159,23 @@ impl Known {
 impl Checker {
     /// Records that `from` refers to `to`, both known.
     fn edge(&mut self, known: &Known, from: &Address, to: &Address) {
-        if let (Some(f), Some(t)) = (known.index(from), known.index(to)) {
-            self.edges.push((f, t));
+        if let Some(t) = known.index(to) {
+            self.edge_to(known, from, t);
+        }
+    }
+
+    /// Records that `from` refers to the known node `to`.
+    fn edge_to(&mut self, known: &Known, from: &Address, to: usize) {
+        let f = match &self.last_from {
+            Some((address, f)) if address == from => Some(*f),
+            _ => {
+                let f = known.index(from);
+                self.last_from = f.map(|f| (from.clone(), f));
+                f
+            }
+        };
+        if let Some(f) = f {
+            self.edges.push((f, to));
         }
     }
 
@@ -193,21 +218,21 @@ impl Stack {
     pub fn into_document(mut self) -> Result<Document, SynthError> {
         let mut c = Checker::default();
         c.problems.extend(self.deferred.iter().cloned());
-        let known = self.check_names(&mut c);
-
         // Blocks are large: sort their positions, then move each block
-        // once, in key order, into maps built from sorted runs.
+        // once, in key order, into maps built from sorted runs. Unstable
+        // is fine: equal keys are duplicates, an error reported below.
+        let mut order: Vec<usize> = (0..self.blocks.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&self.blocks[a], &self.blocks[b]);
+            (&a.kind, &a.name).cmp(&(&b.kind, &b.name))
+        });
+        let known = self.check_names(&mut c, &order);
         let mut blocks: Vec<Option<Block>> = std::mem::take(&mut self.blocks)
             .into_iter()
             .map(Some)
             .collect();
-        let mut order: Vec<usize> = (0..blocks.len()).collect();
-        fn key(b: &Option<Block>) -> Option<(&str, &str)> {
-            b.as_ref().map(|b| (b.kind.as_str(), b.name.as_str()))
-        }
-        order.sort_by(|&a, &b| key(&blocks[a]).cmp(&key(&blocks[b])));
         let mut data = Vec::new();
-        let mut resources = Vec::new();
+        let mut resources = Vec::with_capacity(blocks.len());
         for i in order {
             let Some(mut block) = blocks[i].take() else {
                 continue;
@@ -357,9 +382,22 @@ impl Stack {
     }
 
     /// Checks names and duplicates; returns every address in the stack.
-    fn check_names(&self, c: &mut Checker) -> Known {
+    /// `order` lists the blocks sorted by type and name, which is address
+    /// order within resources and within data sources: the addresses come
+    /// in a few sorted runs, which the final sort merges cheaply.
+    fn check_names(&self, c: &mut Checker, order: &[usize]) -> Known {
         let mut seen: Vec<Address> = Vec::with_capacity(self.blocks.len());
-        for b in &self.blocks {
+        let resources_first = order
+            .iter()
+            .map(|&i| &self.blocks[i])
+            .filter(|b| !matches!(b.address, Address::Data { .. }))
+            .chain(
+                order
+                    .iter()
+                    .map(|&i| &self.blocks[i])
+                    .filter(|b| matches!(b.address, Address::Data { .. })),
+            );
+        for b in resources_first {
             if !is_type_name(&b.kind) {
                 c.problem(
                     &b.address,
@@ -571,15 +609,17 @@ fn refs(c: &mut Checker, known: &Known, at: &Address, e: &Expression, scope: Sco
             Root::Each | Root::Count => {}
             root => {
                 let target = root.address().expect("named roots have addresses");
-                if !known.contains(&target) {
-                    let shown = if r.steps.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{r}: ")
-                    };
-                    c.problem(at, format!("{context}{shown}{target} is not in this stack"));
-                } else if !matches!(target, Address::Variable(_)) {
-                    c.edge(known, at, &target);
+                match known.index(&target) {
+                    None => {
+                        let shown = if r.steps.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{r}: ")
+                        };
+                        c.problem(at, format!("{context}{shown}{target} is not in this stack"));
+                    }
+                    Some(_) if matches!(target, Address::Variable(_)) => {}
+                    Some(to) => c.edge_to(known, at, to),
                 }
             }
         }
@@ -874,14 +914,12 @@ fn set_in_expression(
                         map.insert((*first).to_owned(), v);
                     }
                     None => {
-                        map.remove(*first);
+                        map.remove(first);
                     }
                 }
                 return Ok(());
             }
-            let inner = map
-                .entry((*first).to_owned())
-                .or_insert_with(|| Expression::Object(BTreeMap::new()));
+            let inner = map.get_or_insert_with(*first, || Expression::Object(ObjectMap::new()));
             set_in_expression(inner, rest, value)
         }
         Expression::List(items) => {

@@ -4,7 +4,6 @@
 //! Only the emitters write `${...}`; everything here is structured data, so
 //! a literal string can never turn into an interpolation by accident.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -126,6 +125,9 @@ pub enum Part {
     Interp(Expression),
 }
 
+/// The attributes of an object expression, sorted by key, each key once.
+pub type ObjectMap = super::sorted::SortedMap<String, Expression>;
+
 /// A call of a Terraform function.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunctionCall {
@@ -152,7 +154,7 @@ pub enum Expression {
     /// A tuple / list literal.
     List(Vec<Expression>),
     /// An object / map literal; keys are literal strings, sorted.
-    Object(BTreeMap<String, Expression>),
+    Object(ObjectMap),
     /// A reference to something in the stack. Boxed, like `Call`: every
     /// value in every body is as large as the largest variant.
     Ref(Box<Reference>),
@@ -378,7 +380,7 @@ enum ExpressionDef {
     Number(serde_json::Number),
     String(String),
     List(Vec<Expression>),
-    Object(BTreeMap<String, Expression>),
+    Object(ObjectMap),
     Ref(Box<Reference>),
     Call(Box<FunctionCall>),
     Template(Vec<Part>),
@@ -387,8 +389,39 @@ enum ExpressionDef {
 
 struct Wire<'a>(&'a Expression);
 
+thread_local! {
+    /// Set while the document serializer asks an expression to hand itself
+    /// over; holds the copy until the serializer takes it.
+    static CAPTURE: std::cell::RefCell<Option<Option<Expression>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `serialize` (which serializes one [`Wire`]) so that the wire hands
+/// over a copy of its expression instead of serializing it field by field;
+/// returns the copy. The document serializer uses this: an expression in a
+/// typed struct becomes a body value without a trip through serde's data
+/// model.
+pub(crate) fn capture_expression<E>(
+    serialize: impl FnOnce() -> Result<(), E>,
+) -> Result<Option<Expression>, E> {
+    let outer = CAPTURE.with(|c| c.borrow_mut().replace(None));
+    let result = serialize();
+    let captured = CAPTURE.with(|c| std::mem::replace(&mut *c.borrow_mut(), outer));
+    result.map(|()| captured.flatten())
+}
+
 impl Serialize for Wire<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let handed_over = CAPTURE.with(|c| match &mut *c.borrow_mut() {
+            Some(slot @ None) => {
+                *slot = Some(self.0.clone());
+                true
+            }
+            _ => false,
+        });
+        if handed_over {
+            return serializer.serialize_unit();
+        }
         ExpressionDef::serialize(self.0, serializer)
     }
 }
@@ -519,10 +552,29 @@ impl Template {
 /// Text that already contains `$${` gains one more `$`, so it still reads
 /// back as exactly what was given.
 pub fn escape_template(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("${") && !text.contains("%{") {
+    if !has_template_marker(text) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(text.replace("${", "$${").replace("%{", "%%{"))
+}
+
+/// Whether `text` holds `${` or `%{`. One pass over the bytes: this runs
+/// for every literal string written, and `str::contains` sets up a general
+/// substring search on each call.
+fn has_template_marker(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 1;
+    while let Some(i) = bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'{'))
+    {
+        let brace = from + i;
+        if matches!(bytes[brace - 1], b'$' | b'%') {
+            return true;
+        }
+        from = brace + 1;
+    }
+    false
 }
 
 /// Writes `text` as an HCL quoted string with template markers escaped.
@@ -564,6 +616,26 @@ mod tests {
         assert_eq!(escape_template("${$${"), "$${$$${");
         assert_eq!(escape_template("$ { % {} $$ %%"), "$ { % {} $$ %%");
         assert_eq!(escape_template("ünïcødé\u{2028}"), "ünïcødé\u{2028}");
+    }
+
+    #[test]
+    fn template_markers_are_found_wherever_they_stand() {
+        // Every string up to five characters over an alphabet of the
+        // characters that matter, against the plain definition.
+        let alphabet = ['$', '%', '{', 'é', 'x'];
+        let mut strings = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(longer);
+        }
+        strings.dedup();
+        for s in &strings {
+            let expected = s.contains("${") || s.contains("%{");
+            assert_eq!(has_template_marker(s), expected, "{s:?}");
+        }
     }
 
     #[test]

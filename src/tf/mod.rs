@@ -5,15 +5,18 @@ mod body;
 mod check;
 mod expr;
 mod link;
+mod sorted;
 mod stack;
 mod types;
 
-pub use body::{Body, BodyError, Entry};
+pub use body::{Body, BodyError, Entries, Entry, Key};
 pub use check::{Document, Problem, SynthError, is_identifier};
 pub use expr::{
-    Expr, Expression, FunctionCall, Part, Reference, Root, Step, Template, Value, escape_template,
+    Expr, Expression, FunctionCall, ObjectMap, Part, Reference, Root, Step, Template, Value,
+    escape_template,
 };
 pub use link::{NamedRoot, TerraformRemoteState, export_name, link_roots};
+pub use sorted::SortedMap;
 pub use stack::{
     Address, Backend, Block, DataSource, Dependency, IgnoreChanges, Import, Lifecycle, LocalKind,
     Meta, ModuleCall, ModuleKind, Moved, Output, Path, Provider, ProviderRef, Ref, Removed,
