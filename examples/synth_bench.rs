@@ -4,9 +4,14 @@
 //!
 //! `cargo run --release --example synth_bench` runs each N in a child
 //! process (so peak memory is per N) and prints a table: the median wall
-//! time of building the stack, checking and resolving it, writing JSON and
-//! validating it against the provider schemas (loading them included);
+//! time of building the stack, checking and resolving it, loading the
+//! provider schemas, and writing JSON while validating against them (on two
+//! threads, through `synth::render`, as `synth` does);
 //! the process's peak resident memory; and the JSON's size.
+//!
+//! `--phases N` prints each phase's fastest of seven runs at one N, for
+//! profiling; with `PHASES_TRACE=1` it also prints every run's figures, to
+//! show how much this machine's timings wander.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -36,11 +41,6 @@ fn meta(name: &str) -> ObjectMeta {
         labels: BTreeMap::from([("app.kubernetes.io/name".to_owned(), name.to_owned())]),
         annotations: BTreeMap::new(),
     }
-}
-
-/// The benchmark stack, for profiling harnesses.
-pub fn web_services_pub(n: usize) -> Stack {
-    web_services(n)
 }
 
 fn web_services(n: usize) -> Stack {

@@ -42,7 +42,10 @@
 //! ```
 //!
 //! Validate against the real provider schemas (offline) with
-//! [`schema::Schemas::load_dir`] and [`schema::validate_document`].
+//! [`schema::Schemas::load_dir`] and [`schema::validate_resolved`] (a
+//! resolved document) or [`schema::validate_document`] (Terraform JSON
+//! read from a file); both report the same findings for the same
+//! configuration.
 //!
 //! # Layers
 //!
@@ -113,7 +116,7 @@
 //! that derives `serde::Serialize` (field names are the provider's attribute
 //! names, nested structs are blocks, maps are object attributes) and
 //! implements [`tf::Resource`]. Test it against the schema with
-//! [`schema::validate_document`], as this crate's own tests do for every
+//! [`schema::validate_resolved`], as this crate's own tests do for every
 //! struct.
 
 pub mod constructs;
