@@ -339,8 +339,7 @@ fn resource_block(mut block: hcl::structure::BlockBuilder, b: &Block) -> HBlock 
     }
     block = add_body(block, &b.body);
     if let Some(t) = timeouts {
-        let t = Body::from_serialize(t).expect("timeouts are plain strings");
-        block = block.add_block(add_body(HBlock::builder("timeouts"), &t).build());
+        block = block.add_block(add_body(HBlock::builder("timeouts"), &t.to_body()).build());
     }
     let mut lc = HBlock::builder("lifecycle");
     let mut lc_empty = true;

@@ -12,7 +12,7 @@
 
 use std::fmt::Write;
 
-use super::text::{json_template, write_expression};
+use super::text::write_json_template;
 use crate::tf::{
     Block, Body, Document, Entry, Expression, IgnoreChanges, Lifecycle, Meta, ModuleCall, Output,
     Variable, escape_template,
@@ -305,13 +305,10 @@ fn expr(w: &mut Writer, e: &Expression) {
             }
             w.close('}');
         }
-        Expression::Template(parts) => w.str(&json_template(parts)),
-        Expression::Ref(_) | Expression::Call(_) | Expression::Raw(_) => {
+        Expression::Template(_) | Expression::Ref(_) | Expression::Call(_) | Expression::Raw(_) => {
             let mut s = std::mem::take(&mut w.scratch);
             s.clear();
-            s.push_str("${");
-            write_expression(&mut s, e);
-            s.push('}');
+            write_json_template(&mut s, e);
             w.str(&s);
             w.scratch = s;
         }
@@ -401,10 +398,9 @@ fn block_fields(w: &mut Writer, block: &Block) {
     }
     body_fields(w, &block.body);
     if let Some(t) = timeouts {
-        let t = crate::tf::Body::from_serialize(t).expect("timeouts are plain strings");
         w.key("timeouts");
         w.open('{');
-        body_fields(w, &t);
+        body_fields(w, &t.to_body());
         w.close('}');
     }
     lifecycle_fields(w, lifecycle);

@@ -194,24 +194,30 @@ pub(crate) fn write_template_body(out: &mut String, parts: &[Part]) -> std::fmt:
     Ok(())
 }
 
-/// A template in a JSON string: literal parts escaped for the template
-/// language only (JSON escaping comes later), interpolations as `${...}`.
-pub(crate) fn json_template(parts: &[Part]) -> String {
-    let mut out = String::new();
+/// The text of the JSON string Terraform reads back as `e`, for any
+/// expression but a literal: a template's parts (literal parts escaped for
+/// the template language only; JSON escaping comes later), or `${...}`
+/// around a reference, call or raw expression.
+pub(crate) fn write_json_template(out: &mut String, e: &Expression) {
+    let Expression::Template(parts) = e else {
+        out.push_str("${");
+        write_expression(out, e);
+        out.push('}');
+        return;
+    };
     for piece in template_pieces(parts, Syntax::Json) {
         match piece {
             Piece::Lit(text) => out.push_str(&text),
             Piece::Quoted(text) => {
-                let _ = write_quoted_piece(&mut out, &text);
+                let _ = write_quoted_piece(out, &text);
             }
             Piece::Interp(e) => {
                 out.push_str("${");
-                write_expression(&mut out, e);
+                write_expression(out, e);
                 out.push('}');
             }
         }
     }
-    out
 }
 
 /// Whether an object key can be written without quotes.

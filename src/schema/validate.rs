@@ -15,7 +15,7 @@ use std::fmt::{self, Write};
 use serde_json::Value;
 
 use super::{BlockSchema, Kind, Lookup, NestingMode, Schemas, Type};
-use crate::emit::text::{json_template, write_expression};
+use crate::emit::text::write_json_template;
 use crate::tf::{Block, Body, Document, Entry, Expression, Timeouts, escape_template};
 
 /// One problem with one block.
@@ -233,15 +233,6 @@ impl<'a> Node<'a> {
             },
         }
     }
-
-    fn timeouts(t: &Timeouts) -> [(&'static str, Option<&String>); 4] {
-        [
-            ("create", t.create.as_ref()),
-            ("read", t.read.as_ref()),
-            ("update", t.update.as_ref()),
-            ("delete", t.delete.as_ref()),
-        ]
-    }
 }
 
 impl<'a> Tree<'a> for Node<'a> {
@@ -257,11 +248,12 @@ impl<'a> Tree<'a> for Node<'a> {
                 Expression::String(s) => Shape::Literal(escape_template(s)),
                 Expression::List(items) => Shape::List(items.len()),
                 Expression::Object(_) => Shape::Object,
-                Expression::Template(parts) => Shape::Str(Cow::Owned(json_template(parts))),
-                Expression::Ref(_) | Expression::Call(_) | Expression::Raw(_) => {
-                    let mut s = String::from("${");
-                    write_expression(&mut s, e);
-                    s.push('}');
+                Expression::Template(_)
+                | Expression::Ref(_)
+                | Expression::Call(_)
+                | Expression::Raw(_) => {
+                    let mut s = String::new();
+                    write_json_template(&mut s, e);
                     Shape::Str(Cow::Owned(s))
                 }
             },
@@ -283,13 +275,7 @@ impl<'a> Tree<'a> for Node<'a> {
                 }
             }
             Node::Body(body) => body.entries.iter().for_each(|(k, e)| f(k, Node::entry(e))),
-            Node::Timeouts(t) => {
-                for (k, v) in Node::timeouts(t) {
-                    if let Some(v) = v {
-                        f(k, Node::Lit(v));
-                    }
-                }
-            }
+            Node::Timeouts(t) => t.fields().for_each(|(k, v)| f(k, Node::Lit(v))),
             Node::Expr(Expression::Object(map)) => {
                 map.iter()
                     .for_each(|(k, v)| f(&escape_template(k), Node::Expr(v)));
@@ -304,9 +290,7 @@ impl<'a> Tree<'a> for Node<'a> {
                     || (key == "timeouts" && block.meta.timeouts.is_some())
             }
             Node::Body(body) => body.entries.contains_key(key),
-            Node::Timeouts(t) => Node::timeouts(t)
-                .iter()
-                .any(|(k, v)| *k == key && v.is_some()),
+            Node::Timeouts(t) => t.fields().any(|(k, _)| k == key),
             Node::Expr(Expression::Object(map)) => map.contains_key(key),
             _ => false,
         }

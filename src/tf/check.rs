@@ -219,10 +219,9 @@ impl Stack {
         let mut c = Checker::default();
         c.problems.extend(self.deferred.iter().cloned());
         // Blocks are large: sort their positions, then move each block
-        // once, in key order, into maps built from sorted runs. Unstable
-        // is fine: equal keys are duplicates, an error reported below.
+        // once, in key order, into maps built from sorted runs.
         let mut order: Vec<usize> = (0..self.blocks.len()).collect();
-        order.sort_unstable_by(|&a, &b| {
+        order.sort_by(|&a, &b| {
             let (a, b) = (&self.blocks[a], &self.blocks[b]);
             (&a.kind, &a.name).cmp(&(&b.kind, &b.name))
         });

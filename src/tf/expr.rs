@@ -562,19 +562,9 @@ pub fn escape_template(text: &str) -> std::borrow::Cow<'_, str> {
 /// for every literal string written, and `str::contains` sets up a general
 /// substring search on each call.
 fn has_template_marker(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut from = 1;
-    while let Some(i) = bytes
-        .get(from..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'{'))
-    {
-        let brace = from + i;
-        if matches!(bytes[brace - 1], b'$' | b'%') {
-            return true;
-        }
-        from = brace + 1;
-    }
-    false
+    text.as_bytes()
+        .windows(2)
+        .any(|pair| pair[1] == b'{' && matches!(pair[0], b'$' | b'%'))
 }
 
 /// Writes `text` as an HCL quoted string with template markers escaped.

@@ -329,6 +329,36 @@ pub struct Timeouts {
     pub delete: Option<String>,
 }
 
+impl Timeouts {
+    /// The timeouts that are set, by operation, sorted by name: the one
+    /// listing the emitters and the validator read.
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let Timeouts {
+            create,
+            read,
+            update,
+            delete,
+        } = self;
+        [
+            ("create", create),
+            ("delete", delete),
+            ("read", read),
+            ("update", update),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_deref().map(|v| (name, v)))
+    }
+
+    /// The `timeouts` block's body.
+    pub fn to_body(&self) -> Body {
+        let mut body = Body::new();
+        for (name, value) in self.fields() {
+            body.set(name, value);
+        }
+        body
+    }
+}
+
 /// Meta-arguments of a resource or data source.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Meta {
