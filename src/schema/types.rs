@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 /// A value type.
@@ -29,55 +30,59 @@ pub enum Type {
     Tuple(Vec<Type>),
 }
 
-impl Type {
-    fn from_json(v: &serde_json::Value) -> Result<Type, String> {
-        use serde_json::Value as J;
-        match v {
-            J::String(s) => match s.as_str() {
-                "string" => Ok(Type::String),
-                "number" => Ok(Type::Number),
-                "bool" => Ok(Type::Bool),
-                "dynamic" => Ok(Type::Dynamic),
-                other => Err(format!("unknown type {other:?}")),
-            },
-            J::Array(parts) => match parts.as_slice() {
-                [J::String(kind), inner] => match kind.as_str() {
-                    "list" => Ok(Type::List(Box::new(Type::from_json(inner)?))),
-                    "set" => Ok(Type::Set(Box::new(Type::from_json(inner)?))),
-                    "map" => Ok(Type::Map(Box::new(Type::from_json(inner)?))),
-                    "object" => match inner {
-                        J::Object(fields) => fields
-                            .iter()
-                            .map(|(k, t)| Ok((k.clone(), Type::from_json(t)?)))
-                            .collect::<Result<_, String>>()
-                            .map(Type::Object),
-                        _ => Err("object type without attributes".to_owned()),
-                    },
-                    "tuple" => match inner {
-                        J::Array(items) => items
-                            .iter()
-                            .map(Type::from_json)
-                            .collect::<Result<_, _>>()
-                            .map(Type::Tuple),
-                        _ => Err("tuple type without elements".to_owned()),
-                    },
-                    other => Err(format!("unknown type constructor {other:?}")),
-                },
-                // Optional object attributes: ["object", {...}, ["optional"]].
-                [J::String(kind), inner, _] if kind == "object" => {
-                    Type::from_json(&J::Array(vec![J::String(kind.clone()), inner.clone()]))
-                }
-                _ => Err(format!("unknown type {v}")),
-            },
-            _ => Err(format!("unknown type {v}")),
+/// Reads a type straight from the schema's JSON, without an intermediate
+/// `serde_json::Value`: schemas of large types hold thousands of them.
+struct TypeVisitor;
+
+impl<'de> Visitor<'de> for TypeVisitor {
+    type Value = Type;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a type: \"string\", [\"list\", T], [\"object\", {...}], ...")
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Type, E> {
+        match s {
+            "string" => Ok(Type::String),
+            "number" => Ok(Type::Number),
+            "bool" => Ok(Type::Bool),
+            "dynamic" => Ok(Type::Dynamic),
+            other => Err(E::custom(format!("unknown type {other:?}"))),
         }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Type, A::Error> {
+        let missing = || de::Error::custom("a type constructor needs its argument");
+        let kind: String = seq.next_element()?.ok_or_else(missing)?;
+        let t = match kind.as_str() {
+            "list" => Type::List(Box::new(seq.next_element()?.ok_or_else(missing)?)),
+            "set" => Type::Set(Box::new(seq.next_element()?.ok_or_else(missing)?)),
+            "map" => Type::Map(Box::new(seq.next_element()?.ok_or_else(missing)?)),
+            "object" => {
+                let t = Type::Object(seq.next_element()?.ok_or_else(missing)?);
+                // Optional object attributes: ["object", {...}, ["optional"]].
+                seq.next_element::<de::IgnoredAny>()?;
+                t
+            }
+            "tuple" => Type::Tuple(seq.next_element()?.ok_or_else(missing)?),
+            other => {
+                return Err(de::Error::custom(format!(
+                    "unknown type constructor {other:?}"
+                )));
+            }
+        };
+        if seq.next_element::<de::IgnoredAny>()?.is_some() {
+            return Err(de::Error::custom(format!(
+                "{kind} type with too many arguments"
+            )));
+        }
+        Ok(t)
     }
 }
 
 impl<'de> Deserialize<'de> for Type {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = serde_json::Value::deserialize(d)?;
-        Type::from_json(&v).map_err(serde::de::Error::custom)
+        d.deserialize_any(TypeVisitor)
     }
 }
 
@@ -114,6 +119,20 @@ mod tests {
                 ("b".to_owned(), Type::Set(Box::new(Type::Number))),
             ]))))
         );
-        assert!(serde_json::from_str::<Type>(r#""text""#).is_err());
+        let optional: Type = serde_json::from_str(r#"["object", {"a": "bool"}, ["a"]]"#).unwrap();
+        assert_eq!(
+            optional,
+            Type::Object(BTreeMap::from([("a".to_owned(), Type::Bool)]))
+        );
+        for bad in [
+            r#""text""#,
+            r#"["list"]"#,
+            r#"["list", "string", "x"]"#,
+            r#"["vector", "string"]"#,
+            r#"["object", "string"]"#,
+            "3",
+        ] {
+            assert!(serde_json::from_str::<Type>(bad).is_err(), "{bad}");
+        }
     }
 }
