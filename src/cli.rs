@@ -45,6 +45,26 @@ enum Command {
     /// Show what synth would change, per resource address and attribute,
     /// against the output directory or a git revision of it.
     Diff(DiffArgs),
+    /// Work with the provider schema files.
+    #[command(subcommand)]
+    Schemas(SchemasCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SchemasCommand {
+    /// Write the index beside each schema file (`google.json.idx`), which
+    /// lets validation read only the types a stack uses.
+    Index(IndexArgs),
+}
+
+#[derive(Debug, Args)]
+struct IndexArgs {
+    /// Directory of provider schemas (`terraform providers schema -json` output).
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    schemas: PathBuf,
+    /// Write nothing; fail listing every missing, stale or extra index.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -206,6 +226,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Destroy(args) => destroy(&cli.dir, args),
         Command::Smoketest(args) => smoketest(&cli.dir, args),
         Command::Diff(args) => diff(&cli.dir, args),
+        Command::Schemas(SchemasCommand::Index(args)) => index_schemas(&cli.dir, args),
     }
 }
 
@@ -254,9 +275,16 @@ fn load_schemas(dir: &Path, rel: &Path) -> Result<Option<Schemas>, Failure> {
         );
         return Ok(None);
     }
-    Schemas::load_dir(&path, &shown)
-        .map(Some)
-        .map_err(|e| input_error(e.to_string()))
+    let schemas = Schemas::load_dir(&path, &shown).map_err(|e| input_error(e.to_string()))?;
+    warn_about_indexes(&schemas);
+    Ok(Some(schemas))
+}
+
+/// Says which schema indexes were not used, and what to do about it.
+fn warn_about_indexes(schemas: &Schemas) {
+    for note in schemas.notes() {
+        eprintln!("warning: {note}");
+    }
 }
 
 /// Synthesizes every selected stack in memory; all failures at once.
@@ -545,6 +573,7 @@ fn validate(dir: &Path, args: ValidateArgs) -> Result<ExitCode, Failure> {
     let schemas_dir = dir.join(&args.schemas);
     let schemas = Schemas::load_dir(&schemas_dir, &args.schemas.display().to_string())
         .map_err(|e| input_error(e.to_string()))?;
+    warn_about_indexes(&schemas);
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("generated")]
     } else {
@@ -607,6 +636,75 @@ fn validate(dir: &Path, args: ValidateArgs) -> Result<ExitCode, Failure> {
 }
 
 /// `path` itself when it is a file, else every `*.tf.json` below it, sorted.
+/// Writes (or with `--check`, checks) the index of every schema file, and
+/// removes indexes whose schema file is gone.
+fn index_schemas(dir: &Path, args: IndexArgs) -> Result<ExitCode, Failure> {
+    let shown_dir = args.schemas.display().to_string();
+    let full = dir.join(&args.schemas);
+    let mut names: Vec<String> = std::fs::read_dir(&full)
+        .map_err(|e| input_error(format!("{shown_dir}: cannot list: {e}")))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let suffix = tfsynth::schema::INDEX_SUFFIX;
+    // Every index first, so that a broken schema file writes nothing.
+    let mut wanted = Vec::new();
+    for name in names.iter().filter(|n| n.ends_with(".json")) {
+        let shown = format!("{shown_dir}/{name}");
+        let text = std::fs::read_to_string(full.join(name))
+            .map_err(|e| input_error(format!("{shown}: cannot read: {e}")))?;
+        let index =
+            tfsynth::schema::index_of(&shown, &text).map_err(|e| input_error(e.to_string()))?;
+        wanted.push((format!("{name}{suffix}"), index));
+    }
+    let mut changes = Vec::new();
+    for (name, index) in &wanted {
+        match std::fs::read_to_string(full.join(name)) {
+            Ok(existing) if existing == *index => {}
+            Ok(_) => changes.push(format!("update {shown_dir}/{name}")),
+            Err(_) => changes.push(format!("create {shown_dir}/{name}")),
+        }
+    }
+    let extra: Vec<&String> = names
+        .iter()
+        .filter(|n| n.ends_with(&format!(".json{suffix}")))
+        .filter(|n| !wanted.iter().any(|(w, _)| w == *n))
+        .collect();
+    for name in &extra {
+        changes.push(format!("remove {shown_dir}/{name}"));
+    }
+    let mut stdout = std::io::stdout().lock();
+    if changes.is_empty() {
+        let _ = writeln!(stdout, "{shown_dir}/: {} indexes up to date", wanted.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.check {
+        return Err(Failure {
+            message: format!(
+                "{shown_dir}/: indexes are out of date; run `tfsynth schemas index` and commit the result:\n  {}",
+                changes.join("\n  ")
+            ),
+            code: 1,
+        });
+    }
+    for (name, index) in &wanted {
+        let path = full.join(name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(index.as_str()) {
+            std::fs::write(&path, index)
+                .map_err(|e| input_error(format!("{shown_dir}/{name}: cannot write: {e}")))?;
+        }
+    }
+    for name in extra {
+        std::fs::remove_file(full.join(name))
+            .map_err(|e| input_error(format!("{shown_dir}/{name}: cannot remove: {e}")))?;
+    }
+    for change in changes {
+        let _ = writeln!(stdout, "{change}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn collect_tf_json(dir: &Path, path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Failure> {
     let full = dir.join(path);
     let meta =

@@ -434,6 +434,82 @@ fn synth_validates_against_the_schemas_and_writes_nothing_when_a_root_fails() {
 }
 
 #[test]
+fn schemas_index_writes_an_index_per_schema_file_that_check_holds_fresh() {
+    let p = Project::new();
+    p.write(
+        "schemas/old.json.idx",
+        "left over from a removed schema file",
+    );
+    let run = p.run(&["schemas", "index", "--check"]);
+    assert_eq!(run.code(), 1, "{}", run.stdout());
+    assert_eq!(
+        run.stderr(),
+        "error: schemas/: indexes are out of date; run `tfsynth schemas index` and commit the result:\n  \
+         create schemas/google.json.idx\n  create schemas/kubernetes.json.idx\n  remove schemas/old.json.idx\n"
+    );
+    assert!(
+        !p.exists("schemas/google.json.idx"),
+        "--check writes nothing"
+    );
+
+    p.run(&["schemas", "index"]).ok();
+    assert_eq!(
+        p.read("schemas/google.json.idx"),
+        include_str!("../schemas/google.json.idx")
+    );
+    assert!(!p.exists("schemas/old.json.idx"));
+    let run = p.run(&["schemas", "index", "--check"]);
+    assert_eq!(run.ok().stdout(), "schemas/: 2 indexes up to date\n");
+
+    // Synth reads through the indexes, silently while they fit.
+    let run = p.run(&["synth"]);
+    assert!(!run.ok().stderr().contains("warning"), "{}", run.stderr());
+
+    // An edited schema file makes its index stale: synth says so, and
+    // validates exactly as without the index.
+    let narrowed = SCHEMAS.replacen("\"routing_mode\":", "\"routing_mode_renamed\":", 1);
+    p.write("schemas/google.json", &narrowed);
+    let run = p.run(&["synth", "--check"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr().starts_with(
+            "warning: schemas/google.json.idx is out of date (the file is 2023146 bytes, \
+             the index is of 2023138 bytes): schemas/google.json is read whole, which is slower; \
+             run `tfsynth schemas index` to refresh it\n"
+        ),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr()
+            .contains("google_compute_network.vpc: routing_mode: unknown attribute or block"),
+        "{}",
+        run.stderr()
+    );
+    let run = p.run(&["schemas", "index", "--check"]);
+    assert!(
+        run.stderr().contains("\n  update schemas/google.json.idx"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn schemas_index_of_a_broken_schema_file_names_it_and_writes_nothing() {
+    let p = Project::new();
+    p.write("schemas/broken.json", "{\"provider_schemas\": [");
+    let run = p.run(&["schemas", "index"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr()
+            .starts_with("error: schemas/broken.json: not a provider schema file: "),
+        "{}",
+        run.stderr()
+    );
+    assert!(!p.exists("schemas/google.json.idx"));
+}
+
+#[test]
 fn synth_without_a_schemas_directory_warns_that_output_is_not_validated() {
     let p = Project::new();
     std::fs::remove_dir_all(p.path("schemas")).unwrap();

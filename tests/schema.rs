@@ -44,7 +44,10 @@ use tfsynth::providers::kubernetes::{
     SeccompProfile, ServiceAccountV1, ServicePort, ServicePortRef, ServiceSpec, ServiceV1,
     TopologySpreadConstraint,
 };
-use tfsynth::schema::{Report, SchemaError, Schemas, validate_document, validate_resolved};
+use tfsynth::schema::{
+    INDEX_SUFFIX, Kind, Lookup, Report, SchemaError, Schemas, index_of, validate_document,
+    validate_resolved,
+};
 use tfsynth::tf::{Expression, ObjectMap};
 use tfsynth::tf::{Resource, Stack, Value};
 
@@ -1257,5 +1260,192 @@ fn broken_or_conflicting_schema_files_are_errors_naming_the_file() {
     assert_eq!(
         err.to_string(),
         "provider random is defined in both schemas/a.json and schemas/b.json"
+    );
+}
+
+// ---- indexes ---------------------------------------------------------------
+
+/// A schema file with two resource types whose names have the same length,
+/// so that one can be renamed without moving anything.
+fn indexed_fixture() -> String {
+    json!({
+        "format_version": "1.0",
+        "provider_schemas": {
+            "registry.terraform.io/hashicorp/random": {
+                "provider": { "version": 0, "block": {
+                    "attributes": { "seed": { "type": "string", "optional": true } }
+                } },
+                "resource_schemas": {
+                    "random_id": { "version": 0, "block": {
+                        "attributes": { "byte_length": { "type": "number", "required": true } }
+                    } },
+                    "random_pw": { "version": 0, "block": {
+                        "attributes": { "length": { "type": "number", "required": true } }
+                    } }
+                }
+            }
+        }
+    })
+    .to_string()
+}
+
+/// A directory holding `random.json` and, when given, `random.json.idx`.
+fn schema_dir(json: &str, index: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("random.json"), json).unwrap();
+    if let Some(index) = index {
+        std::fs::write(dir.path().join(format!("random.json{INDEX_SUFFIX}")), index).unwrap();
+    }
+    dir
+}
+
+/// What validating one resource of `type_name` reports.
+fn findings_for(schemas: &Schemas, type_name: &str) -> String {
+    rendered(&validate_document(
+        &json!({ "resource": { type_name: { "a": {} } } }),
+        schemas,
+    ))
+}
+
+#[test]
+fn committed_schema_indexes_are_fresh() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    for name in ["google.json", "kubernetes.json"] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let index = std::fs::read_to_string(dir.join(format!("{name}{INDEX_SUFFIX}")))
+            .expect("every committed schema file has its index");
+        assert!(
+            index == index_of(&format!("schemas/{name}"), &text).unwrap(),
+            "schemas/{name}{INDEX_SUFFIX} is stale: run `cargo run -- schemas index`"
+        );
+    }
+}
+
+#[test]
+fn every_schema_read_through_the_committed_index_equals_the_one_in_the_whole_file() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let indexed = schemas();
+    assert!(indexed.notes().is_empty(), "{:?}", indexed.notes());
+    let mut whole = Schemas::empty();
+    for name in ["google.json", "kubernetes.json"] {
+        let text = std::fs::read_to_string(committed.join(name)).unwrap();
+        whole.add_text(&format!("schemas/{name}"), text).unwrap();
+    }
+    let mut compared = 0;
+    for provider in ["google", "kubernetes"] {
+        for kind in [Kind::Resource, Kind::Data] {
+            for type_name in whole.type_names(kind, provider) {
+                let (Lookup::Found(a), Lookup::Found(b)) = (
+                    indexed.lookup(kind, type_name),
+                    whole.lookup(kind, type_name),
+                ) else {
+                    panic!("{type_name} is not found both ways");
+                };
+                assert_eq!(a, b, "{type_name}");
+                compared += 1;
+            }
+        }
+        let (Lookup::Found(a), Lookup::Found(b)) = (
+            indexed.provider_config(provider),
+            whole.provider_config(provider),
+        ) else {
+            panic!("provider {provider}'s configuration is not found both ways");
+        };
+        assert_eq!(a, b, "provider {provider}");
+    }
+    assert_eq!(compared, 1096 + 373 + 82 + 26);
+}
+
+#[test]
+fn an_index_of_another_size_is_noted_and_the_whole_file_is_read() {
+    let json = indexed_fixture();
+    let index = index_of("schemas/random.json", &json).unwrap();
+    let grown = json.replace("\"length\"", "\"length_in_chars\"");
+    let dir = schema_dir(&grown, Some(&index));
+    let s = Schemas::load_dir(dir.path(), "schemas").unwrap();
+    assert_eq!(
+        s.notes(),
+        [format!(
+            "schemas/random.json.idx is out of date (the file is {} bytes, the index is of {} bytes): \
+             schemas/random.json is read whole, which is slower; run `tfsynth schemas index` to refresh it",
+            grown.len(),
+            json.len()
+        )]
+    );
+    assert_eq!(
+        findings_for(&s, "random_pw"),
+        "random_pw.a: length_in_chars: required attribute is missing"
+    );
+}
+
+#[test]
+fn an_index_whose_positions_no_longer_hold_what_it_says_is_never_trusted() {
+    let json = indexed_fixture();
+    let index = index_of("schemas/random.json", &json).unwrap();
+    // Same size, so the index looks current; but random_id is now random_ix.
+    let renamed = json.replace("\"random_id\"", "\"random_ix\"");
+    assert_eq!(renamed.len(), json.len());
+    let dir = schema_dir(&renamed, Some(&index));
+    let s = Schemas::load_dir(dir.path(), "schemas").unwrap();
+    assert!(s.notes().is_empty());
+    assert_eq!(
+        findings_for(&s, "random_ix"),
+        "random_ix.a: byte_length: required attribute is missing"
+    );
+    assert!(
+        findings_for(&s, "random_id").starts_with("random_id.a: unknown resource type"),
+        "{}",
+        findings_for(&s, "random_id")
+    );
+    // The type whose position still holds it is read through the index.
+    assert_eq!(
+        findings_for(&s, "random_pw"),
+        "random_pw.a: length: required attribute is missing"
+    );
+}
+
+#[test]
+fn a_type_or_provider_an_index_leaves_out_is_found_in_the_whole_file() {
+    let json = indexed_fixture();
+    let index = index_of("schemas/random.json", &json).unwrap();
+    let without_pw: String = index
+        .lines()
+        .filter(|l| !l.starts_with("resource random_pw "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let dir = schema_dir(&json, Some(&without_pw));
+    let s = Schemas::load_dir(dir.path(), "schemas").unwrap();
+    assert_eq!(
+        findings_for(&s, "random_pw"),
+        "random_pw.a: length: required attribute is missing"
+    );
+    let no_providers: String = index
+        .lines()
+        .take_while(|l| !l.starts_with("provider "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let dir = schema_dir(&json, Some(&no_providers));
+    let s = Schemas::load_dir(dir.path(), "schemas").unwrap();
+    assert_eq!(
+        findings_for(&s, "random_id"),
+        "random_id.a: byte_length: required attribute is missing"
+    );
+    assert!(matches!(s.provider_config("random"), Lookup::Found(_)));
+}
+
+#[test]
+fn a_damaged_index_is_an_error_naming_its_file_and_line() {
+    let json = indexed_fixture();
+    let index = index_of("schemas/random.json", &json)
+        .unwrap()
+        .replace("size ", "size x");
+    let err = Schemas::load_dir(schema_dir(&json, Some(&index)).path(), "schemas").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "schemas/random.json.idx:5: \"x{}\" is not a file size; \
+             run `tfsynth schemas index` to write it again",
+            json.len()
+        )
     );
 }

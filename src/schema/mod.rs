@@ -1,23 +1,29 @@
 //! Provider schemas, in the format `terraform providers schema -json`
 //! prints, and validation of Terraform JSON against them.
 //!
-//! Loading indexes each file once (each resource type's schema is kept as a
-//! slice of the file's text) and parses a type's schema only the first time
-//! something of that type is validated, so a full provider schema with a
-//! thousand types costs little more than one with the few a stack uses.
+//! A type's schema is parsed only the first time something of that type is
+//! validated, so a full provider schema with a thousand types costs little
+//! more than one with the few a stack uses. Where a schema file has an
+//! index beside it ([`index_of`]), loading reads only the index and each
+//! type's schema is read from the file when first needed; without one,
+//! loading reads the whole file and finds every type in it.
 
+mod index;
 mod types;
 mod validate;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
-use std::path::Path;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+pub use index::{INDEX_SUFFIX, index_of};
 pub use types::Type;
 pub use validate::{Finding, Report, validate_document, validate_resolved};
 
@@ -137,21 +143,31 @@ pub enum Kind {
 /// One provider's schemas, indexed.
 #[derive(Debug)]
 struct ProviderIndex {
-    /// Where it came from, e.g. `schemas/google.json`.
-    file: String,
+    /// Which of [`Schemas::files`] holds it.
+    file: usize,
     /// Registry address, e.g. `registry.terraform.io/hashicorp/google`.
     address: String,
-    text_index: usize,
     provider: Option<Lazy>,
     resources: BTreeMap<String, Lazy>,
     data: BTreeMap<String, Lazy>,
 }
 
-/// A schema kept as a slice of its file's text, parsed on first use.
+impl ProviderIndex {
+    fn table(&self, kind: Kind) -> &BTreeMap<String, Lazy> {
+        match kind {
+            Kind::Resource => &self.resources,
+            Kind::Data => &self.data,
+        }
+    }
+}
+
+/// A schema kept as a byte range of its file, parsed on first use. Read
+/// from a file's text, the range is the schema itself; read through an
+/// index, it runs from the opening quote of the schema's key.
 #[derive(Debug)]
 struct Lazy {
     range: Range<usize>,
-    parsed: OnceLock<Result<BlockSchema, String>>,
+    parsed: OnceLock<Result<BlockSchema, Unusable>>,
 }
 
 impl Lazy {
@@ -161,6 +177,32 @@ impl Lazy {
             parsed: OnceLock::new(),
         }
     }
+}
+
+/// Why a schema could not be used.
+#[derive(Debug)]
+enum Unusable {
+    /// Its text does not parse; the message names the file.
+    Broken(String),
+    /// The index pointed somewhere that does not hold this schema.
+    Stale,
+}
+
+/// One schema file.
+#[derive(Debug)]
+struct SchemaFile {
+    /// As named in messages, e.g. `schemas/google.json`.
+    shown: String,
+    body: Body,
+}
+
+/// How a schema file's schemas are read.
+#[derive(Debug)]
+enum Body {
+    /// Read whole and scanned for every type.
+    Text(String),
+    /// Read one schema at a time, where its index says.
+    Indexed(Mutex<File>),
 }
 
 /// Why schemas could not be loaded.
@@ -179,6 +221,16 @@ pub enum SchemaError {
     Format {
         /// The file.
         file: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// An index beside a schema file is damaged.
+    #[error("{file}:{line}: {message}; run `tfsynth schemas index` to write it again")]
+    Index {
+        /// The index file.
+        file: String,
+        /// Line, from 1.
+        line: usize,
         /// What was wrong.
         message: String,
     },
@@ -212,10 +264,19 @@ pub enum Lookup<'a> {
 /// Every provider schema in a set of files.
 #[derive(Debug, Default)]
 pub struct Schemas {
-    texts: Vec<String>,
+    files: Vec<SchemaFile>,
     /// The schema of a provider configuration with no settings.
     empty: BlockSchema,
     providers: BTreeMap<String, ProviderIndex>,
+    /// The directory loaded, and how it is named in messages.
+    dir: Option<(PathBuf, String)>,
+    /// Whether any file is read through its index.
+    indexed: bool,
+    /// The same directory loaded without indexes: what answers whatever
+    /// an index cannot prove.
+    rescan: OnceLock<Result<Box<Schemas>, SchemaError>>,
+    /// Indexes that were not used, and why.
+    notes: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -224,6 +285,7 @@ struct FileFormat<'a> {
     provider_schemas: BTreeMap<String, ProviderFormat<'a>>,
 }
 
+/// One provider in a schema file, each schema left as its text.
 #[derive(Deserialize)]
 struct ProviderFormat<'a> {
     #[serde(borrow, default)]
@@ -255,35 +317,117 @@ impl Schemas {
         Schemas::default()
     }
 
-    /// Loads every `*.json` file in `dir` (named `display` in messages).
+    /// Loads every `*.json` file in `dir` (named `display` in messages),
+    /// through its index (`*.json.idx`) where it has a usable one.
     pub fn load_dir(dir: &Path, display: &str) -> Result<Schemas, SchemaError> {
-        let read_error = |e: std::io::Error| SchemaError::Read {
-            file: display.to_owned(),
+        Schemas::load(dir, display, true)
+    }
+
+    fn load(dir: &Path, display: &str, use_indexes: bool) -> Result<Schemas, SchemaError> {
+        let read_error = |file: &str, e: std::io::Error| SchemaError::Read {
+            file: file.to_owned(),
             message: e.to_string(),
         };
         let mut files: Vec<_> = std::fs::read_dir(dir)
-            .map_err(read_error)?
+            .map_err(|e| read_error(display, e))?
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(".json"))
             .collect();
         files.sort();
-        let mut schemas = Schemas::default();
+        let mut schemas = Schemas {
+            dir: Some((dir.to_owned(), display.to_owned())),
+            ..Schemas::default()
+        };
         for name in files {
             let shown = format!("{display}/{name}");
-            let text = std::fs::read_to_string(dir.join(&name)).map_err(|e| SchemaError::Read {
-                file: shown.clone(),
-                message: e.to_string(),
-            })?;
+            let path = dir.join(&name);
+            if use_indexes {
+                let index_name = format!("{name}{INDEX_SUFFIX}");
+                let index_shown = format!("{display}/{index_name}");
+                match std::fs::read_to_string(dir.join(&index_name)) {
+                    Ok(text) => {
+                        let index = index::parse(&index_shown, &text)?;
+                        match schemas.add_indexed(&shown, &path, index)? {
+                            None => continue,
+                            Some(why) => schemas.notes.push(format!(
+                                "{index_shown} is out of date ({why}): {shown} is read whole, \
+                                 which is slower; run `tfsynth schemas index` to refresh it"
+                            )),
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(read_error(&index_shown, e)),
+                }
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| read_error(&shown, e))?;
             schemas.add_text(&shown, text)?;
         }
         Ok(schemas)
     }
 
+    /// Adds a file through its index, when the index still fits the file
+    /// (its size, and where each provider's key is); otherwise says why not.
+    fn add_indexed(
+        &mut self,
+        shown: &str,
+        path: &Path,
+        index: index::Index,
+    ) -> Result<Option<String>, SchemaError> {
+        let read_error = |e: std::io::Error| SchemaError::Read {
+            file: shown.to_owned(),
+            message: e.to_string(),
+        };
+        let mut file = File::open(path).map_err(read_error)?;
+        let size = file.metadata().map_err(read_error)?.len();
+        if size != index.size {
+            return Ok(Some(format!(
+                "the file is {size} bytes, the index is of {} bytes",
+                index.size
+            )));
+        }
+        for p in &index.providers {
+            let quoted = serde_json::to_string(&p.address).unwrap_or_default();
+            match read_range(&mut file, p.key..p.key + quoted.len()) {
+                Ok(bytes) if bytes == quoted.as_bytes() => {}
+                Ok(_) => {
+                    return Ok(Some(format!("{} is not at byte {}", p.address, p.key)));
+                }
+                Err(e) => return Err(read_error(e)),
+            }
+        }
+        let file_index = self.files.len();
+        let mut found = Vec::new();
+        for p in index.providers {
+            let name = local_name(&p.address).to_owned();
+            self.check_new(&name, shown)?;
+            let table = |entries: Vec<(String, Range<usize>)>| {
+                entries
+                    .into_iter()
+                    .map(|(name, range)| (name, Lazy::new(range)))
+                    .collect()
+            };
+            found.push(ProviderIndex {
+                file: file_index,
+                address: p.address,
+                provider: p.config.map(Lazy::new),
+                resources: table(p.resources),
+                data: table(p.data),
+            });
+        }
+        self.insert(found);
+        self.files.push(SchemaFile {
+            shown: shown.to_owned(),
+            body: Body::Indexed(Mutex::new(file)),
+        });
+        self.indexed = true;
+        Ok(None)
+    }
+
     /// Adds one file's text: a full `terraform providers schema -json`
     /// output, with one or several providers.
     pub fn add_text(&mut self, file: &str, text: String) -> Result<(), SchemaError> {
-        let text_index = self.texts.len();
+        let file_index = self.files.len();
         let base = text.as_ptr() as usize;
         let range = |raw: &RawValue| {
             let start = raw.get().as_ptr() as usize - base;
@@ -296,18 +440,10 @@ impl Schemas {
             })?;
         let mut found = Vec::new();
         for (address, p) in &parsed.provider_schemas {
-            let name = local_name(address).to_owned();
-            if let Some(existing) = self.providers.get(&name) {
-                return Err(SchemaError::Duplicate {
-                    name,
-                    first: existing.file.clone(),
-                    second: file.to_owned(),
-                });
-            }
+            self.check_new(local_name(address), file)?;
             found.push(ProviderIndex {
-                file: file.to_owned(),
+                file: file_index,
                 address: address.clone(),
-                text_index,
                 provider: p.provider.map(|raw| Lazy::new(range(raw))),
                 resources: p
                     .resource_schemas
@@ -322,11 +458,36 @@ impl Schemas {
             });
         }
         drop(parsed);
+        self.insert(found);
+        self.files.push(SchemaFile {
+            shown: file.to_owned(),
+            body: Body::Text(text),
+        });
+        Ok(())
+    }
+
+    /// Fails when another file already holds provider `name`.
+    fn check_new(&self, name: &str, file: &str) -> Result<(), SchemaError> {
+        match self.providers.get(name) {
+            Some(existing) => Err(SchemaError::Duplicate {
+                name: name.to_owned(),
+                first: self.files[existing.file].shown.clone(),
+                second: file.to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn insert(&mut self, found: Vec<ProviderIndex>) {
         for p in found {
             self.providers.insert(local_name(&p.address).to_owned(), p);
         }
-        self.texts.push(text);
-        Ok(())
+    }
+
+    /// Indexes that could not be used and why, each with what to do about
+    /// it. Validation is as exact without them, only slower.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The providers held, by local name, with their registry addresses.
@@ -336,6 +497,38 @@ impl Schemas {
             .map(|(name, p)| (name.as_str(), p.address.as_str()))
     }
 
+    /// The schemas as a whole-file scan of every file sees them, when an
+    /// index was used (an index proves only the positions it gives); an
+    /// error says why the files cannot be read whole.
+    fn rescanned(&self) -> Option<Result<&Schemas, String>> {
+        if !self.indexed {
+            return None;
+        }
+        let (dir, display) = self.dir.as_ref()?;
+        let rescan = self
+            .rescan
+            .get_or_init(|| Schemas::load(dir, display, false).map(Box::new));
+        Some(rescan.as_deref().map_err(ToString::to_string))
+    }
+
+    /// `answer`, or what a whole-file scan says instead when an index gave
+    /// it and cannot prove it.
+    fn confirmed<'a>(
+        &'a self,
+        answer: Lookup<'a>,
+        by_index: bool,
+        again: impl FnOnce(&'a Schemas) -> Lookup<'a>,
+    ) -> Lookup<'a> {
+        if !by_index {
+            return answer;
+        }
+        match self.rescanned() {
+            None => answer,
+            Some(Ok(whole)) => again(whole),
+            Some(Err(e)) => Lookup::Broken(e),
+        }
+    }
+
     /// The schema of a resource or data source type.
     pub fn lookup(&self, kind: Kind, type_name: &str) -> Lookup<'_> {
         let provider = provider_of(type_name);
@@ -343,26 +536,25 @@ impl Schemas {
             return Lookup::BuiltIn;
         }
         let Some(p) = self.providers.get(provider) else {
-            return Lookup::NoProvider(provider.to_owned());
+            return self.confirmed(Lookup::NoProvider(provider.to_owned()), true, |w| {
+                w.lookup(kind, type_name)
+            });
         };
-        let table = match kind {
-            Kind::Resource => &p.resources,
-            Kind::Data => &p.data,
-        };
-        match table.get(type_name) {
-            Some(lazy) => self.parse(p, lazy),
-            None => Lookup::UnknownType,
+        match p.table(kind).get(type_name) {
+            Some(lazy) => self.parse(p, type_name, lazy, |w| w.lookup(kind, type_name)),
+            None => self.confirmed(Lookup::UnknownType, self.by_index(p), |w| {
+                w.lookup(kind, type_name)
+            }),
         }
     }
 
     /// The type names one provider has, for suggestions.
     pub fn type_names(&self, kind: Kind, provider: &str) -> Vec<&str> {
+        if let Some(Ok(whole)) = self.rescanned() {
+            return whole.type_names(kind, provider);
+        }
         self.providers.get(provider).map_or_else(Vec::new, |p| {
-            let table = match kind {
-                Kind::Resource => &p.resources,
-                Kind::Data => &p.data,
-            };
-            table.keys().map(String::as_str).collect()
+            p.table(kind).keys().map(String::as_str).collect()
         })
     }
 
@@ -370,24 +562,76 @@ impl Schemas {
     pub fn provider_config(&self, name: &str) -> Lookup<'_> {
         match self.providers.get(name) {
             Some(p) => match &p.provider {
-                Some(lazy) => self.parse(p, lazy),
-                None => Lookup::Found(&self.empty),
+                Some(lazy) => self.parse(p, "provider", lazy, |w| w.provider_config(name)),
+                None => self.confirmed(Lookup::Found(&self.empty), self.by_index(p), |w| {
+                    w.provider_config(name)
+                }),
             },
             None if name == "terraform" => Lookup::BuiltIn,
-            None => Lookup::NoProvider(name.to_owned()),
+            None => self.confirmed(Lookup::NoProvider(name.to_owned()), true, |w| {
+                w.provider_config(name)
+            }),
         }
     }
 
-    fn parse<'a>(&'a self, p: &ProviderIndex, lazy: &'a Lazy) -> Lookup<'a> {
+    fn by_index(&self, p: &ProviderIndex) -> bool {
+        matches!(self.files[p.file].body, Body::Indexed(_))
+    }
+
+    /// Parses the schema `lazy` points at, once; `key` is the name it is
+    /// under, which a schema read through an index must start with.
+    fn parse<'a>(
+        &'a self,
+        p: &ProviderIndex,
+        key: &str,
+        lazy: &'a Lazy,
+        again: impl FnOnce(&'a Schemas) -> Lookup<'a>,
+    ) -> Lookup<'a> {
+        let file = &self.files[p.file];
         let parsed = lazy.parsed.get_or_init(|| {
-            let text = &self.texts[p.text_index][lazy.range.clone()];
-            serde_json::from_str::<SchemaFormat>(text)
-                .map(|s| s.block)
-                .map_err(|e| format!("{}: {e}", p.file))
+            let broken =
+                |e: &dyn std::fmt::Display| Unusable::Broken(format!("{}: {e}", file.shown));
+            match &file.body {
+                Body::Text(text) => serde_json::from_str::<SchemaFormat>(&text[lazy.range.clone()])
+                    .map(|s| s.block)
+                    .map_err(|e| broken(&e)),
+                Body::Indexed(handle) => {
+                    let mut handle = handle
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    match read_range(&mut handle, lazy.range.clone()) {
+                        Ok(bytes) => schema_after_key(&bytes, key).ok_or(Unusable::Stale),
+                        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                            Err(Unusable::Stale)
+                        }
+                        Err(e) => Err(broken(&format_args!("cannot read: {e}"))),
+                    }
+                }
+            }
         });
         match parsed {
             Ok(block) => Lookup::Found(block),
-            Err(e) => Lookup::Broken(e.clone()),
+            Err(Unusable::Broken(e)) => Lookup::Broken(e.clone()),
+            Err(Unusable::Stale) => self.confirmed(Lookup::UnknownType, true, again),
         }
     }
+}
+
+/// Reads `range` of `file`.
+fn read_range(file: &mut File, range: Range<usize>) -> std::io::Result<Vec<u8>> {
+    let mut bytes = vec![0; range.len()];
+    file.seek(SeekFrom::Start(range.start as u64))?;
+    file.read_exact(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The schema in `bytes` (`"key": {...}`, exactly), or nothing when they
+/// hold anything else: then the index that gave the range is stale.
+fn schema_after_key(bytes: &[u8], key: &str) -> Option<BlockSchema> {
+    let quoted = serde_json::to_string(key).ok()?;
+    let rest = bytes.strip_prefix(quoted.as_bytes())?;
+    let rest = rest.trim_ascii_start().strip_prefix(b":")?;
+    serde_json::from_slice::<SchemaFormat>(rest)
+        .ok()
+        .map(|s| s.block)
 }
