@@ -197,17 +197,32 @@ pub struct Rendered {
     pub report: Option<Report>,
 }
 
+/// From how many resources and data sources a root is written and
+/// validated on two threads. Below it, one thread is faster: a new thread
+/// costs more than it saves there, and so does its fresh heap (glibc grows
+/// a thread's heap a page at a time while a schema is parsed into it).
+const PARALLEL_FROM: usize = 300;
+
 /// Writes a resolved root in `format`, each file starting with `header`,
 /// and validates it against `schemas` when given. Writing and validating
-/// only read the document, so they run at once on two threads: synth is
-/// as fast as the slower of the two, not their sum.
+/// only read the document, so for a large root they run at once on two
+/// threads: synth is as fast as the slower of the two, not their sum.
 pub fn render(doc: &Document, format: Format, header: &str, schemas: Option<&Schemas>) -> Rendered {
-    std::thread::scope(|scope| {
-        let validation =
-            schemas.map(|schemas| scope.spawn(move || validate_resolved(doc, schemas)));
+    let write = || {
         let json =
             matches!(format, Format::Json | Format::Both).then(|| emit::to_json(doc, header));
         let hcl = matches!(format, Format::Hcl | Format::Both).then(|| emit::to_hcl(doc, header));
+        (json, hcl)
+    };
+    if doc.resources.len() + doc.data.len() < PARALLEL_FROM {
+        let report = schemas.map(|schemas| validate_resolved(doc, schemas));
+        let (json, hcl) = write();
+        return Rendered { json, hcl, report };
+    }
+    std::thread::scope(|scope| {
+        let validation =
+            schemas.map(|schemas| scope.spawn(move || validate_resolved(doc, schemas)));
+        let (json, hcl) = write();
         let report = validation.map(|handle| {
             handle
                 .join()
