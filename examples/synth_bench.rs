@@ -11,7 +11,9 @@
 //!
 //! `--phases N` prints each phase's fastest of seven runs at one N, for
 //! profiling; with `PHASES_TRACE=1` it also prints every run's figures, to
-//! show how much this machine's timings wander.
+//! show how much this machine's timings wander. `--once N` runs one synth
+//! and nothing else, for callgrind, whose instruction counts repeat where
+//! wall times do not.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -319,6 +321,15 @@ fn main() {
             for (name, d) in names.iter().zip(best) {
                 println!("{name:>12} {:7.2} ms", d.as_secs_f64() * 1e3);
             }
+            return;
+        }
+        if flag == "--once" {
+            // One synth and nothing else, for profilers: instruction counts
+            // under `valgrind --tool=callgrind --toggle-collect='*synth_once*'`
+            // repeat where this VM's wall times wander.
+            let n: usize = n.parse().expect("N");
+            let (t, resources, bytes) = synth_once(n, &schemas_dir);
+            println!("{n}\t{resources}\t{:.2}\t{bytes}", t.as_secs_f64() * 1e3);
             return;
         }
         if flag == "--one" {

@@ -51,7 +51,7 @@ fn write_expression_fallible(out: &mut String, e: &Expression) -> std::fmt::Resu
             }
             out.push_str(" }");
         }
-        Expression::Ref(r) => write!(out, "{r}")?,
+        Expression::Ref(r) => r.write_to(out)?,
         Expression::Call(call) => {
             let (function, args) = (&call.function, &call.args);
             out.push_str(function);

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use super::{BlockSchema, Kind, Lookup, NestingMode, Schemas, Type};
 use crate::emit::text::write_json_template;
+use crate::tf::write_index;
 use crate::tf::{Block, Body, Document, Entry, Expression, Timeouts, escape_template};
 
 /// One problem with one block.
@@ -252,7 +253,8 @@ impl<'a> Tree<'a> for Node<'a> {
                 | Expression::Ref(_)
                 | Expression::Call(_)
                 | Expression::Raw(_) => {
-                    let mut s = String::new();
+                    // Room for a typical reference, so it is not grown.
+                    let mut s = String::with_capacity(64);
                     write_json_template(&mut s, e);
                     Shape::Str(Cow::Owned(s))
                 }
@@ -314,6 +316,9 @@ struct Validator<'a> {
     findings: Vec<Finding>,
     /// Blocks not validated, by provider without a schema.
     unchecked: BTreeMap<String, usize>,
+    /// The last type found: blocks come sorted by type, so most lookups
+    /// are of the type before.
+    last_found: Option<(Kind, String, &'a BlockSchema)>,
 }
 
 /// How one of several nested blocks is addressed in a finding's path.
@@ -331,7 +336,22 @@ impl<'a> Validator<'a> {
             contains,
             findings: Vec::new(),
             unchecked: BTreeMap::new(),
+            last_found: None,
         }
+    }
+
+    /// [`Schemas::lookup`], remembering the last type found.
+    fn lookup(&mut self, kind: Kind, type_name: &str) -> Lookup<'a> {
+        if let Some((k, name, schema)) = &self.last_found {
+            if *k == kind && name == type_name {
+                return Lookup::Found(schema);
+            }
+        }
+        let found = self.schemas.lookup(kind, type_name);
+        if let Lookup::Found(schema) = found {
+            self.last_found = Some((kind, type_name.to_owned(), schema));
+        }
+        found
     }
 
     fn report(self) -> Report {
@@ -380,9 +400,9 @@ impl<'a> Validator<'a> {
         address: &str,
         bodies: impl IntoIterator<Item = T>,
     ) {
-        match self.schemas.lookup(kind, type_name) {
+        match self.lookup(kind, type_name) {
             Lookup::Found(schema) => {
-                let mut path = String::new();
+                let mut path = String::with_capacity(64);
                 for b in bodies {
                     self.body(address, b, schema, &mut path, Top::Block);
                 }
@@ -533,7 +553,7 @@ impl<'a> Validator<'a> {
             match suffix {
                 Suffix::None => {}
                 Suffix::Index(i) => {
-                    let _ = write!(path, "[{i}]");
+                    let _ = write_index(path, i as u64);
                 }
                 Suffix::Label(label) => {
                     path.push('[');
@@ -581,7 +601,7 @@ impl<'a> Validator<'a> {
             (Type::List(t) | Type::Set(t), Shape::List(_)) => {
                 let mut i = 0;
                 v.each_item(&mut |item| {
-                    let _ = write!(path, "[{i}]");
+                    let _ = write_index(path, i as u64);
                     self.value(address, item, t, path);
                     path.truncate(len);
                     i += 1;
@@ -595,7 +615,7 @@ impl<'a> Validator<'a> {
                 }
                 let mut i = 0;
                 v.each_item(&mut |item| {
-                    let _ = write!(path, "[{i}]");
+                    let _ = write_index(path, i as u64);
                     self.value(address, item, &ts[i], path);
                     path.truncate(len);
                     i += 1;

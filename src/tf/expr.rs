@@ -60,18 +60,48 @@ impl Root {
     }
 }
 
+impl Root {
+    /// Writes the root as Terraform spells it, without the formatting
+    /// machinery: references are written by the thousand.
+    fn write_to(&self, w: &mut impl fmt::Write) -> fmt::Result {
+        let (prefix, kind, name) = match self {
+            Root::Resource { kind, name } => ("", kind.as_str(), name.as_str()),
+            Root::Data { kind, name } => ("data.", kind.as_str(), name.as_str()),
+            Root::Var(name) => ("", "var", name.as_str()),
+            Root::Local(name) => ("", "local", name.as_str()),
+            Root::Module(name) => ("", "module", name.as_str()),
+            Root::Each => return w.write_str("each"),
+            Root::Count => return w.write_str("count"),
+        };
+        w.write_str(prefix)?;
+        w.write_str(kind)?;
+        w.write_char('.')?;
+        w.write_str(name)
+    }
+}
+
 impl fmt::Display for Root {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Root::Resource { kind, name } => write!(f, "{kind}.{name}"),
-            Root::Data { kind, name } => write!(f, "data.{kind}.{name}"),
-            Root::Var(name) => write!(f, "var.{name}"),
-            Root::Local(name) => write!(f, "local.{name}"),
-            Root::Module(name) => write!(f, "module.{name}"),
-            Root::Each => f.write_str("each"),
-            Root::Count => f.write_str("count"),
+        self.write_to(f)
+    }
+}
+
+/// Writes `[i]`, without the formatting machinery.
+pub(crate) fn write_index(w: &mut impl fmt::Write, mut i: u64) -> fmt::Result {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (i % 10) as u8;
+        i /= 10;
+        if i == 0 {
+            break;
         }
     }
+    w.write_char('[')?;
+    // Only ASCII digits were written.
+    w.write_str(std::str::from_utf8(&digits[at..]).unwrap_or_default())?;
+    w.write_char(']')
 }
 
 /// One step after the root of a reference.
@@ -97,22 +127,33 @@ pub struct Reference {
     pub steps: Vec<Step>,
 }
 
-impl fmt::Display for Reference {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.root)?;
+impl Reference {
+    /// Writes the reference as Terraform spells it (what `Display` shows),
+    /// without the formatting machinery.
+    pub(crate) fn write_to(&self, w: &mut impl fmt::Write) -> fmt::Result {
+        self.root.write_to(w)?;
         for step in &self.steps {
             match step {
-                Step::Attr(name) => write!(f, ".{name}")?,
-                Step::Index(i) => write!(f, "[{i}]")?,
-                Step::Key(key) => {
-                    f.write_str("[")?;
-                    write_hcl_quoted(f, key)?;
-                    f.write_str("]")?;
+                Step::Attr(name) => {
+                    w.write_char('.')?;
+                    w.write_str(name)?;
                 }
-                Step::Splat => f.write_str("[*]")?,
+                Step::Index(i) => write_index(w, *i)?,
+                Step::Key(key) => {
+                    w.write_str("[")?;
+                    write_hcl_quoted(w, key)?;
+                    w.write_str("]")?;
+                }
+                Step::Splat => w.write_str("[*]")?,
             }
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Reference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
     }
 }
 
@@ -594,6 +635,37 @@ pub(crate) fn write_hcl_string_body(out: &mut impl fmt::Write, text: &str) -> fm
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_are_written_as_terraform_spells_them() {
+        let r = Reference {
+            root: Root::Data {
+                kind: "google_client_config".into(),
+                name: "current".into(),
+            },
+            steps: vec![
+                Step::Attr("items".into()),
+                Step::Index(0),
+                Step::Index(10),
+                Step::Index(u64::MAX),
+                Step::Key("a\"b".into()),
+                Step::Splat,
+            ],
+        };
+        assert_eq!(
+            r.to_string(),
+            "data.google_client_config.current.items[0][10][18446744073709551615][\"a\\\"b\"][*]"
+        );
+        for (root, shown) in [
+            (Root::Var("region".into()), "var.region"),
+            (Root::Local("x".into()), "local.x"),
+            (Root::Module("m".into()), "module.m"),
+            (Root::Each, "each"),
+            (Root::Count, "count"),
+        ] {
+            assert_eq!(root.to_string(), shown);
+        }
+    }
 
     #[test]
     fn escaping_doubles_each_marker_and_keeps_existing_escapes_readable() {

@@ -25,4 +25,4 @@ pub use stack::{
 };
 pub use types::VarType;
 
-pub(crate) use expr::{write_hcl_quoted, write_hcl_string_body};
+pub(crate) use expr::{write_hcl_quoted, write_hcl_string_body, write_index};
