@@ -1434,6 +1434,33 @@ fn a_type_or_provider_an_index_leaves_out_is_found_in_the_whole_file() {
 }
 
 #[test]
+fn an_index_whose_provider_is_elsewhere_is_noted_and_the_whole_file_is_read() {
+    let json = indexed_fixture();
+    let index = index_of("schemas/random.json", &json).unwrap();
+    let provider = index.lines().find(|l| l.starts_with("provider ")).unwrap();
+    for key in ["3", "999999"] {
+        let moved = index.replace(
+            provider,
+            &format!("provider registry.terraform.io/hashicorp/random {key}"),
+        );
+        let dir = schema_dir(&json, Some(&moved));
+        let s = Schemas::load_dir(dir.path(), "schemas").unwrap();
+        assert_eq!(
+            s.notes(),
+            [format!(
+                "schemas/random.json.idx is out of date (registry.terraform.io/hashicorp/random \
+                 is not at byte {key}): schemas/random.json is read whole, which is slower; \
+                 run `tfsynth schemas index` to refresh it"
+            )]
+        );
+        assert_eq!(
+            findings_for(&s, "random_id"),
+            "random_id.a: byte_length: required attribute is missing"
+        );
+    }
+}
+
+#[test]
 fn a_damaged_index_is_an_error_naming_its_file_and_line() {
     let json = indexed_fixture();
     let index = index_of("schemas/random.json", &json)

@@ -390,10 +390,10 @@ impl Schemas {
             let quoted = serde_json::to_string(&p.address).unwrap_or_default();
             match read_range(&mut file, p.key..p.key + quoted.len()) {
                 Ok(bytes) if bytes == quoted.as_bytes() => {}
-                Ok(_) => {
-                    return Ok(Some(format!("{} is not at byte {}", p.address, p.key)));
+                Err(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
+                    return Err(read_error(e));
                 }
-                Err(e) => return Err(read_error(e)),
+                _ => return Ok(Some(format!("{} is not at byte {}", p.address, p.key))),
             }
         }
         let file_index = self.files.len();
