@@ -638,7 +638,6 @@ fn validate(dir: &Path, args: ValidateArgs) -> Result<ExitCode, Failure> {
     }
 }
 
-/// `path` itself when it is a file, else every `*.tf.json` below it, sorted.
 /// Writes (or with `--check`, checks) the index of every schema file, and
 /// removes indexes whose schema file is gone.
 fn index_schemas(dir: &Path, args: IndexArgs) -> Result<ExitCode, Failure> {
@@ -661,13 +660,16 @@ fn index_schemas(dir: &Path, args: IndexArgs) -> Result<ExitCode, Failure> {
             tfsynth::schema::index_of(&shown, &text).map_err(|e| input_error(e.to_string()))?;
         wanted.push((format!("{name}{suffix}"), index));
     }
+    // What differs from what is on disk, read once.
     let mut changes = Vec::new();
+    let mut stale = Vec::new();
     for (name, index) in &wanted {
         match std::fs::read_to_string(full.join(name)) {
-            Ok(existing) if existing == *index => {}
+            Ok(existing) if existing == *index => continue,
             Ok(_) => changes.push(format!("update {shown_dir}/{name}")),
             Err(_) => changes.push(format!("create {shown_dir}/{name}")),
         }
+        stale.push((name, index));
     }
     let extra: Vec<&String> = names
         .iter()
@@ -691,12 +693,9 @@ fn index_schemas(dir: &Path, args: IndexArgs) -> Result<ExitCode, Failure> {
             code: 1,
         });
     }
-    for (name, index) in &wanted {
-        let path = full.join(name);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(index.as_str()) {
-            std::fs::write(&path, index)
-                .map_err(|e| input_error(format!("{shown_dir}/{name}: cannot write: {e}")))?;
-        }
+    for (name, index) in stale {
+        std::fs::write(full.join(name), index)
+            .map_err(|e| input_error(format!("{shown_dir}/{name}: cannot write: {e}")))?;
     }
     for name in extra {
         std::fs::remove_file(full.join(name))
@@ -708,6 +707,7 @@ fn index_schemas(dir: &Path, args: IndexArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `path` itself when it is a file, else every `*.tf.json` below it, sorted.
 fn collect_tf_json(dir: &Path, path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Failure> {
     let full = dir.join(path);
     let meta =

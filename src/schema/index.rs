@@ -16,7 +16,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{ProviderFormat, SchemaError};
+use super::{ProviderFormat, SchemaError, span_in};
 
 /// How an index's name follows from its schema file's: `google.json.idx`.
 pub const INDEX_SUFFIX: &str = ".idx";
@@ -68,8 +68,10 @@ fn plain(name: &str) -> bool {
 /// Where the key that `value` is the value of starts in `text`, when the
 /// key is written in its plain JSON form.
 fn key_start(text: &str, value: &RawValue, key: &str) -> Option<usize> {
-    let start = value.get().as_ptr() as usize - text.as_ptr() as usize;
-    let before = text[..start].trim_end().strip_suffix(':')?.trim_end();
+    let before = text[..span_in(text, value).start]
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end();
     let quoted = serde_json::to_string(key).ok()?;
     before
         .ends_with(&quoted)
@@ -78,9 +80,7 @@ fn key_start(text: &str, value: &RawValue, key: &str) -> Option<usize> {
 
 /// The byte range from `key`'s opening quote to the end of `value`.
 fn entry(text: &str, value: &RawValue, key: &str) -> Option<Range<usize>> {
-    let start = key_start(text, value, key)?;
-    let end = value.get().as_ptr() as usize - text.as_ptr() as usize + value.get().len();
-    Some(start..end)
+    Some(key_start(text, value, key)?..span_in(text, value).end)
 }
 
 /// The index of one schema file's `text`, named `file` in errors: the
@@ -169,7 +169,7 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Index, SchemaError> {
             }
             Ok(start..end)
         };
-        let last = |index: &mut Index| -> Result<usize, SchemaError> {
+        let last = |index: &Index| -> Result<usize, SchemaError> {
             if index.providers.is_empty() {
                 return Err(error(format!("{:?} before any provider line", fields[0])));
             }
@@ -191,11 +191,11 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Index, SchemaError> {
                 });
             }
             ["config", start, end] => {
-                let at = last(&mut index)?;
+                let at = last(&index)?;
                 index.providers[at].config = Some(range(start, end)?);
             }
             [kind @ ("resource" | "data"), name, start, end] => {
-                let at = last(&mut index)?;
+                let at = last(&index)?;
                 let entry = ((*name).to_owned(), range(start, end)?);
                 let provider = &mut index.providers[at];
                 let table = if *kind == "resource" {

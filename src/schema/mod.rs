@@ -270,8 +270,6 @@ pub struct Schemas {
     providers: BTreeMap<String, ProviderIndex>,
     /// The directory loaded, and how it is named in messages.
     dir: Option<(PathBuf, String)>,
-    /// Whether any file is read through its index.
-    indexed: bool,
     /// The same directory loaded without indexes: what answers whatever
     /// an index cannot prove.
     rescan: OnceLock<Result<Box<Schemas>, SchemaError>>,
@@ -420,7 +418,6 @@ impl Schemas {
             shown: shown.to_owned(),
             body: Body::Indexed(Mutex::new(file)),
         });
-        self.indexed = true;
         Ok(None)
     }
 
@@ -428,11 +425,7 @@ impl Schemas {
     /// output, with one or several providers.
     pub fn add_text(&mut self, file: &str, text: String) -> Result<(), SchemaError> {
         let file_index = self.files.len();
-        let base = text.as_ptr() as usize;
-        let range = |raw: &RawValue| {
-            let start = raw.get().as_ptr() as usize - base;
-            start..start + raw.get().len()
-        };
+        let range = |raw: &RawValue| span_in(&text, raw);
         let parsed: FileFormat<'_> =
             serde_json::from_str(&text).map_err(|e| SchemaError::Format {
                 file: file.to_owned(),
@@ -501,7 +494,11 @@ impl Schemas {
     /// index was used (an index proves only the positions it gives); an
     /// error says why the files cannot be read whole.
     fn rescanned(&self) -> Option<Result<&Schemas, String>> {
-        if !self.indexed {
+        if !self
+            .files
+            .iter()
+            .any(|f| matches!(f.body, Body::Indexed(_)))
+        {
             return None;
         }
         let (dir, display) = self.dir.as_ref()?;
@@ -615,6 +612,12 @@ impl Schemas {
             Err(Unusable::Stale) => self.confirmed(Lookup::UnknownType, true, again),
         }
     }
+}
+
+/// Where `raw`, parsed from `text` (which it borrows), lies in it.
+fn span_in(text: &str, raw: &RawValue) -> Range<usize> {
+    let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+    start..start + raw.get().len()
 }
 
 /// Reads `range` of `file`.

@@ -58,9 +58,7 @@ impl Root {
             Root::Each | Root::Count => return None,
         })
     }
-}
 
-impl Root {
     /// Writes the root as Terraform spells it, without the formatting
     /// machinery: references are written by the thousand.
     fn write_to(&self, w: &mut impl fmt::Write) -> fmt::Result {
