@@ -63,8 +63,13 @@ impl Writer {
     }
 
     fn indent(&mut self) {
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
+        /// Enough for every depth tfsynth writes in one copy.
+        const SPACES: &str = "                                                                ";
+        let mut n = 2 * self.depth;
+        while n > 0 {
+            let run = n.min(SPACES.len());
+            self.out.push_str(&SPACES[..run]);
+            n -= run;
         }
     }
 
@@ -529,31 +534,60 @@ pub(crate) fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let short = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\t' => "\\t",
-            b'\r' => "\\r",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
-        // Every byte escaped here is ASCII, so `i` is a char boundary.
-        out.push_str(&s[start..i]);
-        if short.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            out.push_str(short);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most strings need no escape at all: skip them eight bytes at a
+        // time, and look at single bytes only in a word that needs it.
+        if let Some(word) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            if !needs_escape(word) {
+                i += 8;
+                continue;
+            }
         }
-        start = i + 1;
+        let end = (i + 8).min(bytes.len());
+        for (i, &b) in bytes.iter().enumerate().take(end).skip(i) {
+            let short = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\t' => "\\t",
+                b'\r' => "\\r",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                0x00..=0x1f => "",
+                _ => continue,
+            };
+            // Every byte escaped here is ASCII, so `i` is a char boundary.
+            out.push_str(&s[start..i]);
+            if short.is_empty() {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            } else {
+                out.push_str(short);
+            }
+            start = i + 1;
+        }
+        i = end;
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// Whether any of the eight bytes in `word` is a control character, `"`
+/// or `\`: the bytes JSON escapes. Exact, not a hint: each test is the
+/// "has a zero byte" trick, which has no false answer for the word as a
+/// whole.
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let control = word.wrapping_sub(ONES * 0x20) & !word;
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    let quote = quote.wrapping_sub(ONES) & !quote;
+    let backslash = backslash.wrapping_sub(ONES) & !backslash;
+    (control | quote | backslash) & HIGH != 0
 }
 
 #[cfg(test)]
@@ -568,6 +602,28 @@ mod tests {
             let mut out = String::new();
             write_json_string(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+    }
+
+    #[test]
+    fn an_escaped_byte_is_found_at_any_place_in_a_word() {
+        // Strings are scanned eight bytes at a time: put each byte that
+        // needs an escape, and its neighbours that do not, at every offset
+        // of strings around that size.
+        let specials = [
+            '"', '\\', '\n', '\u{0}', '\u{1f}', ' ', '!', '[', ']', '\u{7f}', 'é', '😀',
+        ];
+        for len in 0..20 {
+            for at in 0..len {
+                for special in specials {
+                    let s: String = (0..len)
+                        .map(|i| if i == at { special } else { 'a' })
+                        .collect();
+                    let mut out = String::new();
+                    write_json_string(&mut out, &s);
+                    assert_eq!(out, serde_json::to_string(&s).unwrap(), "{s:?}");
+                }
+            }
         }
     }
 }
