@@ -1476,3 +1476,61 @@ fn a_damaged_index_is_an_error_naming_its_file_and_line() {
         )
     );
 }
+
+/// A large root is validated by two threads sharing its blocks out (the
+/// one writing JSON joins in when it is done): the report must be the one
+/// a single thread gives, findings spread over the whole root included.
+#[test]
+fn a_large_root_validated_on_two_threads_reports_what_one_thread_does() {
+    use tfsynth::synth::{Format, render};
+    use tfsynth::tf::{Body, Expr, Meta};
+    let mut s = Stack::new();
+    let mut last = None;
+    for i in 0..2_000 {
+        let mut body = Body::new();
+        if i % 101 != 0 {
+            body.set("name", format!("net-{i}"));
+        }
+        if i % 37 == 0 {
+            body.set("nmae", "typo");
+        }
+        if let Some(net) = &last {
+            let id: Expr<String> = if i % 53 == 0 {
+                tfsynth::tf::Ref::<tfsynth::tf::Untyped>::attr(net, "no_such_attribute")
+            } else {
+                tfsynth::tf::Ref::<tfsynth::tf::Untyped>::attr(net, "id")
+            };
+            body.set("description", id);
+        }
+        let kind = if i % 50 == 0 {
+            "aws_vpc"
+        } else {
+            "google_compute_network"
+        };
+        let handle = s.add_body(kind, format!("n{i:04}"), body, Meta::default());
+        if kind != "aws_vpc" {
+            last = Some(handle);
+        }
+    }
+    let doc = s.resolve().unwrap();
+    let one_thread = validate_resolved(&doc, schemas());
+    let out = render(&doc, Format::Json, "h", Some(schemas()));
+    let two_threads = out.report.unwrap();
+    assert_eq!(two_threads, one_thread);
+    let json: serde_json::Value = serde_json::from_str(&out.json.unwrap()).unwrap();
+    assert_eq!(two_threads, validate_document(&json, schemas()));
+    // Every kind of finding made it, from both ends of the root.
+    let text = rendered(&two_threads);
+    for expected in [
+        "google_compute_network.n0101: name: required attribute is missing",
+        "google_compute_network.n1998: nmae: unknown attribute or block (did you mean name?)",
+        "google_compute_network.n1961: description: google_compute_network.n1960.no_such_attribute: \
+         google_compute_network has no attribute no_such_attribute",
+    ] {
+        assert!(text.contains(expected), "{expected} not in:\n{text}");
+    }
+    assert_eq!(
+        two_threads.warnings,
+        ["no schema for provider aws: 40 blocks not validated"]
+    );
+}

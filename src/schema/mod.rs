@@ -25,6 +25,7 @@ use serde_json::value::RawValue;
 
 pub use index::{INDEX_SUFFIX, index_of};
 pub use types::Type;
+pub(crate) use validate::Shared;
 pub use validate::{Finding, Report, validate_document, validate_resolved};
 
 /// The schema of one block: its attributes and nested block types.

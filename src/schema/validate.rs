@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
@@ -129,36 +130,119 @@ pub fn validate_document(doc: &Value, schemas: &Schemas) -> Report {
 /// validates the JSON that [`to_json`](crate::emit::to_json) writes for it
 /// (the findings are the same), without writing or parsing JSON.
 pub fn validate_resolved(doc: &Document, schemas: &Schemas) -> Report {
-    let contains = |kind: Kind, type_name: &str, name: &str| {
-        let blocks = match kind {
-            Kind::Resource => &doc.resources,
-            Kind::Data => &doc.data,
-        };
-        blocks.contains_key(&(type_name.to_owned(), name.to_owned()))
-    };
-    let mut v = Validator::new(schemas, &contains);
-    let mut address = String::new();
-    for (kind, prefix, blocks) in [
-        (Kind::Resource, "", &doc.resources),
-        (Kind::Data, "data.", &doc.data),
-    ] {
-        for ((type_name, name), block) in blocks {
-            address.clear();
-            address.push_str(prefix);
-            address.push_str(type_name);
-            address.push('.');
-            address.push_str(name);
-            v.block(kind, type_name, &address, [Node::Block(block)]);
+    let work = Shared::new(doc, schemas);
+    let part = work.run();
+    work.finish([part])
+}
+
+/// How many blocks a thread takes at a time from [`Shared`]: enough that
+/// taking them costs nothing next to validating them, few enough that two
+/// threads finish close together.
+const CHUNK: usize = 16;
+
+/// One resolved document's blocks, validated by every thread that calls
+/// [`Shared::run`], each taking the next chunk of blocks until none is
+/// left. Validation is the longest step of a large synth, so the thread
+/// that writes the JSON joins in once it is done (see
+/// [`synth::render`](crate::synth::render)). The findings are the same
+/// however the blocks were shared out: [`Shared::finish`] sorts them.
+pub(crate) struct Shared<'d> {
+    doc: &'d Document,
+    schemas: &'d Schemas,
+    /// Resources, then data sources, each sorted by type and name.
+    blocks: Vec<(Kind, &'d str, &'d str, &'d Block)>,
+    /// Where the data sources start in `blocks`.
+    data_from: usize,
+    /// The first block no thread has taken yet.
+    next: AtomicUsize,
+}
+
+/// What one thread found in the blocks it took.
+pub(crate) struct Part {
+    findings: Vec<Finding>,
+    unchecked: BTreeMap<String, usize>,
+}
+
+impl<'d> Shared<'d> {
+    pub(crate) fn new(doc: &'d Document, schemas: &'d Schemas) -> Self {
+        let mut blocks = Vec::with_capacity(doc.resources.len() + doc.data.len());
+        for (kind, section) in [(Kind::Resource, &doc.resources), (Kind::Data, &doc.data)] {
+            for ((type_name, name), block) in section {
+                blocks.push((kind, type_name.as_str(), name.as_str(), block));
+            }
+        }
+        Shared {
+            doc,
+            schemas,
+            blocks,
+            data_from: doc.resources.len(),
+            next: AtomicUsize::new(0),
         }
     }
-    for p in &doc.providers {
-        let address = match &p.alias {
-            Some(alias) => format!("provider.{}.{alias}", p.name),
-            None => format!("provider.{}", p.name),
+
+    /// Whether the document has this resource or data source: a binary
+    /// search of the sorted blocks, with no key to build.
+    fn contains(&self, kind: Kind, type_name: &str, name: &str) -> bool {
+        let section = match kind {
+            Kind::Resource => &self.blocks[..self.data_from],
+            Kind::Data => &self.blocks[self.data_from..],
         };
-        v.provider(&p.name, &address, Node::Body(&p.body));
+        section
+            .binary_search_by(|&(_, t, n, _)| (t, n).cmp(&(type_name, name)))
+            .is_ok()
     }
-    v.report()
+
+    /// Validates chunks of blocks until none is left.
+    pub(crate) fn run(&self) -> Part {
+        let contains =
+            |kind: Kind, type_name: &str, name: &str| self.contains(kind, type_name, name);
+        let mut v = Validator::new(self.schemas, &contains);
+        let mut address = String::new();
+        loop {
+            let start = self.next.fetch_add(CHUNK, Ordering::Relaxed);
+            let Some(chunk) = self.blocks.get(start..) else {
+                break;
+            };
+            for &(kind, type_name, name, block) in chunk.iter().take(CHUNK) {
+                address.clear();
+                if kind == Kind::Data {
+                    address.push_str("data.");
+                }
+                address.push_str(type_name);
+                address.push('.');
+                address.push_str(name);
+                v.block(kind, type_name, &address, [Node::Block(block)]);
+            }
+            if chunk.len() <= CHUNK {
+                break;
+            }
+        }
+        Part {
+            findings: v.findings,
+            unchecked: v.unchecked,
+        }
+    }
+
+    /// The report: every thread's part, and the provider blocks.
+    pub(crate) fn finish(&self, parts: impl IntoIterator<Item = Part>) -> Report {
+        let contains =
+            |kind: Kind, type_name: &str, name: &str| self.contains(kind, type_name, name);
+        let mut v = Validator::new(self.schemas, &contains);
+        for part in parts {
+            v.findings.extend(part.findings);
+            for (provider, n) in part.unchecked {
+                *v.unchecked.entry(provider).or_default() += n;
+            }
+        }
+        for p in &self.doc.providers {
+            let address = match &p.alias {
+                Some(alias) => format!("provider.{}.{alias}", p.name),
+                None => format!("provider.{}", p.name),
+            };
+            v.provider(&p.name, &address, Node::Body(&p.body));
+        }
+        v.report()
+    }
 }
 
 /// What the validator sees of a value, from either source.

@@ -287,14 +287,16 @@ impl ser::Serializer for TreeSerializer {
             "enum {name}::{variant} carries data; Terraform has no tagged unions"
         )))
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<MapSerializer, BodyError> {
+    fn serialize_map(self, len: Option<usize>) -> Result<MapSerializer, BodyError> {
         Ok(MapSerializer {
-            map: ObjectMap::new(),
+            map: ObjectMap::with_capacity(len.unwrap_or(0)),
             key: None,
         })
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<StructSerializer, BodyError> {
-        Ok(StructSerializer(Body::new()))
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<StructSerializer, BodyError> {
+        Ok(StructSerializer(Body {
+            entries: Entries::with_capacity(len),
+        }))
     }
     fn serialize_struct_variant(
         self,

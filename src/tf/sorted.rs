@@ -26,6 +26,14 @@ impl<K: AsRef<str>, V> SortedMap<K, V> {
     pub fn new() -> Self {
         SortedMap::default()
     }
+    /// An empty map with room for `n` entries: a struct or map serialized
+    /// into a body says how many fields it has, so the vector is sized
+    /// once instead of grown (and copied) a few times.
+    pub fn with_capacity(n: usize) -> Self {
+        SortedMap {
+            items: Vec::with_capacity(n),
+        }
+    }
     fn position(&self, key: &str) -> Result<usize, usize> {
         self.items.binary_search_by(|(k, _)| k.as_ref().cmp(key))
     }
