@@ -8,7 +8,7 @@ use crate::emit;
 use crate::schema::{Finding, Report, Schemas, Shared, validate_resolved};
 use crate::settings::{SettingsError, Sources};
 use crate::stacks;
-use crate::tf::{Document, SynthError};
+use crate::tf::{Document, PARALLEL_FROM, SynthError};
 
 /// Every file tfsynth writes carries this phrase near its top; it is how a
 /// later run knows which files are its own to replace or remove.
@@ -196,12 +196,6 @@ pub struct Rendered {
     /// The findings against the schemas, when schemas were given.
     pub report: Option<Report>,
 }
-
-/// From how many resources and data sources a root is written and
-/// validated on two threads. Below it, one thread is faster: a new thread
-/// costs more than it saves there, and so does its fresh heap (glibc grows
-/// a thread's heap a page at a time while a schema is parsed into it).
-const PARALLEL_FROM: usize = 300;
 
 /// Writes a resolved root in `format`, each file starting with `header`,
 /// and validates it against `schemas` when given. Writing and validating

@@ -360,3 +360,52 @@ fn overrides_that_cannot_apply_are_reported_with_the_path() {
     );
     snapshot("error__overrides", &text);
 }
+
+/// A root of 300 blocks or more is checked on two threads that share its
+/// blocks out: every problem, and a cycle through every block (so through
+/// both threads' shares), must still be found, and reported in order.
+#[test]
+fn a_large_stack_checked_on_two_threads_reports_every_problem_in_order() {
+    let n = 1_000;
+    let mut s = Stack::new();
+    let mut first = None;
+    for i in 0..n {
+        let mut b = Body::new();
+        if i > 0 {
+            let previous = format!("terraform_data.t{:04}.id", i - 1);
+            b.set("input", Expression::raw(&previous));
+        }
+        if i % 97 == 0 {
+            b.set(
+                "ghost",
+                Expression::raw(format!("terraform_data.ghost{i}.id")),
+            );
+        }
+        let handle = s.add_body("terraform_data", format!("t{i:04}"), b, Meta::default());
+        first.get_or_insert(handle);
+    }
+    let last = format!("terraform_data.t{:04}.id", n - 1);
+    s.override_attr(&first.unwrap(), "back", Expression::raw(&last));
+    let text = problems(&s);
+    let ghosts: Vec<usize> = (0..n).filter(|i| i % 97 == 0).collect();
+    assert!(
+        text.starts_with(&format!("{} problems in the stack\n", ghosts.len() + 1)),
+        "{text}"
+    );
+    for i in ghosts {
+        let line =
+            format!("terraform_data.t{i:04}: ghost: terraform_data.ghost{i} is not in this stack");
+        assert!(text.contains(&line), "{line} missing from:\n{text}");
+    }
+    assert!(
+        text.contains(
+            "terraform_data.t0000: dependency cycle: terraform_data.t0000 -> terraform_data.t0999 -> terraform_data.t0998 -> "
+        ),
+        "{text}"
+    );
+    // The lines come sorted, as from one thread.
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(lines, sorted);
+}

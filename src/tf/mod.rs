@@ -25,4 +25,5 @@ pub use stack::{
 };
 pub use types::VarType;
 
+pub(crate) use check::PARALLEL_FROM;
 pub(crate) use expr::{write_hcl_quoted, write_hcl_string_body, write_index};
