@@ -23,20 +23,27 @@ use std::sync::{Mutex, OnceLock};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::tf::SortedMap;
+
 pub use index::{INDEX_SUFFIX, index_of};
 pub use types::Type;
 pub(crate) use validate::Shared;
 pub use validate::{Finding, Report, validate_document, validate_resolved};
 
 /// The schema of one block: its attributes and nested block types.
+///
+/// Each is one sorted vector, not a B-tree: validation looks up every field
+/// of every body, and walks all of a block's attributes for the required
+/// ones, and a contiguous run is cheaper to search and to walk (and to
+/// build, for the few types a stack uses).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct BlockSchema {
     /// Attributes by name.
     #[serde(default)]
-    pub attributes: BTreeMap<String, AttributeSchema>,
+    pub attributes: SortedMap<String, AttributeSchema>,
     /// Nested block types by name.
     #[serde(default)]
-    pub block_types: BTreeMap<String, NestedBlock>,
+    pub block_types: SortedMap<String, NestedBlock>,
 }
 
 /// One attribute of a block.

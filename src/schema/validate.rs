@@ -913,7 +913,6 @@ fn suggestion(key: &str, schema: &BlockSchema) -> String {
         .attributes
         .keys()
         .chain(schema.block_types.keys())
-        .map(String::as_str)
         .collect();
     closest(key, names)
 }

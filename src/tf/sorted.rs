@@ -112,15 +112,16 @@ impl<K: AsRef<str>, V> SortedMap<K, V> {
 impl<K: AsRef<str>, KK: Into<K>, V> FromIterator<(KK, V)> for SortedMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (KK, V)>>(iter: I) -> Self {
         let mut items: Vec<(K, V)> = iter.into_iter().map(|(k, v)| (k.into(), v)).collect();
+        // Stable, so repeats stay in input order; one pass when sorted.
         items.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
-        let mut out: Vec<(K, V)> = Vec::with_capacity(items.len());
-        for (k, v) in items {
-            match out.last_mut() {
-                Some(last) if last.0.as_ref() == k.as_ref() => last.1 = v,
-                _ => out.push((k, v)),
+        items.dedup_by(|later, kept| {
+            let same = later.0.as_ref() == kept.0.as_ref();
+            if same {
+                std::mem::swap(&mut later.1, &mut kept.1);
             }
-        }
-        SortedMap { items: out }
+            same
+        });
+        SortedMap { items }
     }
 }
 
@@ -169,9 +170,29 @@ impl<K: AsRef<str>, V: Serialize> Serialize for SortedMap<K, V> {
     }
 }
 
+/// Read straight into the vector: the pairs come in the input's order
+/// (for provider schemas, already sorted, which the sort checks in one
+/// pass), and a repeated name keeps its last value, as with a `BTreeMap`.
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for SortedMap<String, V> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        BTreeMap::<String, V>::deserialize(d).map(SortedMap::from)
+        struct Pairs<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Pairs<V> {
+            type Value = SortedMap<String, V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut items: Vec<(String, V)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(pair) = map.next_entry()? {
+                    items.push(pair);
+                }
+                Ok(items.into_iter().collect())
+            }
+        }
+        d.deserialize_map(Pairs(std::marker::PhantomData))
     }
 }
 
