@@ -119,6 +119,7 @@
 //! [`schema::validate_resolved`], as this crate's own tests do for every
 //! struct.
 
+mod chunks;
 pub mod constructs;
 pub mod diff;
 pub mod emit;

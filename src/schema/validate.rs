@@ -11,11 +11,12 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 
 use serde_json::Value;
 
 use super::{BlockSchema, Kind, Lookup, NestingMode, Schemas, Type};
+use crate::chunks::next_chunk;
 use crate::emit::text::write_json_template;
 use crate::tf::write_index;
 use crate::tf::{Block, Body, Document, Entry, Expression, Timeouts, escape_template};
@@ -198,12 +199,8 @@ impl<'d> Shared<'d> {
             |kind: Kind, type_name: &str, name: &str| self.contains(kind, type_name, name);
         let mut v = Validator::new(self.schemas, &contains);
         let mut address = String::new();
-        loop {
-            let start = self.next.fetch_add(CHUNK, Ordering::Relaxed);
-            let Some(chunk) = self.blocks.get(start..) else {
-                break;
-            };
-            for &(kind, type_name, name, block) in chunk.iter().take(CHUNK) {
+        while let Some(chunk) = next_chunk(&self.blocks, &self.next, CHUNK) {
+            for &(kind, type_name, name, block) in chunk {
                 address.clear();
                 if kind == Kind::Data {
                     address.push_str("data.");
@@ -212,9 +209,6 @@ impl<'d> Shared<'d> {
                 address.push('.');
                 address.push_str(name);
                 v.block(kind, type_name, &address, [Node::Block(block)]);
-            }
-            if chunk.len() <= CHUNK {
-                break;
             }
         }
         Part {

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 
 use super::body::{Body, Entry};
 use super::expr::{Expression, ObjectMap, Reference, Root};
@@ -16,6 +16,7 @@ use super::stack::{
     Address, Block, Import, Lifecycle, ModuleCall, Moved, Output, Override, Provider, Removed,
     Stack, TerraformBlock, Variable,
 };
+use crate::chunks::next_chunk;
 
 /// One problem found at synth, with the address it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -275,12 +276,8 @@ impl Stack {
             let next = AtomicUsize::new(0);
             let check = || {
                 let mut c = Checker::default();
-                loop {
-                    let start = next.fetch_add(CHECK_CHUNK, Ordering::Relaxed);
-                    let Some(chunk) = blocks.get(start..) else {
-                        break;
-                    };
-                    for block in chunk.iter().take(CHECK_CHUNK) {
+                while let Some(chunk) = next_chunk(&blocks, &next, CHECK_CHUNK) {
+                    for block in chunk {
                         self.check_block(&mut c, &known, block);
                     }
                 }
