@@ -146,6 +146,11 @@ impl Tree {
 
 struct TreeSerializer;
 
+/// The most room reserved from a length a value says it has: derived
+/// impls tell the truth, but a hand-written one may say anything, and a
+/// wrong length must not abort the process.
+const MOST_RESERVED: usize = 256;
+
 fn number(n: impl Into<serde_json::Number>) -> Result<Tree, BodyError> {
     Ok(Tree::Expr(Expression::Number(n.into())))
 }
@@ -264,7 +269,9 @@ impl ser::Serializer for TreeSerializer {
         )))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqSerializer, BodyError> {
-        Ok(SeqSerializer(Vec::with_capacity(len.unwrap_or(0))))
+        Ok(SeqSerializer(Vec::with_capacity(
+            len.unwrap_or(0).min(MOST_RESERVED),
+        )))
     }
     fn serialize_tuple(self, len: usize) -> Result<SeqSerializer, BodyError> {
         self.serialize_seq(Some(len))
@@ -289,13 +296,13 @@ impl ser::Serializer for TreeSerializer {
     }
     fn serialize_map(self, len: Option<usize>) -> Result<MapSerializer, BodyError> {
         Ok(MapSerializer {
-            map: ObjectMap::with_capacity(len.unwrap_or(0)),
+            map: ObjectMap::with_capacity(len.unwrap_or(0).min(MOST_RESERVED)),
             key: None,
         })
     }
     fn serialize_struct(self, _: &'static str, len: usize) -> Result<StructSerializer, BodyError> {
         Ok(StructSerializer(Body {
-            entries: Entries::with_capacity(len),
+            entries: Entries::with_capacity(len.min(MOST_RESERVED)),
         }))
     }
     fn serialize_struct_variant(
@@ -499,6 +506,42 @@ mod tests {
             body.entries["tags"],
             Entry::Attr(Expression::List(vec!["a".into()]))
         );
+    }
+
+    #[test]
+    fn a_value_that_misstates_its_length_is_still_serialized() {
+        struct Liar;
+        impl Serialize for Liar {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ser::{SerializeMap, SerializeSeq, SerializeStruct};
+                let mut st = s.serialize_struct("Liar", usize::MAX)?;
+                st.serialize_field("list", &LiarList)?;
+                st.serialize_field("map", &LiarMap)?;
+                return st.end();
+                struct LiarList;
+                impl Serialize for LiarList {
+                    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        let mut seq = s.serialize_seq(Some(usize::MAX))?;
+                        seq.serialize_element("a")?;
+                        seq.end()
+                    }
+                }
+                struct LiarMap;
+                impl Serialize for LiarMap {
+                    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        let mut map = s.serialize_map(Some(usize::MAX))?;
+                        map.serialize_entry("k", "v")?;
+                        map.end()
+                    }
+                }
+            }
+        }
+        let body = Body::from_serialize(&Liar).unwrap();
+        assert_eq!(
+            body.entries["list"],
+            Entry::Attr(Expression::List(vec!["a".into()]))
+        );
+        assert_eq!(body.entries.len(), 2);
     }
 
     #[test]
