@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde::ser::{self, Impossible};
 
 use super::expr::{EXPR_TOKEN, Expression, ObjectMap, capture_expression};
-use super::sorted::SortedMap;
+use super::sorted::{MOST_RESERVED, SortedMap};
 
 /// One entry in a block body.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,11 +145,6 @@ impl Tree {
 }
 
 struct TreeSerializer;
-
-/// The most room reserved from a length a value says it has: derived
-/// impls tell the truth, but a hand-written one may say anything, and a
-/// wrong length must not abort the process.
-const MOST_RESERVED: usize = 256;
 
 fn number(n: impl Into<serde_json::Number>) -> Result<Tree, BodyError> {
     Ok(Tree::Expr(Expression::Number(n.into())))

@@ -265,24 +265,22 @@ impl Stack {
         let data: BTreeMap<_, _> = data.into_iter().collect();
         let resources: BTreeMap<_, _> = resources.into_iter().collect();
 
+        // Blocks are checked one by one, and what the checks find is sorted
+        // before use, so for a large root two threads share them out.
         let blocks: Vec<&Block> = data.values().chain(resources.values()).collect();
-        if blocks.len() < PARALLEL_FROM {
-            for block in &blocks {
-                self.check_block(&mut c, &known, block);
-            }
-        } else {
-            // Blocks are checked one by one, and what the checks find is
-            // sorted before use, so two threads can share them out.
-            let next = AtomicUsize::new(0);
-            let check = || {
-                let mut c = Checker::default();
-                while let Some(chunk) = next_chunk(&blocks, &next, CHECK_CHUNK) {
-                    for block in chunk {
-                        self.check_block(&mut c, &known, block);
-                    }
+        let next = AtomicUsize::new(0);
+        let check = || {
+            let mut c = Checker::default();
+            while let Some(chunk) = next_chunk(&blocks, &next, CHECK_CHUNK) {
+                for block in chunk {
+                    self.check_block(&mut c, &known, block);
                 }
-                c
-            };
+            }
+            c
+        };
+        if blocks.len() < PARALLEL_FROM {
+            c.absorb(check());
+        } else {
             let theirs = std::thread::scope(|scope| {
                 let helper = scope.spawn(check);
                 let mine = check();

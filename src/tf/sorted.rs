@@ -111,7 +111,14 @@ impl<K: AsRef<str>, V> SortedMap<K, V> {
 /// Like a map built from pairs: sorted, and a repeated name keeps its last value.
 impl<K: AsRef<str>, KK: Into<K>, V> FromIterator<(KK, V)> for SortedMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (KK, V)>>(iter: I) -> Self {
-        let mut items: Vec<(K, V)> = iter.into_iter().map(|(k, v)| (k.into(), v)).collect();
+        SortedMap::from_pairs(iter.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+}
+
+impl<K: AsRef<str>, V> SortedMap<K, V> {
+    /// Pairs in any order, sorted in place; a repeated name keeps its last
+    /// value.
+    fn from_pairs(mut items: Vec<(K, V)>) -> Self {
         // Stable, so repeats stay in input order; one pass when sorted.
         items.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
         items.dedup_by(|later, kept| {
@@ -124,6 +131,12 @@ impl<K: AsRef<str>, KK: Into<K>, V> FromIterator<(KK, V)> for SortedMap<K, V> {
         SortedMap { items }
     }
 }
+
+/// The most room reserved from a length that input claims (a serde size
+/// hint, a struct's field count): derived impls and serde_json tell the
+/// truth, but other sources may say anything, and a wrong length must not
+/// abort the process.
+pub(crate) const MOST_RESERVED: usize = 256;
 
 impl<K: AsRef<str>, V> From<BTreeMap<K, V>> for SortedMap<K, V> {
     fn from(map: BTreeMap<K, V>) -> Self {
@@ -185,11 +198,12 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for SortedMap<String, V> {
                 self,
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
-                let mut items: Vec<(String, V)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                let room = map.size_hint().unwrap_or(0).min(MOST_RESERVED);
+                let mut items: Vec<(String, V)> = Vec::with_capacity(room);
                 while let Some(pair) = map.next_entry()? {
                     items.push(pair);
                 }
-                Ok(items.into_iter().collect())
+                Ok(SortedMap::from_pairs(items))
             }
         }
         d.deserialize_map(Pairs(std::marker::PhantomData))
@@ -199,6 +213,39 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for SortedMap<String, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn input_that_misstates_its_length_is_still_read_in_order() {
+        use serde::de::value::{Error, MapAccessDeserializer};
+        /// Two pairs out of order, claiming to be as many as can be.
+        struct Liar(Vec<(&'static str, i32)>);
+        impl<'de> serde::de::MapAccess<'de> for Liar {
+            type Error = Error;
+            fn next_key_seed<S: serde::de::DeserializeSeed<'de>>(
+                &mut self,
+                seed: S,
+            ) -> Result<Option<S::Value>, Error> {
+                let Some(&(key, _)) = self.0.first() else {
+                    return Ok(None);
+                };
+                seed.deserialize(serde::de::value::StrDeserializer::new(key))
+                    .map(Some)
+            }
+            fn next_value_seed<S: serde::de::DeserializeSeed<'de>>(
+                &mut self,
+                seed: S,
+            ) -> Result<S::Value, Error> {
+                let (_, value) = self.0.remove(0);
+                seed.deserialize(serde::de::value::I32Deserializer::new(value))
+            }
+            fn size_hint(&self) -> Option<usize> {
+                Some(usize::MAX)
+            }
+        }
+        let input = MapAccessDeserializer::new(Liar(vec![("b", 1), ("a", 2), ("b", 3)]));
+        let m = SortedMap::<String, i32>::deserialize(input).unwrap();
+        assert_eq!(m.iter().collect::<Vec<_>>(), [("a", &2), ("b", &3)]);
+    }
 
     #[test]
     fn pairs_come_out_sorted_and_a_repeated_name_keeps_its_last_value() {
