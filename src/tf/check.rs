@@ -13,8 +13,8 @@ use std::sync::atomic::AtomicUsize;
 use super::body::{Body, Entry};
 use super::expr::{Expression, ObjectMap, Reference, Root};
 use super::stack::{
-    Address, Block, Import, Lifecycle, ModuleCall, Moved, Output, Override, Provider, Removed,
-    Stack, TerraformBlock, Variable,
+    Address, AddressKey, Block, Import, Lifecycle, ModuleCall, Moved, Output, Override, Provider,
+    Removed, Stack, TerraformBlock, Variable,
 };
 use crate::chunks::next_chunk;
 
@@ -150,19 +150,20 @@ struct Checker {
     /// References between nodes of the dependency graph, as indexes into
     /// the sorted list of known addresses; repeats allowed.
     edges: Vec<(usize, usize)>,
-    /// The last node edges were added from, and its index: the references
-    /// of one block come one after another.
-    last_from: Option<(Address, usize)>,
+    /// The last node edges were added from: the references of one block
+    /// come one after another.
+    last_from: Option<usize>,
 }
 
-/// Every address in the stack, sorted and without repeats.
-struct Known(Vec<Address>);
+/// Every address in the stack, sorted and without repeats, borrowed from
+/// the stack.
+struct Known<'s>(Vec<AddressKey<'s>>);
 
-impl Known {
-    fn index(&self, address: &Address) -> Option<usize> {
-        self.0.binary_search(address).ok()
+impl Known<'_> {
+    fn index(&self, address: AddressKey<'_>) -> Option<usize> {
+        self.0.binary_search(&address).ok()
     }
-    fn contains(&self, address: &Address) -> bool {
+    fn contains(&self, address: AddressKey<'_>) -> bool {
         self.index(address).is_some()
     }
 }
@@ -175,19 +176,19 @@ impl Checker {
     }
 
     /// Records that `from` refers to `to`, both known.
-    fn edge(&mut self, known: &Known, from: &Address, to: &Address) {
+    fn edge(&mut self, known: &Known, from: AddressKey<'_>, to: AddressKey<'_>) {
         if let Some(t) = known.index(to) {
             self.edge_to(known, from, t);
         }
     }
 
     /// Records that `from` refers to the known node `to`.
-    fn edge_to(&mut self, known: &Known, from: &Address, to: usize) {
-        let f = match &self.last_from {
-            Some((address, f)) if address == from => Some(*f),
+    fn edge_to(&mut self, known: &Known, from: AddressKey<'_>, to: usize) {
+        let f = match self.last_from {
+            Some(f) if known.0[f] == from => Some(f),
             _ => {
                 let f = known.index(from);
-                self.last_from = f.map(|f| (from.clone(), f));
+                self.last_from = f;
                 f
             }
         };
@@ -200,7 +201,7 @@ impl Checker {
         self.problems.push(Problem::new(address, message));
     }
 
-    fn name(&mut self, address: &Address, what: &str, name: &str) {
+    fn name(&mut self, address: impl fmt::Display, what: &str, name: &str) {
         if !is_identifier(name) {
             self.problem(
                 address,
@@ -235,160 +236,15 @@ impl Stack {
     pub fn into_document(mut self) -> Result<Document, SynthError> {
         let mut c = Checker::default();
         c.problems.extend(self.deferred.iter().cloned());
-        // Blocks are large: sort their positions, then move each block
-        // once, in key order, into maps built from sorted runs.
-        let mut order: Vec<usize> = (0..self.blocks.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&self.blocks[a], &self.blocks[b]);
-            (&a.kind, &a.name).cmp(&(&b.kind, &b.name))
-        });
-        let known = self.check_names(&mut c, &order);
-        let mut blocks: Vec<Option<Block>> = std::mem::take(&mut self.blocks)
-            .into_iter()
-            .map(Some)
-            .collect();
-        let mut data = Vec::new();
-        let mut resources = Vec::with_capacity(blocks.len());
-        for i in order {
-            let Some(mut block) = blocks[i].take() else {
-                continue;
-            };
+        for block in &mut self.blocks {
             let overrides = std::mem::take(&mut block.overrides);
             apply_overrides(&mut c, &block.address, &overrides, &mut block.body);
-            let key = (block.kind.clone(), block.name.clone());
-            match block.address {
-                Address::Data { .. } => data.push((key, block)),
-                _ => resources.push((key, block)),
-            }
         }
-        // A duplicate (reported above) keeps its last definition.
-        let data: BTreeMap<_, _> = data.into_iter().collect();
-        let resources: BTreeMap<_, _> = resources.into_iter().collect();
-
-        // Blocks are checked one by one, and what the checks find is sorted
-        // before use, so for a large root two threads share them out.
-        let blocks: Vec<&Block> = data.values().chain(resources.values()).collect();
-        let next = AtomicUsize::new(0);
-        let check = || {
-            let mut c = Checker::default();
-            while let Some(chunk) = next_chunk(&blocks, &next, CHECK_CHUNK) {
-                for block in chunk {
-                    self.check_block(&mut c, &known, block);
-                }
-            }
-            c
-        };
-        if blocks.len() < PARALLEL_FROM {
-            c.absorb(check());
-        } else {
-            let theirs = std::thread::scope(|scope| {
-                let helper = scope.spawn(check);
-                let mine = check();
-                c.absorb(mine);
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            });
-            c.absorb(theirs);
-        }
-        for p in &self.providers {
-            let at = Address::Provider {
-                name: p.name.clone(),
-                alias: p.alias.clone(),
-            };
-            for e in p.body.expressions() {
-                refs(&mut c, &known, &at, e, PLAIN, "");
-            }
-        }
-        for (name, v) in &self.variables {
-            let at = Address::Variable(name.clone());
-            if let Some(d) = &v.default {
-                if !d.is_literal() {
-                    c.problem(&at, "default: must be a literal value");
-                }
-            }
-            for (i, val) in v.validations.iter().enumerate() {
-                let mut found = Vec::new();
-                collect_refs(&mut c, &at, &val.condition, &mut found);
-                collect_refs(&mut c, &at, &val.error_message, &mut found);
-                for r in found {
-                    if r.root != Root::Var(name.clone()) {
-                        c.problem(
-                            &at,
-                            format!("validation[{i}]: may only refer to var.{name}, not {r}"),
-                        );
-                    }
-                }
-            }
-        }
-        for (name, value) in &self.locals {
-            refs(
-                &mut c,
-                &known,
-                &Address::Local(name.clone()),
-                value,
-                PLAIN,
-                "",
-            );
-        }
-        for (name, m) in &self.modules {
-            let at = Address::Module(name.clone());
-            let scope = Scope {
-                each: m.for_each.is_some(),
-                count: m.count.is_some(),
-            };
-            for e in m.inputs.values().chain(&m.count).chain(&m.for_each) {
-                refs(&mut c, &known, &at, e, scope, "");
-            }
-            self.check_deps(&mut c, &known, &at, &m.depends_on);
-            for p in m.providers.values() {
-                self.check_provider_ref(&mut c, &at, p);
-            }
-        }
-        for (name, o) in &self.outputs {
-            let at = Address::Output(name.clone());
-            refs(&mut c, &known, &at, &o.value, PLAIN, "value: ");
-            self.check_deps(&mut c, &known, &at, &o.depends_on);
-        }
-        if let Some(backend) = &self.terraform.backend {
-            for (key, value) in &backend.settings {
-                if !value.is_literal() {
-                    c.problem(
-                        "terraform",
-                        format!("backend.{}.{key}: must be a literal value", backend.kind),
-                    );
-                }
-            }
-        }
-        for m in &self.moved {
-            check_moved_address(&mut c, "moved", &m.from);
-            if !known.contains(&m.to.0) {
-                c.problem("moved", format!("to: {} is not in this stack", m.to.0));
-            }
-        }
-        for i in &self.imports {
-            if !known.contains(&i.to.0) {
-                c.problem("import", format!("to: {} is not in this stack", i.to.0));
-            }
-            refs(
-                &mut c,
-                &known,
-                &Address::Output("import".into()),
-                &i.id,
-                PLAIN,
-                "id: ",
-            );
-        }
-        for r in &self.removed {
-            check_moved_address(&mut c, "removed", &r.from);
-            if known.0.iter().any(|a| a.to_string() == r.from) {
-                c.problem(
-                    "removed",
-                    format!("from: {} is still in this stack", r.from),
-                );
-            }
-        }
-        find_cycles(&mut c, &known);
+        // Blocks are large: sort their positions by address, check them
+        // where they are, and move each once, in key order, at the end.
+        let mut order: Vec<usize> = (0..self.blocks.len()).collect();
+        order.sort_by(|&a, &b| self.blocks[a].address.cmp(&self.blocks[b].address));
+        self.check(&mut c, &order);
 
         if !c.problems.is_empty() {
             let mut problems = c.problems;
@@ -396,6 +252,25 @@ impl Stack {
             problems.dedup();
             return Err(SynthError { problems });
         }
+
+        let mut blocks: Vec<Option<Block>> = std::mem::take(&mut self.blocks)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut data = Vec::new();
+        let mut resources = Vec::with_capacity(blocks.len());
+        for i in order {
+            let Some(block) = blocks[i].take() else {
+                continue;
+            };
+            let key = (block.kind.clone(), block.name.clone());
+            match block.address {
+                Address::Data { .. } => data.push((key, block)),
+                _ => resources.push((key, block)),
+            }
+        }
+        let data: BTreeMap<_, _> = data.into_iter().collect();
+        let resources: BTreeMap<_, _> = resources.into_iter().collect();
 
         let mut providers = self.providers;
         providers.sort_by(|a, b| (&a.name, &a.alias).cmp(&(&b.name, &b.alias)));
@@ -420,23 +295,145 @@ impl Stack {
         })
     }
 
-    /// Checks names and duplicates; returns every address in the stack.
-    /// `order` lists the blocks sorted by type and name, which is address
-    /// order within resources and within data sources: the addresses come
-    /// in a few sorted runs, which the final sort merges cheaply.
-    fn check_names(&self, c: &mut Checker, order: &[usize]) -> Known {
-        let mut seen: Vec<Address> = Vec::with_capacity(self.blocks.len());
-        let resources_first = order
-            .iter()
-            .map(|&i| &self.blocks[i])
-            .filter(|b| !matches!(b.address, Address::Data { .. }))
-            .chain(
-                order
-                    .iter()
-                    .map(|&i| &self.blocks[i])
-                    .filter(|b| matches!(b.address, Address::Data { .. })),
+    /// Every check but the overrides': names and duplicates, references,
+    /// literals where Terraform wants them, and cycles. `order` lists the
+    /// blocks sorted by address.
+    fn check(&self, c: &mut Checker, order: &[usize]) {
+        let known = self.check_names(c, order);
+        // Blocks are checked one by one, and what the checks find is sorted
+        // before use, so for a large root two threads share them out.
+        let blocks: Vec<&Block> = order.iter().map(|&i| &self.blocks[i]).collect();
+        let next = AtomicUsize::new(0);
+        let check = || {
+            let mut c = Checker::default();
+            while let Some(chunk) = next_chunk(&blocks, &next, CHECK_CHUNK) {
+                for block in chunk {
+                    self.check_block(&mut c, &known, block);
+                }
+            }
+            c
+        };
+        if blocks.len() < PARALLEL_FROM {
+            c.absorb(check());
+        } else {
+            let theirs = std::thread::scope(|scope| {
+                let helper = scope.spawn(check);
+                let mine = check();
+                c.absorb(mine);
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            c.absorb(theirs);
+        }
+        for p in &self.providers {
+            let at = AddressKey::Provider(&p.name, p.alias.as_deref());
+            for e in p.body.expressions() {
+                refs(c, &known, at, e, PLAIN, Context::None);
+            }
+        }
+        for (name, v) in &self.variables {
+            let at = AddressKey::Variable(name);
+            if let Some(d) = &v.default {
+                if !d.is_literal() {
+                    c.problem(at, "default: must be a literal value");
+                }
+            }
+            for (i, val) in v.validations.iter().enumerate() {
+                let mut found = Vec::new();
+                collect_refs(c, at, &val.condition, &mut found);
+                collect_refs(c, at, &val.error_message, &mut found);
+                for r in found {
+                    if r.root.key() != Some(at) {
+                        c.problem(
+                            at,
+                            format!("validation[{i}]: may only refer to var.{name}, not {r}"),
+                        );
+                    }
+                }
+            }
+        }
+        for (name, value) in &self.locals {
+            refs(
+                c,
+                &known,
+                AddressKey::Local(name),
+                value,
+                PLAIN,
+                Context::None,
             );
-        for b in resources_first {
+        }
+        for (name, m) in &self.modules {
+            let at = AddressKey::Module(name);
+            let scope = Scope {
+                each: m.for_each.is_some(),
+                count: m.count.is_some(),
+            };
+            for e in m.inputs.values().chain(&m.count).chain(&m.for_each) {
+                refs(c, &known, at, e, scope, Context::None);
+            }
+            self.check_deps(c, &known, at, &m.depends_on);
+            for p in m.providers.values() {
+                self.check_provider_ref(c, at, p);
+            }
+        }
+        for (name, o) in &self.outputs {
+            let at = AddressKey::Output(name);
+            refs(c, &known, at, &o.value, PLAIN, Context::Text("value"));
+            self.check_deps(c, &known, at, &o.depends_on);
+        }
+        if let Some(backend) = &self.terraform.backend {
+            for (key, value) in &backend.settings {
+                if !value.is_literal() {
+                    c.problem(
+                        "terraform",
+                        format!("backend.{}.{key}: must be a literal value", backend.kind),
+                    );
+                }
+            }
+        }
+        for m in &self.moved {
+            check_moved_address(c, "moved", &m.from);
+            if !known.contains(m.to.0.key()) {
+                c.problem("moved", format!("to: {} is not in this stack", m.to.0));
+            }
+        }
+        for i in &self.imports {
+            if !known.contains(i.to.0.key()) {
+                c.problem("import", format!("to: {} is not in this stack", i.to.0));
+            }
+            refs(
+                c,
+                &known,
+                AddressKey::Output("import"),
+                &i.id,
+                PLAIN,
+                Context::Text("id"),
+            );
+        }
+        for r in &self.removed {
+            check_moved_address(c, "removed", &r.from);
+            if known.0.iter().any(|a| a.to_string() == r.from) {
+                c.problem(
+                    "removed",
+                    format!("from: {} is still in this stack", r.from),
+                );
+            }
+        }
+        find_cycles(c, &known);
+    }
+
+    /// Checks names and duplicates; returns every address in the stack.
+    /// `order` lists the blocks sorted by address: their addresses come as
+    /// one sorted run, which the final sort merges with the few others.
+    fn check_names(&self, c: &mut Checker, order: &[usize]) -> Known<'_> {
+        let others = self.variables.len()
+            + self.locals.len()
+            + self.outputs.len()
+            + self.modules.len()
+            + self.providers.len();
+        let mut seen: Vec<AddressKey<'_>> = Vec::with_capacity(order.len() + others);
+        for b in order.iter().map(|&i| &self.blocks[i]) {
             if !is_type_name(&b.kind) {
                 c.problem(
                     &b.address,
@@ -444,39 +441,36 @@ impl Stack {
                 );
             }
             c.name(&b.address, "name", &b.name);
-            seen.push(b.address.clone());
+            seen.push(b.address.key());
         }
         for (name, _) in &self.variables {
-            let at = Address::Variable(name.clone());
-            c.name(&at, "variable name", name);
+            let at = AddressKey::Variable(name);
+            c.name(at, "variable name", name);
             if RESERVED_VARIABLE_NAMES.contains(&name.as_str()) {
-                c.problem(&at, format!("{name:?} is reserved by Terraform"));
+                c.problem(at, format!("{name:?} is reserved by Terraform"));
             }
             seen.push(at);
         }
         for (name, _) in &self.locals {
-            let at = Address::Local(name.clone());
-            c.name(&at, "local name", name);
+            let at = AddressKey::Local(name);
+            c.name(at, "local name", name);
             seen.push(at);
         }
         for (name, _) in &self.outputs {
-            let at = Address::Output(name.clone());
-            c.name(&at, "output name", name);
+            let at = AddressKey::Output(name);
+            c.name(at, "output name", name);
             seen.push(at);
         }
         for (name, _) in &self.modules {
-            let at = Address::Module(name.clone());
-            c.name(&at, "module name", name);
+            let at = AddressKey::Module(name);
+            c.name(at, "module name", name);
             seen.push(at);
         }
         for p in &self.providers {
-            let at = Address::Provider {
-                name: p.name.clone(),
-                alias: p.alias.clone(),
-            };
-            c.name(&at, "provider name", &p.name);
+            let at = AddressKey::Provider(&p.name, p.alias.as_deref());
+            c.name(at, "provider name", &p.name);
             if let Some(alias) = &p.alias {
-                c.name(&at, "alias", alias);
+                c.name(at, "alias", alias);
             }
             seen.push(at);
         }
@@ -484,7 +478,7 @@ impl Stack {
         for run in seen.chunk_by(|a, b| a == b) {
             if run.len() > 1 {
                 let n = run.len();
-                c.problem(&run[0], format!("duplicate address ({n} definitions)"));
+                c.problem(run[0], format!("duplicate address ({n} definitions)"));
             }
         }
         seen.dedup();
@@ -492,7 +486,7 @@ impl Stack {
     }
 
     fn check_block(&self, c: &mut Checker, known: &Known, block: &Block) {
-        let at = &block.address;
+        let at = block.address.key();
         let meta = &block.meta;
         let scope = Scope {
             each: meta.for_each.is_some(),
@@ -515,10 +509,10 @@ impl Stack {
         }
         check_body(c, known, at, &block.body, scope, &mut Vec::new());
         if let Some(e) = &meta.count {
-            refs(c, known, at, e, PLAIN, "count: ");
+            refs(c, known, at, e, PLAIN, Context::Text("count"));
         }
         if let Some(e) = &meta.for_each {
-            refs(c, known, at, e, PLAIN, "for_each: ");
+            refs(c, known, at, e, PLAIN, Context::Text("for_each"));
         }
         self.check_deps(c, known, at, &meta.depends_on);
         if let Some(p) = &meta.provider {
@@ -535,7 +529,7 @@ impl Stack {
                 at,
                 &Expression::from(r.clone()),
                 scope,
-                "lifecycle.replace_triggered_by: ",
+                Context::Text("lifecycle.replace_triggered_by"),
             );
         }
     }
@@ -544,19 +538,24 @@ impl Stack {
         &self,
         c: &mut Checker,
         known: &Known,
-        at: &Address,
+        at: AddressKey<'_>,
         deps: &[super::stack::Dependency],
     ) {
         for d in deps {
-            if known.contains(&d.0) {
-                c.edge(known, at, &d.0);
+            if known.contains(d.0.key()) {
+                c.edge(known, at, d.0.key());
             } else {
                 c.problem(at, format!("depends_on: {} is not in this stack", d.0));
             }
         }
     }
 
-    fn check_provider_ref(&self, c: &mut Checker, at: &Address, p: &super::stack::ProviderRef) {
+    fn check_provider_ref(
+        &self,
+        c: &mut Checker,
+        at: AddressKey<'_>,
+        p: &super::stack::ProviderRef,
+    ) {
         if !self
             .providers
             .iter()
@@ -596,7 +595,7 @@ fn path_text(path: &[PathStep<'_>]) -> String {
 fn check_body<'a>(
     c: &mut Checker,
     known: &Known,
-    at: &Address,
+    at: AddressKey<'_>,
     body: &'a Body,
     scope: Scope,
     path: &mut Vec<PathStep<'a>>,
@@ -610,8 +609,7 @@ fn check_body<'a>(
         match entry {
             Entry::Attr(e) => {
                 if e.may_refer() {
-                    let context = format!("{}: ", path_text(path));
-                    refs(c, known, at, e, scope, &context);
+                    refs(c, known, at, e, scope, Context::Path(path));
                 }
             }
             Entry::Blocks(blocks) => {
@@ -630,47 +628,101 @@ fn check_body<'a>(
     }
 }
 
+/// What a problem with a reference is said to be in, before the reference.
+#[derive(Clone, Copy)]
+enum Context<'p> {
+    None,
+    /// A fixed attribute name, such as `count`.
+    Text(&'static str),
+    /// The path to a body's entry, written out only for a message.
+    Path(&'p [PathStep<'p>]),
+}
+
+impl fmt::Display for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Context::None => Ok(()),
+            Context::Text(text) => write!(f, "{text}: "),
+            Context::Path(path) => write!(f, "{}: ", path_text(path)),
+        }
+    }
+}
+
 /// Checks every reference in `e`: it must name something in the stack, and
 /// `each` / `count` only where they exist. Adds graph edges.
-fn refs(c: &mut Checker, known: &Known, at: &Address, e: &Expression, scope: Scope, context: &str) {
-    let mut found = Vec::new();
-    collect_refs(c, at, e, &mut found);
-    for r in found {
-        match &r.root {
-            Root::Each if !scope.each => c.problem(
-                at,
-                format!("{context}{r}: each is only available with for_each"),
-            ),
-            Root::Count if !scope.count => c.problem(
-                at,
-                format!("{context}{r}: count is only available with count"),
-            ),
-            Root::Each | Root::Count => {}
-            root => {
-                let target = root.address().expect("named roots have addresses");
-                match known.index(&target) {
-                    None => {
-                        let shown = if r.steps.is_empty() {
-                            String::new()
-                        } else {
-                            format!("{r}: ")
-                        };
-                        c.problem(at, format!("{context}{shown}{target} is not in this stack"));
-                    }
-                    Some(_) if matches!(target, Address::Variable(_)) => {}
-                    Some(to) => c.edge_to(known, at, to),
-                }
+fn refs(
+    c: &mut Checker,
+    known: &Known,
+    at: AddressKey<'_>,
+    e: &Expression,
+    scope: Scope,
+    context: Context<'_>,
+) {
+    e.visit_references(&mut |r| check_ref(c, known, at, r, scope, context));
+    let mut raws = Vec::new();
+    e.raws(&mut raws);
+    if !raws.is_empty() {
+        let mut found = Vec::new();
+        raw_refs(c, at, &raws, &mut found);
+        for r in &found {
+            check_ref(c, known, at, r, scope, context);
+        }
+    }
+}
+
+/// Checks one reference found in an expression at `at`.
+fn check_ref(
+    c: &mut Checker,
+    known: &Known,
+    at: AddressKey<'_>,
+    r: &Reference,
+    scope: Scope,
+    context: Context<'_>,
+) {
+    match r.root.key() {
+        None if matches!(r.root, Root::Each) => {
+            if !scope.each {
+                c.problem(
+                    at,
+                    format!("{context}{r}: each is only available with for_each"),
+                );
             }
         }
+        None => {
+            if !scope.count {
+                c.problem(
+                    at,
+                    format!("{context}{r}: count is only available with count"),
+                );
+            }
+        }
+        Some(target) => match known.index(target) {
+            None => {
+                let shown = if r.steps.is_empty() {
+                    String::new()
+                } else {
+                    format!("{r}: ")
+                };
+                c.problem(at, format!("{context}{shown}{target} is not in this stack"));
+            }
+            Some(_) if matches!(target, AddressKey::Variable(_)) => {}
+            Some(to) => c.edge_to(known, at, to),
+        },
     }
 }
 
 /// Collects structured references, and those inside raw expressions after
 /// parsing them (a raw expression that does not parse is a problem).
-fn collect_refs(c: &mut Checker, at: &Address, e: &Expression, out: &mut Vec<Reference>) {
+fn collect_refs(c: &mut Checker, at: AddressKey<'_>, e: &Expression, out: &mut Vec<Reference>) {
     e.references(out);
     let mut raws = Vec::new();
     e.raws(&mut raws);
+    raw_refs(c, at, &raws, out);
+}
+
+/// Collects the references inside raw expressions, parsing them (a raw
+/// expression that does not parse is a problem).
+fn raw_refs(c: &mut Checker, at: AddressKey<'_>, raws: &[&str], out: &mut Vec<Reference>) {
     for raw in raws {
         match hcl_edit::parser::parse_expr(raw) {
             Ok(parsed) => {
@@ -1088,6 +1140,6 @@ fn find_cycles(c: &mut Checker, known: &Known) {
             let all: Vec<String> = group.iter().map(name).collect();
             message.push_str(&format!(" (one of several among {})", all.join(", ")));
         }
-        c.problems.push(Problem::new(&known.0[start], message));
+        c.problems.push(Problem::new(known.0[start], message));
     }
 }

@@ -59,6 +59,20 @@ impl Root {
         })
     }
 
+    /// The address this root names, borrowed; `None` for `each` and
+    /// `count`.
+    pub(crate) fn key(&self) -> Option<super::stack::AddressKey<'_>> {
+        use super::stack::AddressKey;
+        Some(match self {
+            Root::Resource { kind, name } => AddressKey::Resource(kind, name),
+            Root::Data { kind, name } => AddressKey::Data(kind, name),
+            Root::Var(name) => AddressKey::Variable(name),
+            Root::Local(name) => AddressKey::Local(name),
+            Root::Module(name) => AddressKey::Module(name),
+            Root::Each | Root::Count => return None,
+        })
+    }
+
     /// Writes the root as Terraform spells it, without the formatting
     /// machinery: references are written by the thousand.
     fn write_to(&self, w: &mut impl fmt::Write) -> fmt::Result {
@@ -256,15 +270,21 @@ impl Expression {
 
     /// Every structured reference inside this expression, in order.
     pub fn references(&self, out: &mut Vec<Reference>) {
+        self.visit_references(&mut |r| out.push(r.clone()));
+    }
+
+    /// Calls `f` with every structured reference inside this expression,
+    /// in order, without copying them.
+    pub fn visit_references(&self, f: &mut dyn FnMut(&Reference)) {
         match self {
-            Expression::Ref(r) => out.push((**r).clone()),
-            Expression::List(items) => items.iter().for_each(|e| e.references(out)),
-            Expression::Object(map) => map.values().for_each(|e| e.references(out)),
-            Expression::Call(call) => call.args.iter().for_each(|e| e.references(out)),
+            Expression::Ref(r) => f(r),
+            Expression::List(items) => items.iter().for_each(|e| e.visit_references(f)),
+            Expression::Object(map) => map.values().for_each(|e| e.visit_references(f)),
+            Expression::Call(call) => call.args.iter().for_each(|e| e.visit_references(f)),
             Expression::Template(parts) => {
                 for part in parts {
                     if let Part::Interp(e) = part {
-                        e.references(out);
+                        e.visit_references(f);
                     }
                 }
             }

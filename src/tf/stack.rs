@@ -58,20 +58,53 @@ pub enum Address {
     },
 }
 
+impl Address {
+    /// The address seen through borrowed strings, for searching and
+    /// comparing without copying them.
+    pub(crate) fn key(&self) -> AddressKey<'_> {
+        match self {
+            Address::Resource { kind, name } => AddressKey::Resource(kind, name),
+            Address::Data { kind, name } => AddressKey::Data(kind, name),
+            Address::Variable(name) => AddressKey::Variable(name),
+            Address::Local(name) => AddressKey::Local(name),
+            Address::Module(name) => AddressKey::Module(name),
+            Address::Output(name) => AddressKey::Output(name),
+            Address::Provider { name, alias } => AddressKey::Provider(name, alias.as_deref()),
+        }
+    }
+}
+
 impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.key().fmt(f)
+    }
+}
+
+/// An [`Address`] made of borrowed strings. Its variants and fields come
+/// in `Address`'s order, so the two sort alike: the checks search sorted
+/// addresses with keys built from references, with no string copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum AddressKey<'a> {
+    Resource(&'a str, &'a str),
+    Data(&'a str, &'a str),
+    Variable(&'a str),
+    Local(&'a str),
+    Module(&'a str),
+    Output(&'a str),
+    Provider(&'a str, Option<&'a str>),
+}
+
+impl fmt::Display for AddressKey<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Address::Resource { kind, name } => write!(f, "{kind}.{name}"),
-            Address::Data { kind, name } => write!(f, "data.{kind}.{name}"),
-            Address::Variable(name) => write!(f, "var.{name}"),
-            Address::Local(name) => write!(f, "local.{name}"),
-            Address::Module(name) => write!(f, "module.{name}"),
-            Address::Output(name) => write!(f, "output.{name}"),
-            Address::Provider { name, alias: None } => write!(f, "provider.{name}"),
-            Address::Provider {
-                name,
-                alias: Some(alias),
-            } => write!(f, "provider.{name}.{alias}"),
+            AddressKey::Resource(kind, name) => write!(f, "{kind}.{name}"),
+            AddressKey::Data(kind, name) => write!(f, "data.{kind}.{name}"),
+            AddressKey::Variable(name) => write!(f, "var.{name}"),
+            AddressKey::Local(name) => write!(f, "local.{name}"),
+            AddressKey::Module(name) => write!(f, "module.{name}"),
+            AddressKey::Output(name) => write!(f, "output.{name}"),
+            AddressKey::Provider(name, None) => write!(f, "provider.{name}"),
+            AddressKey::Provider(name, Some(alias)) => write!(f, "provider.{name}.{alias}"),
         }
     }
 }
@@ -854,5 +887,52 @@ impl Stack {
     /// Variable names and definitions, in the order they were added.
     pub fn variables(&self) -> impl Iterator<Item = (&str, &Variable)> {
         self.variables.iter().map(|(n, v)| (n.as_str(), v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The checks binary-search sorted keys with keys built from
+    /// references: a key must sort exactly as its address does.
+    #[test]
+    fn address_keys_sort_as_their_addresses_do() {
+        let s = |v: &str| v.to_owned();
+        let mut addresses = Vec::new();
+        for (a, b) in [("a", "b"), ("a", "a"), ("b", ""), ("", "z"), ("a-b", "a")] {
+            addresses.push(Address::Resource {
+                kind: s(a),
+                name: s(b),
+            });
+            addresses.push(Address::Data {
+                kind: s(a),
+                name: s(b),
+            });
+            addresses.push(Address::Provider {
+                name: s(a),
+                alias: Some(s(b)),
+            });
+            addresses.push(Address::Provider {
+                name: s(b),
+                alias: None,
+            });
+            for name in [a, b] {
+                addresses.push(Address::Variable(s(name)));
+                addresses.push(Address::Local(s(name)));
+                addresses.push(Address::Module(s(name)));
+                addresses.push(Address::Output(s(name)));
+            }
+        }
+        let mut by_address = addresses.clone();
+        by_address.sort();
+        let mut by_key = addresses.clone();
+        by_key.sort_by(|x, y| x.key().cmp(&y.key()));
+        assert_eq!(by_address, by_key);
+        for a in &addresses {
+            for b in &addresses {
+                assert_eq!(a.key().cmp(&b.key()), a.cmp(b), "{a} vs {b}");
+            }
+        }
     }
 }
