@@ -1534,3 +1534,37 @@ fn a_large_root_validated_on_two_threads_reports_what_one_thread_does() {
         ["no schema for provider aws: 40 blocks not validated"]
     );
 }
+
+#[test]
+fn each_of_several_blocks_is_named_by_its_index_or_label_and_too_few_are_reported() {
+    let mut schemas = Schemas::empty();
+    let schema = json!({
+        "format_version": "1.0",
+        "provider_schemas": { "registry.terraform.io/hashicorp/random": {
+            "resource_schemas": { "random_rules": { "version": 0, "block": {
+                "block_types": {
+                    "step": { "nesting_mode": "list", "min_items": 3, "block": {
+                        "attributes": { "size": { "type": "number", "optional": true } }
+                    } },
+                    "rule": { "nesting_mode": "map", "min_items": 1, "block": {
+                        "attributes": { "size": { "type": "number", "optional": true } }
+                    } }
+                }
+            } } }
+        } }
+    });
+    schemas.add_text("random.json", schema.to_string()).unwrap();
+    let doc = json!({ "resource": { "random_rules": { "r": {
+        "step": [{ "size": 1 }, { "size": "big" }],
+        "rule": { "a \"b\"": { "sise": 2 }, "c": { "size": 3 } }
+    } } } });
+    let from_json = validate_document(&doc, &schemas);
+    let resolved = stack_from_json(&doc).resolve().unwrap();
+    assert_eq!(validate_resolved(&resolved, &schemas), from_json);
+    assert_eq!(
+        rendered(&from_json),
+        "random_rules.r: rule[\"a \\\"b\\\"\"].sise: unknown attribute or block (did you mean size?)\n\
+         random_rules.r: step: at least 3 blocks required, got 2\n\
+         random_rules.r: step[1].size: expected number, got string \"big\""
+    );
+}

@@ -7,6 +7,7 @@ mod readme;
 pub(crate) mod text;
 
 pub use self::hcl::to_hcl;
+pub(crate) use self::json::write_json_string;
 pub use self::json::{to_json, to_json_value};
 pub use self::readme::stack_readme;
 pub use self::text::expression_text;

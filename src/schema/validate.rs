@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::{self, Write};
+use std::fmt;
 use std::sync::atomic::AtomicUsize;
 
 use serde_json::Value;
@@ -18,6 +18,7 @@ use serde_json::Value;
 use super::{BlockSchema, Kind, Lookup, NestingMode, Schemas, Type};
 use crate::chunks::next_chunk;
 use crate::emit::text::write_json_template;
+use crate::emit::write_json_string;
 use crate::tf::write_index;
 use crate::tf::{Block, Body, Document, Entry, Expression, Timeouts, escape_template};
 
@@ -399,14 +400,6 @@ struct Validator<'a> {
     last_found: Option<(Kind, String, &'a BlockSchema)>,
 }
 
-/// How one of several nested blocks is addressed in a finding's path.
-enum Suffix {
-    None,
-    Index(usize),
-    /// A map block's label, quoted.
-    Label(String),
-}
-
 impl<'a> Validator<'a> {
     fn new(schemas: &'a Schemas, contains: &'a Contains<'a>) -> Self {
         Validator {
@@ -578,38 +571,58 @@ impl<'a> Validator<'a> {
         path: &mut String,
     ) {
         let shape = v.shape();
-        let mut items: Vec<(Suffix, T)> = Vec::new();
-        match (nested.nesting_mode, &shape) {
-            (_, Shape::Object | Shape::List(_)) => {}
-            _ => {
-                let got = describe(v);
-                let hint = if matches!(&shape, Shape::Str(s) if s.contains("${")) {
-                    " (a block cannot come from an expression; use a dynamic block)"
-                } else {
-                    ""
-                };
-                self.finding(address, path, &format!("expected a block, got {got}{hint}"));
-                return;
-            }
+        if !matches!(shape, Shape::Object | Shape::List(_)) {
+            let got = describe(v);
+            let hint = if matches!(&shape, Shape::Str(s) if s.contains("${")) {
+                " (a block cannot come from an expression; use a dynamic block)"
+            } else {
+                ""
+            };
+            self.finding(address, path, &format!("expected a block, got {got}{hint}"));
+            return;
         }
+        // Each block is checked as it is met (findings are sorted at the
+        // end), with no list of them built first: bodies are checked by the
+        // thousand.
+        let len = path.len();
+        let mut n: u64 = 0;
+        let block = &nested.block;
         match (nested.nesting_mode, &shape) {
             (NestingMode::Map, Shape::Object) => {
-                v.each_field(&mut |label, b| items.push((Suffix::Label(quote(label)), b)));
-            }
-            (NestingMode::Single | NestingMode::Group, Shape::List(n)) if *n <= 1 => {
-                v.each_item(&mut |b| items.push((Suffix::None, b)));
-            }
-            (NestingMode::Single | NestingMode::Group, _) => items.push((Suffix::None, v)),
-            (_, Shape::List(_)) => {
-                let mut i = 0;
-                v.each_item(&mut |b| {
-                    items.push((Suffix::Index(i), b));
-                    i += 1;
+                v.each_field(&mut |label, b| {
+                    path.push('[');
+                    write_json_string(path, label);
+                    path.push(']');
+                    self.body(address, b, block, path, Top::Nested);
+                    path.truncate(len);
+                    n += 1;
                 });
             }
-            (_, _) => items.push((Suffix::Index(0), v)),
+            (NestingMode::Single | NestingMode::Group, Shape::List(items)) if *items <= 1 => {
+                v.each_item(&mut |b| {
+                    self.body(address, b, block, path, Top::Nested);
+                    n += 1;
+                });
+            }
+            (NestingMode::Single | NestingMode::Group, _) => {
+                self.body(address, v, block, path, Top::Nested);
+                n = 1;
+            }
+            (_, Shape::List(_)) => {
+                v.each_item(&mut |b| {
+                    let _ = write_index(path, n);
+                    self.body(address, b, block, path, Top::Nested);
+                    path.truncate(len);
+                    n += 1;
+                });
+            }
+            (_, _) => {
+                let _ = write_index(path, 0);
+                self.body(address, v, block, path, Top::Nested);
+                path.truncate(len);
+                n = 1;
+            }
         }
-        let n = items.len() as u64;
         if nested.max_items > 0 && n > nested.max_items {
             let max = nested.max_items;
             self.finding(
@@ -625,22 +638,6 @@ impl<'a> Validator<'a> {
                 path,
                 &format!("at least {min} block{} required, got {n}", plural(min)),
             );
-        }
-        let len = path.len();
-        for (suffix, b) in items {
-            match suffix {
-                Suffix::None => {}
-                Suffix::Index(i) => {
-                    let _ = write_index(path, i as u64);
-                }
-                Suffix::Label(label) => {
-                    path.push('[');
-                    path.push_str(&label);
-                    path.push(']');
-                }
-            }
-            self.body(address, b, &nested.block, path, Top::Nested);
-            path.truncate(len);
         }
     }
 
@@ -701,7 +698,9 @@ impl<'a> Validator<'a> {
             }
             (Type::Map(t), Shape::Object) => {
                 v.each_field(&mut |k, item| {
-                    let _ = write!(path, "[{}]", quote(k));
+                    path.push('[');
+                    write_json_string(path, k);
+                    path.push(']');
                     self.value(address, item, t, path);
                     path.truncate(len);
                 });
@@ -883,10 +882,6 @@ fn describe<'t>(v: impl Tree<'t>) -> String {
         Shape::List(n) => format!("a list of {n} item{}", plural(n as u64)),
         Shape::Object => "an object".to_owned(),
     }
-}
-
-fn quote(s: &str) -> String {
-    serde_json::to_string(s).expect("strings serialize")
 }
 
 fn plural(n: u64) -> &'static str {
