@@ -134,7 +134,9 @@ impl Tree {
         }
     }
 
-    fn into_expression(self, what: &str) -> Result<Expression, BodyError> {
+    /// The expression this value became; `what` names it in the error,
+    /// written only then.
+    fn into_expression(self, what: &dyn fmt::Display) -> Result<Expression, BodyError> {
         match self {
             Tree::Expr(e) => Ok(e),
             Tree::Block(_) | Tree::Blocks(_) => Err(BodyError(format!(
@@ -326,7 +328,7 @@ impl SeqSerializer {
             let items = self
                 .0
                 .into_iter()
-                .map(|t| t.into_expression("a list"))
+                .map(|t| t.into_expression(&"a list"))
                 .collect::<Result<_, _>>()?;
             return Ok(Tree::Expr(Expression::List(items)));
         }
@@ -407,7 +409,7 @@ impl ser::SerializeMap for MapSerializer {
             .ok_or_else(|| BodyError("map value without a key".to_owned()))?;
         let value = value
             .serialize(TreeSerializer)?
-            .into_expression(&format!("object key {key:?}"))?;
+            .into_expression(&format_args!("object key {key:?}"))?;
         self.map.insert(key, value);
         Ok(())
     }
