@@ -265,6 +265,22 @@ fn validating_a_stack_in_memory_finds_what_validating_its_json_finds() {
             ..Default::default()
         },
     );
+    // A reference is type-checked only when the value is the attribute
+    // itself: after an index step its type is not known here.
+    for (name, locations) in [
+        ("plain", net.attr::<String>("name")),
+        ("indexed", net.path().attr("name").index(0).typed()),
+    ] {
+        let mut pool = tfsynth::tf::Body::new();
+        pool.set("cluster", "c");
+        pool.set("node_locations", locations);
+        s.add_body(
+            "google_container_node_pool",
+            name,
+            pool,
+            tfsynth::tf::Meta::default(),
+        );
+    }
     let broken = s.resolve().unwrap();
     let r = validate_resolved(&broken, schemas());
     snapshot("error__schema_in_memory", &r);

@@ -20,7 +20,9 @@ use crate::chunks::next_chunk;
 use crate::emit::text::write_json_template;
 use crate::emit::write_json_string;
 use crate::tf::write_index;
-use crate::tf::{Block, Body, Document, Entry, Expression, Timeouts, escape_template};
+use crate::tf::{
+    Block, Body, Document, Entry, Expression, Reference, Root, Step, Timeouts, escape_template,
+};
 
 /// One problem with one block.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -260,6 +262,11 @@ trait Tree<'a>: Copy {
     fn each_item(self, f: &mut dyn FnMut(Self));
     fn each_field(self, f: &mut dyn FnMut(&str, Self));
     fn has_field(self, key: &str) -> bool;
+    /// The structured reference this value is, when it is one: checked
+    /// as it is, instead of written as text and parsed back.
+    fn reference(self) -> Option<&'a Reference> {
+        None
+    }
 }
 
 impl<'a> Tree<'a> for &'a Value {
@@ -374,6 +381,12 @@ impl<'a> Tree<'a> for Node<'a> {
             Node::Timeouts(t) => t.fields().any(|(k, _)| k == key),
             Node::Expr(Expression::Object(map)) => map.contains_key(key),
             _ => false,
+        }
+    }
+    fn reference(self) -> Option<&'a Reference> {
+        match self {
+            Node::Expr(Expression::Ref(r)) => Some(r),
+            _ => None,
         }
     }
 }
@@ -643,16 +656,25 @@ impl<'a> Validator<'a> {
 
     /// Checks a value against a type, following Terraform's conversions.
     fn value<'t, T: Tree<'t>>(&mut self, address: &str, v: T, ty: &Type, path: &mut String) {
+        if let Some(r) = v.reference() {
+            // What the text `${...}` it is written as would give, below.
+            if let Some(r) = AttrRef::of_reference(r) {
+                self.reference(address, path, r, Some(ty));
+            }
+            return;
+        }
         let shape = v.shape();
         if let Shape::Str(s) = &shape {
             match template_kind(s) {
                 TemplateKind::Literal => {}
                 TemplateKind::Reference(r) => {
-                    self.reference(address, path, r, Some(ty));
+                    if let Some(r) = AttrRef::of_text(&r) {
+                        self.reference(address, path, r, Some(ty));
+                    }
                     return;
                 }
                 TemplateKind::Template(refs) => {
-                    for r in refs {
+                    for r in refs.iter().filter_map(AttrRef::of_text) {
                         self.reference(address, path, r, None);
                     }
                     // A template with interpolations can still hold only a
@@ -726,47 +748,135 @@ impl<'a> Validator<'a> {
     /// Checks a reference `TYPE.NAME.ATTR...` to a block in the document:
     /// the attribute must exist, and when the whole value is the reference,
     /// its type must fit `expected`.
-    fn reference(&mut self, address: &str, path: &str, r: Traversal<'_>, expected: Option<&Type>) {
-        let (kind, type_name, name, attr) = match r.parts.as_slice() {
-            ["data", t, n, a, ..] => (Kind::Data, *t, *n, Some(*a)),
-            ["data", ..] => return,
-            [root, ..]
-                if matches!(
-                    *root,
-                    "var" | "local" | "module" | "each" | "count" | "path" | "terraform" | "self"
-                ) =>
-            {
-                return;
-            }
-            [t, n, a, ..] => (Kind::Resource, *t, *n, Some(*a)),
-            [_, _] | [_] | [] => return,
-        };
-        let Some(attr) = attr else { return };
+    fn reference(&mut self, address: &str, path: &str, r: AttrRef<'_>, expected: Option<&Type>) {
+        let AttrRef {
+            kind,
+            type_name,
+            name,
+            attr,
+            plain,
+            shown,
+        } = r;
         if !(self.contains)(kind, type_name, name) {
             return;
         }
         let Lookup::Found(schema) = self.schemas.lookup(kind, type_name) else {
             return;
         };
-        let target = r.text;
+        if let Some(a) = schema.attributes.get(attr) {
+            if let (Some(expected), true) = (expected, plain) {
+                let got = a.value_type();
+                if !compatible(&got, expected) {
+                    let message = format!("expected {expected}, got {got} from {shown}");
+                    self.finding(address, path, &message);
+                }
+            }
+        } else if !schema.block_types.contains_key(attr) && attr != "id" {
+            let message = format!("{shown}: {type_name} has no attribute {attr}");
+            self.finding(address, path, &message);
+        }
+    }
+}
+
+/// Roots a reference can start from that are not resource types.
+const NOT_RESOURCE_ROOTS: [&str; 8] = [
+    "var",
+    "local",
+    "module",
+    "each",
+    "count",
+    "path",
+    "terraform",
+    "self",
+];
+
+/// A reference to an attribute of a resource or data source: what
+/// validation checks of a reference.
+struct AttrRef<'s> {
+    kind: Kind,
+    type_name: &'s str,
+    name: &'s str,
+    attr: &'s str,
+    /// Nothing follows the attribute: the value is the attribute's own.
+    plain: bool,
+    shown: Shown<'s>,
+}
+
+/// How a reference is written, for messages; a structured one is written
+/// only then.
+enum Shown<'s> {
+    Text(&'s str),
+    Ref(&'s Reference),
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Shown::Text(text) => f.write_str(text),
+            Shown::Ref(r) => r.fmt(f),
+        }
+    }
+}
+
+impl<'s> AttrRef<'s> {
+    /// From a reference found in a template's text.
+    fn of_text(r: &Traversal<'s>) -> Option<Self> {
+        let (kind, type_name, name, attr) = match r.parts.as_slice() {
+            ["data", t, n, a, ..] => (Kind::Data, *t, *n, *a),
+            ["data", ..] => return None,
+            [root, ..] if NOT_RESOURCE_ROOTS.contains(root) => return None,
+            [t, n, a, ..] => (Kind::Resource, *t, *n, *a),
+            [_, _] | [_] | [] => return None,
+        };
         // type.name.attr, or data.type.name.attr: nothing after the attribute.
         let to_attr = match kind {
             Kind::Resource => 3,
             Kind::Data => 4,
         };
-        let plain = !r.indexed && r.parts.len() == to_attr;
-        if let Some(a) = schema.attributes.get(attr) {
-            if let (Some(expected), true) = (expected, plain) {
-                let got = a.value_type();
-                if !compatible(&got, expected) {
-                    let message = format!("expected {expected}, got {got} from {target}");
-                    self.finding(address, path, &message);
-                }
-            }
-        } else if !schema.block_types.contains_key(attr) && attr != "id" {
-            let message = format!("{target}: {type_name} has no attribute {attr}");
-            self.finding(address, path, &message);
+        Some(AttrRef {
+            kind,
+            type_name,
+            name,
+            attr,
+            plain: !r.indexed && r.parts.len() == to_attr,
+            shown: Shown::Text(r.text),
+        })
+    }
+
+    /// From a structured reference: what [`AttrRef::of_text`] gives for
+    /// the text it is written as.
+    fn of_reference(r: &'s Reference) -> Option<Self> {
+        let (kind, type_name, name) = match &r.root {
+            Root::Resource { kind, name } => (Kind::Resource, kind.as_str(), name.as_str()),
+            Root::Data { kind, name } => (Kind::Data, kind.as_str(), name.as_str()),
+            _ => return None,
+        };
+        if kind == Kind::Resource
+            && (type_name == "data" || NOT_RESOURCE_ROOTS.contains(&type_name))
+        {
+            return None;
         }
+        // The text is read as dotted names up to the first index step, and
+        // only when each of them is a plain identifier.
+        let dotted = r.steps.iter().map_while(|s| match s {
+            Step::Attr(a) => Some(a.as_str()),
+            _ => None,
+        });
+        if !is_traversal_name(type_name)
+            || !is_traversal_name(name)
+            || !dotted.clone().all(is_traversal_name)
+        {
+            return None;
+        }
+        let attr = dotted.clone().next()?;
+        Some(AttrRef {
+            kind,
+            type_name,
+            name,
+            attr,
+            plain: r.steps.len() == 1,
+            shown: Shown::Ref(r),
+        })
     }
 }
 
@@ -854,12 +964,7 @@ fn template_kind(s: &str) -> TemplateKind<'_> {
 fn simple_traversal(text: &str) -> Option<Traversal<'_>> {
     let dotted = text.split('[').next()?;
     let parts: Vec<&str> = dotted.split('.').collect();
-    let ident = |p: &&str| {
-        let mut c = p.chars();
-        matches!(c.next(), Some(x) if x.is_ascii_alphabetic() || x == '_')
-            && c.all(|x| x.is_ascii_alphanumeric() || x == '_' || x == '-')
-    };
-    if parts.len() < 2 || !parts.iter().all(ident) {
+    if parts.len() < 2 || !parts.iter().all(|p| is_traversal_name(p)) {
         return None;
     }
     Some(Traversal {
@@ -867,6 +972,13 @@ fn simple_traversal(text: &str) -> Option<Traversal<'_>> {
         parts,
         indexed: dotted.len() < text.len(),
     })
+}
+
+/// Whether one dotted part of a reference is a plain name.
+fn is_traversal_name(p: &str) -> bool {
+    let mut c = p.chars();
+    matches!(c.next(), Some(x) if x.is_ascii_alphabetic() || x == '_')
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '_' || x == '-')
 }
 
 fn describe<'t>(v: impl Tree<'t>) -> String {
