@@ -16,7 +16,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{ProviderFormat, SchemaError, span_in};
+use super::{ProviderFormat, SchemaError, Table, span_in};
 
 /// How an index's name follows from its schema file's: `google.json.idx`.
 pub const INDEX_SUFFIX: &str = ".idx";
@@ -25,7 +25,7 @@ pub const INDEX_SUFFIX: &str = ".idx";
 const HEADER: &str = "tfsynth-schema-index 1";
 
 /// One file's index, as read.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub(super) struct Index {
     /// The schema file's size in bytes when it was indexed.
     pub size: u64,
@@ -35,7 +35,7 @@ pub(super) struct Index {
 
 /// One provider in an index. Every position is a byte range from the
 /// opening quote of a key to the end of its value.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub(super) struct IndexedProvider {
     /// Registry address, e.g. `registry.terraform.io/hashicorp/google`.
     pub address: String,
@@ -44,9 +44,9 @@ pub(super) struct IndexedProvider {
     /// Its `"provider"` configuration schema.
     pub config: Option<Range<usize>>,
     /// Resource types, sorted by name.
-    pub resources: Vec<(String, Range<usize>)>,
+    pub resources: Table,
     /// Data source types, sorted by name.
-    pub data: Vec<(String, Range<usize>)>,
+    pub data: Table,
 }
 
 #[derive(Deserialize)]
@@ -124,12 +124,56 @@ pub fn index_of(file: &str, text: &str) -> Result<String, SchemaError> {
     Ok(out)
 }
 
+/// The pieces of `s` between `separator` bytes (an ASCII character).
+///
+/// Index lines are short: scanning their bytes costs less than `str::split`
+/// with a `char`, which sets up a `memchr` search for every piece.
+fn split_at_byte(s: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let piece = rest?;
+        match piece.bytes().position(|b| b == separator) {
+            Some(at) => {
+                // An ASCII byte always ends a character: both slices are
+                // on character boundaries.
+                rest = Some(&piece[at + 1..]);
+                Some(&piece[..at])
+            }
+            None => {
+                rest = None;
+                Some(piece)
+            }
+        }
+    })
+}
+
+/// The lines of `text` exactly as [`str::lines`] gives them (a final line
+/// break ends the last line; `\r\n` is a line break too), scanning bytes
+/// as [`split_at_byte`] does.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = (!text.is_empty()).then_some(text);
+    std::iter::from_fn(move || {
+        let piece = rest?;
+        match piece.bytes().position(|b| b == b'\n') {
+            Some(at) => {
+                rest = (at + 1 < piece.len()).then(|| &piece[at + 1..]);
+                let line = &piece[..at];
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            None => {
+                rest = None;
+                Some(piece)
+            }
+        }
+    })
+}
+
 /// Reads an index written by [`index_of`]; `file` names it in errors.
 pub(super) fn parse(file: &str, text: &str) -> Result<Index, SchemaError> {
     let mut index = Index::default();
     let mut header = false;
     let mut size = None;
-    for (n, line) in text.lines().enumerate() {
+    for (n, line) in lines(text).enumerate() {
         let error = |message: String| SchemaError::Index {
             file: file.to_owned(),
             line: n + 1,
@@ -148,7 +192,7 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Index, SchemaError> {
             continue;
         }
         // At most five fields, without allocating: this runs for every type.
-        let mut parts = line.splitn(5, ' ');
+        let mut parts = split_at_byte(line, b' ').take(5);
         let mut fields_at = [""; 5];
         let mut count = 0;
         for part in parts.by_ref() {
@@ -196,22 +240,19 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Index, SchemaError> {
             }
             [kind @ ("resource" | "data"), name, start, end] => {
                 let at = last(&index)?;
-                let entry = ((*name).to_owned(), range(start, end)?);
+                let range = range(start, end)?;
                 let provider = &mut index.providers[at];
                 let table = if *kind == "resource" {
                     &mut provider.resources
                 } else {
                     &mut provider.data
                 };
-                if table
-                    .last()
-                    .is_some_and(|(previous, _)| previous >= &entry.0)
-                {
+                if table.last().is_some_and(|previous| previous >= *name) {
                     return Err(error(format!(
                         "{kind} {name} is out of order (the index lists names sorted, once)"
                     )));
                 }
-                table.push(entry);
+                table.push(name, range);
             }
             _ if size.is_none() => {
                 return Err(error(format!("expected \"size BYTES\", found {line:?}")));
@@ -227,7 +268,7 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Index, SchemaError> {
     if size.is_none() {
         return Err(SchemaError::Index {
             file: file.to_owned(),
-            line: text.lines().count(),
+            line: lines(text).count(),
             message: if header {
                 "no \"size BYTES\" line".to_owned()
             } else {
@@ -241,6 +282,18 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Index, SchemaError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn index_lines_are_split_as_str_lines_splits_them(text in "[a \r\n]{0,12}") {
+            prop_assert_eq!(lines(&text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>());
+            prop_assert_eq!(
+                split_at_byte(&text, b' ').collect::<Vec<_>>(),
+                text.split(' ').collect::<Vec<_>>()
+            );
+        }
+    }
 
     const FILE: &str = r#"{"format_version":"1.0","provider_schemas":{
   "registry.terraform.io/hashicorp/random": {
@@ -272,13 +325,17 @@ mod tests {
         );
         // "random pet" cannot stand in an index line: it is left out, and
         // found by reading the whole file.
-        let [(name, range)] = p.resources.as_slice() else {
+        let resources = p.resources.entries();
+        let [(name, range)] = resources.as_slice() else {
             panic!("{p:?}")
         };
-        assert_eq!(name, "random_id");
+        assert_eq!(*name, "random_id");
         assert!(at(range).starts_with("\"random_id\": {\"version\""));
         assert!(at(range).ends_with("\"computed\": true}}}}"));
-        assert_eq!(at(&p.data[0].1), r#""random_thing" : {"block": {}}"#);
+        assert_eq!(
+            at(&p.data.entries()[0].1),
+            r#""random_thing" : {"block": {}}"#
+        );
         assert!(written.starts_with("# Where each schema is in random.json,"));
     }
 

@@ -156,16 +156,75 @@ struct ProviderIndex {
     /// Registry address, e.g. `registry.terraform.io/hashicorp/google`.
     address: String,
     provider: Option<Lazy>,
-    resources: BTreeMap<String, Lazy>,
-    data: BTreeMap<String, Lazy>,
+    resources: Table,
+    data: Table,
 }
 
 impl ProviderIndex {
-    fn table(&self, kind: Kind) -> &BTreeMap<String, Lazy> {
+    fn table(&self, kind: Kind) -> &Table {
         match kind {
             Kind::Resource => &self.resources,
             Kind::Data => &self.data,
         }
+    }
+}
+
+/// One provider's types of one kind, sorted by name, each schema parsed
+/// on first use.
+///
+/// A provider has a thousand types and a stack uses a few dozen: the names
+/// share one string and the entries are small (the parsed schema is boxed),
+/// so loading allocates twice per table, not twice per type.
+#[derive(Debug, Default)]
+pub(super) struct Table {
+    /// Every name, one after another.
+    names: String,
+    /// Each type: where its name ends in `names`, and its schema.
+    types: Vec<(usize, Lazy)>,
+}
+
+impl Table {
+    /// Adds a type whose name sorts after every name already in.
+    pub(super) fn push(&mut self, name: &str, range: Range<usize>) {
+        self.names.push_str(name);
+        self.types.push((self.names.len(), Lazy::new(range)));
+    }
+
+    fn name(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.types[i - 1].0 };
+        &self.names[start..self.types[i].0]
+    }
+
+    /// The last name added.
+    pub(super) fn last(&self) -> Option<&str> {
+        self.types.len().checked_sub(1).map(|i| self.name(i))
+    }
+
+    /// The names, sorted.
+    pub(super) fn names(&self) -> impl Iterator<Item = &str> {
+        (0..self.types.len()).map(|i| self.name(i))
+    }
+
+    /// Each name with where its schema is.
+    #[cfg(test)]
+    pub(super) fn entries(&self) -> Vec<(&str, Range<usize>)> {
+        (0..self.types.len())
+            .map(|i| (self.name(i), self.types[i].1.range.clone()))
+            .collect()
+    }
+
+    /// A binary search: names were pushed sorted.
+    fn get(&self, name: &str) -> Option<&Lazy> {
+        let (mut low, mut high) = (0, self.types.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.name(mid).cmp(name) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(&self.types[mid].1),
+            }
+        }
+        None
     }
 }
 
@@ -175,7 +234,8 @@ impl ProviderIndex {
 #[derive(Debug)]
 struct Lazy {
     range: Range<usize>,
-    parsed: OnceLock<Result<BlockSchema, Unusable>>,
+    /// Boxed: most types are never parsed, and their entries stay small.
+    parsed: OnceLock<Box<Result<BlockSchema, Unusable>>>,
 }
 
 impl Lazy {
@@ -407,18 +467,12 @@ impl Schemas {
         for p in index.providers {
             let name = local_name(&p.address).to_owned();
             self.check_new(&name, shown)?;
-            let table = |entries: Vec<(String, Range<usize>)>| {
-                entries
-                    .into_iter()
-                    .map(|(name, range)| (name, Lazy::new(range)))
-                    .collect()
-            };
             found.push(ProviderIndex {
                 file: file_index,
                 address: p.address,
                 provider: p.config.map(Lazy::new),
-                resources: table(p.resources),
-                data: table(p.data),
+                resources: p.resources,
+                data: p.data,
             });
         }
         self.insert(found);
@@ -434,6 +488,14 @@ impl Schemas {
     pub fn add_text(&mut self, file: &str, text: String) -> Result<(), SchemaError> {
         let file_index = self.files.len();
         let range = |raw: &RawValue| span_in(&text, raw);
+        // The JSON object's keys come sorted, as a table wants them.
+        let table = |schemas: &BTreeMap<String, &RawValue>| {
+            let mut table = Table::default();
+            for (name, raw) in schemas {
+                table.push(name, range(raw));
+            }
+            table
+        };
         let parsed: FileFormat<'_> =
             serde_json::from_str(&text).map_err(|e| SchemaError::Format {
                 file: file.to_owned(),
@@ -446,16 +508,8 @@ impl Schemas {
                 file: file_index,
                 address: address.clone(),
                 provider: p.provider.map(|raw| Lazy::new(range(raw))),
-                resources: p
-                    .resource_schemas
-                    .iter()
-                    .map(|(k, raw)| (k.clone(), Lazy::new(range(raw))))
-                    .collect(),
-                data: p
-                    .data_source_schemas
-                    .iter()
-                    .map(|(k, raw)| (k.clone(), Lazy::new(range(raw))))
-                    .collect(),
+                resources: table(&p.resource_schemas),
+                data: table(&p.data_source_schemas),
             });
         }
         drop(parsed);
@@ -558,9 +612,9 @@ impl Schemas {
         if let Some(Ok(whole)) = self.rescanned() {
             return whole.type_names(kind, provider);
         }
-        self.providers.get(provider).map_or_else(Vec::new, |p| {
-            p.table(kind).keys().map(String::as_str).collect()
-        })
+        self.providers
+            .get(provider)
+            .map_or_else(Vec::new, |p| p.table(kind).names().collect())
     }
 
     /// The schema of a provider's own configuration block.
@@ -596,7 +650,7 @@ impl Schemas {
         let parsed = lazy.parsed.get_or_init(|| {
             let broken =
                 |e: &dyn std::fmt::Display| Unusable::Broken(format!("{}: {e}", file.shown));
-            match &file.body {
+            Box::new(match &file.body {
                 Body::Text(text) => serde_json::from_str::<SchemaFormat>(&text[lazy.range.clone()])
                     .map(|s| s.block)
                     .map_err(|e| broken(&e)),
@@ -612,9 +666,9 @@ impl Schemas {
                         Err(e) => Err(broken(&format_args!("cannot read: {e}"))),
                     }
                 }
-            }
+            })
         });
-        match parsed {
+        match &**parsed {
             Ok(block) => Lookup::Found(block),
             Err(Unusable::Broken(e)) => Lookup::Broken(e.clone()),
             Err(Unusable::Stale) => self.confirmed(Lookup::UnknownType, true, again),
