@@ -696,7 +696,10 @@ fn schema_after_key(bytes: &[u8], key: &str) -> Option<BlockSchema> {
     let quoted = serde_json::to_string(key).ok()?;
     let rest = bytes.strip_prefix(quoted.as_bytes())?;
     let rest = rest.trim_ascii_start().strip_prefix(b":")?;
-    serde_json::from_slice::<SchemaFormat>(rest)
+    // Checked as UTF-8 once, in one pass: parsing from bytes would check
+    // every string in the schema on its own, which costs more.
+    let rest = std::str::from_utf8(rest).ok()?;
+    serde_json::from_str::<SchemaFormat>(rest)
         .ok()
         .map(|s| s.block)
 }
