@@ -617,13 +617,17 @@ pub fn escape_template(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(text.replace("${", "$${").replace("%{", "%%{"))
 }
 
-/// Whether `text` holds `${` or `%{`. One pass over the bytes: this runs
-/// for every literal string written, and `str::contains` sets up a general
-/// substring search on each call.
+/// Whether `text` holds `${` or `%{`. This runs for every literal string
+/// written and validated, and most hold no `{` at all: the byte search
+/// (std's `memchr`, a word at a time) answers those, and only a string with
+/// a brace is looked at pair by pair. `str::contains` would set up a
+/// general substring search on each call.
 fn has_template_marker(text: &str) -> bool {
-    text.as_bytes()
-        .windows(2)
-        .any(|pair| pair[1] == b'{' && matches!(pair[0], b'$' | b'%'))
+    let bytes = text.as_bytes();
+    bytes.contains(&b'{')
+        && bytes
+            .windows(2)
+            .any(|pair| pair[1] == b'{' && matches!(pair[0], b'$' | b'%'))
 }
 
 /// Writes `text` as an HCL quoted string with template markers escaped.
