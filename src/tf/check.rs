@@ -311,9 +311,11 @@ impl Stack {
         let next = AtomicUsize::new(0);
         let check = || {
             let mut c = Checker::default();
+            // One path for every block: it is grown once, not per block.
+            let mut path = Vec::new();
             while let Some(chunk) = next_chunk(&blocks, &next, CHECK_CHUNK) {
                 for block in chunk {
-                    self.check_block(&mut c, &known, block);
+                    self.check_block(&mut c, &known, block, &mut path);
                 }
             }
             c
@@ -497,7 +499,14 @@ impl Stack {
         Known(seen)
     }
 
-    fn check_block(&self, c: &mut Checker, known: &Known, block: &Block) {
+    /// Checks one block; `path` is scratch space, empty between calls.
+    fn check_block<'b>(
+        &self,
+        c: &mut Checker,
+        known: &Known,
+        block: &'b Block,
+        path: &mut Vec<PathStep<'b>>,
+    ) {
         let at = block.address.key();
         let meta = &block.meta;
         let scope = Scope {
@@ -519,7 +528,7 @@ impl Stack {
                 );
             }
         }
-        check_body(c, known, at, &block.body, scope, &mut Vec::new());
+        check_body(c, known, at, &block.body, scope, path);
         if let Some(e) = &meta.count {
             refs(c, known, at, e, PLAIN, Context::Text("count"));
         }
@@ -1086,13 +1095,48 @@ fn set_in_expression(
     }
 }
 
+/// The dependency graph over known nodes, each node's successors in one
+/// shared vector (one allocation, not one per node).
+struct Graph {
+    /// Where each node's successors start in `targets`; one more entry
+    /// than nodes.
+    starts: Vec<usize>,
+    targets: Vec<usize>,
+}
+
+impl Graph {
+    /// The graph of `n` nodes with `edges` (repeats allowed).
+    fn new(n: usize, mut edges: Vec<(usize, usize)>) -> Graph {
+        edges.sort_unstable();
+        edges.dedup();
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut at = 0;
+        for v in 0..n {
+            starts.push(at);
+            while at < edges.len() && edges[at].0 == v {
+                at += 1;
+            }
+        }
+        starts.push(at);
+        Graph {
+            starts,
+            targets: edges.into_iter().map(|(_, to)| to).collect(),
+        }
+    }
+
+    /// The nodes `v` refers to, in order.
+    fn next(&self, v: usize) -> &[usize] {
+        &self.targets[self.starts[v]..self.starts[v + 1]]
+    }
+}
+
 /// The shortest path from `start` back to itself inside `group`, as the
 /// list of nodes visited (starting with `start`).
-fn shortest_cycle(adjacent: &[Vec<usize>], start: usize, group: &[usize]) -> Vec<usize> {
+fn shortest_cycle(graph: &Graph, start: usize, group: &[usize]) -> Vec<usize> {
     let mut previous: BTreeMap<usize, usize> = BTreeMap::new();
     let mut queue = std::collections::VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
-        for &next in &adjacent[node] {
+        for &next in graph.next(node) {
             if next == start {
                 let mut path = vec![node];
                 let mut at = node;
@@ -1118,7 +1162,7 @@ fn shortest_cycle(adjacent: &[Vec<usize>], start: usize, group: &[usize]) -> Vec
 fn find_cycles(c: &mut Checker, known: &Known) {
     const UNSEEN: usize = usize::MAX;
     struct Tarjan<'a> {
-        adjacent: &'a [Vec<usize>],
+        graph: &'a Graph,
         index: Vec<usize>,
         low: Vec<usize>,
         stack: Vec<usize>,
@@ -1133,7 +1177,7 @@ fn find_cycles(c: &mut Checker, known: &Known) {
             self.next += 1;
             self.stack.push(v);
             self.on_stack[v] = true;
-            for &w in &self.adjacent[v] {
+            for &w in self.graph.next(v) {
                 if self.index[w] == UNSEEN {
                     self.visit(w);
                     self.low[v] = self.low[v].min(self.low[w]);
@@ -1150,7 +1194,7 @@ fn find_cycles(c: &mut Checker, known: &Known) {
                         break;
                     }
                 }
-                let self_loop = self.adjacent[v].contains(&v);
+                let self_loop = self.graph.next(v).contains(&v);
                 if component.len() > 1 || self_loop {
                     component.sort_unstable();
                     self.cycles.push(component);
@@ -1159,15 +1203,9 @@ fn find_cycles(c: &mut Checker, known: &Known) {
         }
     }
     let n = known.0.len();
-    let mut edges = std::mem::take(&mut c.edges);
-    edges.sort_unstable();
-    edges.dedup();
-    let mut adjacent = vec![Vec::new(); n];
-    for (from, to) in edges {
-        adjacent[from].push(to);
-    }
+    let graph = Graph::new(n, std::mem::take(&mut c.edges));
     let mut t = Tarjan {
-        adjacent: &adjacent,
+        graph: &graph,
         index: vec![UNSEEN; n],
         low: vec![0; n],
         stack: Vec::new(),
@@ -1175,14 +1213,14 @@ fn find_cycles(c: &mut Checker, known: &Known) {
         next: 0,
         cycles: Vec::new(),
     };
-    for (v, out) in adjacent.iter().enumerate() {
-        if t.index[v] == UNSEEN && !out.is_empty() {
+    for v in 0..n {
+        if t.index[v] == UNSEEN && !graph.next(v).is_empty() {
             t.visit(v);
         }
     }
     for group in t.cycles {
         let start = group[0];
-        let path = shortest_cycle(&adjacent, start, &group);
+        let path = shortest_cycle(&graph, start, &group);
         let name = |i: &usize| known.0[*i].to_string();
         let mut names: Vec<String> = path.iter().map(name).collect();
         names.push(name(&start));
