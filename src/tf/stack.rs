@@ -653,7 +653,7 @@ impl Stack {
             kind: R::TYPE.to_owned(),
             name: name.clone(),
         };
-        self.push_block(root.clone(), R::TYPE, name, &resource, meta);
+        self.push_block(&root, R::TYPE, name, &resource, meta);
         Ref::new(root)
     }
 
@@ -700,13 +700,13 @@ impl Stack {
             kind: D::TYPE.to_owned(),
             name: name.clone(),
         };
-        self.push_block(root.clone(), D::TYPE, name, &source, meta);
+        self.push_block(&root, D::TYPE, name, &source, meta);
         Ref::new(root)
     }
 
     fn push_block<T: Serialize>(
         &mut self,
-        root: Root,
+        root: &Root,
         kind: &str,
         name: String,
         value: &T,
