@@ -70,6 +70,28 @@ fn an_image_tag_that_names_no_version_is_rejected() {
 }
 
 #[test]
+fn names_tags_and_ports_that_break_a_rule_are_reported_with_the_rule() {
+    let bad = HELLO
+        .replace(
+            "name = \"hello\"\nport = 8080",
+            "name = \"Hello App\"\nport = 0",
+        )
+        .replace("name = \"default\"", "name = \"Default\"")
+        .replace("image_tag = \"0.1.0\"", "image_tag = \"-0.1\"")
+        + "\n[state]\nbucket = \"My_Bucket\"\n";
+    let text = load(&bad).unwrap_err();
+    for expected in [
+        "app.name: \"Hello App\" is not an app name (lowercase letters, digits and hyphens, a letter first, at most 40)",
+        "app.port: 0 is not a port the app can listen on (1024-65535)",
+        "app.image_tag: \"-0.1\" is not a Docker tag (up to 128 letters",
+        "node_pools[0].name: \"Default\" is not a node pool name (lowercase letters",
+        "state.bucket: \"My_Bucket\" is not a Cloud Storage bucket name (3-63 lowercase letters",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+}
+
+#[test]
 fn monitoring_and_domain_settings_are_checked() {
     let bad = HELLO
         .replace(

@@ -625,7 +625,10 @@ impl Validate for Settings {
             if !is_resource_name(&pool.name) || pool.name.len() > 40 {
                 p.push(Invalid::new(
                     at("name"),
-                    format!("{:?} is not a node pool name", pool.name),
+                    format!(
+                        "{:?} is not a node pool name (lowercase letters, digits and hyphens, a letter first, at most 40)",
+                        pool.name
+                    ),
                 ));
             }
             if !pool_names.insert(&pool.name) {
@@ -699,7 +702,10 @@ impl Validate for Settings {
         if !is_resource_name(&self.app.name) || self.app.name.len() > 40 {
             p.push(Invalid::new(
                 "app.name",
-                format!("{:?} is not an app name", self.app.name),
+                format!(
+                    "{:?} is not an app name (lowercase letters, digits and hyphens, a letter first, at most 40)",
+                    self.app.name
+                ),
             ));
         }
         let tag = self.app.image_tag.as_str();
@@ -713,14 +719,18 @@ impl Validate for Settings {
         } else if !is_image_tag(tag) {
             p.push(Invalid::new(
                 "app.image_tag",
-                format!("{tag:?} is not a Docker tag"),
+                format!(
+                    "{tag:?} is not a Docker tag (up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-')"
+                ),
             ));
         }
         if let Some(domain) = &self.app.domain {
             if !is_domain(domain) {
                 p.push(Invalid::new(
                     "app.domain",
-                    format!("{domain:?} is not a domain name"),
+                    format!(
+                        "{domain:?} is not a domain name (dot-separated labels of letters, digits and inner hyphens, like app.example.com)"
+                    ),
                 ));
             }
         }
@@ -839,7 +849,12 @@ impl Validate for Settings {
                 rate_limit_per_minute: a.rate_limit_per_minute,
             });
         }
-        if self.app.port < 1024 {
+        if self.app.port == 0 {
+            p.push(Invalid::new(
+                "app.port",
+                "0 is not a port the app can listen on (1024-65535)",
+            ));
+        } else if self.app.port < 1024 {
             p.push(Invalid::new(
                 "app.port",
                 format!(
@@ -860,7 +875,9 @@ impl Validate for Settings {
             if !ok {
                 p.push(Invalid::new(
                     "state.bucket",
-                    format!("{b:?} is not a Cloud Storage bucket name"),
+                    format!(
+                        "{b:?} is not a Cloud Storage bucket name (3-63 lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit)"
+                    ),
                 ));
             }
         }
