@@ -146,24 +146,10 @@ impl Sources {
     /// Parses, merges and deserializes the settings into `T`, then
     /// validates them; every problem is reported with its place.
     pub fn load<T: DeserializeOwned + Validate>(&self) -> Result<T::Valid, SettingsError> {
-        let merged = self.merged()?;
-        let value: T =
-            serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|e| {
-                let mut key = e.path().to_string();
-                if key == "." {
-                    key.clear();
-                }
-                let message = e.inner().message().to_owned();
-                // An unknown key is reported at the key itself.
-                if let Some(unknown) = backticked_after(&message, "unknown field ") {
-                    if key.rsplit('.').next() != Some(unknown.as_str()) {
-                        key = join_key(&key, &unknown);
-                    }
-                }
-                SettingsError {
-                    problems: vec![self.problem_at(&key, message)],
-                }
-            })?;
+        let value: T = match serde_path_to_error::deserialize(toml::Value::Table(self.merged()?)) {
+            Ok(value) => value,
+            Err(first) => return Err(self.shape_problems::<T>(first)),
+        };
         let mut problems: Vec<SettingsProblem> = match value.validate() {
             Ok(valid) => return Ok(valid),
             Err(invalid) => invalid
@@ -174,6 +160,53 @@ impl Sources {
         problems.sort();
         problems.dedup();
         Err(SettingsError { problems })
+    }
+
+    /// Every key whose value does not fit `T`, starting from the `first`
+    /// one serde stopped at.
+    ///
+    /// Serde stops at the first error, so each offending key is taken out
+    /// of the settings and the rest deserialized again, until they fit or
+    /// a required key was taken out (nothing more can be learned without
+    /// it) or a list item was (the items after it would be misnumbered).
+    fn shape_problems<T: DeserializeOwned>(
+        &self,
+        first: serde_path_to_error::Error<toml::de::Error>,
+    ) -> SettingsError {
+        /// More than this many at once is a wrong file, not a few typos.
+        const MOST: usize = 20;
+        let mut problems = Vec::new();
+        let mut taken: Vec<String> = Vec::new();
+        let mut error = first;
+        let mut merged = match self.merged() {
+            Ok(merged) => merged,
+            Err(e) => return e,
+        };
+        loop {
+            let (key, message) = error_key(&error);
+            if let Some(missing) = backticked_after(&message, "missing field ") {
+                // Missing from the file, it is a problem; missing because
+                // its wrong value was taken out, it was reported already.
+                if !taken.contains(&join_key(&key, &missing)) {
+                    problems.push(self.problem_at(&key, message));
+                }
+                break;
+            }
+            problems.push(self.problem_at(&key, message));
+            let removed =
+                problems.len() < MOST && !key.ends_with(']') && remove_key(&mut merged, &key);
+            if !removed {
+                break;
+            }
+            taken.push(key);
+            match serde_path_to_error::deserialize::<_, T>(toml::Value::Table(merged.clone())) {
+                Ok(_) => break,
+                Err(next) => error = next,
+            }
+        }
+        problems.sort();
+        problems.dedup();
+        SettingsError { problems }
     }
 
     /// Reads just the `blueprint` key, to know which settings type to load.
@@ -286,6 +319,58 @@ pub fn merge(base: &mut toml::Table, over: toml::Table) {
             }
         }
     }
+}
+
+/// The key a deserialization error is about, and its message. An unknown
+/// key is reported at the key itself, not at its table.
+fn error_key(e: &serde_path_to_error::Error<toml::de::Error>) -> (String, String) {
+    let mut key = e.path().to_string();
+    if key == "." {
+        key.clear();
+    }
+    let message = e.inner().message().to_owned();
+    if let Some(unknown) = backticked_after(&message, "unknown field ") {
+        if key.rsplit('.').next() != Some(unknown.as_str()) {
+            key = join_key(&key, &unknown);
+        }
+    }
+    (key, message)
+}
+
+/// Takes the value at the key path (`app.port`, `node_pools[1].name`) out
+/// of `table`; whether it was there.
+fn remove_key(table: &mut toml::Table, key: &str) -> bool {
+    let Some(segs) = segments(key) else {
+        return false;
+    };
+    let Some((Seg::Key(last), parents)) = segs.split_last() else {
+        return false;
+    };
+    let mut at = table;
+    let mut parents = parents.iter().peekable();
+    while let Some(seg) = parents.next() {
+        let Seg::Key(name) = seg else {
+            return false;
+        };
+        let Some(mut value) = at.get_mut(*name) else {
+            return false;
+        };
+        while let Some(Seg::Index(i)) = parents.peek() {
+            value = match value {
+                toml::Value::Array(items) => match items.get_mut(*i) {
+                    Some(item) => item,
+                    None => return false,
+                },
+                _ => return false,
+            };
+            parents.next();
+        }
+        at = match value {
+            toml::Value::Table(t) => t,
+            _ => return false,
+        };
+    }
+    at.remove(*last).is_some()
 }
 
 fn backticked_after(message: &str, prefix: &str) -> Option<String> {

@@ -92,6 +92,32 @@ fn names_tags_and_ports_that_break_a_rule_are_reported_with_the_rule() {
 }
 
 #[test]
+fn every_key_of_the_wrong_shape_is_reported_at_once() {
+    let bad = HELLO
+        .replace("project = \"tfsynth-hello\"", "project = 5\nzonez = []")
+        .replace("port = 8080", "port = \"8080\"\nimage_tga = \"x\"")
+        .replace(
+            "release_channel = \"REGULAR\"",
+            "release_channel = \"WEEKLY\"",
+        )
+        .replace("disk_size_gb = 30", "disk_size_gb = \"big\"");
+    let text = load(&bad).unwrap_err();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "stacks/s.toml:5:1: project: invalid type: integer `5`, expected a string",
+            "stacks/s.toml:6:1: zonez: unknown field `zonez`, expected one of `blueprint`, `description`, `project`, `region`, `zones`, `network`, `cluster`, `node_pools`, `app`, `monitoring`, `cloud_armor`, `state`",
+            "stacks/s.toml:19:1: cluster.release_channel: unknown variant `WEEKLY`, expected one of `RAPID`, `REGULAR`, `STABLE`",
+            "stacks/s.toml:31:1: node_pools[0].disk_size_gb: invalid type: string \"big\", expected u32",
+            "stacks/s.toml:38:1: app.port: invalid type: string \"8080\", expected u16",
+            "stacks/s.toml:39:1: app.image_tga: unknown field `image_tga`, expected one of `name`, `port`, `image_tag`, `domain`, `replicas_per_zone`, `max_replicas`, `cpu_target`, `cpu_request`, `memory_request`, `cpu_limit`, `memory_limit`",
+        ],
+        "{text}"
+    );
+}
+
+#[test]
 fn monitoring_and_domain_settings_are_checked() {
     let bad = HELLO
         .replace(
