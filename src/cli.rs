@@ -880,6 +880,17 @@ fn old_files(
         return Ok(out);
     }
     let base = dir.join(args.against.as_ref().unwrap_or(&args.out));
+    // A missing output directory is a first synth: every file is new. A
+    // directory named to compare with must exist, or a typo in it would
+    // show every resource as added.
+    if let Some(against) = &args.against {
+        if !base.is_dir() {
+            return Err(input_error(format!(
+                "--against {}: no such directory",
+                against.display()
+            )));
+        }
+    }
     for stack in stacks {
         let files = synth::generated_files(&base, Path::new(stack))
             .map_err(|e| input_error(e.to_string()))?;

@@ -127,3 +127,22 @@ fn diff_against_a_git_revision_compares_with_what_was_committed() {
         "generated/hello/cluster/main.tf.json\n  ~ google_monitoring_uptime_check_config.app\n      period: \"300s\" -> \"60s\"\n"
     );
 }
+
+#[test]
+fn a_directory_to_compare_with_must_exist_but_a_missing_output_is_all_new() {
+    let p = project();
+    // Before the first synth, everything is new.
+    let out = tfsynth(p.path(), &["diff", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("+ google_container_cluster.primary"));
+    // A directory named to compare with that is not there is a mistake,
+    // not an empty base.
+    let out = tfsynth(p.path(), &["diff", "--against", "generatd"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stdout), "");
+    assert!(
+        text(&out.stderr).contains("--against generatd: no such directory"),
+        "{}",
+        text(&out.stderr)
+    );
+}
