@@ -605,12 +605,15 @@ fn validate(dir: &Path, args: ValidateArgs) -> Result<ExitCode, Failure> {
         let doc: serde_json::Value = match serde_json::from_str(&text) {
             Ok(doc) => doc,
             Err(e) => {
-                let _ = writeln!(
-                    stdout,
-                    "{shown}:{}:{}: not valid JSON: {e}",
-                    e.line(),
-                    e.column()
-                );
+                // The place leads the line, as in every other finding;
+                // serde_json counts a column of 0 before a line's first
+                // character, editors count from 1.
+                let (line, column) = (e.line(), e.column().max(1));
+                let message = e.to_string();
+                let message = message
+                    .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+                    .unwrap_or(&message);
+                let _ = writeln!(stdout, "{shown}:{line}:{column}: not valid JSON: {message}");
                 bad += 1;
                 continue;
             }

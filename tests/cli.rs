@@ -566,10 +566,15 @@ fn validate_reports_json_syntax_errors_with_line_and_column() {
     p.write("broken.tf.json", "{\n  \"resource\": {,\n}\n");
     let run = p.run(&["validate", "broken.tf.json"]);
     assert_eq!(run.code(), 1);
-    assert!(
-        run.stdout()
-            .starts_with("broken.tf.json:2:16: not valid JSON"),
-        "{}",
-        run.stdout()
+    assert_eq!(
+        run.stdout(),
+        "broken.tf.json:2:16: not valid JSON: key must be a string\n"
+    );
+    // At the very start of a line, the column is 1, as editors count.
+    p.write("cut.tf.json", "{\n  \"resource\":\n");
+    let run = p.run(&["validate", "cut.tf.json"]);
+    assert_eq!(
+        run.stdout(),
+        "cut.tf.json:3:1: not valid JSON: EOF while parsing a value\n"
     );
 }
