@@ -94,7 +94,7 @@ struct SmoketestArgs {
     #[arg(long, value_name = "NAME")]
     stack: Option<String>,
     /// Check this URL instead, e.g. `https://hello.example.com/`.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = smoke::parse_url)]
     url: Option<String>,
     /// Give up after this long: `10m`, `30s`, `1h`.
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = smoke::parse_duration)]
@@ -784,7 +784,11 @@ fn smoketest(dir: &Path, args: SmoketestArgs) -> Result<ExitCode, Failure> {
     use std::time::Instant;
     let url = match (&args.url, &args.stack) {
         (Some(url), _) => url.clone(),
-        (None, Some(stack)) => app_url(dir, &args.out, stack)?,
+        (None, Some(stack)) => {
+            let url = app_url(dir, &args.out, stack)?;
+            smoke::parse_url(&url)
+                .map_err(|e| input_error(format!("stack {stack}: the app_url output {e}")))?
+        }
         (None, None) => return Err(input_error("name --stack or --url")),
     };
     let tty = std::io::stdout().is_terminal();

@@ -24,6 +24,18 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(secs))
 }
 
+/// Checks that `text` is an absolute `http://` or `https://` URL with a
+/// host: anything else would fail every attempt the same way until the
+/// deadline, so it is refused at once.
+pub fn parse_url(text: &str) -> Result<String, String> {
+    let refused = || format!("{text:?} is not an http:// or https:// URL with a host");
+    let uri: ureq::http::Uri = text.parse().map_err(|_| refused())?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(host)) if !host.is_empty() => Ok(text.to_owned()),
+        _ => Err(refused()),
+    }
+}
+
 /// The `app_url` output in `terraform output -json`, if there is one.
 pub fn app_url_from_outputs(json: &str) -> Option<String> {
     let outputs: serde_json::Value = serde_json::from_str(json).ok()?;
@@ -100,6 +112,27 @@ pub fn backoff(n: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_absolute_http_urls_with_a_host_are_accepted() {
+        for good in [
+            "https://hello.example.com/",
+            "http://127.0.0.1:8080",
+            "http://34.1.2.3/path?q=1",
+        ] {
+            assert_eq!(parse_url(good).as_deref(), Ok(good));
+        }
+        for bad in [
+            "not a url",
+            "hello.example.com",
+            "ftp://example.com/",
+            "http://",
+            "/healthz",
+            "",
+        ] {
+            assert!(parse_url(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
 
     #[test]
     fn durations_parse_with_units() {

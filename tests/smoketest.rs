@@ -127,6 +127,19 @@ fn a_closed_port_fails_with_connection_refused() {
 }
 
 #[test]
+fn a_url_that_is_not_http_is_refused_before_any_attempt() {
+    let (out, _) = smoketest(&["--url", "hello.example.com", "--timeout", "1m"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stdout), "", "no attempt was made");
+    assert!(
+        text(&out.stderr)
+            .contains("\"hello.example.com\" is not an http:// or https:// URL with a host"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn the_wrong_page_is_a_failure_too() {
     let addr = start_app();
     let url = format!("http://{addr}/");
