@@ -880,7 +880,7 @@ fn old_files(
                 continue;
             }
             let text = git(&["show", &format!("{rev}:{path}")])?;
-            if text.lines().take(3).any(|l| l.contains(synth::MARKER)) {
+            if synth::carries_marker(&text) {
                 out.insert(rel, text);
             }
         }

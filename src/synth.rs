@@ -359,6 +359,11 @@ pub fn is_generated(path: &Path) -> io::Result<bool> {
             k => n += k,
         }
     }
-    let head = String::from_utf8_lossy(&head[..n]);
-    Ok(head.lines().take(3).any(|l| l.contains(MARKER)))
+    Ok(carries_marker(&String::from_utf8_lossy(&head[..n])))
+}
+
+/// Whether `text` carries the tfsynth marker in its first three lines:
+/// the files tfsynth wrote, whatever their format.
+pub fn carries_marker(text: &str) -> bool {
+    text.lines().take(3).any(|l| l.contains(MARKER))
 }
