@@ -148,23 +148,25 @@ fn split_at_byte(s: &str, separator: u8) -> impl Iterator<Item = &str> {
 }
 
 /// The lines of `text` exactly as [`str::lines`] gives them (a final line
-/// break ends the last line; `\r\n` is a line break too), scanning bytes
-/// as [`split_at_byte`] does.
+/// break ends the last line; `\r\n` is a line break too), split by
+/// [`split_at_byte`].
 fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = (!text.is_empty()).then_some(text);
+    let (body, ended) = match text.strip_suffix('\n') {
+        Some(body) => (body, true),
+        None => (text, false),
+    };
+    let mut pieces = split_at_byte(body, b'\n').peekable();
     std::iter::from_fn(move || {
-        let piece = rest?;
-        match piece.bytes().position(|b| b == b'\n') {
-            Some(at) => {
-                rest = (at + 1 < piece.len()).then(|| &piece[at + 1..]);
-                let line = &piece[..at];
-                Some(line.strip_suffix('\r').unwrap_or(line))
-            }
-            None => {
-                rest = None;
-                Some(piece)
-            }
+        if text.is_empty() {
+            return None;
         }
+        let line = pieces.next()?;
+        // Only a line a break follows loses its `\r`.
+        let broken = ended || pieces.peek().is_some();
+        Some(match line.strip_suffix('\r') {
+            Some(stripped) if broken => stripped,
+            _ => line,
+        })
     })
 }
 
