@@ -7,6 +7,9 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use crate::emit::write_json_string;
+use crate::tf::write_index;
+
 /// One changed attribute: its path and the values before and after
 /// (`None` where it is absent).
 #[derive(Debug, Clone, PartialEq)]
@@ -101,7 +104,9 @@ fn collect(value: &Value, path: &mut String, out: &mut BTreeMap<String, Value>) 
                     }
                     path.push_str(k);
                 } else {
-                    let _ = write!(path, "[{}]", Value::String(k.clone()));
+                    path.push('[');
+                    write_json_string(path, k);
+                    path.push(']');
                 }
                 collect(v, path, out);
                 path.truncate(len);
@@ -110,7 +115,7 @@ fn collect(value: &Value, path: &mut String, out: &mut BTreeMap<String, Value>) 
         Value::Array(items) if !items.is_empty() => {
             for (i, v) in items.iter().enumerate() {
                 let len = path.len();
-                let _ = write!(path, "[{i}]");
+                let _ = write_index(path, i as u64);
                 collect(v, path, out);
                 path.truncate(len);
             }
@@ -342,6 +347,24 @@ mod tests {
                     changes: vec![]
                 },
                 Change::Added("t_b.other".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_quote_keys_that_are_not_names_and_index_list_items() {
+        let value = json!({
+            "labels": { "app.kubernetes.io/name": "x", "a\"b": 1, "team": "web" },
+            "list": [1, { "k": 2 }]
+        });
+        assert_eq!(
+            leaves(&value).into_keys().collect::<Vec<_>>(),
+            [
+                "labels.team",
+                "labels[\"a\\\"b\"]",
+                "labels[\"app.kubernetes.io/name\"]",
+                "list[0]",
+                "list[1].k",
             ]
         );
     }
