@@ -72,7 +72,7 @@ fn names_terraform_would_reject_are_reported() {
 
 #[test]
 fn references_to_things_not_in_the_stack_are_reported_wherever_they_hide() {
-    let mut other = Stack::new();
+    let mut other = Stack::named("other");
     let foreign = other.add_body("terraform_data", "elsewhere", Body::new(), Meta::default());
 
     let mut s = Stack::new();
@@ -107,16 +107,44 @@ fn references_to_things_not_in_the_stack_are_reported_wherever_they_hide() {
     s.output("o", Output::new(Expression::raw("local.nothing"), "x"));
     let text = problems(&s);
     assert!(text.contains(
-        "terraform_data.a: from_other_stack: terraform_data.elsewhere.output: terraform_data.elsewhere is not in this stack"
+        "terraform_data.a: from_other_stack: terraform_data.elsewhere.output belongs to root other, not to this root"
     ));
-    assert!(
-        text.contains(
-            "terraform_data.a: depends_on: terraform_data.elsewhere is not in this stack"
-        )
-    );
+    assert!(text.contains(
+        "terraform_data.a: depends_on: terraform_data.elsewhere belongs to root other; depends_on cannot point into another root"
+    ));
     assert!(!text.contains("raw_for_binding_is_fine"));
     assert!(!text.contains("raw_builtin_is_fine"));
     snapshot("error__dangling_references", &text);
+}
+
+/// Two roots may hold the same address; a handle of one used in the other
+/// must not silently mean the other's object.
+#[test]
+fn a_handle_of_another_root_is_refused_even_where_this_root_has_the_same_address() {
+    let mut first = Stack::named("first");
+    let theirs = first.add_body("terraform_data", "lb", Body::new(), Meta::default());
+    let mut s = Stack::named("second");
+    s.add_body("terraform_data", "lb", Body::new(), Meta::default());
+    s.add_body(
+        "terraform_data",
+        "user",
+        body(&[("input", theirs.attr::<String>("output").into())]),
+        Meta {
+            depends_on: vec![theirs.dep()],
+            ..Meta::default()
+        },
+    );
+    s.override_attr(&theirs, "input", "x");
+    s.moved("terraform_data.old", &theirs);
+    let text = problems(&s);
+    assert_eq!(
+        text,
+        "4 problems in the stack
+  moved: to: terraform_data.lb belongs to root first, not to this root
+  terraform_data.lb: override \"input\": the handle belongs to root first, not to this root
+  terraform_data.user: depends_on: terraform_data.lb belongs to root first; depends_on cannot point into another root (roots are ordered by applying them in turn)
+  terraform_data.user: input: terraform_data.lb.output belongs to root first, not to this root; link the roots (link_roots) to read it through remote state"
+    );
 }
 
 #[test]

@@ -183,10 +183,10 @@ fn expression(refs: Vec<(String, String)>) -> impl Strategy<Value = Expression> 
             if idx % 3 == 0 {
                 steps.push(Step::Index(u64::from(idx)));
             }
-            Some(Expression::from(Reference {
-                root: Root::Resource { kind, name },
+            Some(Expression::from(Reference::new(
+                Root::Resource { kind, name },
                 steps,
-            }))
+            )))
         },
     );
     let leaf = if refs.is_empty() {

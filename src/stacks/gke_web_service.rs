@@ -1036,7 +1036,7 @@ fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) ->
 }
 
 fn base_stack(stack_name: &str, root: &str, s: &Valid) -> Stack {
-    let mut stack = Stack::new();
+    let mut stack = Stack::named(root);
     let t = stack.terraform_mut();
     t.required_version = Some(REQUIRED_TERRAFORM.to_owned());
     t.required_providers

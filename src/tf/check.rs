@@ -12,6 +12,7 @@ use std::sync::atomic::AtomicUsize;
 
 use super::body::{Body, Entry};
 use super::expr::{Expression, ObjectMap, Reference, Root};
+use super::identity::RootModuleId;
 use super::stack::{
     Address, AddressKey, Block, Import, Lifecycle, ModuleCall, Moved, Output, Override, Provider,
     Removed, Stack, TerraformBlock, Variable,
@@ -163,7 +164,7 @@ struct Checker {
 
 /// Every address in the stack, sorted and without repeats, borrowed from
 /// the stack.
-struct Known<'s>(Vec<AddressKey<'s>>);
+struct Known<'s>(Vec<AddressKey<'s>>, &'s RootModuleId);
 
 impl Known<'_> {
     fn index(&self, address: AddressKey<'_>) -> Option<usize> {
@@ -401,14 +402,10 @@ impl Stack {
         }
         for m in &self.moved {
             check_moved_address(c, "moved", &m.from);
-            if !known.contains(m.to.0.key()) {
-                c.problem("moved", format!("to: {} is not in this stack", m.to.0));
-            }
+            check_target(c, &known, "moved", &m.to);
         }
         for i in &self.imports {
-            if !known.contains(i.to.0.key()) {
-                c.problem("import", format!("to: {} is not in this stack", i.to.0));
-            }
+            check_target(c, &known, "import", &i.to);
             refs(
                 c,
                 &known,
@@ -496,7 +493,7 @@ impl Stack {
             }
         }
         seen.dedup();
-        Known(seen)
+        Known(seen, &self.id)
     }
 
     /// Checks one block; `path` is scratch space, empty between calls.
@@ -563,10 +560,20 @@ impl Stack {
         deps: &[super::stack::Dependency],
     ) {
         for d in deps {
-            if known.contains(d.0.key()) {
-                c.edge(known, at, d.0.key());
-            } else {
-                c.problem(at, format!("depends_on: {} is not in this stack", d.0));
+            let key = d.address.key();
+            match &d.origin {
+                Some(origin) if origin != known.1 => c.problem(
+                    at,
+                    format!(
+                        "depends_on: {} belongs to {origin}; depends_on cannot point into another root (roots are ordered by applying them in turn)",
+                        d.address
+                    ),
+                ),
+                _ if known.contains(key) => c.edge(known, at, key),
+                _ => c.problem(
+                    at,
+                    format!("depends_on: {} is not in this stack", d.address),
+                ),
             }
         }
     }
@@ -739,6 +746,17 @@ fn check_ref(
     scope: Scope,
     context: Context<'_>,
 ) {
+    if let Some(origin) = &r.origin {
+        if origin != known.1 {
+            c.problem(
+                at,
+                format!(
+                    "{context}{r} belongs to {origin}, not to this root; link the roots (link_roots) to read it through remote state"
+                ),
+            );
+            return;
+        }
+    }
     match r.root.key() {
         None if matches!(r.root, Root::Each) => {
             if !scope.each {
@@ -806,6 +824,20 @@ fn raw_refs(c: &mut Checker, at: AddressKey<'_>, raws: &[&str], out: &mut Vec<Re
                 ),
             ),
         }
+    }
+}
+
+/// The references inside the raw expression `raw`, added to `out`. One
+/// that does not parse adds none: the checks report it.
+pub(crate) fn raw_references(raw: &str, out: &mut Vec<Reference>) {
+    if let Ok(parsed) = hcl_edit::parser::parse_expr(raw) {
+        let parsed = hcl::Expression::from(parsed);
+        let mut walker = RawWalker {
+            bound: Vec::new(),
+            out,
+            errors: Vec::new(),
+        };
+        walker.expr(&parsed);
     }
 }
 
@@ -952,10 +984,19 @@ impl RawWalker<'_> {
                 }
             },
         };
-        self.out.push(Reference {
-            root,
-            steps: Vec::new(),
-        });
+        self.out.push(Reference::new(root, Vec::new()));
+    }
+}
+
+/// The `to` of a `moved` or `import` block must be in this root.
+fn check_target(c: &mut Checker, known: &Known, what: &str, to: &super::stack::Dependency) {
+    match &to.origin {
+        Some(origin) if origin != known.1 => c.problem(
+            what,
+            format!("to: {} belongs to {origin}, not to this root", to.address),
+        ),
+        _ if known.contains(to.address.key()) => {}
+        _ => c.problem(what, format!("to: {} is not in this stack", to.address)),
     }
 }
 

@@ -9,6 +9,8 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, Serialize};
 
+use super::identity::RootModuleId;
+
 /// The thing a reference starts from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Root {
@@ -131,15 +133,62 @@ pub enum Step {
 
 /// A reference: a root followed by attribute and index steps, such as
 /// `google_container_cluster.primary.master_auth[0].cluster_ca_certificate`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Two references are equal (and sort, and hash) by what they say, root
+/// and steps; `origin` is where they came from, not part of the text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reference {
     /// Where the reference starts.
     pub root: Root,
     /// The steps after the root.
     pub steps: Vec<Step>,
+    /// The root module whose handle made this reference; `None` for one
+    /// written by hand or found in a raw expression, which refers to the
+    /// root it stands in. [`link_roots`](crate::tf::link_roots) resolves a
+    /// reference by this identity, and the checks refuse one whose origin
+    /// is another root.
+    #[serde(skip)]
+    pub origin: Option<RootModuleId>,
+}
+
+impl PartialEq for Reference {
+    fn eq(&self, other: &Self) -> bool {
+        self.root == other.root && self.steps == other.steps
+    }
+}
+
+impl Eq for Reference {}
+
+impl PartialOrd for Reference {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Reference {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.root, &self.steps).cmp(&(&other.root, &other.steps))
+    }
+}
+
+impl std::hash::Hash for Reference {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.root.hash(state);
+        self.steps.hash(state);
+    }
 }
 
 impl Reference {
+    /// A reference to `root` followed by `steps`, with no origin: it refers
+    /// to whatever root module it is used in.
+    pub fn new(root: Root, steps: Vec<Step>) -> Self {
+        Reference {
+            root,
+            steps,
+            origin: None,
+        }
+    }
+
     /// Writes the reference as Terraform spells it (what `Display` shows),
     /// without the formatting machinery.
     pub(crate) fn write_to(&self, w: &mut impl fmt::Write) -> fmt::Result {
@@ -660,12 +709,12 @@ mod tests {
 
     #[test]
     fn references_are_written_as_terraform_spells_them() {
-        let r = Reference {
-            root: Root::Data {
+        let r = Reference::new(
+            Root::Data {
                 kind: "google_client_config".into(),
                 name: "current".into(),
             },
-            steps: vec![
+            vec![
                 Step::Attr("items".into()),
                 Step::Index(0),
                 Step::Index(10),
@@ -673,7 +722,7 @@ mod tests {
                 Step::Key("a\"b".into()),
                 Step::Splat,
             ],
-        };
+        );
         assert_eq!(
             r.to_string(),
             "data.google_client_config.current.items[0][10][18446744073709551615][\"a\\\"b\"][*]"
@@ -731,28 +780,28 @@ mod tests {
 
     #[test]
     fn references_display_with_attribute_and_index_steps() {
-        let r = Reference {
-            root: Root::Resource {
+        let r = Reference::new(
+            Root::Resource {
                 kind: "google_container_cluster".into(),
                 name: "primary".into(),
             },
-            steps: vec![
+            vec![
                 Step::Attr("master_auth".into()),
                 Step::Index(0),
                 Step::Attr("cluster_ca_certificate".into()),
             ],
-        };
+        );
         assert_eq!(
             r.to_string(),
             "google_container_cluster.primary.master_auth[0].cluster_ca_certificate"
         );
-        let d = Reference {
-            root: Root::Data {
+        let d = Reference::new(
+            Root::Data {
                 kind: "google_client_config".into(),
                 name: "current".into(),
             },
-            steps: vec![Step::Key("a\"b".into()), Step::Splat],
-        };
+            vec![Step::Key("a\"b".into()), Step::Splat],
+        );
         assert_eq!(
             d.to_string(),
             "data.google_client_config.current[\"a\\\"b\"][*]"

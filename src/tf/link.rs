@@ -5,14 +5,19 @@
 //! reference into an output of the earlier root and a read of that output
 //! through `terraform_remote_state` in the later one, for the earlier
 //! root's backend. No name is ever copied by hand between roots.
+//!
+//! A reference is resolved by the identity of the root its handle came
+//! from ([`RootModuleId`]), never by its address: two roots may hold the
+//! same address, and a root may hold the address it reads from another.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::check::Problem;
+use super::check::{Problem, raw_references};
 use super::expr::{Expression, Reference, Root, Step};
-use super::stack::{Address, DataSource, Output, Stack};
+use super::identity::RootModuleId;
+use super::stack::{Address, DataSource, Dependency, Output, Stack};
 
 /// Terraform's built-in `terraform_remote_state` data source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,15 +35,22 @@ impl DataSource for TerraformRemoteState {
 /// One Terraform root: a name (its directory) and its stack.
 #[derive(Debug, Clone)]
 pub struct NamedRoot {
-    /// Directory name under `generated/<stack>/`, e.g. `cluster`.
+    /// Directory name under `generated/<stack>/`, e.g. `cluster`. Roots
+    /// of one link are sibling directories: a root reads another's local
+    /// state file through `../<name>/`.
     pub name: String,
     /// Its contents.
     pub stack: Stack,
 }
 
-/// The output name a cross-root reference is exported under:
+/// The readable base of the output name a cross-root reference is
+/// exported under: every run of characters that cannot be in a name
+/// becomes one `_`, so
 /// `google_container_cluster.primary.master_auth[0].cluster_ca_certificate`
 /// becomes `google_container_cluster_primary_master_auth_0_cluster_ca_certificate`.
+///
+/// Distinct references can share a base (`output["eu-west"]` and
+/// `output["eu_west"]`); [`link_roots`] then gives each its own name.
 pub fn export_name(r: &Reference) -> String {
     let mut name = String::new();
     for c in r.to_string().chars() {
@@ -51,90 +63,347 @@ pub fn export_name(r: &Reference) -> String {
     name.trim_end_matches('_').to_owned()
 }
 
-/// Resolves references between roots (given in apply order). Problems:
-/// a root that reads from a root applied after it.
-pub fn link_roots(mut roots: Vec<NamedRoot>) -> Result<Vec<NamedRoot>, Vec<Problem>> {
+/// Resolves references between roots (given in apply order), as
+/// [`link_roots_with`] does, knowing no attribute that a provider schema
+/// marks sensitive.
+///
+/// # Errors
+///
+/// As [`link_roots_with`].
+pub fn link_roots(roots: Vec<NamedRoot>) -> Result<Vec<NamedRoot>, Vec<Problem>> {
+    link_roots_with(roots, &|_, _| false)
+}
+
+/// Resolves references between roots, given in apply order.
+///
+/// Each reference made through a handle of an earlier root becomes an
+/// output of that root and a read of it through `terraform_remote_state`.
+/// Output names are readable ([`export_name`]), one per distinct
+/// reference: when two references share a base name, or a root already
+/// has an output of that name with another value, the references in
+/// sorted order take the base name, then `_2`, `_3`, ...
+///
+/// An exported output is `sensitive` whenever its value can be, since
+/// Terraform refuses to apply an output of a sensitive value that is not
+/// marked so: a sensitive variable, a module output, a local that refers
+/// to any of these, or an attribute for which `sensitive_attribute`
+/// answers true (given the object's address and the steps after it; feed
+/// it the provider schemas' `sensitive` flags).
+///
+/// # Errors
+///
+/// Every problem at once, each naming the reading root:
+/// - a reference or `depends_on` to a root applied after the reader;
+/// - a reference through a handle of a root that is not in `roots`;
+/// - `depends_on`, `moved` or `import` pointing into another root;
+/// - two entries of `roots` that are the same stack;
+/// - a reader that already holds `data.terraform_remote_state.<root>`.
+pub fn link_roots_with(
+    mut roots: Vec<NamedRoot>,
+    sensitive_attribute: &dyn Fn(&Address, &[Step]) -> bool,
+) -> Result<Vec<NamedRoot>, Vec<Problem>> {
     let mut problems = Vec::new();
-    let defined: Vec<BTreeSet<Address>> = roots.iter().map(|r| r.stack.defined()).collect();
-    let owner = |root: &Root| {
-        root.address()
-            .and_then(|a| defined.iter().position(|d| d.contains(&a)))
-    };
-    for consumer in 0..roots.len() {
-        // Which earlier roots this one reads, and the outputs each must export.
-        let mut exports: BTreeMap<usize, BTreeMap<String, Reference>> = BTreeMap::new();
-        let (before, rest) = roots.split_at_mut(consumer);
-        let (current, after) = rest.split_first_mut().expect("consumer is in range");
+    let ids: Vec<RootModuleId> = roots.iter().map(|r| r.stack.id.clone()).collect();
+    let names: Vec<String> = roots.iter().map(|r| r.name.clone()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(j) = ids[..i].iter().position(|other| other == id) {
+            problems.push(Problem::new(
+                format!("root {}", names[i]),
+                format!(
+                    "is the same stack as root {} (a clone); give each root its own Stack",
+                    names[j]
+                ),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let owner = |origin: &RootModuleId| ids.iter().position(|id| id == origin);
+
+    // Which references each root must export, and who reads each.
+    let mut exports: Vec<BTreeMap<Reference, BTreeSet<usize>>> = vec![BTreeMap::new(); roots.len()];
+    for (consumer, root) in roots.iter_mut().enumerate() {
+        let at = format!("root {}", names[consumer]);
         let mut late = BTreeSet::new();
-        let own = &defined[consumer];
-        for e in current.stack.expressions_mut() {
-            e.rewrite_refs(&mut |r| {
-                let address = r.root.address()?;
-                if own.contains(&address) {
-                    return None;
+        let mut foreign = BTreeSet::new();
+        for e in root.stack.expressions_mut() {
+            e.visit_references(&mut |r| {
+                let Some(origin) = &r.origin else { return };
+                if *origin == ids[consumer] {
+                    return;
                 }
-                let producer = owner(&r.root)?;
-                if producer < consumer {
-                    let name = export_name(r);
-                    exports
-                        .entry(producer)
-                        .or_default()
-                        .insert(name.clone(), r.clone());
-                    return Some(Expression::from(Reference {
-                        root: Root::Data {
-                            kind: TerraformRemoteState::TYPE.to_owned(),
-                            name: before[producer].name.clone(),
-                        },
-                        steps: vec![Step::Attr("outputs".to_owned()), Step::Attr(name)],
-                    }));
+                match owner(origin) {
+                    Some(producer) if producer < consumer => {
+                        exports[producer]
+                            .entry(without_origin(r))
+                            .or_default()
+                            .insert(consumer);
+                    }
+                    Some(producer) => {
+                        late.insert((r.to_string(), names[producer].clone()));
+                    }
+                    None => {
+                        foreign.insert((r.to_string(), origin.to_string()));
+                    }
                 }
-                late.insert((r.to_string(), after[producer - consumer - 1].name.clone()));
-                None
             });
         }
         for (what, producer) in late {
             problems.push(Problem::new(
-                format!("root {}", current.name),
+                &at,
                 format!(
                     "{what} belongs to root {producer}, which is applied after {}",
-                    current.name
+                    names[consumer]
                 ),
             ));
         }
-        for (producer, outputs) in exports {
-            let source = &mut before[producer];
-            for (name, reference) in &outputs {
-                if !source.stack.has_output(name) {
-                    source.stack.output(
-                        name.clone(),
-                        Output::new(
-                            Expression::from(reference.clone()),
-                            format!("Read by the {} root", current.name),
-                        ),
-                    );
-                }
+        for (what, origin) in foreign {
+            problems.push(Problem::new(
+                &at,
+                format!(
+                    "{what} belongs to {origin}, which is not one of the linked roots ({})",
+                    names.join(", ")
+                ),
+            ));
+        }
+        for (from, dep) in root.stack.dependencies() {
+            let Some(origin) = &dep.origin else { continue };
+            if *origin == ids[consumer] {
+                continue;
             }
-            let state = remote_state(&source.name, &source.stack);
+            let owner = match owner(origin) {
+                Some(producer) => format!("root {}", names[producer]),
+                None => origin.to_string(),
+            };
+            problems.push(Problem::new(
+                &at,
+                format!(
+                    "{from}: {} belongs to {owner}; it cannot point into another root (roots are ordered by applying them in turn)",
+                    dep.address
+                ),
+            ));
+        }
+    }
+
+    // Names, chosen per producer over all its readers, so every reader of
+    // one reference reads the same output.
+    let mut renames: Vec<BTreeMap<Reference, String>> = Vec::with_capacity(roots.len());
+    for (producer, wanted) in exports.iter().enumerate() {
+        let stack = &mut roots[producer].stack;
+        let chosen = choose_names(stack, wanted.keys());
+        for (reference, name) in &chosen {
+            if stack.has_output(name) {
+                continue;
+            }
+            let readers: Vec<&str> = wanted[reference]
+                .iter()
+                .map(|&c| names[c].as_str())
+                .collect();
+            let sensitive = may_be_sensitive(stack, reference, sensitive_attribute);
+            let mut value = reference.clone();
+            value.origin = Some(ids[producer].clone());
+            stack.output(
+                name.clone(),
+                Output {
+                    sensitive: sensitive.then_some(true),
+                    ..Output::new(
+                        Expression::from(value),
+                        format!(
+                            "Read by the {} root{}",
+                            and_list(&readers),
+                            plural(&readers)
+                        ),
+                    )
+                },
+            );
+        }
+        renames.push(chosen);
+    }
+
+    for consumer in 0..roots.len() {
+        let (before, rest) = roots.split_at_mut(consumer);
+        let current = &mut rest[0];
+        let mut read = BTreeSet::new();
+        for e in current.stack.expressions_mut() {
+            e.rewrite_refs(&mut |r| {
+                let producer = owner(r.origin.as_ref()?)?;
+                if producer >= consumer {
+                    return None;
+                }
+                let name = renames[producer].get(r)?;
+                read.insert(producer);
+                Some(Expression::from(Reference {
+                    root: Root::Data {
+                        kind: TerraformRemoteState::TYPE.to_owned(),
+                        name: names[producer].clone(),
+                    },
+                    steps: vec![Step::Attr("outputs".to_owned()), Step::Attr(name.clone())],
+                    origin: Some(ids[consumer].clone()),
+                }))
+            });
+        }
+        for producer in read {
             let address = Address::Data {
                 kind: TerraformRemoteState::TYPE.to_owned(),
-                name: source.name.clone(),
+                name: names[producer].clone(),
             };
-            if !current.stack.defined().contains(&address) {
-                current.stack.data(source.name.clone(), state);
+            if current.stack.defined().contains(&address) {
+                problems.push(Problem::new(
+                    format!("root {}", names[consumer]),
+                    format!(
+                        "{address} is already defined; linking reads root {} through that address",
+                        names[producer]
+                    ),
+                ));
+                continue;
             }
+            let state = remote_state(&before[producer].name, &before[producer].stack);
+            current.stack.data(names[producer].clone(), state);
         }
     }
     if problems.is_empty() {
         Ok(roots)
     } else {
+        problems.sort();
+        problems.dedup();
         Err(problems)
     }
 }
 
+fn without_origin(r: &Reference) -> Reference {
+    Reference::new(r.root.clone(), r.steps.clone())
+}
+
+fn plural(items: &[&str]) -> &'static str {
+    if items.len() == 1 { "" } else { "s" }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// One output name per reference: the readable base name when it is free
+/// (or already an output of exactly that reference), else the base with
+/// `_2`, `_3`, ... References are taken in sorted order, so the choice is
+/// the same on every run.
+fn choose_names<'r>(
+    stack: &Stack,
+    references: impl Iterator<Item = &'r Reference>,
+) -> BTreeMap<Reference, String> {
+    let mut by_base: BTreeMap<String, Vec<&Reference>> = BTreeMap::new();
+    for r in references {
+        by_base.entry(export_name(r)).or_default().push(r);
+    }
+    let existing: BTreeMap<&str, &Output> = stack.outputs().collect();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut chosen = BTreeMap::new();
+    // Bases first, then suffixes: a reference whose base is free keeps it
+    // even when another group's suffix would spell the same name.
+    taken.extend(by_base.keys().cloned());
+    for (base, group) in &by_base {
+        for (i, r) in group.iter().enumerate() {
+            let fits = |name: &str| match existing.get(name) {
+                None => true,
+                Some(o) => matches!(&o.value, Expression::Ref(v) if **v == **r),
+            };
+            let mut n = i + 1;
+            let name = loop {
+                let candidate = if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}_{n}")
+                };
+                let free = if n == 1 {
+                    fits(&candidate)
+                } else {
+                    !taken.contains(&candidate) && fits(&candidate)
+                };
+                if free {
+                    break candidate;
+                }
+                n += 1;
+            };
+            taken.insert(name.clone());
+            chosen.insert((*r).clone(), name);
+        }
+    }
+    chosen
+}
+
+/// Whether the value behind `r` can be sensitive in `stack`.
+fn may_be_sensitive(
+    stack: &Stack,
+    r: &Reference,
+    sensitive_attribute: &dyn Fn(&Address, &[Step]) -> bool,
+) -> bool {
+    let mut seen_locals = BTreeSet::new();
+    sensitive_reference(stack, r, sensitive_attribute, &mut seen_locals)
+}
+
+fn sensitive_reference(
+    stack: &Stack,
+    r: &Reference,
+    sensitive_attribute: &dyn Fn(&Address, &[Step]) -> bool,
+    seen_locals: &mut BTreeSet<String>,
+) -> bool {
+    match &r.root {
+        Root::Var(name) => stack
+            .variables()
+            .any(|(n, v)| n == name && v.sensitive == Some(true)),
+        // A module's outputs may be sensitive, and nothing here says
+        // which: the exported output is marked, which hides it in plans.
+        Root::Module(_) => true,
+        Root::Local(name) => {
+            if !seen_locals.insert(name.clone()) {
+                return false;
+            }
+            let Some((_, value)) = stack.locals.iter().find(|(n, _)| n == name) else {
+                return false;
+            };
+            let mut inside = Vec::new();
+            value.references(&mut inside);
+            let mut raws = Vec::new();
+            value.raws(&mut raws);
+            for raw in raws {
+                raw_references(raw, &mut inside);
+            }
+            inside
+                .iter()
+                .any(|r| sensitive_reference(stack, r, sensitive_attribute, seen_locals))
+        }
+        Root::Resource { .. } | Root::Data { .. } => r
+            .root
+            .address()
+            .is_some_and(|address| sensitive_attribute(&address, &r.steps)),
+        Root::Each | Root::Count => false,
+    }
+}
+
 /// How a sibling root reads `name`'s state: the same backend settings, or
-/// the local state file next to it.
+/// its local state file seen from the reader's directory.
 fn remote_state(name: &str, stack: &Stack) -> TerraformRemoteState {
     match &stack.terraform().backend {
+        Some(backend) if backend.kind == "local" => {
+            let mut config = backend.settings.clone();
+            for key in ["path", "workspace_dir"] {
+                if let Some(Expression::String(path)) = config.get_mut(key) {
+                    *path = from_sibling(name, path);
+                }
+            }
+            config
+                .entry("path".to_owned())
+                .or_insert_with(|| Expression::from(format!("../{name}/terraform.tfstate")));
+            TerraformRemoteState {
+                backend: "local".to_owned(),
+                config,
+            }
+        }
         Some(backend) => TerraformRemoteState {
             backend: backend.kind.clone(),
             config: backend.settings.clone(),
@@ -146,5 +415,97 @@ fn remote_state(name: &str, stack: &Stack) -> TerraformRemoteState {
                 Expression::from(format!("../{name}/terraform.tfstate")),
             )]),
         },
+    }
+}
+
+/// A path that Terraform resolves from root `name`'s directory, as seen
+/// from a sibling root's directory. Absolute paths (`/…`, `C:\…`, `\\…`)
+/// stay as they are; relative ones are prefixed with `../name/` and `.`
+/// and `..` segments folded.
+fn from_sibling(name: &str, path: &str) -> String {
+    let bytes = path.as_bytes();
+    let windows_drive = bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'/' | b'\\');
+    if path.starts_with('/') || path.starts_with('\\') || windows_drive {
+        return path.to_owned();
+    }
+    // Segments of `../name/path` with `.` dropped and `..` folded into
+    // the segment before it, except leading `..`s.
+    let mut segments: Vec<&str> = vec!["..", name];
+    for segment in path.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." if segments.last().is_some_and(|s| *s != "..") => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    segments.join("/")
+}
+
+impl Stack {
+    /// Every `depends_on` entry and `moved`/`import` target, with what it
+    /// stands in.
+    pub(crate) fn dependencies(&self) -> Vec<(String, &Dependency)> {
+        let mut out = Vec::new();
+        for b in &self.blocks {
+            for d in &b.meta.depends_on {
+                out.push((format!("{}: depends_on", b.address), d));
+            }
+        }
+        for (name, m) in &self.modules {
+            for d in &m.depends_on {
+                out.push((format!("module.{name}: depends_on"), d));
+            }
+        }
+        for (name, o) in &self.outputs {
+            for d in &o.depends_on {
+                out.push((format!("output.{name}: depends_on"), d));
+            }
+        }
+        for m in &self.moved {
+            out.push(("moved: to".to_owned(), &m.to));
+        }
+        for i in &self.imports {
+            out.push(("import: to".to_owned(), &i.to));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_state_paths_are_seen_from_the_sibling_directory() {
+        for (path, seen) in [
+            ("terraform.tfstate", "../cluster/terraform.tfstate"),
+            ("state/cluster.tfstate", "../cluster/state/cluster.tfstate"),
+            (
+                "./state/cluster.tfstate",
+                "../cluster/state/cluster.tfstate",
+            ),
+            ("state//x.tfstate", "../cluster/state/x.tfstate"),
+            ("../shared/cluster.tfstate", "../shared/cluster.tfstate"),
+            ("../../up/x.tfstate", "../../up/x.tfstate"),
+            ("a/../b.tfstate", "../cluster/b.tfstate"),
+            ("state\\win.tfstate", "../cluster/state/win.tfstate"),
+            ("/var/lib/tf/x.tfstate", "/var/lib/tf/x.tfstate"),
+            ("C:\\tf\\x.tfstate", "C:\\tf\\x.tfstate"),
+            ("\\\\server\\share\\x", "\\\\server\\share\\x"),
+        ] {
+            assert_eq!(from_sibling("cluster", path), seen, "{path}");
+        }
+    }
+
+    #[test]
+    fn lists_of_readers_read_as_english() {
+        assert_eq!(and_list(&["b"]), "b");
+        assert_eq!(and_list(&["b", "c"]), "b and c");
+        assert_eq!(and_list(&["b", "c", "d"]), "b, c and d");
     }
 }

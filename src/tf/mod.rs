@@ -4,6 +4,7 @@
 mod body;
 mod check;
 mod expr;
+mod identity;
 mod link;
 mod sorted;
 mod stack;
@@ -15,7 +16,8 @@ pub use expr::{
     Expr, Expression, FunctionCall, ObjectMap, Part, Reference, Root, Step, Template, Value,
     escape_template,
 };
-pub use link::{NamedRoot, TerraformRemoteState, export_name, link_roots};
+pub use identity::RootModuleId;
+pub use link::{NamedRoot, TerraformRemoteState, export_name, link_roots, link_roots_with};
 pub use sorted::SortedMap;
 pub use stack::{
     Address, Backend, Block, DataSource, Dependency, IgnoreChanges, Import, Lifecycle, LocalKind,

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::body::{Body, BodyError};
 use super::check::Problem;
 use super::expr::{Expr, Expression, Reference, Root, Step};
+use super::identity::RootModuleId;
 use super::types::VarType;
 
 /// A Terraform managed resource type, implemented by every provider struct.
@@ -110,15 +111,20 @@ impl fmt::Display for AddressKey<'_> {
 }
 
 /// A handle to something added to a [`Stack`]; the only way to reference it.
+///
+/// It knows the root module it came from: references and `depends_on`
+/// entries made through it carry that identity, so linking wires them to
+/// that root and no other.
 #[derive(Debug)]
 pub struct Ref<R> {
     root: Root,
+    origin: RootModuleId,
     _kind: PhantomData<fn() -> R>,
 }
 
 impl<R> PartialEq for Ref<R> {
     fn eq(&self, other: &Self) -> bool {
-        self.root == other.root
+        self.root == other.root && self.origin == other.origin
     }
 }
 
@@ -128,16 +134,32 @@ impl<R> Clone for Ref<R> {
     fn clone(&self) -> Self {
         Ref {
             root: self.root.clone(),
+            origin: self.origin.clone(),
             _kind: PhantomData,
         }
     }
 }
 
 impl<R> Ref<R> {
-    fn new(root: Root) -> Self {
+    fn new(root: Root, origin: &RootModuleId) -> Self {
         Ref {
             root,
+            origin: origin.clone(),
             _kind: PhantomData,
+        }
+    }
+
+    /// The root module this handle came from.
+    pub fn root_module(&self) -> &RootModuleId {
+        &self.origin
+    }
+
+    /// A reference to this object followed by `steps`, carrying its origin.
+    fn reference(&self, steps: Vec<Step>) -> Reference {
+        Reference {
+            root: self.root.clone(),
+            steps,
+            origin: Some(self.origin.clone()),
         }
     }
 
@@ -154,10 +176,7 @@ impl<R> Ref<R> {
     /// `cluster.at("master_auth").index(0).attr("cluster_ca_certificate")`.
     pub fn at(&self, name: impl Into<String>) -> Path {
         Path {
-            reference: Reference {
-                root: self.root.clone(),
-                steps: vec![Step::Attr(name.into())],
-            },
+            reference: self.reference(vec![Step::Attr(name.into())]),
         }
     }
 
@@ -165,10 +184,7 @@ impl<R> Ref<R> {
     /// counted resource: `pool.path().splat().attr("id")`.
     pub fn path(&self) -> Path {
         Path {
-            reference: Reference {
-                root: self.root.clone(),
-                steps: Vec::new(),
-            },
+            reference: self.reference(Vec::new()),
         }
     }
 
@@ -179,15 +195,15 @@ impl<R> Ref<R> {
 
     /// The whole object, e.g. to pass a resource as an object to a module.
     pub fn whole<T>(&self) -> Expr<T> {
-        Expr::new(Expression::from(Reference {
-            root: self.root.clone(),
-            steps: Vec::new(),
-        }))
+        Expr::new(Expression::from(self.reference(Vec::new())))
     }
 
     /// A `depends_on` entry on this object.
     pub fn dep(&self) -> Dependency {
-        Dependency(self.tf_address())
+        Dependency {
+            address: self.tf_address(),
+            origin: Some(self.origin.clone()),
+        }
     }
 }
 
@@ -271,36 +287,68 @@ impl Ref<ModuleKind> {
 
 /// `each.key` inside a resource with `for_each`.
 pub fn each_key() -> Expr<String> {
-    Expr::new(Expression::from(Reference {
-        root: Root::Each,
-        steps: vec![Step::Attr("key".into())],
-    }))
+    Expr::new(Expression::from(Reference::new(
+        Root::Each,
+        vec![Step::Attr("key".into())],
+    )))
 }
 
 /// `each.value` inside a resource with `for_each`.
 pub fn each_value<T>() -> Expr<T> {
-    Expr::new(Expression::from(Reference {
-        root: Root::Each,
-        steps: vec![Step::Attr("value".into())],
-    }))
+    Expr::new(Expression::from(Reference::new(
+        Root::Each,
+        vec![Step::Attr("value".into())],
+    )))
 }
 
 /// `count.index` inside a resource with `count`.
 pub fn count_index() -> Expr<i64> {
-    Expr::new(Expression::from(Reference {
-        root: Root::Count,
-        steps: vec![Step::Attr("index".into())],
-    }))
+    Expr::new(Expression::from(Reference::new(
+        Root::Count,
+        vec![Step::Attr("index".into())],
+    )))
 }
 
-/// An entry of `depends_on`, made from a handle with [`Ref::dep`].
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Dependency(pub(crate) Address);
+/// An entry of `depends_on`, made from a handle with [`Ref::dep`]. It
+/// knows the root module of the handle: `depends_on` cannot point into
+/// another root, and the checks say which root the address belongs to.
+///
+/// Equal, and sorted, by address alone.
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    pub(crate) address: Address,
+    pub(crate) origin: Option<RootModuleId>,
+}
+
+impl PartialEq for Dependency {
+    fn eq(&self, other: &Self) -> bool {
+        self.address == other.address
+    }
+}
+
+impl Eq for Dependency {}
+
+impl PartialOrd for Dependency {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Dependency {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.address.cmp(&other.address)
+    }
+}
 
 impl Dependency {
     /// The address depended upon.
     pub fn address(&self) -> &Address {
-        &self.0
+        &self.address
+    }
+
+    /// The root module of the handle it was made from.
+    pub fn root_module(&self) -> Option<&RootModuleId> {
+        self.origin.as_ref()
     }
 }
 
@@ -589,12 +637,30 @@ pub struct Stack {
     pub(crate) removed: Vec<Removed>,
     /// Problems found while adding, reported with all others at synth.
     pub(crate) deferred: Vec<Problem>,
+    /// Which root module this is; every handle it gives out carries it.
+    pub(crate) id: RootModuleId,
 }
 
 impl Stack {
-    /// An empty stack.
+    /// An empty stack with no name. Prefer [`Stack::named`] for a root
+    /// that other roots read from: messages about its handles can then
+    /// name it.
     pub fn new() -> Self {
         Stack::default()
+    }
+
+    /// An empty stack for the root module `name` (its directory, e.g.
+    /// `cluster`), the name messages use for its handles.
+    pub fn named(name: impl Into<String>) -> Self {
+        Stack {
+            id: RootModuleId::new(Some(name.into())),
+            ..Stack::default()
+        }
+    }
+
+    /// This root module's identity, which every handle it gives out carries.
+    pub fn root_module(&self) -> &RootModuleId {
+        &self.id
     }
 
     /// The `terraform` block, to set versions and the backend.
@@ -654,7 +720,7 @@ impl Stack {
             name: name.clone(),
         };
         self.push_block(&root, R::TYPE, name, &resource, meta);
-        Ref::new(root)
+        Ref::new(root, &self.id)
     }
 
     /// Adds a resource of a type that has no typed struct yet, from a body
@@ -680,7 +746,7 @@ impl Stack {
             meta,
             overrides: Vec::new(),
         });
-        Ref::new(root)
+        Ref::new(root, &self.id)
     }
 
     /// Adds a data source under `name` and returns its handle.
@@ -701,7 +767,7 @@ impl Stack {
             name: name.clone(),
         };
         self.push_block(&root, D::TYPE, name, &source, meta);
-        Ref::new(root)
+        Ref::new(root, &self.id)
     }
 
     fn push_block<T: Serialize>(
@@ -733,7 +799,7 @@ impl Stack {
     pub fn variable(&mut self, name: impl Into<String>, variable: Variable) -> Ref<VariableKind> {
         let name = name.into();
         self.variables.push((name.clone(), variable));
-        Ref::new(Root::Var(name))
+        Ref::new(Root::Var(name), &self.id)
     }
 
     /// Adds a local value.
@@ -744,7 +810,7 @@ impl Stack {
     ) -> Ref<LocalKind> {
         let name = name.into();
         self.locals.push((name.clone(), value.into()));
-        Ref::new(Root::Local(name))
+        Ref::new(Root::Local(name), &self.id)
     }
 
     /// Adds an output value.
@@ -756,7 +822,7 @@ impl Stack {
     pub fn module(&mut self, name: impl Into<String>, call: ModuleCall) -> Ref<ModuleKind> {
         let name = name.into();
         self.modules.push((name.clone(), call));
-        Ref::new(Root::Module(name))
+        Ref::new(Root::Module(name), &self.id)
     }
 
     /// Records that the object once at `from` now lives at `to`.
@@ -805,7 +871,18 @@ impl Stack {
 
     fn push_override<R>(&mut self, handle: &Ref<R>, path: String, value: Option<Expression>) {
         let address = handle.tf_address();
-        // A handle from another stack has no block here: report it at synth.
+        // A handle from another stack has no block here, even when this
+        // stack holds the same address: report it at synth.
+        if handle.origin != self.id {
+            self.deferred.push(Problem::new(
+                &address,
+                format!(
+                    "override {path:?}: the handle belongs to {}, not to this root",
+                    handle.origin
+                ),
+            ));
+            return;
+        }
         match self.blocks.iter_mut().rev().find(|b| b.address == address) {
             Some(block) => block.overrides.push(Override { path, value }),
             None => self.deferred.push(Problem::new(
