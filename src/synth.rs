@@ -122,7 +122,7 @@ pub fn synth_stack(
     let mut warnings = Vec::new();
     let mut docs = Vec::new();
     for root in roots {
-        let doc = root
+        let mut doc = root
             .stack
             .into_document()
             .map_err(|error| StackError::Synth {
@@ -130,6 +130,9 @@ pub fn synth_stack(
                 root: root.name.clone(),
                 error,
             })?;
+        if let Some(schemas) = schemas {
+            crate::schema::empty_lists_as_zero_blocks(&mut doc, schemas);
+        }
         let rendered = render(&doc, format, &header, schemas);
         if let Some(report) = rendered.report {
             if !report.is_clean() {

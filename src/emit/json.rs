@@ -363,7 +363,11 @@ fn body_fields(w: &mut Writer, body: &Body) {
         }
     }
     for (name, entry) in &body.entries {
+        // Zero blocks are written as no block at all, as in HCL.
         if let Entry::Blocks(blocks) = entry {
+            if blocks.is_empty() {
+                continue;
+            }
             w.key(name);
             one_or_many(w, blocks, |w, b| {
                 w.open('{');

@@ -703,3 +703,66 @@ fn schema_after_key(bytes: &[u8], key: &str) -> Option<BlockSchema> {
         .ok()
         .map(|s| s.block)
 }
+
+/// Writes an empty list given for a nested block type as no block at all.
+///
+/// A typed struct's `Vec` of blocks, when empty, reaches the body as an
+/// empty list: nothing in serde tells an empty list of blocks from an
+/// empty list attribute. Terraform JSON reads `"ingress": []` as zero
+/// blocks, but in HCL `ingress = []` is an argument for a block type
+/// ("Unsupported argument"), and `ingress {}` would be one block (for a
+/// network policy: one rule that admits all traffic). The schema knows
+/// which names are block types, in every nesting mode: this turns such an
+/// entry into zero blocks, which both emitters write as nothing. Bodies
+/// without an empty list are walked but not looked up.
+pub fn empty_lists_as_zero_blocks(doc: &mut crate::tf::Document, schemas: &Schemas) {
+    for (kind, blocks) in [
+        (Kind::Data, &mut doc.data),
+        (Kind::Resource, &mut doc.resources),
+    ] {
+        for ((type_name, _), block) in blocks.iter_mut() {
+            if !has_empty_list(&block.body) {
+                continue;
+            }
+            if let Lookup::Found(schema) = schemas.lookup(kind, type_name) {
+                zero_blocks(&mut block.body, schema);
+            }
+        }
+    }
+    for p in &mut doc.providers {
+        if has_empty_list(&p.body) {
+            if let Lookup::Found(schema) = schemas.provider_config(&p.name) {
+                zero_blocks(&mut p.body, schema);
+            }
+        }
+    }
+}
+
+fn has_empty_list(body: &crate::tf::Body) -> bool {
+    use crate::tf::{Entry, Expression};
+    body.entries.values().any(|entry| match entry {
+        Entry::Attr(Expression::List(items)) => items.is_empty(),
+        Entry::Attr(_) => false,
+        Entry::Blocks(blocks) => blocks.iter().any(has_empty_list),
+    })
+}
+
+fn zero_blocks(body: &mut crate::tf::Body, schema: &BlockSchema) {
+    use crate::tf::{Entry, Expression};
+    for (name, entry) in body.entries.iter_mut() {
+        let Some(nested) = schema.block_types.get(name) else {
+            continue;
+        };
+        match entry {
+            Entry::Attr(Expression::List(items)) if items.is_empty() => {
+                *entry = Entry::Blocks(Vec::new());
+            }
+            Entry::Attr(_) => {}
+            Entry::Blocks(blocks) => {
+                for b in blocks {
+                    zero_blocks(b, &nested.block);
+                }
+            }
+        }
+    }
+}

@@ -98,6 +98,15 @@ impl<K: AsRef<str>, V> SortedMap<K, V> {
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.items.iter_mut().map(|(_, v)| v)
     }
+    /// Names and values, sorted by name, to change the values.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut V)> {
+        self.items.iter_mut().map(|(k, v)| {
+            // The names stay as they are: only the values are handed out
+            // to change.
+            let k: &K = k;
+            (k.as_ref(), v)
+        })
+    }
     /// How many entries.
     pub fn len(&self) -> usize {
         self.items.len()

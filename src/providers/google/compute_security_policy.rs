@@ -17,6 +17,7 @@ pub struct ComputeSecurityPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Value<String>>,
     /// The rules, evaluated by priority.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rule: Vec<SecurityPolicyRule>,
 }
 

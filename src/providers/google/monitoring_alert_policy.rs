@@ -33,6 +33,7 @@ pub struct MonitoringAlertPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_strategy: Option<AlertStrategy>,
     /// The conditions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<AlertCondition>,
 }
 
@@ -79,6 +80,7 @@ pub struct ConditionThreshold {
     /// How long the condition must hold, e.g. `300s`.
     pub duration: String,
     /// How the series are aligned and combined.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aggregations: Vec<Aggregation>,
     /// Alignment of the denominator series.
     #[serde(skip_serializing_if = "Vec::is_empty")]

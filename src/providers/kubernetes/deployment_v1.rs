@@ -89,6 +89,7 @@ pub struct PodSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_context: Option<PodSecurityContext>,
     /// The containers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub container: Vec<Container>,
     /// How pods spread over zones and nodes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -251,6 +252,7 @@ pub struct TopologySpreadConstraint {
     /// `DoNotSchedule` or `ScheduleAnyway`.
     pub when_unsatisfiable: String,
     /// The pods counted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub label_selector: Vec<LabelSelector>,
 }
 

@@ -23,6 +23,7 @@ pub struct HpaSpec {
     /// The workload scaled.
     pub scale_target_ref: ScaleTargetRef,
     /// The metrics scaled on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metric: Vec<MetricSpec>,
 }
 

@@ -21,6 +21,7 @@ pub struct NetworkPolicySpec {
     /// `Ingress`, `Egress`.
     pub policy_types: Vec<String>,
     /// Allowed incoming traffic; everything else is dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ingress: Vec<NetworkPolicyIngressRule>,
 }
 
@@ -28,6 +29,7 @@ pub struct NetworkPolicySpec {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NetworkPolicyIngressRule {
     /// The ports.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<NetworkPolicyPort>,
 }
 

@@ -23,6 +23,7 @@ pub struct ServiceSpec {
     /// The pods behind it.
     pub selector: BTreeMap<String, String>,
     /// Its ports.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub port: Vec<ServicePort>,
 }
 
