@@ -92,18 +92,37 @@ pub struct Document {
     pub removed: Vec<Removed>,
 }
 
-/// Whether `name` is a valid Terraform identifier (block labels, names).
+/// Whether `name` is a valid Terraform identifier (block labels, names,
+/// attribute names): a Unicode letter or `_`, then letters, digits, `_`
+/// and `-`. HCL's identifiers are Unicode's (UAX #31: `ID_Start`, then
+/// `ID_Continue` or `-`), so `café` and `日本` are names, `-x` and `1x`
+/// are not (checked against terraform 1.11 in `tests/names.rs`).
 pub fn is_identifier(name: &str) -> bool {
-    // Every allowed character is ASCII, so bytes will do.
-    match name.as_bytes() {
-        [first, rest @ ..] => {
-            (first.is_ascii_alphabetic() || *first == b'_')
-                && rest
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-        }
-        [] => false,
+    let bytes = name.as_bytes();
+    // Most names are ASCII: bytes will do for them.
+    if bytes.is_ascii() {
+        return match bytes {
+            [first, rest @ ..] => {
+                (first.is_ascii_alphabetic() || *first == b'_')
+                    && rest
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+            }
+            [] => false,
+        };
     }
+    // XID, the NFKC-stable subset of ID: a few characters of ID_Start
+    // (U+037A, U+309B, ...) are refused although terraform takes them.
+    // The joiners U+200C and U+200D joined ID_Continue in Unicode 15.1;
+    // terraform's tables are older and refuse them, so they are refused
+    // here too.
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+        && chars.all(|c| {
+            c == '-' || (unicode_ident::is_xid_continue(c) && !matches!(c, '\u{200c}' | '\u{200d}'))
+        })
 }
 
 /// Whether `kind` is a valid resource or data source type name.
