@@ -262,7 +262,9 @@ fn literals_are_required_where_terraform_cannot_evaluate() {
     let text = problems(&s);
     assert!(text.contains("var.w: default: must be a literal value"));
     assert!(text.contains("terraform: backend.gcs.bucket: must be a literal value"));
-    assert!(text.contains("var.w: validation[0]: may only refer to var.w, not var.v"));
+    assert!(text.contains(
+        "var.w: validation[0]: refers to var.v; Terraform accepts references to other objects in a variable's validation from 1.9 on, and no required_version is set (set it to \">= 1.9\")"
+    ));
     snapshot("error__literals_required", &text);
 }
 

@@ -17,6 +17,7 @@ use super::stack::{
     Address, AddressKey, Block, Import, Lifecycle, ModuleCall, Moved, Output, Override, Provider,
     Removed, Stack, TerraformBlock, Variable,
 };
+use super::version::{Version, admits_only_from};
 use crate::chunks::next_chunk;
 
 /// One problem found at synth, with the address it belongs to.
@@ -165,6 +166,11 @@ const META_ARGUMENTS: [&str; 6] = [
 /// a new thread costs more than it saves there, and so does its fresh heap
 /// (glibc grows a thread's heap a page at a time).
 pub(crate) const PARALLEL_FROM: usize = 300;
+
+/// The first Terraform version whose variable validations may refer to
+/// other objects (Terraform 1.9.0 changelog: "Input variable validation
+/// rules can refer to other objects").
+const CROSS_VARIABLE_VALIDATION: Version = Version::release(1, 9, 0);
 
 /// How many blocks a checking thread takes at a time.
 const CHECK_CHUNK: usize = 32;
@@ -359,6 +365,7 @@ impl Stack {
                 refs(c, &known, at, e, PLAIN, Context::None);
             }
         }
+        let elsewhere = self.validations_may_refer_elsewhere(c);
         for (name, v) in &self.variables {
             let at = AddressKey::Variable(name);
             if let Some(d) = &v.default {
@@ -367,15 +374,27 @@ impl Stack {
                 }
             }
             for (i, val) in v.validations.iter().enumerate() {
+                if elsewhere.is_ok() {
+                    // Any object of the root, checked and ordered like
+                    // any other reference.
+                    for e in [&val.condition, &val.error_message] {
+                        refs(c, &known, at, e, PLAIN, Context::Text("validation"));
+                    }
+                    continue;
+                }
                 let mut found = Vec::new();
                 collect_refs(c, at, &val.condition, &mut found);
                 collect_refs(c, at, &val.error_message, &mut found);
                 for r in found {
-                    if r.root.key() != Some(at) {
-                        c.problem(
-                            at,
-                            format!("validation[{i}]: may only refer to var.{name}, not {r}"),
-                        );
+                    if let (Some(other), Err(why)) = (r.root.key(), &elsewhere) {
+                        if other != at {
+                            c.problem(
+                                at,
+                                format!(
+                                    "validation[{i}]: refers to {r}; Terraform accepts references to other objects in a variable's validation from 1.9 on, and {why} (set it to \">= 1.9\")"
+                                ),
+                            );
+                        }
                     }
                 }
             }
@@ -444,6 +463,29 @@ impl Stack {
             }
         }
         find_cycles(c, &known);
+    }
+
+    /// Whether a variable's validation may refer to objects other than the
+    /// variable: Terraform 1.9 and later check such references, earlier
+    /// versions refuse them, so every version `required_version` admits
+    /// must be 1.9 or later. The error says why not; a constraint
+    /// Terraform cannot read is a problem of its own.
+    fn validations_may_refer_elsewhere(&self, c: &mut Checker) -> Result<(), String> {
+        let Some(required) = &self.terraform.required_version else {
+            return Err("no required_version is set".to_owned());
+        };
+        match admits_only_from(required, &CROSS_VARIABLE_VALIDATION) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(format!(
+                "required_version {required:?} admits earlier versions"
+            )),
+            Err(e) => {
+                c.problem("terraform", format!("required_version: {e}"));
+                Err(format!(
+                    "required_version {required:?} is not a version constraint"
+                ))
+            }
+        }
     }
 
     /// Checks names and duplicates; returns every address in the stack.

@@ -9,6 +9,7 @@ mod link;
 mod sorted;
 mod stack;
 mod types;
+mod version;
 
 pub use body::{Body, BodyError, Entries, Entry, Key};
 pub use check::{Document, Problem, SynthError, is_identifier};
