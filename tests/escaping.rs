@@ -6,7 +6,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use tfsynth::emit::{to_hcl, to_json};
 use tfsynth::tf::{
@@ -274,54 +273,13 @@ fn evaluation_stack() -> (Stack, serde_json::Value) {
     (s, serde_json::Value::Object(expected))
 }
 
-/// `terraform apply` of a document with no resources runs offline and only
-/// evaluates outputs; `terraform output -json` then shows exactly what each
-/// string became.
-fn evaluate(dir: &Path, file: &str, text: &str) -> serde_json::Value {
-    std::fs::write(dir.join(file), text).unwrap();
-    let run = |args: &[&str]| {
-        let out = Command::new("terraform")
-            .args(args)
-            .current_dir(dir)
-            .env("TF_IN_AUTOMATION", "1")
-            .env("CHECKPOINT_DISABLE", "1")
-            .output()
-            .expect("terraform runs");
-        assert!(
-            out.status.success(),
-            "terraform {args:?} failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
-    run(&["init", "-input=false", "-no-color"]);
-    run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-    let outputs: serde_json::Value = serde_json::from_slice(&run(&["output", "-json"])).unwrap();
-    let mut values = serde_json::Map::new();
-    for (name, o) in outputs.as_object().unwrap() {
-        values.insert(name.clone(), o["value"].clone());
-    }
-    serde_json::Value::Object(values)
-}
-
-fn terraform_available() -> bool {
-    Command::new("terraform")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 #[test]
 fn terraform_evaluates_every_escaped_string_back_to_the_original_text() {
-    if !terraform_available() {
-        eprintln!("terraform is not on PATH: skipping the evaluation by real terraform");
+    let Some(terraform) = common::terraform::find(
+        "terraform_evaluates_every_escaped_string_back_to_the_original_text",
+    ) else {
         return;
-    }
+    };
     let (stack, expected) = evaluation_stack();
-    let (json, hcl) = both(&stack);
-    let json_dir = tempfile::tempdir().unwrap();
-    let hcl_dir = tempfile::tempdir().unwrap();
-    assert_eq!(evaluate(json_dir.path(), "main.tf.json", &json), expected);
-    assert_eq!(evaluate(hcl_dir.path(), "main.tf", &hcl), expected);
+    terraform.assert_outputs(&stack.resolve().unwrap(), &expected);
 }

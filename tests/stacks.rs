@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use tfsynth::constructs::ProjectServices;
 use tfsynth::emit::{to_hcl, to_json};
@@ -104,34 +103,6 @@ fn project_services_stay_enabled_when_the_stack_is_destroyed() {
 
 // ---- real terraform, where it is installed --------------------------------------
 
-fn terraform(args: &[&str], dir: &Path) -> Option<std::process::Output> {
-    let out = Command::new("terraform")
-        .args(args)
-        .current_dir(dir)
-        .env("CHECKPOINT_DISABLE", "1")
-        .output();
-    match out {
-        Ok(out) => Some(out),
-        Err(_) => {
-            eprintln!(
-                "terraform is not on PATH: skipping `terraform {}`",
-                args.join(" ")
-            );
-            None
-        }
-    }
-}
-
-#[track_caller]
-fn assert_success(out: &std::process::Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn emitted_hcl_is_already_formatted_as_terraform_fmt_would() {
     let dir = tempfile::tempdir().unwrap();
@@ -145,10 +116,13 @@ fn emitted_hcl_is_already_formatted_as_terraform_fmt_would() {
     }
     std::fs::write(dir.path().join("meta_arguments.tf"), meta_argument_hcl()).unwrap();
     files.push("meta_arguments.tf".into());
-    let Some(out) = terraform(&["fmt", "-check", "-diff", "-no-color", "."], dir.path()) else {
+    let Some(terraform) =
+        common::terraform::find("emitted_hcl_is_already_formatted_as_terraform_fmt_would")
+    else {
         return;
     };
-    assert_success(&out, &format!("terraform fmt -check on {files:?}"));
+    let out = terraform.run(dir.path(), &["fmt", "-check", "-diff", "-no-color", "."]);
+    common::terraform::assert_success(&out, &format!("terraform fmt -check on {files:?}"));
 }
 
 /// A document exercising every meta-argument on terraform's built-in
@@ -213,6 +187,11 @@ fn meta_argument_hcl() -> String {
 
 #[test]
 fn terraform_validates_every_meta_argument_in_json_and_hcl() {
+    let Some(terraform) =
+        common::terraform::find("terraform_validates_every_meta_argument_in_json_and_hcl")
+    else {
+        return;
+    };
     let doc = meta_argument_stack().resolve().unwrap();
     for (file, text) in [
         (
@@ -226,11 +205,12 @@ fn terraform_validates_every_meta_argument_in_json_and_hcl() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(file), &text).unwrap();
-        let Some(init) = terraform(&["init", "-input=false", "-no-color"], dir.path()) else {
-            return;
-        };
-        assert_success(&init, &format!("terraform init of {file}"));
-        let validate = terraform(&["validate", "-no-color"], dir.path()).unwrap();
-        assert_success(&validate, &format!("terraform validate of {file}:\n{text}"));
+        let init = terraform.run(dir.path(), &["init", "-input=false", "-no-color"]);
+        common::terraform::assert_success(&init, &format!("terraform init of {file}"));
+        let validate = terraform.run(dir.path(), &["validate", "-no-color"]);
+        common::terraform::assert_success(
+            &validate,
+            &format!("terraform validate of {file}:\n{text}"),
+        );
     }
 }
