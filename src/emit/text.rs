@@ -85,7 +85,8 @@ pub(crate) fn write_object_key(out: &mut String, key: &str) -> std::fmt::Result 
     }
 }
 
-/// The pieces of a template as they are written: literal text with its
+/// The pieces of a template as they are written (interpolated literal
+/// strings folded into the text around them): literal text with its
 /// template markers escaped, literal text that must be interpolated as a
 /// quoted string, and interpolations.
 ///
@@ -114,18 +115,8 @@ pub(crate) enum Syntax {
 }
 
 pub(crate) fn template_pieces(parts: &[Part], syntax: Syntax) -> Vec<Piece<'_>> {
-    // Adjacent literals are joined first: escaping them one by one would
-    // miss a marker split across the seam (`$` then `{`).
     let mut merged: Vec<Result<String, &Expression>> = Vec::with_capacity(parts.len());
-    for part in parts {
-        match part {
-            Part::Lit(text) => match merged.last_mut() {
-                Some(Ok(prev)) => prev.push_str(text),
-                _ => merged.push(Ok(text.clone())),
-            },
-            Part::Interp(e) => merged.push(Err(e)),
-        }
-    }
+    fold_literals(parts, &mut merged);
     let guard_cr = syntax == Syntax::Json && merged.iter().any(|p| p.is_err());
     let mut out = Vec::with_capacity(merged.len() + 1);
     for (i, part) in merged.iter().enumerate() {
@@ -162,6 +153,27 @@ pub(crate) fn template_pieces(parts: &[Part], syntax: Syntax) -> Vec<Piece<'_>> 
         }
     }
     out
+}
+
+/// Joins adjacent literal text, and folds into it every interpolation of a
+/// literal string, so a reviewer reads `https://example.com/`, not
+/// `https://${"example.com"}/`. Literals are joined before they are
+/// escaped: escaping them one by one would miss a marker split across the
+/// seam (`$` then `{`).
+fn fold_literals<'a>(parts: &'a [Part], merged: &mut Vec<Result<String, &'a Expression>>) {
+    for part in parts {
+        let text = match part {
+            Part::Lit(text) | Part::Interp(Expression::String(text)) => text,
+            Part::Interp(e) => {
+                merged.push(Err(e));
+                continue;
+            }
+        };
+        match merged.last_mut() {
+            Some(Ok(prev)) => prev.push_str(text),
+            _ => merged.push(Ok(text.clone())),
+        }
+    }
 }
 
 /// The byte offset of the first `\r` not followed by `\n`.
