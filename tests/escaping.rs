@@ -405,3 +405,87 @@ proptest! {
         prop_assert_eq!(folded, inline);
     }
 }
+
+// ---- object keys (issue 13, B6) -------------------------------------------------
+
+fn labels_stack() -> Stack {
+    let mut s = Stack::new();
+    s.output(
+        "labels",
+        Output::new(
+            Expression::Object(ObjectMap::from([
+                ("for", "team-web".into()),
+                ("owner", "ops".into()),
+            ])),
+            "labels",
+        ),
+    );
+    s
+}
+
+#[test]
+fn a_label_named_for_is_quoted_so_terraform_reads_an_object() {
+    let (_, hcl) = both(&labels_stack());
+    assert!(hcl.contains(r#""for" = "team-web""#), "{hcl}");
+    assert!(hcl.contains(r#"owner = "ops""#), "{hcl}");
+    let Some(terraform) =
+        common::terraform::find("a_label_named_for_is_quoted_so_terraform_reads_an_object")
+    else {
+        return;
+    };
+    terraform.assert_outputs(
+        &labels_stack().resolve().unwrap(),
+        &serde_json::json!({ "labels": { "for": "team-web", "owner": "ops" } }),
+    );
+}
+
+/// Keys that are HCL keywords or names Terraform knows, that are not
+/// identifiers, or that are not ASCII.
+const TRICKY_KEYS: [&str; 28] = [
+    "for", "in", "if", "else", "endif", "endfor", "true", "false", "null", "each", "count", "self",
+    "var", "local", "for_each", "For", "_a", "a-b", "a-", "a.b", "1a", "-a", "é", "aé", "", "a b",
+    "${x}", "\"q\"",
+];
+
+/// Every tricky key first in an object (where `for` would start a `for`
+/// expression) and after another key, as a plain object value and as a
+/// function argument, which JSON writes as text inside `${...}`.
+fn tricky_key_stack() -> (Stack, serde_json::Value) {
+    let mut s = Stack::new();
+    let mut expected = serde_json::Map::new();
+    for (i, key) in TRICKY_KEYS.iter().enumerate() {
+        let first = Expression::Object(ObjectMap::from([
+            (*key, "k".into()),
+            ("\u{7f}last", "z".into()),
+        ]));
+        let second = Expression::Object(ObjectMap::from([("", "a".into()), (*key, "k".into())]));
+        let mut want_first = serde_json::Map::new();
+        want_first.insert((*key).to_owned(), "k".into());
+        want_first.insert("\u{7f}last".to_owned(), "z".into());
+        let mut want_second = serde_json::Map::new();
+        want_second.insert(String::new(), "a".into());
+        want_second.insert((*key).to_owned(), "k".into());
+        for (name, e, want) in [
+            (format!("first_{i}"), first, want_first),
+            (format!("second_{i}"), second, want_second),
+        ] {
+            let call = Expression::call("merge", vec![e.clone()]);
+            s.output(name.clone(), Output::new(e, "object"));
+            s.output(format!("{name}_in_call"), Output::new(call, "call"));
+            expected.insert(name.clone(), want.clone().into());
+            expected.insert(format!("{name}_in_call"), want.into());
+        }
+    }
+    (s, serde_json::Value::Object(expected))
+}
+
+#[test]
+fn terraform_reads_every_tricky_object_key_as_that_key() {
+    let Some(terraform) =
+        common::terraform::find("terraform_reads_every_tricky_object_key_as_that_key")
+    else {
+        return;
+    };
+    let (stack, expected) = tricky_key_stack();
+    terraform.assert_outputs(&stack.resolve().unwrap(), &expected);
+}

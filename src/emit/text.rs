@@ -74,8 +74,7 @@ fn write_expression_fallible(out: &mut String, e: &Expression) -> std::fmt::Resu
     Ok(())
 }
 
-/// An object key: bare when it is an identifier (and not a keyword a reader
-/// could mistake for a value), quoted otherwise.
+/// An object key: bare when [`is_bare_key`] allows it, quoted otherwise.
 pub(crate) fn write_object_key(out: &mut String, key: &str) -> std::fmt::Result {
     if is_bare_key(key) {
         out.push_str(key);
@@ -232,7 +231,13 @@ pub(crate) fn write_json_template(out: &mut String, e: &Expression) {
     }
 }
 
-/// Whether an object key can be written without quotes.
+/// Whether an object key can be written without quotes: an ASCII
+/// identifier, but not `for`, which Terraform reads as the start of a `for`
+/// expression when it is the first key (`{ for = 1 }` is "Invalid 'for'
+/// expression"), and not `true`, `false` or `null`, which a reader could
+/// take for values. Terraform 1.11 reads every other keyword (`in`, `if`,
+/// `else`, `endif`, `endfor`, `each`, `var`, ...) bare as a key, in any
+/// place.
 pub(crate) fn is_bare_key(key: &str) -> bool {
-    is_identifier(key) && !matches!(key, "true" | "false" | "null")
+    is_identifier(key) && !matches!(key, "for" | "true" | "false" | "null")
 }
