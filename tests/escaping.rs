@@ -489,3 +489,107 @@ fn terraform_reads_every_tricky_object_key_as_that_key() {
     let (stack, expected) = tricky_key_stack();
     terraform.assert_outputs(&stack.resolve().unwrap(), &expected);
 }
+
+// ---- heredocs in raw expressions (issue 13, C11) --------------------------------
+
+fn heredoc_stack(raw: &str) -> Stack {
+    let mut s = Stack::new();
+    s.output("greeting", Output::new(Expression::raw(raw), "a heredoc"));
+    s
+}
+
+#[test]
+fn a_heredoc_raw_output_evaluates_to_its_text_with_the_final_newline() {
+    let stack = heredoc_stack("<<EOT\nhello\nEOT\n");
+    let (json, hcl) = both(&stack);
+    assert!(
+        json.contains(r#""value": "${<<EOT\nhello\nEOT\n}""#),
+        "{json}"
+    );
+    assert!(
+        hcl.contains("  value       = <<EOT\nhello\nEOT\n  description"),
+        "{hcl}"
+    );
+    let Some(terraform) = common::terraform::find(
+        "a_heredoc_raw_output_evaluates_to_its_text_with_the_final_newline",
+    ) else {
+        return;
+    };
+    terraform.assert_outputs(
+        &stack.resolve().unwrap(),
+        &serde_json::json!({ "greeting": "hello\n" }),
+    );
+}
+
+#[test]
+fn a_heredoc_without_the_newline_after_its_marker_is_refused() {
+    for (raw, marker) in [
+        ("<<EOT\nhello\nEOT", "EOT"),
+        ("<<-EOT\n  hello\n  EOT", "EOT"),
+        ("[\"a\", <<END\nhello\nEND]", "END"),
+    ] {
+        let err = heredoc_stack(raw).resolve().unwrap_err().to_string();
+        let expected = format!(
+            "output.greeting: raw expression {raw:?}: a heredoc needs a newline after its closing {marker}"
+        );
+        assert!(err.contains(&expected), "{err}\nshould contain\n{expected}");
+    }
+}
+
+/// Heredocs in every place a raw expression can put one, with what
+/// Terraform makes of each.
+const HEREDOCS: [(&str, &str); 6] = [
+    ("<<EOT\nhello\nEOT\n", "hello\n"),
+    (
+        "<<-EOT\n    hello\n      indented\n  EOT\n",
+        "hello\n  indented\n",
+    ),
+    ("upper(<<EOT\nhello\nEOT\n)", "HELLO\n"),
+    (
+        "<<EOT\n${var.v}-$${not} %%{ x }\nEOT\n",
+        "value-${not} %{ x }\n",
+    ),
+    ("<<EOT\n\"quoted\" \\ back\nEOT\n", "\"quoted\" \\ back\n"),
+    ("<<EOT\n  a = 1\n  bb = 2\nEOT\n", "  a = 1\n  bb = 2\n"),
+];
+
+#[test]
+fn terraform_evaluates_heredocs_alone_nested_and_in_calls_in_both_syntaxes() {
+    let mut s = Stack::new();
+    let mut expected = serde_json::Map::new();
+    s.variable(
+        "v",
+        Variable {
+            default: Some("value".into()),
+            ..Variable::default()
+        },
+    );
+    for (i, (raw, value)) in HEREDOCS.iter().enumerate() {
+        s.output(
+            format!("alone_{i}"),
+            Output::new(Expression::raw(*raw), "alone"),
+        );
+        expected.insert(format!("alone_{i}"), serde_json::json!(value));
+        let listed = Expression::List(vec![Expression::raw(*raw), "after".into()]);
+        s.output(format!("listed_{i}"), Output::new(listed, "in a list"));
+        expected.insert(format!("listed_{i}"), serde_json::json!([value, "after"]));
+        let called = Expression::call(
+            "join",
+            vec![
+                "+".into(),
+                Expression::List(vec![Expression::raw(*raw), Expression::raw(*raw)]),
+            ],
+        );
+        s.output(format!("called_{i}"), Output::new(called, "in a call"));
+        expected.insert(
+            format!("called_{i}"),
+            serde_json::json!(format!("{value}+{value}")),
+        );
+    }
+    let Some(terraform) = common::terraform::find(
+        "terraform_evaluates_heredocs_alone_nested_and_in_calls_in_both_syntaxes",
+    ) else {
+        return;
+    };
+    terraform.assert_outputs(&s.resolve().unwrap(), &serde_json::Value::Object(expected));
+}

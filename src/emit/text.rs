@@ -69,7 +69,14 @@ fn write_expression_fallible(out: &mut String, e: &Expression) -> std::fmt::Resu
             write_template_body(out, parts)?;
             out.push('"');
         }
-        Expression::Raw(text) => out.push_str(text.trim()),
+        Expression::Raw(text) => {
+            out.push_str(text.trim());
+            if ends_with_heredoc(text) {
+                // Terraform needs the newline after a heredoc's closing
+                // marker, even right before the `}` of `${...}`.
+                out.push('\n');
+            }
+        }
     }
     Ok(())
 }
@@ -240,4 +247,11 @@ pub(crate) fn write_json_template(out: &mut String, e: &Expression) {
 /// place.
 pub(crate) fn is_bare_key(key: &str) -> bool {
     is_identifier(key) && !matches!(key, "for" | "true" | "false" | "null")
+}
+
+/// Whether a raw expression holds a heredoc (`<<` appears nowhere else in
+/// HCL but inside strings) and ends with the newline after its closing
+/// marker, which synth-time checks require of a heredoc that ends it.
+pub(crate) fn ends_with_heredoc(raw: &str) -> bool {
+    raw.contains("<<") && raw.trim_end_matches([' ', '\t']).ends_with('\n')
 }
