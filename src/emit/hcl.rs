@@ -201,12 +201,14 @@ pub(crate) fn expr(e: &Expression) -> H {
     }
 }
 
-/// An expression inside another: a heredoc that ends it keeps the newline
-/// after its closing marker, which the `,` or `)` that follows needs.
+/// An expression inside another: a heredoc that ends it is put in
+/// parentheses, keeping the newline after its closing marker, so the `,`
+/// `)` or `}` that follows is read after the heredoc ends (a line that
+/// starts with `,` in an object is not HCL).
 fn inner(e: &Expression) -> H {
     match e {
         Expression::Raw(text) if ends_with_heredoc(text) => {
-            H::Variable(hcl::Variable::unchecked(format!("{}\n", text.trim())))
+            H::Variable(hcl::Variable::unchecked(format!("({}\n)", text.trim())))
         }
         e => expr(e),
     }
@@ -294,7 +296,18 @@ fn own_string_escaping(e: H) -> H {
             f.key_expr = f.key_expr.map(own_string_escaping);
             f.value_expr = own_string_escaping(f.value_expr);
             f.cond_expr = f.cond_expr.map(own_string_escaping);
-            H::ForExpr(f)
+            if f.key_expr.is_none() {
+                return H::ForExpr(f);
+            }
+            // hcl-rs writes `{for k, v in m : k => v}`; terraform fmt
+            // spaces the braces of an object `for` as it does an object's.
+            match hcl::format::to_string(&H::ForExpr(f.clone())) {
+                Ok(text) => match text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                    Some(inner) => H::Variable(hcl::Variable::unchecked(format!("{{ {inner} }}"))),
+                    None => H::ForExpr(f),
+                },
+                Err(_) => H::ForExpr(f),
+            }
         }
         H::Traversal(mut t) => {
             t.expr = own_string_escaping(t.expr);
@@ -489,7 +502,14 @@ pub(crate) fn align_attributes(text: &str) -> String {
     let mut i = 0;
     while i < lines.len() {
         let Line::Attr(_) = kinds[i] else {
-            out.push_str(lines[i]);
+            match kinds[i] {
+                Line::Other => push_tidied(&mut out, lines[i]),
+                Line::AfterHeredoc(indent) => {
+                    out.extend(std::iter::repeat_n(' ', indent));
+                    out.push_str(lines[i].trim_start());
+                }
+                _ => out.push_str(lines[i]),
+            }
             out.push('\n');
             i += 1;
             continue;
@@ -500,16 +520,20 @@ pub(crate) fn align_attributes(text: &str) -> String {
         }
         let width = kinds[start..i]
             .iter()
-            .filter_map(|k| match k {
-                Line::Attr(end) => Some(*end),
+            .zip(&lines[start..i])
+            .filter_map(|(k, line)| match k {
+                Line::Attr(end) => Some(line[..*end].chars().count()),
                 _ => None,
             })
             .max()
             .unwrap_or(0);
         for (line, kind) in lines[start..i].iter().zip(&kinds[start..i]) {
             if let Line::Attr(key_end) = *kind {
+                // terraform fmt aligns by characters, not bytes: `"é"` is
+                // three wide.
                 out.push_str(&line[..key_end]);
-                out.extend(std::iter::repeat_n(' ', width - key_end + 1));
+                let key_width = line[..key_end].chars().count();
+                out.extend(std::iter::repeat_n(' ', width - key_width + 1));
                 out.push_str(&line[key_end + 1..]);
             } else {
                 out.push_str(line);
@@ -528,27 +552,61 @@ enum Line {
     Attr(usize),
     /// Inside, or closing, the heredoc of the `Attr` line before it.
     Heredoc,
-    /// Anything else, heredoc lines of other values included.
+    /// Heredoc lines of other values: never touched.
+    InHeredoc,
+    /// The line right after a heredoc's closing marker, which starts with
+    /// what closes the expression around it (`)` of a parenthesized
+    /// heredoc); indented like the line that opened the heredoc.
+    AfterHeredoc(usize),
+    /// Anything else.
     Other,
+}
+
+/// Pushes a line that is not an attribute, writing an empty block
+/// `name {    }` (as hcl-rs lays it out) as `name {}`, as terraform fmt
+/// does.
+fn push_tidied(out: &mut String, line: &str) {
+    if let Some(open) = line.rfind('{') {
+        let rest = &line[open + 1..];
+        if rest.len() > 1
+            && rest.ends_with('}')
+            && rest[..rest.len() - 1].bytes().all(|b| b == b' ')
+        {
+            out.push_str(&line[..=open]);
+            out.push('}');
+            return;
+        }
+    }
+    out.push_str(line);
 }
 
 fn line_kinds(lines: &[&str]) -> Vec<Line> {
     let mut kinds = Vec::with_capacity(lines.len());
-    // The marker of the heredoc being read, and whether it belongs to a
-    // single-line attribute.
-    let mut heredoc: Option<(&str, bool)> = None;
+    // The marker of the heredoc being read, whether it belongs to a
+    // single-line attribute, and the indentation of the line that opened it.
+    let mut heredoc: Option<(&str, bool, usize)> = None;
+    let mut after: Option<usize> = None;
     for line in lines {
-        if let Some((marker, in_attr)) = heredoc {
-            kinds.push(if in_attr { Line::Heredoc } else { Line::Other });
+        if let Some((marker, in_attr, indent)) = heredoc {
+            kinds.push(if in_attr {
+                Line::Heredoc
+            } else {
+                Line::InHeredoc
+            });
             if line.trim() == marker {
                 heredoc = None;
+                after = Some(indent);
             }
             continue;
         }
         let key = single_line_key_end(line);
-        kinds.push(key.map_or(Line::Other, Line::Attr));
+        match after.take() {
+            Some(indent) if line.starts_with(')') => kinds.push(Line::AfterHeredoc(indent)),
+            _ => kinds.push(key.map_or(Line::Other, Line::Attr)),
+        }
         if let Some(marker) = heredoc_opened(line) {
-            heredoc = Some((marker, key.is_some()));
+            let indent = line.len() - line.trim_start().len();
+            heredoc = Some((marker, key.is_some(), indent));
         }
     }
     kinds

@@ -139,11 +139,29 @@ impl Terraform {
     }
 
     /// `terraform fmt -check -diff` over every `.tf` file in `dir`; fails
-    /// the test with the diff when any file is not formatted.
+    /// the test with the diff, and the text of the first file it names,
+    /// when any file is not formatted or does not parse.
     #[track_caller]
     pub fn assert_formatted(&self, dir: &Path) {
         let out = self.run(dir, &["fmt", "-check", "-diff", "-no-color", "."]);
-        assert_success(&out, "terraform fmt -check");
+        if out.status.success() {
+            return;
+        }
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let first = said
+            .split(|c: char| c.is_whitespace() || c == '/' || c == ':' || c == ',')
+            .find(|w| w.ends_with(".tf") && dir.join(w).is_file());
+        let text = first
+            .map(|f| std::fs::read_to_string(dir.join(f)).unwrap_or_default())
+            .unwrap_or_default();
+        panic!(
+            "terraform fmt -check failed:\n{said}\n--- {}\n{text}",
+            first.unwrap_or("(no file named)")
+        );
     }
 }
 
