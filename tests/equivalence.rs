@@ -153,6 +153,18 @@ fn text() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
+/// An object key: any text, or a word HCL gives a meaning to.
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => text(),
+        1 => prop::sample::select(vec![
+            "for", "in", "if", "else", "endif", "endfor", "true", "false", "null", "each",
+            "self", "var", "a-b", "é",
+        ])
+        .prop_map(str::to_owned),
+    ]
+}
+
 fn ident() -> impl Strategy<Value = String> {
     "[a-z][a-z0-9_]{0,6}"
 }
@@ -197,7 +209,7 @@ fn expression(refs: Vec<(String, String)>) -> impl Strategy<Value = Expression> 
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Expression::List),
-            prop::collection::btree_map(text(), inner.clone(), 0..4)
+            prop::collection::btree_map(key(), inner.clone(), 0..4)
                 .prop_map(|m| Expression::Object(m.into())),
             (ident(), prop::collection::vec(inner.clone(), 0..3))
                 .prop_map(|(f, args)| Expression::call(f, args)),

@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use tfsynth::constructs::ProjectServices;
 use tfsynth::emit::{to_hcl, to_json};
@@ -104,34 +103,6 @@ fn project_services_stay_enabled_when_the_stack_is_destroyed() {
 
 // ---- real terraform, where it is installed --------------------------------------
 
-fn terraform(args: &[&str], dir: &Path) -> Option<std::process::Output> {
-    let out = Command::new("terraform")
-        .args(args)
-        .current_dir(dir)
-        .env("CHECKPOINT_DISABLE", "1")
-        .output();
-    match out {
-        Ok(out) => Some(out),
-        Err(_) => {
-            eprintln!(
-                "terraform is not on PATH: skipping `terraform {}`",
-                args.join(" ")
-            );
-            None
-        }
-    }
-}
-
-#[track_caller]
-fn assert_success(out: &std::process::Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn emitted_hcl_is_already_formatted_as_terraform_fmt_would() {
     let dir = tempfile::tempdir().unwrap();
@@ -145,10 +116,13 @@ fn emitted_hcl_is_already_formatted_as_terraform_fmt_would() {
     }
     std::fs::write(dir.path().join("meta_arguments.tf"), meta_argument_hcl()).unwrap();
     files.push("meta_arguments.tf".into());
-    let Some(out) = terraform(&["fmt", "-check", "-diff", "-no-color", "."], dir.path()) else {
+    let Some(terraform) =
+        common::terraform::find("emitted_hcl_is_already_formatted_as_terraform_fmt_would")
+    else {
         return;
     };
-    assert_success(&out, &format!("terraform fmt -check on {files:?}"));
+    let out = terraform.run(dir.path(), &["fmt", "-check", "-diff", "-no-color", "."]);
+    common::terraform::assert_success(&out, &format!("terraform fmt -check on {files:?}"));
 }
 
 /// A document exercising every meta-argument on terraform's built-in
@@ -213,6 +187,11 @@ fn meta_argument_hcl() -> String {
 
 #[test]
 fn terraform_validates_every_meta_argument_in_json_and_hcl() {
+    let Some(terraform) =
+        common::terraform::find("terraform_validates_every_meta_argument_in_json_and_hcl")
+    else {
+        return;
+    };
     let doc = meta_argument_stack().resolve().unwrap();
     for (file, text) in [
         (
@@ -226,11 +205,177 @@ fn terraform_validates_every_meta_argument_in_json_and_hcl() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(file), &text).unwrap();
-        let Some(init) = terraform(&["init", "-input=false", "-no-color"], dir.path()) else {
+        let init = terraform.run(dir.path(), &["init", "-input=false", "-no-color"]);
+        common::terraform::assert_success(&init, &format!("terraform init of {file}"));
+        let validate = terraform.run(dir.path(), &["validate", "-no-color"]);
+        common::terraform::assert_success(
+            &validate,
+            &format!("terraform validate of {file}:\n{text}"),
+        );
+    }
+}
+
+// ---- terraform fmt over random documents (issue 13, B10) ------------------------
+
+mod fmt_property {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use tfsynth::emit::to_hcl;
+    use tfsynth::tf::{Body, Expression, Meta, Output, Part, Stack, Variable};
+
+    /// Raw expressions of every kind a user may write, as terraform fmt
+    /// leaves them or not.
+    const RAWS: [&str; 10] = [
+        "{for k, v in var.m : k => v}",
+        "{ for k, v in var.m : k => upper(v) if v != \"\" }",
+        "[for s in var.l : upper(s)]",
+        "[ for s in var.l : s ]",
+        "var.n > 1 ? \"many\" : \"one\"",
+        "length(var.l)>0",
+        "!var.b",
+        "\"${var.n}-x\"",
+        "{a = 1, \"b\" = [1,2]}",
+        "(var.n + 1) * 2",
+    ];
+
+    fn leaf() -> impl Strategy<Value = Expression> {
+        prop_oneof![
+            Just(Expression::Null),
+            any::<bool>().prop_map(Expression::Bool),
+            any::<i32>().prop_map(Expression::from),
+            "[a-z ${}%\"\\n]{0,8}".prop_map(Expression::String),
+            prop::sample::select(RAWS.to_vec()).prop_map(Expression::raw),
+            Just(Expression::Template(vec![
+                Part::Lit("x-".into()),
+                Part::Interp(Expression::raw("var.n")),
+            ])),
+        ]
+    }
+
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z]{1,6}",
+            prop::sample::select(vec!["for", "in", "if", "true", "a-b", "a.b", "é", ""])
+                .prop_map(str::to_owned),
+        ]
+    }
+
+    fn expression() -> impl Strategy<Value = Expression> {
+        leaf().prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Expression::List),
+                prop::collection::btree_map(key(), inner.clone(), 0..4)
+                    .prop_map(|m| Expression::Object(m.into())),
+                prop::collection::vec(inner, 1..3)
+                    .prop_map(|args| Expression::call("concat", args)),
+            ]
+        })
+    }
+
+    /// Heredocs, as whole attribute values. (Several parenthesized
+    /// heredocs on one line of a nested expression are still indented
+    /// unlike terraform fmt, which indents by bracket depth.)
+    fn attribute_value() -> impl Strategy<Value = Expression> {
+        prop_oneof![
+            4 => expression(),
+            1 => prop::sample::select(vec![
+                "<<EOT\nhello ${var.n}\nEOT\n",
+                "<<-EOT\n    indented\n  EOT\n",
+                "<<EOT\n  a = 1\n  bb = 2\nEOT\n",
+            ])
+            .prop_map(Expression::raw),
+        ]
+    }
+
+    fn body(depth: u32) -> BoxedStrategy<Body> {
+        let attrs = prop::collection::btree_map("[a-z]{1,12}", attribute_value(), 0..4);
+        let blocks = if depth == 0 {
+            Just(Vec::new()).boxed()
+        } else {
+            prop::collection::vec(("[a-z]{1,6}", body(depth - 1)), 0..3).boxed()
+        };
+        (attrs, blocks)
+            .prop_map(|(attrs, blocks)| {
+                let mut b = Body::new();
+                for (k, v) in attrs {
+                    b.set(k, v);
+                }
+                for (k, inner) in blocks {
+                    b.push_block(k, inner);
+                }
+                b
+            })
+            .boxed()
+    }
+
+    fn stack() -> impl Strategy<Value = Stack> {
+        (prop::collection::vec(body(2), 1..3), expression()).prop_map(|(bodies, out)| {
+            let mut s = Stack::new();
+            for name in ["m", "l", "n", "b"] {
+                s.variable(name, Variable::default());
+            }
+            for (i, b) in bodies.into_iter().enumerate() {
+                s.add_body("terraform_data", format!("d{i}"), b, Meta::default());
+            }
+            s.output("o", Output::new(out, "out"));
+            s
+        })
+    }
+
+    #[test]
+    fn an_empty_nested_block_and_an_object_for_expression_are_written_as_terraform_fmt_would() {
+        let mut s = Stack::new();
+        s.variable("m", Variable::default());
+        let mut body = Body::new();
+        body.set("labels", Expression::raw("{for k, v in var.m : k => v}"));
+        let mut outer = Body::new();
+        outer.push_block("auto", Body::new());
+        body.push_block("autoscaling", outer);
+        s.add_body("terraform_data", "d", body, Meta::default());
+        let hcl = to_hcl(
+            &s.resolve().unwrap(),
+            "generated by tfsynth from test, do not edit",
+        );
+        assert!(hcl.contains("    auto {}\n"), "{hcl}");
+        assert!(
+            hcl.contains("labels = { for k, v in var.m : k => v }\n"),
+            "{hcl}"
+        );
+        let Some(terraform) = crate::common::terraform::find(
+            "an_empty_nested_block_and_an_object_for_expression_are_written_as_terraform_fmt_would",
+        ) else {
             return;
         };
-        assert_success(&init, &format!("terraform init of {file}"));
-        let validate = terraform(&["validate", "-no-color"], dir.path()).unwrap();
-        assert_success(&validate, &format!("terraform validate of {file}:\n{text}"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), hcl).unwrap();
+        terraform.assert_formatted(dir.path());
+    }
+
+    /// Writes every document's HCL into one directory and runs
+    /// `terraform fmt -check -diff` once over all of them.
+    #[test]
+    fn random_documents_emit_hcl_that_terraform_fmt_leaves_alone() {
+        let Some(terraform) = crate::common::terraform::find(
+            "random_documents_emit_hcl_that_terraform_fmt_leaves_alone",
+        ) else {
+            return;
+        };
+        let cases: u32 = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(256);
+        let dir = tempfile::tempdir().unwrap();
+        let mut runner = TestRunner::deterministic();
+        let strategy = stack();
+        for i in 0..cases {
+            let s = strategy.new_tree(&mut runner).unwrap().current();
+            let hcl = to_hcl(
+                &s.resolve().unwrap(),
+                "generated by tfsynth from test, do not edit",
+            );
+            std::fs::write(dir.path().join(format!("doc{i:04}.tf")), hcl).unwrap();
+        }
+        terraform.assert_formatted(dir.path());
     }
 }

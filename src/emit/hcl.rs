@@ -12,7 +12,7 @@ use std::str::FromStr;
 use hcl::expr::{Expression as H, ObjectKey, TemplateExpr, Traversal, TraversalOperator};
 use hcl::{Attribute, Block as HBlock, Body as HBody, Identifier};
 
-use super::text::{is_bare_key, write_template_body};
+use super::text::{ends_with_heredoc, is_bare_key, write_template_body};
 use crate::tf::{
     Block, Body, Document, Entry, Expression, IgnoreChanges, Meta, ModuleCall, Output, Reference,
     Root, Step, Variable, escape_template, write_hcl_string_body,
@@ -168,16 +168,16 @@ pub(crate) fn expr(e: &Expression) -> H {
         Expression::Bool(b) => H::Bool(*b),
         Expression::Number(n) => H::Number(number(n)),
         Expression::String(s) => string(s),
-        Expression::List(items) => H::Array(items.iter().map(expr).collect()),
+        Expression::List(items) => H::Array(items.iter().map(inner).collect()),
         Expression::Object(map) => {
-            H::Object(map.iter().map(|(k, v)| (object_key(k), expr(v))).collect())
+            H::Object(map.iter().map(|(k, v)| (object_key(k), inner(v))).collect())
         }
         Expression::Ref(r) => reference(r),
         Expression::Call(call) => {
             let (function, args) = (&call.function, &call.args);
             let mut call = hcl::expr::FuncCall::builder(ident(function));
             for a in args {
-                call = call.arg(expr(a));
+                call = call.arg(inner(a));
             }
             H::FuncCall(Box::new(call.build()))
         }
@@ -186,11 +186,31 @@ pub(crate) fn expr(e: &Expression) -> H {
             let _ = write_template_body(&mut body, parts);
             H::TemplateExpr(Box::new(TemplateExpr::QuotedString(body)))
         }
-        Expression::Raw(text) => match H::from_str(text) {
+        // A heredoc is written as given: hcl-rs would put what follows
+        // it (`)` of a call) on its closing marker's line, which Terraform
+        // refuses. The newline after a heredoc that ends the expression is
+        // the one that ends the attribute.
+        Expression::Raw(text) if text.contains("<<") => {
+            H::Variable(hcl::Variable::unchecked(text.trim()))
+        }
+        Expression::Raw(text) => match H::from_str(text.trim()) {
             Ok(parsed) => own_string_escaping(parsed),
             // Synth-time checks reject raw expressions that do not parse.
             Err(_) => H::Variable(hcl::Variable::unchecked(text.trim())),
         },
+    }
+}
+
+/// An expression inside another: a heredoc that ends it is put in
+/// parentheses, keeping the newline after its closing marker, so the `,`
+/// `)` or `}` that follows is read after the heredoc ends (a line that
+/// starts with `,` in an object is not HCL).
+fn inner(e: &Expression) -> H {
+    match e {
+        Expression::Raw(text) if ends_with_heredoc(text) => {
+            H::Variable(hcl::Variable::unchecked(format!("({}\n)", text.trim())))
+        }
+        e => expr(e),
     }
 }
 
@@ -276,7 +296,18 @@ fn own_string_escaping(e: H) -> H {
             f.key_expr = f.key_expr.map(own_string_escaping);
             f.value_expr = own_string_escaping(f.value_expr);
             f.cond_expr = f.cond_expr.map(own_string_escaping);
-            H::ForExpr(f)
+            if f.key_expr.is_none() {
+                return H::ForExpr(f);
+            }
+            // hcl-rs writes `{for k, v in m : k => v}`; terraform fmt
+            // spaces the braces of an object `for` as it does an object's.
+            match hcl::format::to_string(&H::ForExpr(f.clone())) {
+                Ok(text) => match text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                    Some(inner) => H::Variable(hcl::Variable::unchecked(format!("{{ {inner} }}"))),
+                    None => H::ForExpr(f),
+                },
+                Err(_) => H::ForExpr(f),
+            }
         }
         H::Traversal(mut t) => {
             t.expr = own_string_escaping(t.expr);
@@ -460,32 +491,152 @@ fn module(name: &str, m: &ModuleCall) -> HBlock {
 /// Aligns the `=` of consecutive single-line attributes at one level, as
 /// `terraform fmt` does. A blank line, a block header, a closing bracket or
 /// an attribute whose value spans several lines ends a run.
+///
+/// A heredoc's lines are never touched. A single-line attribute whose value
+/// is a heredoc (`value = <<EOT`) stays in its run, heredoc and all, as in
+/// `terraform fmt`.
 pub(crate) fn align_attributes(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    let keys: Vec<Option<usize>> = lines.iter().map(|l| single_line_key_end(l)).collect();
+    let kinds = line_kinds(&lines);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut i = 0;
     while i < lines.len() {
-        let Some(_) = keys[i] else {
-            out.push_str(lines[i]);
+        let Line::Attr(_) = kinds[i] else {
+            match kinds[i] {
+                Line::Other => push_tidied(&mut out, lines[i]),
+                Line::AfterHeredoc(indent) => {
+                    out.extend(std::iter::repeat_n(' ', indent));
+                    out.push_str(lines[i].trim_start());
+                }
+                _ => out.push_str(lines[i]),
+            }
             out.push('\n');
             i += 1;
             continue;
         };
         let start = i;
-        while i < lines.len() && keys[i].is_some() {
+        while i < lines.len() && matches!(kinds[i], Line::Attr(_) | Line::Heredoc) {
             i += 1;
         }
-        let width = keys[start..i].iter().flatten().max().copied().unwrap_or(0);
-        for (line, key_end) in lines[start..i].iter().zip(&keys[start..i]) {
-            let key_end = key_end.expect("run of attribute lines");
-            out.push_str(&line[..key_end]);
-            out.extend(std::iter::repeat_n(' ', width - key_end + 1));
-            out.push_str(&line[key_end + 1..]);
+        let width = kinds[start..i]
+            .iter()
+            .zip(&lines[start..i])
+            .filter_map(|(k, line)| match k {
+                Line::Attr(end) => Some(line[..*end].chars().count()),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        for (line, kind) in lines[start..i].iter().zip(&kinds[start..i]) {
+            if let Line::Attr(key_end) = *kind {
+                // terraform fmt aligns by characters, not bytes: `"é"` is
+                // three wide.
+                out.push_str(&line[..key_end]);
+                let key_width = line[..key_end].chars().count();
+                out.extend(std::iter::repeat_n(' ', width - key_width + 1));
+                out.push_str(&line[key_end + 1..]);
+            } else {
+                out.push_str(line);
+            }
             out.push('\n');
         }
     }
     out
+}
+
+/// What a line of formatted HCL is, for alignment.
+#[derive(Clone, Copy)]
+enum Line {
+    /// `KEY = VALUE` closing on its line (a heredoc it opens included);
+    /// the byte offset where the key ends.
+    Attr(usize),
+    /// Inside, or closing, the heredoc of the `Attr` line before it.
+    Heredoc,
+    /// Heredoc lines of other values: never touched.
+    InHeredoc,
+    /// The line right after a heredoc's closing marker, which starts with
+    /// what closes the expression around it (`)` of a parenthesized
+    /// heredoc); indented like the line that opened the heredoc.
+    AfterHeredoc(usize),
+    /// Anything else.
+    Other,
+}
+
+/// Pushes a line that is not an attribute, writing an empty block
+/// `name {    }` (as hcl-rs lays it out) as `name {}`, as terraform fmt
+/// does.
+fn push_tidied(out: &mut String, line: &str) {
+    if let Some(open) = line.rfind('{') {
+        let rest = &line[open + 1..];
+        if rest.len() > 1
+            && rest.ends_with('}')
+            && rest[..rest.len() - 1].bytes().all(|b| b == b' ')
+        {
+            out.push_str(&line[..=open]);
+            out.push('}');
+            return;
+        }
+    }
+    out.push_str(line);
+}
+
+fn line_kinds(lines: &[&str]) -> Vec<Line> {
+    let mut kinds = Vec::with_capacity(lines.len());
+    // The marker of the heredoc being read, whether it belongs to a
+    // single-line attribute, and the indentation of the line that opened it.
+    let mut heredoc: Option<(&str, bool, usize)> = None;
+    let mut after: Option<usize> = None;
+    for line in lines {
+        if let Some((marker, in_attr, indent)) = heredoc {
+            kinds.push(if in_attr {
+                Line::Heredoc
+            } else {
+                Line::InHeredoc
+            });
+            if line.trim() == marker {
+                heredoc = None;
+                after = Some(indent);
+            }
+            continue;
+        }
+        let key = single_line_key_end(line);
+        match after.take() {
+            Some(indent) if line.starts_with(')') => kinds.push(Line::AfterHeredoc(indent)),
+            _ => kinds.push(key.map_or(Line::Other, Line::Attr)),
+        }
+        if let Some(marker) = heredoc_opened(line) {
+            let indent = line.len() - line.trim_start().len();
+            heredoc = Some((marker, key.is_some(), indent));
+        }
+    }
+    kinds
+}
+
+/// The marker of a heredoc that `line` opens (`<<EOT` or `<<-EOT` at its
+/// end, outside a quoted string).
+fn heredoc_opened(line: &str) -> Option<&str> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut opened = None;
+    let mut j = 0;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' if in_string => j += 1,
+            b'"' => in_string = !in_string,
+            b'<' if !in_string && bytes.get(j + 1) == Some(&b'<') => {
+                let start = j + 2 + usize::from(bytes.get(j + 2) == Some(&b'-'));
+                let marker = &line[start..];
+                if crate::tf::is_identifier(marker) {
+                    opened = Some(marker);
+                }
+                j = start;
+                continue;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    opened
 }
 
 /// For a line `KEY = VALUE` whose value closes on the same line, the byte
@@ -503,8 +654,13 @@ fn single_line_key_end(line: &str) -> Option<usize> {
         }
         i += 1;
     } else {
+        // Identifiers may hold any Unicode letter: every byte of a
+        // non-ASCII character is 0x80 or above.
         while i < bytes.len()
-            && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'-')
+            && (bytes[i].is_ascii_alphanumeric()
+                || bytes[i] == b'_'
+                || bytes[i] == b'-'
+                || !bytes[i].is_ascii())
         {
             i += 1;
         }

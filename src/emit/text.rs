@@ -69,13 +69,19 @@ fn write_expression_fallible(out: &mut String, e: &Expression) -> std::fmt::Resu
             write_template_body(out, parts)?;
             out.push('"');
         }
-        Expression::Raw(text) => out.push_str(text.trim()),
+        Expression::Raw(text) => {
+            out.push_str(text.trim());
+            if ends_with_heredoc(text) {
+                // Terraform needs the newline after a heredoc's closing
+                // marker, even right before the `}` of `${...}`.
+                out.push('\n');
+            }
+        }
     }
     Ok(())
 }
 
-/// An object key: bare when it is an identifier (and not a keyword a reader
-/// could mistake for a value), quoted otherwise.
+/// An object key: bare when [`is_bare_key`] allows it, quoted otherwise.
 pub(crate) fn write_object_key(out: &mut String, key: &str) -> std::fmt::Result {
     if is_bare_key(key) {
         out.push_str(key);
@@ -85,7 +91,8 @@ pub(crate) fn write_object_key(out: &mut String, key: &str) -> std::fmt::Result 
     }
 }
 
-/// The pieces of a template as they are written: literal text with its
+/// The pieces of a template as they are written (interpolated literal
+/// strings folded into the text around them): literal text with its
 /// template markers escaped, literal text that must be interpolated as a
 /// quoted string, and interpolations.
 ///
@@ -114,18 +121,8 @@ pub(crate) enum Syntax {
 }
 
 pub(crate) fn template_pieces(parts: &[Part], syntax: Syntax) -> Vec<Piece<'_>> {
-    // Adjacent literals are joined first: escaping them one by one would
-    // miss a marker split across the seam (`$` then `{`).
     let mut merged: Vec<Result<String, &Expression>> = Vec::with_capacity(parts.len());
-    for part in parts {
-        match part {
-            Part::Lit(text) => match merged.last_mut() {
-                Some(Ok(prev)) => prev.push_str(text),
-                _ => merged.push(Ok(text.clone())),
-            },
-            Part::Interp(e) => merged.push(Err(e)),
-        }
-    }
+    fold_literals(parts, &mut merged);
     let guard_cr = syntax == Syntax::Json && merged.iter().any(|p| p.is_err());
     let mut out = Vec::with_capacity(merged.len() + 1);
     for (i, part) in merged.iter().enumerate() {
@@ -162,6 +159,27 @@ pub(crate) fn template_pieces(parts: &[Part], syntax: Syntax) -> Vec<Piece<'_>> 
         }
     }
     out
+}
+
+/// Joins adjacent literal text, and folds into it every interpolation of a
+/// literal string, so a reviewer reads `https://example.com/`, not
+/// `https://${"example.com"}/`. Literals are joined before they are
+/// escaped: escaping them one by one would miss a marker split across the
+/// seam (`$` then `{`).
+fn fold_literals<'a>(parts: &'a [Part], merged: &mut Vec<Result<String, &'a Expression>>) {
+    for part in parts {
+        let text = match part {
+            Part::Lit(text) | Part::Interp(Expression::String(text)) => text,
+            Part::Interp(e) => {
+                merged.push(Err(e));
+                continue;
+            }
+        };
+        match merged.last_mut() {
+            Some(Ok(prev)) => prev.push_str(text),
+            _ => merged.push(Ok(text.clone())),
+        }
+    }
 }
 
 /// The byte offset of the first `\r` not followed by `\n`.
@@ -220,7 +238,20 @@ pub(crate) fn write_json_template(out: &mut String, e: &Expression) {
     }
 }
 
-/// Whether an object key can be written without quotes.
+/// Whether an object key can be written without quotes: an ASCII
+/// identifier, but not `for`, which Terraform reads as the start of a `for`
+/// expression when it is the first key (`{ for = 1 }` is "Invalid 'for'
+/// expression"), and not `true`, `false` or `null`, which a reader could
+/// take for values. Terraform 1.11 reads every other keyword (`in`, `if`,
+/// `else`, `endif`, `endfor`, `each`, `var`, ...) bare as a key, in any
+/// place.
 pub(crate) fn is_bare_key(key: &str) -> bool {
-    is_identifier(key) && !matches!(key, "true" | "false" | "null")
+    is_identifier(key) && !matches!(key, "for" | "true" | "false" | "null")
+}
+
+/// Whether a raw expression holds a heredoc (`<<` appears nowhere else in
+/// HCL but inside strings) and ends with the newline after its closing
+/// marker, which synth-time checks require of a heredoc that ends it.
+pub(crate) fn ends_with_heredoc(raw: &str) -> bool {
+    raw.contains("<<") && raw.trim_end_matches([' ', '\t']).ends_with('\n')
 }

@@ -861,10 +861,29 @@ fn collect_refs(c: &mut Checker, at: AddressKey<'_>, e: &Expression, out: &mut V
 
 /// Collects the references inside raw expressions, parsing them (a raw
 /// expression that does not parse is a problem).
+///
+/// One trailing newline is allowed, and is needed after a heredoc's closing
+/// marker: `<<EOT\nhello\nEOT\n`. A heredoc whose marker ends the text
+/// parses, but Terraform refuses it once it is written into `${...}` in
+/// JSON ("Unterminated template string"), so it is a problem here.
 fn raw_refs(c: &mut Checker, at: AddressKey<'_>, raws: &[&str], out: &mut Vec<Reference>) {
     for raw in raws {
-        match hcl_edit::parser::parse_expr(raw) {
+        let text = raw.strip_suffix('\n').unwrap_or(raw);
+        match hcl_edit::parser::parse_expr(text) {
             Ok(parsed) => {
+                let mut heredocs = HeredocEnds(Vec::new());
+                hcl_edit::visit::Visit::visit_expr(&mut heredocs, &parsed);
+                for (end, marker) in heredocs.0 {
+                    if !raw[..end].ends_with('\n') && !raw[end..].starts_with('\n') {
+                        c.problem(
+                            at,
+                            format!(
+                                "raw expression {raw:?}: a heredoc needs a newline after its \
+                                 closing {marker}"
+                            ),
+                        );
+                    }
+                }
                 let parsed = hcl::Expression::from(parsed);
                 let mut walker = RawWalker {
                     bound: Vec::new(),
@@ -899,6 +918,19 @@ pub(crate) fn raw_references(raw: &str, out: &mut Vec<Reference>) {
             errors: Vec::new(),
         };
         walker.expr(&parsed);
+    }
+}
+
+/// Where each heredoc in a parsed raw expression ends (a byte offset into
+/// the text), and its marker.
+struct HeredocEnds(Vec<(usize, String)>);
+
+impl hcl_edit::visit::Visit for HeredocEnds {
+    fn visit_heredoc_template(&mut self, node: &hcl_edit::template::HeredocTemplate) {
+        if let Some(span) = hcl_edit::Span::span(node) {
+            self.0.push((span.end, node.delimiter.to_string()));
+        }
+        hcl_edit::visit::visit_heredoc_template(self, node);
     }
 }
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod terraform;
+
 use serde_json::{Map, Number, Value as J, json};
 
 /// insta settings: every snapshot lives in the top-level `snapshots/`,
