@@ -92,13 +92,13 @@ pub fn to_hcl(doc: &Document, header: &str) -> String {
         body = body.add_block(
             HBlock::builder("moved")
                 .add_attribute(Attribute::new("from", address(&m.from)))
-                .add_attribute(Attribute::new("to", address(&m.to.address().to_string())))
+                .add_attribute(Attribute::new("to", address(&m.to.to_string())))
                 .build(),
         );
     }
     for i in &doc.imports {
         let mut block = HBlock::builder("import")
-            .add_attribute(Attribute::new("to", address(&i.to.address().to_string())))
+            .add_attribute(Attribute::new("to", address(&i.to.to_string())))
             .add_attribute(Attribute::new("id", expr(&i.id)));
         if let Some(p) = &i.provider {
             block = block.add_attribute(Attribute::new("provider", address(&p.to_string())));

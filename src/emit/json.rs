@@ -236,7 +236,7 @@ fn document(w: &mut Writer, doc: &Document, header: &str) {
             w.open('{');
             w.str_field("from", &m.from);
             w.key("to");
-            w.display(m.to.address());
+            w.display(&m.to);
             w.close('}');
         }
         w.close(']');
@@ -250,7 +250,7 @@ fn document(w: &mut Writer, doc: &Document, header: &str) {
             w.key("id");
             expr(w, &i.id);
             w.key("to");
-            w.display(i.to.address());
+            w.display(&i.to);
             if let Some(p) = &i.provider {
                 w.key("provider");
                 w.display(p);

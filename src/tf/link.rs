@@ -467,10 +467,10 @@ impl Stack {
             }
         }
         for m in &self.moved {
-            out.push(("moved: to".to_owned(), &m.to));
+            out.push(("moved: to".to_owned(), &m.to.base));
         }
         for i in &self.imports {
-            out.push(("import: to".to_owned(), &i.to));
+            out.push(("import: to".to_owned(), &i.to.base));
         }
         out
     }

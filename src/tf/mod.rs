@@ -1,6 +1,7 @@
 //! The provider-agnostic Terraform document: stacks, addresses, typed
 //! handles and expressions, synth-time checks. No I/O and no provider names.
 
+mod address;
 mod body;
 mod check;
 mod expr;
@@ -11,6 +12,7 @@ mod stack;
 mod types;
 mod version;
 
+pub use address::{ConfigAddress, InstanceKey, ModuleStep, ObjectStep, Target};
 pub use body::{Body, BodyError, Entries, Entry, Key};
 pub use check::{Document, Problem, SynthError, is_identifier};
 pub use expr::{

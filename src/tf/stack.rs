@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 
 use serde::Serialize;
 
+use super::address::{InstanceKey, Target};
 use super::body::{Body, BodyError};
 use super::check::Problem;
 use super::expr::{Expr, Expression, Reference, Root, Step};
@@ -196,6 +197,18 @@ impl<R> Ref<R> {
     /// The whole object, e.g. to pass a resource as an object to a module.
     pub fn whole<T>(&self) -> Expr<T> {
         Expr::new(Expression::from(self.reference(Vec::new())))
+    }
+
+    /// This object or module call as the `to` of a `moved` or `import`
+    /// block.
+    pub fn target(&self) -> Target {
+        Target::new(self.dep(), None)
+    }
+
+    /// One instance of this counted or `for_each` object or module call,
+    /// `[0]` or `["logs"]`, as the `to` of a `moved` or `import` block.
+    pub fn instance(&self, key: impl Into<InstanceKey>) -> Target {
+        Target::new(self.dep(), Some(key.into()))
     }
 
     /// A `depends_on` entry on this object.
@@ -595,17 +608,20 @@ pub struct ModuleCall {
 /// does not destroy and recreate it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Moved {
-    /// The old address (no longer in the stack), e.g. `google_compute_network.vpc`.
+    /// The old address, e.g. `google_compute_network.vpc`,
+    /// `google_storage_bucket.b[0]` or `module.old`; checked at synth.
     pub from: String,
-    /// The new address, a handle into the stack.
-    pub to: Dependency,
+    /// The new address: a handle into the stack, optionally one instance
+    /// or an object inside a module call.
+    pub to: Target,
 }
 
 /// An `import` block: adopt an existing object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Import {
-    /// Where it goes in the stack.
-    pub to: Dependency,
+    /// Where it goes in the stack: a resource, optionally one instance, or
+    /// a resource inside a module call.
+    pub to: Target,
     /// The provider's id for the existing object.
     pub id: Expression,
     /// Non-default provider configuration.
@@ -825,24 +841,32 @@ impl Stack {
         Ref::new(Root::Module(name), &self.id)
     }
 
-    /// Records that the object once at `from` now lives at `to`.
-    pub fn moved<R>(&mut self, from: impl Into<String>, to: &Ref<R>) {
+    /// Records that the object once at `from` now lives at `to`: a handle
+    /// (`&bucket`), one instance of it (`bucket.instance("logs")`), or an
+    /// object inside a module call
+    /// (`storage.target().within("google_storage_bucket.b")`). `from` is
+    /// an address such as `google_storage_bucket.b`, `…b[0]`, `…b["x"]`,
+    /// `module.old` or `module.old.google_storage_bucket.b`.
+    pub fn moved(&mut self, from: impl Into<String>, to: impl Into<Target>) {
         self.moved.push(Moved {
             from: from.into(),
-            to: to.dep(),
+            to: to.into(),
         });
     }
 
-    /// Adopts an existing object into `to`.
-    pub fn import<R>(&mut self, to: &Ref<R>, id: impl Into<Expression>) {
+    /// Adopts an existing object into `to`: a handle, one instance of it,
+    /// or a resource inside a module call.
+    pub fn import(&mut self, to: impl Into<Target>, id: impl Into<Expression>) {
         self.imports.push(Import {
-            to: to.dep(),
+            to: to.into(),
             id: id.into(),
             provider: None,
         });
     }
 
-    /// Forgets the object at `from`; it is destroyed only when `destroy`.
+    /// Forgets the object or module call at `from` (no instance keys:
+    /// Terraform removes a whole object); it is destroyed only when
+    /// `destroy`.
     pub fn removed(&mut self, from: impl Into<String>, destroy: bool) {
         self.removed.push(Removed {
             from: from.into(),
@@ -964,6 +988,12 @@ impl Stack {
     /// Variable names and definitions, in the order they were added.
     pub fn variables(&self) -> impl Iterator<Item = (&str, &Variable)> {
         self.variables.iter().map(|(n, v)| (n.as_str(), v))
+    }
+}
+
+impl<R> From<&Ref<R>> for Target {
+    fn from(handle: &Ref<R>) -> Self {
+        handle.target()
     }
 }
 
