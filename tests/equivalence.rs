@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use tfsynth::emit::{to_hcl, to_json};
 use tfsynth::tf::{
-    Body, Expression, IgnoreChanges, Lifecycle, Meta, ObjectMap, Output, Part, Reference, Root,
-    Stack, Step, Template, Timeouts, Validation, VarType, Variable, count_index,
+    Body, Condition, Expression, IgnoreChanges, Lifecycle, Meta, ObjectMap, Output, Part,
+    Reference, Root, Stack, Step, Template, Timeouts, Validation, VarType, Variable, count_index,
 };
 
 fn assert_equivalent(doc: &tfsynth::tf::Document) {
@@ -102,6 +102,19 @@ fn every_document_construct_emits_equivalent_json_and_hcl() {
                 prevent_destroy: Some(false),
                 ignore_changes: IgnoreChanges::Attrs(vec!["input".into()]),
                 replace_triggered_by: vec![a.at("output").reference()],
+                preconditions: vec![Condition {
+                    condition: Expression::raw("count.index < 2"),
+                    error_message: "at most ${two}".into(),
+                }],
+                postconditions: vec![Condition {
+                    condition: Expression::raw("self.output != \"\""),
+                    error_message: Template::new()
+                        .lit("b[")
+                        .interp(count_index())
+                        .lit("] %{empty}")
+                        .build()
+                        .into(),
+                }],
             },
             timeouts: Some(Timeouts {
                 create: Some("30m".into()),
@@ -121,8 +134,37 @@ fn every_document_construct_emits_equivalent_json_and_hcl() {
             description: Some("all ${outputs}".into()),
             sensitive: Some(true),
             depends_on: vec![b.dep()],
+            preconditions: vec![Condition {
+                condition: Expression::raw("length(var.zones) > 0"),
+                error_message: "zones ${none}".into(),
+            }],
         },
     );
+    s.check("health", |scope| {
+        let mut config = std::collections::BTreeMap::new();
+        config.insert("path".to_owned(), Expression::from("x/${y}.tfstate"));
+        let state = scope.data(
+            "st",
+            tfsynth::tf::TerraformRemoteState {
+                backend: "local".into(),
+                config,
+            },
+        );
+        vec![
+            Condition {
+                condition: Expression::call("can", vec![state.attr::<String>("outputs").into()]),
+                error_message: "no ${state}".into(),
+            },
+            Condition {
+                condition: Expression::raw("var.zones != []"),
+                error_message: Template::new()
+                    .lit("a: ")
+                    .interp(a.attr::<String>("id"))
+                    .build()
+                    .into(),
+            },
+        ]
+    });
     s.moved("terraform_data.old", &a);
     s.import(&a, "id-${x}");
     s.removed("terraform_data.gone", false);

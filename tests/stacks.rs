@@ -10,7 +10,8 @@ use tfsynth::emit::{to_hcl, to_json};
 use tfsynth::settings::Sources;
 use tfsynth::synth::{Format, stack_names, synth_stack};
 use tfsynth::tf::{
-    Body, Expression, IgnoreChanges, Lifecycle, Meta, Output, Stack, Value, each_key,
+    Body, Condition, Expression, IgnoreChanges, Lifecycle, Meta, Output, Stack, Template,
+    TerraformRemoteState, Value, each_key,
 };
 
 fn root() -> &'static Path {
@@ -147,6 +148,19 @@ fn meta_argument_stack() -> Stack {
                 prevent_destroy: Some(false),
                 ignore_changes: IgnoreChanges::Attrs(vec!["input".into()]),
                 replace_triggered_by: vec![a.at("output").reference()],
+                preconditions: vec![Condition {
+                    condition: Expression::raw("each.key != \"\""),
+                    error_message: "a key is never empty".into(),
+                }],
+                postconditions: vec![Condition {
+                    condition: Expression::raw("self.input == each.key"),
+                    error_message: Template::new()
+                        .lit("input of ")
+                        .interp(each_key())
+                        .lit(" is wrong")
+                        .build()
+                        .into(),
+                }],
             },
             ..Meta::default()
         },
@@ -171,8 +185,32 @@ fn meta_argument_stack() -> Stack {
             description: Some("ids".into()),
             sensitive: Some(false),
             depends_on: vec![a.dep()],
+            preconditions: vec![Condition {
+                condition: Expression::raw("length(terraform_data.c) == 2"),
+                error_message: "two of c".into(),
+            }],
         },
     );
+    s.check("a_is_applied", |scope| {
+        let state = scope.data(
+            "own_state",
+            TerraformRemoteState {
+                backend: "local".into(),
+                config: std::collections::BTreeMap::from([(
+                    "path".to_owned(),
+                    Expression::from("terraform.tfstate"),
+                )]),
+            },
+        );
+        vec![Condition {
+            condition: Expression::call("can", vec![state.attr::<String>("outputs").into()]),
+            error_message: Template::new()
+                .lit("no state yet for ")
+                .interp(a.attr::<String>("id"))
+                .build()
+                .into(),
+        }]
+    });
     s.moved("terraform_data.old_a", &a);
     s.removed("terraform_data.retired", false);
     s

@@ -14,8 +14,8 @@ use hcl::{Attribute, Block as HBlock, Body as HBody, Identifier};
 
 use super::text::{ends_with_heredoc, is_bare_key, write_template_body};
 use crate::tf::{
-    Block, Body, Document, Entry, Expression, IgnoreChanges, Meta, ModuleCall, Output, Reference,
-    Root, Step, Variable, escape_template, write_hcl_string_body,
+    Block, Body, Condition, Document, Entry, Expression, IgnoreChanges, Meta, ModuleCall, Output,
+    Reference, Root, Step, Variable, escape_template, write_hcl_string_body,
 };
 
 /// Renders a resolved document as HCL, starting with `# header`.
@@ -87,6 +87,19 @@ pub fn to_hcl(doc: &Document, header: &str) -> String {
     }
     for (name, o) in &doc.outputs {
         body = body.add_block(output(name, o));
+    }
+    for (name, check) in &doc.checks {
+        let mut block = HBlock::builder("check").add_label(name.as_str());
+        for b in &check.data {
+            let data = HBlock::builder("data")
+                .add_label(b.kind.as_str())
+                .add_label(b.name.as_str());
+            block = block.add_block(resource_block(data, b));
+        }
+        for c in &check.assertions {
+            block = block.add_block(condition("assert", c));
+        }
+        body = body.add_block(block.build());
     }
     for m in &doc.moved {
         body = body.add_block(
@@ -393,6 +406,15 @@ fn resource_block(mut block: hcl::structure::BlockBuilder, b: &Block) -> HBlock 
             lc_empty = false;
         }
     }
+    for (name, list) in [
+        ("precondition", &lifecycle.preconditions),
+        ("postcondition", &lifecycle.postconditions),
+    ] {
+        for c in list {
+            lc = lc.add_block(condition(name, c));
+            lc_empty = false;
+        }
+    }
     if !lifecycle.replace_triggered_by.is_empty() {
         lc = lc.add_attribute(Attribute::new(
             "replace_triggered_by",
@@ -410,6 +432,15 @@ fn resource_block(mut block: hcl::structure::BlockBuilder, b: &Block) -> HBlock 
         block = block.add_block(lc.build());
     }
     block.build()
+}
+
+/// A custom condition block: `precondition`, `postcondition`, `assert`
+/// or `validation`.
+fn condition(block: &str, c: &Condition) -> HBlock {
+    HBlock::builder(block)
+        .add_attribute(Attribute::new("condition", expr(&c.condition)))
+        .add_attribute(Attribute::new("error_message", expr(&c.error_message)))
+        .build()
 }
 
 fn variable(name: &str, v: &Variable) -> HBlock {
@@ -430,12 +461,7 @@ fn variable(name: &str, v: &Variable) -> HBlock {
         block = block.add_attribute(Attribute::new("nullable", n));
     }
     for val in &v.validations {
-        block = block.add_block(
-            HBlock::builder("validation")
-                .add_attribute(Attribute::new("condition", expr(&val.condition)))
-                .add_attribute(Attribute::new("error_message", expr(&val.error_message)))
-                .build(),
-        );
+        block = block.add_block(condition("validation", val));
     }
     block.build()
 }
@@ -453,6 +479,9 @@ fn output(name: &str, o: &Output) -> HBlock {
     if !o.depends_on.is_empty() {
         let deps: Vec<_> = o.depends_on.iter().map(|d| d.address()).collect();
         block = block.add_attribute(Attribute::new("depends_on", addresses(&deps)));
+    }
+    for c in &o.preconditions {
+        block = block.add_block(condition("precondition", c));
     }
     block.build()
 }

@@ -14,8 +14,8 @@ use std::fmt::Write;
 
 use super::text::write_json_template;
 use crate::tf::{
-    Block, Body, Document, Entry, Expression, IgnoreChanges, Lifecycle, Meta, ModuleCall, Output,
-    Variable, escape_template,
+    Block, Body, Condition, Document, Entry, Expression, IgnoreChanges, Lifecycle, Meta,
+    ModuleCall, Output, Variable, escape_template,
 };
 
 /// Renders a resolved document as Terraform JSON, starting with a `"//"`
@@ -228,6 +228,36 @@ fn document(w: &mut Writer, doc: &Document, header: &str) {
         }
         w.close('}');
     }
+    if !doc.checks.is_empty() {
+        w.key("check");
+        w.open('{');
+        for (name, check) in &doc.checks {
+            w.key(name);
+            w.open('{');
+            if !check.data.is_empty() {
+                w.key("data");
+                w.open('{');
+                let mut current: Option<&str> = None;
+                for b in &check.data {
+                    if current != Some(b.kind.as_str()) {
+                        if current.is_some() {
+                            w.close('}');
+                        }
+                        w.key(&b.kind);
+                        w.open('{');
+                        current = Some(&b.kind);
+                    }
+                    w.key(&b.name);
+                    block_fields(w, b);
+                }
+                w.close('}');
+                w.close('}');
+            }
+            conditions(w, "assert", &check.assertions);
+            w.close('}');
+        }
+        w.close('}');
+    }
     if !doc.moved.is_empty() {
         w.key("moved");
         w.open('[');
@@ -428,7 +458,9 @@ fn lifecycle_fields(w: &mut Writer, l: &Lifecycle) {
     let empty = l.create_before_destroy.is_none()
         && l.prevent_destroy.is_none()
         && matches!(l.ignore_changes, IgnoreChanges::None)
-        && l.replace_triggered_by.is_empty();
+        && l.replace_triggered_by.is_empty()
+        && l.preconditions.is_empty()
+        && l.postconditions.is_empty();
     if empty {
         return;
     }
@@ -450,7 +482,27 @@ fn lifecycle_fields(w: &mut Writer, l: &Lifecycle) {
     if !l.replace_triggered_by.is_empty() {
         addresses(w, "replace_triggered_by", l.replace_triggered_by.iter());
     }
+    conditions(w, "precondition", &l.preconditions);
+    conditions(w, "postcondition", &l.postconditions);
     w.close('}');
+}
+
+/// Custom condition blocks of one type (`precondition`, `assert`,
+/// `validation`): one as an object, several as an array, as other
+/// repeated blocks; nothing when there are none.
+fn conditions(w: &mut Writer, key: &str, list: &[Condition]) {
+    if list.is_empty() {
+        return;
+    }
+    w.key(key);
+    one_or_many(w, list, |w, c| {
+        w.open('{');
+        w.key("condition");
+        expr(w, &c.condition);
+        w.key("error_message");
+        expr(w, &c.error_message);
+        w.close('}');
+    });
 }
 
 fn variable(w: &mut Writer, v: &Variable) {
@@ -474,17 +526,7 @@ fn variable(w: &mut Writer, v: &Variable) {
         w.key("nullable");
         w.bool(n);
     }
-    if !v.validations.is_empty() {
-        w.key("validation");
-        one_or_many(w, &v.validations, |w, val| {
-            w.open('{');
-            w.key("condition");
-            expr(w, &val.condition);
-            w.key("error_message");
-            expr(w, &val.error_message);
-            w.close('}');
-        });
-    }
+    conditions(w, "validation", &v.validations);
     w.close('}');
 }
 
@@ -502,6 +544,7 @@ fn output(w: &mut Writer, o: &Output) {
     if !o.depends_on.is_empty() {
         addresses(w, "depends_on", o.depends_on.iter().map(|d| d.address()));
     }
+    conditions(w, "precondition", &o.preconditions);
     w.close('}');
 }
 

@@ -15,8 +15,8 @@ use super::body::{Body, Entry};
 use super::expr::{Expression, ObjectMap, Reference, Root};
 use super::identity::RootModuleId;
 use super::stack::{
-    Address, AddressKey, Block, Import, Lifecycle, ModuleCall, Moved, Output, Override, Provider,
-    Removed, Stack, TerraformBlock, Variable,
+    Address, AddressKey, Block, Check, Condition, Import, Lifecycle, ModuleCall, Moved, Output,
+    Override, Provider, Removed, Stack, TerraformBlock, Variable,
 };
 use super::version::{Version, admits_only_from};
 use crate::chunks::next_chunk;
@@ -92,6 +92,8 @@ pub struct Document {
     pub imports: Vec<Import>,
     /// `removed` blocks, by address.
     pub removed: Vec<Removed>,
+    /// Check blocks by name.
+    pub checks: BTreeMap<String, Check>,
 }
 
 /// Whether `name` is a valid Terraform identifier (block labels, names,
@@ -190,7 +192,13 @@ struct Checker {
 
 /// Every address in the stack, sorted and without repeats, borrowed from
 /// the stack.
-struct Known<'s>(Vec<AddressKey<'s>>, &'s RootModuleId);
+struct Known<'s>(
+    Vec<AddressKey<'s>>,
+    &'s RootModuleId,
+    /// Data sources scoped to a check block, and its name: only that
+    /// block's assertions may refer to them.
+    Vec<(AddressKey<'s>, &'s str)>,
+);
 
 impl Known<'_> {
     fn index(&self, address: AddressKey<'_>) -> Option<usize> {
@@ -276,7 +284,7 @@ impl Stack {
         // Blocks are large: sort their positions by address, check them
         // where they are, and move each once, in key order, at the end.
         let order = address_order(&self.blocks);
-        self.check(&mut c, &order);
+        self.check_all(&mut c, &order);
 
         if !c.problems.is_empty() {
             let mut problems = c.problems;
@@ -324,13 +332,14 @@ impl Stack {
             moved,
             imports,
             removed,
+            checks: self.checks.into_iter().collect(),
         })
     }
 
     /// Every check but the overrides': names and duplicates, references,
     /// literals where Terraform wants them, and cycles. `order` lists the
     /// blocks sorted by address.
-    fn check(&self, c: &mut Checker, order: &[usize]) {
+    fn check_all(&self, c: &mut Checker, order: &[usize]) {
         let known = self.check_names(c, order);
         // Blocks are checked one by one, and what the checks find is sorted
         // before use, so for a large root two threads share them out.
@@ -427,6 +436,7 @@ impl Stack {
         for (name, o) in &self.outputs {
             let at = AddressKey::Output(name);
             refs(c, &known, at, &o.value, PLAIN, Context::Text("value"));
+            conditions(c, &known, at, &o.preconditions, PLAIN, "precondition");
             self.check_deps(c, &known, at, &o.depends_on);
         }
         if let Some(backend) = &self.terraform.backend {
@@ -455,6 +465,9 @@ impl Stack {
         }
         for r in &self.removed {
             self.check_removed(c, r);
+        }
+        for (name, check) in &self.checks {
+            check_check(c, &known, name, check);
         }
         find_cycles(c, &known);
     }
@@ -487,6 +500,7 @@ impl Stack {
     /// one sorted run, which the final sort merges with the few others.
     fn check_names(&self, c: &mut Checker, order: &[usize]) -> Known<'_> {
         let others = self.variables.len()
+            + self.checks.len()
             + self.locals.len()
             + self.outputs.len()
             + self.modules.len()
@@ -532,6 +546,11 @@ impl Stack {
             c.name(at, "module name", name);
             seen.push(at);
         }
+        for (name, _) in &self.checks {
+            let at = AddressKey::Check(name);
+            c.name(at, "check name", name);
+            seen.push(at);
+        }
         for p in &self.providers {
             let at = AddressKey::Provider(&p.name, p.alias.as_deref());
             c.name(at, "provider name", &p.name);
@@ -548,7 +567,21 @@ impl Stack {
             }
         }
         seen.dedup();
-        Known(seen, &self.id)
+        let mut scoped = Vec::new();
+        for (name, check) in &self.checks {
+            for b in &check.data {
+                let key = b.address.key();
+                if seen.binary_search(&key).is_ok() || scoped.iter().any(|(k, _)| *k == key) {
+                    c.problem(
+                        AddressKey::Check(name),
+                        format!("{}: duplicate address (a check block's data source shares the root's names)", b.address),
+                    );
+                }
+                c.name(AddressKey::Check(name), "data source name", &b.name);
+                scoped.push((key, name.as_str()));
+            }
+        }
+        Known(seen, &self.id, scoped)
     }
 
     /// Checks one block; `path` is scratch space, empty between calls.
@@ -593,8 +626,19 @@ impl Stack {
         }
         let Lifecycle {
             replace_triggered_by,
+            preconditions,
+            postconditions,
             ..
         } = &meta.lifecycle;
+        conditions(c, known, at, preconditions, scope, "lifecycle.precondition");
+        conditions(
+            c,
+            known,
+            at,
+            postconditions,
+            scope,
+            "lifecycle.postcondition",
+        );
         for r in replace_triggered_by {
             refs(
                 c,
@@ -836,7 +880,15 @@ fn check_ref(
                 } else {
                     format!("{r}: ")
                 };
-                c.problem(at, format!("{context}{shown}{target} is not in this stack"));
+                match known.2.iter().find(|(k, _)| *k == target) {
+                    Some((_, check)) => c.problem(
+                        at,
+                        format!(
+                            "{context}{shown}{target} is scoped to check block {check}; only its assertions may refer to it"
+                        ),
+                    ),
+                    None => c.problem(at, format!("{context}{shown}{target} is not in this stack")),
+                }
             }
             Some(_) if matches!(target, AddressKey::Variable(_)) => {}
             Some(to) => c.edge_to(known, at, to),
@@ -1072,6 +1124,45 @@ impl RawWalker<'_> {
             },
         };
         self.out.push(Reference::new(root, Vec::new()));
+    }
+}
+
+/// Checks the references of custom conditions at `at`.
+fn conditions(
+    c: &mut Checker,
+    known: &Known,
+    at: AddressKey<'_>,
+    list: &[Condition],
+    scope: Scope,
+    what: &'static str,
+) {
+    for cond in list {
+        for e in [&cond.condition, &cond.error_message] {
+            refs(c, known, at, e, scope, Context::Text(what));
+        }
+    }
+}
+
+/// A check block: its scoped data sources are checked like any body, and
+/// its assertions may refer to them and to everything in the root.
+fn check_check(c: &mut Checker, known: &Known, name: &str, check: &Check) {
+    let at = AddressKey::Check(name);
+    let own: Vec<AddressKey<'_>> = check.data.iter().map(|b| b.address.key()).collect();
+    let mut path = Vec::new();
+    for b in &check.data {
+        check_body(c, known, at, &b.body, PLAIN, &mut path);
+    }
+    for cond in &check.assertions {
+        for e in [&cond.condition, &cond.error_message] {
+            let mut found = Vec::new();
+            collect_refs(c, at, e, &mut found);
+            for r in &found {
+                if r.root.key().is_some_and(|k| own.contains(&k)) {
+                    continue;
+                }
+                check_ref(c, known, at, r, PLAIN, Context::Text("assert"));
+            }
+        }
     }
 }
 

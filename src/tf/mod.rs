@@ -23,10 +23,10 @@ pub use identity::RootModuleId;
 pub use link::{NamedRoot, TerraformRemoteState, export_name, link_roots, link_roots_with};
 pub use sorted::SortedMap;
 pub use stack::{
-    Address, Backend, Block, DataSource, Dependency, IgnoreChanges, Import, Lifecycle, LocalKind,
-    Meta, ModuleCall, ModuleKind, Moved, Output, Path, Provider, ProviderRef, Ref, Removed,
-    RequiredProvider, Resource, Stack, TerraformBlock, Timeouts, Untyped, Validation, Variable,
-    VariableKind, count_index, each_key, each_value,
+    Address, Backend, Block, Check, CheckScope, Condition, DataSource, Dependency, IgnoreChanges,
+    Import, Lifecycle, LocalKind, Meta, ModuleCall, ModuleKind, Moved, Output, Path, Provider,
+    ProviderRef, Ref, Removed, RequiredProvider, Resource, Stack, TerraformBlock, Timeouts,
+    Untyped, Validation, Variable, VariableKind, count_index, each_key, each_value,
 };
 pub use types::VarType;
 

@@ -51,6 +51,8 @@ pub enum Address {
     Module(String),
     /// `output.NAME`
     Output(String),
+    /// `check.NAME`, a check block.
+    Check(String),
     /// `NAME` or `NAME.ALIAS`
     Provider {
         /// Provider local name, e.g. `google`.
@@ -71,6 +73,7 @@ impl Address {
             Address::Local(name) => AddressKey::Local(name),
             Address::Module(name) => AddressKey::Module(name),
             Address::Output(name) => AddressKey::Output(name),
+            Address::Check(name) => AddressKey::Check(name),
             Address::Provider { name, alias } => AddressKey::Provider(name, alias.as_deref()),
         }
     }
@@ -93,6 +96,7 @@ pub(crate) enum AddressKey<'a> {
     Local(&'a str),
     Module(&'a str),
     Output(&'a str),
+    Check(&'a str),
     Provider(&'a str, Option<&'a str>),
 }
 
@@ -105,6 +109,7 @@ impl fmt::Display for AddressKey<'_> {
             AddressKey::Local(name) => write!(f, "local.{name}"),
             AddressKey::Module(name) => write!(f, "module.{name}"),
             AddressKey::Output(name) => write!(f, "output.{name}"),
+            AddressKey::Check(name) => write!(f, "check.{name}"),
             AddressKey::Provider(name, None) => write!(f, "provider.{name}"),
             AddressKey::Provider(name, Some(alias)) => write!(f, "provider.{name}.{alias}"),
         }
@@ -404,6 +409,11 @@ pub struct Lifecycle {
     pub ignore_changes: IgnoreChanges,
     /// Replace this object whenever one of these changes.
     pub replace_triggered_by: Vec<Reference>,
+    /// Checked before the object is planned: `precondition` blocks.
+    pub preconditions: Vec<Condition>,
+    /// Checked once the object is planned or applied, and may refer to it
+    /// as `self`: `postcondition` blocks.
+    pub postconditions: Vec<Condition>,
 }
 
 /// A resource's `timeouts` block, for operations that may take long.
@@ -534,13 +544,83 @@ pub struct Provider {
     pub body: Body,
 }
 
-/// A `validation` block of a variable.
+/// A custom condition: a variable's `validation`, a `precondition` or
+/// `postcondition` of a resource, data source or output, or an `assert`
+/// of a check block (Terraform's "Custom Conditions").
 #[derive(Debug, Clone, PartialEq)]
-pub struct Validation {
-    /// Must be true for the value to be accepted.
+pub struct Condition {
+    /// Must be true.
     pub condition: Expression,
-    /// Shown when the condition fails.
+    /// Shown when it is not: a template, so it may interpolate.
     pub error_message: Expression,
+}
+
+/// A `validation` block of a variable.
+pub type Validation = Condition;
+
+/// A `check` block: assertions Terraform evaluates after every plan and
+/// apply, reported as warnings, never blocking (Terraform 1.5+), with
+/// data sources of its own that only its assertions may read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// Scoped data sources, by address.
+    pub data: Vec<Block>,
+    /// The `assert` blocks.
+    pub assertions: Vec<Condition>,
+}
+
+/// What a check block is built in: [`Stack::check`] hands it to the
+/// closure that adds the block's scoped data sources.
+pub struct CheckScope<'s> {
+    id: &'s RootModuleId,
+    data: Vec<Block>,
+    deferred: &'s mut Vec<Problem>,
+}
+
+impl CheckScope<'_> {
+    /// Adds a data source that only this check block's assertions read
+    /// (a "scoped data source": its failure is a warning of the check,
+    /// not an error of the plan).
+    pub fn data<D: DataSource>(&mut self, name: impl Into<String>, source: D) -> Ref<D> {
+        let name = name.into();
+        let root = Root::Data {
+            kind: D::TYPE.to_owned(),
+            name: name.clone(),
+        };
+        let (block, problem) = make_block(&root, D::TYPE, name, &source, Meta::default());
+        self.deferred.extend(problem);
+        self.data.push(block);
+        Ref::new(root, self.id)
+    }
+}
+
+/// A block of `kind` from a typed value: the body, or an empty one and the
+/// problem that kept the value from being a body.
+fn make_block<T: Serialize>(
+    root: &Root,
+    kind: &str,
+    name: String,
+    value: &T,
+    meta: Meta,
+) -> (Block, Option<Problem>) {
+    let address = root
+        .address()
+        .expect("resources and data sources have addresses");
+    let (body, problem) = match Body::from_serialize(value) {
+        Ok(body) => (body, None),
+        Err(BodyError(e)) => (Body::new(), Some(Problem::new(address.clone(), e))),
+    };
+    (
+        Block {
+            address,
+            kind: kind.to_owned(),
+            name,
+            body,
+            meta,
+            overrides: Vec::new(),
+        },
+        problem,
+    )
 }
 
 /// An input variable.
@@ -571,6 +651,8 @@ pub struct Output {
     pub sensitive: Option<bool>,
     /// Ordering that references do not express.
     pub depends_on: Vec<Dependency>,
+    /// Checked before the value is recorded: `precondition` blocks.
+    pub preconditions: Vec<Condition>,
 }
 
 impl Output {
@@ -581,6 +663,7 @@ impl Output {
             description: Some(description.into()),
             sensitive: None,
             depends_on: Vec::new(),
+            preconditions: Vec::new(),
         }
     }
 }
@@ -651,6 +734,7 @@ pub struct Stack {
     pub(crate) moved: Vec<Moved>,
     pub(crate) imports: Vec<Import>,
     pub(crate) removed: Vec<Removed>,
+    pub(crate) checks: Vec<(String, Check)>,
     /// Problems found while adding, reported with all others at synth.
     pub(crate) deferred: Vec<Problem>,
     /// Which root module this is; every handle it gives out carries it.
@@ -794,21 +878,38 @@ impl Stack {
         value: &T,
         meta: Meta,
     ) {
-        let address = root
-            .address()
-            .expect("resources and data sources have addresses");
-        let body = Body::from_serialize(value).unwrap_or_else(|BodyError(e)| {
-            self.deferred.push(Problem::new(address.clone(), e));
-            Body::new()
-        });
-        self.blocks.push(Block {
-            address,
-            kind: kind.to_owned(),
-            name,
-            body,
-            meta,
-            overrides: Vec::new(),
-        });
+        let (block, problem) = make_block(root, kind, name, value, meta);
+        self.deferred.extend(problem);
+        self.blocks.push(block);
+    }
+
+    /// Adds a check block named `name`: `build` adds its scoped data
+    /// sources to the scope it is given and returns its assertions.
+    ///
+    /// ```
+    /// use tfsynth::tf::{Condition, Expression, Stack};
+    /// let mut stack = Stack::new();
+    /// stack.check("always", |_| {
+    ///     vec![Condition {
+    ///         condition: Expression::raw("1 + 1 == 2"),
+    ///         error_message: "arithmetic broke".into(),
+    ///     }]
+    /// });
+    /// assert!(stack.resolve().is_ok());
+    /// ```
+    pub fn check(
+        &mut self,
+        name: impl Into<String>,
+        build: impl FnOnce(&mut CheckScope<'_>) -> Vec<Condition>,
+    ) {
+        let mut scope = CheckScope {
+            id: &self.id,
+            data: Vec::new(),
+            deferred: &mut self.deferred,
+        };
+        let assertions = build(&mut scope);
+        let data = scope.data;
+        self.checks.push((name.into(), Check { data, assertions }));
     }
 
     /// Adds an input variable.
@@ -925,6 +1026,11 @@ impl Stack {
             out.extend(b.body.expressions_mut());
             out.extend(b.meta.count.iter_mut());
             out.extend(b.meta.for_each.iter_mut());
+            let l = &mut b.meta.lifecycle;
+            for c in l.preconditions.iter_mut().chain(&mut l.postconditions) {
+                out.push(&mut c.condition);
+                out.push(&mut c.error_message);
+            }
             for o in &mut b.overrides {
                 out.extend(o.value.iter_mut());
             }
@@ -943,6 +1049,19 @@ impl Stack {
         }
         for (_, o) in &mut self.outputs {
             out.push(&mut o.value);
+            for c in &mut o.preconditions {
+                out.push(&mut c.condition);
+                out.push(&mut c.error_message);
+            }
+        }
+        for (_, check) in &mut self.checks {
+            for b in &mut check.data {
+                out.extend(b.body.expressions_mut());
+            }
+            for c in &mut check.assertions {
+                out.push(&mut c.condition);
+                out.push(&mut c.error_message);
+            }
         }
         for (_, m) in &mut self.modules {
             out.extend(m.inputs.values_mut());
@@ -1029,6 +1148,7 @@ mod tests {
                 addresses.push(Address::Local(s(name)));
                 addresses.push(Address::Module(s(name)));
                 addresses.push(Address::Output(s(name)));
+                addresses.push(Address::Check(s(name)));
             }
         }
         let mut by_address = addresses.clone();

@@ -79,6 +79,10 @@ pub fn json_semantics(text: &str) -> J {
                 ["depends_on"] => Pos::Traversal,
                 _ => Pos::Template,
             }),
+            "check" => by_name(&value, &|path: &[&str]| match path {
+                ["data", _, _, rest @ ..] => resource_pos(rest),
+                _ => Pos::Template,
+            }),
             "moved" => json_blocks(&value, &|_| Pos::Traversal),
             "import" => json_blocks(&value, &|path: &[&str]| match path {
                 ["id"] => Pos::Template,
@@ -99,6 +103,7 @@ fn resource_pos(path: &[&str]) -> Pos {
     match path {
         ["depends_on"] | ["provider"] => Pos::Traversal,
         ["lifecycle", "ignore_changes" | "replace_triggered_by"] => Pos::Traversal,
+        ["lifecycle", "precondition" | "postcondition", ..] => Pos::Template,
         ["lifecycle", _] => Pos::Literal,
         _ => Pos::Template,
     }
