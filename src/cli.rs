@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tfsynth::ops;
-use tfsynth::schema::{Schemas, validate_document};
+use tfsynth::schema::{Schemas, validate_files};
 use tfsynth::settings::Sources;
 use tfsynth::smoke;
 use tfsynth::synth::{self, Format, GeneratedFile, Plan, StackError};
@@ -31,8 +31,8 @@ enum Command {
     Synth(SynthArgs),
     /// List the stacks, their blueprints and Terraform roots.
     List,
-    /// Check Terraform JSON files (or every `*.tf.json` below directories)
-    /// against the provider schemas.
+    /// Check Terraform files, `.tf` and `.tf.json` (or every one below
+    /// directories), against the provider schemas.
     Validate(ValidateArgs),
     /// Synthesize one stack, then `terraform init` and `apply` each of its
     /// roots in order; with `--build`, build and push the app image first.
@@ -584,11 +584,11 @@ fn validate(dir: &Path, args: ValidateArgs) -> Result<ExitCode, Failure> {
     };
     let mut files = Vec::new();
     for path in &paths {
-        collect_tf_json(dir, path, &mut files)?;
+        collect_tf_files(dir, path, &mut files)?;
     }
     if files.is_empty() {
         return Err(input_error(format!(
-            "no .tf.json files in {}",
+            "no .tf or .tf.json files in {}",
             paths
                 .iter()
                 .map(|p| p.display().to_string())
@@ -596,34 +596,22 @@ fn validate(dir: &Path, args: ValidateArgs) -> Result<ExitCode, Failure> {
                 .join(", ")
         )));
     }
-    let mut stdout = std::io::stdout().lock();
-    let mut bad = 0;
+    let mut texts = Vec::with_capacity(files.len());
     for file in &files {
-        let shown = file.display();
+        let shown = file.display().to_string();
         let text = std::fs::read_to_string(dir.join(file))
             .map_err(|e| input_error(format!("{shown}: cannot read: {e}")))?;
-        let doc: serde_json::Value = match serde_json::from_str(&text) {
-            Ok(doc) => doc,
-            Err(e) => {
-                // The place leads the line, as in every other finding;
-                // serde_json counts a column of 0 before a line's first
-                // character, editors count from 1.
-                let (line, column) = (e.line(), e.column().max(1));
-                let message = e.to_string();
-                let message = message
-                    .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
-                    .unwrap_or(&message);
-                let _ = writeln!(stdout, "{shown}:{line}:{column}: not valid JSON: {message}");
-                bad += 1;
-                continue;
-            }
-        };
-        let report = validate_document(&doc, &schemas);
+        texts.push((shown, text));
+    }
+    let reports = validate_files(&texts, &schemas);
+    let mut stdout = std::io::stdout().lock();
+    let mut bad = 0;
+    for report in &reports {
         for warning in &report.warnings {
-            eprintln!("warning: {shown}: {warning}");
+            eprintln!("warning: {warning}");
         }
-        for finding in &report.findings {
-            let _ = writeln!(stdout, "{shown}: {finding}");
+        for problem in &report.problems {
+            let _ = writeln!(stdout, "{problem}");
         }
         if !report.is_clean() {
             bad += 1;
@@ -711,7 +699,10 @@ fn index_schemas(dir: &Path, args: IndexArgs) -> Result<ExitCode, Failure> {
 }
 
 /// `path` itself when it is a file, else every `*.tf.json` below it, sorted.
-fn collect_tf_json(dir: &Path, path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Failure> {
+/// `path` when it is a file; otherwise every `.tf` and `.tf.json` file
+/// below it, in name order, leaving out hidden directories such as
+/// `.terraform` (modules and providers that `terraform init` fetched).
+fn collect_tf_files(dir: &Path, path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Failure> {
     let full = dir.join(path);
     let meta =
         std::fs::metadata(&full).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
@@ -726,12 +717,15 @@ fn collect_tf_json(dir: &Path, path: &Path, out: &mut Vec<PathBuf>) -> Result<()
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let rel = path.join(entry.file_name());
+        let name = entry.file_name().to_string_lossy().into_owned();
         let kind = entry
             .file_type()
             .map_err(|e| input_error(format!("{}: {e}", rel.display())))?;
         if kind.is_dir() {
-            collect_tf_json(dir, &rel, out)?;
-        } else if entry.file_name().to_string_lossy().ends_with(".tf.json") {
+            if !name.starts_with('.') {
+                collect_tf_files(dir, &rel, out)?;
+            }
+        } else if name.ends_with(".tf.json") || name.ends_with(".tf") {
             out.push(rel);
         }
     }

@@ -537,7 +537,7 @@ fn validate_prints_every_problem_of_hand_written_json_and_exits_one() {
     );
     p.write(
         "infra/good.tf.json",
-        r#"{"resource": {"google_compute_network": {"vpc": {"name": "n"}}}}"#,
+        r#"{"resource": {"google_compute_network": {"other": {"name": "n"}}}}"#,
     );
     let run = p.run(&["validate", "infra"]);
     assert_eq!(run.code(), 1);
@@ -576,5 +576,353 @@ fn validate_reports_json_syntax_errors_with_line_and_column() {
     assert_eq!(
         run.stdout(),
         "cut.tf.json:3:1: not valid JSON: EOF while parsing a value\n"
+    );
+}
+
+// ---- validate: `.tf` files -------------------------------------------------
+
+/// Exit code, stdout and stderr of a run, as one reviewed text.
+fn transcript(run: &Run) -> String {
+    format!(
+        "exit code: {}\n--- stdout\n{}--- stderr\n{}",
+        run.code(),
+        run.stdout(),
+        run.stderr()
+    )
+}
+
+#[test]
+fn validate_reports_an_argument_written_for_a_block_type_and_the_block_as_missing() {
+    let p = Project::new();
+    p.write(
+        "infra/main.tf",
+        r#"resource "kubernetes_namespace_v1" "ns" {
+  metadata = {
+    name = "web"
+  }
+}
+"#,
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stdout().contains(
+            "infra/main.tf:2:3: kubernetes_namespace_v1.ns: metadata: unsupported argument: \
+             metadata is a block type; write it as a block, `metadata { ... }`, without `=`\n"
+        ),
+        "{}",
+        run.stdout()
+    );
+    snapshot("error__hcl_argument_for_block", &transcript(&run));
+}
+
+#[test]
+fn validate_reports_an_empty_list_written_for_a_block_type() {
+    let p = Project::new();
+    p.write(
+        "infra/main.tf",
+        r#"resource "kubernetes_network_policy_v1" "deny" {
+  metadata {
+    name = "deny"
+  }
+  spec {
+    pod_selector {}
+    ingress      = []
+    policy_types = ["Ingress"]
+  }
+}
+"#,
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(
+        run.stdout(),
+        "infra/main.tf:7:5: kubernetes_network_policy_v1.deny: spec[0].ingress: unsupported argument: \
+         ingress is a block type; for no blocks, leave it out\n"
+    );
+    snapshot("error__hcl_empty_list_for_block", &transcript(&run));
+}
+
+#[test]
+fn validate_reports_a_list_or_an_expression_written_for_a_block_type() {
+    let p = Project::new();
+    p.write(
+        "infra/main.tf",
+        r#"variable "rules" {}
+
+resource "kubernetes_network_policy_v1" "web" {
+  metadata {
+    name = "web"
+  }
+  spec {
+    pod_selector {}
+    ingress      = var.rules
+    egress       = [{ to = [] }]
+    policy_types = ["Ingress", "Egress"]
+  }
+}
+"#,
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(run.code(), 1);
+    snapshot("error__hcl_expression_for_block", &transcript(&run));
+}
+
+#[test]
+fn validate_reports_a_block_written_for_an_argument() {
+    let p = Project::new();
+    p.write(
+        "infra/main.tf",
+        r#"resource "kubernetes_namespace_v1" "ns" {
+  metadata {
+    name = "web"
+    labels {
+      team = "web"
+    }
+  }
+}
+"#,
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(
+        run.stdout(),
+        "infra/main.tf:4:5: kubernetes_namespace_v1.ns: metadata[0].labels: unsupported block type: \
+         labels is an argument; write `labels = { ... }`\n"
+    );
+    snapshot("error__hcl_block_for_argument", &transcript(&run));
+}
+
+#[test]
+fn validate_reports_labels_on_a_block_type_that_takes_none() {
+    let p = Project::new();
+    p.write(
+        "infra/main.tf",
+        r#"resource "kubernetes_namespace_v1" "ns" {
+  metadata "web" {
+    name = "web"
+  }
+}
+"#,
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(
+        run.stdout(),
+        "infra/main.tf:2:12: kubernetes_namespace_v1.ns: metadata: extraneous label: \
+         metadata blocks take no labels\n"
+    );
+}
+
+#[test]
+fn validate_places_each_finding_of_a_tf_file_at_its_line_and_column() {
+    let p = Project::new();
+    p.write(
+        "infra/main.tf",
+        r#"# Every kind of finding a .tf.json file can have, in HCL.
+resource "google_compute_network" "vpc" {
+  nam                     = "n"
+  auto_create_subnetworks = "no"
+  self_link               = "x"
+}
+
+resource "google_compute_subnetwork" "s" {
+  name          = "s-${google_compute_network.vpc.nope}"
+  network       = google_compute_network.vpc.self_lnk
+  ip_cidr_range = "10.0.0.0/24"
+  log_config {
+    flow_sampling = "half"
+  }
+  log_config {
+    flow_sampling = 0.5
+  }
+  secondary_ip_range {
+    range_name = "pods"
+    colour     = "red"
+  }
+}
+
+resource "google_compute_netwrk" "typo" {
+  name = "n"
+}
+
+data "google_client_confg" "me" {}
+
+provider "google" {
+  default_labels = {
+    team = ["web"]
+  }
+}
+"#,
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stdout().contains(
+            "infra/main.tf:3:3: google_compute_network.vpc: nam: unknown attribute or block (did you mean name?)\n"
+        ),
+        "{}",
+        run.stdout()
+    );
+    snapshot("error__hcl_every_finding_placed", &transcript(&run));
+}
+
+#[test]
+fn validate_reports_hcl_syntax_errors_with_line_and_column_and_checks_the_other_files() {
+    let p = Project::new();
+    p.write(
+        "infra/broken.tf",
+        "resource \"google_compute_network\" \"vpc\" {\n  name = \n}\n",
+    );
+    p.write(
+        "infra/good.tf",
+        "resource \"google_compute_network\" \"other\" {\n  name = \"n\"\n}\n",
+    );
+    p.write(
+        "infra/wrong.tf",
+        "resource \"google_compute_network\" \"third\" {\n  nam = \"n\"\n}\n",
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stdout()
+            .starts_with("infra/broken.tf:2:10: not valid HCL: "),
+        "{}",
+        run.stdout()
+    );
+    snapshot("error__hcl_syntax", &transcript(&run));
+}
+
+#[test]
+fn validate_reports_a_resource_declared_in_both_a_tf_and_a_tf_json_file_of_one_directory() {
+    let p = Project::new();
+    p.write(
+        "infra/a.tf.json",
+        r#"{"resource": {"google_compute_network": {"vpc": {"name": "a"}}}}"#,
+    );
+    p.write(
+        "infra/b.tf",
+        "resource \"google_compute_network\" \"vpc\" {\n  name = \"b\"\n}\n\n\
+         data \"google_client_config\" \"me\" {}\ndata \"google_client_config\" \"me\" {}\n",
+    );
+    // Another directory is another module: the same address is fine there.
+    p.write(
+        "other/main.tf",
+        "resource \"google_compute_network\" \"vpc\" {\n  name = \"c\"\n}\n",
+    );
+    let run = p.run(&["validate", "infra", "other"]);
+    assert_eq!(
+        run.stdout(),
+        "infra/b.tf:1:1: google_compute_network.vpc: duplicate resource: already declared at infra/a.tf.json\n\
+         infra/b.tf:6:1: data.google_client_config.me: duplicate data source: already declared at infra/b.tf:5:1\n"
+    );
+    snapshot("error__hcl_duplicate_resource", &transcript(&run));
+}
+
+#[test]
+fn validate_leaves_meta_arguments_dynamic_blocks_and_other_blocks_of_a_tf_file_alone() {
+    let p = Project::new();
+    p.write(
+        "infra/main.tf",
+        r#"terraform {
+  required_version = ">= 1.7"
+}
+
+variable "rules" {
+  type = list(any)
+}
+
+locals {
+  names = ["a", "b"]
+}
+
+resource "google_compute_network" "vpc" {
+  for_each   = toset(local.names)
+  name       = each.key
+  provider   = google.west
+  depends_on = [google_compute_network.base]
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [description]
+  }
+  provisioner "local-exec" {
+    command = "echo ${self.name}"
+  }
+  connection {
+    host = "example.com"
+  }
+  timeouts {
+    create = "10m"
+  }
+}
+
+resource "google_compute_network" "base" {
+  count = 1
+  name  = "base"
+}
+
+resource "kubernetes_network_policy_v1" "web" {
+  metadata {
+    name = "web"
+  }
+  spec {
+    pod_selector {}
+    dynamic "ingress" {
+      for_each = var.rules
+      content {
+        ports {
+          port = ingress.value
+        }
+      }
+    }
+    policy_types = ["Ingress"]
+  }
+}
+
+provider "google" {
+  alias   = "west"
+  region  = "europe-west4"
+}
+
+output "names" {
+  value = local.names
+}
+"#,
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(
+        transcript(&run),
+        "exit code: 0\n--- stdout\n1 file valid\n--- stderr\n"
+    );
+}
+
+#[test]
+fn validate_passes_an_override_file_over_with_a_warning() {
+    let p = Project::new();
+    p.write(
+        "infra/main.tf",
+        "resource \"google_compute_network\" \"vpc\" {\n  name = \"n\"\n}\n",
+    );
+    // Only what it changes: on its own it lacks the required name.
+    p.write(
+        "infra/main_override.tf",
+        "resource \"google_compute_network\" \"vpc\" {\n  mtu = 1460\n}\n",
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(
+        transcript(&run),
+        "exit code: 0\n--- stdout\n2 files valid\n--- stderr\n\
+         warning: infra/main_override.tf: not validated: Terraform merges an override file \
+         into the other files of its module\n"
+    );
+}
+
+#[test]
+fn synth_as_hcl_writes_files_that_validate_clean() {
+    let p = Project::new();
+    p.run(&["synth", "--format", "hcl", "--out", "hcl-out"])
+        .ok();
+    assert!(p.exists("hcl-out/hello/cluster/main.tf"));
+    let run = p.run(&["validate", "hcl-out"]);
+    assert_eq!(
+        transcript(&run),
+        "exit code: 0\n--- stdout\n2 files valid\n--- stderr\n"
     );
 }

@@ -45,8 +45,8 @@ use tfsynth::providers::kubernetes::{
     TopologySpreadConstraint,
 };
 use tfsynth::schema::{
-    INDEX_SUFFIX, Kind, Lookup, Report, SchemaError, Schemas, index_of, validate_document,
-    validate_resolved,
+    Finding, INDEX_SUFFIX, Kind, Lookup, Report, SchemaError, Schemas, index_of, validate_document,
+    validate_files, validate_hcl, validate_resolved,
 };
 use tfsynth::tf::{Expression, ObjectMap};
 use tfsynth::tf::{Resource, Stack, Value};
@@ -78,7 +78,59 @@ fn report(doc: serde_json::Value) -> Report {
     if doc.get("provider").is_none() && doc.get("data").is_none() {
         assert_eq!(direct, r, "validating a document and its JSON disagree");
     }
+    assert_tf_finds_what_tf_json_finds(&resolved);
     r
+}
+
+/// Validates a document's `.tf` form and its `.tf.json` form and checks
+/// that they have the same findings, at the same addresses and paths, and
+/// the same warnings; returns how many findings were compared.
+///
+/// One difference is Terraform's own: a block given by an expression,
+/// which JSON reads as a value of the wrong shape ("expected a block, got
+/// ..."), cannot be written as a block in HCL at all, and is there an
+/// argument where none is allowed ("unsupported argument: ...").
+fn assert_tf_finds_what_tf_json_finds(doc: &tfsynth::tf::Document) -> usize {
+    let json_text = tfsynth::emit::to_json(doc, "test");
+    let hcl_text = tfsynth::emit::to_hcl(doc, "test");
+    let json = validate_document(&serde_json::from_str(&json_text).unwrap(), schemas());
+    let hcl = validate_hcl(&hcl_text, schemas()).unwrap_or_else(|e| panic!("{e}\n{hcl_text}"));
+    let shape = |f: &Finding, from: &str, to: &str| {
+        let mut f = f.clone();
+        if f.message.starts_with(from) {
+            f.message = to.to_owned();
+        }
+        f
+    };
+    let expected: Vec<Finding> = json
+        .findings
+        .iter()
+        .map(|f| {
+            shape(
+                f,
+                "expected a block, got ",
+                "a block given by an expression",
+            )
+        })
+        .collect();
+    let mut got: Vec<Finding> = hcl
+        .findings
+        .iter()
+        .map(|p| {
+            shape(
+                &p.finding,
+                "unsupported argument: ",
+                "a block given by an expression",
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got, expected,
+        "the .tf and .tf.json forms differ\n--- JSON\n{json_text}\n--- HCL\n{hcl_text}"
+    );
+    assert_eq!(hcl.warnings, json.warnings);
+    expected.len()
 }
 
 /// The resources of a JSON document as an untyped stack whose JSON is the
@@ -288,6 +340,179 @@ fn validating_a_stack_in_memory_finds_what_validating_its_json_finds() {
     for doc in docs {
         let direct = validate_resolved(&doc, schemas());
         assert_eq!(direct, validate_document(&to_json_value(&doc), schemas()));
+    }
+}
+
+#[test]
+fn the_tf_form_of_every_document_has_the_findings_of_its_tf_json_form() {
+    let stacks = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let mut docs = vec![fully_set_stack().resolve().unwrap()];
+    for name in tfsynth::synth::stack_names(&stacks).unwrap() {
+        let sources = tfsynth::settings::Sources::read(&stacks, "stacks", &name).unwrap();
+        for root in tfsynth::stacks::build(&sources).unwrap() {
+            docs.push(root.stack.resolve().unwrap());
+        }
+    }
+    let clean = docs.len();
+    // Documents with findings of every kind: the fixtures of the tests
+    // below, each of which also goes through this check.
+    let fixtures = [
+        json!({ "resource": { "google_compute_netwrk": { "vpc": { "name": "n" } } } }),
+        json!({ "resource": { "google_compute_subnetwork": { "s": {
+            "name": "s", "network": "n", "private_ip_google_acess": true, "description": 42,
+            "private_ip_google_access": "yes", "ip_cidr_range": ["10.0.0.0/24"],
+            "log_config": { "flow_sampling": "half", "metadata_fields": "all" },
+            "secondary_ip_range": [{ "range_name": "a", "colour": "red" }, { "ip_cidr_range": 1 }],
+            "self_link": "x"
+        } } } }),
+        json!({ "resource": {
+            "google_compute_network": { "vpc": { "name": "n", "gateway_ipv4": "10.0.0.1" } },
+            "kubernetes_namespace_v1": { "ns": { "metadata": [{ "name": "a" }, { "name": "b" }] } },
+            "google_compute_subnetwork": { "s": {
+                "network": "${google_compute_network.vpc.self_lnk}",
+                "private_ip_google_access": "${google_compute_network.vpc.name}",
+                "description": "net ${google_compute_network.vpc.nope} and ${upper(var.x)}",
+                "secondary_ip_range": "${local.ranges}"
+            } },
+            "random_id": { "r": { "byte_length": 4 } }
+        } }),
+    ];
+    for doc in &fixtures {
+        docs.push(stack_from_json(doc).resolve().unwrap());
+    }
+    let mut compared = Vec::new();
+    for doc in &docs {
+        compared.push(assert_tf_finds_what_tf_json_finds(doc));
+    }
+    // The committed stacks are clean; every fixture has findings to compare.
+    assert!(compared[..clean].iter().all(|&n| n == 0), "{compared:?}");
+    assert!(compared[clean..].iter().all(|&n| n >= 1), "{compared:?}");
+}
+
+#[test]
+fn every_committed_stack_written_as_hcl_validates_with_no_findings() {
+    let stacks = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let mut files = Vec::new();
+    for name in tfsynth::synth::stack_names(&stacks).unwrap() {
+        let sources = tfsynth::settings::Sources::read(&stacks, "stacks", &name).unwrap();
+        let synthesis =
+            tfsynth::synth::synth_stack(&sources, tfsynth::synth::Format::Hcl, Some(schemas()))
+                .unwrap();
+        for file in synthesis.files {
+            let shown = file.path.display().to_string();
+            if shown.ends_with(".tf") {
+                files.push((shown, file.contents));
+            }
+        }
+    }
+    // Each committed root, once as HCL (hello and hello-prod, two roots each).
+    let mut committed = Vec::new();
+    collect(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("generated"),
+        &mut committed,
+    );
+    assert_eq!(files.len(), committed.len());
+    for report in validate_files(&files, schemas()) {
+        assert!(report.is_clean(), "{}", report.problems.join("\n"));
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    }
+}
+
+/// Tokens of Terraform files and the schema names they use, for texts
+/// that parse often enough to reach validation.
+fn tf_token() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        prop::sample::select(vec![
+            "resource",
+            "data",
+            "provider",
+            "dynamic",
+            "content",
+            "lifecycle",
+            "count",
+            "\"google_compute_network\"",
+            "\"kubernetes_namespace_v1\"",
+            "\"google\"",
+            "\"n\"",
+            "metadata",
+            "labels",
+            "name",
+            "spec",
+            "ingress",
+            "node_config",
+            "{",
+            "}",
+            "[",
+            "]",
+            "(",
+            ")",
+            "=",
+            ",",
+            ".",
+            ":",
+            "?",
+            "\n",
+            " ",
+            "\"",
+            "\"${",
+            "%{",
+            "<<EOT\n",
+            "EOT\n",
+            "#",
+            "//",
+            "/*",
+            "*/",
+            "1",
+            "1.5e3",
+            "true",
+            "null",
+            "var.x",
+            "google_compute_network.n.name",
+            "[0]",
+            "[*]",
+            "\\",
+            "é",
+            "\u{0}",
+        ])
+        .prop_map(str::to_owned),
+        any::<char>().prop_map(String::from),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Validation of any text as a `.tf` file ends in findings or a syntax
+    /// error with a place in the text, never a panic.
+    #[test]
+    fn arbitrary_text_as_a_tf_file_gives_findings_or_a_syntax_error(
+        tokens in proptest::collection::vec(tf_token(), 0..80),
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+        raw in proptest::collection::vec(proptest::prelude::any::<char>(), 0..40),
+    ) {
+        let soup: String = tokens.concat();
+        // The same tokens spliced into a valid file, which parses more often.
+        let valid = "resource \"kubernetes_namespace_v1\" \"ns\" {\n  metadata {\n    name = \"a\"\n  }\n}\n";
+        let cut = (0..=valid.len()).filter(|&i| valid.is_char_boundary(i)).collect::<Vec<_>>();
+        let cut = cut[at.index(cut.len())];
+        let spliced = format!("{}{soup}{}", &valid[..cut], &valid[cut..]);
+        let raw: String = raw.into_iter().collect();
+        for text in [soup.as_str(), spliced.as_str(), raw.as_str()] {
+            let lines = text.split('\n').count();
+            match validate_hcl(text, schemas()) {
+                Ok(report) => {
+                    for p in &report.findings {
+                        proptest::prop_assert!(p.position.line >= 1 && p.position.line <= lines);
+                    }
+                }
+                Err(e) => proptest::prop_assert!(e.position.line >= 1 && e.position.line <= lines + 1),
+            }
+        }
     }
 }
 

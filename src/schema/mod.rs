@@ -8,6 +8,8 @@
 //! type's schema is read from the file when first needed; without one,
 //! loading reads the whole file and finds every type in it.
 
+mod files;
+mod hcl;
 mod index;
 mod types;
 mod validate;
@@ -25,6 +27,8 @@ use serde_json::value::RawValue;
 
 use crate::tf::SortedMap;
 
+pub use files::{FileReport, Syntax, is_override_file, validate_files};
+pub use hcl::{HclReport, HclSyntaxError, Placed, Position, validate_hcl};
 pub use index::{INDEX_SUFFIX, index_of};
 pub use types::Type;
 pub(crate) use validate::Shared;

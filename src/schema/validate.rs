@@ -62,7 +62,7 @@ impl Report {
 }
 
 /// Meta-arguments of resources and data sources, not in provider schemas.
-const META: [&str; 7] = [
+pub(super) const META: [&str; 7] = [
     "count",
     "for_each",
     "depends_on",

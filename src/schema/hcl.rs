@@ -1,0 +1,607 @@
+//! Validation of Terraform's native syntax (`.tf` files) against provider
+//! schemas.
+//!
+//! A `.tf` file is read into the Terraform JSON document that says the
+//! same thing (a block becomes an object, several blocks of one type an
+//! array, an expression a `${...}` template, a literal string its escaped
+//! text), and [`validate_document`] checks that document exactly as it
+//! checks a `.tf.json` file: the findings are the same, each placed at the
+//! line and column of what it is about (or of the block it is missing
+//! from). What only the native syntax can get wrong, and only a schema can
+//! decide, is found while reading: an argument written for a block type
+//! (Terraform's "Unsupported argument"), a block written for an argument
+//! ("Unsupported block type"), and labels on a block type that takes none.
+//! Such an entry is left out of the document, as Terraform leaves it out.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use hcl_edit::Span;
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::template::{Element, Template};
+use serde_json::{Map, Value};
+
+use super::validate::META;
+use super::{BlockSchema, Finding, Kind, Lookup, NestingMode, Schemas, validate_document};
+use crate::emit::write_json_string;
+use crate::tf::escape_template;
+
+/// A place in a file: line and column, both counted from 1 (the column
+/// in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// A finding with the place in its file it is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Placed {
+    /// Where: the attribute or block the finding names, or the block it is
+    /// missing from.
+    pub position: Position,
+    /// What.
+    pub finding: Finding,
+}
+
+/// The outcome of validating one `.tf` file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HclReport {
+    /// Problems, sorted by place.
+    pub findings: Vec<Placed>,
+    /// Things that were not checked, e.g. a provider with no schema.
+    pub warnings: Vec<String>,
+    /// Each resource and data source the file declares (`data.` before the
+    /// address of a data source), with where, in the order written.
+    pub declared: Vec<(String, Position)>,
+}
+
+impl HclReport {
+    /// Whether nothing is wrong.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+/// A `.tf` file that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{position}: not valid HCL: {message}")]
+pub struct HclSyntaxError {
+    /// Where the parser stopped.
+    pub position: Position,
+    /// What it expected.
+    pub message: String,
+}
+
+/// Validates every resource, data source and provider block of a `.tf`
+/// file's text, as [`validate_document`] validates a `.tf.json` file.
+///
+/// # Errors
+///
+/// When the text is not HCL: the error gives the line and column where
+/// parsing stopped.
+pub fn validate_hcl(text: &str, schemas: &Schemas) -> Result<HclReport, HclSyntaxError> {
+    let lines = Lines::new(text);
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| HclSyntaxError {
+        position: Position {
+            line: e.location().line(),
+            column: e.location().column(),
+        },
+        message: e.message().to_owned(),
+    })?;
+    let mut reader = Reader {
+        text,
+        schemas,
+        places: BTreeMap::new(),
+        findings: Vec::new(),
+        declared: Vec::new(),
+    };
+    let doc = reader.document(&body);
+    let report = validate_document(&doc, schemas);
+    let Reader {
+        places,
+        mut findings,
+        declared,
+        ..
+    } = reader;
+    for finding in report.findings {
+        let offset = place_of(&places, &finding.address, &finding.path);
+        findings.push((offset, finding));
+    }
+    let mut findings: Vec<Placed> = findings
+        .into_iter()
+        .map(|(offset, finding)| Placed {
+            position: lines.position(offset),
+            finding,
+        })
+        .collect();
+    findings.sort();
+    findings.dedup();
+    Ok(HclReport {
+        findings,
+        warnings: report.warnings,
+        declared: declared
+            .into_iter()
+            .map(|(address, offset)| (address, lines.position(offset)))
+            .collect(),
+    })
+}
+
+/// Where the finding at `path` of `address` is: the place recorded for
+/// the path, or for the nearest enclosing path that has one (a missing
+/// attribute is placed at the block it is missing from).
+fn place_of(
+    places: &BTreeMap<String, BTreeMap<String, usize>>,
+    address: &str,
+    path: &str,
+) -> usize {
+    let Some(paths) = places.get(address) else {
+        return 0;
+    };
+    if let Some(&at) = paths.get(path) {
+        return at;
+    }
+    paths
+        .iter()
+        .filter(|(p, _)| {
+            p.is_empty()
+                || (path.starts_with(p.as_str())
+                    && matches!(path.as_bytes().get(p.len()), Some(b'.' | b'[')))
+        })
+        .max_by_key(|(p, _)| p.len())
+        .map_or(0, |(_, &at)| at)
+}
+
+/// Line starts of a text, to turn byte offsets into positions.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    fn position(&self, offset: usize) -> Position {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        Position { line, column }
+    }
+}
+
+/// Which keys of a body are Terraform's, not the schema's.
+#[derive(Clone, Copy, PartialEq)]
+enum Top {
+    /// A resource or data source: meta-arguments.
+    Block,
+    /// A provider: `alias` and `version`.
+    Provider,
+    /// A nested block: none.
+    Nested,
+}
+
+impl Top {
+    fn is_meta(self, key: &str) -> bool {
+        match self {
+            Top::Block => META.contains(&key),
+            Top::Provider => key == "alias" || key == "version",
+            Top::Nested => false,
+        }
+    }
+}
+
+/// Reads a parsed `.tf` file into a Terraform JSON document, recording
+/// where each path of each block is written.
+struct Reader<'t, 's> {
+    text: &'t str,
+    schemas: &'s Schemas,
+    /// Byte offsets, by block address and then path.
+    places: BTreeMap<String, BTreeMap<String, usize>>,
+    /// What only the native syntax gets wrong, at byte offsets.
+    findings: Vec<(usize, Finding)>,
+    declared: Vec<(String, usize)>,
+}
+
+fn start(span: Option<std::ops::Range<usize>>) -> usize {
+    span.map_or(0, |s| s.start)
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn indexed(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+fn keyed(path: &str, key: &str) -> String {
+    let mut p = String::with_capacity(path.len() + key.len() + 4);
+    p.push_str(path);
+    p.push('[');
+    write_json_string(&mut p, key);
+    p.push(']');
+    p
+}
+
+impl Reader<'_, '_> {
+    fn finding(&mut self, offset: usize, address: &str, path: &str, message: String) {
+        self.findings.push((
+            offset,
+            Finding {
+                address: address.to_owned(),
+                path: path.to_owned(),
+                message,
+            },
+        ));
+    }
+
+    fn document(&mut self, body: &Body) -> Value {
+        let mut doc = Map::new();
+        for structure in body.iter() {
+            let Structure::Block(block) = structure else {
+                continue;
+            };
+            let ident = block.ident.as_str();
+            let offset = start(block.span());
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            match ident {
+                "resource" | "data" => {
+                    let (kind, prefix, what) = if ident == "resource" {
+                        (Kind::Resource, "", "resource")
+                    } else {
+                        (Kind::Data, "data.", "data source")
+                    };
+                    let [type_name, name] = labels[..] else {
+                        self.finding(
+                            offset,
+                            ident,
+                            "",
+                            format!(
+                                "a {what} block takes two labels, its type and its name, got {}",
+                                labels.len()
+                            ),
+                        );
+                        continue;
+                    };
+                    let address = format!("{prefix}{type_name}.{name}");
+                    let schema = match self.schemas.lookup(kind, type_name) {
+                        Lookup::Found(schema) => Some(schema),
+                        _ => None,
+                    };
+                    let mut places = BTreeMap::from([(String::new(), offset)]);
+                    let value =
+                        self.body(&address, &block.body, schema, Top::Block, "", &mut places);
+                    self.declared.push((address.clone(), offset));
+                    self.places.entry(address).or_insert(places);
+                    let named = doc
+                        .entry(ident)
+                        .or_insert_with(|| Value::Object(Map::new()))
+                        .as_object_mut()
+                        .and_then(|types| {
+                            types
+                                .entry(type_name)
+                                .or_insert_with(|| Value::Object(Map::new()))
+                                .as_object_mut()
+                        });
+                    // A second block of one address is reported as a
+                    // duplicate; the first is the one validated.
+                    if let Some(named) = named {
+                        named.entry(name).or_insert(Value::Object(value));
+                    }
+                }
+                "provider" => {
+                    let [name] = labels[..] else {
+                        self.finding(
+                            offset,
+                            ident,
+                            "",
+                            format!(
+                                "a provider block takes one label, the provider's name, got {}",
+                                labels.len()
+                            ),
+                        );
+                        continue;
+                    };
+                    let alias = block
+                        .body
+                        .get_attribute("alias")
+                        .and_then(|a| a.value.as_str());
+                    let address = match alias {
+                        Some(alias) => format!("provider.{name}.{alias}"),
+                        None => format!("provider.{name}"),
+                    };
+                    let schema = match self.schemas.provider_config(name) {
+                        Lookup::Found(schema) => Some(schema),
+                        _ => None,
+                    };
+                    let mut places = BTreeMap::from([(String::new(), offset)]);
+                    let value = self.body(
+                        &address,
+                        &block.body,
+                        schema,
+                        Top::Provider,
+                        "",
+                        &mut places,
+                    );
+                    self.places.entry(address).or_insert(places);
+                    let providers = doc
+                        .entry("provider")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Some(providers) = providers.as_object_mut() {
+                        match providers.get_mut(name) {
+                            Some(Value::Array(configs)) => configs.push(Value::Object(value)),
+                            _ => {
+                                providers.insert(
+                                    name.to_owned(),
+                                    Value::Array(vec![Value::Object(value)]),
+                                );
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Value::Object(doc)
+    }
+
+    /// The JSON object for a block's body; `schema` is the block's, when
+    /// known, and `path` where the body is inside its top-level block.
+    fn body(
+        &mut self,
+        address: &str,
+        body: &Body,
+        schema: Option<&BlockSchema>,
+        top: Top,
+        path: &str,
+        places: &mut BTreeMap<String, usize>,
+    ) -> Map<String, Value> {
+        let mut out = Map::new();
+        // Blocks by type, in the order written.
+        let mut blocks: Vec<(&str, Vec<&hcl_edit::structure::Block>)> = Vec::new();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attr) => {
+                    let key = attr.key.as_str();
+                    let at = join(path, key);
+                    let offset = start(attr.key.span().or_else(|| attr.span()));
+                    if !top.is_meta(key) {
+                        if let Some(schema) = schema {
+                            if !schema.attributes.contains_key(key)
+                                && schema.block_types.contains_key(key)
+                            {
+                                let message = argument_for_block(key, &attr.value);
+                                self.finding(offset, address, &at, message);
+                                continue;
+                            }
+                        }
+                    }
+                    places.insert(at.clone(), offset);
+                    let value = self.expr(&attr.value, &at, places);
+                    out.insert(key.to_owned(), value);
+                }
+                Structure::Block(block) => {
+                    let ident = block.ident.as_str();
+                    // Dynamic blocks are expanded by Terraform; JSON holds
+                    // them under "dynamic", which validation skips.
+                    if ident == "dynamic" || top.is_meta(ident) {
+                        continue;
+                    }
+                    if let Some(schema) = schema {
+                        if !schema.block_types.contains_key(ident) {
+                            if let Some(attr) = schema.attributes.get(ident) {
+                                let offset = start(block.span());
+                                let message = block_for_argument(ident, &attr.value_type());
+                                self.finding(offset, address, &join(path, ident), message);
+                                continue;
+                            }
+                        }
+                    }
+                    match blocks.iter_mut().find(|(name, _)| *name == ident) {
+                        Some((_, list)) => list.push(block),
+                        None => blocks.push((ident, vec![block])),
+                    }
+                }
+            }
+        }
+        for (ident, list) in blocks {
+            let at = join(path, ident);
+            places.entry(at.clone()).or_insert(start(list[0].span()));
+            let nested = schema.and_then(|s| s.block_types.get(ident));
+            let mode = nested.map(|n| n.nesting_mode);
+            let inner = nested.map(|n| &n.block);
+            if mode == Some(NestingMode::Map) {
+                let mut labeled = Map::new();
+                for block in &list {
+                    let label = block.labels.first().map_or("", |l| l.as_str());
+                    let p = keyed(&at, label);
+                    places.entry(p.clone()).or_insert(start(block.span()));
+                    let value = self.body(address, &block.body, inner, Top::Nested, &p, places);
+                    labeled.entry(label).or_insert(Value::Object(value));
+                }
+                out.insert(ident.to_owned(), Value::Object(labeled));
+                continue;
+            }
+            if nested.is_some() {
+                for block in &list {
+                    if let Some(label) = block.labels.first() {
+                        let offset = start(label.span().or_else(|| block.span()));
+                        let message = format!("extraneous label: {ident} blocks take no labels");
+                        self.finding(offset, address, &at, message);
+                    }
+                }
+            }
+            // Validation names one block of a single type by its type
+            // alone, and any other block by its index.
+            let unindexed =
+                list.len() == 1 && matches!(mode, Some(NestingMode::Single | NestingMode::Group));
+            let mut values = Vec::with_capacity(list.len());
+            for (i, block) in list.iter().enumerate() {
+                let p = if unindexed {
+                    at.clone()
+                } else {
+                    indexed(&at, i)
+                };
+                places.entry(p.clone()).or_insert(start(block.span()));
+                values.push(Value::Object(self.body(
+                    address,
+                    &block.body,
+                    inner,
+                    Top::Nested,
+                    &p,
+                    places,
+                )));
+            }
+            let value = match <[Value; 1]>::try_from(values) {
+                Ok([one]) => one,
+                Err(many) => Value::Array(many),
+            };
+            out.insert(ident.to_owned(), value);
+        }
+        out
+    }
+
+    /// The source text of something parsed from the file.
+    fn source(&self, span: Option<std::ops::Range<usize>>) -> Option<&str> {
+        span.and_then(|s| self.text.get(s)).map(str::trim)
+    }
+
+    /// The JSON value Terraform JSON writes for an expression: literals as
+    /// themselves (strings escaped), anything else as a template.
+    fn expr(&self, e: &Expression, path: &str, places: &mut BTreeMap<String, usize>) -> Value {
+        match e {
+            Expression::Null(_) => Value::Null,
+            Expression::Bool(b) => Value::Bool(*b.value()),
+            Expression::Number(n) => {
+                let n = n.value();
+                let number = if let Some(u) = n.as_u64() {
+                    Some(serde_json::Number::from(u))
+                } else if let Some(i) = n.as_i64() {
+                    Some(serde_json::Number::from(i))
+                } else {
+                    n.as_f64().and_then(serde_json::Number::from_f64)
+                };
+                number.map_or(Value::Null, Value::Number)
+            }
+            Expression::String(s) => Value::String(escape_template(s.value()).into_owned()),
+            Expression::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let p = indexed(path, i);
+                        places.insert(p.clone(), start(item.span()));
+                        self.expr(item, &p, places)
+                    })
+                    .collect(),
+            ),
+            Expression::Object(object) => {
+                let mut out = Map::new();
+                for (key, value) in object.iter() {
+                    let name = match key {
+                        ObjectKey::Ident(ident) => ident.as_str().to_owned(),
+                        ObjectKey::Expression(e) => {
+                            match self.expr(e, path, &mut BTreeMap::new()) {
+                                Value::String(s) => s,
+                                other => other.to_string(),
+                            }
+                        }
+                    };
+                    let offset = start(key.span());
+                    // A map's entries are named by key, an object's
+                    // attributes by name: the type decides which.
+                    let by_key = keyed(path, &name);
+                    let by_name = join(path, &name);
+                    places.insert(by_key.clone(), offset);
+                    places.insert(by_name, offset);
+                    let value = self.expr(value.expr(), &by_key, places);
+                    out.insert(name, value);
+                }
+                Value::Object(out)
+            }
+            Expression::StringTemplate(t) => Value::String(self.template(t)),
+            Expression::HeredocTemplate(h) => Value::String(self.template(&h.template)),
+            other => {
+                let text = match self.source(other.span()) {
+                    Some(text) => text.to_owned(),
+                    None => other.to_string(),
+                };
+                Value::String(format!("${{{text}}}"))
+            }
+        }
+    }
+
+    /// A template as Terraform JSON writes it: literal parts escaped,
+    /// interpolations and directives as written.
+    fn template(&self, t: &Template) -> String {
+        let mut out = String::new();
+        for element in t.iter() {
+            match element {
+                Element::Literal(lit) => out.push_str(&escape_template(lit.value())),
+                Element::Interpolation(i) => {
+                    out.push_str("${");
+                    match self.source(i.expr.span()) {
+                        Some(text) => out.push_str(text),
+                        None => out.push_str(&i.expr.to_string()),
+                    }
+                    out.push('}');
+                }
+                Element::Directive(d) => {
+                    if let Some(text) = self.source(d.span()) {
+                        out.push_str(text);
+                    } else {
+                        out.push_str("%{}");
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Terraform's "Unsupported argument", for an argument named after a
+/// block type, with what to write instead.
+fn argument_for_block(key: &str, value: &Expression) -> String {
+    let instead = match value {
+        Expression::Array(items) if items.is_empty() => "for no blocks, leave it out".to_owned(),
+        Expression::Object(_) => format!("write it as a block, `{key} {{ ... }}`, without `=`"),
+        _ => format!(
+            "write `{key} {{ ... }}` blocks, or a `dynamic \"{key}\"` block for a computed list"
+        ),
+    };
+    format!("unsupported argument: {key} is a block type; {instead}")
+}
+
+/// Terraform's "Unsupported block type", for a block named after an
+/// argument, with what to write instead.
+fn block_for_argument(key: &str, ty: &super::Type) -> String {
+    use super::Type as T;
+    let value = match ty {
+        T::Map(_) | T::Object(_) => "{ ... }",
+        T::List(_) | T::Set(_) | T::Tuple(_) => "[ ... ]",
+        _ => "...",
+    };
+    format!("unsupported block type: {key} is an argument; write `{key} = {value}`")
+}
