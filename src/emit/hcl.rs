@@ -31,10 +31,11 @@ pub fn to_hcl(doc: &Document, header: &str) -> String {
     if !t.required_providers.is_empty() {
         let mut rp = HBlock::builder("required_providers");
         for (name, p) in &t.required_providers {
-            let obj = hcl::Object::from([
-                (ObjectKey::from(ident("source")), string(&p.source)),
-                (ObjectKey::from(ident("version")), string(&p.version)),
-            ]);
+            let mut obj =
+                hcl::Object::from([(ObjectKey::from(ident("source")), string(&p.source))]);
+            if let Some(v) = &p.version {
+                obj.insert(ObjectKey::from(ident("version")), string(v));
+            }
             rp = rp.add_attribute(Attribute::new(ident(name), H::Object(obj)));
         }
         terraform = terraform.add_block(rp.build());
@@ -474,7 +475,9 @@ fn module(name: &str, m: &ModuleCall) -> HBlock {
         let providers = m
             .providers
             .iter()
-            .map(|(k, p)| (object_key(k), address(&p.to_string())))
+            // Keys are references too (`terraform.src`): quoted, Terraform
+            // warns that quoted references are deprecated.
+            .map(|(k, p)| (ObjectKey::Expression(address(k)), address(&p.to_string())))
             .collect();
         block = block.add_attribute(Attribute::new("providers", H::Object(providers)));
     }
@@ -655,11 +658,13 @@ fn single_line_key_end(line: &str) -> Option<usize> {
         i += 1;
     } else {
         // Identifiers may hold any Unicode letter: every byte of a
-        // non-ASCII character is 0x80 or above.
+        // non-ASCII character is 0x80 or above. A key may be a reference
+        // (`google.west` in a module's `providers`), which fmt aligns too.
         while i < bytes.len()
             && (bytes[i].is_ascii_alphanumeric()
                 || bytes[i] == b'_'
                 || bytes[i] == b'-'
+                || bytes[i] == b'.'
                 || !bytes[i].is_ascii())
         {
             i += 1;

@@ -132,7 +132,9 @@ fn document(w: &mut Writer, doc: &Document, header: &str) {
                 w.key(name);
                 w.open('{');
                 w.str_field("source", &p.source);
-                w.str_field("version", &p.version);
+                if let Some(v) = &p.version {
+                    w.str_field("version", v);
+                }
                 w.close('}');
             }
             w.close('}');

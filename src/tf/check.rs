@@ -139,6 +139,15 @@ fn is_type_name(kind: &str) -> bool {
     }
 }
 
+/// Whether `key` names a provider configuration as a module's `providers`
+/// map does: `NAME`, or `NAME.ALIAS` for one of its `configuration_aliases`.
+fn is_provider_key(key: &str) -> bool {
+    match key.split_once('.') {
+        Some((name, alias)) => is_identifier(name) && is_identifier(alias),
+        None => is_identifier(key),
+    }
+}
+
 /// Variable names Terraform reserves for meta-arguments.
 const RESERVED_VARIABLE_NAMES: [&str; 8] = [
     "source",
@@ -419,7 +428,15 @@ impl Stack {
                 refs(c, &known, at, e, scope, Context::None);
             }
             self.check_deps(c, &known, at, &m.depends_on);
-            for p in m.providers.values() {
+            for (key, p) in &m.providers {
+                if !is_provider_key(key) {
+                    c.problem(
+                        at,
+                        format!(
+                            "providers: key {key:?} is not a provider name (NAME or NAME.ALIAS)"
+                        ),
+                    );
+                }
                 self.check_provider_ref(c, at, p);
             }
         }
