@@ -14,8 +14,8 @@ use hcl::{Attribute, Block as HBlock, Body as HBody, Identifier};
 
 use super::text::{ends_with_heredoc, is_bare_key, write_template_body};
 use crate::tf::{
-    Block, Body, Document, Entry, Expression, IgnoreChanges, Meta, ModuleCall, Output, Reference,
-    Root, Step, Variable, escape_template, write_hcl_string_body,
+    Block, Body, Document, Dynamic, Entry, Expression, IgnoreChanges, Meta, ModuleCall, Output,
+    Reference, Root, Step, Variable, escape_template, write_hcl_string_body,
 };
 
 /// Renders a resolved document as HCL, starting with `# header`.
@@ -232,6 +232,7 @@ fn reference(r: &Reference) -> H {
         Root::Module(name) => ("module", vec![get_attr(name)]),
         Root::Each => ("each", vec![]),
         Root::Count => ("count", vec![]),
+        Root::Iterator(name) => (name.as_str(), vec![]),
     };
     for step in &r.steps {
         ops.push(match step {
@@ -334,13 +335,45 @@ fn add_body(mut block: hcl::structure::BlockBuilder, body: &Body) -> hcl::struct
         }
     }
     for (name, entry) in &body.entries {
-        if let Entry::Blocks(bs) = entry {
-            for b in bs {
-                block = block.add_block(add_body(HBlock::builder(ident(name)), b).build());
+        match entry {
+            Entry::Blocks(bs) => {
+                for b in bs {
+                    block = block.add_block(add_body(HBlock::builder(ident(name)), b).build());
+                }
             }
+            Entry::Dynamic(dynamics) => {
+                for (block_type, list) in dynamics {
+                    for d in list {
+                        block = block.add_block(dynamic(block_type, d));
+                    }
+                }
+            }
+            Entry::Attr(_) => {}
         }
     }
     block
+}
+
+/// `dynamic "BLOCK_TYPE" { for_each, iterator, labels, content { ... } }`.
+fn dynamic(block_type: &str, d: &Dynamic) -> HBlock {
+    let mut block = HBlock::builder("dynamic")
+        .add_label(block_type)
+        .add_attribute(Attribute::new("for_each", expr(&d.for_each)));
+    if let Some(iterator) = &d.iterator {
+        block = block.add_attribute(Attribute::new(
+            "iterator",
+            H::Variable(hcl::Variable::unchecked(iterator.as_str())),
+        ));
+    }
+    if !d.labels.is_empty() {
+        block = block.add_attribute(Attribute::new(
+            "labels",
+            H::Array(d.labels.iter().map(inner).collect()),
+        ));
+    }
+    block
+        .add_block(add_body(HBlock::builder("content"), &d.content).build())
+        .build()
 }
 
 fn addresses<T: ToString>(items: &[T]) -> H {

@@ -14,8 +14,8 @@ use std::fmt::Write;
 
 use super::text::write_json_template;
 use crate::tf::{
-    Block, Body, Document, Entry, Expression, IgnoreChanges, Lifecycle, Meta, ModuleCall, Output,
-    Variable, escape_template,
+    Block, Body, Document, Dynamic, Entry, Expression, IgnoreChanges, Lifecycle, Meta, ModuleCall,
+    Output, Variable, escape_template,
 };
 
 /// Renders a resolved document as Terraform JSON, starting with a `"//"`
@@ -366,18 +366,55 @@ fn body_fields(w: &mut Writer, body: &Body) {
     }
     for (name, entry) in &body.entries {
         // Zero blocks are written as no block at all, as in HCL.
-        if let Entry::Blocks(blocks) = entry {
-            if blocks.is_empty() {
-                continue;
+        match entry {
+            Entry::Blocks(blocks) if !blocks.is_empty() => {
+                w.key(name);
+                one_or_many(w, blocks, |w, b| {
+                    w.open('{');
+                    body_fields(w, b);
+                    w.close('}');
+                });
             }
-            w.key(name);
-            one_or_many(w, blocks, |w, b| {
+            Entry::Dynamic(dynamics) if dynamics.values().any(|d| !d.is_empty()) => {
+                w.key(name);
                 w.open('{');
-                body_fields(w, b);
+                for (block_type, list) in dynamics {
+                    if list.is_empty() {
+                        continue;
+                    }
+                    w.key(block_type);
+                    one_or_many(w, list, dynamic);
+                }
                 w.close('}');
-            });
+            }
+            _ => {}
         }
     }
+}
+
+/// One `dynamic` block: `for_each` and `labels` are expressions, `iterator`
+/// a bare name (Terraform reads it as a keyword, not a template).
+fn dynamic(w: &mut Writer, d: &Dynamic) {
+    w.open('{');
+    w.key("for_each");
+    expr(w, &d.for_each);
+    if let Some(iterator) = &d.iterator {
+        w.str_field("iterator", iterator);
+    }
+    if !d.labels.is_empty() {
+        w.key("labels");
+        w.open('[');
+        for label in &d.labels {
+            w.item();
+            expr(w, label);
+        }
+        w.close(']');
+    }
+    w.key("content");
+    w.open('{');
+    body_fields(w, &d.content);
+    w.close('}');
+    w.close('}');
 }
 
 fn addresses<T: std::fmt::Display>(w: &mut Writer, key: &str, items: impl Iterator<Item = T>) {

@@ -222,6 +222,11 @@ pub struct Path {
 }
 
 impl Path {
+    /// A path that continues `reference`.
+    pub(crate) fn from_reference(reference: Reference) -> Path {
+        Path { reference }
+    }
+
     /// `.name`
     pub fn attr(mut self, name: impl Into<String>) -> Path {
         self.reference.steps.push(Step::Attr(name.into()));

@@ -100,6 +100,8 @@ fn resource_pos(path: &[&str]) -> Pos {
         ["depends_on"] | ["provider"] => Pos::Traversal,
         ["lifecycle", "ignore_changes" | "replace_triggered_by"] => Pos::Traversal,
         ["lifecycle", _] => Pos::Literal,
+        // A dynamic block's iterator is a bare name, read as a keyword.
+        [.., "dynamic", _, "iterator"] => Pos::Traversal,
         _ => Pos::Template,
     }
 }
