@@ -14,7 +14,8 @@ use hcl::{Attribute, Block as HBlock, Body as HBody, Identifier};
 
 use super::text::{ends_with_heredoc, is_bare_key, write_template_body};
 use crate::tf::{
-    Block, Body, Condition, Document, Entry, Expression, IgnoreChanges, Meta, ModuleCall, Output,
+    Block, Body, Condition, Document, Dynamic, Entry, Expression, IgnoreChanges, Meta, ModuleCall,
+    Output,
     Reference, Root, Step, Variable, escape_template, write_hcl_string_body,
 };
 
@@ -31,10 +32,11 @@ pub fn to_hcl(doc: &Document, header: &str) -> String {
     if !t.required_providers.is_empty() {
         let mut rp = HBlock::builder("required_providers");
         for (name, p) in &t.required_providers {
-            let obj = hcl::Object::from([
-                (ObjectKey::from(ident("source")), string(&p.source)),
-                (ObjectKey::from(ident("version")), string(&p.version)),
-            ]);
+            let mut obj =
+                hcl::Object::from([(ObjectKey::from(ident("source")), string(&p.source))]);
+            if let Some(v) = &p.version {
+                obj.insert(ObjectKey::from(ident("version")), string(v));
+            }
             rp = rp.add_attribute(Attribute::new(ident(name), H::Object(obj)));
         }
         terraform = terraform.add_block(rp.build());
@@ -244,6 +246,7 @@ fn reference(r: &Reference) -> H {
         Root::Module(name) => ("module", vec![get_attr(name)]),
         Root::Each => ("each", vec![]),
         Root::Count => ("count", vec![]),
+        Root::Iterator(name) => (name.as_str(), vec![]),
     };
     for step in &r.steps {
         ops.push(match step {
@@ -346,13 +349,45 @@ fn add_body(mut block: hcl::structure::BlockBuilder, body: &Body) -> hcl::struct
         }
     }
     for (name, entry) in &body.entries {
-        if let Entry::Blocks(bs) = entry {
-            for b in bs {
-                block = block.add_block(add_body(HBlock::builder(ident(name)), b).build());
+        match entry {
+            Entry::Blocks(bs) => {
+                for b in bs {
+                    block = block.add_block(add_body(HBlock::builder(ident(name)), b).build());
+                }
             }
+            Entry::Dynamic(dynamics) => {
+                for (block_type, list) in dynamics {
+                    for d in list {
+                        block = block.add_block(dynamic(block_type, d));
+                    }
+                }
+            }
+            Entry::Attr(_) => {}
         }
     }
     block
+}
+
+/// `dynamic "BLOCK_TYPE" { for_each, iterator, labels, content { ... } }`.
+fn dynamic(block_type: &str, d: &Dynamic) -> HBlock {
+    let mut block = HBlock::builder("dynamic")
+        .add_label(block_type)
+        .add_attribute(Attribute::new("for_each", expr(&d.for_each)));
+    if let Some(iterator) = &d.iterator {
+        block = block.add_attribute(Attribute::new(
+            "iterator",
+            H::Variable(hcl::Variable::unchecked(iterator.as_str())),
+        ));
+    }
+    if !d.labels.is_empty() {
+        block = block.add_attribute(Attribute::new(
+            "labels",
+            H::Array(d.labels.iter().map(inner).collect()),
+        ));
+    }
+    block
+        .add_block(add_body(HBlock::builder("content"), &d.content).build())
+        .build()
 }
 
 fn addresses<T: ToString>(items: &[T]) -> H {
@@ -503,7 +538,9 @@ fn module(name: &str, m: &ModuleCall) -> HBlock {
         let providers = m
             .providers
             .iter()
-            .map(|(k, p)| (object_key(k), address(&p.to_string())))
+            // Keys are references too (`terraform.src`): quoted, Terraform
+            // warns that quoted references are deprecated.
+            .map(|(k, p)| (ObjectKey::Expression(address(k)), address(&p.to_string())))
             .collect();
         block = block.add_attribute(Attribute::new("providers", H::Object(providers)));
     }
@@ -684,11 +721,13 @@ fn single_line_key_end(line: &str) -> Option<usize> {
         i += 1;
     } else {
         // Identifiers may hold any Unicode letter: every byte of a
-        // non-ASCII character is 0x80 or above.
+        // non-ASCII character is 0x80 or above. A key may be a reference
+        // (`google.west` in a module's `providers`), which fmt aligns too.
         while i < bytes.len()
             && (bytes[i].is_ascii_alphanumeric()
                 || bytes[i] == b'_'
                 || bytes[i] == b'-'
+                || bytes[i] == b'.'
                 || !bytes[i].is_ascii())
         {
             i += 1;

@@ -14,7 +14,7 @@ use std::fmt::Write;
 
 use super::text::write_json_template;
 use crate::tf::{
-    Block, Body, Condition, Document, Entry, Expression, IgnoreChanges, Lifecycle, Meta,
+    Block, Body, Condition, Document, Dynamic, Entry, Expression, IgnoreChanges, Lifecycle, Meta,
     ModuleCall, Output, Variable, escape_template,
 };
 
@@ -132,7 +132,9 @@ fn document(w: &mut Writer, doc: &Document, header: &str) {
                 w.key(name);
                 w.open('{');
                 w.str_field("source", &p.source);
-                w.str_field("version", &p.version);
+                if let Some(v) = &p.version {
+                    w.str_field("version", v);
+                }
                 w.close('}');
             }
             w.close('}');
@@ -394,18 +396,55 @@ fn body_fields(w: &mut Writer, body: &Body) {
     }
     for (name, entry) in &body.entries {
         // Zero blocks are written as no block at all, as in HCL.
-        if let Entry::Blocks(blocks) = entry {
-            if blocks.is_empty() {
-                continue;
+        match entry {
+            Entry::Blocks(blocks) if !blocks.is_empty() => {
+                w.key(name);
+                one_or_many(w, blocks, |w, b| {
+                    w.open('{');
+                    body_fields(w, b);
+                    w.close('}');
+                });
             }
-            w.key(name);
-            one_or_many(w, blocks, |w, b| {
+            Entry::Dynamic(dynamics) if dynamics.values().any(|d| !d.is_empty()) => {
+                w.key(name);
                 w.open('{');
-                body_fields(w, b);
+                for (block_type, list) in dynamics {
+                    if list.is_empty() {
+                        continue;
+                    }
+                    w.key(block_type);
+                    one_or_many(w, list, dynamic);
+                }
                 w.close('}');
-            });
+            }
+            _ => {}
         }
     }
+}
+
+/// One `dynamic` block: `for_each` and `labels` are expressions, `iterator`
+/// a bare name (Terraform reads it as a keyword, not a template).
+fn dynamic(w: &mut Writer, d: &Dynamic) {
+    w.open('{');
+    w.key("for_each");
+    expr(w, &d.for_each);
+    if let Some(iterator) = &d.iterator {
+        w.str_field("iterator", iterator);
+    }
+    if !d.labels.is_empty() {
+        w.key("labels");
+        w.open('[');
+        for label in &d.labels {
+            w.item();
+            expr(w, label);
+        }
+        w.close(']');
+    }
+    w.key("content");
+    w.open('{');
+    body_fields(w, &d.content);
+    w.close('}');
+    w.close('}');
 }
 
 fn addresses<T: std::fmt::Display>(w: &mut Writer, key: &str, items: impl Iterator<Item = T>) {

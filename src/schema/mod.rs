@@ -748,12 +748,27 @@ fn has_empty_list(body: &crate::tf::Body) -> bool {
         Entry::Attr(Expression::List(items)) => items.is_empty(),
         Entry::Attr(_) => false,
         Entry::Blocks(blocks) => blocks.iter().any(has_empty_list),
+        Entry::Dynamic(dynamics) => dynamics
+            .values()
+            .flatten()
+            .any(|d| has_empty_list(&d.content)),
     })
 }
 
 fn zero_blocks(body: &mut crate::tf::Body, schema: &BlockSchema) {
     use crate::tf::{Entry, Expression};
     for (name, entry) in body.entries.iter_mut() {
+        if let Entry::Dynamic(dynamics) = entry {
+            // The content of a dynamic block is a body of its block type.
+            for (block_type, list) in dynamics.iter_mut() {
+                if let Some(nested) = schema.block_types.get(block_type) {
+                    for d in list {
+                        zero_blocks(&mut d.content, &nested.block);
+                    }
+                }
+            }
+            continue;
+        }
         let Some(nested) = schema.block_types.get(name) else {
             continue;
         };
@@ -761,7 +776,7 @@ fn zero_blocks(body: &mut crate::tf::Body, schema: &BlockSchema) {
             Entry::Attr(Expression::List(items)) if items.is_empty() => {
                 *entry = Entry::Blocks(Vec::new());
             }
-            Entry::Attr(_) => {}
+            Entry::Attr(_) | Entry::Dynamic(_) => {}
             Entry::Blocks(blocks) => {
                 for b in blocks {
                     zero_blocks(b, &nested.block);

@@ -21,7 +21,8 @@ use crate::emit::text::write_json_template;
 use crate::emit::write_json_string;
 use crate::tf::write_index;
 use crate::tf::{
-    Block, Body, Document, Entry, Expression, Reference, Root, Step, Timeouts, escape_template,
+    Block, Body, Document, Dynamic, Dynamics, Entry, Expression, Reference, Root, Step, Timeouts,
+    escape_template,
 };
 
 /// One problem with one block.
@@ -308,6 +309,14 @@ enum Node<'a> {
     Timeouts(&'a Timeouts),
     /// A literal string in an expression position.
     Lit(&'a str),
+    /// A body's `dynamic` blocks, by block type.
+    Dynamics(&'a Dynamics),
+    /// Several dynamic blocks of one type, written as an array.
+    DynamicList(&'a [Dynamic]),
+    /// One dynamic block.
+    Dynamic(&'a Dynamic),
+    /// A dynamic block's labels.
+    Labels(&'a [Expression]),
 }
 
 impl<'a> Node<'a> {
@@ -318,6 +327,14 @@ impl<'a> Node<'a> {
                 [one] => Node::Body(one),
                 many => Node::Bodies(many),
             },
+            Entry::Dynamic(dynamics) => Node::Dynamics(dynamics),
+        }
+    }
+
+    fn dynamics(list: &'a [Dynamic]) -> Node<'a> {
+        match list {
+            [one] => Node::Dynamic(one),
+            many => Node::DynamicList(many),
         }
     }
 }
@@ -325,8 +342,14 @@ impl<'a> Node<'a> {
 impl<'a> Tree<'a> for Node<'a> {
     fn shape(self) -> Shape<'a> {
         match self {
-            Node::Block(_) | Node::Body(_) | Node::Timeouts(_) => Shape::Object,
+            Node::Block(_)
+            | Node::Body(_)
+            | Node::Timeouts(_)
+            | Node::Dynamics(_)
+            | Node::Dynamic(_) => Shape::Object,
             Node::Bodies(bodies) => Shape::List(bodies.len()),
+            Node::DynamicList(list) => Shape::List(list.len()),
+            Node::Labels(labels) => Shape::List(labels.len()),
             Node::Lit(s) => Shape::Literal(escape_template(s)),
             Node::Expr(e) => match e {
                 Expression::Null => Shape::Null,
@@ -350,6 +373,8 @@ impl<'a> Tree<'a> for Node<'a> {
     fn each_item(self, f: &mut dyn FnMut(Self)) {
         match self {
             Node::Bodies(bodies) => bodies.iter().for_each(|b| f(Node::Body(b))),
+            Node::DynamicList(list) => list.iter().for_each(|d| f(Node::Dynamic(d))),
+            Node::Labels(labels) => labels.iter().for_each(|e| f(Node::Expr(e))),
             Node::Expr(Expression::List(items)) => items.iter().for_each(|e| f(Node::Expr(e))),
             _ => {}
         }
@@ -364,6 +389,21 @@ impl<'a> Tree<'a> for Node<'a> {
             }
             Node::Body(body) => body.entries.iter().for_each(|(k, e)| f(k, Node::entry(e))),
             Node::Timeouts(t) => t.fields().for_each(|(k, v)| f(k, Node::Lit(v))),
+            // As the JSON writer writes them: no empty list of a type.
+            Node::Dynamics(dynamics) => dynamics
+                .iter()
+                .filter(|(_, list)| !list.is_empty())
+                .for_each(|(k, list)| f(k, Node::dynamics(list))),
+            Node::Dynamic(d) => {
+                f("for_each", Node::Expr(&d.for_each));
+                if let Some(iterator) = &d.iterator {
+                    f("iterator", Node::Lit(iterator));
+                }
+                if !d.labels.is_empty() {
+                    f("labels", Node::Labels(&d.labels));
+                }
+                f("content", Node::Body(&d.content));
+            }
             Node::Expr(Expression::Object(map)) => {
                 map.iter()
                     .for_each(|(k, v)| f(&escape_template(k), Node::Expr(v)));
@@ -379,6 +419,13 @@ impl<'a> Tree<'a> for Node<'a> {
             }
             Node::Body(body) => body.entries.contains_key(key),
             Node::Timeouts(t) => t.fields().any(|(k, _)| k == key),
+            Node::Dynamics(dynamics) => dynamics.get(key).is_some_and(|l| !l.is_empty()),
+            Node::Dynamic(d) => match key {
+                "for_each" | "content" => true,
+                "iterator" => d.iterator.is_some(),
+                "labels" => !d.labels.is_empty(),
+                _ => false,
+            },
             Node::Expr(Expression::Object(map)) => map.contains_key(key),
             _ => false,
         }
@@ -526,8 +573,21 @@ impl<'a> Validator<'a> {
             self.finding(address, path, &format!("expected a block, got {got}"));
             return;
         }
+        // Blocks that dynamic blocks add are not counted here: how many
+        // there will be is known only to Terraform.
+        let has_dynamic = value.has_field("dynamic");
         value.each_field(&mut |key, v| {
-            if key == "//" || key == "dynamic" {
+            if key == "//" {
+                return;
+            }
+            if key == "dynamic" {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                self.dynamics(address, v, schema, path);
+                path.truncate(len);
                 return;
             }
             if top == Top::Block && META.contains(&key) {
@@ -550,7 +610,8 @@ impl<'a> Validator<'a> {
                     self.value(address, v, &attr.value_type(), path);
                 }
             } else if let Some(nested) = schema.block_types.get(key) {
-                self.nested(address, v, nested, path);
+                let counted = !(has_dynamic && dynamic_of(value, key));
+                self.nested(address, v, nested, path, counted);
             } else {
                 let hint = suggestion(key, schema);
                 self.finding(address, path, &format!("unknown attribute or block{hint}"));
@@ -564,7 +625,10 @@ impl<'a> Validator<'a> {
             }
         }
         for (name, nested) in &schema.block_types {
-            if nested.min_items > 0 && !value.has_field(name) {
+            if nested.min_items > 0
+                && !value.has_field(name)
+                && !(has_dynamic && dynamic_of(value, name))
+            {
                 let at = join(path, name);
                 let n = nested.min_items;
                 self.finding(
@@ -582,6 +646,7 @@ impl<'a> Validator<'a> {
         v: T,
         nested: &super::NestedBlock,
         path: &mut String,
+        counted: bool,
     ) {
         let shape = v.shape();
         if !matches!(shape, Shape::Object | Shape::List(_)) {
@@ -636,6 +701,9 @@ impl<'a> Validator<'a> {
                 n = 1;
             }
         }
+        if !counted {
+            return;
+        }
         if nested.max_items > 0 && n > nested.max_items {
             let max = nested.max_items;
             self.finding(
@@ -651,6 +719,89 @@ impl<'a> Validator<'a> {
                 path,
                 &format!("at least {min} block{} required, got {n}", plural(min)),
             );
+        }
+    }
+
+    /// Checks a body's `dynamic` blocks (`path` ends at `dynamic`): each
+    /// generates blocks of a type of `schema`, and its content is checked
+    /// as a body of that type.
+    fn dynamics<'t, T: Tree<'t>>(
+        &mut self,
+        address: &str,
+        v: T,
+        schema: &BlockSchema,
+        path: &mut String,
+    ) {
+        if !matches!(v.shape(), Shape::Object) {
+            let got = describe(v);
+            let message = format!("expected dynamic blocks by block type, got {got}");
+            self.finding(address, path, &message);
+            return;
+        }
+        v.each_field(&mut |block_type, list| {
+            let len = path.len();
+            path.push('.');
+            path.push_str(block_type);
+            match schema.block_types.get(block_type) {
+                None => {
+                    let hint = suggestion(block_type, schema);
+                    self.finding(address, path, &format!("unknown block type{hint}"));
+                }
+                Some(nested) => match list.shape() {
+                    Shape::List(_) => {
+                        let mut i = 0;
+                        list.each_item(&mut |d| {
+                            let _ = write_index(path, i);
+                            self.dynamic(address, d, &nested.block, path);
+                            path.truncate(len + 1 + block_type.len());
+                            i += 1;
+                        });
+                    }
+                    _ => self.dynamic(address, list, &nested.block, path),
+                },
+            }
+            path.truncate(len);
+        });
+    }
+
+    /// Checks one dynamic block: `for_each` and `content` are required,
+    /// and `content` is a body of the block type's schema, `block`.
+    fn dynamic<'t, T: Tree<'t>>(
+        &mut self,
+        address: &str,
+        d: T,
+        block: &BlockSchema,
+        path: &mut String,
+    ) {
+        if !matches!(d.shape(), Shape::Object) {
+            let got = describe(d);
+            self.finding(
+                address,
+                path,
+                &format!("expected a dynamic block, got {got}"),
+            );
+            return;
+        }
+        let len = path.len();
+        d.each_field(&mut |key, v| {
+            path.push('.');
+            path.push_str(key);
+            match key {
+                "for_each" | "iterator" | "labels" => {}
+                "content" => self.body(address, v, block, path, Top::Nested),
+                _ => self.finding(
+                    address,
+                    path,
+                    "unknown argument of a dynamic block (for_each, iterator, labels, content)",
+                ),
+            }
+            path.truncate(len);
+        });
+        for required in ["for_each", "content"] {
+            if !d.has_field(required) {
+                let at = join(path, required);
+                self.finding(address, &at, "required in a dynamic block, but missing");
+            }
         }
     }
 
@@ -776,6 +927,17 @@ impl<'a> Validator<'a> {
             self.finding(address, path, &message);
         }
     }
+}
+
+/// Whether the body `value` has dynamic blocks of `block_type`.
+fn dynamic_of<'t, T: Tree<'t>>(value: T, block_type: &str) -> bool {
+    let mut found = false;
+    value.each_field(&mut |key, v| {
+        if key == "dynamic" {
+            found |= v.has_field(block_type);
+        }
+    });
+    found
 }
 
 /// Roots a reference can start from that are not resource types.

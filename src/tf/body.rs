@@ -12,8 +12,11 @@ use std::fmt;
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 
-use super::expr::{EXPR_TOKEN, Expression, ObjectMap, capture_expression};
+use super::expr::{
+    EXPR_TOKEN, Expr, Expression, ObjectMap, Reference, Root, Step, capture_expression,
+};
 use super::sorted::{MOST_RESERVED, SortedMap};
+use super::stack::Path;
 
 /// One entry in a block body.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +25,159 @@ pub enum Entry {
     Attr(Expression),
     /// One or more nested blocks of the same type, in order.
     Blocks(Vec<Body>),
+    /// `dynamic` blocks, by the block type each generates; only under the
+    /// key `dynamic` (see [`Body::dynamic`]).
+    Dynamic(Dynamics),
+}
+
+/// `dynamic` blocks by the type of block they generate, each type's in the
+/// order added.
+pub type Dynamics = SortedMap<String, Vec<Dynamic>>;
+
+/// A `dynamic` block: one nested block of its type for each element of
+/// `for_each`, each with the body `content`.
+///
+/// ```
+/// use tfsynth::tf::{Body, Expression};
+///
+/// let mut sg = Body::new();
+/// let rules = Expression::raw("var.rules");
+/// sg.dynamic_as("ingress", "rule", rules, |rule| {
+///     let mut content = Body::new();
+///     content.set("description", rule.key::<String>());
+///     content.set("from_port", rule.attr::<i64>("port"));
+///     content
+/// });
+/// assert!(sg.entries.contains_key("dynamic"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dynamic {
+    /// The collection to generate one block per element of.
+    pub for_each: Expression,
+    /// The iterator's name in `content`; the block type's name when `None`.
+    pub iterator: Option<String>,
+    /// The labels of each generated block, for block types with labels.
+    pub labels: Vec<Expression>,
+    /// The body of each generated block, where the iterator is available.
+    pub content: Body,
+}
+
+/// The iterator of a `dynamic` block, the typed handle through which its
+/// content refers to the current element: `ITER.key`, `ITER.value`.
+///
+/// Its references are valid only inside the content of a dynamic block
+/// whose iterator has its name; the checks refuse them anywhere else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DynamicIter {
+    name: String,
+}
+
+impl DynamicIter {
+    /// The iterator called `name` (a dynamic block's `iterator`, or its
+    /// block type when it names none).
+    pub fn new(name: impl Into<String>) -> Self {
+        DynamicIter { name: name.into() }
+    }
+
+    /// The iterator's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn path(&self, first: &str) -> Path {
+        Path::from_reference(Reference::new(
+            Root::Iterator(self.name.clone()),
+            vec![Step::Attr(first.to_owned())],
+        ))
+    }
+
+    /// `ITER.key`: the map key, or the list index, of the current element.
+    pub fn key<T>(&self) -> Expr<T> {
+        self.path("key").typed()
+    }
+
+    /// `ITER.value`: the current element.
+    pub fn value<T>(&self) -> Expr<T> {
+        self.path("value").typed()
+    }
+
+    /// `ITER.value.NAME`: an attribute of the current element.
+    pub fn attr<T>(&self, name: impl Into<String>) -> Expr<T> {
+        self.value_path().attr(name).typed()
+    }
+
+    /// A path into the current element, `ITER.value`, for longer steps:
+    /// `rule.value_path().attr("ports").index(0).typed()`.
+    pub fn value_path(&self) -> Path {
+        self.path("value")
+    }
+}
+
+impl Body {
+    /// Adds `dynamic "BLOCK_TYPE"` over `for_each`; its iterator has the
+    /// block type's name, and `content` builds the generated blocks' body
+    /// through its handle. Returns the block, e.g. to set its labels.
+    pub fn dynamic(
+        &mut self,
+        block_type: impl Into<String>,
+        for_each: impl Into<Expression>,
+        content: impl FnOnce(&DynamicIter) -> Body,
+    ) -> &mut Dynamic {
+        let block_type = block_type.into();
+        let iter = DynamicIter::new(block_type.clone());
+        let dynamic = Dynamic {
+            for_each: for_each.into(),
+            iterator: None,
+            labels: Vec::new(),
+            content: content(&iter),
+        };
+        self.push_dynamic(block_type, dynamic)
+    }
+
+    /// Like [`Body::dynamic`], with the iterator named `iterator`.
+    pub fn dynamic_as(
+        &mut self,
+        block_type: impl Into<String>,
+        iterator: impl Into<String>,
+        for_each: impl Into<Expression>,
+        content: impl FnOnce(&DynamicIter) -> Body,
+    ) -> &mut Dynamic {
+        let iter = DynamicIter::new(iterator);
+        let dynamic = Dynamic {
+            for_each: for_each.into(),
+            iterator: Some(iter.name.clone()),
+            labels: Vec::new(),
+            content: content(&iter),
+        };
+        self.push_dynamic(block_type, dynamic)
+    }
+
+    /// Appends a `dynamic` block that generates blocks of `block_type`.
+    pub fn push_dynamic(
+        &mut self,
+        block_type: impl Into<String>,
+        dynamic: Dynamic,
+    ) -> &mut Dynamic {
+        let entry = self
+            .entries
+            .get_or_insert_with("dynamic", || Entry::Dynamic(Dynamics::new()));
+        if !matches!(entry, Entry::Dynamic(_)) {
+            *entry = Entry::Dynamic(Dynamics::new());
+        }
+        let Entry::Dynamic(dynamics) = entry else {
+            unreachable!("the entry was just made a dynamic one")
+        };
+        let list = dynamics.get_or_insert_with(block_type.into(), Vec::new);
+        list.push(dynamic);
+        list.last_mut().expect("a dynamic block was just pushed")
+    }
+}
+
+impl Dynamic {
+    /// The iterator's name: `iterator`, or else the block type's.
+    pub fn iterator_name<'a>(&'a self, block_type: &'a str) -> &'a str {
+        self.iterator.as_deref().unwrap_or(block_type)
+    }
 }
 
 /// The name of an entry. Names that come from struct fields are borrowed
@@ -68,7 +224,7 @@ impl Body {
             .get_or_insert_with(name.into(), || Entry::Blocks(Vec::new()))
         {
             Entry::Blocks(blocks) => blocks.push(block),
-            entry @ Entry::Attr(_) => *entry = Entry::Blocks(vec![block]),
+            entry @ (Entry::Attr(_) | Entry::Dynamic(_)) => *entry = Entry::Blocks(vec![block]),
         }
     }
 
@@ -93,6 +249,13 @@ impl Body {
                 Entry::Blocks(blocks) => blocks
                     .iter_mut()
                     .for_each(|b| b.collect_expressions_mut(out)),
+                Entry::Dynamic(dynamics) => {
+                    for d in dynamics.values_mut().flatten() {
+                        out.push(&mut d.for_each);
+                        out.extend(d.labels.iter_mut());
+                        d.content.collect_expressions_mut(out);
+                    }
+                }
             }
         }
     }
@@ -102,6 +265,13 @@ impl Body {
             match entry {
                 Entry::Attr(e) => out.push(e),
                 Entry::Blocks(blocks) => blocks.iter().for_each(|b| b.collect_expressions(out)),
+                Entry::Dynamic(dynamics) => {
+                    for d in dynamics.values().flatten() {
+                        out.push(&d.for_each);
+                        out.extend(d.labels.iter());
+                        d.content.collect_expressions(out);
+                    }
+                }
             }
         }
     }

@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 use std::sync::atomic::AtomicUsize;
 
 use super::address::{ConfigAddress, InstanceKey, Target};
-use super::body::{Body, Entry};
-use super::expr::{Expression, ObjectMap, Reference, Root};
+use super::body::{Body, Dynamic, Entry};
+use super::expr::{Expression, ObjectMap, Reference, Root, Step};
 use super::identity::RootModuleId;
 use super::stack::{
     Address, AddressKey, Block, Check, Condition, Import, Lifecycle, ModuleCall, Moved, Output,
@@ -142,6 +142,15 @@ fn is_type_name(kind: &str) -> bool {
     }
 }
 
+/// Whether `key` names a provider configuration as a module's `providers`
+/// map does: `NAME`, or `NAME.ALIAS` for one of its `configuration_aliases`.
+fn is_provider_key(key: &str) -> bool {
+    match key.split_once('.') {
+        Some((name, alias)) => is_identifier(name) && is_identifier(alias),
+        None => is_identifier(key),
+    }
+}
+
 /// Variable names Terraform reserves for meta-arguments.
 const RESERVED_VARIABLE_NAMES: [&str; 8] = [
     "source",
@@ -256,14 +265,17 @@ impl Checker {
 
 /// What an expression may refer to where it stands.
 #[derive(Clone, Copy)]
-struct Scope {
+struct Scope<'i> {
     each: bool,
     count: bool,
+    /// The iterators of the dynamic blocks whose content this is.
+    iterators: &'i [&'i str],
 }
 
-const PLAIN: Scope = Scope {
+const PLAIN: Scope<'static> = Scope {
     each: false,
     count: false,
+    iterators: &[],
 };
 
 impl Stack {
@@ -371,9 +383,9 @@ impl Stack {
         }
         for p in &self.providers {
             let at = AddressKey::Provider(&p.name, p.alias.as_deref());
-            for e in p.body.expressions() {
-                refs(c, &known, at, e, PLAIN, Context::None);
-            }
+            // A provider's body may hold dynamic blocks: it is checked as
+            // a resource's is.
+            check_body(c, &known, at, &p.body, PLAIN, &mut Vec::new());
         }
         let elsewhere = self.validations_may_refer_elsewhere(c);
         for (name, v) in &self.variables {
@@ -424,12 +436,21 @@ impl Stack {
             let scope = Scope {
                 each: m.for_each.is_some(),
                 count: m.count.is_some(),
+                iterators: &[],
             };
             for e in m.inputs.values().chain(&m.count).chain(&m.for_each) {
                 refs(c, &known, at, e, scope, Context::None);
             }
             self.check_deps(c, &known, at, &m.depends_on);
-            for p in m.providers.values() {
+            for (key, p) in &m.providers {
+                if !is_provider_key(key) {
+                    c.problem(
+                        at,
+                        format!(
+                            "providers: key {key:?} is not a provider name (NAME or NAME.ALIAS)"
+                        ),
+                    );
+                }
                 self.check_provider_ref(c, at, p);
             }
         }
@@ -597,6 +618,7 @@ impl Stack {
         let scope = Scope {
             each: meta.for_each.is_some(),
             count: meta.count.is_some(),
+            iterators: &[],
         };
         if meta.count.is_some() && meta.for_each.is_some() {
             c.problem(at, "count and for_each cannot both be set");
@@ -763,7 +785,7 @@ fn check_body<'a>(
     known: &Known,
     at: AddressKey<'_>,
     body: &'a Body,
-    scope: Scope,
+    scope: Scope<'_>,
     path: &mut Vec<PathStep<'a>>,
 ) {
     for (key, entry) in &body.entries {
@@ -772,10 +794,43 @@ fn check_body<'a>(
             let shown = path_text(path);
             c.problem(at, format!("{shown}: not a valid attribute or block name"));
         }
+        if key == "dynamic" && !matches!(entry, Entry::Dynamic(_)) {
+            let shown = path_text(path);
+            c.problem(
+                at,
+                format!("{shown}: reserved for dynamic blocks; add them with Body::dynamic"),
+            );
+        }
         match entry {
             Entry::Attr(e) => {
                 if e.may_refer() {
                     refs(c, known, at, e, scope, Context::Path(path));
+                }
+            }
+            Entry::Dynamic(dynamics) => {
+                if key != "dynamic" {
+                    let shown = path_text(path);
+                    c.problem(
+                        at,
+                        format!("{shown}: dynamic blocks belong under the key dynamic"),
+                    );
+                }
+                for (block_type, list) in dynamics.iter() {
+                    path.push(PathStep::Key(block_type));
+                    if !is_identifier(block_type) {
+                        let shown = path_text(path);
+                        c.problem(at, format!("{shown}: not a valid block type name"));
+                    }
+                    for (i, d) in list.iter().enumerate() {
+                        if list.len() > 1 {
+                            path.push(PathStep::Index(i));
+                        }
+                        check_dynamic(c, known, at, block_type, d, scope, path);
+                        if list.len() > 1 {
+                            path.pop();
+                        }
+                    }
+                    path.pop();
                 }
             }
             Entry::Blocks(blocks) => {
@@ -792,6 +847,44 @@ fn check_body<'a>(
         }
         path.pop();
     }
+}
+
+/// Checks one dynamic block: `for_each` sees the iterators around it;
+/// `labels` and `content` see its own iterator too.
+fn check_dynamic<'a>(
+    c: &mut Checker,
+    known: &Known,
+    at: AddressKey<'_>,
+    block_type: &'a str,
+    d: &'a Dynamic,
+    scope: Scope<'_>,
+    path: &mut Vec<PathStep<'a>>,
+) {
+    let name = d.iterator_name(block_type);
+    if d.iterator.is_some() && !is_identifier(name) {
+        let shown = path_text(path);
+        c.problem(
+            at,
+            format!("{shown}.iterator: {name:?} is not a valid Terraform name"),
+        );
+    }
+    path.push(PathStep::Key("for_each"));
+    refs(c, known, at, &d.for_each, scope, Context::Path(path));
+    path.pop();
+    let mut iterators = scope.iterators.to_vec();
+    iterators.push(name);
+    let inner = Scope {
+        iterators: &iterators,
+        ..scope
+    };
+    path.push(PathStep::Key("labels"));
+    for label in &d.labels {
+        refs(c, known, at, label, inner, Context::Path(path));
+    }
+    path.pop();
+    path.push(PathStep::Key("content"));
+    check_body(c, known, at, &d.content, inner, path);
+    path.pop();
 }
 
 /// What a problem with a reference is said to be in, before the reference.
@@ -821,7 +914,7 @@ fn refs(
     known: &Known,
     at: AddressKey<'_>,
     e: &Expression,
-    scope: Scope,
+    scope: Scope<'_>,
     context: Context<'_>,
 ) {
     e.visit_references(&mut |r| check_ref(c, known, at, r, scope, context));
@@ -842,7 +935,7 @@ fn check_ref(
     known: &Known,
     at: AddressKey<'_>,
     r: &Reference,
-    scope: Scope,
+    scope: Scope<'_>,
     context: Context<'_>,
 ) {
     if let Some(origin) = &r.origin {
@@ -855,6 +948,40 @@ fn check_ref(
             );
             return;
         }
+    }
+    match &r.root {
+        Root::Iterator(name) => {
+            if !scope.iterators.contains(&name.as_str()) {
+                c.problem(
+                    at,
+                    format!(
+                        "{context}{r}: {name} is the iterator of a dynamic block, available only inside its content"
+                    ),
+                );
+            } else if !matches!(r.steps.first(), Some(Step::Attr(a)) if a == "key" || a == "value")
+            {
+                c.problem(
+                    at,
+                    format!("{context}{r}: an iterator has only key and value"),
+                );
+            }
+            return;
+        }
+        // In a raw expression `rule.value` reads as a resource's address;
+        // inside the content of a dynamic block whose iterator is `rule`,
+        // Terraform reads it as the iterator, and so do the checks.
+        Root::Resource { kind, name }
+            if r.origin.is_none() && scope.iterators.contains(&kind.as_str()) =>
+        {
+            if name != "key" && name != "value" {
+                c.problem(
+                    at,
+                    format!("{context}{r}: an iterator has only key and value"),
+                );
+            }
+            return;
+        }
+        _ => {}
     }
     match r.root.key() {
         None if matches!(r.root, Root::Each) => {
@@ -1481,6 +1608,9 @@ fn set_in_body(body: &mut Body, path: &[&str], value: Option<Expression>) -> Res
             set_in_body(block, rest, value)
         }
         Entry::Attr(e) => set_in_expression(e, rest, value),
+        Entry::Dynamic(_) => Err(format!(
+            "{first} holds dynamic blocks, which overrides do not reach; build them with Body::dynamic"
+        )),
     }
 }
 

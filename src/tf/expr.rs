@@ -38,6 +38,9 @@ pub enum Root {
     Each,
     /// `count` inside a counted resource (`count.index`).
     Count,
+    /// The iterator of a `dynamic` block inside its content
+    /// (`ITER.key`, `ITER.value`), by its name.
+    Iterator(String),
 }
 
 impl Root {
@@ -57,7 +60,7 @@ impl Root {
             Root::Var(name) => Address::Variable(name.clone()),
             Root::Local(name) => Address::Local(name.clone()),
             Root::Module(name) => Address::Module(name.clone()),
-            Root::Each | Root::Count => return None,
+            Root::Each | Root::Count | Root::Iterator(_) => return None,
         })
     }
 
@@ -71,7 +74,7 @@ impl Root {
             Root::Var(name) => AddressKey::Variable(name),
             Root::Local(name) => AddressKey::Local(name),
             Root::Module(name) => AddressKey::Module(name),
-            Root::Each | Root::Count => return None,
+            Root::Each | Root::Count | Root::Iterator(_) => return None,
         })
     }
 
@@ -86,6 +89,7 @@ impl Root {
             Root::Module(name) => ("", "module", name.as_str()),
             Root::Each => return w.write_str("each"),
             Root::Count => return w.write_str("count"),
+            Root::Iterator(name) => return w.write_str(name),
         };
         w.write_str(prefix)?;
         w.write_str(kind)?;

@@ -381,7 +381,7 @@ fn sensitive_reference(
             .root
             .address()
             .is_some_and(|address| sensitive_attribute(&address, &r.steps)),
-        Root::Each | Root::Count => false,
+        Root::Each | Root::Count | Root::Iterator(_) => false,
     }
 }
 

@@ -13,7 +13,7 @@ mod types;
 mod version;
 
 pub use address::{ConfigAddress, InstanceKey, ModuleStep, ObjectStep, Target};
-pub use body::{Body, BodyError, Entries, Entry, Key};
+pub use body::{Body, BodyError, Dynamic, DynamicIter, Dynamics, Entries, Entry, Key};
 pub use check::{Document, Problem, SynthError, is_identifier};
 pub use expr::{
     Expr, Expression, FunctionCall, ObjectMap, Part, Reference, Root, Step, Template, Value,

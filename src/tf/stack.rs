@@ -240,6 +240,11 @@ pub struct Path {
 }
 
 impl Path {
+    /// A path that continues `reference`.
+    pub(crate) fn from_reference(reference: Reference) -> Path {
+        Path { reference }
+    }
+
     /// `.name`
     pub fn attr(mut self, name: impl Into<String>) -> Path {
         self.reference.steps.push(Step::Attr(name.into()));
@@ -509,8 +514,10 @@ pub struct Block {
 pub struct RequiredProvider {
     /// Registry source, e.g. `hashicorp/google`.
     pub source: String,
-    /// Version constraint, e.g. `~> 6.50`.
-    pub version: String,
+    /// Version constraint, e.g. `~> 6.50`; `None` for a provider that
+    /// has no versions of its own, such as the built-in `terraform`
+    /// (`terraform.io/builtin/terraform`), which comes with Terraform.
+    pub version: Option<String>,
 }
 
 /// Where Terraform keeps state.
@@ -677,7 +684,9 @@ pub struct ModuleCall {
     pub version: Option<String>,
     /// Input variables.
     pub inputs: BTreeMap<String, Expression>,
-    /// Provider configurations passed in, by the module's local name.
+    /// Provider configurations passed in, keyed by the name the module
+    /// knows them by: `NAME`, or `NAME.ALIAS` for one of the module's
+    /// `configuration_aliases` (written `terraform.src = terraform.west`).
     pub providers: BTreeMap<String, ProviderRef>,
     /// `count`
     pub count: Option<Expression>,

@@ -105,6 +105,8 @@ fn resource_pos(path: &[&str]) -> Pos {
         ["lifecycle", "ignore_changes" | "replace_triggered_by"] => Pos::Traversal,
         ["lifecycle", "precondition" | "postcondition", ..] => Pos::Template,
         ["lifecycle", _] => Pos::Literal,
+        // A dynamic block's iterator is a bare name, read as a keyword.
+        [.., "dynamic", _, "iterator"] => Pos::Traversal,
         _ => Pos::Template,
     }
 }

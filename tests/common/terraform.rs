@@ -53,7 +53,70 @@ pub fn find(test: &str) -> Option<Terraform> {
     None
 }
 
+/// [`find`], with `provider` (e.g. `hashicorp/aws`) installed from a
+/// local mirror in the layout `terraform providers mirror` writes:
+/// `$TFSYNTH_PROVIDER_MIRROR`, else `/opt/tf-plugins`. Without terraform,
+/// or without that provider in the mirror, prints why `test` is skipped
+/// and returns `None` (terraform itself missing in CI panics, as in
+/// [`find`]).
+#[track_caller]
+pub fn find_with_mirror(test: &str, provider: &str) -> Option<Terraform> {
+    let terraform = find(test)?;
+    let mirror = std::env::var_os("TFSYNTH_PROVIDER_MIRROR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/tf-plugins"));
+    let address = format!("registry.terraform.io/{provider}");
+    if !mirror.join(&address).is_dir() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: no {address} in the provider mirror {} (set TFSYNTH_PROVIDER_MIRROR to a `terraform providers mirror` directory)",
+            mirror.display()
+        );
+        return None;
+    }
+    let config = format!(
+        "provider_installation {{\n  filesystem_mirror {{\n    path    = {:?}\n    include = [{address:?}]\n  }}\n  direct {{\n    exclude = [{address:?}]\n  }}\n}}\n",
+        mirror.display().to_string()
+    );
+    std::fs::write(terraform.config.path(), config).expect("the CLI configuration can be written");
+    Some(terraform)
+}
+
 impl Terraform {
+    /// `init`, `validate` and `plan` (no refresh: nothing is read from a
+    /// cloud) in `dir`; returns `terraform show -json` of the plan.
+    #[track_caller]
+    pub fn plan_json(&self, dir: &Path) -> J {
+        self.ok(dir, &["init", "-input=false", "-no-color"]);
+        self.ok(dir, &["validate", "-no-color"]);
+        self.ok(
+            dir,
+            &[
+                "plan",
+                "-refresh=false",
+                "-input=false",
+                "-no-color",
+                "-out=tfplan",
+            ],
+        );
+        let out = self.ok(dir, &["show", "-json", "tfplan"]);
+        serde_json::from_slice(&out.stdout).expect("show -json is JSON")
+    }
+
+    /// Plans `doc` as `main.tf.json` and as `main.tf`, each in its own
+    /// directory; returns both plans, JSON first.
+    #[track_caller]
+    pub fn plans_of_both(&self, doc: &Document) -> (J, J) {
+        let json_dir = tempfile::tempdir().expect("a temporary directory can be made");
+        let hcl_dir = tempfile::tempdir().expect("a temporary directory can be made");
+        write_file(&json_dir.path().join("main.tf.json"), &to_json(doc, HEADER));
+        write_file(&hcl_dir.path().join("main.tf"), &to_hcl(doc, HEADER));
+        (
+            self.plan_json(json_dir.path()),
+            self.plan_json(hcl_dir.path()),
+        )
+    }
+
     /// Runs `terraform ARGS` in `dir`, whatever its exit status.
     pub fn run(&self, dir: &Path, args: &[&str]) -> Output {
         Command::new(&self.program)

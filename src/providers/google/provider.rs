@@ -11,7 +11,7 @@ use crate::tf::{RequiredProvider, Value};
 pub fn required() -> RequiredProvider {
     RequiredProvider {
         source: REQUIRED.0.to_owned(),
-        version: REQUIRED.1.to_owned(),
+        version: Some(REQUIRED.1.to_owned()),
     }
 }
 

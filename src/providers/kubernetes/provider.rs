@@ -10,7 +10,7 @@ pub const REQUIRED: (&str, &str) = ("hashicorp/kubernetes", "~> 2.38.0");
 pub fn required() -> RequiredProvider {
     RequiredProvider {
         source: REQUIRED.0.to_owned(),
-        version: REQUIRED.1.to_owned(),
+        version: Some(REQUIRED.1.to_owned()),
     }
 }
 
