@@ -317,8 +317,8 @@ fn validating_a_stack_in_memory_finds_what_validating_its_json_finds() {
             ..Default::default()
         },
     );
-    // A reference is type-checked only when the value is the attribute
-    // itself: after an index step its type is not known here.
+    // A reference is type-checked at its last step, and every step must
+    // exist: a string has no elements to index.
     for (name, locations) in [
         ("plain", net.attr::<String>("name")),
         ("indexed", net.path().attr("name").index(0).typed()),

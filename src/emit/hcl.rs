@@ -15,8 +15,7 @@ use hcl::{Attribute, Block as HBlock, Body as HBody, Identifier};
 use super::text::{ends_with_heredoc, is_bare_key, write_template_body};
 use crate::tf::{
     Block, Body, Condition, Document, Dynamic, Entry, Expression, IgnoreChanges, Meta, ModuleCall,
-    Output,
-    Reference, Root, Step, Variable, escape_template, write_hcl_string_body,
+    Output, Reference, Root, Step, Variable, escape_template, write_hcl_string_body,
 };
 
 /// Renders a resolved document as HCL, starting with `# header`.

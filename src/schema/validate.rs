@@ -19,11 +19,11 @@ use super::{BlockSchema, Kind, Lookup, NestingMode, Schemas, Type};
 use crate::chunks::next_chunk;
 use crate::emit::text::write_json_template;
 use crate::emit::write_json_string;
-use crate::tf::write_index;
 use crate::tf::{
-    Block, Body, Document, Dynamic, Dynamics, Entry, Expression, Reference, Root, Step, Timeouts,
-    escape_template,
+    Block, Body, Condition, Document, Dynamic, Dynamics, Entry, Expression, IgnoreChanges,
+    Reference, Root, Step, Timeouts, escape_template,
 };
+use crate::tf::{template_references, write_index};
 
 /// One problem with one block.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -128,6 +128,7 @@ pub fn validate_document(doc: &Value, schemas: &Schemas) -> Report {
             }
         }
     }
+    json_references(&mut v, doc);
     v.report()
 }
 
@@ -239,7 +240,221 @@ impl<'d> Shared<'d> {
             };
             v.provider(&p.name, &address, Node::Body(&p.body));
         }
+        document_references(&mut v, self.doc);
         v.report()
+    }
+}
+
+/// Checks the references outside resource, data source and provider
+/// bodies against the schemas: meta-arguments, conditions and
+/// `ignore_changes` of every block; outputs, locals, module calls,
+/// variable validations and check blocks (whose scoped data sources are
+/// validated as data sources).
+fn document_references(v: &mut Validator<'_>, doc: &Document) {
+    let mut address = String::new();
+    for (kind, section) in [(Kind::Resource, &doc.resources), (Kind::Data, &doc.data)] {
+        for ((type_name, name), block) in section {
+            address.clear();
+            if kind == Kind::Data {
+                address.push_str("data.");
+            }
+            address.push_str(type_name);
+            address.push('.');
+            address.push_str(name);
+            let meta = &block.meta;
+            for (what, e) in [("count", &meta.count), ("for_each", &meta.for_each)] {
+                if let Some(e) = e {
+                    v.references_in(&address, &mut what.to_owned(), Node::Expr(e));
+                }
+            }
+            let l = &meta.lifecycle;
+            conditions_in(v, &address, "lifecycle.precondition", &l.preconditions);
+            conditions_in(v, &address, "lifecycle.postcondition", &l.postconditions);
+            for (i, r) in l.replace_triggered_by.iter().enumerate() {
+                if let Some(r) = AttrRef::of_reference(r) {
+                    let path = format!("lifecycle.replace_triggered_by[{i}]");
+                    v.reference(&address, &path, r, None);
+                }
+            }
+            if let IgnoreChanges::Attrs(attrs) = &l.ignore_changes {
+                v.ignore_changes(kind, type_name, &address, attrs.iter().map(String::as_str));
+            }
+        }
+    }
+    for (name, o) in &doc.outputs {
+        let at = format!("output.{name}");
+        v.references_in(&at, &mut "value".to_owned(), Node::Expr(&o.value));
+        conditions_in(v, &at, "precondition", &o.preconditions);
+    }
+    for (name, e) in &doc.locals {
+        v.references_in(&format!("local.{name}"), &mut String::new(), Node::Expr(e));
+    }
+    for (name, m) in &doc.modules {
+        let at = format!("module.{name}");
+        for (input, e) in &m.inputs {
+            v.references_in(&at, &mut input.clone(), Node::Expr(e));
+        }
+        for (what, e) in [("count", &m.count), ("for_each", &m.for_each)] {
+            if let Some(e) = e {
+                v.references_in(&at, &mut what.to_owned(), Node::Expr(e));
+            }
+        }
+    }
+    for (name, var) in &doc.variables {
+        conditions_in(v, &format!("var.{name}"), "validation", &var.validations);
+    }
+    for (name, check) in &doc.checks {
+        let at = format!("check.{name}");
+        for b in &check.data {
+            let address = format!("{at}.data.{}.{}", b.kind, b.name);
+            v.block(Kind::Data, &b.kind, &address, [Node::Block(b)]);
+        }
+        conditions_in(v, &at, "assert", &check.assertions);
+    }
+    for i in &doc.imports {
+        v.references_in("import", &mut "id".to_owned(), Node::Expr(&i.id));
+    }
+}
+
+fn conditions_in(v: &mut Validator<'_>, address: &str, what: &str, list: &[Condition]) {
+    for (i, c) in list.iter().enumerate() {
+        for (field, e) in [
+            ("condition", &c.condition),
+            ("error_message", &c.error_message),
+        ] {
+            let mut path = format!("{what}[{i}].{field}");
+            v.references_in(address, &mut path, Node::Expr(e));
+        }
+    }
+}
+
+/// The same checks as [`document_references`], on a Terraform JSON
+/// document.
+fn json_references(v: &mut Validator<'_>, doc: &Value) {
+    let named = |section: &str| {
+        doc.get(section)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+    };
+    for (section, kind, prefix) in [
+        ("resource", Kind::Resource, ""),
+        ("data", Kind::Data, "data."),
+    ] {
+        for (type_name, blocks) in named(section) {
+            for (name, body) in blocks.as_object().into_iter().flatten() {
+                let address = format!("{prefix}{type_name}.{name}");
+                let bodies = match body {
+                    Value::Array(items) => items.iter().collect(),
+                    one => vec![one],
+                };
+                for body in bodies {
+                    for what in ["count", "for_each"] {
+                        if let Some(e) = body.get(what) {
+                            v.references_in(&address, &mut what.to_owned(), e);
+                        }
+                    }
+                    let Some(l) = body.get("lifecycle") else {
+                        continue;
+                    };
+                    for what in ["precondition", "postcondition"] {
+                        json_conditions(v, &address, &format!("lifecycle.{what}"), l.get(what));
+                    }
+                    if let Some(Value::Array(items)) = l.get("replace_triggered_by") {
+                        for (i, item) in items.iter().enumerate() {
+                            if let Some(text) = item.as_str() {
+                                let path = format!("lifecycle.replace_triggered_by[{i}]");
+                                let text = if text.contains("${") {
+                                    text.to_owned()
+                                } else {
+                                    format!("${{{text}}}")
+                                };
+                                v.template_references(&address, &path, &text, None);
+                            }
+                        }
+                    }
+                    if let Some(Value::Array(items)) = l.get("ignore_changes") {
+                        let entries = items.iter().filter_map(Value::as_str).map(|e| {
+                            e.strip_prefix("${")
+                                .and_then(|e| e.strip_suffix('}'))
+                                .unwrap_or(e)
+                        });
+                        v.ignore_changes(kind, type_name, &address, entries);
+                    }
+                }
+            }
+        }
+    }
+    for (name, o) in named("output") {
+        let at = format!("output.{name}");
+        if let Some(value) = o.get("value") {
+            v.references_in(&at, &mut "value".to_owned(), value);
+        }
+        json_conditions(v, &at, "precondition", o.get("precondition"));
+    }
+    for (name, e) in named("locals") {
+        v.references_in(&format!("local.{name}"), &mut String::new(), e);
+    }
+    for (name, m) in named("module") {
+        let at = format!("module.{name}");
+        for (key, e) in m.as_object().into_iter().flatten() {
+            if !matches!(
+                key.as_str(),
+                "source" | "version" | "providers" | "depends_on" | "//"
+            ) {
+                v.references_in(&at, &mut key.clone(), e);
+            }
+        }
+    }
+    for (name, var) in named("variable") {
+        json_conditions(
+            v,
+            &format!("var.{name}"),
+            "validation",
+            var.get("validation"),
+        );
+    }
+    for (name, check) in named("check") {
+        let at = format!("check.{name}");
+        for (type_name, blocks) in check
+            .get("data")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            for (data_name, body) in blocks.as_object().into_iter().flatten() {
+                let address = format!("{at}.data.{type_name}.{data_name}");
+                v.block(Kind::Data, type_name, &address, [body]);
+            }
+        }
+        json_conditions(v, &at, "assert", check.get("assert"));
+    }
+    let imports = match doc.get("import") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    for i in imports {
+        if let Some(id) = i.get("id") {
+            v.references_in("import", &mut "id".to_owned(), id);
+        }
+    }
+}
+
+/// Condition blocks in JSON: one object or an array of them.
+fn json_conditions(v: &mut Validator<'_>, address: &str, what: &str, blocks: Option<&Value>) {
+    let list = match blocks {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    for (i, c) in list.into_iter().enumerate() {
+        for field in ["condition", "error_message"] {
+            if let Some(e) = c.get(field) {
+                let mut path = format!("{what}[{i}].{field}");
+                v.references_in(address, &mut path, e);
+            }
+        }
     }
 }
 
@@ -816,22 +1031,11 @@ impl<'a> Validator<'a> {
         }
         let shape = v.shape();
         if let Shape::Str(s) = &shape {
-            match template_kind(s) {
-                TemplateKind::Literal => {}
-                TemplateKind::Reference(r) => {
-                    if let Some(r) = AttrRef::of_text(&r) {
-                        self.reference(address, path, r, Some(ty));
-                    }
-                    return;
-                }
-                TemplateKind::Template(refs) => {
-                    for r in refs.iter().filter_map(AttrRef::of_text) {
-                        self.reference(address, path, r, None);
-                    }
-                    // A template with interpolations can still hold only a
-                    // single expression; its type is unknown in general.
-                    return;
-                }
+            if let Some(whole) = template_kind(s) {
+                // Exactly `${reference}` has the reference's type; any
+                // other template's type is unknown in general.
+                self.template_references(address, path, s, whole.then_some(ty));
+                return;
             }
         }
         let len = path.len();
@@ -896,16 +1100,35 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Checks a reference `TYPE.NAME.ATTR...` to a block in the document:
-    /// the attribute must exist, and when the whole value is the reference,
-    /// its type must fit `expected`.
+    /// Checks every reference in the template `text` (a string as
+    /// Terraform JSON holds it); `expected` is the type the whole value
+    /// must have, when the template is exactly one reference.
+    fn template_references(
+        &mut self,
+        address: &str,
+        path: &str,
+        text: &str,
+        expected: Option<&Type>,
+    ) {
+        let mut found = Vec::new();
+        template_references(text, &mut found);
+        let expected = expected.filter(|_| found.len() == 1);
+        for r in &found {
+            if let Some(r) = AttrRef::of_reference(r) {
+                self.reference(address, path, r, expected);
+            }
+        }
+    }
+
+    /// Checks a reference `TYPE.NAME.STEPS...` to a block in the document:
+    /// every step must exist in the type's schema (attributes, nested
+    /// blocks, object attributes, elements), and when the whole value is
+    /// the reference, its type must fit `expected`.
     fn reference(&mut self, address: &str, path: &str, r: AttrRef<'_>, expected: Option<&Type>) {
         let AttrRef {
             kind,
             type_name,
             name,
-            attr,
-            plain,
             shown,
         } = r;
         if !(self.contains)(kind, type_name, name) {
@@ -914,19 +1137,301 @@ impl<'a> Validator<'a> {
         let Lookup::Found(schema) = self.schemas.lookup(kind, type_name) else {
             return;
         };
-        if let Some(a) = schema.attributes.get(attr) {
-            if let (Some(expected), true) = (expected, plain) {
-                let got = a.value_type();
-                if !compatible(&got, expected) {
-                    let message = format!("expected {expected}, got {got} from {shown}");
-                    self.finding(address, path, &message);
+        match follow(schema, &shown.steps) {
+            Ok(Some(got)) => {
+                if let Some(expected) = expected {
+                    if !compatible(&got, expected) {
+                        let message = format!("expected {expected}, got {got} from {shown}");
+                        self.finding(address, path, &message);
+                    }
                 }
             }
-        } else if !schema.block_types.contains_key(attr) && attr != "id" {
-            let message = format!("{shown}: {type_name} has no attribute {attr}");
-            self.finding(address, path, &message);
+            Ok(None) => {}
+            Err(StepError { at, message }) => {
+                let message = format!("{shown}: {type_name}{at} {message}");
+                self.finding(address, path, &message);
+            }
         }
     }
+
+    /// Checks the references in an expression that no schema types: an
+    /// output, a local, a module input, a condition, a meta-argument.
+    fn references_in<'t, T: Tree<'t>>(&mut self, address: &str, path: &mut String, v: T) {
+        if let Some(r) = v.reference() {
+            if let Some(r) = AttrRef::of_reference(r) {
+                self.reference(address, path, r, None);
+            }
+            return;
+        }
+        let len = path.len();
+        match v.shape() {
+            Shape::Str(s) if template_kind(&s).is_some() => {
+                self.template_references(address, path, &s, None);
+            }
+            Shape::List(_) => {
+                let mut i = 0;
+                v.each_item(&mut |item| {
+                    let _ = write_index(path, i);
+                    self.references_in(address, path, item);
+                    path.truncate(len);
+                    i += 1;
+                });
+            }
+            Shape::Object => {
+                v.each_field(&mut |k, item| {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                    self.references_in(address, path, item);
+                    path.truncate(len);
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks the entries of a resource's `lifecycle.ignore_changes`:
+    /// attribute paths of the resource itself (`labels`,
+    /// `spec[0].replicas`), each step in its schema.
+    fn ignore_changes<'e>(
+        &mut self,
+        kind: Kind,
+        type_name: &str,
+        address: &str,
+        entries: impl IntoIterator<Item = &'e str>,
+    ) {
+        let Lookup::Found(schema) = self.schemas.lookup(kind, type_name) else {
+            return;
+        };
+        for (i, entry) in entries.into_iter().enumerate() {
+            let path = format!("lifecycle.ignore_changes[{i}]");
+            let Some(steps) = attribute_path(entry) else {
+                self.finding(
+                    address,
+                    &path,
+                    &format!("{entry:?} is not an attribute path"),
+                );
+                continue;
+            };
+            if let Err(StepError { at, message }) = follow(schema, &steps) {
+                let message = format!("{entry}: {type_name}{at} {message}");
+                self.finding(address, &path, &message);
+            }
+        }
+    }
+}
+
+/// What is wrong with a step of a reference, and the steps before it.
+struct StepError {
+    /// The steps that exist, written out: `.settings[0]`, or empty.
+    at: String,
+    /// `has no attribute charzet (did you mean charset?)`.
+    message: String,
+}
+
+/// Where a reference stands while its steps are followed.
+enum At<'s> {
+    /// A block (the resource itself, or one nested block).
+    Block(&'s BlockSchema),
+    /// All the blocks of one nested block type.
+    Blocks(&'s super::NestedBlock),
+    /// A value of an attribute.
+    Value(Cow<'s, Type>),
+}
+
+/// Follows `steps` from a resource or data source's schema: each
+/// attribute, nested block, object attribute and element must exist, as
+/// Terraform checks them when it plans. Leading index steps pick an
+/// instance of a counted or `for_each` object. Returns the type reached,
+/// or `None` where it cannot be known (a `dynamic` value, a splat).
+fn follow(schema: &BlockSchema, steps: &[Step]) -> Result<Option<Type>, StepError> {
+    let mut at = At::Block(schema);
+    let mut shown = String::new();
+    let mut splat = false;
+    let first = steps
+        .iter()
+        .position(|s| matches!(s, Step::Attr(_)))
+        .unwrap_or(steps.len());
+    let err = |shown: &str, message: String| StepError {
+        at: shown.to_owned(),
+        message,
+    };
+    for step in &steps[first..] {
+        at = match (at, step) {
+            (At::Block(b), Step::Attr(name)) => {
+                if let Some(a) = b.attributes.get(name) {
+                    At::Value(a.value_type())
+                } else if let Some(nested) = b.block_types.get(name) {
+                    At::Blocks(nested)
+                } else if name == "id" && shown.is_empty() {
+                    At::Value(Cow::Owned(Type::String))
+                } else {
+                    return Err(err(
+                        &shown,
+                        format!("has no attribute {name}{}", suggestion(name, b)),
+                    ));
+                }
+            }
+            (At::Block(_), other) => {
+                return Err(err(
+                    &shown,
+                    format!("is a block; it has no element {}", step_text(other)),
+                ));
+            }
+            (At::Blocks(n), Step::Attr(name)) => match n.nesting_mode {
+                NestingMode::Single | NestingMode::Group => {
+                    let b = &n.block;
+                    if let Some(a) = b.attributes.get(name) {
+                        At::Value(a.value_type())
+                    } else if let Some(nested) = b.block_types.get(name) {
+                        At::Blocks(nested)
+                    } else {
+                        return Err(err(
+                            &shown,
+                            format!("has no attribute {name}{}", suggestion(name, b)),
+                        ));
+                    }
+                }
+                NestingMode::Map => {
+                    return Err(err(
+                        &shown,
+                        format!("is a map of blocks: pick one by its label, [\"LABEL\"].{name}"),
+                    ));
+                }
+                NestingMode::List | NestingMode::Set => {
+                    return Err(err(
+                        &shown,
+                        format!("is a list of blocks: pick one first, [0].{name}"),
+                    ));
+                }
+            },
+            (At::Blocks(n), Step::Index(_)) if n.nesting_mode == NestingMode::List => {
+                At::Block(&n.block)
+            }
+            (At::Blocks(n), Step::Key(_)) if n.nesting_mode == NestingMode::Map => {
+                At::Block(&n.block)
+            }
+            (At::Blocks(n), Step::Splat) => {
+                splat = true;
+                At::Block(&n.block)
+            }
+            (At::Blocks(n), other) => {
+                let what = match n.nesting_mode {
+                    NestingMode::Set => {
+                        "is a set of blocks, which has no order: it cannot be indexed (use a for expression, or one(...))"
+                    }
+                    NestingMode::Map => "is a map of blocks: pick one by its label",
+                    _ => "is a single block: it has no elements",
+                };
+                return Err(err(&shown, format!("{what}, not {}", step_text(other))));
+            }
+            (At::Value(t), step) => match value_step(&t, step) {
+                Ok(Some((next, is_splat))) => {
+                    splat |= is_splat;
+                    At::Value(Cow::Owned(next))
+                }
+                Ok(None) => return Ok(None),
+                Err(message) => return Err(err(&shown, message)),
+            },
+        };
+        shown.push_str(&step_text(step));
+    }
+    Ok(match at {
+        At::Value(t) if !splat => Some(t.into_owned()),
+        _ => None,
+    })
+}
+
+/// One step into a value of type `t`: the type reached and whether the
+/// step was a splat; `None` when `t` is dynamic.
+fn value_step(t: &Type, step: &Step) -> Result<Option<(Type, bool)>, String> {
+    use Type as T;
+    Ok(Some(match (t, step) {
+        (T::Dynamic, _) => return Ok(None),
+        (T::Object(fields), Step::Attr(name) | Step::Key(name)) => match fields.get(name) {
+            Some(f) => (f.clone(), false),
+            None => {
+                let hint = closest(name, fields.keys().map(String::as_str));
+                return Err(format!("has no attribute {name}{hint}"));
+            }
+        },
+        (T::Map(e), Step::Attr(_) | Step::Key(_) | Step::Index(_)) => ((**e).clone(), false),
+        (T::List(e), Step::Index(_)) => ((**e).clone(), false),
+        (T::List(e), Step::Key(k)) if k.parse::<u64>().is_ok() => ((**e).clone(), false),
+        (T::Tuple(items), Step::Index(i)) => {
+            match usize::try_from(*i).ok().and_then(|i| items.get(i)) {
+                Some(e) => (e.clone(), false),
+                None => return Err(format!("is a tuple of {} elements, not [{i}]", items.len())),
+            }
+        }
+        (T::List(e) | T::Set(e), Step::Splat) => ((**e).clone(), true),
+        (T::Set(_), _) => {
+            return Err(format!(
+                "is a set, which has no order: it cannot be indexed, not {}",
+                step_text(step)
+            ));
+        }
+        (T::List(_) | T::Tuple(_), Step::Attr(name)) => {
+            return Err(format!("is a list: pick an element first, [0].{name}"));
+        }
+        (T::String | T::Number | T::Bool, _) => {
+            return Err(format!(
+                "is a {t}: it has no {}",
+                match step {
+                    Step::Attr(name) => format!("attribute {name}"),
+                    other => format!("element {}", step_text(other)),
+                }
+            ));
+        }
+        (t, other) => return Err(format!("is {t}: it has no element {}", step_text(other))),
+    }))
+}
+
+/// A step as Terraform writes it: `.name`, `[0]`, `["key"]`, `[*]`.
+fn step_text(step: &Step) -> String {
+    let mut out = String::new();
+    match step {
+        Step::Attr(name) => {
+            out.push('.');
+            out.push_str(name);
+        }
+        Step::Index(i) => {
+            let _ = write_index(&mut out, *i);
+        }
+        Step::Key(k) => {
+            out.push('[');
+            write_json_string(&mut out, k);
+            out.push(']');
+        }
+        Step::Splat => out.push_str("[*]"),
+    }
+    out
+}
+
+/// An `ignore_changes` entry as steps from the resource: `labels`,
+/// `spec[0].replicas`, `metadata[0].labels["team"]`.
+fn attribute_path(entry: &str) -> Option<Vec<Step>> {
+    let parsed = hcl::Expression::from(hcl_edit::parser::parse_expr(entry).ok()?);
+    let (root, ops) = match &parsed {
+        hcl::Expression::Variable(v) => (v.as_str().to_owned(), Vec::new()),
+        hcl::Expression::Traversal(t) => match &t.expr {
+            hcl::Expression::Variable(v) => (v.as_str().to_owned(), t.operators.clone()),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let mut steps = vec![Step::Attr(root)];
+    for op in ops {
+        steps.push(match op {
+            hcl::TraversalOperator::GetAttr(name) => Step::Attr(name.to_string()),
+            hcl::TraversalOperator::Index(hcl::Expression::Number(n)) => Step::Index(n.as_u64()?),
+            hcl::TraversalOperator::Index(hcl::Expression::String(k)) => Step::Key(k),
+            hcl::TraversalOperator::LegacyIndex(i) => Step::Index(i),
+            _ => return None,
+        });
+    }
+    Some(steps)
 }
 
 /// Whether the body `value` has dynamic blocks of `block_type`.
@@ -952,61 +1457,18 @@ const NOT_RESOURCE_ROOTS: [&str; 8] = [
     "self",
 ];
 
-/// A reference to an attribute of a resource or data source: what
-/// validation checks of a reference.
+/// A reference to a resource or data source, with the steps after it:
+/// what validation checks of a reference.
 struct AttrRef<'s> {
     kind: Kind,
     type_name: &'s str,
     name: &'s str,
-    attr: &'s str,
-    /// Nothing follows the attribute: the value is the attribute's own.
-    plain: bool,
-    shown: Shown<'s>,
-}
-
-/// How a reference is written, for messages; a structured one is written
-/// only then.
-enum Shown<'s> {
-    Text(&'s str),
-    Ref(&'s Reference),
-}
-
-impl fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Shown::Text(text) => f.write_str(text),
-            Shown::Ref(r) => r.fmt(f),
-        }
-    }
+    /// The whole reference, for its steps and for messages.
+    shown: &'s Reference,
 }
 
 impl<'s> AttrRef<'s> {
-    /// From a reference found in a template's text.
-    fn of_text(r: &Traversal<'s>) -> Option<Self> {
-        let (kind, type_name, name, attr) = match r.parts.as_slice() {
-            ["data", t, n, a, ..] => (Kind::Data, *t, *n, *a),
-            ["data", ..] => return None,
-            [root, ..] if NOT_RESOURCE_ROOTS.contains(root) => return None,
-            [t, n, a, ..] => (Kind::Resource, *t, *n, *a),
-            [_, _] | [_] | [] => return None,
-        };
-        // type.name.attr, or data.type.name.attr: nothing after the attribute.
-        let to_attr = match kind {
-            Kind::Resource => 3,
-            Kind::Data => 4,
-        };
-        Some(AttrRef {
-            kind,
-            type_name,
-            name,
-            attr,
-            plain: !r.indexed && r.parts.len() == to_attr,
-            shown: Shown::Text(r.text),
-        })
-    }
-
-    /// From a structured reference: what [`AttrRef::of_text`] gives for
-    /// the text it is written as.
+    /// The reference, when it starts at a resource or data source.
     fn of_reference(r: &'s Reference) -> Option<Self> {
         let (kind, type_name, name) = match &r.root {
             Root::Resource { kind, name } => (Kind::Resource, kind.as_str(), name.as_str()),
@@ -1018,26 +1480,11 @@ impl<'s> AttrRef<'s> {
         {
             return None;
         }
-        // The text is read as dotted names up to the first index step, and
-        // only when each of them is a plain identifier.
-        let dotted = r.steps.iter().map_while(|s| match s {
-            Step::Attr(a) => Some(a.as_str()),
-            _ => None,
-        });
-        if !is_traversal_name(type_name)
-            || !is_traversal_name(name)
-            || !dotted.clone().all(is_traversal_name)
-        {
-            return None;
-        }
-        let attr = dotted.clone().next()?;
         Some(AttrRef {
             kind,
             type_name,
             name,
-            attr,
-            plain: r.steps.len() == 1,
-            shown: Shown::Ref(r),
+            shown: r,
         })
     }
 }
@@ -1058,25 +1505,11 @@ fn compatible(got: &Type, want: &Type) -> bool {
     }
 }
 
-/// A reference found in a template, as dotted parts.
-struct Traversal<'s> {
-    text: &'s str,
-    parts: Vec<&'s str>,
-    /// Whether index steps follow the dotted parts.
-    indexed: bool,
-}
-
-enum TemplateKind<'s> {
-    /// No interpolation or directive: a plain string.
-    Literal,
-    /// Exactly `${reference}`: the value is the reference.
-    Reference(Traversal<'s>),
-    /// Anything else with `${` or `%{`; the simple references inside.
-    Template(Vec<Traversal<'s>>),
-}
-
-/// Classifies a JSON string in an expression position.
-fn template_kind(s: &str) -> TemplateKind<'_> {
+/// Whether a JSON string in an expression position is a template:
+/// `None` for literal text (no interpolation or directive, escapes
+/// aside), `Some(true)` when it is exactly one `${...}`, `Some(false)`
+/// for any other template.
+fn template_kind(s: &str) -> Option<bool> {
     let bytes = s.as_bytes();
     let mut i = 0;
     let mut interps: Vec<(usize, usize)> = Vec::new();
@@ -1101,46 +1534,16 @@ fn template_kind(s: &str) -> TemplateKind<'_> {
                     interps.push((start, start + end));
                     i = start + end + 1;
                 }
-                None => return TemplateKind::Template(Vec::new()),
+                None => return Some(false),
             }
             continue;
         }
         i += 1;
     }
     if interps.is_empty() && !directive {
-        return TemplateKind::Literal;
-    }
-    let mut refs: Vec<Traversal<'_>> = interps
-        .iter()
-        .filter_map(|&(a, b)| simple_traversal(s[a..b].trim()))
-        .collect();
-    let whole = interps.len() == 1 && interps[0] == (2, s.len() - 1);
-    if !directive && whole && refs.len() == 1 {
-        return TemplateKind::Reference(refs.pop().expect("one reference"));
-    }
-    TemplateKind::Template(refs)
-}
-
-/// `a.b.c`, optionally followed by index steps, or `None` for anything
-/// more complex (calls, operators, nested templates).
-fn simple_traversal(text: &str) -> Option<Traversal<'_>> {
-    let dotted = text.split('[').next()?;
-    let parts: Vec<&str> = dotted.split('.').collect();
-    if parts.len() < 2 || !parts.iter().all(|p| is_traversal_name(p)) {
         return None;
     }
-    Some(Traversal {
-        text,
-        parts,
-        indexed: dotted.len() < text.len(),
-    })
-}
-
-/// Whether one dotted part of a reference is a plain name.
-fn is_traversal_name(p: &str) -> bool {
-    let mut c = p.chars();
-    matches!(c.next(), Some(x) if x.is_ascii_alphabetic() || x == '_')
-        && c.all(|x| x.is_ascii_alphanumeric() || x == '_' || x == '-')
+    Some(!directive && interps.len() == 1 && interps[0] == (2, s.len() - 1))
 }
 
 fn describe<'t>(v: impl Tree<'t>) -> String {
@@ -1213,23 +1616,121 @@ mod tests {
 
     #[test]
     fn templates_are_told_from_literals_and_escapes() {
-        assert!(matches!(template_kind("plain"), TemplateKind::Literal));
-        assert!(matches!(
-            template_kind("$${not} %%{this}"),
-            TemplateKind::Literal
-        ));
-        assert!(matches!(
-            template_kind("${a.b.c}"),
-            TemplateKind::Reference(_)
-        ));
-        assert!(matches!(template_kind("x-${a.b.c}"), TemplateKind::Template(r) if r.len() == 1));
-        assert!(
-            matches!(template_kind("${upper(a.b.c)}"), TemplateKind::Template(r) if r.is_empty())
+        assert_eq!(template_kind("plain"), None);
+        assert_eq!(template_kind("$${not} %%{this}"), None);
+        assert_eq!(template_kind("${a.b.c}"), Some(true));
+        assert_eq!(template_kind("${upper(a.b.c)}"), Some(true));
+        assert_eq!(template_kind("x-${a.b.c}"), Some(false));
+        assert_eq!(template_kind("%{ if true }x%{ endif }"), Some(false));
+    }
+
+    #[test]
+    fn steps_are_followed_through_blocks_objects_and_elements() {
+        use crate::schema::{AttributeSchema, NestedBlock};
+        let attr = |ty: Type| AttributeSchema {
+            ty: Some(ty),
+            nested_type: None,
+            required: false,
+            optional: true,
+            computed: false,
+        };
+        let mut settings = BlockSchema::default();
+        settings
+            .attributes
+            .insert("charset".to_owned(), attr(Type::String));
+        let mut root = BlockSchema::default();
+        root.attributes
+            .insert("labels".to_owned(), attr(Type::Map(Box::new(Type::String))));
+        root.attributes.insert(
+            "ips".to_owned(),
+            attr(Type::List(Box::new(Type::Object(
+                [("address".to_owned(), Type::String)].into_iter().collect(),
+            )))),
         );
-        assert!(matches!(
-            template_kind("%{ if true }x%{ endif }"),
-            TemplateKind::Template(_)
-        ));
+        root.attributes
+            .insert("tags".to_owned(), attr(Type::Set(Box::new(Type::String))));
+        root.attributes
+            .insert("any".to_owned(), attr(Type::Dynamic));
+        for (name, mode) in [
+            ("settings", NestingMode::List),
+            ("rules", NestingMode::Set),
+            ("one", NestingMode::Single),
+        ] {
+            root.block_types.insert(
+                name.to_owned(),
+                NestedBlock {
+                    nesting_mode: mode,
+                    block: settings.clone(),
+                    min_items: 0,
+                    max_items: 0,
+                },
+            );
+        }
+        let steps = |text: &str| -> Vec<Step> {
+            let mut found = Vec::new();
+            template_references(&format!("${{x.y{text}}}"), &mut found);
+            found.pop().map(|r| r.steps).unwrap_or_default()
+        };
+        for (path, expected) in [
+            (".settings[0].charset", Ok(Some(Type::String))),
+            ("[0].settings[0].charset", Ok(Some(Type::String))),
+            (".one.charset", Ok(Some(Type::String))),
+            (".labels.team", Ok(Some(Type::String))),
+            (".labels[\"team\"]", Ok(Some(Type::String))),
+            (".ips[0].address", Ok(Some(Type::String))),
+            (".ips[*].address", Ok(None)),
+            (".rules[*].charset", Ok(None)),
+            (".any.whatever[3]", Ok(None)),
+            (".id", Ok(Some(Type::String))),
+            (
+                ".settings[0].charzet",
+                Err((
+                    ".settings[0]",
+                    "has no attribute charzet (did you mean charset?)",
+                )),
+            ),
+            (
+                ".settings.charset",
+                Err((
+                    ".settings",
+                    "is a list of blocks: pick one first, [0].charset",
+                )),
+            ),
+            (
+                ".rules[0].charset",
+                Err((
+                    ".rules",
+                    "is a set of blocks, which has no order: it cannot be indexed (use a for expression, or one(...)), not [0]",
+                )),
+            ),
+            (
+                ".ips[0].adress",
+                Err((".ips[0]", "has no attribute adress (did you mean address?)")),
+            ),
+            (
+                ".ips.address",
+                Err((".ips", "is a list: pick an element first, [0].address")),
+            ),
+            (
+                ".tags[0]",
+                Err((
+                    ".tags",
+                    "is a set, which has no order: it cannot be indexed, not [0]",
+                )),
+            ),
+            (
+                ".labels.team.x",
+                Err((".labels.team", "is a string: it has no attribute x")),
+            ),
+            (
+                ".lables",
+                Err(("", "has no attribute lables (did you mean labels?)")),
+            ),
+        ] {
+            let got = follow(&root, &steps(path)).map_err(|e| (e.at, e.message));
+            let expected = expected.map_err(|(at, m): (&str, &str)| (at.to_owned(), m.to_owned()));
+            assert_eq!(got, expected, "{path}");
+        }
     }
 
     #[test]

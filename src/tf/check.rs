@@ -1062,6 +1062,7 @@ fn raw_refs(c: &mut Checker, at: AddressKey<'_>, raws: &[&str], out: &mut Vec<Re
                     bound: Vec::new(),
                     out: &mut *out,
                     errors: Vec::new(),
+                    steps: false,
                 };
                 walker.expr(&parsed);
                 for err in walker.errors {
@@ -1089,6 +1090,7 @@ pub(crate) fn raw_references(raw: &str, out: &mut Vec<Reference>) {
             bound: Vec::new(),
             out,
             errors: Vec::new(),
+            steps: false,
         };
         walker.expr(&parsed);
     }
@@ -1113,6 +1115,9 @@ struct RawWalker<'a> {
     bound: Vec<String>,
     out: &'a mut Vec<Reference>,
     errors: Vec<String>,
+    /// Whether to record the steps after a reference's root, or the root
+    /// alone (all the synth-time checks need).
+    steps: bool,
 }
 
 impl RawWalker<'_> {
@@ -1250,7 +1255,53 @@ impl RawWalker<'_> {
                 }
             },
         };
-        self.out.push(Reference::new(root, Vec::new()));
+        let mut steps = Vec::new();
+        if self.steps {
+            // The operators the root took: `var.x` one, `data.t.n` two,
+            // `t.n` one, `each` and `count` none.
+            let taken = match &root {
+                Root::Data { .. } => 2,
+                Root::Each | Root::Count | Root::Iterator(_) => 0,
+                _ => 1,
+            };
+            for op in ops.iter().skip(taken) {
+                let step = match op {
+                    hcl::TraversalOperator::GetAttr(id) => Step::Attr(id.to_string()),
+                    hcl::TraversalOperator::Index(hcl::Expression::Number(n)) => match n.as_u64() {
+                        Some(i) => Step::Index(i),
+                        None => break,
+                    },
+                    hcl::TraversalOperator::Index(hcl::Expression::String(k)) => {
+                        Step::Key(k.clone())
+                    }
+                    hcl::TraversalOperator::LegacyIndex(i) => Step::Index(*i),
+                    hcl::TraversalOperator::FullSplat | hcl::TraversalOperator::AttrSplat => {
+                        Step::Splat
+                    }
+                    // A computed index: what follows depends on its value.
+                    _ => break,
+                };
+                steps.push(step);
+            }
+        }
+        self.out.push(Reference::new(root, steps));
+    }
+}
+
+/// Every reference inside `text`, a string as Terraform JSON holds it (a
+/// template: `${...}` interpolations and `%{...}` directives), with its
+/// attribute and index steps up to the first one computed at apply time.
+/// Text that does not parse gives none: the checks report it.
+pub(crate) fn template_references(text: &str, out: &mut Vec<Reference>) {
+    if let Ok(parsed) = hcl_edit::parser::parse_template(text) {
+        let template = hcl::Template::from(parsed);
+        let mut walker = RawWalker {
+            bound: Vec::new(),
+            out,
+            errors: Vec::new(),
+            steps: true,
+        };
+        walker.template(&template);
     }
 }
 
