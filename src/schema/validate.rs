@@ -23,7 +23,7 @@ use crate::tf::{
     Block, Body, Condition, Document, Dynamic, Dynamics, Entry, Expression, IgnoreChanges,
     Reference, Root, Step, Timeouts, escape_template,
 };
-use crate::tf::{template_references, write_index};
+use crate::tf::{expression_references, template_references, write_index};
 
 /// One problem with one block.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -483,6 +483,12 @@ trait Tree<'a>: Copy {
     fn reference(self) -> Option<&'a Reference> {
         None
     }
+    /// The template, call or raw expression this value is, when it is
+    /// one of a resolved document: its references are checked from the
+    /// structure, not from text written and parsed back.
+    fn expression(self) -> Option<&'a Expression> {
+        None
+    }
 }
 
 impl<'a> Tree<'a> for &'a Value {
@@ -648,6 +654,14 @@ impl<'a> Tree<'a> for Node<'a> {
     fn reference(self) -> Option<&'a Reference> {
         match self {
             Node::Expr(Expression::Ref(r)) => Some(r),
+            _ => None,
+        }
+    }
+    fn expression(self) -> Option<&'a Expression> {
+        match self {
+            Node::Expr(
+                e @ (Expression::Template(_) | Expression::Call(_) | Expression::Raw(_)),
+            ) => Some(e),
             _ => None,
         }
     }
@@ -1029,6 +1043,10 @@ impl<'a> Validator<'a> {
             }
             return;
         }
+        if let Some(e) = v.expression() {
+            self.expression_references(address, path, e, Some(ty));
+            return;
+        }
         let shape = v.shape();
         if let Shape::Str(s) = &shape {
             if let Some(whole) = template_kind(s) {
@@ -1100,6 +1118,56 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Checks every reference in a template, call or raw expression of a
+    /// resolved document, as [`Validator::template_references`] checks
+    /// the text it is written as, without writing and parsing it: the
+    /// structured references as they are, raw expressions parsed.
+    fn expression_references(
+        &mut self,
+        address: &str,
+        path: &str,
+        e: &Expression,
+        expected: Option<&Type>,
+    ) {
+        // `"${reference}"` is the one template whose type is known.
+        if let Expression::Template(parts) = e {
+            if let [crate::tf::Part::Interp(Expression::Ref(r))] = parts.as_slice() {
+                if let Some(r) = AttrRef::of_reference(r) {
+                    self.reference(address, path, r, expected);
+                }
+                return;
+            }
+        }
+        let mut found: Vec<&Reference> = Vec::new();
+        visit_references(e, &mut found);
+        let mut raws = Vec::new();
+        e.raws(&mut raws);
+        let mut parsed = Vec::new();
+        for raw in raws {
+            expression_references(raw, &mut parsed);
+        }
+        // A raw expression that is one reference, alone or as a template's
+        // only part, reads as `${reference}`: its type is known.
+        let raw_whole = match e {
+            Expression::Raw(text) => is_traversal(text),
+            Expression::Template(parts) => {
+                matches!(parts.as_slice(), [crate::tf::Part::Interp(Expression::Raw(text))] if is_traversal(text))
+            }
+            _ => false,
+        };
+        let expected = expected.filter(|_| raw_whole && parsed.len() == 1 && found.is_empty());
+        for r in found {
+            if let Some(r) = AttrRef::of_reference(r) {
+                self.reference(address, path, r, None);
+            }
+        }
+        for r in &parsed {
+            if let Some(r) = AttrRef::of_reference(r) {
+                self.reference(address, path, r, expected);
+            }
+        }
+    }
+
     /// Checks every reference in the template `text` (a string as
     /// Terraform JSON holds it); `expected` is the type the whole value
     /// must have, when the template is exactly one reference.
@@ -1111,8 +1179,8 @@ impl<'a> Validator<'a> {
         expected: Option<&Type>,
     ) {
         let mut found = Vec::new();
-        template_references(text, &mut found);
-        let expected = expected.filter(|_| found.len() == 1);
+        let whole = template_references(text, &mut found);
+        let expected = expected.filter(|_| whole);
         for r in &found {
             if let Some(r) = AttrRef::of_reference(r) {
                 self.reference(address, path, r, expected);
@@ -1161,6 +1229,10 @@ impl<'a> Validator<'a> {
             if let Some(r) = AttrRef::of_reference(r) {
                 self.reference(address, path, r, None);
             }
+            return;
+        }
+        if let Some(e) = v.expression() {
+            self.expression_references(address, path, e, None);
             return;
         }
         let len = path.len();
@@ -1245,37 +1317,39 @@ enum At<'s> {
 /// Terraform checks them when it plans. Leading index steps pick an
 /// instance of a counted or `for_each` object. Returns the type reached,
 /// or `None` where it cannot be known (a `dynamic` value, a splat).
-fn follow(schema: &BlockSchema, steps: &[Step]) -> Result<Option<Type>, StepError> {
+fn follow<'s>(schema: &'s BlockSchema, steps: &[Step]) -> Result<Option<Cow<'s, Type>>, StepError> {
     let mut at = At::Block(schema);
-    let mut shown = String::new();
     let mut splat = false;
     let first = steps
         .iter()
         .position(|s| matches!(s, Step::Attr(_)))
         .unwrap_or(steps.len());
-    let err = |shown: &str, message: String| StepError {
-        at: shown.to_owned(),
+    let steps = &steps[first..];
+    // The steps that exist are written out only for a message: most
+    // references have none to report.
+    let err = |i: usize, message: String| StepError {
+        at: steps[..i].iter().map(step_text).collect(),
         message,
     };
-    for step in &steps[first..] {
+    for (i, step) in steps.iter().enumerate() {
         at = match (at, step) {
             (At::Block(b), Step::Attr(name)) => {
                 if let Some(a) = b.attributes.get(name) {
                     At::Value(a.value_type())
                 } else if let Some(nested) = b.block_types.get(name) {
                     At::Blocks(nested)
-                } else if name == "id" && shown.is_empty() {
+                } else if name == "id" && i == 0 {
                     At::Value(Cow::Owned(Type::String))
                 } else {
                     return Err(err(
-                        &shown,
+                        i,
                         format!("has no attribute {name}{}", suggestion(name, b)),
                     ));
                 }
             }
             (At::Block(_), other) => {
                 return Err(err(
-                    &shown,
+                    i,
                     format!("is a block; it has no element {}", step_text(other)),
                 ));
             }
@@ -1288,20 +1362,20 @@ fn follow(schema: &BlockSchema, steps: &[Step]) -> Result<Option<Type>, StepErro
                         At::Blocks(nested)
                     } else {
                         return Err(err(
-                            &shown,
+                            i,
                             format!("has no attribute {name}{}", suggestion(name, b)),
                         ));
                     }
                 }
                 NestingMode::Map => {
                     return Err(err(
-                        &shown,
+                        i,
                         format!("is a map of blocks: pick one by its label, [\"LABEL\"].{name}"),
                     ));
                 }
                 NestingMode::List | NestingMode::Set => {
                     return Err(err(
-                        &shown,
+                        i,
                         format!("is a list of blocks: pick one first, [0].{name}"),
                     ));
                 }
@@ -1324,7 +1398,7 @@ fn follow(schema: &BlockSchema, steps: &[Step]) -> Result<Option<Type>, StepErro
                     NestingMode::Map => "is a map of blocks: pick one by its label",
                     _ => "is a single block: it has no elements",
                 };
-                return Err(err(&shown, format!("{what}, not {}", step_text(other))));
+                return Err(err(i, format!("{what}, not {}", step_text(other))));
             }
             (At::Value(t), step) => match value_step(&t, step) {
                 Ok(Some((next, is_splat))) => {
@@ -1332,13 +1406,12 @@ fn follow(schema: &BlockSchema, steps: &[Step]) -> Result<Option<Type>, StepErro
                     At::Value(Cow::Owned(next))
                 }
                 Ok(None) => return Ok(None),
-                Err(message) => return Err(err(&shown, message)),
+                Err(message) => return Err(err(i, message)),
             },
         };
-        shown.push_str(&step_text(step));
     }
     Ok(match at {
-        At::Value(t) if !splat => Some(t.into_owned()),
+        At::Value(t) if !splat => Some(t),
         _ => None,
     })
 }
@@ -1503,6 +1576,39 @@ fn compatible(got: &Type, want: &Type) -> bool {
         (T::Map(_) | T::Object(_), T::Map(_) | T::Object(_)) => true,
         _ => false,
     }
+}
+
+/// The structured references inside `e`, borrowed.
+fn visit_references<'e>(e: &'e Expression, out: &mut Vec<&'e Reference>) {
+    match e {
+        Expression::Ref(r) => out.push(r),
+        Expression::List(items) => items.iter().for_each(|i| visit_references(i, out)),
+        Expression::Object(map) => map.values().for_each(|v| visit_references(v, out)),
+        Expression::Call(call) => call.args.iter().for_each(|a| visit_references(a, out)),
+        Expression::Template(parts) => {
+            for part in parts {
+                if let crate::tf::Part::Interp(e) = part {
+                    visit_references(e, out);
+                }
+            }
+        }
+        Expression::Null
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_)
+        | Expression::Raw(_) => {}
+    }
+}
+
+/// Whether raw expression text is one reference (a traversal), which
+/// written as `${...}` has the referenced type.
+fn is_traversal(text: &str) -> bool {
+    hcl_edit::parser::parse_expr(text).is_ok_and(|e| {
+        matches!(
+            hcl::Expression::from(e),
+            hcl::Expression::Traversal(_) | hcl::Expression::Variable(_)
+        )
+    })
 }
 
 /// Whether a JSON string in an expression position is a template:
@@ -1727,7 +1833,9 @@ mod tests {
                 Err(("", "has no attribute lables (did you mean labels?)")),
             ),
         ] {
-            let got = follow(&root, &steps(path)).map_err(|e| (e.at, e.message));
+            let got = follow(&root, &steps(path))
+                .map(|t| t.map(Cow::into_owned))
+                .map_err(|e| (e.at, e.message));
             let expected = expected.map_err(|(at, m): (&str, &str)| (at.to_owned(), m.to_owned()));
             assert_eq!(got, expected, "{path}");
         }

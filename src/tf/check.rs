@@ -102,31 +102,36 @@ pub struct Document {
 /// `ID_Continue` or `-`), so `café` and `日本` are names, `-x` and `1x`
 /// are not (checked against terraform 1.11 in `tests/names.rs`).
 pub fn is_identifier(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    // Most names are ASCII: bytes will do for them.
-    if bytes.is_ascii() {
-        return match bytes {
-            [first, rest @ ..] => {
-                (first.is_ascii_alphabetic() || *first == b'_')
-                    && rest
-                        .iter()
-                        .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-            }
-            [] => false,
-        };
+    // Most names are ASCII: the byte test below is the fast path (it runs
+    // for every key of every body), and only a name it refuses is looked
+    // at again for wider characters.
+    let ascii = match name.as_bytes() {
+        [first, rest @ ..] => {
+            (first.is_ascii_alphabetic() || *first == b'_')
+                && rest
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        }
+        [] => return false,
+    };
+    if ascii || name.is_ascii() {
+        return ascii;
     }
-    // XID, the NFKC-stable subset of ID: a few characters of ID_Start
-    // (U+037A, U+309B, ...) are refused although terraform takes them.
-    // The joiners U+200C and U+200D joined ID_Continue in Unicode 15.1;
-    // terraform's tables are older and refuse them, so they are refused
-    // here too.
     let mut chars = name.chars();
     chars
         .next()
         .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
-        && chars.all(|c| {
-            c == '-' || (unicode_ident::is_xid_continue(c) && !matches!(c, '\u{200c}' | '\u{200d}'))
-        })
+        && chars.all(continues_identifier)
+}
+
+/// Whether `c` may follow the first character of an identifier.
+///
+/// XID, the NFKC-stable subset of ID, leaves out a few characters of
+/// ID_Start (U+037A, U+309B, ...) that terraform takes: tfsynth refuses
+/// them. The joiners U+200C and U+200D joined ID_Continue in Unicode
+/// 15.1; terraform's tables are older and refuse them, and so does this.
+fn continues_identifier(c: char) -> bool {
+    c == '-' || (unicode_ident::is_xid_continue(c) && !matches!(c, '\u{200c}' | '\u{200d}'))
 }
 
 /// Whether `kind` is a valid resource or data source type name.
@@ -1291,17 +1296,41 @@ impl RawWalker<'_> {
 /// Every reference inside `text`, a string as Terraform JSON holds it (a
 /// template: `${...}` interpolations and `%{...}` directives), with its
 /// attribute and index steps up to the first one computed at apply time.
-/// Text that does not parse gives none: the checks report it.
-pub(crate) fn template_references(text: &str, out: &mut Vec<Reference>) {
-    if let Ok(parsed) = hcl_edit::parser::parse_template(text) {
-        let template = hcl::Template::from(parsed);
+/// Returns whether the whole template is one reference (`${a.b[0].c}`),
+/// whose value then has the referenced type. Text that does not parse
+/// gives none: the checks report it.
+pub(crate) fn template_references(text: &str, out: &mut Vec<Reference>) -> bool {
+    let Ok(parsed) = hcl_edit::parser::parse_template(text) else {
+        return false;
+    };
+    let template = hcl::Template::from(parsed);
+    let whole = matches!(
+        template.elements(),
+        [hcl::template::Element::Interpolation(i)]
+            if matches!(i.expr, hcl::Expression::Traversal(_) | hcl::Expression::Variable(_))
+    );
+    let mut walker = RawWalker {
+        bound: Vec::new(),
+        out,
+        errors: Vec::new(),
+        steps: true,
+    };
+    walker.template(&template);
+    whole
+}
+
+/// Every reference inside the raw expression `raw`, with its steps, as
+/// [`template_references`] finds them in a template.
+pub(crate) fn expression_references(raw: &str, out: &mut Vec<Reference>) {
+    if let Ok(parsed) = hcl_edit::parser::parse_expr(raw) {
+        let parsed = hcl::Expression::from(parsed);
         let mut walker = RawWalker {
             bound: Vec::new(),
             out,
             errors: Vec::new(),
             steps: true,
         };
-        walker.template(&template);
+        walker.expr(&parsed);
     }
 }
 

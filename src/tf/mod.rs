@@ -30,5 +30,5 @@ pub use stack::{
 };
 pub use types::VarType;
 
-pub(crate) use check::{PARALLEL_FROM, template_references};
+pub(crate) use check::{PARALLEL_FROM, expression_references, template_references};
 pub(crate) use expr::{write_hcl_quoted, write_hcl_string_body, write_index};
