@@ -12,11 +12,11 @@ use std::fmt;
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 
+use super::expr::Path;
 use super::expr::{
     EXPR_TOKEN, Expr, Expression, ObjectMap, Reference, Root, Step, capture_expression,
 };
 use super::sorted::{MOST_RESERVED, SortedMap};
-use super::stack::Path;
 
 /// One entry in a block body.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,62 +10,18 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::sync::atomic::AtomicUsize;
 
+use super::address::{Address, AddressKey};
 use super::address::{ConfigAddress, InstanceKey, Target};
 use super::body::{Body, Dynamic, Entry};
 use super::expr::{Expression, ObjectMap, Reference, Root, Step};
 use super::identity::RootModuleId;
+use super::problem::{Problem, SynthError};
 use super::stack::{
-    Address, AddressKey, Block, Check, Condition, Import, Lifecycle, ModuleCall, Moved, Output,
-    Override, Provider, Removed, Stack, TerraformBlock, Variable,
+    Block, Check, Condition, Import, Lifecycle, ModuleCall, Moved, Output, Override, Provider,
+    Removed, Stack, TerraformBlock, Variable,
 };
 use super::version::{Version, admits_only_from};
 use crate::chunks::next_chunk;
-
-/// One problem found at synth, with the address it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    /// Where: a Terraform address such as `google_compute_network.vpc`.
-    pub address: String,
-    /// What is wrong, naming the attribute where there is one.
-    pub message: String,
-}
-
-impl Problem {
-    pub(crate) fn new(address: impl fmt::Display, message: impl Into<String>) -> Self {
-        Problem {
-            address: address.to_string(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.address, self.message)
-    }
-}
-
-/// Every problem that kept a stack from being synthesized, sorted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct SynthError {
-    /// The problems, sorted by address then message.
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for SynthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len();
-        write!(
-            f,
-            "{n} problem{} in the stack",
-            if n == 1 { "" } else { "s" }
-        )?;
-        for p in &self.problems {
-            write!(f, "\n  {p}")?;
-        }
-        Ok(())
-    }
-}
 
 /// A checked stack, sorted for output: what the emitters write.
 #[derive(Debug, Clone, PartialEq)]
@@ -683,7 +639,7 @@ impl Stack {
         c: &mut Checker,
         known: &Known,
         at: AddressKey<'_>,
-        deps: &[super::stack::Dependency],
+        deps: &[super::address::Dependency],
     ) {
         for d in deps {
             let key = d.address.key();

@@ -14,10 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::check::{Problem, raw_references};
+use super::address::{Address, Dependency};
+use super::check::raw_references;
 use super::expr::{Expression, Reference, Root, Step};
 use super::identity::RootModuleId;
-use super::stack::{Address, DataSource, Dependency, Output, Stack};
+use super::problem::Problem;
+use super::stack::{DataSource, Output, Stack};
 
 /// Terraform's built-in `terraform_remote_state` data source.
 #[derive(Debug, Clone, PartialEq, Serialize)]

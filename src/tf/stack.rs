@@ -7,11 +7,11 @@ use std::marker::PhantomData;
 
 use serde::Serialize;
 
-use super::address::{InstanceKey, Target};
+use super::address::{Address, Dependency, InstanceKey, Target};
 use super::body::{Body, BodyError};
-use super::check::Problem;
-use super::expr::{Expr, Expression, Reference, Root, Step};
+use super::expr::{Expr, Expression, Path, Reference, Root, Step};
 use super::identity::RootModuleId;
+use super::problem::Problem;
 use super::types::VarType;
 
 /// A Terraform managed resource type, implemented by every provider struct.
@@ -24,96 +24,6 @@ pub trait Resource: Serialize {
 pub trait DataSource: Serialize {
     /// The Terraform type name, e.g. `google_client_config`.
     const TYPE: &'static str;
-}
-
-/// The address of one object in a stack, as Terraform names it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Address {
-    /// `TYPE.NAME`
-    Resource {
-        /// Resource type.
-        kind: String,
-        /// Logical name.
-        name: String,
-    },
-    /// `data.TYPE.NAME`
-    Data {
-        /// Data source type.
-        kind: String,
-        /// Logical name.
-        name: String,
-    },
-    /// `var.NAME`
-    Variable(String),
-    /// `local.NAME`
-    Local(String),
-    /// `module.NAME`
-    Module(String),
-    /// `output.NAME`
-    Output(String),
-    /// `check.NAME`, a check block.
-    Check(String),
-    /// `NAME` or `NAME.ALIAS`
-    Provider {
-        /// Provider local name, e.g. `google`.
-        name: String,
-        /// Alias, when several configurations of one provider exist.
-        alias: Option<String>,
-    },
-}
-
-impl Address {
-    /// The address seen through borrowed strings, for searching and
-    /// comparing without copying them.
-    pub(crate) fn key(&self) -> AddressKey<'_> {
-        match self {
-            Address::Resource { kind, name } => AddressKey::Resource(kind, name),
-            Address::Data { kind, name } => AddressKey::Data(kind, name),
-            Address::Variable(name) => AddressKey::Variable(name),
-            Address::Local(name) => AddressKey::Local(name),
-            Address::Module(name) => AddressKey::Module(name),
-            Address::Output(name) => AddressKey::Output(name),
-            Address::Check(name) => AddressKey::Check(name),
-            Address::Provider { name, alias } => AddressKey::Provider(name, alias.as_deref()),
-        }
-    }
-}
-
-impl fmt::Display for Address {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.key().fmt(f)
-    }
-}
-
-/// An [`Address`] made of borrowed strings. Its variants and fields come
-/// in `Address`'s order, so the two sort alike: the checks search sorted
-/// addresses with keys built from references, with no string copied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum AddressKey<'a> {
-    Resource(&'a str, &'a str),
-    Data(&'a str, &'a str),
-    Variable(&'a str),
-    Local(&'a str),
-    Module(&'a str),
-    Output(&'a str),
-    Check(&'a str),
-    Provider(&'a str, Option<&'a str>),
-}
-
-impl fmt::Display for AddressKey<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AddressKey::Resource(kind, name) => write!(f, "{kind}.{name}"),
-            AddressKey::Data(kind, name) => write!(f, "data.{kind}.{name}"),
-            AddressKey::Variable(name) => write!(f, "var.{name}"),
-            AddressKey::Local(name) => write!(f, "local.{name}"),
-            AddressKey::Module(name) => write!(f, "module.{name}"),
-            AddressKey::Output(name) => write!(f, "output.{name}"),
-            AddressKey::Check(name) => write!(f, "check.{name}"),
-            AddressKey::Provider(name, None) => write!(f, "provider.{name}"),
-            AddressKey::Provider(name, Some(alias)) => write!(f, "provider.{name}.{alias}"),
-        }
-    }
 }
 
 /// A handle to something added to a [`Stack`]; the only way to reference it.
@@ -181,17 +91,13 @@ impl<R> Ref<R> {
     /// A path into this object's attributes, starting with `name`:
     /// `cluster.at("master_auth").index(0).attr("cluster_ca_certificate")`.
     pub fn at(&self, name: impl Into<String>) -> Path {
-        Path {
-            reference: self.reference(vec![Step::Attr(name.into())]),
-        }
+        Path::from_reference(self.reference(vec![Step::Attr(name.into())]))
     }
 
     /// A path that starts at the object itself, for instance keys of a
     /// counted resource: `pool.path().splat().attr("id")`.
     pub fn path(&self) -> Path {
-        Path {
-            reference: self.reference(Vec::new()),
-        }
+        Path::from_reference(self.reference(Vec::new()))
     }
 
     /// The attribute `name` of this object, as a typed expression.
@@ -230,48 +136,6 @@ impl<R: Resource> Ref<R> {
     /// The provider-assigned id of the resource.
     pub fn id(&self) -> Expr<String> {
         self.attr("id")
-    }
-}
-
-/// A reference path under construction: attribute and index steps.
-#[derive(Debug, Clone)]
-pub struct Path {
-    reference: Reference,
-}
-
-impl Path {
-    /// A path that continues `reference`.
-    pub(crate) fn from_reference(reference: Reference) -> Path {
-        Path { reference }
-    }
-
-    /// `.name`
-    pub fn attr(mut self, name: impl Into<String>) -> Path {
-        self.reference.steps.push(Step::Attr(name.into()));
-        self
-    }
-    /// `[i]`
-    pub fn index(mut self, i: u64) -> Path {
-        self.reference.steps.push(Step::Index(i));
-        self
-    }
-    /// `["key"]`
-    pub fn key(mut self, key: impl Into<String>) -> Path {
-        self.reference.steps.push(Step::Key(key.into()));
-        self
-    }
-    /// `[*]`
-    pub fn splat(mut self) -> Path {
-        self.reference.steps.push(Step::Splat);
-        self
-    }
-    /// The finished reference as a typed expression.
-    pub fn typed<T>(self) -> Expr<T> {
-        Expr::new(Expression::from(self.reference))
-    }
-    /// The finished reference.
-    pub fn reference(self) -> Reference {
-        self.reference
     }
 }
 
@@ -330,49 +194,6 @@ pub fn count_index() -> Expr<i64> {
         Root::Count,
         vec![Step::Attr("index".into())],
     )))
-}
-
-/// An entry of `depends_on`, made from a handle with [`Ref::dep`]. It
-/// knows the root module of the handle: `depends_on` cannot point into
-/// another root, and the checks say which root the address belongs to.
-///
-/// Equal, and sorted, by address alone.
-#[derive(Debug, Clone)]
-pub struct Dependency {
-    pub(crate) address: Address,
-    pub(crate) origin: Option<RootModuleId>,
-}
-
-impl PartialEq for Dependency {
-    fn eq(&self, other: &Self) -> bool {
-        self.address == other.address
-    }
-}
-
-impl Eq for Dependency {}
-
-impl PartialOrd for Dependency {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Dependency {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.address.cmp(&other.address)
-    }
-}
-
-impl Dependency {
-    /// The address depended upon.
-    pub fn address(&self) -> &Address {
-        &self.address
-    }
-
-    /// The root module of the handle it was made from.
-    pub fn root_module(&self) -> Option<&RootModuleId> {
-        self.origin.as_ref()
-    }
 }
 
 /// A handle to a provider configuration, for a resource's `provider`.
@@ -1122,53 +943,5 @@ impl Stack {
 impl<R> From<&Ref<R>> for Target {
     fn from(handle: &Ref<R>) -> Self {
         handle.target()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The checks binary-search sorted keys with keys built from
-    /// references: a key must sort exactly as its address does.
-    #[test]
-    fn address_keys_sort_as_their_addresses_do() {
-        let s = |v: &str| v.to_owned();
-        let mut addresses = Vec::new();
-        for (a, b) in [("a", "b"), ("a", "a"), ("b", ""), ("", "z"), ("a-b", "a")] {
-            addresses.push(Address::Resource {
-                kind: s(a),
-                name: s(b),
-            });
-            addresses.push(Address::Data {
-                kind: s(a),
-                name: s(b),
-            });
-            addresses.push(Address::Provider {
-                name: s(a),
-                alias: Some(s(b)),
-            });
-            addresses.push(Address::Provider {
-                name: s(b),
-                alias: None,
-            });
-            for name in [a, b] {
-                addresses.push(Address::Variable(s(name)));
-                addresses.push(Address::Local(s(name)));
-                addresses.push(Address::Module(s(name)));
-                addresses.push(Address::Output(s(name)));
-                addresses.push(Address::Check(s(name)));
-            }
-        }
-        let mut by_address = addresses.clone();
-        by_address.sort();
-        let mut by_key = addresses.clone();
-        by_key.sort_by(|x, y| x.key().cmp(&y.key()));
-        assert_eq!(by_address, by_key);
-        for a in &addresses {
-            for b in &addresses {
-                assert_eq!(a.key().cmp(&b.key()), a.cmp(b), "{a} vs {b}");
-            }
-        }
     }
 }
