@@ -1,8 +1,9 @@
 //! Names are Terraform's identifiers: Unicode letters, digits, `_` and
 //! `-`, not starting with a digit or `-`. Real terraform is the judge.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::terraform::find;
 
 use tfsynth::emit::{to_hcl, to_json};
 use tfsynth::tf::{Body, Meta, Output, Stack, is_identifier};
@@ -39,36 +40,12 @@ fn names_are_checked_as_terraform_checks_identifiers() {
     }
 }
 
-/// Whether terraform can run. Missing in CI (`CI=true`) is a failure;
-/// elsewhere the test says it skips.
-fn terraform_on_path(what: &str) -> bool {
-    if Command::new("terraform").arg("version").output().is_ok() {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "terraform is not on PATH, and CI needs it for {what}"
-    );
-    eprintln!("terraform is not on PATH: skipping {what}");
-    false
-}
-
-fn terraform(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("terraform")
-        .args(args)
-        .current_dir(dir)
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_IN_AUTOMATION", "1")
-        .output()
-        .expect("terraform runs")
-}
-
 /// The table above is terraform's own verdict, name by name.
 #[test]
 fn terraform_agrees_with_the_table_of_names() {
-    if !terraform_on_path("the table of names") {
+    let Some(tf) = find("the table of names") else {
         return;
-    }
+    };
     for (name, valid) in NAMES.into_iter().filter(|(n, _)| !n.is_empty()) {
         let dir = tempfile::tempdir().unwrap();
         let label = serde_json::to_string(name).unwrap();
@@ -78,9 +55,9 @@ fn terraform_agrees_with_the_table_of_names() {
         )
         .unwrap();
         // An invalid name already fails init, which reads the configuration.
-        let mut out = terraform(dir.path(), &["init", "-no-color"]);
+        let mut out = tf.run(dir.path(), &["init", "-no-color"]);
         if out.status.success() {
-            out = terraform(dir.path(), &["validate", "-no-color"]);
+            out = tf.run(dir.path(), &["validate", "-no-color"]);
         }
         assert_eq!(
             out.status.success(),
@@ -105,9 +82,9 @@ fn unicode_names_apply_in_json_and_hcl_with_their_references() {
         Output::new(local.value::<String>(), "a Unicode output"),
     );
     let doc = s.resolve().unwrap();
-    if !terraform_on_path("the apply of Unicode names") {
+    let Some(tf) = find("the apply of Unicode names") else {
         return;
-    }
+    };
     for (file, text) in [
         ("main.tf.json", to_json(&doc, HEADER)),
         ("main.tf", to_hcl(&doc, HEADER)),
@@ -118,14 +95,14 @@ fn unicode_names_apply_in_json_and_hcl_with_their_references() {
             &["init", "-no-color"][..],
             &["apply", "-auto-approve", "-no-color"][..],
         ] {
-            let out = terraform(dir.path(), args);
+            let out = tf.run(dir.path(), args);
             assert!(
                 out.status.success(),
                 "{file}: {args:?}: {}\n{text}",
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-        let out = terraform(dir.path(), &["output", "-raw", "ünï"]);
+        let out = tf.run(dir.path(), &["output", "-raw", "ünï"]);
         assert_eq!(String::from_utf8_lossy(&out.stdout), "au lait", "{file}");
     }
 }
@@ -178,12 +155,12 @@ fn tfsynth_and_terraform_agree_on_names_from_many_scripts() {
         .iter()
         .map(|n| format!("resource \"terraform_data\" \"{n}\" {{}}\n"))
         .collect();
-    if !terraform_on_path("the sweep of names") {
+    let Some(tf) = find("the sweep of names") else {
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("main.tf"), config).unwrap();
-    let out = terraform(dir.path(), &["validate", "-json", "-no-color"]);
+    let out = tf.run(dir.path(), &["validate", "-json", "-no-color"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut refused = vec![false; names.len()];
     for d in report["diagnostics"].as_array().unwrap() {

@@ -2,8 +2,9 @@
 //! on; tfsynth allows it exactly when `required_version` admits only 1.9
 //! or later. Real terraform enforces what tfsynth writes.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::terraform::find;
 
 use tfsynth::emit::{to_hcl, to_json};
 use tfsynth::tf::{Expression, Output, Stack, Validation, VarType, Variable};
@@ -100,54 +101,26 @@ fn a_validation_may_still_not_refer_to_what_is_not_in_the_stack() {
     );
 }
 
-fn terraform(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("terraform")
-        .args(args)
-        .current_dir(dir)
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_IN_AUTOMATION", "1")
-        .output()
-        .expect("terraform runs")
-}
-
-/// Whether terraform can run. Missing in CI (`CI=true`) is a failure;
-/// elsewhere the test says it skips.
-fn terraform_on_path(what: &str) -> bool {
-    if Command::new("terraform").arg("version").output().is_ok() {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "terraform is not on PATH, and CI needs it for {what}"
-    );
-    eprintln!("terraform is not on PATH: skipping {what}");
-    false
-}
-
 #[test]
 fn terraform_enforces_a_validation_that_refers_to_another_variable_in_both_syntaxes() {
     let doc = bounds(Some(">= 1.9")).resolve().unwrap();
-    if !terraform_on_path("a cross-variable validation") {
+    let Some(tf) = find("a cross-variable validation") else {
         return;
-    }
+    };
     for (file, text) in [
         ("main.tf.json", to_json(&doc, HEADER)),
         ("main.tf", to_hcl(&doc, HEADER)),
     ] {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(file), &text).unwrap();
-        assert!(
-            terraform(dir.path(), &["init", "-no-color"])
-                .status
-                .success()
-        );
-        let ok = terraform(dir.path(), &["apply", "-auto-approve", "-no-color"]);
+        assert!(tf.run(dir.path(), &["init", "-no-color"]).status.success());
+        let ok = tf.run(dir.path(), &["apply", "-auto-approve", "-no-color"]);
         assert!(
             ok.status.success(),
             "{file}: {}",
             String::from_utf8_lossy(&ok.stderr)
         );
-        let refused = terraform(
+        let refused = tf.run(
             dir.path(),
             &["apply", "-auto-approve", "-no-color", "-var", "min=5"],
         );
