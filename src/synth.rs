@@ -116,7 +116,10 @@ pub fn synth_stack(
     format: Format,
     schemas: Option<&Schemas>,
 ) -> Result<Synthesis, StackError> {
-    let roots = stacks::build(sources)?;
+    let sensitive = |address: &crate::tf::Address, steps: &[crate::tf::Step]| {
+        schemas.is_some_and(|s| s.is_sensitive(address, steps))
+    };
+    let roots = stacks::build_with(sources, &sensitive)?;
     let header = format!("{MARKER}{}, do not edit", sources.describe());
     let mut files = Vec::new();
     let mut warnings = Vec::new();

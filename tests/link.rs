@@ -562,3 +562,89 @@ fn depends_on_a_resource_of_another_root_names_the_root_that_owns_it() {
         ]
     );
 }
+
+/// The schema's `sensitive` flags decide for resource attributes: the
+/// random provider marks `random_password.result` sensitive, so a root
+/// that exports it exports a sensitive output; and a whole object that
+/// holds a sensitive attribute is sensitive too.
+#[test]
+fn an_attribute_a_provider_schema_marks_sensitive_is_exported_as_sensitive() {
+    let text = serde_json::json!({
+        "format_version": "1.0",
+        "provider_schemas": { "registry.terraform.io/hashicorp/random": {
+            "resource_schemas": { "random_password": { "version": 0, "block": {
+                "attributes": {
+                    "length": { "type": "number", "required": true },
+                    "result": { "type": "string", "computed": true, "sensitive": true }
+                }
+            } } }
+        } }
+    })
+    .to_string();
+    let mut schemas = tfsynth::schema::Schemas::empty();
+    schemas.add_text("schemas/random.json", text).unwrap();
+    let password = Address::Resource {
+        kind: "random_password".into(),
+        name: "db".into(),
+    };
+    let attr = |name: &str| vec![Step::Attr(name.into())];
+    assert!(schemas.is_sensitive(&password, &attr("result")));
+    assert!(!schemas.is_sensitive(&password, &attr("length")));
+    assert!(
+        schemas.is_sensitive(&password, &[]),
+        "the whole object holds one"
+    );
+
+    let mut a = Stack::named("a");
+    let mut body = Body::new();
+    body.set("length", 24);
+    let pw = a.add_body("random_password", "db", body, Meta::default());
+    let mut b = Stack::named("b");
+    data(&mut b, "pw", pw.attr::<String>("result").into());
+    data(&mut b, "len", pw.attr::<i64>("length").into());
+    let sensitive = |address: &Address, steps: &[Step]| schemas.is_sensitive(address, steps);
+    let linked = link_roots_with(vec![named("a", a), named("b", b)], &sensitive).unwrap();
+    let exported = json(&linked[0])["output"].clone();
+    assert_eq!(exported["random_password_db_result"]["sensitive"], true);
+    assert!(
+        exported["random_password_db_length"]
+            .get("sensitive")
+            .is_none()
+    );
+}
+
+/// A configured attribute keeps the sensitivity of what it was set from:
+/// `terraform_data.user.input = var.db_password` exported to another
+/// root must be a sensitive output, or terraform refuses to apply.
+#[test]
+fn an_attribute_configured_from_a_sensitive_value_is_exported_as_sensitive() {
+    let mut a = Stack::named("a");
+    let password = a.variable(
+        "db_password",
+        Variable {
+            default: Some("s3cr3t".into()),
+            sensitive: Some(true),
+            ..Variable::default()
+        },
+    );
+    let user = data(&mut a, "user", password.value::<String>().into());
+    let plain = data(&mut a, "plain", "not secret".into());
+    let mut b = Stack::named("b");
+    data(&mut b, "pw", user.attr::<String>("input").into());
+    data(&mut b, "whole", user.whole::<String>().into());
+    data(&mut b, "plain", plain.attr::<String>("input").into());
+    let linked = link_roots(vec![named("a", a), named("b", b)]).unwrap();
+    let exported = json(&linked[0])["output"].clone();
+    assert_eq!(exported["terraform_data_user_input"]["sensitive"], true);
+    assert_eq!(exported["terraform_data_user"]["sensitive"], true);
+    assert!(
+        exported["terraform_data_plain_input"]
+            .get("sensitive")
+            .is_none()
+    );
+    let Some(tf) = find("the apply of an attribute set from a sensitive value") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    apply_in_order(&tf, dir.path(), &linked);
+}

@@ -68,6 +68,9 @@ pub struct AttributeSchema {
     /// Set by the provider; read-only unless also optional.
     #[serde(default)]
     pub computed: bool,
+    /// Hidden in plans; an output of it must be marked sensitive.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 impl AttributeSchema {
@@ -783,5 +786,50 @@ fn zero_blocks(body: &mut crate::tf::Body, schema: &BlockSchema) {
                 }
             }
         }
+    }
+}
+
+impl BlockSchema {
+    /// Whether anything in this block, at any depth, is sensitive.
+    fn holds_sensitive(&self) -> bool {
+        self.attributes.values().any(|a| a.sensitive)
+            || self.block_types.values().any(|b| b.block.holds_sensitive())
+    }
+}
+
+impl Schemas {
+    /// Whether the value at `steps` of the resource or data source at
+    /// `address` can be sensitive, by its schema's `sensitive` flags: an
+    /// attribute on the path is, or the value holds one that is (a whole
+    /// object or block holding a sensitive attribute is itself sensitive
+    /// to Terraform). False when the type has no schema here. What
+    /// [`link_roots_with`](crate::tf::link_roots_with) needs to mark an
+    /// exported output `sensitive`.
+    pub fn is_sensitive(&self, address: &crate::tf::Address, steps: &[crate::tf::Step]) -> bool {
+        use crate::tf::{Address, Step};
+        let (kind, type_name) = match address {
+            Address::Resource { kind, .. } => (Kind::Resource, kind),
+            Address::Data { kind, .. } => (Kind::Data, kind),
+            _ => return false,
+        };
+        let Lookup::Found(mut block) = self.lookup(kind, type_name) else {
+            return false;
+        };
+        for step in steps {
+            let Step::Attr(name) = step else { continue };
+            if let Some(a) = block.attributes.get(name) {
+                // Past an attribute, only a nested attribute type could say
+                // more; the attribute's own flag decides.
+                return a.sensitive
+                    || a.nested_type
+                        .as_ref()
+                        .is_some_and(|n| n.attributes.values().any(|a| a.sensitive));
+            }
+            match block.block_types.get(name) {
+                Some(nested) => block = &nested.block,
+                None => return false,
+            }
+        }
+        block.holds_sensitive()
     }
 }

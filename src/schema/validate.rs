@@ -1739,6 +1739,7 @@ mod tests {
             required: false,
             optional: true,
             computed: false,
+            sensitive: false,
         };
         let mut settings = BlockSchema::default();
         settings

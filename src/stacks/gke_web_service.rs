@@ -25,8 +25,8 @@ use crate::providers::kubernetes::{self, KubernetesProvider};
 use crate::settings::{Invalid, Validate};
 use crate::stacks::RootModule;
 use crate::tf::{
-    Backend, Expression, Meta, NamedRoot, Output, Ref, Stack, Template, Value, VarType, Variable,
-    link_roots,
+    Address, Backend, Expression, Meta, NamedRoot, Output, Ref, Stack, Step, Template, Value,
+    VarType, Variable, link_roots_with,
 };
 
 /// The name settings use for this blueprint.
@@ -945,20 +945,30 @@ pub fn image(s: &Valid) -> (String, String) {
 /// provider must not be configured from a cluster created in the same
 /// apply, so the workload reads the cluster root's outputs through remote
 /// state; the references are typed handles, linked by
-/// [`link_roots`].
-pub fn build(stack_name: &str, s: &Valid) -> Vec<RootModule> {
+/// [`link_roots_with`].
+/// `sensitive_attribute` tells which attributes the provider schemas mark
+/// sensitive, so that an exported value is a sensitive output when it can
+/// be.
+pub fn build(
+    stack_name: &str,
+    s: &Valid,
+    sensitive_attribute: &dyn Fn(&Address, &[Step]) -> bool,
+) -> Vec<RootModule> {
     let (cluster, handles) = cluster_root(stack_name, "cluster", s);
     let workload = workload_root(stack_name, "workload", s, &handles);
-    link_roots(vec![
-        NamedRoot {
-            name: "cluster".to_owned(),
-            stack: cluster,
-        },
-        NamedRoot {
-            name: "workload".to_owned(),
-            stack: workload,
-        },
-    ])
+    link_roots_with(
+        vec![
+            NamedRoot {
+                name: "cluster".to_owned(),
+                stack: cluster,
+            },
+            NamedRoot {
+                name: "workload".to_owned(),
+                stack: workload,
+            },
+        ],
+        sensitive_attribute,
+    )
     .expect("the workload root reads only from the cluster root, applied before it")
 }
 

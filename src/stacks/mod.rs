@@ -6,6 +6,7 @@
 pub mod gke_web_service;
 
 use crate::settings::{SettingsError, Sources};
+use crate::tf::{Address, Step};
 
 /// One Terraform root module: a directory `generated/<stack>/<name>/`,
 /// applied on its own, in the order the blueprint returns them.
@@ -14,13 +15,36 @@ pub type RootModule = crate::tf::NamedRoot;
 /// The blueprints this build knows, by the name settings use.
 pub const BLUEPRINTS: [&str; 1] = [gke_web_service::NAME];
 
-/// Loads a stack's settings and builds its roots with the blueprint they name.
+/// Loads a stack's settings and builds its roots with the blueprint they
+/// name, knowing no attribute a provider schema marks sensitive.
+///
+/// # Errors
+///
+/// Every problem of the settings, each at its file, line and key.
 pub fn build(sources: &Sources) -> Result<Vec<RootModule>, SettingsError> {
+    build_with(sources, &|_, _| false)
+}
+
+/// Like [`build`]; `sensitive_attribute` says which attributes the
+/// provider schemas mark sensitive (`Schemas::is_sensitive`), so a value
+/// one root exports to another is a sensitive output when it can be.
+///
+/// # Errors
+///
+/// Every problem of the settings, each at its file, line and key.
+pub fn build_with(
+    sources: &Sources,
+    sensitive_attribute: &dyn Fn(&Address, &[Step]) -> bool,
+) -> Result<Vec<RootModule>, SettingsError> {
     let blueprint = sources.blueprint()?;
     match blueprint.as_str() {
         gke_web_service::NAME => {
             let settings = sources.load::<gke_web_service::Settings>()?;
-            Ok(gke_web_service::build(&sources.name, &settings))
+            Ok(gke_web_service::build(
+                &sources.name,
+                &settings,
+                sensitive_attribute,
+            ))
         }
         other => Err(SettingsError {
             problems: vec![sources.problem_at(

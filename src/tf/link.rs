@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::address::{Address, Dependency};
+use super::body::Entry;
 use super::check::raw_references;
 use super::expr::{Expression, Reference, Root, Step};
 use super::identity::RootModuleId;
@@ -352,7 +353,7 @@ fn sensitive_reference(
     stack: &Stack,
     r: &Reference,
     sensitive_attribute: &dyn Fn(&Address, &[Step]) -> bool,
-    seen_locals: &mut BTreeSet<String>,
+    seen: &mut BTreeSet<String>,
 ) -> bool {
     match &r.root {
         Root::Var(name) => stack
@@ -362,7 +363,7 @@ fn sensitive_reference(
         // which: the exported output is marked, which hides it in plans.
         Root::Module(_) => true,
         Root::Local(name) => {
-            if !seen_locals.insert(name.clone()) {
+            if !seen.insert(r.root.to_string()) {
                 return false;
             }
             let Some((_, value)) = stack.locals.iter().find(|(n, _)| n == name) else {
@@ -377,12 +378,49 @@ fn sensitive_reference(
             }
             inside
                 .iter()
-                .any(|r| sensitive_reference(stack, r, sensitive_attribute, seen_locals))
+                .any(|r| sensitive_reference(stack, r, sensitive_attribute, seen))
         }
-        Root::Resource { .. } | Root::Data { .. } => r
-            .root
-            .address()
-            .is_some_and(|address| sensitive_attribute(&address, &r.steps)),
+        Root::Resource { .. } | Root::Data { .. } => {
+            let Some(address) = r.root.address() else {
+                return false;
+            };
+            if sensitive_attribute(&address, &r.steps) {
+                return true;
+            }
+            // A configured attribute keeps the sensitivity of what it was
+            // set from (`input = var.db_password`): Terraform marks it so.
+            // Each object is looked into once: references may loop.
+            if !seen.insert(r.to_string()) {
+                return false;
+            }
+            let Some(block) = stack.blocks.iter().find(|b| b.address == address) else {
+                return false;
+            };
+            let configured: Vec<&Expression> = match r.steps.first() {
+                Some(Step::Attr(name)) => match block.body.entries.get(name) {
+                    Some(Entry::Attr(e)) => vec![e],
+                    Some(Entry::Blocks(blocks)) => {
+                        blocks.iter().flat_map(|b| b.expressions()).collect()
+                    }
+                    _ => Vec::new(),
+                },
+                // The whole object holds every attribute.
+                None => block.body.expressions(),
+                Some(_) => Vec::new(),
+            };
+            configured.into_iter().any(|e| {
+                let mut inside = Vec::new();
+                e.references(&mut inside);
+                let mut raws = Vec::new();
+                e.raws(&mut raws);
+                for raw in raws {
+                    raw_references(raw, &mut inside);
+                }
+                inside
+                    .iter()
+                    .any(|r| sensitive_reference(stack, r, sensitive_attribute, seen))
+            })
+        }
         Root::Each | Root::Count | Root::Iterator(_) => false,
     }
 }
