@@ -150,3 +150,43 @@ resource "modes_thing" "a" {
     let report = tfsynth::schema::validate_resolved(&doc, &schemas);
     assert!(report.is_clean(), "{:?}", report.findings);
 }
+
+/// An attribute that is a list of objects may be written as blocks,
+/// dynamic ones included (`aws_security_group.ingress` in the AWS
+/// provider's schema); a plain attribute may not, and the finding says
+/// so instead of suggesting its own name.
+#[test]
+fn a_dynamic_block_for_an_attribute_of_objects_is_accepted_and_for_a_plain_one_refused() {
+    let text = json!({
+        "format_version": "1.0",
+        "provider_schemas": { "registry.terraform.io/example/attrs": {
+            "resource_schemas": { "attrs_group": { "version": 0, "block": {
+                "attributes": {
+                    "ingress": { "type": ["list", ["object", { "from_port": "number" }]], "optional": true },
+                    "bucket": { "type": "string", "optional": true }
+                }
+            } } }
+        } }
+    })
+    .to_string();
+    let mut schemas = Schemas::empty();
+    schemas.add_text("schemas/attrs.json", text).unwrap();
+    let mut s = Stack::new();
+    let mut body = Body::new();
+    body.dynamic("ingress", Expression::raw("[80, 443]"), |port| {
+        let mut content = Body::new();
+        content.set("from_port", port.value::<i64>());
+        content
+    });
+    body.dynamic("bucket", Expression::raw("[1]"), |_| Body::new());
+    s.add_body("attrs_group", "web", body, Meta::default());
+    let doc = s.resolve().unwrap();
+    let report = tfsynth::schema::validate_resolved(&doc, &schemas);
+    let findings: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        findings,
+        [
+            "attrs_group.web: dynamic.bucket: bucket is an argument, not a block type: set it with bucket = ..."
+        ]
+    );
+}

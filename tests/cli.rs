@@ -764,6 +764,70 @@ provider "google" {
     snapshot("error__hcl_every_finding_placed", &transcript(&run));
 }
 
+/// Issue 13, D17 in HCL: references outside resource bodies (locals,
+/// outputs, `ignore_changes`, check assertions) and the content of
+/// dynamic blocks are checked in a `.tf` file as in its `.tf.json` form.
+#[test]
+fn validate_checks_references_and_dynamic_content_of_a_tf_file_everywhere() {
+    let p = Project::new();
+    p.write(
+        "infra/main.tf",
+        r#"resource "google_sql_database_instance" "db" {
+  name = "db"
+  database_version = "POSTGRES_15"
+  region = "europe-west4"
+  settings { tier = "db-f1-micro" }
+}
+locals { l = google_sql_database_instance.db.privat_ip_address }
+output "charset" { value = google_sql_database_instance.db.settings[0].charzet }
+resource "google_sql_user" "app" {
+  name = "app"
+  instance = google_sql_database_instance.db.name
+  lifecycle { ignore_changes = [pasword] }
+}
+resource "kubernetes_network_policy_v1" "p" {
+  dynamic "metadata" {
+    for_each = [1]
+    content {
+      nmae = "d"
+    }
+  }
+  spec {
+    pod_selector {}
+    policy_types = ["Ingress"]
+  }
+}
+check "c" {
+  assert {
+    condition = google_sql_database_instance.db.settings[0].tierr != ""
+    error_message = "x"
+  }
+}
+"#,
+    );
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(run.code(), 1);
+    for expected in [
+        "infra/main.tf:7:10: local.l:",
+        "infra/main.tf:8:20: output.charset: value:",
+        "infra/main.tf:12:33: google_sql_user.app: lifecycle.ignore_changes[0]: pasword:",
+        "infra/main.tf:18:7: kubernetes_network_policy_v1.p: dynamic.metadata.content.nmae:",
+        "infra/main.tf:28:5: check.c: assert[0].condition:",
+    ] {
+        assert!(
+            run.stdout().contains(expected),
+            "{expected}\n{}",
+            run.stdout()
+        );
+    }
+    assert!(
+        !run.stdout().contains("required block is missing"),
+        "{}",
+        run.stdout()
+    );
+    snapshot("error__hcl_references_everywhere", &transcript(&run));
+}
+
 #[test]
 fn validate_reports_hcl_syntax_errors_with_line_and_column_and_checks_the_other_files() {
     let p = Project::new();

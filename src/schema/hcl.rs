@@ -361,10 +361,127 @@ impl Reader<'_, '_> {
                         }
                     }
                 }
+                "output" | "module" | "variable" | "check" => {
+                    let [name] = labels[..] else {
+                        self.finding(
+                            offset,
+                            ident,
+                            "",
+                            format!(
+                                "a {ident} block takes one label, its name, got {}",
+                                labels.len()
+                            ),
+                        );
+                        continue;
+                    };
+                    let address = format!("{ident}.{name}");
+                    let mut places = BTreeMap::from([(String::new(), offset)]);
+                    let value = if ident == "check" {
+                        self.check(&address, &block.body, &mut places)
+                    } else {
+                        self.body(&address, &block.body, None, Top::Nested, "", &mut places)
+                    };
+                    self.places.entry(address).or_insert(places);
+                    let section = doc
+                        .entry(ident)
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Some(section) = section.as_object_mut() {
+                        section.entry(name).or_insert(Value::Object(value));
+                    }
+                }
+                "locals" => {
+                    let mut places = BTreeMap::new();
+                    let value =
+                        self.body("locals", &block.body, None, Top::Nested, "", &mut places);
+                    for (name, v) in value {
+                        let address = format!("local.{name}");
+                        let at = places.get(&name).copied().unwrap_or(offset);
+                        self.places
+                            .entry(address)
+                            .or_insert_with(|| BTreeMap::from([(String::new(), at)]));
+                        let section = doc
+                            .entry("locals")
+                            .or_insert_with(|| Value::Object(Map::new()));
+                        if let Some(section) = section.as_object_mut() {
+                            section.entry(name).or_insert(v);
+                        }
+                    }
+                }
+                "import" => {
+                    let mut places = BTreeMap::from([(String::new(), offset)]);
+                    let value =
+                        self.body("import", &block.body, None, Top::Nested, "", &mut places);
+                    self.places.entry("import".to_owned()).or_insert(places);
+                    let section = doc
+                        .entry("import")
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let Some(items) = section.as_array_mut() {
+                        items.push(Value::Object(value));
+                    }
+                }
                 _ => {}
             }
         }
         Value::Object(doc)
+    }
+
+    /// A check block as Terraform JSON writes it: scoped data sources by
+    /// type and name (each read with its schema), and `assert` blocks.
+    fn check(
+        &mut self,
+        address: &str,
+        body: &Body,
+        places: &mut BTreeMap<String, usize>,
+    ) -> Map<String, Value> {
+        let mut out = Map::new();
+        let mut asserts = Vec::new();
+        for structure in body.iter() {
+            let Structure::Block(block) = structure else {
+                continue;
+            };
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            match (block.ident.as_str(), &labels[..]) {
+                ("data", [type_name, name]) => {
+                    let schema = match self.schemas.lookup(Kind::Data, type_name) {
+                        Lookup::Found(schema) => Some(schema),
+                        _ => None,
+                    };
+                    let data_address = format!("{address}.data.{type_name}.{name}");
+                    let mut data_places = BTreeMap::from([(String::new(), start(block.span()))]);
+                    let value = self.body(
+                        &data_address,
+                        &block.body,
+                        schema,
+                        Top::Block,
+                        "",
+                        &mut data_places,
+                    );
+                    self.places.entry(data_address).or_insert(data_places);
+                    let data = out
+                        .entry("data")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Some(types) = data.as_object_mut() {
+                        let named = types
+                            .entry(*type_name)
+                            .or_insert_with(|| Value::Object(Map::new()));
+                        if let Some(named) = named.as_object_mut() {
+                            named.entry(*name).or_insert(Value::Object(value));
+                        }
+                    }
+                }
+                ("assert", []) => {
+                    let at = indexed("assert", asserts.len());
+                    places.insert(at.clone(), start(block.span()));
+                    let value = self.body(address, &block.body, None, Top::Nested, &at, places);
+                    asserts.push(Value::Object(value));
+                }
+                _ => {}
+            }
+        }
+        if !asserts.is_empty() {
+            out.insert("assert".to_owned(), Value::Array(asserts));
+        }
+        out
     }
 
     /// The JSON object for a block's body; `schema` is the block's, when
@@ -381,6 +498,7 @@ impl Reader<'_, '_> {
         let mut out = Map::new();
         // Blocks by type, in the order written.
         let mut blocks: Vec<(&str, Vec<&hcl_edit::structure::Block>)> = Vec::new();
+        let mut dynamics: Vec<(&str, Value)> = Vec::new();
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attr) => {
@@ -404,9 +522,48 @@ impl Reader<'_, '_> {
                 }
                 Structure::Block(block) => {
                     let ident = block.ident.as_str();
-                    // Dynamic blocks are expanded by Terraform; JSON holds
-                    // them under "dynamic", which validation skips.
-                    if ident == "dynamic" || top.is_meta(ident) {
+                    // Dynamic blocks: JSON holds them under "dynamic", by
+                    // block type, with their content read as a block of
+                    // that type.
+                    if ident == "dynamic" {
+                        let label = block.labels.first().map_or("", |l| l.as_str());
+                        let inner = schema
+                            .and_then(|s| s.block_types.get(label))
+                            .map(|n| &n.block);
+                        let at = join(path, &format!("dynamic.{label}"));
+                        places.entry(at.clone()).or_insert(start(block.span()));
+                        let mut d = Map::new();
+                        for inside in block.body.iter() {
+                            match inside {
+                                Structure::Attribute(a) => {
+                                    let key = a.key.as_str();
+                                    let p = join(&at, key);
+                                    places.insert(p.clone(), start(a.span()));
+                                    d.insert(key.to_owned(), self.expr(&a.value, &p, places));
+                                }
+                                Structure::Block(b) => {
+                                    let key = b.ident.as_str();
+                                    let p = join(&at, key);
+                                    places.insert(p.clone(), start(b.span()));
+                                    let value =
+                                        self.body(address, &b.body, inner, Top::Nested, &p, places);
+                                    d.insert(key.to_owned(), Value::Object(value));
+                                }
+                            }
+                        }
+                        dynamics.push((label, Value::Object(d)));
+                        continue;
+                    }
+                    if top.is_meta(ident) {
+                        // `lifecycle` holds conditions and ignore_changes,
+                        // which validation checks against the schema.
+                        if ident == "lifecycle" {
+                            let at = join(path, ident);
+                            places.entry(at.clone()).or_insert(start(block.span()));
+                            let value =
+                                self.body(address, &block.body, None, Top::Nested, &at, places);
+                            out.insert(ident.to_owned(), Value::Object(value));
+                        }
                         continue;
                     }
                     if let Some(schema) = schema {
@@ -479,6 +636,22 @@ impl Reader<'_, '_> {
                 Err(many) => Value::Array(many),
             };
             out.insert(ident.to_owned(), value);
+        }
+        if !dynamics.is_empty() {
+            let mut by_type: Map<String, Value> = Map::new();
+            for (label, d) in dynamics {
+                match by_type.get_mut(label) {
+                    Some(Value::Array(items)) => items.push(d),
+                    Some(one) => {
+                        let first = one.take();
+                        *one = Value::Array(vec![first, d]);
+                    }
+                    None => {
+                        by_type.insert(label.to_owned(), d);
+                    }
+                }
+            }
+            out.insert("dynamic".to_owned(), Value::Object(by_type));
         }
         out
     }

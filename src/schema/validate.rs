@@ -972,10 +972,22 @@ impl<'a> Validator<'a> {
             path.push('.');
             path.push_str(block_type);
             match schema.block_types.get(block_type) {
-                None => {
-                    let hint = suggestion(block_type, schema);
-                    self.finding(address, path, &format!("unknown block type{hint}"));
-                }
+                None => match schema.attributes.get(block_type).map(|a| a.value_type()) {
+                    // An attribute that is a list or set of objects may be
+                    // written as blocks, dynamic ones included ("attributes
+                    // as blocks", as older providers' schemas have them).
+                    Some(t)
+                        if matches!(t.as_ref(), Type::List(e) | Type::Set(e) if matches!(**e, Type::Object(_))) => {}
+                    Some(_) => self.finding(
+                        address,
+                        path,
+                        &format!("{block_type} is an argument, not a block type: set it with {block_type} = ..."),
+                    ),
+                    None => {
+                        let hint = suggestion(block_type, schema);
+                        self.finding(address, path, &format!("unknown block type{hint}"));
+                    }
+                },
                 Some(nested) => match list.shape() {
                     Shape::List(_) => {
                         let mut i = 0;
