@@ -597,15 +597,22 @@ fn validate(dir: &Path, args: ValidateArgs) -> Result<ExitCode, Failure> {
         )));
     }
     let mut texts = Vec::with_capacity(files.len());
+    // A file that cannot be read (not UTF-8, unreadable) is a problem of
+    // its own; the other files are still checked.
+    let mut unreadable = Vec::new();
     for file in &files {
         let shown = file.display().to_string();
-        let text = std::fs::read_to_string(dir.join(file))
-            .map_err(|e| input_error(format!("{shown}: cannot read: {e}")))?;
-        texts.push((shown, text));
+        match std::fs::read_to_string(dir.join(file)) {
+            Ok(text) => texts.push((shown, text)),
+            Err(e) => unreadable.push(format!("{shown}: cannot read: {e}")),
+        }
     }
     let reports = validate_files(&texts, &schemas);
     let mut stdout = std::io::stdout().lock();
-    let mut bad = 0;
+    let mut bad = unreadable.len();
+    for line in &unreadable {
+        let _ = writeln!(stdout, "{line}");
+    }
     for report in &reports {
         for warning in &report.warnings {
             eprintln!("warning: {warning}");

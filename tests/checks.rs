@@ -439,3 +439,22 @@ fn a_large_stack_checked_on_two_threads_reports_every_problem_in_order() {
     sorted.sort();
     assert_eq!(lines, sorted);
 }
+
+/// A module input named like a meta-argument would be read as the
+/// meta-argument by Terraform: refused.
+#[test]
+fn a_module_input_named_like_a_meta_argument_is_refused() {
+    let mut s = Stack::new();
+    s.module(
+        "m",
+        ModuleCall {
+            source: "./m".into(),
+            inputs: BTreeMap::from([("count".to_owned(), Expression::from(2))]),
+            ..ModuleCall::default()
+        },
+    );
+    assert_eq!(
+        problems(&s),
+        "1 problem in the stack\n  module.m: count: a module meta-argument, not an input; set it through ModuleCall's own field"
+    );
+}

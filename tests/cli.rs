@@ -990,3 +990,34 @@ fn synth_as_hcl_writes_files_that_validate_clean() {
         "exit code: 0\n--- stdout\n2 files valid\n--- stderr\n"
     );
 }
+
+/// A file that is not UTF-8 is one problem; the other files are still
+/// checked, as README says.
+#[test]
+fn validate_reports_an_unreadable_file_and_checks_the_others() {
+    let p = Project::new();
+    p.write(
+        "infra/good.tf",
+        "resource \"google_compute_network\" \"vpc\" {\n  nam = \"n\"\n}\n",
+    );
+    std::fs::write(p.path("infra/binary.tf"), b"resource \"x\" \"\xff\" {}\n").unwrap();
+    let run = p.run(&["validate", "infra"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stdout()
+            .contains("binary.tf: cannot read: stream did not contain valid UTF-8"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stdout()
+            .contains("google_compute_network.vpc: nam: unknown attribute"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stderr().contains("2 of 2 files failed validation"),
+        "{}",
+        run.stderr()
+    );
+}

@@ -198,3 +198,46 @@ fn a_scoped_data_source_is_read_only_by_its_own_check() {
     let text = s.resolve().unwrap_err().to_string();
     common::snapshots().bind(|| insta::assert_snapshot!("error__conditions_and_checks", text));
 }
+
+/// Conditions terraform refuses at plan are refused at synth: one that
+/// refers to nothing (always true or always false), `self` outside a
+/// postcondition, a check block with no assert.
+#[test]
+fn conditions_terraform_would_refuse_are_reported_at_synth() {
+    let mut s = Stack::new();
+    s.variable(
+        "size",
+        Variable {
+            validations: vec![condition("true", "never fails")],
+            ..Variable::default()
+        },
+    );
+    s.add_body(
+        "terraform_data",
+        "app",
+        Body::new(),
+        Meta {
+            lifecycle: Lifecycle {
+                preconditions: vec![condition("self.input != null", "no self here")],
+                postconditions: vec![condition("self.output == null", "self is fine here")],
+                ..Lifecycle::default()
+            },
+            ..Meta::default()
+        },
+    );
+    s.output(
+        "o",
+        Output {
+            preconditions: vec![condition("1 + 1 == 2", "constant")],
+            ..Output::new(Expression::from(1), "x")
+        },
+    );
+    s.check("empty", |_| Vec::new());
+    s.check("uses_self", |_| {
+        vec![condition("self.x", "no self in a check")]
+    });
+    let text = s.resolve().unwrap_err().to_string();
+    assert!(!text.contains("lifecycle.postcondition"), "{text}");
+    common::snapshots()
+        .bind(|| insta::assert_snapshot!("error__conditions_terraform_refuses", text));
+}

@@ -700,3 +700,28 @@ fn labels_and_several_dynamic_blocks_of_a_type_are_formatted_as_terraform_fmt_wo
     common::terraform::write_file(&dir.path().join("main.tf"), &hcl);
     terraform.assert_formatted(dir.path());
 }
+
+/// An iterator named like one of Terraform's own objects would hide it
+/// in the content (`var.x` would read the iterator): refused.
+#[test]
+fn an_iterator_may_not_hide_terraforms_own_names() {
+    let mut s = tfsynth::tf::Stack::new();
+    let mut body = tfsynth::tf::Body::new();
+    body.dynamic_as(
+        "ingress",
+        "var",
+        tfsynth::tf::Expression::raw("[1]"),
+        |_| tfsynth::tf::Body::new(),
+    );
+    s.add_body(
+        "aws_security_group",
+        "web",
+        body,
+        tfsynth::tf::Meta::default(),
+    );
+    let text = s.resolve().unwrap_err().to_string();
+    assert!(
+        text.contains("aws_security_group.web: dynamic.ingress.iterator: \"var\" would hide Terraform's own var; choose another name"),
+        "{text}"
+    );
+}

@@ -648,3 +648,37 @@ fn an_attribute_configured_from_a_sensitive_value_is_exported_as_sensitive() {
     let dir = tempfile::tempdir().unwrap();
     apply_in_order(&tf, dir.path(), &linked);
 }
+
+#[test]
+fn roots_need_names_of_their_own_that_terraform_accepts() {
+    let mut a = Stack::named("a");
+    data(&mut a, "x", "x".into());
+    assert_eq!(
+        problems_of(vec![
+            named("web app", a),
+            named("b", Stack::new()),
+            named("b", Stack::new())
+        ]),
+        [
+            "root \"web app\": a root's name must be a Terraform name (a letter or underscore, then letters, digits, underscores or dashes): it is its directory and the name of the data source that reads it",
+            "root b: two roots have this name; each root is its own directory and needs its own name",
+        ]
+    );
+}
+
+#[test]
+fn export_names_keep_letters_of_any_script() {
+    let mut a = Stack::named("a");
+    let cafe = data(&mut a, "café", "x".into());
+    let nihon = data(&mut a, "日本", "y".into());
+    let mut b = Stack::named("b");
+    data(&mut b, "c", cafe.attr::<String>("output").into());
+    data(&mut b, "n", nihon.attr::<String>("output").into());
+    let linked = link_roots(vec![named("a", a), named("b", b)]).unwrap();
+    let exported = json(&linked[0])["output"].clone();
+    let names: Vec<&String> = exported.as_object().unwrap().keys().collect();
+    assert_eq!(
+        names,
+        ["terraform_data_café_output", "terraform_data_日本_output"]
+    );
+}

@@ -333,3 +333,22 @@ fn refactoring_blocks_terraform_would_refuse_are_reported_at_synth() {
     let text = s.resolve().unwrap_err().to_string();
     common::snapshots().bind(|| insta::assert_snapshot!("error__refactoring_blocks", text));
 }
+
+/// Moves terraform cannot order ("Ambiguous move statements") are
+/// refused: one address moved twice, two moved to one.
+#[test]
+fn ambiguous_moves_are_refused() {
+    let mut s = Stack::new();
+    let a = data(&mut s, "a", Meta::default());
+    let b = data(&mut s, "b", Meta::default());
+    s.moved("terraform_data.old", &a);
+    s.moved("terraform_data.old", &b);
+    s.moved("terraform_data.x", &b);
+    let text = s.resolve().unwrap_err().to_string();
+    assert_eq!(
+        text,
+        "2 problems in the stack
+  moved: from: terraform_data.old is in 2 moved blocks; terraform cannot tell which move holds
+  moved: to: terraform_data.b is in 2 moved blocks; terraform cannot tell which move holds"
+    );
+}

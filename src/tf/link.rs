@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::address::{Address, Dependency};
 use super::body::Entry;
-use super::check::raw_references;
+use super::check::{is_identifier, raw_references};
 use super::expr::{Expression, Reference, Root, Step};
 use super::identity::RootModuleId;
 use super::problem::Problem;
@@ -57,7 +57,11 @@ pub struct NamedRoot {
 pub fn export_name(r: &Reference) -> String {
     let mut name = String::new();
     for c in r.to_string().chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
+        // Letters of any script stay: output names are identifiers too.
+        if c.is_ascii_alphanumeric()
+            || c == '_'
+            || (!c.is_ascii() && is_identifier(&format!("a{c}")))
+        {
             name.push(c);
         } else if !name.ends_with('_') {
             name.push('_');
@@ -108,6 +112,21 @@ pub fn link_roots_with(
     let mut problems = Vec::new();
     let ids: Vec<RootModuleId> = roots.iter().map(|r| r.stack.id.clone()).collect();
     let names: Vec<String> = roots.iter().map(|r| r.name.clone()).collect();
+    for (i, name) in names.iter().enumerate() {
+        // A root's name labels the remote-state data source that reads it.
+        if !is_identifier(name) {
+            problems.push(Problem::new(
+                format!("root {name:?}"),
+                "a root's name must be a Terraform name (a letter or underscore, then letters, digits, underscores or dashes): it is its directory and the name of the data source that reads it",
+            ));
+        }
+        if names[..i].contains(name) {
+            problems.push(Problem::new(
+                format!("root {name}"),
+                "two roots have this name; each root is its own directory and needs its own name",
+            ));
+        }
+    }
     for (i, id) in ids.iter().enumerate() {
         if let Some(j) = ids[..i].iter().position(|other| other == id) {
             problems.push(Problem::new(

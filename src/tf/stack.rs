@@ -717,12 +717,13 @@ impl Stack {
     /// sources to the scope it is given and returns its assertions.
     ///
     /// ```
-    /// use tfsynth::tf::{Condition, Expression, Stack};
+    /// use tfsynth::tf::{Condition, Expression, Stack, Variable};
     /// let mut stack = Stack::new();
-    /// stack.check("always", |_| {
+    /// stack.variable("replicas", Variable { default: Some(2.into()), ..Variable::default() });
+    /// stack.check("redundant", |_| {
     ///     vec![Condition {
-    ///         condition: Expression::raw("1 + 1 == 2"),
-    ///         error_message: "arithmetic broke".into(),
+    ///         condition: Expression::raw("var.replicas >= 2"),
+    ///         error_message: "fewer than two replicas: one zone's outage stops the app".into(),
     ///     }]
     /// });
     /// assert!(stack.resolve().is_ok());

@@ -16,7 +16,10 @@ mod references;
 use checker::{Checker, Known, PLAIN, Scope};
 use cycles::find_cycles;
 use overrides::apply_overrides;
-use references::{Context, PathStep, check_body, check_check, collect_refs, conditions, refs};
+use references::{
+    Context, PathStep, SelfRef, check_body, check_check, collect_refs, condition_refers,
+    conditions, refs,
+};
 
 pub use names::is_identifier;
 use names::is_provider_key;
@@ -63,6 +66,17 @@ pub struct Document {
     /// Check blocks by name.
     pub checks: BTreeMap<String, Check>,
 }
+
+/// Names a module call reads as meta-arguments, never as inputs.
+const MODULE_META_ARGUMENTS: [&str; 7] = [
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "depends_on",
+    "lifecycle",
+];
 
 /// Meta-argument names a resource body must not use for itself.
 const META_ARGUMENTS: [&str; 6] = [
@@ -206,6 +220,13 @@ impl Stack {
                 }
             }
             for (i, val) in v.validations.iter().enumerate() {
+                condition_refers(
+                    c,
+                    at,
+                    &format!("validation[{i}]"),
+                    &val.condition,
+                    SelfRef::Refused,
+                );
                 if elsewhere.is_ok() {
                     // Any object of the root, checked and ordered like
                     // any other reference.
@@ -243,6 +264,14 @@ impl Stack {
         }
         for (name, m) in &self.modules {
             let at = AddressKey::Module(name);
+            for input in m.inputs.keys() {
+                if MODULE_META_ARGUMENTS.contains(&input.as_str()) {
+                    c.problem(
+                        at,
+                        format!("{input}: a module meta-argument, not an input; set it through ModuleCall's own field"),
+                    );
+                }
+            }
             let scope = Scope {
                 each: m.for_each.is_some(),
                 count: m.count.is_some(),
@@ -282,6 +311,29 @@ impl Stack {
         }
         for m in &self.moved {
             self.check_moved(c, &known, m);
+        }
+        // Terraform refuses moves it cannot order ("Ambiguous move
+        // statements"): one address moved twice, or two moved to one.
+        for (what, addresses) in [
+            (
+                "from",
+                self.moved
+                    .iter()
+                    .map(|m| m.from.clone())
+                    .collect::<Vec<_>>(),
+            ),
+            ("to", self.moved.iter().map(|m| m.to.to_string()).collect()),
+        ] {
+            let mut sorted = addresses;
+            sorted.sort();
+            for run in sorted.chunk_by(|a, b| a == b) {
+                if run.len() > 1 {
+                    c.problem(
+                        "moved",
+                        format!("{what}: {} is in {} moved blocks; terraform cannot tell which move holds", run[0], run.len()),
+                    );
+                }
+            }
         }
         for i in &self.imports {
             self.check_import(c, &known, i);

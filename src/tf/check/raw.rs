@@ -3,7 +3,7 @@
 
 use super::checker::Checker;
 use crate::tf::address::AddressKey;
-use crate::tf::expr::{Reference, Root, Step};
+use crate::tf::expr::{Expression, Reference, Root, Step};
 
 /// Collects the references inside raw expressions, parsing them (a raw
 /// expression that does not parse is a problem).
@@ -41,6 +41,7 @@ pub(super) fn raw_refs(
                     out: &mut *out,
                     errors: Vec::new(),
                     steps: false,
+                    builtins: Vec::new(),
                 };
                 walker.expr(&parsed);
                 for err in walker.errors {
@@ -84,6 +85,7 @@ fn walk_raw(raw: &str, out: &mut Vec<Reference>, steps: Steps) {
             out,
             errors: Vec::new(),
             steps: steps == Steps::All,
+            builtins: Vec::new(),
         };
         walker.expr(&parsed);
     }
@@ -111,6 +113,8 @@ pub(super) struct RawWalker<'a> {
     /// Whether to record the steps after a reference's root, or the root
     /// alone (all the synth-time checks need).
     steps: bool,
+    /// Built-in objects referred to: `self`, `path`, `terraform`.
+    builtins: Vec<String>,
 }
 
 impl RawWalker<'_> {
@@ -214,7 +218,10 @@ impl RawWalker<'_> {
         };
         let root = match root {
             // Built-in objects that are always there.
-            "path" | "terraform" | "self" => return,
+            "path" | "terraform" | "self" => {
+                self.builtins.push(root.to_owned());
+                return;
+            }
             "each" => Root::Each,
             "count" => Root::Count,
             "var" | "local" | "module" => match attr(0) {
@@ -302,6 +309,7 @@ pub(crate) fn template_references(text: &str, out: &mut Vec<Reference>) -> bool 
         out,
         errors: Vec::new(),
         steps: true,
+        builtins: Vec::new(),
     };
     walker.template(&template);
     whole
@@ -311,4 +319,39 @@ pub(crate) fn template_references(text: &str, out: &mut Vec<Reference>) -> bool 
 /// [`template_references`] finds them in a template.
 pub(crate) fn expression_references(raw: &str, out: &mut Vec<Reference>) {
     walk_raw(raw, out, Steps::All);
+}
+
+/// What a custom condition refers to.
+pub(super) struct ConditionRefs {
+    /// Anything at all: a reference, or a built-in object.
+    pub(super) any: bool,
+    /// `self`, which only a postcondition may use.
+    pub(super) self_ref: bool,
+}
+
+/// What `e`, a condition, refers to, raw expressions included.
+pub(super) fn condition_refs(e: &Expression) -> ConditionRefs {
+    let mut any = false;
+    e.visit_references(&mut |_| any = true);
+    let mut self_ref = false;
+    let mut raws = Vec::new();
+    e.raws(&mut raws);
+    for raw in raws {
+        let Ok(parsed) = hcl_edit::parser::parse_expr(raw) else {
+            continue;
+        };
+        let mut out = Vec::new();
+        let mut walker = RawWalker {
+            bound: Vec::new(),
+            out: &mut out,
+            errors: Vec::new(),
+            steps: false,
+            builtins: Vec::new(),
+        };
+        walker.expr(&hcl::Expression::from(parsed));
+        let builtins = walker.builtins;
+        any |= !out.is_empty() || !builtins.is_empty();
+        self_ref |= builtins.iter().any(|b| b == "self");
+    }
+    ConditionRefs { any, self_ref }
 }

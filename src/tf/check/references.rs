@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::checker::{Checker, Known, PLAIN, Scope};
 use super::names::is_identifier;
-use super::raw::raw_refs;
+use super::raw::{condition_refs, raw_refs};
 use crate::tf::address::AddressKey;
 use crate::tf::body::{Body, Dynamic, Entry};
 use crate::tf::expr::{Expression, Reference, Root, Step};
@@ -108,6 +108,22 @@ pub(super) fn check_body<'a>(
     }
 }
 
+/// Names an iterator must not take: Terraform's own objects and keywords.
+const RESERVED_ITERATOR_NAMES: [&str; 12] = [
+    "var",
+    "local",
+    "module",
+    "data",
+    "each",
+    "count",
+    "self",
+    "path",
+    "terraform",
+    "for",
+    "in",
+    "null",
+];
+
 /// Checks one dynamic block: `for_each` sees the iterators around it;
 /// `labels` and `content` see its own iterator too.
 pub(super) fn check_dynamic<'a>(
@@ -125,6 +141,15 @@ pub(super) fn check_dynamic<'a>(
         c.problem(
             at,
             format!("{shown}.iterator: {name:?} is not a valid Terraform name"),
+        );
+    } else if RESERVED_ITERATOR_NAMES.contains(&name) {
+        // Terraform would read `var.x` in the content as the iterator's.
+        let shown = path_text(path);
+        c.problem(
+            at,
+            format!(
+                "{shown}.iterator: {name:?} would hide Terraform's own {name}; choose another name"
+            ),
         );
     }
     path.push(PathStep::Key("for_each"));
@@ -305,10 +330,50 @@ pub(super) fn conditions(
     scope: Scope,
     what: &'static str,
 ) {
-    for cond in list {
+    let self_ref = if what.ends_with("postcondition") {
+        SelfRef::Allowed
+    } else {
+        SelfRef::Refused
+    };
+    for (i, cond) in list.iter().enumerate() {
+        condition_refers(c, at, &format!("{what}[{i}]"), &cond.condition, self_ref);
         for e in [&cond.condition, &cond.error_message] {
             refs(c, known, at, e, scope, Context::Text(what));
         }
+    }
+}
+
+/// Whether a condition may refer to the object it belongs to as `self`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum SelfRef {
+    /// A postcondition: `self` is the object just planned or applied.
+    Allowed,
+    /// Anything else: Terraform refuses `self` there.
+    Refused,
+}
+
+/// Terraform refuses a condition that refers to nothing (it is always true
+/// or always false: "Invalid condition expression") and `self` outside a
+/// postcondition ("Invalid self reference").
+pub(super) fn condition_refers(
+    c: &mut Checker,
+    at: AddressKey<'_>,
+    what: &str,
+    condition: &Expression,
+    self_ref: SelfRef,
+) {
+    let found = condition_refs(condition);
+    if !found.any {
+        c.problem(
+            at,
+            format!("{what}.condition: refers to nothing, so it is always true or always false; terraform refuses it"),
+        );
+    }
+    if found.self_ref && self_ref == SelfRef::Refused {
+        c.problem(
+            at,
+            format!("{what}.condition: self is available only in a postcondition"),
+        );
     }
 }
 
@@ -321,7 +386,17 @@ pub(super) fn check_check(c: &mut Checker, known: &Known, name: &str, check: &Ch
     for b in &check.data {
         check_body(c, known, at, &b.body, PLAIN, &mut path);
     }
-    for cond in &check.assertions {
+    if check.assertions.is_empty() {
+        c.problem(at, "a check block needs at least one assert");
+    }
+    for (i, cond) in check.assertions.iter().enumerate() {
+        condition_refers(
+            c,
+            at,
+            &format!("assert[{i}]"),
+            &cond.condition,
+            SelfRef::Refused,
+        );
         for e in [&cond.condition, &cond.error_message] {
             let mut found = Vec::new();
             collect_refs(c, at, e, &mut found);
