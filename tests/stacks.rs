@@ -264,7 +264,12 @@ mod fmt_property {
 
     /// Raw expressions of every kind a user may write, as terraform fmt
     /// leaves them or not.
-    const RAWS: [&str; 10] = [
+    const RAWS: [&str; 15] = [
+        "\"${ var.n }-x\"",
+        "\"%{ if var.b }yes%{ else }no%{ endif }\"",
+        "\"%{ for x in [1,2] }${x}%{ endfor }\"",
+        "\"a%{~ if var.b ~}c%{ endif }\"",
+        "\"%{ for k, v in var.m }${ k }=${upper( v )},%{ endfor }\"",
         "{for k, v in var.m : k => v}",
         "{ for k, v in var.m : k => upper(v) if v != \"\" }",
         "[for s in var.l : upper(s)]",

@@ -336,8 +336,97 @@ fn own_string_escaping(e: H) -> H {
                 .collect();
             H::Traversal(t)
         }
+        // A quoted template is written as `terraform fmt` writes one: no
+        // padding inside `${ }` and `%{ }`, each expression formatted.
+        H::TemplateExpr(t) if matches!(*t, TemplateExpr::QuotedString(_)) => {
+            match hcl::Template::from_expr(&t) {
+                Ok(template) => H::TemplateExpr(Box::new(TemplateExpr::QuotedString(
+                    canonical_template(&template),
+                ))),
+                Err(_) => H::TemplateExpr(t),
+            }
+        }
         other => other,
     }
+}
+
+/// The inside of a quoted template as `terraform fmt` leaves it.
+fn canonical_template(t: &hcl::Template) -> String {
+    let mut out = String::new();
+    write_elements(&mut out, t.elements());
+    out
+}
+
+fn write_elements(out: &mut String, elements: &[hcl::template::Element]) {
+    use hcl::template::{Directive, Element};
+    for element in elements {
+        match element {
+            Element::Literal(text) => {
+                let _ = write_hcl_string_body(out, &escape_template(text));
+            }
+            Element::Interpolation(i) => {
+                open_marker(out, "${", i.strip.strip_start());
+                out.push_str(&compact(&own_string_escaping(i.expr.clone())));
+                close_marker(out, i.strip.strip_end());
+            }
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    open_marker(out, "%{", d.if_strip.strip_start());
+                    out.push_str("if ");
+                    out.push_str(&compact(&own_string_escaping(d.cond_expr.clone())));
+                    close_marker(out, d.if_strip.strip_end());
+                    write_elements(out, d.true_template.elements());
+                    if let Some(f) = &d.false_template {
+                        open_marker(out, "%{", d.else_strip.strip_start());
+                        out.push_str("else");
+                        close_marker(out, d.else_strip.strip_end());
+                        write_elements(out, f.elements());
+                    }
+                    open_marker(out, "%{", d.endif_strip.strip_start());
+                    out.push_str("endif");
+                    close_marker(out, d.endif_strip.strip_end());
+                }
+                Directive::For(d) => {
+                    open_marker(out, "%{", d.for_strip.strip_start());
+                    out.push_str("for ");
+                    if let Some(k) = &d.key_var {
+                        out.push_str(k.as_str());
+                        out.push_str(", ");
+                    }
+                    out.push_str(d.value_var.as_str());
+                    out.push_str(" in ");
+                    out.push_str(&compact(&own_string_escaping(d.collection_expr.clone())));
+                    close_marker(out, d.for_strip.strip_end());
+                    write_elements(out, d.template.elements());
+                    open_marker(out, "%{", d.endfor_strip.strip_start());
+                    out.push_str("endfor");
+                    close_marker(out, d.endfor_strip.strip_end());
+                }
+            },
+        }
+    }
+}
+
+fn open_marker(out: &mut String, marker: &str, strip: bool) {
+    out.push_str(marker);
+    if strip {
+        out.push('~');
+    }
+}
+
+fn close_marker(out: &mut String, strip: bool) {
+    if strip {
+        out.push('~');
+    }
+    out.push('}');
+}
+
+/// An expression on one line, as it stands inside a template.
+fn compact(e: &H) -> String {
+    use hcl::format::{Format, Formatter};
+    let mut formatter = Formatter::builder().compact(true).build_vec();
+    e.format_string(&mut formatter)
+        .unwrap_or_else(|_| e.to_string())
 }
 
 /// Attributes first, then nested blocks, each sorted by name.
