@@ -458,3 +458,37 @@ fn a_module_input_named_like_a_meta_argument_is_refused() {
         "1 problem in the stack\n  module.m: count: a module meta-argument, not an input; set it through ModuleCall's own field"
     );
 }
+
+/// What terraform init refuses in the terraform block is refused at
+/// synth: a provider local name that is not a name, a source that is
+/// not a source address, a backend type that is not a name.
+#[test]
+fn the_terraform_block_holds_names_and_sources_terraform_reads() {
+    let mut s = Stack::new();
+    let t = s.terraform_mut();
+    for (name, source) in [
+        ("1x", "hashicorp/google"),
+        ("google", "not a source!!"),
+        ("terraform", "terraform.io/builtin/terraform"),
+        ("kubernetes", "hashicorp/kubernetes"),
+    ] {
+        t.required_providers.insert(
+            name.to_owned(),
+            tfsynth::tf::RequiredProvider {
+                source: source.to_owned(),
+                version: None,
+            },
+        );
+    }
+    t.backend = Some(Backend {
+        kind: "a b".into(),
+        settings: BTreeMap::new(),
+    });
+    assert_eq!(
+        problems(&s),
+        "3 problems in the stack
+  terraform: backend type \"a b\" is not a valid Terraform name (a letter or underscore, then letters, digits, underscores or dashes)
+  terraform: required_providers.google.source: \"not a source!!\" is not a provider source ([HOSTNAME/]NAMESPACE/TYPE, e.g. hashicorp/google)
+  terraform: required_providers: provider local name \"1x\" is not a valid Terraform name (a letter or underscore, then letters, digits, underscores or dashes)"
+    );
+}

@@ -207,7 +207,7 @@ impl Body {
         match value.serialize(TreeSerializer)? {
             Tree::Block(body) => Ok(body),
             _ => Err(BodyError(
-                "a resource body must serialize as a struct".to_owned(),
+                "a block body (of a resource, data source or provider configuration) must serialize as a struct, not a map or a value".to_owned(),
             )),
         }
     }

@@ -67,6 +67,19 @@ pub struct Document {
     pub checks: BTreeMap<String, Check>,
 }
 
+/// Whether `source` is a provider source address as Terraform reads one:
+/// `NAMESPACE/TYPE` or `HOSTNAME/NAMESPACE/TYPE`, each part letters,
+/// digits, `-`, `_` or `.` (`terraform.io/builtin/terraform` included).
+fn is_provider_source(source: &str) -> bool {
+    let parts: Vec<&str> = source.split('/').collect();
+    (2..=3).contains(&parts.len())
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        })
+}
+
 /// Names a module call reads as meta-arguments, never as inputs.
 const MODULE_META_ARGUMENTS: [&str; 7] = [
     "source",
@@ -299,7 +312,20 @@ impl Stack {
             conditions(c, &known, at, &o.preconditions, PLAIN, "precondition");
             self.check_deps(c, &known, at, &o.depends_on);
         }
+        for (name, p) in &self.terraform.required_providers {
+            c.name("terraform", "required_providers: provider local name", name);
+            if !is_provider_source(&p.source) {
+                c.problem(
+                    "terraform",
+                    format!(
+                        "required_providers.{name}.source: {:?} is not a provider source ([HOSTNAME/]NAMESPACE/TYPE, e.g. hashicorp/google)",
+                        p.source
+                    ),
+                );
+            }
+        }
         if let Some(backend) = &self.terraform.backend {
+            c.name("terraform", "backend type", &backend.kind);
             for (key, value) in &backend.settings {
                 if !value.is_literal() {
                     c.problem(

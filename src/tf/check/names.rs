@@ -41,10 +41,14 @@ pub fn is_identifier(name: &str) -> bool {
         return ascii;
     }
     let mut chars = name.chars();
+    // Terraform takes any normal form, but `terraform fmt` rewrites names
+    // to NFC: `cafe\u{301}` would become `café`, and two names that look
+    // alike would then collide. Only names already in NFC are accepted.
     chars
         .next()
         .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
         && chars.all(continues_identifier)
+        && unicode_normalization::is_nfc(name)
 }
 
 /// Whether `c` may follow the first character of an identifier.
