@@ -492,3 +492,16 @@ fn the_terraform_block_holds_names_and_sources_terraform_reads() {
   terraform: required_providers: provider local name \"1x\" is not a valid Terraform name (a letter or underscore, then letters, digits, underscores or dashes)"
     );
 }
+
+/// A raw expression of several lines that does not parse says the line
+/// as well as the column.
+#[test]
+fn a_raw_expression_of_several_lines_that_does_not_parse_names_its_line() {
+    let mut s = Stack::new();
+    s.local("l", Expression::raw("[\n  1,\n  2 3\n]"));
+    let text = problems(&s);
+    assert!(
+        text.contains("does not parse: ") && text.contains("at line 3, column "),
+        "{text}"
+    );
+}

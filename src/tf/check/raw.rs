@@ -48,14 +48,26 @@ pub(super) fn raw_refs(
                     c.problem(at, format!("raw expression {raw:?}: {err}"));
                 }
             }
-            Err(err) => c.problem(
-                at,
-                format!(
-                    "raw expression {raw:?} does not parse: {} at column {}",
-                    err.message(),
-                    err.location().column()
-                ),
-            ),
+            Err(err) => {
+                // A one-line expression says its column; a longer one (a
+                // heredoc) its line too.
+                let place = if raw.trim_end().contains('\n') {
+                    format!(
+                        "line {}, column {}",
+                        err.location().line(),
+                        err.location().column()
+                    )
+                } else {
+                    format!("column {}", err.location().column())
+                };
+                c.problem(
+                    at,
+                    format!(
+                        "raw expression {raw:?} does not parse: {} at {place}",
+                        err.message()
+                    ),
+                )
+            }
         }
     }
 }
