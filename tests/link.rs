@@ -436,6 +436,10 @@ fn an_exported_sensitive_value_is_a_sensitive_output_and_terraform_applies_it() 
         Output::new(plain.value::<String>(), "not sensitive"),
     );
     let linked = link_roots(vec![named("a", a), named("b", b)]).unwrap();
+    assert_eq!(
+        json(&linked[1])["resource"]["terraform_data"]["password"]["input"],
+        "${sensitive(data.terraform_remote_state.a.outputs.var_db_password)}"
+    );
     let exported = json(&linked[0])["output"].clone();
     for (name, sensitive) in [
         ("var_db_password", true),
@@ -469,6 +473,15 @@ fn an_exported_sensitive_value_is_a_sensitive_output_and_terraform_applies_it() 
             state.contains(&format!("\"{value}\"")),
             "b read {value}: {state}"
         );
+    }
+    // The reader marks what it reads sensitive again: remote state drops
+    // the mark, and b's plans would otherwise print the password.
+    let state: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    let resources = state["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap();
+    for r in resources.iter().filter(|r| r["type"] == "terraform_data") {
+        assert_eq!(r["sensitive_values"]["input"], true, "{r}");
     }
 }
 

@@ -210,19 +210,23 @@ pub fn link_roots_with(
 
     // Names, chosen per producer over all its readers, so every reader of
     // one reference reads the same output.
-    let mut renames: Vec<BTreeMap<Reference, String>> = Vec::with_capacity(roots.len());
+    // Each exported reference's output name, and whether it is sensitive.
+    let mut renames: Vec<BTreeMap<Reference, (String, bool)>> = Vec::with_capacity(roots.len());
     for (producer, wanted) in exports.iter().enumerate() {
         let stack = &mut roots[producer].stack;
         let chosen = choose_names(stack, wanted.keys());
-        for (reference, name) in &chosen {
-            if stack.has_output(name) {
+        let mut exported = BTreeMap::new();
+        for (reference, name) in chosen {
+            if let Some((_, o)) = stack.outputs().find(|(n, _)| *n == name) {
+                let sensitive = o.sensitive == Some(true);
+                exported.insert(reference, (name, sensitive));
                 continue;
             }
-            let readers: Vec<&str> = wanted[reference]
+            let readers: Vec<&str> = wanted[&reference]
                 .iter()
                 .map(|&c| names[c].as_str())
                 .collect();
-            let sensitive = may_be_sensitive(stack, reference, sensitive_attribute);
+            let sensitive = may_be_sensitive(stack, &reference, sensitive_attribute);
             let mut value = reference.clone();
             value.origin = Some(ids[producer].clone());
             stack.output(
@@ -239,8 +243,9 @@ pub fn link_roots_with(
                     )
                 },
             );
+            exported.insert(reference, (name, sensitive));
         }
-        renames.push(chosen);
+        renames.push(exported);
     }
 
     for consumer in 0..roots.len() {
@@ -253,16 +258,24 @@ pub fn link_roots_with(
                 if producer >= consumer {
                     return None;
                 }
-                let name = renames[producer].get(r)?;
+                let (name, sensitive) = renames[producer].get(r)?;
                 read.insert(producer);
-                Some(Expression::from(Reference {
+                let value = Expression::from(Reference {
                     root: Root::Data {
                         kind: TerraformRemoteState::TYPE.to_owned(),
                         name: names[producer].clone(),
                     },
                     steps: vec![Step::Attr("outputs".to_owned()), Step::Attr(name.clone())],
                     origin: Some(ids[consumer].clone()),
-                }))
+                });
+                // terraform_remote_state drops an output's sensitive mark:
+                // the reader marks the value again, so its plans hide it
+                // as the producer's do.
+                Some(if *sensitive {
+                    Expression::call("sensitive", vec![value])
+                } else {
+                    value
+                })
             });
         }
         for producer in read {
