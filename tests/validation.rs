@@ -135,3 +135,147 @@ fn terraform_enforces_a_validation_that_refers_to_another_variable_in_both_synta
         );
     }
 }
+
+/// A variable's default must convert to its type, as Terraform converts
+/// it ("Invalid default value for variable"): checked at synth, and each
+/// verdict is terraform's own (one configuration, `validate -json`, each
+/// error mapped back to its variable).
+#[test]
+fn variable_defaults_are_checked_against_their_type_as_terraform_checks_them() {
+    use std::collections::BTreeMap;
+    use tfsynth::tf::ObjectMap;
+    let list = |items: Vec<Expression>| Expression::List(items);
+    let object = |pairs: Vec<(&str, Expression)>| {
+        let mut m = ObjectMap::new();
+        for (k, v) in pairs {
+            m.insert(k.to_owned(), v);
+        }
+        Expression::Object(m)
+    };
+    let strings = VarType::List(Box::new(VarType::String));
+    let numbers = VarType::List(Box::new(VarType::Number));
+    let person = VarType::Object(BTreeMap::from([
+        ("name".to_owned(), VarType::String),
+        ("zones".to_owned(), strings.clone()),
+    ]));
+    let cases: Vec<(VarType, Expression, bool)> = vec![
+        (VarType::Number, "abc".into(), false),
+        (VarType::Number, "12".into(), true),
+        (VarType::Number, 12.into(), true),
+        (VarType::Number, true.into(), false),
+        (VarType::Number, Expression::Null, true),
+        (VarType::Bool, "yes".into(), false),
+        (VarType::Bool, "true".into(), true),
+        (VarType::Bool, 1.into(), false),
+        (VarType::String, 5.into(), true),
+        (VarType::String, false.into(), true),
+        (VarType::String, list(vec!["a".into()]), false),
+        (strings.clone(), list(vec!["a".into(), 1.into()]), true),
+        (numbers.clone(), list(vec!["a".into()]), false),
+        (strings.clone(), "a".into(), false),
+        (
+            VarType::Set(Box::new(VarType::String)),
+            list(vec!["a".into(), "a".into()]),
+            true,
+        ),
+        (
+            VarType::Map(Box::new(VarType::Number)),
+            object(vec![("a", 1.into())]),
+            true,
+        ),
+        (
+            VarType::Map(Box::new(VarType::Number)),
+            object(vec![("a", "x".into())]),
+            false,
+        ),
+        (person.clone(), object(vec![("name", "x".into())]), false),
+        (
+            person.clone(),
+            object(vec![
+                ("name", "x".into()),
+                ("zones", list(vec![])),
+                ("extra", 1.into()),
+            ]),
+            true,
+        ),
+        (
+            VarType::Tuple(vec![VarType::Number, VarType::Bool]),
+            list(vec![1.into(), true.into()]),
+            true,
+        ),
+        (
+            VarType::Tuple(vec![VarType::Number, VarType::Bool]),
+            list(vec![1.into()]),
+            false,
+        ),
+        (VarType::Any, object(vec![("a", list(vec![]))]), true),
+    ];
+    for (i, (t, default, fits)) in cases.iter().enumerate() {
+        let mut s = Stack::new();
+        let variable = Variable {
+            r#type: Some(t.clone()),
+            default: Some(default.clone()),
+            ..Variable::default()
+        };
+        s.variable("v", variable);
+        assert_eq!(s.resolve().is_ok(), *fits, "case {i}: {t} = {default:?}");
+    }
+    let Some(tf) = find("variable defaults against their types") else {
+        return;
+    };
+    // Every case into one configuration for terraform, written without
+    // the type so that synth's own check lets each through, and the type
+    // put back in as Terraform writes it.
+    let hcl: String = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (t, default, _))| {
+            let mut one = Stack::new();
+            one.variable(
+                format!("v{i}"),
+                Variable {
+                    r#type: None,
+                    default: Some(default.clone()),
+                    ..Variable::default()
+                },
+            );
+            let text = to_hcl(&one.resolve().unwrap(), HEADER);
+            text.replacen(
+                &format!("variable \"v{i}\" {{\n"),
+                &format!("variable \"v{i}\" {{\n  type = {t}\n"),
+                1,
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), &hcl).unwrap();
+    let out = tf.run(dir.path(), &["validate", "-json", "-no-color"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let refusals = report["diagnostics"].as_array().unwrap();
+    assert_eq!(
+        refusals.len(),
+        cases.iter().filter(|c| !c.2).count(),
+        "{report}"
+    );
+    let mut refused = vec![false; cases.len()];
+    for d in refusals {
+        let line = d["range"]["start"]["line"].as_u64().unwrap() as usize;
+        // The variable whose block holds the line.
+        let before = hcl.lines().take(line).collect::<Vec<_>>();
+        let name = before
+            .iter()
+            .rev()
+            .find_map(|l| {
+                l.strip_prefix("variable \"v")
+                    .and_then(|r| r.split('"').next())
+            })
+            .unwrap();
+        refused[name.parse::<usize>().unwrap()] = true;
+    }
+    for (i, (t, default, fits)) in cases.iter().enumerate() {
+        assert_eq!(
+            !refused[i], *fits,
+            "case {i}: terraform on {t} = {default:?}\n{hcl}"
+        );
+    }
+}

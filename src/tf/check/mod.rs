@@ -35,6 +35,7 @@ use super::stack::{
     Block, Check, Import, Lifecycle, ModuleCall, Moved, Output, Provider, Removed, Stack,
     TerraformBlock, Variable,
 };
+use super::types::VarType;
 use super::version::{Version, admits_only_from};
 use crate::chunks::next_chunk;
 
@@ -65,6 +66,65 @@ pub struct Document {
     pub removed: Vec<Removed>,
     /// Check blocks by name.
     pub checks: BTreeMap<String, Check>,
+}
+
+/// Whether the literal `e` converts to the type `t` as Terraform converts
+/// a variable's default ("Invalid default value for variable"): strings,
+/// numbers and bools into each other where the text allows it, collections
+/// element by element, objects attribute by attribute (missing attributes
+/// refused, extra ones dropped), `null` anywhere.
+fn literal_fits(e: &Expression, t: &VarType, path: &str) -> Result<(), String> {
+    use VarType as T;
+    let wrong = |what: &str| Err(format!("{path}: {what}, but the type is {t}"));
+    match (e, t) {
+        (Expression::Null, _) | (_, T::Any) => Ok(()),
+        (Expression::String(_) | Expression::Number(_) | Expression::Bool(_), T::String) => Ok(()),
+        (Expression::Number(_), T::Number) => Ok(()),
+        (Expression::String(s), T::Number)
+            if s.trim() == s && s.parse::<f64>().is_ok_and(f64::is_finite) =>
+        {
+            Ok(())
+        }
+        (Expression::Bool(_), T::Bool) => Ok(()),
+        (Expression::String(s), T::Bool) if s == "true" || s == "false" => Ok(()),
+        (Expression::List(items), T::List(e) | T::Set(e)) => {
+            for (i, item) in items.iter().enumerate() {
+                literal_fits(item, e, &format!("{path}[{i}]"))?;
+            }
+            Ok(())
+        }
+        (Expression::List(items), T::Tuple(types)) => {
+            if items.len() != types.len() {
+                return wrong(&format!("{} items", items.len()));
+            }
+            for (i, (item, t)) in items.iter().zip(types).enumerate() {
+                literal_fits(item, t, &format!("{path}[{i}]"))?;
+            }
+            Ok(())
+        }
+        (Expression::Object(map), T::Map(e)) => {
+            for (k, v) in map {
+                literal_fits(v, e, &format!("{path}[{k:?}]"))?;
+            }
+            Ok(())
+        }
+        (Expression::Object(map), T::Object(fields)) => {
+            for (name, t) in fields {
+                match map.get(name) {
+                    Some(v) => literal_fits(v, t, &format!("{path}.{name}"))?,
+                    None => return wrong(&format!("attribute {name} is missing")),
+                }
+            }
+            Ok(())
+        }
+        (Expression::String(s), _) => wrong(&format!("{s:?} is a string")),
+        (Expression::Number(n), _) => wrong(&format!("{n} is a number")),
+        (Expression::Bool(b), _) => wrong(&format!("{b} is a bool")),
+        (Expression::List(_), _) => wrong("it is a list"),
+        (Expression::Object(_), _) => wrong("it is an object"),
+        // Not literals: refused above.
+        _ => Ok(()),
+    }
 }
 
 /// Whether `source` is a provider source address as Terraform reads one:
@@ -230,6 +290,10 @@ impl Stack {
             if let Some(d) = &v.default {
                 if !d.is_literal() {
                     c.problem(at, "default: must be a literal value");
+                } else if let Some(t) = &v.r#type {
+                    if let Err(why) = literal_fits(d, t, "default") {
+                        c.problem(at, why);
+                    }
                 }
             }
             for (i, val) in v.validations.iter().enumerate() {
