@@ -299,8 +299,10 @@ mod fmt_property {
     fn key() -> impl Strategy<Value = String> {
         prop_oneof![
             "[a-z]{1,6}",
-            prop::sample::select(vec!["for", "in", "if", "true", "a-b", "a.b", "é", ""])
-                .prop_map(str::to_owned),
+            prop::sample::select(vec![
+                "for", "in", "if", "true", "a-b", "a.b", "é", "", "e\u{301}", "日本", "😀x",
+            ])
+            .prop_map(str::to_owned),
         ]
     }
 

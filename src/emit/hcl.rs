@@ -676,17 +676,17 @@ pub(crate) fn align_attributes(text: &str) -> String {
             .iter()
             .zip(&lines[start..i])
             .filter_map(|(k, line)| match k {
-                Line::Attr(end) => Some(line[..*end].chars().count()),
+                Line::Attr(end) => Some(fmt_width(&line[..*end])),
                 _ => None,
             })
             .max()
             .unwrap_or(0);
         for (line, kind) in lines[start..i].iter().zip(&kinds[start..i]) {
             if let Line::Attr(key_end) = *kind {
-                // terraform fmt aligns by characters, not bytes: `"é"` is
-                // three wide.
+                // terraform fmt aligns by grapheme clusters, not bytes:
+                // `"é"` is three wide, however `é` is written.
                 out.push_str(&line[..key_end]);
-                let key_width = line[..key_end].chars().count();
+                let key_width = fmt_width(&line[..key_end]);
                 out.extend(std::iter::repeat_n(' ', width - key_width + 1));
                 out.push_str(&line[key_end + 1..]);
             } else {
@@ -791,6 +791,17 @@ fn heredoc_opened(line: &str) -> Option<&str> {
         j += 1;
     }
     opened
+}
+
+/// How wide `text` is to `terraform fmt`: its grapheme clusters
+/// (`é` written as `e` and a combining accent is one).
+fn fmt_width(text: &str) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.graphemes(true).count()
+    }
 }
 
 /// For a line `KEY = VALUE` whose value closes on the same line, the byte
