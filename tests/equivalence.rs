@@ -238,7 +238,7 @@ fn expression(refs: Vec<(String, String)>) -> impl Strategy<Value = Expression> 
                 steps.push(Step::Index(u64::from(idx)));
             }
             Some(Expression::from(Reference::new(
-                Root::Resource { kind, name },
+                Root::resource(kind, name),
                 steps,
             )))
         },

@@ -365,7 +365,7 @@ fn template_part() -> impl Strategy<Value = Part> {
         text.clone().prop_map(Part::Lit),
         text.prop_map(|t| Part::Interp(Expression::String(t))),
         Just(Part::Interp(Expression::from(Reference::new(
-            Root::Var("v".into()),
+            Root::var("v"),
             Vec::new(),
         )))),
     ]

@@ -14,8 +14,8 @@ use hcl::{Attribute, Block as HBlock, Body as HBody, Identifier};
 
 use super::text::{ends_with_heredoc, is_bare_key, write_template_body};
 use crate::tf::{
-    Block, Body, Condition, Document, Dynamic, Entry, Expression, IgnoreChanges, Meta, ModuleCall,
-    Output, Reference, Root, Step, Variable, escape_template, write_hcl_string_body,
+    Address, Block, Body, Condition, Document, Dynamic, Entry, Expression, IgnoreChanges, Meta,
+    ModuleCall, Output, Reference, Root, Step, Variable, escape_template, write_hcl_string_body,
 };
 
 /// Renders a resolved document as HCL, starting with `# header`.
@@ -238,11 +238,15 @@ fn object_key(k: &str) -> ObjectKey {
 
 fn reference(r: &Reference) -> H {
     let (root, mut ops) = match &r.root {
-        Root::Resource { kind, name } => (kind.as_str(), vec![get_attr(name)]),
-        Root::Data { kind, name } => ("data", vec![get_attr(kind), get_attr(name)]),
-        Root::Var(name) => ("var", vec![get_attr(name)]),
-        Root::Local(name) => ("local", vec![get_attr(name)]),
-        Root::Module(name) => ("module", vec![get_attr(name)]),
+        Root::Object(Address::Resource { kind, name }) => (kind.as_str(), vec![get_attr(name)]),
+        Root::Object(Address::Data { kind, name }) => {
+            ("data", vec![get_attr(kind), get_attr(name)])
+        }
+        Root::Object(Address::Variable(name)) => ("var", vec![get_attr(name)]),
+        Root::Object(Address::Local(name)) => ("local", vec![get_attr(name)]),
+        Root::Object(Address::Module(name)) => ("module", vec![get_attr(name)]),
+        // Outputs, checks and providers are never where a reference starts.
+        Root::Object(other) => return H::Variable(hcl::Variable::unchecked(other.to_string())),
         Root::Each => ("each", vec![]),
         Root::Count => ("count", vec![]),
         Root::Iterator(name) => (name.as_str(), vec![]),

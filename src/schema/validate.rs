@@ -20,7 +20,7 @@ use crate::chunks::next_chunk;
 use crate::emit::text::write_json_template;
 use crate::emit::write_json_string;
 use crate::tf::{
-    Block, Body, Condition, Document, Dynamic, Dynamics, Entry, Expression, IgnoreChanges,
+    Address, Block, Body, Condition, Document, Dynamic, Dynamics, Entry, Expression, IgnoreChanges,
     Reference, Root, Step, Timeouts, escape_template,
 };
 use crate::tf::{expression_references, template_references, write_index};
@@ -1556,8 +1556,12 @@ impl<'s> AttrRef<'s> {
     /// The reference, when it starts at a resource or data source.
     fn of_reference(r: &'s Reference) -> Option<Self> {
         let (kind, type_name, name) = match &r.root {
-            Root::Resource { kind, name } => (Kind::Resource, kind.as_str(), name.as_str()),
-            Root::Data { kind, name } => (Kind::Data, kind.as_str(), name.as_str()),
+            Root::Object(Address::Resource { kind, name }) => {
+                (Kind::Resource, kind.as_str(), name.as_str())
+            }
+            Root::Object(Address::Data { kind, name }) => {
+                (Kind::Data, kind.as_str(), name.as_str())
+            }
             _ => return None,
         };
         if kind == Kind::Resource

@@ -14,7 +14,9 @@ use super::escape::write_hcl_quoted;
 use super::identity::RootModuleId;
 
 /// The address of one object in a stack, as Terraform names it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Address {
     /// `TYPE.NAME`
     Resource {

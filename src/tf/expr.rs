@@ -9,33 +9,18 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, Serialize};
 
+use super::address::{Address, AddressKey};
 use super::escape::write_hcl_quoted;
 use super::escape::write_index;
 use super::identity::RootModuleId;
 
-/// The thing a reference starts from.
+/// The thing a reference starts from: an object of the root module (its
+/// [`Address`]: a resource, data source, variable, local or module call),
+/// or one of the names Terraform binds where they stand.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Root {
-    /// A managed resource: `TYPE.NAME`.
-    Resource {
-        /// The resource type, e.g. `google_compute_network`.
-        kind: String,
-        /// The logical name.
-        name: String,
-    },
-    /// A data source: `data.TYPE.NAME`.
-    Data {
-        /// The data source type.
-        kind: String,
-        /// The logical name.
-        name: String,
-    },
-    /// An input variable: `var.NAME`.
-    Var(String),
-    /// A local value: `local.NAME`.
-    Local(String),
-    /// A module call's outputs: `module.NAME`.
-    Module(String),
+    /// An object of the root module, by its address.
+    Object(Address),
     /// `each` inside a `for_each` resource (`each.key`, `each.value`).
     Each,
     /// `count` inside a counted resource (`count.index`).
@@ -46,49 +31,63 @@ pub enum Root {
 }
 
 impl Root {
-    /// The address of the object this root names, when it is an object in
-    /// the stack (`each` and `count` are not).
-    pub fn address(&self) -> Option<super::address::Address> {
-        use super::address::Address;
-        Some(match self {
-            Root::Resource { kind, name } => Address::Resource {
-                kind: kind.clone(),
-                name: name.clone(),
-            },
-            Root::Data { kind, name } => Address::Data {
-                kind: kind.clone(),
-                name: name.clone(),
-            },
-            Root::Var(name) => Address::Variable(name.clone()),
-            Root::Local(name) => Address::Local(name.clone()),
-            Root::Module(name) => Address::Module(name.clone()),
-            Root::Each | Root::Count | Root::Iterator(_) => return None,
+    /// A managed resource: `TYPE.NAME`.
+    pub fn resource(kind: impl Into<String>, name: impl Into<String>) -> Root {
+        Root::Object(Address::Resource {
+            kind: kind.into(),
+            name: name.into(),
         })
     }
 
-    /// The address this root names, borrowed; `None` for `each` and
-    /// `count`.
-    pub(crate) fn key(&self) -> Option<super::address::AddressKey<'_>> {
-        use super::address::AddressKey;
-        Some(match self {
-            Root::Resource { kind, name } => AddressKey::Resource(kind, name),
-            Root::Data { kind, name } => AddressKey::Data(kind, name),
-            Root::Var(name) => AddressKey::Variable(name),
-            Root::Local(name) => AddressKey::Local(name),
-            Root::Module(name) => AddressKey::Module(name),
-            Root::Each | Root::Count | Root::Iterator(_) => return None,
+    /// A data source: `data.TYPE.NAME`.
+    pub fn data(kind: impl Into<String>, name: impl Into<String>) -> Root {
+        Root::Object(Address::Data {
+            kind: kind.into(),
+            name: name.into(),
         })
+    }
+
+    /// An input variable: `var.NAME`.
+    pub fn var(name: impl Into<String>) -> Root {
+        Root::Object(Address::Variable(name.into()))
+    }
+
+    /// A local value: `local.NAME`.
+    pub fn local(name: impl Into<String>) -> Root {
+        Root::Object(Address::Local(name.into()))
+    }
+
+    /// A module call's outputs: `module.NAME`.
+    pub fn module(name: impl Into<String>) -> Root {
+        Root::Object(Address::Module(name.into()))
+    }
+
+    /// The address of the object this root names, when it is an object of
+    /// the root module (`each`, `count` and iterators are not).
+    pub fn address(&self) -> Option<&Address> {
+        match self {
+            Root::Object(address) => Some(address),
+            Root::Each | Root::Count | Root::Iterator(_) => None,
+        }
+    }
+
+    /// The address this root names, borrowed; `None` for `each`, `count`
+    /// and iterators.
+    pub(crate) fn key(&self) -> Option<AddressKey<'_>> {
+        self.address().map(Address::key)
     }
 
     /// Writes the root as Terraform spells it, without the formatting
     /// machinery: references are written by the thousand.
     fn write_to(&self, w: &mut impl fmt::Write) -> fmt::Result {
         let (prefix, kind, name) = match self {
-            Root::Resource { kind, name } => ("", kind.as_str(), name.as_str()),
-            Root::Data { kind, name } => ("data.", kind.as_str(), name.as_str()),
-            Root::Var(name) => ("", "var", name.as_str()),
-            Root::Local(name) => ("", "local", name.as_str()),
-            Root::Module(name) => ("", "module", name.as_str()),
+            Root::Object(Address::Resource { kind, name }) => ("", kind.as_str(), name.as_str()),
+            Root::Object(Address::Data { kind, name }) => ("data.", kind.as_str(), name.as_str()),
+            Root::Object(Address::Variable(name)) => ("", "var", name.as_str()),
+            Root::Object(Address::Local(name)) => ("", "local", name.as_str()),
+            Root::Object(Address::Module(name)) => ("", "module", name.as_str()),
+            // Not references' roots, but written as their addresses read.
+            Root::Object(other) => return write!(w, "{other}"),
             Root::Each => return w.write_str("each"),
             Root::Count => return w.write_str("count"),
             Root::Iterator(name) => return w.write_str(name),
@@ -692,10 +691,7 @@ mod tests {
     #[test]
     fn references_are_written_as_terraform_spells_them() {
         let r = Reference::new(
-            Root::Data {
-                kind: "google_client_config".into(),
-                name: "current".into(),
-            },
+            Root::data("google_client_config", "current"),
             vec![
                 Step::Attr("items".into()),
                 Step::Index(0),
@@ -710,9 +706,9 @@ mod tests {
             "data.google_client_config.current.items[0][10][18446744073709551615][\"a\\\"b\"][*]"
         );
         for (root, shown) in [
-            (Root::Var("region".into()), "var.region"),
-            (Root::Local("x".into()), "local.x"),
-            (Root::Module("m".into()), "module.m"),
+            (Root::var("region"), "var.region"),
+            (Root::local("x"), "local.x"),
+            (Root::module("m"), "module.m"),
             (Root::Each, "each"),
             (Root::Count, "count"),
         ] {
@@ -723,10 +719,7 @@ mod tests {
     #[test]
     fn references_display_with_attribute_and_index_steps() {
         let r = Reference::new(
-            Root::Resource {
-                kind: "google_container_cluster".into(),
-                name: "primary".into(),
-            },
+            Root::resource("google_container_cluster", "primary"),
             vec![
                 Step::Attr("master_auth".into()),
                 Step::Index(0),
@@ -738,10 +731,7 @@ mod tests {
             "google_container_cluster.primary.master_auth[0].cluster_ca_certificate"
         );
         let d = Reference::new(
-            Root::Data {
-                kind: "google_client_config".into(),
-                name: "current".into(),
-            },
+            Root::data("google_client_config", "current"),
             vec![Step::Key("a\"b".into()), Step::Splat],
         );
         assert_eq!(

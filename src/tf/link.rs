@@ -261,10 +261,10 @@ pub fn link_roots_with(
                 let (name, sensitive) = renames[producer].get(r)?;
                 read.insert(producer);
                 let value = Expression::from(Reference {
-                    root: Root::Data {
-                        kind: TerraformRemoteState::TYPE.to_owned(),
-                        name: names[producer].clone(),
-                    },
+                    root: Root::data(
+                        TerraformRemoteState::TYPE.to_owned(),
+                        names[producer].clone(),
+                    ),
                     steps: vec![Step::Attr("outputs".to_owned()), Step::Attr(name.clone())],
                     origin: Some(ids[consumer].clone()),
                 });
@@ -388,13 +388,13 @@ fn sensitive_reference(
     seen: &mut BTreeSet<String>,
 ) -> bool {
     match &r.root {
-        Root::Var(name) => stack
+        Root::Object(Address::Variable(name)) => stack
             .variables()
             .any(|(n, v)| n == name && v.sensitive == Some(true)),
         // A module's outputs may be sensitive, and nothing here says
         // which: the exported output is marked, which hides it in plans.
-        Root::Module(_) => true,
-        Root::Local(name) => {
+        Root::Object(Address::Module(_)) => true,
+        Root::Object(Address::Local(name)) => {
             if !seen.insert(r.root.to_string()) {
                 return false;
             }
@@ -412,11 +412,8 @@ fn sensitive_reference(
                 .iter()
                 .any(|r| sensitive_reference(stack, r, sensitive_attribute, seen))
         }
-        Root::Resource { .. } | Root::Data { .. } => {
-            let Some(address) = r.root.address() else {
-                return false;
-            };
-            if sensitive_attribute(&address, &r.steps) {
+        Root::Object(address @ (Address::Resource { .. } | Address::Data { .. })) => {
+            if sensitive_attribute(address, &r.steps) {
                 return true;
             }
             // A configured attribute keeps the sensitivity of what it was
@@ -425,7 +422,7 @@ fn sensitive_reference(
             if !seen.insert(r.to_string()) {
                 return false;
             }
-            let Some(block) = stack.blocks.iter().find(|b| b.address == address) else {
+            let Some(block) = stack.blocks.iter().find(|b| b.address == *address) else {
                 return false;
             };
             let configured: Vec<&Expression> = match r.steps.first() {
@@ -453,7 +450,8 @@ fn sensitive_reference(
                     .any(|r| sensitive_reference(stack, r, sensitive_attribute, seen))
             })
         }
-        Root::Each | Root::Count | Root::Iterator(_) => false,
+        // Outputs, checks and providers never start a reference.
+        Root::Object(_) | Root::Each | Root::Count | Root::Iterator(_) => false,
     }
 }
 

@@ -86,6 +86,7 @@ impl<R> Ref<R> {
         self.root
             .address()
             .expect("a handle always names an object in the stack")
+            .clone()
     }
 
     /// A path into this object's attributes, starting with `name`:
@@ -411,10 +412,7 @@ impl CheckScope<'_> {
     /// not an error of the plan).
     pub fn data<D: DataSource>(&mut self, name: impl Into<String>, source: D) -> Ref<D> {
         let name = name.into();
-        let root = Root::Data {
-            kind: D::TYPE.to_owned(),
-            name: name.clone(),
-        };
+        let root = Root::data(D::TYPE.to_owned(), name.clone());
         let (block, problem) = make_block(&root, D::TYPE, name, &source, Meta::default());
         self.deferred.extend(problem);
         self.data.push(block);
@@ -433,7 +431,8 @@ fn make_block<T: Serialize>(
 ) -> (Block, Option<Problem>) {
     let address = root
         .address()
-        .expect("resources and data sources have addresses");
+        .expect("resources and data sources have addresses")
+        .clone();
     let (body, problem) = match Body::from_serialize(value) {
         Ok(body) => (body, None),
         Err(BodyError(e)) => (Body::new(), Some(Problem::new(address.clone(), e))),
@@ -645,10 +644,7 @@ impl Stack {
         meta: Meta,
     ) -> Ref<R> {
         let name = name.into();
-        let root = Root::Resource {
-            kind: R::TYPE.to_owned(),
-            name: name.clone(),
-        };
+        let root = Root::resource(R::TYPE.to_owned(), name.clone());
         self.push_block(&root, R::TYPE, name, &resource, meta);
         Ref::new(root, &self.id)
     }
@@ -664,12 +660,9 @@ impl Stack {
         meta: Meta,
     ) -> Ref<Untyped> {
         let (kind, name) = (kind.into(), name.into());
-        let root = Root::Resource {
-            kind: kind.clone(),
-            name: name.clone(),
-        };
+        let root = Root::resource(kind.clone(), name.clone());
         self.blocks.push(Block {
-            address: root.address().expect("resources have addresses"),
+            address: root.address().expect("resources have addresses").clone(),
             kind,
             name,
             body,
@@ -692,10 +685,7 @@ impl Stack {
         meta: Meta,
     ) -> Ref<D> {
         let name = name.into();
-        let root = Root::Data {
-            kind: D::TYPE.to_owned(),
-            name: name.clone(),
-        };
+        let root = Root::data(D::TYPE.to_owned(), name.clone());
         self.push_block(&root, D::TYPE, name, &source, meta);
         Ref::new(root, &self.id)
     }
@@ -747,7 +737,7 @@ impl Stack {
     pub fn variable(&mut self, name: impl Into<String>, variable: Variable) -> Ref<VariableKind> {
         let name = name.into();
         self.variables.push((name.clone(), variable));
-        Ref::new(Root::Var(name), &self.id)
+        Ref::new(Root::var(name), &self.id)
     }
 
     /// Adds a local value.
@@ -758,7 +748,7 @@ impl Stack {
     ) -> Ref<LocalKind> {
         let name = name.into();
         self.locals.push((name.clone(), value.into()));
-        Ref::new(Root::Local(name), &self.id)
+        Ref::new(Root::local(name), &self.id)
     }
 
     /// Adds an output value.
@@ -770,7 +760,7 @@ impl Stack {
     pub fn module(&mut self, name: impl Into<String>, call: ModuleCall) -> Ref<ModuleKind> {
         let name = name.into();
         self.modules.push((name.clone(), call));
-        Ref::new(Root::Module(name), &self.id)
+        Ref::new(Root::module(name), &self.id)
     }
 
     /// Records that the object once at `from` now lives at `to`: a handle

@@ -2,7 +2,7 @@
 //! found, heredocs held to what Terraform reads.
 
 use super::checker::Checker;
-use crate::tf::address::AddressKey;
+use crate::tf::address::{Address, AddressKey};
 use crate::tf::expr::{Expression, Reference, Root, Step};
 
 /// Collects the references inside raw expressions, parsing them (a raw
@@ -238,9 +238,9 @@ impl RawWalker<'_> {
             "count" => Root::Count,
             "var" | "local" | "module" => match attr(0) {
                 Some(name) => match root {
-                    "var" => Root::Var(name),
-                    "local" => Root::Local(name),
-                    _ => Root::Module(name),
+                    "var" => Root::var(name),
+                    "local" => Root::local(name),
+                    _ => Root::module(name),
                 },
                 None => {
                     self.errors
@@ -249,7 +249,7 @@ impl RawWalker<'_> {
                 }
             },
             "data" => match (attr(0), attr(1)) {
-                (Some(kind), Some(name)) => Root::Data { kind, name },
+                (Some(kind), Some(name)) => Root::data(kind, name),
                 _ => {
                     self.errors
                         .push("data must be followed by .TYPE.NAME".to_owned());
@@ -257,10 +257,7 @@ impl RawWalker<'_> {
                 }
             },
             kind => match attr(0) {
-                Some(name) => Root::Resource {
-                    kind: kind.to_owned(),
-                    name,
-                },
+                Some(name) => Root::resource(kind, name),
                 None => {
                     self.errors.push(format!("unknown name {kind:?}"));
                     return;
@@ -272,7 +269,7 @@ impl RawWalker<'_> {
             // The operators the root took: `var.x` one, `data.t.n` two,
             // `t.n` one, `each` and `count` none.
             let taken = match &root {
-                Root::Data { .. } => 2,
+                Root::Object(Address::Data { .. }) => 2,
                 Root::Each | Root::Count | Root::Iterator(_) => 0,
                 _ => 1,
             };

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::checker::{Checker, Known, PLAIN, Scope};
 use super::names::is_identifier;
 use super::raw::{condition_refs, raw_refs};
-use crate::tf::address::AddressKey;
+use crate::tf::address::{Address, AddressKey};
 use crate::tf::body::{Body, Dynamic, Entry};
 use crate::tf::expr::{Expression, Reference, Root, Step};
 use crate::tf::stack::{Check, Condition};
@@ -254,7 +254,7 @@ pub(super) fn check_ref(
         // In a raw expression `rule.value` reads as a resource's address;
         // inside the content of a dynamic block whose iterator is `rule`,
         // Terraform reads it as the iterator, and so do the checks.
-        Root::Resource { kind, name }
+        Root::Object(Address::Resource { kind, name })
             if r.origin.is_none() && scope.iterators.contains(&kind.as_str()) =>
         {
             if name != "key" && name != "value" {
