@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::address::{Address, Dependency};
 use super::body::Entry;
-use super::check::{is_identifier, raw_references};
+use super::check::{all_references, is_identifier};
 use super::expr::{Expression, Reference, Root, Step};
 use super::identity::RootModuleId;
 use super::problem::Problem;
@@ -402,12 +402,7 @@ fn sensitive_reference(
                 return false;
             };
             let mut inside = Vec::new();
-            value.references(&mut inside);
-            let mut raws = Vec::new();
-            value.raws(&mut raws);
-            for raw in raws {
-                raw_references(raw, &mut inside);
-            }
+            all_references(value, &mut inside);
             inside
                 .iter()
                 .any(|r| sensitive_reference(stack, r, sensitive_attribute, seen))
@@ -439,12 +434,7 @@ fn sensitive_reference(
             };
             configured.into_iter().any(|e| {
                 let mut inside = Vec::new();
-                e.references(&mut inside);
-                let mut raws = Vec::new();
-                e.raws(&mut raws);
-                for raw in raws {
-                    raw_references(raw, &mut inside);
-                }
+                all_references(e, &mut inside);
                 inside
                     .iter()
                     .any(|r| sensitive_reference(stack, r, sensitive_attribute, seen))

@@ -23,7 +23,7 @@ use references::{
 
 pub use names::is_identifier;
 use names::is_provider_key;
-pub(crate) use raw::{expression_references, raw_references, template_references};
+pub(crate) use raw::{all_references, expression_references, template_references};
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicUsize;

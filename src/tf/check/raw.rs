@@ -78,6 +78,18 @@ pub(crate) fn raw_references(raw: &str, out: &mut Vec<Reference>) {
     walk_raw(raw, out, Steps::RootOnly);
 }
 
+/// Every reference inside `e`: the structured ones and those of its raw
+/// expressions (roots only; a raw expression that does not parse adds
+/// none, the checks report it).
+pub(crate) fn all_references(e: &Expression, out: &mut Vec<Reference>) {
+    e.references(out);
+    let mut raws = Vec::new();
+    e.raws(&mut raws);
+    for raw in raws {
+        raw_references(raw, out);
+    }
+}
+
 /// How much of each reference a walk records.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Steps {
