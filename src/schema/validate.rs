@@ -1150,8 +1150,11 @@ impl<'a> Validator<'a> {
                 return;
             }
         }
-        let mut found: Vec<&Reference> = Vec::new();
-        visit_references(e, &mut found);
+        e.visit_references(&mut |r| {
+            if let Some(r) = AttrRef::of_reference(r) {
+                self.reference(address, path, r, None);
+            }
+        });
         let mut raws = Vec::new();
         e.raws(&mut raws);
         let mut parsed = Vec::new();
@@ -1159,7 +1162,8 @@ impl<'a> Validator<'a> {
             expression_references(raw, &mut parsed);
         }
         // A raw expression that is one reference, alone or as a template's
-        // only part, reads as `${reference}`: its type is known.
+        // only part (so no structured reference beside it), reads as
+        // `${reference}`: its type is known.
         let raw_whole = match e {
             Expression::Raw(text) => is_traversal(text),
             Expression::Template(parts) => {
@@ -1167,12 +1171,7 @@ impl<'a> Validator<'a> {
             }
             _ => false,
         };
-        let expected = expected.filter(|_| raw_whole && parsed.len() == 1 && found.is_empty());
-        for r in found {
-            if let Some(r) = AttrRef::of_reference(r) {
-                self.reference(address, path, r, None);
-            }
-        }
+        let expected = expected.filter(|_| raw_whole && parsed.len() == 1);
         for r in &parsed {
             if let Some(r) = AttrRef::of_reference(r) {
                 self.reference(address, path, r, expected);
@@ -1591,28 +1590,6 @@ fn compatible(got: &Type, want: &Type) -> bool {
         (T::List(_) | T::Set(_), T::Tuple(_)) => true,
         (T::Map(_) | T::Object(_), T::Map(_) | T::Object(_)) => true,
         _ => false,
-    }
-}
-
-/// The structured references inside `e`, borrowed.
-fn visit_references<'e>(e: &'e Expression, out: &mut Vec<&'e Reference>) {
-    match e {
-        Expression::Ref(r) => out.push(r),
-        Expression::List(items) => items.iter().for_each(|i| visit_references(i, out)),
-        Expression::Object(map) => map.values().for_each(|v| visit_references(v, out)),
-        Expression::Call(call) => call.args.iter().for_each(|a| visit_references(a, out)),
-        Expression::Template(parts) => {
-            for part in parts {
-                if let crate::tf::Part::Interp(e) = part {
-                    visit_references(e, out);
-                }
-            }
-        }
-        Expression::Null
-        | Expression::Bool(_)
-        | Expression::Number(_)
-        | Expression::String(_)
-        | Expression::Raw(_) => {}
     }
 }
 
