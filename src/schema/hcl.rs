@@ -286,30 +286,9 @@ impl Reader<'_, '_> {
                         continue;
                     };
                     let address = format!("{prefix}{type_name}.{name}");
-                    let schema = match self.schemas.lookup(kind, type_name) {
-                        Lookup::Found(schema) => Some(schema),
-                        _ => None,
-                    };
-                    let mut places = BTreeMap::from([(String::new(), offset)]);
-                    let value =
-                        self.body(&address, &block.body, schema, Top::Block, "", &mut places);
-                    self.declared.push((address.clone(), offset));
-                    self.places.entry(address).or_insert(places);
-                    let named = doc
-                        .entry(ident)
-                        .or_insert_with(|| Value::Object(Map::new()))
-                        .as_object_mut()
-                        .and_then(|types| {
-                            types
-                                .entry(type_name)
-                                .or_insert_with(|| Value::Object(Map::new()))
-                                .as_object_mut()
-                        });
-                    // A second block of one address is reported as a
-                    // duplicate; the first is the one validated.
-                    if let Some(named) = named {
-                        named.entry(name).or_insert(Value::Object(value));
-                    }
+                    let value = self.object_block(kind, type_name, &address, block, offset);
+                    self.declared.push((address, offset));
+                    insert_named(&mut doc, ident, type_name, name, value);
                 }
                 "provider" => {
                     let [name] = labels[..] else {
@@ -425,6 +404,27 @@ impl Reader<'_, '_> {
         Value::Object(doc)
     }
 
+    /// A resource or data source block's body as Terraform JSON writes it,
+    /// read with its type's schema; where each of its paths is written is
+    /// recorded under `address`.
+    fn object_block(
+        &mut self,
+        kind: Kind,
+        type_name: &str,
+        address: &str,
+        block: &hcl_edit::structure::Block,
+        offset: usize,
+    ) -> Map<String, Value> {
+        let schema = match self.schemas.lookup(kind, type_name) {
+            Lookup::Found(schema) => Some(schema),
+            _ => None,
+        };
+        let mut places = BTreeMap::from([(String::new(), offset)]);
+        let value = self.body(address, &block.body, schema, Top::Block, "", &mut places);
+        self.places.entry(address.to_owned()).or_insert(places);
+        value
+    }
+
     /// A check block as Terraform JSON writes it: scoped data sources by
     /// type and name (each read with its schema), and `assert` blocks.
     fn check(
@@ -442,32 +442,11 @@ impl Reader<'_, '_> {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             match (block.ident.as_str(), &labels[..]) {
                 ("data", [type_name, name]) => {
-                    let schema = match self.schemas.lookup(Kind::Data, type_name) {
-                        Lookup::Found(schema) => Some(schema),
-                        _ => None,
-                    };
                     let data_address = format!("{address}.data.{type_name}.{name}");
-                    let mut data_places = BTreeMap::from([(String::new(), start(block.span()))]);
-                    let value = self.body(
-                        &data_address,
-                        &block.body,
-                        schema,
-                        Top::Block,
-                        "",
-                        &mut data_places,
-                    );
-                    self.places.entry(data_address).or_insert(data_places);
-                    let data = out
-                        .entry("data")
-                        .or_insert_with(|| Value::Object(Map::new()));
-                    if let Some(types) = data.as_object_mut() {
-                        let named = types
-                            .entry(*type_name)
-                            .or_insert_with(|| Value::Object(Map::new()));
-                        if let Some(named) = named.as_object_mut() {
-                            named.entry(*name).or_insert(Value::Object(value));
-                        }
-                    }
+                    let offset = start(block.span());
+                    let value =
+                        self.object_block(Kind::Data, type_name, &data_address, block, offset);
+                    insert_named(&mut out, "data", type_name, name, value);
                 }
                 ("assert", []) => {
                     let at = indexed("assert", asserts.len());
@@ -751,6 +730,30 @@ impl Reader<'_, '_> {
             }
         }
         out
+    }
+}
+
+/// Puts `value` at `section.type_name.name` of `doc`. A second block of one
+/// address is reported as a duplicate; the first is the one validated.
+fn insert_named(
+    doc: &mut Map<String, Value>,
+    section: &str,
+    type_name: &str,
+    name: &str,
+    value: Map<String, Value>,
+) {
+    let named = doc
+        .entry(section)
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .and_then(|types| {
+            types
+                .entry(type_name)
+                .or_insert_with(|| Value::Object(Map::new()))
+                .as_object_mut()
+        });
+    if let Some(named) = named {
+        named.entry(name).or_insert(Value::Object(value));
     }
 }
 
