@@ -32,6 +32,29 @@ pub enum Type {
 
 /// Reads a type straight from the schema's JSON, without an intermediate
 /// `serde_json::Value`: schemas of large types hold thousands of them.
+/// The constructor of a composite type, the first element of its array.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Constructor {
+    List,
+    Set,
+    Map,
+    Object,
+    Tuple,
+}
+
+impl Constructor {
+    fn name(self) -> &'static str {
+        match self {
+            Constructor::List => "list",
+            Constructor::Set => "set",
+            Constructor::Map => "map",
+            Constructor::Object => "object",
+            Constructor::Tuple => "tuple",
+        }
+    }
+}
+
 struct TypeVisitor;
 
 impl<'de> Visitor<'de> for TypeVisitor {
@@ -53,27 +76,25 @@ impl<'de> Visitor<'de> for TypeVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Type, A::Error> {
         let missing = || de::Error::custom("a type constructor needs its argument");
-        let kind: String = seq.next_element()?.ok_or_else(missing)?;
-        let t = match kind.as_str() {
-            "list" => Type::List(Box::new(seq.next_element()?.ok_or_else(missing)?)),
-            "set" => Type::Set(Box::new(seq.next_element()?.ok_or_else(missing)?)),
-            "map" => Type::Map(Box::new(seq.next_element()?.ok_or_else(missing)?)),
-            "object" => {
+        // The constructor is read as an enum, not a `String`: schemas hold
+        // thousands of types, and this spares an allocation for each.
+        let kind: Constructor = seq.next_element()?.ok_or_else(missing)?;
+        let t = match kind {
+            Constructor::List => Type::List(Box::new(seq.next_element()?.ok_or_else(missing)?)),
+            Constructor::Set => Type::Set(Box::new(seq.next_element()?.ok_or_else(missing)?)),
+            Constructor::Map => Type::Map(Box::new(seq.next_element()?.ok_or_else(missing)?)),
+            Constructor::Object => {
                 let t = Type::Object(seq.next_element()?.ok_or_else(missing)?);
                 // Optional object attributes: ["object", {...}, ["optional"]].
                 seq.next_element::<de::IgnoredAny>()?;
                 t
             }
-            "tuple" => Type::Tuple(seq.next_element()?.ok_or_else(missing)?),
-            other => {
-                return Err(de::Error::custom(format!(
-                    "unknown type constructor {other:?}"
-                )));
-            }
+            Constructor::Tuple => Type::Tuple(seq.next_element()?.ok_or_else(missing)?),
         };
         if seq.next_element::<de::IgnoredAny>()?.is_some() {
             return Err(de::Error::custom(format!(
-                "{kind} type with too many arguments"
+                "{} type with too many arguments",
+                kind.name()
             )));
         }
         Ok(t)

@@ -486,12 +486,14 @@ impl Stack {
         if meta.count.is_some() && meta.for_each.is_some() {
             c.problem(at, "count and for_each cannot both be set");
         }
-        for name in META_ARGUMENTS {
+        // One pass over the body's keys: a lookup per meta-argument name
+        // would cost a search of the body each, for every block.
+        for name in block.body.entries.keys() {
             let clash = match name {
                 "timeouts" => meta.timeouts.is_some(),
-                _ => true,
+                name => META_ARGUMENTS.contains(&name),
             };
-            if clash && block.body.entries.contains_key(name) {
+            if clash {
                 c.problem(
                     at,
                     format!("{name}: a meta-argument; set it through Meta, not the body"),

@@ -19,21 +19,45 @@ pub(super) const RESERVED_VARIABLE_NAMES: [&str; 8] = [
     "locals",
 ];
 
+/// Classes of bytes in [`ASCII_CLASS`]: a byte that may start an
+/// identifier (`A-Z a-z _`), one that may only continue it (`0-9 -`), and
+/// every other byte, non-ASCII ones included.
+const START: u8 = 2;
+const CONTINUE: u8 = 1;
+const OTHER: u8 = 0;
+
+/// The class of every byte value, for the ASCII fast path of
+/// [`is_identifier`].
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() || c == b'_' {
+            START
+        } else if c.is_ascii_digit() || c == b'-' {
+            CONTINUE
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Whether `name` is a valid Terraform identifier (block labels, names,
 /// attribute names): a Unicode letter or `_`, then letters, digits, `_`
 /// and `-`. HCL's identifiers are Unicode's (UAX #31: `ID_Start`, then
 /// `ID_Continue` or `-`), so `café` and `日本` are names, `-x` and `1x`
 /// are not (checked against terraform 1.11 in `tests/names.rs`).
 pub fn is_identifier(name: &str) -> bool {
-    // Most names are ASCII: the byte test below is the fast path (it runs
-    // for every key of every body), and only a name it refuses is looked
-    // at again for wider characters.
+    // Most names are ASCII: a table lookup per byte is the fast path (it
+    // runs for every key of every body), and only a name it refuses is
+    // looked at again for wider characters.
     let ascii = match name.as_bytes() {
         [first, rest @ ..] => {
-            (first.is_ascii_alphabetic() || *first == b'_')
-                && rest
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+            ASCII_CLASS[usize::from(*first)] == START
+                && rest.iter().all(|b| ASCII_CLASS[usize::from(*b)] != OTHER)
         }
         [] => return false,
     };
