@@ -9,10 +9,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tfsynth::ops;
+use tfsynth::output::{self, Plan};
 use tfsynth::schema::{Schemas, validate_files};
 use tfsynth::settings::Sources;
 use tfsynth::smoke;
-use tfsynth::synth::{self, Format, GeneratedFile, Plan, StackError};
+use tfsynth::synth::{self, Format, GeneratedFile, STACKS_DIR, StackError};
 
 /// Typed Rust values in, deterministic Terraform configuration out.
 #[derive(Debug, Parser)]
@@ -213,9 +214,6 @@ fn input_error(message: impl Into<String>) -> Failure {
     }
 }
 
-/// Directory in which stacks live, as named in messages and file headers.
-const STACKS_DIR: &str = "stacks";
-
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
@@ -325,6 +323,7 @@ fn synthesize(
 
 fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
     let names = selected_stacks(dir, &args.stacks)?;
+    output::check_output_dir(dir, &args.out).map_err(input_error)?;
     let schemas = if args.no_validate {
         eprintln!("warning: --no-validate: output is not validated against provider schemas");
         None
@@ -342,8 +341,8 @@ fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
     } else {
         Some(names.as_slice())
     };
-    let plan = synth::plan(&out_dir, scope, files)
-        .map_err(|e| input_error(format!("{out_display}/{e}")))?;
+    let plan =
+        output::plan(&out_dir, scope, files).map_err(|e| input_error(e.message(&args.out)))?;
     if args.check {
         let mut stdout = std::io::stdout().lock();
         if plan.is_empty() {
@@ -372,11 +371,15 @@ fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
 /// Applies a plan and says what it did.
 fn write_plan(out_dir: &Path, out: &Path, plan: &Plan) -> Result<(), Failure> {
     let out_display = out.display();
-    apply(out_dir, plan).map_err(|e| input_error(format!("{out_display}/{e}")))?;
+    output::apply(out_dir, plan).map_err(|e| input_error(e.message(out)))?;
     let mut stdout = std::io::stdout().lock();
+    let cleaned = match plan.leftovers.len() {
+        0 => String::new(),
+        n => format!(", {n} leftover temporary files cleaned"),
+    };
     let _ = writeln!(
         stdout,
-        "{} created, {} updated, {} removed, {} unchanged in {out_display}/",
+        "{} created, {} updated, {} removed, {} unchanged in {out_display}/{cleaned}",
         plan.create.len(),
         plan.update.len(),
         plan.remove.len(),
@@ -465,8 +468,9 @@ fn deploy(dir: &Path, args: DeployArgs) -> Result<ExitCode, Failure> {
     let steps = ops::deploy_steps(&stack_dir, &synthesis.roots, args.yes, build.as_ref());
     require_programs(&steps)?;
     let scope = [args.stack.clone()];
-    let plan = synth::plan(&dir.join(&args.out), Some(&scope), synthesis.files)
-        .map_err(|e| input_error(format!("{}/{e}", args.out.display())))?;
+    output::check_output_dir(dir, &args.out).map_err(input_error)?;
+    let plan = output::plan(&dir.join(&args.out), Some(&scope), synthesis.files)
+        .map_err(|e| input_error(e.message(&args.out)))?;
     write_plan(&dir.join(&args.out), &args.out, &plan)?;
     run_steps(dir, &args.stack, &steps)?;
     eprintln!(
@@ -505,41 +509,6 @@ fn destroy(dir: &Path, args: DestroyArgs) -> Result<ExitCode, Failure> {
     run_steps(dir, &args.stack, &steps)?;
     eprintln!("==> stack {} is destroyed", args.stack);
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes each file atomically (a temporary file beside it, then a rename),
-/// then removes the files no longer produced and any directory they leave
-/// empty.
-fn apply(out_dir: &Path, plan: &Plan) -> Result<(), String> {
-    for file in plan.create.iter().chain(&plan.update) {
-        let path = out_dir.join(&file.path);
-        let shown = file.path.display();
-        let parent = path.parent().unwrap_or(out_dir);
-        std::fs::create_dir_all(parent).map_err(|e| format!("{shown}: {e}"))?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = parent.join(format!(".{name}.tfsynth-tmp"));
-        std::fs::write(&tmp, &file.contents)
-            .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                format!("{shown}: {e}")
-            })?;
-    }
-    for rel in &plan.remove {
-        let path = out_dir.join(rel);
-        std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", rel.display()))?;
-        let mut dir = path.parent();
-        while let Some(d) = dir {
-            if d == out_dir || std::fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    Ok(())
 }
 
 fn list(dir: &Path) -> Result<ExitCode, Failure> {
@@ -881,7 +850,7 @@ fn old_files(
                 continue;
             }
             let text = git(&["show", &format!("{rev}:{path}")])?;
-            if synth::carries_marker(&text) {
+            if output::is_owned(&rel, &text) {
                 out.insert(rel, text);
             }
         }
@@ -899,9 +868,9 @@ fn old_files(
             )));
         }
     }
-    for stack in stacks {
-        let files = synth::generated_files(&base, Path::new(stack))
-            .map_err(|e| input_error(e.to_string()))?;
+    {
+        let files =
+            output::owned_files(&base, Some(stacks)).map_err(|e| input_error(e.to_string()))?;
         for rel in files {
             let text = std::fs::read_to_string(base.join(&rel))
                 .map_err(|e| input_error(format!("{}: {e}", rel.display())))?;

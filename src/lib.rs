@@ -124,6 +124,7 @@ pub mod constructs;
 pub mod diff;
 pub mod emit;
 pub mod ops;
+pub mod output;
 pub mod providers;
 pub mod schema;
 pub mod settings;
