@@ -72,7 +72,7 @@ struct IndexArgs {
 #[command(group(clap::ArgGroup::new("base").args(["against", "against_git"])))]
 struct DiffArgs {
     /// Only this stack (repeatable); every stack by default.
-    #[arg(long = "stack", value_name = "NAME")]
+    #[arg(long = "stack", value_name = "NAME", value_parser = stack_name)]
     stacks: Vec<String>,
     /// Compare with this directory instead of the output directory.
     #[arg(long, value_name = "DIR")]
@@ -92,7 +92,7 @@ struct DiffArgs {
 #[command(group(clap::ArgGroup::new("target").required(true).args(["stack", "url"])))]
 struct SmoketestArgs {
     /// Read the URL from this stack's `app_url` Terraform output.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = stack_name)]
     stack: Option<String>,
     /// Check this URL instead, e.g. `https://hello.example.com/`.
     #[arg(long, value_name = "URL", value_parser = smoke::parse_url)]
@@ -111,7 +111,7 @@ struct SmoketestArgs {
 #[derive(Debug, Args)]
 struct DeployArgs {
     /// The stack to deploy.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = stack_name)]
     stack: String,
     /// Build the app's image and push it to the stack's Artifact Registry,
     /// after the root that creates the registry (needs docker and gcloud).
@@ -123,15 +123,17 @@ struct DeployArgs {
     /// Output directory, relative to the project directory.
     #[arg(long, value_name = "DIR", default_value = "generated")]
     out: PathBuf,
-    /// Directory of provider schemas the roots are validated against.
-    #[arg(long, value_name = "DIR", default_value = "schemas")]
-    schemas: PathBuf,
+    /// Directory of provider schemas the roots are validated against
+    /// [default: schemas; when that is missing, validation is skipped with
+    /// a warning, but a directory named here must exist].
+    #[arg(long, value_name = "DIR")]
+    schemas: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 struct DestroyArgs {
     /// The stack to destroy.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = stack_name)]
     stack: String,
     /// Do not ask for confirmation.
     #[arg(long)]
@@ -154,7 +156,7 @@ struct ValidateArgs {
 #[derive(Debug, Args)]
 struct SynthArgs {
     /// Only this stack (repeatable); every stack in `stacks/` by default.
-    #[arg(long = "stack", value_name = "NAME")]
+    #[arg(long = "stack", value_name = "NAME", value_parser = stack_name)]
     stacks: Vec<String>,
     /// Output directory, relative to the project directory.
     #[arg(long, value_name = "DIR", default_value = "generated")]
@@ -165,9 +167,11 @@ struct SynthArgs {
     /// Write nothing; fail listing every missing, stale or extra file.
     #[arg(long)]
     check: bool,
-    /// Directory of provider schemas that every root is validated against.
-    #[arg(long, value_name = "DIR", default_value = "schemas")]
-    schemas: PathBuf,
+    /// Directory of provider schemas that every root is validated against
+    /// [default: schemas; when that is missing, validation is skipped with
+    /// a warning, but a directory named here must exist].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_validate")]
+    schemas: Option<PathBuf>,
     /// Skip validation against the provider schemas (not recommended).
     #[arg(long)]
     no_validate: bool,
@@ -216,6 +220,17 @@ fn input_error(message: impl Into<String>) -> Failure {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    if !cli.dir.is_dir() {
+        let why = if cli.dir.exists() {
+            "not a directory"
+        } else {
+            "no such directory"
+        };
+        return Err(input_error(format!(
+            "-C {}: {why} (it names the project directory, the one holding {STACKS_DIR}/)",
+            cli.dir.display()
+        )));
+    }
     match cli.command {
         Command::Synth(args) => synth(&cli.dir, args),
         Command::List => list(&cli.dir),
@@ -231,43 +246,78 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
 fn selected_stacks(dir: &Path, wanted: &[String]) -> Result<Vec<String>, Failure> {
     let stacks_dir = dir.join(STACKS_DIR);
     if !wanted.is_empty() {
+        // Each name was checked as it was parsed (`stack_name`).
         let mut names = wanted.to_vec();
         names.sort();
         names.dedup();
         return Ok(names);
     }
     let names = synth::stack_names(&stacks_dir)
-        .map_err(|e| input_error(format!("{STACKS_DIR}/: cannot list stacks: {e}")))?;
+        .map_err(|e| input_error(format!("{}: cannot list stacks: {e}", stacks_dir.display())))?;
     if names.is_empty() {
         return Err(input_error(format!(
-            "{STACKS_DIR}/: no stacks (add a NAME.toml that names its blueprint)"
+            "{}/: no stacks (add a NAME.toml that names its blueprint)",
+            stacks_dir.display()
+        )));
+    }
+    let bad: Vec<String> = names
+        .iter()
+        .filter(|name| !synth::is_stack_name(name))
+        .map(|name| {
+            format!(
+                "{STACKS_DIR}/{name}.toml: the file name: {}; rename the file",
+                not_a_stack_name(name)
+            )
+        })
+        .collect();
+    if !bad.is_empty() {
+        return Err(input_error(format!(
+            "nothing was written\n{}",
+            bad.join("\n")
         )));
     }
     Ok(names)
 }
 
-fn load_sources(dir: &Path, name: &str) -> Result<Sources, StackError> {
-    if !synth::is_stack_name(name) {
-        return Err(StackError::Settings(tfsynth::settings::SettingsError {
-            problems: vec![tfsynth::settings::SettingsProblem {
-                file: format!("{STACKS_DIR}/{name}.toml"),
-                line: 0,
-                column: 0,
-                key: String::new(),
-                message: format!(
-                    "{name:?} is not a stack name (lowercase letters, digits, - and _, a letter first)"
-                ),
-            }],
-        }));
+/// Parses a `--stack` argument: a stack name, never a path.
+fn stack_name(text: &str) -> Result<String, String> {
+    if synth::is_stack_name(text) {
+        Ok(text.to_owned())
+    } else {
+        Err(not_a_stack_name(text))
     }
+}
+
+/// Why `name` is not a stack name, and what one is.
+fn not_a_stack_name(name: &str) -> String {
+    format!(
+        "{name:?} is not a stack name (lowercase letters, digits, - and _, a letter first; \
+         it names a directory under the output directory)"
+    )
+}
+
+fn load_sources(dir: &Path, name: &str) -> Result<Sources, StackError> {
     Ok(Sources::read(&dir.join(STACKS_DIR), STACKS_DIR, name)?)
 }
 
-/// Loads the provider schemas, or says why there are none.
-fn load_schemas(dir: &Path, rel: &Path) -> Result<Option<Schemas>, Failure> {
+/// Where provider schemas are looked for when `--schemas` is not given.
+const DEFAULT_SCHEMAS: &str = "schemas";
+
+/// Loads the provider schemas, or says why there are none. A missing
+/// default directory skips validation with a warning (a project of its
+/// own may have no schemas yet); a directory named with `--schemas` must
+/// exist, or a typo would silently turn validation off.
+fn load_schemas(dir: &Path, asked: Option<&Path>) -> Result<Option<Schemas>, Failure> {
+    let rel = asked.unwrap_or(Path::new(DEFAULT_SCHEMAS));
     let path = dir.join(rel);
     let shown = rel.display().to_string();
     if !path.is_dir() {
+        if asked.is_some() {
+            return Err(input_error(format!(
+                "--schemas {shown}: no such directory (leave --schemas out to use {DEFAULT_SCHEMAS}/, \
+                 or pass --no-validate to skip validation)"
+            )));
+        }
         eprintln!(
             "warning: {shown}/ does not exist: output is not validated against provider schemas"
         );
@@ -285,12 +335,15 @@ fn warn_about_indexes(schemas: &Schemas) {
     }
 }
 
-/// Synthesizes every selected stack in memory; all failures at once.
+/// Synthesizes every selected stack in memory; all failures at once, after
+/// `outcome` (what the command did not do because of them, e.g. `nothing
+/// was written`).
 fn synthesize(
     dir: &Path,
     names: &[String],
     format: Format,
     schemas: Option<&Schemas>,
+    outcome: &str,
 ) -> Result<Vec<GeneratedFile>, Failure> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -315,7 +368,7 @@ fn synthesize(
         Ok(files)
     } else {
         Err(Failure {
-            message: format!("nothing was written\n{}", errors.join("\n")),
+            message: format!("{outcome}\n{}", errors.join("\n")),
             code,
         })
     }
@@ -328,9 +381,15 @@ fn synth(dir: &Path, args: SynthArgs) -> Result<ExitCode, Failure> {
         eprintln!("warning: --no-validate: output is not validated against provider schemas");
         None
     } else {
-        load_schemas(dir, &args.schemas)?
+        load_schemas(dir, args.schemas.as_deref())?
     };
-    let files = synthesize(dir, &names, args.format.into(), schemas.as_ref())?;
+    let files = synthesize(
+        dir,
+        &names,
+        args.format.into(),
+        schemas.as_ref(),
+        "nothing was written",
+    )?;
     // The process ends soon: freeing every parsed schema would only cost
     // time (a tenth of the hello stack's synth).
     std::mem::forget(schemas);
@@ -436,7 +495,7 @@ fn run_steps(dir: &Path, stack: &str, steps: &[ops::Step]) -> Result<(), Failure
 
 fn deploy(dir: &Path, args: DeployArgs) -> Result<ExitCode, Failure> {
     let sources = load_sources(dir, &args.stack).map_err(|e| input_error(e.to_string()))?;
-    let schemas = load_schemas(dir, &args.schemas)?;
+    let schemas = load_schemas(dir, args.schemas.as_deref())?;
     let synthesis =
         synth::synth_stack(&sources, Format::Json, schemas.as_ref()).map_err(|e| Failure {
             code: if matches!(e, StackError::Settings(_)) {
@@ -883,11 +942,16 @@ fn old_files(
 fn diff(dir: &Path, args: DiffArgs) -> Result<ExitCode, Failure> {
     use std::io::IsTerminal;
     let names = selected_stacks(dir, &args.stacks)?;
-    let new: std::collections::BTreeMap<PathBuf, String> =
-        synthesize(dir, &names, Format::Json, None)?
-            .into_iter()
-            .map(|f| (f.path, f.contents))
-            .collect();
+    let new: std::collections::BTreeMap<PathBuf, String> = synthesize(
+        dir,
+        &names,
+        Format::Json,
+        None,
+        "nothing to compare: the settings do not synthesize",
+    )?
+    .into_iter()
+    .map(|f| (f.path, f.contents))
+    .collect();
     let old = old_files(dir, &args, &names)?;
     let paths: std::collections::BTreeSet<&PathBuf> = old.keys().chain(new.keys()).collect();
     let style = tfsynth::diff::Style::new(

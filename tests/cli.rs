@@ -313,6 +313,81 @@ fn a_hand_written_file_where_synth_writes_stops_synth_with_nothing_written() {
     assert!(!p.exists("generated/hello/README.md"));
 }
 
+/// The kind: an argument or file name that is wrong is named in the error,
+/// with exit code 2 and nothing written.
+#[test]
+fn a_wrong_argument_or_file_name_is_named_in_its_error() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["-C", "/nonexistent", "synth"],
+            "",
+            "error: -C /nonexistent: no such directory",
+        ),
+        (
+            &["synth", "--schemas", "/typo"],
+            "",
+            "error: --schemas /typo: no such directory",
+        ),
+        (
+            &["synth", "--stack", "../hello"],
+            "",
+            "error: invalid value '../hello' for '--stack <NAME>': \"../hello\" is not a stack name",
+        ),
+        (
+            &["synth", "--stack", "Bad"],
+            "",
+            "error: invalid value 'Bad' for '--stack <NAME>': \"Bad\" is not a stack name",
+        ),
+        (
+            &["diff", "--stack", "a..b"],
+            "",
+            "error: invalid value 'a..b' for '--stack <NAME>'",
+        ),
+        (
+            &["synth"],
+            "stacks/Bad.toml",
+            "error: nothing was written\nstacks/Bad.toml: the file name: \"Bad\" is not a stack name",
+        ),
+        (
+            &["synth"],
+            "stacks/a..b.toml",
+            "error: nothing was written\nstacks/a..b.toml: the file name: \"a..b\" is not a stack name",
+        ),
+    ];
+    for (args, extra_stack, expected) in cases {
+        let p = Project::new();
+        if !extra_stack.is_empty() {
+            p.write(extra_stack, HELLO);
+        }
+        let run = p.run(args);
+        assert_eq!(run.code(), 2, "{args:?}: {}", run.stderr());
+        assert!(
+            run.stderr().starts_with(expected),
+            "{args:?}:\n{}",
+            run.stderr()
+        );
+        assert!(!p.exists("generated"), "{args:?} wrote files");
+    }
+}
+
+#[test]
+fn diff_with_bad_settings_does_not_claim_to_write() {
+    let p = Project::new();
+    p.write(
+        "stacks/hello.toml",
+        &HELLO.replace("region = \"us-central1\"", "region = 5"),
+    );
+    let run = p.run(&["diff"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().starts_with(
+            "error: nothing to compare: the settings do not synthesize\nstacks/hello.toml:"
+        ),
+        "{}",
+        run.stderr()
+    );
+}
+
 #[test]
 fn synth_of_one_stack_leaves_other_stacks_output_alone() {
     let p = Project::new();
