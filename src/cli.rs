@@ -810,7 +810,6 @@ fn app_url(dir: &Path, out: &Path, stack: &str) -> Result<String, Failure> {
 
 fn smoketest(dir: &Path, args: SmoketestArgs) -> Result<ExitCode, Failure> {
     use std::io::IsTerminal;
-    use std::time::Instant;
     let url = match (&args.url, &args.stack) {
         (Some(url), _) => url.clone(),
         (None, Some(stack)) => {
@@ -821,22 +820,11 @@ fn smoketest(dir: &Path, args: SmoketestArgs) -> Result<ExitCode, Failure> {
         (None, None) => return Err(input_error("name --stack or --url")),
     };
     let tty = std::io::stdout().is_terminal();
-    let start = Instant::now();
-    let deadline = start + args.timeout;
     let mut stdout = std::io::stdout();
-    let mut attempt = 0u32;
-    loop {
-        attempt += 1;
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        let per_try = remaining.clamp(
-            std::time::Duration::from_secs(1),
-            std::time::Duration::from_secs(10),
-        );
-        let result = smoke::attempt(&url, &args.expect, per_try);
-        let elapsed = start.elapsed().as_secs();
-        let line = match &result {
-            Ok(seen) => format!("attempt {attempt} ({elapsed}s): ok: {seen}"),
-            Err(reason) => format!("attempt {attempt} ({elapsed}s): {reason}"),
+    let mut report = |a: &smoke::Attempt| {
+        let line = match &a.result {
+            Ok(seen) => format!("attempt {} ({}s): ok: {seen}", a.number, a.at.as_secs()),
+            Err(reason) => format!("attempt {} ({}s): {reason}", a.number, a.at.as_secs()),
         };
         if tty {
             let _ = write!(stdout, "\r\x1b[2K{line}");
@@ -844,31 +832,27 @@ fn smoketest(dir: &Path, args: SmoketestArgs) -> Result<ExitCode, Failure> {
             let _ = writeln!(stdout, "{line}");
         }
         let _ = stdout.flush();
-        match result {
-            Ok(_) => {
-                if tty {
-                    let _ = writeln!(stdout);
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            Err(reason) => {
-                let wait = smoke::backoff(attempt);
-                if Instant::now() + wait >= deadline {
-                    if tty {
-                        let _ = writeln!(stdout);
-                    }
-                    return Err(Failure {
-                        message: format!(
-                            "smoketest of {url} failed after {}s and {attempt} attempt{}: {reason}",
-                            start.elapsed().as_secs(),
-                            if attempt == 1 { "" } else { "s" }
-                        ),
-                        code: 1,
-                    });
-                }
-                std::thread::sleep(wait);
-            }
-        }
+    };
+    let polled = smoke::poll(
+        args.timeout,
+        &smoke::SystemClock,
+        &mut |per_try| smoke::attempt(&url, &args.expect, per_try),
+        &mut report,
+    );
+    if tty {
+        let _ = writeln!(std::io::stdout());
+    }
+    match polled.last.result {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(reason) => Err(Failure {
+            message: format!(
+                "smoketest of {url} failed after {}s and {} attempt{}: {reason}",
+                polled.took.as_secs(),
+                polled.last.number,
+                if polled.last.number == 1 { "" } else { "s" }
+            ),
+            code: 1,
+        }),
     }
 }
 

@@ -104,12 +104,29 @@ fn a_server_answering_500_fails_at_the_deadline_with_the_reason() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("attempt 2 (2s):"),
-        "it retries after a backoff: {stdout}"
+        stdout.contains("attempt 2 (2s):") && stdout.contains("attempt 3 (3s):"),
+        "it retries after a backoff, and once more at the deadline: {stdout}"
     );
     let stderr = text(&out.stderr);
-    assert!(stderr.starts_with(&format!("error: smoketest of {url} failed after 2s and 2 attempts: http://{addr}/ answered 500 Internal Server Error")), "{stderr}");
-    assert!(took < Duration::from_secs(10));
+    assert!(stderr.starts_with(&format!("error: smoketest of {url} failed after 3s and 3 attempts: http://{addr}/ answered 500 Internal Server Error")), "{stderr}");
+    assert!(
+        took >= Duration::from_secs(3),
+        "it polls until the deadline, not before: {took:?}"
+    );
+}
+
+#[test]
+fn https_to_a_plain_http_port_says_the_server_does_not_speak_tls() {
+    let addr = start_failing_server();
+    let url = format!("https://{addr}/");
+    let (out, _) = smoketest(&["--url", &url, "--timeout", "0s"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: smoketest of {url} failed after 0s and 1 attempt: {url}: the server does not speak TLS (it answered with something else, likely plain HTTP: try http://)\n"
+        )
+    );
 }
 
 #[test]
@@ -121,7 +138,7 @@ fn a_closed_port_fails_with_connection_refused() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "error: smoketest of {url} failed after 0s and 1 attempt: http://{addr}/: connection refused\n"
+            "error: smoketest of {url} failed after 1s and 2 attempts: http://{addr}/: connection refused\n"
         )
     );
 }
