@@ -376,3 +376,133 @@ mod tests {
         assert!(shown.chars().count() <= 72 && shown.contains('…'));
     }
 }
+
+/// The generated files of `stacks` as they were, by path relative to the
+/// output directory: those tfsynth wrote (see [`crate::output`]) below a
+/// directory, or in a git revision of the output directory.
+pub mod before {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    use crate::output;
+
+    /// The files tfsynth wrote for `stacks` below `base` (the output
+    /// directory, or another to compare with). A missing `base` holds
+    /// nothing: every file is new.
+    ///
+    /// # Errors
+    ///
+    /// A directory or file that cannot be read, named.
+    pub fn in_dir(base: &Path, stacks: &[String]) -> Result<BTreeMap<PathBuf, String>, String> {
+        let mut files = BTreeMap::new();
+        for rel in output::owned_files(base, Some(stacks)).map_err(|e| e.to_string())? {
+            let text = std::fs::read_to_string(base.join(&rel))
+                .map_err(|e| format!("{}: {e}", rel.display()))?;
+            files.insert(rel, text);
+        }
+        Ok(files)
+    }
+
+    /// The files tfsynth wrote for `stacks` in the output directory `out`
+    /// (relative to the repository in `dir`) as committed in `rev`, read
+    /// with `git ls-tree` and `git show`.
+    ///
+    /// # Errors
+    ///
+    /// When git cannot run or fails (an unknown revision), with its message.
+    pub fn in_git(
+        dir: &Path,
+        out: &Path,
+        rev: &str,
+        stacks: &[String],
+    ) -> Result<BTreeMap<PathBuf, String>, String> {
+        let git = |args: &[&str]| -> Result<String, String> {
+            let output = std::process::Command::new("git")
+                .arg("-C")
+                .arg(dir)
+                .args(args)
+                .output()
+                .map_err(|e| format!("git: cannot run: {e}"))?;
+            if !output.status.success() {
+                return Err(format!(
+                    "git {}: {}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ));
+            }
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        };
+        let prefix = out.to_string_lossy().trim_end_matches('/').to_owned();
+        let listing = git(&["ls-tree", "-r", "--name-only", rev, "--", &prefix])?;
+        let mut files = BTreeMap::new();
+        for path in listing.lines() {
+            let Some(rel) = path.strip_prefix(&format!("{prefix}/")) else {
+                continue;
+            };
+            let rel = PathBuf::from(rel);
+            if !stacks.iter().any(|s| rel.starts_with(s)) {
+                continue;
+            }
+            let text = git(&["show", &format!("{rev}:{path}")])?;
+            if output::is_owned(&rel, &text) {
+                files.insert(rel, text);
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// What changes between the files `old` and `new` (paths relative to the
+/// output directory, shown under `out`): for Terraform JSON, per resource
+/// address and attribute ([`render`]); for other files, whether they are
+/// new, removed or changed. `None` when nothing differs.
+pub fn compare(
+    old: &BTreeMap<std::path::PathBuf, String>,
+    new: &BTreeMap<std::path::PathBuf, String>,
+    out: &std::path::Path,
+    style: Style,
+) -> Option<String> {
+    let paths: BTreeSet<&std::path::PathBuf> = old.keys().chain(new.keys()).collect();
+    let mut text = String::new();
+    let mut differs = false;
+    for path in paths {
+        let (before, after) = (old.get(path), new.get(path));
+        if before == after {
+            continue;
+        }
+        differs = true;
+        let shown = out.join(path).display().to_string();
+        if path.to_string_lossy().ends_with(".tf.json") {
+            let parse = |t: Option<&String>| {
+                t.and_then(|t| serde_json::from_str::<Value>(t).ok())
+                    .unwrap_or(Value::Null)
+            };
+            let changes = diff_documents(&parse(before), &parse(after));
+            if changes.is_empty() {
+                let _ = write!(text, "{shown}\n  (formatting only)\n");
+            } else {
+                render(&shown, &changes, style, &mut text);
+            }
+        } else {
+            let count = |t: Option<&String>| t.map_or(0, |t| t.lines().count());
+            let lines = |n: usize| {
+                if n == 1 {
+                    "1 line".to_owned()
+                } else {
+                    format!("{n} lines")
+                }
+            };
+            let what = match (before, after) {
+                (None, Some(_)) => format!("new file, {}", lines(count(after))),
+                (Some(_), None) => "removed".to_owned(),
+                _ => format!(
+                    "text changed ({} -> {})",
+                    count(before),
+                    lines(count(after))
+                ),
+            };
+            let _ = write!(text, "{shown}\n  {what}\n");
+        }
+    }
+    differs.then_some(text)
+}

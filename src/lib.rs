@@ -125,6 +125,7 @@ pub mod diff;
 pub mod emit;
 pub mod ops;
 pub mod output;
+pub mod project;
 pub mod providers;
 pub mod schema;
 pub mod settings;

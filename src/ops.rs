@@ -1,6 +1,6 @@
 //! Operator commands as plans: which programs run, in which order, for
-//! `deploy` and `destroy`. Nothing here runs anything; the CLI executes a
-//! plan step by step and stops at the first failure.
+//! `deploy` and `destroy`; and running a plan step by step, stopping at
+//! the first failure ([`run_steps`]).
 
 use std::path::{Path, PathBuf};
 
@@ -159,6 +159,133 @@ pub fn missing_programs(steps: &[Step], path: &std::ffi::OsStr) -> Vec<String> {
         }
     }
     missing
+}
+
+/// Every program `steps` need that is not on PATH, each with where to get
+/// it, one line each; checked before anything is written or run.
+///
+/// # Errors
+///
+/// The lines, when a program is missing.
+pub fn require_programs(steps: &[Step]) -> Result<(), String> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let missing = missing_programs(steps, &path);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(missing
+        .iter()
+        .map(|p| format!("{p} is not on PATH: {}", install_hint(p)))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// Why [`run_steps`] stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    /// The program could not be started.
+    #[error("{program}: cannot run: {error}")]
+    CannotRun {
+        /// The program.
+        program: String,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// The program ran and failed.
+    #[error("{what} failed with exit code {code}, in {place}; the steps after it did not run")]
+    Failed {
+        /// What the step does (`terraform apply (cluster)`).
+        what: String,
+        /// Its exit code (1 when it has none, e.g. killed by a signal).
+        code: i32,
+        /// `root cluster of stack hello`, or `stack hello`.
+        place: String,
+    },
+}
+
+impl StepError {
+    /// The exit code to pass on: the failed program's, or 1, never 0.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            StepError::CannotRun { .. } => 2,
+            StepError::Failed { code, .. } => {
+                u8::try_from(*code).ok().filter(|c| *c != 0).unwrap_or(1)
+            }
+        }
+    }
+}
+
+/// Runs each step in `dir` with its output streamed, announcing it on
+/// standard error (`==> terraform init (cluster)`), and stops at the
+/// first failure.
+///
+/// # Errors
+///
+/// [`StepError`] naming the step, its exit code and where (`stack`, and
+/// the root when the step has one).
+pub fn run_steps(dir: &Path, stack: &str, steps: &[Step]) -> Result<(), StepError> {
+    for step in steps {
+        eprintln!("==> {}", step.what);
+        let status = std::process::Command::new(&step.program)
+            .args(&step.args)
+            .current_dir(dir)
+            .status()
+            .map_err(|error| StepError::CannotRun {
+                program: step.program.clone(),
+                error,
+            })?;
+        if !status.success() {
+            return Err(StepError::Failed {
+                what: step.what.clone(),
+                code: status.code().unwrap_or(1),
+                place: match &step.root {
+                    Some(root) => format!("root {root} of stack {stack}"),
+                    None => format!("stack {stack}"),
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The app's URL from the `app_url` output of a deployed stack's roots,
+/// read with `terraform output -json` in `out/STACK/ROOT` (the last root
+/// that has it wins); terraform's own errors go to standard error.
+///
+/// # Errors
+///
+/// When terraform is missing or cannot run, or no root has the output.
+pub fn app_url(dir: &Path, out: &Path, stack: &str, roots: &[String]) -> Result<String, String> {
+    let steps: Vec<Step> = roots
+        .iter()
+        .map(|root| {
+            Step::new(
+                "terraform",
+                &[&chdir(&out.join(stack), root), "output", "-json"],
+                Some(root),
+                format!("terraform output ({root})"),
+            )
+        })
+        .collect();
+    require_programs(&steps)?;
+    for step in steps.iter().rev() {
+        let output = std::process::Command::new(&step.program)
+            .args(&step.args)
+            .current_dir(dir)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("terraform: cannot run: {e}"))?;
+        if output.status.success() {
+            let json = String::from_utf8_lossy(&output.stdout);
+            if let Some(url) = crate::smoke::app_url_from_outputs(&json) {
+                return Ok(url);
+            }
+        }
+    }
+    Err(format!(
+        "no app_url output in the roots of stack {stack} ({}): has it been deployed?",
+        roots.join(", ")
+    ))
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use tfsynth::output::{self, PlanError, header, is_owned};
+use tfsynth::output::{self, PlanError, is_owned};
 use tfsynth::settings::{Source, Sources};
-use tfsynth::synth::{Format, GeneratedFile, synth_stack};
+use tfsynth::synth::{Format, GeneratedFile, header, synth_stack};
 
 const HELLO: &str = include_str!("../stacks/hello.toml");
 

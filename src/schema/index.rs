@@ -281,6 +281,107 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Index, SchemaError> {
     Ok(index)
 }
 
+/// What it takes to bring the indexes of a schema directory in line with
+/// its schema files: indexes to write (new or stale) and indexes whose
+/// schema file is gone.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct IndexPlan {
+    /// The directory as named in messages (`schemas`).
+    pub shown: String,
+    /// How many indexes the schema files need.
+    pub wanted: usize,
+    /// Index file name, its text, and whether it exists already.
+    pub write: Vec<(String, String, bool)>,
+    /// Index file names to remove.
+    pub remove: Vec<String>,
+}
+
+impl IndexPlan {
+    /// Whether every index is up to date.
+    pub fn is_empty(&self) -> bool {
+        self.write.is_empty() && self.remove.is_empty()
+    }
+
+    /// One line a change: `create schemas/google.json.idx`, `update ...`,
+    /// `remove ...`.
+    pub fn lines(&self) -> Vec<String> {
+        let shown = &self.shown;
+        let mut lines: Vec<String> = self
+            .write
+            .iter()
+            .map(|(name, _, exists)| {
+                let what = if *exists { "update" } else { "create" };
+                format!("{what} {shown}/{name}")
+            })
+            .collect();
+        lines.extend(
+            self.remove
+                .iter()
+                .map(|name| format!("remove {shown}/{name}")),
+        );
+        lines
+    }
+
+    /// Writes and removes what the plan says, in `dir`.
+    ///
+    /// # Errors
+    ///
+    /// The first file that cannot be written or removed, named.
+    pub fn apply(&self, dir: &std::path::Path) -> Result<(), String> {
+        let shown = &self.shown;
+        for (name, index, _) in &self.write {
+            std::fs::write(dir.join(name), index)
+                .map_err(|e| format!("{shown}/{name}: cannot write: {e}"))?;
+        }
+        for name in &self.remove {
+            std::fs::remove_file(dir.join(name))
+                .map_err(|e| format!("{shown}/{name}: cannot remove: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Compares the index beside every schema file (`NAME.json` ->
+/// `NAME.json.idx`) in `dir` with what [`index_of`] writes for it; `shown`
+/// names `dir` in messages. Every index is computed before anything is
+/// written, so a broken schema file writes nothing.
+///
+/// # Errors
+///
+/// When `dir` cannot be listed, or a schema file cannot be read or indexed.
+pub fn plan_indexes(dir: &std::path::Path, shown: &str) -> Result<IndexPlan, String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{shown}: cannot list: {e}"))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut plan = IndexPlan {
+        shown: shown.to_owned(),
+        ..IndexPlan::default()
+    };
+    let mut wanted = Vec::new();
+    for name in names.iter().filter(|n| n.ends_with(".json")) {
+        let file = format!("{shown}/{name}");
+        let text = std::fs::read_to_string(dir.join(name))
+            .map_err(|e| format!("{file}: cannot read: {e}"))?;
+        let index = index_of(&file, &text).map_err(|e| e.to_string())?;
+        wanted.push(format!("{name}{INDEX_SUFFIX}"));
+        let index_name = format!("{name}{INDEX_SUFFIX}");
+        match std::fs::read_to_string(dir.join(&index_name)) {
+            Ok(existing) if existing == index => {}
+            Ok(_) => plan.write.push((index_name, index, true)),
+            Err(_) => plan.write.push((index_name, index, false)),
+        }
+    }
+    plan.wanted = wanted.len();
+    plan.remove = names
+        .into_iter()
+        .filter(|n| n.ends_with(&format!(".json{INDEX_SUFFIX}")) && !wanted.contains(n))
+        .collect();
+    Ok(plan)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

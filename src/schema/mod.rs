@@ -29,7 +29,7 @@ use crate::tf::SortedMap;
 
 pub use files::{FileReport, Syntax, is_override_file, validate_files};
 pub use hcl::{HclReport, HclSyntaxError, Placed, Position, validate_hcl};
-pub use index::{INDEX_SUFFIX, index_of};
+pub use index::{INDEX_SUFFIX, IndexPlan, index_of, plan_indexes};
 pub use types::Type;
 pub(crate) use validate::Shared;
 pub use validate::{Finding, Report, validate_document, validate_resolved};

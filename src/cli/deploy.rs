@@ -1,0 +1,87 @@
+//! `tfsynth deploy`: synth one stack, then `terraform init` and `apply`
+//! each root in order, with the app image built after its registry exists.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use tfsynth::ops;
+use tfsynth::output;
+use tfsynth::project::Project;
+use tfsynth::synth::{self, Format, StackError};
+
+use super::{Failure, input_error, load_schemas, stack_name, warn, write_plan};
+
+#[derive(Debug, Args)]
+pub(super) struct DeployArgs {
+    /// The stack to deploy.
+    #[arg(long, value_name = "NAME", value_parser = stack_name)]
+    stack: String,
+    /// Build the app's image and push it to the stack's Artifact Registry,
+    /// after the root that creates the registry (needs docker and gcloud).
+    #[arg(long)]
+    build: bool,
+    /// Apply without terraform asking for approval of each plan.
+    #[arg(long)]
+    yes: bool,
+    /// Output directory, relative to the project directory.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    out: PathBuf,
+    /// Directory of provider schemas the roots are validated against
+    /// [default: schemas; when that is missing, validation is skipped with
+    /// a warning, but a directory named here must exist].
+    #[arg(long, value_name = "DIR")]
+    schemas: Option<PathBuf>,
+}
+
+pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failure> {
+    let sources = project
+        .sources(&args.stack)
+        .map_err(|e| input_error(e.to_string()))?;
+    output::check_output_dir(project.dir(), &args.out).map_err(input_error)?;
+    let schemas = load_schemas(project, args.schemas.as_deref())?;
+    let synthesis =
+        synth::synth_stack(&sources, Format::Json, schemas.as_ref()).map_err(|e| Failure {
+            code: if matches!(e, StackError::Settings(_)) {
+                2
+            } else {
+                1
+            },
+            message: format!("nothing was written or run\n{e}"),
+        })?;
+    warn(&synthesis.warnings);
+    let build = if args.build {
+        let (image, registry_host) = tfsynth::stacks::image(&sources)
+            .map_err(|e| input_error(e.to_string()))?
+            .ok_or_else(|| {
+                input_error(format!("stack {} has no app image to build", args.stack))
+            })?;
+        Some(ops::ImageBuild {
+            image,
+            registry_host,
+            dockerfile: "app/Dockerfile".to_owned(),
+            after_root: synthesis.roots.first().cloned().unwrap_or_default(),
+        })
+    } else {
+        None
+    };
+    let stack_dir = args.out.join(&args.stack);
+    let steps = ops::deploy_steps(&stack_dir, &synthesis.roots, args.yes, build.as_ref());
+    ops::require_programs(&steps).map_err(input_error)?;
+    let scope = [args.stack.clone()];
+    let plan = output::plan(
+        &project.dir().join(&args.out),
+        Some(&scope),
+        synthesis.files,
+    )
+    .map_err(|e| input_error(e.message(&args.out)))?;
+    write_plan(project, &args.out, &plan)?;
+    super::run_steps(project, &args.stack, &steps)?;
+    eprintln!(
+        "==> stack {} is deployed ({})",
+        args.stack,
+        synthesis.roots.join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,80 @@
+//! `tfsynth diff`: what synth would change, per resource address and
+//! attribute, against the output directory or a git revision of it.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use tfsynth::diff::{Style, before, compare};
+use tfsynth::project::Project;
+use tfsynth::synth::Format;
+
+use super::{Failure, input_error, stack_name, synthesize};
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("base").args(["against", "against_git"])))]
+pub(super) struct DiffArgs {
+    /// Only this stack (repeatable); every stack by default.
+    #[arg(long = "stack", value_name = "NAME", value_parser = stack_name)]
+    stacks: Vec<String>,
+    /// Compare with this directory instead of the output directory.
+    #[arg(long, value_name = "DIR")]
+    against: Option<PathBuf>,
+    /// Compare with the output directory as committed in this git revision.
+    #[arg(long, value_name = "REV")]
+    against_git: Option<String>,
+    /// Exit with 1 when there are differences.
+    #[arg(long)]
+    exit_code: bool,
+    /// Output directory, relative to the project directory.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    out: PathBuf,
+}
+
+pub(super) fn run(project: &Project, args: DiffArgs) -> Result<ExitCode, Failure> {
+    let names = project.stack_names(&args.stacks)?;
+    let new: BTreeMap<PathBuf, String> = synthesize(
+        project,
+        &names,
+        Format::Json,
+        None,
+        "nothing to compare: the settings do not synthesize",
+    )?
+    .into_iter()
+    .map(|f| (f.path, f.contents))
+    .collect();
+    let old = match (&args.against_git, &args.against) {
+        (Some(rev), _) => before::in_git(project.dir(), &args.out, rev, &names),
+        (None, Some(against)) => {
+            // A directory named to compare with must exist, or a typo in it
+            // would show every resource as added.
+            let base = project.dir().join(against);
+            if !base.is_dir() {
+                return Err(input_error(format!(
+                    "--against {}: no such directory",
+                    against.display()
+                )));
+            }
+            before::in_dir(&base, &names)
+        }
+        // A missing output directory is a first synth: every file is new.
+        (None, None) => before::in_dir(&project.dir().join(&args.out), &names),
+    }
+    .map_err(input_error)?;
+    let style =
+        Style::new(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none());
+    match compare(&old, &new, &args.out, style) {
+        Some(text) => {
+            print!("{text}");
+            Ok(if args.exit_code {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
