@@ -2,69 +2,30 @@
 //!
 //! `/` is an HTML page with the app's version and, where Kubernetes'
 //! downward API provides them, the pod and zone; `/healthz` answers probes
-//! and health checks. Every request is logged as one JSON line on stdout
-//! (the pod's root filesystem is read-only; nothing goes to disk). On
-//! SIGTERM the server stops accepting connections and finishes the
-//! requests in flight, up to a deadline.
+//! and health checks. Every response carries security headers and is
+//! logged as one JSON line on stdout (the pod's root filesystem is
+//! read-only; nothing goes to disk). On SIGTERM the server drains: see
+//! [`serve`] and [`Timings`].
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use axum::{Extension, Router};
+
+mod config;
+mod conn;
+mod serve;
+
+pub use config::{Config, Timings};
+pub use serve::{Report, Shutdown, serve};
 
 /// The app's version, from its Cargo.toml; the image tag is the same.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Settings, from the environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    /// Address to bind (`HOST`, default `0.0.0.0`: every interface of the pod).
-    pub host: String,
-    /// Port to listen on (`PORT`, default 8080; 0 picks a free one).
-    pub port: u16,
-    /// The pod's name (`POD_NAME`, from the downward API), if known.
-    pub pod: Option<String>,
-    /// The pod's zone (`ZONE`), if known.
-    pub zone: Option<String>,
-    /// How long in-flight requests may take after SIGTERM
-    /// (`SHUTDOWN_DEADLINE_SECONDS`, default 20, below Kubernetes' 30 s grace).
-    pub shutdown_deadline: Duration,
-}
-
-impl Config {
-    /// Reads the configuration from `var` (the environment in production).
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
-        let non_empty = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-        let port = match non_empty("PORT") {
-            Some(p) => p
-                .trim()
-                .parse()
-                .map_err(|_| format!("PORT={p:?} is not a port number (0-65535)"))?,
-            None => 8080,
-        };
-        let shutdown_deadline = match non_empty("SHUTDOWN_DEADLINE_SECONDS") {
-            Some(s) => Duration::from_secs(s.trim().parse().map_err(|_| {
-                format!("SHUTDOWN_DEADLINE_SECONDS={s:?} is not a whole number of seconds")
-            })?),
-            None => Duration::from_secs(20),
-        };
-        Ok(Config {
-            host: non_empty("HOST").unwrap_or_else(|| "0.0.0.0".to_owned()),
-            port,
-            pod: non_empty("POD_NAME"),
-            zone: non_empty("ZONE"),
-            shutdown_deadline,
-        })
-    }
-}
 
 struct Page {
     html: String,
@@ -72,6 +33,7 @@ struct Page {
 
 /// The app's routes, with security headers and an access log on every
 /// response. Unknown paths get 404, known paths with another method 405.
+/// `/healthz` answers 503 once [`serve`] has begun to shut down.
 pub fn router(config: &Config) -> Router {
     let page = Arc::new(Page { html: page(config) });
     Router::new()
@@ -87,11 +49,19 @@ async fn index(State(page): State<Arc<Page>>) -> Html<String> {
     Html(page.html.clone())
 }
 
-async fn healthz() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "ok\n",
-    )
+/// Marks a request that arrived after shutdown began; [`serve`] adds it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ShuttingDown;
+
+/// Readiness, for the kubelet's probes and the load balancer's health
+/// check: not ready once shutdown began, so both take the pod out of
+/// rotation while it still serves what they send.
+async fn healthz(shutting_down: Option<Extension<ShuttingDown>>) -> Response {
+    let text = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    match shutting_down {
+        Some(_) => (StatusCode::SERVICE_UNAVAILABLE, text, "shutting down\n").into_response(),
+        None => (text, "ok\n").into_response(),
+    }
 }
 
 async fn not_found() -> impl IntoResponse {
@@ -225,48 +195,6 @@ pub fn rfc3339(since_epoch: Duration) -> String {
     )
 }
 
-/// How serving ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shutdown {
-    /// Every request in flight finished.
-    Drained,
-    /// The deadline passed with requests still in flight; they were dropped.
-    DeadlineExpired,
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves, then stops
-/// accepting connections and lets the requests in flight finish, for at
-/// most `deadline`.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-    deadline: Duration,
-) -> std::io::Result<Shutdown> {
-    let begun = Arc::new(Notify::new());
-    let signal = {
-        let begun = begun.clone();
-        async move {
-            shutdown.await;
-            log(
-                serde_json::json!({ "msg": "shutting down", "deadline_s": deadline.as_secs_f64() }),
-            );
-            begun.notify_one();
-        }
-    };
-    let server = axum::serve(listener, app).with_graceful_shutdown(signal);
-    tokio::select! {
-        result = server => {
-            result?;
-            Ok(Shutdown::Drained)
-        }
-        () = async {
-            begun.notified().await;
-            tokio::time::sleep(deadline).await;
-        } => Ok(Shutdown::DeadlineExpired),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,28 +213,6 @@ mod tests {
             rfc3339(Duration::from_secs(951_782_400)),
             "2000-02-29T00:00:00.000Z"
         );
-    }
-
-    #[test]
-    fn configuration_comes_from_the_environment_with_defaults() {
-        let c = Config::from_vars(|_| None).unwrap();
-        assert_eq!(
-            (c.host.as_str(), c.port, c.shutdown_deadline.as_secs()),
-            ("0.0.0.0", 8080, 20)
-        );
-        let c = Config::from_vars(|k| match k {
-            "PORT" => Some("9090".into()),
-            "ZONE" => Some("europe-west4-a".into()),
-            "POD_NAME" => Some(" ".into()),
-            _ => None,
-        })
-        .unwrap();
-        assert_eq!(
-            (c.port, c.zone.as_deref(), c.pod),
-            (9090, Some("europe-west4-a"), None)
-        );
-        let err = Config::from_vars(|k| (k == "PORT").then(|| "http".to_owned())).unwrap_err();
-        assert_eq!(err, "PORT=\"http\" is not a port number (0-65535)");
     }
 
     #[test]

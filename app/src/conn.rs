@@ -1,0 +1,274 @@
+//! One connection. hyper serves HTTP/1 on it; the app watches the bytes
+//! that pass between hyper and the socket, which tell it where the
+//! connection stands between requests: that is where shutdown closes it,
+//! never while a request is on its way in.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll, ready};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, Request, Response, header};
+use http_body::{Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::sync::futures::OwnedNotified;
+use tower::ServiceExt;
+
+use crate::ShuttingDown;
+use crate::serve::ServerState;
+
+/// Serves HTTP/1 on `stream` until the client or the app closes it.
+pub(crate) async fn serve_connection(stream: TcpStream, router: Router, server: Arc<ServerState>) {
+    // Responses go out in one write; without this, a response split in two
+    // could wait for the client's delayed ACK.
+    let _ = stream.set_nodelay(true);
+    let exchange = Arc::new(Exchange::default());
+    let io = Watched::new(stream, exchange.clone(), server.clone());
+    let app = App {
+        router,
+        exchange,
+        server,
+    };
+    let result = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(io), app)
+        .await;
+    // An error ends only this connection: a client that went away, or a
+    // request head hyper refused.
+    drop(result);
+}
+
+/// What hyper and the app have done with one connection's requests.
+#[derive(Debug, Default)]
+struct Exchange {
+    /// Requests hyper has handed to the app.
+    calls: AtomicU64,
+    /// Responses whose body hyper has dropped: all of it is in hyper's
+    /// write buffer, or already written.
+    finished: AtomicU64,
+}
+
+/// The app as hyper calls it on one connection.
+#[derive(Clone)]
+struct App {
+    router: Router,
+    exchange: Arc<Exchange>,
+    server: Arc<ServerState>,
+}
+
+impl hyper::service::Service<Request<Incoming>> for App {
+    type Response = Response<Tracked>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Tracked>, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        self.exchange.calls.fetch_add(1, Ordering::SeqCst);
+        self.server.in_flight.fetch_add(1, Ordering::SeqCst);
+        let finished = Finished(self.exchange.clone());
+        let router = self.router.clone();
+        let server = self.server.clone();
+        Box::pin(async move {
+            let mut request = request.map(Body::new);
+            if server.draining() {
+                request.extensions_mut().insert(ShuttingDown);
+            }
+            let Ok(mut response) = router.oneshot(request).await;
+            // Once shutdown has begun, a client learns from each response that
+            // this connection ends with it, and sends its next request on a
+            // connection to another pod.
+            if server.draining() {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            Ok(response.map(|body| Tracked {
+                body,
+                _finished: finished,
+            }))
+        })
+    }
+}
+
+/// Counts a response as finished when hyper drops it.
+struct Finished(Arc<Exchange>);
+
+impl Drop for Finished {
+    fn drop(&mut self) {
+        self.0.finished.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A response body that tells the connection when hyper is done with it.
+struct Tracked {
+    body: Body,
+    _finished: Finished,
+}
+
+impl http_body::Body for Tracked {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// Where a connection stands, as the bytes between hyper and the socket
+/// show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// hyper has handed a request to the app and not yet written all of
+    /// its response.
+    Busy,
+    /// Connected; no byte of a request yet.
+    New,
+    /// Part of a request head has arrived.
+    Head,
+    /// Every response written; no byte of the next request yet.
+    Idle,
+}
+
+/// The socket under hyper, watched. hyper flushes the socket only once
+/// every byte it has buffered is written, so a response whose body hyper
+/// has dropped is written in full at the next flush.
+struct Watched {
+    stream: TcpStream,
+    exchange: Arc<Exchange>,
+    server: Arc<ServerState>,
+    /// Responses written in full: finished, then flushed.
+    answered: u64,
+    /// Whether bytes of a request head have arrived outside
+    /// [`Phase::Busy`].
+    receiving: bool,
+    /// Resolves when the drain ends (`ServerState::stop`).
+    stop: Pin<Box<OwnedNotified>>,
+}
+
+impl Watched {
+    fn new(stream: TcpStream, exchange: Arc<Exchange>, server: Arc<ServerState>) -> Watched {
+        // Created before the stop flag is read, so it cannot miss the
+        // notification that follows the flag.
+        let stop = Box::pin(server.stop.clone().notified_owned());
+        server.connections.fetch_add(1, Ordering::SeqCst);
+        Watched {
+            stream,
+            exchange,
+            server,
+            answered: 0,
+            receiving: false,
+            stop,
+        }
+    }
+
+    fn phase(&self) -> Phase {
+        if self.exchange.calls.load(Ordering::SeqCst) > self.answered {
+            Phase::Busy
+        } else if self.receiving {
+            Phase::Head
+        } else if self.answered == 0 {
+            Phase::New
+        } else {
+            Phase::Idle
+        }
+    }
+
+    fn received(&mut self, bytes: &[u8]) {
+        if !bytes.is_empty() && self.phase() != Phase::Busy {
+            self.receiving = true;
+        }
+    }
+
+    /// Nothing to read: the client is not sending. Arms the stop
+    /// notification to wake `cx`; `Some` once the drain is over for an idle
+    /// connection, with the end of input, which hyper takes as a clean
+    /// close between requests.
+    fn watch(&mut self, cx: &mut Context<'_>) -> Option<io::Result<()>> {
+        (self.phase() == Phase::Idle
+            && (self.server.stopping() || self.stop.as_mut().poll(cx).is_ready()))
+        .then_some(Ok(()))
+    }
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        if let Poll::Ready(result) = Pin::new(&mut this.stream).poll_read(cx, buf) {
+            if result.is_ok() {
+                this.received(&buf.filled()[before..]);
+            }
+            return Poll::Ready(result);
+        }
+        match this.watch(cx) {
+            Some(end) => Poll::Ready(end),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        ready!(Pin::new(&mut this.stream).poll_flush(cx))?;
+        // hyper flushes only after writing all it has buffered, so every
+        // finished response is now written in full.
+        let finished = this.exchange.finished.load(Ordering::SeqCst);
+        if finished > this.answered {
+            let newly = finished - this.answered;
+            this.answered = finished;
+            this.server.in_flight.fetch_sub(newly, Ordering::SeqCst);
+            this.server.responses.fetch_add(newly, Ordering::SeqCst);
+            this.receiving = false;
+            // hyper last read while the request was in progress, so the stop
+            // notification must wake this task now.
+            if this.phase() == Phase::Idle && this.watch(cx).is_some() {
+                cx.waker().wake_by_ref();
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        let unanswered = self.exchange.calls.load(Ordering::SeqCst) - self.answered;
+        self.server
+            .in_flight
+            .fetch_sub(unanswered, Ordering::SeqCst);
+        self.server.connections.fetch_sub(1, Ordering::SeqCst);
+    }
+}
