@@ -17,7 +17,7 @@ pub struct Config {
     pub timings: Timings,
 }
 
-/// How long each phase of shutdown may take.
+/// How long each phase of a connection and of shutdown may take.
 ///
 /// The defaults fit the Deployment that `src/constructs/web_service.rs`
 /// writes: `terminationGracePeriodSeconds` 30, a readiness probe on
@@ -39,6 +39,14 @@ pub struct Config {
 ///   whatever is still running at t = 25 is dropped and counted.
 /// - **Margin, 5 s** (t = 25 to 30): the process logs its last line and
 ///   exits before SIGKILL: 15 + 10 + 5 = 30.
+/// - **Header read, 5 s**, at most the deadline: a client that sends half a
+///   request head is cut 5 s after its first byte (or after connecting), so
+///   it can neither hold a connection nor hold shutdown past t = 20.
+/// - **Idle, 620 s**: a keep-alive connection with no request pending is
+///   closed after 620 s, longer than the load balancer's fixed 600 s backend
+///   keep-alive, so the load balancer always closes first and never sends a
+///   request on a connection the app is closing. Idle connections do not
+///   delay shutdown: they are closed when the drain ends.
 /// - **Liveness**: it probes `/healthz` too, but the kubelet stops liveness
 ///   probes once a pod is being deleted, so the 503s of the drain never
 ///   restart the container.
@@ -50,6 +58,13 @@ pub struct Timings {
     /// After the drain, how long requests in flight may take before they
     /// are dropped (`SHUTDOWN_DEADLINE_SECONDS`, default 10).
     pub deadline: Duration,
+    /// How long a client may take to send a whole request head, from its
+    /// first byte or, on a new connection, from connecting
+    /// (`HEADER_READ_TIMEOUT_SECONDS`, default 5, at most the deadline).
+    pub header_read: Duration,
+    /// How long a keep-alive connection may wait for its next request
+    /// (`IDLE_TIMEOUT_SECONDS`, default 620).
+    pub idle: Duration,
 }
 
 impl Default for Timings {
@@ -57,6 +72,8 @@ impl Default for Timings {
         Timings {
             drain: Duration::from_secs(15),
             deadline: Duration::from_secs(10),
+            header_read: Duration::from_secs(5),
+            idle: Duration::from_secs(620),
         }
     }
 }
@@ -94,7 +111,17 @@ impl Config {
         let timings = Timings {
             drain: seconds("SHUTDOWN_DRAIN_SECONDS", 0, defaults.drain),
             deadline: seconds("SHUTDOWN_DEADLINE_SECONDS", 1, defaults.deadline),
+            header_read: seconds("HEADER_READ_TIMEOUT_SECONDS", 1, defaults.header_read),
+            idle: seconds("IDLE_TIMEOUT_SECONDS", 1, defaults.idle),
         };
+        if timings.header_read > timings.deadline {
+            problems.push(format!(
+                "HEADER_READ_TIMEOUT_SECONDS ({}) is longer than SHUTDOWN_DEADLINE_SECONDS ({}): \
+                 a client sending half a request could hold shutdown to the deadline",
+                timings.header_read.as_secs(),
+                timings.deadline.as_secs()
+            ));
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -144,6 +171,9 @@ mod tests {
         // Three failed readiness probes 5 s apart, the first within 5 s.
         assert!(t.drain >= Duration::from_secs(5 + 2 * 5));
         assert!(t.drain + t.deadline + Duration::from_secs(5) <= Duration::from_secs(30));
+        assert!(t.header_read <= t.deadline);
+        // The load balancer's backend keep-alive is 600 s.
+        assert!(t.idle > Duration::from_secs(600));
     }
 
     #[test]
@@ -151,6 +181,8 @@ mod tests {
         let c = Config::from_vars(vars(&[
             ("SHUTDOWN_DRAIN_SECONDS", "0"),
             ("SHUTDOWN_DEADLINE_SECONDS", " 3 "),
+            ("HEADER_READ_TIMEOUT_SECONDS", "2"),
+            ("IDLE_TIMEOUT_SECONDS", "60"),
         ]))
         .unwrap();
         assert_eq!(
@@ -158,6 +190,8 @@ mod tests {
             Timings {
                 drain: Duration::ZERO,
                 deadline: Duration::from_secs(3),
+                header_read: Duration::from_secs(2),
+                idle: Duration::from_secs(60),
             }
         );
     }
@@ -167,7 +201,9 @@ mod tests {
         let problems = Config::from_vars(vars(&[
             ("PORT", "http"),
             ("SHUTDOWN_DRAIN_SECONDS", "-1"),
-            ("SHUTDOWN_DEADLINE_SECONDS", "18446744073709551616"),
+            ("SHUTDOWN_DEADLINE_SECONDS", "0"),
+            ("HEADER_READ_TIMEOUT_SECONDS", "1.5"),
+            ("IDLE_TIMEOUT_SECONDS", "18446744073709551616"),
         ]))
         .unwrap_err();
         assert_eq!(
@@ -175,7 +211,25 @@ mod tests {
             [
                 "PORT=\"http\" is not a port number (0-65535)",
                 "SHUTDOWN_DRAIN_SECONDS=\"-1\" is not a whole number of seconds from 0 to 86400",
-                "SHUTDOWN_DEADLINE_SECONDS=\"18446744073709551616\" is not a whole number of seconds from 1 to 86400",
+                "SHUTDOWN_DEADLINE_SECONDS=\"0\" is not a whole number of seconds from 1 to 86400",
+                "HEADER_READ_TIMEOUT_SECONDS=\"1.5\" is not a whole number of seconds from 1 to 86400",
+                "IDLE_TIMEOUT_SECONDS=\"18446744073709551616\" is not a whole number of seconds from 1 to 86400",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_timeout_longer_than_the_deadline_is_refused() {
+        let problems = Config::from_vars(vars(&[
+            ("SHUTDOWN_DEADLINE_SECONDS", "4"),
+            ("HEADER_READ_TIMEOUT_SECONDS", "30"),
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "HEADER_READ_TIMEOUT_SECONDS (30) is longer than SHUTDOWN_DEADLINE_SECONDS (4): \
+              a client sending half a request could hold shutdown to the deadline"
             ]
         );
     }

@@ -1,7 +1,7 @@
 //! One connection. hyper serves HTTP/1 on it; the app watches the bytes
 //! that pass between hyper and the socket, which tell it where the
-//! connection stands between requests: that is where shutdown closes it,
-//! never while a request is on its way in.
+//! connection stands between requests: that is where its timeouts run and
+//! where shutdown closes it, never while a request is on its way in.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -20,10 +20,11 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::futures::OwnedNotified;
+use tokio::time::{Instant, Sleep};
 use tower::ServiceExt;
 
-use crate::ShuttingDown;
 use crate::serve::ServerState;
+use crate::{ShuttingDown, log};
 
 /// Serves HTTP/1 on `stream` until the client or the app closes it.
 pub(crate) async fn serve_connection(stream: TcpStream, router: Router, server: Arc<ServerState>) {
@@ -37,11 +38,15 @@ pub(crate) async fn serve_connection(stream: TcpStream, router: Router, server: 
         exchange,
         server,
     };
+    // The app times request heads itself (see `Watched::poll_read`): hyper's
+    // own header timeout also runs between requests, where it would close
+    // keep-alive connections long before the load balancer's 600 s.
     let result = hyper::server::conn::http1::Builder::new()
+        .header_read_timeout(None)
         .serve_connection(TokioIo::new(io), app)
         .await;
-    // An error ends only this connection: a client that went away, or a
-    // request head hyper refused.
+    // An error ends only this connection: a client that went away, a head
+    // cut at its timeout (logged where it happens) or refused by hyper.
     drop(result);
 }
 
@@ -146,6 +151,12 @@ enum Phase {
     Idle,
 }
 
+/// The first bytes of a request head arriving outside [`Phase::Busy`].
+struct Head {
+    started: Instant,
+    received: usize,
+}
+
 /// The socket under hyper, watched. hyper flushes the socket only once
 /// every byte it has buffered is written, so a response whose body hyper
 /// has dropped is written in full at the next flush.
@@ -155,9 +166,12 @@ struct Watched {
     server: Arc<ServerState>,
     /// Responses written in full: finished, then flushed.
     answered: u64,
-    /// Whether bytes of a request head have arrived outside
-    /// [`Phase::Busy`].
-    receiving: bool,
+    accepted: Instant,
+    /// When the last response was written in full.
+    idle_since: Instant,
+    head: Option<Head>,
+    timer: Pin<Box<Sleep>>,
+    timer_at: Option<Instant>,
     /// Resolves when the drain ends (`ServerState::stop`).
     stop: Pin<Box<OwnedNotified>>,
 }
@@ -168,12 +182,17 @@ impl Watched {
         // notification that follows the flag.
         let stop = Box::pin(server.stop.clone().notified_owned());
         server.connections.fetch_add(1, Ordering::SeqCst);
+        let now = Instant::now();
         Watched {
             stream,
             exchange,
             server,
             answered: 0,
-            receiving: false,
+            accepted: now,
+            idle_since: now,
+            head: None,
+            timer: Box::pin(tokio::time::sleep_until(now)),
+            timer_at: None,
             stop,
         }
     }
@@ -181,7 +200,7 @@ impl Watched {
     fn phase(&self) -> Phase {
         if self.exchange.calls.load(Ordering::SeqCst) > self.answered {
             Phase::Busy
-        } else if self.receiving {
+        } else if self.head.is_some() {
             Phase::Head
         } else if self.answered == 0 {
             Phase::New
@@ -190,20 +209,66 @@ impl Watched {
         }
     }
 
-    fn received(&mut self, bytes: &[u8]) {
-        if !bytes.is_empty() && self.phase() != Phase::Busy {
-            self.receiving = true;
+    /// When the connection is closed if nothing more arrives.
+    fn deadline(&self, phase: Phase) -> Option<Instant> {
+        let timings = &self.server.timings;
+        match phase {
+            Phase::Busy => None,
+            Phase::New => self.accepted.checked_add(timings.header_read),
+            Phase::Head => match (&self.head, self.answered) {
+                (Some(head), 1..) => head.started.checked_add(timings.header_read),
+                _ => self.accepted.checked_add(timings.header_read),
+            },
+            Phase::Idle => self.idle_since.checked_add(timings.idle),
         }
     }
 
-    /// Nothing to read: the client is not sending. Arms the stop
-    /// notification to wake `cx`; `Some` once the drain is over for an idle
-    /// connection, with the end of input, which hyper takes as a clean
-    /// close between requests.
+    fn received(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() || self.phase() == Phase::Busy {
+            return;
+        }
+        let head = self.head.get_or_insert_with(|| Head {
+            started: Instant::now(),
+            received: 0,
+        });
+        head.received += bytes.len();
+    }
+
+    /// Nothing to read: the client is not sending. Arms the timer and the
+    /// stop notification for where the connection stands, to wake `cx`;
+    /// `Some` once either has fired, with what reading then returns. An
+    /// idle connection ends with the end of input, which hyper takes as a
+    /// clean close between requests; a request head cut at its timeout ends
+    /// with an error, and hyper closes without a response.
     fn watch(&mut self, cx: &mut Context<'_>) -> Option<io::Result<()>> {
-        (self.phase() == Phase::Idle
-            && (self.server.stopping() || self.stop.as_mut().poll(cx).is_ready()))
-        .then_some(Ok(()))
+        let phase = self.phase();
+        if phase == Phase::Idle
+            && (self.server.stopping() || self.stop.as_mut().poll(cx).is_ready())
+        {
+            return Some(Ok(()));
+        }
+        let deadline = self.deadline(phase)?;
+        if self.timer_at != Some(deadline) {
+            self.timer.as_mut().reset(deadline);
+            self.timer_at = Some(deadline);
+        }
+        self.timer.as_mut().poll(cx).is_ready().then(|| {
+            if phase == Phase::Idle {
+                return Ok(());
+            }
+            if let Some(head) = &self.head {
+                log(serde_json::json!({
+                    "msg": "connection closed",
+                    "reason": "request head incomplete at the header read timeout",
+                    "header_read_timeout_s": self.server.timings.header_read.as_secs_f64(),
+                    "bytes_received": head.received,
+                }));
+            }
+            Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "request head not received in time",
+            ))
+        })
     }
 }
 
@@ -248,9 +313,10 @@ impl AsyncWrite for Watched {
             this.answered = finished;
             this.server.in_flight.fetch_sub(newly, Ordering::SeqCst);
             this.server.responses.fetch_add(newly, Ordering::SeqCst);
-            this.receiving = false;
-            // hyper last read while the request was in progress, so the stop
-            // notification must wake this task now.
+            this.head = None;
+            this.idle_since = Instant::now();
+            // hyper last read while the request was in progress, so the
+            // idle timer and the stop notification must wake this task now.
             if this.phase() == Phase::Idle && this.watch(cx).is_some() {
                 cx.waker().wake_by_ref();
             }

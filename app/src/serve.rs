@@ -18,6 +18,7 @@ use crate::{Timings, conn, log};
 
 /// What every connection of one server shares.
 pub(crate) struct ServerState {
+    pub(crate) timings: Timings,
     /// Set at the shutdown signal: `/healthz` answers 503, responses say
     /// `Connection: close`.
     draining: AtomicBool,
@@ -90,7 +91,7 @@ pub struct Report {
 ///    close the listener, and close each idle keep-alive connection. A
 ///    connection closes only between requests: one whose request has begun
 ///    to arrive, or that has not sent its first request yet, is served
-///    first.
+///    first (within the header read timeout).
 /// 3. **Finish** within `timings.deadline`: requests in flight complete,
 ///    each connection closing after its response. At the deadline the
 ///    connections still open are closed and counted in the [`Report`].
@@ -101,6 +102,7 @@ pub async fn serve(
     timings: Timings,
 ) -> Report {
     let server = Arc::new(ServerState {
+        timings,
         draining: AtomicBool::new(false),
         stopping: AtomicBool::new(false),
         stop: Arc::new(Notify::new()),

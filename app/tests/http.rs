@@ -4,10 +4,10 @@
 mod common;
 
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{config, request, start, timings};
-use hello::{VERSION, router};
+use common::{Connection, config, request, start, timings};
+use hello::{Timings, VERSION, router};
 
 #[tokio::test]
 async fn the_page_shows_the_version_pod_and_zone_with_security_headers() {
@@ -83,6 +83,82 @@ async fn text_from_the_environment_cannot_inject_markup() {
     assert!(reply.body.contains("&lt;script&gt;"));
 }
 
+#[tokio::test]
+async fn a_client_that_sends_half_a_request_head_is_cut_at_the_header_read_timeout() {
+    let addr = start(
+        router(&config()),
+        Timings {
+            header_read: Duration::from_secs(1),
+            ..timings()
+        },
+    )
+    .await
+    .addr;
+    // On a new connection the timeout runs from connecting; on a kept-alive
+    // one from the first byte of the next head.
+    let began = Instant::now();
+    let mut fresh = Connection::open(addr).await.unwrap();
+    fresh
+        .write(b"GET / HTTP/1.1\r\nHost: hello.test\r\n")
+        .await
+        .unwrap();
+    let mut kept = Connection::open(addr).await.unwrap();
+    let first = kept.request("GET", "/").await.unwrap().unwrap();
+    assert_eq!(first.status, 200);
+    let second_began = Instant::now();
+    kept.write(b"GET / HTTP/1.1\r\nHost: hel").await.unwrap();
+    for (c, since) in [(&mut fresh, began), (&mut kept, second_began)] {
+        let cut = tokio::time::timeout(Duration::from_secs(20), c.reply("GET"))
+            .await
+            .expect("cut within 20 s, not held for the idle timeout");
+        assert!(
+            matches!(cut, Ok(None)),
+            "closed without a response: {cut:?}"
+        );
+        assert!(since.elapsed() >= Duration::from_secs(1));
+    }
+}
+
+#[tokio::test]
+async fn keep_alive_connections_wait_for_the_next_request_past_the_header_read_timeout() {
+    let addr = start(
+        router(&config()),
+        Timings {
+            header_read: Duration::from_secs(1),
+            ..timings()
+        },
+    )
+    .await
+    .addr;
+    let mut c = Connection::open(addr).await.unwrap();
+    assert_eq!(c.request("GET", "/").await.unwrap().unwrap().status, 200);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let later = c.request("GET", "/").await.unwrap();
+    assert_eq!(later.map(|r| r.status), Some(200));
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_closes_cleanly_at_the_idle_timeout() {
+    let addr = start(
+        router(&config()),
+        Timings {
+            header_read: Duration::from_secs(1),
+            idle: Duration::from_secs(1),
+            ..timings()
+        },
+    )
+    .await
+    .addr;
+    let mut c = Connection::open(addr).await.unwrap();
+    assert_eq!(c.request("GET", "/").await.unwrap().unwrap().status, 200);
+    let idle_since = Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(20), c.closed_cleanly())
+        .await
+        .expect("closed within 20 s");
+    assert!(closed);
+    assert!(idle_since.elapsed() >= Duration::from_secs(1));
+}
+
 /// The real binary: JSON log lines on stdout, one per response.
 #[test]
 fn the_server_logs_every_response_as_one_json_line() {
@@ -131,7 +207,8 @@ fn bad_timings_are_all_reported_before_the_server_starts() {
         .env("HOST", "127.0.0.1")
         .env("PORT", "0")
         .env("SHUTDOWN_DRAIN_SECONDS", "soon")
-        .env("SHUTDOWN_DEADLINE_SECONDS", "0")
+        .env("SHUTDOWN_DEADLINE_SECONDS", "3")
+        .env("HEADER_READ_TIMEOUT_SECONDS", "5")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -140,7 +217,8 @@ fn bad_timings_are_all_reported_before_the_server_starts() {
         line["errors"],
         serde_json::json!([
             "SHUTDOWN_DRAIN_SECONDS=\"soon\" is not a whole number of seconds from 0 to 86400",
-            "SHUTDOWN_DEADLINE_SECONDS=\"0\" is not a whole number of seconds from 1 to 86400",
+            "HEADER_READ_TIMEOUT_SECONDS (5) is longer than SHUTDOWN_DEADLINE_SECONDS (3): \
+             a client sending half a request could hold shutdown to the deadline",
         ])
     );
 }

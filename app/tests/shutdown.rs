@@ -111,6 +111,7 @@ async fn at_the_stop_idle_connections_close_and_requests_on_their_way_in_are_ans
     let server = start(
         router(&config()),
         Timings {
+            header_read: Duration::from_secs(5),
             deadline: Duration::from_secs(10),
             ..timings()
         },
@@ -145,6 +146,26 @@ async fn at_the_stop_idle_connections_close_and_requests_on_their_way_in_are_ans
     let report = finished(server.done, Duration::from_secs(20)).await;
     assert_eq!(report.outcome, Shutdown::Drained);
     assert_eq!((report.responses, report.requests_dropped), (4, 0));
+}
+
+#[tokio::test]
+async fn half_a_request_does_not_hold_shutdown_to_the_deadline() {
+    let server = start(
+        router(&config()),
+        Timings {
+            header_read: Duration::from_secs(1),
+            deadline: Duration::from_secs(60),
+            ..timings()
+        },
+    )
+    .await;
+    let mut half = Connection::open(server.addr).await.unwrap();
+    half.write(b"GET / HTTP/1.1\r\nHost: hel").await.unwrap();
+    server.stop.send(()).unwrap();
+    // Finished well before the 60 s deadline, which a hang would reach.
+    let report = finished(server.done, Duration::from_secs(30)).await;
+    assert_eq!(report.outcome, Shutdown::Drained);
+    assert!(matches!(half.reply("GET").await, Ok(None)));
 }
 
 #[tokio::test]
@@ -302,6 +323,7 @@ fn sigterm_under_load_loses_no_request_and_the_log_counts_every_response() {
     let server = common::Binary::start(&[
         ("SHUTDOWN_DRAIN_SECONDS", "1"),
         ("SHUTDOWN_DEADLINE_SECONDS", "5"),
+        ("HEADER_READ_TIMEOUT_SECONDS", "2"),
     ]);
     let addr = server.addr;
     let runtime = tokio::runtime::Builder::new_multi_thread()

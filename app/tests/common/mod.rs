@@ -149,6 +149,8 @@ pub fn timings() -> Timings {
     Timings {
         drain: Duration::ZERO,
         deadline: Duration::from_secs(5),
+        header_read: Duration::from_secs(2),
+        idle: Duration::from_secs(60),
     }
 }
 
