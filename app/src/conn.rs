@@ -46,7 +46,7 @@ pub(crate) async fn serve_connection(stream: TcpStream, router: Router, server: 
         .serve_connection(TokioIo::new(io), app)
         .await;
     // An error ends only this connection: a client that went away, a head
-    // cut at its timeout (logged where it happens) or refused by hyper.
+    // cut at its timeout or refused by hyper (both logged where they happen).
     drop(result);
 }
 
@@ -155,11 +155,23 @@ enum Phase {
 struct Head {
     started: Instant,
     received: usize,
+    /// Its first bytes, enough for the request line in the log.
+    start: Vec<u8>,
 }
 
-/// The socket under hyper, watched. hyper flushes the socket only once
-/// every byte it has buffered is written, so a response whose body hyper
-/// has dropped is written in full at the next flush.
+/// How many bytes of a request head are kept for the log.
+const HEAD_KEPT: usize = 256;
+
+/// The socket under hyper, watched.
+///
+/// hyper writes to the socket on its own in one case only: a request head
+/// it cannot parse or will not take (400, 414, 431), answered before the
+/// app sees a request. Every other write belongs to a response of the app,
+/// and hyper flushes the socket only once every byte it has buffered is
+/// written. So a write while every request handed to the app has its
+/// response flushed is hyper's own response: it gets the app's security
+/// headers and a log line like every other. The socket takes no vectored
+/// writes, so hyper writes that response in one piece.
 struct Watched {
     stream: TcpStream,
     exchange: Arc<Exchange>,
@@ -174,6 +186,10 @@ struct Watched {
     timer_at: Option<Instant>,
     /// Resolves when the drain ends (`ServerState::stop`).
     stop: Pin<Box<OwnedNotified>>,
+    /// hyper's own response with the app's headers, and how much of it is
+    /// sent.
+    replacement: Vec<u8>,
+    replaced: usize,
 }
 
 impl Watched {
@@ -194,6 +210,8 @@ impl Watched {
             timer: Box::pin(tokio::time::sleep_until(now)),
             timer_at: None,
             stop,
+            replacement: Vec::new(),
+            replaced: 0,
         }
     }
 
@@ -230,8 +248,12 @@ impl Watched {
         let head = self.head.get_or_insert_with(|| Head {
             started: Instant::now(),
             received: 0,
+            start: Vec::new(),
         });
         head.received += bytes.len();
+        let room = HEAD_KEPT.saturating_sub(head.start.len());
+        head.start
+            .extend_from_slice(&bytes[..room.min(bytes.len())]);
     }
 
     /// Nothing to read: the client is not sending. Arms the timer and the
@@ -270,6 +292,46 @@ impl Watched {
             ))
         })
     }
+
+    /// hyper's own response in `written`, with the app's headers added, or
+    /// `None` if `written` is not a whole response head with an error status.
+    fn rejection(&self, written: &[u8]) -> Option<(u16, Vec<u8>)> {
+        let mut headers = [httparse::EMPTY_HEADER; 16];
+        let mut response = httparse::Response::new(&mut headers);
+        let whole = matches!(response.parse(written), Ok(httparse::Status::Complete(n)) if n == written.len());
+        let status = response.code.filter(|code| (400..600).contains(code))?;
+        if !whole || !written.ends_with(b"\r\n\r\n") {
+            return None;
+        }
+        let closes = response
+            .headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case("connection"));
+        let mut out = written[..written.len() - 2].to_vec();
+        for (name, value) in crate::SECURITY_HEADERS {
+            out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+        }
+        if !closes {
+            out.extend_from_slice(b"connection: close\r\n");
+        }
+        out.extend_from_slice(b"\r\n");
+        Some((status, out))
+    }
+
+    fn poll_replacement(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        while self.replaced < self.replacement.len() {
+            let rest = &self.replacement[self.replaced..];
+            let n = ready!(Pin::new(&mut self.stream).poll_write(cx, rest))?;
+            if n == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            self.replaced += n;
+            if self.replaced == self.replacement.len() {
+                self.server.responses.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
 }
 
 impl AsyncRead for Watched {
@@ -299,11 +361,41 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+        let this = self.get_mut();
+        ready!(this.poll_replacement(cx))?;
+        if this.phase() != Phase::Busy {
+            if let Some((status, replacement)) = this.rejection(buf) {
+                let (method, path) = this
+                    .head
+                    .as_ref()
+                    .map(|head| request_line(&head.start))
+                    .unwrap_or_default();
+                crate::log_request(&crate::RequestLog {
+                    method,
+                    path,
+                    status,
+                    duration: this
+                        .head
+                        .as_ref()
+                        .map(|head| head.started.elapsed())
+                        .unwrap_or_default(),
+                    user_agent: String::new(),
+                });
+                this.replacement = replacement;
+                this.replaced = 0;
+                // Sending begins now; hyper's flush and shutdown finish it.
+                if let Poll::Ready(Err(e)) = this.poll_replacement(cx) {
+                    return Poll::Ready(Err(e));
+                }
+                return Poll::Ready(Ok(buf.len()));
+            }
+        }
+        Pin::new(&mut this.stream).poll_write(cx, buf)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        ready!(this.poll_replacement(cx))?;
         ready!(Pin::new(&mut this.stream).poll_flush(cx))?;
         // hyper flushes only after writing all it has buffered, so every
         // finished response is now written in full.
@@ -325,7 +417,9 @@ impl AsyncWrite for Watched {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+        let this = self.get_mut();
+        ready!(this.poll_replacement(cx))?;
+        Pin::new(&mut this.stream).poll_shutdown(cx)
     }
 }
 
@@ -337,4 +431,17 @@ impl Drop for Watched {
             .fetch_sub(unanswered, Ordering::SeqCst);
         self.server.connections.fetch_sub(1, Ordering::SeqCst);
     }
+}
+
+/// The method and target of a request line, as far as they arrived.
+fn request_line(start: &[u8]) -> (String, String) {
+    let line = start
+        .split(|&b| b == b'\r' || b == b'\n')
+        .next()
+        .unwrap_or_default();
+    let line = String::from_utf8_lossy(line);
+    let mut parts = line.split(' ');
+    let method = parts.next().unwrap_or_default().to_owned();
+    let path = parts.next().unwrap_or_default().to_owned();
+    (method, path)
 }

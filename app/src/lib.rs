@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -108,26 +108,30 @@ fn page(config: &Config) -> String {
     )
 }
 
+/// The headers every response carries, including those hyper writes on
+/// its own before routing (see `conn.rs`).
+pub(crate) const SECURITY_HEADERS: [(&str, &str); 7] = [
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    (
+        "content-security-policy",
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+    ),
+    ("strict-transport-security", "max-age=31536000"),
+    ("cache-control", "no-store"),
+    ("cross-origin-opener-policy", "same-origin"),
+];
+
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    for (name, value) in [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
-        ),
-        (header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"),
-        (header::CACHE_CONTROL, "no-store"),
-    ] {
-        headers.insert(name, HeaderValue::from_static(value));
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     }
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
     response
 }
 
@@ -142,15 +146,35 @@ async fn access_log(request: Request, next: Next) -> Response {
         .unwrap_or_default()
         .to_owned();
     let response = next.run(request).await;
+    log_request(&RequestLog {
+        method,
+        path,
+        status: response.status().as_u16(),
+        duration: start.elapsed(),
+        user_agent,
+    });
+    response
+}
+
+/// One request, as the access log records it.
+pub(crate) struct RequestLog {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) status: u16,
+    pub(crate) duration: Duration,
+    pub(crate) user_agent: String,
+}
+
+/// Writes the access log line of one response.
+pub(crate) fn log_request(entry: &RequestLog) {
     log(serde_json::json!({
         "msg": "request",
-        "method": method,
-        "path": path,
-        "status": response.status().as_u16(),
-        "duration_ms": (start.elapsed().as_secs_f64() * 1e6).round() / 1e3,
-        "user_agent": user_agent,
+        "method": entry.method,
+        "path": entry.path,
+        "status": entry.status,
+        "duration_ms": (entry.duration.as_secs_f64() * 1e6).round() / 1e3,
+        "user_agent": entry.user_agent,
     }));
-    response
 }
 
 /// Writes one JSON log line to stdout, with the time first.

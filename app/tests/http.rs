@@ -83,6 +83,82 @@ async fn text_from_the_environment_cannot_inject_markup() {
     assert!(reply.body.contains("&lt;script&gt;"));
 }
 
+/// The security headers every response carries.
+fn assert_security_headers(reply: &common::Reply, what: &str) {
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("strict-transport-security", "max-age=31536000"),
+        ("cache-control", "no-store"),
+        ("cross-origin-opener-policy", "same-origin"),
+    ] {
+        assert_eq!(reply.header(name), Some(value), "{what}: {name}");
+    }
+    assert!(
+        reply
+            .header("content-security-policy")
+            .is_some_and(|v| v.starts_with("default-src 'none'")),
+        "{what}: content-security-policy"
+    );
+}
+
+/// Requests hyper refuses before the router sees them, with the status it
+/// answers.
+fn refused_requests() -> Vec<(&'static str, Vec<u8>, u16)> {
+    let long_path = format!(
+        "GET /{} HTTP/1.1\r\nHost: hello.test\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let many_headers = format!(
+        "GET / HTTP/1.1\r\nHost: hello.test\r\n{}\r\n",
+        (0..120)
+            .map(|i| format!("X-Filler-{i}: {i}\r\n"))
+            .collect::<String>()
+    );
+    vec![
+        (
+            "a header line without a colon",
+            b"GET / HTTP/1.1\r\nHost: hello.test\r\nno colon here\r\n\r\n".to_vec(),
+            400,
+        ),
+        ("a path of 70,000 bytes", long_path.into_bytes(), 414),
+        ("120 header fields", many_headers.into_bytes(), 431),
+    ]
+}
+
+#[tokio::test]
+async fn requests_refused_before_routing_get_the_security_headers_and_close() {
+    let addr = start(router(&config()), timings()).await.addr;
+    for (what, bytes, status) in refused_requests() {
+        let mut c = Connection::open(addr).await.unwrap();
+        c.write(&bytes).await.unwrap();
+        let reply = c.reply("GET").await.unwrap().expect(what);
+        assert_eq!(reply.status, status, "{what}");
+        assert_security_headers(&reply, what);
+        assert!(reply.closes(), "{what}: {:?}", reply.headers);
+        assert!(c.closed_cleanly().await, "{what}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_request_after_good_ones_on_a_keep_alive_connection_gets_the_headers_too() {
+    let addr = start(router(&config()), timings()).await.addr;
+    let mut c = Connection::open(addr).await.unwrap();
+    let first = c.request("GET", "/healthz").await.unwrap().unwrap();
+    assert_eq!((first.status, first.closes()), (200, false));
+    // Pipelined: a good request and a bad one in one write.
+    c.write(b"GET / HTTP/1.1\r\nHost: hello.test\r\n\r\nGET / HTTP/1.1\r\nno colon\r\n\r\n")
+        .await
+        .unwrap();
+    let good = c.reply("GET").await.unwrap().unwrap();
+    assert_eq!(good.status, 200);
+    let bad = c.reply("GET").await.unwrap().unwrap();
+    assert_eq!(bad.status, 400);
+    assert_security_headers(&bad, "pipelined bad request");
+    assert!(c.closed_cleanly().await);
+}
+
 #[tokio::test]
 async fn a_client_that_sends_half_a_request_head_is_cut_at_the_header_read_timeout() {
     let addr = start(
@@ -159,7 +235,8 @@ async fn an_idle_keep_alive_connection_closes_cleanly_at_the_idle_timeout() {
     assert!(idle_since.elapsed() >= Duration::from_secs(1));
 }
 
-/// The real binary: JSON log lines on stdout, one per response.
+/// The real binary: JSON log lines on stdout, one per response, including
+/// the responses hyper makes before routing.
 #[test]
 fn the_server_logs_every_response_as_one_json_line() {
     let server = common::Binary::start(&[("SHUTDOWN_DRAIN_SECONDS", "0")]);
@@ -177,12 +254,29 @@ fn the_server_logs_every_response_as_one_json_line() {
     assert!(logged["time"].as_str().unwrap().ends_with('Z'));
     assert!(logged["duration_ms"].is_number());
 
+    for (what, bytes, status) in refused_requests() {
+        let reply = runtime.block_on(async {
+            let mut c = Connection::open(server.addr).await.unwrap();
+            c.write(&bytes).await.unwrap();
+            c.reply("GET").await.unwrap().expect(what)
+        });
+        assert_eq!(reply.status, status, "{what}");
+        let logged = server.next_line();
+        assert_eq!(logged["msg"], "request", "{what}: {logged}");
+        assert_eq!(logged["status"], status, "{what}: {logged}");
+        assert_eq!(logged["method"], "GET", "{what}: {logged}");
+        assert!(
+            logged["path"].as_str().unwrap().starts_with('/'),
+            "{what}: {logged}"
+        );
+        assert!(logged["duration_ms"].is_number(), "{what}: {logged}");
+    }
     server.terminate();
     let (status, lines) = server.wait(Duration::from_secs(20));
     assert!(status.success(), "{status:?}");
     let stopped = lines.last().unwrap();
     assert_eq!(stopped["msg"], "stopped");
-    assert_eq!(stopped["responses"], 1, "{stopped}");
+    assert_eq!(stopped["responses"], 4, "{stopped}");
 }
 
 #[test]
