@@ -20,13 +20,7 @@ fn start_app() -> SocketAddr {
             tx.send(listener.local_addr().unwrap()).unwrap();
             let config = hello::Config::from_vars(|_| None).unwrap();
             let never = std::future::pending::<()>();
-            let _ = hello::serve(
-                listener,
-                hello::router(&config),
-                never,
-                Duration::from_secs(1),
-            )
-            .await;
+            hello::serve(listener, hello::router(&config), never, config.timings).await;
         });
     });
     rx.recv_timeout(Duration::from_secs(10)).unwrap()

@@ -2,69 +2,30 @@
 //!
 //! `/` is an HTML page with the app's version and, where Kubernetes'
 //! downward API provides them, the pod and zone; `/healthz` answers probes
-//! and health checks. Every request is logged as one JSON line on stdout
-//! (the pod's root filesystem is read-only; nothing goes to disk). On
-//! SIGTERM the server stops accepting connections and finishes the
-//! requests in flight, up to a deadline.
+//! and health checks. Every response carries security headers and is
+//! logged as one JSON line on stdout (the pod's root filesystem is
+//! read-only; nothing goes to disk). On SIGTERM the server drains: see
+//! [`serve`] and [`Timings`].
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use axum::{Extension, Router};
+
+mod config;
+mod conn;
+mod serve;
+
+pub use config::{Config, Timings};
+pub use serve::{Report, Shutdown, serve};
 
 /// The app's version, from its Cargo.toml; the image tag is the same.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Settings, from the environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    /// Address to bind (`HOST`, default `0.0.0.0`: every interface of the pod).
-    pub host: String,
-    /// Port to listen on (`PORT`, default 8080; 0 picks a free one).
-    pub port: u16,
-    /// The pod's name (`POD_NAME`, from the downward API), if known.
-    pub pod: Option<String>,
-    /// The pod's zone (`ZONE`), if known.
-    pub zone: Option<String>,
-    /// How long in-flight requests may take after SIGTERM
-    /// (`SHUTDOWN_DEADLINE_SECONDS`, default 20, below Kubernetes' 30 s grace).
-    pub shutdown_deadline: Duration,
-}
-
-impl Config {
-    /// Reads the configuration from `var` (the environment in production).
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
-        let non_empty = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-        let port = match non_empty("PORT") {
-            Some(p) => p
-                .trim()
-                .parse()
-                .map_err(|_| format!("PORT={p:?} is not a port number (0-65535)"))?,
-            None => 8080,
-        };
-        let shutdown_deadline = match non_empty("SHUTDOWN_DEADLINE_SECONDS") {
-            Some(s) => Duration::from_secs(s.trim().parse().map_err(|_| {
-                format!("SHUTDOWN_DEADLINE_SECONDS={s:?} is not a whole number of seconds")
-            })?),
-            None => Duration::from_secs(20),
-        };
-        Ok(Config {
-            host: non_empty("HOST").unwrap_or_else(|| "0.0.0.0".to_owned()),
-            port,
-            pod: non_empty("POD_NAME"),
-            zone: non_empty("ZONE"),
-            shutdown_deadline,
-        })
-    }
-}
 
 struct Page {
     html: String,
@@ -72,6 +33,7 @@ struct Page {
 
 /// The app's routes, with security headers and an access log on every
 /// response. Unknown paths get 404, known paths with another method 405.
+/// `/healthz` answers 503 once [`serve`] has begun to shut down.
 pub fn router(config: &Config) -> Router {
     let page = Arc::new(Page { html: page(config) });
     Router::new()
@@ -87,11 +49,19 @@ async fn index(State(page): State<Arc<Page>>) -> Html<String> {
     Html(page.html.clone())
 }
 
-async fn healthz() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "ok\n",
-    )
+/// Marks a request that arrived after shutdown began; [`serve`] adds it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ShuttingDown;
+
+/// Readiness, for the kubelet's probes and the load balancer's health
+/// check: not ready once shutdown began, so both take the pod out of
+/// rotation while it still serves what they send.
+async fn healthz(shutting_down: Option<Extension<ShuttingDown>>) -> Response {
+    let text = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    match shutting_down {
+        Some(_) => (StatusCode::SERVICE_UNAVAILABLE, text, "shutting down\n").into_response(),
+        None => (text, "ok\n").into_response(),
+    }
 }
 
 async fn not_found() -> impl IntoResponse {
@@ -138,26 +108,30 @@ fn page(config: &Config) -> String {
     )
 }
 
+/// The headers every response carries, including those hyper writes on
+/// its own before routing (see `conn.rs`).
+pub(crate) const SECURITY_HEADERS: [(&str, &str); 7] = [
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    (
+        "content-security-policy",
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+    ),
+    ("strict-transport-security", "max-age=31536000"),
+    ("cache-control", "no-store"),
+    ("cross-origin-opener-policy", "same-origin"),
+];
+
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    for (name, value) in [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
-        ),
-        (header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"),
-        (header::CACHE_CONTROL, "no-store"),
-    ] {
-        headers.insert(name, HeaderValue::from_static(value));
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     }
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
     response
 }
 
@@ -172,15 +146,35 @@ async fn access_log(request: Request, next: Next) -> Response {
         .unwrap_or_default()
         .to_owned();
     let response = next.run(request).await;
+    log_request(&RequestLog {
+        method,
+        path,
+        status: response.status().as_u16(),
+        duration: start.elapsed(),
+        user_agent,
+    });
+    response
+}
+
+/// One request, as the access log records it.
+pub(crate) struct RequestLog {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) status: u16,
+    pub(crate) duration: Duration,
+    pub(crate) user_agent: String,
+}
+
+/// Writes the access log line of one response.
+pub(crate) fn log_request(entry: &RequestLog) {
     log(serde_json::json!({
         "msg": "request",
-        "method": method,
-        "path": path,
-        "status": response.status().as_u16(),
-        "duration_ms": (start.elapsed().as_secs_f64() * 1e6).round() / 1e3,
-        "user_agent": user_agent,
+        "method": entry.method,
+        "path": entry.path,
+        "status": entry.status,
+        "duration_ms": (entry.duration.as_secs_f64() * 1e6).round() / 1e3,
+        "user_agent": entry.user_agent,
     }));
-    response
 }
 
 /// Writes one JSON log line to stdout, with the time first.
@@ -225,48 +219,6 @@ pub fn rfc3339(since_epoch: Duration) -> String {
     )
 }
 
-/// How serving ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shutdown {
-    /// Every request in flight finished.
-    Drained,
-    /// The deadline passed with requests still in flight; they were dropped.
-    DeadlineExpired,
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves, then stops
-/// accepting connections and lets the requests in flight finish, for at
-/// most `deadline`.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-    deadline: Duration,
-) -> std::io::Result<Shutdown> {
-    let begun = Arc::new(Notify::new());
-    let signal = {
-        let begun = begun.clone();
-        async move {
-            shutdown.await;
-            log(
-                serde_json::json!({ "msg": "shutting down", "deadline_s": deadline.as_secs_f64() }),
-            );
-            begun.notify_one();
-        }
-    };
-    let server = axum::serve(listener, app).with_graceful_shutdown(signal);
-    tokio::select! {
-        result = server => {
-            result?;
-            Ok(Shutdown::Drained)
-        }
-        () = async {
-            begun.notified().await;
-            tokio::time::sleep(deadline).await;
-        } => Ok(Shutdown::DeadlineExpired),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,28 +237,6 @@ mod tests {
             rfc3339(Duration::from_secs(951_782_400)),
             "2000-02-29T00:00:00.000Z"
         );
-    }
-
-    #[test]
-    fn configuration_comes_from_the_environment_with_defaults() {
-        let c = Config::from_vars(|_| None).unwrap();
-        assert_eq!(
-            (c.host.as_str(), c.port, c.shutdown_deadline.as_secs()),
-            ("0.0.0.0", 8080, 20)
-        );
-        let c = Config::from_vars(|k| match k {
-            "PORT" => Some("9090".into()),
-            "ZONE" => Some("europe-west4-a".into()),
-            "POD_NAME" => Some(" ".into()),
-            _ => None,
-        })
-        .unwrap();
-        assert_eq!(
-            (c.port, c.zone.as_deref(), c.pod),
-            (9090, Some("europe-west4-a"), None)
-        );
-        let err = Config::from_vars(|k| (k == "PORT").then(|| "http".to_owned())).unwrap_err();
-        assert_eq!(err, "PORT=\"http\" is not a port number (0-65535)");
     }
 
     #[test]

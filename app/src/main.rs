@@ -10,8 +10,8 @@ use tokio::net::TcpListener;
 async fn main() -> ExitCode {
     let config = match Config::from_vars(|k| std::env::var(k).ok()) {
         Ok(c) => c,
-        Err(e) => {
-            log(serde_json::json!({ "msg": "bad configuration", "error": e }));
+        Err(problems) => {
+            log(serde_json::json!({ "msg": "bad configuration", "errors": problems }));
             return ExitCode::from(2);
         }
     };
@@ -30,27 +30,19 @@ async fn main() -> ExitCode {
         .map(|a| a.to_string())
         .unwrap_or_default();
     log(serde_json::json!({ "msg": "listening", "address": address, "version": VERSION }));
-    match serve(
-        listener,
-        router(&config),
-        terminated(),
-        config.shutdown_deadline,
-    )
-    .await
-    {
-        Ok(Shutdown::Drained) => {
-            log(serde_json::json!({ "msg": "stopped", "requests_dropped": false }));
-            ExitCode::SUCCESS
-        }
-        Ok(Shutdown::DeadlineExpired) => {
-            log(serde_json::json!({ "msg": "stopped", "requests_dropped": true }));
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            log(serde_json::json!({ "msg": "server failed", "error": e.to_string() }));
-            ExitCode::from(1)
-        }
-    }
+    let report = serve(listener, router(&config), terminated(), config.timings).await;
+    log(serde_json::json!({
+        "msg": "stopped",
+        "outcome": match report.outcome {
+            Shutdown::Drained => "drained",
+            Shutdown::DeadlineExpired => "deadline expired",
+        },
+        "responses": report.responses,
+        "responses_after_signal": report.responses_after_signal,
+        "requests_dropped": report.requests_dropped,
+        "connections_cut": report.connections_cut,
+    }));
+    ExitCode::SUCCESS
 }
 
 /// Resolves on SIGTERM (what Kubernetes sends on every rollout) or Ctrl-C.

@@ -1,95 +1,17 @@
-//! The app over loopback: pages, status codes, headers, logs and graceful
-//! shutdown. Every server here listens on 127.0.0.1 only.
+//! The app over loopback: pages, status codes, headers, logs and
+//! timeouts. Every server here listens on 127.0.0.1 only.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+mod common;
 
-use axum::Router;
-use axum::routing::get;
-use hello::{Config, Shutdown, VERSION, router, serve};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// One HTTP/1.1 request on a fresh connection, read to the end.
-async fn request(addr: SocketAddr, method: &str, path: &str) -> std::io::Result<Reply> {
-    let mut stream = TcpStream::connect(addr).await?;
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: hello.test\r\nUser-Agent: hello-test\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
-    );
-    stream.write_all(head.as_bytes()).await?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await?;
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Ok(Reply {
-        status,
-        headers,
-        body: body.to_owned(),
-    })
-}
-
-fn config() -> Config {
-    Config {
-        host: "127.0.0.1".into(),
-        port: 0,
-        pod: Some("hello-7d9f-abcde".into()),
-        zone: Some("europe-west4-b".into()),
-        shutdown_deadline: Duration::from_secs(5),
-    }
-}
-
-/// Serves `app` on a loopback port; the sender begins shutdown.
-async fn start(
-    app: Router,
-    deadline: Duration,
-) -> (
-    SocketAddr,
-    oneshot::Sender<()>,
-    JoinHandle<std::io::Result<Shutdown>>,
-) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = oneshot::channel::<()>();
-    let shutdown = async move {
-        let _ = rx.await;
-    };
-    let server = tokio::spawn(serve(listener, app, shutdown, deadline));
-    (addr, tx, server)
-}
+use common::{Connection, config, request, start, timings};
+use hello::{Timings, VERSION, router};
 
 #[tokio::test]
 async fn the_page_shows_the_version_pod_and_zone_with_security_headers() {
-    let (addr, _stop, _server) = start(router(&config()), Duration::from_secs(1)).await;
+    let addr = start(router(&config()), timings()).await.addr;
     let reply = request(addr, "GET", "/").await.unwrap();
     assert_eq!(reply.status, 200);
     assert_eq!(
@@ -124,7 +46,7 @@ async fn the_page_shows_the_version_pod_and_zone_with_security_headers() {
 
 #[tokio::test]
 async fn healthz_answers_ok_for_probes_and_health_checks() {
-    let (addr, _stop, _server) = start(router(&config()), Duration::from_secs(1)).await;
+    let addr = start(router(&config()), timings()).await.addr;
     let reply = request(addr, "GET", "/healthz").await.unwrap();
     assert_eq!((reply.status, reply.body.as_str()), (200, "ok\n"));
     let head = request(addr, "HEAD", "/healthz").await.unwrap();
@@ -133,7 +55,7 @@ async fn healthz_answers_ok_for_probes_and_health_checks() {
 
 #[tokio::test]
 async fn unknown_paths_are_404_and_wrong_methods_405() {
-    let (addr, _stop, _server) = start(router(&config()), Duration::from_secs(1)).await;
+    let addr = start(router(&config()), timings()).await.addr;
     let missing = request(addr, "GET", "/wp-admin").await.unwrap();
     assert_eq!(
         (missing.status, missing.body.as_str()),
@@ -155,119 +77,206 @@ async fn unknown_paths_are_404_and_wrong_methods_405() {
 async fn text_from_the_environment_cannot_inject_markup() {
     let mut c = config();
     c.zone = Some("<script>alert(1)</script>".into());
-    let (addr, _stop, _server) = start(router(&c), Duration::from_secs(1)).await;
+    let addr = start(router(&c), timings()).await.addr;
     let reply = request(addr, "GET", "/").await.unwrap();
     assert!(!reply.body.contains("<script>"));
     assert!(reply.body.contains("&lt;script&gt;"));
 }
 
-/// The app's router plus a slow route the test adds, to have a request in
-/// flight when shutdown begins.
-fn with_slow_route(delay: Duration) -> Router {
-    router(&config()).merge(Router::new().route(
-        "/slow",
-        get(move || async move {
-            tokio::time::sleep(delay).await;
-            "finished\n"
-        }),
-    ))
-}
-
-#[tokio::test]
-async fn after_shutdown_begins_requests_in_flight_finish_and_new_connections_are_refused() {
-    let (addr, stop, server) = start(
-        with_slow_route(Duration::from_millis(800)),
-        Duration::from_secs(5),
-    )
-    .await;
-    let in_flight = tokio::spawn(request(addr, "GET", "/slow"));
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    stop.send(()).unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let refused = TcpStream::connect(addr).await;
+/// The security headers every response carries.
+fn assert_security_headers(reply: &common::Reply, what: &str) {
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("strict-transport-security", "max-age=31536000"),
+        ("cache-control", "no-store"),
+        ("cross-origin-opener-policy", "same-origin"),
+    ] {
+        assert_eq!(reply.header(name), Some(value), "{what}: {name}");
+    }
     assert!(
-        refused.is_err(),
-        "a new connection after shutdown began was accepted"
+        reply
+            .header("content-security-policy")
+            .is_some_and(|v| v.starts_with("default-src 'none'")),
+        "{what}: content-security-policy"
     );
-    let reply = in_flight.await.unwrap().unwrap();
-    assert_eq!((reply.status, reply.body.as_str()), (200, "finished\n"));
-    assert_eq!(server.await.unwrap().unwrap(), Shutdown::Drained);
+}
+
+/// Requests hyper refuses before the router sees them, with the status it
+/// answers.
+fn refused_requests() -> Vec<(&'static str, Vec<u8>, u16)> {
+    let long_path = format!(
+        "GET /{} HTTP/1.1\r\nHost: hello.test\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let many_headers = format!(
+        "GET / HTTP/1.1\r\nHost: hello.test\r\n{}\r\n",
+        (0..120)
+            .map(|i| format!("X-Filler-{i}: {i}\r\n"))
+            .collect::<String>()
+    );
+    vec![
+        (
+            "a header line without a colon",
+            b"GET / HTTP/1.1\r\nHost: hello.test\r\nno colon here\r\n\r\n".to_vec(),
+            400,
+        ),
+        ("a path of 70,000 bytes", long_path.into_bytes(), 414),
+        ("120 header fields", many_headers.into_bytes(), 431),
+    ]
 }
 
 #[tokio::test]
-async fn requests_still_running_at_the_deadline_are_dropped() {
-    let (addr, stop, server) = start(
-        with_slow_route(Duration::from_secs(30)),
-        Duration::from_millis(300),
-    )
-    .await;
-    let _in_flight = tokio::spawn(request(addr, "GET", "/slow"));
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let began = std::time::Instant::now();
-    stop.send(()).unwrap();
-    let outcome = tokio::time::timeout(Duration::from_secs(5), server).await;
-    assert_eq!(
-        outcome.unwrap().unwrap().unwrap(),
-        Shutdown::DeadlineExpired
-    );
-    assert!(began.elapsed() < Duration::from_secs(5));
+async fn requests_refused_before_routing_get_the_security_headers_and_close() {
+    let addr = start(router(&config()), timings()).await.addr;
+    for (what, bytes, status) in refused_requests() {
+        let mut c = Connection::open(addr).await.unwrap();
+        c.write(&bytes).await.unwrap();
+        let reply = c.reply("GET").await.unwrap().expect(what);
+        assert_eq!(reply.status, status, "{what}");
+        assert_security_headers(&reply, what);
+        assert!(reply.closes(), "{what}: {:?}", reply.headers);
+        assert!(c.closed_cleanly().await, "{what}");
+    }
 }
 
-/// The real binary: JSON log lines on stdout, SIGTERM stops it cleanly.
-#[test]
-fn the_server_logs_each_request_as_json_and_stops_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hello"))
-        .env("HOST", "127.0.0.1")
-        .env("PORT", "0")
-        .env("ZONE", "europe-west4-c")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+#[tokio::test]
+async fn a_bad_request_after_good_ones_on_a_keep_alive_connection_gets_the_headers_too() {
+    let addr = start(router(&config()), timings()).await.addr;
+    let mut c = Connection::open(addr).await.unwrap();
+    let first = c.request("GET", "/healthz").await.unwrap().unwrap();
+    assert_eq!((first.status, first.closes()), (200, false));
+    // Pipelined: a good request and a bad one in one write.
+    c.write(b"GET / HTTP/1.1\r\nHost: hello.test\r\n\r\nGET / HTTP/1.1\r\nno colon\r\n\r\n")
+        .await
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, lines) = mpsc::channel::<serde_json::Value>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let parsed = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
-            if tx.send(parsed).is_err() {
-                break;
-            }
-        }
-    });
-    let next = || {
-        lines
-            .recv_timeout(Duration::from_secs(10))
-            .expect("a log line")
-    };
-    let listening = next();
-    assert_eq!(listening["msg"], "listening");
-    assert_eq!(listening["version"], VERSION);
-    let addr: SocketAddr = listening["address"].as_str().unwrap().parse().unwrap();
-    assert!(addr.ip().is_loopback());
+    let good = c.reply("GET").await.unwrap().unwrap();
+    assert_eq!(good.status, 200);
+    let bad = c.reply("GET").await.unwrap().unwrap();
+    assert_eq!(bad.status, 400);
+    assert_security_headers(&bad, "pipelined bad request");
+    assert!(c.closed_cleanly().await);
+}
 
+#[tokio::test]
+async fn a_client_that_sends_half_a_request_head_is_cut_at_the_header_read_timeout() {
+    let addr = start(
+        router(&config()),
+        Timings {
+            header_read: Duration::from_secs(1),
+            ..timings()
+        },
+    )
+    .await
+    .addr;
+    // On a new connection the timeout runs from connecting; on a kept-alive
+    // one from the first byte of the next head.
+    let began = Instant::now();
+    let mut fresh = Connection::open(addr).await.unwrap();
+    fresh
+        .write(b"GET / HTTP/1.1\r\nHost: hello.test\r\n")
+        .await
+        .unwrap();
+    let mut kept = Connection::open(addr).await.unwrap();
+    let first = kept.request("GET", "/").await.unwrap().unwrap();
+    assert_eq!(first.status, 200);
+    let second_began = Instant::now();
+    kept.write(b"GET / HTTP/1.1\r\nHost: hel").await.unwrap();
+    for (c, since) in [(&mut fresh, began), (&mut kept, second_began)] {
+        let cut = tokio::time::timeout(Duration::from_secs(20), c.reply("GET"))
+            .await
+            .expect("cut within 20 s, not held for the idle timeout");
+        assert!(
+            matches!(cut, Ok(None)),
+            "closed without a response: {cut:?}"
+        );
+        assert!(since.elapsed() >= Duration::from_secs(1));
+    }
+}
+
+#[tokio::test]
+async fn keep_alive_connections_wait_for_the_next_request_past_the_header_read_timeout() {
+    let addr = start(
+        router(&config()),
+        Timings {
+            header_read: Duration::from_secs(1),
+            ..timings()
+        },
+    )
+    .await
+    .addr;
+    let mut c = Connection::open(addr).await.unwrap();
+    assert_eq!(c.request("GET", "/").await.unwrap().unwrap().status, 200);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let later = c.request("GET", "/").await.unwrap();
+    assert_eq!(later.map(|r| r.status), Some(200));
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_closes_cleanly_at_the_idle_timeout() {
+    let addr = start(
+        router(&config()),
+        Timings {
+            header_read: Duration::from_secs(1),
+            idle: Duration::from_secs(1),
+            ..timings()
+        },
+    )
+    .await
+    .addr;
+    let mut c = Connection::open(addr).await.unwrap();
+    assert_eq!(c.request("GET", "/").await.unwrap().unwrap().status, 200);
+    let idle_since = Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(20), c.closed_cleanly())
+        .await
+        .expect("closed within 20 s");
+    assert!(closed);
+    assert!(idle_since.elapsed() >= Duration::from_secs(1));
+}
+
+/// The real binary: JSON log lines on stdout, one per response, including
+/// the responses hyper makes before routing.
+#[test]
+fn the_server_logs_every_response_as_one_json_line() {
+    let server = common::Binary::start(&[("SHUTDOWN_DRAIN_SECONDS", "0")]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let reply = runtime.block_on(request(addr, "GET", "/healthz")).unwrap();
+    let reply = runtime
+        .block_on(request(server.addr, "GET", "/healthz"))
+        .unwrap();
     assert_eq!(reply.status, 200);
-    let logged = next();
+    let logged = server.next_line();
     assert_eq!(logged["msg"], "request");
     assert_eq!(logged["method"], "GET");
     assert_eq!(logged["path"], "/healthz");
     assert_eq!(logged["status"], 200);
     assert_eq!(logged["user_agent"], "hello-test");
     assert!(logged["time"].as_str().unwrap().ends_with('Z'));
+    assert!(logged["duration_ms"].is_number());
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert_eq!(next()["msg"], "shutting down");
-    let stopped = next();
-    assert_eq!(stopped["msg"], "stopped");
-    assert_eq!(stopped["requests_dropped"], false);
-    let status = child.wait().unwrap();
+    for (what, bytes, status) in refused_requests() {
+        let reply = runtime.block_on(async {
+            let mut c = Connection::open(server.addr).await.unwrap();
+            c.write(&bytes).await.unwrap();
+            c.reply("GET").await.unwrap().expect(what)
+        });
+        assert_eq!(reply.status, status, "{what}");
+        let logged = server.next_line();
+        assert_eq!(logged["msg"], "request", "{what}: {logged}");
+        assert_eq!(logged["status"], status, "{what}: {logged}");
+        assert_eq!(logged["method"], "GET", "{what}: {logged}");
+        assert!(
+            logged["path"].as_str().unwrap().starts_with('/'),
+            "{what}: {logged}"
+        );
+        assert!(logged["duration_ms"].is_number(), "{what}: {logged}");
+    }
+    server.terminate();
+    let (status, lines) = server.wait(Duration::from_secs(20));
     assert!(status.success(), "{status:?}");
-    assert!(std::net::TcpStream::connect(addr).is_err());
+    let stopped = lines.last().unwrap();
+    assert_eq!(stopped["msg"], "stopped");
+    assert_eq!(stopped["responses"], 4, "{stopped}");
 }
 
 #[test]
@@ -279,8 +288,31 @@ fn a_bad_port_is_a_logged_configuration_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["msg"], "bad configuration");
     assert_eq!(
-        line["error"],
-        "PORT=\"eighty\" is not a port number (0-65535)"
+        line["errors"],
+        serde_json::json!(["PORT=\"eighty\" is not a port number (0-65535)"])
+    );
+}
+
+#[test]
+fn bad_timings_are_all_reported_before_the_server_starts() {
+    let out = Command::new(env!("CARGO_BIN_EXE_hello"))
+        .env("HOST", "127.0.0.1")
+        .env("PORT", "0")
+        .env("SHUTDOWN_DRAIN_SECONDS", "soon")
+        .env("SHUTDOWN_DEADLINE_SECONDS", "3")
+        .env("HEADER_READ_TIMEOUT_SECONDS", "5")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        line["errors"],
+        serde_json::json!([
+            "SHUTDOWN_DRAIN_SECONDS=\"soon\" is not a whole number of seconds from 0 to 86400",
+            "HEADER_READ_TIMEOUT_SECONDS (5) is longer than SHUTDOWN_DEADLINE_SECONDS (3): \
+             a client sending half a request could hold shutdown to the deadline",
+        ])
     );
 }
