@@ -297,6 +297,64 @@ fn leftovers_of_a_killed_synth_fail_the_check_and_the_next_synth_cleans_them() {
     );
 }
 
+/// The kind behind the leftovers: synth killed at any moment leaves each
+/// file wholly old or wholly new, and the next synth recovers.
+#[test]
+fn synth_killed_at_any_moment_leaves_whole_files_and_the_next_synth_recovers() {
+    let p = Project::new();
+    let settings = [
+        HELLO.to_owned(),
+        HELLO.replace("min_nodes_per_zone = 1", "min_nodes_per_zone = 2"),
+    ];
+    // Every version of every file: what a kill may leave.
+    let mut versions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for s in &settings {
+        p.write("stacks/hello.toml", s);
+        p.run(&["synth"]).ok();
+        for (path, text) in p.generated() {
+            versions.entry(path).or_default().push(text);
+        }
+    }
+    for round in 0..16u64 {
+        p.write("stacks/hello.toml", &settings[(round % 2) as usize]);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+            .arg("synth")
+            .current_dir(p.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // From at once to after a whole synth (a few milliseconds).
+        std::thread::sleep(std::time::Duration::from_micros(round * 600));
+        let _ = child.kill();
+        let _ = child.wait();
+        for (path, text) in p.generated() {
+            if path.ends_with(".tfsynth-tmp") {
+                continue;
+            }
+            let known = versions.get(&path).is_some_and(|v| v.contains(&text));
+            assert!(
+                known,
+                "round {round}: {path} is neither the old nor the new file"
+            );
+        }
+        let check = p.run(&["synth", "--check"]);
+        assert!(
+            check.code() == 0 || check.code() == 1,
+            "round {round}: {}",
+            check.stderr()
+        );
+        p.run(&["synth"]).ok();
+        p.run(&["synth", "--check"]).ok();
+        assert!(
+            !p.generated()
+                .iter()
+                .any(|(path, _)| path.ends_with(".tfsynth-tmp")),
+            "round {round}: a leftover survived the next synth"
+        );
+    }
+}
+
 #[test]
 fn a_hand_written_file_where_synth_writes_stops_synth_with_nothing_written() {
     let p = Project::new();
