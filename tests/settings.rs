@@ -1,6 +1,7 @@
-//! Issue 14, section 2: a stack's settings never make synth panic; a
-//! value whose arithmetic would overflow is reported at its file, line and
-//! key. Each input of the issue is a test of its own with its whole report.
+//! Issue 14, sections 2 and 3: a stack's settings never make synth panic;
+//! a value whose arithmetic would overflow is reported at its file, line
+//! and key, and distinct e-mail addresses are never "listed twice". Each
+//! input of the issue is a test of its own with its whole report.
 
 use tfsynth::settings::Sources;
 
@@ -89,5 +90,53 @@ fn counts_the_apis_hold_in_32_bits_are_refused_above_2147483647() {
             "stacks/s.toml:39:1: app.max_replicas: 4294967295 is more than the API accepts (at most 2147483647)",
             "stacks/s.toml:46:1: cloud_armor.rate_limit_per_minute: 3000000000 is more than the API accepts (at most 2147483647)",
         ]
+    );
+}
+
+// ---- section 3: e-mail addresses ------------------------------------------
+
+#[test]
+fn three_addresses_that_differ_only_in_punctuation_are_three_channels() {
+    let text = HELLO.replace(
+        "emails = [\"oncall@example.com\"]",
+        "emails = [\"a.b@example.com\", \"a-b@example.com\", \"a_b@example.com\"]",
+    );
+    assert_eq!(build(&text).unwrap(), ["cluster", "workload"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), &text).unwrap();
+    let sources = Sources::read(dir.path(), "stacks", "s").unwrap();
+    let roots = tfsynth::stacks::build(&sources).unwrap();
+    let json = tfsynth::emit::to_json_value(&roots[0].stack.resolve().unwrap());
+    let channels = json["resource"]["google_monitoring_notification_channel"]
+        .as_object()
+        .unwrap();
+    let names: Vec<(&str, &str)> = channels
+        .iter()
+        .map(|(name, body)| {
+            (
+                name.as_str(),
+                body["labels"]["email_address"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("a-dash-b-at-example-dot-com", "a-b@example.com"),
+            ("a-dot-b-at-example-dot-com", "a.b@example.com"),
+            ("a-underscore-b-at-example-dot-com", "a_b@example.com"),
+        ]
+    );
+}
+
+#[test]
+fn one_address_written_twice_in_any_case_is_listed_twice() {
+    let text = HELLO.replace(
+        "emails = [\"oncall@example.com\"]",
+        "emails = [\"oncall@example.com\", \"OnCall@Example.com\"]",
+    );
+    assert_eq!(
+        build(&text).unwrap_err(),
+        ["stacks/s.toml:41:33: monitoring.emails[1]: \"OnCall@Example.com\" is listed twice"]
     );
 }

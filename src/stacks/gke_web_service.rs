@@ -825,7 +825,7 @@ impl Validate for Settings {
                     format!("monitoring.emails[{i}]"),
                     format!("{email:?} is not an e-mail address"),
                 ));
-            } else if !seen_emails.insert(crate::constructs::channel_name(email)) {
+            } else if !seen_emails.insert(email.to_ascii_lowercase()) {
                 p.push(Invalid::new(
                     format!("monitoring.emails[{i}]"),
                     format!("{email:?} is listed twice"),
