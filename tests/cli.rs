@@ -305,7 +305,7 @@ fn a_missing_key_is_reported_at_its_table() {
     assert_eq!(run.code(), 2);
     assert!(
         run.stderr()
-            .contains("stacks/hello.toml:9:2: network: missing field `pods_cidr`"),
+            .contains("stacks/hello.toml:9:2: network.pods_cidr: missing; add it to [network]"),
         "{}",
         run.stderr()
     );
