@@ -942,7 +942,23 @@ fn diff(dir: &Path, args: DiffArgs) -> Result<ExitCode, Failure> {
             if changes.is_empty() {
                 text.push_str(&format!("{shown}\n  (formatting only)\n"));
             } else {
-                tfsynth::diff::render(&shown, &changes, style, &mut text);
+                // Every stack of the command comes from settings.
+                let stack = path
+                    .iter()
+                    .next()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let mut files = format!("{STACKS_DIR}/{stack}.toml");
+                let local = format!("{STACKS_DIR}/{stack}.local.toml");
+                if dir.join(&local).is_file() {
+                    files = format!("{files} or {local}");
+                }
+                let root_dir = args.out.join(path.parent().unwrap_or(path));
+                let keep = tfsynth::diff::Keep::Settings {
+                    files: &files,
+                    root_dir: &root_dir.display().to_string(),
+                };
+                tfsynth::diff::render(&shown, &changes, style, keep, &mut text);
             }
         } else {
             let count = |t: Option<&String>| t.map_or(0, |t| t.lines().count());
