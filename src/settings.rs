@@ -110,6 +110,10 @@ pub struct Sources {
 impl Sources {
     /// Reads `<dir>/<name>.toml` and, if present, `<dir>/<name>.local.toml`.
     /// `display_dir` is how `dir` is named in messages (`stacks`).
+    ///
+    /// # Errors
+    ///
+    /// No `<name>.toml`, or a file that cannot be read, named.
     pub fn read(dir: &Path, display_dir: &str, name: &str) -> Result<Sources, SettingsError> {
         let read = |file: String| -> Result<Option<Source>, SettingsError> {
             let path: PathBuf = dir.join(&file);
@@ -296,6 +300,11 @@ impl Sources {
     }
 
     /// Reads just the `blueprint` key, to know which settings type to load.
+    ///
+    /// # Errors
+    ///
+    /// A file that is not TOML, or a `blueprint` that is missing (placed
+    /// with the other top-level keys) or not a string.
     pub fn blueprint(&self) -> Result<String, SettingsError> {
         #[derive(Deserialize)]
         struct Head {
