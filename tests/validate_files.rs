@@ -121,6 +121,21 @@ fn an_unknown_key_in_a_variable_block_is_reported() {
 }
 
 #[test]
+fn a_variable_or_local_value_declared_twice_is_reported_in_both_syntaxes() {
+    let hcl = "variable \"v\" {}\nvariable \"v\" {}\nlocals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n";
+    let json = r#"{"variable": [{"v": {}}, {"v": {}}], "locals": [{"a": 1}, {"a": 2}]}"#;
+    assert_eq!(
+        problems(&[("m/main.tf", hcl), ("n/main.tf.json", json)]),
+        [
+            "m/main.tf:2:1: var.v: duplicate variable: already declared at m/main.tf:1:1",
+            "m/main.tf:7:3: local.a: duplicate local value: already declared at m/main.tf:4:3",
+            "n/main.tf.json:1:27: var.v: duplicate variable: already declared at n/main.tf.json:1:16",
+            "n/main.tf.json:1:60: local.a: duplicate local value: already declared at n/main.tf.json:1:50",
+        ]
+    );
+}
+
+#[test]
 fn references_in_outputs_and_bodies_to_what_the_module_does_not_declare_are_found() {
     let text = r#"{
   "output": {

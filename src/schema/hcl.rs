@@ -4,14 +4,18 @@
 //! A `.tf` file is read into the Terraform JSON document that says the
 //! same thing (a block becomes an object, several blocks of one type an
 //! array, an expression a `${...}` template, a literal string its escaped
-//! text), and [`validate_document`] checks that document exactly as it
-//! checks a `.tf.json` file: the findings are the same, each placed at the
-//! line and column of what it is about (or of the block it is missing
-//! from). What only the native syntax can get wrong, and only a schema can
-//! decide, is found while reading: an argument written for a block type
-//! (Terraform's "Unsupported argument"), a block written for an argument
-//! ("Unsupported block type"), and labels on a block type that takes none.
-//! Such an entry is left out of the document, as Terraform leaves it out.
+//! text), and validation checks that document exactly as it checks a
+//! `.tf.json` file read into the same layout: the findings are the same,
+//! each placed at the line and column of what it is about (or of the
+//! block it is missing from). What only the native syntax can get wrong,
+//! and only a schema can decide, is found while reading: an argument
+//! written for a block type (Terraform's "Unsupported argument"), a block
+//! written for an argument ("Unsupported block type"), and labels on a
+//! block type that takes none. Such an entry is left out of the document,
+//! as Terraform leaves it out. What Terraform refuses in a file of either
+//! syntax is found while reading too: an unknown top-level block type, an
+//! argument at the top level, a variable, output, module call, check or
+//! local value declared twice.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -84,7 +88,8 @@ pub struct HclSyntaxError {
 }
 
 /// Validates every resource, data source and provider block of a `.tf`
-/// file's text, as [`validate_document`] validates a `.tf.json` file.
+/// file's text, as [`validate_document`](super::validate_document)
+/// validates a `.tf.json` file.
 ///
 /// # Errors
 ///
