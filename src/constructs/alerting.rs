@@ -71,7 +71,7 @@ pub fn channel_name(email: &str) -> String {
 /// different names, and none of them is a [`channel_name`], which never
 /// holds a `-`.
 fn spelled_channel_name(email: &str) -> String {
-    let mut name = String::with_capacity(email.len() * 2);
+    let mut name = String::with_capacity(email.len().saturating_mul(2));
     for c in email.chars() {
         let word = match c {
             c if c.is_ascii_alphanumeric() => {
