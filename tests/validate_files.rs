@@ -200,6 +200,31 @@ fn a_dynamic_blocks_iterator_and_a_for_expressions_names_are_not_resources() {
     assert_eq!(problems(&[("m/main.tf.json", text)]), Vec::<String>::new());
 }
 
+#[test]
+fn dynamic_and_lifecycle_blocks_written_as_arrays_of_objects_are_read_and_checked() {
+    let text = r#"{
+  "resource": {"google_compute_firewall": {"fw": {
+    "name": "fw",
+    "network": "n",
+    "dynamic": [
+      {"allow": {"for_each": "${var.rules}", "content": {"protocol": "${allow.value}"}}},
+      {"allow": {"for_each": "${var.rules}", "content": {"protocl": "tcp"}}}
+    ],
+    "lifecycle": [{"ignore_changes": ["nmae"]}]
+  }}},
+  "variable": {"rules": {}}
+}
+"#;
+    assert_eq!(
+        problems(&[("m/main.tf.json", text)]),
+        [
+            "m/main.tf.json:7:46: google_compute_firewall.fw: dynamic.allow[1].content.protocol: required attribute is missing",
+            "m/main.tf.json:7:58: google_compute_firewall.fw: dynamic.allow[1].content.protocl: unknown attribute or block (did you mean protocol?)",
+            "m/main.tf.json:9:39: google_compute_firewall.fw: lifecycle.ignore_changes[0]: nmae: google_compute_firewall has no attribute nmae (did you mean name?)",
+        ]
+    );
+}
+
 /// One input of each kind, in Terraform JSON with only built-in types, so
 /// that real terraform judges it too: tfsynth finds a problem exactly when
 /// terraform refuses the configuration.

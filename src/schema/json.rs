@@ -635,11 +635,40 @@ fn body_value(node: &Node, path: &str, places: &mut BTreeMap<String, usize>) -> 
         ),
         NodeKind::Object(members) => {
             let mut out = Map::new();
+            // Blocks of a key written more than once are numbered across
+            // all of its properties, as validation numbers them.
+            let mut blocks_so_far: BTreeMap<&str, usize> = BTreeMap::new();
             for (key, key_at, value) in members {
+                let merged;
+                let value = match one_object(key, path, value) {
+                    Some(object) => {
+                        merged = object;
+                        &merged
+                    }
+                    None => value,
+                };
                 let by_name = join(path, key);
                 places.entry(keyed(path, key)).or_insert(*key_at);
                 places.entry(by_name.clone()).or_insert(*key_at);
-                let value = body_value(value, &by_name, places);
+                let repeated = members.iter().filter(|(k, _, _)| k == key).count() > 1;
+                let value = match &value.kind {
+                    NodeKind::Object(_) | NodeKind::Array(_) if repeated => {
+                        let n = blocks_so_far.entry(key.as_str()).or_default();
+                        let items: Vec<&Node> = match &value.kind {
+                            NodeKind::Array(items) => items.iter().collect(),
+                            _ => vec![value],
+                        };
+                        let mut blocks = Vec::with_capacity(items.len());
+                        for item in items {
+                            let p = indexed(&by_name, *n);
+                            places.entry(p.clone()).or_insert(item.at);
+                            blocks.push(body_value(item, &p, places));
+                            *n += 1;
+                        }
+                        Value::Array(blocks)
+                    }
+                    _ => body_value(value, &by_name, places),
+                };
                 let blocks = |v: &Value| matches!(v, Value::Object(_) | Value::Array(_));
                 match out.get_mut(key.as_str()) {
                     Some(first) if blocks(first) && blocks(&value) => {
@@ -661,6 +690,30 @@ fn body_value(node: &Node, path: &str, places: &mut BTreeMap<String, usize>) -> 
             Value::Object(out)
         }
     }
+}
+
+/// A `dynamic` block's label level, or a resource's `lifecycle`, written
+/// as an array of objects, read as the one object of all their
+/// properties, which is how validation reads them (a block type written
+/// twice then stands for several dynamic blocks of it).
+fn one_object(key: &str, path: &str, value: &Node) -> Option<Node> {
+    let NodeKind::Array(items) = &value.kind else {
+        return None;
+    };
+    if !(key == "dynamic" || (key == "lifecycle" && path.is_empty())) {
+        return None;
+    }
+    let mut members = Vec::new();
+    for item in items {
+        let NodeKind::Object(inner) = &item.kind else {
+            return None;
+        };
+        members.extend(inner.iter().cloned());
+    }
+    Some(Node {
+        at: value.at,
+        kind: NodeKind::Object(members),
+    })
 }
 
 /// Where the finding at `path` of `address` is: the place recorded for
