@@ -253,8 +253,32 @@ impl Style {
     }
 }
 
-/// Renders one file's changes as the diff command prints them.
-pub fn render(file: &str, changes: &[Change], style: Style, out: &mut String) {
+/// What the reader of a diff can do to keep an object that a rename would
+/// destroy and recreate.
+#[derive(Debug, Clone, Copy)]
+pub enum Keep<'a> {
+    /// The stack is Rust code: a `moved` block, written by
+    /// `stack.moved(from, &handle)`, tells Terraform it is the same object.
+    Code,
+    /// The stack comes from settings: the new address comes from a value
+    /// in them, which can be set back, or the object's state moved to the
+    /// new address before the root is applied.
+    Settings {
+        /// The settings files, as named to the user (`stacks/hello.toml`).
+        files: &'a str,
+        /// The root's directory, for `terraform -chdir=...`.
+        root_dir: &'a str,
+    },
+}
+
+/// A word for a POSIX shell: in single quotes, each `'` written as `'\''`.
+fn shell_word(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// Renders one file's changes as the diff command prints them; `keep`
+/// says how a renamed object is kept.
+pub fn render(file: &str, changes: &[Change], style: Style, keep: Keep<'_>, out: &mut String) {
     let _ = writeln!(out, "{}", style.paint("1", file));
     for change in changes {
         match change {
@@ -279,14 +303,35 @@ pub fn render(file: &str, changes: &[Change], style: Style, out: &mut String) {
                         )
                     )
                 );
-                let _ = writeln!(
-                    out,
-                    "      to keep the object, add `stack.moved(\"{from}\", &handle)`, which writes:"
-                );
-                let _ = writeln!(out, "      moved {{");
-                let _ = writeln!(out, "        from = {from}");
-                let _ = writeln!(out, "        to   = {to}");
-                let _ = writeln!(out, "      }}");
+                match keep {
+                    Keep::Code => {
+                        let _ = writeln!(
+                            out,
+                            "      to keep the object, add `stack.moved(\"{from}\", &handle)`, which writes:"
+                        );
+                        let _ = writeln!(out, "      moved {{");
+                        let _ = writeln!(out, "        from = {from}");
+                        let _ = writeln!(out, "        to   = {to}");
+                        let _ = writeln!(out, "      }}");
+                    }
+                    Keep::Settings { files, root_dir } => {
+                        let _ = writeln!(
+                            out,
+                            "      its name comes from a value in {files}: to keep the object, set that value back,"
+                        );
+                        let _ = writeln!(
+                            out,
+                            "      or keep the new value and move the object's state to it before applying:"
+                        );
+                        let _ = writeln!(
+                            out,
+                            "        terraform -chdir={} state mv {} {}",
+                            shell_word(root_dir),
+                            shell_word(from),
+                            shell_word(to)
+                        );
+                    }
+                }
                 render_attrs(changes, out);
             }
         }
@@ -366,6 +411,32 @@ mod tests {
                 "list[0]",
                 "list[1].k",
             ]
+        );
+    }
+
+    #[test]
+    fn a_rename_says_how_to_keep_the_object_in_the_stack_s_own_terms() {
+        let changes = [Change::Renamed {
+            from: "t_a.old".into(),
+            to: "t_a.new".into(),
+            changes: vec![],
+        }];
+        let mut code = String::new();
+        render("f", &changes, Style::new(false), Keep::Code, &mut code);
+        assert!(
+            code.contains("add `stack.moved(\"t_a.old\", &handle)`, which writes:\n      moved {\n        from = t_a.old\n        to   = t_a.new\n      }\n"),
+            "{code}"
+        );
+        let mut settings = String::new();
+        let keep = Keep::Settings {
+            files: "stacks/s.toml",
+            root_dir: "out/s's/root",
+        };
+        render("f", &changes, Style::new(false), keep, &mut settings);
+        assert!(!settings.contains("stack.moved"), "{settings}");
+        assert!(
+            settings.contains("terraform -chdir='out/s'\\''s/root' state mv 't_a.old' 't_a.new'\n"),
+            "{settings}"
         );
     }
 
@@ -456,11 +527,17 @@ pub mod before {
 /// output directory, shown under `out`): for Terraform JSON, per resource
 /// address and attribute ([`render`]); for other files, whether they are
 /// new, removed or changed. `None` when nothing differs.
+///
+/// Every stack comes from settings: `settings_files` names the settings
+/// files of a stack (`stacks/hello.toml`, or `stacks/hello.toml or
+/// stacks/hello.local.toml`), for what a rename warning tells the user to
+/// do ([`Keep::Settings`]).
 pub fn compare(
     old: &BTreeMap<std::path::PathBuf, String>,
     new: &BTreeMap<std::path::PathBuf, String>,
     out: &std::path::Path,
     style: Style,
+    settings_files: &dyn Fn(&str) -> String,
 ) -> Option<String> {
     let paths: BTreeSet<&std::path::PathBuf> = old.keys().chain(new.keys()).collect();
     let mut text = String::new();
@@ -481,7 +558,18 @@ pub fn compare(
             if changes.is_empty() {
                 let _ = write!(text, "{shown}\n  (formatting only)\n");
             } else {
-                render(&shown, &changes, style, &mut text);
+                let stack = path
+                    .iter()
+                    .next()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let files = settings_files(&stack);
+                let root_dir = out.join(path.parent().unwrap_or(path));
+                let keep = Keep::Settings {
+                    files: &files,
+                    root_dir: &root_dir.display().to_string(),
+                };
+                render(&shown, &changes, style, keep, &mut text);
             }
         } else {
             let count = |t: Option<&String>| t.map_or(0, |t| t.lines().count());

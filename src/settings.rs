@@ -110,6 +110,10 @@ pub struct Sources {
 impl Sources {
     /// Reads `<dir>/<name>.toml` and, if present, `<dir>/<name>.local.toml`.
     /// `display_dir` is how `dir` is named in messages (`stacks`).
+    ///
+    /// # Errors
+    ///
+    /// No `<name>.toml`, or a file that cannot be read, named.
     pub fn read(dir: &Path, display_dir: &str, name: &str) -> Result<Sources, SettingsError> {
         let read = |file: String| -> Result<Option<Source>, SettingsError> {
             let path: PathBuf = dir.join(&file);
@@ -145,71 +149,162 @@ impl Sources {
 
     /// Parses, merges and deserializes the settings into `T`, then
     /// validates them; every problem is reported with its place.
+    ///
+    /// Every key of the wrong shape is found in one run: a missing key,
+    /// an unknown key, a value of the wrong type (a table written as an
+    /// array included). Each is reported and mended (an unknown key taken
+    /// out, a missing or wrong value replaced by a stand-in of the right
+    /// type) and the rest deserialized again, until the settings fit.
+    /// Then they are validated, so that a wrong shape in one place does
+    /// not hide a wrong value in another; problems at keys that hold a
+    /// stand-in were reported already and are left out.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of the files, each with its file, line, column and
+    /// key, sorted.
     pub fn load<T: DeserializeOwned + Validate>(&self) -> Result<T::Valid, SettingsError> {
-        let value: T = match serde_path_to_error::deserialize(toml::Value::Table(self.merged()?)) {
-            Ok(value) => value,
-            Err(first) => return Err(self.shape_problems::<T>(first)),
-        };
-        let mut problems: Vec<SettingsProblem> = match value.validate() {
-            Ok(valid) => return Ok(valid),
-            Err(invalid) => invalid
-                .into_iter()
-                .map(|i| self.problem_at(&i.key, i.message))
-                .collect(),
-        };
+        let shaped = self.shape::<T>(self.merged()?);
+        let mut problems = shaped.problems;
+        if let Some(value) = shaped.value {
+            match value.validate() {
+                Ok(valid) if problems.is_empty() => return Ok(valid),
+                Ok(_) => {}
+                Err(invalid) => problems.extend(
+                    invalid
+                        .into_iter()
+                        .filter(|i| !shaped.stand_ins.iter().any(|s| is_within(&i.key, s)))
+                        .map(|i| self.problem_at(&i.key, i.message)),
+                ),
+            }
+        }
         problems.sort();
         problems.dedup();
         Err(SettingsError { problems })
     }
 
-    /// Every key whose value does not fit `T`, starting from the `first`
-    /// one serde stopped at.
-    ///
-    /// Serde stops at the first error, so each offending key is taken out
-    /// of the settings and the rest deserialized again, until they fit or
-    /// a required key was taken out (nothing more can be learned without
-    /// it) or a list item was (the items after it would be misnumbered).
-    fn shape_problems<T: DeserializeOwned>(
-        &self,
-        first: serde_path_to_error::Error<toml::de::Error>,
-    ) -> SettingsError {
-        /// More than this many at once is a wrong file, not a few typos.
-        const MOST: usize = 20;
-        let mut problems = Vec::new();
-        let mut taken: Vec<String> = Vec::new();
-        let mut error = first;
-        let mut merged = match self.merged() {
-            Ok(merged) => merged,
-            Err(e) => return e,
+    /// Deserializes `table` into `T`, reporting and mending each key of
+    /// the wrong shape in turn (serde stops at the first), until it fits
+    /// or a key cannot be mended.
+    fn shape<T: DeserializeOwned>(&self, mut table: toml::Table) -> Shaped<T> {
+        /// Each round mends one key; a settings file has far fewer.
+        const MOST_ROUNDS: usize = 500;
+        let mut shaped = Shaped {
+            value: None,
+            problems: Vec::new(),
+            stand_ins: Vec::new(),
         };
-        loop {
-            let (key, message) = error_key(&error);
-            if let Some(missing) = backticked_after(&message, "missing field ") {
-                // Missing from the file, it is a problem; missing because
-                // its wrong value was taken out, it was reported already.
-                if !taken.contains(&join_key(&key, &missing)) {
-                    problems.push(self.problem_at(&key, message));
+        let mut result = deserialize::<T>(&table);
+        let mut last = None;
+        for _ in 0..MOST_ROUNDS {
+            let error = match result {
+                Ok(value) => {
+                    shaped.value = Some(value);
+                    return shaped;
                 }
-                break;
-            }
-            problems.push(self.problem_at(&key, message));
-            let removed =
-                problems.len() < MOST && !key.ends_with(']') && remove_key(&mut merged, &key);
-            if !removed {
-                break;
-            }
-            taken.push(key);
-            match serde_path_to_error::deserialize::<_, T>(toml::Value::Table(merged.clone())) {
-                Ok(_) => break,
-                Err(next) => error = next,
+                Err(error) => error,
+            };
+            let (key, message) = error_key(&error);
+            last = Some((key.clone(), message.clone()));
+            let stood_in =
+                |key: &str, stand_ins: &[String]| stand_ins.iter().any(|s| is_within(key, s));
+            let next = if let Some(field) = backticked_after(&message, "missing field ") {
+                let missing = join_key(&key, &field);
+                let Some((value, next)) = stand_in::<T>(&mut table, &missing, &message) else {
+                    shaped.problems.push(self.missing(&missing, Missing::Value));
+                    break;
+                };
+                if !stood_in(&missing, &shaped.stand_ins) {
+                    let shape = match value {
+                        toml::Value::Table(_) => Missing::Table,
+                        toml::Value::Array(_) if holds_tables::<T>(&table, &missing) => {
+                            Missing::Tables
+                        }
+                        _ => Missing::Value,
+                    };
+                    shaped.problems.push(self.missing(&missing, shape));
+                }
+                shaped.stand_ins.push(missing);
+                next
+            } else if backticked_after(&message, "unknown field ").is_some() {
+                shaped.problems.push(self.problem_at(&key, message));
+                if !remove_key(&mut table, &key) {
+                    break;
+                }
+                deserialize::<T>(&table)
+            } else {
+                // A struct reads an array as its fields in order, so a table
+                // written as an array is reported at its first item unless
+                // it is found here.
+                let (key, message) = match table_written_as_array::<T>(&table, &key) {
+                    Some(array) => (array, "invalid type: array, expected a table".to_owned()),
+                    None => (key, message),
+                };
+                if !stood_in(&key, &shaped.stand_ins) {
+                    shaped.problems.push(self.problem_at(&key, message.clone()));
+                }
+                let Some((_, next)) = stand_in::<T>(&mut table, &key, &message) else {
+                    break;
+                };
+                shaped.stand_ins.push(key);
+                next
+            };
+            result = next;
+        }
+        // Whatever stopped the mending, the settings do not fit: never
+        // without a problem to say so.
+        if shaped.problems.is_empty() {
+            if let Some((key, message)) = last {
+                shaped.problems.push(self.problem_at(&key, message));
             }
         }
-        problems.sort();
-        problems.dedup();
-        SettingsError { problems }
+        shaped
+    }
+
+    /// A missing key, placed where it should be added: in the table it
+    /// belongs in, or for a top-level key, after the other top-level keys
+    /// (a value) or at the end of the file (a table).
+    fn missing(&self, key: &str, shape: Missing) -> SettingsProblem {
+        let parent = parent_key(key);
+        if !parent.is_empty() {
+            let table = if parent.ends_with(']') {
+                parent.to_owned()
+            } else {
+                format!("[{parent}]")
+            };
+            return self.problem_at(key, format!("missing; add it to {table}"));
+        }
+        let text = &self.base.text;
+        let (offset, message) = match shape {
+            Missing::Table => (text.len(), format!("missing; add the [{key}] table")),
+            Missing::Tables => (
+                text.len(),
+                format!("missing; add at least one [[{key}]] table"),
+            ),
+            Missing::Value => match top_level_end(text) {
+                (end, true) => (
+                    end,
+                    "missing; add it with the top-level keys, before the first table".to_owned(),
+                ),
+                (end, false) => (end, "missing; add it with the top-level keys".to_owned()),
+            },
+        };
+        let (line, column) = line_column(text, offset);
+        SettingsProblem {
+            file: self.base.display.clone(),
+            line,
+            column,
+            key: key.to_owned(),
+            message,
+        }
     }
 
     /// Reads just the `blueprint` key, to know which settings type to load.
+    ///
+    /// # Errors
+    ///
+    /// A file that is not TOML, or a `blueprint` that is missing (placed
+    /// with the other top-level keys) or not a string.
     pub fn blueprint(&self) -> Result<String, SettingsError> {
         #[derive(Deserialize)]
         struct Head {
@@ -221,14 +316,15 @@ impl Sources {
             .map_err(|e: toml::de::Error| SettingsError {
                 problems: vec![self.problem_at("blueprint", e.message().to_owned())],
             })?;
-        head.blueprint.ok_or_else(|| SettingsError {
-            problems: vec![SettingsProblem {
-                file: self.base.display.clone(),
-                line: 1,
-                column: 1,
-                key: "blueprint".to_owned(),
-                message: "missing; say which blueprint this stack uses".to_owned(),
-            }],
+        head.blueprint.ok_or_else(|| {
+            let mut problem = self.missing("blueprint", Missing::Value);
+            problem.message = format!(
+                "{}; it names the blueprint this stack uses",
+                problem.message
+            );
+            SettingsError {
+                problems: vec![problem],
+            }
         })
     }
 
@@ -261,13 +357,24 @@ impl Sources {
                 };
             }
         }
-        // A missing key: point at the table that should hold it.
-        let parent = key.rsplit_once('.').map_or("", |(p, _)| p);
-        let (line, column) = if parent.is_empty() {
-            (1, 1)
-        } else {
-            find_key(&self.base.text, parent).unwrap_or((1, 1))
-        };
+        // A key that is not in the files: point at the nearest table that
+        // holds it, in the local file when that sets the table.
+        let mut parent = parent_key(key);
+        while !parent.is_empty() {
+            for source in self.local.iter().chain(std::iter::once(&self.base)) {
+                if let Some((line, column)) = find_key(&source.text, parent) {
+                    return SettingsProblem {
+                        file: source.display.clone(),
+                        line,
+                        column,
+                        key: key.to_owned(),
+                        message,
+                    };
+                }
+            }
+            parent = parent_key(parent);
+        }
+        let (line, column) = line_column(&self.base.text, top_level_end(&self.base.text).0);
         SettingsProblem {
             file: self.base.display.clone(),
             line,
@@ -290,23 +397,129 @@ fn whole_file(display: &str, message: String) -> SettingsError {
     }
 }
 
+/// The file's table, or its first syntax error, with the key it is in
+/// when the parser got that far (the errors after the first are mostly
+/// echoes of it, so only the first is reported).
 fn parse(source: &Source, problems: &mut Vec<SettingsProblem>) -> Option<toml::Table> {
     match source.text.parse::<toml::Table>() {
         Ok(t) => Some(t),
         Err(e) => {
-            let (line, column) = e
-                .span()
+            let span = e.span();
+            let (line, column) = span
+                .as_ref()
                 .map_or((0, 0), |s| line_column(&source.text, s.start));
+            let key = span.map(|s| key_at(&source.text, s)).unwrap_or_default();
             problems.push(SettingsProblem {
                 file: source.display.clone(),
                 line,
                 column,
-                key: String::new(),
+                key,
                 message: format!("invalid TOML: {}", e.message().trim_end()),
             });
             None
         }
     }
+}
+
+/// The dotted key whose line holds the syntax error at `span`: the
+/// deepest key or value that the error is in, as far as the parser read
+/// it; for a key written twice, that key in the table it is in. Empty
+/// when the error is in no key (a broken table header).
+fn key_at(text: &str, span: std::ops::Range<usize>) -> String {
+    use toml::de::{DeTable, DeValue};
+
+    /// The deepest entry holding `at`, and the last table header at or
+    /// before it.
+    fn search(
+        table: &DeTable<'_>,
+        path: &str,
+        at: usize,
+        found: &mut Option<String>,
+        section: &mut (usize, String),
+    ) {
+        for (k, v) in table.iter() {
+            let here = join_key(path, k.get_ref());
+            let (ks, vs) = (k.span(), v.span());
+            // A table from a `[header]` has its value's span at the header,
+            // before its key's.
+            let from_header = vs.start < ks.start;
+            if from_header && vs.start <= at && vs.start >= section.0 {
+                *section = (vs.start, here.clone());
+            }
+            let holds = |r: &std::ops::Range<usize>| r.start <= at && at <= r.end;
+            if holds(&ks) || (!from_header && holds(&vs)) {
+                *found = Some(here.clone());
+            }
+            match v.get_ref() {
+                DeValue::Table(t) => search(t, &here, at, found, section),
+                DeValue::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let DeValue::Table(t) = item.get_ref() {
+                            let indexed = format!("{here}[{i}]");
+                            let is = item.span();
+                            if from_header && is.start <= at && is.start >= section.0 {
+                                *section = (is.start, indexed.clone());
+                            }
+                            search(t, &indexed, at, found, section);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    let (table, _) = DeTable::parse_recoverable(text);
+    let mut found = None;
+    let mut section = (0, String::new());
+    search(table.get_ref(), "", span.start, &mut found, &mut section);
+    if let Some(found) = found {
+        return found;
+    }
+    // A key written twice is not in the table read: its text is at the span.
+    let written = text.get(span).unwrap_or_default().trim();
+    let bare = !written.is_empty()
+        && written
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-');
+    if bare {
+        join_key(&section.1, written)
+    } else {
+        String::new()
+    }
+}
+
+/// Where the top-level keys end: just after the last of them that comes
+/// before the first `[table]`, or at the file's start; and whether a table
+/// follows.
+fn top_level_end(text: &str) -> (usize, bool) {
+    use toml::de::DeTable;
+    let Ok(table) = DeTable::parse(text) else {
+        return (0, false);
+    };
+    let mut first_header = None::<usize>;
+    for (k, v) in table.get_ref().iter() {
+        let (ks, vs) = (k.span(), v.span());
+        if vs.start < ks.start {
+            first_header = Some(first_header.map_or(vs.start, |f| f.min(vs.start)));
+        }
+    }
+    let before = first_header.unwrap_or(text.len());
+    let last = table
+        .get_ref()
+        .iter()
+        .filter(|(k, v)| k.span().start < v.span().start && v.span().end <= before)
+        .map(|(_, v)| v.span().end)
+        .max();
+    let end = match last {
+        // The start of the line after the last top-level key's value.
+        Some(end) => text
+            .get(end..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(text.len(), |n| end + n + 1),
+        None => 0,
+    };
+    (end, first_header.is_some())
 }
 
 /// Deep merge: tables merge key by key, anything else is replaced.
@@ -328,13 +541,227 @@ fn error_key(e: &serde_path_to_error::Error<toml::de::Error>) -> (String, String
     if key == "." {
         key.clear();
     }
-    let message = e.inner().message().to_owned();
+    let message = readable(e.inner().message());
     if let Some(unknown) = backticked_after(&message, "unknown field ") {
         if key.rsplit('.').next() != Some(unknown.as_str()) {
             key = join_key(&key, &unknown);
         }
     }
     (key, message)
+}
+
+/// What deserializing found: every key of the wrong shape, and the
+/// settings once each was mended, when they could be.
+struct Shaped<T> {
+    value: Option<T>,
+    problems: Vec<SettingsProblem>,
+    /// Keys whose values are stand-ins: what is wrong at or below them was
+    /// reported already.
+    stand_ins: Vec<String>,
+}
+
+/// What a missing key holds, which says where it is added.
+#[derive(Clone, Copy)]
+enum Missing {
+    /// A value, written with its table's keys.
+    Value,
+    /// A table, `[key]`.
+    Table,
+    /// An array of tables, `[[key]]`.
+    Tables,
+}
+
+/// Whether the array at `key` holds tables: serde takes an empty table as
+/// its first item, or asks it for keys.
+fn holds_tables<T: DeserializeOwned>(table: &toml::Table, key: &str) -> bool {
+    let mut probe = table.clone();
+    let one = toml::Value::Array(vec![toml::Value::Table(toml::Table::new())]);
+    if !set_key(&mut probe, key, one) {
+        return false;
+    }
+    match deserialize::<T>(&probe) {
+        Ok(_) => true,
+        Err(e) => {
+            let (at, message) = error_key(&e);
+            let item = format!("{key}[0]");
+            at != item || backticked_after(&message, "missing field ").is_some()
+        }
+    }
+}
+
+fn deserialize<T: DeserializeOwned>(
+    table: &toml::Table,
+) -> Result<T, serde_path_to_error::Error<toml::de::Error>> {
+    serde_path_to_error::deserialize(toml::Value::Table(table.clone()))
+}
+
+/// Whether `key` is `within` or below it (`app.port` is within `app`,
+/// `zones[1]` within `zones`).
+fn is_within(key: &str, within: &str) -> bool {
+    key.strip_prefix(within)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+/// The key of the table or array that holds `key`: `app` for `app.port`,
+/// `node_pools[1]` for `node_pools[1].name`, `zones` for `zones[2]`, empty
+/// for a top-level key.
+fn parent_key(key: &str) -> &str {
+    match key.rfind(['.', '[']) {
+        Some(i) => &key[..i],
+        None => "",
+    }
+}
+
+/// Puts a value of the type `T` wants at `key` in `table`: the first of
+/// the variants that `message` lists, an empty string, zero, false, an
+/// empty array or table, that serde no longer refuses at `key`. Returns
+/// the value and what deserializing then gave; `None` when no stand-in
+/// fits or `key` cannot be reached.
+fn stand_in<T: DeserializeOwned>(
+    table: &mut toml::Table,
+    key: &str,
+    message: &str,
+) -> Option<(
+    toml::Value,
+    Result<T, serde_path_to_error::Error<toml::de::Error>>,
+)> {
+    use toml::Value as V;
+    let mut candidates: Vec<V> = variants(message).into_iter().map(V::String).collect();
+    candidates.extend([
+        V::String(String::new()),
+        V::Integer(0),
+        V::Boolean(false),
+        V::Array(Vec::new()),
+        V::Table(toml::Table::new()),
+        V::Float(0.0),
+    ]);
+    for candidate in candidates {
+        let mut tried = table.clone();
+        if !set_key(&mut tried, key, candidate.clone()) {
+            return None;
+        }
+        let result = deserialize::<T>(&tried);
+        let refused = match &result {
+            Ok(_) => false,
+            Err(e) => {
+                let (at, message) = error_key(e);
+                at == key && backticked_after(&message, "missing field ").is_none()
+            }
+        };
+        if !refused {
+            *table = tried;
+            return Some((candidate, result));
+        }
+    }
+    None
+}
+
+/// The variants an error lists: `` unknown variant `X`, expected one of
+/// `A`, `B` `` gives `A` and `B`.
+fn variants(message: &str) -> Vec<String> {
+    let Some((_, listed)) = message.split_once("expected one of ").or_else(|| {
+        message
+            .starts_with("unknown variant")
+            .then(|| message.split_once("expected "))
+            .flatten()
+    }) else {
+        return Vec::new();
+    };
+    listed
+        .split(", ")
+        .filter_map(|v| v.strip_prefix('`')?.strip_suffix('`'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// When serde refused an item of an array at `key` (`app[0]`) because the
+/// array stands where a table belongs (a struct reads an array as its
+/// fields in order), the key of that array (`app`).
+fn table_written_as_array<T: DeserializeOwned>(table: &toml::Table, key: &str) -> Option<String> {
+    let mut end = 0;
+    while let Some(i) = key[end..].find('[').map(|i| end + i) {
+        let array = &key[..i];
+        end = i + 1;
+        let mut probe = table.clone();
+        let is_array = matches!(value_at(&probe, array), Some(toml::Value::Array(_)));
+        if !is_array || !set_key(&mut probe, array, toml::Value::Boolean(true)) {
+            continue;
+        }
+        if let Err(e) = deserialize::<T>(&probe) {
+            let (at, message) = error_key(&e);
+            if at == array && message.contains("expected a table") {
+                return Some(array.to_owned());
+            }
+        }
+    }
+    None
+}
+
+/// The value at a key path, when it is there.
+fn value_at<'t>(table: &'t toml::Table, key: &str) -> Option<&'t toml::Value> {
+    let segs = segments(key)?;
+    let (first, rest) = segs.split_first()?;
+    let Seg::Key(first) = first else {
+        return None;
+    };
+    let mut value = table.get(*first)?;
+    for seg in rest {
+        value = match (seg, value) {
+            (Seg::Key(k), toml::Value::Table(t)) => t.get(*k)?,
+            (Seg::Index(i), toml::Value::Array(items)) => items.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// Sets the value at a key path whose table or array is there; whether
+/// it could.
+fn set_key(table: &mut toml::Table, key: &str, value: toml::Value) -> bool {
+    let Some(segs) = segments(key) else {
+        return false;
+    };
+    let Some((last, parents)) = segs.split_last() else {
+        return false;
+    };
+    let mut at: Option<&mut toml::Value> = None;
+    let mut root = Some(table);
+    for seg in parents {
+        let next = match (seg, at.take(), root.take()) {
+            (Seg::Key(k), None, Some(t)) => t.get_mut(*k),
+            (Seg::Key(k), Some(toml::Value::Table(t)), None) => t.get_mut(*k),
+            (Seg::Index(i), Some(toml::Value::Array(items)), None) => items.get_mut(*i),
+            _ => None,
+        };
+        let Some(next) = next else {
+            return false;
+        };
+        at = Some(next);
+    }
+    match (last, at, root) {
+        (Seg::Key(k), None, Some(t)) | (Seg::Key(k), Some(toml::Value::Table(t)), None) => {
+            t.insert((*k).to_owned(), value);
+            true
+        }
+        (Seg::Index(i), Some(toml::Value::Array(items)), None) => match items.get_mut(*i) {
+            Some(item) => {
+                *item = value;
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// Serde's message in the words of the settings file: a struct is a
+/// table (`expected struct AppSettings` → `expected a table`).
+fn readable(message: &str) -> String {
+    let Some((before, after)) = message.split_once("expected struct ") else {
+        return message.to_owned();
+    };
+    let rest = after.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    format!("{before}expected a table{rest}")
 }
 
 /// Takes the value at the key path (`app.port`, `node_pools[1].name`) out
@@ -473,6 +900,72 @@ mod tests {
         assert_eq!(find_key(text, "network.name"), Some((4, 1)));
         assert_eq!(find_key(text, "pools[1].name"), Some((10, 3)));
         assert_eq!(find_key(text, "network.missing"), None);
+    }
+
+    #[test]
+    fn a_syntax_error_is_named_by_the_key_it_is_in() {
+        let text = "a = 1\n[app]\nname = \"x\"\nimage_tag = 0.1.0\n[[pools]]\nx = 1\n[[pools]]\ny = [1,\n 2,,\n]\n";
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            key_at(text, start..start + needle.len())
+        };
+        assert_eq!(at("0.1.0"), "app.image_tag");
+        assert_eq!(at(",,"), "pools[1].y");
+        // A key written twice is not in what the parser keeps.
+        let twice = "[t]\nx = 1\n[u]\nz = 1\nz = 2\n";
+        let second = twice.rfind('z').unwrap();
+        assert_eq!(key_at(twice, second..second + 1), "u.z");
+        // A broken header is in no key.
+        let header = "[network\nname = \"x\"\n";
+        assert_eq!(key_at(header, 8..8), "");
+    }
+
+    #[test]
+    fn top_level_keys_end_before_the_first_table() {
+        let text = "a = 1\nb = [\n  2,\n]\n\n[t]\nc = 3\n";
+        assert_eq!(
+            top_level_end(text),
+            (text.find("\n\n[t]").unwrap() + 1, true)
+        );
+        assert_eq!(top_level_end("a = 1"), (5, false));
+        assert_eq!(top_level_end("[t]\nc = 3\n"), (0, true));
+    }
+
+    #[test]
+    fn values_are_set_and_read_at_key_paths_whose_tables_exist() {
+        let mut table: toml::Table = "[t]\nx = 1\n[[p]]\nn = 1\n[[p]]\nn = 2\n".parse().unwrap();
+        assert!(set_key(&mut table, "t.y", toml::Value::Integer(5)));
+        assert!(set_key(&mut table, "p[1].n", toml::Value::Integer(7)));
+        assert!(!set_key(&mut table, "p[2].n", toml::Value::Integer(7)));
+        assert!(!set_key(&mut table, "missing.n", toml::Value::Integer(7)));
+        assert_eq!(value_at(&table, "t.y"), Some(&toml::Value::Integer(5)));
+        assert_eq!(value_at(&table, "p[1].n"), Some(&toml::Value::Integer(7)));
+        assert_eq!(value_at(&table, "p[0].n"), Some(&toml::Value::Integer(1)));
+    }
+
+    #[test]
+    fn keys_are_within_their_tables_and_arrays_only() {
+        assert!(is_within("app.port", "app"));
+        assert!(is_within("zones[1]", "zones"));
+        assert!(is_within("app", "app"));
+        assert!(!is_within("apps.port", "app"));
+        assert_eq!(parent_key("node_pools[1].name"), "node_pools[1]");
+        assert_eq!(parent_key("zones[2]"), "zones");
+        assert_eq!(parent_key("project"), "");
+    }
+
+    #[test]
+    fn serde_messages_are_said_in_the_words_of_settings() {
+        assert_eq!(
+            readable("invalid type: string \"x\", expected struct AppSettings"),
+            "invalid type: string \"x\", expected a table"
+        );
+        assert_eq!(
+            variants("unknown variant ``, expected one of `RAPID`, `REGULAR`"),
+            ["RAPID", "REGULAR"]
+        );
+        assert_eq!(variants("unknown variant `x`, expected `ONLY`"), ["ONLY"]);
+        assert!(variants("invalid type: integer `1`, expected a string").is_empty());
     }
 
     #[test]

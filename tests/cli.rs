@@ -533,7 +533,7 @@ fn a_missing_key_is_reported_at_its_table() {
     assert_eq!(run.code(), 2);
     assert!(
         run.stderr()
-            .contains("stacks/hello.toml:9:2: network: missing field `pods_cidr`"),
+            .contains("stacks/hello.toml:9:2: network.pods_cidr: missing; add it to [network]"),
         "{}",
         run.stderr()
     );
@@ -771,9 +771,9 @@ fn validate_prints_every_problem_of_hand_written_json_and_exits_one() {
     assert_eq!(run.code(), 1);
     assert_eq!(
         run.stdout(),
-        "infra/bad.tf.json: google_compute_network.vpc: auto_create_subnetworks: expected bool, got string \"no\"\n\
-         infra/bad.tf.json: google_compute_network.vpc: nam: unknown attribute or block (did you mean name?)\n\
-         infra/bad.tf.json: google_compute_network.vpc: name: required attribute is missing\n"
+        "infra/bad.tf.json:3:33: google_compute_network.vpc: name: required attribute is missing\n\
+         infra/bad.tf.json:3:42: google_compute_network.vpc: nam: unknown attribute or block (did you mean name?)\n\
+         infra/bad.tf.json:3:54: google_compute_network.vpc: auto_create_subnetworks: expected bool, got string \"no\"\n"
     );
     assert!(run.stderr().contains(
         "warning: infra/bad.tf.json: no schema for provider random: 1 block not validated"
@@ -1102,7 +1102,7 @@ fn validate_reports_a_resource_declared_in_both_a_tf_and_a_tf_json_file_of_one_d
     let run = p.run(&["validate", "infra", "other"]);
     assert_eq!(
         run.stdout(),
-        "infra/b.tf:1:1: google_compute_network.vpc: duplicate resource: already declared at infra/a.tf.json\n\
+        "infra/b.tf:1:1: google_compute_network.vpc: duplicate resource: already declared at infra/a.tf.json:1:42\n\
          infra/b.tf:6:1: data.google_client_config.me: duplicate data source: already declared at infra/b.tf:5:1\n"
     );
     snapshot("error__hcl_duplicate_resource", &transcript(&run));

@@ -65,7 +65,7 @@ fn after_one_setting_changes_diff_prints_exactly_the_changed_attributes() {
 }
 
 #[test]
-fn a_renamed_resource_is_flagged_with_the_moved_block_that_keeps_it() {
+fn a_renamed_resource_is_flagged_with_what_to_do_in_settings_to_keep_it() {
     let p = project();
     assert!(
         tfsynth(p.path(), &["synth", "--no-validate"])
@@ -81,8 +81,28 @@ fn a_renamed_resource_is_flagged_with_the_moved_block_that_keeps_it() {
         stdout.contains("! google_container_node_pool.default -> google_container_node_pool.main: a rename; terraform would destroy and recreate it"),
         "{stdout}"
     );
-    assert!(stdout.contains("        from = google_container_node_pool.default\n        to   = google_container_node_pool.main\n"));
+    // A settings-only user cannot call `stack.moved`: the advice is what
+    // they can do, in settings or with terraform.
+    assert!(
+        stdout.contains(
+            "      its name comes from a value in stacks/hello.toml: to keep the object, set that value back,\n      \
+             or keep the new value and move the object's state to it before applying:\n        \
+             terraform -chdir='generated/hello/cluster' state mv 'google_container_node_pool.default' 'google_container_node_pool.main'\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("stack.moved"), "{stdout}");
     assert!(stdout.contains("      name: \"default\" -> \"main\""));
+    // A local settings file may hold the value: both are named.
+    std::fs::write(p.path().join("stacks/hello.local.toml"), "").unwrap();
+    let out = tfsynth(p.path(), &["diff", "--against", "before"]);
+    assert!(
+        text(&out.stdout).contains(
+            "its name comes from a value in stacks/hello.toml or stacks/hello.local.toml:"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]

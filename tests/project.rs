@@ -157,12 +157,25 @@ fn comparing_equal_files_finds_nothing_and_a_new_file_is_named() {
     let a: BTreeMap<PathBuf, String> =
         BTreeMap::from([(PathBuf::from("hello/README.md"), "x\n".to_owned())]);
     assert_eq!(
-        compare(&a, &a, Path::new("generated"), Style::new(false)),
+        compare(
+            &a,
+            &a,
+            Path::new("generated"),
+            Style::new(false),
+            &|s| format!("stacks/{s}.toml")
+        ),
         None
     );
     let none = BTreeMap::new();
     assert_eq!(
-        compare(&none, &a, Path::new("generated"), Style::new(false)).as_deref(),
+        compare(
+            &none,
+            &a,
+            Path::new("generated"),
+            Style::new(false),
+            &|s| format!("stacks/{s}.toml"),
+        )
+        .as_deref(),
         Some("generated/hello/README.md\n  new file, 1 line\n")
     );
 }

@@ -10,7 +10,7 @@ use clap::Args;
 
 use tfsynth::diff::{Style, before, compare};
 use tfsynth::project::Project;
-use tfsynth::synth::Format;
+use tfsynth::synth::{Format, STACKS_DIR};
 
 use super::{Failure, input_error, stack_name, synthesize};
 
@@ -66,7 +66,16 @@ pub(super) fn run(project: &Project, args: DiffArgs) -> Result<ExitCode, Failure
     .map_err(input_error)?;
     let style =
         Style::new(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none());
-    match compare(&old, &new, &args.out, style) {
+    let settings_files = |stack: &str| {
+        let base = format!("{STACKS_DIR}/{stack}.toml");
+        let local = format!("{STACKS_DIR}/{stack}.local.toml");
+        if project.dir().join(&local).is_file() {
+            format!("{base} or {local}")
+        } else {
+            base
+        }
+    };
+    match compare(&old, &new, &args.out, style, &settings_files) {
         Some(text) => {
             print!("{text}");
             Ok(if args.exit_code {

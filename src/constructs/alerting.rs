@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::providers::google::{
     Aggregation, AlertCondition, AlertStrategy, ConditionThreshold, Documentation, HttpCheck,
@@ -46,6 +46,8 @@ pub struct AlertingRefs {
 
 /// A logical name for an e-mail channel that does not change when the list
 /// of addresses is reordered: `oncall@example.com` → `oncall_example_com`.
+/// Different addresses can share it (`a.b@…` and `a-b@…`); see
+/// [`channel_names`] for names that never collide.
 pub fn channel_name(email: &str) -> String {
     let mut name: String = email
         .chars()
@@ -63,6 +65,68 @@ pub fn channel_name(email: &str) -> String {
     name
 }
 
+/// An address spelled out in a logical name, one word for each character
+/// that is not a letter or digit: `a.b@example.com` →
+/// `a-dot-b-at-example-dot-com`. Different addresses (ignoring case) get
+/// different names, and none of them is a [`channel_name`], which never
+/// holds a `-`.
+fn spelled_channel_name(email: &str) -> String {
+    let mut name = String::with_capacity(email.len().saturating_mul(2));
+    for c in email.chars() {
+        let word = match c {
+            c if c.is_ascii_alphanumeric() => {
+                name.push(c.to_ascii_lowercase());
+                continue;
+            }
+            '.' => "dot",
+            '@' => "at",
+            '-' => "dash",
+            '_' => "underscore",
+            '+' => "plus",
+            other => {
+                name.push_str(&format!("-u{:x}-", u32::from(other)));
+                continue;
+            }
+        };
+        name.push('-');
+        name.push_str(word);
+        name.push('-');
+    }
+    // A name starts with a letter or an underscore.
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert(0, '_');
+    }
+    name
+}
+
+/// The logical name of each address's channel, in the order given: its
+/// [`channel_name`] (what tfsynth has always named it), unless another
+/// address of the list has the same one, as `a.b@example.com`,
+/// `a-b@example.com` and `a_b@example.com` do; then each of those is
+/// spelled out in full (`a-dot-b-at-example-dot-com`). A name depends only
+/// on the list's set of addresses, never on their order. Addresses that
+/// differ only in case are one mailbox and get one name.
+pub fn channel_names(emails: &[String]) -> Vec<String> {
+    let mut by_name: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for email in emails {
+        by_name
+            .entry(channel_name(email))
+            .or_default()
+            .insert(email.to_ascii_lowercase());
+    }
+    emails
+        .iter()
+        .map(|email| {
+            let name = channel_name(email);
+            if by_name.get(&name).is_some_and(|set| set.len() > 1) {
+                spelled_channel_name(email)
+            } else {
+                name
+            }
+        })
+        .collect()
+}
+
 impl UptimeAlerting {
     fn url(&self) -> Template {
         Template::new()
@@ -77,9 +141,9 @@ impl UptimeAlerting {
             ..Meta::default()
         };
         let mut channels = BTreeMap::new();
-        for email in &self.emails {
+        for (email, name) in self.emails.iter().zip(channel_names(&self.emails)) {
             let channel = stack.add_with(
-                channel_name(email),
+                name,
                 MonitoringNotificationChannel {
                     kind: "email".to_owned(),
                     display_name: Some(format!("{} on-call: {email}", self.app).into()),

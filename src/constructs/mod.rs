@@ -13,7 +13,7 @@ mod project_services;
 mod registry;
 mod web_service;
 
-pub use alerting::{AlertingRefs, UptimeAlerting, channel_name};
+pub use alerting::{AlertingRefs, UptimeAlerting, channel_name, channel_names};
 pub use cidr::{Cidr, CidrError};
 pub use cluster::{AuthorizedNetwork, Cluster, MaintenanceWindow};
 pub use frontend::{Armor, DEFAULT_RULE_PRIORITY, Frontend, FrontendRefs};

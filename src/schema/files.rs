@@ -11,7 +11,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Finding, Position, Schemas, validate_document, validate_hcl};
+use super::hcl::{HclRead, Lines, read_hcl};
+use super::json::place_of;
+use super::validate::{Module, validate_read};
+use super::{Finding, Position, Schemas};
 
 /// Which syntax a file is written in, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,8 +56,7 @@ pub struct FileReport {
     /// The file, as named in messages.
     pub file: String,
     /// Each problem, sorted by place: `FILE:LINE:COLUMN: ADDRESS: PATH:
-    /// MESSAGE` (a `.tf.json` finding has no line and column), or the
-    /// place where the file stops parsing.
+    /// MESSAGE`, or the place where the file stops parsing.
     pub problems: Vec<String>,
     /// What was not checked, each naming the file.
     pub warnings: Vec<String>,
@@ -67,75 +69,107 @@ impl FileReport {
     }
 }
 
+/// A file read, before validation: its document, or why it has none.
+enum Parsed<'t> {
+    Json {
+        read: super::json::Read,
+        lines: Lines<'t>,
+    },
+    Hcl(HclRead<'t>),
+    /// Not validated: the problem (a syntax error) or warning is reported.
+    Not,
+}
+
 /// Validates files, each given as its name in messages and its text, in
 /// the order given; the syntax is chosen by the name ([`Syntax::of`]).
-/// Files whose names share a directory are one module.
+/// Files whose names share a directory are one module, read as Terraform
+/// reads it: a resource or data source declared twice in it is a finding,
+/// and so is a reference, from any of its files, to a resource, data
+/// source, variable, local value or module call none of them declares.
+/// Every finding names its file, line and column.
 pub fn validate_files(files: &[(String, String)], schemas: &Schemas) -> Vec<FileReport> {
-    // The first declaration of each address, by module, and where it is.
-    let mut declared: BTreeMap<(String, String), String> = BTreeMap::new();
     let mut reports = Vec::with_capacity(files.len());
+    let mut parsed = Vec::with_capacity(files.len());
+    let mut modules: BTreeMap<String, Module> = BTreeMap::new();
     for (file, text) in files {
         let mut report = FileReport {
             file: file.clone(),
             problems: Vec::new(),
             warnings: Vec::new(),
         };
-        if is_override_file(file) {
+        let read = if is_override_file(file) {
             report.warnings.push(format!(
                 "{file}: not validated: Terraform merges an override file into the other \
                  files of its module"
             ));
-            reports.push(report);
-            continue;
+            Parsed::Not
+        } else {
+            match Syntax::of(file) {
+                Syntax::Json => match json_document(file, text) {
+                    Ok(read) => Parsed::Json {
+                        read,
+                        lines: Lines::new(text),
+                    },
+                    Err(problem) => {
+                        report.problems.push(problem);
+                        Parsed::Not
+                    }
+                },
+                Syntax::Hcl => match read_hcl(Some(file), text, schemas) {
+                    Ok(read) => Parsed::Hcl(read),
+                    Err(e) => {
+                        report.problems.push(format!("{file}:{e}"));
+                        Parsed::Not
+                    }
+                },
+            }
+        };
+        let doc = match &read {
+            Parsed::Json { read, .. } => Some(&read.doc),
+            Parsed::Hcl(read) => Some(&read.doc),
+            Parsed::Not => None,
+        };
+        if let Some(doc) = doc {
+            modules.entry(module_of(file)).or_default().add(doc);
         }
-        let mut placed: Vec<(Option<Position>, Finding)> = Vec::new();
-        let mut addresses: Vec<(String, Option<Position>)> = Vec::new();
-        match Syntax::of(file) {
-            Syntax::Json => match serde_json::from_str::<Value>(text) {
-                Ok(doc) => {
-                    let r = validate_document(&doc, schemas);
-                    placed.extend(r.findings.into_iter().map(|f| (None, f)));
-                    report
-                        .warnings
-                        .extend(r.warnings.iter().map(|w| format!("{file}: {w}")));
-                    addresses.extend(json_declared(&doc).into_iter().map(|a| (a, None)));
+        reports.push(report);
+        parsed.push(read);
+    }
+    // The first declaration of each address, by module, and where it is.
+    let mut declared: BTreeMap<(String, String), String> = BTreeMap::new();
+    for ((file, _), (report, read)) in files.iter().zip(reports.iter_mut().zip(parsed)) {
+        let module = module_of(file);
+        let mut placed: Vec<(Position, Finding)> = Vec::new();
+        let addresses: Vec<(String, Position)> = match read {
+            Parsed::Not => continue,
+            Parsed::Json { read, lines } => {
+                let r = validate_read(&read.doc, schemas, modules.get(&module));
+                report
+                    .warnings
+                    .extend(r.warnings.iter().map(|w| format!("{file}: {w}")));
+                let at = |offset: usize| lines.position(offset);
+                placed.extend(read.findings.into_iter().map(|(o, f)| (at(o), f)));
+                for finding in r.findings {
+                    let offset = place_of(&read.places, &finding.address, &finding.path);
+                    placed.push((at(offset.unwrap_or(0)), finding));
                 }
-                Err(e) => {
-                    // serde_json counts a column of 0 before a line's first
-                    // character; editors count from 1.
-                    let (line, column) = (e.line(), e.column().max(1));
-                    let message = e.to_string();
-                    let message = message
-                        .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
-                        .unwrap_or(&message);
-                    report
-                        .problems
-                        .push(format!("{file}:{line}:{column}: not valid JSON: {message}"));
-                }
-            },
-            Syntax::Hcl => match validate_hcl(text, schemas) {
-                Ok(r) => {
-                    placed.extend(
-                        r.findings
-                            .into_iter()
-                            .map(|p| (Some(p.position), p.finding)),
-                    );
-                    report
-                        .warnings
-                        .extend(r.warnings.iter().map(|w| format!("{file}: {w}")));
-                    addresses.extend(r.declared.into_iter().map(|(a, p)| (a, Some(p))));
-                }
-                Err(e) => report.problems.push(format!("{file}:{e}")),
-            },
-        }
-        let module = Path::new(file)
-            .parent()
-            .map_or_else(String::new, |d| d.to_string_lossy().into_owned());
+                read.declared
+                    .into_iter()
+                    .map(|(address, offset)| (address, at(offset)))
+                    .collect()
+            }
+            Parsed::Hcl(read) => {
+                let r = validate_read(&read.doc, schemas, modules.get(&module));
+                let r = read.report(r);
+                report
+                    .warnings
+                    .extend(r.warnings.iter().map(|w| format!("{file}: {w}")));
+                placed.extend(r.findings.into_iter().map(|p| (p.position, p.finding)));
+                r.declared
+            }
+        };
         for (address, position) in addresses {
-            let here = match position {
-                Some(p) => format!("{file}:{p}"),
-                None => file.clone(),
-            };
+            let here = format!("{file}:{position}");
             match declared.entry((module.clone(), address.clone())) {
                 Entry::Vacant(v) => {
                     v.insert(here);
@@ -163,32 +197,39 @@ pub fn validate_files(files: &[(String, String)], schemas: &Schemas) -> Vec<File
         report.problems.extend(
             placed
                 .into_iter()
-                .map(|(position, finding)| match position {
-                    Some(p) => format!("{file}:{p}: {finding}"),
-                    None => format!("{file}: {finding}"),
-                }),
+                .map(|(position, finding)| format!("{file}:{position}: {finding}")),
         );
-        reports.push(report);
     }
     reports
 }
 
-/// The resources and data sources a Terraform JSON document declares.
-fn json_declared(doc: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    for (section, prefix) in [("resource", ""), ("data", "data.")] {
-        let Some(types) = doc.get(section).and_then(Value::as_object) else {
-            continue;
-        };
-        for (type_name, named) in types {
-            if let Some(named) = named.as_object() {
-                out.extend(
-                    named
-                        .keys()
-                        .map(|name| format!("{prefix}{type_name}.{name}")),
-                );
-            }
-        }
+/// The module a file belongs to: its directory.
+fn module_of(file: &str) -> String {
+    Path::new(file)
+        .parent()
+        .map_or_else(String::new, |d| d.to_string_lossy().into_owned())
+}
+
+/// A `.tf.json` file read as Terraform reads it, or the place where it
+/// stops being JSON.
+fn json_document(file: &str, text: &str) -> Result<super::json::Read, String> {
+    if let Err(e) = serde_json::from_str::<Value>(text) {
+        // serde_json counts a column of 0 before a line's first
+        // character; editors count from 1.
+        let (line, column) = (e.line(), e.column().max(1));
+        let message = e.to_string();
+        let message = message
+            .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+            .unwrap_or(&message);
+        return Err(format!("{file}:{line}:{column}: not valid JSON: {message}"));
     }
-    out
+    let Some(root) = super::json::parse(text) else {
+        return Err(format!(
+            "{file}: not valid JSON: nested deeper than tfsynth reads ({} levels)",
+            super::json::MOST_DEPTH
+        ));
+    };
+    let lines = Lines::new(text);
+    let place = |offset: usize| format!("{file}:{}", lines.position(offset));
+    Ok(super::json::read(&root, Some(&place)))
 }

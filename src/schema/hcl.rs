@@ -4,14 +4,18 @@
 //! A `.tf` file is read into the Terraform JSON document that says the
 //! same thing (a block becomes an object, several blocks of one type an
 //! array, an expression a `${...}` template, a literal string its escaped
-//! text), and [`validate_document`] checks that document exactly as it
-//! checks a `.tf.json` file: the findings are the same, each placed at the
-//! line and column of what it is about (or of the block it is missing
-//! from). What only the native syntax can get wrong, and only a schema can
-//! decide, is found while reading: an argument written for a block type
-//! (Terraform's "Unsupported argument"), a block written for an argument
-//! ("Unsupported block type"), and labels on a block type that takes none.
-//! Such an entry is left out of the document, as Terraform leaves it out.
+//! text), and validation checks that document exactly as it checks a
+//! `.tf.json` file read into the same layout: the findings are the same,
+//! each placed at the line and column of what it is about (or of the
+//! block it is missing from). What only the native syntax can get wrong,
+//! and only a schema can decide, is found while reading: an argument
+//! written for a block type (Terraform's "Unsupported argument"), a block
+//! written for an argument ("Unsupported block type"), and labels on a
+//! block type that takes none. Such an entry is left out of the document,
+//! as Terraform leaves it out. What Terraform refuses in a file of either
+//! syntax is found while reading too: an unknown top-level block type, an
+//! argument at the top level, a variable, output, module call, check or
+//! local value declared twice.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -23,7 +27,8 @@ use hcl_edit::template::{Element, Template};
 use serde_json::{Map, Value};
 
 use super::validate::META;
-use super::{BlockSchema, Finding, Kind, Lookup, NestingMode, Schemas, validate_document};
+use super::validate::validate_read;
+use super::{BlockSchema, Finding, Kind, Lookup, NestingMode, Schemas};
 use crate::emit::write_json_string;
 use crate::tf::escape_template;
 
@@ -83,13 +88,37 @@ pub struct HclSyntaxError {
 }
 
 /// Validates every resource, data source and provider block of a `.tf`
-/// file's text, as [`validate_document`] validates a `.tf.json` file.
+/// file's text, as [`validate_document`](super::validate_document)
+/// validates a `.tf.json` file.
 ///
 /// # Errors
 ///
 /// When the text is not HCL: the error gives the line and column where
 /// parsing stopped.
 pub fn validate_hcl(text: &str, schemas: &Schemas) -> Result<HclReport, HclSyntaxError> {
+    let read = read_hcl(None, text, schemas)?;
+    let report = validate_read(&read.doc, schemas, None);
+    Ok(read.report(report))
+}
+
+/// A `.tf` file read into the Terraform JSON document it stands for, with
+/// where each block and path is written.
+pub(crate) struct HclRead<'t> {
+    /// The document, in the layout validation walks.
+    pub(crate) doc: Value,
+    lines: Lines<'t>,
+    places: BTreeMap<String, BTreeMap<String, usize>>,
+    /// What only the native syntax gets wrong, at byte offsets.
+    findings: Vec<(usize, Finding)>,
+    declared: Vec<(String, usize)>,
+}
+
+/// Reads a `.tf` file's text into the document it stands for.
+pub(crate) fn read_hcl<'t>(
+    file: Option<&'t str>,
+    text: &'t str,
+    schemas: &Schemas,
+) -> Result<HclRead<'t>, HclSyntaxError> {
     let lines = Lines::new(text);
     let body = hcl_edit::parser::parse_body(text).map_err(|e| HclSyntaxError {
         position: Position {
@@ -100,40 +129,61 @@ pub fn validate_hcl(text: &str, schemas: &Schemas) -> Result<HclReport, HclSynta
     })?;
     let mut reader = Reader {
         text,
+        file,
         schemas,
         places: BTreeMap::new(),
         findings: Vec::new(),
         declared: Vec::new(),
     };
     let doc = reader.document(&body);
-    let report = validate_document(&doc, schemas);
     let Reader {
         places,
-        mut findings,
+        findings,
         declared,
         ..
     } = reader;
-    for finding in report.findings {
-        let offset = place_of(&places, &finding.address, &finding.path);
-        findings.push((offset, finding));
-    }
-    let mut findings: Vec<Placed> = findings
-        .into_iter()
-        .map(|(offset, finding)| Placed {
-            position: lines.position(offset),
-            finding,
-        })
-        .collect();
-    findings.sort();
-    findings.dedup();
-    Ok(HclReport {
+    Ok(HclRead {
+        doc,
+        lines,
+        places,
         findings,
-        warnings: report.warnings,
-        declared: declared
-            .into_iter()
-            .map(|(address, offset)| (address, lines.position(offset)))
-            .collect(),
+        declared,
     })
+}
+
+impl HclRead<'_> {
+    /// The report of the file: what reading found, and validation's
+    /// findings, each at its place.
+    pub(crate) fn report(self, report: super::Report) -> HclReport {
+        let HclRead {
+            lines,
+            places,
+            mut findings,
+            declared,
+            ..
+        } = self;
+        for finding in report.findings {
+            let offset = place_of(&places, &finding.address, &finding.path);
+            findings.push((offset, finding));
+        }
+        let mut findings: Vec<Placed> = findings
+            .into_iter()
+            .map(|(offset, finding)| Placed {
+                position: lines.position(offset),
+                finding,
+            })
+            .collect();
+        findings.sort();
+        findings.dedup();
+        HclReport {
+            findings,
+            warnings: report.warnings,
+            declared: declared
+                .into_iter()
+                .map(|(address, offset)| (address, lines.position(offset)))
+                .collect(),
+        }
+    }
 }
 
 /// Where the finding at `path` of `address` is: the place recorded for
@@ -162,20 +212,20 @@ fn place_of(
 }
 
 /// Line starts of a text, to turn byte offsets into positions.
-struct Lines<'t> {
+pub(crate) struct Lines<'t> {
     text: &'t str,
     starts: Vec<usize>,
 }
 
 impl<'t> Lines<'t> {
-    fn new(text: &'t str) -> Self {
+    pub(crate) fn new(text: &'t str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         Lines { text, starts }
     }
 
-    fn position(&self, offset: usize) -> Position {
+    pub(crate) fn position(&self, offset: usize) -> Position {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
         let column = self
@@ -212,6 +262,8 @@ impl Top {
 /// where each path of each block is written.
 struct Reader<'t, 's> {
     text: &'t str,
+    /// The file, as named in messages, when known.
+    file: Option<&'t str>,
     schemas: &'s Schemas,
     /// Byte offsets, by block address and then path.
     places: BTreeMap<String, BTreeMap<String, usize>>,
@@ -246,6 +298,23 @@ fn keyed(path: &str, key: &str) -> String {
 }
 
 impl Reader<'_, '_> {
+    /// Whether `address` was declared before (Terraform's "Duplicate
+    /// variable declaration" and the like): a finding at `offset` naming
+    /// where.
+    fn declared_before(&mut self, address: &str, offset: usize, what: &str) -> bool {
+        let Some(&first) = self.places.get(address).and_then(|p| p.get("")) else {
+            return false;
+        };
+        let first = Lines::new(self.text).position(first);
+        let place = match self.file {
+            Some(file) => format!("{file}:{first}"),
+            None => first.to_string(),
+        };
+        let message = format!("duplicate {what}: already declared at {place}");
+        self.finding(offset, address, "", message);
+        true
+    }
+
     fn finding(&mut self, offset: usize, address: &str, path: &str, message: String) {
         self.findings.push((
             offset,
@@ -353,7 +422,16 @@ impl Reader<'_, '_> {
                         );
                         continue;
                     };
-                    let address = format!("{ident}.{name}");
+                    // Validation names a variable as references do.
+                    let prefix = if ident == "variable" { "var" } else { ident };
+                    let address = format!("{prefix}.{name}");
+                    let what = match ident {
+                        "module" => "module call",
+                        other => other,
+                    };
+                    if self.declared_before(&address, offset, what) {
+                        continue;
+                    }
                     let mut places = BTreeMap::from([(String::new(), offset)]);
                     let value = if ident == "check" {
                         self.check(&address, &block.body, &mut places)
@@ -375,6 +453,9 @@ impl Reader<'_, '_> {
                     for (name, v) in value {
                         let address = format!("local.{name}");
                         let at = places.get(&name).copied().unwrap_or(offset);
+                        if self.declared_before(&address, at, "local value") {
+                            continue;
+                        }
                         self.places
                             .entry(address)
                             .or_insert_with(|| BTreeMap::from([(String::new(), at)]));
@@ -398,7 +479,25 @@ impl Reader<'_, '_> {
                         items.push(Value::Object(value));
                     }
                 }
-                _ => {}
+                "terraform" | "moved" | "removed" | "ephemeral" => {}
+                other => self.finding(
+                    start(block.ident.span().or_else(|| block.span())),
+                    other,
+                    "",
+                    super::json::unknown_top_level(other),
+                ),
+            }
+        }
+        for structure in body.iter() {
+            if let Structure::Attribute(attr) = structure {
+                let key = attr.key.as_str();
+                self.finding(
+                    start(attr.key.span().or_else(|| attr.span())),
+                    key,
+                    "",
+                    "an argument is not expected at the top level of a file, only blocks"
+                        .to_owned(),
+                );
             }
         }
         Value::Object(doc)

@@ -11,6 +11,7 @@
 mod files;
 mod hcl;
 mod index;
+mod json;
 mod types;
 mod validate;
 

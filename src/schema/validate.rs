@@ -38,6 +38,10 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The file itself (its root is not an object): nothing to name.
+        if self.address.is_empty() && self.path.is_empty() {
+            return f.write_str(&self.message);
+        }
         if self.path.is_empty() {
             write!(f, "{}: {}", self.address, self.message)
         } else {
@@ -74,9 +78,100 @@ pub(super) const META: [&str; 7] = [
 ];
 
 /// Validates every resource, data source and provider block of a Terraform
-/// JSON document (the parsed contents of a `.tf.json` file).
+/// JSON document (the parsed contents of a `.tf.json` file), read as
+/// Terraform reads it: the root and each label level may be an object or
+/// an array of objects. The file's shape (an unknown top-level block type,
+/// a label level that is not an object), variables' and outputs'
+/// arguments, and references are checked too.
 pub fn validate_document(doc: &Value, schemas: &Schemas) -> Report {
+    if is_read(doc) {
+        return validate_read(doc, schemas, None);
+    }
+    let read = super::json::read(&super::json::Node::of_value(doc), None);
+    let mut report = validate_read(&read.doc, schemas, None);
+    report
+        .findings
+        .extend(read.findings.into_iter().map(|(_, finding)| finding));
+    report.findings.sort();
+    report.findings.dedup();
+    report
+}
+
+/// Whether a document is already in the layout [`super::json::read`]
+/// gives (as tfsynth writes documents), so validation can walk it as it
+/// is.
+fn is_read(doc: &Value) -> bool {
+    let objects = |v: &Value| {
+        v.is_object()
+            || v.as_array()
+                .is_some_and(|items| items.iter().all(Value::is_object))
+    };
+    let by_name = |v: &Value, each: &dyn Fn(&Value) -> bool| {
+        v.as_object().is_some_and(|named| named.values().all(each))
+    };
+    let Some(root) = doc.as_object() else {
+        return false;
+    };
+    root.iter().all(|(key, value)| match key.as_str() {
+        "//" => true,
+        "resource" | "data" | "ephemeral" => by_name(value, &|named| by_name(named, &objects)),
+        "provider" => by_name(value, &objects),
+        "variable" | "output" | "module" => by_name(value, &Value::is_object),
+        "locals" => value.is_object(),
+        "terraform" | "moved" | "import" | "removed" => objects(value),
+        // A check's scoped data sources have label levels of their own.
+        _ => false,
+    })
+}
+
+/// What the files of one module declare: a reference from any of them to
+/// anything else is Terraform's "Reference to undeclared ...".
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Module {
+    resources: BTreeSet<(Kind, String, String)>,
+    variables: BTreeSet<String>,
+    locals: BTreeSet<String>,
+    modules: BTreeSet<String>,
+}
+
+impl Module {
+    /// Adds what a document in the layout of [`super::json::read`]
+    /// declares.
+    pub(crate) fn add(&mut self, doc: &Value) {
+        let named = |section: &str| {
+            doc.get(section)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+        };
+        for (section, kind) in [("resource", Kind::Resource), ("data", Kind::Data)] {
+            for (type_name, blocks) in named(section) {
+                for name in blocks.as_object().into_iter().flatten().map(|(n, _)| n) {
+                    self.resources
+                        .insert((kind, type_name.clone(), name.clone()));
+                }
+            }
+        }
+        self.variables
+            .extend(named("variable").map(|(n, _)| n.clone()));
+        self.locals.extend(named("locals").map(|(n, _)| n.clone()));
+        self.modules.extend(named("module").map(|(n, _)| n.clone()));
+    }
+
+    fn declares(&self, kind: Kind, type_name: &str, name: &str) -> bool {
+        self.resources
+            .contains(&(kind, type_name.to_owned(), name.to_owned()))
+    }
+}
+
+/// Validates a document in the layout of [`super::json::read`]; with the
+/// `module` its file belongs to, references are checked against every file
+/// of it, and a reference to what none declares is a finding.
+pub(crate) fn validate_read(doc: &Value, schemas: &Schemas, module: Option<&Module>) -> Report {
     let contains = |kind: Kind, type_name: &str, name: &str| {
+        if let Some(module) = module {
+            return module.declares(kind, type_name, name);
+        }
         let section = match kind {
             Kind::Resource => "resource",
             Kind::Data => "data",
@@ -87,6 +182,7 @@ pub fn validate_document(doc: &Value, schemas: &Schemas) -> Report {
             .is_some()
     };
     let mut v = Validator::new(schemas, &contains);
+    v.module = module;
     for (key, kind, prefix) in [
         ("resource", Kind::Resource, ""),
         ("data", Kind::Data, "data."),
@@ -128,8 +224,66 @@ pub fn validate_document(doc: &Value, schemas: &Schemas) -> Report {
             }
         }
     }
+    declarations(&mut v, doc);
     json_references(&mut v, doc);
     v.report()
+}
+
+/// What a variable block takes (besides `//`).
+const VARIABLE_ARGUMENTS: [&str; 7] = [
+    "default",
+    "description",
+    "ephemeral",
+    "nullable",
+    "sensitive",
+    "type",
+    "validation",
+];
+
+/// What an output block takes (besides `//`).
+const OUTPUT_ARGUMENTS: [&str; 6] = [
+    "depends_on",
+    "description",
+    "ephemeral",
+    "precondition",
+    "sensitive",
+    "value",
+];
+
+/// Checks the arguments of variables and outputs, as Terraform checks
+/// them ("Extraneous JSON object property", "Missing required argument").
+fn declarations(v: &mut Validator<'_>, doc: &Value) {
+    for (section, prefix, what, known) in [
+        ("variable", "var", "a variable", &VARIABLE_ARGUMENTS[..]),
+        ("output", "output", "an output", &OUTPUT_ARGUMENTS[..]),
+    ] {
+        let named = doc.get(section).and_then(Value::as_object);
+        for (name, body) in named.into_iter().flatten() {
+            let address = format!("{prefix}.{name}");
+            let Some(fields) = body.as_object() else {
+                v.finding(
+                    &address,
+                    "",
+                    &format!("expected a block, got {}", describe(body)),
+                );
+                continue;
+            };
+            for key in fields.keys() {
+                if key == "//" || known.contains(&key.as_str()) {
+                    continue;
+                }
+                let hint = closest(key, known.iter().copied());
+                let message = format!(
+                    "unknown argument of {what}{hint}; it takes {}",
+                    known.join(", ")
+                );
+                v.finding(&address, key, &message);
+            }
+            if section == "output" && !fields.contains_key("value") {
+                v.finding(&address, "value", "required attribute is missing");
+            }
+        }
+    }
 }
 
 /// Validates a resolved document the same way as [`validate_document`]
@@ -271,10 +425,8 @@ fn document_references(v: &mut Validator<'_>, doc: &Document) {
             conditions_in(v, &address, "lifecycle.precondition", &l.preconditions);
             conditions_in(v, &address, "lifecycle.postcondition", &l.postconditions);
             for (i, r) in l.replace_triggered_by.iter().enumerate() {
-                if let Some(r) = AttrRef::of_reference(r) {
-                    let path = format!("lifecycle.replace_triggered_by[{i}]");
-                    v.reference(&address, &path, r, None);
-                }
+                let path = format!("lifecycle.replace_triggered_by[{i}]");
+                v.reference(&address, &path, r, None);
             }
             if let IgnoreChanges::Attrs(attrs) = &l.ignore_changes {
                 v.ignore_changes(kind, type_name, &address, attrs.iter().map(String::as_str));
@@ -354,6 +506,7 @@ fn json_references(v: &mut Validator<'_>, doc: &Value) {
                             v.references_in(&address, &mut what.to_owned(), e);
                         }
                     }
+                    depends_on(v, &address, body.get("depends_on"));
                     let Some(l) = body.get("lifecycle") else {
                         continue;
                     };
@@ -390,6 +543,7 @@ fn json_references(v: &mut Validator<'_>, doc: &Value) {
         if let Some(value) = o.get("value") {
             v.references_in(&at, &mut "value".to_owned(), value);
         }
+        depends_on(v, &at, o.get("depends_on"));
         json_conditions(v, &at, "precondition", o.get("precondition"));
     }
     for (name, e) in named("locals") {
@@ -437,6 +591,27 @@ fn json_references(v: &mut Validator<'_>, doc: &Value) {
     for i in imports {
         if let Some(id) = i.get("id") {
             v.references_in("import", &mut "id".to_owned(), id);
+        }
+    }
+}
+
+/// The addresses of a `depends_on`, each an object of the module
+/// (`google_compute_network.vpc`, as written or as `${...}`), when the
+/// module is known: an address has no steps to check, only whether it is
+/// declared (and parsing each costs a tenth of validating a large root).
+fn depends_on(v: &mut Validator<'_>, address: &str, list: Option<&Value>) {
+    let (Some(_), Some(Value::Array(items))) = (v.module, list) else {
+        return;
+    };
+    for (i, item) in items.iter().enumerate() {
+        if let Some(text) = item.as_str() {
+            let path = format!("depends_on[{i}]");
+            let text = if text.contains("${") {
+                text.to_owned()
+            } else {
+                format!("${{{text}}}")
+            };
+            v.template_references(address, &path, &text, None);
         }
     }
 }
@@ -681,6 +856,12 @@ type Contains<'d> = dyn Fn(Kind, &str, &str) -> bool + 'd;
 struct Validator<'a> {
     schemas: &'a Schemas,
     contains: &'a Contains<'a>,
+    /// What the files of the module declare, when they are validated
+    /// together: a reference to anything else is a finding.
+    module: Option<&'a Module>,
+    /// The iterators of the dynamic blocks being checked, which name no
+    /// resource.
+    bound: Vec<String>,
     findings: Vec<Finding>,
     /// Blocks not validated, by provider without a schema.
     unchecked: BTreeMap<String, usize>,
@@ -694,6 +875,8 @@ impl<'a> Validator<'a> {
         Validator {
             schemas,
             contains,
+            module: None,
+            bound: Vec::new(),
             findings: Vec::new(),
             unchecked: BTreeMap::new(),
             last_found: None,
@@ -783,9 +966,33 @@ impl<'a> Validator<'a> {
                     ),
                 );
             }
-            Lookup::NoProvider(p) => *self.unchecked.entry(p).or_default() += 1,
+            Lookup::NoProvider(p) => {
+                *self.unchecked.entry(p).or_default() += 1;
+                self.references_in_bodies(address, bodies);
+            }
             Lookup::Broken(e) => self.finding(address, "", &format!("broken schema: {e}")),
-            Lookup::BuiltIn => {}
+            Lookup::BuiltIn => self.references_in_bodies(address, bodies),
+        }
+    }
+
+    /// The references in the bodies of a block whose type has no schema
+    /// (a built-in such as `terraform_data`, or a provider without one):
+    /// what they name must still exist.
+    fn references_in_bodies<'t, T: Tree<'t>>(
+        &mut self,
+        address: &str,
+        bodies: impl IntoIterator<Item = T>,
+    ) {
+        let mut path = String::new();
+        for b in bodies {
+            b.each_field(&mut |key, v| {
+                if key == "//" || key == "depends_on" || key == "lifecycle" {
+                    return;
+                }
+                path.clear();
+                path.push_str(key);
+                self.references_in(address, &mut path, v);
+            });
         }
     }
 
@@ -993,12 +1200,12 @@ impl<'a> Validator<'a> {
                         let mut i = 0;
                         list.each_item(&mut |d| {
                             let _ = write_index(path, i);
-                            self.dynamic(address, d, &nested.block, path);
+                            self.dynamic(address, d, block_type, &nested.block, path);
                             path.truncate(len + 1 + block_type.len());
                             i += 1;
                         });
                     }
-                    _ => self.dynamic(address, list, &nested.block, path),
+                    _ => self.dynamic(address, list, block_type, &nested.block, path),
                 },
             }
             path.truncate(len);
@@ -1006,11 +1213,13 @@ impl<'a> Validator<'a> {
     }
 
     /// Checks one dynamic block: `for_each` and `content` are required,
-    /// and `content` is a body of the block type's schema, `block`.
+    /// and `content` is a body of the block type's schema, `block`, in
+    /// which the iterator (`iterator`, else the block type) is bound.
     fn dynamic<'t, T: Tree<'t>>(
         &mut self,
         address: &str,
         d: T,
+        block_type: &str,
         block: &BlockSchema,
         path: &mut String,
     ) {
@@ -1023,6 +1232,13 @@ impl<'a> Validator<'a> {
             );
             return;
         }
+        let mut iterator = block_type.to_owned();
+        d.each_field(&mut |key, v| {
+            if let ("iterator", Shape::Str(name) | Shape::Literal(name)) = (key, v.shape()) {
+                iterator = name.into_owned();
+            }
+        });
+        self.bound.push(iterator);
         let len = path.len();
         d.each_field(&mut |key, v| {
             path.push('.');
@@ -1038,6 +1254,7 @@ impl<'a> Validator<'a> {
             }
             path.truncate(len);
         });
+        self.bound.pop();
         for required in ["for_each", "content"] {
             if !d.has_field(required) {
                 let at = join(path, required);
@@ -1050,9 +1267,7 @@ impl<'a> Validator<'a> {
     fn value<'t, T: Tree<'t>>(&mut self, address: &str, v: T, ty: &Type, path: &mut String) {
         if let Some(r) = v.reference() {
             // What the text `${...}` it is written as would give, below.
-            if let Some(r) = AttrRef::of_reference(r) {
-                self.reference(address, path, r, Some(ty));
-            }
+            self.reference(address, path, r, Some(ty));
             return;
         }
         if let Some(e) = v.expression() {
@@ -1144,16 +1359,12 @@ impl<'a> Validator<'a> {
         // `"${reference}"` is the one template whose type is known.
         if let Expression::Template(parts) = e {
             if let [crate::tf::Part::Interp(Expression::Ref(r))] = parts.as_slice() {
-                if let Some(r) = AttrRef::of_reference(r) {
-                    self.reference(address, path, r, expected);
-                }
+                self.reference(address, path, r, expected);
                 return;
             }
         }
         e.visit_references(&mut |r| {
-            if let Some(r) = AttrRef::of_reference(r) {
-                self.reference(address, path, r, None);
-            }
+            self.reference(address, path, r, None);
         });
         let mut raws = Vec::new();
         e.raws(&mut raws);
@@ -1173,9 +1384,7 @@ impl<'a> Validator<'a> {
         };
         let expected = expected.filter(|_| raw_whole && parsed.len() == 1);
         for r in &parsed {
-            if let Some(r) = AttrRef::of_reference(r) {
-                self.reference(address, path, r, expected);
-            }
+            self.reference(address, path, r, expected);
         }
     }
 
@@ -1193,17 +1402,80 @@ impl<'a> Validator<'a> {
         let whole = template_references(text, &mut found);
         let expected = expected.filter(|_| whole);
         for r in &found {
-            if let Some(r) = AttrRef::of_reference(r) {
-                self.reference(address, path, r, expected);
-            }
+            self.reference(address, path, r, expected);
         }
+    }
+
+    /// Checks a reference: in a module's files, that what it names is
+    /// declared; for a resource or data source, its steps and type
+    /// ([`Validator::attr_reference`]).
+    fn reference(&mut self, address: &str, path: &str, r: &Reference, expected: Option<&Type>) {
+        if let Some(message) = self.undeclared(r) {
+            self.finding(address, path, &message);
+            return;
+        }
+        if let Some(r) = AttrRef::of_reference(r) {
+            self.attr_reference(address, path, r, expected);
+        }
+    }
+
+    /// Terraform's "Reference to undeclared ...", when the validator knows
+    /// the module and `r` names a resource, data source, variable, local
+    /// value or module call it does not declare. A dynamic block's
+    /// iterator is not a resource, nor are Terraform's own names.
+    fn undeclared(&self, r: &Reference) -> Option<String> {
+        let module = self.module?;
+        let Root::Object(object) = &r.root else {
+            return None;
+        };
+        let (declared, what, shown) = match object {
+            Address::Resource { kind, name } => {
+                if kind == "data"
+                    || NOT_RESOURCE_ROOTS.contains(&kind.as_str())
+                    || self.bound.iter().any(|b| b == kind)
+                {
+                    return None;
+                }
+                let declared = module.declares(Kind::Resource, kind, name);
+                (declared, "resource", format!("{kind}.{name}"))
+            }
+            Address::Data { kind, name } => {
+                let declared = module.declares(Kind::Data, kind, name);
+                (declared, "data source", format!("data.{kind}.{name}"))
+            }
+            Address::Variable(name) => (
+                module.variables.contains(name),
+                "variable",
+                format!("var.{name}"),
+            ),
+            Address::Local(name) => (
+                module.locals.contains(name),
+                "local value",
+                format!("local.{name}"),
+            ),
+            Address::Module(name) => (
+                module.modules.contains(name),
+                "module call",
+                format!("module.{name}"),
+            ),
+            _ => return None,
+        };
+        (!declared).then(|| {
+            format!("reference to undeclared {what} {shown}: no file of this module declares it")
+        })
     }
 
     /// Checks a reference `TYPE.NAME.STEPS...` to a block in the document:
     /// every step must exist in the type's schema (attributes, nested
     /// blocks, object attributes, elements), and when the whole value is
     /// the reference, its type must fit `expected`.
-    fn reference(&mut self, address: &str, path: &str, r: AttrRef<'_>, expected: Option<&Type>) {
+    fn attr_reference(
+        &mut self,
+        address: &str,
+        path: &str,
+        r: AttrRef<'_>,
+        expected: Option<&Type>,
+    ) {
         let AttrRef {
             kind,
             type_name,
@@ -1237,9 +1509,7 @@ impl<'a> Validator<'a> {
     /// output, a local, a module input, a condition, a meta-argument.
     fn references_in<'t, T: Tree<'t>>(&mut self, address: &str, path: &mut String, v: T) {
         if let Some(r) = v.reference() {
-            if let Some(r) = AttrRef::of_reference(r) {
-                self.reference(address, path, r, None);
-            }
+            self.reference(address, path, r, None);
             return;
         }
         if let Some(e) = v.expression() {
@@ -1683,7 +1953,7 @@ fn suggestion(key: &str, schema: &BlockSchema) -> String {
 }
 
 /// ` (did you mean x?)` for the name closest to `key`, if close enough.
-fn closest<'n>(key: &str, names: impl IntoIterator<Item = &'n str>) -> String {
+pub(super) fn closest<'n>(key: &str, names: impl IntoIterator<Item = &'n str>) -> String {
     let best = names
         .into_iter()
         .map(|n| (edit_distance(key, n), n))

@@ -474,6 +474,72 @@ pub fn is_email(s: &str) -> bool {
     }
 }
 
+/// The most a count may be: Kubernetes (replicas) and the GKE and Compute
+/// APIs (node counts, disk sizes, rate limits) hold counts as 32-bit
+/// signed integers, and refuse anything larger at apply.
+pub const MAX_COUNT: u32 = i32::MAX.unsigned_abs();
+
+/// Refuses a count above [`MAX_COUNT`], at `key`.
+fn at_most_max_count(key: &str, value: u32, p: &mut Vec<Invalid>) {
+    if value > MAX_COUNT {
+        p.push(Invalid::new(
+            key,
+            format!("{value} is more than the API accepts (at most {MAX_COUNT})"),
+        ));
+    }
+}
+
+/// The HPA's bounds: at least `replicas_per_zone` in each of `zones`
+/// zones, and at most `max_replicas` (twice the minimum when unset). The
+/// arithmetic is checked: a product or a default that does not fit a
+/// Kubernetes replica count is a problem at the key that causes it, never
+/// a wrapped number.
+fn replicas(app: &AppSettings, zones: usize, p: &mut Vec<Invalid>) -> (u32, u32) {
+    let per_zone = app.replicas_per_zone;
+    if per_zone == 0 {
+        p.push(Invalid::new("app.replicas_per_zone", "must be at least 1"));
+    }
+    let min = u32::try_from(zones)
+        .ok()
+        .and_then(|zones| per_zone.checked_mul(zones))
+        .filter(|min| *min <= MAX_COUNT);
+    let Some(min) = min else {
+        p.push(Invalid::new(
+            "app.replicas_per_zone",
+            format!(
+                "{per_zone} replicas in each of {zones} zone{} is more than Kubernetes accepts (at most {MAX_COUNT} replicas)",
+                if zones == 1 { "" } else { "s" }
+            ),
+        ));
+        return (0, 0);
+    };
+    let max = match app.max_replicas {
+        Some(max) => {
+            at_most_max_count("app.max_replicas", max, p);
+            if max < min {
+                p.push(Invalid::new(
+                    "app.max_replicas",
+                    format!("{max} is below the minimum ({min}: replicas_per_zone × zones)"),
+                ));
+            }
+            max
+        }
+        None => match min.checked_mul(2).filter(|max| *max <= MAX_COUNT) {
+            Some(max) => max,
+            None => {
+                p.push(Invalid::new(
+                    "app.replicas_per_zone",
+                    format!(
+                        "the default max_replicas, twice the minimum of {min}, is more than Kubernetes accepts (at most {MAX_COUNT}); set app.max_replicas"
+                    ),
+                ));
+                min
+            }
+        },
+    };
+    (min, max)
+}
+
 impl Validate for Settings {
     type Valid = Valid;
 
@@ -649,6 +715,17 @@ impl Validate for Settings {
             if pool.disk_size_gb < 10 {
                 p.push(Invalid::new(at("disk_size_gb"), "must be at least 10"));
             }
+            at_most_max_count(&at("disk_size_gb"), pool.disk_size_gb, &mut p);
+            for (key, count) in [
+                ("min_nodes_per_zone", pool.min_nodes_per_zone),
+                ("max_nodes_per_zone", pool.max_nodes_per_zone),
+                ("total_min_nodes", pool.total_min_nodes),
+                ("total_max_nodes", pool.total_max_nodes),
+            ] {
+                if let Some(count) = count {
+                    at_most_max_count(&at(key), count, &mut p);
+                }
+            }
             if !DISK_TYPES.contains(&pool.disk_type.as_str()) {
                 p.push(Invalid::new(
                     at("disk_type"),
@@ -748,7 +825,7 @@ impl Validate for Settings {
                     format!("monitoring.emails[{i}]"),
                     format!("{email:?} is not an e-mail address"),
                 ));
-            } else if !seen_emails.insert(crate::constructs::channel_name(email)) {
+            } else if !seen_emails.insert(email.to_ascii_lowercase()) {
                 p.push(Invalid::new(
                     format!("monitoring.emails[{i}]"),
                     format!("{email:?} is listed twice"),
@@ -783,19 +860,7 @@ impl Validate for Settings {
             ));
         }
         let app = &self.app;
-        if app.replicas_per_zone == 0 {
-            p.push(Invalid::new("app.replicas_per_zone", "must be at least 1"));
-        }
-        let min_replicas = app.replicas_per_zone * self.zones.len() as u32;
-        let max_replicas = app.max_replicas.unwrap_or(min_replicas * 2);
-        if app.max_replicas.is_some() && max_replicas < min_replicas {
-            p.push(Invalid::new(
-                "app.max_replicas",
-                format!(
-                    "{max_replicas} is below the minimum ({min_replicas}: replicas_per_zone × zones)"
-                ),
-            ));
-        }
+        let (min_replicas, max_replicas) = replicas(app, self.zones.len(), &mut p);
         if !(1..=100).contains(&app.cpu_target) {
             p.push(Invalid::new(
                 "app.cpu_target",
@@ -837,6 +902,9 @@ impl Validate for Settings {
                         e.to_string(),
                     )),
                 }
+            }
+            if let Some(limit) = a.rate_limit_per_minute {
+                at_most_max_count("cloud_armor.rate_limit_per_minute", limit, &mut p);
             }
             if a.rate_limit_per_minute == Some(0) {
                 p.push(Invalid::new(

@@ -1,0 +1,312 @@
+//! Issue 14, sections 2 and 3: a stack's settings never make synth panic,
+//! and every problem in them is reported in one run, each at its file,
+//! line and key. Each input of the issue is a test of its own with its
+//! whole report; the last test runs one input of each kind.
+
+use tfsynth::settings::Sources;
+
+const HELLO: &str = include_str!("../stacks/hello.toml");
+
+/// The settings `stacks/s.toml` with `text`, built: the roots' names, or
+/// every line of the report.
+fn build(text: &str) -> Result<Vec<String>, Vec<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let lines = |e: tfsynth::settings::SettingsError| -> Vec<String> {
+        e.to_string().lines().map(str::to_owned).collect()
+    };
+    let sources = Sources::read(dir.path(), "stacks", "s").map_err(lines)?;
+    let roots = tfsynth::stacks::build(&sources).map_err(lines)?;
+    Ok(roots.into_iter().map(|r| r.name).collect())
+}
+
+/// `HELLO` with the `[app]` table's keys after `name`, `port` and
+/// `image_tag` (at line 39 and on).
+fn with_app(keys: &str) -> String {
+    HELLO.replace(
+        "image_tag = \"0.1.0\"\n",
+        &format!("image_tag = \"0.1.0\"\n{keys}"),
+    )
+}
+
+fn one_zone(text: &str) -> String {
+    text.replace(
+        "zones = [\"us-central1-a\", \"us-central1-b\", \"us-central1-f\"]",
+        "zones = [\"us-central1-a\"]",
+    )
+}
+
+// ---- section 2: no panic, checked arithmetic -------------------------------
+
+#[test]
+fn replicas_per_zone_4294967295_is_too_many_replicas_not_a_panic() {
+    let report = build(&with_app("replicas_per_zone = 4294967295\n")).unwrap_err();
+    assert_eq!(
+        report,
+        [
+            "stacks/s.toml:39:1: app.replicas_per_zone: 4294967295 replicas in each of 3 zones is more than Kubernetes accepts (at most 2147483647 replicas)"
+        ]
+    );
+}
+
+#[test]
+fn replicas_per_zone_2147483648_in_one_zone_is_too_many_replicas_not_a_panic() {
+    let report = build(&one_zone(&with_app("replicas_per_zone = 2147483648\n"))).unwrap_err();
+    assert_eq!(
+        report,
+        [
+            "stacks/s.toml:39:1: app.replicas_per_zone: 2147483648 replicas in each of 1 zone is more than Kubernetes accepts (at most 2147483647 replicas)"
+        ]
+    );
+}
+
+#[test]
+fn a_default_max_replicas_that_would_overflow_asks_for_max_replicas() {
+    // 1073741824 fits; twice it, the default most, does not.
+    let report = build(&one_zone(&with_app("replicas_per_zone = 1073741824\n"))).unwrap_err();
+    assert_eq!(
+        report,
+        [
+            "stacks/s.toml:39:1: app.replicas_per_zone: the default max_replicas, twice the minimum of 1073741824, is more than Kubernetes accepts (at most 2147483647); set app.max_replicas"
+        ]
+    );
+    let fixed = one_zone(&with_app(
+        "replicas_per_zone = 1073741824\nmax_replicas = 2147483647\n",
+    ));
+    assert_eq!(build(&fixed).unwrap(), ["cluster", "workload"]);
+}
+
+#[test]
+fn counts_the_apis_hold_in_32_bits_are_refused_above_2147483647() {
+    let text = with_app("max_replicas = 4294967295\n")
+        .replace("max_nodes_per_zone = 3", "max_nodes_per_zone = 2147483648")
+        .replace("disk_size_gb = 30", "disk_size_gb = 4294967295")
+        + "\n[cloud_armor]\nrate_limit_per_minute = 3000000000\n";
+    assert_eq!(
+        build(&text).unwrap_err(),
+        [
+            "stacks/s.toml:30:1: node_pools[0].disk_size_gb: 4294967295 is more than the API accepts (at most 2147483647)",
+            "stacks/s.toml:33:1: node_pools[0].max_nodes_per_zone: 2147483648 is more than the API accepts (at most 2147483647)",
+            "stacks/s.toml:39:1: app.max_replicas: 4294967295 is more than the API accepts (at most 2147483647)",
+            "stacks/s.toml:46:1: cloud_armor.rate_limit_per_minute: 3000000000 is more than the API accepts (at most 2147483647)",
+        ]
+    );
+}
+
+// ---- section 3: every problem at once, each at its place -------------------
+
+#[test]
+fn a_file_with_only_blueprint_lists_every_missing_key_where_it_is_added() {
+    let report = build("blueprint = \"gke-web-service\"\n").unwrap_err();
+    assert_eq!(
+        report,
+        [
+            "stacks/s.toml:2:1: app: missing; add the [app] table",
+            "stacks/s.toml:2:1: cluster: missing; add the [cluster] table",
+            "stacks/s.toml:2:1: description: missing; add it with the top-level keys",
+            "stacks/s.toml:2:1: monitoring: missing; add the [monitoring] table",
+            "stacks/s.toml:2:1: network: missing; add the [network] table",
+            "stacks/s.toml:2:1: node_pools: missing; add at least one [[node_pools]] table",
+            "stacks/s.toml:2:1: project: missing; add it with the top-level keys",
+            "stacks/s.toml:2:1: region: missing; add it with the top-level keys",
+            "stacks/s.toml:2:1: zones: missing; add it with the top-level keys",
+        ]
+    );
+}
+
+#[test]
+fn missing_keys_of_several_tables_are_all_reported_each_in_its_table() {
+    let text = HELLO
+        .replace("pods_cidr = \"10.20.0.0/14\"\n", "")
+        .replace("machine_type = \"e2-medium\"\n", "")
+        .replace("image_tag = \"0.1.0\"\n", "");
+    assert_eq!(
+        build(&text).unwrap_err(),
+        [
+            "stacks/s.toml:9:2: network.pods_cidr: missing; add it to [network]",
+            "stacks/s.toml:26:1: node_pools[0].machine_type: missing; add it to node_pools[0]",
+            "stacks/s.toml:33:2: app.image_tag: missing; add it to [app]",
+        ]
+    );
+}
+
+#[test]
+fn a_missing_top_level_key_is_placed_after_the_other_top_level_keys() {
+    let report = build(&HELLO.replace("project = \"tfsynth-hello\"\n", "")).unwrap_err();
+    // Line 7 is the blank line after `zones`, before `[network]`.
+    assert_eq!(
+        report,
+        [
+            "stacks/s.toml:7:1: project: missing; add it with the top-level keys, before the first table"
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_key_does_not_hide_the_value_errors_of_the_file() {
+    let text = HELLO
+        .replace("[network]\n", "[network]\nmtu = 1460\n")
+        .replace("project = \"tfsynth-hello\"", "project = \"Bad_Project\"")
+        .replace("port = 8080", "port = 80");
+    assert_eq!(
+        build(&text).unwrap_err(),
+        [
+            "stacks/s.toml:5:1: project: \"Bad_Project\" is not a project id (6-30 lowercase letters, digits or hyphens, starting with a letter)",
+            "stacks/s.toml:10:1: network.mtu: unknown field `mtu`, expected one of `name`, `subnet_cidr`, `pods_cidr`, `services_cidr`, `master_cidr`",
+            "stacks/s.toml:38:1: app.port: 80 is a privileged port; the app runs as a non-root user",
+        ]
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_type_does_not_hide_the_other_problems_and_misleads_none() {
+    // The wrong zone list stands in as empty: no "name at least one zone",
+    // no complaint about replicas, but the bad project is still found.
+    let text = HELLO
+        .replace(
+            "zones = [\"us-central1-a\", \"us-central1-b\", \"us-central1-f\"]",
+            "zones = \"us-central1-a\"",
+        )
+        .replace("project = \"tfsynth-hello\"", "project = \"Bad_Project\"");
+    assert_eq!(
+        build(&text).unwrap_err(),
+        [
+            "stacks/s.toml:5:1: project: \"Bad_Project\" is not a project id (6-30 lowercase letters, digits or hyphens, starting with a letter)",
+            "stacks/s.toml:7:1: zones: invalid type: string \"us-central1-a\", expected a sequence",
+        ]
+    );
+}
+
+#[test]
+fn a_toml_syntax_error_names_the_key_it_is_in() {
+    let report = build(&HELLO.replace("image_tag = \"0.1.0\"", "image_tag = 0.1.0")).unwrap_err();
+    assert_eq!(
+        report,
+        ["stacks/s.toml:38:16: app.image_tag: invalid TOML: invalid float, expected nothing"]
+    );
+}
+
+#[test]
+fn a_key_written_twice_is_named_with_its_table() {
+    let report = build(&HELLO.replace("port = 8080\n", "port = 8080\nport = 8081\n")).unwrap_err();
+    assert_eq!(
+        report,
+        ["stacks/s.toml:38:1: app.port: invalid TOML: duplicate key"]
+    );
+}
+
+#[test]
+fn app_written_as_an_array_is_a_type_error_of_app() {
+    let start = HELLO.find("[app]").unwrap();
+    let end = HELLO.find("[monitoring]").unwrap();
+    let text = format!("{}{}", &HELLO[..start], &HELLO[end..])
+        .replace("zones = [", "app = [1, 2]\nzones = [");
+    assert_eq!(
+        build(&text).unwrap_err(),
+        ["stacks/s.toml:7:1: app: invalid type: array, expected a table"]
+    );
+}
+
+#[test]
+fn three_addresses_that_differ_only_in_punctuation_are_three_channels() {
+    let text = HELLO.replace(
+        "emails = [\"oncall@example.com\"]",
+        "emails = [\"a.b@example.com\", \"a-b@example.com\", \"a_b@example.com\"]",
+    );
+    assert_eq!(build(&text).unwrap(), ["cluster", "workload"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), &text).unwrap();
+    let sources = Sources::read(dir.path(), "stacks", "s").unwrap();
+    let roots = tfsynth::stacks::build(&sources).unwrap();
+    let json = tfsynth::emit::to_json_value(&roots[0].stack.resolve().unwrap());
+    let channels = json["resource"]["google_monitoring_notification_channel"]
+        .as_object()
+        .unwrap();
+    let names: Vec<(&str, &str)> = channels
+        .iter()
+        .map(|(name, body)| {
+            (
+                name.as_str(),
+                body["labels"]["email_address"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("a-dash-b-at-example-dot-com", "a-b@example.com"),
+            ("a-dot-b-at-example-dot-com", "a.b@example.com"),
+            ("a-underscore-b-at-example-dot-com", "a_b@example.com"),
+        ]
+    );
+}
+
+#[test]
+fn one_address_written_twice_in_any_case_is_listed_twice() {
+    let text = HELLO.replace(
+        "emails = [\"oncall@example.com\"]",
+        "emails = [\"oncall@example.com\", \"OnCall@Example.com\"]",
+    );
+    assert_eq!(
+        build(&text).unwrap_err(),
+        ["stacks/s.toml:41:33: monitoring.emails[1]: \"OnCall@Example.com\" is listed twice"]
+    );
+}
+
+/// One input of each kind of settings problem, and its whole report.
+#[test]
+fn each_kind_of_settings_problem_is_reported_at_its_file_line_and_key() {
+    let cases: [(&str, String, &[&str]); 8] = [
+        (
+            "syntax error",
+            HELLO.replace("region = \"us-central1\"", "region = us-central1"),
+            &[
+                "stacks/s.toml:6:10: region: invalid TOML: string values must be quoted, expected literal string",
+            ],
+        ),
+        (
+            "missing key",
+            HELLO.replace("name = \"hello\"\nport = 8080\n", "port = 8080\n"),
+            &["stacks/s.toml:35:2: app.name: missing; add it to [app]"],
+        ),
+        (
+            "missing table",
+            HELLO[..HELLO.find("[monitoring]").unwrap()].to_owned(),
+            &["stacks/s.toml:40:1: monitoring: missing; add the [monitoring] table"],
+        ),
+        (
+            "unknown key",
+            HELLO.replace("[app]\n", "[app]\nreplicas = 2\n"),
+            &[
+                "stacks/s.toml:36:1: app.replicas: unknown field `replicas`, expected one of `name`, `port`, `image_tag`, `domain`, `replicas_per_zone`, `max_replicas`, `cpu_target`, `cpu_request`, `memory_request`, `cpu_limit`, `memory_limit`",
+            ],
+        ),
+        (
+            "wrong type",
+            HELLO.replace("port = 8080", "port = \"8080\""),
+            &["stacks/s.toml:37:1: app.port: invalid type: string \"8080\", expected u16"],
+        ),
+        (
+            "table as an array",
+            HELLO.replace("[monitoring]\n", "[[monitoring]]\n"),
+            &["stacks/s.toml:40:3: monitoring: invalid type: array, expected a table"],
+        ),
+        (
+            "wrong value",
+            HELLO.replace("uptime_period = \"300s\"", "uptime_period = \"5m\""),
+            &[
+                "stacks/s.toml:42:1: monitoring.uptime_period: \"5m\" is not one of 60s, 300s, 600s, 900s",
+            ],
+        ),
+        (
+            "arithmetic out of range",
+            with_app("replicas_per_zone = 900000000\n"),
+            &[
+                "stacks/s.toml:39:1: app.replicas_per_zone: 900000000 replicas in each of 3 zones is more than Kubernetes accepts (at most 2147483647 replicas)",
+            ],
+        ),
+    ];
+    for (kind, text, expected) in cases {
+        assert_eq!(build(&text).unwrap_err(), expected, "{kind}");
+    }
+}
