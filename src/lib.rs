@@ -121,6 +121,7 @@
 
 mod chunks;
 pub mod constructs;
+pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod ops;

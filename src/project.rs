@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::Diagnostic;
 use crate::schema::{SchemaError, Schemas};
 use crate::settings::Sources;
 use crate::synth::{self, Format, GeneratedFile, STACKS_DIR, StackError};
@@ -260,7 +261,7 @@ pub struct TfFiles {
     pub texts: Vec<(String, String)>,
     /// `path: cannot read: why`, for each file that is unreadable or not
     /// UTF-8.
-    pub unreadable: Vec<String>,
+    pub unreadable: Vec<Diagnostic>,
 }
 
 impl TfFiles {
@@ -305,7 +306,9 @@ impl Project {
             let shown = file.display().to_string();
             match std::fs::read_to_string(self.dir.join(file)) {
                 Ok(text) => files.texts.push((shown, text)),
-                Err(e) => files.unreadable.push(format!("{shown}: cannot read: {e}")),
+                Err(e) => files
+                    .unreadable
+                    .push(Diagnostic::new(format!("cannot read: {e}")).in_file(shown, 0, 0)),
             }
         }
         Ok(files)

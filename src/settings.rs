@@ -11,39 +11,13 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-/// One problem with a settings file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SettingsProblem {
-    /// The file, as the user would name it (`stacks/hello.toml`).
-    pub file: String,
-    /// 1-based line, 0 when the problem has no place in the file.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// The dotted key, e.g. `network.subnet_cidr`; empty for the whole file.
-    pub key: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for SettingsProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if self.line > 0 {
-            write!(f, ":{}:{}", self.line, self.column)?;
-        }
-        if !self.key.is_empty() {
-            write!(f, ": {}", self.key)?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
+use crate::diagnostic::Diagnostic;
 
 /// Every problem found in a stack's settings.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct SettingsError {
     /// The problems, sorted by file and position.
-    pub problems: Vec<SettingsProblem>,
+    pub problems: Vec<Diagnostic>,
 }
 
 impl fmt::Display for SettingsError {
@@ -58,32 +32,14 @@ impl fmt::Display for SettingsError {
     }
 }
 
-/// A problem found by validating typed settings: the key and the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid {
-    /// Dotted key path, e.g. `network.pods_cidr` or `node_pools[1].max_nodes`.
-    pub key: String,
-    /// What is wrong, e.g. `10.0.0.0/33 is not a valid CIDR range`.
-    pub message: String,
-}
-
-impl Invalid {
-    /// A problem with the value at `key`.
-    pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
-        Invalid {
-            key: key.into(),
-            message: message.into(),
-        }
-    }
-}
-
 /// Raw settings that check themselves beyond what their types say and
 /// become a validated type.
 pub trait Validate: Sized {
     /// The settings once every check passed.
     type Valid;
-    /// The validated settings, or every problem, each with its key.
-    fn validate(self) -> Result<Self::Valid, Vec<Invalid>>;
+    /// The validated settings, or every problem, each with its key
+    /// ([`Diagnostic::at_key`]); the loader places it in its file.
+    fn validate(self) -> Result<Self::Valid, Vec<Diagnostic>>;
 }
 
 /// A settings file as read from disk.
@@ -264,7 +220,7 @@ impl Sources {
     /// A missing key, placed where it should be added: in the table it
     /// belongs in, or for a top-level key, after the other top-level keys
     /// (a value) or at the end of the file (a table).
-    fn missing(&self, key: &str, shape: Missing) -> SettingsProblem {
+    fn missing(&self, key: &str, shape: Missing) -> Diagnostic {
         let parent = parent_key(key);
         if !parent.is_empty() {
             let table = if parent.ends_with(']') {
@@ -290,12 +246,13 @@ impl Sources {
             },
         };
         let (line, column) = line_column(text, offset);
-        SettingsProblem {
+        Diagnostic {
             file: self.base.display.clone(),
             line,
             column,
             key: key.to_owned(),
             message,
+            ..Diagnostic::default()
         }
     }
 
@@ -344,16 +301,17 @@ impl Sources {
 
     /// A problem about `key`, placed in the local file when it sets that
     /// key, else in the base file.
-    pub fn problem_at(&self, key: &str, message: String) -> SettingsProblem {
+    pub fn problem_at(&self, key: &str, message: String) -> Diagnostic {
         let sources = self.local.iter().chain(std::iter::once(&self.base));
         for source in sources {
             if let Some((line, column)) = find_key(&source.text, key) {
-                return SettingsProblem {
+                return Diagnostic {
                     file: source.display.clone(),
                     line,
                     column,
                     key: key.to_owned(),
                     message,
+                    ..Diagnostic::default()
                 };
             }
         }
@@ -363,36 +321,39 @@ impl Sources {
         while !parent.is_empty() {
             for source in self.local.iter().chain(std::iter::once(&self.base)) {
                 if let Some((line, column)) = find_key(&source.text, parent) {
-                    return SettingsProblem {
+                    return Diagnostic {
                         file: source.display.clone(),
                         line,
                         column,
                         key: key.to_owned(),
                         message,
+                        ..Diagnostic::default()
                     };
                 }
             }
             parent = parent_key(parent);
         }
         let (line, column) = line_column(&self.base.text, top_level_end(&self.base.text).0);
-        SettingsProblem {
+        Diagnostic {
             file: self.base.display.clone(),
             line,
             column,
             key: key.to_owned(),
             message,
+            ..Diagnostic::default()
         }
     }
 }
 
 fn whole_file(display: &str, message: String) -> SettingsError {
     SettingsError {
-        problems: vec![SettingsProblem {
+        problems: vec![Diagnostic {
             file: display.to_owned(),
             line: 0,
             column: 0,
             key: String::new(),
             message,
+            ..Diagnostic::default()
         }],
     }
 }
@@ -400,7 +361,7 @@ fn whole_file(display: &str, message: String) -> SettingsError {
 /// The file's table, or its first syntax error, with the key it is in
 /// when the parser got that far (the errors after the first are mostly
 /// echoes of it, so only the first is reported).
-fn parse(source: &Source, problems: &mut Vec<SettingsProblem>) -> Option<toml::Table> {
+fn parse(source: &Source, problems: &mut Vec<Diagnostic>) -> Option<toml::Table> {
     match source.text.parse::<toml::Table>() {
         Ok(t) => Some(t),
         Err(e) => {
@@ -409,12 +370,13 @@ fn parse(source: &Source, problems: &mut Vec<SettingsProblem>) -> Option<toml::T
                 .as_ref()
                 .map_or((0, 0), |s| line_column(&source.text, s.start));
             let key = span.map(|s| key_at(&source.text, s)).unwrap_or_default();
-            problems.push(SettingsProblem {
+            problems.push(Diagnostic {
                 file: source.display.clone(),
                 line,
                 column,
                 key,
                 message: format!("invalid TOML: {}", e.message().trim_end()),
+                ..Diagnostic::default()
             });
             None
         }
@@ -554,7 +516,7 @@ fn error_key(e: &serde_path_to_error::Error<toml::de::Error>) -> (String, String
 /// settings once each was mended, when they could be.
 struct Shaped<T> {
     value: Option<T>,
-    problems: Vec<SettingsProblem>,
+    problems: Vec<Diagnostic>,
     /// Keys whose values are stand-ins: what is wrong at or below them was
     /// reported already.
     stand_ins: Vec<String>,

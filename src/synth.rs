@@ -4,8 +4,9 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::Diagnostic;
 use crate::emit;
-use crate::schema::{Finding, Report, Schemas, Shared, validate_resolved};
+use crate::schema::{Report, Schemas, Shared, validate_resolved};
 use crate::settings::{SettingsError, Sources};
 use crate::stacks;
 use crate::tf::{Document, PARALLEL_FROM, SynthError};
@@ -76,11 +77,11 @@ pub enum StackError {
         /// The root module.
         root: String,
         /// Every finding, sorted.
-        findings: Vec<Finding>,
+        findings: Vec<Diagnostic>,
     },
 }
 
-fn listing(findings: &[Finding]) -> String {
+fn listing(findings: &[Diagnostic]) -> String {
     findings.iter().map(|f| format!("\n  {f}")).collect()
 }
 

@@ -80,7 +80,9 @@ fn validate_reads_terraform_files_below_directories_but_not_hidden_ones() {
     assert_eq!(names, ["roots/a/extra.tf", "roots/a/main.tf.json"]);
     assert_eq!(files.unreadable.len(), 1);
     assert!(
-        files.unreadable[0].starts_with("roots/b/bad.tf: cannot read: "),
+        files.unreadable[0]
+            .to_string()
+            .starts_with("roots/b/bad.tf: cannot read: "),
         "{:?}",
         files.unreadable
     );

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::json;
+use tfsynth::diagnostic::Diagnostic;
 use tfsynth::emit::to_json_value;
 use tfsynth::providers::google::{
     AddonsConfig, ArtifactRegistryRepositoryIamMember, Autoscaling, CidrBlock, ComponentsConfig,
@@ -45,7 +46,7 @@ use tfsynth::providers::kubernetes::{
     TopologySpreadConstraint,
 };
 use tfsynth::schema::{
-    Finding, INDEX_SUFFIX, Kind, Lookup, Report, SchemaError, Schemas, index_of, validate_document,
+    INDEX_SUFFIX, Kind, Lookup, Report, SchemaError, Schemas, index_of, validate_document,
     validate_files, validate_hcl, validate_resolved,
 };
 use tfsynth::tf::{Expression, ObjectMap};
@@ -95,14 +96,14 @@ fn assert_tf_finds_what_tf_json_finds(doc: &tfsynth::tf::Document) -> usize {
     let hcl_text = tfsynth::emit::to_hcl(doc, "test");
     let json = validate_document(&serde_json::from_str(&json_text).unwrap(), schemas());
     let hcl = validate_hcl(&hcl_text, schemas()).unwrap_or_else(|e| panic!("{e}\n{hcl_text}"));
-    let shape = |f: &Finding, from: &str, to: &str| {
+    let shape = |f: &Diagnostic, from: &str, to: &str| {
         let mut f = f.clone();
         if f.message.starts_with(from) {
             f.message = to.to_owned();
         }
         f
     };
-    let expected: Vec<Finding> = json
+    let expected: Vec<Diagnostic> = json
         .findings
         .iter()
         .map(|f| {
@@ -113,7 +114,7 @@ fn assert_tf_finds_what_tf_json_finds(doc: &tfsynth::tf::Document) -> usize {
             )
         })
         .collect();
-    let mut got: Vec<Finding> = hcl
+    let mut got: Vec<Diagnostic> = hcl
         .findings
         .iter()
         .map(|p| {
@@ -413,7 +414,7 @@ fn every_committed_stack_written_as_hcl_validates_with_no_findings() {
     );
     assert_eq!(files.len(), committed.len());
     for report in validate_files(&files, schemas()) {
-        assert!(report.is_clean(), "{}", report.problems.join("\n"));
+        assert!(report.is_clean(), "{:?}", report.problems);
         assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     }
 }

@@ -27,6 +27,7 @@ fn problems(files: &[(&str, &str)]) -> Vec<String> {
     validate_files(&owned, schemas())
         .into_iter()
         .flat_map(|r| r.problems)
+        .map(|d| d.to_string())
         .collect()
 }
 

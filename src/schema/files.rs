@@ -14,7 +14,8 @@ use serde_json::Value;
 use super::hcl::{HclRead, Lines, read_hcl};
 use super::json::place_of;
 use super::validate::{Module, validate_read};
-use super::{Finding, Position, Schemas};
+use super::{Position, Schemas};
+use crate::diagnostic::Diagnostic;
 
 /// Which syntax a file is written in, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +56,10 @@ pub fn is_override_file(name: &str) -> bool {
 pub struct FileReport {
     /// The file, as named in messages.
     pub file: String,
-    /// Each problem, sorted by place: `FILE:LINE:COLUMN: ADDRESS: PATH:
-    /// MESSAGE`, or the place where the file stops parsing.
-    pub problems: Vec<String>,
+    /// Each problem, sorted by place, in this file (shown as
+    /// `FILE:LINE:COLUMN: ADDRESS: PATH: MESSAGE`), or the place where the
+    /// file stops parsing.
+    pub problems: Vec<Diagnostic>,
     /// What was not checked, each naming the file.
     pub warnings: Vec<String>,
 }
@@ -118,7 +120,13 @@ pub fn validate_files(files: &[(String, String)], schemas: &Schemas) -> Vec<File
                 Syntax::Hcl => match read_hcl(Some(file), text, schemas) {
                     Ok(read) => Parsed::Hcl(read),
                     Err(e) => {
-                        report.problems.push(format!("{file}:{e}"));
+                        report.problems.push(
+                            Diagnostic::new(format!("not valid HCL: {}", e.message)).in_file(
+                                file,
+                                e.position.line,
+                                e.position.column,
+                            ),
+                        );
                         Parsed::Not
                     }
                 },
@@ -139,7 +147,7 @@ pub fn validate_files(files: &[(String, String)], schemas: &Schemas) -> Vec<File
     let mut declared: BTreeMap<(String, String), String> = BTreeMap::new();
     for ((file, _), (report, read)) in files.iter().zip(reports.iter_mut().zip(parsed)) {
         let module = module_of(file);
-        let mut placed: Vec<(Position, Finding)> = Vec::new();
+        let mut placed: Vec<(Position, Diagnostic)> = Vec::new();
         let addresses: Vec<(String, Position)> = match read {
             Parsed::Not => continue,
             Parsed::Json { read, lines } => {
@@ -150,7 +158,7 @@ pub fn validate_files(files: &[(String, String)], schemas: &Schemas) -> Vec<File
                 let at = |offset: usize| lines.position(offset);
                 placed.extend(read.findings.into_iter().map(|(o, f)| (at(o), f)));
                 for finding in r.findings {
-                    let offset = place_of(&read.places, &finding.address, &finding.path);
+                    let offset = place_of(&read.places, &finding.address, &finding.key);
                     placed.push((at(offset.unwrap_or(0)), finding));
                 }
                 read.declared
@@ -181,14 +189,7 @@ pub fn validate_files(files: &[(String, String)], schemas: &Schemas) -> Vec<File
                         "resource"
                     };
                     let message = format!("duplicate {what}: already declared at {}", first.get());
-                    placed.push((
-                        position,
-                        Finding {
-                            address,
-                            path: String::new(),
-                            message,
-                        },
-                    ));
+                    placed.push((position, Diagnostic::at_address(address, message)));
                 }
             }
         }
@@ -197,7 +198,7 @@ pub fn validate_files(files: &[(String, String)], schemas: &Schemas) -> Vec<File
         report.problems.extend(
             placed
                 .into_iter()
-                .map(|(position, finding)| format!("{file}:{position}: {finding}")),
+                .map(|(position, finding)| finding.in_file(file, position.line, position.column)),
         );
     }
     reports
@@ -212,7 +213,7 @@ fn module_of(file: &str) -> String {
 
 /// A `.tf.json` file read as Terraform reads it, or the place where it
 /// stops being JSON.
-fn json_document(file: &str, text: &str) -> Result<super::json::Read, String> {
+fn json_document(file: &str, text: &str) -> Result<super::json::Read, Diagnostic> {
     if let Err(e) = serde_json::from_str::<Value>(text) {
         // serde_json counts a column of 0 before a line's first
         // character; editors count from 1.
@@ -221,13 +222,16 @@ fn json_document(file: &str, text: &str) -> Result<super::json::Read, String> {
         let message = message
             .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
             .unwrap_or(&message);
-        return Err(format!("{file}:{line}:{column}: not valid JSON: {message}"));
+        return Err(
+            Diagnostic::new(format!("not valid JSON: {message}")).in_file(file, line, column)
+        );
     }
     let Some(root) = super::json::parse(text) else {
-        return Err(format!(
-            "{file}: not valid JSON: nested deeper than tfsynth reads ({} levels)",
+        return Err(Diagnostic::new(format!(
+            "not valid JSON: nested deeper than tfsynth reads ({} levels)",
             super::json::MOST_DEPTH
-        ));
+        ))
+        .in_file(file, 0, 0));
     };
     let lines = Lines::new(text);
     let place = |offset: usize| format!("{file}:{}", lines.position(offset));

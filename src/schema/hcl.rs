@@ -28,7 +28,8 @@ use serde_json::{Map, Value};
 
 use super::validate::META;
 use super::validate::validate_read;
-use super::{BlockSchema, Finding, Kind, Lookup, NestingMode, Schemas};
+use super::{BlockSchema, Kind, Lookup, NestingMode, Schemas};
+use crate::diagnostic::Diagnostic;
 use crate::emit::write_json_string;
 use crate::tf::escape_template;
 
@@ -55,7 +56,7 @@ pub struct Placed {
     /// missing from.
     pub position: Position,
     /// What.
-    pub finding: Finding,
+    pub finding: Diagnostic,
 }
 
 /// The outcome of validating one `.tf` file.
@@ -109,7 +110,7 @@ pub(crate) struct HclRead<'t> {
     lines: Lines<'t>,
     places: BTreeMap<String, BTreeMap<String, usize>>,
     /// What only the native syntax gets wrong, at byte offsets.
-    findings: Vec<(usize, Finding)>,
+    findings: Vec<(usize, Diagnostic)>,
     declared: Vec<(String, usize)>,
 }
 
@@ -163,7 +164,7 @@ impl HclRead<'_> {
             ..
         } = self;
         for finding in report.findings {
-            let offset = place_of(&places, &finding.address, &finding.path);
+            let offset = place_of(&places, &finding.address, &finding.key);
             findings.push((offset, finding));
         }
         let mut findings: Vec<Placed> = findings
@@ -268,7 +269,7 @@ struct Reader<'t, 's> {
     /// Byte offsets, by block address and then path.
     places: BTreeMap<String, BTreeMap<String, usize>>,
     /// What only the native syntax gets wrong, at byte offsets.
-    findings: Vec<(usize, Finding)>,
+    findings: Vec<(usize, Diagnostic)>,
     declared: Vec<(String, usize)>,
 }
 
@@ -318,11 +319,7 @@ impl Reader<'_, '_> {
     fn finding(&mut self, offset: usize, address: &str, path: &str, message: String) {
         self.findings.push((
             offset,
-            Finding {
-                address: address.to_owned(),
-                path: path.to_owned(),
-                message,
-            },
+            Diagnostic::at_address(address, message).with_key(path),
         ));
     }
 

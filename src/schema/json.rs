@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::Finding;
+use crate::diagnostic::Diagnostic;
 
 /// Where each path of each block is written, as byte offsets: by block
 /// address (`google_compute_network.vpc`, `var.region`), then by path in
@@ -231,7 +231,7 @@ pub(crate) struct Read {
     /// source's address), where its name is written, in the order written.
     pub(crate) declared: Vec<(String, usize)>,
     /// What Terraform refuses in the file's shape, at byte offsets.
-    pub(crate) findings: Vec<(usize, Finding)>,
+    pub(crate) findings: Vec<(usize, Diagnostic)>,
 }
 
 /// Reads a file's root: an object of top-level blocks, or an array of
@@ -283,14 +283,9 @@ fn keyed(path: &str, key: &str) -> String {
 
 impl<'n> Reader<'_> {
     fn finding(&mut self, at: usize, address: &str, path: &str, message: String) {
-        self.read.findings.push((
-            at,
-            Finding {
-                address: address.to_owned(),
-                path: path.to_owned(),
-                message,
-            },
-        ));
+        self.read
+            .findings
+            .push((at, Diagnostic::at_address(address, message).with_key(path)));
     }
 
     /// The properties of a body or label level, in order: of an object,

@@ -33,7 +33,7 @@ pub use hcl::{HclReport, HclSyntaxError, Placed, Position, validate_hcl};
 pub use index::{INDEX_SUFFIX, IndexPlan, index_of, plan_indexes};
 pub use types::Type;
 pub(crate) use validate::Shared;
-pub use validate::{Finding, Report, validate_document, validate_resolved};
+pub use validate::{Report, validate_document, validate_resolved};
 
 /// The schema of one block: its attributes and nested block types.
 ///

@@ -10,7 +10,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::sync::atomic::AtomicUsize;
 
 use serde_json::Value;
@@ -25,36 +24,13 @@ use crate::tf::{
 };
 use crate::tf::{expression_references, template_references, write_index};
 
-/// One problem with one block.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Finding {
-    /// The block: `google_container_node_pool.primary`, `data.x.y`, `provider.google`.
-    pub address: String,
-    /// Where inside it: `node_config[0].shielded_instance_config[0].enable_secure_boot`.
-    pub path: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The file itself (its root is not an object): nothing to name.
-        if self.address.is_empty() && self.path.is_empty() {
-            return f.write_str(&self.message);
-        }
-        if self.path.is_empty() {
-            write!(f, "{}: {}", self.address, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.address, self.path, self.message)
-        }
-    }
-}
+use crate::diagnostic::Diagnostic;
 
 /// The outcome of validating one document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     /// Problems, sorted.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Diagnostic>,
     /// Things that were not checked, e.g. a provider with no schema.
     pub warnings: Vec<String>,
 }
@@ -319,7 +295,7 @@ pub(crate) struct Shared<'d> {
 
 /// What one thread found in the blocks it took.
 pub(crate) struct Part {
-    findings: Vec<Finding>,
+    findings: Vec<Diagnostic>,
     unchecked: BTreeMap<String, usize>,
 }
 
@@ -862,7 +838,7 @@ struct Validator<'a> {
     /// The iterators of the dynamic blocks being checked, which name no
     /// resource.
     bound: Vec<String>,
-    findings: Vec<Finding>,
+    findings: Vec<Diagnostic>,
     /// Blocks not validated, by provider without a schema.
     unchecked: BTreeMap<String, usize>,
     /// The last type found: blocks come sorted by type, so most lookups
@@ -915,11 +891,8 @@ impl<'a> Validator<'a> {
     }
 
     fn finding(&mut self, address: &str, path: &str, message: &str) {
-        self.findings.push(Finding {
-            address: address.to_owned(),
-            path: path.to_owned(),
-            message: message.to_owned(),
-        });
+        self.findings
+            .push(Diagnostic::at_address(address, message).with_key(path));
     }
 
     fn provider<'t, T: Tree<'t>>(&mut self, name: &str, address: &str, config: T) {

@@ -17,12 +17,13 @@ use crate::constructs::{
     MaintenanceWindow, Network, NodeIdentity, NodePool, PodResources, PoolSize, ProjectServices,
     Registry, UptimeAlerting, WebService,
 };
+use crate::diagnostic::Diagnostic;
 use crate::providers::google::{
     self, ArtifactRegistryRepository, ClientConfig, ContainerCluster, GoogleProvider,
     ReleaseChannel, ServiceAccount, ServiceAccountIamMember,
 };
 use crate::providers::kubernetes::{self, KubernetesProvider};
-use crate::settings::{Invalid, Validate};
+use crate::settings::Validate;
 use crate::stacks::RootModule;
 use crate::tf::{
     Address, Backend, Expression, Meta, NamedRoot, Output, Ref, Stack, Step, Template, Value,
@@ -480,9 +481,9 @@ pub fn is_email(s: &str) -> bool {
 pub const MAX_COUNT: u32 = i32::MAX.unsigned_abs();
 
 /// Refuses a count above [`MAX_COUNT`], at `key`.
-fn at_most_max_count(key: &str, value: u32, p: &mut Vec<Invalid>) {
+fn at_most_max_count(key: &str, value: u32, p: &mut Vec<Diagnostic>) {
     if value > MAX_COUNT {
-        p.push(Invalid::new(
+        p.push(Diagnostic::at_key(
             key,
             format!("{value} is more than the API accepts (at most {MAX_COUNT})"),
         ));
@@ -494,17 +495,20 @@ fn at_most_max_count(key: &str, value: u32, p: &mut Vec<Invalid>) {
 /// arithmetic is checked: a product or a default that does not fit a
 /// Kubernetes replica count is a problem at the key that causes it, never
 /// a wrapped number.
-fn replicas(app: &AppSettings, zones: usize, p: &mut Vec<Invalid>) -> (u32, u32) {
+fn replicas(app: &AppSettings, zones: usize, p: &mut Vec<Diagnostic>) -> (u32, u32) {
     let per_zone = app.replicas_per_zone;
     if per_zone == 0 {
-        p.push(Invalid::new("app.replicas_per_zone", "must be at least 1"));
+        p.push(Diagnostic::at_key(
+            "app.replicas_per_zone",
+            "must be at least 1",
+        ));
     }
     let min = u32::try_from(zones)
         .ok()
         .and_then(|zones| per_zone.checked_mul(zones))
         .filter(|min| *min <= MAX_COUNT);
     let Some(min) = min else {
-        p.push(Invalid::new(
+        p.push(Diagnostic::at_key(
             "app.replicas_per_zone",
             format!(
                 "{per_zone} replicas in each of {zones} zone{} is more than Kubernetes accepts (at most {MAX_COUNT} replicas)",
@@ -517,7 +521,7 @@ fn replicas(app: &AppSettings, zones: usize, p: &mut Vec<Invalid>) -> (u32, u32)
         Some(max) => {
             at_most_max_count("app.max_replicas", max, p);
             if max < min {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     "app.max_replicas",
                     format!("{max} is below the minimum ({min}: replicas_per_zone × zones)"),
                 ));
@@ -527,7 +531,7 @@ fn replicas(app: &AppSettings, zones: usize, p: &mut Vec<Invalid>) -> (u32, u32)
         None => match min.checked_mul(2).filter(|max| *max <= MAX_COUNT) {
             Some(max) => max,
             None => {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     "app.replicas_per_zone",
                     format!(
                         "the default max_replicas, twice the minimum of {min}, is more than Kubernetes accepts (at most {MAX_COUNT}); set app.max_replicas"
@@ -543,10 +547,10 @@ fn replicas(app: &AppSettings, zones: usize, p: &mut Vec<Invalid>) -> (u32, u32)
 impl Validate for Settings {
     type Valid = Valid;
 
-    fn validate(self) -> Result<Valid, Vec<Invalid>> {
+    fn validate(self) -> Result<Valid, Vec<Diagnostic>> {
         let mut p = Vec::new();
         if !is_project_id(&self.project) {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "project",
                 format!(
                     "{:?} is not a project id (6-30 lowercase letters, digits or hyphens, starting with a letter)",
@@ -556,13 +560,13 @@ impl Validate for Settings {
         }
         let region_ok = is_region(&self.region);
         if !region_ok {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "region",
                 format!("{:?} is not a region like us-central1", self.region),
             ));
         }
         if self.zones.is_empty() {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "zones",
                 "name at least one zone of the region",
             ));
@@ -573,7 +577,7 @@ impl Validate for Settings {
                 .strip_prefix(&format!("{}-", self.region))
                 .is_some_and(|z| z.len() == 1 && z.bytes().all(|c| c.is_ascii_lowercase()));
             if region_ok && !in_region {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     format!("zones[{i}]"),
                     format!(
                         "{zone:?} is not a zone of {} (like {}-a)",
@@ -582,7 +586,7 @@ impl Validate for Settings {
                 ));
             }
             if !seen.insert(zone) {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     format!("zones[{i}]"),
                     format!("{zone:?} is listed twice"),
                 ));
@@ -591,7 +595,7 @@ impl Validate for Settings {
 
         let n = &self.network;
         if !is_resource_name(&n.name) {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "network.name",
                 format!(
                     "{:?} is not a resource name (lowercase letters, digits and hyphens, a letter first, at most 63)",
@@ -608,20 +612,20 @@ impl Validate for Settings {
         ] {
             match text.parse::<Cidr>() {
                 Ok(c) => ranges.push((key, c)),
-                Err(e) => p.push(Invalid::new(key, e.to_string())),
+                Err(e) => p.push(Diagnostic::at_key(key, e.to_string())),
             }
         }
         for (i, (ka, a)) in ranges.iter().enumerate() {
             for (kb, b) in &ranges[i + 1..] {
                 if a.overlaps(b) {
-                    p.push(Invalid::new(*kb, format!("{b} overlaps {ka} ({a})")));
+                    p.push(Diagnostic::at_key(*kb, format!("{b} overlaps {ka} ({a})")));
                 }
             }
         }
         let range = |key: &str| ranges.iter().find(|(k, _)| *k == key).map(|(_, c)| *c);
         if let Some(m) = range("network.master_cidr") {
             if m.prefix() != 28 {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     "network.master_cidr",
                     format!("{m} must be a /28: GKE gives the control plane exactly 16 addresses"),
                 ));
@@ -631,7 +635,7 @@ impl Validate for Settings {
         let c = &self.cluster;
         // The node service account is `<cluster>-nodes`, at most 30 characters.
         if !is_resource_name(&c.name) || c.name.len() > 24 {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "cluster.name",
                 format!(
                     "{:?} is not a cluster name (lowercase letters, digits and hyphens, a letter first, at most 24)",
@@ -646,7 +650,7 @@ impl Validate for Settings {
                     cidr,
                     name: net.name.clone(),
                 }),
-                Err(e) => p.push(Invalid::new(
+                Err(e) => p.push(Diagnostic::at_key(
                     format!("cluster.authorized_networks[{i}].cidr"),
                     e.to_string(),
                 )),
@@ -655,20 +659,20 @@ impl Validate for Settings {
         if let Some(m) = &c.maintenance {
             for (key, value) in [("start", &m.start), ("end", &m.end)] {
                 if !is_utc_time(value) {
-                    p.push(Invalid::new(
+                    p.push(Diagnostic::at_key(
                         format!("cluster.maintenance.{key}"),
                         format!("{value:?} is not a UTC time like 2025-01-04T03:00:00Z"),
                     ));
                 }
             }
             if is_utc_time(&m.start) && is_utc_time(&m.end) && m.end <= m.start {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     "cluster.maintenance.end",
                     "must be after start",
                 ));
             }
             if !m.recurrence.starts_with("FREQ=") {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     "cluster.maintenance.recurrence",
                     format!(
                         "{:?} is not an RRULE like FREQ=WEEKLY;BYDAY=SA,SU",
@@ -679,7 +683,7 @@ impl Validate for Settings {
         }
 
         if self.node_pools.is_empty() {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "node_pools",
                 "add at least one [[node_pools]]",
             ));
@@ -689,7 +693,7 @@ impl Validate for Settings {
         for (i, pool) in self.node_pools.iter().enumerate() {
             let at = |key: &str| format!("node_pools[{i}].{key}");
             if !is_resource_name(&pool.name) || pool.name.len() > 40 {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     at("name"),
                     format!(
                         "{:?} is not a node pool name (lowercase letters, digits and hyphens, a letter first, at most 40)",
@@ -698,13 +702,13 @@ impl Validate for Settings {
                 ));
             }
             if !pool_names.insert(&pool.name) {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     at("name"),
                     format!("{:?} is used by another pool", pool.name),
                 ));
             }
             if !pool.machine_type.contains('-') || !is_lower_name(&pool.machine_type) {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     at("machine_type"),
                     format!(
                         "{:?} is not a machine type like e2-medium",
@@ -713,7 +717,10 @@ impl Validate for Settings {
                 ));
             }
             if pool.disk_size_gb < 10 {
-                p.push(Invalid::new(at("disk_size_gb"), "must be at least 10"));
+                p.push(Diagnostic::at_key(
+                    at("disk_size_gb"),
+                    "must be at least 10",
+                ));
             }
             at_most_max_count(&at("disk_size_gb"), pool.disk_size_gb, &mut p);
             for (key, count) in [
@@ -727,7 +734,7 @@ impl Validate for Settings {
                 }
             }
             if !DISK_TYPES.contains(&pool.disk_type.as_str()) {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     at("disk_type"),
                     format!(
                         "{:?} is not one of {}",
@@ -752,7 +759,7 @@ impl Validate for Settings {
                     Some(("total_max_nodes", PoolSize::Total { min, max }, min, max))
                 }
                 _ => {
-                    p.push(Invalid::new(
+                    p.push(Diagnostic::at_key(
                         format!("node_pools[{i}]"),
                         "set either min_nodes_per_zone and max_nodes_per_zone, or total_min_nodes and total_max_nodes",
                     ));
@@ -761,12 +768,12 @@ impl Validate for Settings {
             };
             if let Some((max_key, size, min, max)) = size {
                 if max == 0 {
-                    p.push(Invalid::new(
+                    p.push(Diagnostic::at_key(
                         at(max_key),
                         "must be at least 1, or the pool can never run a pod",
                     ));
                 } else if min > max {
-                    p.push(Invalid::new(
+                    p.push(Diagnostic::at_key(
                         at(max_key),
                         format!("{max} is below the minimum ({min})"),
                     ));
@@ -777,7 +784,7 @@ impl Validate for Settings {
         }
 
         if !is_resource_name(&self.app.name) || self.app.name.len() > 40 {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "app.name",
                 format!(
                     "{:?} is not an app name (lowercase letters, digits and hyphens, a letter first, at most 40)",
@@ -787,14 +794,14 @@ impl Validate for Settings {
         }
         let tag = self.app.image_tag.as_str();
         if tag.is_empty() || tag.eq_ignore_ascii_case("latest") {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "app.image_tag",
                 format!(
                     "{tag:?} names no version; use the app's version (e.g. \"0.1.0\") so every deploy is a reviewed change"
                 ),
             ));
         } else if !is_image_tag(tag) {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "app.image_tag",
                 format!(
                     "{tag:?} is not a Docker tag (up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-')"
@@ -803,7 +810,7 @@ impl Validate for Settings {
         }
         if let Some(domain) = &self.app.domain {
             if !is_domain(domain) {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     "app.domain",
                     format!(
                         "{domain:?} is not a domain name (dot-separated labels of letters, digits and inner hyphens, like app.example.com)"
@@ -813,7 +820,7 @@ impl Validate for Settings {
         }
         let m = &self.monitoring;
         if m.emails.is_empty() {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "monitoring.emails",
                 "name at least one address: an alert nobody receives is no alert",
             ));
@@ -821,37 +828,37 @@ impl Validate for Settings {
         let mut seen_emails = BTreeSet::new();
         for (i, email) in m.emails.iter().enumerate() {
             if !is_email(email) {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     format!("monitoring.emails[{i}]"),
                     format!("{email:?} is not an e-mail address"),
                 ));
             } else if !seen_emails.insert(email.to_ascii_lowercase()) {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     format!("monitoring.emails[{i}]"),
                     format!("{email:?} is listed twice"),
                 ));
             }
         }
         if !PERIODS.contains(&m.uptime_period.as_str()) {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "monitoring.uptime_period",
                 format!("{:?} is not one of {}", m.uptime_period, PERIODS.join(", ")),
             ));
         }
         let regions: BTreeSet<&str> = m.uptime_regions.iter().map(String::as_str).collect();
         if let Some(bad) = regions.iter().find(|r| !CHECK_REGIONS.contains(r)) {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "monitoring.uptime_regions",
                 format!("{bad:?} is not one of {}", CHECK_REGIONS.join(", ")),
             ));
         } else if regions.len() < 3 {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "monitoring.uptime_regions",
                 "name at least three regions: Cloud Monitoring requires them",
             ));
         }
         if !(m.error_ratio > 0.0 && m.error_ratio < 1.0) {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "monitoring.error_ratio",
                 format!(
                     "{} is not a share between 0 and 1 (e.g. 0.05)",
@@ -862,7 +869,7 @@ impl Validate for Settings {
         let app = &self.app;
         let (min_replicas, max_replicas) = replicas(app, self.zones.len(), &mut p);
         if !(1..=100).contains(&app.cpu_target) {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "app.cpu_target",
                 format!("{} is not a percentage from 1 to 100", app.cpu_target),
             ));
@@ -882,7 +889,7 @@ impl Validate for Settings {
             ),
         ] {
             if !is_quantity(value, suffixes) {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     key,
                     format!(
                         "{value:?} is not a quantity like {}",
@@ -897,7 +904,7 @@ impl Validate for Settings {
             for (i, range) in a.deny_ranges.iter().enumerate() {
                 match range.parse::<Cidr>() {
                     Ok(c) => deny.push(c),
-                    Err(e) => p.push(Invalid::new(
+                    Err(e) => p.push(Diagnostic::at_key(
                         format!("cloud_armor.deny_ranges[{i}]"),
                         e.to_string(),
                     )),
@@ -907,7 +914,7 @@ impl Validate for Settings {
                 at_most_max_count("cloud_armor.rate_limit_per_minute", limit, &mut p);
             }
             if a.rate_limit_per_minute == Some(0) {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     "cloud_armor.rate_limit_per_minute",
                     "0 would refuse every request; leave it out for no limit",
                 ));
@@ -918,12 +925,12 @@ impl Validate for Settings {
             });
         }
         if self.app.port == 0 {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "app.port",
                 "0 is not a port the app can listen on (1024-65535)",
             ));
         } else if self.app.port < 1024 {
-            p.push(Invalid::new(
+            p.push(Diagnostic::at_key(
                 "app.port",
                 format!(
                     "{} is a privileged port; the app runs as a non-root user",
@@ -941,7 +948,7 @@ impl Validate for Settings {
                 && b.as_bytes()[0].is_ascii_alphanumeric()
                 && b.as_bytes()[b.len() - 1].is_ascii_alphanumeric();
             if !ok {
-                p.push(Invalid::new(
+                p.push(Diagnostic::at_key(
                     "state.bucket",
                     format!(
                         "{b:?} is not a Cloud Storage bucket name (3-63 lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit)"

@@ -19,7 +19,7 @@ use super::body::Entry;
 use super::check::{all_references, is_identifier};
 use super::expr::{Expression, Reference, Root, Step};
 use super::identity::RootModuleId;
-use super::problem::Problem;
+use super::problem::{Diagnostic, problem};
 use super::stack::{DataSource, Output, Stack};
 
 /// Terraform's built-in `terraform_remote_state` data source.
@@ -77,7 +77,7 @@ pub fn export_name(r: &Reference) -> String {
 /// # Errors
 ///
 /// As [`link_roots_with`].
-pub fn link_roots(roots: Vec<NamedRoot>) -> Result<Vec<NamedRoot>, Vec<Problem>> {
+pub fn link_roots(roots: Vec<NamedRoot>) -> Result<Vec<NamedRoot>, Vec<Diagnostic>> {
     link_roots_with(roots, &|_, _| false)
 }
 
@@ -108,20 +108,20 @@ pub fn link_roots(roots: Vec<NamedRoot>) -> Result<Vec<NamedRoot>, Vec<Problem>>
 pub fn link_roots_with(
     mut roots: Vec<NamedRoot>,
     sensitive_attribute: &dyn Fn(&Address, &[Step]) -> bool,
-) -> Result<Vec<NamedRoot>, Vec<Problem>> {
+) -> Result<Vec<NamedRoot>, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let ids: Vec<RootModuleId> = roots.iter().map(|r| r.stack.id.clone()).collect();
     let names: Vec<String> = roots.iter().map(|r| r.name.clone()).collect();
     for (i, name) in names.iter().enumerate() {
         // A root's name labels the remote-state data source that reads it.
         if !is_identifier(name) {
-            problems.push(Problem::new(
+            problems.push(problem(
                 format!("root {name:?}"),
                 "a root's name must be a Terraform name (a letter or underscore, then letters, digits, underscores or dashes): it is its directory and the name of the data source that reads it",
             ));
         }
         if names[..i].contains(name) {
-            problems.push(Problem::new(
+            problems.push(problem(
                 format!("root {name}"),
                 "two roots have this name; each root is its own directory and needs its own name",
             ));
@@ -129,7 +129,7 @@ pub fn link_roots_with(
     }
     for (i, id) in ids.iter().enumerate() {
         if let Some(j) = ids[..i].iter().position(|other| other == id) {
-            problems.push(Problem::new(
+            problems.push(problem(
                 format!("root {}", names[i]),
                 format!(
                     "is the same stack as root {} (a clone); give each root its own Stack",
@@ -172,7 +172,7 @@ pub fn link_roots_with(
             });
         }
         for (what, producer) in late {
-            problems.push(Problem::new(
+            problems.push(problem(
                 &at,
                 format!(
                     "{what} belongs to root {producer}, which is applied after {}",
@@ -181,7 +181,7 @@ pub fn link_roots_with(
             ));
         }
         for (what, origin) in foreign {
-            problems.push(Problem::new(
+            problems.push(problem(
                 &at,
                 format!(
                     "{what} belongs to {origin}, which is not one of the linked roots ({})",
@@ -198,7 +198,7 @@ pub fn link_roots_with(
                 Some(producer) => format!("root {}", names[producer]),
                 None => origin.to_string(),
             };
-            problems.push(Problem::new(
+            problems.push(problem(
                 &at,
                 format!(
                     "{from}: {} belongs to {owner}; it cannot point into another root (roots are ordered by applying them in turn)",
@@ -284,7 +284,7 @@ pub fn link_roots_with(
                 name: names[producer].clone(),
             };
             if current.stack.defined().contains(&address) {
-                problems.push(Problem::new(
+                problems.push(problem(
                     format!("root {}", names[consumer]),
                     format!(
                         "{address} is already defined; linking reads root {} through that address",

@@ -25,7 +25,7 @@ pub use expr::{
 };
 pub use identity::RootModuleId;
 pub use link::{NamedRoot, TerraformRemoteState, export_name, link_roots, link_roots_with};
-pub use problem::{Problem, SynthError};
+pub use problem::SynthError;
 pub use sorted::SortedMap;
 pub use stack::{
     Backend, Block, Check, CheckScope, Condition, DataSource, IgnoreChanges, Import, Lifecycle,

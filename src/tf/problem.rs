@@ -1,37 +1,22 @@
-//! What keeps a stack from being synthesized: problems, each at its
-//! address, reported all at once.
+//! What keeps a stack from being synthesized: problems, each a
+//! [`Diagnostic`] at its address, reported all at once.
 
 use std::fmt;
 
-/// One problem found at synth, with the address it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    /// Where: a Terraform address such as `google_compute_network.vpc`.
-    pub address: String,
-    /// What is wrong, naming the attribute where there is one.
-    pub message: String,
-}
+pub use crate::diagnostic::Diagnostic;
 
-impl Problem {
-    pub(crate) fn new(address: impl fmt::Display, message: impl Into<String>) -> Self {
-        Problem {
-            address: address.to_string(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.address, self.message)
-    }
+/// A problem found at synth, of the block at `address` (a Terraform
+/// address such as `google_compute_network.vpc`), its message naming the
+/// attribute where there is one.
+pub(crate) fn problem(address: impl fmt::Display, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::at_address(address, message)
 }
 
 /// Every problem that kept a stack from being synthesized, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct SynthError {
     /// The problems, sorted by address then message.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
 }
 
 impl fmt::Display for SynthError {

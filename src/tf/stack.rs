@@ -11,7 +11,7 @@ use super::address::{Address, Dependency, InstanceKey, Target};
 use super::body::{Body, BodyError};
 use super::expr::{Expr, Expression, Path, Reference, Root, Step};
 use super::identity::RootModuleId;
-use super::problem::Problem;
+use super::problem::{Diagnostic, problem};
 use super::types::VarType;
 
 /// A Terraform managed resource type, implemented by every provider struct.
@@ -403,7 +403,7 @@ pub struct Check {
 pub struct CheckScope<'s> {
     id: &'s RootModuleId,
     data: Vec<Block>,
-    deferred: &'s mut Vec<Problem>,
+    deferred: &'s mut Vec<Diagnostic>,
 }
 
 impl CheckScope<'_> {
@@ -428,14 +428,14 @@ fn make_block<T: Serialize>(
     name: String,
     value: &T,
     meta: Meta,
-) -> (Block, Option<Problem>) {
+) -> (Block, Option<Diagnostic>) {
     let address = root
         .address()
         .expect("resources and data sources have addresses")
         .clone();
     let (body, problem) = match Body::from_serialize(value) {
         Ok(body) => (body, None),
-        Err(BodyError(e)) => (Body::new(), Some(Problem::new(address.clone(), e))),
+        Err(BodyError(e)) => (Body::new(), Some(problem(address.clone(), e))),
     };
     (
         Block {
@@ -565,7 +565,7 @@ pub struct Stack {
     pub(crate) removed: Vec<Removed>,
     pub(crate) checks: Vec<(String, Check)>,
     /// Problems found while adding, reported with all others at synth.
-    pub(crate) deferred: Vec<Problem>,
+    pub(crate) deferred: Vec<Diagnostic>,
     /// Which root module this is; every handle it gives out carries it.
     pub(crate) id: RootModuleId,
 }
@@ -611,7 +611,7 @@ impl Stack {
     ) -> ProviderRef {
         let name = name.into();
         let body = Body::from_serialize(settings).unwrap_or_else(|BodyError(e)| {
-            self.deferred.push(Problem::new(
+            self.deferred.push(problem(
                 Address::Provider {
                     name: name.clone(),
                     alias: alias.map(str::to_owned),
@@ -820,7 +820,7 @@ impl Stack {
         // A handle from another stack has no block here, even when this
         // stack holds the same address: report it at synth.
         if handle.origin != self.id {
-            self.deferred.push(Problem::new(
+            self.deferred.push(problem(
                 &address,
                 format!(
                     "override {path:?}: the handle belongs to {}, not to this root",
@@ -831,7 +831,7 @@ impl Stack {
         }
         match self.blocks.iter_mut().rev().find(|b| b.address == address) {
             Some(block) => block.overrides.push(Override { path, value }),
-            None => self.deferred.push(Problem::new(
+            None => self.deferred.push(problem(
                 &address,
                 format!("override {path:?}: {address} is not in this stack"),
             )),

@@ -5,12 +5,12 @@ use std::fmt;
 
 use crate::tf::address::AddressKey;
 use crate::tf::identity::RootModuleId;
-use crate::tf::problem::Problem;
+use crate::tf::problem::{Diagnostic, problem};
 
 /// Collects problems while the checks run.
 #[derive(Default)]
 pub(super) struct Checker {
-    pub(super) problems: Vec<Problem>,
+    pub(super) problems: Vec<Diagnostic>,
     /// References between nodes of the dependency graph, as indexes into
     /// the sorted list of known addresses; repeats allowed.
     pub(super) edges: Vec<(usize, usize)>,
@@ -68,7 +68,7 @@ impl Checker {
     }
 
     pub(super) fn problem(&mut self, address: impl fmt::Display, message: impl Into<String>) {
-        self.problems.push(Problem::new(address, message));
+        self.problems.push(problem(address, message));
     }
 }
 

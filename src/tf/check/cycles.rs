@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::checker::{Checker, Known};
-use crate::tf::problem::Problem;
+use crate::tf::problem::problem;
 
 /// The dependency graph over known nodes, each node's successors in one
 /// shared vector (one allocation, not one per node).
@@ -139,6 +139,6 @@ pub(super) fn find_cycles(c: &mut Checker, known: &Known) {
             let all: Vec<String> = group.iter().map(name).collect();
             message.push_str(&format!(" (one of several among {})", all.join(", ")));
         }
-        c.problems.push(Problem::new(known.0[start], message));
+        c.problems.push(problem(known.0[start], message));
     }
 }
