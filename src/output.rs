@@ -85,13 +85,13 @@ pub fn is_owned(rel: &Path, text: &str) -> bool {
     };
     let mut lines = text.split('\n');
     let first = lines.next().unwrap_or_default();
+    let second = lines.next().unwrap_or_default();
     [false, true].into_iter().any(|with_local| {
         let header = header(stack, with_local);
         match kind {
             Kind::Readme => first == format!("<!-- {header} -->"),
             Kind::Hcl => first == format!("# {header}"),
             Kind::Json => {
-                let second = lines.next().unwrap_or_default();
                 let member = format!("  \"//\": \"{header}\"");
                 first == "{"
                     && second
@@ -500,8 +500,24 @@ fn write_atomically(out_dir: &Path, rel: &Path, contents: &[u8]) -> io::Result<(
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
+    // Whatever is at the temporary path goes first: a leftover, or a
+    // symbolic link, which `File::create` would follow to overwrite a file
+    // elsewhere. `create_new` then never opens anything that was there.
+    match std::fs::remove_file(&tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(io::Error::new(
+                e.kind(),
+                format!("{}: {e}", tmp_path(rel).display()),
+            ));
+        }
+    }
     let written = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(contents)?;
         file.sync_all()?;
         std::fs::rename(&tmp, &path)
@@ -552,8 +568,9 @@ pub fn check_output_dir(project: &Path, out: &Path) -> Result<(), String> {
     for marker in ["Cargo.toml", ".git", STACKS_DIR] {
         if std::fs::symlink_metadata(target.join(marker)).is_ok() {
             return Err(format!(
-                "--out {shown}: it holds {marker}, so it is the top of a project or \
-                 repository, not an output directory; name a directory for generated files"
+                "--out {shown}: it holds {marker}, which an output directory does not \
+                 (the top of a project, a repository or a source folder?); name a \
+                 directory for generated files, such as generated"
             ));
         }
     }

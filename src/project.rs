@@ -35,8 +35,14 @@ pub enum ProjectError {
     NoStacks(PathBuf),
     /// Files in `stacks/` whose names are not stack names.
     BadFileNames(Vec<String>),
-    /// A schema directory named with `--schemas` is missing.
-    SchemasMissing(PathBuf),
+    /// A schema directory named with `--schemas` is missing, or is not a
+    /// directory.
+    SchemasMissing {
+        /// As given.
+        dir: PathBuf,
+        /// Whether something that is not a directory is there.
+        exists: bool,
+    },
     /// A schema file is unusable.
     Schemas(SchemaError),
 }
@@ -63,21 +69,26 @@ impl fmt::Display for ProjectError {
                 dir.display()
             ),
             ProjectError::BadFileNames(names) => {
-                f.write_str("nothing was written")?;
-                for name in names {
+                for (i, name) in names.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { "\n" };
                     write!(
                         f,
-                        "\n{STACKS_DIR}/{name}.toml: the file name: {}; rename the file",
+                        "{sep}{STACKS_DIR}/{name}.toml: the file name: {}; rename the file",
                         not_a_stack_name(name)
                     )?;
                 }
                 Ok(())
             }
-            ProjectError::SchemasMissing(dir) => write!(
+            ProjectError::SchemasMissing { dir, exists } => write!(
                 f,
-                "--schemas {}: no such directory (leave --schemas out to use \
+                "--schemas {}: {} (leave --schemas out to use \
                  {DEFAULT_SCHEMAS}/, or pass --no-validate to skip validation)",
-                dir.display()
+                dir.display(),
+                if *exists {
+                    "not a directory"
+                } else {
+                    "no such directory"
+                }
             ),
             ProjectError::Schemas(e) => write!(f, "{e}"),
         }
@@ -201,7 +212,10 @@ impl Project {
         let shown = rel.display().to_string();
         if !path.is_dir() {
             if asked.is_some() {
-                return Err(ProjectError::SchemasMissing(rel.to_owned()));
+                return Err(ProjectError::SchemasMissing {
+                    dir: rel.to_owned(),
+                    exists: path.exists(),
+                });
             }
             return Ok(LoadedSchemas {
                 schemas: None,

@@ -37,14 +37,59 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 /// Checks that `text` is an absolute `http://` or `https://` URL with a
-/// host: anything else would fail every attempt the same way until the
-/// deadline, so it is refused at once.
+/// host and, when it names one, a port from 1 to 65535: anything else
+/// would fail every attempt the same way until the deadline, so it is
+/// refused at once.
+///
+/// # Errors
+///
+/// A message quoting `text` (with any password hidden).
 pub fn parse_url(text: &str) -> Result<String, String> {
-    let refused = || format!("{text:?} is not an http:// or https:// URL with a host");
+    let refused = || {
+        format!(
+            "{:?} is not an http:// or https:// URL with a host",
+            redact(text)
+        )
+    };
     let uri: ureq::http::Uri = text.parse().map_err(|_| refused())?;
+    let Some(authority) = uri.authority() else {
+        return Err(refused());
+    };
+    // `Uri` parses any digits as a port, and names none it cannot hold.
+    let host_port = authority.as_str().rsplit('@').next().unwrap_or_default();
+    let written_port = host_port
+        .rsplit_once(':')
+        .filter(|(host, _)| !host.ends_with(']') || host.starts_with('['))
+        .map(|(_, port)| port)
+        .filter(|port| !port.contains(']'));
+    if let Some(port) = written_port {
+        if !port.is_empty() && port.parse::<u16>().map_or(true, |p| p == 0) {
+            return Err(format!(
+                "{:?}: port {port} is not a port (1 to 65535)",
+                redact(text)
+            ));
+        }
+    }
     match (uri.scheme_str(), uri.host()) {
         (Some("http" | "https"), Some(host)) if !host.is_empty() => Ok(text.to_owned()),
         _ => Err(refused()),
+    }
+}
+
+/// `url` with the password of any `user:password@` hidden, as every
+/// message shows it: `https://user:***@host/`.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        None => url.to_owned(),
     }
 }
 
@@ -58,11 +103,22 @@ pub fn app_url_from_outputs(json: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// `base` with `path` appended, with exactly one `/` between them.
+/// `base` with `path` appended to its path, with exactly one `/` between
+/// them; a query or fragment of `base` stays at the end
+/// (`http://h/app?x=1` and `/healthz` give `http://h/app/healthz?x=1`).
 pub fn join_url(base: &str, path: &str) -> String {
+    let (before, after) = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let cut = rest
+                .find(['?', '#'])
+                .map_or(base.len(), |i| scheme.len() + 3 + i);
+            base.split_at(cut)
+        }
+        None => (base, ""),
+    };
     format!(
-        "{}/{}",
-        base.trim_end_matches('/'),
+        "{}/{}{after}",
+        before.trim_end_matches('/'),
         path.trim_start_matches('/')
     )
 }
@@ -77,31 +133,35 @@ pub fn attempt(base: &str, expect: &str, timeout: Duration) -> Result<String, St
         .build()
         .into();
     let page_url = join_url(base, "/");
+    let page_shown = redact(&page_url);
     let mut page = agent
         .get(&page_url)
         .call()
-        .map_err(|e| format!("{page_url}: {}", describe(&e)))?;
+        .map_err(|e| format!("{page_shown}: {}", describe(&e)))?;
     let status = page.status();
     if status != 200 {
-        return Err(format!("{page_url} answered {status}"));
+        return Err(format!("{page_shown} answered {status}"));
     }
     let body = page
         .body_mut()
         .read_to_string()
-        .map_err(|e| format!("{page_url}: reading the page: {}", describe(&e)))?;
+        .map_err(|e| format!("{page_shown}: reading the page: {}", describe(&e)))?;
     if !body.contains(expect) {
-        return Err(format!("{page_url} answered 200 without {expect:?}"));
+        return Err(format!("{page_shown} answered 200 without {expect:?}"));
     }
     let health_url = join_url(base, "/healthz");
+    let health_shown = redact(&health_url);
     let health = agent
         .get(&health_url)
         .call()
-        .map_err(|e| format!("{health_url}: {}", describe(&e)))?;
+        .map_err(|e| format!("{health_shown}: {}", describe(&e)))?;
     let status = health.status();
     if status != 200 {
-        return Err(format!("{health_url} answered {status}"));
+        return Err(format!("{health_shown} answered {status}"));
     }
-    Ok(format!("{page_url} 200 with {expect:?}, {health_url} 200"))
+    Ok(format!(
+        "{page_shown} 200 with {expect:?}, {health_url} 200"
+    ))
 }
 
 fn describe(e: &ureq::Error) -> String {
@@ -232,6 +292,8 @@ mod tests {
             assert_eq!(parse_url(good).as_deref(), Ok(good));
         }
         for bad in [
+            "http://127.0.0.1:99999/",
+            "http://127.0.0.1:0/",
             "not a url",
             "hello.example.com",
             "ftp://example.com/",
@@ -241,6 +303,31 @@ mod tests {
         ] {
             assert!(parse_url(bad).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    #[test]
+    fn paths_join_before_a_query_and_passwords_never_show() {
+        for (base, path, joined) in [
+            ("http://h", "/", "http://h/"),
+            ("http://h/", "/healthz", "http://h/healthz"),
+            ("http://h/sub/path?q=1", "/", "http://h/sub/path/?q=1"),
+            (
+                "http://h/sub/?q=1#top",
+                "/healthz",
+                "http://h/sub/healthz?q=1#top",
+            ),
+        ] {
+            assert_eq!(join_url(base, path), joined);
+        }
+        assert_eq!(
+            redact("http://user:pw@h:8080/x?pw=1"),
+            "http://user:***@h:8080/x?pw=1"
+        );
+        assert_eq!(redact("http://h/a@b"), "http://h/a@b");
+        let e = parse_url("http://u:secret@127.0.0.1:99999/").unwrap_err();
+        assert!(!e.contains("secret") && e.contains("port 99999"), "{e}");
+        assert!(parse_url("http://[::1]:8080/").is_ok());
+        assert!(parse_url("http://[::1]/").is_ok());
     }
 
     #[test]

@@ -96,8 +96,9 @@ pub struct Synthesis {
     pub roots: Vec<String>,
 }
 
-/// The names of the stacks in `stacks_dir`: every `NAME.toml` that is not a
-/// `NAME.local.toml`, sorted.
+/// The names of the stacks in `stacks_dir`: every `NAME.toml` file that is
+/// not a `NAME.local.toml` nor hidden (`.NAME.toml`: editors keep lock and
+/// backup files so), sorted.
 pub fn stack_names(stacks_dir: &Path) -> io::Result<Vec<String>> {
     let mut names = Vec::new();
     for entry in std::fs::read_dir(stacks_dir)? {
@@ -106,6 +107,10 @@ pub fn stack_names(stacks_dir: &Path) -> io::Result<Vec<String>> {
         let Some(file_name) = file_name.to_str() else {
             continue;
         };
+        // A hidden file (`.#hello.toml`, an editor's lock) is not a stack.
+        if file_name.starts_with('.') {
+            continue;
+        }
         if let Some(stem) = file_name.strip_suffix(".toml") {
             if !stem.ends_with(".local") && entry.file_type()?.is_file() {
                 names.push(stem.to_owned());

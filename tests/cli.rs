@@ -356,6 +356,38 @@ fn synth_killed_at_any_moment_leaves_whole_files_and_the_next_synth_recovers() {
 }
 
 #[test]
+fn files_written_with_a_local_override_stay_synths_own() {
+    let p = Project::new();
+    p.write("stacks/hello.local.toml", "[app]\nmax_replicas = 12\n");
+    p.run(&["synth"]).ok();
+    assert!(
+        p.read(HELLO_JSON)
+            .contains("stacks/hello.toml + stacks/hello.local.toml")
+    );
+    p.run(&["synth"]).ok();
+    p.run(&["synth", "--check"]).ok();
+    let diff = p.run(&["diff"]);
+    diff.ok();
+    assert_eq!(diff.stdout(), "", "nothing changed, nothing to show");
+    // Without the override the same files are replaced, not refused.
+    std::fs::remove_file(p.path("stacks/hello.local.toml")).unwrap();
+    p.run(&["synth"]).ok();
+    p.run(&["synth", "--check"]).ok();
+}
+
+#[test]
+fn hidden_files_in_stacks_are_not_stacks() {
+    let p = Project::new();
+    p.write("stacks/.#hello.toml", "lock");
+    p.write("stacks/.hello.toml", HELLO);
+    p.run(&["synth"]).ok();
+    assert_eq!(
+        p.run(&["synth", "--check"]).ok().stdout(),
+        "generated/ is up to date (3 files)\n"
+    );
+}
+
+#[test]
 fn a_hand_written_file_where_synth_writes_stops_synth_with_nothing_written() {
     let p = Project::new();
     p.write(HELLO_JSON, "{\"mine\": true}\n");
@@ -404,12 +436,12 @@ fn a_wrong_argument_or_file_name_is_named_in_its_error() {
         (
             &["synth"],
             "stacks/Bad.toml",
-            "error: nothing was written\nstacks/Bad.toml: the file name: \"Bad\" is not a stack name",
+            "error: stacks/Bad.toml: the file name: \"Bad\" is not a stack name",
         ),
         (
             &["synth"],
             "stacks/a..b.toml",
-            "error: nothing was written\nstacks/a..b.toml: the file name: \"a..b\" is not a stack name",
+            "error: stacks/a..b.toml: the file name: \"a..b\" is not a stack name",
         ),
     ];
     for (args, extra_stack, expected) in cases {

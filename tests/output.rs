@@ -43,7 +43,12 @@ fn sync(out: &Path, files: Vec<GeneratedFile>) -> output::Plan {
 
 #[test]
 fn every_file_synth_writes_is_recognised_as_its_own() {
-    for (local, format) in [(false, Format::Both), (true, Format::Hcl)] {
+    // With and without a local override (its header names both files).
+    for (local, format) in [
+        (false, Format::Both),
+        (true, Format::Both),
+        (true, Format::Hcl),
+    ] {
         let sources = Sources {
             name: "hello".to_owned(),
             base: Source {
@@ -79,6 +84,12 @@ fn ownership_needs_the_exact_path_and_header_place() {
         ("hello/cluster/main.tf", format!("# {h}\n\nx"), true),
         ("hello/cluster/hcl/main.tf", format!("# {h}\n"), true),
         ("hello/cluster/main.tf.json", json_of("hello"), true),
+        (
+            "hello/cluster/main.tf.json",
+            format!("{{\n  \"//\": \"{local}\",\n  \"x\": 1\n}}\n"),
+            true,
+        ),
+        ("hello/cluster/main.tf", format!("# {local}\n"), true),
         (
             "hello/cluster/main.tf.json",
             format!("{{\n  \"//\": \"{h}\"\n}}\n"),
@@ -276,8 +287,10 @@ fn a_failed_write_names_the_file_and_what_was_written_before_it() {
     );
     let message = err.message(Path::new("generated"));
     assert!(
-        message.starts_with("generated/hello/workload/main.tf.json: cannot write: ")
-            && message.ends_with("\n  created: generated/hello/cluster/main.tf.json"),
+        message.starts_with(
+            "generated/hello/workload/main.tf.json: cannot write: \
+             hello/workload/.main.tf.json.tfsynth-tmp: "
+        ) && message.ends_with("\n  created: generated/hello/cluster/main.tf.json"),
         "{message}"
     );
     assert_eq!(read(out, "hello/cluster/main.tf.json"), json_of("hello"));
@@ -324,4 +337,31 @@ fn a_scoped_plan_leaves_other_stacks_alone() {
     assert!(plan.remove.is_empty());
     output::apply(out, &plan).unwrap();
     assert_eq!(read(out, "other/cluster/main.tf.json"), json_of("other"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_at_the_temporary_path_is_never_written_through() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path();
+    let outside = tempfile::tempdir().unwrap();
+    let precious = outside.path().join("precious.txt");
+    std::fs::write(&precious, "my notes\n").unwrap();
+    write(out, "hello/cluster/main.tf.json", &json_of("hello"));
+    std::os::unix::fs::symlink(
+        &precious,
+        out.join("hello/cluster/.main.tf.json.tfsynth-tmp"),
+    )
+    .unwrap();
+    let new = json_of("hello").replace("\"terraform\": {}", "\"terraform\": {\"x\": 1}");
+    sync(out, vec![file("hello/cluster/main.tf.json", &new)]);
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "my notes\n");
+    assert_eq!(read(out, "hello/cluster/main.tf.json"), new);
+    assert!(
+        std::fs::symlink_metadata(out.join("hello/cluster/main.tf.json"))
+            .unwrap()
+            .file_type()
+            .is_file(),
+        "the file is a file, not the link"
+    );
 }

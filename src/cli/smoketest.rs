@@ -77,7 +77,8 @@ pub(super) fn run(project: &Project, args: SmoketestArgs) -> Result<ExitCode, Fa
     match polled.last.result {
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(reason) => Err(check_failed(format!(
-            "smoketest of {url} failed after {}s and {} attempt{}: {reason}",
+            "smoketest of {} failed after {}s and {} attempt{}: {reason}",
+            smoke::redact(&url),
             polled.took.as_secs(),
             polled.last.number,
             if polled.last.number == 1 { "" } else { "s" }
