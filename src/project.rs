@@ -186,6 +186,33 @@ impl Project {
         Ok(names)
     }
 
+    /// Warnings about `stacks/`: each `NAME.local.toml` with no
+    /// `NAME.toml` beside it (a typo in the name, or a stack renamed
+    /// without its override), which no stack reads.
+    pub fn stack_warnings(&self) -> Vec<String> {
+        let dir = self.dir.join(STACKS_DIR);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Vec::new();
+        };
+        let mut orphans: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+            .filter(|name| !name.starts_with('.'))
+            .filter_map(|name| name.strip_suffix(".local.toml").map(str::to_owned))
+            .filter(|stem| !dir.join(format!("{stem}.toml")).is_file())
+            .collect();
+        orphans.sort();
+        orphans
+            .into_iter()
+            .map(|stem| {
+                format!(
+                    "{STACKS_DIR}/{stem}.local.toml: no {STACKS_DIR}/{stem}.toml beside it, \
+                     so no stack reads it (a typo in its name?)"
+                )
+            })
+            .collect()
+    }
+
     /// The settings of stack `name`: `stacks/NAME.toml`, and
     /// `stacks/NAME.local.toml` when present.
     ///

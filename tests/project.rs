@@ -181,3 +181,19 @@ fn comparing_equal_files_finds_nothing_and_a_new_file_is_named() {
         Some("generated/hello/README.md\n  new file, 1 line\n")
     );
 }
+
+#[test]
+fn a_local_override_without_its_stack_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["hello.toml", "hello.local.toml", "helo.local.toml"] {
+        write(dir.path(), &format!("stacks/{name}"), b"");
+    }
+    let project = Project::open(dir.path()).unwrap();
+    assert_eq!(
+        project.stack_warnings(),
+        [
+            "stacks/helo.local.toml: no stacks/helo.toml beside it, so no stack reads it (a typo in its name?)"
+        ]
+    );
+    assert_eq!(project.stack_names(&[]).unwrap(), ["hello"]);
+}

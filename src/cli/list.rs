@@ -9,6 +9,7 @@ use super::{Failure, input_error};
 
 pub(super) fn run(project: &Project) -> Result<ExitCode, Failure> {
     let names = project.stack_names(&[])?;
+    super::warn(&project.stack_warnings());
     let mut stdout = std::io::stdout().lock();
     let mut errors = Vec::new();
     for name in &names {

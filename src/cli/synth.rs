@@ -58,6 +58,7 @@ impl From<FormatArg> for Format {
 
 pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failure> {
     let names = project.stack_names(&args.stacks)?;
+    super::warn(&project.stack_warnings());
     output::check_output_dir(project.dir(), &args.out).map_err(input_error)?;
     let schemas = if args.no_validate {
         eprintln!("warning: --no-validate: output is not validated against provider schemas");
