@@ -1,4 +1,8 @@
 //! The smoke test: is the app up, serving its page and its health check?
+//!
+//! Polling ([`poll`]) and the parsing helpers are always built; the HTTP(S)
+//! attempt itself (`attempt`, `parse_url`) needs the `cli` feature,
+//! which brings the HTTP client and TLS.
 
 use std::time::{Duration, Instant};
 
@@ -44,6 +48,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// # Errors
 ///
 /// A message quoting `text` (with any password hidden).
+#[cfg(feature = "cli")]
 pub fn parse_url(text: &str) -> Result<String, String> {
     let refused = || {
         format!(
@@ -125,6 +130,7 @@ pub fn join_url(base: &str, path: &str) -> String {
 
 /// One attempt: `/` answers 200 with `expect` in its body, and `/healthz`
 /// answers 200. `Ok` says what was seen; `Err` says what was wrong.
+#[cfg(feature = "cli")]
 pub fn attempt(base: &str, expect: &str, timeout: Duration) -> Result<String, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
@@ -164,6 +170,7 @@ pub fn attempt(base: &str, expect: &str, timeout: Duration) -> Result<String, St
     ))
 }
 
+#[cfg(feature = "cli")]
 fn describe(e: &ureq::Error) -> String {
     let not_tls =
         |inner: Option<&rustls::Error>| matches!(inner, Some(rustls::Error::InvalidMessage(_)));
@@ -183,6 +190,7 @@ fn describe(e: &ureq::Error) -> String {
 /// What an `https://` URL meets at a port that answers plain HTTP: its
 /// first bytes are no TLS record (rustls: "received corrupt message of
 /// type InvalidContentType").
+#[cfg(feature = "cli")]
 const NOT_TLS: &str = "the server does not speak TLS (it answered with something else, likely plain HTTP: try http://)";
 
 /// How long to wait before attempt `n` (from 1): 2 s doubling to 30 s.
@@ -283,6 +291,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "cli")]
     fn only_absolute_http_urls_with_a_host_are_accepted() {
         for good in [
             "https://hello.example.com/",
@@ -306,6 +315,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "cli")]
     fn paths_join_before_a_query_and_passwords_never_show() {
         for (base, path, joined) in [
             ("http://h", "/", "http://h/"),
