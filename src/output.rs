@@ -128,51 +128,17 @@ fn at(rel: &Path, e: io::Error) -> io::Error {
 struct Found {
     /// Files tfsynth wrote.
     owned: Vec<PathBuf>,
+    /// Everything else at a path synth writes: a user's file, a link, a
+    /// directory.
+    foreign: BTreeSet<PathBuf>,
     /// Temporary files an interrupted write left.
     leftovers: Vec<PathBuf>,
 }
 
-/// Looks at the places synth writes to below `base` (for `stacks`, or for
-/// every stack directory when `None`), without descending anywhere else.
-/// Paths are relative to `base`, sorted.
-fn survey(base: &Path, stacks: Option<&[String]>) -> io::Result<Found> {
-    let mut found = Found::default();
-    let stack_dirs: Vec<String> = match stacks {
-        Some(stacks) => stacks.to_vec(),
-        None => subdirectories(base, Path::new(""))?,
-    };
-    for stack in stack_dirs.iter().filter(|s| is_stack_name(s)) {
-        let stack = Path::new(stack);
-        let mut candidates = vec![stack.join("README.md")];
-        for root in subdirectories(base, stack)? {
-            let root = stack.join(root);
-            candidates.push(root.join("main.tf.json"));
-            candidates.push(root.join("main.tf"));
-            candidates.push(root.join("hcl").join("main.tf"));
-        }
-        for rel in candidates {
-            if kind_of(&rel).is_none() {
-                continue;
-            }
-            if is_plain_file(&base.join(&rel)).map_err(|e| at(&rel, e))?
-                && is_owned(&rel, &head_of(&base.join(&rel)).map_err(|e| at(&rel, e))?)
-            {
-                found.owned.push(rel.clone());
-            }
-            let tmp = tmp_path(&rel);
-            if is_plain_file(&base.join(&tmp)).map_err(|e| at(&tmp, e))? {
-                found.leftovers.push(tmp);
-            }
-        }
-    }
-    found.owned.sort();
-    found.leftovers.sort();
-    Ok(found)
-}
-
-/// The names of the directories in `base/rel` (not following symbolic
-/// links), sorted; none when it does not exist.
-fn subdirectories(base: &Path, rel: &Path) -> io::Result<Vec<String>> {
+/// What a directory holds, by name, from one listing: whether each entry
+/// is a directory, a regular file, or something else (symbolic links are
+/// not followed). Empty when the directory does not exist.
+fn listing(base: &Path, rel: &Path) -> io::Result<Vec<(String, std::fs::FileType)>> {
     let entries = match std::fs::read_dir(base.join(rel)) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -182,25 +148,79 @@ fn subdirectories(base: &Path, rel: &Path) -> io::Result<Vec<String>> {
     let mut names = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| at(rel, e))?;
-        if entry.file_type().map_err(|e| at(rel, e))?.is_dir() {
-            if let Some(name) = entry.file_name().to_str() {
-                names.push(name.to_owned());
-            }
+        let kind = entry.file_type().map_err(|e| at(rel, e))?;
+        if let Some(name) = entry.file_name().to_str() {
+            names.push((name.to_owned(), kind));
         }
     }
-    names.sort();
+    names.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(names)
 }
 
-/// Whether `path` is a regular file (a symbolic link is not followed, and
-/// is never tfsynth's).
-fn is_plain_file(path: &Path) -> io::Result<bool> {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) => Ok(meta.file_type().is_file()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(e) if e.kind() == io::ErrorKind::NotADirectory => Ok(false),
-        Err(e) => Err(e),
+/// Looks at the places synth writes to below `base` (for `stacks`, or for
+/// every stack directory when `None`), without descending anywhere else:
+/// one listing of each stack directory and of each directory in it, and
+/// one read of the first bytes of each file that may be tfsynth's. Paths
+/// are relative to `base`, sorted.
+fn survey(base: &Path, stacks: Option<&[String]>) -> io::Result<Found> {
+    let mut found = Found::default();
+    let stack_dirs: Vec<String> = match stacks {
+        Some(stacks) => stacks.to_vec(),
+        None => listing(base, Path::new(""))?
+            .into_iter()
+            .filter(|(_, kind)| kind.is_dir())
+            .map(|(name, _)| name)
+            .collect(),
+    };
+    let mut look = |dir: &Path, names: &[(String, std::fs::FileType)], file: &str| {
+        let tmp = format!(".{file}{TMP_SUFFIX}");
+        let mut result = Ok(());
+        for (name, kind) in names {
+            if *name == tmp && kind.is_file() {
+                found.leftovers.push(dir.join(name));
+            } else if name == file {
+                let rel = dir.join(name);
+                if kind_of(&rel).is_none() {
+                    continue;
+                }
+                let owned = kind.is_file()
+                    && match head_of(&base.join(&rel)) {
+                        Ok(head) => is_owned(&rel, &head),
+                        Err(e) => {
+                            result = Err(at(&rel, e));
+                            break;
+                        }
+                    };
+                if owned {
+                    found.owned.push(rel);
+                } else {
+                    found.foreign.insert(rel);
+                }
+            }
+        }
+        result
+    };
+    for stack in stack_dirs.iter().filter(|s| is_stack_name(s)) {
+        let stack = Path::new(stack);
+        let names = listing(base, stack)?;
+        look(stack, &names, "README.md")?;
+        for (root, kind) in &names {
+            if !kind.is_dir() {
+                continue;
+            }
+            let root = stack.join(root);
+            let in_root = listing(base, &root)?;
+            look(&root, &in_root, "main.tf.json")?;
+            look(&root, &in_root, "main.tf")?;
+            if in_root.iter().any(|(n, k)| n == "hcl" && k.is_dir()) {
+                let hcl = root.join("hcl");
+                look(&hcl, &listing(base, &hcl)?, "main.tf")?;
+            }
+        }
     }
+    found.owned.sort();
+    found.leftovers.sort();
+    Ok(found)
 }
 
 /// `.NAME.tfsynth-tmp` beside `rel`.
@@ -354,16 +374,24 @@ pub fn plan(
     let mut produced = BTreeSet::new();
     for file in files {
         produced.insert(file.path.clone());
-        let path = out_dir.join(&file.path);
-        match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => plan.create.push(file),
-            Err(e) => return Err(at(&file.path, e).into()),
-            Ok(_) if !owned.contains(&file.path) => foreign.push(file.path),
-            Ok(_) => match std::fs::read(&path) {
+        if found.foreign.contains(&file.path) {
+            foreign.push(file.path);
+        } else if !owned.contains(&file.path) {
+            // Not there when the directory was listed. A path synth never
+            // writes (not one `kind_of` knows) is not looked at by the
+            // survey; it is checked here so nothing there is overwritten.
+            match std::fs::symlink_metadata(out_dir.join(&file.path)) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => plan.create.push(file),
+                Err(e) if e.kind() == io::ErrorKind::NotADirectory => plan.create.push(file),
+                Err(e) => return Err(at(&file.path, e).into()),
+                Ok(_) => foreign.push(file.path),
+            }
+        } else {
+            match std::fs::read(out_dir.join(&file.path)) {
                 Ok(existing) if existing == file.contents.as_bytes() => plan.unchanged += 1,
                 Ok(_) => plan.update.push(file),
                 Err(e) => return Err(at(&file.path, e).into()),
-            },
+            }
         }
     }
     if !foreign.is_empty() {
