@@ -42,6 +42,10 @@ pub struct Config {
 /// - **Header read, 5 s**, at most the deadline: a client that sends half a
 ///   request head is cut 5 s after its first byte (or after connecting), so
 ///   it can neither hold a connection nor hold shutdown past t = 20.
+/// - **Linger, at most 2 s** (fixed): a connection the app closes reads
+///   and throws away what its client still sends until the client closes
+///   too, so that no reset discards responses the client has yet to read;
+///   cut at the deadline, so it adds nothing to 15 + 10 + 5.
 /// - **Idle, 620 s**: a keep-alive connection with no request pending is
 ///   closed after 620 s, longer than the load balancer's fixed 600 s backend
 ///   keep-alive, so the load balancer always closes first and never sends a

@@ -159,6 +159,72 @@ async fn a_bad_request_after_good_ones_on_a_keep_alive_connection_gets_the_heade
     assert!(c.closed_cleanly().await);
 }
 
+/// A client may pipeline requests and ask, in one of them, that the
+/// connection close after its response: the server answers up to that one
+/// and closes. A slow reader (a small receive buffer) reads every one of
+/// those responses whole and then a clean end of input: not a reset, which
+/// would discard the responses it has not read yet.
+#[tokio::test]
+async fn a_slow_reader_gets_every_response_up_to_the_one_that_closes_and_a_clean_close() {
+    let server = start(router(&config()), timings()).await;
+    let mut c = Connection::open_with_receive_buffer(server.addr, 8_192)
+        .await
+        .unwrap();
+    let mut pipelined = common::GET.repeat(199);
+    pipelined.extend(b"GET / HTTP/1.1\r\nHost: hello.test\r\nConnection: close\r\n\r\n");
+    // More than hyper reads at once, so some are still in the socket.
+    pipelined.extend(common::GET.repeat(1_000));
+    let writing = c.write_in_background(pipelined);
+    // Time for the server to get to the close before the client reads;
+    // the assertions hold however far it got.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut replies = Vec::new();
+    let end = loop {
+        match c.reply("GET").await {
+            Ok(Some(reply)) => replies.push(reply),
+            end => break end,
+        }
+    };
+    assert!(
+        matches!(end, Ok(None)),
+        "{end:?} after {} responses",
+        replies.len()
+    );
+    assert_eq!(replies.len(), 200);
+    assert!(replies.iter().all(|r| r.status == 200));
+    assert!(replies[..199].iter().all(|r| !r.closes()));
+    assert!(replies[199].closes());
+    writing.await.unwrap().unwrap();
+    drop(c);
+    server.stop.send(()).unwrap();
+    let report = common::finished(server.done, Duration::from_secs(20)).await;
+    assert_eq!((report.responses, report.requests_dropped), (200, 0));
+}
+
+/// After the server closes its side, a client that keeps sending holds
+/// the connection only for the lingering close's short bound (2 s), not
+/// for as long as it sends: its writes then fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_keeps_sending_after_the_close_is_cut_off() {
+    let server = start(router(&config()), timings()).await;
+    let mut c = Connection::open(server.addr).await.unwrap();
+    c.write(b"GET / HTTP/1.1\r\nHost: hello.test\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    assert!(c.reply("GET").await.unwrap().unwrap().closes());
+    assert!(c.end_of_input().await);
+    let flood = common::GET.repeat(1_000);
+    let cut_off = tokio::time::timeout(Duration::from_secs(30), async {
+        while c.write(&flood).await.is_ok() {}
+    })
+    .await;
+    assert!(cut_off.is_ok(), "the server still reads after 30 s");
+    drop(c);
+    server.stop.send(()).unwrap();
+    let report = common::finished(server.done, Duration::from_secs(20)).await;
+    assert_eq!((report.responses, report.requests_dropped), (1, 0));
+}
+
 #[tokio::test]
 async fn a_client_that_sends_half_a_request_head_is_cut_at_the_header_read_timeout() {
     let addr = start(
