@@ -35,6 +35,7 @@ use tokio::sync::futures::OwnedNotified;
 use tokio::time::{Instant, Sleep};
 use tower::ServiceExt;
 
+use crate::discarded::Requests;
 use crate::serve::ServerState;
 use crate::{ShuttingDown, log};
 
@@ -87,22 +88,32 @@ pub(crate) async fn serve_connection(stream: TcpStream, router: Router, server: 
         }
     };
     // hyper is done with the socket (or, at the cut, dropped with what it
-    // was doing).
-    let mut watched = connection.into_parts().io.into_inner();
+    // was doing); what it read and did not handle are requests too.
+    let parts = connection.into_parts();
+    let mut watched = parts.io.into_inner();
+    let mut discarded = Requests::default();
+    if watched.refused {
+        // What follows a head hyper refused is not where a request begins.
+        discarded.lose_track();
+    }
+    discarded.feed(&parts.read_buf);
     // Shut down the write side first: the client reads what was written,
     // then the end of input. This fails only on a broken connection.
     let _ = watched.stream.shutdown().await;
     match ended {
         Ended::Served => {
             let until = Instant::now() + LINGER;
-            linger(&watched.stream, until, &server, cut).await;
+            linger(&watched.stream, &mut discarded, until, &server, cut).await;
         }
         // The deadline is now: only what has already arrived is read.
         Ended::Cut => {
             server.connections_cut.fetch_add(1, Ordering::SeqCst);
         }
     }
-    discard_arrived(&watched.stream);
+    discard_arrived(&watched.stream, &mut discarded);
+    server
+        .requests_discarded
+        .fetch_add(discarded.counted(), Ordering::SeqCst);
 }
 
 /// How much one read of a closing connection takes.
@@ -114,10 +125,12 @@ const DISCARD_BUFFER: usize = 16 * 1024;
 const MAX_ARRIVED_READS: usize = 256;
 
 /// On a connection whose write side is shut down: reads and throws away
-/// what the client still sends, until the client closes its side or breaks the connection, `until`
+/// what the client still sends, counting its requests in `discarded`,
+/// until the client closes its side or breaks the connection, `until`
 /// passes, or the deadline cuts it (`cut`).
 async fn linger(
     stream: &TcpStream,
+    discarded: &mut Requests,
     until: Instant,
     server: &ServerState,
     cut: Pin<&mut OwnedNotified>,
@@ -132,7 +145,7 @@ async fn linger(
             }
             match stream.try_read(&mut buf) {
                 Ok(0) => break,
-                Ok(_) => {}
+                Ok(n) => discarded.feed(&buf[..n]),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 Err(_) => break,
             }
@@ -146,13 +159,14 @@ async fn linger(
 }
 
 /// Reads and throws away what has already arrived on `stream`, without
-/// waiting: a socket dropped with unread bytes sends a reset instead of
-/// ending cleanly.
-fn discard_arrived(stream: &TcpStream) {
+/// waiting, counting its requests in `discarded`: a socket dropped with
+/// unread bytes sends a reset instead of ending cleanly.
+fn discard_arrived(stream: &TcpStream, discarded: &mut Requests) {
     let mut buf = vec![0; DISCARD_BUFFER];
     for _ in 0..MAX_ARRIVED_READS {
-        if !matches!(stream.try_read(&mut buf), Ok(1..)) {
-            break;
+        match stream.try_read(&mut buf) {
+            Ok(n @ 1..) => discarded.feed(&buf[..n]),
+            _ => break,
         }
     }
 }
@@ -297,6 +311,8 @@ struct Watched {
     /// sent.
     replacement: Vec<u8>,
     replaced: usize,
+    /// hyper refused a request head (400, 414, 431) and closes.
+    refused: bool,
 }
 
 impl Watched {
@@ -319,6 +335,7 @@ impl Watched {
             stop,
             replacement: Vec::new(),
             replaced: 0,
+            refused: false,
         }
     }
 
@@ -490,6 +507,7 @@ impl AsyncWrite for Watched {
                 });
                 this.replacement = replacement;
                 this.replaced = 0;
+                this.refused = true;
                 // Sending begins now; hyper's flush and shutdown finish it.
                 if let Poll::Ready(Err(e)) = this.poll_replacement(cx) {
                     return Poll::Ready(Err(e));
@@ -532,10 +550,15 @@ impl AsyncWrite for Watched {
 
 impl Drop for Watched {
     fn drop(&mut self) {
+        // Requests handed to the app whose response was not written in
+        // full: cut at the deadline, or their client went away first.
         let unanswered = self.exchange.calls.load(Ordering::SeqCst) - self.answered;
         self.server
             .in_flight
             .fetch_sub(unanswered, Ordering::SeqCst);
+        self.server
+            .requests_dropped
+            .fetch_add(unanswered, Ordering::SeqCst);
         self.server.connections.fetch_sub(1, Ordering::SeqCst);
     }
 }

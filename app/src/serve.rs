@@ -34,6 +34,12 @@ pub(crate) struct ServerState {
     pub(crate) in_flight: AtomicU64,
     /// Responses written in full.
     pub(crate) responses: AtomicU64,
+    /// Requests handed to the app whose connection closed before their
+    /// response was written in full.
+    pub(crate) requests_dropped: AtomicU64,
+    /// Requests that arrived on a connection the app was closing, read and
+    /// thrown away unanswered.
+    pub(crate) requests_discarded: AtomicU64,
     /// Connections still being served when the deadline passed.
     pub(crate) connections_cut: AtomicU64,
     /// Connections open, until their socket is dropped.
@@ -72,21 +78,30 @@ pub enum Shutdown {
     DeadlineExpired,
 }
 
-/// What became of the requests, for the last log line.
+/// What became of the requests since the server started, for the last
+/// log line. Every request a client sent in full on a connection the app
+/// accepted is in exactly one of `responses` (or answered by hyper before
+/// routing, also in `responses`), `requests_dropped` and
+/// `requests_discarded`, as far as the bytes parse as requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Report {
     /// How serving ended.
     pub outcome: Shutdown,
-    /// Responses written in full to the socket since the server started:
-    /// the kernel has every byte and, as the app closes connections
-    /// without a reset, delivers them unless the client stops reading
-    /// until the deadline.
+    /// Responses written in full to the socket: the kernel has every byte
+    /// and, as the app closes connections without a reset, delivers them
+    /// unless the client stops reading until the deadline.
     pub responses: u64,
     /// Of those, the ones written after the shutdown signal.
     pub responses_after_signal: u64,
-    /// Requests in flight at the deadline: handed to the app, their
-    /// response not yet written in full when their connection was closed.
+    /// Requests handed to the app whose response was not written in full
+    /// when their connection closed: cut at the deadline, or their client
+    /// closed or broke the connection first.
     pub requests_dropped: u64,
+    /// Requests that arrived in full on a connection the app was closing,
+    /// read and thrown away unanswered: pipelined behind the response that
+    /// closed it, or sent as it closed (the client sees the connection end
+    /// without their responses, and may retry them).
+    pub requests_discarded: u64,
     /// Connections still being served at the deadline, closed then.
     pub connections_cut: u64,
 }
@@ -126,6 +141,8 @@ pub async fn serve(
         cut: Arc::new(Notify::new()),
         in_flight: AtomicU64::new(0),
         responses: AtomicU64::new(0),
+        requests_dropped: AtomicU64::new(0),
+        requests_discarded: AtomicU64::new(0),
         connections_cut: AtomicU64::new(0),
         connections: AtomicU64::new(0),
     });
@@ -198,7 +215,6 @@ pub async fn serve(
     // Finish.
     let deadline = tokio::time::sleep(timings.deadline);
     tokio::pin!(deadline);
-    let mut requests_dropped = 0;
     loop {
         tokio::select! {
             joined = connections.join_next() => {
@@ -207,7 +223,6 @@ pub async fn serve(
                 }
             }
             () = &mut deadline => {
-                requests_dropped = server.in_flight.load(Ordering::SeqCst);
                 // Every connection still open closes now, reading only
                 // what has already arrived (see `conn::linger`), so this
                 // waits for no client.
@@ -227,7 +242,8 @@ pub async fn serve(
         },
         responses,
         responses_after_signal: responses - responses_before_signal,
-        requests_dropped,
+        requests_dropped: server.requests_dropped.load(Ordering::SeqCst),
+        requests_discarded: server.requests_discarded.load(Ordering::SeqCst),
         connections_cut,
     }
 }

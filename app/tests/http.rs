@@ -163,9 +163,10 @@ async fn a_bad_request_after_good_ones_on_a_keep_alive_connection_gets_the_heade
 /// connection close after its response: the server answers up to that one
 /// and closes. A slow reader (a small receive buffer) reads every one of
 /// those responses whole and then a clean end of input: not a reset, which
-/// would discard the responses it has not read yet.
+/// would discard the responses it has not read yet. The server counts the
+/// requests behind it as discarded.
 #[tokio::test]
-async fn a_slow_reader_gets_every_response_up_to_the_one_that_closes_and_a_clean_close() {
+async fn requests_pipelined_behind_a_closing_response_are_counted_and_the_close_is_clean() {
     let server = start(router(&config()), timings()).await;
     let mut c = Connection::open_with_receive_buffer(server.addr, 8_192)
         .await
@@ -198,7 +199,14 @@ async fn a_slow_reader_gets_every_response_up_to_the_one_that_closes_and_a_clean
     drop(c);
     server.stop.send(()).unwrap();
     let report = common::finished(server.done, Duration::from_secs(20)).await;
-    assert_eq!((report.responses, report.requests_dropped), (200, 0));
+    assert_eq!(
+        (
+            report.responses,
+            report.requests_dropped,
+            report.requests_discarded
+        ),
+        (200, 0, 1_000)
+    );
 }
 
 /// After the server closes its side, a client that keeps sending holds
@@ -223,6 +231,7 @@ async fn a_client_that_keeps_sending_after_the_close_is_cut_off() {
     server.stop.send(()).unwrap();
     let report = common::finished(server.done, Duration::from_secs(20)).await;
     assert_eq!((report.responses, report.requests_dropped), (1, 0));
+    assert!(report.requests_discarded > 0, "{report:?}");
 }
 
 #[tokio::test]

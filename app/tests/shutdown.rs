@@ -193,10 +193,11 @@ async fn requests_still_running_at_the_deadline_are_dropped_and_counted() {
 
 /// At the deadline a connection is closed at once, but still without a
 /// reset: the requests its client pipelined behind the one still running
-/// are read and thrown away, and the client sees a clean end of input.
+/// are read, counted and thrown away, and the client sees a clean end of
+/// input.
 #[tokio::test]
-async fn at_the_deadline_a_connection_with_requests_pipelined_behind_a_running_one_closes_cleanly()
-{
+async fn at_the_deadline_requests_pipelined_behind_a_running_one_are_counted_and_the_close_is_clean()
+ {
     let (app, started) = with_slow_route(Duration::from_secs(30));
     let server = start(
         app,
@@ -220,7 +221,71 @@ async fn at_the_deadline_a_connection_with_requests_pipelined_behind_a_running_o
         "a clean close, not a reset"
     );
     assert_eq!(report.outcome, Shutdown::DeadlineExpired);
-    assert_eq!((report.requests_dropped, report.connections_cut), (1, 1));
+    assert_eq!(
+        (
+            report.requests_dropped,
+            report.requests_discarded,
+            report.connections_cut
+        ),
+        (1, 1_000, 1)
+    );
+}
+
+/// A client that leaves while its request runs gets no response, and the
+/// request is counted as dropped though no deadline cut it.
+#[tokio::test]
+async fn a_request_whose_client_leaves_before_its_response_is_counted_as_dropped() {
+    let (app, started) = with_slow_route(Duration::from_secs(30));
+    let server = start(
+        app,
+        Timings {
+            deadline: Duration::from_secs(60),
+            ..timings()
+        },
+    )
+    .await;
+    let mut c = Connection::open(server.addr).await.unwrap();
+    c.send("GET", "/slow").await.unwrap();
+    started.notified().await;
+    drop(c);
+    server.stop.send(()).unwrap();
+    // Well before the 60 s deadline, which a connection still open reaches.
+    let report = finished(server.done, Duration::from_secs(30)).await;
+    assert_eq!(report.outcome, Shutdown::Drained);
+    assert_eq!(
+        (
+            report.responses,
+            report.requests_dropped,
+            report.connections_cut
+        ),
+        (0, 1, 0)
+    );
+}
+
+/// A keep-alive client may send a request just as the stop closes its idle
+/// connection: the request crosses the server's end of input. The server
+/// reads it, counts it as discarded (the client retries it elsewhere), and
+/// the client sees a clean close.
+#[tokio::test]
+async fn a_request_that_crosses_the_close_of_an_idle_connection_is_counted() {
+    let server = start(router(&config()), timings()).await;
+    let mut c = Connection::open(server.addr).await.unwrap();
+    assert_eq!(c.request("GET", "/").await.unwrap().unwrap().status, 200);
+    server.stop.send(()).unwrap();
+    assert!(c.end_of_input().await, "the idle connection is closed");
+    c.send("GET", "/").await.unwrap();
+    assert!(c.closed_cleanly().await);
+    drop(c);
+    let report = finished(server.done, Duration::from_secs(20)).await;
+    assert_eq!(report.outcome, Shutdown::Drained);
+    assert_eq!(
+        (
+            report.responses,
+            report.requests_dropped,
+            report.requests_discarded
+        ),
+        (1, 0, 1)
+    );
 }
 
 /// What one client saw.
@@ -404,7 +469,7 @@ fn sigterm_under_load_loses_no_request_and_the_log_counts_every_response() {
 /// keep-alive connection and reads nothing until the app gets SIGTERM
 /// (drain 1 s, deadline 3 s). It then reads every response the log counts,
 /// each whole, the last one saying `Connection: close`, and then a clean
-/// end of input, not a reset.
+/// end of input, not a reset; the log accounts for every request it sent.
 #[test]
 fn pipelined_requests_across_sigterm_get_every_counted_response_and_a_clean_close() {
     const PIPELINED: usize = 20_000;
@@ -472,5 +537,10 @@ fn pipelined_requests_across_sigterm_get_every_counted_response_and_a_clean_clos
     assert_eq!(stopped["outcome"], "drained", "{stopped}");
     assert_eq!(stopped["responses"], received, "{stopped}");
     assert_eq!(stopped["requests_dropped"], 0, "{stopped}");
+    assert_eq!(
+        stopped["requests_discarded"],
+        PIPELINED as u64 - received,
+        "{stopped}"
+    );
     assert_eq!(stopped["connections_cut"], 0, "{stopped}");
 }
