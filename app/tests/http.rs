@@ -391,3 +391,52 @@ fn bad_timings_are_all_reported_before_the_server_starts() {
         ])
     );
 }
+
+/// An empty value (`SHUTDOWN_DRAIN_SECONDS=`) once silently meant the
+/// default, and a sign (`+3`) was taken: both are configuration errors,
+/// reported together before the server listens. (`HOST=` and `PORT=` are
+/// held to the same in `config.rs`'s tests, without starting a server
+/// that could bind every interface.)
+#[test]
+fn empty_and_signed_values_are_configuration_errors_not_defaults() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hello"))
+        .env("HOST", "127.0.0.1")
+        .env("PORT", "0")
+        .env("SHUTDOWN_DRAIN_SECONDS", "")
+        .env("SHUTDOWN_DEADLINE_SECONDS", "+3")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Bounded: a server that starts instead of refusing is stopped.
+    let began = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if began.elapsed() > Duration::from_secs(10) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    assert_eq!(status.and_then(|s| s.code()), Some(2), "{stdout}");
+    let line: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(line["msg"], "bad configuration");
+    assert_eq!(
+        line["errors"],
+        serde_json::json!([
+            "SHUTDOWN_DRAIN_SECONDS=\"\" is empty: unset it for the default (15)",
+            "SHUTDOWN_DEADLINE_SECONDS=\"+3\" is not a whole number of seconds from 1 to 86400",
+        ])
+    );
+}
