@@ -88,8 +88,8 @@ pub struct Report {
     /// How serving ended.
     pub outcome: Shutdown,
     /// Responses written in full to the socket: the kernel has every byte
-    /// and, as the app closes connections without a reset, delivers them
-    /// unless the client stops reading until the deadline.
+    /// and delivers them unless a reset ends the connection first (the
+    /// client breaks it, or still sends after the lingering close ended).
     pub responses: u64,
     /// Of those, the ones written after the shutdown signal.
     pub responses_after_signal: u64,
