@@ -42,6 +42,10 @@ pub struct Config {
 /// - **Header read, 5 s**, at most the deadline: a client that sends half a
 ///   request head is cut 5 s after its first byte (or after connecting), so
 ///   it can neither hold a connection nor hold shutdown past t = 20.
+/// - **Linger, at most 2 s** (fixed): a connection the app closes reads
+///   and throws away what its client still sends until the client closes
+///   too, so that no reset discards responses the client has yet to read;
+///   cut at the deadline, so it adds nothing to 15 + 10 + 5.
 /// - **Idle, 620 s**: a keep-alive connection with no request pending is
 ///   closed after 620 s, longer than the load balancer's fixed 600 s backend
 ///   keep-alive, so the load balancer always closes first and never sends a
@@ -78,6 +82,12 @@ impl Default for Timings {
     }
 }
 
+/// The address bound when `HOST` is unset: every interface of the pod.
+const DEFAULT_HOST: &str = "0.0.0.0";
+
+/// The port bound when `PORT` is unset.
+const DEFAULT_PORT: u16 = 8080;
+
 /// The largest number of seconds any timing takes: a day, far above any
 /// sensible value and far from the overflow of `Instant` arithmetic.
 const MAX_SECONDS: u64 = 86_400;
@@ -85,34 +95,68 @@ const MAX_SECONDS: u64 = 86_400;
 impl Config {
     /// Reads the configuration from `var` (the environment in production).
     /// Every problem is reported, one message per variable.
+    ///
+    /// A variable that is unset takes its default; one that is set must
+    /// hold a value: an empty one is an error, not the default, since it
+    /// is more often a mistake (`PORT=$UNSET_VARIABLE`) than a choice.
+    /// Numbers are plain digits, with surrounding white space ignored.
+    /// Only `POD_NAME` and `ZONE` may be empty, meaning unknown: the
+    /// downward API gives an empty value for a label the pod lacks.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Config, Vec<String>> {
         let non_empty = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         let mut problems = Vec::new();
-        let port = match non_empty("PORT") {
-            Some(p) => p.trim().parse().unwrap_or_else(|_| {
+        // The variable's value if it is set and not empty; a problem if it
+        // is set and empty.
+        let mut value = |name: &str, default: &dyn std::fmt::Display| match var(name) {
+            Some(text) if text.trim().is_empty() => {
+                problems.push(format!(
+                    "{name}={text:?} is empty: unset it for the default ({default})"
+                ));
+                None
+            }
+            text => text,
+        };
+        let defaults = Timings::default();
+        let host = value("HOST", &DEFAULT_HOST);
+        let port = value("PORT", &DEFAULT_PORT);
+        let drain = value("SHUTDOWN_DRAIN_SECONDS", &defaults.drain.as_secs());
+        let deadline = value("SHUTDOWN_DEADLINE_SECONDS", &defaults.deadline.as_secs());
+        let header_read = value(
+            "HEADER_READ_TIMEOUT_SECONDS",
+            &defaults.header_read.as_secs(),
+        );
+        let idle = value("IDLE_TIMEOUT_SECONDS", &defaults.idle.as_secs());
+        let port = match port {
+            Some(p) => digits(&p).and_then(|d| d.parse().ok()).unwrap_or_else(|| {
                 problems.push(format!("PORT={p:?} is not a port number (0-65535)"));
                 0
             }),
-            None => 8080,
+            None => DEFAULT_PORT,
         };
-        let defaults = Timings::default();
-        let mut seconds = |name: &str, min: u64, default: Duration| match non_empty(name) {
-            Some(text) => match text.trim().parse::<u64>() {
-                Ok(s) if (min..=MAX_SECONDS).contains(&s) => Duration::from_secs(s),
+        let mut seconds = |name: &str, text: Option<String>, min: u64, default: Duration| {
+            let Some(text) = text else {
+                return default;
+            };
+            match digits(&text).and_then(|d| d.parse::<u64>().ok()) {
+                Some(s) if (min..=MAX_SECONDS).contains(&s) => Duration::from_secs(s),
                 _ => {
                     problems.push(format!(
                         "{name}={text:?} is not a whole number of seconds from {min} to {MAX_SECONDS}"
                     ));
                     default
                 }
-            },
-            None => default,
+            }
         };
         let timings = Timings {
-            drain: seconds("SHUTDOWN_DRAIN_SECONDS", 0, defaults.drain),
-            deadline: seconds("SHUTDOWN_DEADLINE_SECONDS", 1, defaults.deadline),
-            header_read: seconds("HEADER_READ_TIMEOUT_SECONDS", 1, defaults.header_read),
-            idle: seconds("IDLE_TIMEOUT_SECONDS", 1, defaults.idle),
+            drain: seconds("SHUTDOWN_DRAIN_SECONDS", drain, 0, defaults.drain),
+            deadline: seconds("SHUTDOWN_DEADLINE_SECONDS", deadline, 1, defaults.deadline),
+            header_read: seconds(
+                "HEADER_READ_TIMEOUT_SECONDS",
+                header_read,
+                1,
+                defaults.header_read,
+            ),
+            idle: seconds("IDLE_TIMEOUT_SECONDS", idle, 1, defaults.idle),
         };
         if timings.header_read > timings.deadline {
             problems.push(format!(
@@ -126,13 +170,20 @@ impl Config {
             return Err(problems);
         }
         Ok(Config {
-            host: non_empty("HOST").unwrap_or_else(|| "0.0.0.0".to_owned()),
+            host: host.unwrap_or_else(|| DEFAULT_HOST.to_owned()),
             port,
             pod: non_empty("POD_NAME"),
             zone: non_empty("ZONE"),
             timings,
         })
     }
+}
+
+/// `text` without surrounding white space, if what remains is a number
+/// in plain digits: no sign, which Rust's integer parsing would take.
+fn digits(text: &str) -> Option<&str> {
+    let text = text.trim();
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then_some(text)
 }
 
 #[cfg(test)]
@@ -214,6 +265,58 @@ mod tests {
                 "SHUTDOWN_DEADLINE_SECONDS=\"0\" is not a whole number of seconds from 1 to 86400",
                 "HEADER_READ_TIMEOUT_SECONDS=\"1.5\" is not a whole number of seconds from 1 to 86400",
                 "IDLE_TIMEOUT_SECONDS=\"18446744073709551616\" is not a whole number of seconds from 1 to 86400",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_value_is_an_error_not_the_default() {
+        let problems = Config::from_vars(vars(&[
+            ("HOST", ""),
+            ("PORT", ""),
+            ("SHUTDOWN_DRAIN_SECONDS", ""),
+            ("SHUTDOWN_DEADLINE_SECONDS", " "),
+            ("HEADER_READ_TIMEOUT_SECONDS", ""),
+            ("IDLE_TIMEOUT_SECONDS", "\t"),
+            // Unknown, not shown: the downward API gives an empty value
+            // for a label the pod lacks.
+            ("ZONE", ""),
+            ("POD_NAME", ""),
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "HOST=\"\" is empty: unset it for the default (0.0.0.0)",
+                "PORT=\"\" is empty: unset it for the default (8080)",
+                "SHUTDOWN_DRAIN_SECONDS=\"\" is empty: unset it for the default (15)",
+                "SHUTDOWN_DEADLINE_SECONDS=\" \" is empty: unset it for the default (10)",
+                "HEADER_READ_TIMEOUT_SECONDS=\"\" is empty: unset it for the default (5)",
+                "IDLE_TIMEOUT_SECONDS=\"\\t\" is empty: unset it for the default (620)",
+            ]
+        );
+        let c = Config::from_vars(vars(&[("ZONE", ""), ("POD_NAME", " ")])).unwrap();
+        assert_eq!((c.zone, c.pod), (None, None));
+    }
+
+    #[test]
+    fn numbers_are_plain_digits_without_a_sign() {
+        let problems = Config::from_vars(vars(&[
+            ("PORT", "+8080"),
+            ("SHUTDOWN_DRAIN_SECONDS", "+3"),
+            ("SHUTDOWN_DEADLINE_SECONDS", "-0"),
+            ("HEADER_READ_TIMEOUT_SECONDS", "0x5"),
+            ("IDLE_TIMEOUT_SECONDS", "6 0"),
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "PORT=\"+8080\" is not a port number (0-65535)",
+                "SHUTDOWN_DRAIN_SECONDS=\"+3\" is not a whole number of seconds from 0 to 86400",
+                "SHUTDOWN_DEADLINE_SECONDS=\"-0\" is not a whole number of seconds from 1 to 86400",
+                "HEADER_READ_TIMEOUT_SECONDS=\"0x5\" is not a whole number of seconds from 1 to 86400",
+                "IDLE_TIMEOUT_SECONDS=\"6 0\" is not a whole number of seconds from 1 to 86400",
             ]
         );
     }

@@ -2,6 +2,17 @@
 //! that pass between hyper and the socket, which tell it where the
 //! connection stands between requests: that is where its timeouts run and
 //! where shutdown closes it, never while a request is on its way in.
+//!
+//! When the app closes a connection itself (after a response that says
+//! `Connection: close`, at a timeout, at the stop or at the deadline) it
+//! closes it the way Apache and nginx do, a "lingering close": it shuts
+//! down its side first, so the client reads every response written and
+//! then a clean end of input, then reads and throws away what the client
+//! still sends until the client closes its side too, for at most
+//! [`LINGER`] and never past the deadline. Dropping a socket with unread
+//! bytes from the client would instead send a reset, which makes the
+//! client's kernel discard the responses it has not yet read, and the
+//! app's kernel those it has not yet sent.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -10,6 +21,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, ready};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -17,17 +29,37 @@ use axum::http::{HeaderValue, Request, Response, header};
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::futures::OwnedNotified;
 use tokio::time::{Instant, Sleep};
 use tower::ServiceExt;
 
+use crate::discarded::Requests;
 use crate::serve::ServerState;
 use crate::{ShuttingDown, log};
 
+/// How long a connection the app closes waits, reading and throwing away
+/// what its client still sends, for the client to close its side (a
+/// client reading its last responses takes far less); cut short at the
+/// shutdown deadline.
+pub(crate) const LINGER: Duration = Duration::from_secs(2);
+
+/// How a connection's serving ended.
+enum Ended {
+    /// hyper finished: the client or the app closed the connection, or it
+    /// broke.
+    Served,
+    /// The shutdown deadline passed while hyper was still serving it.
+    Cut,
+}
+
 /// Serves HTTP/1 on `stream` until the client or the app closes it.
 pub(crate) async fn serve_connection(stream: TcpStream, router: Router, server: Arc<ServerState>) {
+    // Created before the cut flag is read, so it cannot miss the
+    // notification that follows the flag.
+    let cut = server.cut.clone().notified_owned();
+    tokio::pin!(cut);
     // Responses go out in one write; without this, a response split in two
     // could wait for the client's delayed ACK.
     let _ = stream.set_nodelay(true);
@@ -36,18 +68,107 @@ pub(crate) async fn serve_connection(stream: TcpStream, router: Router, server: 
     let app = App {
         router,
         exchange,
-        server,
+        server: server.clone(),
     };
     // The app times request heads itself (see `Watched::poll_read`): hyper's
     // own header timeout also runs between requests, where it would close
     // keep-alive connections long before the load balancer's 600 s.
-    let result = hyper::server::conn::http1::Builder::new()
+    let mut connection = hyper::server::conn::http1::Builder::new()
         .header_read_timeout(None)
-        .serve_connection(TokioIo::new(io), app)
-        .await;
-    // An error ends only this connection: a client that went away, a head
-    // cut at its timeout or refused by hyper (both logged where they happen).
-    drop(result);
+        .serve_connection(TokioIo::new(io), app);
+    let ended = if server.cutting() {
+        Ended::Cut
+    } else {
+        tokio::select! {
+            // An error ends only this connection: a client that went away,
+            // a head cut at its timeout or refused by hyper (both logged
+            // where they happen).
+            _ = &mut connection => Ended::Served,
+            () = &mut cut => Ended::Cut,
+        }
+    };
+    // hyper is done with the socket (or, at the cut, dropped with what it
+    // was doing); what it read and did not handle are requests too.
+    let parts = connection.into_parts();
+    let mut watched = parts.io.into_inner();
+    let mut discarded = Requests::default();
+    if watched.refused {
+        // What follows a head hyper refused is not where a request begins.
+        discarded.lose_track();
+    }
+    discarded.feed(&parts.read_buf);
+    // Shut down the write side first: the client reads what was written,
+    // then the end of input. This fails only on a broken connection.
+    let _ = watched.stream.shutdown().await;
+    match ended {
+        Ended::Served => {
+            let until = Instant::now() + LINGER;
+            linger(&watched.stream, &mut discarded, until, &server, cut).await;
+        }
+        // The deadline is now: only what has already arrived is read.
+        Ended::Cut => {
+            server.connections_cut.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    discard_arrived(&watched.stream, &mut discarded);
+    server
+        .requests_discarded
+        .fetch_add(discarded.counted(), Ordering::SeqCst);
+}
+
+/// How much one read of a closing connection takes.
+const DISCARD_BUFFER: usize = 16 * 1024;
+
+/// The most reads [`discard_arrived`] makes (4 MiB), so that it ends even
+/// against a client that sends as fast as it is read. A receive buffer
+/// the kernel has grown larger and that is full still ends in a reset.
+const MAX_ARRIVED_READS: usize = 256;
+
+/// On a connection whose write side is shut down: reads and throws away
+/// what the client still sends, counting its requests in `discarded`,
+/// until the client closes its side or breaks the connection, `until`
+/// passes, or the deadline cuts it (`cut`).
+async fn linger(
+    stream: &TcpStream,
+    discarded: &mut Requests,
+    until: Instant,
+    server: &ServerState,
+    cut: Pin<&mut OwnedNotified>,
+) {
+    let discard = async {
+        let mut buf = vec![0; DISCARD_BUFFER];
+        // The bound is checked at each read too: were the client to keep
+        // every read ready, the timers below might go unpolled.
+        while Instant::now() < until && !server.cutting() {
+            if stream.readable().await.is_err() {
+                break;
+            }
+            match stream.try_read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => discarded.feed(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(_) => break,
+            }
+        }
+    };
+    tokio::select! {
+        () = discard => {}
+        () = tokio::time::sleep_until(until) => {}
+        () = cut => {}
+    }
+}
+
+/// Reads and throws away what has already arrived on `stream`, without
+/// waiting, counting its requests in `discarded`: a socket dropped with
+/// unread bytes sends a reset instead of ending cleanly.
+fn discard_arrived(stream: &TcpStream, discarded: &mut Requests) {
+    let mut buf = vec![0; DISCARD_BUFFER];
+    for _ in 0..MAX_ARRIVED_READS {
+        match stream.try_read(&mut buf) {
+            Ok(n @ 1..) => discarded.feed(&buf[..n]),
+            _ => break,
+        }
+    }
 }
 
 /// What hyper and the app have done with one connection's requests.
@@ -190,6 +311,8 @@ struct Watched {
     /// sent.
     replacement: Vec<u8>,
     replaced: usize,
+    /// hyper refused a request head (400, 414, 431) and closes.
+    refused: bool,
 }
 
 impl Watched {
@@ -212,6 +335,7 @@ impl Watched {
             stop,
             replacement: Vec::new(),
             replaced: 0,
+            refused: false,
         }
     }
 
@@ -383,6 +507,7 @@ impl AsyncWrite for Watched {
                 });
                 this.replacement = replacement;
                 this.replaced = 0;
+                this.refused = true;
                 // Sending begins now; hyper's flush and shutdown finish it.
                 if let Poll::Ready(Err(e)) = this.poll_replacement(cx) {
                     return Poll::Ready(Err(e));
@@ -425,10 +550,15 @@ impl AsyncWrite for Watched {
 
 impl Drop for Watched {
     fn drop(&mut self) {
+        // Requests handed to the app whose response was not written in
+        // full: cut at the deadline, or their client went away first.
         let unanswered = self.exchange.calls.load(Ordering::SeqCst) - self.answered;
         self.server
             .in_flight
             .fetch_sub(unanswered, Ordering::SeqCst);
+        self.server
+            .requests_dropped
+            .fetch_add(unanswered, Ordering::SeqCst);
         self.server.connections.fetch_sub(1, Ordering::SeqCst);
     }
 }

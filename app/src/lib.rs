@@ -19,6 +19,7 @@ use axum::{Extension, Router};
 
 mod config;
 mod conn;
+mod discarded;
 mod serve;
 
 pub use config::{Config, Timings};

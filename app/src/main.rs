@@ -40,6 +40,7 @@ async fn main() -> ExitCode {
         "responses": report.responses,
         "responses_after_signal": report.responses_after_signal,
         "requests_dropped": report.requests_dropped,
+        "requests_discarded": report.requests_discarded,
         "connections_cut": report.connections_cut,
     }));
     ExitCode::SUCCESS

@@ -26,11 +26,23 @@ pub(crate) struct ServerState {
     stopping: AtomicBool,
     /// Notified, after `stopping` is set, to wake idle connections.
     pub(crate) stop: Arc<Notify>,
+    /// Set when the deadline passes: connections close at once.
+    cutting: AtomicBool,
+    /// Notified, after `cutting` is set, to close every connection.
+    pub(crate) cut: Arc<Notify>,
     /// Requests handed to the app whose response is not yet written in full.
     pub(crate) in_flight: AtomicU64,
     /// Responses written in full.
     pub(crate) responses: AtomicU64,
-    /// Connections open.
+    /// Requests handed to the app whose connection closed before their
+    /// response was written in full.
+    pub(crate) requests_dropped: AtomicU64,
+    /// Requests that arrived on a connection the app was closing, read and
+    /// thrown away unanswered.
+    pub(crate) requests_discarded: AtomicU64,
+    /// Connections still being served when the deadline passed.
+    pub(crate) connections_cut: AtomicU64,
+    /// Connections open, until their socket is dropped.
     pub(crate) connections: AtomicU64,
 }
 
@@ -41,6 +53,10 @@ impl ServerState {
 
     pub(crate) fn stopping(&self) -> bool {
         self.stopping.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn cutting(&self) -> bool {
+        self.cutting.load(Ordering::SeqCst)
     }
 
     fn counts(&self) -> serde_json::Value {
@@ -54,28 +70,39 @@ impl ServerState {
 /// How serving ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shutdown {
-    /// Every connection closed before the deadline, each after its last
-    /// response.
+    /// Every connection had its last response written and was closing
+    /// (or closed) before the deadline.
     Drained,
-    /// The deadline passed with connections open; they were closed, and
-    /// [`Report`] counts them.
+    /// The deadline passed with connections still being served; they were
+    /// closed, and [`Report`] counts them.
     DeadlineExpired,
 }
 
-/// What became of the requests, for the last log line.
+/// What became of the requests since the server started, for the last
+/// log line. Every request a client sent in full on a connection the app
+/// accepted is in exactly one of `responses` (or answered by hyper before
+/// routing, also in `responses`), `requests_dropped` and
+/// `requests_discarded`, as far as the bytes parse as requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Report {
     /// How serving ended.
     pub outcome: Shutdown,
-    /// Responses written in full since the server started.
+    /// Responses written in full to the socket: the kernel has every byte
+    /// and delivers them unless a reset ends the connection first (the
+    /// client breaks it, or still sends after the lingering close ended).
     pub responses: u64,
     /// Of those, the ones written after the shutdown signal.
     pub responses_after_signal: u64,
-    /// Requests in flight at the deadline: handed to the app, their
-    /// response not yet written in full when their connection was closed.
+    /// Requests handed to the app whose response was not written in full
+    /// when their connection closed: cut at the deadline, or their client
+    /// closed or broke the connection first.
     pub requests_dropped: u64,
-    /// Connections open at the deadline, with or without a request in
-    /// flight, all closed then.
+    /// Requests that arrived in full on a connection the app was closing,
+    /// read and thrown away unanswered: pipelined behind the response that
+    /// closed it, or sent as it closed (the client sees the connection end
+    /// without their responses, and may retry them).
+    pub requests_discarded: u64,
+    /// Connections still being served at the deadline, closed then.
     pub connections_cut: u64,
 }
 
@@ -95,6 +122,10 @@ pub struct Report {
 /// 3. **Finish** within `timings.deadline`: requests in flight complete,
 ///    each connection closing after its response. At the deadline the
 ///    connections still open are closed and counted in the [`Report`].
+///
+/// Every connection the app closes, at any time, gets a lingering close
+/// (see `conn.rs`), so that no reset discards responses its client has not
+/// read; the deadline cuts it short.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -106,8 +137,13 @@ pub async fn serve(
         draining: AtomicBool::new(false),
         stopping: AtomicBool::new(false),
         stop: Arc::new(Notify::new()),
+        cutting: AtomicBool::new(false),
+        cut: Arc::new(Notify::new()),
         in_flight: AtomicU64::new(0),
         responses: AtomicU64::new(0),
+        requests_dropped: AtomicU64::new(0),
+        requests_discarded: AtomicU64::new(0),
+        connections_cut: AtomicU64::new(0),
         connections: AtomicU64::new(0),
     });
     let mut connections = JoinSet::new();
@@ -179,33 +215,35 @@ pub async fn serve(
     // Finish.
     let deadline = tokio::time::sleep(timings.deadline);
     tokio::pin!(deadline);
-    let outcome = loop {
+    loop {
         tokio::select! {
             joined = connections.join_next() => {
                 if joined.is_none() {
-                    break Shutdown::Drained;
+                    break;
                 }
             }
-            () = &mut deadline => break Shutdown::DeadlineExpired,
+            () = &mut deadline => {
+                // Every connection still open closes now, reading only
+                // what has already arrived (see `conn::linger`), so this
+                // waits for no client.
+                server.cutting.store(true, Ordering::SeqCst);
+                server.cut.notify_waiters();
+                while connections.join_next().await.is_some() {}
+                break;
+            }
         }
-    };
-    let (requests_dropped, connections_cut) = match outcome {
-        Shutdown::Drained => (0, 0),
-        Shutdown::DeadlineExpired => {
-            let counted = (
-                server.in_flight.load(Ordering::SeqCst),
-                server.connections.load(Ordering::SeqCst),
-            );
-            connections.shutdown().await;
-            counted
-        }
-    };
+    }
+    let connections_cut = server.connections_cut.load(Ordering::SeqCst);
     let responses = server.responses.load(Ordering::SeqCst);
     Report {
-        outcome,
+        outcome: match connections_cut {
+            0 => Shutdown::Drained,
+            _ => Shutdown::DeadlineExpired,
+        },
         responses,
         responses_after_signal: responses - responses_before_signal,
-        requests_dropped,
+        requests_dropped: server.requests_dropped.load(Ordering::SeqCst),
+        requests_discarded: server.requests_discarded.load(Ordering::SeqCst),
         connections_cut,
     }
 }

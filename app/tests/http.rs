@@ -159,6 +159,81 @@ async fn a_bad_request_after_good_ones_on_a_keep_alive_connection_gets_the_heade
     assert!(c.closed_cleanly().await);
 }
 
+/// A client may pipeline requests and ask, in one of them, that the
+/// connection close after its response: the server answers up to that one
+/// and closes. A slow reader (a small receive buffer) reads every one of
+/// those responses whole and then a clean end of input: not a reset, which
+/// would discard the responses it has not read yet. The server counts the
+/// requests behind it as discarded.
+#[tokio::test]
+async fn requests_pipelined_behind_a_closing_response_are_counted_and_the_close_is_clean() {
+    let server = start(router(&config()), timings()).await;
+    let mut c = Connection::open_with_receive_buffer(server.addr, 8_192)
+        .await
+        .unwrap();
+    let mut pipelined = common::GET.repeat(199);
+    pipelined.extend(b"GET / HTTP/1.1\r\nHost: hello.test\r\nConnection: close\r\n\r\n");
+    // More than hyper reads at once, so some are still in the socket.
+    pipelined.extend(common::GET.repeat(1_000));
+    let writing = c.write_in_background(pipelined);
+    // Time for the server to get to the close before the client reads;
+    // the assertions hold however far it got.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut replies = Vec::new();
+    let end = loop {
+        match c.reply("GET").await {
+            Ok(Some(reply)) => replies.push(reply),
+            end => break end,
+        }
+    };
+    assert!(
+        matches!(end, Ok(None)),
+        "{end:?} after {} responses",
+        replies.len()
+    );
+    assert_eq!(replies.len(), 200);
+    assert!(replies.iter().all(|r| r.status == 200));
+    assert!(replies[..199].iter().all(|r| !r.closes()));
+    assert!(replies[199].closes());
+    writing.await.unwrap().unwrap();
+    drop(c);
+    server.stop.send(()).unwrap();
+    let report = common::finished(server.done, Duration::from_secs(20)).await;
+    assert_eq!(
+        (
+            report.responses,
+            report.requests_dropped,
+            report.requests_discarded
+        ),
+        (200, 0, 1_000)
+    );
+}
+
+/// After the server closes its side, a client that keeps sending holds
+/// the connection only for the lingering close's short bound (2 s), not
+/// for as long as it sends: its writes then fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_keeps_sending_after_the_close_is_cut_off() {
+    let server = start(router(&config()), timings()).await;
+    let mut c = Connection::open(server.addr).await.unwrap();
+    c.write(b"GET / HTTP/1.1\r\nHost: hello.test\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    assert!(c.reply("GET").await.unwrap().unwrap().closes());
+    assert!(c.end_of_input().await);
+    let flood = common::GET.repeat(1_000);
+    let cut_off = tokio::time::timeout(Duration::from_secs(30), async {
+        while c.write(&flood).await.is_ok() {}
+    })
+    .await;
+    assert!(cut_off.is_ok(), "the server still reads after 30 s");
+    drop(c);
+    server.stop.send(()).unwrap();
+    let report = common::finished(server.done, Duration::from_secs(20)).await;
+    assert_eq!((report.responses, report.requests_dropped), (1, 0));
+    assert!(report.requests_discarded > 0, "{report:?}");
+}
+
 #[tokio::test]
 async fn a_client_that_sends_half_a_request_head_is_cut_at_the_header_read_timeout() {
     let addr = start(
@@ -313,6 +388,55 @@ fn bad_timings_are_all_reported_before_the_server_starts() {
             "SHUTDOWN_DRAIN_SECONDS=\"soon\" is not a whole number of seconds from 0 to 86400",
             "HEADER_READ_TIMEOUT_SECONDS (5) is longer than SHUTDOWN_DEADLINE_SECONDS (3): \
              a client sending half a request could hold shutdown to the deadline",
+        ])
+    );
+}
+
+/// An empty value (`SHUTDOWN_DRAIN_SECONDS=`) once silently meant the
+/// default, and a sign (`+3`) was taken: both are configuration errors,
+/// reported together before the server listens. (`HOST=` and `PORT=` are
+/// held to the same in `config.rs`'s tests, without starting a server
+/// that could bind every interface.)
+#[test]
+fn empty_and_signed_values_are_configuration_errors_not_defaults() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hello"))
+        .env("HOST", "127.0.0.1")
+        .env("PORT", "0")
+        .env("SHUTDOWN_DRAIN_SECONDS", "")
+        .env("SHUTDOWN_DEADLINE_SECONDS", "+3")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Bounded: a server that starts instead of refusing is stopped.
+    let began = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if began.elapsed() > Duration::from_secs(10) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    assert_eq!(status.and_then(|s| s.code()), Some(2), "{stdout}");
+    let line: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(line["msg"], "bad configuration");
+    assert_eq!(
+        line["errors"],
+        serde_json::json!([
+            "SHUTDOWN_DRAIN_SECONDS=\"\" is empty: unset it for the default (15)",
+            "SHUTDOWN_DEADLINE_SECONDS=\"+3\" is not a whole number of seconds from 1 to 86400",
         ])
     );
 }

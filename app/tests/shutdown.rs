@@ -191,6 +191,103 @@ async fn requests_still_running_at_the_deadline_are_dropped_and_counted() {
     assert!(slow.reply("GET").await.map_or(true, |r| r.is_none()));
 }
 
+/// At the deadline a connection is closed at once, but still without a
+/// reset: the requests its client pipelined behind the one still running
+/// are read, counted and thrown away, and the client sees a clean end of
+/// input.
+#[tokio::test]
+async fn at_the_deadline_requests_pipelined_behind_a_running_one_are_counted_and_the_close_is_clean()
+ {
+    let (app, started) = with_slow_route(Duration::from_secs(30));
+    let server = start(
+        app,
+        Timings {
+            deadline: Duration::from_millis(300),
+            ..timings()
+        },
+    )
+    .await;
+    let mut c = Connection::open(server.addr).await.unwrap();
+    let mut pipelined = b"GET /slow HTTP/1.1\r\nHost: hello.test\r\n\r\n".to_vec();
+    // More than hyper reads while a request runs, so some are still in
+    // the socket.
+    pipelined.extend(common::GET.repeat(1_000));
+    c.write(&pipelined).await.unwrap();
+    started.notified().await;
+    server.stop.send(()).unwrap();
+    let report = finished(server.done, Duration::from_secs(20)).await;
+    assert!(
+        matches!(c.reply("GET").await, Ok(None)),
+        "a clean close, not a reset"
+    );
+    assert_eq!(report.outcome, Shutdown::DeadlineExpired);
+    assert_eq!(
+        (
+            report.requests_dropped,
+            report.requests_discarded,
+            report.connections_cut
+        ),
+        (1, 1_000, 1)
+    );
+}
+
+/// A client that leaves while its request runs gets no response, and the
+/// request is counted as dropped though no deadline cut it.
+#[tokio::test]
+async fn a_request_whose_client_leaves_before_its_response_is_counted_as_dropped() {
+    let (app, started) = with_slow_route(Duration::from_secs(30));
+    let server = start(
+        app,
+        Timings {
+            deadline: Duration::from_secs(60),
+            ..timings()
+        },
+    )
+    .await;
+    let mut c = Connection::open(server.addr).await.unwrap();
+    c.send("GET", "/slow").await.unwrap();
+    started.notified().await;
+    drop(c);
+    server.stop.send(()).unwrap();
+    // Well before the 60 s deadline, which a connection still open reaches.
+    let report = finished(server.done, Duration::from_secs(30)).await;
+    assert_eq!(report.outcome, Shutdown::Drained);
+    assert_eq!(
+        (
+            report.responses,
+            report.requests_dropped,
+            report.connections_cut
+        ),
+        (0, 1, 0)
+    );
+}
+
+/// A keep-alive client may send a request just as the stop closes its idle
+/// connection: the request crosses the server's end of input. The server
+/// reads it, counts it as discarded (the client retries it elsewhere), and
+/// the client sees a clean close.
+#[tokio::test]
+async fn a_request_that_crosses_the_close_of_an_idle_connection_is_counted() {
+    let server = start(router(&config()), timings()).await;
+    let mut c = Connection::open(server.addr).await.unwrap();
+    assert_eq!(c.request("GET", "/").await.unwrap().unwrap().status, 200);
+    server.stop.send(()).unwrap();
+    assert!(c.end_of_input().await, "the idle connection is closed");
+    c.send("GET", "/").await.unwrap();
+    assert!(c.closed_cleanly().await);
+    drop(c);
+    let report = finished(server.done, Duration::from_secs(20)).await;
+    assert_eq!(report.outcome, Shutdown::Drained);
+    assert_eq!(
+        (
+            report.responses,
+            report.requests_dropped,
+            report.requests_discarded
+        ),
+        (1, 0, 1)
+    );
+}
+
 /// What one client saw.
 #[derive(Debug, Default)]
 struct Tally {
@@ -366,4 +463,84 @@ fn sigterm_under_load_loses_no_request_and_the_log_counts_every_response() {
     assert_eq!(stopped["connections_cut"], 0, "{stopped}");
     assert_eq!(stopped["responses"], clients.answered + checks, "{stopped}");
     assert!(std::net::TcpStream::connect(addr).is_err());
+}
+
+/// The reviewer's repro: a client pipelines 20,000 requests on one
+/// keep-alive connection and reads nothing until the app gets SIGTERM
+/// (drain 1 s, deadline 3 s). It then reads every response the log counts,
+/// each whole, the last one saying `Connection: close`, and then a clean
+/// end of input, not a reset; the log accounts for every request it sent.
+#[test]
+fn pipelined_requests_across_sigterm_get_every_counted_response_and_a_clean_close() {
+    const PIPELINED: usize = 20_000;
+    let server = common::Binary::start(&[
+        ("SHUTDOWN_DRAIN_SECONDS", "1"),
+        ("SHUTDOWN_DEADLINE_SECONDS", "3"),
+        ("HEADER_READ_TIMEOUT_SECONDS", "2"),
+    ]);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut c = runtime
+        .block_on(Connection::open_with_receive_buffer(server.addr, 8_192))
+        .unwrap();
+    let requests = common::GET.repeat(PIPELINED);
+    let writing = {
+        let _runtime = runtime.enter();
+        c.write_in_background(requests)
+    };
+    // Time for the app to answer until the socket's buffers are full; the
+    // assertions hold wherever it got to.
+    std::thread::sleep(Duration::from_millis(500));
+    server.terminate();
+    let mut logged = 0;
+    loop {
+        let line = server.next_line();
+        if line["msg"] == "shutting down" {
+            break;
+        }
+        assert_eq!(line["msg"], "request", "{line}");
+        logged += 1;
+    }
+    let (replies, end) = runtime.block_on(async {
+        let mut replies = Vec::new();
+        loop {
+            match c.reply("GET").await {
+                Ok(Some(reply)) => replies.push(reply),
+                Ok(None) => break (replies, Ok(())),
+                Err(e) => break (replies, Err(e)),
+            }
+        }
+    });
+    let written = runtime.block_on(writing).unwrap();
+    drop(c);
+    let (status, lines) = server.wait(Duration::from_secs(30));
+    assert!(status.success(), "{status:?}");
+    let stopped = lines.last().unwrap().clone();
+    let received = replies.len() as u64;
+    eprintln!("client received {received} responses; the log says {stopped}");
+
+    assert!(
+        end.is_ok(),
+        "the connection ended with {end:?}, not a clean close"
+    );
+    assert!(written.is_ok(), "writing the requests: {written:?}");
+    assert!(replies.iter().all(|r| r.status == 200));
+    let closing: Vec<bool> = replies.iter().map(common::Reply::closes).collect();
+    assert_eq!(closing.last(), Some(&true), "the last response closes");
+    assert_eq!(closing.iter().filter(|&&closes| closes).count(), 1);
+    logged += lines.iter().filter(|l| l["msg"] == "request").count() as u64;
+    assert_eq!(logged, received);
+    assert_eq!(stopped["msg"], "stopped", "{stopped}");
+    assert_eq!(stopped["outcome"], "drained", "{stopped}");
+    assert_eq!(stopped["responses"], received, "{stopped}");
+    assert_eq!(stopped["requests_dropped"], 0, "{stopped}");
+    assert_eq!(
+        stopped["requests_discarded"],
+        PIPELINED as u64 - received,
+        "{stopped}"
+    );
+    assert_eq!(stopped["connections_cut"], 0, "{stopped}");
 }

@@ -7,9 +7,12 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use hello::{Config, Report, Timings, serve};
+use std::sync::Arc;
+
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::oneshot;
+use tokio::sync::{Mutex, oneshot};
 use tokio::task::JoinHandle;
 
 /// A response as it came over the wire.
@@ -35,15 +38,34 @@ impl Reply {
 }
 
 /// One client connection, for as many requests as the server allows.
+/// Its write half is shared with writes running in the background and
+/// stays open (no FIN) until the connection and those writes are dropped.
 pub struct Connection {
-    stream: BufReader<TcpStream>,
+    stream: BufReader<OwnedReadHalf>,
+    writer: Arc<Mutex<OwnedWriteHalf>>,
 }
 
 impl Connection {
     pub async fn open(addr: SocketAddr) -> io::Result<Connection> {
-        Ok(Connection {
-            stream: BufReader::new(TcpStream::connect(addr).await?),
-        })
+        Ok(Connection::new(TcpStream::connect(addr).await?))
+    }
+
+    /// A connection whose socket takes at most about `bytes` of responses
+    /// the client has not read (the kernel doubles it), as a slow reader's
+    /// does: the server's writes block far sooner than on loopback's large
+    /// default buffers.
+    pub async fn open_with_receive_buffer(addr: SocketAddr, bytes: u32) -> io::Result<Connection> {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.set_recv_buffer_size(bytes)?;
+        Ok(Connection::new(socket.connect(addr).await?))
+    }
+
+    fn new(stream: TcpStream) -> Connection {
+        let (reader, writer) = stream.into_split();
+        Connection {
+            stream: BufReader::new(reader),
+            writer: Arc::new(Mutex::new(writer)),
+        }
     }
 
     /// Sends a request without a body, asking to keep the connection.
@@ -58,7 +80,16 @@ impl Connection {
     }
 
     pub async fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.stream.get_mut().write_all(bytes).await
+        self.writer.lock().await.write_all(bytes).await
+    }
+
+    /// Writes `bytes` from another task, so that the client can read
+    /// responses while the server still takes its requests (a client that
+    /// writes many pipelined requests before reading any could otherwise
+    /// block on a full socket, as the server does).
+    pub fn write_in_background(&self, bytes: Vec<u8>) -> JoinHandle<io::Result<()>> {
+        let writer = self.writer.clone();
+        tokio::spawn(async move { writer.lock().await.write_all(&bytes).await })
     }
 
     /// The next response; `Ok(None)` if the connection closed cleanly
@@ -110,6 +141,13 @@ impl Connection {
         self.reply(method).await
     }
 
+    /// Waits until the server has closed its side of the connection (its
+    /// end of input has arrived), without reading any response; `false` if
+    /// a response or a reset came instead.
+    pub async fn end_of_input(&mut self) -> bool {
+        matches!(self.stream.fill_buf().await, Ok(b""))
+    }
+
     /// Waits until the server closes the connection; `true` for a clean
     /// close (end of input), `false` for a reset or unexpected bytes.
     pub async fn closed_cleanly(&mut self) -> bool {
@@ -117,6 +155,9 @@ impl Connection {
         matches!(self.stream.read_to_end(&mut rest).await, Ok(0))
     }
 }
+
+/// A request without a body, as a client pipelines it.
+pub const GET: &[u8] = b"GET / HTTP/1.1\r\nHost: hello.test\r\nUser-Agent: hello-test\r\n\r\n";
 
 /// One request on a fresh connection that asks the server to close it.
 pub async fn request(addr: SocketAddr, method: &str, path: &str) -> io::Result<Reply> {
