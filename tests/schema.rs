@@ -1284,6 +1284,7 @@ struct MisnamedSubnetwork {
 
 impl Resource for MisnamedSubnetwork {
     const TYPE: &'static str = "google_compute_subnetwork";
+    tfsynth::serde_body!();
 }
 
 #[test]

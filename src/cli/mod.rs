@@ -3,6 +3,7 @@
 //! result. The workflows themselves live in the library, where tests call
 //! them directly.
 
+mod bindgen;
 mod deploy;
 mod destroy;
 mod diff;
@@ -55,6 +56,9 @@ enum Command {
     /// Show what synth would change, per resource address and attribute,
     /// against the output directory or a git revision of it.
     Diff(diff::DiffArgs),
+    /// Generate typed Rust bindings (one struct per resource and data
+    /// source type, typed accessors on their handles) from a provider schema.
+    Bindgen(bindgen::BindgenArgs),
     /// Work with the provider schema files.
     #[command(subcommand)]
     Schemas(SchemasCommand),
@@ -105,8 +109,14 @@ impl From<ProjectError> for Failure {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    // Bindings need a schema file, not a project with stacks.
+    let command = match cli.command {
+        Command::Bindgen(args) => return bindgen::run(&cli.dir, args),
+        other => other,
+    };
     let project = Project::open(&cli.dir)?;
-    match cli.command {
+    match command {
+        Command::Bindgen(args) => bindgen::run(&cli.dir, args),
         Command::Synth(args) => synth::run(&project, args),
         Command::List => list::run(&project),
         Command::Validate(args) => validate::run(&project, args),

@@ -217,6 +217,43 @@ impl Body {
         self.entries.insert(name.into(), Entry::Attr(value.into()));
     }
 
+    /// Sets the attribute `name`, a name the program holds (a generated
+    /// field's): the name is borrowed, not copied. Generated bindings write
+    /// their bodies with this, in sorted order, so each entry is appended.
+    pub fn set_static(&mut self, name: &'static str, value: impl Into<Expression>) {
+        self.entries
+            .insert(Key::Borrowed(name), Entry::Attr(value.into()));
+    }
+
+    /// Sets the nested blocks `name` (in order), replacing whatever had
+    /// that name; nothing is set for none. The name is borrowed, as in
+    /// [`Body::set_static`].
+    pub fn set_blocks(&mut self, name: &'static str, blocks: Vec<Body>) {
+        if !blocks.is_empty() {
+            self.entries
+                .insert(Key::Borrowed(name), Entry::Blocks(blocks));
+        }
+    }
+
+    /// The body as an object expression: attributes as they are, nested
+    /// blocks as lists of objects, `dynamic` blocks left out (they have no
+    /// object form). Blocks of `map` nesting mode are written this way,
+    /// one object per label, as Terraform JSON writes them.
+    pub fn into_object(self) -> Expression {
+        let mut object = ObjectMap::with_capacity(self.entries.len());
+        for (name, entry) in self.entries.into_iter() {
+            let value = match entry {
+                Entry::Attr(e) => e,
+                Entry::Blocks(blocks) => {
+                    Expression::List(blocks.into_iter().map(Body::into_object).collect())
+                }
+                Entry::Dynamic(_) => continue,
+            };
+            object.insert(name.into_owned(), value);
+        }
+        Expression::Object(object)
+    }
+
     /// Appends a nested block.
     pub fn push_block(&mut self, name: impl Into<String>, block: Body) {
         match self

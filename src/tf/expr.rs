@@ -600,12 +600,22 @@ impl<T> From<Expr<T>> for Value<T> {
         Value::Expr(e)
     }
 }
-impl From<Value<String>> for Expression {
-    fn from(v: Value<String>) -> Self {
+/// A literal or an expression becomes the expression it is: any `T` that
+/// turns into an [`Expression`] (strings, numbers, bools, lists and maps of
+/// those) may be a field's literal.
+impl<T: Into<Expression>> From<Value<T>> for Expression {
+    fn from(v: Value<T>) -> Self {
         match v {
-            Value::Lit(s) => Expression::String(s),
+            Value::Lit(v) => v.into(),
             Value::Expr(e) => e.into_expression(),
         }
+    }
+}
+/// Any literal of a field's own type: `"web".into()`, `true.into()`,
+/// `vec![a.into(), b.into()].into()`.
+impl<T> From<T> for Value<T> {
+    fn from(v: T) -> Self {
+        Value::Lit(v)
     }
 }
 impl From<&str> for Value<String> {
@@ -613,24 +623,91 @@ impl From<&str> for Value<String> {
         Value::Lit(s.to_owned())
     }
 }
-impl From<String> for Value<String> {
-    fn from(s: String) -> Self {
-        Value::Lit(s)
-    }
-}
 impl From<&String> for Value<String> {
     fn from(s: &String) -> Self {
         Value::Lit(s.clone())
     }
 }
-impl From<bool> for Value<bool> {
-    fn from(b: bool) -> Self {
-        Value::Lit(b)
+macro_rules! int_into_number_value {
+    ($($t:ty),*) => {$(
+        /// An integer literal for a `number` attribute.
+        impl From<$t> for Value<Number> {
+            fn from(n: $t) -> Self {
+                Value::Lit(n.into())
+            }
+        }
+    )*};
+}
+int_into_number_value!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+/// Terraform's `number`, the literal type of generated bindings' number
+/// attributes: an integer stays an integer on output (`16`, not `16.0`).
+/// Build a fractional one with `Number::from_f64(0.5)`, which refuses
+/// `NaN` and infinities.
+pub type Number = serde_json::Number;
+
+impl From<Number> for Expression {
+    fn from(n: Number) -> Self {
+        Expression::Number(n)
     }
 }
-impl From<i64> for Value<i64> {
-    fn from(n: i64) -> Self {
-        Value::Lit(n)
+impl<V: Into<Expression>> From<std::collections::BTreeMap<String, V>> for Expression {
+    fn from(map: std::collections::BTreeMap<String, V>) -> Self {
+        let mut object = ObjectMap::with_capacity(map.len());
+        for (k, v) in map {
+            object.insert(k, v.into());
+        }
+        Expression::Object(object)
+    }
+}
+impl From<ObjectMap> for Expression {
+    fn from(map: ObjectMap) -> Self {
+        Expression::Object(map)
+    }
+}
+
+impl<T> Expr<T> {
+    /// A call of the Terraform function `function`, vouched for as a `T`:
+    /// `Expr::<String>::call("upper", vec![name.into()])`.
+    pub fn call(function: impl Into<String>, args: Vec<Expression>) -> Self {
+        Expr::new(Expression::call(function, args))
+    }
+
+    /// Appends `step` to a reference; anything else is first bound by
+    /// `otherwise`, a function call that reads the same element.
+    fn step(self, step: Step, otherwise: impl FnOnce(Expression) -> Expression) -> Expression {
+        match self.expression {
+            Expression::Ref(mut r) => {
+                r.steps.push(step);
+                Expression::Ref(r)
+            }
+            other => otherwise(other),
+        }
+    }
+}
+
+/// Typed indexing of a list, as generated accessors of list and set
+/// attributes hand them out.
+impl<T> Expr<Vec<Value<T>>> {
+    /// The element at `i`: `ref.items[i]`, or `element(list, i)` for a
+    /// list that is not a reference.
+    pub fn index(self, i: u64) -> Expr<T> {
+        Expr::new(self.step(Step::Index(i), |list| {
+            Expression::call("element", vec![list, i.into()])
+        }))
+    }
+}
+
+/// Typed lookup in a map, as generated accessors of map attributes hand
+/// them out.
+impl<T> Expr<std::collections::BTreeMap<String, Value<T>>> {
+    /// The value at `key`: `ref.labels["key"]`, or `map["key"]` through
+    /// `lookup(map, key)` for a map that is not a reference.
+    pub fn key(self, key: impl Into<String>) -> Expr<T> {
+        let key = key.into();
+        Expr::new(self.step(Step::Key(key.clone()), |map| {
+            Expression::call("lookup", vec![map, key.into()])
+        }))
     }
 }
 

@@ -33,6 +33,7 @@ pub struct TerraformRemoteState {
 
 impl DataSource for TerraformRemoteState {
     const TYPE: &'static str = "terraform_remote_state";
+    crate::serde_body!();
 }
 
 /// One Terraform root: a name (its directory) and its stack.

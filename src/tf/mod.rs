@@ -21,7 +21,8 @@ pub use body::{Body, BodyError, Dynamic, DynamicIter, Dynamics, Entries, Entry, 
 pub use check::{Document, is_identifier};
 pub use escape::escape_template;
 pub use expr::{
-    Expr, Expression, FunctionCall, ObjectMap, Part, Path, Reference, Root, Step, Template, Value,
+    Expr, Expression, FunctionCall, Number, ObjectMap, Part, Path, Reference, Root, Step, Template,
+    Value,
 };
 pub use identity::RootModuleId;
 pub use link::{NamedRoot, TerraformRemoteState, export_name, link_roots, link_roots_with};
@@ -29,9 +30,9 @@ pub use problem::SynthError;
 pub use sorted::SortedMap;
 pub use stack::{
     Backend, Block, Check, CheckScope, Condition, DataSource, IgnoreChanges, Import, Lifecycle,
-    LocalKind, Meta, ModuleCall, ModuleKind, Moved, Output, Provider, ProviderRef, Ref, Removed,
-    RequiredProvider, Resource, Stack, TerraformBlock, Timeouts, Untyped, Validation, Variable,
-    VariableKind, count_index, each_key, each_value,
+    LocalKind, Meta, ModuleCall, ModuleKind, Moved, Output, Provider, ProviderConfig, ProviderRef,
+    Ref, Removed, RequiredProvider, Resource, Stack, TerraformBlock, Timeouts, Untyped, Validation,
+    Variable, VariableKind, count_index, each_key, each_value,
 };
 pub use types::VarType;
 

@@ -15,15 +15,58 @@ use super::problem::{Diagnostic, problem};
 use super::types::VarType;
 
 /// A Terraform managed resource type, implemented by every provider struct.
-pub trait Resource: Serialize {
+///
+/// Generated bindings write their body field by field; a hand-written
+/// struct that derives `Serialize` writes it through serde with one line,
+/// [`serde_body!`](crate::serde_body).
+pub trait Resource {
     /// The Terraform type name, e.g. `google_compute_network`.
     const TYPE: &'static str;
+
+    /// The resource's block body.
+    ///
+    /// # Errors
+    ///
+    /// A [`BodyError`] when the value has no block form (only the serde
+    /// route can fail: a map where a struct belongs, a non-finite float).
+    fn into_body(self) -> Result<Body, BodyError>;
 }
 
 /// A Terraform data source type.
-pub trait DataSource: Serialize {
+///
+/// Its body is written as a [`Resource`]'s is.
+pub trait DataSource {
     /// The Terraform type name, e.g. `google_client_config`.
     const TYPE: &'static str;
+
+    /// The data source's block body.
+    ///
+    /// # Errors
+    ///
+    /// A [`BodyError`] when the value has no block form (serde route only).
+    fn into_body(self) -> Result<Body, BodyError>;
+}
+
+/// A provider's configuration block, as generated bindings write it
+/// ([`Stack::configure`]).
+pub trait ProviderConfig {
+    /// The provider's local name, e.g. `random`.
+    const NAME: &'static str;
+
+    /// The configuration's block body.
+    fn into_body(self) -> Body;
+}
+
+/// Implements [`Resource::into_body`] or [`DataSource::into_body`] through
+/// serde, for a hand-written struct that derives `Serialize`: write
+/// `tfsynth::serde_body!();` inside its `impl Resource` block.
+#[macro_export]
+macro_rules! serde_body {
+    () => {
+        fn into_body(self) -> ::std::result::Result<$crate::tf::Body, $crate::tf::BodyError> {
+            $crate::tf::Body::from_serialize(&self)
+        }
+    };
 }
 
 /// A handle to something added to a [`Stack`]; the only way to reference it.
@@ -413,7 +456,8 @@ impl CheckScope<'_> {
     pub fn data<D: DataSource>(&mut self, name: impl Into<String>, source: D) -> Ref<D> {
         let name = name.into();
         let root = Root::data(D::TYPE.to_owned(), name.clone());
-        let (block, problem) = make_block(&root, D::TYPE, name, &source, Meta::default());
+        let (block, problem) =
+            make_block(&root, D::TYPE, name, source.into_body(), Meta::default());
         self.deferred.extend(problem);
         self.data.push(block);
         Ref::new(root, self.id)
@@ -422,18 +466,18 @@ impl CheckScope<'_> {
 
 /// A block of `kind` from a typed value: the body, or an empty one and the
 /// problem that kept the value from being a body.
-fn make_block<T: Serialize>(
+fn make_block(
     root: &Root,
     kind: &str,
     name: String,
-    value: &T,
+    body: Result<Body, BodyError>,
     meta: Meta,
 ) -> (Block, Option<Diagnostic>) {
     let address = root
         .address()
         .expect("resources and data sources have addresses")
         .clone();
-    let (body, problem) = match Body::from_serialize(value) {
+    let (body, problem) = match body {
         Ok(body) => (body, None),
         Err(BodyError(e)) => (Body::new(), Some(problem(address.clone(), e))),
     };
@@ -631,6 +675,33 @@ impl Stack {
         }
     }
 
+    /// Adds the default configuration of a provider whose bindings were
+    /// generated (`tfsynth bindgen`), and returns its handle.
+    pub fn configure<P: ProviderConfig>(&mut self, config: P) -> ProviderRef {
+        self.push_provider(P::NAME, None, config.into_body())
+    }
+
+    /// Adds a second configuration of a generated provider, under `alias`.
+    pub fn configure_alias<P: ProviderConfig>(
+        &mut self,
+        alias: impl Into<String>,
+        config: P,
+    ) -> ProviderRef {
+        self.push_provider(P::NAME, Some(alias.into()), config.into_body())
+    }
+
+    fn push_provider(&mut self, name: &str, alias: Option<String>, body: Body) -> ProviderRef {
+        self.providers.push(Provider {
+            name: name.to_owned(),
+            alias: alias.clone(),
+            body,
+        });
+        ProviderRef {
+            name: name.to_owned(),
+            alias,
+        }
+    }
+
     /// Adds a managed resource under `name` and returns its handle.
     pub fn add<R: Resource>(&mut self, name: impl Into<String>, resource: R) -> Ref<R> {
         self.add_with(name, resource, Meta::default())
@@ -645,7 +716,7 @@ impl Stack {
     ) -> Ref<R> {
         let name = name.into();
         let root = Root::resource(R::TYPE.to_owned(), name.clone());
-        self.push_block(&root, R::TYPE, name, &resource, meta);
+        self.push_block(&root, R::TYPE, name, resource.into_body(), meta);
         Ref::new(root, &self.id)
     }
 
@@ -686,19 +757,19 @@ impl Stack {
     ) -> Ref<D> {
         let name = name.into();
         let root = Root::data(D::TYPE.to_owned(), name.clone());
-        self.push_block(&root, D::TYPE, name, &source, meta);
+        self.push_block(&root, D::TYPE, name, source.into_body(), meta);
         Ref::new(root, &self.id)
     }
 
-    fn push_block<T: Serialize>(
+    fn push_block(
         &mut self,
         root: &Root,
         kind: &str,
         name: String,
-        value: &T,
+        body: Result<Body, BodyError>,
         meta: Meta,
     ) {
-        let (block, problem) = make_block(root, kind, name, value, meta);
+        let (block, problem) = make_block(root, kind, name, body, meta);
         self.deferred.extend(problem);
         self.blocks.push(block);
     }

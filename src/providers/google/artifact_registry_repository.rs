@@ -76,6 +76,7 @@ pub struct MostRecentVersions {
 
 impl Resource for ArtifactRegistryRepository {
     const TYPE: &'static str = "google_artifact_registry_repository";
+    crate::serde_body!();
 }
 
 impl Ref<ArtifactRegistryRepository> {

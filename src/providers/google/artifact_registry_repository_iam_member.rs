@@ -22,4 +22,5 @@ pub struct ArtifactRegistryRepositoryIamMember {
 
 impl Resource for ArtifactRegistryRepositoryIamMember {
     const TYPE: &'static str = "google_artifact_registry_repository_iam_member";
+    crate::serde_body!();
 }

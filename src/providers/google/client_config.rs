@@ -8,6 +8,7 @@ pub struct ClientConfig {}
 
 impl DataSource for ClientConfig {
     const TYPE: &'static str = "google_client_config";
+    crate::serde_body!();
 }
 
 impl Ref<ClientConfig> {

@@ -52,6 +52,7 @@ pub struct CdnPolicy {
 
 impl Resource for ComputeBackendBucket {
     const TYPE: &'static str = "google_compute_backend_bucket";
+    crate::serde_body!();
 }
 
 impl Ref<ComputeBackendBucket> {

@@ -56,4 +56,5 @@ pub struct FirewallLogConfig {
 
 impl Resource for ComputeFirewall {
     const TYPE: &'static str = "google_compute_firewall";
+    crate::serde_body!();
 }

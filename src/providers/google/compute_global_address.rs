@@ -24,6 +24,7 @@ pub struct ComputeGlobalAddress {
 
 impl Resource for ComputeGlobalAddress {
     const TYPE: &'static str = "google_compute_global_address";
+    crate::serde_body!();
 }
 
 impl Ref<ComputeGlobalAddress> {

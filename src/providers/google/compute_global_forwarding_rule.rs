@@ -34,4 +34,5 @@ pub struct ComputeGlobalForwardingRule {
 
 impl Resource for ComputeGlobalForwardingRule {
     const TYPE: &'static str = "google_compute_global_forwarding_rule";
+    crate::serde_body!();
 }

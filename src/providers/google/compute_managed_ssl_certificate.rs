@@ -27,6 +27,7 @@ pub struct ManagedDomains {
 
 impl Resource for ComputeManagedSslCertificate {
     const TYPE: &'static str = "google_compute_managed_ssl_certificate";
+    crate::serde_body!();
 }
 
 impl Ref<ComputeManagedSslCertificate> {

@@ -54,6 +54,7 @@ pub enum RoutingMode {
 
 impl Resource for ComputeNetwork {
     const TYPE: &'static str = "google_compute_network";
+    crate::serde_body!();
 }
 
 impl Ref<ComputeNetwork> {

@@ -22,6 +22,7 @@ pub struct ComputeRouter {
 
 impl Resource for ComputeRouter {
     const TYPE: &'static str = "google_compute_router";
+    crate::serde_body!();
 }
 
 impl Ref<ComputeRouter> {

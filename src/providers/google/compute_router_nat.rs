@@ -43,4 +43,5 @@ pub struct RouterNatLogConfig {
 
 impl Resource for ComputeRouterNat {
     const TYPE: &'static str = "google_compute_router_nat";
+    crate::serde_body!();
 }

@@ -79,6 +79,7 @@ pub struct RateLimitThreshold {
 
 impl Resource for ComputeSecurityPolicy {
     const TYPE: &'static str = "google_compute_security_policy";
+    crate::serde_body!();
 }
 
 impl Ref<ComputeSecurityPolicy> {

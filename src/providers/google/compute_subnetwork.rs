@@ -74,6 +74,7 @@ pub struct SubnetworkLogConfig {
 
 impl Resource for ComputeSubnetwork {
     const TYPE: &'static str = "google_compute_subnetwork";
+    crate::serde_body!();
 }
 
 impl Ref<ComputeSubnetwork> {

@@ -16,6 +16,7 @@ pub struct ComputeTargetHttpProxy {
 
 impl Resource for ComputeTargetHttpProxy {
     const TYPE: &'static str = "google_compute_target_http_proxy";
+    crate::serde_body!();
 }
 
 impl Ref<ComputeTargetHttpProxy> {
@@ -44,6 +45,7 @@ pub struct ComputeTargetHttpsProxy {
 
 impl Resource for ComputeTargetHttpsProxy {
     const TYPE: &'static str = "google_compute_target_https_proxy";
+    crate::serde_body!();
 }
 
 impl Ref<ComputeTargetHttpsProxy> {

@@ -34,6 +34,7 @@ pub struct UrlRedirect {
 
 impl Resource for ComputeUrlMap {
     const TYPE: &'static str = "google_compute_url_map";
+    crate::serde_body!();
 }
 
 impl Ref<ComputeUrlMap> {

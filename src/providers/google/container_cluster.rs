@@ -240,6 +240,7 @@ pub struct WorkloadIdentityConfig {
 
 impl Resource for ContainerCluster {
     const TYPE: &'static str = "google_container_cluster";
+    crate::serde_body!();
 }
 
 impl Ref<ContainerCluster> {

@@ -134,4 +134,5 @@ pub struct WorkloadMetadataConfig {
 
 impl Resource for ContainerNodePool {
     const TYPE: &'static str = "google_container_node_pool";
+    crate::serde_body!();
 }

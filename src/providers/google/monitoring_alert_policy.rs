@@ -114,4 +114,5 @@ pub struct Trigger {
 
 impl Resource for MonitoringAlertPolicy {
     const TYPE: &'static str = "google_monitoring_alert_policy";
+    crate::serde_body!();
 }

@@ -26,6 +26,7 @@ pub struct MonitoringNotificationChannel {
 
 impl Resource for MonitoringNotificationChannel {
     const TYPE: &'static str = "google_monitoring_notification_channel";
+    crate::serde_body!();
 }
 
 impl Ref<MonitoringNotificationChannel> {

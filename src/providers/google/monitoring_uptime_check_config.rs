@@ -78,6 +78,7 @@ pub struct ContentMatcher {
 
 impl Resource for MonitoringUptimeCheckConfig {
     const TYPE: &'static str = "google_monitoring_uptime_check_config";
+    crate::serde_body!();
 }
 
 impl Ref<MonitoringUptimeCheckConfig> {

@@ -16,4 +16,5 @@ pub struct ProjectIamMember {
 
 impl Resource for ProjectIamMember {
     const TYPE: &'static str = "google_project_iam_member";
+    crate::serde_body!();
 }

@@ -32,4 +32,5 @@ impl ProjectService {
 
 impl Resource for ProjectService {
     const TYPE: &'static str = "google_project_service";
+    crate::serde_body!();
 }

@@ -32,6 +32,7 @@ impl ServiceAccount {
 
 impl Resource for ServiceAccount {
     const TYPE: &'static str = "google_service_account";
+    crate::serde_body!();
 }
 
 impl Ref<ServiceAccount> {

@@ -16,4 +16,5 @@ pub struct ServiceAccountIamMember {
 
 impl Resource for ServiceAccountIamMember {
     const TYPE: &'static str = "google_service_account_iam_member";
+    crate::serde_body!();
 }

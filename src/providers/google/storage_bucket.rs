@@ -69,6 +69,7 @@ impl StorageBucket {
 
 impl Resource for StorageBucket {
     const TYPE: &'static str = "google_storage_bucket";
+    crate::serde_body!();
 }
 
 impl Ref<StorageBucket> {

@@ -15,4 +15,5 @@ pub struct StorageBucketIamMember {
 
 impl Resource for StorageBucketIamMember {
     const TYPE: &'static str = "google_storage_bucket_iam_member";
+    crate::serde_body!();
 }

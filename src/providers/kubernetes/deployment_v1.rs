@@ -258,6 +258,7 @@ pub struct TopologySpreadConstraint {
 
 impl Resource for DeploymentV1 {
     const TYPE: &'static str = "kubernetes_deployment_v1";
+    crate::serde_body!();
 }
 
 impl Ref<DeploymentV1> {

@@ -69,4 +69,5 @@ pub struct MetricTarget {
 
 impl Resource for HorizontalPodAutoscalerV2 {
     const TYPE: &'static str = "kubernetes_horizontal_pod_autoscaler_v2";
+    crate::serde_body!();
 }

@@ -51,4 +51,5 @@ pub struct ServicePortRef {
 
 impl Resource for IngressV1 {
     const TYPE: &'static str = "kubernetes_ingress_v1";
+    crate::serde_body!();
 }

@@ -13,4 +13,5 @@ pub struct Manifest {
 
 impl Resource for Manifest {
     const TYPE: &'static str = "kubernetes_manifest";
+    crate::serde_body!();
 }

@@ -12,6 +12,7 @@ pub struct NamespaceV1 {
 
 impl Resource for NamespaceV1 {
     const TYPE: &'static str = "kubernetes_namespace_v1";
+    crate::serde_body!();
 }
 
 impl Ref<NamespaceV1> {

@@ -44,4 +44,5 @@ pub struct NetworkPolicyPort {
 
 impl Resource for NetworkPolicyV1 {
     const TYPE: &'static str = "kubernetes_network_policy_v1";
+    crate::serde_body!();
 }

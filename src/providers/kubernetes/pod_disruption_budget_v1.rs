@@ -23,4 +23,5 @@ pub struct PodDisruptionBudgetSpec {
 
 impl Resource for PodDisruptionBudgetV1 {
     const TYPE: &'static str = "kubernetes_pod_disruption_budget_v1";
+    crate::serde_body!();
 }

@@ -15,6 +15,7 @@ pub struct ServiceAccountV1 {
 
 impl Resource for ServiceAccountV1 {
     const TYPE: &'static str = "kubernetes_service_account_v1";
+    crate::serde_body!();
 }
 
 impl Ref<ServiceAccountV1> {

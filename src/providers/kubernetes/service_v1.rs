@@ -42,6 +42,7 @@ pub struct ServicePort {
 
 impl Resource for ServiceV1 {
     const TYPE: &'static str = "kubernetes_service_v1";
+    crate::serde_body!();
 }
 
 impl Ref<ServiceV1> {

@@ -1,0 +1,1076 @@
+//! Typed Rust bindings generated from a provider schema, the output of
+//! `terraform providers schema -json`.
+//!
+//! [`generate`] writes one module per resource and data source type, one
+//! for the provider's configuration block, and a `mod.rs` that declares
+//! them; `tfsynth bindgen` writes them into a directory (or checks it).
+//! The shape of what it writes:
+//!
+//! - a struct per type (`RandomPassword`, data sources `DataGoogleX`, the
+//!   provider `RandomProvider`); required attributes and blocks are the
+//!   arguments of `new`, everything else is `Option`, `Vec` or `BTreeMap`
+//!   (a struct with nothing required derives `Default` instead);
+//! - every settable attribute is a [`Value`](crate::tf::Value): a literal
+//!   or any typed [`Expr`](crate::tf::Expr) (a handle's accessor, a
+//!   function call, a raw expression, a `dynamic` iterator's value);
+//!   `dynamic` attributes take any [`Expression`](crate::tf::Expression);
+//!   computed-only attributes are not fields;
+//! - nested blocks are structs in the type's module: `single`/`group`
+//!   (and `list`/`set` of at most one) are `Option<Block>`, or `Block`
+//!   when at least one is required; `list`/`set` are `Vec<Block>`; `map`
+//!   is `BTreeMap<String, Block>`;
+//! - the body is written field by field ([`Resource::into_body`](crate::tf::Resource::into_body)), no serde;
+//! - the trait `{Type}Ref`, implemented by the handle `Ref<Type>`, has a
+//!   typed accessor for every attribute, computed ones included
+//!   (`password.result()` is an `Expr<String>`; a list's `.index(0)` is
+//!   typed as its element). A trait, because the bindings usually live in
+//!   the user's crate, which may not add methods to tfsynth's `Ref`.
+//!
+//! Output is sorted by name and printed by prettyplease, so the same
+//! schema always gives the same bytes.
+//!
+//! # Typos do not compile
+//!
+//! With the bindings of hashicorp/random that `examples/random/` holds
+//! (each type's file can be `include!`d, as here), this compiles:
+//!
+//! ```
+//! mod random_password {
+//!     include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/random/random_password.rs"));
+//! }
+//! use random_password::{RandomPassword, RandomPasswordRef};
+//! use tfsynth::tf::{Output, Stack};
+//!
+//! let mut stack = Stack::new();
+//! let password = stack.add("db", RandomPassword { special: Some(false.into()), ..RandomPassword::new(24) });
+//! stack.output("password", Output { sensitive: Some(true), ..Output::new(password.result(), "secret") });
+//! assert!(stack.resolve().is_ok());
+//! ```
+//!
+//! and a misspelled attribute does not:
+//!
+//! ```compile_fail,E0560
+//! mod random_password {
+//!     include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/random/random_password.rs"));
+//! }
+//! use random_password::RandomPassword;
+//!
+//! let mut stack = tfsynth::tf::Stack::new();
+//! stack.add("db", RandomPassword { specail: Some(false.into()), ..RandomPassword::new(24) });
+//! ```
+//!
+//! nor does a reference to an attribute the type lacks:
+//!
+//! ```compile_fail,E0599
+//! mod random_password {
+//!     include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/random/random_password.rs"));
+//! }
+//! use random_password::{RandomPassword, RandomPasswordRef};
+//!
+//! let mut stack = tfsynth::tf::Stack::new();
+//! let password = stack.add("db", RandomPassword::new(24));
+//! let _ = password.reslt();
+//! ```
+
+mod names;
+mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
+
+use crate::schema::{NestingMode, Type};
+use names::{Scope, camel, ident};
+use schema::{Attribute, Block, NestedBlock, SchemaFile};
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The provider: its full address
+    /// (`registry.terraform.io/hashicorp/random`) or its trailing part
+    /// (`hashicorp/random`, `random`), when that names one provider.
+    pub provider: String,
+    /// Resource and data source types to generate, by Terraform name; a
+    /// name selects the resource and the data source of that name. Every
+    /// type of the provider when empty.
+    pub types: Vec<String>,
+    /// How the generated code names this crate: `tfsynth` in a user's
+    /// crate, `crate` inside tfsynth.
+    pub crate_path: String,
+}
+
+/// One generated Rust file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedSource {
+    /// Its path in the output directory, e.g. `random_password.rs`.
+    pub path: String,
+    /// Its text, as prettyplease prints it.
+    pub text: String,
+}
+
+/// Why bindings could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum BindgenError {
+    /// The file is not a provider schema.
+    #[error("{file}: not a provider schema (`terraform providers schema -json`): {message}")]
+    Parse {
+        /// The schema file, as named to the generator.
+        file: String,
+        /// What the JSON parser said.
+        message: String,
+    },
+    /// No provider, or more than one, matches [`Options::provider`].
+    #[error("{file}: {wanted:?} names {found} providers; the file holds: {available}")]
+    Provider {
+        /// The schema file.
+        file: String,
+        /// The provider asked for.
+        wanted: String,
+        /// How many matched (0, or 2 and more).
+        found: usize,
+        /// Every provider address in the file, comma-separated.
+        available: String,
+    },
+    /// Types asked for that the provider lacks.
+    #[error("{file}: {provider} has no resource or data source type {}", .names.join(", "))]
+    UnknownTypes {
+        /// The schema file.
+        file: String,
+        /// The provider's address.
+        provider: String,
+        /// The names it lacks.
+        names: Vec<String>,
+    },
+    /// Two types would get the same Rust name.
+    #[error("{file}: {first} and {second} would both be generated as {name}")]
+    Collision {
+        /// The schema file.
+        file: String,
+        /// The Rust name.
+        name: String,
+        /// One Terraform type.
+        first: String,
+        /// The other.
+        second: String,
+    },
+    /// The generator wrote something that is not Rust: a bug in it.
+    #[error(
+        "generated {path} does not parse as Rust ({message}); this is a bug in tfsynth bindgen"
+    )]
+    Syntax {
+        /// The generated file.
+        path: String,
+        /// What syn said.
+        message: String,
+    },
+}
+
+/// Generates bindings for one provider of the schema file `text` (named
+/// `file` in errors), sorted by path.
+///
+/// ```
+/// use tfsynth::bindgen::{Options, generate};
+///
+/// let schema = r#"{"format_version": "1.0", "provider_schemas": {
+///   "registry.terraform.io/hashicorp/random": {
+///     "provider": {"version": 0, "block": {}},
+///     "resource_schemas": {"random_uuid": {"version": 0, "block": {
+///       "attributes": {"result": {"type": "string", "computed": true}}}}}}}}"#;
+/// let options = Options {
+///     provider: "hashicorp/random".into(),
+///     types: Vec::new(),
+///     crate_path: "tfsynth".into(),
+/// };
+/// let files = generate("random.json", schema, &options)?;
+/// let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+/// assert_eq!(paths, ["mod.rs", "provider.rs", "random_uuid.rs"]);
+/// assert!(files[2].text.contains("fn result(&self) -> Expr<String>;"));
+/// # Ok::<(), tfsynth::bindgen::BindgenError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`BindgenError`]: the file is not a schema, the provider or a type is
+/// not in it, two types would share a Rust name, or (a bug) the generated
+/// text does not parse.
+pub fn generate(
+    file: &str,
+    text: &str,
+    options: &Options,
+) -> Result<Vec<GeneratedSource>, BindgenError> {
+    let parsed: SchemaFile = serde_json::from_str(text).map_err(|e| BindgenError::Parse {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    let matching: Vec<_> = parsed
+        .provider_schemas
+        .iter()
+        .filter(|(address, _)| {
+            *address == &options.provider || address.ends_with(&format!("/{}", options.provider))
+        })
+        .collect();
+    let [(address, provider)] = matching.as_slice() else {
+        return Err(BindgenError::Provider {
+            file: file.to_owned(),
+            wanted: options.provider.clone(),
+            found: matching.len(),
+            available: parsed
+                .provider_schemas
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    let local_name = address.rsplit('/').next().unwrap_or(address);
+
+    let wanted: BTreeSet<&str> = options.types.iter().map(String::as_str).collect();
+    let unknown: Vec<String> = wanted
+        .iter()
+        .filter(|n| {
+            !provider.resource_schemas.contains_key(**n)
+                && !provider.data_source_schemas.contains_key(**n)
+        })
+        .map(|n| (*n).to_owned())
+        .collect();
+    if !unknown.is_empty() {
+        return Err(BindgenError::UnknownTypes {
+            file: file.to_owned(),
+            provider: (*address).clone(),
+            names: unknown,
+        });
+    }
+    let selected = |name: &str| wanted.is_empty() || wanted.contains(name);
+
+    let mut units: Vec<Unit<'_>> = Vec::new();
+    let empty = Block::default();
+    units.push(Unit {
+        kind: Kind::Provider,
+        tf_name: local_name.to_owned(),
+        module: "provider".to_owned(),
+        rust: format!("{}Provider", camel(local_name)),
+        block: provider.provider.as_ref().map_or(&empty, |s| &s.block),
+    });
+    for (name, schema) in &provider.resource_schemas {
+        if selected(name) {
+            units.push(Unit {
+                kind: Kind::Resource,
+                tf_name: name.clone(),
+                module: ident(name),
+                rust: camel(name),
+                block: &schema.block,
+            });
+        }
+    }
+    for (name, schema) in &provider.data_source_schemas {
+        if selected(name) {
+            units.push(Unit {
+                kind: Kind::Data,
+                tf_name: name.clone(),
+                module: ident(&format!("data_{name}")),
+                rust: format!("Data{}", camel(name)),
+                block: &schema.block,
+            });
+        }
+    }
+    for unit in &mut units {
+        if RESERVED_TYPES.contains(&unit.rust.as_str()) {
+            unit.rust.push_str("Type");
+        }
+    }
+    check_collisions(file, &units)?;
+
+    let mut out = Vec::with_capacity(units.len() + 1);
+    let mut modules = Vec::with_capacity(units.len());
+    for unit in &units {
+        let generated = FileGen::new(&options.crate_path, address).unit(unit);
+        let mut file = pretty(&format!("{}.rs", unit.file_stem()), generated.text)?;
+        // prettyplease prints no plain comments: the header goes on after.
+        // It is a comment, not an inner attribute, so the file can also be
+        // `include!`d.
+        file.text
+            .insert_str(0, &format!("// {HEADER}; do not edit.\n"));
+        out.push(file);
+        modules.push((unit, generated.what, generated.deprecated));
+    }
+    out.push(pretty("mod.rs", mod_rs(address, &modules))?);
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Which files in `dir` differ from `files`: missing or stale ones, and
+/// `.rs` files no longer generated, by path, sorted. Empty when `dir`
+/// holds exactly `files`.
+///
+/// # Errors
+///
+/// An I/O error reading `dir` (a missing `dir` is not one: every file is
+/// then missing).
+pub fn stale(dir: &Path, files: &[GeneratedSource]) -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for f in files {
+        match std::fs::read_to_string(dir.join(&f.path)) {
+            Ok(text) if text == f.text => {}
+            Ok(_) => out.push(format!("{} (stale)", f.path)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                out.push(format!("{} (missing)", f.path));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    for extra in extra_files(dir, files)? {
+        out.push(format!("{extra} (no longer generated)"));
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Writes `files` into `dir` (created if missing) and removes the `.rs`
+/// files there that an earlier run generated and this one does not.
+///
+/// # Errors
+///
+/// The first I/O error.
+pub fn write(dir: &Path, files: &[GeneratedSource]) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for f in files {
+        let path = dir.join(&f.path);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(f.text.as_str()) {
+            std::fs::write(path, &f.text)?;
+        }
+    }
+    for extra in extra_files(dir, files)? {
+        std::fs::remove_file(dir.join(extra))?;
+    }
+    Ok(())
+}
+
+/// The line every generated file carries, by which an old one is known.
+const HEADER: &str = "Generated by `tfsynth bindgen`";
+
+/// `.rs` files in `dir` that carry the generated header and are not among
+/// `files`: left over from an earlier run. Files without it are never
+/// counted (nor removed).
+fn extra_files(dir: &Path, files: &[GeneratedSource]) -> io::Result<Vec<String>> {
+    let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".rs") || wanted.contains(name.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        if text.lines().take(3).any(|l| l.contains(HEADER)) {
+            out.push(name);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Parses `text` and prints it as prettyplease does.
+fn pretty(path: &str, text: String) -> Result<GeneratedSource, BindgenError> {
+    let file = syn::parse_file(&text).map_err(|e| BindgenError::Syntax {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(GeneratedSource {
+        path: path.to_owned(),
+        text: prettyplease::unparse(&file),
+    })
+}
+
+/// What one generated module is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Provider,
+    Resource,
+    Data,
+}
+
+/// One top-level type: a module with its struct.
+struct Unit<'a> {
+    kind: Kind,
+    /// The Terraform type name (the provider's local name for the provider).
+    tf_name: String,
+    /// The module's name, as written in source.
+    module: String,
+    /// The struct's name.
+    rust: String,
+    block: &'a Block,
+}
+
+impl Unit<'_> {
+    fn file_stem(&self) -> &str {
+        self.module.strip_prefix("r#").unwrap_or(&self.module)
+    }
+
+    fn describe(&self) -> String {
+        match self.kind {
+            Kind::Provider => format!("the `{}` provider's configuration", self.tf_name),
+            Kind::Resource => format!("`{}`", self.tf_name),
+            Kind::Data => format!("`data.{}`", self.tf_name),
+        }
+    }
+}
+
+fn check_collisions(file: &str, units: &[Unit<'_>]) -> Result<(), BindgenError> {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for unit in units {
+        for name in [unit.rust.clone(), unit.file_stem().to_owned()] {
+            if let Some(first) = seen.insert(name.clone(), unit.describe()) {
+                return Err(BindgenError::Collision {
+                    file: file.to_owned(),
+                    name,
+                    first,
+                    second: unit.describe(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The text of `mod.rs`: each module declared with its doc and lint
+/// settings, and its struct and accessor trait re-exported.
+fn mod_rs(address: &str, modules: &[(&Unit<'_>, String, bool)]) -> String {
+    let mut out = String::new();
+    doc_inner(
+        &mut out,
+        &format!("Bindings for `{address}`.\n\n{HEADER} from its schema; do not edit."),
+    );
+    let mut sorted: Vec<&(&Unit<'_>, String, bool)> = modules.iter().collect();
+    sorted.sort_by(|a, b| a.0.file_stem().cmp(b.0.file_stem()));
+    for (unit, what, deprecated) in &sorted {
+        doc_outer(&mut out, what);
+        // Descriptions are the provider's prose, not written for rustdoc
+        // (bare URLs, brackets that are not links, `<` that is not HTML).
+        out.push_str("#[allow(rustdoc::all)]");
+        if *deprecated {
+            // The generated code itself reads and writes deprecated fields.
+            out.push_str("#[allow(deprecated)]");
+        }
+        let _ = writeln!(out, "pub mod {};", unit.module);
+    }
+    for (unit, _, _) in &sorted {
+        if unit.kind == Kind::Provider {
+            let _ = writeln!(out, "pub use {}::{};", unit.module, unit.rust);
+        } else {
+            let _ = writeln!(
+                out,
+                "pub use {}::{{{}, {}Ref}};",
+                unit.module, unit.rust, unit.rust
+            );
+        }
+    }
+    out
+}
+
+/// Writes `text` as inner doc attributes (`//!`), one per line.
+fn doc_inner(out: &mut String, text: &str) {
+    for line in text.lines() {
+        let _ = writeln!(out, "#![doc = {:?}]", format!(" {line}").trim_end());
+    }
+}
+
+/// Writes `text` as outer doc attributes (`///`), one per line.
+fn doc_outer(out: &mut String, text: &str) {
+    for line in text.lines() {
+        let _ = writeln!(out, "#[doc = {:?}]", format!(" {line}").trim_end());
+    }
+}
+
+/// A provider's description made safe for rustdoc: code fences are marked
+/// `text` (rustdoc would compile them as doctests), and lines lose their
+/// indentation outside fences (four spaces would make a code block too).
+fn sanitize(description: &str) -> String {
+    let mut out = String::new();
+    let mut fenced = false;
+    for line in description.trim().lines() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("```") {
+            out.push_str(if !fenced && rest.trim().is_empty() {
+                "```text"
+            } else {
+                trimmed
+            });
+            fenced = !fenced;
+        } else if fenced {
+            out.push_str(line.trim_end());
+        } else {
+            out.push_str(trimmed.trim_end());
+        }
+        out.push('\n');
+    }
+    if fenced {
+        out.push_str("```\n");
+    }
+    out
+}
+
+/// What an attribute is, for its doc line: `required`, `optional,
+/// computed, sensitive`, ...
+fn attribute_flags(a: &Attribute) -> String {
+    let mut flags = Vec::new();
+    if a.required {
+        flags.push("required");
+    }
+    if a.optional {
+        flags.push("optional");
+    }
+    if a.computed {
+        flags.push("computed");
+    }
+    if a.sensitive {
+        flags.push("sensitive");
+    }
+    if a.deprecated {
+        flags.push("deprecated");
+    }
+    flags.join(", ")
+}
+
+/// The doc text of an attribute or block: its description, then its
+/// Terraform name and flags.
+fn item_doc(description: Option<&str>, tf_name: &str, flags: &str) -> String {
+    let mut doc = String::new();
+    if let Some(d) = description.filter(|d| !d.trim().is_empty()) {
+        doc.push_str(&sanitize(d));
+        doc.push('\n');
+    }
+    let _ = write!(doc, "`{tf_name}`: {flags}.");
+    doc
+}
+
+/// How a nested block type is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Exactly one: `Block`.
+    One,
+    /// At most one: `Option<Block>`.
+    MaybeOne,
+    /// Any number, in order: `Vec<Block>`.
+    Many,
+    /// Labelled: `BTreeMap<String, Block>`.
+    Labelled,
+}
+
+impl Shape {
+    fn of(nested: &NestedBlock) -> Shape {
+        let at_most_one = match nested.nesting_mode {
+            NestingMode::Single | NestingMode::Group => true,
+            NestingMode::List | NestingMode::Set => nested.max_items == 1,
+            NestingMode::Map => return Shape::Labelled,
+        };
+        match (at_most_one, nested.min_items >= 1) {
+            (true, true) => Shape::One,
+            (true, false) => Shape::MaybeOne,
+            (false, _) => Shape::Many,
+        }
+    }
+}
+
+/// One field of a generated struct.
+struct Field {
+    tf_name: String,
+    rust: String,
+    doc: String,
+    deprecated: bool,
+    kind: FieldKind,
+}
+
+enum FieldKind {
+    /// An attribute: its value type (`Value<String>`, `Expression`).
+    Attr { ty: String, required: bool },
+    /// A nested block type: its struct and how many.
+    Block { strukt: String, shape: Shape },
+}
+
+impl Field {
+    fn required(&self) -> bool {
+        match &self.kind {
+            FieldKind::Attr { required, .. } => *required,
+            FieldKind::Block { shape, .. } => *shape == Shape::One,
+        }
+    }
+
+    /// The field's declared type.
+    fn ty(&self) -> String {
+        match &self.kind {
+            FieldKind::Attr { ty, required: true } => ty.clone(),
+            FieldKind::Attr {
+                ty,
+                required: false,
+            } => format!("Option<{ty}>"),
+            FieldKind::Block { strukt, shape } => match shape {
+                Shape::One => strukt.clone(),
+                Shape::MaybeOne => format!("Option<{strukt}>"),
+                Shape::Many => format!("Vec<{strukt}>"),
+                Shape::Labelled => format!("BTreeMap<String, {strukt}>"),
+            },
+        }
+    }
+
+    /// The type `new` takes it as.
+    fn param_ty(&self) -> String {
+        match &self.kind {
+            FieldKind::Attr { ty, .. } => format!("impl Into<{ty}>"),
+            FieldKind::Block { .. } => self.ty(),
+        }
+    }
+
+    /// The statement that writes it into `body`.
+    fn write(&self) -> String {
+        let (tf, v) = (&self.tf_name, format!("self.{}", self.rust));
+        match &self.kind {
+            FieldKind::Attr { required: true, .. } => format!("body.set_static({tf:?}, {v});"),
+            FieldKind::Attr {
+                required: false, ..
+            } => format!("if let Some(v) = {v} {{ body.set_static({tf:?}, v); }}"),
+            FieldKind::Block { shape, .. } => match shape {
+                Shape::One => format!("body.set_blocks({tf:?}, vec![{v}.into_body()]);"),
+                Shape::MaybeOne => {
+                    format!(
+                        "if let Some(b) = {v} {{ body.set_blocks({tf:?}, vec![b.into_body()]); }}"
+                    )
+                }
+                Shape::Many => format!(
+                    "body.set_blocks({tf:?}, {v}.into_iter().map(|b| b.into_body()).collect());"
+                ),
+                Shape::Labelled => format!(
+                    "if !{v}.is_empty() {{ body.set_static({tf:?}, {v}.into_iter().map(|(k, b)| (k, b.into_body().into_object())).collect::<BTreeMap<String, Expression>>()); }}"
+                ),
+            },
+        }
+    }
+}
+
+/// Names a generated module defines or imports, which nested block
+/// structs must not take.
+const RESERVED_TYPES: &[&str] = &[
+    "Body",
+    "BodyError",
+    "BTreeMap",
+    "DataSource",
+    "Default",
+    "Expr",
+    "Expression",
+    "Into",
+    "Number",
+    "ObjectMap",
+    "Option",
+    "ProviderConfig",
+    "Ref",
+    "Resource",
+    "Result",
+    "Self",
+    "String",
+    "Value",
+    "Vec",
+];
+
+/// Methods every `Ref<T>` already has, which accessors must not take.
+const REF_METHODS: &[&str] = &[
+    "at",
+    "attr",
+    "clone",
+    "dep",
+    "eq",
+    "fmt",
+    "instance",
+    "ne",
+    "new",
+    "path",
+    "reference",
+    "root_module",
+    "target",
+    "tf_address",
+    "whole",
+];
+
+/// The text of one generated module, and what it needs imported.
+struct FileGen<'a> {
+    crate_path: &'a str,
+    address: &'a str,
+    /// Items of `crate::tf` used.
+    tf: BTreeSet<&'static str>,
+    btreemap: bool,
+    deprecated: bool,
+    /// Struct names taken in this module.
+    types: Scope,
+    items: String,
+}
+
+impl<'a> FileGen<'a> {
+    fn new(crate_path: &'a str, address: &'a str) -> Self {
+        FileGen {
+            crate_path,
+            address,
+            tf: BTreeSet::new(),
+            btreemap: false,
+            deprecated: false,
+            types: Scope::with_reserved(RESERVED_TYPES),
+            items: String::new(),
+        }
+    }
+
+    /// The literal type of a value of type `t`: what `Value<_>` holds.
+    fn literal(&mut self, t: &Type) -> String {
+        match t {
+            Type::String => "String".to_owned(),
+            Type::Number => {
+                self.tf.insert("Number");
+                "Number".to_owned()
+            }
+            Type::Bool => "bool".to_owned(),
+            Type::List(e) | Type::Set(e) => format!("Vec<{}>", self.value(e)),
+            Type::Map(e) => {
+                self.btreemap = true;
+                format!("BTreeMap<String, {}>", self.value(e))
+            }
+            Type::Object(_) => {
+                self.tf.insert("ObjectMap");
+                "ObjectMap".to_owned()
+            }
+            Type::Tuple(_) => {
+                self.tf.insert("Expression");
+                "Vec<Expression>".to_owned()
+            }
+            Type::Dynamic => {
+                self.tf.insert("Expression");
+                "Expression".to_owned()
+            }
+        }
+    }
+
+    /// The type of a settable value of type `t`: `Value<literal>`, or any
+    /// `Expression` for `dynamic`.
+    fn value(&mut self, t: &Type) -> String {
+        if *t == Type::Dynamic {
+            self.tf.insert("Expression");
+            return "Expression".to_owned();
+        }
+        self.tf.insert("Value");
+        format!("Value<{}>", self.literal(t))
+    }
+
+    fn unit(mut self, unit: &Unit<'_>) -> Generated {
+        // Top-level names were kept clear of the reserved ones when the
+        // units were made; the accessor trait's name is taken before any
+        // nested block's.
+        let rust = self.types.claim(&unit.rust, "Type");
+        self.types.claim(&format!("{rust}Ref"), "Trait");
+        let what = match unit.kind {
+            Kind::Provider => format!(
+                "The configuration of the provider `{}` (`{}`).",
+                unit.tf_name, self.address
+            ),
+            Kind::Resource => format!("`{}`: a resource of `{}`.", unit.tf_name, self.address),
+            Kind::Data => format!(
+                "`data.{}`: a data source of `{}`.",
+                unit.tf_name, self.address
+            ),
+        };
+        let mut doc = what.clone();
+        if let Some(d) = unit
+            .block
+            .description
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+        {
+            doc.push_str("\n\n");
+            doc.push_str(&sanitize(d));
+        }
+        let fields = self.strukt(&rust, unit.block, &doc, "", &unit.tf_name);
+        match unit.kind {
+            Kind::Provider => {
+                self.tf.extend(["Body", "ProviderConfig"]);
+                let body = body_statements(&fields, "body");
+                let _ = write!(
+                    self.items,
+                    "impl ProviderConfig for {rust} {{ const NAME: &'static str = {:?};
+                     fn into_body(self) -> Body {{ {body} }} }}",
+                    unit.tf_name
+                );
+            }
+            Kind::Resource | Kind::Data => {
+                let trait_name = if unit.kind == Kind::Resource {
+                    "Resource"
+                } else {
+                    "DataSource"
+                };
+                self.tf.extend(["Body", "BodyError", trait_name]);
+                let body = body_statements(&fields, "Ok(body)");
+                let _ = write!(
+                    self.items,
+                    "impl {trait_name} for {rust} {{ const TYPE: &'static str = {:?};
+                     fn into_body(self) -> Result<Body, BodyError> {{ {body} }} }}",
+                    unit.tf_name
+                );
+                self.accessors(&rust, unit);
+            }
+        }
+        let deprecated = self.deprecated;
+        Generated {
+            text: self.finish(),
+            what,
+            deprecated,
+        }
+    }
+
+    /// Writes the struct `rust` for `block`, and those of its nested
+    /// blocks after it; returns its fields.
+    /// `path` is the block's place below the type (`node_config`, empty
+    /// for the type itself), which names nested structs; `top` is the
+    /// Terraform type's name, for their docs.
+    fn strukt(
+        &mut self,
+        rust: &str,
+        block: &Block,
+        doc: &str,
+        path: &str,
+        top: &str,
+    ) -> Vec<Field> {
+        let mut fields = Vec::new();
+        let mut names = Scope::default();
+        let mut nested = Vec::new();
+        let mut entries: Vec<(&String, Option<&Attribute>, Option<&NestedBlock>)> = block
+            .attributes
+            .iter()
+            .filter(|(_, a)| a.settable())
+            .map(|(n, a)| (n, Some(a), None))
+            .chain(block.block_types.iter().map(|(n, b)| (n, None, Some(b))))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        for (tf_name, attribute, nested_block) in entries {
+            let rust_name = names.claim(&ident(tf_name), "_");
+            if let Some(a) = attribute {
+                let ty = self.value(&a.value_type());
+                fields.push(Field {
+                    tf_name: tf_name.clone(),
+                    rust: rust_name,
+                    doc: item_doc(a.description.as_deref(), tf_name, &attribute_flags(a)),
+                    deprecated: a.deprecated,
+                    kind: FieldKind::Attr {
+                        ty,
+                        required: a.required,
+                    },
+                });
+            } else if let Some(b) = nested_block {
+                let shape = Shape::of(b);
+                if shape == Shape::Labelled {
+                    self.btreemap = true;
+                    self.tf.insert("Expression");
+                }
+                let strukt = self
+                    .types
+                    .claim(&camel(&format!("{path}_{tf_name}")), "Block");
+                let how = match shape {
+                    Shape::One => "required, exactly one",
+                    Shape::MaybeOne => "optional, at most one",
+                    Shape::Many if b.min_items > 0 => "at least one",
+                    Shape::Many => "any number",
+                    Shape::Labelled => "any number, by label",
+                };
+                let flags = format!("block ({}), {how}", mode_name(b.nesting_mode));
+                fields.push(Field {
+                    tf_name: tf_name.clone(),
+                    rust: rust_name,
+                    doc: item_doc(b.block.description.as_deref(), tf_name, &flags),
+                    deprecated: b.block.deprecated,
+                    kind: FieldKind::Block {
+                        strukt: strukt.clone(),
+                        shape,
+                    },
+                });
+                nested.push((strukt, tf_name.clone(), b));
+            }
+        }
+        self.struct_item(rust, doc, &fields);
+        for (strukt, tf_name, b) in nested {
+            let doc = format!("A `{tf_name}` block of `{top}`.");
+            let inner = self.strukt(&strukt, &b.block, &doc, &format!("{path}_{tf_name}"), top);
+            let body = body_statements(&inner, "body");
+            self.tf.insert("Body");
+            let _ = write!(
+                self.items,
+                "impl {strukt} {{ #[doc = \" The block's body.\"] pub fn into_body(self) -> Body {{ {body} }} }}"
+            );
+        }
+        fields
+    }
+
+    /// The struct declaration and its `new`.
+    fn struct_item(&mut self, rust: &str, doc: &str, fields: &[Field]) {
+        let any_required = fields.iter().any(Field::required);
+        doc_outer(&mut self.items, doc);
+        let derive = if any_required {
+            "#[derive(Debug, Clone, PartialEq)]"
+        } else {
+            "#[derive(Debug, Clone, Default, PartialEq)]"
+        };
+        let _ = write!(self.items, "{derive} pub struct {rust} {{");
+        for f in fields {
+            doc_outer(&mut self.items, &f.doc);
+            if f.deprecated {
+                self.deprecated = true;
+                self.items.push_str("#[deprecated]");
+            }
+            let _ = write!(self.items, "pub {}: {},", f.rust, f.ty());
+        }
+        self.items.push_str("}\n");
+        if !any_required {
+            return;
+        }
+        let required: Vec<&Field> = fields.iter().filter(|f| f.required()).collect();
+        let _ = write!(self.items, "impl {rust} {{");
+        doc_outer(
+            &mut self.items,
+            "With its required attributes and blocks; everything optional unset.",
+        );
+        if required.len() > 7 {
+            self.items.push_str("#[allow(clippy::too_many_arguments)]");
+        }
+        let params: Vec<String> = required
+            .iter()
+            .map(|f| format!("{}: {}", f.rust, f.param_ty()))
+            .collect();
+        let _ = write!(
+            self.items,
+            "pub fn new({}) -> Self {{ {rust} {{",
+            params.join(", ")
+        );
+        for f in fields {
+            match (&f.kind, f.required()) {
+                (FieldKind::Attr { .. }, true) => {
+                    let _ = write!(self.items, "{}: {}.into(),", f.rust, f.rust);
+                }
+                (FieldKind::Block { .. }, true) => {
+                    let _ = write!(self.items, "{},", f.rust);
+                }
+                (_, false) => {
+                    let _ = write!(self.items, "{}: Default::default(),", f.rust);
+                }
+            }
+        }
+        self.items.push_str("} } }\n");
+    }
+
+    /// The trait `{T}Ref`, implemented by `Ref<T>`: a typed accessor for
+    /// every attribute. A trait, not `impl Ref<T>`, because a crate may
+    /// not add inherent methods to a type of another crate (E0116), and
+    /// bindings usually live in the user's crate.
+    fn accessors(&mut self, rust: &str, unit: &Unit<'_>) {
+        let mut scope = Scope::with_reserved(REF_METHODS);
+        let mut decls = String::new();
+        let mut impls = String::new();
+        for (tf_name, a) in &unit.block.attributes {
+            // Every resource's handle has `id()` already (`impl<R:
+            // Resource> Ref<R>`); a data source's gets its own.
+            if unit.kind == Kind::Resource && tf_name == "id" {
+                continue;
+            }
+            let name = scope.claim(&ident(tf_name), "_attr");
+            let ty = self.literal(&a.value_type());
+            doc_outer(
+                &mut decls,
+                &item_doc(a.description.as_deref(), tf_name, &attribute_flags(a)),
+            );
+            if a.deprecated {
+                self.deprecated = true;
+                decls.push_str("#[deprecated]");
+            }
+            let _ = write!(decls, "fn {name}(&self) -> Expr<{ty}>;");
+            let _ = write!(
+                impls,
+                "fn {name}(&self) -> Expr<{ty}> {{ self.attr({tf_name:?}) }}"
+            );
+        }
+        self.tf.extend(["Expr", "Ref"]);
+        let what = match unit.kind {
+            Kind::Data => format!("`data.{}`", unit.tf_name),
+            _ => format!("`{}`", unit.tf_name),
+        };
+        doc_outer(
+            &mut self.items,
+            &format!(
+                "Typed references to the attributes of a {what}, on the handle \
+                 `Stack::{}` returns; bring the trait into scope to call them.",
+                if unit.kind == Kind::Data {
+                    "data"
+                } else {
+                    "add"
+                }
+            ),
+        );
+        let _ = write!(
+            self.items,
+            "pub trait {rust}Ref {{ {decls} }} impl {rust}Ref for Ref<{rust}> {{ {impls} }}"
+        );
+    }
+
+    /// The module's text: imports, then items.
+    fn finish(self) -> String {
+        let mut out = String::new();
+        if self.btreemap {
+            out.push_str("use std::collections::BTreeMap;\n");
+        }
+        if !self.tf.is_empty() {
+            let names: Vec<&str> = self.tf.iter().copied().collect();
+            let _ = writeln!(
+                out,
+                "use {}::tf::{{{}}};",
+                self.crate_path,
+                names.join(", ")
+            );
+        }
+        out.push_str(&self.items);
+        out
+    }
+}
+
+/// One generated type module, before printing.
+struct Generated {
+    text: String,
+    /// Its one-line description, for its module's doc.
+    what: String,
+    /// Whether anything in it is deprecated.
+    deprecated: bool,
+}
+
+fn mode_name(mode: NestingMode) -> &'static str {
+    match mode {
+        NestingMode::Single => "single",
+        NestingMode::Group => "group",
+        NestingMode::List => "list",
+        NestingMode::Set => "set",
+        NestingMode::Map => "map",
+    }
+}
+
+/// The statements that build a body from the fields, ending in `tail`
+/// applied to it (`body`, `Ok(body)`).
+fn body_statements(fields: &[Field], tail: &str) -> String {
+    if fields.is_empty() {
+        return tail.replace("body", "Body::new()");
+    }
+    // Fields are moved out of `self` one by one, not destructured: a
+    // pattern of many names is laid out differently by prettyplease and
+    // rustfmt.
+    let mut out = "let mut body = Body::new();".to_owned();
+    for f in fields {
+        out.push_str(&f.write());
+    }
+    out.push_str(tail);
+    out
+}
+
+#[cfg(test)]
+mod tests;

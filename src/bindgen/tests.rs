@@ -1,0 +1,298 @@
+//! The generator's mapping of schemas to Rust, one behaviour per test.
+
+use super::*;
+
+fn options(types: &[&str]) -> Options {
+    Options {
+        provider: "example".to_owned(),
+        types: types.iter().map(|t| (*t).to_owned()).collect(),
+        crate_path: "tfsynth".to_owned(),
+    }
+}
+
+/// A schema of provider `registry.terraform.io/acme/example` with one
+/// resource, `example_thing`, whose block is `block` (JSON).
+fn schema(block: &str) -> String {
+    format!(
+        r#"{{"format_version": "1.0", "provider_schemas": {{
+          "registry.terraform.io/acme/example": {{
+            "provider": {{"version": 0, "block": {{"attributes": {{
+              "region": {{"type": "string", "optional": true, "description": "Where."}}}}}}}},
+            "resource_schemas": {{"example_thing": {{"version": 0, "block": {block}}}}}}}}}}}"#
+    )
+}
+
+/// The generated `example_thing.rs`.
+fn thing(block: &str) -> String {
+    file(block, "example_thing.rs")
+}
+
+/// The generated file `path`.
+fn file(block: &str, path: &str) -> String {
+    let files = generate("test.json", &schema(block), &options(&[])).unwrap();
+    files.into_iter().find(|f| f.path == path).unwrap().text
+}
+
+/// `text` with runs of whitespace made one space, to look for a snippet
+/// however prettyplease broke its lines.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_has(text: &str, snippet: &str) {
+    assert!(
+        flat(text).contains(&flat(snippet)),
+        "missing {snippet:?} in:\n{text}"
+    );
+}
+
+#[test]
+fn each_attribute_type_becomes_a_value_of_its_rust_type() {
+    let text = thing(
+        r#"{"attributes": {
+            "s": {"type": "string", "optional": true},
+            "n": {"type": "number", "optional": true},
+            "b": {"type": "bool", "optional": true},
+            "l": {"type": ["list", "string"], "optional": true},
+            "st": {"type": ["set", "number"], "optional": true},
+            "m": {"type": ["map", "bool"], "optional": true},
+            "ll": {"type": ["list", ["list", "string"]], "optional": true},
+            "o": {"type": ["object", {"a": "string"}], "optional": true},
+            "t": {"type": ["tuple", ["string", "number"]], "optional": true},
+            "d": {"type": "dynamic", "optional": true}
+        }}"#,
+    );
+    for field in [
+        "pub s: Option<Value<String>>,",
+        "pub n: Option<Value<Number>>,",
+        "pub b: Option<Value<bool>>,",
+        "pub l: Option<Value<Vec<Value<String>>>>,",
+        "pub st: Option<Value<Vec<Value<Number>>>>,",
+        "pub m: Option<Value<BTreeMap<String, Value<bool>>>>,",
+        "pub ll: Option<Value<Vec<Value<Vec<Value<String>>>>>>,",
+        "pub o: Option<Value<ObjectMap>>,",
+        "pub t: Option<Value<Vec<Expression>>>,",
+        "pub d: Option<Expression>,",
+    ] {
+        assert_has(&text, field);
+    }
+    assert_has(&text, "fn l(&self) -> Expr<Vec<Value<String>>>");
+    assert_has(&text, "fn d(&self) -> Expr<Expression>");
+    assert_has(&text, "use std::collections::BTreeMap;");
+}
+
+#[test]
+fn required_attributes_are_arguments_of_new_and_optional_ones_start_unset() {
+    let text = thing(
+        r#"{"attributes": {
+            "name": {"type": "string", "required": true},
+            "size": {"type": "number", "required": true},
+            "note": {"type": "string", "optional": true}
+        }}"#,
+    );
+    assert_has(&text, "pub name: Value<String>,");
+    assert_has(
+        &text,
+        "pub fn new(name: impl Into<Value<String>>, size: impl Into<Value<Number>>) -> Self",
+    );
+    assert_has(&text, "note: Default::default(),");
+    assert!(!text.contains("Default, PartialEq"), "{text}");
+}
+
+#[test]
+fn a_type_with_nothing_required_derives_default_and_has_no_new() {
+    let text = thing(r#"{"attributes": {"note": {"type": "string", "optional": true}}}"#);
+    assert_has(&text, "#[derive(Debug, Clone, Default, PartialEq)]");
+    assert!(!text.contains("pub fn new"), "{text}");
+}
+
+#[test]
+fn computed_only_attributes_are_accessors_not_fields() {
+    let text = thing(
+        r#"{"attributes": {
+            "result": {"type": "string", "computed": true},
+            "id": {"type": "string", "computed": true},
+            "size": {"type": "number", "optional": true, "computed": true}
+        }}"#,
+    );
+    assert!(!text.contains("pub result:"), "{text}");
+    assert_has(&text, "fn result(&self) -> Expr<String>");
+    // Optional and computed: both a field and an accessor.
+    assert_has(&text, "pub size: Option<Value<Number>>,");
+    assert_has(&text, "fn size(&self) -> Expr<Number>");
+    // A resource's `id()` comes with every `Ref<R: Resource>`.
+    assert!(!text.contains("fn id("), "{text}");
+}
+
+#[test]
+fn nested_blocks_follow_their_nesting_mode_and_item_counts() {
+    let block = |mode: &str, min: u64, max: u64| {
+        format!(
+            r#"{{"nesting_mode": "{mode}", "min_items": {min}, "max_items": {max},
+                "block": {{"attributes": {{"x": {{"type": "string", "required": true}}}}}}}}"#
+        )
+    };
+    let text = thing(&format!(
+        r#"{{"block_types": {{
+            "single": {}, "group": {}, "must": {},
+            "list": {}, "list_one": {}, "list_must": {},
+            "set": {}, "map": {}
+        }}}}"#,
+        block("single", 0, 0),
+        block("group", 0, 0),
+        block("single", 1, 1),
+        block("list", 0, 0),
+        block("list", 0, 1),
+        block("list", 1, 0),
+        block("set", 0, 0),
+        block("map", 0, 0),
+    ));
+    for field in [
+        "pub single: Option<Single>,",
+        "pub group: Option<Group>,",
+        "pub must: Must,",
+        "pub list: Vec<List>,",
+        "pub list_one: Option<ListOne>,",
+        "pub list_must: Vec<ListMust>,",
+        "pub set: Vec<Set>,",
+        "pub map: BTreeMap<String, Map>,",
+    ] {
+        assert_has(&text, field);
+    }
+    // A block of which one is required is an argument of `new`.
+    assert_has(&text, "pub fn new(must: Must) -> Self");
+    assert_has(&text, "pub struct Single {");
+    assert_has(
+        &text,
+        r#"body.set_blocks("list", self.list.into_iter().map(|b| b.into_body()).collect());"#,
+    );
+    assert_has(&text, "b.into_body().into_object()");
+    // Blocks nest: a block's blocks are named by their path.
+    let nested = thing(
+        r#"{"block_types": {"outer": {"nesting_mode": "list", "block": {
+            "block_types": {"inner": {"nesting_mode": "set", "block": {
+                "attributes": {"y": {"type": "bool", "optional": true}}}}}}}}}"#,
+    );
+    assert_has(&nested, "pub inner: Vec<OuterInner>,");
+    assert_has(&nested, "pub struct OuterInner {");
+}
+
+#[test]
+fn keywords_are_escaped_and_names_never_collide() {
+    let text = thing(
+        r#"{"attributes": {
+            "type": {"type": "string", "required": true},
+            "match": {"type": "string", "optional": true},
+            "self": {"type": "string", "optional": true},
+            "path": {"type": "string", "optional": true}
+        }, "block_types": {
+            "string": {"nesting_mode": "list", "block": {}},
+            "value": {"nesting_mode": "list", "block": {}}
+        }}"#,
+    );
+    assert_has(&text, "pub r#type: Value<String>,");
+    assert_has(&text, "pub r#match: Option<Value<String>>,");
+    assert_has(&text, "pub self_: Option<Value<String>>,");
+    assert_has(
+        &text,
+        "pub fn new(r#type: impl Into<Value<String>>) -> Self",
+    );
+    assert_has(&text, "fn r#type(&self) -> Expr<String>");
+    // `Ref::path` exists: the accessor of `path` takes another name.
+    assert_has(
+        &text,
+        r#"fn path_attr(&self) -> Expr<String> { self.attr("path") }"#,
+    );
+    // Block structs keep clear of the names the module uses.
+    assert_has(&text, "pub string: Vec<StringBlock>,");
+    assert_has(&text, "pub value: Vec<ValueBlock>,");
+}
+
+#[test]
+fn docs_carry_the_description_name_and_flags_and_deprecation_is_marked() {
+    let block = r#"{"attributes": {
+            "secret": {"type": "string", "optional": true, "sensitive": true,
+                       "description": "The secret.\n\n```\nterraform import x\n```\n    indented"},
+            "old": {"type": "string", "optional": true, "deprecated": true},
+            "out": {"type": "string", "computed": true, "sensitive": true}
+        }}"#;
+    let text = thing(block);
+    assert_has(&text, "/// The secret.");
+    assert_has(&text, "/// `secret`: optional, sensitive.");
+    assert_has(&text, "/// ```text");
+    assert_has(&text, "/// indented");
+    assert_has(&text, "/// `out`: computed, sensitive.");
+    assert_has(&text, "/// `old`: optional, deprecated.");
+    assert_has(&text, "#[deprecated] pub old: Option<Value<String>>,");
+    assert_has(&text, "#[deprecated] fn old(&self)");
+    assert!(text.starts_with("// Generated by `tfsynth bindgen`; do not edit.\n"));
+    // The module allows what it uses itself; users still get the warning.
+    let module = file(block, "mod.rs");
+    assert_has(&module, "#[allow(deprecated)] pub mod example_thing;");
+    assert_has(
+        &module,
+        "pub use example_thing::{ExampleThing, ExampleThingRef};",
+    );
+}
+
+#[test]
+fn output_is_sorted_and_the_same_bytes_every_time() {
+    let a = schema(
+        r#"{"attributes": {"b": {"type": "string", "optional": true},
+                          "a": {"type": "string", "optional": true}}}"#,
+    );
+    let b = schema(
+        r#"{"attributes": {"a": {"type": "string", "optional": true},
+                          "b": {"type": "string", "optional": true}}}"#,
+    );
+    let first = generate("a.json", &a, &options(&[])).unwrap();
+    assert_eq!(first, generate("a.json", &a, &options(&[])).unwrap());
+    assert_eq!(first, generate("b.json", &b, &options(&[])).unwrap());
+    let text = &first
+        .iter()
+        .find(|f| f.path == "example_thing.rs")
+        .unwrap()
+        .text;
+    assert!(text.find("pub a:").unwrap() < text.find("pub b:").unwrap());
+    let paths: Vec<&str> = first.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["example_thing.rs", "mod.rs", "provider.rs"]);
+}
+
+#[test]
+fn the_provider_block_is_a_provider_config() {
+    let files = generate("t.json", &schema("{}"), &options(&[])).unwrap();
+    let provider = &files.iter().find(|f| f.path == "provider.rs").unwrap().text;
+    assert_has(provider, "pub struct ExampleProvider {");
+    assert_has(provider, "/// Where.");
+    assert_has(
+        provider,
+        r#"impl ProviderConfig for ExampleProvider { const NAME: &'static str = "example";"#,
+    );
+}
+
+#[test]
+fn unknown_providers_and_types_are_named_in_the_error() {
+    let text = schema("{}");
+    let mut wrong = options(&[]);
+    wrong.provider = "nope".to_owned();
+    assert_eq!(
+        generate("t.json", &text, &wrong).unwrap_err().to_string(),
+        r#"t.json: "nope" names 0 providers; the file holds: registry.terraform.io/acme/example"#
+    );
+    assert_eq!(
+        generate(
+            "t.json",
+            &text,
+            &options(&["example_thing", "example_nope"])
+        )
+        .unwrap_err()
+        .to_string(),
+        "t.json: registry.terraform.io/acme/example has no resource or data source type example_nope"
+    );
+    assert!(
+        generate("t.json", "{", &options(&[]))
+            .unwrap_err()
+            .to_string()
+            .starts_with("t.json: not a provider schema")
+    );
+}

@@ -1,0 +1,69 @@
+//! `tfsynth bindgen`: typed Rust bindings from a provider schema, written
+//! into a directory (or checked against it).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use tfsynth::bindgen::{self, Options};
+
+use super::{Failure, check_failed, input_error};
+
+#[derive(Debug, Args)]
+pub(super) struct BindgenArgs {
+    /// A schema file, as `terraform providers schema -json` prints it.
+    #[arg(long, value_name = "FILE")]
+    schema: PathBuf,
+    /// The provider: its address (`registry.terraform.io/hashicorp/random`)
+    /// or its end (`hashicorp/random`, `random`).
+    #[arg(long, value_name = "ADDRESS")]
+    provider: String,
+    /// Only these resource and data source types (comma-separated
+    /// Terraform names); every type of the provider by default.
+    #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
+    types: Vec<String>,
+    /// How the generated code names the tfsynth crate (`crate` inside
+    /// tfsynth itself).
+    #[arg(long, value_name = "PATH", default_value = "tfsynth")]
+    crate_path: String,
+    /// The directory to write the modules into (`mod.rs` and one file per
+    /// type); `.rs` files it generated before and no longer does are removed.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Write nothing; fail listing every missing, stale or extra file.
+    #[arg(long)]
+    check: bool,
+}
+
+pub(super) fn run(dir: &Path, args: BindgenArgs) -> Result<ExitCode, Failure> {
+    let shown = args.schema.display().to_string();
+    let text = std::fs::read_to_string(dir.join(&args.schema))
+        .map_err(|e| input_error(format!("{shown}: {e}")))?;
+    let options = Options {
+        provider: args.provider,
+        types: args.types,
+        crate_path: args.crate_path,
+    };
+    let files =
+        bindgen::generate(&shown, &text, &options).map_err(|e| input_error(e.to_string()))?;
+    let out = dir.join(&args.out);
+    let out_shown = args.out.display();
+    let mut stdout = std::io::stdout().lock();
+    if args.check {
+        let stale =
+            bindgen::stale(&out, &files).map_err(|e| input_error(format!("{out_shown}: {e}")))?;
+        if !stale.is_empty() {
+            return Err(check_failed(format!(
+                "{out_shown}: bindings are out of date; run `tfsynth bindgen` again and commit the result:\n  {}",
+                stale.join("\n  ")
+            )));
+        }
+        let _ = writeln!(stdout, "{out_shown}: {} files up to date", files.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    bindgen::write(&out, &files).map_err(|e| input_error(format!("{out_shown}: {e}")))?;
+    let _ = writeln!(stdout, "{out_shown}: wrote {} files", files.len());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,289 @@
+//! `tfsynth bindgen` end to end: the committed bindings of a provider the
+//! project never saw (hashicorp/random) are current, work through the
+//! typed API and validate clean; every shipped type generates valid Rust.
+
+#[allow(dead_code, unused_imports)]
+#[path = "../examples/random/mod.rs"]
+mod random;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use random::{RandomPassword, RandomPasswordRef, RandomProvider, RandomShuffle, RandomShuffleRef};
+use tfsynth::bindgen::{self, Options};
+use tfsynth::schema::{Schemas, validate_resolved};
+use tfsynth::tf::{Expr, Number, Output, Stack, Value, each_value};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn random_options() -> Options {
+    Options {
+        provider: "hashicorp/random".to_owned(),
+        types: Vec::new(),
+        crate_path: "tfsynth".to_owned(),
+    }
+}
+
+/// The shipped schemas plus random's.
+fn schemas() -> Schemas {
+    let mut schemas = Schemas::load_dir(&root().join("schemas"), "schemas").unwrap();
+    let text = std::fs::read_to_string(root().join("examples/schemas/random.json")).unwrap();
+    schemas
+        .add_text("examples/schemas/random.json", text)
+        .unwrap();
+    schemas
+}
+
+#[test]
+fn the_committed_random_bindings_are_what_the_generator_writes() {
+    let text = std::fs::read_to_string(root().join("examples/schemas/random.json")).unwrap();
+    let files =
+        bindgen::generate("examples/schemas/random.json", &text, &random_options()).unwrap();
+    let stale = bindgen::stale(&root().join("examples/random"), &files).unwrap();
+    assert!(
+        stale.is_empty(),
+        "regenerate with `cargo run -- bindgen --schema examples/schemas/random.json --provider hashicorp/random --out examples/random`: {stale:?}"
+    );
+}
+
+/// The password stack of `examples/random_password.rs`, its output
+/// marked sensitive or not.
+fn password_stack(sensitive: Option<bool>) -> Stack {
+    let mut stack = Stack::new();
+    stack.configure(RandomProvider::default());
+    let password = stack.add(
+        "db",
+        RandomPassword {
+            special: Some(false.into()),
+            min_numeric: Some(2.into()),
+            ..RandomPassword::new(24)
+        },
+    );
+    stack.output(
+        "db_password",
+        Output {
+            sensitive,
+            ..Output::new(password.result(), "the database user's password")
+        },
+    );
+    stack
+}
+
+#[test]
+fn a_random_password_through_the_typed_api_synthesizes_and_validates_clean() {
+    let doc = password_stack(Some(true)).resolve().unwrap();
+    let json = tfsynth::emit::to_json(&doc, "test");
+    assert!(
+        json.contains(
+            r#""random_password": {
+      "db": {
+        "length": 24,
+        "min_numeric": 2,
+        "special": false
+      }
+    }"#
+        ),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#""value": "${random_password.db.result}""#),
+        "{json}"
+    );
+    let report = validate_resolved(&doc, &schemas());
+    assert_eq!(report.findings, Vec::new());
+    assert_eq!(report.warnings, Vec::<String>::new());
+}
+
+#[test]
+fn the_validator_checks_random_types_against_their_schema() {
+    // Proof that validation above really read random's schema: an
+    // attribute it lacks, set through the escape hatch, is found.
+    let mut stack = password_stack(Some(true));
+    let handle = stack.add("typo", RandomPassword::new(8));
+    stack.override_attr(&handle, "lenght", 3);
+    let doc = stack.resolve().unwrap();
+    let report = validate_resolved(&doc, &schemas());
+    let findings: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].contains("random_password.typo"), "{findings:?}");
+    assert!(findings[0].contains("lenght"), "{findings:?}");
+}
+
+#[test]
+fn fields_take_references_calls_raw_expressions_and_iterator_values() {
+    let mut stack = Stack::new();
+    let shuffle = stack.add(
+        "zones",
+        RandomShuffle {
+            result_count: Some(Expr::<Number>::raw("length(var.zones) - 1").into()),
+            ..RandomShuffle::new(Expr::<Vec<Value<String>>>::raw("var.zones"))
+        },
+    );
+    let first = shuffle.result().index(0);
+    stack.add(
+        "named",
+        RandomPassword {
+            keepers: Some(
+                [("zone".to_owned(), Value::from(first.clone()))]
+                    .into_iter()
+                    .collect::<std::collections::BTreeMap<_, _>>()
+                    .into(),
+            ),
+            override_special: Some(Expr::<String>::call("upper", vec!["_%@".into()]).into()),
+            ..RandomPassword::new(Expr::<Number>::call("max", vec![16.into(), 24.into()]))
+        },
+    );
+    stack.add_with(
+        "each",
+        RandomPassword::new(each_value::<Number>()),
+        tfsynth::tf::Meta {
+            for_each: Some(tfsynth::tf::Expression::raw("{ a = 16, b = 20 }")),
+            ..Default::default()
+        },
+    );
+    stack.variable("zones", tfsynth::tf::Variable::default());
+    let doc = stack.resolve().unwrap();
+    let json = tfsynth::emit::to_json(&doc, "test");
+    for expected in [
+        r#""input": "${var.zones}""#,
+        r#""result_count": "${length(var.zones) - 1}""#,
+        r#""zone": "${random_shuffle.zones.result[0]}""#,
+        r#""override_special": "${upper(\"_%@\")}""#,
+        r#""length": "${max(16, 24)}""#,
+        r#""length": "${each.value}""#,
+    ] {
+        assert!(json.contains(expected), "missing {expected} in {json}");
+    }
+}
+
+#[test]
+fn every_shipped_google_and_kubernetes_type_generates_rust_that_parses() {
+    // `generate` parses each file with syn before printing it; a file that
+    // does not parse is an error. Every type of both shipped providers.
+    for (file, provider, at_least) in [
+        ("schemas/google.json", "hashicorp/google", 1400),
+        ("schemas/kubernetes.json", "hashicorp/kubernetes", 100),
+    ] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        let options = Options {
+            provider: provider.to_owned(),
+            ..random_options()
+        };
+        let files = bindgen::generate(file, &text, &options).unwrap();
+        assert!(files.len() > at_least, "{file}: {} files", files.len());
+        for f in &files {
+            if f.path != "mod.rs" {
+                assert!(
+                    f.text.starts_with("// Generated by `tfsynth bindgen`"),
+                    "{}",
+                    f.path
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_selection_of_types_generates_only_those() {
+    let text = std::fs::read_to_string(root().join("schemas/google.json")).unwrap();
+    let options = Options {
+        provider: "registry.terraform.io/hashicorp/google".to_owned(),
+        types: vec![
+            "google_compute_network".to_owned(),
+            "google_sql_database_instance".to_owned(),
+        ],
+        crate_path: "tfsynth".to_owned(),
+    };
+    let files = bindgen::generate("schemas/google.json", &text, &options).unwrap();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "data_google_compute_network.rs",
+            "data_google_sql_database_instance.rs",
+            "google_compute_network.rs",
+            "google_sql_database_instance.rs",
+            "mod.rs",
+            "provider.rs"
+        ]
+    );
+    let instance = &files[3].text;
+    // `settings` is a list block of at most one: an `Option`.
+    assert!(
+        instance.contains("pub settings: Option<Settings>,"),
+        "{instance}"
+    );
+    assert!(
+        instance.contains("pub struct SettingsIpConfiguration {"),
+        "{instance}"
+    );
+}
+
+fn tfsynth(args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn the_command_writes_checks_and_names_stale_files() {
+    let committed = [
+        "bindgen",
+        "--schema",
+        "examples/schemas/random.json",
+        "--provider",
+        "hashicorp/random",
+        "--out",
+        "examples/random",
+        "--check",
+    ];
+    assert_eq!(
+        tfsynth(&committed),
+        (true, "examples/random: 10 files up to date\n".to_owned())
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("random");
+    let out_arg = out.to_str().unwrap();
+    let mut args = committed.to_vec();
+    args[6] = out_arg;
+    args.push("--types");
+    args.push("random_uuid");
+    let (ok, text) = tfsynth(&args);
+    assert!(!ok);
+    assert!(text.contains("bindings are out of date"), "{text}");
+    assert!(text.contains("random_uuid.rs (missing)"), "{text}");
+    args.retain(|a| *a != "--check");
+    let (ok, text) = tfsynth(&args);
+    assert!(ok, "{text}");
+    assert_eq!(list(&out), ["mod.rs", "provider.rs", "random_uuid.rs"]);
+    // A type dropped from the selection is removed; files without the
+    // generated header are left alone.
+    std::fs::write(out.join("mine.rs"), "// mine\n").unwrap();
+    let mut args = args.clone();
+    let at = args.iter().position(|a| *a == "random_uuid").unwrap();
+    args[at] = "random_pet";
+    assert!(tfsynth(&args).0);
+    assert_eq!(
+        list(&out),
+        ["mine.rs", "mod.rs", "provider.rs", "random_pet.rs"]
+    );
+}
+
+fn list(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
