@@ -119,6 +119,7 @@
 //! [`schema::validate_resolved`], as this crate's own tests do for every
 //! struct.
 
+#[cfg(feature = "bindgen")]
 pub mod bindgen;
 mod chunks;
 pub mod constructs;

@@ -109,22 +109,19 @@ impl From<ProjectError> for Failure {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    // Bindings need a schema file, not a project with stacks.
-    let command = match cli.command {
-        Command::Bindgen(args) => return bindgen::run(&cli.dir, args),
-        other => other,
-    };
-    let project = Project::open(&cli.dir)?;
-    match command {
+    // Bindings need a schema file, not a project with stacks: the project
+    // is opened only for the commands that work on one.
+    let project = || Project::open(&cli.dir);
+    match cli.command {
         Command::Bindgen(args) => bindgen::run(&cli.dir, args),
-        Command::Synth(args) => synth::run(&project, args),
-        Command::List => list::run(&project),
-        Command::Validate(args) => validate::run(&project, args),
-        Command::Deploy(args) => deploy::run(&project, args),
-        Command::Destroy(args) => destroy::run(&project, args),
-        Command::Smoketest(args) => smoketest::run(&project, args),
-        Command::Diff(args) => diff::run(&project, args),
-        Command::Schemas(SchemasCommand::Index(args)) => schemas::run(&project, args),
+        Command::Synth(args) => synth::run(&project()?, args),
+        Command::List => list::run(&project()?),
+        Command::Validate(args) => validate::run(&project()?, args),
+        Command::Deploy(args) => deploy::run(&project()?, args),
+        Command::Destroy(args) => destroy::run(&project()?, args),
+        Command::Smoketest(args) => smoketest::run(&project()?, args),
+        Command::Diff(args) => diff::run(&project()?, args),
+        Command::Schemas(SchemasCommand::Index(args)) => schemas::run(&project()?, args),
     }
 }
 
