@@ -310,3 +310,74 @@ fn each_kind_of_settings_problem_is_reported_at_its_file_line_and_key() {
         assert_eq!(build(&text).unwrap_err(), expected, "{kind}");
     }
 }
+
+// ---- settings Kubernetes or GKE would refuse ---------------------------------
+
+#[test]
+fn a_request_above_its_limit_is_refused_for_cpu_and_memory() {
+    let report = build(&with_app(
+        "cpu_request = \"2\"\ncpu_limit = \"1\"\nmemory_request = \"1Gi\"\nmemory_limit = \"128Mi\"\n",
+    ))
+    .unwrap_err();
+    assert_eq!(
+        report,
+        [
+            "stacks/s.toml:39:1: app.cpu_request: 2 is more than app.cpu_limit 1; Kubernetes refuses a request above its limit",
+            "stacks/s.toml:41:1: app.memory_request: 1Gi is more than app.memory_limit 128Mi; Kubernetes refuses a request above its limit",
+        ]
+    );
+}
+
+/// The kind: requests and limits compare as quantities, whatever their
+/// units.
+#[test]
+fn requests_and_limits_compare_as_quantities() {
+    for (request, limit, refused) in [
+        ("250m", "0.25", false),
+        ("251m", "0.25", true),
+        ("0.5", "500m", false),
+        ("1", "999m", true),
+        ("1.5", "2", false),
+    ] {
+        let text = with_app(&format!(
+            "cpu_request = \"{request}\"\ncpu_limit = \"{limit}\"\n"
+        ));
+        assert_eq!(build(&text).is_err(), refused, "cpu {request} / {limit}");
+    }
+    for (request, limit, refused) in [
+        ("1024Ki", "1Mi", false),
+        ("1025Ki", "1Mi", true),
+        ("0.5Gi", "512Mi", false),
+        ("1Gi", "1023Mi", true),
+    ] {
+        let text = with_app(&format!(
+            "memory_request = \"{request}\"\nmemory_limit = \"{limit}\"\n"
+        ));
+        assert_eq!(build(&text).is_err(), refused, "memory {request} / {limit}");
+    }
+}
+
+#[test]
+fn node_pool_labels_kubernetes_would_refuse_are_named() {
+    let text = HELLO.replacen(
+        "[[node_pools]]\n",
+        "[[node_pools]]\nlabels = { \"tfsynth.dev/capacity\" = \"spöt\", \"UPPER\" = \"${x}\", \"\" = \"\", \"team\" = \"web\" }\n",
+        1,
+    );
+    let report = build(&text).unwrap_err();
+    let text = report.join("\n");
+    assert!(
+        text.contains(r#"node_pools[0].labels."": "" is not a Kubernetes label key"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"labels."UPPER": "${x}" is not a Kubernetes label value"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"labels."tfsynth.dev/capacity": "spöt" is not a Kubernetes label value"#),
+        "{text}"
+    );
+    assert!(!text.contains("team"), "{text}");
+    assert_eq!(report.len(), 3, "{text}");
+}

@@ -266,6 +266,75 @@ fn is_quantity(s: &str, suffixes: &[&str]) -> bool {
         && number.bytes().any(|c| c != b'0' && c != b'.')
 }
 
+/// A quantity `is_quantity` accepted, as a fraction of base units
+/// (millicores for CPU, bytes for memory): numerator and denominator, or
+/// `None` when it is too large to compare.
+fn quantity_value(s: &str, suffixes: &[(&str, u128)], plain: u128) -> Option<(u128, u128)> {
+    let (number, scale) = suffixes
+        .iter()
+        .find_map(|(suffix, scale)| s.strip_suffix(suffix).map(|n| (n, *scale)))
+        .unwrap_or((s, plain));
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let digits = format!("{whole}{fraction}");
+    let denominator = 10u128.checked_pow(u32::try_from(fraction.len()).ok()?)?;
+    let numerator = digits.parse::<u128>().ok()?.checked_mul(scale)?;
+    Some((numerator, denominator))
+}
+
+/// Whether quantity `a` is larger than `b` (both accepted by
+/// `is_quantity`); `false` when either is too large to compare.
+fn quantity_exceeds(a: &str, b: &str, suffixes: &[(&str, u128)], plain: u128) -> bool {
+    match (
+        quantity_value(a, suffixes, plain),
+        quantity_value(b, suffixes, plain),
+    ) {
+        (Some((an, ad)), Some((bn, bd))) => match (an.checked_mul(bd), bn.checked_mul(ad)) {
+            (Some(left), Some(right)) => left > right,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether `key` is a Kubernetes label key: an optional prefix (a DNS
+/// subdomain of at most 253 characters) and `/`, then a name of 1 to 63
+/// letters, digits, `-`, `_` and `.`, beginning and ending with a letter
+/// or digit (Kubernetes, "Labels and Selectors: Syntax and character set").
+fn is_label_key(key: &str) -> bool {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, key),
+    };
+    let prefix_ok = prefix.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 253
+            && p.split('.').all(|part| {
+                !part.is_empty()
+                    && part.len() <= 63
+                    && part
+                        .bytes()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                    && !part.starts_with('-')
+                    && !part.ends_with('-')
+            })
+    });
+    prefix_ok && !name.is_empty() && is_label_value(name)
+}
+
+/// Whether `value` is a Kubernetes label value: empty, or 1 to 63
+/// letters, digits, `-`, `_` and `.`, beginning and ending with a letter
+/// or digit.
+fn is_label_value(value: &str) -> bool {
+    let edge = |c: Option<u8>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    value.is_empty()
+        || (value.len() <= 63
+            && value
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+            && edge(value.bytes().next())
+            && edge(value.bytes().last()))
+}
+
 /// `[monitoring]`
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -692,6 +761,27 @@ impl Validate for Settings {
         let mut pools = Vec::new();
         for (i, pool) in self.node_pools.iter().enumerate() {
             let at = |key: &str| format!("node_pools[{i}].{key}");
+            for (key, value) in &pool.labels {
+                let place = at(&format!("labels.{key:?}"));
+                if !is_label_key(key) {
+                    p.push(Diagnostic::at_key(
+                        place.clone(),
+                        format!(
+                            "{key:?} is not a Kubernetes label key (an optional DNS prefix and /, \
+                             then 1 to 63 letters, digits, -, _ and ., a letter or digit at each end)"
+                        ),
+                    ));
+                }
+                if !is_label_value(value) {
+                    p.push(Diagnostic::at_key(
+                        place,
+                        format!(
+                            "{value:?} is not a Kubernetes label value (at most 63 letters, \
+                             digits, -, _ and ., a letter or digit at each end)"
+                        ),
+                    ));
+                }
+            }
             if !is_resource_name(&pool.name) || pool.name.len() > 40 {
                 p.push(Diagnostic::at_key(
                     at("name"),
@@ -894,6 +984,27 @@ impl Validate for Settings {
                     format!(
                         "{value:?} is not a quantity like {}",
                         if suffixes[0] == "m" { "250m" } else { "128Mi" }
+                    ),
+                ));
+            }
+        }
+        // Kubernetes refuses a container whose request is above its limit.
+        const CPU: &[(&str, u128)] = &[("m", 1)];
+        const MEMORY: &[(&str, u128)] = &[("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30)];
+        for (what, request, limit, suffixes, plain) in [
+            ("cpu", &app.cpu_request, &app.cpu_limit, CPU, 1000),
+            ("memory", &app.memory_request, &app.memory_limit, MEMORY, 1),
+        ] {
+            let units: Vec<&str> = suffixes.iter().map(|(s, _)| *s).collect();
+            if is_quantity(request, &units)
+                && is_quantity(limit, &units)
+                && quantity_exceeds(request, limit, suffixes, plain)
+            {
+                p.push(Diagnostic::at_key(
+                    format!("app.{what}_request"),
+                    format!(
+                        "{request} is more than app.{what}_limit {limit}; Kubernetes refuses a \
+                         request above its limit"
                     ),
                 ));
             }
