@@ -231,7 +231,7 @@ fn dynamic_and_lifecycle_blocks_written_as_arrays_of_objects_are_read_and_checke
 /// terraform refuses the configuration.
 #[test]
 fn each_kind_of_file_is_judged_as_terraform_judges_it() {
-    let cases: [(&str, &str, &[&str]); 12] = [
+    let cases: [(&str, &str, &[&str]); 15] = [
         ("arrays of objects at every level", ARRAYS, &[]),
         (
             "a root that is a string",
@@ -300,6 +300,25 @@ fn each_kind_of_file_is_judged_as_terraform_judges_it() {
             r#"{"output": {"o": {"value": "${terraform_data.nope.id}"}}}"#,
             &[
                 "main.tf.json:1:19: output.o: value: reference to undeclared resource terraform_data.nope: no file of this module declares it",
+            ],
+        ),
+        (
+            "an argument terraform_data does not have",
+            r#"{"resource": {"terraform_data": {"x": {"input": "hi", "bogus": 1}}}}"#,
+            &["main.tf.json:1:55: terraform_data.x: bogus: unknown attribute or block"],
+        ),
+        (
+            "a misspelled attribute of terraform_data in a reference",
+            r#"{"resource": {"terraform_data": {"x": {"input": "hi"}, "y": {"input": "${terraform_data.x.outptu}"}}}}"#,
+            &[
+                "main.tf.json:1:62: terraform_data.y: input: terraform_data.x.outptu: terraform_data has no attribute outptu (did you mean output?)",
+            ],
+        ),
+        (
+            "terraform_remote_state without its backend",
+            r#"{"data": {"terraform_remote_state": {"r": {"config": {"path": "x"}}}}}"#,
+            &[
+                "main.tf.json:1:38: data.terraform_remote_state.r: backend: required attribute is missing",
             ],
         ),
         (

@@ -8,6 +8,7 @@
 //! type's schema is read from the file when first needed; without one,
 //! loading reads the whole file and finds every type in it.
 
+mod builtin;
 mod files;
 mod hcl;
 mod index;
@@ -596,11 +597,16 @@ impl Schemas {
         }
     }
 
-    /// The schema of a resource or data source type.
+    /// The schema of a resource or data source type. Terraform's built-in
+    /// types (`terraform_data`, `terraform_remote_state`) have theirs
+    /// here, without a schema file.
     pub fn lookup(&self, kind: Kind, type_name: &str) -> Lookup<'_> {
         let provider = provider_of(type_name);
         if provider == "terraform" {
-            return Lookup::BuiltIn;
+            return match builtin::schema(kind, type_name) {
+                Some(schema) => Lookup::Found(schema),
+                None => Lookup::UnknownType,
+            };
         }
         let Some(p) = self.providers.get(provider) else {
             return self.confirmed(Lookup::NoProvider(provider.to_owned()), true, |w| {
@@ -617,6 +623,9 @@ impl Schemas {
 
     /// The type names one provider has, for suggestions.
     pub fn type_names(&self, kind: Kind, provider: &str) -> Vec<&str> {
+        if provider == "terraform" {
+            return builtin::names(kind).to_vec();
+        }
         if let Some(Ok(whole)) = self.rescanned() {
             return whole.type_names(kind, provider);
         }
