@@ -33,8 +33,6 @@ pub enum ProjectError {
     },
     /// `stacks/` holds no stack.
     NoStacks(PathBuf),
-    /// Files in `stacks/` whose names are not stack names.
-    BadFileNames(Vec<String>),
     /// A schema directory named with `--schemas` is missing, or is not a
     /// directory.
     SchemasMissing {
@@ -68,17 +66,6 @@ impl fmt::Display for ProjectError {
                 "{}/: no stacks (add a NAME.toml that names its blueprint)",
                 dir.display()
             ),
-            ProjectError::BadFileNames(names) => {
-                for (i, name) in names.iter().enumerate() {
-                    let sep = if i == 0 { "" } else { "\n" };
-                    write!(
-                        f,
-                        "{sep}{STACKS_DIR}/{name}.toml: the file name: {}; rename the file",
-                        not_a_stack_name(name)
-                    )?;
-                }
-                Ok(())
-            }
             ProjectError::SchemasMissing { dir, exists } => write!(
                 f,
                 "--schemas {}: {} (leave --schemas out to use \
@@ -155,11 +142,13 @@ impl Project {
     /// sorted and deduplicated, or every `NAME.toml` in `stacks/` when
     /// `wanted` is empty (`NAME.local.toml` overrides are not stacks).
     ///
+    /// A file named with something that is not a stack name is listed too:
+    /// [`Project::sources`] refuses it, so it is reported with every other
+    /// stack's problems.
+    ///
     /// # Errors
     ///
-    /// When `stacks/` cannot be listed or holds no stack, or when a file
-    /// in it is named with something that is not a stack name (every
-    /// such file is named).
+    /// When `stacks/` cannot be listed or holds no stack.
     pub fn stack_names(&self, wanted: &[String]) -> Result<Vec<String>, ProjectError> {
         if !wanted.is_empty() {
             let mut names = wanted.to_vec();
@@ -175,14 +164,8 @@ impl Project {
         if names.is_empty() {
             return Err(ProjectError::NoStacks(stacks_dir));
         }
-        let bad: Vec<String> = names
-            .iter()
-            .filter(|name| !synth::is_stack_name(name))
-            .cloned()
-            .collect();
-        if !bad.is_empty() {
-            return Err(ProjectError::BadFileNames(bad));
-        }
+        // A file whose name is not a stack name is listed all the same:
+        // `sources` reports it, with the other stacks' problems.
         Ok(names)
     }
 
@@ -218,8 +201,16 @@ impl Project {
     ///
     /// # Errors
     ///
-    /// [`StackError::Settings`] when the file is missing or unreadable.
+    /// [`StackError::Settings`] when `name` is not a stack name (naming the
+    /// file), or the file is missing or unreadable.
     pub fn sources(&self, name: &str) -> Result<Sources, StackError> {
+        if !synth::is_stack_name(name) {
+            let file = format!("{STACKS_DIR}/{name}.toml");
+            let message = format!("the file name: {}; rename the file", not_a_stack_name(name));
+            return Err(StackError::Settings(crate::settings::SettingsError {
+                problems: vec![Diagnostic::new(message).in_file(file, 0, 0)],
+            }));
+        }
         Ok(Sources::read(&self.dir.join(STACKS_DIR), STACKS_DIR, name)?)
     }
 

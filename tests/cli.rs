@@ -436,12 +436,12 @@ fn a_wrong_argument_or_file_name_is_named_in_its_error() {
         (
             &["synth"],
             "stacks/Bad.toml",
-            "error: stacks/Bad.toml: the file name: \"Bad\" is not a stack name",
+            "error: nothing was written\nstacks/Bad.toml: the file name: \"Bad\" is not a stack name",
         ),
         (
             &["synth"],
             "stacks/a..b.toml",
-            "error: stacks/a..b.toml: the file name: \"a..b\" is not a stack name",
+            "error: nothing was written\nstacks/a..b.toml: the file name: \"a..b\" is not a stack name",
         ),
     ];
     for (args, extra_stack, expected) in cases {

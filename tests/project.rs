@@ -32,10 +32,26 @@ fn stack_files_whose_names_are_not_stack_names_are_all_named() {
         write(dir.path(), &format!("stacks/{name}.toml"), b"");
     }
     let project = Project::open(dir.path()).unwrap();
-    match project.stack_names(&[]).unwrap_err() {
-        ProjectError::BadFileNames(names) => assert_eq!(names, ["Bad", "a..b"]),
-        other => panic!("{other}"),
-    }
+    let names = project.stack_names(&[]).unwrap();
+    assert_eq!(names, ["Bad", "a..b", "hello"]);
+    // Each bad name is a problem of its own, reported with the others.
+    let errors = project
+        .synthesize(&names, tfsynth::synth::Format::Json, None)
+        .unwrap_err();
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    assert!(
+        shown[0].starts_with("stacks/Bad.toml: the file name: \"Bad\" is not a stack name"),
+        "{shown:?}"
+    );
+    assert!(
+        shown[1].starts_with("stacks/a..b.toml: the file name: "),
+        "{shown:?}"
+    );
+    assert!(
+        shown[2].starts_with("stacks/hello.toml:"),
+        "an empty hello.toml's own problems: {shown:?}"
+    );
     let empty = tempfile::tempdir().unwrap();
     std::fs::create_dir(empty.path().join("stacks")).unwrap();
     let err = Project::open(empty.path())
