@@ -302,7 +302,15 @@ impl Sources {
     /// A problem about `key`, placed in the local file when it sets that
     /// key, else in the base file.
     pub fn problem_at(&self, key: &str, message: String) -> Diagnostic {
-        let sources = self.local.iter().chain(std::iter::once(&self.base));
+        // Where the local file replaces a value that is not a table (an
+        // array of tables, say), the base file's keys below it are not in
+        // the merged settings: only the local file can hold the place.
+        let replaced = self
+            .local
+            .as_ref()
+            .is_some_and(|local| replaced_by(&local.text, key));
+        let base = (!replaced).then_some(&self.base);
+        let sources = self.local.iter().chain(base);
         for source in sources {
             if let Some((line, column)) = find_key(&source.text, key) {
                 return Diagnostic {
@@ -319,7 +327,7 @@ impl Sources {
         // holds it, in the local file when that sets the table.
         let mut parent = parent_key(key);
         while !parent.is_empty() {
-            for source in self.local.iter().chain(std::iter::once(&self.base)) {
+            for source in self.local.iter().chain(base) {
                 if let Some((line, column)) = find_key(&source.text, parent) {
                     return Diagnostic {
                         file: source.display.clone(),
@@ -343,6 +351,30 @@ impl Sources {
             ..Diagnostic::default()
         }
     }
+}
+
+/// Whether `text` (a local override) sets some key on the path to `key`
+/// to a value that is not a table, which replaces the base file's value
+/// whole when the files are merged ([`merge`]).
+fn replaced_by(text: &str, key: &str) -> bool {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return false;
+    };
+    let Some(segs) = segments(key) else {
+        return false;
+    };
+    let mut here = &table;
+    for seg in segs {
+        let Seg::Key(name) = seg else {
+            return false;
+        };
+        match here.get(name) {
+            None => return false,
+            Some(toml::Value::Table(t)) => here = t,
+            Some(_) => return true,
+        }
+    }
+    false
 }
 
 fn whole_file(display: &str, message: String) -> SettingsError {

@@ -381,3 +381,22 @@ fn node_pool_labels_kubernetes_would_refuse_are_named() {
     assert!(!text.contains("team"), "{text}");
     assert_eq!(report.len(), 3, "{text}");
 }
+
+#[test]
+fn a_problem_of_what_the_local_file_replaced_is_placed_in_the_local_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), HELLO).unwrap();
+    // An array of tables in the local file replaces the base file's whole.
+    std::fs::write(
+        dir.path().join("s.local.toml"),
+        "[[node_pools]]\nname = \"extra\"\n",
+    )
+    .unwrap();
+    let sources = Sources::read(dir.path(), "stacks", "s").unwrap();
+    let report = tfsynth::stacks::build(&sources).unwrap_err().to_string();
+    assert!(
+        report.contains("stacks/s.local.toml:1:1: node_pools[0].machine_type: missing"),
+        "{report}"
+    );
+    assert!(!report.contains("stacks/s.toml:"), "{report}");
+}
