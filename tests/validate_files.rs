@@ -231,7 +231,7 @@ fn dynamic_and_lifecycle_blocks_written_as_arrays_of_objects_are_read_and_checke
 /// terraform refuses the configuration.
 #[test]
 fn each_kind_of_file_is_judged_as_terraform_judges_it() {
-    let cases: [(&str, &str, &[&str]); 15] = [
+    let cases: [(&str, &str, &[&str]); 17] = [
         ("arrays of objects at every level", ARRAYS, &[]),
         (
             "a root that is a string",
@@ -292,7 +292,7 @@ fn each_kind_of_file_is_judged_as_terraform_judges_it() {
             "a resource declared twice",
             r#"{"resource": {"terraform_data": {"x": [{}, {}]}}}"#,
             &[
-                "main.tf.json:1:34: terraform_data.x: duplicate resource: already declared at main.tf.json:1:34",
+                "main.tf.json:1:44: terraform_data.x: duplicate resource: already declared at main.tf.json:1:34",
             ],
         ),
         (
@@ -300,6 +300,20 @@ fn each_kind_of_file_is_judged_as_terraform_judges_it() {
             r#"{"output": {"o": {"value": "${terraform_data.nope.id}"}}}"#,
             &[
                 "main.tf.json:1:19: output.o: value: reference to undeclared resource terraform_data.nope: no file of this module declares it",
+            ],
+        ),
+        (
+            "a resource declared twice by an array of bodies",
+            r#"{"resource": {"terraform_data": {"s": [{"input": 1}, {"bogus": 2}]}}}"#,
+            &[
+                "main.tf.json:1:54: terraform_data.s: duplicate resource: already declared at main.tf.json:1:34",
+            ],
+        ),
+        (
+            "a variable declared twice by an array of bodies",
+            r#"{"variable": {"v": [{"type": "string"}, {"type": "number"}]}}"#,
+            &[
+                "main.tf.json:1:41: var.v: duplicate variable: already declared at main.tf.json:1:15",
             ],
         ),
         (

@@ -415,16 +415,29 @@ impl<'n> Reader<'_> {
             for (name, name_at, body) in self.members(named, &type_address, "", "named blocks") {
                 let address = format!("{prefix}{type_name}.{name}");
                 let bodies = self.bodies(body, &address);
-                if section != "ephemeral" && check.is_none() {
-                    self.read
-                        .declared
-                        .extend(bodies.iter().map(|_| (address.clone(), name_at)));
+                // A second body of one name declares it again: each is at
+                // its own place (the first at the name, the others at
+                // their opening brace), and only the first is validated,
+                // as Terraform stops at the duplicate.
+                let declares = section != "ephemeral" && check.is_none();
+                if declares {
+                    self.read.declared.extend(
+                        bodies
+                            .iter()
+                            .enumerate()
+                            .map(|(i, b)| (address.clone(), if i == 0 { name_at } else { b.at })),
+                    );
                 }
                 let named = types
                     .entry(type_name)
                     .or_insert_with(|| Value::Object(Map::new()));
                 let Value::Object(named) = named else {
                     continue;
+                };
+                let bodies = if declares {
+                    &bodies[..bodies.len().min(1)]
+                } else {
+                    &bodies[..]
                 };
                 for body in bodies {
                     let places = self.read.places.entry(address.clone()).or_default();
@@ -486,8 +499,10 @@ impl<'n> Reader<'_> {
         };
         for (name, name_at, body) in self.members(value, section, "", &format!("{what}s by name")) {
             let address = format!("{prefix}.{name}");
-            for body in self.bodies(body, &address) {
-                if !self.declared_once(&address, name_at, what) {
+            for (i, body) in self.bodies(body, &address).into_iter().enumerate() {
+                // A later body of one name is a duplicate at its own brace.
+                let at = if i == 0 { name_at } else { body.at };
+                if !self.declared_once(&address, at, what) {
                     continue;
                 }
                 let mut places = BTreeMap::from([(String::new(), name_at)]);
