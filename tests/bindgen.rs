@@ -366,3 +366,26 @@ fn the_readme_snippet_synthesizes_and_validates() {
     let report = validate_resolved(&doc, &schemas());
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }
+
+/// Terraform refuses an output that reads a sensitive attribute unless it
+/// is marked sensitive: validation says so before terraform does.
+#[test]
+fn an_output_of_a_sensitive_attribute_must_be_marked_sensitive() {
+    for (sensitive, refused) in [(None, true), (Some(false), true), (Some(true), false)] {
+        let doc = password_stack(sensitive).into_document().unwrap();
+        let findings: Vec<String> = validate_resolved(&doc, &schemas())
+            .findings
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(!findings.is_empty(), refused, "{sensitive:?}: {findings:?}");
+        if refused {
+            assert_eq!(
+                findings,
+                [
+                    "output.db_password: value: random_password.db.result is sensitive in its provider's schema; mark the output sensitive (Terraform refuses it: Output refers to sensitive values)"
+                ]
+            );
+        }
+    }
+}

@@ -375,6 +375,32 @@ impl<'d> Shared<'d> {
     }
 }
 
+/// Terraform refuses an output whose value can be sensitive unless the
+/// output is marked `sensitive` ("Output refers to sensitive values"):
+/// an attribute the schema marks sensitive is reported where the output
+/// reads it, as synth would otherwise write what `terraform plan` stops
+/// at.
+fn sensitive_in_output(v: &mut Validator<'_>, at: &str, value: &Expression) {
+    let mut found = Vec::new();
+    value.visit_references(&mut |r: &Reference| {
+        if let Some(address) = r.root.address() {
+            if v.schemas.is_sensitive(address, &r.steps) {
+                found.push(r.to_string());
+            }
+        }
+    });
+    for reference in found {
+        v.finding(
+            at,
+            "value",
+            &format!(
+                "{reference} is sensitive in its provider's schema; mark the output \
+                 sensitive (Terraform refuses it: Output refers to sensitive values)"
+            ),
+        );
+    }
+}
+
 /// Checks the references outside resource, data source and provider
 /// bodies against the schemas: meta-arguments, conditions and
 /// `ignore_changes` of every block; outputs, locals, module calls,
@@ -413,6 +439,9 @@ fn document_references(v: &mut Validator<'_>, doc: &Document) {
         let at = format!("output.{name}");
         v.references_in(&at, &mut "value".to_owned(), Node::Expr(&o.value));
         conditions_in(v, &at, "precondition", &o.preconditions);
+        if o.sensitive != Some(true) {
+            sensitive_in_output(v, &at, &o.value);
+        }
     }
     for (name, e) in &doc.locals {
         v.references_in(&format!("local.{name}"), &mut String::new(), Node::Expr(e));
