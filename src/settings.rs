@@ -246,14 +246,7 @@ impl Sources {
             },
         };
         let (line, column) = line_column(text, offset);
-        Diagnostic {
-            file: self.base.display.clone(),
-            line,
-            column,
-            key: key.to_owned(),
-            message,
-            ..Diagnostic::default()
-        }
+        Diagnostic::at_key(key, message).in_file(self.base.display.clone(), line, column)
     }
 
     /// Reads just the `blueprint` key, to know which settings type to load.
@@ -310,17 +303,12 @@ impl Sources {
             .as_ref()
             .is_some_and(|local| replaced_by(&local.text, key));
         let base = (!replaced).then_some(&self.base);
-        let sources = self.local.iter().chain(base);
-        for source in sources {
-            if let Some((line, column)) = find_key(&source.text, key) {
-                return Diagnostic {
-                    file: source.display.clone(),
-                    line,
-                    column,
-                    key: key.to_owned(),
-                    message,
-                    ..Diagnostic::default()
-                };
+        let at = |source: &Source, (line, column)| {
+            Diagnostic::at_key(key, message.clone()).in_file(source.display.clone(), line, column)
+        };
+        for source in self.local.iter().chain(base) {
+            if let Some(place) = find_key(&source.text, key) {
+                return at(source, place);
             }
         }
         // A key that is not in the files: point at the nearest table that
@@ -328,28 +316,16 @@ impl Sources {
         let mut parent = parent_key(key);
         while !parent.is_empty() {
             for source in self.local.iter().chain(base) {
-                if let Some((line, column)) = find_key(&source.text, parent) {
-                    return Diagnostic {
-                        file: source.display.clone(),
-                        line,
-                        column,
-                        key: key.to_owned(),
-                        message,
-                        ..Diagnostic::default()
-                    };
+                if let Some(place) = find_key(&source.text, parent) {
+                    return at(source, place);
                 }
             }
             parent = parent_key(parent);
         }
-        let (line, column) = line_column(&self.base.text, top_level_end(&self.base.text).0);
-        Diagnostic {
-            file: self.base.display.clone(),
-            line,
-            column,
-            key: key.to_owned(),
-            message,
-            ..Diagnostic::default()
-        }
+        at(
+            &self.base,
+            line_column(&self.base.text, top_level_end(&self.base.text).0),
+        )
     }
 }
 
@@ -379,14 +355,7 @@ fn replaced_by(text: &str, key: &str) -> bool {
 
 fn whole_file(display: &str, message: String) -> SettingsError {
     SettingsError {
-        problems: vec![Diagnostic {
-            file: display.to_owned(),
-            line: 0,
-            column: 0,
-            key: String::new(),
-            message,
-            ..Diagnostic::default()
-        }],
+        problems: vec![Diagnostic::new(message).in_file(display, 0, 0)],
     }
 }
 
@@ -402,14 +371,10 @@ fn parse(source: &Source, problems: &mut Vec<Diagnostic>) -> Option<toml::Table>
                 .as_ref()
                 .map_or((0, 0), |s| line_column(&source.text, s.start));
             let key = span.map(|s| key_at(&source.text, s)).unwrap_or_default();
-            problems.push(Diagnostic {
-                file: source.display.clone(),
-                line,
-                column,
-                key,
-                message: format!("invalid TOML: {}", e.message().trim_end()),
-                ..Diagnostic::default()
-            });
+            problems.push(
+                Diagnostic::at_key(key, format!("invalid TOML: {}", e.message().trim_end()))
+                    .in_file(source.display.clone(), line, column),
+            );
             None
         }
     }
