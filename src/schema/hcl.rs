@@ -27,7 +27,7 @@ use hcl_edit::template::{Element, Template};
 use serde_json::{Map, Value};
 
 use super::validate::META;
-use super::validate::validate_read;
+use super::validate::{indexed, join, validate_read};
 use super::{BlockSchema, Kind, Lookup, NestingMode, Schemas};
 use crate::diagnostic::Diagnostic;
 use crate::emit::write_json_string;
@@ -275,18 +275,6 @@ struct Reader<'t, 's> {
 
 fn start(span: Option<std::ops::Range<usize>>) -> usize {
     span.map_or(0, |s| s.start)
-}
-
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{path}.{name}")
-    }
-}
-
-fn indexed(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
 }
 
 fn keyed(path: &str, key: &str) -> String {

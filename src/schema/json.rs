@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::validate::{indexed, join};
 use crate::diagnostic::Diagnostic;
 
 /// Where each path of each block is written, as byte offsets: by block
@@ -257,19 +258,6 @@ struct Reader<'p> {
     /// The first declaration of each variable, output, module call, check
     /// and local value, for "declared twice".
     first: BTreeMap<String, usize>,
-}
-
-/// `path.name`, or `name` at the top.
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{path}.{name}")
-    }
-}
-
-fn indexed(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
 }
 
 fn keyed(path: &str, key: &str) -> String {

@@ -1936,12 +1936,18 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn join(path: &str, name: &str) -> String {
+/// `path.name`, or `name` at the top (attribute paths in findings).
+pub(super) fn join(path: &str, name: &str) -> String {
     if path.is_empty() {
         name.to_owned()
     } else {
         format!("{path}.{name}")
     }
+}
+
+/// `path[i]`.
+pub(super) fn indexed(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
 }
 
 /// ` (did you mean x?)` when an attribute or block name is close to `key`.
