@@ -250,13 +250,42 @@ fn default_memory_limit() -> String {
     "128Mi".to_owned()
 }
 
-/// A Kubernetes quantity as settings write them: digits with an optional
-/// fraction, and for CPU an optional `m`, for memory `Ki`, `Mi` or `Gi`.
-fn is_quantity(s: &str, suffixes: &[&str]) -> bool {
-    let number = suffixes
+/// The units of a kind of Kubernetes quantity as settings write them: the
+/// suffixes taken, each with its size in base units, the size of a
+/// number without one, and an example for messages.
+struct Units {
+    suffixes: &'static [(&'static str, u128)],
+    plain: u128,
+    example: &'static str,
+}
+
+/// CPU in millicores: `250m`, or cores (`0.5`).
+const CPU: Units = Units {
+    suffixes: &[("m", 1)],
+    plain: 1000,
+    example: "250m",
+};
+
+/// Memory in bytes: `128Mi`, with `Ki`, `Mi` or `Gi`.
+const MEMORY: Units = Units {
+    suffixes: &[("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30)],
+    plain: 1,
+    example: "128Mi",
+};
+
+/// `s` split into its number and the size of its unit.
+fn split_quantity<'s>(s: &'s str, units: &Units) -> (&'s str, u128) {
+    units
+        .suffixes
         .iter()
-        .find_map(|suffix| s.strip_suffix(suffix))
-        .unwrap_or(s);
+        .find_map(|(suffix, scale)| s.strip_suffix(suffix).map(|n| (n, *scale)))
+        .unwrap_or((s, units.plain))
+}
+
+/// A Kubernetes quantity as settings write them: digits with an optional
+/// fraction, not zero, and one of `units`' suffixes or none.
+fn is_quantity(s: &str, units: &Units) -> bool {
+    let (number, _) = split_quantity(s, units);
     let mut parts = number.splitn(2, '.');
     let whole = parts.next().unwrap_or_default();
     let fraction = parts.next();
@@ -269,11 +298,8 @@ fn is_quantity(s: &str, suffixes: &[&str]) -> bool {
 /// A quantity `is_quantity` accepted, as a fraction of base units
 /// (millicores for CPU, bytes for memory): numerator and denominator, or
 /// `None` when it is too large to compare.
-fn quantity_value(s: &str, suffixes: &[(&str, u128)], plain: u128) -> Option<(u128, u128)> {
-    let (number, scale) = suffixes
-        .iter()
-        .find_map(|(suffix, scale)| s.strip_suffix(suffix).map(|n| (n, *scale)))
-        .unwrap_or((s, plain));
+fn quantity_value(s: &str, units: &Units) -> Option<(u128, u128)> {
+    let (number, scale) = split_quantity(s, units);
     let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
     let digits = format!("{whole}{fraction}");
     let denominator = 10u128.checked_pow(u32::try_from(fraction.len()).ok()?)?;
@@ -283,11 +309,8 @@ fn quantity_value(s: &str, suffixes: &[(&str, u128)], plain: u128) -> Option<(u1
 
 /// Whether quantity `a` is larger than `b` (both accepted by
 /// `is_quantity`); `false` when either is too large to compare.
-fn quantity_exceeds(a: &str, b: &str, suffixes: &[(&str, u128)], plain: u128) -> bool {
-    match (
-        quantity_value(a, suffixes, plain),
-        quantity_value(b, suffixes, plain),
-    ) {
+fn quantity_exceeds(a: &str, b: &str, units: &Units) -> bool {
+    match (quantity_value(a, units), quantity_value(b, units)) {
         (Some((an, ad)), Some((bn, bd))) => match (an.checked_mul(bd), bn.checked_mul(ad)) {
             (Some(left), Some(right)) => left > right,
             _ => false,
@@ -964,41 +987,27 @@ impl Validate for Settings {
                 format!("{} is not a percentage from 1 to 100", app.cpu_target),
             ));
         }
-        for (key, value, suffixes) in [
-            ("app.cpu_request", &app.cpu_request, &["m"][..]),
-            ("app.cpu_limit", &app.cpu_limit, &["m"][..]),
-            (
-                "app.memory_request",
-                &app.memory_request,
-                &["Ki", "Mi", "Gi"][..],
-            ),
-            (
-                "app.memory_limit",
-                &app.memory_limit,
-                &["Ki", "Mi", "Gi"][..],
-            ),
+        for (key, value, units) in [
+            ("app.cpu_request", &app.cpu_request, &CPU),
+            ("app.cpu_limit", &app.cpu_limit, &CPU),
+            ("app.memory_request", &app.memory_request, &MEMORY),
+            ("app.memory_limit", &app.memory_limit, &MEMORY),
         ] {
-            if !is_quantity(value, suffixes) {
+            if !is_quantity(value, units) {
                 p.push(Diagnostic::at_key(
                     key,
-                    format!(
-                        "{value:?} is not a quantity like {}",
-                        if suffixes[0] == "m" { "250m" } else { "128Mi" }
-                    ),
+                    format!("{value:?} is not a quantity like {}", units.example),
                 ));
             }
         }
         // Kubernetes refuses a container whose request is above its limit.
-        const CPU: &[(&str, u128)] = &[("m", 1)];
-        const MEMORY: &[(&str, u128)] = &[("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30)];
-        for (what, request, limit, suffixes, plain) in [
-            ("cpu", &app.cpu_request, &app.cpu_limit, CPU, 1000),
-            ("memory", &app.memory_request, &app.memory_limit, MEMORY, 1),
+        for (what, request, limit, units) in [
+            ("cpu", &app.cpu_request, &app.cpu_limit, &CPU),
+            ("memory", &app.memory_request, &app.memory_limit, &MEMORY),
         ] {
-            let units: Vec<&str> = suffixes.iter().map(|(s, _)| *s).collect();
-            if is_quantity(request, &units)
-                && is_quantity(limit, &units)
-                && quantity_exceeds(request, limit, suffixes, plain)
+            if is_quantity(request, units)
+                && is_quantity(limit, units)
+                && quantity_exceeds(request, limit, units)
             {
                 p.push(Diagnostic::at_key(
                     format!("app.{what}_request"),
