@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use tfsynth::emit::{to_json, to_json_value};
-use tfsynth::providers::google::{
-    self, BucketVersioning, BucketWebsite, CdnPolicy, ComputeBackendBucket, ComputeGlobalAddress,
+use tfsynth::providers::hand_google::{
+    BucketVersioning, BucketWebsite, CdnPolicy, ComputeBackendBucket, ComputeGlobalAddress,
     ComputeGlobalForwardingRule, ComputeManagedSslCertificate, ComputeTargetHttpProxy,
     ComputeTargetHttpsProxy, ComputeUrlMap, GoogleProvider, ManagedDomains, StorageBucket,
     StorageBucketIamMember, UrlRedirect,
@@ -39,7 +39,7 @@ pub fn stack(site: &Site) -> Stack {
     let t = s.terraform_mut();
     t.required_version = Some(">= 1.7".to_owned());
     t.required_providers
-        .insert("google".to_owned(), google::required());
+        .insert("google".to_owned(), tfsynth::providers::google_required());
     s.provider(
         "google",
         None,

@@ -21,11 +21,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tfsynth::emit::to_json;
-use tfsynth::providers::google::{
+use tfsynth::providers::hand_google::{
     Aggregation, AlertCondition, ConditionThreshold, HttpCheck, MonitoredResource,
     MonitoringAlertPolicy, MonitoringUptimeCheckConfig,
 };
-use tfsynth::providers::kubernetes::{
+use tfsynth::providers::hand_kubernetes::{
     Container, ContainerPort, DeploymentSpec, DeploymentV1, HorizontalPodAutoscalerV2, HpaSpec,
     HttpGet, IngressBackend, IngressServiceBackend, IngressSpec, IngressV1, LabelSelector,
     MetricSpec, MetricTarget, ObjectMeta, PodDisruptionBudgetSpec, PodDisruptionBudgetV1, PodSpec,

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tfsynth::emit::to_json_value;
-use tfsynth::providers::google::{
+use tfsynth::providers::hand_google::{
     ComputeNetwork, ComputeSubnetwork, ProjectService, RoutingMode, SecondaryIpRange,
     SubnetworkLogConfig,
 };

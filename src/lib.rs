@@ -8,7 +8,7 @@
 //! # A stack in a few lines
 //!
 //! ```
-//! use tfsynth::providers::google::{ComputeNetwork, ComputeSubnetwork, GoogleProvider};
+//! use tfsynth::providers::hand_google::{ComputeNetwork, ComputeSubnetwork, GoogleProvider};
 //! use tfsynth::tf::{Output, Stack};
 //!
 //! let mut stack = Stack::new();
@@ -61,7 +61,7 @@
 //! generated diff know why it is there.
 //!
 //! ```
-//! use tfsynth::providers::google::{
+//! use tfsynth::providers::hand_google::{
 //!     BucketVersioning, StorageBucket, StorageBucketIamMember,
 //! };
 //! use tfsynth::tf::{Ref, Stack, Value};

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::json;
 use tfsynth::emit::{to_hcl, to_json, to_json_value};
-use tfsynth::providers::kubernetes::{
+use tfsynth::providers::hand_kubernetes::{
     LabelSelector, NetworkPolicySpec, NetworkPolicyV1, ObjectMeta,
 };
 use tfsynth::schema::{Schemas, empty_lists_as_zero_blocks};

@@ -8,7 +8,7 @@ use tfsynth::constructs::{
     NodePool, PoolSize,
 };
 use tfsynth::emit::{to_hcl, to_json_value};
-use tfsynth::providers::google::ReleaseChannel;
+use tfsynth::providers::hand_google::ReleaseChannel;
 use tfsynth::tf::{Stack, Value};
 
 fn project() -> Value<String> {
@@ -31,7 +31,7 @@ fn network(s: &mut Stack) -> tfsynth::constructs::NetworkRefs {
 fn cluster(
     s: &mut Stack,
     net: &tfsynth::constructs::NetworkRefs,
-) -> tfsynth::tf::Ref<tfsynth::providers::google::ContainerCluster> {
+) -> tfsynth::tf::Ref<tfsynth::providers::hand_google::ContainerCluster> {
     Cluster {
         name: "web".into(),
         project_id: "my-project".into(),

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 use tfsynth::diagnostic::Diagnostic;
 use tfsynth::emit::to_json_value;
-use tfsynth::providers::google::{
+use tfsynth::providers::hand_google::{
     AddonsConfig, ArtifactRegistryRepositoryIamMember, Autoscaling, CidrBlock, ComponentsConfig,
     ComputeFirewall, ComputeNetwork, ComputeRouter, ComputeRouterNat, ComputeSubnetwork,
     ContainerCluster, ContainerNodePool, Disabled, Enabled, FirewallLogConfig, FirewallRule,
@@ -21,7 +21,7 @@ use tfsynth::providers::google::{
     RouterNatLogConfig, RoutingMode, SecondaryIpRange, ServiceAccount, ShieldedInstanceConfig,
     SubnetworkLogConfig, UpgradeSettings, WorkloadIdentityConfig, WorkloadMetadataConfig,
 };
-use tfsynth::providers::google::{
+use tfsynth::providers::hand_google::{
     Aggregation, AlertCondition, AlertStrategy, ArtifactRegistryRepository, CleanupCondition,
     CleanupPolicy, ComputeGlobalAddress, ComputeManagedSslCertificate, ComputeSecurityPolicy,
     ConditionThreshold, ContentMatcher, DockerConfig, Documentation, HttpCheck, ManagedDomains,
@@ -29,12 +29,12 @@ use tfsynth::providers::google::{
     MonitoringUptimeCheckConfig, MostRecentVersions, RateLimitOptions, RateLimitThreshold,
     RuleMatch, RuleMatchConfig, SecurityPolicyRule, Trigger,
 };
-use tfsynth::providers::google::{
+use tfsynth::providers::hand_google::{
     BucketVersioning, BucketWebsite, CdnPolicy, ClientConfig, ComputeBackendBucket,
     ComputeGlobalForwardingRule, ComputeTargetHttpProxy, ComputeTargetHttpsProxy, ComputeUrlMap,
     ServiceAccountIamMember, StorageBucket, StorageBucketIamMember, UrlRedirect,
 };
-use tfsynth::providers::kubernetes::{
+use tfsynth::providers::hand_kubernetes::{
     Capabilities, ClusterObjectMeta, Container, ContainerPort, ContainerSecurityContext,
     DeploymentSpec, DeploymentStrategy, DeploymentV1, EnvVar, EnvVarSource, FieldRef,
     HorizontalPodAutoscalerV2, HpaSpec, HttpGet, IngressBackend, IngressServiceBackend,

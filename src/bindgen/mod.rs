@@ -91,9 +91,9 @@ pub struct Options {
     /// (`registry.terraform.io/hashicorp/random`) or its trailing part
     /// (`hashicorp/random`, `random`), when that names one provider.
     pub provider: String,
-    /// Resource and data source types to generate, by Terraform name; a
-    /// name selects the resource and the data source of that name. Every
-    /// type of the provider when empty.
+    /// Types to generate, by Terraform name: `google_sql_user` selects
+    /// the resource type, `data.google_sql_user` the data source type (as
+    /// a configuration names them). Every type of the provider when empty.
     pub types: Vec<String>,
     /// How the generated code names this crate: `tfsynth` in a user's
     /// crate, `crate` inside tfsynth.
@@ -228,11 +228,15 @@ pub fn generate(
     let wanted: BTreeSet<&str> = options.types.iter().map(String::as_str).collect();
     let unknown: Vec<String> = wanted
         .iter()
-        .filter(|n| {
-            !provider.resource_schemas.contains_key(**n)
-                && !provider.data_source_schemas.contains_key(**n)
+        .filter_map(|n| match n.strip_prefix("data.") {
+            Some(data) if provider.data_source_schemas.contains_key(data) => None,
+            Some(_) => Some((*n).to_owned()),
+            None if provider.resource_schemas.contains_key(*n) => None,
+            None if provider.data_source_schemas.contains_key(*n) => {
+                Some(format!("{n} (it is a data source: data.{n})"))
+            }
+            None => Some((*n).to_owned()),
         })
-        .map(|n| (*n).to_owned())
         .collect();
     if !unknown.is_empty() {
         return Err(BindgenError::UnknownTypes {
@@ -241,7 +245,9 @@ pub fn generate(
             names: unknown,
         });
     }
-    let selected = |name: &str| wanted.is_empty() || wanted.contains(name);
+    let all = wanted.is_empty();
+    let selected = |name: &str| all || wanted.contains(name);
+    let data_selected = |name: &str| all || wanted.contains(format!("data.{name}").as_str());
 
     let mut units: Vec<Unit<'_>> = Vec::new();
     let empty = Block::default();
@@ -264,7 +270,7 @@ pub fn generate(
         }
     }
     for (name, schema) in &provider.data_source_schemas {
-        if selected(name) {
+        if data_selected(name) {
             units.push(Unit {
                 kind: Kind::Data,
                 tf_name: name.clone(),
@@ -728,6 +734,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Resource",
     "Result",
     "Self",
+    "Set",
     "String",
     "Value",
     "Vec",
@@ -750,6 +757,25 @@ const REF_METHODS: &[&str] = &[
     "target",
     "tf_address",
     "whole",
+];
+
+/// Methods every `Expr<T>` already has (inherent methods win over a
+/// trait's), which accessors of nested blocks must not take.
+const EXPR_METHODS: &[&str] = &[
+    "call",
+    "clone",
+    "eq",
+    "expression",
+    "fmt",
+    "get_attr",
+    "index",
+    "into_expression",
+    "key",
+    "new",
+    "one",
+    "raw",
+    "step",
+    "to_list",
 ];
 
 /// The text of one generated module, and what it needs imported.
@@ -871,7 +897,7 @@ impl<'a> FileGen<'a> {
                      fn into_body(self) -> Result<Body, BodyError> {{ {body} }} }}",
                     unit.tf_name
                 );
-                self.accessors(&rust, unit);
+                self.accessors(&rust, unit, &fields);
             }
         }
         let deprecated = self.deprecated;
@@ -929,6 +955,7 @@ impl<'a> FileGen<'a> {
                 let strukt = self
                     .types
                     .claim(&camel(&format!("{path}_{tf_name}")), "Block");
+                let trait_name = self.types.claim(&format!("{strukt}Ref"), "Trait");
                 let how = match shape {
                     Shape::One => "required, exactly one",
                     Shape::MaybeOne => "optional, at most one",
@@ -947,11 +974,11 @@ impl<'a> FileGen<'a> {
                         shape,
                     },
                 });
-                nested.push((strukt, tf_name.clone(), b));
+                nested.push((strukt, trait_name, tf_name.clone(), b));
             }
         }
         self.struct_item(rust, doc, &fields);
-        for (strukt, tf_name, b) in nested {
+        for (strukt, trait_name, tf_name, b) in nested {
             let doc = format!("A `{tf_name}` block of `{top}`.");
             let inner = self.strukt(&strukt, &b.block, &doc, &format!("{path}_{tf_name}"), top);
             let body = body_statements(&inner, "body");
@@ -960,6 +987,21 @@ impl<'a> FileGen<'a> {
                 self.items,
                 "impl {strukt} {{ #[doc = \" The block's body.\"] pub fn into_body(self) -> Body {{ {body} }} }}"
             );
+            let doc = format!(
+                "Typed references to the attributes of a `{tf_name}` block of `{top}`, \
+                 on the expression its parent's accessor returns (after `.index(i)` \
+                 for a list of blocks); bring the trait into scope to call them."
+            );
+            self.accessor_trait(&Accessors {
+                trait_name: &trait_name,
+                target: format!("Expr<{strukt}>"),
+                getter: "self.clone().get_attr",
+                reserved: EXPR_METHODS,
+                block: &b.block,
+                fields: &inner,
+                skip_id: false,
+                doc: &doc,
+            });
         }
         fields
     }
@@ -1021,56 +1063,134 @@ impl<'a> FileGen<'a> {
     }
 
     /// The trait `{T}Ref`, implemented by `Ref<T>`: a typed accessor for
-    /// every attribute. A trait, not `impl Ref<T>`, because a crate may
-    /// not add inherent methods to a type of another crate (E0116), and
-    /// bindings usually live in the user's crate.
-    fn accessors(&mut self, rust: &str, unit: &Unit<'_>) {
-        let mut scope = Scope::with_reserved(REF_METHODS);
-        let mut decls = String::new();
-        let mut impls = String::new();
-        for (tf_name, a) in &unit.block.attributes {
+    /// every attribute and nested block. A trait, not `impl Ref<T>`,
+    /// because a crate may not add inherent methods to a type of another
+    /// crate (E0116), and bindings usually live in the user's crate.
+    fn accessors(&mut self, rust: &str, unit: &Unit<'_>, fields: &[Field]) {
+        let what = match unit.kind {
+            Kind::Data => format!("`data.{}`", unit.tf_name),
+            _ => format!("`{}`", unit.tf_name),
+        };
+        let doc = format!(
+            "Typed references to the attributes of a {what}, on the handle \
+             `Stack::{}` returns; bring the trait into scope to call them.",
+            if unit.kind == Kind::Data {
+                "data"
+            } else {
+                "add"
+            }
+        );
+        self.tf.insert("Ref");
+        self.accessor_trait(&Accessors {
+            trait_name: &format!("{rust}Ref"),
+            target: format!("Ref<{rust}>"),
+            getter: "self.attr",
+            reserved: REF_METHODS,
+            block: unit.block,
+            fields,
             // Every resource's handle has `id()` already (`impl<R:
             // Resource> Ref<R>`); a data source's gets its own.
-            if unit.kind == Kind::Resource && tf_name == "id" {
+            skip_id: unit.kind == Kind::Resource,
+            doc: &doc,
+        });
+    }
+
+    /// Writes an accessor trait and its one implementation: a method per
+    /// attribute (computed ones included) and per nested block, each
+    /// returning an `Expr` typed as Terraform will see the value.
+    fn accessor_trait(&mut self, a: &Accessors<'_>) {
+        let mut scope = Scope::with_reserved(a.reserved);
+        let mut decls = String::new();
+        let mut impls = String::new();
+        let blocks: BTreeMap<&str, &str> = a
+            .fields
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FieldKind::Block { strukt, .. } => Some((f.tf_name.as_str(), strukt.as_str())),
+                FieldKind::Attr { .. } => None,
+            })
+            .collect();
+        let mut entries: Vec<(&String, String, String, bool)> = Vec::new();
+        for (tf_name, attribute) in &a.block.attributes {
+            if a.skip_id && tf_name == "id" {
                 continue;
             }
-            let name = scope.claim(&ident(tf_name), "_attr");
-            let ty = self.literal(&a.value_type());
-            doc_outer(
-                &mut decls,
-                &item_doc(a.description.as_deref(), tf_name, &attribute_flags(a)),
+            let ty = self.reference_type(&attribute.value_type());
+            let doc = item_doc(
+                attribute.description.as_deref(),
+                tf_name,
+                &attribute_flags(attribute),
             );
-            if a.deprecated {
+            entries.push((tf_name, ty, doc, attribute.deprecated));
+        }
+        for (tf_name, nested) in &a.block.block_types {
+            let Some(strukt) = blocks.get(tf_name.as_str()) else {
+                continue;
+            };
+            let ty = match nested.nesting_mode {
+                NestingMode::Single | NestingMode::Group => (*strukt).to_owned(),
+                NestingMode::List => {
+                    self.tf.insert("Value");
+                    format!("Vec<Value<{strukt}>>")
+                }
+                NestingMode::Set => {
+                    self.tf.insert("Set");
+                    format!("Set<{strukt}>")
+                }
+                NestingMode::Map => {
+                    self.btreemap = true;
+                    self.tf.insert("Value");
+                    format!("BTreeMap<String, Value<{strukt}>>")
+                }
+            };
+            let how = format!("block ({})", mode_name(nested.nesting_mode));
+            let doc = item_doc(nested.block.description.as_deref(), tf_name, &how);
+            entries.push((tf_name, ty, doc, nested.block.deprecated));
+        }
+        entries.sort_by(|x, y| x.0.cmp(y.0));
+        for (tf_name, ty, doc, deprecated) in entries {
+            let name = scope.claim(&ident(tf_name), "_attr");
+            doc_outer(&mut decls, &doc);
+            if deprecated {
                 self.deprecated = true;
                 decls.push_str("#[deprecated]");
             }
             let _ = write!(decls, "fn {name}(&self) -> Expr<{ty}>;");
             let _ = write!(
                 impls,
-                "fn {name}(&self) -> Expr<{ty}> {{ self.attr({tf_name:?}) }}"
+                "fn {name}(&self) -> Expr<{ty}> {{ {}({tf_name:?}) }}",
+                a.getter
             );
         }
-        self.tf.extend(["Expr", "Ref"]);
-        let what = match unit.kind {
-            Kind::Data => format!("`data.{}`", unit.tf_name),
-            _ => format!("`{}`", unit.tf_name),
-        };
-        doc_outer(
-            &mut self.items,
-            &format!(
-                "Typed references to the attributes of a {what}, on the handle \
-                 `Stack::{}` returns; bring the trait into scope to call them.",
-                if unit.kind == Kind::Data {
-                    "data"
-                } else {
-                    "add"
-                }
-            ),
-        );
+        self.tf.insert("Expr");
+        doc_outer(&mut self.items, a.doc);
         let _ = write!(
             self.items,
-            "pub trait {rust}Ref {{ {decls} }} impl {rust}Ref for Ref<{rust}> {{ {impls} }}"
+            "pub trait {} {{ {decls} }} impl {} for {} {{ {impls} }}",
+            a.trait_name, a.trait_name, a.target
         );
+    }
+
+    /// The type a reference to a value of type `t` has: as the literal
+    /// type, except that a set is a [`Set`](crate::tf::Set), which has no
+    /// index, and a list's elements are references of their own.
+    fn reference_type(&mut self, t: &Type) -> String {
+        match t {
+            Type::List(e) => {
+                self.tf.insert("Value");
+                format!("Vec<Value<{}>>", self.reference_type(e))
+            }
+            Type::Set(e) => {
+                self.tf.insert("Set");
+                format!("Set<{}>", self.reference_type(e))
+            }
+            Type::Map(e) => {
+                self.btreemap = true;
+                self.tf.insert("Value");
+                format!("BTreeMap<String, Value<{}>>", self.reference_type(e))
+            }
+            other => self.literal(other),
+        }
     }
 
     /// The module's text: imports, then items.
@@ -1091,6 +1211,22 @@ impl<'a> FileGen<'a> {
         out.push_str(&self.items);
         out
     }
+}
+
+/// What one accessor trait is for.
+struct Accessors<'a> {
+    trait_name: &'a str,
+    /// The type that implements it: `Ref<T>`, or `Expr<Block>`.
+    target: String,
+    /// How an implementation reads an attribute: a method taking its name.
+    getter: &'static str,
+    /// Method names the target already has.
+    reserved: &'static [&'static str],
+    block: &'a Block,
+    /// The struct's fields, which name the nested blocks' structs.
+    fields: &'a [Field],
+    skip_id: bool,
+    doc: &'a str,
 }
 
 /// One generated type module, before printing.

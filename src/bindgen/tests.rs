@@ -154,7 +154,7 @@ fn nested_blocks_follow_their_nesting_mode_and_item_counts() {
         "pub list: Vec<List>,",
         "pub list_one: Option<ListOne>,",
         "pub list_must: Vec<ListMust>,",
-        "pub set: Vec<Set>,",
+        "pub set: Vec<SetBlock>,",
         "pub map: BTreeMap<String, Map>,",
     ] {
         assert_has(&text, field);
@@ -175,6 +175,44 @@ fn nested_blocks_follow_their_nesting_mode_and_item_counts() {
     );
     assert_has(&nested, "pub inner: Vec<OuterInner>,");
     assert_has(&nested, "pub struct OuterInner {");
+}
+
+#[test]
+fn nested_blocks_have_typed_accessors_and_sets_have_no_index() {
+    let text = thing(
+        r#"{"attributes": {"tags": {"type": ["set", "string"], "computed": true}},
+            "block_types": {
+            "outer": {"nesting_mode": "list", "block": {
+                "attributes": {"x": {"type": "string", "computed": true}},
+                "block_types": {"inner": {"nesting_mode": "set", "max_items": 1, "block": {
+                    "attributes": {"y": {"type": ["list", "number"], "optional": true}}}}}}},
+            "one": {"nesting_mode": "single", "block": {
+                "attributes": {"index": {"type": "bool", "optional": true}}}},
+            "by": {"nesting_mode": "map", "block": {}}
+        }}"#,
+    );
+    // On the handle: each block by its nesting mode.
+    assert_has(
+        &text,
+        r#"fn outer(&self) -> Expr<Vec<Value<Outer>>> { self.attr("outer") }"#,
+    );
+    assert_has(&text, "fn one(&self) -> Expr<One>");
+    assert_has(&text, "fn by(&self) -> Expr<BTreeMap<String, Value<By>>>");
+    // A set is a `Set`: Terraform refuses `x.tags[0]`.
+    assert_has(&text, "fn tags(&self) -> Expr<Set<String>>");
+    // On a block's expression: its attributes (computed ones too) and blocks.
+    assert_has(&text, "impl OuterRef for Expr<Outer> {");
+    assert_has(
+        &text,
+        r#"fn x(&self) -> Expr<String> { self.clone().get_attr("x") }"#,
+    );
+    assert_has(&text, "fn inner(&self) -> Expr<Set<OuterInner>>");
+    assert_has(&text, "fn y(&self) -> Expr<Vec<Value<Number>>>");
+    // `Expr::index` exists: the accessor of `index` takes another name.
+    assert_has(
+        &text,
+        r#"fn index_attr(&self) -> Expr<bool> { self.clone().get_attr("index") }"#,
+    );
 }
 
 #[test]
@@ -289,6 +327,25 @@ fn unknown_providers_and_types_are_named_in_the_error() {
         .to_string(),
         "t.json: registry.terraform.io/acme/example has no resource or data source type example_nope"
     );
+    // A data source is selected by its configuration name, `data.X`.
+    let with_data = text.replace(
+        r#""resource_schemas""#,
+        r#""data_source_schemas": {"example_info": {"version": 0, "block": {}}}, "resource_schemas""#,
+    );
+    assert_eq!(
+        generate(
+            "t.json",
+            &with_data,
+            &options(&["example_info", "data.example_thing"])
+        )
+        .unwrap_err()
+        .to_string(),
+        "t.json: registry.terraform.io/acme/example has no resource or data source type \
+         data.example_thing, example_info (it is a data source: data.example_info)"
+    );
+    let files = generate("t.json", &with_data, &options(&["data.example_info"])).unwrap();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["data_example_info.rs", "mod.rs", "provider.rs"]);
     assert!(
         generate("t.json", "{", &options(&[]))
             .unwrap_err()

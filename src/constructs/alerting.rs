@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::providers::google::{
+use crate::providers::hand_google::{
     Aggregation, AlertCondition, AlertStrategy, ConditionThreshold, Documentation, HttpCheck,
     MonitoredResource, MonitoringAlertPolicy, MonitoringNotificationChannel,
     MonitoringUptimeCheckConfig, Trigger,

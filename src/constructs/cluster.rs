@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use crate::constructs::Cidr;
-use crate::providers::google::{
+use crate::providers::hand_google::{
     AddonsConfig, CidrBlock, ComponentsConfig, ComputeNetwork, ComputeSubnetwork, ContainerCluster,
     Disabled, Enabled, IpAllocationPolicy, MaintenancePolicy, MasterAuthorizedNetworksConfig,
     MonitoringConfig, PrivateClusterConfig, RecurringWindow, ReleaseChannel, ReleaseChannelConfig,

@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::constructs::Cidr;
-use crate::providers::google::{
+use crate::providers::hand_google::{
     ComputeGlobalAddress, ComputeManagedSslCertificate, ComputeSecurityPolicy, ManagedDomains,
     RateLimitOptions, RateLimitThreshold, RuleMatch, RuleMatchConfig, SecurityPolicyRule,
 };

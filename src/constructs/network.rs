@@ -1,5 +1,5 @@
 use crate::constructs::Cidr;
-use crate::providers::google::{
+use crate::providers::hand_google::{
     ComputeFirewall, ComputeNetwork, ComputeRouter, ComputeRouterNat, ComputeSubnetwork,
     FirewallLogConfig, FirewallRule, RouterNatLogConfig, RoutingMode, SecondaryIpRange,
     ServiceAccount, SubnetworkLogConfig,

@@ -1,4 +1,4 @@
-use crate::providers::google::{ProjectIamMember, ServiceAccount};
+use crate::providers::hand_google::{ProjectIamMember, ServiceAccount};
 use crate::tf::{Dependency, Meta, Ref, Stack, Value};
 
 /// The identity GKE nodes run as: a dedicated service account with only the

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::providers::google::{
+use crate::providers::hand_google::{
     Autoscaling, ContainerCluster, ContainerNodePool, Management, NodeConfig, ServiceAccount,
     ShieldedInstanceConfig, UpgradeSettings, WorkloadMetadataConfig,
 };

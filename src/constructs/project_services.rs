@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::providers::google::ProjectService;
+use crate::providers::hand_google::ProjectService;
 use crate::tf::{Dependency, Ref, Stack, Value};
 
 /// The Google APIs a stack needs, each a `google_project_service` named

@@ -1,4 +1,4 @@
-use crate::providers::google::{
+use crate::providers::hand_google::{
     ArtifactRegistryRepository, ArtifactRegistryRepositoryIamMember, CleanupCondition,
     CleanupPolicy, DockerConfig, MostRecentVersions, ServiceAccount,
 };

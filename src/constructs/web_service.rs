@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::providers::kubernetes::{
+use crate::providers::hand_kubernetes::{
     Capabilities, ClusterObjectMeta, Container, ContainerPort, ContainerSecurityContext,
     DeploymentSpec, DeploymentStrategy, DeploymentV1, EnvVar, EnvVarSource, FieldRef,
     HorizontalPodAutoscalerV2, HpaSpec, HttpGet, IngressBackend, IngressServiceBackend,

@@ -18,11 +18,11 @@ use crate::constructs::{
     Registry, UptimeAlerting, WebService,
 };
 use crate::diagnostic::Diagnostic;
-use crate::providers::google::{
-    self, ArtifactRegistryRepository, ClientConfig, ContainerCluster, GoogleProvider,
-    ReleaseChannel, ServiceAccount, ServiceAccountIamMember,
+use crate::providers::hand_google::{
+    ArtifactRegistryRepository, ClientConfig, ContainerCluster, GoogleProvider, ReleaseChannel,
+    ServiceAccount, ServiceAccountIamMember,
 };
-use crate::providers::kubernetes::{self, KubernetesProvider};
+use crate::providers::hand_kubernetes::KubernetesProvider;
 use crate::settings::Validate;
 use crate::stacks::RootModule;
 use crate::tf::{
@@ -1177,10 +1177,10 @@ struct ClusterHandles {
 
 fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) -> Stack {
     let mut stack = base_stack(stack_name, root, s);
-    stack
-        .terraform_mut()
-        .required_providers
-        .insert("kubernetes".to_owned(), kubernetes::required());
+    stack.terraform_mut().required_providers.insert(
+        "kubernetes".to_owned(),
+        crate::providers::kubernetes_required(),
+    );
     stack.provider(
         "google",
         None,
@@ -1245,7 +1245,7 @@ fn base_stack(stack_name: &str, root: &str, s: &Valid) -> Stack {
     let t = stack.terraform_mut();
     t.required_version = Some(REQUIRED_TERRAFORM.to_owned());
     t.required_providers
-        .insert("google".to_owned(), google::required());
+        .insert("google".to_owned(), crate::providers::google_required());
     if let Some((bucket, prefix)) = &s.state {
         let prefix = prefix
             .clone()

@@ -628,6 +628,32 @@ impl From<&String> for Value<String> {
         Value::Lit(s.clone())
     }
 }
+/// A list of literals for a list or set attribute: `vec!["a".to_owned()]`,
+/// without wrapping each element.
+impl<T> From<Vec<T>> for Value<Vec<Value<T>>> {
+    fn from(items: Vec<T>) -> Self {
+        Value::Lit(items.into_iter().map(Value::Lit).collect())
+    }
+}
+/// A list of string slices for a list or set of strings: `vec!["a", "b"]`.
+impl From<Vec<&str>> for Value<Vec<Value<String>>> {
+    fn from(items: Vec<&str>) -> Self {
+        Value::Lit(
+            items
+                .into_iter()
+                .map(|s| Value::Lit(s.to_owned()))
+                .collect(),
+        )
+    }
+}
+/// A map of literals for a map attribute, without wrapping each value.
+impl<T> From<std::collections::BTreeMap<String, T>>
+    for Value<std::collections::BTreeMap<String, Value<T>>>
+{
+    fn from(map: std::collections::BTreeMap<String, T>) -> Self {
+        Value::Lit(map.into_iter().map(|(k, v)| (k, Value::Lit(v))).collect())
+    }
+}
 macro_rules! int_into_number_value {
     ($($t:ty),*) => {$(
         /// An integer literal for a `number` attribute.
@@ -686,8 +712,51 @@ impl<T> Expr<T> {
     }
 }
 
-/// Typed indexing of a list, as generated accessors of list and set
-/// attributes hand them out.
+impl<T> Expr<T> {
+    /// The attribute `name` of this object value, vouched for as a `U`:
+    /// `ref.block[0].name`, or `lookup(object, "name")` for an object that
+    /// is not a reference. Generated accessors of nested blocks call it.
+    pub fn get_attr<U>(self, name: impl Into<String>) -> Expr<U> {
+        let name = name.into();
+        Expr::new(self.step(Step::Attr(name.clone()), |object| {
+            Expression::call("lookup", vec![object, name.into()])
+        }))
+    }
+}
+
+/// Terraform's `set` type, as typed references to set attributes and set
+/// blocks name it: `Expr<Set<String>>`. A set has no order, so it has no
+/// index: Terraform refuses `ref.tags[0]` ("Cannot index a set value");
+/// [`Expr::to_list`] and [`Expr::one`] are the ways to an element.
+/// Never constructed; a literal set is written as a `Vec`.
+#[derive(Debug)]
+pub struct Set<T>(PhantomData<fn() -> T>);
+
+impl<T> Expr<Set<T>> {
+    /// The set as a list, in Terraform's order for sets (sorted for
+    /// strings and numbers): `tolist(ref.tags)`.
+    pub fn to_list(self) -> Expr<Vec<Value<T>>> {
+        Expr::call("tolist", vec![self.into_expression()])
+    }
+
+    /// The one element of a set of at most one (a block with
+    /// `max_items = 1`), or null when it is empty: `one(ref.block)`.
+    /// Terraform fails the plan when the set holds more than one.
+    pub fn one(self) -> Expr<T> {
+        Expr::call("one", vec![self.into_expression()])
+    }
+}
+
+/// A reference to a set can be given where a list or set of the same
+/// elements is wanted: Terraform converts a set to a list.
+impl<T> From<Expr<Set<T>>> for Value<Vec<Value<T>>> {
+    fn from(e: Expr<Set<T>>) -> Self {
+        Value::Expr(Expr::new(e.into_expression()))
+    }
+}
+
+/// Typed indexing of a list, as generated accessors of list attributes
+/// and list blocks hand them out.
 impl<T> Expr<Vec<Value<T>>> {
     /// The element at `i`: `ref.items[i]`, or `element(list, i)` for a
     /// list that is not a reference.

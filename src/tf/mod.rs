@@ -21,8 +21,8 @@ pub use body::{Body, BodyError, Dynamic, DynamicIter, Dynamics, Entries, Entry, 
 pub use check::{Document, is_identifier};
 pub use escape::escape_template;
 pub use expr::{
-    Expr, Expression, FunctionCall, Number, ObjectMap, Part, Path, Reference, Root, Step, Template,
-    Value,
+    Expr, Expression, FunctionCall, Number, ObjectMap, Part, Path, Reference, Root, Set, Step,
+    Template, Value,
 };
 pub use identity::RootModuleId;
 pub use link::{NamedRoot, TerraformRemoteState, export_name, link_roots, link_roots_with};
