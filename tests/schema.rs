@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -11,40 +10,6 @@ use serde::Serialize;
 use serde_json::json;
 use tfsynth::diagnostic::Diagnostic;
 use tfsynth::emit::to_json_value;
-use tfsynth::providers::hand_google::{
-    AddonsConfig, ArtifactRegistryRepositoryIamMember, Autoscaling, CidrBlock, ComponentsConfig,
-    ComputeFirewall, ComputeNetwork, ComputeRouter, ComputeRouterNat, ComputeSubnetwork,
-    ContainerCluster, ContainerNodePool, Disabled, Enabled, FirewallLogConfig, FirewallRule,
-    GoogleProvider, IpAllocationPolicy, MaintenancePolicy, Management,
-    MasterAuthorizedNetworksConfig, MonitoringConfig, NodeConfig, PrivateClusterConfig,
-    ProjectIamMember, ProjectService, RecurringWindow, ReleaseChannel, ReleaseChannelConfig,
-    RouterNatLogConfig, RoutingMode, SecondaryIpRange, ServiceAccount, ShieldedInstanceConfig,
-    SubnetworkLogConfig, UpgradeSettings, WorkloadIdentityConfig, WorkloadMetadataConfig,
-};
-use tfsynth::providers::hand_google::{
-    Aggregation, AlertCondition, AlertStrategy, ArtifactRegistryRepository, CleanupCondition,
-    CleanupPolicy, ComputeGlobalAddress, ComputeManagedSslCertificate, ComputeSecurityPolicy,
-    ConditionThreshold, ContentMatcher, DockerConfig, Documentation, HttpCheck, ManagedDomains,
-    MonitoredResource, MonitoringAlertPolicy, MonitoringNotificationChannel,
-    MonitoringUptimeCheckConfig, MostRecentVersions, RateLimitOptions, RateLimitThreshold,
-    RuleMatch, RuleMatchConfig, SecurityPolicyRule, Trigger,
-};
-use tfsynth::providers::hand_google::{
-    BucketVersioning, BucketWebsite, CdnPolicy, ClientConfig, ComputeBackendBucket,
-    ComputeGlobalForwardingRule, ComputeTargetHttpProxy, ComputeTargetHttpsProxy, ComputeUrlMap,
-    ServiceAccountIamMember, StorageBucket, StorageBucketIamMember, UrlRedirect,
-};
-use tfsynth::providers::hand_kubernetes::{
-    Capabilities, ClusterObjectMeta, Container, ContainerPort, ContainerSecurityContext,
-    DeploymentSpec, DeploymentStrategy, DeploymentV1, EnvVar, EnvVarSource, FieldRef,
-    HorizontalPodAutoscalerV2, HpaSpec, HttpGet, IngressBackend, IngressServiceBackend,
-    IngressSpec, IngressV1, KubernetesProvider, LabelSelector, Manifest, MetricSpec, MetricTarget,
-    NamespaceV1, NetworkPolicyIngressRule, NetworkPolicyPort, NetworkPolicySpec, NetworkPolicyV1,
-    ObjectMeta, PodDisruptionBudgetSpec, PodDisruptionBudgetV1, PodSecurityContext, PodSpec,
-    PodTemplate, Probe, ResourceMetric, ResourceRequirements, RollingUpdate, ScaleTargetRef,
-    SeccompProfile, ServiceAccountV1, ServicePort, ServicePortRef, ServiceSpec, ServiceV1,
-    TopologySpreadConstraint,
-};
 use tfsynth::schema::{
     INDEX_SUFFIX, Kind, Lookup, Report, SchemaError, Schemas, index_of, validate_document,
     validate_files, validate_hcl, validate_resolved,
@@ -528,750 +493,122 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-// ---- provider structs are held to the schema ---------------------------------
+// ---- every shipped type, every attribute and block set ------------------------
 
-/// Every typed provider struct with every field set. Struct literals
-/// without `..` make the compiler list every field, so a new field cannot
-/// be left out of this test.
+/// A literal of schema type `t` (as `terraform providers schema -json`
+/// writes it), one element deep in every collection.
+fn literal_of(t: &serde_json::Value) -> Expression {
+    use serde_json::Value as J;
+    match t {
+        J::String(s) if s == "string" => Expression::String("s".to_owned()),
+        J::String(s) if s == "number" => Expression::Number(1.into()),
+        J::String(s) if s == "bool" => Expression::Bool(true),
+        // `dynamic`: any value; an object, as kubernetes_manifest wants.
+        J::String(_) => Expression::Object(ObjectMap::from_iter([(
+            "kind".to_owned(),
+            Expression::String("s".to_owned()),
+        )])),
+        J::Array(parts) => match (parts[0].as_str(), &parts[1]) {
+            (Some("list" | "set"), element) => Expression::List(vec![literal_of(element)]),
+            (Some("map"), element) => Expression::Object(ObjectMap::from_iter([(
+                "k".to_owned(),
+                literal_of(element),
+            )])),
+            (Some("object"), J::Object(fields)) => Expression::Object(
+                fields
+                    .iter()
+                    .map(|(name, t)| (name.clone(), literal_of(t)))
+                    .collect(),
+            ),
+            (Some("tuple"), J::Array(items)) => {
+                Expression::List(items.iter().map(literal_of).collect())
+            }
+            other => panic!("not a schema type: {other:?}"),
+        },
+        other => panic!("not a schema type: {other}"),
+    }
+}
+
+/// A body with every settable attribute and every nested block of the
+/// schema `block` set: as many blocks as `min_items` asks, and one where
+/// it asks none. A type's own `id` (`top`) is left out: the provider sets it.
+fn filled_body(block: &serde_json::Value, top: bool) -> tfsynth::tf::Body {
+    let mut body = tfsynth::tf::Body::new();
+    if let Some(attributes) = block["attributes"].as_object() {
+        for (name, a) in attributes {
+            let settable = a["required"] == true || a["optional"] == true;
+            if settable && !(top && name == "id") {
+                body.set(name.clone(), literal_of(&a["type"]));
+            }
+        }
+    }
+    if let Some(blocks) = block["block_types"].as_object() {
+        for (name, b) in blocks {
+            let inner = filled_body(&b["block"], false);
+            if b["nesting_mode"] == "map" {
+                body.set(
+                    name.clone(),
+                    Expression::Object(ObjectMap::from_iter([(
+                        "k".to_owned(),
+                        inner.into_object(),
+                    )])),
+                );
+                continue;
+            }
+            let count = b["min_items"].as_u64().unwrap_or(0).max(1);
+            for _ in 0..count {
+                body.push_block(name.clone(), inner.clone());
+            }
+        }
+    }
+    body
+}
+
+/// Every type of the crate's generated bindings (`providers::GOOGLE_TYPES`
+/// and `KUBERNETES_TYPES`) with every settable attribute and block set,
+/// built from the schema itself: a large document reaching every kind of
+/// attribute and nesting the shipped types have, for the equivalence
+/// tests above, with no table of names kept by hand.
 fn fully_set_stack() -> Stack {
+    use tfsynth::providers::{GOOGLE_TYPES, KUBERNETES_TYPES};
     let mut s = Stack::new();
-    s.provider(
-        "google",
-        None,
-        &GoogleProvider {
-            project: Some("p".into()),
-            region: Some("europe-west4".into()),
-            default_labels: BTreeMap::from([("team".into(), "web".into())]),
-            add_terraform_attribution_label: Some(true),
-        },
-    );
-    s.add(
-        "full",
-        ProjectService {
-            service: "compute.googleapis.com".into(),
-            project: Some("p".into()),
-            disable_on_destroy: Some(false),
-            disable_dependent_services: Some(false),
-        },
-    );
-    let net = s.add(
-        "full",
-        ComputeNetwork {
-            name: "n".into(),
-            project: Some("p".into()),
-            description: Some("d".into()),
-            auto_create_subnetworks: Some(false),
-            routing_mode: Some(RoutingMode::Global),
-            delete_default_routes_on_create: Some(true),
-            mtu: Some(1460),
-        },
-    );
-    s.add(
-        "full",
-        ComputeSubnetwork {
-            name: "s".into(),
-            network: net.self_link().into(),
-            ip_cidr_range: Some("10.0.0.0/24".into()),
-            region: Some("europe-west4".into()),
-            project: Some("p".into()),
-            description: Some("d".into()),
-            private_ip_google_access: Some(true),
-            secondary_ip_range: vec![SecondaryIpRange {
-                range_name: "pods".into(),
-                ip_cidr_range: "10.4.0.0/14".into(),
-            }],
-            log_config: Some(SubnetworkLogConfig {
-                aggregation_interval: Some("INTERVAL_5_SEC".into()),
-                flow_sampling: Some(0.5),
-                metadata: Some("INCLUDE_ALL_METADATA".into()),
-            }),
-        },
-    );
-    let account = s.add(
-        "full",
-        ServiceAccount {
-            account_id: "full-nodes".into(),
-            display_name: Some("d".into()),
-            description: Some("d".into()),
-            project: Some("p".into()),
-        },
-    );
-    s.add(
-        "full",
-        ProjectIamMember {
-            project: "p".into(),
-            role: "roles/viewer".into(),
-            member: account.member().into(),
-        },
-    );
-    s.add(
-        "full",
-        ArtifactRegistryRepositoryIamMember {
-            repository: "r".into(),
-            location: Some("europe-west4".into()),
-            project: Some("p".into()),
-            role: "roles/artifactregistry.reader".into(),
-            member: account.member().into(),
-        },
-    );
-    let router = s.add(
-        "full",
-        ComputeRouter {
-            name: "r".into(),
-            network: net.self_link().into(),
-            region: Some("europe-west4".into()),
-            project: Some("p".into()),
-            description: Some("d".into()),
-        },
-    );
-    s.add(
-        "full",
-        ComputeRouterNat {
-            name: "n".into(),
-            router: router.name().into(),
-            region: Some("europe-west4".into()),
-            project: Some("p".into()),
-            nat_ip_allocate_option: Some("AUTO_ONLY".into()),
-            source_subnetwork_ip_ranges_to_nat: "ALL_SUBNETWORKS_ALL_IP_RANGES".into(),
-            enable_dynamic_port_allocation: Some(true),
-            min_ports_per_vm: Some(64),
-            log_config: Some(RouterNatLogConfig {
-                enable: true,
-                filter: "ALL".into(),
-            }),
-        },
-    );
-    s.add(
-        "full",
-        ComputeFirewall {
-            name: "f".into(),
-            network: net.self_link().into(),
-            project: Some("p".into()),
-            description: Some("d".into()),
-            direction: Some("INGRESS".into()),
-            priority: Some(1000),
-            source_ranges: ["10.0.0.0/8".to_owned()].into(),
-            target_service_accounts: vec![account.email().into()],
-            allow: vec![FirewallRule {
-                protocol: "tcp".into(),
-                ports: vec!["80".into()],
-            }],
-            log_config: Some(FirewallLogConfig {
-                metadata: "INCLUDE_ALL_METADATA".into(),
-            }),
-        },
-    );
-    let cluster = s.add(
-        "full",
-        ContainerCluster {
-            name: "c".into(),
-            location: "europe-west4".into(),
-            project: Some("p".into()),
-            description: Some("d".into()),
-            node_locations: vec!["europe-west4-a".into()],
-            network: Some(net.self_link().into()),
-            subnetwork: Some("s".into()),
-            networking_mode: Some("VPC_NATIVE".into()),
-            remove_default_node_pool: Some(true),
-            initial_node_count: Some(1),
-            datapath_provider: Some("ADVANCED_DATAPATH".into()),
-            enable_shielded_nodes: Some(true),
-            deletion_protection: Some(true),
-            resource_labels: BTreeMap::from([("a".into(), "b".into())]),
-            addons_config: Some(AddonsConfig {
-                http_load_balancing: Some(Disabled { disabled: false }),
-                horizontal_pod_autoscaling: Some(Disabled { disabled: false }),
-            }),
-            ip_allocation_policy: Some(IpAllocationPolicy {
-                cluster_secondary_range_name: "pods".into(),
-                services_secondary_range_name: "services".into(),
-            }),
-            logging_config: Some(ComponentsConfig {
-                enable_components: vec!["SYSTEM_COMPONENTS".into()],
-            }),
-            maintenance_policy: Some(MaintenancePolicy {
-                recurring_window: RecurringWindow {
-                    start_time: "2025-01-04T03:00:00Z".into(),
-                    end_time: "2025-01-04T07:00:00Z".into(),
-                    recurrence: "FREQ=WEEKLY;BYDAY=SA".into(),
-                },
-            }),
-            master_authorized_networks_config: Some(MasterAuthorizedNetworksConfig {
-                gcp_public_cidrs_access_enabled: Some(false),
-                cidr_blocks: vec![CidrBlock {
-                    cidr_block: "203.0.113.0/24".into(),
-                    display_name: Some("office".into()),
-                }],
-            }),
-            monitoring_config: Some(MonitoringConfig {
-                enable_components: vec!["SYSTEM_COMPONENTS".into()],
-                managed_prometheus: Some(Enabled { enabled: true }),
-            }),
-            private_cluster_config: Some(PrivateClusterConfig {
-                enable_private_nodes: true,
-                enable_private_endpoint: false,
-                master_ipv4_cidr_block: Some("172.16.0.0/28".into()),
-                master_global_access_config: Some(Enabled { enabled: true }),
-            }),
-            release_channel: Some(ReleaseChannelConfig {
-                channel: ReleaseChannel::Stable,
-            }),
-            workload_identity_config: Some(WorkloadIdentityConfig {
-                workload_pool: "p.svc.id.goog".into(),
-            }),
-        },
-    );
-    s.add(
-        "full",
-        ContainerNodePool {
-            name: "pool".into(),
-            cluster: cluster.name().into(),
-            location: Some(cluster.location().into()),
-            project: Some("p".into()),
-            node_locations: vec!["europe-west4-a".into()],
-            initial_node_count: Some(1),
-            node_count: Some(1),
-            autoscaling: Some(Autoscaling {
-                min_node_count: Some(1),
-                max_node_count: Some(3),
-                total_min_node_count: Some(1),
-                total_max_node_count: Some(3),
-                location_policy: Some("BALANCED".into()),
-            }),
-            management: Some(Management {
-                auto_repair: true,
-                auto_upgrade: true,
-            }),
-            node_config: Some(NodeConfig {
-                machine_type: "e2-medium".into(),
-                disk_size_gb: 50,
-                disk_type: "pd-balanced".into(),
-                image_type: "COS_CONTAINERD".into(),
-                service_account: account.email().into(),
-                oauth_scopes: vec!["https://www.googleapis.com/auth/cloud-platform".into()],
-                labels: BTreeMap::from([("a".into(), "b".into())]),
-                resource_labels: BTreeMap::from([("a".into(), "b".into())]),
-                spot: Some(true),
-                metadata: BTreeMap::from([("disable-legacy-endpoints".into(), "true".into())]),
-                shielded_instance_config: Some(ShieldedInstanceConfig {
-                    enable_secure_boot: true,
-                    enable_integrity_monitoring: true,
-                }),
-                workload_metadata_config: Some(WorkloadMetadataConfig {
-                    mode: "GKE_METADATA".into(),
-                }),
-            }),
-            upgrade_settings: Some(UpgradeSettings {
-                strategy: "SURGE".into(),
-                max_surge: 1,
-                max_unavailable: 0,
-            }),
-        },
-    );
-    s.add(
-        "full",
-        ArtifactRegistryRepository {
-            repository_id: "r".into(),
-            format: "DOCKER".into(),
-            location: Some("europe-west4".into()),
-            project: Some("p".into()),
-            description: Some("d".into()),
-            labels: BTreeMap::from([("a".into(), "b".into())]),
-            docker_config: Some(DockerConfig {
-                immutable_tags: true,
-            }),
-            cleanup_policy_dry_run: Some(true),
-            cleanup_policies: vec![CleanupPolicy {
-                id: "delete".into(),
-                action: "DELETE".into(),
-                condition: Some(CleanupCondition {
-                    tag_state: Some("UNTAGGED".into()),
-                    older_than: Some("604800s".into()),
-                }),
-                most_recent_versions: Some(MostRecentVersions { keep_count: 1 }),
-            }],
-        },
-    );
-    let address = s.add(
-        "full",
-        ComputeGlobalAddress {
-            name: "a".into(),
-            project: Some("p".into()),
-            description: Some("d".into()),
-            ip_version: Some("IPV4".into()),
-            address_type: Some("EXTERNAL".into()),
-        },
-    );
-    s.add(
-        "full",
-        ComputeManagedSslCertificate {
-            name: "c".into(),
-            project: Some("p".into()),
-            description: Some("d".into()),
-            managed: ManagedDomains {
-                domains: vec!["example.com".into()],
-            },
-        },
-    );
-    s.add(
-        "full",
-        ComputeSecurityPolicy {
-            name: "armor".into(),
-            project: Some("p".into()),
-            description: Some("d".into()),
-            rule: vec![SecurityPolicyRule {
-                action: "throttle".into(),
-                priority: 1000,
-                description: Some("d".into()),
-                matcher: RuleMatch {
-                    versioned_expr: "SRC_IPS_V1".into(),
-                    config: RuleMatchConfig {
-                        src_ip_ranges: ["*".to_owned()].into(),
-                    },
-                },
-                rate_limit_options: Some(RateLimitOptions {
-                    conform_action: "allow".into(),
-                    exceed_action: "deny(429)".into(),
-                    enforce_on_key: "IP".into(),
-                    rate_limit_threshold: RateLimitThreshold {
-                        count: 10,
-                        interval_sec: 60,
-                    },
-                }),
-            }],
-        },
-    );
-    let channel = s.add(
-        "full",
-        MonitoringNotificationChannel {
-            kind: "email".into(),
-            display_name: Some("d".into()),
-            project: Some("p".into()),
-            labels: BTreeMap::from([("email_address".into(), "a@example.com".into())]),
-            enabled: Some(true),
-        },
-    );
-    let check = s.add(
-        "full",
-        MonitoringUptimeCheckConfig {
-            display_name: "d".into(),
-            timeout: "10s".into(),
-            period: Some("60s".into()),
-            project: Some("p".into()),
-            selected_regions: vec!["USA".into(), "EUROPE".into(), "ASIA_PACIFIC".into()],
-            checker_type: Some("STATIC_IP_CHECKERS".into()),
-            log_check_failures: Some(true),
-            user_labels: BTreeMap::from([("a".into(), "b".into())]),
-            http_check: Some(HttpCheck {
-                path: "/healthz".into(),
-                port: 443,
-                use_ssl: true,
-                validate_ssl: true,
-                request_method: Some("GET".into()),
-            }),
-            monitored_resource: Some(MonitoredResource {
-                kind: "uptime_url".into(),
-                labels: BTreeMap::from([("host".into(), address.address().into())]),
-            }),
-            content_matchers: vec![ContentMatcher {
-                content: "ok".into(),
-                matcher: Some("CONTAINS_STRING".into()),
-            }],
-        },
-    );
-    let aggregation = Aggregation {
-        alignment_period: "300s".into(),
-        per_series_aligner: "ALIGN_RATE".into(),
-        cross_series_reducer: Some("REDUCE_SUM".into()),
-        group_by_fields: vec!["resource.label.*".into()],
-    };
-    s.add(
-        "full",
-        MonitoringAlertPolicy {
-            display_name: "d".into(),
-            combiner: "OR".into(),
-            project: Some("p".into()),
-            enabled: Some(true),
-            severity: Some("ERROR".into()),
-            notification_channels: vec![channel.name().into()],
-            user_labels: BTreeMap::from([("a".into(), "b".into())]),
-            documentation: Some(Documentation {
-                content: check.uptime_check_id().into(),
-                mime_type: "text/markdown".into(),
-                subject: Some("s".into()),
-            }),
-            alert_strategy: Some(AlertStrategy {
-                auto_close: "1800s".into(),
-            }),
-            conditions: vec![AlertCondition {
-                display_name: "c".into(),
-                condition_threshold: ConditionThreshold {
-                    filter: "metric.type=\"x\"".into(),
-                    denominator_filter: Some("metric.type=\"y\"".into()),
-                    comparison: "COMPARISON_GT".into(),
-                    threshold_value: 0.5,
-                    duration: "300s".into(),
-                    aggregations: vec![aggregation.clone()],
-                    denominator_aggregations: vec![aggregation],
-                    trigger: Some(Trigger { count: 1 }),
-                },
-            }],
-        },
-    );
-    s.add(
-        "full",
-        ServiceAccountIamMember {
-            service_account_id: account.name().into(),
-            role: "roles/iam.workloadIdentityUser".into(),
-            member: "serviceAccount:p.svc.id.goog[ns/ksa]".into(),
-        },
-    );
-    kubernetes_everything(&mut s);
-    static_site_everything(&mut s);
+    for (file, types) in [("google", GOOGLE_TYPES), ("kubernetes", KUBERNETES_TYPES)] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schemas/{file}.json"));
+        let all: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let provider = &all["provider_schemas"][format!("registry.terraform.io/hashicorp/{file}")];
+        for name in types {
+            if let Some(data) = name.strip_prefix("data.") {
+                // The one shipped data source takes no arguments.
+                assert_eq!(data, "google_client_config");
+                s.data(
+                    "full",
+                    tfsynth::providers::google::DataGoogleClientConfig::default(),
+                );
+            } else {
+                let block = &provider["resource_schemas"][*name]["block"];
+                s.add_body(
+                    *name,
+                    "full",
+                    filled_body(block, true),
+                    tfsynth::tf::Meta::default(),
+                );
+            }
+        }
+    }
     s
 }
 
-/// The static-site types, every field set.
-fn static_site_everything(s: &mut Stack) {
-    let bucket = s.add(
-        "full",
-        StorageBucket {
-            name: "b".into(),
-            location: "EU".into(),
-            project: Some("p".into()),
-            uniform_bucket_level_access: Some(true),
-            public_access_prevention: Some("inherited".into()),
-            force_destroy: Some(false),
-            labels: BTreeMap::from([("a".into(), "b".into())]),
-            website: Some(BucketWebsite {
-                main_page_suffix: "index.html".into(),
-                not_found_page: "404.html".into(),
-            }),
-            versioning: Some(BucketVersioning { enabled: true }),
-        },
-    );
-    s.add(
-        "full",
-        StorageBucketIamMember {
-            bucket: bucket.name().into(),
-            role: "roles/storage.objectViewer".into(),
-            member: "allUsers".into(),
-        },
-    );
-    let backend = s.add(
-        "full",
-        ComputeBackendBucket {
-            name: "bb".into(),
-            bucket_name: bucket.name().into(),
-            project: Some("p".into()),
-            description: Some("d".into()),
-            enable_cdn: Some(true),
-            compression_mode: Some("AUTOMATIC".into()),
-            custom_response_headers: vec!["X-A: b".into()],
-            cdn_policy: Some(CdnPolicy {
-                cache_mode: "CACHE_ALL_STATIC".into(),
-                client_ttl: 1,
-                default_ttl: 1,
-                max_ttl: 1,
-                negative_caching: true,
-                request_coalescing: true,
-                serve_while_stale: 1,
-            }),
-        },
-    );
-    let map = s.add(
-        "full",
-        ComputeUrlMap {
-            name: "m".into(),
-            project: Some("p".into()),
-            description: Some("d".into()),
-            default_service: Some(backend.self_link().into()),
-            default_url_redirect: Some(UrlRedirect {
-                https_redirect: true,
-                redirect_response_code: "MOVED_PERMANENTLY_DEFAULT".into(),
-                strip_query: false,
-            }),
-        },
-    );
-    s.add(
-        "full",
-        ComputeTargetHttpProxy {
-            name: "h".into(),
-            url_map: map.self_link().into(),
-            project: Some("p".into()),
-        },
-    );
-    let https = s.add(
-        "full",
-        ComputeTargetHttpsProxy {
-            name: "hs".into(),
-            url_map: map.self_link().into(),
-            ssl_certificates: vec!["c".into()],
-            project: Some("p".into()),
-            quic_override: Some("ENABLE".into()),
-        },
-    );
-    s.add(
-        "full",
-        ComputeGlobalForwardingRule {
-            name: "f".into(),
-            target: https.self_link().into(),
-            ip_address: Some("203.0.113.1".into()),
-            port_range: Some("443".into()),
-            ip_protocol: Some("TCP".into()),
-            load_balancing_scheme: Some("EXTERNAL_MANAGED".into()),
-            project: Some("p".into()),
-            labels: BTreeMap::from([("a".into(), "b".into())]),
-        },
-    );
-}
-
-fn meta() -> ObjectMeta {
-    ObjectMeta {
-        name: Some("n".into()),
-        namespace: Some("ns".into()),
-        labels: BTreeMap::from([("a".into(), "b".into())]),
-        annotations: BTreeMap::from([("a".into(), "b".into())]),
-    }
-}
-
-fn selector() -> LabelSelector {
-    LabelSelector {
-        match_labels: BTreeMap::from([("a".into(), "b".into())]),
-    }
-}
-
-fn probe() -> Probe {
-    Probe {
-        http_get: HttpGet {
-            path: "/healthz".into(),
-            port: "http".into(),
-        },
-        initial_delay_seconds: 1,
-        period_seconds: 5,
-        timeout_seconds: 2,
-        failure_threshold: 3,
-    }
-}
-
-/// Every kubernetes struct, every field set.
-fn kubernetes_everything(s: &mut Stack) {
-    let client = s.data("full", ClientConfig {});
-    s.provider(
-        "kubernetes",
-        None,
-        &KubernetesProvider {
-            host: Some("https://203.0.113.1".into()),
-            cluster_ca_certificate: Some("pem".into()),
-            token: Some(client.access_token().into()),
-        },
-    );
-    s.add(
-        "full",
-        NamespaceV1 {
-            metadata: ClusterObjectMeta {
-                name: Some("n".into()),
-                labels: BTreeMap::from([("a".into(), "b".into())]),
-                annotations: BTreeMap::from([("a".into(), "b".into())]),
-            },
-        },
-    );
-    s.add(
-        "full",
-        ServiceAccountV1 {
-            metadata: meta(),
-            automount_service_account_token: Some(false),
-        },
-    );
-    let seccomp = || SeccompProfile {
-        kind: "RuntimeDefault".into(),
-    };
-    s.add(
-        "full",
-        DeploymentV1 {
-            metadata: meta(),
-            spec: DeploymentSpec {
-                replicas: Some("3".into()),
-                revision_history_limit: Some(5),
-                progress_deadline_seconds: Some(600),
-                selector: selector(),
-                strategy: Some(DeploymentStrategy {
-                    kind: "RollingUpdate".into(),
-                    rolling_update: Some(RollingUpdate {
-                        max_surge: "25%".into(),
-                        max_unavailable: "0".into(),
-                    }),
-                }),
-                template: PodTemplate {
-                    metadata: meta(),
-                    spec: PodSpec {
-                        service_account_name: Some("ksa".into()),
-                        automount_service_account_token: Some(false),
-                        enable_service_links: Some(false),
-                        termination_grace_period_seconds: Some(30),
-                        node_selector: BTreeMap::from([("a".into(), "b".into())]),
-                        security_context: Some(PodSecurityContext {
-                            run_as_non_root: true,
-                            run_as_user: "65532".into(),
-                            run_as_group: "65532".into(),
-                            seccomp_profile: seccomp(),
-                        }),
-                        container: vec![Container {
-                            name: "c".into(),
-                            image: "i:1".into(),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            port: vec![ContainerPort {
-                                name: "http".into(),
-                                container_port: 8080,
-                                protocol: "TCP".into(),
-                            }],
-                            env: vec![EnvVar {
-                                name: "A".into(),
-                                value: Some("b".into()),
-                                value_from: Some(EnvVarSource {
-                                    field_ref: FieldRef {
-                                        field_path: "metadata.name".into(),
-                                    },
-                                }),
-                            }],
-                            resources: Some(ResourceRequirements {
-                                requests: BTreeMap::from([("cpu".into(), "100m".into())]),
-                                limits: BTreeMap::from([("cpu".into(), "500m".into())]),
-                            }),
-                            readiness_probe: Some(probe()),
-                            liveness_probe: Some(probe()),
-                            security_context: Some(ContainerSecurityContext {
-                                run_as_non_root: true,
-                                read_only_root_filesystem: true,
-                                allow_privilege_escalation: false,
-                                privileged: false,
-                                capabilities: Capabilities {
-                                    drop: vec!["ALL".into()],
-                                },
-                                seccomp_profile: seccomp(),
-                            }),
-                        }],
-                        topology_spread_constraint: vec![TopologySpreadConstraint {
-                            max_skew: 1,
-                            topology_key: "topology.kubernetes.io/zone".into(),
-                            when_unsatisfiable: "DoNotSchedule".into(),
-                            label_selector: vec![selector()],
-                        }],
-                    },
-                },
-            },
-            wait_for_rollout: Some(true),
-        },
-    );
-    s.add(
-        "full",
-        ServiceV1 {
-            metadata: meta(),
-            spec: ServiceSpec {
-                kind: "ClusterIP".into(),
-                selector: BTreeMap::from([("a".into(), "b".into())]),
-                port: vec![ServicePort {
-                    name: "http".into(),
-                    port: 80,
-                    target_port: "http".into(),
-                    protocol: "TCP".into(),
-                }],
-            },
-        },
-    );
-    s.add(
-        "full",
-        IngressV1 {
-            metadata: meta(),
-            spec: IngressSpec {
-                ingress_class_name: Some("gce".into()),
-                default_backend: IngressBackend {
-                    service: IngressServiceBackend {
-                        name: "svc".into(),
-                        port: ServicePortRef { number: 80 },
-                    },
-                },
-            },
-            wait_for_load_balancer: Some(true),
-        },
-    );
-    s.add(
-        "full",
-        HorizontalPodAutoscalerV2 {
-            metadata: meta(),
-            spec: HpaSpec {
-                min_replicas: 3,
-                max_replicas: 6,
-                scale_target_ref: ScaleTargetRef {
-                    api_version: "apps/v1".into(),
-                    kind: "Deployment".into(),
-                    name: "d".into(),
-                },
-                metric: vec![MetricSpec {
-                    kind: "Resource".into(),
-                    resource: ResourceMetric {
-                        name: "cpu".into(),
-                        target: MetricTarget {
-                            kind: "Utilization".into(),
-                            average_utilization: 70,
-                        },
-                    },
-                }],
-            },
-        },
-    );
-    s.add(
-        "full",
-        PodDisruptionBudgetV1 {
-            metadata: meta(),
-            spec: PodDisruptionBudgetSpec {
-                max_unavailable: "1".into(),
-                selector: selector(),
-            },
-        },
-    );
-    s.add(
-        "full",
-        NetworkPolicyV1 {
-            metadata: meta(),
-            spec: NetworkPolicySpec {
-                pod_selector: selector(),
-                policy_types: vec!["Ingress".into()],
-                ingress: vec![NetworkPolicyIngressRule {
-                    ports: vec![NetworkPolicyPort {
-                        port: "8080".into(),
-                        protocol: "TCP".into(),
-                    }],
-                }],
-            },
-        },
-    );
-    s.add(
-        "full",
-        Manifest {
-            manifest: Expression::Object(ObjectMap::from([(
-                "kind",
-                Expression::from("ConfigMap"),
-            )])),
-        },
-    );
-}
-
 #[test]
-fn every_field_of_every_provider_struct_is_in_the_provider_schema() {
+fn every_attribute_and_block_of_every_shipped_type_validates() {
     let doc = fully_set_stack().resolve().unwrap();
     let value = to_json_value(&doc);
-    // Every field set: nothing was skipped as empty. (google_client_config
-    // takes no arguments, so its block is empty by design.)
-    let mut without_data = value.clone();
-    without_data.as_object_mut().unwrap().remove("data");
-    let text = without_data.to_string();
-    assert!(
-        !text.contains("null") && !text.contains("[]") && !text.contains("{}"),
-        "{text}"
-    );
     let r = validate_document(&value, schemas());
     assert!(r.is_clean() && r.warnings.is_empty(), "{}", rendered(&r));
+    let types = tfsynth::providers::GOOGLE_TYPES.len() + tfsynth::providers::KUBERNETES_TYPES.len();
+    let written = value["resource"].as_object().unwrap().len()
+        + value["data"].as_object().map_or(0, serde_json::Map::len);
+    assert_eq!(written, types);
 }
 
 /// A struct with a field the provider does not have, as a typo would make.
