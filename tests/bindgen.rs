@@ -309,6 +309,48 @@ fn the_command_writes_checks_and_names_stale_files() {
     );
 }
 
+/// The one step from "I need google_sql_database_instance" to a typed
+/// struct: no schema file to find, the shipped one is built in.
+#[test]
+fn a_shipped_provider_needs_no_schema_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("google");
+    let (ok, text) = tfsynth(&[
+        "bindgen",
+        "--provider",
+        "google",
+        "--types",
+        "google_sql_database_instance",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{text}");
+    assert_eq!(
+        list(&out),
+        ["google_sql_database_instance.rs", "mod.rs", "provider.rs"]
+    );
+    let (ok, text) = tfsynth(&["bindgen", "--provider", "hashicorp/random", "--out", "x"]);
+    assert!(!ok);
+    assert!(
+        text.contains("no schema of \"hashicorp/random\" is built in"),
+        "{text}"
+    );
+    let (ok, text) = tfsynth(&[
+        "bindgen",
+        "--provider",
+        "google",
+        "--types",
+        "google_sql_databse_instance",
+        "--out",
+        "x",
+    ]);
+    assert!(!ok);
+    assert!(
+        text.contains("schemas/google.json (built in): registry.terraform.io/hashicorp/google has no resource or data source type google_sql_databse_instance (did you mean google_sql_database_instance?)"),
+        "{text}"
+    );
+}
+
 fn list(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()

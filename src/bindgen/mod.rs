@@ -230,12 +230,18 @@ pub fn generate(
         .iter()
         .filter_map(|n| match n.strip_prefix("data.") {
             Some(data) if provider.data_source_schemas.contains_key(data) => None,
-            Some(_) => Some((*n).to_owned()),
+            Some(data) => {
+                let known = provider.data_source_schemas.keys().map(String::as_str);
+                Some(format!("{n}{}", crate::schema::closest(data, known)))
+            }
             None if provider.resource_schemas.contains_key(*n) => None,
             None if provider.data_source_schemas.contains_key(*n) => {
                 Some(format!("{n} (it is a data source: data.{n})"))
             }
-            None => Some((*n).to_owned()),
+            None => {
+                let known = provider.resource_schemas.keys().map(String::as_str);
+                Some(format!("{n}{}", crate::schema::closest(n, known)))
+            }
         })
         .collect();
     if !unknown.is_empty() {

@@ -14,8 +14,10 @@ use super::{Failure, check_failed, input_error};
 #[derive(Debug, Args)]
 pub(super) struct BindgenArgs {
     /// A schema file, as `terraform providers schema -json` prints it.
+    /// Without it, `--provider` must be google or kubernetes, and the
+    /// schema tfsynth ships (and validates against) is used.
     #[arg(long, value_name = "FILE")]
-    schema: PathBuf,
+    schema: Option<PathBuf>,
     /// The provider: its address (`registry.terraform.io/hashicorp/random`)
     /// or its end (`hashicorp/random`, `random`).
     #[arg(long, value_name = "ADDRESS")]
@@ -39,9 +41,15 @@ pub(super) struct BindgenArgs {
 }
 
 pub(super) fn run(dir: &Path, args: BindgenArgs) -> Result<ExitCode, Failure> {
-    let shown = args.schema.display().to_string();
-    let text = std::fs::read_to_string(dir.join(&args.schema))
-        .map_err(|e| input_error(format!("{shown}: {e}")))?;
+    let (shown, text) = match &args.schema {
+        Some(schema) => {
+            let shown = schema.display().to_string();
+            let text = std::fs::read_to_string(dir.join(schema))
+                .map_err(|e| input_error(format!("{shown}: {e}")))?;
+            (shown, text)
+        }
+        None => shipped(&args.provider)?,
+    };
     let options = Options {
         provider: args.provider,
         types: args.types,
@@ -67,4 +75,35 @@ pub(super) fn run(dir: &Path, args: BindgenArgs) -> Result<ExitCode, Failure> {
     bindgen::write(&out, &files).map_err(|e| input_error(format!("{out_shown}: {e}")))?;
     let _ = writeln!(stdout, "{out_shown}: wrote {} files", files.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The schemas built into the binary: those in `schemas/` when it was
+/// built, the versions synth validates against (`tfsynth --version`).
+const SHIPPED: &[(&str, &str, &str)] = &[
+    (
+        "registry.terraform.io/hashicorp/google",
+        "schemas/google.json",
+        include_str!("../../schemas/google.json"),
+    ),
+    (
+        "registry.terraform.io/hashicorp/kubernetes",
+        "schemas/kubernetes.json",
+        include_str!("../../schemas/kubernetes.json"),
+    ),
+];
+
+/// The shipped schema of `provider` (named as `--provider` takes it), as
+/// (name shown in messages, text).
+fn shipped(provider: &str) -> Result<(String, String), Failure> {
+    SHIPPED
+        .iter()
+        .find(|(address, _, _)| *address == provider || address.ends_with(&format!("/{provider}")))
+        .map(|(_, file, text)| (format!("{file} (built in)"), (*text).to_owned()))
+        .ok_or_else(|| {
+            input_error(format!(
+                "no schema of {provider:?} is built in (only hashicorp/google and \
+                 hashicorp/kubernetes are); give its schema with --schema FILE, \
+                 as `terraform providers schema -json` prints it"
+            ))
+        })
 }

@@ -33,8 +33,8 @@ pub use files::{FileReport, Syntax, is_override_file, validate_files};
 pub use hcl::{HclReport, HclSyntaxError, Placed, Position, validate_hcl};
 pub use index::{INDEX_SUFFIX, IndexPlan, index_of, plan_indexes};
 pub use types::Type;
-pub(crate) use validate::Shared;
 pub use validate::{Report, validate_document, validate_resolved};
+pub(crate) use validate::{Shared, closest};
 
 /// The schema of one block: its attributes and nested block types.
 ///

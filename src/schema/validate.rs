@@ -1961,7 +1961,7 @@ fn suggestion(key: &str, schema: &BlockSchema) -> String {
 }
 
 /// ` (did you mean x?)` for the name closest to `key`, if close enough.
-pub(super) fn closest<'n>(key: &str, names: impl IntoIterator<Item = &'n str>) -> String {
+pub(crate) fn closest<'n>(key: &str, names: impl IntoIterator<Item = &'n str>) -> String {
     let best = names
         .into_iter()
         .map(|n| (edit_distance(key, n), n))
