@@ -34,7 +34,9 @@ pub use hcl::{HclReport, HclSyntaxError, Placed, Position, validate_hcl};
 pub use index::{INDEX_SUFFIX, IndexPlan, index_of, plan_indexes};
 pub use types::Type;
 pub use validate::{Report, validate_document, validate_resolved};
-pub(crate) use validate::{Shared, closest};
+pub(crate) use validate::Shared;
+#[cfg(feature = "bindgen")]
+pub(crate) use validate::closest;
 
 /// The schema of one block: its attributes and nested block types.
 ///
