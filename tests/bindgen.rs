@@ -461,3 +461,47 @@ fn an_output_of_a_sensitive_attribute_must_be_marked_sensitive() {
         }
     }
 }
+
+/// Nested blocks, sets and objects of the crate's generated bindings are
+/// reached through typed accessors, written as Terraform reads them, and
+/// the validator type-checks every reference against the schema.
+#[test]
+fn nested_blocks_sets_and_objects_are_referenced_as_terraform_reads_them() {
+    use tfsynth::providers::google::google_container_cluster::{
+        MasterAuthRef, NodeConfigEffectiveTaintsRef, NodeConfigRef,
+    };
+    use tfsynth::providers::google::{
+        GoogleComputeNetwork, GoogleContainerCluster, GoogleContainerClusterRef,
+    };
+
+    let mut stack = Stack::new();
+    let cluster = stack.add("gke", GoogleContainerCluster::new("web"));
+    let ca = cluster.master_auth().index(0).cluster_ca_certificate();
+    // A set has no index: `tolist` first, as Terraform requires.
+    let zone = cluster.node_locations().to_list().index(0);
+    let taint = cluster
+        .node_config()
+        .index(0)
+        .effective_taints()
+        .index(0)
+        .effect();
+    stack.add(
+        "net",
+        GoogleComputeNetwork {
+            description: Some(zone.into()),
+            ..GoogleComputeNetwork::new(taint)
+        },
+    );
+    stack.output("ca", Output::new(ca, "the cluster's CA"));
+    let doc = stack.resolve().unwrap();
+    let json = tfsynth::emit::to_json(&doc, "test");
+    for expected in [
+        r#""value": "${google_container_cluster.gke.master_auth[0].cluster_ca_certificate}""#,
+        r#""description": "${element(tolist(google_container_cluster.gke.node_locations), 0)}""#,
+        r#""name": "${google_container_cluster.gke.node_config[0].effective_taints[0].effect}""#,
+    ] {
+        assert!(json.contains(expected), "{expected} not in {json}");
+    }
+    let report = validate_resolved(&doc, &schemas());
+    assert!(report.is_clean(), "{:?}", report.findings);
+}

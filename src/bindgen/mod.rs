@@ -960,7 +960,7 @@ impl<'a> FileGen<'a> {
                 }
                 let strukt = self
                     .types
-                    .claim(&camel(&format!("{path}_{tf_name}")), "Block");
+                    .claim(&camel(&dotted(path, tf_name).replace('.', "_")), "Block");
                 let trait_name = self.types.claim(&format!("{strukt}Ref"), "Trait");
                 let how = match shape {
                     Shape::One => "required, exactly one",
@@ -986,7 +986,8 @@ impl<'a> FileGen<'a> {
         self.struct_item(rust, doc, &fields);
         for (strukt, trait_name, tf_name, b) in nested {
             let doc = format!("A `{tf_name}` block of `{top}`.");
-            let inner = self.strukt(&strukt, &b.block, &doc, &format!("{path}_{tf_name}"), top);
+            let nested_path = dotted(path, &tf_name);
+            let inner = self.strukt(&strukt, &b.block, &doc, &nested_path, top);
             let body = body_statements(&inner, "body");
             self.tf.insert("Body");
             let _ = write!(
@@ -1005,6 +1006,7 @@ impl<'a> FileGen<'a> {
                 reserved: EXPR_METHODS,
                 block: &b.block,
                 fields: &inner,
+                path: &nested_path,
                 skip_id: false,
                 doc: &doc,
             });
@@ -1094,6 +1096,7 @@ impl<'a> FileGen<'a> {
             reserved: REF_METHODS,
             block: unit.block,
             fields,
+            path: "",
             // Every resource's handle has `id()` already (`impl<R:
             // Resource> Ref<R>`); a data source's gets its own.
             skip_id: unit.kind == Kind::Resource,
@@ -1121,7 +1124,7 @@ impl<'a> FileGen<'a> {
             if a.skip_id && tf_name == "id" {
                 continue;
             }
-            let ty = self.reference_type(&attribute.value_type());
+            let ty = self.reference_type(&attribute.value_type(), &dotted(a.path, tf_name));
             let doc = item_doc(
                 attribute.description.as_deref(),
                 tf_name,
@@ -1179,24 +1182,68 @@ impl<'a> FileGen<'a> {
 
     /// The type a reference to a value of type `t` has: as the literal
     /// type, except that a set is a [`Set`](crate::tf::Set), which has no
-    /// index, and a list's elements are references of their own.
-    fn reference_type(&mut self, t: &Type) -> String {
+    /// index, a list's and a map's elements are references of their own,
+    /// and an object is a type of its own with an accessor per attribute.
+    /// `at` (`node_config.status`), where the value is, names object types.
+    fn reference_type(&mut self, t: &Type, at: &str) -> String {
         match t {
             Type::List(e) => {
                 self.tf.insert("Value");
-                format!("Vec<Value<{}>>", self.reference_type(e))
+                format!("Vec<Value<{}>>", self.reference_type(e, at))
             }
             Type::Set(e) => {
                 self.tf.insert("Set");
-                format!("Set<{}>", self.reference_type(e))
+                format!("Set<{}>", self.reference_type(e, at))
             }
             Type::Map(e) => {
                 self.btreemap = true;
                 self.tf.insert("Value");
-                format!("BTreeMap<String, Value<{}>>", self.reference_type(e))
+                format!("BTreeMap<String, Value<{}>>", self.reference_type(e, at))
             }
+            Type::Object(fields) => self.object_type(fields, at),
             other => self.literal(other),
         }
+    }
+
+    /// An object type for typed references: an uninhabited type (it names
+    /// the type; values are only ever expressions of it) and the trait
+    /// `{Name}Ref` on `Expr<{Name}>`, one accessor per attribute.
+    fn object_type(&mut self, fields: &BTreeMap<String, Type>, at: &str) -> String {
+        let name = self.types.claim(&camel(&at.replace('.', "_")), "Object");
+        let trait_name = self.types.claim(&format!("{name}Ref"), "Trait");
+        let mut scope = Scope::with_reserved(EXPR_METHODS);
+        let mut decls = String::new();
+        let mut impls = String::new();
+        for (tf_name, t) in fields {
+            let ty = self.reference_type(t, &dotted(at, tf_name));
+            let method = scope.claim(&ident(tf_name), "_attr");
+            let _ = write!(
+                decls,
+                "#[doc = \" `{tf_name}`.\"] fn {method}(&self) -> Expr<{ty}>;"
+            );
+            let _ = write!(
+                impls,
+                "fn {method}(&self) -> Expr<{ty}> {{ self.clone().get_attr({tf_name:?}) }}"
+            );
+        }
+        self.tf.insert("Expr");
+        doc_outer(
+            &mut self.items,
+            &format!(
+                "The object type of `{at}`, for typed references: never a \
+                 value of its own, only `Expr<{name}>`."
+            ),
+        );
+        let _ = write!(self.items, "#[derive(Debug)] pub enum {name} {{}}");
+        doc_outer(
+            &mut self.items,
+            &format!("Typed references to the attributes of a [`{name}`] object."),
+        );
+        let _ = write!(
+            self.items,
+            "pub trait {trait_name} {{ {decls} }} impl {trait_name} for Expr<{name}> {{ {impls} }}"
+        );
+        name
     }
 
     /// The module's text: imports, then items.
@@ -1231,6 +1278,9 @@ struct Accessors<'a> {
     block: &'a Block,
     /// The struct's fields, which name the nested blocks' structs.
     fields: &'a [Field],
+    /// The block's place below the type (`node_config`; empty for the
+    /// type), which names object types.
+    path: &'a str,
     skip_id: bool,
     doc: &'a str,
 }
@@ -1251,6 +1301,16 @@ fn mode_name(mode: NestingMode) -> &'static str {
         NestingMode::List => "list",
         NestingMode::Set => "set",
         NestingMode::Map => "map",
+    }
+}
+
+/// `name` below `path`, dotted: `node_config.labels`, or `labels` at the
+/// top.
+fn dotted(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
     }
 }
 

@@ -208,6 +208,27 @@ fn nested_blocks_have_typed_accessors_and_sets_have_no_index() {
     );
     assert_has(&text, "fn inner(&self) -> Expr<Set<OuterInner>>");
     assert_has(&text, "fn y(&self) -> Expr<Vec<Value<Number>>>");
+    // Object types are types of their own, with an accessor per attribute.
+    let objects = thing(
+        r#"{"attributes": {"status": {"type": ["list", ["object", {
+            "phase": "string", "conditions": ["set", ["object", {"ok": "bool"}]]}]],
+            "computed": true}}}"#,
+    );
+    assert_has(&objects, "fn status(&self) -> Expr<Vec<Value<Status>>>");
+    assert_has(&objects, "pub enum Status {}");
+    assert_has(
+        &objects,
+        r#"fn phase(&self) -> Expr<String> { self.clone().get_attr("phase") }"#,
+    );
+    assert_has(
+        &objects,
+        "fn conditions(&self) -> Expr<Set<StatusConditions>>",
+    );
+    assert_has(
+        &objects,
+        "impl StatusConditionsRef for Expr<StatusConditions> {",
+    );
+    assert_has(&objects, "/// The object type of `status.conditions`");
     // `Expr::index` exists: the accessor of `index` takes another name.
     assert_has(
         &text,

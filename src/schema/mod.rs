@@ -33,10 +33,10 @@ pub use files::{FileReport, Syntax, is_override_file, validate_files};
 pub use hcl::{HclReport, HclSyntaxError, Placed, Position, validate_hcl};
 pub use index::{INDEX_SUFFIX, IndexPlan, index_of, plan_indexes};
 pub use types::Type;
-pub use validate::{Report, validate_document, validate_resolved};
 pub(crate) use validate::Shared;
 #[cfg(feature = "bindgen")]
 pub(crate) use validate::closest;
+pub use validate::{Report, validate_document, validate_resolved};
 
 /// The schema of one block: its attributes and nested block types.
 ///

@@ -224,6 +224,19 @@ impl Resource for KubernetesManifest {
         Ok(body)
     }
 }
+/// The object type of `wait_for`, for typed references: never a value of its own, only `Expr<WaitFor>`.
+#[derive(Debug)]
+pub enum WaitFor {}
+/// Typed references to the attributes of a [`WaitFor`] object.
+pub trait WaitForRef {
+    /// `fields`.
+    fn fields(&self) -> Expr<BTreeMap<String, Value<String>>>;
+}
+impl WaitForRef for Expr<WaitFor> {
+    fn fields(&self) -> Expr<BTreeMap<String, Value<String>>> {
+        self.clone().get_attr("fields")
+    }
+}
 /// Typed references to the attributes of a `kubernetes_manifest`, on the handle `Stack::add` returns; bring the trait into scope to call them.
 pub trait KubernetesManifestRef {
     /// `computed_fields`: optional.
@@ -239,7 +252,7 @@ pub trait KubernetesManifestRef {
     /// `wait`: block (list).
     fn wait(&self) -> Expr<Vec<Value<Wait>>>;
     /// `wait_for`: optional.
-    fn wait_for(&self) -> Expr<ObjectMap>;
+    fn wait_for(&self) -> Expr<WaitFor>;
 }
 impl KubernetesManifestRef for Ref<KubernetesManifest> {
     fn computed_fields(&self) -> Expr<Vec<Value<String>>> {
@@ -260,7 +273,7 @@ impl KubernetesManifestRef for Ref<KubernetesManifest> {
     fn wait(&self) -> Expr<Vec<Value<Wait>>> {
         self.attr("wait")
     }
-    fn wait_for(&self) -> Expr<ObjectMap> {
+    fn wait_for(&self) -> Expr<WaitFor> {
         self.attr("wait_for")
     }
 }
