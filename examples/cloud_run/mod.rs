@@ -176,7 +176,7 @@ pub fn stack(settings: &Settings) -> Stack {
             deletion_policy: Some("ABANDON".into()),
             ..GoogleServiceNetworkingConnection::new(
                 vpc.id(),
-                vec![Value::from(private_services.name())],
+                vec![private_services.name()],
                 "servicenetworking.googleapis.com",
             )
         },

@@ -794,6 +794,11 @@ struct FileGen<'a> {
     deprecated: bool,
     /// Struct names taken in this module.
     types: Scope,
+    /// Top-level attributes and blocks that are not fields: a resource's
+    /// `id` (the provider's to set; SDKv2 schemas call it optional) and
+    /// `timeouts` (written from `Meta::timeouts`, as for any resource, so
+    /// there is one way to set it).
+    top_skipped: &'static [&'static str],
     items: String,
 }
 
@@ -806,6 +811,7 @@ impl<'a> FileGen<'a> {
             btreemap: false,
             deprecated: false,
             types: Scope::with_reserved(RESERVED_TYPES),
+            top_skipped: &[],
             items: String::new(),
         }
     }
@@ -877,6 +883,11 @@ impl<'a> FileGen<'a> {
             doc.push_str("\n\n");
             doc.push_str(&sanitize(d));
         }
+        self.top_skipped = match unit.kind {
+            Kind::Provider => &[],
+            Kind::Resource => &["id", "timeouts"],
+            Kind::Data => &["timeouts"],
+        };
         let fields = self.strukt(&rust, unit.block, &doc, "", &unit.tf_name);
         match unit.kind {
             Kind::Provider => {
@@ -930,12 +941,18 @@ impl<'a> FileGen<'a> {
         let mut fields = Vec::new();
         let mut names = Scope::default();
         let mut nested = Vec::new();
+        let skipped: &[&str] = if path.is_empty() {
+            self.top_skipped
+        } else {
+            &[]
+        };
         let mut entries: Vec<(&String, Option<&Attribute>, Option<&NestedBlock>)> = block
             .attributes
             .iter()
             .filter(|(_, a)| a.settable())
             .map(|(n, a)| (n, Some(a), None))
             .chain(block.block_types.iter().map(|(n, b)| (n, None, Some(b))))
+            .filter(|(n, _, _)| !skipped.contains(&n.as_str()))
             .collect();
         entries.sort_by(|a, b| a.0.cmp(b.0));
         for (tf_name, attribute, nested_block) in entries {

@@ -178,6 +178,21 @@ fn nested_blocks_follow_their_nesting_mode_and_item_counts() {
 }
 
 #[test]
+fn a_resource_has_no_id_or_timeouts_field() {
+    let text = thing(
+        r#"{"attributes": {"id": {"type": "string", "optional": true, "computed": true},
+            "name": {"type": "string", "optional": true}},
+            "block_types": {"timeouts": {"nesting_mode": "single", "block": {
+                "attributes": {"create": {"type": "string", "optional": true}}}}}}"#,
+    );
+    // The provider sets `id`; `Meta::timeouts` writes `timeouts`.
+    assert!(!text.contains("pub id:"), "{text}");
+    assert!(!text.contains("pub timeouts:"), "{text}");
+    assert!(!text.contains("fn timeouts("), "{text}");
+    assert_has(&text, "pub name: Option<Value<String>>,");
+}
+
+#[test]
 fn nested_blocks_have_typed_accessors_and_sets_have_no_index() {
     let text = thing(
         r#"{"attributes": {"tags": {"type": ["set", "string"], "computed": true}},

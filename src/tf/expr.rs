@@ -635,6 +635,13 @@ impl<T> From<Vec<T>> for Value<Vec<Value<T>>> {
         Value::Lit(items.into_iter().map(Value::Lit).collect())
     }
 }
+/// A list of expressions for a list or set attribute:
+/// `vec![address.name()]`.
+impl<T> From<Vec<Expr<T>>> for Value<Vec<Value<T>>> {
+    fn from(items: Vec<Expr<T>>) -> Self {
+        Value::Lit(items.into_iter().map(Value::Expr).collect())
+    }
+}
 /// A list of string slices for a list or set of strings: `vec!["a", "b"]`.
 impl From<Vec<&str>> for Value<Vec<Value<String>>> {
     fn from(items: Vec<&str>) -> Self {

@@ -5,8 +5,6 @@ use tfsynth::tf::{Body, BodyError, Expr, Ref, Resource, Value};
 pub struct GoogleCloudRunV2ServiceIamMember {
     /// `condition`: block (list), optional, at most one.
     pub condition: Option<Condition>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `location`: optional.
     pub location: Option<Value<String>>,
     /// `member`: required.
@@ -27,7 +25,6 @@ impl GoogleCloudRunV2ServiceIamMember {
     ) -> Self {
         GoogleCloudRunV2ServiceIamMember {
             condition: Default::default(),
-            id: Default::default(),
             location: Default::default(),
             member: member.into(),
             name: name.into(),
@@ -97,9 +94,6 @@ impl Resource for GoogleCloudRunV2ServiceIamMember {
         let mut body = Body::new();
         if let Some(b) = self.condition {
             body.set_blocks("condition", vec![b.into_body()]);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         if let Some(v) = self.location {
             body.set_static("location", v);

@@ -10,8 +10,6 @@ pub struct GoogleComputeGlobalAddress {
     pub address_type: Option<Value<String>>,
     /// `description`: optional.
     pub description: Option<Value<String>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `ip_version`: optional.
     pub ip_version: Option<Value<String>>,
     /// `labels`: optional.
@@ -26,8 +24,6 @@ pub struct GoogleComputeGlobalAddress {
     pub project: Option<Value<String>>,
     /// `purpose`: optional.
     pub purpose: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleComputeGlobalAddress {
     /// With its required attributes and blocks; everything optional unset.
@@ -36,7 +32,6 @@ impl GoogleComputeGlobalAddress {
             address: Default::default(),
             address_type: Default::default(),
             description: Default::default(),
-            id: Default::default(),
             ip_version: Default::default(),
             labels: Default::default(),
             name: name.into(),
@@ -44,54 +39,7 @@ impl GoogleComputeGlobalAddress {
             prefix_length: Default::default(),
             project: Default::default(),
             purpose: Default::default(),
-            timeouts: Default::default(),
         }
-    }
-}
-/// A `timeouts` block of `google_compute_global_address`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_global_address`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
     }
 }
 impl Resource for GoogleComputeGlobalAddress {
@@ -106,9 +54,6 @@ impl Resource for GoogleComputeGlobalAddress {
         }
         if let Some(v) = self.description {
             body.set_static("description", v);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         if let Some(v) = self.ip_version {
             body.set_static("ip_version", v);
@@ -128,9 +73,6 @@ impl Resource for GoogleComputeGlobalAddress {
         }
         if let Some(v) = self.purpose {
             body.set_static("purpose", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         Ok(body)
     }
@@ -167,8 +109,6 @@ pub trait GoogleComputeGlobalAddressRef {
     fn self_link(&self) -> Expr<String>;
     /// `terraform_labels`: computed.
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleComputeGlobalAddressRef for Ref<GoogleComputeGlobalAddress> {
     fn address(&self) -> Expr<String> {
@@ -215,8 +155,5 @@ impl GoogleComputeGlobalAddressRef for Ref<GoogleComputeGlobalAddress> {
     }
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

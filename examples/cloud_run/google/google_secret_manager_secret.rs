@@ -10,8 +10,6 @@ pub struct GoogleSecretManagerSecret {
     pub deletion_protection: Option<Value<bool>>,
     /// `expire_time`: optional.
     pub expire_time: Option<Value<String>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `labels`: optional.
     pub labels: Option<Value<BTreeMap<String, Value<String>>>>,
     /// `project`: optional.
@@ -24,8 +22,6 @@ pub struct GoogleSecretManagerSecret {
     pub secret_id: Value<String>,
     /// `tags`: optional.
     pub tags: Option<Value<BTreeMap<String, Value<String>>>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `topics`: block (list), any number.
     pub topics: Vec<Topics>,
     /// `ttl`: optional.
@@ -42,14 +38,12 @@ impl GoogleSecretManagerSecret {
             annotations: Default::default(),
             deletion_protection: Default::default(),
             expire_time: Default::default(),
-            id: Default::default(),
             labels: Default::default(),
             project: Default::default(),
             replication,
             rotation: Default::default(),
             secret_id: secret_id.into(),
             tags: Default::default(),
-            timeouts: Default::default(),
             topics: Default::default(),
             ttl: Default::default(),
             version_aliases: Default::default(),
@@ -301,52 +295,6 @@ impl RotationRef for Expr<Rotation> {
         self.clone().get_attr("rotation_period")
     }
 }
-/// A `timeouts` block of `google_secret_manager_secret`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_secret_manager_secret`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 /// A `topics` block of `google_secret_manager_secret`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Topics {
@@ -390,9 +338,6 @@ impl Resource for GoogleSecretManagerSecret {
         if let Some(v) = self.expire_time {
             body.set_static("expire_time", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(v) = self.labels {
             body.set_static("labels", v);
         }
@@ -406,9 +351,6 @@ impl Resource for GoogleSecretManagerSecret {
         body.set_static("secret_id", self.secret_id);
         if let Some(v) = self.tags {
             body.set_static("tags", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         body.set_blocks(
             "topics",
@@ -456,8 +398,6 @@ pub trait GoogleSecretManagerSecretRef {
     fn tags(&self) -> Expr<BTreeMap<String, Value<String>>>;
     /// `terraform_labels`: computed.
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `topics`: block (list).
     fn topics(&self) -> Expr<Vec<Value<Topics>>>;
     /// `ttl`: optional.
@@ -509,9 +449,6 @@ impl GoogleSecretManagerSecretRef for Ref<GoogleSecretManagerSecret> {
     }
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn topics(&self) -> Expr<Vec<Value<Topics>>> {
         self.attr("topics")

@@ -5,8 +5,6 @@ use tfsynth::tf::{Body, BodyError, Expr, Ref, Resource, Value};
 pub struct GoogleSecretManagerSecretIamMember {
     /// `condition`: block (list), optional, at most one.
     pub condition: Option<Condition>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `member`: required.
     pub member: Value<String>,
     /// `project`: optional.
@@ -25,7 +23,6 @@ impl GoogleSecretManagerSecretIamMember {
     ) -> Self {
         GoogleSecretManagerSecretIamMember {
             condition: Default::default(),
-            id: Default::default(),
             member: member.into(),
             project: Default::default(),
             role: role.into(),
@@ -94,9 +91,6 @@ impl Resource for GoogleSecretManagerSecretIamMember {
         let mut body = Body::new();
         if let Some(b) = self.condition {
             body.set_blocks("condition", vec![b.into_body()]);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         body.set_static("member", self.member);
         if let Some(v) = self.project {

@@ -7,8 +7,6 @@ pub struct GoogleSecretManagerSecretVersion {
     pub deletion_policy: Option<Value<String>>,
     /// `enabled`: optional.
     pub enabled: Option<Value<bool>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `is_secret_data_base64`: optional.
     pub is_secret_data_base64: Option<Value<bool>>,
     /// `secret`: required.
@@ -19,8 +17,6 @@ pub struct GoogleSecretManagerSecretVersion {
     pub secret_data_wo: Option<Value<String>>,
     /// `secret_data_wo_version`: optional.
     pub secret_data_wo_version: Option<Value<Number>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleSecretManagerSecretVersion {
     /// With its required attributes and blocks; everything optional unset.
@@ -28,60 +24,12 @@ impl GoogleSecretManagerSecretVersion {
         GoogleSecretManagerSecretVersion {
             deletion_policy: Default::default(),
             enabled: Default::default(),
-            id: Default::default(),
             is_secret_data_base64: Default::default(),
             secret: secret.into(),
             secret_data: Default::default(),
             secret_data_wo: Default::default(),
             secret_data_wo_version: Default::default(),
-            timeouts: Default::default(),
         }
-    }
-}
-/// A `timeouts` block of `google_secret_manager_secret_version`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_secret_manager_secret_version`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
     }
 }
 impl Resource for GoogleSecretManagerSecretVersion {
@@ -93,9 +41,6 @@ impl Resource for GoogleSecretManagerSecretVersion {
         }
         if let Some(v) = self.enabled {
             body.set_static("enabled", v);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         if let Some(v) = self.is_secret_data_base64 {
             body.set_static("is_secret_data_base64", v);
@@ -109,9 +54,6 @@ impl Resource for GoogleSecretManagerSecretVersion {
         }
         if let Some(v) = self.secret_data_wo_version {
             body.set_static("secret_data_wo_version", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         Ok(body)
     }
@@ -138,8 +80,6 @@ pub trait GoogleSecretManagerSecretVersionRef {
     fn secret_data_wo(&self) -> Expr<String>;
     /// `secret_data_wo_version`: optional.
     fn secret_data_wo_version(&self) -> Expr<Number>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `version`: computed.
     fn version(&self) -> Expr<String>;
 }
@@ -173,9 +113,6 @@ impl GoogleSecretManagerSecretVersionRef for Ref<GoogleSecretManagerSecretVersio
     }
     fn secret_data_wo_version(&self) -> Expr<Number> {
         self.attr("secret_data_wo_version")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn version(&self) -> Expr<String> {
         self.attr("version")

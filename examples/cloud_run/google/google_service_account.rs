@@ -13,12 +13,8 @@ pub struct GoogleServiceAccount {
     pub disabled: Option<Value<bool>>,
     /// `display_name`: optional.
     pub display_name: Option<Value<String>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `project`: optional.
     pub project: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleServiceAccount {
     /// With its required attributes and blocks; everything optional unset.
@@ -29,36 +25,8 @@ impl GoogleServiceAccount {
             description: Default::default(),
             disabled: Default::default(),
             display_name: Default::default(),
-            id: Default::default(),
             project: Default::default(),
-            timeouts: Default::default(),
         }
-    }
-}
-/// A `timeouts` block of `google_service_account`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_service_account`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
     }
 }
 impl Resource for GoogleServiceAccount {
@@ -78,14 +46,8 @@ impl Resource for GoogleServiceAccount {
         if let Some(v) = self.display_name {
             body.set_static("display_name", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(v) = self.project {
             body.set_static("project", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         Ok(body)
     }
@@ -110,8 +72,6 @@ pub trait GoogleServiceAccountRef {
     fn name(&self) -> Expr<String>;
     /// `project`: optional.
     fn project(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `unique_id`: computed.
     fn unique_id(&self) -> Expr<String>;
 }
@@ -142,9 +102,6 @@ impl GoogleServiceAccountRef for Ref<GoogleServiceAccount> {
     }
     fn project(&self) -> Expr<String> {
         self.attr("project")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn unique_id(&self) -> Expr<String> {
         self.attr("unique_id")

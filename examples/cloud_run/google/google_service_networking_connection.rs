@@ -5,16 +5,12 @@ use tfsynth::tf::{Body, BodyError, Expr, Ref, Resource, Value};
 pub struct GoogleServiceNetworkingConnection {
     /// `deletion_policy`: optional.
     pub deletion_policy: Option<Value<String>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `network`: required.
     pub network: Value<String>,
     /// `reserved_peering_ranges`: required.
     pub reserved_peering_ranges: Value<Vec<Value<String>>>,
     /// `service`: required.
     pub service: Value<String>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `update_on_creation_fail`: optional.
     pub update_on_creation_fail: Option<Value<bool>>,
 }
@@ -27,59 +23,11 @@ impl GoogleServiceNetworkingConnection {
     ) -> Self {
         GoogleServiceNetworkingConnection {
             deletion_policy: Default::default(),
-            id: Default::default(),
             network: network.into(),
             reserved_peering_ranges: reserved_peering_ranges.into(),
             service: service.into(),
-            timeouts: Default::default(),
             update_on_creation_fail: Default::default(),
         }
-    }
-}
-/// A `timeouts` block of `google_service_networking_connection`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_service_networking_connection`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
     }
 }
 impl Resource for GoogleServiceNetworkingConnection {
@@ -89,15 +37,9 @@ impl Resource for GoogleServiceNetworkingConnection {
         if let Some(v) = self.deletion_policy {
             body.set_static("deletion_policy", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         body.set_static("network", self.network);
         body.set_static("reserved_peering_ranges", self.reserved_peering_ranges);
         body.set_static("service", self.service);
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         if let Some(v) = self.update_on_creation_fail {
             body.set_static("update_on_creation_fail", v);
         }
@@ -116,8 +58,6 @@ pub trait GoogleServiceNetworkingConnectionRef {
     fn reserved_peering_ranges(&self) -> Expr<Vec<Value<String>>>;
     /// `service`: required.
     fn service(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `update_on_creation_fail`: optional.
     fn update_on_creation_fail(&self) -> Expr<bool>;
 }
@@ -136,9 +76,6 @@ impl GoogleServiceNetworkingConnectionRef for Ref<GoogleServiceNetworkingConnect
     }
     fn service(&self) -> Expr<String> {
         self.attr("service")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn update_on_creation_fail(&self) -> Expr<bool> {
         self.attr("update_on_creation_fail")

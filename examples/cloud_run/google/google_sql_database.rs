@@ -9,16 +9,12 @@ pub struct GoogleSqlDatabase {
     pub collation: Option<Value<String>>,
     /// `deletion_policy`: optional.
     pub deletion_policy: Option<Value<String>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `instance`: required.
     pub instance: Value<String>,
     /// `name`: required.
     pub name: Value<String>,
     /// `project`: optional.
     pub project: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleSqlDatabase {
     /// With its required attributes and blocks; everything optional unset.
@@ -30,58 +26,10 @@ impl GoogleSqlDatabase {
             charset: Default::default(),
             collation: Default::default(),
             deletion_policy: Default::default(),
-            id: Default::default(),
             instance: instance.into(),
             name: name.into(),
             project: Default::default(),
-            timeouts: Default::default(),
         }
-    }
-}
-/// A `timeouts` block of `google_sql_database`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_sql_database`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
     }
 }
 impl Resource for GoogleSqlDatabase {
@@ -97,16 +45,10 @@ impl Resource for GoogleSqlDatabase {
         if let Some(v) = self.deletion_policy {
             body.set_static("deletion_policy", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         body.set_static("instance", self.instance);
         body.set_static("name", self.name);
         if let Some(v) = self.project {
             body.set_static("project", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         Ok(body)
     }
@@ -127,8 +69,6 @@ pub trait GoogleSqlDatabaseRef {
     fn project(&self) -> Expr<String>;
     /// `self_link`: computed.
     fn self_link(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleSqlDatabaseRef for Ref<GoogleSqlDatabase> {
     fn charset(&self) -> Expr<String> {
@@ -151,8 +91,5 @@ impl GoogleSqlDatabaseRef for Ref<GoogleSqlDatabase> {
     }
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

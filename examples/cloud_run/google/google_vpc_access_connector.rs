@@ -3,8 +3,6 @@ use tfsynth::tf::{Body, BodyError, Expr, Number, Ref, Resource, Value};
 /// `google_vpc_access_connector`: a resource of `registry.terraform.io/hashicorp/google`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoogleVpcAccessConnector {
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `ip_cidr_range`: optional.
     pub ip_cidr_range: Option<Value<String>>,
     /// `machine_type`: optional.
@@ -27,14 +25,11 @@ pub struct GoogleVpcAccessConnector {
     pub region: Option<Value<String>>,
     /// `subnet`: block (list), optional, at most one.
     pub subnet: Option<Subnet>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleVpcAccessConnector {
     /// With its required attributes and blocks; everything optional unset.
     pub fn new(name: impl Into<Value<String>>) -> Self {
         GoogleVpcAccessConnector {
-            id: Default::default(),
             ip_cidr_range: Default::default(),
             machine_type: Default::default(),
             max_instances: Default::default(),
@@ -46,7 +41,6 @@ impl GoogleVpcAccessConnector {
             project: Default::default(),
             region: Default::default(),
             subnet: Default::default(),
-            timeouts: Default::default(),
         }
     }
 }
@@ -86,59 +80,10 @@ impl SubnetRef for Expr<Subnet> {
         self.clone().get_attr("project_id")
     }
 }
-/// A `timeouts` block of `google_vpc_access_connector`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_vpc_access_connector`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleVpcAccessConnector {
     const TYPE: &'static str = "google_vpc_access_connector";
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::new();
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(v) = self.ip_cidr_range {
             body.set_static("ip_cidr_range", v);
         }
@@ -169,9 +114,6 @@ impl Resource for GoogleVpcAccessConnector {
         }
         if let Some(b) = self.subnet {
             body.set_blocks("subnet", vec![b.into_body()]);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         Ok(body)
     }
@@ -206,8 +148,6 @@ pub trait GoogleVpcAccessConnectorRef {
     fn state(&self) -> Expr<String>;
     /// `subnet`: block (list).
     fn subnet(&self) -> Expr<Vec<Value<Subnet>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleVpcAccessConnectorRef for Ref<GoogleVpcAccessConnector> {
     fn connected_projects(&self) -> Expr<Vec<Value<String>>> {
@@ -251,8 +191,5 @@ impl GoogleVpcAccessConnectorRef for Ref<GoogleVpcAccessConnector> {
     }
     fn subnet(&self) -> Expr<Vec<Value<Subnet>>> {
         self.attr("subnet")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

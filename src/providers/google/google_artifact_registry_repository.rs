@@ -14,8 +14,6 @@ pub struct GoogleArtifactRegistryRepository {
     pub docker_config: Option<DockerConfig>,
     /// `format`: required.
     pub format: Value<String>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `kms_key_name`: optional.
     pub kms_key_name: Option<Value<String>>,
     /// `labels`: optional.
@@ -32,8 +30,6 @@ pub struct GoogleArtifactRegistryRepository {
     pub remote_repository_config: Option<RemoteRepositoryConfig>,
     /// `repository_id`: required.
     pub repository_id: Value<String>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `virtual_repository_config`: block (list), optional, at most one.
     pub virtual_repository_config: Option<VirtualRepositoryConfig>,
     /// `vulnerability_scanning_config`: block (list), optional, at most one.
@@ -51,7 +47,6 @@ impl GoogleArtifactRegistryRepository {
             description: Default::default(),
             docker_config: Default::default(),
             format: format.into(),
-            id: Default::default(),
             kms_key_name: Default::default(),
             labels: Default::default(),
             location: Default::default(),
@@ -60,7 +55,6 @@ impl GoogleArtifactRegistryRepository {
             project: Default::default(),
             remote_repository_config: Default::default(),
             repository_id: repository_id.into(),
-            timeouts: Default::default(),
             virtual_repository_config: Default::default(),
             vulnerability_scanning_config: Default::default(),
         }
@@ -980,52 +974,6 @@ impl RemoteRepositoryConfigRef for Expr<RemoteRepositoryConfig> {
         self.clone().get_attr("yum_repository")
     }
 }
-/// A `timeouts` block of `google_artifact_registry_repository`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_artifact_registry_repository`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 /// A `virtual_repository_config` block of `google_artifact_registry_repository`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VirtualRepositoryConfig {
@@ -1158,9 +1106,6 @@ impl Resource for GoogleArtifactRegistryRepository {
             body.set_blocks("docker_config", vec![b.into_body()]);
         }
         body.set_static("format", self.format);
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(v) = self.kms_key_name {
             body.set_static("kms_key_name", v);
         }
@@ -1183,9 +1128,6 @@ impl Resource for GoogleArtifactRegistryRepository {
             body.set_blocks("remote_repository_config", vec![b.into_body()]);
         }
         body.set_static("repository_id", self.repository_id);
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         if let Some(b) = self.virtual_repository_config {
             body.set_blocks("virtual_repository_config", vec![b.into_body()]);
         }
@@ -1231,8 +1173,6 @@ pub trait GoogleArtifactRegistryRepositoryRef {
     fn repository_id(&self) -> Expr<String>;
     /// `terraform_labels`: computed.
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `update_time`: computed.
     fn update_time(&self) -> Expr<String>;
     /// `virtual_repository_config`: block (list).
@@ -1293,9 +1233,6 @@ impl GoogleArtifactRegistryRepositoryRef for Ref<GoogleArtifactRegistryRepositor
     }
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn update_time(&self) -> Expr<String> {
         self.attr("update_time")

@@ -5,8 +5,6 @@ use crate::tf::{Body, BodyError, Expr, Ref, Resource, Value};
 pub struct GoogleArtifactRegistryRepositoryIamMember {
     /// `condition`: block (list), optional, at most one.
     pub condition: Option<Condition>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `location`: optional.
     pub location: Option<Value<String>>,
     /// `member`: required.
@@ -27,7 +25,6 @@ impl GoogleArtifactRegistryRepositoryIamMember {
     ) -> Self {
         GoogleArtifactRegistryRepositoryIamMember {
             condition: Default::default(),
-            id: Default::default(),
             location: Default::default(),
             member: member.into(),
             project: Default::default(),
@@ -97,9 +94,6 @@ impl Resource for GoogleArtifactRegistryRepositoryIamMember {
         let mut body = Body::new();
         if let Some(b) = self.condition {
             body.set_blocks("condition", vec![b.into_body()]);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         if let Some(v) = self.location {
             body.set_static("location", v);

@@ -17,16 +17,12 @@ pub struct GoogleComputeBackendBucket {
     pub edge_security_policy: Option<Value<String>>,
     /// `enable_cdn`: optional.
     pub enable_cdn: Option<Value<bool>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `load_balancing_scheme`: optional.
     pub load_balancing_scheme: Option<Value<String>>,
     /// `name`: required.
     pub name: Value<String>,
     /// `project`: optional.
     pub project: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleComputeBackendBucket {
     /// With its required attributes and blocks; everything optional unset.
@@ -42,11 +38,9 @@ impl GoogleComputeBackendBucket {
             description: Default::default(),
             edge_security_policy: Default::default(),
             enable_cdn: Default::default(),
-            id: Default::default(),
             load_balancing_scheme: Default::default(),
             name: name.into(),
             project: Default::default(),
-            timeouts: Default::default(),
         }
     }
 }
@@ -289,52 +283,6 @@ impl CdnPolicyRef for Expr<CdnPolicy> {
         self.clone().get_attr("signed_url_cache_max_age_sec")
     }
 }
-/// A `timeouts` block of `google_compute_backend_bucket`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_backend_bucket`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleComputeBackendBucket {
     const TYPE: &'static str = "google_compute_backend_bucket";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -358,18 +306,12 @@ impl Resource for GoogleComputeBackendBucket {
         if let Some(v) = self.enable_cdn {
             body.set_static("enable_cdn", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(v) = self.load_balancing_scheme {
             body.set_static("load_balancing_scheme", v);
         }
         body.set_static("name", self.name);
         if let Some(v) = self.project {
             body.set_static("project", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         Ok(body)
     }
@@ -400,8 +342,6 @@ pub trait GoogleComputeBackendBucketRef {
     fn project(&self) -> Expr<String>;
     /// `self_link`: computed.
     fn self_link(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleComputeBackendBucketRef for Ref<GoogleComputeBackendBucket> {
     fn bucket_name(&self) -> Expr<String> {
@@ -439,8 +379,5 @@ impl GoogleComputeBackendBucketRef for Ref<GoogleComputeBackendBucket> {
     }
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

@@ -18,8 +18,6 @@ pub struct GoogleComputeFirewall {
     pub disabled: Option<Value<bool>>,
     /// `enable_logging`: optional.
     pub enable_logging: Option<Value<bool>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `log_config`: block (list), optional, at most one.
     pub log_config: Option<LogConfig>,
     /// `name`: required.
@@ -42,8 +40,6 @@ pub struct GoogleComputeFirewall {
     pub target_service_accounts: Option<Value<Vec<Value<String>>>>,
     /// `target_tags`: optional.
     pub target_tags: Option<Value<Vec<Value<String>>>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleComputeFirewall {
     /// With its required attributes and blocks; everything optional unset.
@@ -59,7 +55,6 @@ impl GoogleComputeFirewall {
             direction: Default::default(),
             disabled: Default::default(),
             enable_logging: Default::default(),
-            id: Default::default(),
             log_config: Default::default(),
             name: name.into(),
             network: network.into(),
@@ -71,7 +66,6 @@ impl GoogleComputeFirewall {
             source_tags: Default::default(),
             target_service_accounts: Default::default(),
             target_tags: Default::default(),
-            timeouts: Default::default(),
         }
     }
 }
@@ -219,52 +213,6 @@ impl ParamsRef for Expr<Params> {
         self.clone().get_attr("resource_manager_tags")
     }
 }
-/// A `timeouts` block of `google_compute_firewall`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_firewall`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleComputeFirewall {
     const TYPE: &'static str = "google_compute_firewall";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -288,9 +236,6 @@ impl Resource for GoogleComputeFirewall {
         }
         if let Some(v) = self.enable_logging {
             body.set_static("enable_logging", v);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         if let Some(b) = self.log_config {
             body.set_blocks("log_config", vec![b.into_body()]);
@@ -320,9 +265,6 @@ impl Resource for GoogleComputeFirewall {
         }
         if let Some(v) = self.target_tags {
             body.set_static("target_tags", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         Ok(body)
     }
@@ -369,8 +311,6 @@ pub trait GoogleComputeFirewallRef {
     fn target_service_accounts(&self) -> Expr<Set<String>>;
     /// `target_tags`: optional.
     fn target_tags(&self) -> Expr<Set<String>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleComputeFirewallRef for Ref<GoogleComputeFirewall> {
     fn allow(&self) -> Expr<Set<Allow>> {
@@ -432,8 +372,5 @@ impl GoogleComputeFirewallRef for Ref<GoogleComputeFirewall> {
     }
     fn target_tags(&self) -> Expr<Set<String>> {
         self.attr("target_tags")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

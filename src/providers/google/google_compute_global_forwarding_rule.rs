@@ -12,8 +12,6 @@ pub struct GoogleComputeGlobalForwardingRule {
     pub external_managed_backend_bucket_migration_testing_percentage: Option<
         Value<Number>,
     >,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `ip_address`: optional.
     pub ip_address: Option<Value<String>>,
     /// `ip_protocol`: optional.
@@ -46,8 +44,6 @@ pub struct GoogleComputeGlobalForwardingRule {
     pub subnetwork: Option<Value<String>>,
     /// `target`: required.
     pub target: Value<String>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleComputeGlobalForwardingRule {
     /// With its required attributes and blocks; everything optional unset.
@@ -59,7 +55,6 @@ impl GoogleComputeGlobalForwardingRule {
             description: Default::default(),
             external_managed_backend_bucket_migration_state: Default::default(),
             external_managed_backend_bucket_migration_testing_percentage: Default::default(),
-            id: Default::default(),
             ip_address: Default::default(),
             ip_protocol: Default::default(),
             ip_version: Default::default(),
@@ -76,7 +71,6 @@ impl GoogleComputeGlobalForwardingRule {
             source_ip_ranges: Default::default(),
             subnetwork: Default::default(),
             target: target.into(),
-            timeouts: Default::default(),
         }
     }
 }
@@ -201,52 +195,6 @@ impl ServiceDirectoryRegistrationsRef for Expr<ServiceDirectoryRegistrations> {
         self.clone().get_attr("service_directory_region")
     }
 }
-/// A `timeouts` block of `google_compute_global_forwarding_rule`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_global_forwarding_rule`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleComputeGlobalForwardingRule {
     const TYPE: &'static str = "google_compute_global_forwarding_rule";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -264,9 +212,6 @@ impl Resource for GoogleComputeGlobalForwardingRule {
                 "external_managed_backend_bucket_migration_testing_percentage",
                 v,
             );
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         if let Some(v) = self.ip_address {
             body.set_static("ip_address", v);
@@ -313,9 +258,6 @@ impl Resource for GoogleComputeGlobalForwardingRule {
             body.set_static("subnetwork", v);
         }
         body.set_static("target", self.target);
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         Ok(body)
     }
 }
@@ -379,8 +321,6 @@ pub trait GoogleComputeGlobalForwardingRuleRef {
     fn target_attr(&self) -> Expr<String>;
     /// `terraform_labels`: computed.
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleComputeGlobalForwardingRuleRef for Ref<GoogleComputeGlobalForwardingRule> {
     fn base_forwarding_rule(&self) -> Expr<String> {
@@ -467,8 +407,5 @@ impl GoogleComputeGlobalForwardingRuleRef for Ref<GoogleComputeGlobalForwardingR
     }
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

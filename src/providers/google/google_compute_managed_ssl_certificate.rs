@@ -5,16 +5,12 @@ use crate::tf::{Body, BodyError, Expr, Number, Ref, Resource, Value};
 pub struct GoogleComputeManagedSslCertificate {
     /// `description`: optional.
     pub description: Option<Value<String>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `managed`: block (list), optional, at most one.
     pub managed: Option<Managed>,
     /// `name`: optional.
     pub name: Option<Value<String>>,
     /// `project`: optional.
     pub project: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `type`: optional.
     pub r#type: Option<Value<String>>,
 }
@@ -48,51 +44,12 @@ impl ManagedRef for Expr<Managed> {
         self.clone().get_attr("domains")
     }
 }
-/// A `timeouts` block of `google_compute_managed_ssl_certificate`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_managed_ssl_certificate`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-}
 impl Resource for GoogleComputeManagedSslCertificate {
     const TYPE: &'static str = "google_compute_managed_ssl_certificate";
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::new();
         if let Some(v) = self.description {
             body.set_static("description", v);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         if let Some(b) = self.managed {
             body.set_blocks("managed", vec![b.into_body()]);
@@ -102,9 +59,6 @@ impl Resource for GoogleComputeManagedSslCertificate {
         }
         if let Some(v) = self.project {
             body.set_static("project", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         if let Some(v) = self.r#type {
             body.set_static("type", v);
@@ -132,8 +86,6 @@ pub trait GoogleComputeManagedSslCertificateRef {
     fn self_link(&self) -> Expr<String>;
     /// `subject_alternative_names`: computed.
     fn subject_alternative_names(&self) -> Expr<Vec<Value<String>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `type`: optional.
     fn r#type(&self) -> Expr<String>;
 }
@@ -164,9 +116,6 @@ impl GoogleComputeManagedSslCertificateRef for Ref<GoogleComputeManagedSslCertif
     }
     fn subject_alternative_names(&self) -> Expr<Vec<Value<String>>> {
         self.attr("subject_alternative_names")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn r#type(&self) -> Expr<String> {
         self.attr("type")

@@ -18,8 +18,6 @@ pub struct GoogleComputeNetwork {
     pub description: Option<Value<String>>,
     /// `enable_ula_internal_ipv6`: optional.
     pub enable_ula_internal_ipv6: Option<Value<bool>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `internal_ipv6_range`: optional.
     pub internal_ipv6_range: Option<Value<String>>,
     /// `mtu`: optional.
@@ -36,8 +34,6 @@ pub struct GoogleComputeNetwork {
     pub project: Option<Value<String>>,
     /// `routing_mode`: optional.
     pub routing_mode: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleComputeNetwork {
     /// With its required attributes and blocks; everything optional unset.
@@ -50,7 +46,6 @@ impl GoogleComputeNetwork {
             delete_default_routes_on_create: Default::default(),
             description: Default::default(),
             enable_ula_internal_ipv6: Default::default(),
-            id: Default::default(),
             internal_ipv6_range: Default::default(),
             mtu: Default::default(),
             name: name.into(),
@@ -59,7 +54,6 @@ impl GoogleComputeNetwork {
             params: Default::default(),
             project: Default::default(),
             routing_mode: Default::default(),
-            timeouts: Default::default(),
         }
     }
 }
@@ -89,52 +83,6 @@ impl ParamsRef for Expr<Params> {
         self.clone().get_attr("resource_manager_tags")
     }
 }
-/// A `timeouts` block of `google_compute_network`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_network`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleComputeNetwork {
     const TYPE: &'static str = "google_compute_network";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -160,9 +108,6 @@ impl Resource for GoogleComputeNetwork {
         if let Some(v) = self.enable_ula_internal_ipv6 {
             body.set_static("enable_ula_internal_ipv6", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(v) = self.internal_ipv6_range {
             body.set_static("internal_ipv6_range", v);
         }
@@ -184,9 +129,6 @@ impl Resource for GoogleComputeNetwork {
         }
         if let Some(v) = self.routing_mode {
             body.set_static("routing_mode", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         Ok(body)
     }
@@ -231,8 +173,6 @@ pub trait GoogleComputeNetworkRef {
     fn routing_mode(&self) -> Expr<String>;
     /// `self_link`: computed.
     fn self_link(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleComputeNetworkRef for Ref<GoogleComputeNetwork> {
     fn auto_create_subnetworks(&self) -> Expr<bool> {
@@ -291,8 +231,5 @@ impl GoogleComputeNetworkRef for Ref<GoogleComputeNetwork> {
     }
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

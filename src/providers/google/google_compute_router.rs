@@ -9,8 +9,6 @@ pub struct GoogleComputeRouter {
     pub description: Option<Value<String>>,
     /// `encrypted_interconnect_router`: optional.
     pub encrypted_interconnect_router: Option<Value<bool>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `md5_authentication_keys`: block (list), optional, at most one.
     pub md5_authentication_keys: Option<Md5AuthenticationKeys>,
     /// `name`: required.
@@ -21,8 +19,6 @@ pub struct GoogleComputeRouter {
     pub project: Option<Value<String>>,
     /// `region`: optional.
     pub region: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleComputeRouter {
     /// With its required attributes and blocks; everything optional unset.
@@ -34,13 +30,11 @@ impl GoogleComputeRouter {
             bgp: Default::default(),
             description: Default::default(),
             encrypted_interconnect_router: Default::default(),
-            id: Default::default(),
             md5_authentication_keys: Default::default(),
             name: name.into(),
             network: network.into(),
             project: Default::default(),
             region: Default::default(),
-            timeouts: Default::default(),
         }
     }
 }
@@ -216,52 +210,6 @@ impl Md5AuthenticationKeysRef for Expr<Md5AuthenticationKeys> {
         self.clone().get_attr("name")
     }
 }
-/// A `timeouts` block of `google_compute_router`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_router`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleComputeRouter {
     const TYPE: &'static str = "google_compute_router";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -275,9 +223,6 @@ impl Resource for GoogleComputeRouter {
         if let Some(v) = self.encrypted_interconnect_router {
             body.set_static("encrypted_interconnect_router", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(b) = self.md5_authentication_keys {
             body.set_blocks("md5_authentication_keys", vec![b.into_body()]);
         }
@@ -288,9 +233,6 @@ impl Resource for GoogleComputeRouter {
         }
         if let Some(v) = self.region {
             body.set_static("region", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         Ok(body)
     }
@@ -317,8 +259,6 @@ pub trait GoogleComputeRouterRef {
     fn region(&self) -> Expr<String>;
     /// `self_link`: computed.
     fn self_link(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleComputeRouterRef for Ref<GoogleComputeRouter> {
     fn bgp(&self) -> Expr<Vec<Value<Bgp>>> {
@@ -350,8 +290,5 @@ impl GoogleComputeRouterRef for Ref<GoogleComputeRouter> {
     }
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

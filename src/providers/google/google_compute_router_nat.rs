@@ -15,8 +15,6 @@ pub struct GoogleComputeRouterNat {
     pub endpoint_types: Option<Value<Vec<Value<String>>>>,
     /// `icmp_idle_timeout_sec`: optional.
     pub icmp_idle_timeout_sec: Option<Value<Number>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `initial_nat_ips`: optional.
     pub initial_nat_ips: Option<Value<Vec<Value<String>>>>,
     /// `log_config`: block (list), optional, at most one.
@@ -53,8 +51,6 @@ pub struct GoogleComputeRouterNat {
     pub tcp_time_wait_timeout_sec: Option<Value<Number>>,
     /// `tcp_transitory_idle_timeout_sec`: optional.
     pub tcp_transitory_idle_timeout_sec: Option<Value<Number>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `type`: optional.
     pub r#type: Option<Value<String>>,
     /// `udp_idle_timeout_sec`: optional.
@@ -74,7 +70,6 @@ impl GoogleComputeRouterNat {
             enable_endpoint_independent_mapping: Default::default(),
             endpoint_types: Default::default(),
             icmp_idle_timeout_sec: Default::default(),
-            id: Default::default(),
             initial_nat_ips: Default::default(),
             log_config: Default::default(),
             max_ports_per_vm: Default::default(),
@@ -94,7 +89,6 @@ impl GoogleComputeRouterNat {
             tcp_established_idle_timeout_sec: Default::default(),
             tcp_time_wait_timeout_sec: Default::default(),
             tcp_transitory_idle_timeout_sec: Default::default(),
-            timeouts: Default::default(),
             r#type: Default::default(),
             udp_idle_timeout_sec: Default::default(),
         }
@@ -353,52 +347,6 @@ impl SubnetworkRef for Expr<Subnetwork> {
         self.clone().get_attr("source_ip_ranges_to_nat")
     }
 }
-/// A `timeouts` block of `google_compute_router_nat`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_router_nat`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleComputeRouterNat {
     const TYPE: &'static str = "google_compute_router_nat";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -420,9 +368,6 @@ impl Resource for GoogleComputeRouterNat {
         }
         if let Some(v) = self.icmp_idle_timeout_sec {
             body.set_static("icmp_idle_timeout_sec", v);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         if let Some(v) = self.initial_nat_ips {
             body.set_static("initial_nat_ips", v);
@@ -477,9 +422,6 @@ impl Resource for GoogleComputeRouterNat {
         }
         if let Some(v) = self.tcp_transitory_idle_timeout_sec {
             body.set_static("tcp_transitory_idle_timeout_sec", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         if let Some(v) = self.r#type {
             body.set_static("type", v);
@@ -540,8 +482,6 @@ pub trait GoogleComputeRouterNatRef {
     fn tcp_time_wait_timeout_sec(&self) -> Expr<Number>;
     /// `tcp_transitory_idle_timeout_sec`: optional.
     fn tcp_transitory_idle_timeout_sec(&self) -> Expr<Number>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `type`: optional.
     fn r#type(&self) -> Expr<String>;
     /// `udp_idle_timeout_sec`: optional.
@@ -619,9 +559,6 @@ impl GoogleComputeRouterNatRef for Ref<GoogleComputeRouterNat> {
     }
     fn tcp_transitory_idle_timeout_sec(&self) -> Expr<Number> {
         self.attr("tcp_transitory_idle_timeout_sec")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn r#type(&self) -> Expr<String> {
         self.attr("type")

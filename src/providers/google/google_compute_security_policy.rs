@@ -9,8 +9,6 @@ pub struct GoogleComputeSecurityPolicy {
     pub advanced_options_config: Option<AdvancedOptionsConfig>,
     /// `description`: optional.
     pub description: Option<Value<String>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `name`: required.
     pub name: Value<String>,
     /// `project`: optional.
@@ -19,8 +17,6 @@ pub struct GoogleComputeSecurityPolicy {
     pub recaptcha_options_config: Option<RecaptchaOptionsConfig>,
     /// `rule`: block (set), any number.
     pub rule: Vec<Rule>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `type`: optional.
     pub r#type: Option<Value<String>>,
 }
@@ -31,12 +27,10 @@ impl GoogleComputeSecurityPolicy {
             adaptive_protection_config: Default::default(),
             advanced_options_config: Default::default(),
             description: Default::default(),
-            id: Default::default(),
             name: name.into(),
             project: Default::default(),
             recaptcha_options_config: Default::default(),
             rule: Default::default(),
-            timeouts: Default::default(),
             r#type: Default::default(),
         }
     }
@@ -1501,52 +1495,6 @@ impl RuleRef for Expr<Rule> {
         self.clone().get_attr("redirect_options")
     }
 }
-/// A `timeouts` block of `google_compute_security_policy`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_security_policy`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleComputeSecurityPolicy {
     const TYPE: &'static str = "google_compute_security_policy";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -1560,9 +1508,6 @@ impl Resource for GoogleComputeSecurityPolicy {
         if let Some(v) = self.description {
             body.set_static("description", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         body.set_static("name", self.name);
         if let Some(v) = self.project {
             body.set_static("project", v);
@@ -1571,9 +1516,6 @@ impl Resource for GoogleComputeSecurityPolicy {
             body.set_blocks("recaptcha_options_config", vec![b.into_body()]);
         }
         body.set_blocks("rule", self.rule.into_iter().map(|b| b.into_body()).collect());
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         if let Some(v) = self.r#type {
             body.set_static("type", v);
         }
@@ -1600,8 +1542,6 @@ pub trait GoogleComputeSecurityPolicyRef {
     fn rule(&self) -> Expr<Set<Rule>>;
     /// `self_link`: computed.
     fn self_link(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `type`: optional.
     fn r#type(&self) -> Expr<String>;
 }
@@ -1632,9 +1572,6 @@ impl GoogleComputeSecurityPolicyRef for Ref<GoogleComputeSecurityPolicy> {
     }
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn r#type(&self) -> Expr<String> {
         self.attr("type")

@@ -10,8 +10,6 @@ pub struct GoogleComputeSubnetwork {
     pub enable_flow_logs: Option<Value<bool>>,
     /// `external_ipv6_prefix`: optional.
     pub external_ipv6_prefix: Option<Value<String>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `ip_cidr_range`: optional.
     pub ip_cidr_range: Option<Value<String>>,
     /// `ip_collection`: optional.
@@ -46,8 +44,6 @@ pub struct GoogleComputeSubnetwork {
     pub send_secondary_ip_range_if_empty: Option<Value<bool>>,
     /// `stack_type`: optional.
     pub stack_type: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleComputeSubnetwork {
     /// With its required attributes and blocks; everything optional unset.
@@ -59,7 +55,6 @@ impl GoogleComputeSubnetwork {
             description: Default::default(),
             enable_flow_logs: Default::default(),
             external_ipv6_prefix: Default::default(),
-            id: Default::default(),
             ip_cidr_range: Default::default(),
             ip_collection: Default::default(),
             ipv6_access_type: Default::default(),
@@ -77,7 +72,6 @@ impl GoogleComputeSubnetwork {
             secondary_ip_range: Default::default(),
             send_secondary_ip_range_if_empty: Default::default(),
             stack_type: Default::default(),
-            timeouts: Default::default(),
         }
     }
 }
@@ -227,52 +221,6 @@ impl SecondaryIpRangeRef for Expr<SecondaryIpRange> {
         self.clone().get_attr("reserved_internal_range")
     }
 }
-/// A `timeouts` block of `google_compute_subnetwork`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_subnetwork`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleComputeSubnetwork {
     const TYPE: &'static str = "google_compute_subnetwork";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -285,9 +233,6 @@ impl Resource for GoogleComputeSubnetwork {
         }
         if let Some(v) = self.external_ipv6_prefix {
             body.set_static("external_ipv6_prefix", v);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         if let Some(v) = self.ip_cidr_range {
             body.set_static("ip_cidr_range", v);
@@ -336,9 +281,6 @@ impl Resource for GoogleComputeSubnetwork {
         }
         if let Some(v) = self.stack_type {
             body.set_static("stack_type", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         Ok(body)
     }
@@ -403,8 +345,6 @@ pub trait GoogleComputeSubnetworkRef {
     fn state(&self) -> Expr<String>;
     /// `subnetwork_id`: computed.
     fn subnetwork_id(&self) -> Expr<Number>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleComputeSubnetworkRef for Ref<GoogleComputeSubnetwork> {
     fn creation_timestamp(&self) -> Expr<String> {
@@ -493,8 +433,5 @@ impl GoogleComputeSubnetworkRef for Ref<GoogleComputeSubnetwork> {
     }
     fn subnetwork_id(&self) -> Expr<Number> {
         self.attr("subnetwork_id")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

@@ -7,16 +7,12 @@ pub struct GoogleComputeTargetHttpProxy {
     pub description: Option<Value<String>>,
     /// `http_keep_alive_timeout_sec`: optional.
     pub http_keep_alive_timeout_sec: Option<Value<Number>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `name`: required.
     pub name: Value<String>,
     /// `project`: optional.
     pub project: Option<Value<String>>,
     /// `proxy_bind`: optional.
     pub proxy_bind: Option<Value<bool>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `url_map`: required.
     pub url_map: Value<String>,
 }
@@ -29,59 +25,11 @@ impl GoogleComputeTargetHttpProxy {
         GoogleComputeTargetHttpProxy {
             description: Default::default(),
             http_keep_alive_timeout_sec: Default::default(),
-            id: Default::default(),
             name: name.into(),
             project: Default::default(),
             proxy_bind: Default::default(),
-            timeouts: Default::default(),
             url_map: url_map.into(),
         }
-    }
-}
-/// A `timeouts` block of `google_compute_target_http_proxy`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_target_http_proxy`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
     }
 }
 impl Resource for GoogleComputeTargetHttpProxy {
@@ -94,18 +42,12 @@ impl Resource for GoogleComputeTargetHttpProxy {
         if let Some(v) = self.http_keep_alive_timeout_sec {
             body.set_static("http_keep_alive_timeout_sec", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         body.set_static("name", self.name);
         if let Some(v) = self.project {
             body.set_static("project", v);
         }
         if let Some(v) = self.proxy_bind {
             body.set_static("proxy_bind", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         body.set_static("url_map", self.url_map);
         Ok(body)
@@ -131,8 +73,6 @@ pub trait GoogleComputeTargetHttpProxyRef {
     fn proxy_id(&self) -> Expr<Number>;
     /// `self_link`: computed.
     fn self_link(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `url_map`: required.
     fn url_map(&self) -> Expr<String>;
 }
@@ -163,9 +103,6 @@ impl GoogleComputeTargetHttpProxyRef for Ref<GoogleComputeTargetHttpProxy> {
     }
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn url_map(&self) -> Expr<String> {
         self.attr("url_map")

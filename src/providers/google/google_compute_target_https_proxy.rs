@@ -11,8 +11,6 @@ pub struct GoogleComputeTargetHttpsProxy {
     pub description: Option<Value<String>>,
     /// `http_keep_alive_timeout_sec`: optional.
     pub http_keep_alive_timeout_sec: Option<Value<Number>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `name`: required.
     pub name: Value<String>,
     /// `project`: optional.
@@ -27,8 +25,6 @@ pub struct GoogleComputeTargetHttpsProxy {
     pub ssl_certificates: Option<Value<Vec<Value<String>>>>,
     /// `ssl_policy`: optional.
     pub ssl_policy: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `tls_early_data`: optional.
     pub tls_early_data: Option<Value<String>>,
     /// `url_map`: required.
@@ -45,7 +41,6 @@ impl GoogleComputeTargetHttpsProxy {
             certificate_map: Default::default(),
             description: Default::default(),
             http_keep_alive_timeout_sec: Default::default(),
-            id: Default::default(),
             name: name.into(),
             project: Default::default(),
             proxy_bind: Default::default(),
@@ -53,56 +48,9 @@ impl GoogleComputeTargetHttpsProxy {
             server_tls_policy: Default::default(),
             ssl_certificates: Default::default(),
             ssl_policy: Default::default(),
-            timeouts: Default::default(),
             tls_early_data: Default::default(),
             url_map: url_map.into(),
         }
-    }
-}
-/// A `timeouts` block of `google_compute_target_https_proxy`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_target_https_proxy`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
     }
 }
 impl Resource for GoogleComputeTargetHttpsProxy {
@@ -120,9 +68,6 @@ impl Resource for GoogleComputeTargetHttpsProxy {
         }
         if let Some(v) = self.http_keep_alive_timeout_sec {
             body.set_static("http_keep_alive_timeout_sec", v);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         body.set_static("name", self.name);
         if let Some(v) = self.project {
@@ -142,9 +87,6 @@ impl Resource for GoogleComputeTargetHttpsProxy {
         }
         if let Some(v) = self.ssl_policy {
             body.set_static("ssl_policy", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         if let Some(v) = self.tls_early_data {
             body.set_static("tls_early_data", v);
@@ -185,8 +127,6 @@ pub trait GoogleComputeTargetHttpsProxyRef {
     fn ssl_certificates(&self) -> Expr<Vec<Value<String>>>;
     /// `ssl_policy`: optional.
     fn ssl_policy(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `tls_early_data`: optional.
     fn tls_early_data(&self) -> Expr<String>;
     /// `url_map`: required.
@@ -237,9 +177,6 @@ impl GoogleComputeTargetHttpsProxyRef for Ref<GoogleComputeTargetHttpsProxy> {
     }
     fn ssl_policy(&self) -> Expr<String> {
         self.attr("ssl_policy")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn tls_early_data(&self) -> Expr<String> {
         self.attr("tls_early_data")

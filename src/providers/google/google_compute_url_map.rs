@@ -17,8 +17,6 @@ pub struct GoogleComputeUrlMap {
     pub header_action: Option<HeaderAction>,
     /// `host_rule`: block (set), any number.
     pub host_rule: Vec<HostRule>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `name`: required.
     pub name: Value<String>,
     /// `path_matcher`: block (list), any number.
@@ -27,8 +25,6 @@ pub struct GoogleComputeUrlMap {
     pub project: Option<Value<String>>,
     /// `test`: block (list), any number.
     pub test: Vec<Test>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleComputeUrlMap {
     /// With its required attributes and blocks; everything optional unset.
@@ -41,12 +37,10 @@ impl GoogleComputeUrlMap {
             description: Default::default(),
             header_action: Default::default(),
             host_rule: Default::default(),
-            id: Default::default(),
             name: name.into(),
             path_matcher: Default::default(),
             project: Default::default(),
             test: Default::default(),
-            timeouts: Default::default(),
         }
     }
 }
@@ -5824,52 +5818,6 @@ impl TestRef for Expr<Test> {
         self.clone().get_attr("service")
     }
 }
-/// A `timeouts` block of `google_compute_url_map`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_compute_url_map`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleComputeUrlMap {
     const TYPE: &'static str = "google_compute_url_map";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -5896,9 +5844,6 @@ impl Resource for GoogleComputeUrlMap {
             "host_rule",
             self.host_rule.into_iter().map(|b| b.into_body()).collect(),
         );
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         body.set_static("name", self.name);
         body.set_blocks(
             "path_matcher",
@@ -5908,9 +5853,6 @@ impl Resource for GoogleComputeUrlMap {
             body.set_static("project", v);
         }
         body.set_blocks("test", self.test.into_iter().map(|b| b.into_body()).collect());
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         Ok(body)
     }
 }
@@ -5948,8 +5890,6 @@ pub trait GoogleComputeUrlMapRef {
     fn self_link(&self) -> Expr<String>;
     /// `test`: block (list).
     fn test(&self) -> Expr<Vec<Value<Test>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleComputeUrlMapRef for Ref<GoogleComputeUrlMap> {
     fn creation_timestamp(&self) -> Expr<String> {
@@ -5998,8 +5938,5 @@ impl GoogleComputeUrlMapRef for Ref<GoogleComputeUrlMap> {
     }
     fn test(&self) -> Expr<Vec<Value<Test>>> {
         self.attr("test")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

@@ -70,8 +70,6 @@ pub struct GoogleContainerCluster {
     pub gateway_api_config: Option<GatewayApiConfig>,
     /// `gke_auto_upgrade_config`: block (list), optional, at most one.
     pub gke_auto_upgrade_config: Option<GkeAutoUpgradeConfig>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `identity_service_config`: block (list), optional, at most one.
     pub identity_service_config: Option<IdentityServiceConfig>,
     /// `in_transit_encryption_config`: optional.
@@ -150,8 +148,6 @@ pub struct GoogleContainerCluster {
     pub service_external_ips_config: Option<ServiceExternalIpsConfig>,
     /// `subnetwork`: optional.
     pub subnetwork: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `user_managed_keys_config`: block (list), optional, at most one.
     pub user_managed_keys_config: Option<UserManagedKeysConfig>,
     /// `vertical_pod_autoscaling`: block (list), optional, at most one.
@@ -196,7 +192,6 @@ impl GoogleContainerCluster {
             fleet: Default::default(),
             gateway_api_config: Default::default(),
             gke_auto_upgrade_config: Default::default(),
-            id: Default::default(),
             identity_service_config: Default::default(),
             in_transit_encryption_config: Default::default(),
             initial_node_count: Default::default(),
@@ -236,7 +231,6 @@ impl GoogleContainerCluster {
             security_posture_config: Default::default(),
             service_external_ips_config: Default::default(),
             subnetwork: Default::default(),
-            timeouts: Default::default(),
             user_managed_keys_config: Default::default(),
             vertical_pod_autoscaling: Default::default(),
             workload_identity_config: Default::default(),
@@ -9206,62 +9200,6 @@ impl ServiceExternalIpsConfigRef for Expr<ServiceExternalIpsConfig> {
         self.clone().get_attr("enabled")
     }
 }
-/// A `timeouts` block of `google_container_cluster`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `read`: optional.
-    pub read: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.read {
-            body.set_static("read", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_container_cluster`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `read`: optional.
-    fn read(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn read(&self) -> Expr<String> {
-        self.clone().get_attr("read")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 /// A `user_managed_keys_config` block of `google_container_cluster`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserManagedKeysConfig {
@@ -9519,9 +9457,6 @@ impl Resource for GoogleContainerCluster {
         if let Some(b) = self.gke_auto_upgrade_config {
             body.set_blocks("gke_auto_upgrade_config", vec![b.into_body()]);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(b) = self.identity_service_config {
             body.set_blocks("identity_service_config", vec![b.into_body()]);
         }
@@ -9637,9 +9572,6 @@ impl Resource for GoogleContainerCluster {
         }
         if let Some(v) = self.subnetwork {
             body.set_static("subnetwork", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         if let Some(b) = self.user_managed_keys_config {
             body.set_blocks("user_managed_keys_config", vec![b.into_body()]);
@@ -9823,8 +9755,6 @@ pub trait GoogleContainerClusterRef {
     fn subnetwork(&self) -> Expr<String>;
     /// `terraform_labels`: computed.
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `tpu_ipv4_cidr_block`: computed.
     fn tpu_ipv4_cidr_block(&self) -> Expr<String>;
     /// `user_managed_keys_config`: block (list).
@@ -10084,9 +10014,6 @@ impl GoogleContainerClusterRef for Ref<GoogleContainerCluster> {
     }
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn tpu_ipv4_cidr_block(&self) -> Expr<String> {
         self.attr("tpu_ipv4_cidr_block")

@@ -8,8 +8,6 @@ pub struct GoogleContainerNodePool {
     pub autoscaling: Option<Autoscaling>,
     /// `cluster`: required.
     pub cluster: Value<String>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `initial_node_count`: optional.
     pub initial_node_count: Option<Value<Number>>,
     /// `location`: optional.
@@ -36,8 +34,6 @@ pub struct GoogleContainerNodePool {
     pub project: Option<Value<String>>,
     /// `queued_provisioning`: block (list), optional, at most one.
     pub queued_provisioning: Option<QueuedProvisioning>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `upgrade_settings`: block (list), optional, at most one.
     pub upgrade_settings: Option<UpgradeSettings>,
     /// `version`: optional.
@@ -49,7 +45,6 @@ impl GoogleContainerNodePool {
         GoogleContainerNodePool {
             autoscaling: Default::default(),
             cluster: cluster.into(),
-            id: Default::default(),
             initial_node_count: Default::default(),
             location: Default::default(),
             management: Default::default(),
@@ -63,7 +58,6 @@ impl GoogleContainerNodePool {
             placement_policy: Default::default(),
             project: Default::default(),
             queued_provisioning: Default::default(),
-            timeouts: Default::default(),
             upgrade_settings: Default::default(),
             version: Default::default(),
         }
@@ -2640,52 +2634,6 @@ impl QueuedProvisioningRef for Expr<QueuedProvisioning> {
         self.clone().get_attr("enabled")
     }
 }
-/// A `timeouts` block of `google_container_node_pool`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_container_node_pool`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 /// A `upgrade_settings` block of `google_container_node_pool`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpgradeSettings {
@@ -2849,9 +2797,6 @@ impl Resource for GoogleContainerNodePool {
             body.set_blocks("autoscaling", vec![b.into_body()]);
         }
         body.set_static("cluster", self.cluster);
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(v) = self.initial_node_count {
             body.set_static("initial_node_count", v);
         }
@@ -2890,9 +2835,6 @@ impl Resource for GoogleContainerNodePool {
         }
         if let Some(b) = self.queued_provisioning {
             body.set_blocks("queued_provisioning", vec![b.into_body()]);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         if let Some(b) = self.upgrade_settings {
             body.set_blocks("upgrade_settings", vec![b.into_body()]);
@@ -2941,8 +2883,6 @@ pub trait GoogleContainerNodePoolRef {
     fn project(&self) -> Expr<String>;
     /// `queued_provisioning`: block (list).
     fn queued_provisioning(&self) -> Expr<Vec<Value<QueuedProvisioning>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `upgrade_settings`: block (list).
     fn upgrade_settings(&self) -> Expr<Vec<Value<UpgradeSettings>>>;
     /// `version`: optional.
@@ -3002,9 +2942,6 @@ impl GoogleContainerNodePoolRef for Ref<GoogleContainerNodePool> {
     }
     fn queued_provisioning(&self) -> Expr<Vec<Value<QueuedProvisioning>>> {
         self.attr("queued_provisioning")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn upgrade_settings(&self) -> Expr<Vec<Value<UpgradeSettings>>> {
         self.attr("upgrade_settings")

@@ -16,16 +16,12 @@ pub struct GoogleMonitoringAlertPolicy {
     pub documentation: Option<Documentation>,
     /// `enabled`: optional.
     pub enabled: Option<Value<bool>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `notification_channels`: optional.
     pub notification_channels: Option<Value<Vec<Value<String>>>>,
     /// `project`: optional.
     pub project: Option<Value<String>>,
     /// `severity`: optional.
     pub severity: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `user_labels`: optional.
     pub user_labels: Option<Value<BTreeMap<String, Value<String>>>>,
 }
@@ -42,11 +38,9 @@ impl GoogleMonitoringAlertPolicy {
             display_name: display_name.into(),
             documentation: Default::default(),
             enabled: Default::default(),
-            id: Default::default(),
             notification_channels: Default::default(),
             project: Default::default(),
             severity: Default::default(),
-            timeouts: Default::default(),
             user_labels: Default::default(),
         }
     }
@@ -1472,52 +1466,6 @@ impl DocumentationRef for Expr<Documentation> {
         self.clone().get_attr("subject")
     }
 }
-/// A `timeouts` block of `google_monitoring_alert_policy`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_monitoring_alert_policy`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleMonitoringAlertPolicy {
     const TYPE: &'static str = "google_monitoring_alert_policy";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -1537,9 +1485,6 @@ impl Resource for GoogleMonitoringAlertPolicy {
         if let Some(v) = self.enabled {
             body.set_static("enabled", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(v) = self.notification_channels {
             body.set_static("notification_channels", v);
         }
@@ -1548,9 +1493,6 @@ impl Resource for GoogleMonitoringAlertPolicy {
         }
         if let Some(v) = self.severity {
             body.set_static("severity", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         if let Some(v) = self.user_labels {
             body.set_static("user_labels", v);
@@ -1600,8 +1542,6 @@ pub trait GoogleMonitoringAlertPolicyRef {
     fn project(&self) -> Expr<String>;
     /// `severity`: optional.
     fn severity(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `user_labels`: optional.
     fn user_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
@@ -1638,9 +1578,6 @@ impl GoogleMonitoringAlertPolicyRef for Ref<GoogleMonitoringAlertPolicy> {
     }
     fn severity(&self) -> Expr<String> {
         self.attr("severity")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn user_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("user_labels")

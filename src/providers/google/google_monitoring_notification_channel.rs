@@ -12,16 +12,12 @@ pub struct GoogleMonitoringNotificationChannel {
     pub enabled: Option<Value<bool>>,
     /// `force_delete`: optional.
     pub force_delete: Option<Value<bool>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `labels`: optional.
     pub labels: Option<Value<BTreeMap<String, Value<String>>>>,
     /// `project`: optional.
     pub project: Option<Value<String>>,
     /// `sensitive_labels`: block (list), optional, at most one.
     pub sensitive_labels: Option<SensitiveLabels>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `type`: required.
     pub r#type: Value<String>,
     /// `user_labels`: optional.
@@ -35,11 +31,9 @@ impl GoogleMonitoringNotificationChannel {
             display_name: Default::default(),
             enabled: Default::default(),
             force_delete: Default::default(),
-            id: Default::default(),
             labels: Default::default(),
             project: Default::default(),
             sensitive_labels: Default::default(),
-            timeouts: Default::default(),
             r#type: r#type.into(),
             user_labels: Default::default(),
         }
@@ -91,52 +85,6 @@ impl SensitiveLabelsRef for Expr<SensitiveLabels> {
         self.clone().get_attr("service_key")
     }
 }
-/// A `timeouts` block of `google_monitoring_notification_channel`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_monitoring_notification_channel`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleMonitoringNotificationChannel {
     const TYPE: &'static str = "google_monitoring_notification_channel";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -153,9 +101,6 @@ impl Resource for GoogleMonitoringNotificationChannel {
         if let Some(v) = self.force_delete {
             body.set_static("force_delete", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(v) = self.labels {
             body.set_static("labels", v);
         }
@@ -164,9 +109,6 @@ impl Resource for GoogleMonitoringNotificationChannel {
         }
         if let Some(b) = self.sensitive_labels {
             body.set_blocks("sensitive_labels", vec![b.into_body()]);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         body.set_static("type", self.r#type);
         if let Some(v) = self.user_labels {
@@ -193,8 +135,6 @@ pub trait GoogleMonitoringNotificationChannelRef {
     fn project(&self) -> Expr<String>;
     /// `sensitive_labels`: block (list).
     fn sensitive_labels(&self) -> Expr<Vec<Value<SensitiveLabels>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `type`: required.
     fn r#type(&self) -> Expr<String>;
     /// `user_labels`: optional.
@@ -227,9 +167,6 @@ for Ref<GoogleMonitoringNotificationChannel> {
     }
     fn sensitive_labels(&self) -> Expr<Vec<Value<SensitiveLabels>>> {
         self.attr("sensitive_labels")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn r#type(&self) -> Expr<String> {
         self.attr("type")

@@ -12,8 +12,6 @@ pub struct GoogleMonitoringUptimeCheckConfig {
     pub display_name: Value<String>,
     /// `http_check`: block (list), optional, at most one.
     pub http_check: Option<HttpCheck>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `log_check_failures`: optional.
     pub log_check_failures: Option<Value<bool>>,
     /// `monitored_resource`: block (list), optional, at most one.
@@ -32,8 +30,6 @@ pub struct GoogleMonitoringUptimeCheckConfig {
     pub tcp_check: Option<TcpCheck>,
     /// `timeout`: required.
     pub timeout: Value<String>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `user_labels`: optional.
     pub user_labels: Option<Value<BTreeMap<String, Value<String>>>>,
 }
@@ -48,7 +44,6 @@ impl GoogleMonitoringUptimeCheckConfig {
             content_matchers: Default::default(),
             display_name: display_name.into(),
             http_check: Default::default(),
-            id: Default::default(),
             log_check_failures: Default::default(),
             monitored_resource: Default::default(),
             period: Default::default(),
@@ -58,7 +53,6 @@ impl GoogleMonitoringUptimeCheckConfig {
             synthetic_monitor: Default::default(),
             tcp_check: Default::default(),
             timeout: timeout.into(),
-            timeouts: Default::default(),
             user_labels: Default::default(),
         }
     }
@@ -709,52 +703,6 @@ impl TcpCheckRef for Expr<TcpCheck> {
         self.clone().get_attr("port")
     }
 }
-/// A `timeouts` block of `google_monitoring_uptime_check_config`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_monitoring_uptime_check_config`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for GoogleMonitoringUptimeCheckConfig {
     const TYPE: &'static str = "google_monitoring_uptime_check_config";
     fn into_body(self) -> Result<Body, BodyError> {
@@ -769,9 +717,6 @@ impl Resource for GoogleMonitoringUptimeCheckConfig {
         body.set_static("display_name", self.display_name);
         if let Some(b) = self.http_check {
             body.set_blocks("http_check", vec![b.into_body()]);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         if let Some(v) = self.log_check_failures {
             body.set_static("log_check_failures", v);
@@ -798,9 +743,6 @@ impl Resource for GoogleMonitoringUptimeCheckConfig {
             body.set_blocks("tcp_check", vec![b.into_body()]);
         }
         body.set_static("timeout", self.timeout);
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         if let Some(v) = self.user_labels {
             body.set_static("user_labels", v);
         }
@@ -837,8 +779,6 @@ pub trait GoogleMonitoringUptimeCheckConfigRef {
     fn tcp_check(&self) -> Expr<Vec<Value<TcpCheck>>>;
     /// `timeout`: required.
     fn timeout(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `uptime_check_id`: computed.
     fn uptime_check_id(&self) -> Expr<String>;
     /// `user_labels`: optional.
@@ -886,9 +826,6 @@ impl GoogleMonitoringUptimeCheckConfigRef for Ref<GoogleMonitoringUptimeCheckCon
     }
     fn timeout(&self) -> Expr<String> {
         self.attr("timeout")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn uptime_check_id(&self) -> Expr<String> {
         self.attr("uptime_check_id")

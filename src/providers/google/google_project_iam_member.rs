@@ -5,8 +5,6 @@ use crate::tf::{Body, BodyError, Expr, Ref, Resource, Value};
 pub struct GoogleProjectIamMember {
     /// `condition`: block (list), optional, at most one.
     pub condition: Option<Condition>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `member`: required.
     pub member: Value<String>,
     /// `project`: required.
@@ -23,7 +21,6 @@ impl GoogleProjectIamMember {
     ) -> Self {
         GoogleProjectIamMember {
             condition: Default::default(),
-            id: Default::default(),
             member: member.into(),
             project: project.into(),
             role: role.into(),
@@ -91,9 +88,6 @@ impl Resource for GoogleProjectIamMember {
         let mut body = Body::new();
         if let Some(b) = self.condition {
             body.set_blocks("condition", vec![b.into_body()]);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         body.set_static("member", self.member);
         body.set_static("project", self.project);

@@ -7,14 +7,10 @@ pub struct GoogleProjectService {
     pub disable_dependent_services: Option<Value<bool>>,
     /// `disable_on_destroy`: optional.
     pub disable_on_destroy: Option<Value<bool>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `project`: optional.
     pub project: Option<Value<String>>,
     /// `service`: required.
     pub service: Value<String>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl GoogleProjectService {
     /// With its required attributes and blocks; everything optional unset.
@@ -22,67 +18,9 @@ impl GoogleProjectService {
         GoogleProjectService {
             disable_dependent_services: Default::default(),
             disable_on_destroy: Default::default(),
-            id: Default::default(),
             project: Default::default(),
             service: service.into(),
-            timeouts: Default::default(),
         }
-    }
-}
-/// A `timeouts` block of `google_project_service`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `read`: optional.
-    pub read: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.read {
-            body.set_static("read", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_project_service`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `read`: optional.
-    fn read(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn read(&self) -> Expr<String> {
-        self.clone().get_attr("read")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
     }
 }
 impl Resource for GoogleProjectService {
@@ -95,16 +33,10 @@ impl Resource for GoogleProjectService {
         if let Some(v) = self.disable_on_destroy {
             body.set_static("disable_on_destroy", v);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(v) = self.project {
             body.set_static("project", v);
         }
         body.set_static("service", self.service);
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         Ok(body)
     }
 }
@@ -118,8 +50,6 @@ pub trait GoogleProjectServiceRef {
     fn project(&self) -> Expr<String>;
     /// `service`: required.
     fn service(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl GoogleProjectServiceRef for Ref<GoogleProjectService> {
     fn disable_dependent_services(&self) -> Expr<bool> {
@@ -133,8 +63,5 @@ impl GoogleProjectServiceRef for Ref<GoogleProjectService> {
     }
     fn service(&self) -> Expr<String> {
         self.attr("service")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

@@ -5,8 +5,6 @@ use crate::tf::{Body, BodyError, Expr, Ref, Resource, Value};
 pub struct GoogleServiceAccountIamMember {
     /// `condition`: block (list), optional, at most one.
     pub condition: Option<Condition>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `member`: required.
     pub member: Value<String>,
     /// `role`: required.
@@ -23,7 +21,6 @@ impl GoogleServiceAccountIamMember {
     ) -> Self {
         GoogleServiceAccountIamMember {
             condition: Default::default(),
-            id: Default::default(),
             member: member.into(),
             role: role.into(),
             service_account_id: service_account_id.into(),
@@ -91,9 +88,6 @@ impl Resource for GoogleServiceAccountIamMember {
         let mut body = Body::new();
         if let Some(b) = self.condition {
             body.set_blocks("condition", vec![b.into_body()]);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         body.set_static("member", self.member);
         body.set_static("role", self.role);

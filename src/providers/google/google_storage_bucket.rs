@@ -20,8 +20,6 @@ pub struct GoogleStorageBucket {
     pub force_destroy: Option<Value<bool>>,
     /// `hierarchical_namespace`: block (list), optional, at most one.
     pub hierarchical_namespace: Option<HierarchicalNamespace>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `ip_filter`: block (list), optional, at most one.
     pub ip_filter: Option<IpFilter>,
     /// `labels`: optional.
@@ -48,8 +46,6 @@ pub struct GoogleStorageBucket {
     pub soft_delete_policy: Option<SoftDeletePolicy>,
     /// `storage_class`: optional.
     pub storage_class: Option<Value<String>>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `uniform_bucket_level_access`: optional.
     pub uniform_bucket_level_access: Option<Value<bool>>,
     /// `versioning`: block (list), optional, at most one.
@@ -72,7 +68,6 @@ impl GoogleStorageBucket {
             encryption: Default::default(),
             force_destroy: Default::default(),
             hierarchical_namespace: Default::default(),
-            id: Default::default(),
             ip_filter: Default::default(),
             labels: Default::default(),
             lifecycle_rule: Default::default(),
@@ -86,7 +81,6 @@ impl GoogleStorageBucket {
             rpo: Default::default(),
             soft_delete_policy: Default::default(),
             storage_class: Default::default(),
-            timeouts: Default::default(),
             uniform_bucket_level_access: Default::default(),
             versioning: Default::default(),
             website: Default::default(),
@@ -805,52 +799,6 @@ impl SoftDeletePolicyRef for Expr<SoftDeletePolicy> {
         self.clone().get_attr("retention_duration_seconds")
     }
 }
-/// A `timeouts` block of `google_storage_bucket`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `read`: optional.
-    pub read: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.read {
-            body.set_static("read", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `google_storage_bucket`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `read`: optional.
-    fn read(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn read(&self) -> Expr<String> {
-        self.clone().get_attr("read")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 /// A `versioning` block of `google_storage_bucket`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Versioning {
@@ -945,9 +893,6 @@ impl Resource for GoogleStorageBucket {
         if let Some(b) = self.hierarchical_namespace {
             body.set_blocks("hierarchical_namespace", vec![b.into_body()]);
         }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         if let Some(b) = self.ip_filter {
             body.set_blocks("ip_filter", vec![b.into_body()]);
         }
@@ -983,9 +928,6 @@ impl Resource for GoogleStorageBucket {
         }
         if let Some(v) = self.storage_class {
             body.set_static("storage_class", v);
-        }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
         }
         if let Some(v) = self.uniform_bucket_level_access {
             body.set_static("uniform_bucket_level_access", v);
@@ -1053,8 +995,6 @@ pub trait GoogleStorageBucketRef {
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
     /// `time_created`: computed.
     fn time_created(&self) -> Expr<String>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `uniform_bucket_level_access`: optional.
     fn uniform_bucket_level_access(&self) -> Expr<bool>;
     /// `updated`: computed.
@@ -1144,9 +1084,6 @@ impl GoogleStorageBucketRef for Ref<GoogleStorageBucket> {
     }
     fn time_created(&self) -> Expr<String> {
         self.attr("time_created")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn uniform_bucket_level_access(&self) -> Expr<bool> {
         self.attr("uniform_bucket_level_access")

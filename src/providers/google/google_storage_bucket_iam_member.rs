@@ -7,8 +7,6 @@ pub struct GoogleStorageBucketIamMember {
     pub bucket: Value<String>,
     /// `condition`: block (list), optional, at most one.
     pub condition: Option<Condition>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `member`: required.
     pub member: Value<String>,
     /// `role`: required.
@@ -24,7 +22,6 @@ impl GoogleStorageBucketIamMember {
         GoogleStorageBucketIamMember {
             bucket: bucket.into(),
             condition: Default::default(),
-            id: Default::default(),
             member: member.into(),
             role: role.into(),
         }
@@ -92,9 +89,6 @@ impl Resource for GoogleStorageBucketIamMember {
         body.set_static("bucket", self.bucket);
         if let Some(b) = self.condition {
             body.set_blocks("condition", vec![b.into_body()]);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         body.set_static("member", self.member);
         body.set_static("role", self.role);

@@ -4,14 +4,10 @@ use crate::tf::{Body, BodyError, Expr, Number, Ref, Resource, Set, Value};
 /// `kubernetes_deployment_v1`: a resource of `registry.terraform.io/hashicorp/kubernetes`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KubernetesDeploymentV1 {
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `metadata`: block (list), required, exactly one.
     pub metadata: Metadata,
     /// `spec`: block (list), required, exactly one.
     pub spec: Spec,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `wait_for_rollout`: optional.
     pub wait_for_rollout: Option<Value<bool>>,
 }
@@ -19,10 +15,8 @@ impl KubernetesDeploymentV1 {
     /// With its required attributes and blocks; everything optional unset.
     pub fn new(metadata: Metadata, spec: Spec) -> Self {
         KubernetesDeploymentV1 {
-            id: Default::default(),
             metadata,
             spec,
-            timeouts: Default::default(),
             wait_for_rollout: Default::default(),
         }
     }
@@ -12406,64 +12400,12 @@ impl SpecRef for Expr<Spec> {
         self.clone().get_attr("template")
     }
 }
-/// A `timeouts` block of `kubernetes_deployment_v1`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `kubernetes_deployment_v1`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
-    }
-}
 impl Resource for KubernetesDeploymentV1 {
     const TYPE: &'static str = "kubernetes_deployment_v1";
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::new();
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         if let Some(v) = self.wait_for_rollout {
             body.set_static("wait_for_rollout", v);
         }
@@ -12476,8 +12418,6 @@ pub trait KubernetesDeploymentV1Ref {
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>>;
     /// `spec`: block (list).
     fn spec(&self) -> Expr<Vec<Value<Spec>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `wait_for_rollout`: optional.
     fn wait_for_rollout(&self) -> Expr<bool>;
 }
@@ -12487,9 +12427,6 @@ impl KubernetesDeploymentV1Ref for Ref<KubernetesDeploymentV1> {
     }
     fn spec(&self) -> Expr<Vec<Value<Spec>>> {
         self.attr("spec")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn wait_for_rollout(&self) -> Expr<bool> {
         self.attr("wait_for_rollout")

@@ -4,8 +4,6 @@ use crate::tf::{Body, BodyError, Expr, Number, Ref, Resource, Set, Value};
 /// `kubernetes_horizontal_pod_autoscaler_v2`: a resource of `registry.terraform.io/hashicorp/kubernetes`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KubernetesHorizontalPodAutoscalerV2 {
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `metadata`: block (list), required, exactly one.
     pub metadata: Metadata,
     /// `spec`: block (list), required, exactly one.
@@ -15,7 +13,6 @@ impl KubernetesHorizontalPodAutoscalerV2 {
     /// With its required attributes and blocks; everything optional unset.
     pub fn new(metadata: Metadata, spec: Spec) -> Self {
         KubernetesHorizontalPodAutoscalerV2 {
-            id: Default::default(),
             metadata,
             spec,
         }
@@ -1588,9 +1585,6 @@ impl Resource for KubernetesHorizontalPodAutoscalerV2 {
     const TYPE: &'static str = "kubernetes_horizontal_pod_autoscaler_v2";
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::new();
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
         Ok(body)

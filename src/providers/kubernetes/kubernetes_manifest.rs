@@ -12,8 +12,6 @@ pub struct KubernetesManifest {
     pub manifest: Expression,
     /// `object`: optional.
     pub object: Option<Expression>,
-    /// `timeouts`: block (list), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `wait`: block (list), optional, at most one.
     pub wait: Option<Wait>,
     /// `wait_for`: optional.
@@ -27,7 +25,6 @@ impl KubernetesManifest {
             field_manager: Default::default(),
             manifest: manifest.into(),
             object: Default::default(),
-            timeouts: Default::default(),
             wait: Default::default(),
             wait_for: Default::default(),
         }
@@ -67,52 +64,6 @@ impl FieldManagerRef for Expr<FieldManager> {
     }
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
-    }
-}
-/// A `timeouts` block of `kubernetes_manifest`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-    /// `update`: optional.
-    pub update: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        if let Some(v) = self.update {
-            body.set_static("update", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `kubernetes_manifest`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-    /// `update`: optional.
-    fn update(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-    fn update(&self) -> Expr<String> {
-        self.clone().get_attr("update")
     }
 }
 /// A `wait` block of `kubernetes_manifest`.
@@ -212,9 +163,6 @@ impl Resource for KubernetesManifest {
         if let Some(v) = self.object {
             body.set_static("object", v);
         }
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         if let Some(b) = self.wait {
             body.set_blocks("wait", vec![b.into_body()]);
         }
@@ -247,8 +195,6 @@ pub trait KubernetesManifestRef {
     fn manifest(&self) -> Expr<Expression>;
     /// `object`: optional.
     fn object(&self) -> Expr<Expression>;
-    /// `timeouts`: block (list).
-    fn timeouts(&self) -> Expr<Vec<Value<Timeouts>>>;
     /// `wait`: block (list).
     fn wait(&self) -> Expr<Vec<Value<Wait>>>;
     /// `wait_for`: optional.
@@ -266,9 +212,6 @@ impl KubernetesManifestRef for Ref<KubernetesManifest> {
     }
     fn object(&self) -> Expr<Expression> {
         self.attr("object")
-    }
-    fn timeouts(&self) -> Expr<Vec<Value<Timeouts>>> {
-        self.attr("timeouts")
     }
     fn wait(&self) -> Expr<Vec<Value<Wait>>> {
         self.attr("wait")

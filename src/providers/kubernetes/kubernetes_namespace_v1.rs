@@ -4,12 +4,8 @@ use crate::tf::{Body, BodyError, Expr, Number, Ref, Resource, Value};
 /// `kubernetes_namespace_v1`: a resource of `registry.terraform.io/hashicorp/kubernetes`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KubernetesNamespaceV1 {
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `metadata`: block (list), required, exactly one.
     pub metadata: Metadata,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `wait_for_default_service_account`: optional.
     pub wait_for_default_service_account: Option<Value<bool>>,
 }
@@ -17,9 +13,7 @@ impl KubernetesNamespaceV1 {
     /// With its required attributes and blocks; everything optional unset.
     pub fn new(metadata: Metadata) -> Self {
         KubernetesNamespaceV1 {
-            id: Default::default(),
             metadata,
-            timeouts: Default::default(),
             wait_for_default_service_account: Default::default(),
         }
     }
@@ -95,43 +89,11 @@ impl MetadataRef for Expr<Metadata> {
         self.clone().get_attr("uid")
     }
 }
-/// A `timeouts` block of `kubernetes_namespace_v1`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `delete`: optional.
-    pub delete: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.delete {
-            body.set_static("delete", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `kubernetes_namespace_v1`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `delete`: optional.
-    fn delete(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn delete(&self) -> Expr<String> {
-        self.clone().get_attr("delete")
-    }
-}
 impl Resource for KubernetesNamespaceV1 {
     const TYPE: &'static str = "kubernetes_namespace_v1";
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::new();
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         if let Some(v) = self.wait_for_default_service_account {
             body.set_static("wait_for_default_service_account", v);
         }
@@ -142,17 +104,12 @@ impl Resource for KubernetesNamespaceV1 {
 pub trait KubernetesNamespaceV1Ref {
     /// `metadata`: block (list).
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `wait_for_default_service_account`: optional.
     fn wait_for_default_service_account(&self) -> Expr<bool>;
 }
 impl KubernetesNamespaceV1Ref for Ref<KubernetesNamespaceV1> {
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>> {
         self.attr("metadata")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn wait_for_default_service_account(&self) -> Expr<bool> {
         self.attr("wait_for_default_service_account")

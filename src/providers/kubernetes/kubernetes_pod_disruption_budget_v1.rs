@@ -4,8 +4,6 @@ use crate::tf::{Body, BodyError, Expr, Number, Ref, Resource, Set, Value};
 /// `kubernetes_pod_disruption_budget_v1`: a resource of `registry.terraform.io/hashicorp/kubernetes`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KubernetesPodDisruptionBudgetV1 {
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `metadata`: block (list), required, exactly one.
     pub metadata: Metadata,
     /// `spec`: block (list), required, exactly one.
@@ -15,7 +13,6 @@ impl KubernetesPodDisruptionBudgetV1 {
     /// With its required attributes and blocks; everything optional unset.
     pub fn new(metadata: Metadata, spec: Spec) -> Self {
         KubernetesPodDisruptionBudgetV1 {
-            id: Default::default(),
             metadata,
             spec,
         }
@@ -243,9 +240,6 @@ impl Resource for KubernetesPodDisruptionBudgetV1 {
     const TYPE: &'static str = "kubernetes_pod_disruption_budget_v1";
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::new();
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
         Ok(body)

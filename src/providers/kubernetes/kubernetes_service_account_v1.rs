@@ -6,27 +6,21 @@ use crate::tf::{Body, BodyError, Expr, Number, Ref, Resource, Set, Value};
 pub struct KubernetesServiceAccountV1 {
     /// `automount_service_account_token`: optional.
     pub automount_service_account_token: Option<Value<bool>>,
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `image_pull_secret`: block (set), any number.
     pub image_pull_secret: Vec<ImagePullSecret>,
     /// `metadata`: block (list), required, exactly one.
     pub metadata: Metadata,
     /// `secret`: block (set), any number.
     pub secret: Vec<Secret>,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
 }
 impl KubernetesServiceAccountV1 {
     /// With its required attributes and blocks; everything optional unset.
     pub fn new(metadata: Metadata) -> Self {
         KubernetesServiceAccountV1 {
             automount_service_account_token: Default::default(),
-            id: Default::default(),
             image_pull_secret: Default::default(),
             metadata,
             secret: Default::default(),
-            timeouts: Default::default(),
         }
     }
 }
@@ -163,41 +157,12 @@ impl SecretRef for Expr<Secret> {
         self.clone().get_attr("name")
     }
 }
-/// A `timeouts` block of `kubernetes_service_account_v1`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `kubernetes_service_account_v1`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-}
 impl Resource for KubernetesServiceAccountV1 {
     const TYPE: &'static str = "kubernetes_service_account_v1";
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::new();
         if let Some(v) = self.automount_service_account_token {
             body.set_static("automount_service_account_token", v);
-        }
-        if let Some(v) = self.id {
-            body.set_static("id", v);
         }
         body.set_blocks(
             "image_pull_secret",
@@ -208,9 +173,6 @@ impl Resource for KubernetesServiceAccountV1 {
             "secret",
             self.secret.into_iter().map(|b| b.into_body()).collect(),
         );
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         Ok(body)
     }
 }
@@ -226,8 +188,6 @@ pub trait KubernetesServiceAccountV1Ref {
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>>;
     /// `secret`: block (set).
     fn secret(&self) -> Expr<Set<Secret>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
 }
 impl KubernetesServiceAccountV1Ref for Ref<KubernetesServiceAccountV1> {
     fn automount_service_account_token(&self) -> Expr<bool> {
@@ -244,8 +204,5 @@ impl KubernetesServiceAccountV1Ref for Ref<KubernetesServiceAccountV1> {
     }
     fn secret(&self) -> Expr<Set<Secret>> {
         self.attr("secret")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
 }

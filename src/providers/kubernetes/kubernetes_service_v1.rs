@@ -4,14 +4,10 @@ use crate::tf::{Body, BodyError, Expr, Number, Ref, Resource, Set, Value};
 /// `kubernetes_service_v1`: a resource of `registry.terraform.io/hashicorp/kubernetes`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KubernetesServiceV1 {
-    /// `id`: optional.
-    pub id: Option<Value<String>>,
     /// `metadata`: block (list), required, exactly one.
     pub metadata: Metadata,
     /// `spec`: block (list), required, exactly one.
     pub spec: Spec,
-    /// `timeouts`: block (single), optional, at most one.
-    pub timeouts: Option<Timeouts>,
     /// `wait_for_load_balancer`: optional.
     pub wait_for_load_balancer: Option<Value<bool>>,
 }
@@ -19,10 +15,8 @@ impl KubernetesServiceV1 {
     /// With its required attributes and blocks; everything optional unset.
     pub fn new(metadata: Metadata, spec: Spec) -> Self {
         KubernetesServiceV1 {
-            id: Default::default(),
             metadata,
             spec,
-            timeouts: Default::default(),
             wait_for_load_balancer: Default::default(),
         }
     }
@@ -451,44 +445,12 @@ impl SpecRef for Expr<Spec> {
         self.clone().get_attr("type")
     }
 }
-/// A `timeouts` block of `kubernetes_service_v1`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeouts {
-    /// `create`: optional.
-    pub create: Option<Value<String>>,
-}
-impl Timeouts {
-    /// The block's body.
-    pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        if let Some(v) = self.create {
-            body.set_static("create", v);
-        }
-        body
-    }
-}
-/// Typed references to the attributes of a `timeouts` block of `kubernetes_service_v1`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
-pub trait TimeoutsRef {
-    /// `create`: optional.
-    fn create(&self) -> Expr<String>;
-}
-impl TimeoutsRef for Expr<Timeouts> {
-    fn create(&self) -> Expr<String> {
-        self.clone().get_attr("create")
-    }
-}
 impl Resource for KubernetesServiceV1 {
     const TYPE: &'static str = "kubernetes_service_v1";
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::new();
-        if let Some(v) = self.id {
-            body.set_static("id", v);
-        }
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
-        if let Some(b) = self.timeouts {
-            body.set_blocks("timeouts", vec![b.into_body()]);
-        }
         if let Some(v) = self.wait_for_load_balancer {
             body.set_static("wait_for_load_balancer", v);
         }
@@ -547,8 +509,6 @@ pub trait KubernetesServiceV1Ref {
     fn spec(&self) -> Expr<Vec<Value<Spec>>>;
     /// `status`: computed.
     fn status(&self) -> Expr<Vec<Value<Status>>>;
-    /// `timeouts`: block (single).
-    fn timeouts(&self) -> Expr<Timeouts>;
     /// `wait_for_load_balancer`: optional.
     fn wait_for_load_balancer(&self) -> Expr<bool>;
 }
@@ -561,9 +521,6 @@ impl KubernetesServiceV1Ref for Ref<KubernetesServiceV1> {
     }
     fn status(&self) -> Expr<Vec<Value<Status>>> {
         self.attr("status")
-    }
-    fn timeouts(&self) -> Expr<Timeouts> {
-        self.attr("timeouts")
     }
     fn wait_for_load_balancer(&self) -> Expr<bool> {
         self.attr("wait_for_load_balancer")
