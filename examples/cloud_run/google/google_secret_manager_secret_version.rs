@@ -11,7 +11,7 @@ pub struct GoogleSecretManagerSecretVersion {
     pub is_secret_data_base64: Option<Value<bool>>,
     /// `secret`: required.
     pub secret: Value<String>,
-    /// `secret_data`: optional.
+    /// `secret_data`: optional, sensitive.
     pub secret_data: Option<Value<String>>,
     /// `secret_data_wo`: optional.
     pub secret_data_wo: Option<Value<String>>,
@@ -74,7 +74,7 @@ pub trait GoogleSecretManagerSecretVersionRef {
     fn name(&self) -> Expr<String>;
     /// `secret`: required.
     fn secret(&self) -> Expr<String>;
-    /// `secret_data`: optional.
+    /// `secret_data`: optional, sensitive.
     fn secret_data(&self) -> Expr<String>;
     /// `secret_data_wo`: optional.
     fn secret_data_wo(&self) -> Expr<String>;

@@ -34,7 +34,7 @@ pub struct GoogleSqlDatabaseInstance {
     pub replication_cluster: Option<ReplicationCluster>,
     /// `restore_backup_context`: block (list), optional, at most one.
     pub restore_backup_context: Option<RestoreBackupContext>,
-    /// `root_password`: optional.
+    /// `root_password`: optional, sensitive.
     pub root_password: Option<Value<String>>,
     /// `settings`: block (list), optional, at most one.
     pub settings: Option<Settings>,
@@ -158,7 +158,7 @@ pub struct ReplicaConfiguration {
     pub failover_target: Option<Value<bool>>,
     /// `master_heartbeat_period`: optional.
     pub master_heartbeat_period: Option<Value<Number>>,
-    /// `password`: optional.
+    /// `password`: optional, sensitive.
     pub password: Option<Value<String>>,
     /// `ssl_cipher`: optional.
     pub ssl_cipher: Option<Value<String>>,
@@ -228,7 +228,7 @@ pub trait ReplicaConfigurationRef {
     fn failover_target(&self) -> Expr<bool>;
     /// `master_heartbeat_period`: optional.
     fn master_heartbeat_period(&self) -> Expr<Number>;
-    /// `password`: optional.
+    /// `password`: optional, sensitive.
     fn password(&self) -> Expr<String>;
     /// `ssl_cipher`: optional.
     fn ssl_cipher(&self) -> Expr<String>;
@@ -1896,11 +1896,11 @@ pub trait GoogleSqlDatabaseInstanceRef {
     fn replication_cluster(&self) -> Expr<Vec<Value<ReplicationCluster>>>;
     /// `restore_backup_context`: block (list).
     fn restore_backup_context(&self) -> Expr<Vec<Value<RestoreBackupContext>>>;
-    /// `root_password`: optional.
+    /// `root_password`: optional, sensitive.
     fn root_password(&self) -> Expr<String>;
     /// `self_link`: computed.
     fn self_link(&self) -> Expr<String>;
-    /// `server_ca_cert`: computed.
+    /// `server_ca_cert`: computed, sensitive.
     fn server_ca_cert(&self) -> Expr<Vec<Value<ServerCaCert>>>;
     /// `service_account_email_address`: computed.
     fn service_account_email_address(&self) -> Expr<String>;

@@ -11,7 +11,7 @@ pub struct GoogleSqlUser {
     pub instance: Value<String>,
     /// `name`: required.
     pub name: Value<String>,
-    /// `password`: optional.
+    /// `password`: optional, sensitive.
     pub password: Option<Value<String>>,
     /// `password_policy`: block (list), optional, at most one.
     pub password_policy: Option<PasswordPolicy>,
@@ -184,7 +184,7 @@ pub trait GoogleSqlUserRef {
     fn instance_attr(&self) -> Expr<String>;
     /// `name`: required.
     fn name(&self) -> Expr<String>;
-    /// `password`: optional.
+    /// `password`: optional, sensitive.
     fn password(&self) -> Expr<String>;
     /// `password_policy`: block (list).
     fn password_policy(&self) -> Expr<Vec<Value<PasswordPolicy>>>;

@@ -12,6 +12,7 @@ pub mod google_cloud_run_v2_service_iam_member;
 pub mod google_compute_global_address;
 /// `google_compute_network`: a resource of `registry.terraform.io/hashicorp/google`.
 #[allow(rustdoc::all)]
+#[allow(deprecated)]
 pub mod google_compute_network;
 /// `google_project_iam_member`: a resource of `registry.terraform.io/hashicorp/google`.
 #[allow(rustdoc::all)]

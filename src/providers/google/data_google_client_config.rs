@@ -12,7 +12,7 @@ impl DataSource for DataGoogleClientConfig {
 }
 /// Typed references to the attributes of a `data.google_client_config`, on the handle `Stack::data` returns; bring the trait into scope to call them.
 pub trait DataGoogleClientConfigRef {
-    /// `access_token`: computed.
+    /// `access_token`: computed, sensitive.
     fn access_token(&self) -> Expr<String>;
     /// `default_labels`: computed.
     fn default_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;

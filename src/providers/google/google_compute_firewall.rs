@@ -16,7 +16,8 @@ pub struct GoogleComputeFirewall {
     pub direction: Option<Value<String>>,
     /// `disabled`: optional.
     pub disabled: Option<Value<bool>>,
-    /// `enable_logging`: optional.
+    /// `enable_logging`: optional, deprecated.
+    #[deprecated]
     pub enable_logging: Option<Value<bool>>,
     /// `log_config`: block (list), optional, at most one.
     pub log_config: Option<LogConfig>,
@@ -285,7 +286,8 @@ pub trait GoogleComputeFirewallRef {
     fn direction(&self) -> Expr<String>;
     /// `disabled`: optional.
     fn disabled(&self) -> Expr<bool>;
-    /// `enable_logging`: optional.
+    /// `enable_logging`: optional, deprecated.
+    #[deprecated]
     fn enable_logging(&self) -> Expr<bool>;
     /// `log_config`: block (list).
     fn log_config(&self) -> Expr<Vec<Value<LogConfig>>>;

@@ -163,7 +163,8 @@ pub trait GoogleComputeNetworkRef {
     fn network_id(&self) -> Expr<String>;
     /// `network_profile`: optional.
     fn network_profile(&self) -> Expr<String>;
-    /// `numeric_id`: computed.
+    /// `numeric_id`: computed, deprecated.
+    #[deprecated]
     fn numeric_id(&self) -> Expr<String>;
     /// `params`: block (list).
     fn params(&self) -> Expr<Vec<Value<Params>>>;

@@ -6,7 +6,8 @@ use crate::tf::{Body, BodyError, Expr, Number, Ref, Resource, Set, Value};
 pub struct GoogleComputeSubnetwork {
     /// `description`: optional.
     pub description: Option<Value<String>>,
-    /// `enable_flow_logs`: optional.
+    /// `enable_flow_logs`: optional, deprecated.
+    #[deprecated]
     pub enable_flow_logs: Option<Value<bool>>,
     /// `external_ipv6_prefix`: optional.
     pub external_ipv6_prefix: Option<Value<String>>,
@@ -291,11 +292,13 @@ pub trait GoogleComputeSubnetworkRef {
     fn creation_timestamp(&self) -> Expr<String>;
     /// `description`: optional.
     fn description(&self) -> Expr<String>;
-    /// `enable_flow_logs`: optional.
+    /// `enable_flow_logs`: optional, deprecated.
+    #[deprecated]
     fn enable_flow_logs(&self) -> Expr<bool>;
     /// `external_ipv6_prefix`: optional.
     fn external_ipv6_prefix(&self) -> Expr<String>;
-    /// `fingerprint`: computed.
+    /// `fingerprint`: computed, deprecated.
+    #[deprecated]
     fn fingerprint(&self) -> Expr<String>;
     /// `gateway_address`: computed.
     fn gateway_address(&self) -> Expr<String>;

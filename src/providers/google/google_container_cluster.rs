@@ -1076,7 +1076,8 @@ impl AuthenticatorGroupsConfigRef for Expr<AuthenticatorGroupsConfig> {
 /// A `binary_authorization` block of `google_container_cluster`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BinaryAuthorization {
-    /// `enabled`: optional.
+    /// `enabled`: optional, deprecated.
+    #[deprecated]
     pub enabled: Option<Value<bool>>,
     /// `evaluation_mode`: optional.
     pub evaluation_mode: Option<Value<String>>,
@@ -1096,7 +1097,8 @@ impl BinaryAuthorization {
 }
 /// Typed references to the attributes of a `binary_authorization` block of `google_container_cluster`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
 pub trait BinaryAuthorizationRef {
-    /// `enabled`: optional.
+    /// `enabled`: optional, deprecated.
+    #[deprecated]
     fn enabled(&self) -> Expr<bool>;
     /// `evaluation_mode`: optional.
     fn evaluation_mode(&self) -> Expr<String>;
@@ -2736,7 +2738,7 @@ pub trait MasterAuthRef {
     fn client_certificate_config(
         &self,
     ) -> Expr<Vec<Value<MasterAuthClientCertificateConfig>>>;
-    /// `client_key`: computed.
+    /// `client_key`: computed, sensitive.
     fn client_key(&self) -> Expr<String>;
     /// `cluster_ca_certificate`: computed.
     fn cluster_ca_certificate(&self) -> Expr<String>;

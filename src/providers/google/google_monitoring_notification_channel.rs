@@ -42,11 +42,11 @@ impl GoogleMonitoringNotificationChannel {
 /// A `sensitive_labels` block of `google_monitoring_notification_channel`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SensitiveLabels {
-    /// `auth_token`: optional.
+    /// `auth_token`: optional, sensitive.
     pub auth_token: Option<Value<String>>,
-    /// `password`: optional.
+    /// `password`: optional, sensitive.
     pub password: Option<Value<String>>,
-    /// `service_key`: optional.
+    /// `service_key`: optional, sensitive.
     pub service_key: Option<Value<String>>,
 }
 impl SensitiveLabels {
@@ -67,11 +67,11 @@ impl SensitiveLabels {
 }
 /// Typed references to the attributes of a `sensitive_labels` block of `google_monitoring_notification_channel`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
 pub trait SensitiveLabelsRef {
-    /// `auth_token`: optional.
+    /// `auth_token`: optional, sensitive.
     fn auth_token(&self) -> Expr<String>;
-    /// `password`: optional.
+    /// `password`: optional, sensitive.
     fn password(&self) -> Expr<String>;
-    /// `service_key`: optional.
+    /// `service_key`: optional, sensitive.
     fn service_key(&self) -> Expr<String>;
 }
 impl SensitiveLabelsRef for Expr<SensitiveLabels> {

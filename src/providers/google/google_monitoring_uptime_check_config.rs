@@ -226,7 +226,7 @@ for Expr<HttpCheckAcceptedResponseStatusCodes> {
 /// A `auth_info` block of `google_monitoring_uptime_check_config`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpCheckAuthInfo {
-    /// `password`: optional.
+    /// `password`: optional, sensitive.
     pub password: Option<Value<String>>,
     /// `password_wo`: optional.
     pub password_wo: Option<Value<String>>,
@@ -265,7 +265,7 @@ impl HttpCheckAuthInfo {
 }
 /// Typed references to the attributes of a `auth_info` block of `google_monitoring_uptime_check_config`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
 pub trait HttpCheckAuthInfoRef {
-    /// `password`: optional.
+    /// `password`: optional, sensitive.
     fn password(&self) -> Expr<String>;
     /// `password_wo`: optional.
     fn password_wo(&self) -> Expr<String>;

@@ -15,6 +15,7 @@ pub mod google_artifact_registry_repository_iam_member;
 pub mod google_compute_backend_bucket;
 /// `google_compute_firewall`: a resource of `registry.terraform.io/hashicorp/google`.
 #[allow(rustdoc::all)]
+#[allow(deprecated)]
 pub mod google_compute_firewall;
 /// `google_compute_global_address`: a resource of `registry.terraform.io/hashicorp/google`.
 #[allow(rustdoc::all)]
@@ -27,6 +28,7 @@ pub mod google_compute_global_forwarding_rule;
 pub mod google_compute_managed_ssl_certificate;
 /// `google_compute_network`: a resource of `registry.terraform.io/hashicorp/google`.
 #[allow(rustdoc::all)]
+#[allow(deprecated)]
 pub mod google_compute_network;
 /// `google_compute_router`: a resource of `registry.terraform.io/hashicorp/google`.
 #[allow(rustdoc::all)]
@@ -39,6 +41,7 @@ pub mod google_compute_router_nat;
 pub mod google_compute_security_policy;
 /// `google_compute_subnetwork`: a resource of `registry.terraform.io/hashicorp/google`.
 #[allow(rustdoc::all)]
+#[allow(deprecated)]
 pub mod google_compute_subnetwork;
 /// `google_compute_target_http_proxy`: a resource of `registry.terraform.io/hashicorp/google`.
 #[allow(rustdoc::all)]
@@ -51,6 +54,7 @@ pub mod google_compute_target_https_proxy;
 pub mod google_compute_url_map;
 /// `google_container_cluster`: a resource of `registry.terraform.io/hashicorp/google`.
 #[allow(rustdoc::all)]
+#[allow(deprecated)]
 pub mod google_container_cluster;
 /// `google_container_node_pool`: a resource of `registry.terraform.io/hashicorp/google`.
 #[allow(rustdoc::all)]

@@ -14,7 +14,8 @@ pub struct KubernetesManifest {
     pub object: Option<Expression>,
     /// `wait`: block (list), optional, at most one.
     pub wait: Option<Wait>,
-    /// `wait_for`: optional.
+    /// `wait_for`: optional, deprecated.
+    #[deprecated]
     pub wait_for: Option<Value<ObjectMap>>,
 }
 impl KubernetesManifest {
@@ -197,7 +198,8 @@ pub trait KubernetesManifestRef {
     fn object(&self) -> Expr<Expression>;
     /// `wait`: block (list).
     fn wait(&self) -> Expr<Vec<Value<Wait>>>;
-    /// `wait_for`: optional.
+    /// `wait_for`: optional, deprecated.
+    #[deprecated]
     fn wait_for(&self) -> Expr<WaitFor>;
 }
 impl KubernetesManifestRef for Ref<KubernetesManifest> {

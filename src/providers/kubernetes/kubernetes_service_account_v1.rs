@@ -180,7 +180,8 @@ impl Resource for KubernetesServiceAccountV1 {
 pub trait KubernetesServiceAccountV1Ref {
     /// `automount_service_account_token`: optional.
     fn automount_service_account_token(&self) -> Expr<bool>;
-    /// `default_secret_name`: computed.
+    /// `default_secret_name`: computed, deprecated.
+    #[deprecated]
     fn default_secret_name(&self) -> Expr<String>;
     /// `image_pull_secret`: block (set).
     fn image_pull_secret(&self) -> Expr<Set<ImagePullSecret>>;

@@ -12,6 +12,7 @@ pub mod kubernetes_horizontal_pod_autoscaler_v2;
 pub mod kubernetes_ingress_v1;
 /// `kubernetes_manifest`: a resource of `registry.terraform.io/hashicorp/kubernetes`.
 #[allow(rustdoc::all)]
+#[allow(deprecated)]
 pub mod kubernetes_manifest;
 /// `kubernetes_namespace_v1`: a resource of `registry.terraform.io/hashicorp/kubernetes`.
 #[allow(rustdoc::all)]
@@ -24,12 +25,14 @@ pub mod kubernetes_network_policy_v1;
 pub mod kubernetes_pod_disruption_budget_v1;
 /// `kubernetes_service_account_v1`: a resource of `registry.terraform.io/hashicorp/kubernetes`.
 #[allow(rustdoc::all)]
+#[allow(deprecated)]
 pub mod kubernetes_service_account_v1;
 /// `kubernetes_service_v1`: a resource of `registry.terraform.io/hashicorp/kubernetes`.
 #[allow(rustdoc::all)]
 pub mod kubernetes_service_v1;
 /// The configuration of the provider `kubernetes` (`registry.terraform.io/hashicorp/kubernetes`).
 #[allow(rustdoc::all)]
+#[allow(deprecated)]
 pub mod provider;
 pub use kubernetes_deployment_v1::{KubernetesDeploymentV1, KubernetesDeploymentV1Ref};
 pub use kubernetes_horizontal_pod_autoscaler_v2::{

@@ -112,7 +112,8 @@ impl ExecRef for Expr<Exec> {
 /// A `experiments` block of `kubernetes`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Experiments {
-    /// `manifest_resource`: optional.
+    /// `manifest_resource`: optional, deprecated.
+    #[deprecated]
     pub manifest_resource: Option<Value<bool>>,
 }
 impl Experiments {
@@ -127,7 +128,8 @@ impl Experiments {
 }
 /// Typed references to the attributes of a `experiments` block of `kubernetes`, on the expression its parent's accessor returns (after `.index(i)` for a list of blocks); bring the trait into scope to call them.
 pub trait ExperimentsRef {
-    /// `manifest_resource`: optional.
+    /// `manifest_resource`: optional, deprecated.
+    #[deprecated]
     fn manifest_resource(&self) -> Expr<bool>;
 }
 impl ExperimentsRef for Expr<Experiments> {
