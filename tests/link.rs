@@ -695,3 +695,51 @@ fn export_names_keep_letters_of_any_script() {
         ["terraform_data_café_output", "terraform_data_日本_output"]
     );
 }
+
+/// With the shipped schemas' recovered flags, a value the google provider
+/// marks sensitive (a cluster's client key) that one root reads from
+/// another is exported as a sensitive output and read back through
+/// `sensitive()`, reached through the generated accessors.
+#[test]
+fn a_sensitive_google_attribute_read_across_roots_is_exported_sensitive() {
+    use tfsynth::providers::google::google_container_cluster::MasterAuthRef;
+    use tfsynth::providers::google::{
+        GoogleContainerCluster, GoogleContainerClusterRef, GoogleProvider,
+    };
+    let schemas = tfsynth::schema::Schemas::load_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas"),
+        "schemas",
+    )
+    .unwrap();
+    let mut a = Stack::named("a");
+    a.configure(GoogleProvider::default());
+    let cluster = a.add("gke", GoogleContainerCluster::new("web"));
+    let mut b = Stack::named("b");
+    b.configure(GoogleProvider::default());
+    b.output(
+        "key",
+        Output {
+            sensitive: Some(true),
+            ..Output::new(cluster.master_auth().index(0).client_key(), "the key")
+        },
+    );
+    let sensitive = |address: &Address, steps: &[Step]| schemas.is_sensitive(address, steps);
+    let linked =
+        tfsynth::tf::link_roots_with(vec![named("a", a), named("b", b)], &sensitive).unwrap();
+    let exported = json(&linked[0]);
+    let (_, output) = exported["output"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap();
+    assert_eq!(output["sensitive"], true, "{exported}");
+    let read = json(&linked[1]);
+    assert!(
+        read["output"]["key"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("${sensitive(data.terraform_remote_state.a.outputs."),
+        "{read}"
+    );
+}
