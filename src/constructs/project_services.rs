@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::providers::hand_google::ProjectService;
+use crate::providers::google::GoogleProjectService;
 use crate::tf::{Dependency, Ref, Stack, Value};
 
 /// The Google APIs a stack needs, each a `google_project_service` named
@@ -17,7 +17,7 @@ pub struct ProjectServices {
 #[derive(Debug, Clone)]
 pub struct ProjectServicesRefs {
     /// By short name.
-    pub services: BTreeMap<String, Ref<ProjectService>>,
+    pub services: BTreeMap<String, Ref<GoogleProjectService>>,
 }
 
 impl ProjectServicesRefs {
@@ -43,15 +43,15 @@ impl ProjectServices {
     pub fn add_to(&self, stack: &mut Stack) -> ProjectServicesRefs {
         let mut services = BTreeMap::new();
         for name in &self.services {
-            let service = ProjectService {
+            let service = GoogleProjectService {
                 project: Some(self.project.clone()),
                 // Keep APIs on when this stack is destroyed: other workloads
                 // in the project may use them, and turning an API off can
                 // delete their resources.
-                disable_on_destroy: Some(false),
+                disable_on_destroy: Some(false.into()),
                 // Never cascade to APIs this stack did not enable.
-                disable_dependent_services: Some(false),
-                ..ProjectService::new(format!("{name}.googleapis.com"))
+                disable_dependent_services: Some(false.into()),
+                ..GoogleProjectService::new(format!("{name}.googleapis.com"))
             };
             services.insert(name.clone(), stack.add(name.as_str(), service));
         }
