@@ -1,8 +1,9 @@
 use crate::constructs::Cidr;
+use crate::providers::google::{GoogleServiceAccount, GoogleServiceAccountRef};
 use crate::providers::hand_google::{
     ComputeFirewall, ComputeNetwork, ComputeRouter, ComputeRouterNat, ComputeSubnetwork,
     FirewallLogConfig, FirewallRule, RouterNatLogConfig, RoutingMode, SecondaryIpRange,
-    ServiceAccount, SubnetworkLogConfig,
+    SubnetworkLogConfig,
 };
 use crate::tf::{Dependency, Meta, Ref, Stack, Value};
 
@@ -150,7 +151,7 @@ pub struct HealthCheckFirewall {
     /// The project, usually `var.project_id`.
     pub project: Value<String>,
     /// Only instances running as this account (the nodes) are opened.
-    pub nodes: Ref<ServiceAccount>,
+    pub nodes: Ref<GoogleServiceAccount>,
     /// The container ports the load balancer talks to.
     pub ports: Vec<u16>,
 }

@@ -1,4 +1,6 @@
-use crate::providers::hand_google::{ProjectIamMember, ServiceAccount};
+use crate::providers::google::{
+    GoogleProjectIamMember, GoogleServiceAccount, GoogleServiceAccountRef,
+};
 use crate::tf::{Dependency, Meta, Ref, Stack, Value};
 
 /// The identity GKE nodes run as: a dedicated service account with only the
@@ -18,17 +20,17 @@ pub const NODE_ROLE: &str = "roles/container.defaultNodeServiceAccount";
 
 impl NodeIdentity {
     /// Adds the account and its one role; the account waits for `after`.
-    pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> Ref<ServiceAccount> {
+    pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> Ref<GoogleServiceAccount> {
         let account = stack.add_with(
             "nodes",
-            ServiceAccount {
+            GoogleServiceAccount {
                 display_name: Some(format!("GKE nodes ({})", self.account_id).into()),
                 description: Some(
                     "Identity of the cluster's nodes: logs and metrics only; pods use Workload Identity"
                         .into(),
                 ),
                 project: Some(self.project.clone()),
-                ..ServiceAccount::new(self.account_id.as_str())
+                ..GoogleServiceAccount::new(self.account_id.as_str())
             },
             Meta {
                 depends_on: after,
@@ -37,10 +39,11 @@ impl NodeIdentity {
         );
         stack.add(
             "nodes_default_role",
-            ProjectIamMember {
+            GoogleProjectIamMember {
                 project: self.project.clone(),
                 role: NODE_ROLE.into(),
                 member: account.member().into(),
+                condition: None,
             },
         );
         account

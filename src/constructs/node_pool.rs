@@ -1,7 +1,8 @@
 use std::collections::BTreeMap;
 
+use crate::providers::google::{GoogleServiceAccount, GoogleServiceAccountRef};
 use crate::providers::hand_google::{
-    Autoscaling, ContainerCluster, ContainerNodePool, Management, NodeConfig, ServiceAccount,
+    Autoscaling, ContainerCluster, ContainerNodePool, Management, NodeConfig,
     ShieldedInstanceConfig, UpgradeSettings, WorkloadMetadataConfig,
 };
 use crate::tf::{Meta, Ref, Stack, Timeouts};
@@ -33,7 +34,7 @@ pub struct NodePool {
     /// The cluster.
     pub cluster: Ref<ContainerCluster>,
     /// The nodes' identity.
-    pub service_account: Ref<ServiceAccount>,
+    pub service_account: Ref<GoogleServiceAccount>,
     /// Autoscaling bounds.
     pub size: PoolSize,
     /// e.g. `e2-medium`.

@@ -1,6 +1,7 @@
+use crate::providers::google::{GoogleServiceAccount, GoogleServiceAccountRef};
 use crate::providers::hand_google::{
     ArtifactRegistryRepository, ArtifactRegistryRepositoryIamMember, CleanupCondition,
-    CleanupPolicy, DockerConfig, MostRecentVersions, ServiceAccount,
+    CleanupPolicy, DockerConfig, MostRecentVersions,
 };
 use crate::tf::{Dependency, Meta, Ref, Stack, Value};
 
@@ -17,7 +18,7 @@ pub struct Registry {
     /// The project, usually `var.project_id`.
     pub project: Value<String>,
     /// The nodes' identity, which pulls images.
-    pub readers: Vec<Ref<ServiceAccount>>,
+    pub readers: Vec<Ref<GoogleServiceAccount>>,
 }
 
 /// Handles to what a [`Registry`] added.

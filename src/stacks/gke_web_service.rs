@@ -18,9 +18,11 @@ use crate::constructs::{
     Registry, UptimeAlerting, WebService,
 };
 use crate::diagnostic::Diagnostic;
+use crate::providers::google::{
+    GoogleServiceAccount, GoogleServiceAccountIamMember, GoogleServiceAccountRef,
+};
 use crate::providers::hand_google::{
     ArtifactRegistryRepository, ClientConfig, ContainerCluster, GoogleProvider, ReleaseChannel,
-    ServiceAccount, ServiceAccountIamMember,
 };
 use crate::providers::hand_kubernetes::KubernetesProvider;
 use crate::settings::Validate;
@@ -1170,7 +1172,7 @@ pub fn build(
 /// What the workload root uses from the cluster root.
 struct ClusterHandles {
     cluster: Ref<ContainerCluster>,
-    app_account: Ref<ServiceAccount>,
+    app_account: Ref<GoogleServiceAccount>,
     repository: Ref<ArtifactRegistryRepository>,
     frontend: FrontendRefs,
 }
@@ -1375,11 +1377,11 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
     // holds no roles; grant what the app needs, and nothing else.
     let app_account = stack.add_with(
         "app",
-        ServiceAccount {
+        GoogleServiceAccount {
             display_name: Some(format!("{} pods", s.app_name).into()),
             description: Some("Identity of the app's pods, through Workload Identity".into()),
             project: Some(project.clone()),
-            ..ServiceAccount::new(format!("{}-app", s.app_name))
+            ..GoogleServiceAccount::new(format!("{}-app", s.app_name))
         },
         Meta {
             depends_on: apis.only(&["iam"]),
@@ -1388,7 +1390,7 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
     );
     stack.add_with(
         "app_workload_identity",
-        ServiceAccountIamMember {
+        GoogleServiceAccountIamMember {
             service_account_id: app_account.name().into(),
             role: "roles/iam.workloadIdentityUser".into(),
             // Exactly the app's Kubernetes service account, in its namespace.
@@ -1397,6 +1399,7 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
                 s.project, s.app_name, s.app_name
             )
             .into(),
+            condition: None,
         },
         // The identity pool exists once the cluster does.
         Meta {
