@@ -1,10 +1,14 @@
 use std::collections::BTreeMap;
 
 use crate::constructs::Cidr;
+use crate::providers::google::{
+    GoogleComputeNetwork, GoogleComputeNetworkRef, GoogleComputeSubnetwork,
+    GoogleComputeSubnetworkRef,
+};
 use crate::providers::hand_google::{
-    AddonsConfig, CidrBlock, ComponentsConfig, ComputeNetwork, ComputeSubnetwork, ContainerCluster,
-    Disabled, Enabled, IpAllocationPolicy, MaintenancePolicy, MasterAuthorizedNetworksConfig,
-    MonitoringConfig, PrivateClusterConfig, RecurringWindow, ReleaseChannel, ReleaseChannelConfig,
+    AddonsConfig, CidrBlock, ComponentsConfig, ContainerCluster, Disabled, Enabled,
+    IpAllocationPolicy, MaintenancePolicy, MasterAuthorizedNetworksConfig, MonitoringConfig,
+    PrivateClusterConfig, RecurringWindow, ReleaseChannel, ReleaseChannelConfig,
     WorkloadIdentityConfig,
 };
 use crate::tf::{Dependency, Meta, Ref, Stack, Timeouts, Value};
@@ -45,9 +49,9 @@ pub struct Cluster {
     /// Zones the nodes run in.
     pub zones: Vec<String>,
     /// The network and subnetwork (with `pods` and `services` ranges).
-    pub network: Ref<ComputeNetwork>,
+    pub network: Ref<GoogleComputeNetwork>,
     /// The nodes' subnetwork.
-    pub subnetwork: Ref<ComputeSubnetwork>,
+    pub subnetwork: Ref<GoogleComputeSubnetwork>,
     /// The control plane's private /28.
     pub master_cidr: Cidr,
     /// Who may reach the control plane's public endpoint.

@@ -1,11 +1,12 @@
 use crate::constructs::Cidr;
-use crate::providers::google::{GoogleServiceAccount, GoogleServiceAccountRef};
-use crate::providers::hand_google::{
-    ComputeFirewall, ComputeNetwork, ComputeRouter, ComputeRouterNat, ComputeSubnetwork,
-    FirewallLogConfig, FirewallRule, RouterNatLogConfig, RoutingMode, SecondaryIpRange,
-    SubnetworkLogConfig,
+use crate::providers::google::google_compute_subnetwork::SecondaryIpRange;
+use crate::providers::google::{
+    GoogleComputeFirewall, GoogleComputeNetwork, GoogleComputeNetworkRef, GoogleComputeRouter,
+    GoogleComputeRouterNat, GoogleComputeRouterRef, GoogleComputeSubnetwork, GoogleServiceAccount,
+    GoogleServiceAccountRef, google_compute_firewall, google_compute_router_nat,
+    google_compute_subnetwork,
 };
-use crate::tf::{Dependency, Meta, Ref, Stack, Value};
+use crate::tf::{Dependency, Meta, Number, Ref, Stack, Value};
 
 /// A custom-mode VPC network with one regional subnetwork sized for GKE
 /// (a primary range for nodes, secondary ranges for pods and services),
@@ -32,11 +33,11 @@ pub struct Network {
 #[derive(Debug, Clone)]
 pub struct NetworkRefs {
     /// The VPC network.
-    pub network: Ref<ComputeNetwork>,
+    pub network: Ref<GoogleComputeNetwork>,
     /// Its subnetwork.
-    pub subnetwork: Ref<ComputeSubnetwork>,
+    pub subnetwork: Ref<GoogleComputeSubnetwork>,
     /// The Cloud Router that runs the NAT.
-    pub router: Ref<ComputeRouter>,
+    pub router: Ref<GoogleComputeRouter>,
 }
 
 /// Name of the secondary range that holds pod IPs.
@@ -49,15 +50,15 @@ impl Network {
     pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> NetworkRefs {
         let network = stack.add_with(
             "vpc",
-            ComputeNetwork {
+            GoogleComputeNetwork {
                 project: Some(self.project.clone()),
                 description: self.description.clone().map(Value::Lit),
                 // Custom mode: every range is chosen in settings and reviewed,
                 // none appears in regions the stack does not use.
-                auto_create_subnetworks: Some(false),
+                auto_create_subnetworks: Some(false.into()),
                 // Routes stay in the region the cluster runs in.
-                routing_mode: Some(RoutingMode::Regional),
-                ..ComputeNetwork::new(self.name.as_str())
+                routing_mode: Some("REGIONAL".into()),
+                ..GoogleComputeNetwork::new(self.name.as_str())
             },
             Meta {
                 depends_on: after.clone(),
@@ -66,32 +67,33 @@ impl Network {
         );
         let subnetwork = stack.add_with(
             "nodes",
-            ComputeSubnetwork {
+            GoogleComputeSubnetwork {
                 ip_cidr_range: Some(self.subnet.to_string().into()),
                 region: Some(self.region.as_str().into()),
                 project: Some(self.project.clone()),
                 description: self.description.clone().map(Value::Lit),
                 // Private nodes have no public IPs but must still reach
                 // Google APIs (Artifact Registry, logging, monitoring).
-                private_ip_google_access: Some(true),
+                private_ip_google_access: Some(true.into()),
                 secondary_ip_range: vec![
                     SecondaryIpRange {
-                        range_name: PODS_RANGE.to_owned(),
-                        ip_cidr_range: self.pods.to_string().into(),
+                        ip_cidr_range: Some(self.pods.to_string().into()),
+                        ..SecondaryIpRange::new(PODS_RANGE)
                     },
                     SecondaryIpRange {
-                        range_name: SERVICES_RANGE.to_owned(),
-                        ip_cidr_range: self.services.to_string().into(),
+                        ip_cidr_range: Some(self.services.to_string().into()),
+                        ..SecondaryIpRange::new(SERVICES_RANGE)
                     },
                 ],
                 // Flow logs answer "who talked to what" after an incident;
                 // half the flows, aggregated over 5 s, keeps the cost low.
-                log_config: Some(SubnetworkLogConfig {
-                    aggregation_interval: Some("INTERVAL_5_SEC".to_owned()),
-                    flow_sampling: Some(0.5),
-                    metadata: Some("INCLUDE_ALL_METADATA".to_owned()),
+                log_config: Some(google_compute_subnetwork::LogConfig {
+                    aggregation_interval: Some("INTERVAL_5_SEC".into()),
+                    flow_sampling: Some(Number::from_f64(0.5).expect("0.5 is finite").into()),
+                    metadata: Some("INCLUDE_ALL_METADATA".into()),
+                    ..google_compute_subnetwork::LogConfig::default()
                 }),
-                ..ComputeSubnetwork::new(self.name.as_str(), network.self_link())
+                ..GoogleComputeSubnetwork::new(self.name.as_str(), network.self_link())
             },
             Meta {
                 depends_on: after,
@@ -100,32 +102,33 @@ impl Network {
         );
         let router = stack.add(
             "nat",
-            ComputeRouter {
-                name: format!("{}-nat", self.name).into(),
-                network: network.self_link().into(),
+            GoogleComputeRouter {
                 region: Some(self.region.as_str().into()),
                 project: Some(self.project.clone()),
                 description: Some("Runs the Cloud NAT of the private nodes".into()),
+                ..GoogleComputeRouter::new(format!("{}-nat", self.name), network.self_link())
             },
         );
         stack.add(
             "nat",
-            ComputeRouterNat {
-                name: format!("{}-nat", self.name).into(),
-                router: router.name().into(),
+            GoogleComputeRouterNat {
                 region: Some(self.region.as_str().into()),
                 project: Some(self.project.clone()),
                 // Google allocates and scales the egress addresses.
-                nat_ip_allocate_option: Some("AUTO_ONLY".to_owned()),
-                source_subnetwork_ip_ranges_to_nat: "ALL_SUBNETWORKS_ALL_IP_RANGES".to_owned(),
+                nat_ip_allocate_option: Some("AUTO_ONLY".into()),
                 // Ports follow demand, so one busy node cannot exhaust them.
-                enable_dynamic_port_allocation: Some(true),
-                min_ports_per_vm: Some(64),
+                enable_dynamic_port_allocation: Some(true.into()),
+                min_ports_per_vm: Some(64.into()),
                 // Errors only: dropped connections are what needs explaining.
-                log_config: Some(RouterNatLogConfig {
-                    enable: true,
-                    filter: "ERRORS_ONLY".to_owned(),
-                }),
+                log_config: Some(google_compute_router_nat::LogConfig::new(
+                    true,
+                    "ERRORS_ONLY",
+                )),
+                ..GoogleComputeRouterNat::new(
+                    format!("{}-nat", self.name),
+                    router.name(),
+                    "ALL_SUBNETWORKS_ALL_IP_RANGES",
+                )
             },
         );
         NetworkRefs {
@@ -147,7 +150,7 @@ pub struct HealthCheckFirewall {
     /// Rule name.
     pub name: String,
     /// The network.
-    pub network: Ref<ComputeNetwork>,
+    pub network: Ref<GoogleComputeNetwork>,
     /// The project, usually `var.project_id`.
     pub project: Value<String>,
     /// Only instances running as this account (the nodes) are opened.
@@ -158,31 +161,29 @@ pub struct HealthCheckFirewall {
 
 impl HealthCheckFirewall {
     /// Adds the rule.
-    pub fn add_to(&self, stack: &mut Stack) -> Ref<ComputeFirewall> {
+    pub fn add_to(&self, stack: &mut Stack) -> Ref<GoogleComputeFirewall> {
+        let ports: Vec<String> = self.ports.iter().map(u16::to_string).collect();
         stack.add(
             "lb_health_checks",
-            ComputeFirewall {
-                name: self.name.as_str().into(),
-                network: self.network.self_link().into(),
+            GoogleComputeFirewall {
                 project: Some(self.project.clone()),
                 description: Some(
                     "Google load balancers and health checkers to the app's pods".into(),
                 ),
-                direction: Some("INGRESS".to_owned()),
-                priority: Some(1000),
-                source_ranges: HEALTH_CHECK_RANGES
-                    .iter()
-                    .map(|r| (*r).to_owned())
-                    .collect(),
-                target_service_accounts: vec![self.nodes.email().into()],
-                allow: vec![FirewallRule {
-                    protocol: "tcp".to_owned(),
-                    ports: self.ports.iter().map(u16::to_string).collect(),
+                direction: Some("INGRESS".into()),
+                priority: Some(1000.into()),
+                source_ranges: Some(HEALTH_CHECK_RANGES.to_vec().into()),
+                target_service_accounts: Some(Value::Lit(vec![self.nodes.email().into()])),
+                allow: vec![google_compute_firewall::Allow {
+                    // Every port when none is named.
+                    ports: (!ports.is_empty()).then(|| ports.into()),
+                    ..google_compute_firewall::Allow::new("tcp")
                 }],
                 // Logged: a blocked health check is the first thing to rule out.
-                log_config: Some(FirewallLogConfig {
-                    metadata: "EXCLUDE_ALL_METADATA".to_owned(),
-                }),
+                log_config: Some(google_compute_firewall::LogConfig::new(
+                    "EXCLUDE_ALL_METADATA",
+                )),
+                ..GoogleComputeFirewall::new(self.name.as_str(), self.network.self_link())
             },
         )
     }

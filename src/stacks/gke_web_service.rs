@@ -19,7 +19,8 @@ use crate::constructs::{
 };
 use crate::diagnostic::Diagnostic;
 use crate::providers::google::{
-    GoogleServiceAccount, GoogleServiceAccountIamMember, GoogleServiceAccountRef,
+    GoogleComputeNetworkRef, GoogleComputeSubnetworkRef, GoogleServiceAccount,
+    GoogleServiceAccountIamMember, GoogleServiceAccountRef,
 };
 use crate::providers::hand_google::{
     ArtifactRegistryRepository, ClientConfig, ContainerCluster, GoogleProvider, ReleaseChannel,
