@@ -5,10 +5,10 @@ mod common;
 
 use tfsynth::constructs::{
     AuthorizedNetwork, Cluster, HealthCheckFirewall, MaintenanceWindow, Network, NodeIdentity,
-    NodePool, PoolSize,
+    NodePool, PoolSize, ReleaseChannel,
 };
 use tfsynth::emit::{to_hcl, to_json_value};
-use tfsynth::providers::hand_google::ReleaseChannel;
+use tfsynth::providers::google::GoogleContainerCluster;
 use tfsynth::tf::{Stack, Value};
 
 fn project() -> Value<String> {
@@ -31,7 +31,7 @@ fn network(s: &mut Stack) -> tfsynth::constructs::NetworkRefs {
 fn cluster(
     s: &mut Stack,
     net: &tfsynth::constructs::NetworkRefs,
-) -> tfsynth::tf::Ref<tfsynth::providers::hand_google::ContainerCluster> {
+) -> tfsynth::tf::Ref<GoogleContainerCluster> {
     Cluster {
         name: "web".into(),
         project_id: "my-project".into(),

@@ -1,15 +1,17 @@
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
+
 use crate::constructs::Cidr;
+use crate::providers::google::google_container_cluster::{
+    AddonsConfig, AddonsConfigHorizontalPodAutoscaling, AddonsConfigHttpLoadBalancing,
+    IpAllocationPolicy, LoggingConfig, MaintenancePolicy, MaintenancePolicyRecurringWindow,
+    MasterAuthorizedNetworksConfig, MasterAuthorizedNetworksConfigCidrBlocks, MonitoringConfig,
+    MonitoringConfigManagedPrometheus, PrivateClusterConfig, WorkloadIdentityConfig,
+};
 use crate::providers::google::{
     GoogleComputeNetwork, GoogleComputeNetworkRef, GoogleComputeSubnetwork,
-    GoogleComputeSubnetworkRef,
-};
-use crate::providers::hand_google::{
-    AddonsConfig, CidrBlock, ComponentsConfig, ContainerCluster, Disabled, Enabled,
-    IpAllocationPolicy, MaintenancePolicy, MasterAuthorizedNetworksConfig, MonitoringConfig,
-    PrivateClusterConfig, RecurringWindow, ReleaseChannel, ReleaseChannelConfig,
-    WorkloadIdentityConfig,
+    GoogleComputeSubnetworkRef, GoogleContainerCluster, google_container_cluster,
 };
 use crate::tf::{Dependency, Meta, Ref, Stack, Timeouts, Value};
 
@@ -31,6 +33,30 @@ pub struct MaintenanceWindow {
     pub end: String,
     /// RFC 5545 recurrence (`FREQ=WEEKLY;BYDAY=SA,SU`).
     pub recurrence: String,
+}
+
+/// How quickly a cluster gets new GKE versions (the `channel` of
+/// `google_container_cluster`'s `release_channel` block).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReleaseChannel {
+    /// Newest versions first; for testing.
+    Rapid,
+    /// A few weeks after rapid; a balance of features and stability.
+    Regular,
+    /// Months after regular; the most proven versions.
+    Stable,
+}
+
+impl ReleaseChannel {
+    /// The name the provider takes, e.g. `REGULAR`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReleaseChannel::Rapid => "RAPID",
+            ReleaseChannel::Regular => "REGULAR",
+            ReleaseChannel::Stable => "STABLE",
+        }
+    }
 }
 
 /// A regional GKE cluster with private nodes, hardened along GKE's
@@ -68,83 +94,87 @@ pub struct Cluster {
 
 impl Cluster {
     /// Adds the cluster; it waits for `after` (the APIs).
-    pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> Ref<ContainerCluster> {
-        let cluster = ContainerCluster {
+    pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> Ref<GoogleContainerCluster> {
+        let cluster = GoogleContainerCluster {
+            location: Some(self.region.as_str().into()),
             project: Some(self.project.clone()),
             description: Some(format!("{} web service", self.name).into()),
-            node_locations: self.zones.clone(),
+            node_locations: (!self.zones.is_empty()).then(|| self.zones.clone().into()),
             network: Some(self.network.self_link().into()),
             subnetwork: Some(self.subnetwork.self_link().into()),
             // VPC-native: pods get routable alias IPs, which container-native
             // load balancing (NEGs) needs.
-            networking_mode: Some("VPC_NATIVE".to_owned()),
+            networking_mode: Some("VPC_NATIVE".into()),
             // The default pool cannot be configured well; it is removed and
             // replaced by managed pools. GKE still needs one node to create it.
-            remove_default_node_pool: Some(true),
-            initial_node_count: Some(1),
+            remove_default_node_pool: Some(true.into()),
+            initial_node_count: Some(1.into()),
             // Dataplane V2: network policy enforced in eBPF, no extra add-on.
-            datapath_provider: Some("ADVANCED_DATAPATH".to_owned()),
+            datapath_provider: Some("ADVANCED_DATAPATH".into()),
             // Shielded nodes: node identity is verified before it joins.
-            enable_shielded_nodes: Some(true),
-            deletion_protection: Some(self.deletion_protection),
-            resource_labels: self.labels.clone(),
+            enable_shielded_nodes: Some(true.into()),
+            deletion_protection: Some(self.deletion_protection.into()),
+            resource_labels: (!self.labels.is_empty()).then(|| self.labels.clone().into()),
             addons_config: Some(AddonsConfig {
                 // The GCE ingress controller runs the HTTP(S) load balancer.
-                http_load_balancing: Some(Disabled { disabled: false }),
+                http_load_balancing: Some(AddonsConfigHttpLoadBalancing::new(false)),
                 // The HPA scales the deployment on CPU.
-                horizontal_pod_autoscaling: Some(Disabled { disabled: false }),
+                horizontal_pod_autoscaling: Some(AddonsConfigHorizontalPodAutoscaling::new(false)),
+                ..AddonsConfig::default()
             }),
             ip_allocation_policy: Some(IpAllocationPolicy {
-                cluster_secondary_range_name: super::network::PODS_RANGE.to_owned(),
-                services_secondary_range_name: super::network::SERVICES_RANGE.to_owned(),
+                cluster_secondary_range_name: Some(super::network::PODS_RANGE.into()),
+                services_secondary_range_name: Some(super::network::SERVICES_RANGE.into()),
+                ..IpAllocationPolicy::default()
             }),
             // Workload logs too: the app logs to stdout, never to disk.
-            logging_config: Some(ComponentsConfig {
-                enable_components: vec!["SYSTEM_COMPONENTS".into(), "WORKLOADS".into()],
-            }),
+            logging_config: Some(LoggingConfig::new(vec!["SYSTEM_COMPONENTS", "WORKLOADS"])),
             maintenance_policy: self.maintenance.as_ref().map(|m| MaintenancePolicy {
-                recurring_window: RecurringWindow {
-                    start_time: m.start.clone(),
-                    end_time: m.end.clone(),
-                    recurrence: m.recurrence.clone(),
-                },
+                recurring_window: Some(MaintenancePolicyRecurringWindow {
+                    start_time: m.start.as_str().into(),
+                    end_time: m.end.as_str().into(),
+                    recurrence: m.recurrence.as_str().into(),
+                }),
+                ..MaintenancePolicy::default()
             }),
             // An allow-list on the public endpoint: kubectl from known
             // networks only; Google's own ranges are not let in.
             master_authorized_networks_config: Some(MasterAuthorizedNetworksConfig {
-                gcp_public_cidrs_access_enabled: Some(false),
+                gcp_public_cidrs_access_enabled: Some(false.into()),
                 cidr_blocks: self
                     .authorized_networks
                     .iter()
-                    .map(|n| CidrBlock {
-                        cidr_block: n.cidr.to_string(),
-                        display_name: Some(n.name.clone()),
+                    .map(|n| MasterAuthorizedNetworksConfigCidrBlocks {
+                        display_name: Some(n.name.as_str().into()),
+                        ..MasterAuthorizedNetworksConfigCidrBlocks::new(n.cidr.to_string())
                     })
                     .collect(),
+                ..MasterAuthorizedNetworksConfig::default()
             }),
             monitoring_config: Some(MonitoringConfig {
-                enable_components: vec!["SYSTEM_COMPONENTS".into()],
+                enable_components: Some(vec!["SYSTEM_COMPONENTS"].into()),
                 // Managed Prometheus: app metrics without running Prometheus.
-                managed_prometheus: Some(Enabled { enabled: true }),
+                managed_prometheus: Some(MonitoringConfigManagedPrometheus::new(true)),
+                ..MonitoringConfig::default()
             }),
             // Private nodes: no public IPs on nodes; egress goes through
             // Cloud NAT. The endpoint stays public, behind the allow-list,
             // so operators need no bastion.
             private_cluster_config: Some(PrivateClusterConfig {
-                enable_private_nodes: true,
-                enable_private_endpoint: false,
-                master_ipv4_cidr_block: Some(self.master_cidr.to_string()),
-                master_global_access_config: None,
+                enable_private_nodes: Some(true.into()),
+                enable_private_endpoint: Some(false.into()),
+                master_ipv4_cidr_block: Some(self.master_cidr.to_string().into()),
+                ..PrivateClusterConfig::default()
             }),
-            release_channel: Some(ReleaseChannelConfig {
-                channel: self.release_channel,
-            }),
+            release_channel: Some(google_container_cluster::ReleaseChannel::new(
+                self.release_channel.as_str(),
+            )),
             // Workload Identity: pods act as Google service accounts without
             // keys, and cannot borrow the nodes' identity.
             workload_identity_config: Some(WorkloadIdentityConfig {
-                workload_pool: format!("{}.svc.id.goog", self.project_id).into(),
+                workload_pool: Some(format!("{}.svc.id.goog", self.project_id).into()),
             }),
-            ..ContainerCluster::new(self.name.as_str(), self.region.as_str())
+            ..GoogleContainerCluster::new(self.name.as_str())
         };
         stack.add_with(
             "primary",

@@ -15,7 +15,7 @@ mod web_service;
 
 pub use alerting::{AlertingRefs, UptimeAlerting, channel_name, channel_names};
 pub use cidr::{Cidr, CidrError};
-pub use cluster::{AuthorizedNetwork, Cluster, MaintenanceWindow};
+pub use cluster::{AuthorizedNetwork, Cluster, MaintenanceWindow, ReleaseChannel};
 pub use frontend::{Armor, DEFAULT_RULE_PRIORITY, Frontend, FrontendRefs};
 pub use network::{
     HEALTH_CHECK_RANGES, HealthCheckFirewall, Network, NetworkRefs, PODS_RANGE, SERVICES_RANGE,

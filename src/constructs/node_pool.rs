@@ -1,9 +1,12 @@
 use std::collections::BTreeMap;
 
-use crate::providers::google::{GoogleServiceAccount, GoogleServiceAccountRef};
+use crate::providers::google::{
+    GoogleContainerCluster, GoogleContainerClusterRef, GoogleServiceAccount,
+    GoogleServiceAccountRef,
+};
 use crate::providers::hand_google::{
-    Autoscaling, ContainerCluster, ContainerNodePool, Management, NodeConfig,
-    ShieldedInstanceConfig, UpgradeSettings, WorkloadMetadataConfig,
+    Autoscaling, ContainerNodePool, Management, NodeConfig, ShieldedInstanceConfig,
+    UpgradeSettings, WorkloadMetadataConfig,
 };
 use crate::tf::{Meta, Ref, Stack, Timeouts};
 
@@ -32,7 +35,7 @@ pub struct NodePool {
     /// The pool's name, also its logical name in the stack.
     pub name: String,
     /// The cluster.
-    pub cluster: Ref<ContainerCluster>,
+    pub cluster: Ref<GoogleContainerCluster>,
     /// The nodes' identity.
     pub service_account: Ref<GoogleServiceAccount>,
     /// Autoscaling bounds.

@@ -15,16 +15,16 @@ use serde::Deserialize;
 use crate::constructs::{
     Armor, AuthorizedNetwork, Cidr, Cluster, Frontend, FrontendRefs, HealthCheckFirewall, Https,
     MaintenanceWindow, Network, NodeIdentity, NodePool, PodResources, PoolSize, ProjectServices,
-    Registry, UptimeAlerting, WebService,
+    Registry, ReleaseChannel, UptimeAlerting, WebService,
 };
 use crate::diagnostic::Diagnostic;
+use crate::providers::google::google_container_cluster::MasterAuthRef;
 use crate::providers::google::{
-    GoogleComputeNetworkRef, GoogleComputeSubnetworkRef, GoogleServiceAccount,
-    GoogleServiceAccountIamMember, GoogleServiceAccountRef,
+    GoogleComputeNetworkRef, GoogleComputeSubnetworkRef, GoogleContainerCluster,
+    GoogleContainerClusterRef, GoogleServiceAccount, GoogleServiceAccountIamMember,
+    GoogleServiceAccountRef,
 };
-use crate::providers::hand_google::{
-    ArtifactRegistryRepository, ClientConfig, ContainerCluster, GoogleProvider, ReleaseChannel,
-};
+use crate::providers::hand_google::{ArtifactRegistryRepository, ClientConfig, GoogleProvider};
 use crate::providers::hand_kubernetes::KubernetesProvider;
 use crate::settings::Validate;
 use crate::stacks::RootModule;
@@ -1172,7 +1172,7 @@ pub fn build(
 
 /// What the workload root uses from the cluster root.
 struct ClusterHandles {
-    cluster: Ref<ContainerCluster>,
+    cluster: Ref<GoogleContainerCluster>,
     app_account: Ref<GoogleServiceAccount>,
     repository: Ref<ArtifactRegistryRepository>,
     frontend: FrontendRefs,
@@ -1208,7 +1208,13 @@ fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) ->
             ),
             cluster_ca_certificate: Some(Value::Expr(crate::tf::Expr::new(Expression::call(
                 "base64decode",
-                vec![c.cluster.cluster_ca_certificate().into()],
+                vec![
+                    c.cluster
+                        .master_auth()
+                        .index(0)
+                        .cluster_ca_certificate()
+                        .into(),
+                ],
             )))),
             token: Some(client.access_token().into()),
         },
