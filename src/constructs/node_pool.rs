@@ -1,12 +1,12 @@
 use std::collections::BTreeMap;
 
-use crate::providers::google::{
-    GoogleContainerCluster, GoogleContainerClusterRef, GoogleServiceAccount,
-    GoogleServiceAccountRef,
+use crate::providers::google::google_container_node_pool::{
+    Autoscaling, Management, NodeConfig, NodeConfigShieldedInstanceConfig,
+    NodeConfigWorkloadMetadataConfig, UpgradeSettings,
 };
-use crate::providers::hand_google::{
-    Autoscaling, ContainerNodePool, Management, NodeConfig, ShieldedInstanceConfig,
-    UpgradeSettings, WorkloadMetadataConfig,
+use crate::providers::google::{
+    GoogleContainerCluster, GoogleContainerClusterRef, GoogleContainerNodePool,
+    GoogleServiceAccount, GoogleServiceAccountRef,
 };
 use crate::tf::{Meta, Ref, Stack, Timeouts};
 
@@ -54,80 +54,82 @@ pub struct NodePool {
 
 impl NodePool {
     /// Adds the pool to the stack.
-    pub fn add_to(&self, stack: &mut Stack) -> Ref<ContainerNodePool> {
+    pub fn add_to(&self, stack: &mut Stack) -> Ref<GoogleContainerNodePool> {
         let autoscaling = match self.size {
             PoolSize::PerZone { min, max } => Autoscaling {
-                min_node_count: Some(min),
-                max_node_count: Some(max),
+                min_node_count: Some(min.into()),
+                max_node_count: Some(max.into()),
                 ..Autoscaling::default()
             },
             PoolSize::Total { min, max } => Autoscaling {
-                total_min_node_count: Some(min),
-                total_max_node_count: Some(max),
+                total_min_node_count: Some(min.into()),
+                total_max_node_count: Some(max.into()),
                 ..Autoscaling::default()
             },
         };
-        let pool = ContainerNodePool {
-            name: self.name.as_str().into(),
-            cluster: self.cluster.name().into(),
+        let pool = GoogleContainerNodePool {
+            name: Some(self.name.as_str().into()),
             location: Some(self.cluster.location().into()),
-            project: None,
-            node_locations: Vec::new(),
             // The pool starts at its minimum, so the autoscaler has a node to
             // schedule onto and never waits at zero.
-            initial_node_count: Some(match self.size {
-                PoolSize::PerZone { min, .. } => min.max(1),
-                PoolSize::Total { .. } => 1,
-            }),
+            initial_node_count: Some(
+                match self.size {
+                    PoolSize::PerZone { min, .. } => min.max(1),
+                    PoolSize::Total { .. } => 1,
+                }
+                .into(),
+            ),
             // No node_count: with autoscaling it would fight the autoscaler.
             node_count: None,
             autoscaling: Some(Autoscaling {
                 // BALANCED keeps zones even, which the topology spread of the
                 // workload relies on.
-                location_policy: Some("BALANCED".to_owned()),
+                location_policy: Some("BALANCED".into()),
                 ..autoscaling
             }),
             // Broken nodes are replaced and nodes follow the control plane's
             // version, as the release channel requires.
             management: Some(Management {
-                auto_repair: true,
-                auto_upgrade: true,
+                auto_repair: Some(true.into()),
+                auto_upgrade: Some(true.into()),
             }),
             node_config: Some(NodeConfig {
-                machine_type: self.machine_type.clone(),
-                disk_size_gb: self.disk_size_gb,
-                disk_type: self.disk_type.clone(),
+                machine_type: Some(self.machine_type.as_str().into()),
+                disk_size_gb: Some(self.disk_size_gb.into()),
+                disk_type: Some(self.disk_type.as_str().into()),
                 // Container-Optimized OS: minimal, read-only root, auto-updated.
-                image_type: "COS_CONTAINERD".to_owned(),
-                service_account: self.service_account.email().into(),
+                image_type: Some("COS_CONTAINERD".into()),
+                service_account: Some(self.service_account.email().into()),
                 // Access is decided by IAM roles; the broad scope only avoids
                 // a second, confusing layer of permission checks.
-                oauth_scopes: vec!["https://www.googleapis.com/auth/cloud-platform".to_owned()],
-                labels: self.labels.clone(),
-                resource_labels: BTreeMap::new(),
-                spot: self.spot.then_some(true),
+                oauth_scopes: Some(vec!["https://www.googleapis.com/auth/cloud-platform"].into()),
+                labels: (!self.labels.is_empty()).then(|| self.labels.clone().into()),
+                spot: self.spot.then(|| true.into()),
                 // Legacy metadata endpoints off: they leak node credentials.
-                metadata: BTreeMap::from([(
-                    "disable-legacy-endpoints".to_owned(),
-                    "true".to_owned(),
-                )]),
-                shielded_instance_config: Some(ShieldedInstanceConfig {
-                    enable_secure_boot: true,
-                    enable_integrity_monitoring: true,
+                metadata: Some(
+                    BTreeMap::from([("disable-legacy-endpoints".to_owned(), "true".to_owned())])
+                        .into(),
+                ),
+                shielded_instance_config: Some(NodeConfigShieldedInstanceConfig {
+                    enable_secure_boot: Some(true.into()),
+                    enable_integrity_monitoring: Some(true.into()),
                 }),
                 // Pods see the Workload Identity metadata server, never the
                 // node's own credentials.
-                workload_metadata_config: Some(WorkloadMetadataConfig {
-                    mode: "GKE_METADATA".to_owned(),
-                }),
+                workload_metadata_config: Some(NodeConfigWorkloadMetadataConfig::new(
+                    "GKE_METADATA",
+                )),
+                ..NodeConfig::default()
             }),
             // One extra node during upgrades and none taken away first:
             // capacity never drops below what is running.
             upgrade_settings: Some(UpgradeSettings {
-                strategy: "SURGE".to_owned(),
-                max_surge: 1,
-                max_unavailable: 0,
+                strategy: Some("SURGE".into()),
+                max_surge: Some(1.into()),
+                max_unavailable: Some(0.into()),
+                ..UpgradeSettings::default()
             }),
+            ..GoogleContainerNodePool::new(self.cluster.name())
         };
         stack.add_with(
             self.name.replace('-', "_"),
