@@ -1,7 +1,9 @@
-use crate::providers::google::{GoogleServiceAccount, GoogleServiceAccountRef};
-use crate::providers::hand_google::{
-    ArtifactRegistryRepository, ArtifactRegistryRepositoryIamMember, CleanupCondition,
-    CleanupPolicy, DockerConfig, MostRecentVersions,
+use crate::providers::google::google_artifact_registry_repository::{
+    CleanupPolicies, CleanupPoliciesCondition, CleanupPoliciesMostRecentVersions, DockerConfig,
+};
+use crate::providers::google::{
+    GoogleArtifactRegistryRepository, GoogleArtifactRegistryRepositoryIamMember,
+    GoogleArtifactRegistryRepositoryRef, GoogleServiceAccount, GoogleServiceAccountRef,
 };
 use crate::tf::{Dependency, Meta, Ref, Stack, Value};
 
@@ -25,7 +27,7 @@ pub struct Registry {
 #[derive(Debug, Clone)]
 pub struct RegistryRefs {
     /// The repository.
-    pub repository: Ref<ArtifactRegistryRepository>,
+    pub repository: Ref<GoogleArtifactRegistryRepository>,
 }
 
 impl Registry {
@@ -41,39 +43,39 @@ impl Registry {
     pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> RegistryRefs {
         let repository = stack.add_with(
             "images",
-            ArtifactRegistryRepository {
-                repository_id: self.name.as_str().into(),
-                format: "DOCKER".to_owned(),
+            GoogleArtifactRegistryRepository {
                 location: Some(self.region.as_str().into()),
                 project: Some(self.project.clone()),
                 description: Some(format!("Container images of {}", self.name).into()),
-                labels: Default::default(),
                 // Immutable tags: a version tag always means the same image,
                 // so nothing is ever effectively `latest`.
                 docker_config: Some(DockerConfig {
-                    immutable_tags: true,
+                    immutable_tags: Some(true.into()),
                 }),
-                cleanup_policy_dry_run: Some(false),
+                cleanup_policy_dry_run: Some(false.into()),
                 cleanup_policies: vec![
                     // Untagged images are leftovers of builds; a week is
                     // enough to notice a mistake.
-                    CleanupPolicy {
-                        id: "delete-untagged".to_owned(),
-                        action: "DELETE".to_owned(),
-                        condition: Some(CleanupCondition {
-                            tag_state: Some("UNTAGGED".to_owned()),
-                            older_than: Some("604800s".to_owned()),
+                    CleanupPolicies {
+                        action: Some("DELETE".into()),
+                        condition: Some(CleanupPoliciesCondition {
+                            tag_state: Some("UNTAGGED".into()),
+                            older_than: Some("604800s".into()),
+                            ..CleanupPoliciesCondition::default()
                         }),
-                        most_recent_versions: None,
+                        ..CleanupPolicies::new("delete-untagged")
                     },
                     // The last twenty versions stay, for rollbacks.
-                    CleanupPolicy {
-                        id: "keep-recent".to_owned(),
-                        action: "KEEP".to_owned(),
-                        condition: None,
-                        most_recent_versions: Some(MostRecentVersions { keep_count: 20 }),
+                    CleanupPolicies {
+                        action: Some("KEEP".into()),
+                        most_recent_versions: Some(CleanupPoliciesMostRecentVersions {
+                            keep_count: Some(20.into()),
+                            ..CleanupPoliciesMostRecentVersions::default()
+                        }),
+                        ..CleanupPolicies::new("keep-recent")
                     },
                 ],
+                ..GoogleArtifactRegistryRepository::new("DOCKER", self.name.as_str())
             },
             Meta {
                 depends_on: after,
@@ -88,13 +90,14 @@ impl Registry {
             };
             stack.add(
                 name,
-                ArtifactRegistryRepositoryIamMember {
+                GoogleArtifactRegistryRepositoryIamMember {
                     repository: repository.name().into(),
                     location: Some(repository.location().into()),
                     project: Some(self.project.clone()),
                     // Read only: nodes pull; only the deploy pipeline pushes.
                     role: "roles/artifactregistry.reader".into(),
                     member: reader.member().into(),
+                    condition: None,
                 },
             );
         }

@@ -20,11 +20,11 @@ use crate::constructs::{
 use crate::diagnostic::Diagnostic;
 use crate::providers::google::google_container_cluster::MasterAuthRef;
 use crate::providers::google::{
-    GoogleComputeNetworkRef, GoogleComputeSubnetworkRef, GoogleContainerCluster,
-    GoogleContainerClusterRef, GoogleServiceAccount, GoogleServiceAccountIamMember,
-    GoogleServiceAccountRef,
+    GoogleArtifactRegistryRepository, GoogleArtifactRegistryRepositoryRef, GoogleComputeNetworkRef,
+    GoogleComputeSubnetworkRef, GoogleContainerCluster, GoogleContainerClusterRef,
+    GoogleServiceAccount, GoogleServiceAccountIamMember, GoogleServiceAccountRef,
 };
-use crate::providers::hand_google::{ArtifactRegistryRepository, ClientConfig, GoogleProvider};
+use crate::providers::hand_google::{ClientConfig, GoogleProvider};
 use crate::providers::hand_kubernetes::KubernetesProvider;
 use crate::settings::Validate;
 use crate::stacks::RootModule;
@@ -1174,7 +1174,7 @@ pub fn build(
 struct ClusterHandles {
     cluster: Ref<GoogleContainerCluster>,
     app_account: Ref<GoogleServiceAccount>,
-    repository: Ref<ArtifactRegistryRepository>,
+    repository: Ref<GoogleArtifactRegistryRepository>,
     frontend: FrontendRefs,
 }
 
@@ -1222,7 +1222,7 @@ fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) ->
     let image = Template::new()
         .interp(c.repository.location())
         .lit("-docker.pkg.dev/")
-        .interp(c.repository.attr::<String>("project"))
+        .interp(c.repository.project())
         .lit("/")
         .interp(c.repository.repository_id())
         .lit(format!("/{}:{}", s.app_name, s.image_tag))
