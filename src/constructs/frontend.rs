@@ -1,9 +1,12 @@
 use std::collections::BTreeSet;
 
 use crate::constructs::Cidr;
-use crate::providers::hand_google::{
-    ComputeGlobalAddress, ComputeManagedSslCertificate, ComputeSecurityPolicy, ManagedDomains,
-    RateLimitOptions, RateLimitThreshold, RuleMatch, RuleMatchConfig, SecurityPolicyRule,
+use crate::providers::google::google_compute_managed_ssl_certificate::Managed;
+use crate::providers::google::google_compute_security_policy::{
+    Rule, RuleMatch, RuleMatchConfig, RuleRateLimitOptions, RuleRateLimitOptionsRateLimitThreshold,
+};
+use crate::providers::google::{
+    GoogleComputeGlobalAddress, GoogleComputeManagedSslCertificate, GoogleComputeSecurityPolicy,
 };
 use crate::tf::{Dependency, Meta, Ref, Stack, Value};
 
@@ -35,11 +38,11 @@ pub struct Frontend {
 #[derive(Debug, Clone)]
 pub struct FrontendRefs {
     /// The reserved IP.
-    pub address: Ref<ComputeGlobalAddress>,
+    pub address: Ref<GoogleComputeGlobalAddress>,
     /// The managed certificate, when there is a domain.
-    pub certificate: Option<Ref<ComputeManagedSslCertificate>>,
+    pub certificate: Option<Ref<GoogleComputeManagedSslCertificate>>,
     /// The Cloud Armor policy, when configured.
-    pub security_policy: Option<Ref<ComputeSecurityPolicy>>,
+    pub security_policy: Option<Ref<GoogleComputeSecurityPolicy>>,
 }
 
 /// Priority of Cloud Armor's default rule, which every policy must have.
@@ -56,12 +59,12 @@ impl Frontend {
         // the Ingress being recreated.
         let address = stack.add_with(
             "lb",
-            ComputeGlobalAddress {
-                name: format!("{}-lb", self.app).into(),
+            GoogleComputeGlobalAddress {
                 project: Some(self.project.clone()),
                 description: Some(format!("Load balancer of {}", self.app).into()),
-                ip_version: Some("IPV4".to_owned()),
-                address_type: Some("EXTERNAL".to_owned()),
+                ip_version: Some("IPV4".into()),
+                address_type: Some("EXTERNAL".into()),
+                ..GoogleComputeGlobalAddress::new(format!("{}-lb", self.app))
             },
             meta(),
         );
@@ -70,13 +73,12 @@ impl Frontend {
         let certificate = self.domain.as_ref().map(|domain| {
             stack.add_with(
                 "lb",
-                ComputeManagedSslCertificate {
-                    name: format!("{}-cert", self.app).into(),
+                GoogleComputeManagedSslCertificate {
+                    name: Some(format!("{}-cert", self.app).into()),
                     project: Some(self.project.clone()),
                     description: Some(format!("TLS for {domain}").into()),
-                    managed: ManagedDomains {
-                        domains: vec![domain.clone()],
-                    },
+                    managed: Some(Managed::new(vec![domain.clone()])),
+                    ..GoogleComputeManagedSslCertificate::default()
                 },
                 meta(),
             )
@@ -84,45 +86,47 @@ impl Frontend {
         let security_policy = self.armor.as_ref().map(|armor| {
             let mut rules = Vec::new();
             if !armor.deny.is_empty() {
-                rules.push(SecurityPolicyRule {
-                    action: "deny(403)".to_owned(),
-                    priority: 1000,
-                    description: Some("Blocked source ranges".to_owned()),
-                    matcher: src_ips(armor.deny.iter().map(Cidr::to_string).collect()),
-                    rate_limit_options: None,
+                rules.push(Rule {
+                    description: Some("Blocked source ranges".into()),
+                    ..Rule::new(
+                        "deny(403)",
+                        src_ips(armor.deny.iter().map(Cidr::to_string).collect()),
+                        1000,
+                    )
                 });
             }
             if let Some(limit) = armor.rate_limit_per_minute {
-                rules.push(SecurityPolicyRule {
-                    action: "throttle".to_owned(),
-                    priority: 2000,
-                    description: Some("Requests per client address and minute".to_owned()),
-                    matcher: src_ips(BTreeSet::from(["*".to_owned()])),
-                    rate_limit_options: Some(RateLimitOptions {
-                        conform_action: "allow".to_owned(),
-                        exceed_action: "deny(429)".to_owned(),
-                        enforce_on_key: "IP".to_owned(),
-                        rate_limit_threshold: RateLimitThreshold {
-                            count: limit,
-                            interval_sec: 60,
-                        },
+                rules.push(Rule {
+                    description: Some("Requests per client address and minute".into()),
+                    rate_limit_options: Some(RuleRateLimitOptions {
+                        enforce_on_key: Some("IP".into()),
+                        ..RuleRateLimitOptions::new(
+                            "allow",
+                            "deny(429)",
+                            RuleRateLimitOptionsRateLimitThreshold {
+                                count: limit.into(),
+                                interval_sec: 60.into(),
+                            },
+                        )
                     }),
+                    ..Rule::new("throttle", src_ips(BTreeSet::from(["*".to_owned()])), 2000)
                 });
             }
-            rules.push(SecurityPolicyRule {
-                action: "allow".to_owned(),
-                priority: DEFAULT_RULE_PRIORITY,
-                description: Some("Everything else".to_owned()),
-                matcher: src_ips(BTreeSet::from(["*".to_owned()])),
-                rate_limit_options: None,
+            rules.push(Rule {
+                description: Some("Everything else".into()),
+                ..Rule::new(
+                    "allow",
+                    src_ips(BTreeSet::from(["*".to_owned()])),
+                    DEFAULT_RULE_PRIORITY,
+                )
             });
             stack.add_with(
                 "lb",
-                ComputeSecurityPolicy {
-                    name: format!("{}-armor", self.app).into(),
+                GoogleComputeSecurityPolicy {
                     project: Some(self.project.clone()),
                     description: Some(format!("Cloud Armor for {}", self.app).into()),
                     rule: rules,
+                    ..GoogleComputeSecurityPolicy::new(format!("{}-armor", self.app))
                 },
                 meta(),
             )
@@ -135,11 +139,12 @@ impl Frontend {
     }
 }
 
+/// A match on source ranges, sorted and without duplicates: the set the
+/// provider keeps, so a reordered settings list changes nothing.
 fn src_ips(ranges: BTreeSet<String>) -> RuleMatch {
     RuleMatch {
-        versioned_expr: "SRC_IPS_V1".to_owned(),
-        config: RuleMatchConfig {
-            src_ip_ranges: ranges,
-        },
+        versioned_expr: Some("SRC_IPS_V1".into()),
+        config: Some(RuleMatchConfig::new(ranges.into_iter().collect::<Vec<_>>())),
+        ..RuleMatch::default()
     }
 }

@@ -20,9 +20,11 @@ use crate::constructs::{
 use crate::diagnostic::Diagnostic;
 use crate::providers::google::google_container_cluster::MasterAuthRef;
 use crate::providers::google::{
-    GoogleArtifactRegistryRepository, GoogleArtifactRegistryRepositoryRef, GoogleComputeNetworkRef,
-    GoogleComputeSubnetworkRef, GoogleContainerCluster, GoogleContainerClusterRef,
-    GoogleServiceAccount, GoogleServiceAccountIamMember, GoogleServiceAccountRef,
+    GoogleArtifactRegistryRepository, GoogleArtifactRegistryRepositoryRef,
+    GoogleComputeGlobalAddressRef, GoogleComputeManagedSslCertificateRef, GoogleComputeNetworkRef,
+    GoogleComputeSecurityPolicyRef, GoogleComputeSubnetworkRef, GoogleContainerCluster,
+    GoogleContainerClusterRef, GoogleServiceAccount, GoogleServiceAccountIamMember,
+    GoogleServiceAccountRef,
 };
 use crate::providers::hand_google::{ClientConfig, GoogleProvider};
 use crate::providers::hand_kubernetes::KubernetesProvider;
