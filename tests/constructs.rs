@@ -408,3 +408,29 @@ fn alerts_email_every_channel_and_tell_the_on_call_what_to_look_at() {
         0.02
     );
 }
+
+#[test]
+fn an_error_ratio_that_is_not_a_number_is_refused_at_synth_with_the_policy() {
+    use tfsynth::constructs::UptimeAlerting;
+    let mut s = Stack::new();
+    UptimeAlerting {
+        app: "web".into(),
+        project_id: "my-project".into(),
+        project: project(),
+        host: Value::Lit("web.example.com".into()),
+        https: true,
+        path: "/healthz".into(),
+        period: "60s".into(),
+        regions: vec!["ASIA_PACIFIC".into(), "EUROPE".into(), "USA".into()],
+        emails: vec!["oncall@example.com".into()],
+        error_ratio: f64::NAN,
+        ingress: ("web".into(), "web".into()),
+    }
+    .add_to(&mut s, Vec::new());
+    let err = s.resolve().unwrap_err().to_string();
+    assert!(
+        err.contains("google_monitoring_alert_policy.errors")
+            && err.contains("threshold_value: NaN is not a finite number"),
+        "{err}"
+    );
+}

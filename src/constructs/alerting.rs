@@ -1,11 +1,19 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::providers::hand_google::{
-    Aggregation, AlertCondition, AlertStrategy, ConditionThreshold, Documentation, HttpCheck,
-    MonitoredResource, MonitoringAlertPolicy, MonitoringNotificationChannel,
-    MonitoringUptimeCheckConfig, Trigger,
+use crate::providers::google::google_monitoring_alert_policy::{
+    AlertStrategy, Conditions, ConditionsConditionThreshold,
+    ConditionsConditionThresholdAggregations, ConditionsConditionThresholdDenominatorAggregations,
+    ConditionsConditionThresholdTrigger, Documentation,
 };
-use crate::tf::{Dependency, Meta, Ref, Stack, Template, Value};
+use crate::providers::google::google_monitoring_uptime_check_config::{
+    HttpCheck, MonitoredResource,
+};
+use crate::providers::google::{
+    GoogleMonitoringAlertPolicy, GoogleMonitoringNotificationChannel,
+    GoogleMonitoringNotificationChannelRef, GoogleMonitoringUptimeCheckConfig,
+    GoogleMonitoringUptimeCheckConfigRef,
+};
+use crate::tf::{Body, BodyError, Dependency, Meta, Number, Ref, Resource, Stack, Template, Value};
 
 /// Uptime checks on the load balancer and alerts that e-mail people: one
 /// when the app stops answering, one when too many requests fail with 5xx.
@@ -39,9 +47,9 @@ pub struct UptimeAlerting {
 #[derive(Debug, Clone)]
 pub struct AlertingRefs {
     /// The uptime check.
-    pub uptime_check: Ref<MonitoringUptimeCheckConfig>,
+    pub uptime_check: Ref<GoogleMonitoringUptimeCheckConfig>,
     /// The e-mail channels, by address.
-    pub channels: BTreeMap<String, Ref<MonitoringNotificationChannel>>,
+    pub channels: BTreeMap<String, Ref<GoogleMonitoringNotificationChannel>>,
 }
 
 /// A logical name for an e-mail channel that does not change when the list
@@ -144,47 +152,51 @@ impl UptimeAlerting {
         for (email, name) in self.emails.iter().zip(channel_names(&self.emails)) {
             let channel = stack.add_with(
                 name,
-                MonitoringNotificationChannel {
-                    kind: "email".to_owned(),
+                GoogleMonitoringNotificationChannel {
                     display_name: Some(format!("{} on-call: {email}", self.app).into()),
                     project: Some(self.project.clone()),
-                    labels: BTreeMap::from([("email_address".to_owned(), email.clone())]),
-                    enabled: Some(true),
+                    labels: Some(
+                        BTreeMap::from([("email_address".to_owned(), email.clone())]).into(),
+                    ),
+                    enabled: Some(true.into()),
+                    ..GoogleMonitoringNotificationChannel::new("email")
                 },
                 meta(),
             );
             channels.insert(email.clone(), channel);
         }
         let notify: Vec<Value<String>> = channels.values().map(|c| c.name().into()).collect();
+        let notification_channels = (!notify.is_empty()).then_some(Value::Lit(notify));
 
         let uptime_check = stack.add_with(
             "app",
-            MonitoringUptimeCheckConfig {
-                display_name: format!("{} {}", self.app, self.path).into(),
-                timeout: "10s".to_owned(),
-                period: Some(self.period.clone()),
+            GoogleMonitoringUptimeCheckConfig {
+                period: Some(self.period.as_str().into()),
                 project: Some(self.project.clone()),
-                selected_regions: self.regions.clone(),
-                checker_type: Some("STATIC_IP_CHECKERS".to_owned()),
+                selected_regions: (!self.regions.is_empty()).then(|| self.regions.clone().into()),
+                checker_type: Some("STATIC_IP_CHECKERS".into()),
                 // Failed checks are logged with the reason, for the on-call.
-                log_check_failures: Some(true),
-                user_labels: BTreeMap::new(),
+                log_check_failures: Some(true.into()),
                 http_check: Some(HttpCheck {
-                    path: self.path.clone(),
-                    port: if self.https { 443 } else { 80 },
-                    use_ssl: self.https,
+                    path: Some(self.path.as_str().into()),
+                    port: Some(if self.https { 443 } else { 80 }.into()),
+                    use_ssl: Some(self.https.into()),
                     // An expired or wrong certificate is an outage too.
-                    validate_ssl: self.https,
-                    request_method: Some("GET".to_owned()),
+                    validate_ssl: Some(self.https.into()),
+                    request_method: Some("GET".into()),
+                    ..HttpCheck::default()
                 }),
                 monitored_resource: Some(MonitoredResource {
-                    kind: "uptime_url".to_owned(),
-                    labels: BTreeMap::from([
+                    r#type: "uptime_url".into(),
+                    labels: Value::Lit(BTreeMap::from([
                         ("host".to_owned(), self.host.clone()),
                         ("project_id".to_owned(), Value::Lit(self.project_id.clone())),
-                    ]),
+                    ])),
                 }),
-                content_matchers: Vec::new(),
+                ..GoogleMonitoringUptimeCheckConfig::new(
+                    format!("{} {}", self.app, self.path),
+                    "10s",
+                )
             },
             meta(),
         );
@@ -215,45 +227,45 @@ impl UptimeAlerting {
         // blip in one checker's network.
         stack.add_with(
             "uptime",
-            MonitoringAlertPolicy {
-                display_name: format!("{} is down", self.app).into(),
-                combiner: "OR".to_owned(),
+            GoogleMonitoringAlertPolicy {
                 project: Some(self.project.clone()),
-                enabled: Some(true),
-                severity: Some("CRITICAL".to_owned()),
-                notification_channels: notify.clone(),
-                user_labels: BTreeMap::new(),
+                enabled: Some(true.into()),
+                severity: Some("CRITICAL".into()),
+                notification_channels: notification_channels.clone(),
                 documentation: Some(Documentation {
-                    content: runbook("The uptime check is failing from more than one region.").into(),
-                    mime_type: "text/markdown".to_owned(),
-                    subject: Some(format!("{} is down", self.app)),
+                    content: Some(runbook("The uptime check is failing from more than one region.").into()),
+                    mime_type: Some("text/markdown".into()),
+                    subject: Some(format!("{} is down", self.app).into()),
+                    ..Documentation::default()
                 }),
                 alert_strategy: Some(AlertStrategy {
-                    auto_close: "1800s".to_owned(),
+                    auto_close: Some("1800s".into()),
+                    ..AlertStrategy::default()
                 }),
-                conditions: vec![AlertCondition {
-                    display_name: format!("{} uptime check failing", self.app),
-                    condition_threshold: ConditionThreshold {
-                        filter: Template::new()
+                conditions: vec![Conditions {
+                    condition_threshold: Some(ConditionsConditionThreshold {
+                        filter: Some(Template::new()
                             .lit("metric.type=\"monitoring.googleapis.com/uptime_check/check_passed\" AND resource.type=\"uptime_url\" AND metric.label.\"check_id\"=\"")
                             .interp(uptime_check.uptime_check_id())
                             .lit("\"")
                             .build()
-                            .into(),
-                        denominator_filter: None,
-                        comparison: "COMPARISON_GT".to_owned(),
-                        threshold_value: 1.0,
-                        duration: "60s".to_owned(),
-                        aggregations: vec![Aggregation {
-                            alignment_period: "1200s".to_owned(),
-                            per_series_aligner: "ALIGN_NEXT_OLDER".to_owned(),
-                            cross_series_reducer: Some("REDUCE_COUNT_FALSE".to_owned()),
-                            group_by_fields: vec!["resource.label.*".to_owned()],
+                            .into()),
+                        threshold_value: Some(Number::from_f64(1.0).expect("1.0 is finite").into()),
+                        aggregations: vec![ConditionsConditionThresholdAggregations {
+                            alignment_period: Some("1200s".into()),
+                            per_series_aligner: Some("ALIGN_NEXT_OLDER".into()),
+                            cross_series_reducer: Some("REDUCE_COUNT_FALSE".into()),
+                            group_by_fields: Some(vec!["resource.label.*"].into()),
                         }],
-                        denominator_aggregations: Vec::new(),
-                        trigger: Some(Trigger { count: 1 }),
-                    },
+                        trigger: Some(ConditionsConditionThresholdTrigger {
+                            count: Some(1.into()),
+                            ..ConditionsConditionThresholdTrigger::default()
+                        }),
+                        ..ConditionsConditionThreshold::new("COMPARISON_GT", "60s")
+                    }),
+                    ..Conditions::new(format!("{} uptime check failing", self.app))
                 }],
+                ..GoogleMonitoringAlertPolicy::new("OR", format!("{} is down", self.app))
             },
             meta(),
         );
@@ -264,58 +276,101 @@ impl UptimeAlerting {
         let rules = format!(
             "resource.type=\"https_lb_rule\" AND resource.label.\"forwarding_rule_name\"=monitoring.regex.full_match(\"k8s2-f[rs]-.*-{namespace}-{ingress}-.*\")"
         );
-        let rate = Aggregation {
-            alignment_period: "300s".to_owned(),
-            per_series_aligner: "ALIGN_RATE".to_owned(),
-            cross_series_reducer: Some("REDUCE_SUM".to_owned()),
-            group_by_fields: Vec::new(),
+        let rate = ConditionsConditionThresholdAggregations {
+            alignment_period: Some("300s".into()),
+            per_series_aligner: Some("ALIGN_RATE".into()),
+            cross_series_reducer: Some("REDUCE_SUM".into()),
+            group_by_fields: None,
         };
-        stack.add_with(
-            "errors",
-            MonitoringAlertPolicy {
-                display_name: format!("{} is failing requests", self.app).into(),
-                combiner: "OR".to_owned(),
-                project: Some(self.project.clone()),
-                enabled: Some(true),
-                severity: Some("ERROR".to_owned()),
-                notification_channels: notify,
-                user_labels: BTreeMap::new(),
-                documentation: Some(Documentation {
-                    content: runbook(&format!(
-                        "More than {:.0}% of requests to the load balancer answered 5xx for 5 minutes.",
-                        self.error_ratio * 100.0
-                    ))
-                    .into(),
-                    mime_type: "text/markdown".to_owned(),
-                    subject: Some(format!("{} is failing requests", self.app)),
+        // The same aggregation for the denominator, which the binding
+        // declares as a type of its own.
+        let ConditionsConditionThresholdAggregations {
+            alignment_period,
+            per_series_aligner,
+            cross_series_reducer,
+            group_by_fields,
+        } = rate.clone();
+        let denominator_rate = ConditionsConditionThresholdDenominatorAggregations {
+            alignment_period,
+            per_series_aligner,
+            cross_series_reducer,
+            group_by_fields,
+        };
+        let errors = GoogleMonitoringAlertPolicy {
+            project: Some(self.project.clone()),
+            enabled: Some(true.into()),
+            severity: Some("ERROR".into()),
+            notification_channels,
+            documentation: Some(Documentation {
+                content: Some(runbook(&format!(
+                    "More than {:.0}% of requests to the load balancer answered 5xx for 5 minutes.",
+                    self.error_ratio * 100.0
+                ))
+                .into()),
+                mime_type: Some("text/markdown".into()),
+                subject: Some(format!("{} is failing requests", self.app).into()),
+                ..Documentation::default()
+            }),
+            alert_strategy: Some(AlertStrategy {
+                auto_close: Some("1800s".into()),
+                ..AlertStrategy::default()
+            }),
+            conditions: vec![Conditions {
+                condition_threshold: Some(ConditionsConditionThreshold {
+                    filter: Some(format!(
+                        "metric.type=\"loadbalancing.googleapis.com/https/request_count\" AND {rules} AND metric.label.\"response_code_class\"=500"
+                    )
+                    .into()),
+                    denominator_filter: Some(
+                        format!("metric.type=\"loadbalancing.googleapis.com/https/request_count\" AND {rules}").into(),
+                    ),
+                    threshold_value: Number::from_f64(self.error_ratio).map(Value::from),
+                    aggregations: vec![rate],
+                    denominator_aggregations: vec![denominator_rate],
+                    trigger: Some(ConditionsConditionThresholdTrigger {
+                        count: Some(1.into()),
+                        ..ConditionsConditionThresholdTrigger::default()
+                    }),
+                    ..ConditionsConditionThreshold::new("COMPARISON_GT", "300s")
                 }),
-                alert_strategy: Some(AlertStrategy {
-                    auto_close: "1800s".to_owned(),
-                }),
-                conditions: vec![AlertCondition {
-                    display_name: format!("{} 5xx ratio", self.app),
-                    condition_threshold: ConditionThreshold {
-                        filter: format!(
-                            "metric.type=\"loadbalancing.googleapis.com/https/request_count\" AND {rules} AND metric.label.\"response_code_class\"=500"
-                        )
-                        .into(),
-                        denominator_filter: Some(
-                            format!("metric.type=\"loadbalancing.googleapis.com/https/request_count\" AND {rules}").into(),
-                        ),
-                        comparison: "COMPARISON_GT".to_owned(),
-                        threshold_value: self.error_ratio,
-                        duration: "300s".to_owned(),
-                        aggregations: vec![rate.clone()],
-                        denominator_aggregations: vec![rate],
-                        trigger: Some(Trigger { count: 1 }),
-                    },
-                }],
-            },
-            meta(),
-        );
+                ..Conditions::new(format!("{} 5xx ratio", self.app))
+            }],
+            ..GoogleMonitoringAlertPolicy::new("OR", format!("{} is failing requests", self.app))
+        };
+        // A ratio that is not a finite number is refused at synth, at this
+        // policy's address: a Number cannot hold it.
+        let errors = if self.error_ratio.is_finite() {
+            Refusable::Resource(errors)
+        } else {
+            Refusable::Refused(BodyError(format!(
+                "conditions: condition_threshold: threshold_value: {} is not a finite number",
+                self.error_ratio
+            )))
+        };
+        stack.add_with("errors", errors, meta());
         AlertingRefs {
             uptime_check,
             channels,
+        }
+    }
+}
+
+/// A resource, or the reason its body cannot be written; the reason is
+/// reported at synth with the resource's address, as for any body error.
+enum Refusable<R> {
+    /// A body that can be written.
+    Resource(R),
+    /// Why not.
+    Refused(BodyError),
+}
+
+impl<R: Resource> Resource for Refusable<R> {
+    const TYPE: &'static str = R::TYPE;
+
+    fn into_body(self) -> Result<Body, BodyError> {
+        match self {
+            Refusable::Resource(resource) => resource.into_body(),
+            Refusable::Refused(error) => Err(error),
         }
     }
 }

@@ -23,8 +23,8 @@ use crate::providers::google::{
     GoogleArtifactRegistryRepository, GoogleArtifactRegistryRepositoryRef,
     GoogleComputeGlobalAddressRef, GoogleComputeManagedSslCertificateRef, GoogleComputeNetworkRef,
     GoogleComputeSecurityPolicyRef, GoogleComputeSubnetworkRef, GoogleContainerCluster,
-    GoogleContainerClusterRef, GoogleServiceAccount, GoogleServiceAccountIamMember,
-    GoogleServiceAccountRef,
+    GoogleContainerClusterRef, GoogleMonitoringUptimeCheckConfigRef, GoogleServiceAccount,
+    GoogleServiceAccountIamMember, GoogleServiceAccountRef,
 };
 use crate::providers::hand_google::{ClientConfig, GoogleProvider};
 use crate::providers::hand_kubernetes::KubernetesProvider;
