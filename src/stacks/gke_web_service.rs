@@ -20,13 +20,13 @@ use crate::constructs::{
 use crate::diagnostic::Diagnostic;
 use crate::providers::google::google_container_cluster::MasterAuthRef;
 use crate::providers::google::{
-    GoogleArtifactRegistryRepository, GoogleArtifactRegistryRepositoryRef,
-    GoogleComputeGlobalAddressRef, GoogleComputeManagedSslCertificateRef, GoogleComputeNetworkRef,
-    GoogleComputeSecurityPolicyRef, GoogleComputeSubnetworkRef, GoogleContainerCluster,
-    GoogleContainerClusterRef, GoogleMonitoringUptimeCheckConfigRef, GoogleServiceAccount,
+    DataGoogleClientConfig, DataGoogleClientConfigRef, GoogleArtifactRegistryRepository,
+    GoogleArtifactRegistryRepositoryRef, GoogleComputeGlobalAddressRef,
+    GoogleComputeManagedSslCertificateRef, GoogleComputeNetworkRef, GoogleComputeSecurityPolicyRef,
+    GoogleComputeSubnetworkRef, GoogleContainerCluster, GoogleContainerClusterRef,
+    GoogleMonitoringUptimeCheckConfigRef, GoogleProvider, GoogleServiceAccount,
     GoogleServiceAccountIamMember, GoogleServiceAccountRef,
 };
-use crate::providers::hand_google::{ClientConfig, GoogleProvider};
 use crate::providers::hand_kubernetes::KubernetesProvider;
 use crate::settings::Validate;
 use crate::stacks::RootModule;
@@ -1186,17 +1186,13 @@ fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) ->
         "kubernetes".to_owned(),
         crate::providers::kubernetes_required(),
     );
-    stack.provider(
-        "google",
-        None,
-        &GoogleProvider {
-            project: Some(s.project.as_str().into()),
-            region: Some(s.region.as_str().into()),
-            default_labels: labels(stack_name),
-            ..GoogleProvider::default()
-        },
-    );
-    let client = stack.data("current", ClientConfig::default());
+    stack.configure(GoogleProvider {
+        project: Some(s.project.as_str().into()),
+        region: Some(s.region.as_str().into()),
+        default_labels: Some(labels(stack_name).into()),
+        ..GoogleProvider::default()
+    });
+    let client = stack.data("current", DataGoogleClientConfig::default());
     stack.provider(
         "kubernetes",
         None,
@@ -1300,16 +1296,12 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
         },
     );
     let project: Value<String> = project.value::<String>().into();
-    stack.provider(
-        "google",
-        None,
-        &GoogleProvider {
-            project: Some(project.clone()),
-            region: Some(s.region.as_str().into()),
-            default_labels: labels(stack_name),
-            ..GoogleProvider::default()
-        },
-    );
+    stack.configure(GoogleProvider {
+        project: Some(project.clone()),
+        region: Some(s.region.as_str().into()),
+        default_labels: Some(labels(stack_name).into()),
+        ..GoogleProvider::default()
+    });
     let apis = ProjectServices {
         project: project.clone(),
         services: APIS.iter().map(|a| (*a).to_owned()).collect(),
