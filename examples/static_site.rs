@@ -11,14 +11,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use tfsynth::emit::{to_json, to_json_value};
-use tfsynth::providers::hand_google::{
-    BucketVersioning, BucketWebsite, CdnPolicy, ComputeBackendBucket, ComputeGlobalAddress,
-    ComputeGlobalForwardingRule, ComputeManagedSslCertificate, ComputeTargetHttpProxy,
-    ComputeTargetHttpsProxy, ComputeUrlMap, GoogleProvider, ManagedDomains, StorageBucket,
-    StorageBucketIamMember, UrlRedirect,
+use tfsynth::providers::google::google_compute_backend_bucket::CdnPolicy;
+use tfsynth::providers::google::google_compute_managed_ssl_certificate::Managed;
+use tfsynth::providers::google::google_compute_url_map::DefaultUrlRedirect;
+use tfsynth::providers::google::google_storage_bucket::{Versioning, Website};
+use tfsynth::providers::google::{
+    GoogleComputeBackendBucket, GoogleComputeBackendBucketRef, GoogleComputeGlobalAddress,
+    GoogleComputeGlobalAddressRef, GoogleComputeGlobalForwardingRule,
+    GoogleComputeManagedSslCertificate, GoogleComputeManagedSslCertificateRef,
+    GoogleComputeTargetHttpProxy, GoogleComputeTargetHttpProxyRef, GoogleComputeTargetHttpsProxy,
+    GoogleComputeTargetHttpsProxyRef, GoogleComputeUrlMap, GoogleComputeUrlMapRef, GoogleProvider,
+    GoogleStorageBucket, GoogleStorageBucketIamMember, GoogleStorageBucketRef,
 };
 use tfsynth::schema::{Schemas, validate_document};
-use tfsynth::tf::{Output, Stack, Template};
+use tfsynth::tf::{Output, Stack, Template, Value};
 
 /// What the site needs to know.
 pub struct Site {
@@ -40,156 +46,136 @@ pub fn stack(site: &Site) -> Stack {
     t.required_version = Some(">= 1.7".to_owned());
     t.required_providers
         .insert("google".to_owned(), tfsynth::providers::google_required());
-    s.provider(
-        "google",
-        None,
-        &GoogleProvider {
-            project: Some(site.project.as_str().into()),
-            default_labels: BTreeMap::from([("managed-by".to_owned(), "tfsynth".to_owned())]),
-            ..GoogleProvider::default()
-        },
-    );
+    s.configure(GoogleProvider {
+        project: Some(site.project.as_str().into()),
+        default_labels: Some(
+            BTreeMap::from([("managed-by".to_owned(), "tfsynth".to_owned())]).into(),
+        ),
+        ..GoogleProvider::default()
+    });
     let name = site.domain.replace('.', "-");
 
     let bucket = s.add(
         "site",
-        StorageBucket {
+        GoogleStorageBucket {
             // IAM on the bucket decides access, never per-object ACLs.
-            uniform_bucket_level_access: Some(true),
+            uniform_bucket_level_access: Some(true.into()),
             // The site is public by intent; the grant below makes it so.
-            public_access_prevention: Some("inherited".to_owned()),
+            public_access_prevention: Some("inherited".into()),
             // Destroying the stack must not silently delete the content.
-            force_destroy: Some(false),
-            website: Some(BucketWebsite {
-                main_page_suffix: "index.html".to_owned(),
-                not_found_page: "404.html".to_owned(),
+            force_destroy: Some(false.into()),
+            website: Some(Website {
+                main_page_suffix: Some("index.html".into()),
+                not_found_page: Some("404.html".into()),
             }),
             // An overwritten page can be brought back.
-            versioning: Some(BucketVersioning { enabled: true }),
-            ..StorageBucket::new(site.domain.as_str(), site.location.as_str())
+            versioning: Some(Versioning::new(true)),
+            ..GoogleStorageBucket::new(site.location.as_str(), site.domain.as_str())
         },
     );
     s.add(
         "public_read",
-        StorageBucketIamMember {
+        GoogleStorageBucketIamMember {
             bucket: bucket.name().into(),
             role: "roles/storage.objectViewer".into(),
             member: "allUsers".into(),
+            condition: None,
         },
     );
     let backend = s.add(
         "site",
-        ComputeBackendBucket {
-            name: format!("{name}-backend").into(),
-            bucket_name: bucket.name().into(),
-            project: None,
+        GoogleComputeBackendBucket {
             description: Some(format!("Content of {}", site.domain).into()),
             // Cloud CDN: pages are served from Google's edge, near readers.
-            enable_cdn: Some(true),
-            compression_mode: Some("AUTOMATIC".to_owned()),
-            custom_response_headers: vec![
-                "Strict-Transport-Security: max-age=31536000".to_owned(),
-                "X-Content-Type-Options: nosniff".to_owned(),
-            ],
+            enable_cdn: Some(true.into()),
+            compression_mode: Some("AUTOMATIC".into()),
+            custom_response_headers: Some(
+                vec![
+                    "Strict-Transport-Security: max-age=31536000",
+                    "X-Content-Type-Options: nosniff",
+                ]
+                .into(),
+            ),
             cdn_policy: Some(CdnPolicy {
-                cache_mode: "CACHE_ALL_STATIC".to_owned(),
-                client_ttl: 3600,
-                default_ttl: 3600,
-                max_ttl: 86400,
-                negative_caching: true,
-                request_coalescing: true,
-                serve_while_stale: 86400,
+                cache_mode: Some("CACHE_ALL_STATIC".into()),
+                client_ttl: Some(3600.into()),
+                default_ttl: Some(3600.into()),
+                max_ttl: Some(86400.into()),
+                negative_caching: Some(true.into()),
+                request_coalescing: Some(true.into()),
+                serve_while_stale: Some(86400.into()),
+                ..CdnPolicy::default()
             }),
+            ..GoogleComputeBackendBucket::new(bucket.name(), format!("{name}-backend"))
         },
     );
     let address = s.add(
         "site",
-        ComputeGlobalAddress {
-            name: format!("{name}-ip").into(),
-            project: None,
+        GoogleComputeGlobalAddress {
             description: Some(format!("Address of {}", site.domain).into()),
-            ip_version: Some("IPV4".to_owned()),
-            address_type: Some("EXTERNAL".to_owned()),
+            ip_version: Some("IPV4".into()),
+            address_type: Some("EXTERNAL".into()),
+            ..GoogleComputeGlobalAddress::new(format!("{name}-ip"))
         },
     );
     let certificate = s.add(
         "site",
-        ComputeManagedSslCertificate {
-            name: format!("{name}-cert").into(),
-            project: None,
-            description: None,
-            managed: ManagedDomains {
-                domains: vec![site.domain.clone()],
-            },
+        GoogleComputeManagedSslCertificate {
+            name: Some(format!("{name}-cert").into()),
+            managed: Some(Managed::new(vec![site.domain.clone()])),
+            ..GoogleComputeManagedSslCertificate::default()
         },
     );
     let routes = s.add(
         "site",
-        ComputeUrlMap {
-            name: format!("{name}-routes").into(),
-            project: None,
-            description: None,
+        GoogleComputeUrlMap {
             default_service: Some(backend.self_link().into()),
-            default_url_redirect: None,
+            ..GoogleComputeUrlMap::new(format!("{name}-routes"))
         },
     );
     let https = s.add(
         "site",
-        ComputeTargetHttpsProxy {
-            name: format!("{name}-https").into(),
-            url_map: routes.self_link().into(),
-            ssl_certificates: vec![certificate.self_link().into()],
-            project: None,
-            quic_override: Some("ENABLE".to_owned()),
+        GoogleComputeTargetHttpsProxy {
+            ssl_certificates: Some(Value::Lit(vec![certificate.self_link().into()])),
+            quic_override: Some("ENABLE".into()),
+            ..GoogleComputeTargetHttpsProxy::new(format!("{name}-https"), routes.self_link())
         },
     );
     s.add(
         "https",
-        ComputeGlobalForwardingRule {
-            name: format!("{name}-https").into(),
-            target: https.self_link().into(),
+        GoogleComputeGlobalForwardingRule {
             ip_address: Some(address.address().into()),
-            port_range: Some("443".to_owned()),
-            ip_protocol: Some("TCP".to_owned()),
-            load_balancing_scheme: Some("EXTERNAL_MANAGED".to_owned()),
-            project: None,
-            labels: BTreeMap::new(),
+            port_range: Some("443".into()),
+            ip_protocol: Some("TCP".into()),
+            load_balancing_scheme: Some("EXTERNAL_MANAGED".into()),
+            ..GoogleComputeGlobalForwardingRule::new(format!("{name}-https"), https.self_link())
         },
     );
     // Plain HTTP on the same address answers only with a redirect.
     let redirect = s.add(
         "http_redirect",
-        ComputeUrlMap {
-            name: format!("{name}-http-redirect").into(),
-            project: None,
-            description: None,
-            default_service: None,
-            default_url_redirect: Some(UrlRedirect {
-                https_redirect: true,
-                redirect_response_code: "MOVED_PERMANENTLY_DEFAULT".to_owned(),
-                strip_query: false,
+        GoogleComputeUrlMap {
+            default_url_redirect: Some(DefaultUrlRedirect {
+                https_redirect: Some(true.into()),
+                redirect_response_code: Some("MOVED_PERMANENTLY_DEFAULT".into()),
+                // The query string is kept (strip_query = false).
+                ..DefaultUrlRedirect::new(false)
             }),
+            ..GoogleComputeUrlMap::new(format!("{name}-http-redirect"))
         },
     );
     let http = s.add(
         "http_redirect",
-        ComputeTargetHttpProxy {
-            name: format!("{name}-http").into(),
-            url_map: redirect.self_link().into(),
-            project: None,
-        },
+        GoogleComputeTargetHttpProxy::new(format!("{name}-http"), redirect.self_link()),
     );
     s.add(
         "http",
-        ComputeGlobalForwardingRule {
-            name: format!("{name}-http").into(),
-            target: http.self_link().into(),
+        GoogleComputeGlobalForwardingRule {
             ip_address: Some(address.address().into()),
-            port_range: Some("80".to_owned()),
-            ip_protocol: Some("TCP".to_owned()),
-            load_balancing_scheme: Some("EXTERNAL_MANAGED".to_owned()),
-            project: None,
-            labels: BTreeMap::new(),
+            port_range: Some("80".into()),
+            ip_protocol: Some("TCP".into()),
+            load_balancing_scheme: Some("EXTERNAL_MANAGED".into()),
+            ..GoogleComputeGlobalForwardingRule::new(format!("{name}-http"), http.self_link())
         },
     );
     s.output(
