@@ -117,9 +117,13 @@ impl Cluster {
             resource_labels: (!self.labels.is_empty()).then(|| self.labels.clone().into()),
             addons_config: Some(AddonsConfig {
                 // The GCE ingress controller runs the HTTP(S) load balancer.
-                http_load_balancing: Some(AddonsConfigHttpLoadBalancing::new(false)),
+                http_load_balancing: Some(AddonsConfigHttpLoadBalancing {
+                    disabled: false.into(),
+                }),
                 // The HPA scales the deployment on CPU.
-                horizontal_pod_autoscaling: Some(AddonsConfigHorizontalPodAutoscaling::new(false)),
+                horizontal_pod_autoscaling: Some(AddonsConfigHorizontalPodAutoscaling {
+                    disabled: false.into(),
+                }),
                 ..AddonsConfig::default()
             }),
             ip_allocation_policy: Some(IpAllocationPolicy {

@@ -120,10 +120,10 @@ impl Network {
                 enable_dynamic_port_allocation: Some(true.into()),
                 min_ports_per_vm: Some(64.into()),
                 // Errors only: dropped connections are what needs explaining.
-                log_config: Some(google_compute_router_nat::LogConfig::new(
-                    true,
-                    "ERRORS_ONLY",
-                )),
+                log_config: Some(google_compute_router_nat::LogConfig {
+                    enable: true.into(),
+                    filter: "ERRORS_ONLY".into(),
+                }),
                 ..GoogleComputeRouterNat::new(
                     format!("{}-nat", self.name),
                     router.name(),
