@@ -10,12 +10,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tfsynth::emit::to_json_value;
-use tfsynth::providers::hand_google::{
-    ComputeNetwork, ComputeSubnetwork, ProjectService, RoutingMode, SecondaryIpRange,
-    SubnetworkLogConfig,
+use tfsynth::providers::google::google_compute_subnetwork::{LogConfig, SecondaryIpRange};
+use tfsynth::providers::google::{
+    GoogleComputeNetwork, GoogleComputeNetworkRef, GoogleComputeSubnetwork, GoogleProjectService,
 };
 use tfsynth::schema::{Schemas, validate_document};
-use tfsynth::tf::{Meta, Stack};
+use tfsynth::tf::{Meta, Number, Stack};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -47,18 +47,18 @@ fn big_stack(n: usize) -> Stack {
     for i in 0..n {
         let api = s.add(
             format!("api_{i}"),
-            ProjectService {
-                disable_on_destroy: Some(false),
-                ..ProjectService::new(format!("api{i}.googleapis.com"))
+            GoogleProjectService {
+                disable_on_destroy: Some(false.into()),
+                ..GoogleProjectService::new(format!("api{i}.googleapis.com"))
             },
         );
         let net = s.add_with(
             format!("net_{i}"),
-            ComputeNetwork {
+            GoogleComputeNetwork {
                 description: Some(format!("network number {i}").into()),
-                auto_create_subnetworks: Some(false),
-                routing_mode: Some(RoutingMode::Regional),
-                ..ComputeNetwork::new(format!("net-{i}"))
+                auto_create_subnetworks: Some(false.into()),
+                routing_mode: Some("REGIONAL".into()),
+                ..GoogleComputeNetwork::new(format!("net-{i}"))
             },
             Meta {
                 depends_on: vec![api.dep()],
@@ -67,20 +67,21 @@ fn big_stack(n: usize) -> Stack {
         );
         s.add(
             format!("subnet_{i}"),
-            ComputeSubnetwork {
+            GoogleComputeSubnetwork {
                 ip_cidr_range: Some("10.0.0.0/20".into()),
                 region: Some("europe-west4".into()),
-                private_ip_google_access: Some(true),
+                private_ip_google_access: Some(true.into()),
                 secondary_ip_range: vec![SecondaryIpRange {
-                    range_name: "pods".into(),
-                    ip_cidr_range: "10.4.0.0/14".into(),
+                    ip_cidr_range: Some("10.4.0.0/14".into()),
+                    ..SecondaryIpRange::new("pods")
                 }],
-                log_config: Some(SubnetworkLogConfig {
+                log_config: Some(LogConfig {
                     aggregation_interval: Some("INTERVAL_5_SEC".into()),
-                    flow_sampling: Some(0.5),
+                    flow_sampling: Some(Number::from_f64(0.5).expect("0.5 is finite").into()),
                     metadata: Some("INCLUDE_ALL_METADATA".into()),
+                    ..LogConfig::default()
                 }),
-                ..ComputeSubnetwork::new(format!("subnet-{i}"), net.self_link())
+                ..GoogleComputeSubnetwork::new(format!("subnet-{i}"), net.self_link())
             },
         );
     }
