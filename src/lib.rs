@@ -8,24 +8,27 @@
 //! # A stack in a few lines
 //!
 //! ```
-//! use tfsynth::providers::hand_google::{ComputeNetwork, ComputeSubnetwork, GoogleProvider};
+//! use tfsynth::providers::google::{
+//!     GoogleComputeNetwork, GoogleComputeNetworkRef, GoogleComputeSubnetwork, GoogleProvider,
+//! };
 //! use tfsynth::tf::{Output, Stack};
 //!
 //! let mut stack = Stack::new();
-//! stack.provider("google", None, &GoogleProvider {
+//! stack.configure(GoogleProvider {
 //!     project: Some("my-project".into()),
 //!     ..GoogleProvider::default()
 //! });
-//! // `add` returns a typed handle; references come only from handles.
-//! let vpc = stack.add("vpc", ComputeNetwork {
-//!     auto_create_subnetworks: Some(false),
-//!     ..ComputeNetwork::new("web")
+//! // `add` returns a typed handle; references come only from handles,
+//! // through the type's `…Ref` trait (here `GoogleComputeNetworkRef`).
+//! let vpc = stack.add("vpc", GoogleComputeNetwork {
+//!     auto_create_subnetworks: Some(false.into()),
+//!     ..GoogleComputeNetwork::new("web")
 //! });
-//! stack.add("nodes", ComputeSubnetwork {
+//! stack.add("nodes", GoogleComputeSubnetwork {
 //!     ip_cidr_range: Some("10.0.0.0/20".into()),
 //!     // A literal `${` stays literal: it is escaped on output.
 //!     description: Some("costs ${a lot}".into()),
-//!     ..ComputeSubnetwork::new("web", vpc.self_link())
+//!     ..GoogleComputeSubnetwork::new("web", vpc.self_link())
 //! });
 //! stack.output("network", Output::new(vpc.self_link(), "URI of the network"));
 //!
@@ -61,8 +64,9 @@
 //! generated diff know why it is there.
 //!
 //! ```
-//! use tfsynth::providers::hand_google::{
-//!     BucketVersioning, StorageBucket, StorageBucketIamMember,
+//! use tfsynth::providers::google::google_storage_bucket::Versioning;
+//! use tfsynth::providers::google::{
+//!     GoogleStorageBucket, GoogleStorageBucketIamMember, GoogleStorageBucketRef,
 //! };
 //! use tfsynth::tf::{Ref, Stack, Value};
 //!
@@ -76,25 +80,28 @@
 //!
 //! impl PrivateBucket {
 //!     /// Adds the bucket and the read grant.
-//!     pub fn add_to(&self, stack: &mut Stack) -> Ref<StorageBucket> {
+//!     pub fn add_to(&self, stack: &mut Stack) -> Ref<GoogleStorageBucket> {
 //!         let bucket = stack.add(
 //!             "private",
-//!             StorageBucket {
+//!             GoogleStorageBucket {
 //!                 // IAM decides access; no object ACL can open it up.
-//!                 uniform_bucket_level_access: Some(true),
+//!                 uniform_bucket_level_access: Some(true.into()),
 //!                 // Nobody can make it public by mistake.
-//!                 public_access_prevention: Some("enforced".to_owned()),
+//!                 public_access_prevention: Some("enforced".into()),
 //!                 // An overwritten object can be brought back.
-//!                 versioning: Some(BucketVersioning { enabled: true }),
-//!                 ..StorageBucket::new(self.name.as_str(), "EU")
+//!                 versioning: Some(Versioning { enabled: true.into() }),
+//!                 // `new` takes the required attributes in alphabetical
+//!                 // order: location, then name.
+//!                 ..GoogleStorageBucket::new("EU", self.name.as_str())
 //!             },
 //!         );
 //!         stack.add(
 //!             "private_reader",
-//!             StorageBucketIamMember {
+//!             GoogleStorageBucketIamMember {
 //!                 bucket: bucket.name().into(),
 //!                 role: "roles/storage.objectViewer".into(),
 //!                 member: self.reader.clone(),
+//!                 condition: None,
 //!             },
 //!         );
 //!         bucket
@@ -109,6 +116,8 @@
 //! .add_to(&mut stack);
 //! let doc = stack.resolve()?;
 //! assert_eq!(doc.resources.len(), 2);
+//! let json = tfsynth::emit::to_json_value(&doc);
+//! assert_eq!(json["resource"]["google_storage_bucket"]["private"]["location"], "EU");
 //! # Ok::<(), tfsynth::tf::SynthError>(())
 //! ```
 //!
