@@ -24,7 +24,7 @@ use tfsynth::providers::google::{
     GoogleStorageBucket, GoogleStorageBucketIamMember, GoogleStorageBucketRef,
 };
 use tfsynth::schema::{Schemas, validate_document};
-use tfsynth::tf::{Output, Stack, Template, Value};
+use tfsynth::tf::{Output, Stack, Template};
 
 /// What the site needs to know.
 pub struct Site {
@@ -136,7 +136,7 @@ pub fn stack(site: &Site) -> Stack {
     let https = s.add(
         "site",
         GoogleComputeTargetHttpsProxy {
-            ssl_certificates: Some(Value::Lit(vec![certificate.self_link().into()])),
+            ssl_certificates: Some(vec![certificate.self_link()].into()),
             quic_override: Some("ENABLE".into()),
             ..GoogleComputeTargetHttpsProxy::new(format!("{name}-https"), routes.self_link())
         },

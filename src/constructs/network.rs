@@ -173,7 +173,7 @@ impl HealthCheckFirewall {
                 direction: Some("INGRESS".into()),
                 priority: Some(1000.into()),
                 source_ranges: Some(HEALTH_CHECK_RANGES.to_vec().into()),
-                target_service_accounts: Some(Value::Lit(vec![self.nodes.email().into()])),
+                target_service_accounts: Some(vec![self.nodes.email()].into()),
                 allow: vec![google_compute_firewall::Allow {
                     // Every port when none is named.
                     ports: (!ports.is_empty()).then(|| ports.into()),
