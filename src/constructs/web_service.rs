@@ -1,17 +1,30 @@
 use std::collections::BTreeMap;
 
-use crate::providers::hand_kubernetes::{
-    Capabilities, ClusterObjectMeta, Container, ContainerPort, ContainerSecurityContext,
-    DeploymentSpec, DeploymentStrategy, DeploymentV1, EnvVar, EnvVarSource, FieldRef,
-    HorizontalPodAutoscalerV2, HpaSpec, HttpGet, IngressBackend, IngressServiceBackend,
-    IngressSpec, IngressV1, LabelSelector, Manifest, MetricSpec, MetricTarget, NamespaceV1,
-    NetworkPolicyIngressRule, NetworkPolicyPort, NetworkPolicySpec, NetworkPolicyV1, ObjectMeta,
-    PodDisruptionBudgetSpec, PodDisruptionBudgetV1, PodSecurityContext, PodSpec, PodTemplate,
-    Probe, ResourceMetric, ResourceRequirements, RollingUpdate, ScaleTargetRef, SeccompProfile,
-    ServiceAccountV1, ServicePort, ServicePortRef, ServiceSpec, ServiceV1,
-    TopologySpreadConstraint,
+use crate::providers::kubernetes::kubernetes_deployment_v1::{
+    self as deployment, KubernetesDeploymentV1, KubernetesDeploymentV1Ref, MetadataRef as _,
 };
-use crate::tf::{Expression, IgnoreChanges, Lifecycle, Meta, Ref, Stack, Value};
+use crate::providers::kubernetes::kubernetes_horizontal_pod_autoscaler_v2::{
+    self as hpa, KubernetesHorizontalPodAutoscalerV2,
+};
+use crate::providers::kubernetes::kubernetes_ingress_v1::{self as ingress, KubernetesIngressV1};
+use crate::providers::kubernetes::kubernetes_manifest::KubernetesManifest;
+use crate::providers::kubernetes::kubernetes_namespace_v1::{
+    self as namespace, KubernetesNamespaceV1, KubernetesNamespaceV1Ref, MetadataRef as _,
+};
+use crate::providers::kubernetes::kubernetes_network_policy_v1::{
+    self as network_policy, KubernetesNetworkPolicyV1,
+};
+use crate::providers::kubernetes::kubernetes_pod_disruption_budget_v1::{
+    self as pdb, KubernetesPodDisruptionBudgetV1,
+};
+use crate::providers::kubernetes::kubernetes_service_account_v1::{
+    self as service_account, KubernetesServiceAccountV1, KubernetesServiceAccountV1Ref,
+    MetadataRef as _,
+};
+use crate::providers::kubernetes::kubernetes_service_v1::{
+    self as service, KubernetesServiceV1, KubernetesServiceV1Ref, MetadataRef as _,
+};
+use crate::tf::{Expr, Expression, IgnoreChanges, Lifecycle, Meta, Ref, Stack, Value};
 
 /// CPU and memory of each pod.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,10 +118,10 @@ impl WebService {
         ])
     }
 
-    fn meta(&self, namespace: &Ref<NamespaceV1>) -> ObjectMeta {
+    fn meta(&self, namespace: &Ref<KubernetesNamespaceV1>) -> ObjectMeta {
         ObjectMeta {
             name: Some(self.name.as_str().into()),
-            namespace: Some(namespace.name().into()),
+            namespace: Some(namespace_name(namespace).into()),
             labels: self.labels(),
             annotations: BTreeMap::new(),
         }
@@ -116,10 +129,8 @@ impl WebService {
 
     fn probe(&self, initial_delay_seconds: u32, period_seconds: u32) -> Probe {
         Probe {
-            http_get: HttpGet {
-                path: self.health_path.clone(),
-                port: "http".to_owned(),
-            },
+            path: self.health_path.clone(),
+            port: "http".to_owned(),
             initial_delay_seconds,
             period_seconds,
             timeout_seconds: 2,
@@ -128,7 +139,7 @@ impl WebService {
     }
 
     /// Adds every object to the stack.
-    pub fn add_to(&self, stack: &mut Stack) -> Ref<DeploymentV1> {
+    pub fn add_to(&self, stack: &mut Stack) -> Ref<KubernetesDeploymentV1> {
         let mut ns_labels = self.labels();
         // The restricted Pod Security Standard: the API server itself refuses
         // pods that run as root, escalate or keep capabilities.
@@ -138,159 +149,184 @@ impl WebService {
         );
         let namespace = stack.add(
             "app",
-            NamespaceV1 {
-                metadata: ClusterObjectMeta {
-                    name: Some(self.name.as_str().into()),
-                    labels: ns_labels,
-                    annotations: BTreeMap::new(),
-                },
-            },
+            KubernetesNamespaceV1::new(namespace::Metadata {
+                name: Some(self.name.as_str().into()),
+                labels: Some(ns_labels.into()),
+                ..namespace::Metadata::default()
+            }),
         );
 
         // Workload Identity: the pods act as the Google service account,
         // without keys.
         let account = stack.add(
             "app",
-            ServiceAccountV1 {
-                metadata: ObjectMeta {
-                    annotations: BTreeMap::from([(
-                        "iam.gke.io/gcp-service-account".to_owned(),
-                        self.google_service_account.clone(),
-                    )]),
-                    ..self.meta(&namespace)
-                },
+            KubernetesServiceAccountV1 {
                 // No Kubernetes API token: the app never talks to the API.
-                automount_service_account_token: Some(false),
+                automount_service_account_token: Some(false.into()),
+                ..KubernetesServiceAccountV1::new(
+                    ObjectMeta {
+                        annotations: BTreeMap::from([(
+                            "iam.gke.io/gcp-service-account".to_owned(),
+                            self.google_service_account.clone(),
+                        )]),
+                        ..self.meta(&namespace)
+                    }
+                    .into(),
+                )
             },
         );
 
-        let seccomp = || SeccompProfile {
-            kind: "RuntimeDefault".to_owned(),
-        };
-        let field = |name: &str, path: &str| EnvVar {
-            name: name.to_owned(),
-            value: None,
-            value_from: Some(EnvVarSource {
-                field_ref: FieldRef {
-                    field_path: path.to_owned(),
-                },
+        let field = |name: &str, path: &str| deployment::SpecTemplateSpecContainerEnv {
+            value_from: Some(deployment::SpecTemplateSpecContainerEnvValueFrom {
+                field_ref: Some(deployment::SpecTemplateSpecContainerEnvValueFromFieldRef {
+                    field_path: Some(path.into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
             }),
+            ..deployment::SpecTemplateSpecContainerEnv::new(name)
+        };
+        let pod_spec = deployment::SpecTemplateSpec {
+            service_account_name: Some(account.metadata().index(0).name().into()),
+            automount_service_account_token: Some(false.into()),
+            enable_service_links: Some(false.into()),
+            // The app finishes in-flight requests on SIGTERM well within this.
+            termination_grace_period_seconds: Some(30.into()),
+            security_context: Some(deployment::SpecTemplateSpecSecurityContext {
+                run_as_non_root: Some(true.into()),
+                run_as_user: Some(NONROOT_ID.into()),
+                run_as_group: Some(NONROOT_ID.into()),
+                seccomp_profile: Some(deployment::SpecTemplateSpecSecurityContextSeccompProfile {
+                    r#type: Some(SECCOMP_RUNTIME_DEFAULT.into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            container: vec![deployment::SpecTemplateSpecContainer {
+                image: Some(self.image.clone()),
+                // Tags are immutable in the registry.
+                image_pull_policy: Some("IfNotPresent".into()),
+                port: vec![deployment::SpecTemplateSpecContainerPort {
+                    name: Some("http".into()),
+                    protocol: Some("TCP".into()),
+                    ..deployment::SpecTemplateSpecContainerPort::new(self.port)
+                }],
+                env: vec![
+                    deployment::SpecTemplateSpecContainerEnv {
+                        value: Some(self.port.to_string().into()),
+                        ..deployment::SpecTemplateSpecContainerEnv::new("PORT")
+                    },
+                    field("POD_NAME", "metadata.name"),
+                    field("NODE_NAME", "spec.nodeName"),
+                    field("ZONE", "metadata.labels['topology.kubernetes.io/zone']"),
+                ],
+                // Requests let the scheduler and the cluster autoscaler see
+                // what pods need, so pending pods add nodes; limits bound a
+                // runaway pod.
+                resources: Some(deployment::SpecTemplateSpecContainerResources {
+                    requests: Some(
+                        BTreeMap::from([
+                            ("cpu".to_owned(), self.resources.cpu_request.clone()),
+                            ("memory".to_owned(), self.resources.memory_request.clone()),
+                        ])
+                        .into(),
+                    ),
+                    limits: Some(
+                        BTreeMap::from([
+                            ("cpu".to_owned(), self.resources.cpu_limit.clone()),
+                            ("memory".to_owned(), self.resources.memory_limit.clone()),
+                        ])
+                        .into(),
+                    ),
+                }),
+                // The load balancer's health check follows the readiness probe.
+                readiness_probe: Some(self.probe(2, 5).into()),
+                liveness_probe: Some(self.probe(10, 10).into()),
+                // Nothing is written inside the pod: logs go to stdout, so
+                // disk use cannot creep up.
+                security_context: Some(deployment::SpecTemplateSpecContainerSecurityContext {
+                    run_as_non_root: Some(true.into()),
+                    read_only_root_filesystem: Some(true.into()),
+                    allow_privilege_escalation: Some(false.into()),
+                    privileged: Some(false.into()),
+                    capabilities: Some(
+                        deployment::SpecTemplateSpecContainerSecurityContextCapabilities {
+                            drop: Some(vec!["ALL"].into()),
+                            ..Default::default()
+                        },
+                    ),
+                    seccomp_profile: Some(
+                        deployment::SpecTemplateSpecContainerSecurityContextSeccompProfile {
+                            r#type: Some(SECCOMP_RUNTIME_DEFAULT.into()),
+                            ..Default::default()
+                        },
+                    ),
+                    ..Default::default()
+                }),
+                ..deployment::SpecTemplateSpecContainer::new(self.name.as_str())
+            }],
+            topology_spread_constraint: vec![
+                // Even over zones: a zone outage takes a third.
+                deployment::SpecTemplateSpecTopologySpreadConstraint {
+                    max_skew: Some(1.into()),
+                    topology_key: Some("topology.kubernetes.io/zone".into()),
+                    when_unsatisfiable: Some("DoNotSchedule".into()),
+                    label_selector: vec![
+                        deployment::SpecTemplateSpecTopologySpreadConstraintLabelSelector {
+                            match_labels: Some(self.selector().into()),
+                            ..Default::default()
+                        },
+                    ],
+                    ..Default::default()
+                },
+                // Over nodes where possible.
+                deployment::SpecTemplateSpecTopologySpreadConstraint {
+                    max_skew: Some(1.into()),
+                    topology_key: Some("kubernetes.io/hostname".into()),
+                    when_unsatisfiable: Some("ScheduleAnyway".into()),
+                    label_selector: vec![
+                        deployment::SpecTemplateSpecTopologySpreadConstraintLabelSelector {
+                            match_labels: Some(self.selector().into()),
+                            ..Default::default()
+                        },
+                    ],
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
         };
         let deployment = stack.add_with(
             "app",
-            DeploymentV1 {
-                metadata: self.meta(&namespace),
-                spec: DeploymentSpec {
-                    replicas: Some(self.min_replicas.to_string()),
-                    revision_history_limit: Some(5),
-                    progress_deadline_seconds: Some(600),
-                    selector: LabelSelector {
-                        match_labels: self.selector(),
-                    },
-                    // New pods come up before old ones go: capacity never dips.
-                    strategy: Some(DeploymentStrategy {
-                        kind: "RollingUpdate".to_owned(),
-                        rolling_update: Some(RollingUpdate {
-                            max_surge: "25%".to_owned(),
-                            max_unavailable: "0".to_owned(),
+            KubernetesDeploymentV1 {
+                wait_for_rollout: Some(true.into()),
+                ..KubernetesDeploymentV1::new(
+                    self.meta(&namespace).into(),
+                    deployment::Spec {
+                        replicas: Some(self.min_replicas.to_string().into()),
+                        revision_history_limit: Some(5.into()),
+                        progress_deadline_seconds: Some(600.into()),
+                        selector: Some(deployment::SpecSelector {
+                            match_labels: Some(self.selector().into()),
+                            ..Default::default()
                         }),
-                    }),
-                    template: PodTemplate {
-                        metadata: ObjectMeta {
-                            labels: self.labels(),
-                            ..ObjectMeta::default()
-                        },
-                        spec: PodSpec {
-                            service_account_name: Some(account.name().into()),
-                            automount_service_account_token: Some(false),
-                            enable_service_links: Some(false),
-                            // The app finishes in-flight requests on SIGTERM
-                            // well within this.
-                            termination_grace_period_seconds: Some(30),
-                            node_selector: BTreeMap::new(),
-                            security_context: Some(PodSecurityContext {
-                                run_as_non_root: true,
-                                run_as_user: NONROOT_ID.to_owned(),
-                                run_as_group: NONROOT_ID.to_owned(),
-                                seccomp_profile: seccomp(),
+                        // New pods come up before old ones go: capacity never dips.
+                        strategy: Some(deployment::SpecStrategy {
+                            r#type: Some("RollingUpdate".into()),
+                            rolling_update: Some(deployment::SpecStrategyRollingUpdate {
+                                max_surge: Some("25%".into()),
+                                max_unavailable: Some("0".into()),
                             }),
-                            container: vec![Container {
-                                name: self.name.clone(),
-                                image: self.image.clone(),
-                                // Tags are immutable in the registry.
-                                image_pull_policy: Some("IfNotPresent".to_owned()),
-                                port: vec![ContainerPort {
-                                    name: "http".to_owned(),
-                                    container_port: self.port,
-                                    protocol: "TCP".to_owned(),
-                                }],
-                                env: vec![
-                                    EnvVar {
-                                        name: "PORT".to_owned(),
-                                        value: Some(self.port.to_string()),
-                                        value_from: None,
-                                    },
-                                    field("POD_NAME", "metadata.name"),
-                                    field("NODE_NAME", "spec.nodeName"),
-                                    field("ZONE", "metadata.labels['topology.kubernetes.io/zone']"),
-                                ],
-                                // Requests let the scheduler and the cluster
-                                // autoscaler see what pods need, so pending
-                                // pods add nodes; limits bound a runaway pod.
-                                resources: Some(ResourceRequirements {
-                                    requests: BTreeMap::from([
-                                        ("cpu".to_owned(), self.resources.cpu_request.clone()),
-                                        (
-                                            "memory".to_owned(),
-                                            self.resources.memory_request.clone(),
-                                        ),
-                                    ]),
-                                    limits: BTreeMap::from([
-                                        ("cpu".to_owned(), self.resources.cpu_limit.clone()),
-                                        ("memory".to_owned(), self.resources.memory_limit.clone()),
-                                    ]),
-                                }),
-                                // The load balancer's health check follows
-                                // the readiness probe.
-                                readiness_probe: Some(self.probe(2, 5)),
-                                liveness_probe: Some(self.probe(10, 10)),
-                                // Nothing is written inside the pod: logs go
-                                // to stdout, so disk use cannot creep up.
-                                security_context: Some(ContainerSecurityContext {
-                                    run_as_non_root: true,
-                                    read_only_root_filesystem: true,
-                                    allow_privilege_escalation: false,
-                                    privileged: false,
-                                    capabilities: Capabilities {
-                                        drop: vec!["ALL".to_owned()],
-                                    },
-                                    seccomp_profile: seccomp(),
-                                }),
-                            }],
-                            topology_spread_constraint: vec![
-                                // Even over zones: a zone outage takes a third.
-                                TopologySpreadConstraint {
-                                    max_skew: 1,
-                                    topology_key: "topology.kubernetes.io/zone".to_owned(),
-                                    when_unsatisfiable: "DoNotSchedule".to_owned(),
-                                    label_selector: vec![LabelSelector {
-                                        match_labels: self.selector(),
-                                    }],
-                                },
-                                // Over nodes where possible.
-                                TopologySpreadConstraint {
-                                    max_skew: 1,
-                                    topology_key: "kubernetes.io/hostname".to_owned(),
-                                    when_unsatisfiable: "ScheduleAnyway".to_owned(),
-                                    label_selector: vec![LabelSelector {
-                                        match_labels: self.selector(),
-                                    }],
-                                },
-                            ],
-                        },
+                        }),
+                        ..deployment::Spec::new(deployment::SpecTemplate::new(
+                            ObjectMeta {
+                                labels: self.labels(),
+                                ..ObjectMeta::default()
+                            }
+                            .into(),
+                            pod_spec,
+                        ))
                     },
-                },
-                wait_for_rollout: Some(true),
+                )
             },
             Meta {
                 // The HPA owns the replica count once the deployment exists.
@@ -335,20 +371,18 @@ impl WebService {
         }
         let backend_config = stack.add(
             "backend_config",
-            Manifest {
-                manifest: self.custom_object(
-                    "cloud.google.com/v1",
-                    "BackendConfig",
-                    &namespace,
-                    backend_spec,
-                ),
-            },
+            KubernetesManifest::new(self.custom_object(
+                "cloud.google.com/v1",
+                "BackendConfig",
+                &namespace,
+                backend_spec,
+            )),
         );
 
         let service = stack.add_with(
             "app",
-            ServiceV1 {
-                metadata: ObjectMeta {
+            KubernetesServiceV1::new(
+                ObjectMeta {
                     annotations: BTreeMap::from([
                         // Container-native load balancing: the load balancer
                         // sends to pod IPs, not through node ports.
@@ -362,18 +396,20 @@ impl WebService {
                         ),
                     ]),
                     ..self.meta(&namespace)
-                },
-                spec: ServiceSpec {
-                    kind: "ClusterIP".to_owned(),
-                    selector: self.selector(),
-                    port: vec![ServicePort {
-                        name: "http".to_owned(),
-                        port: 80,
-                        target_port: "http".to_owned(),
-                        protocol: "TCP".to_owned(),
+                }
+                .into(),
+                service::Spec {
+                    r#type: Some("ClusterIP".into()),
+                    selector: Some(self.selector().into()),
+                    port: vec![service::SpecPort {
+                        name: Some("http".into()),
+                        target_port: Some("http".into()),
+                        protocol: Some("TCP".into()),
+                        ..service::SpecPort::new(80)
                     }],
+                    ..Default::default()
                 },
-            },
+            ),
             Meta {
                 depends_on: vec![backend_config.dep()],
                 ..Meta::default()
@@ -399,23 +435,21 @@ impl WebService {
             );
             let frontend = stack.add(
                 "frontend_config",
-                Manifest {
-                    manifest: self.custom_object(
-                        "networking.gke.io/v1beta1",
-                        "FrontendConfig",
-                        &namespace,
-                        BTreeMap::from([(
-                            "redirectToHttps".to_owned(),
-                            object([
-                                ("enabled", Expression::from(true)),
-                                (
-                                    "responseCodeName",
-                                    Expression::from("MOVED_PERMANENTLY_DEFAULT"),
-                                ),
-                            ]),
-                        )]),
-                    ),
-                },
+                KubernetesManifest::new(self.custom_object(
+                    "networking.gke.io/v1beta1",
+                    "FrontendConfig",
+                    &namespace,
+                    BTreeMap::from([(
+                        "redirectToHttps".to_owned(),
+                        object([
+                            ("enabled", Expression::from(true)),
+                            (
+                                "responseCodeName",
+                                Expression::from("MOVED_PERMANENTLY_DEFAULT"),
+                            ),
+                        ]),
+                    )]),
+                )),
             );
             annotations.insert(
                 "networking.gke.io/v1beta1.FrontendConfig".to_owned(),
@@ -425,22 +459,29 @@ impl WebService {
         }
         stack.add_with(
             "app",
-            IngressV1 {
-                metadata: ObjectMeta {
-                    annotations,
-                    ..self.meta(&namespace)
-                },
-                spec: IngressSpec {
-                    ingress_class_name: None,
-                    default_backend: IngressBackend {
-                        service: IngressServiceBackend {
-                            name: service.name().into(),
-                            port: ServicePortRef { number: 80 },
-                        },
-                    },
-                },
+            KubernetesIngressV1 {
                 // Apply returns once the load balancer has its address.
-                wait_for_load_balancer: Some(true),
+                wait_for_load_balancer: Some(true.into()),
+                ..KubernetesIngressV1::new(
+                    ObjectMeta {
+                        annotations,
+                        ..self.meta(&namespace)
+                    }
+                    .into(),
+                    ingress::Spec {
+                        default_backend: Some(ingress::SpecDefaultBackend {
+                            service: Some(ingress::SpecDefaultBackendService::new(
+                                service.metadata().index(0).name(),
+                                ingress::SpecDefaultBackendServicePort {
+                                    number: Some(80.into()),
+                                    ..Default::default()
+                                },
+                            )),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    },
+                )
             },
             Meta {
                 depends_on: ingress_after,
@@ -450,62 +491,72 @@ impl WebService {
 
         stack.add(
             "app",
-            HorizontalPodAutoscalerV2 {
-                metadata: self.meta(&namespace),
-                spec: HpaSpec {
-                    min_replicas: self.min_replicas,
-                    max_replicas: self.max_replicas,
-                    scale_target_ref: ScaleTargetRef {
-                        api_version: "apps/v1".to_owned(),
-                        kind: "Deployment".to_owned(),
-                        name: deployment.name().into(),
-                    },
-                    metric: vec![MetricSpec {
-                        kind: "Resource".to_owned(),
-                        resource: ResourceMetric {
-                            name: "cpu".to_owned(),
-                            target: MetricTarget {
-                                kind: "Utilization".to_owned(),
-                                average_utilization: self.cpu_target,
-                            },
-                        },
+            KubernetesHorizontalPodAutoscalerV2::new(
+                self.meta(&namespace).into(),
+                hpa::Spec {
+                    min_replicas: Some(self.min_replicas.into()),
+                    metric: vec![hpa::SpecMetric {
+                        resource: Some(hpa::SpecMetricResource {
+                            target: Some(hpa::SpecMetricResourceTarget {
+                                average_utilization: Some(self.cpu_target.into()),
+                                ..hpa::SpecMetricResourceTarget::new("Utilization")
+                            }),
+                            ..hpa::SpecMetricResource::new("cpu")
+                        }),
+                        ..hpa::SpecMetric::new("Resource")
                     }],
+                    ..hpa::Spec::new(
+                        self.max_replicas,
+                        hpa::SpecScaleTargetRef {
+                            api_version: Some("apps/v1".into()),
+                            ..hpa::SpecScaleTargetRef::new(
+                                "Deployment",
+                                deployment.metadata().index(0).name(),
+                            )
+                        },
+                    )
                 },
-            },
+            ),
         );
 
         // Node upgrades and scale-downs take one pod at a time.
         stack.add(
             "app",
-            PodDisruptionBudgetV1 {
-                metadata: self.meta(&namespace),
-                spec: PodDisruptionBudgetSpec {
-                    max_unavailable: "1".to_owned(),
-                    selector: LabelSelector {
-                        match_labels: self.selector(),
-                    },
+            KubernetesPodDisruptionBudgetV1::new(
+                self.meta(&namespace).into(),
+                pdb::Spec {
+                    max_unavailable: Some("1".into()),
+                    ..pdb::Spec::new(pdb::SpecSelector {
+                        match_labels: Some(self.selector().into()),
+                        ..Default::default()
+                    })
                 },
-            },
+            ),
         );
 
         // Only the app's port is reachable; Dataplane V2 drops the rest.
         stack.add(
             "app",
-            NetworkPolicyV1 {
-                metadata: self.meta(&namespace),
-                spec: NetworkPolicySpec {
-                    pod_selector: LabelSelector {
-                        match_labels: self.selector(),
-                    },
-                    policy_types: vec!["Ingress".to_owned()],
-                    ingress: vec![NetworkPolicyIngressRule {
-                        ports: vec![NetworkPolicyPort {
-                            port: self.port.to_string(),
-                            protocol: "TCP".to_owned(),
+            KubernetesNetworkPolicyV1::new(
+                self.meta(&namespace).into(),
+                network_policy::Spec {
+                    ingress: vec![network_policy::SpecIngress {
+                        ports: vec![network_policy::SpecIngressPorts {
+                            port: Some(self.port.to_string().into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
                         }],
+                        ..Default::default()
                     }],
+                    ..network_policy::Spec::new(
+                        network_policy::SpecPodSelector {
+                            match_labels: Some(self.selector().into()),
+                            ..Default::default()
+                        },
+                        vec!["Ingress"],
+                    )
                 },
-            },
+            ),
         );
         deployment
     }
@@ -514,7 +565,7 @@ impl WebService {
         &self,
         api_version: &str,
         kind: &str,
-        namespace: &Ref<NamespaceV1>,
+        namespace: &Ref<KubernetesNamespaceV1>,
         spec: BTreeMap<String, Expression>,
     ) -> Expression {
         let labels = self
@@ -529,7 +580,7 @@ impl WebService {
                 "metadata",
                 object([
                     ("name", Expression::from(self.name.as_str())),
-                    ("namespace", namespace.name().into()),
+                    ("namespace", namespace_name(namespace).into()),
                     ("labels", Expression::Object(labels)),
                 ]),
             ),
@@ -537,6 +588,96 @@ impl WebService {
         ])
     }
 }
+
+/// The seccomp profile of the container runtime's defaults, for the pod
+/// and for each container.
+const SECCOMP_RUNTIME_DEFAULT: &str = "RuntimeDefault";
+
+/// The namespace's name, as namespaced objects' `namespace` takes it.
+fn namespace_name(namespace: &Ref<KubernetesNamespaceV1>) -> Expr<String> {
+    namespace.metadata().index(0).name()
+}
+
+/// Object metadata of a namespaced object. Each generated type has its own
+/// `metadata` block struct with the same fields; one value fills any of
+/// them through the `From` impls below.
+#[derive(Default)]
+struct ObjectMeta {
+    name: Option<Value<String>>,
+    namespace: Option<Value<String>>,
+    labels: BTreeMap<String, String>,
+    annotations: BTreeMap<String, Value<String>>,
+}
+
+/// Empty labels or annotations are written as no attribute at all.
+macro_rules! metadata_from_object_meta {
+    ($($metadata:ty),* $(,)?) => {$(
+        impl From<ObjectMeta> for $metadata {
+            fn from(meta: ObjectMeta) -> Self {
+                Self {
+                    name: meta.name,
+                    namespace: meta.namespace,
+                    labels: (!meta.labels.is_empty()).then(|| meta.labels.into()),
+                    annotations: (!meta.annotations.is_empty())
+                        .then(|| Value::Lit(meta.annotations)),
+                    ..Self::default()
+                }
+            }
+        }
+    )*};
+}
+
+metadata_from_object_meta!(
+    deployment::Metadata,
+    deployment::SpecTemplateMetadata,
+    hpa::Metadata,
+    ingress::Metadata,
+    network_policy::Metadata,
+    pdb::Metadata,
+    service::Metadata,
+    service_account::Metadata,
+);
+
+/// An HTTP GET probe. The readiness and the liveness probe are separate
+/// generated types with the same fields; one value fills either.
+struct Probe {
+    path: String,
+    port: String,
+    initial_delay_seconds: u32,
+    period_seconds: u32,
+    timeout_seconds: u32,
+    failure_threshold: u32,
+}
+
+macro_rules! probe_from {
+    ($($probe:ident { http_get: $http_get:ident }),* $(,)?) => {$(
+        impl From<Probe> for deployment::$probe {
+            fn from(probe: Probe) -> Self {
+                Self {
+                    http_get: Some(deployment::$http_get {
+                        path: Some(probe.path.into()),
+                        port: Some(probe.port.into()),
+                        ..Default::default()
+                    }),
+                    initial_delay_seconds: Some(probe.initial_delay_seconds.into()),
+                    period_seconds: Some(probe.period_seconds.into()),
+                    timeout_seconds: Some(probe.timeout_seconds.into()),
+                    failure_threshold: Some(probe.failure_threshold.into()),
+                    ..Self::default()
+                }
+            }
+        }
+    )*};
+}
+
+probe_from!(
+    SpecTemplateSpecContainerReadinessProbe {
+        http_get: SpecTemplateSpecContainerReadinessProbeHttpGet
+    },
+    SpecTemplateSpecContainerLivenessProbe {
+        http_get: SpecTemplateSpecContainerLivenessProbeHttpGet
+    },
+);
 
 fn object<const N: usize>(fields: [(&str, Expression); N]) -> Expression {
     Expression::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())

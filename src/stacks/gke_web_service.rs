@@ -27,11 +27,11 @@ use crate::providers::google::{
     GoogleMonitoringUptimeCheckConfigRef, GoogleProvider, GoogleServiceAccount,
     GoogleServiceAccountIamMember, GoogleServiceAccountRef,
 };
-use crate::providers::hand_kubernetes::KubernetesProvider;
+use crate::providers::kubernetes::KubernetesProvider;
 use crate::settings::Validate;
 use crate::stacks::RootModule;
 use crate::tf::{
-    Address, Backend, Expression, Meta, NamedRoot, Output, Ref, Stack, Step, Template, Value,
+    Address, Backend, Expr, Expression, Meta, NamedRoot, Output, Ref, Stack, Step, Template, Value,
     VarType, Variable, link_roots_with,
 };
 
@@ -1193,18 +1193,16 @@ fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) ->
         ..GoogleProvider::default()
     });
     let client = stack.data("current", DataGoogleClientConfig::default());
-    stack.provider(
-        "kubernetes",
-        None,
-        &KubernetesProvider {
-            host: Some(
-                Template::new()
-                    .lit("https://")
-                    .interp(c.cluster.endpoint())
-                    .build()
-                    .into(),
-            ),
-            cluster_ca_certificate: Some(Value::Expr(crate::tf::Expr::new(Expression::call(
+    stack.configure(KubernetesProvider {
+        host: Some(
+            Template::new()
+                .lit("https://")
+                .interp(c.cluster.endpoint())
+                .build()
+                .into(),
+        ),
+        cluster_ca_certificate: Some(
+            Expr::call(
                 "base64decode",
                 vec![
                     c.cluster
@@ -1213,10 +1211,12 @@ fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) ->
                         .cluster_ca_certificate()
                         .into(),
                 ],
-            )))),
-            token: Some(client.access_token().into()),
-        },
-    );
+            )
+            .into(),
+        ),
+        token: Some(client.access_token().into()),
+        ..KubernetesProvider::default()
+    });
     let image = Template::new()
         .interp(c.repository.location())
         .lit("-docker.pkg.dev/")
