@@ -25,7 +25,7 @@ impl RandomBytes {
 impl Resource for RandomBytes {
     const TYPE: &'static str = "random_bytes";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.keepers.is_some()));
         if let Some(v) = self.keepers {
             body.set_static("keepers", v);
         }

@@ -30,7 +30,9 @@ impl RandomId {
 impl Resource for RandomId {
     const TYPE: &'static str = "random_id";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.keepers.is_some()) + usize::from(self.prefix.is_some()),
+        );
         body.set_static("byte_length", self.byte_length);
         if let Some(v) = self.keepers {
             body.set_static("keepers", v);

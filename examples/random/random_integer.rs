@@ -35,7 +35,9 @@ impl RandomInteger {
 impl Resource for RandomInteger {
     const TYPE: &'static str = "random_integer";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.keepers.is_some()) + usize::from(self.seed.is_some()),
+        );
         if let Some(v) = self.keepers {
             body.set_static("keepers", v);
         }

@@ -24,7 +24,11 @@ pub struct RandomPet {
 impl Resource for RandomPet {
     const TYPE: &'static str = "random_pet";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.keepers.is_some()) + usize::from(self.length.is_some())
+                + usize::from(self.prefix.is_some())
+                + usize::from(self.separator.is_some()),
+        );
         if let Some(v) = self.keepers {
             body.set_static("keepers", v);
         }

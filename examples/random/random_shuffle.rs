@@ -37,7 +37,11 @@ impl RandomShuffle {
 impl Resource for RandomShuffle {
     const TYPE: &'static str = "random_shuffle";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.keepers.is_some())
+                + usize::from(self.result_count.is_some())
+                + usize::from(self.seed.is_some()),
+        );
         body.set_static("input", self.input);
         if let Some(v) = self.keepers {
             body.set_static("keepers", v);

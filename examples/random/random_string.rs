@@ -75,7 +75,17 @@ impl RandomString {
 impl Resource for RandomString {
     const TYPE: &'static str = "random_string";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.keepers.is_some()) + usize::from(self.lower.is_some())
+                + usize::from(self.min_lower.is_some())
+                + usize::from(self.min_numeric.is_some())
+                + usize::from(self.min_special.is_some())
+                + usize::from(self.min_upper.is_some())
+                + usize::from(self.number.is_some())
+                + usize::from(self.numeric.is_some())
+                + usize::from(self.override_special.is_some())
+                + usize::from(self.special.is_some()) + usize::from(self.upper.is_some()),
+        );
         if let Some(v) = self.keepers {
             body.set_static("keepers", v);
         }

@@ -12,7 +12,7 @@ pub struct RandomUuid {
 impl Resource for RandomUuid {
     const TYPE: &'static str = "random_uuid";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.keepers.is_some()));
         if let Some(v) = self.keepers {
             body.set_static("keepers", v);
         }

@@ -703,16 +703,14 @@ impl Field {
             FieldKind::Attr {
                 required: false, ..
             } => format!("if let Some(v) = {v} {{ body.set_static({tf:?}, v); }}"),
-            FieldKind::Block { shape, .. } => match shape {
+            FieldKind::Block { shape, strukt } => match shape {
                 Shape::One => format!("body.set_blocks({tf:?}, vec![{v}.into_body()]);"),
                 Shape::MaybeOne => {
                     format!(
                         "if let Some(b) = {v} {{ body.set_blocks({tf:?}, vec![b.into_body()]); }}"
                     )
                 }
-                Shape::Many => format!(
-                    "body.set_blocks({tf:?}, {v}.into_iter().map(|b| b.into_body()).collect());"
-                ),
+                Shape::Many => format!("body.set_blocks_from({tf:?}, {v}, {strukt}::into_body);"),
                 Shape::Labelled => format!(
                     "if !{v}.is_empty() {{ body.set_static({tf:?}, {v}.into_iter().map(|(k, b)| (k, b.into_body().into_object())).collect::<BTreeMap<String, Expression>>()); }}"
                 ),
@@ -1340,7 +1338,31 @@ fn body_statements(fields: &[Field], tail: &str) -> String {
     // Fields are moved out of `self` one by one, not destructured: a
     // pattern of many names is laid out differently by prettyplease and
     // rustfmt.
-    let mut out = "let mut body = Body::new();".to_owned();
+    // Room for exactly the entries that are set.
+    let mut fixed = 0usize;
+    let mut counted = Vec::new();
+    for f in fields {
+        let v = format!("self.{}", f.rust);
+        match &f.kind {
+            FieldKind::Attr { required: true, .. }
+            | FieldKind::Block {
+                shape: Shape::One, ..
+            } => fixed += 1,
+            FieldKind::Attr { .. }
+            | FieldKind::Block {
+                shape: Shape::MaybeOne,
+                ..
+            } => counted.push(format!("usize::from({v}.is_some())")),
+            FieldKind::Block { .. } => counted.push(format!("usize::from(!{v}.is_empty())")),
+        }
+    }
+    if fixed > 0 || counted.is_empty() {
+        counted.insert(0, fixed.to_string());
+    }
+    let mut out = format!(
+        "let mut body = Body::with_capacity({});",
+        counted.join(" + ")
+    );
     for f in fields {
         out.push_str(&f.write());
     }

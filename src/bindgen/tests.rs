@@ -164,7 +164,7 @@ fn nested_blocks_follow_their_nesting_mode_and_item_counts() {
     assert_has(&text, "pub struct Single {");
     assert_has(
         &text,
-        r#"body.set_blocks("list", self.list.into_iter().map(|b| b.into_body()).collect());"#,
+        r#"body.set_blocks_from("list", self.list, List::into_body);"#,
     );
     assert_has(&text, "b.into_body().into_object()");
     // Blocks nest: a block's blocks are named by their path.
@@ -175,6 +175,23 @@ fn nested_blocks_follow_their_nesting_mode_and_item_counts() {
     );
     assert_has(&nested, "pub inner: Vec<OuterInner>,");
     assert_has(&nested, "pub struct OuterInner {");
+}
+
+#[test]
+fn a_body_is_made_with_room_for_exactly_the_entries_set() {
+    let text = flat(&thing(
+        r#"{"attributes": {"a": {"type": "string", "required": true},
+            "b": {"type": "string", "optional": true}},
+            "block_types": {"c": {"nesting_mode": "list", "block": {}}}}"#,
+    ));
+    assert!(
+        text.contains(
+            "let mut body = Body::with_capacity( 1 + usize::from(self.b.is_some()) + usize::from(!self.c.is_empty()), );"
+        ) || text.contains(
+            "let mut body = Body::with_capacity(1 + usize::from(self.b.is_some()) + usize::from(!self.c.is_empty()));"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

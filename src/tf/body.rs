@@ -202,6 +202,15 @@ impl Body {
         Body::default()
     }
 
+    /// An empty body with room for `entries` attributes and block types,
+    /// as generated bindings make it: exactly as many as they set, so a
+    /// large stack holds no spare room in every body.
+    pub fn with_capacity(entries: usize) -> Self {
+        Body {
+            entries: Entries::with_capacity(entries),
+        }
+    }
+
     /// Serializes a typed struct into a body.
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Body, BodyError> {
         match value.serialize(TreeSerializer)? {
@@ -233,6 +242,25 @@ impl Body {
             self.entries
                 .insert(Key::Borrowed(name), Entry::Blocks(blocks));
         }
+    }
+
+    /// Sets the nested blocks `name` from `items`, each made a body by
+    /// `into_body`, in order; nothing is set for none. The list is exactly
+    /// as long as `items` (a `collect` in place would keep the larger
+    /// allocation of `items` for as long as the stack lives).
+    pub fn set_blocks_from<T>(
+        &mut self,
+        name: &'static str,
+        items: Vec<T>,
+        into_body: impl FnMut(T) -> Body,
+    ) {
+        if items.is_empty() {
+            return;
+        }
+        let mut blocks = Vec::with_capacity(items.len());
+        blocks.extend(items.into_iter().map(into_body));
+        self.entries
+            .insert(Key::Borrowed(name), Entry::Blocks(blocks));
     }
 
     /// The body as an object expression: attributes as they are, nested

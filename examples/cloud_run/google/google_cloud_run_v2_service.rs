@@ -83,7 +83,11 @@ pub struct BinaryAuthorization {
 impl BinaryAuthorization {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.breakglass_justification.is_some())
+                + usize::from(self.policy.is_some())
+                + usize::from(self.use_default.is_some()),
+        );
         if let Some(v) = self.breakglass_justification {
             body.set_static("breakglass_justification", v);
         }
@@ -139,7 +143,16 @@ pub struct BuildConfig {
 impl BuildConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.base_image.is_some())
+                + usize::from(self.enable_automatic_updates.is_some())
+                + usize::from(self.environment_variables.is_some())
+                + usize::from(self.function_target.is_some())
+                + usize::from(self.image_uri.is_some())
+                + usize::from(self.service_account.is_some())
+                + usize::from(self.source_location.is_some())
+                + usize::from(self.worker_pool.is_some()),
+        );
         if let Some(v) = self.base_image {
             body.set_static("base_image", v);
         }
@@ -230,7 +243,11 @@ pub struct Scaling {
 impl Scaling {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.manual_instance_count.is_some())
+                + usize::from(self.min_instance_count.is_some())
+                + usize::from(self.scaling_mode.is_some()),
+        );
         if let Some(v) = self.manual_instance_count {
             body.set_static("manual_instance_count", v);
         }
@@ -393,7 +410,7 @@ impl TemplateContainersEnvValueSourceSecretKeyRef {
 impl TemplateContainersEnvValueSourceSecretKeyRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.version.is_some()));
         body.set_static("secret", self.secret);
         if let Some(v) = self.version {
             body.set_static("version", v);
@@ -420,7 +437,7 @@ for Expr<TemplateContainersEnvValueSourceSecretKeyRef> {
 impl TemplateContainersEnvValueSource {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.secret_key_ref.is_some()));
         if let Some(b) = self.secret_key_ref {
             body.set_blocks("secret_key_ref", vec![b.into_body()]);
         }
@@ -444,7 +461,10 @@ impl TemplateContainersEnvValueSourceRef for Expr<TemplateContainersEnvValueSour
 impl TemplateContainersEnv {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.value.is_some())
+                + usize::from(self.value_source.is_some()),
+        );
         body.set_static("name", self.name);
         if let Some(v) = self.value {
             body.set_static("value", v);
@@ -504,7 +524,9 @@ pub struct TemplateContainersLivenessProbeGrpc {
 impl TemplateContainersLivenessProbeGrpc {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.port.is_some()) + usize::from(self.service.is_some()),
+        );
         if let Some(v) = self.port {
             body.set_static("port", v);
         }
@@ -560,7 +582,7 @@ impl TemplateContainersLivenessProbeHttpGetHttpHeaders {
 impl TemplateContainersLivenessProbeHttpGetHttpHeaders {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("name", self.name);
         if let Some(v) = self.value {
             body.set_static("value", v);
@@ -587,10 +609,14 @@ for Expr<TemplateContainersLivenessProbeHttpGetHttpHeaders> {
 impl TemplateContainersLivenessProbeHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.http_headers.is_empty()) + usize::from(self.path.is_some())
+                + usize::from(self.port.is_some()),
+        );
+        body.set_blocks_from(
             "http_headers",
-            self.http_headers.into_iter().map(|b| b.into_body()).collect(),
+            self.http_headers,
+            TemplateContainersLivenessProbeHttpGetHttpHeaders::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -643,7 +669,7 @@ impl TemplateContainersLivenessProbeTcpSocket {
 impl TemplateContainersLivenessProbeTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -662,7 +688,14 @@ for Expr<TemplateContainersLivenessProbeTcpSocket> {
 impl TemplateContainersLivenessProbe {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.failure_threshold.is_some())
+                + usize::from(self.grpc.is_some()) + usize::from(self.http_get.is_some())
+                + usize::from(self.initial_delay_seconds.is_some())
+                + usize::from(self.period_seconds.is_some())
+                + usize::from(self.tcp_socket.is_some())
+                + usize::from(self.timeout_seconds.is_some()),
+        );
         if let Some(v) = self.failure_threshold {
             body.set_static("failure_threshold", v);
         }
@@ -738,7 +771,9 @@ pub struct TemplateContainersPorts {
 impl TemplateContainersPorts {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.container_port.is_some()) + usize::from(self.name.is_some()),
+        );
         if let Some(v) = self.container_port {
             body.set_static("container_port", v);
         }
@@ -776,7 +811,10 @@ pub struct TemplateContainersResources {
 impl TemplateContainersResources {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cpu_idle.is_some()) + usize::from(self.limits.is_some())
+                + usize::from(self.startup_cpu_boost.is_some()),
+        );
         if let Some(v) = self.cpu_idle {
             body.set_static("cpu_idle", v);
         }
@@ -838,7 +876,9 @@ pub struct TemplateContainersStartupProbeGrpc {
 impl TemplateContainersStartupProbeGrpc {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.port.is_some()) + usize::from(self.service.is_some()),
+        );
         if let Some(v) = self.port {
             body.set_static("port", v);
         }
@@ -893,7 +933,7 @@ impl TemplateContainersStartupProbeHttpGetHttpHeaders {
 impl TemplateContainersStartupProbeHttpGetHttpHeaders {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("name", self.name);
         if let Some(v) = self.value {
             body.set_static("value", v);
@@ -920,10 +960,14 @@ for Expr<TemplateContainersStartupProbeHttpGetHttpHeaders> {
 impl TemplateContainersStartupProbeHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.http_headers.is_empty()) + usize::from(self.path.is_some())
+                + usize::from(self.port.is_some()),
+        );
+        body.set_blocks_from(
             "http_headers",
-            self.http_headers.into_iter().map(|b| b.into_body()).collect(),
+            self.http_headers,
+            TemplateContainersStartupProbeHttpGetHttpHeaders::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -968,7 +1012,7 @@ pub struct TemplateContainersStartupProbeTcpSocket {
 impl TemplateContainersStartupProbeTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.port.is_some()));
         if let Some(v) = self.port {
             body.set_static("port", v);
         }
@@ -989,7 +1033,14 @@ for Expr<TemplateContainersStartupProbeTcpSocket> {
 impl TemplateContainersStartupProbe {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.failure_threshold.is_some())
+                + usize::from(self.grpc.is_some()) + usize::from(self.http_get.is_some())
+                + usize::from(self.initial_delay_seconds.is_some())
+                + usize::from(self.period_seconds.is_some())
+                + usize::from(self.tcp_socket.is_some())
+                + usize::from(self.timeout_seconds.is_some()),
+        );
         if let Some(v) = self.failure_threshold {
             body.set_static("failure_threshold", v);
         }
@@ -1077,7 +1128,7 @@ impl TemplateContainersVolumeMounts {
 impl TemplateContainersVolumeMounts {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("mount_path", self.mount_path);
         body.set_static("name", self.name);
         body
@@ -1101,7 +1152,19 @@ impl TemplateContainersVolumeMountsRef for Expr<TemplateContainersVolumeMounts> 
 impl TemplateContainers {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.args.is_some())
+                + usize::from(self.base_image_uri.is_some())
+                + usize::from(self.command.is_some())
+                + usize::from(self.depends_on.is_some())
+                + usize::from(!self.env.is_empty())
+                + usize::from(self.liveness_probe.is_some())
+                + usize::from(self.name.is_some()) + usize::from(self.ports.is_some())
+                + usize::from(self.resources.is_some())
+                + usize::from(self.startup_probe.is_some())
+                + usize::from(!self.volume_mounts.is_empty())
+                + usize::from(self.working_dir.is_some()),
+        );
         if let Some(v) = self.args {
             body.set_static("args", v);
         }
@@ -1114,7 +1177,7 @@ impl TemplateContainers {
         if let Some(v) = self.depends_on {
             body.set_static("depends_on", v);
         }
-        body.set_blocks("env", self.env.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from("env", self.env, TemplateContainersEnv::into_body);
         body.set_static("image", self.image);
         if let Some(b) = self.liveness_probe {
             body.set_blocks("liveness_probe", vec![b.into_body()]);
@@ -1131,9 +1194,10 @@ impl TemplateContainers {
         if let Some(b) = self.startup_probe {
             body.set_blocks("startup_probe", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "volume_mounts",
-            self.volume_mounts.into_iter().map(|b| b.into_body()).collect(),
+            self.volume_mounts,
+            TemplateContainersVolumeMounts::into_body,
         );
         if let Some(v) = self.working_dir {
             body.set_static("working_dir", v);
@@ -1251,7 +1315,7 @@ impl TemplateNodeSelector {
 impl TemplateNodeSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("accelerator", self.accelerator);
         body
     }
@@ -1277,7 +1341,10 @@ pub struct TemplateScaling {
 impl TemplateScaling {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.max_instance_count.is_some())
+                + usize::from(self.min_instance_count.is_some()),
+        );
         if let Some(v) = self.max_instance_count {
             body.set_static("max_instance_count", v);
         }
@@ -1340,7 +1407,7 @@ pub struct TemplateVolumesCloudSqlInstance {
 impl TemplateVolumesCloudSqlInstance {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.instances.is_some()));
         if let Some(v) = self.instances {
             body.set_static("instances", v);
         }
@@ -1368,7 +1435,9 @@ pub struct TemplateVolumesEmptyDir {
 impl TemplateVolumesEmptyDir {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.medium.is_some()) + usize::from(self.size_limit.is_some()),
+        );
         if let Some(v) = self.medium {
             body.set_static("medium", v);
         }
@@ -1413,7 +1482,7 @@ impl TemplateVolumesGcs {
 impl TemplateVolumesGcs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.read_only.is_some()));
         body.set_static("bucket", self.bucket);
         if let Some(v) = self.read_only {
             body.set_static("read_only", v);
@@ -1462,7 +1531,7 @@ impl TemplateVolumesNfs {
 impl TemplateVolumesNfs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.read_only.is_some()));
         body.set_static("path", self.path);
         if let Some(v) = self.read_only {
             body.set_static("read_only", v);
@@ -1534,7 +1603,9 @@ impl TemplateVolumesSecretItems {
 impl TemplateVolumesSecretItems {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.mode.is_some()) + usize::from(self.version.is_some()),
+        );
         if let Some(v) = self.mode {
             body.set_static("mode", v);
         }
@@ -1568,14 +1639,14 @@ impl TemplateVolumesSecretItemsRef for Expr<TemplateVolumesSecretItems> {
 impl TemplateVolumesSecret {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.default_mode.is_some())
+                + usize::from(!self.items.is_empty()),
+        );
         if let Some(v) = self.default_mode {
             body.set_static("default_mode", v);
         }
-        body.set_blocks(
-            "items",
-            self.items.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("items", self.items, TemplateVolumesSecretItems::into_body);
         body.set_static("secret", self.secret);
         body
     }
@@ -1603,7 +1674,11 @@ impl TemplateVolumesSecretRef for Expr<TemplateVolumesSecret> {
 impl TemplateVolumes {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.cloud_sql_instance.is_some())
+                + usize::from(self.empty_dir.is_some()) + usize::from(self.gcs.is_some())
+                + usize::from(self.nfs.is_some()) + usize::from(self.secret.is_some()),
+        );
         if let Some(b) = self.cloud_sql_instance {
             body.set_blocks("cloud_sql_instance", vec![b.into_body()]);
         }
@@ -1681,7 +1756,10 @@ pub struct TemplateVpcAccessNetworkInterfaces {
 impl TemplateVpcAccessNetworkInterfaces {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.network.is_some()) + usize::from(self.subnetwork.is_some())
+                + usize::from(self.tags.is_some()),
+        );
         if let Some(v) = self.network {
             body.set_static("network", v);
         }
@@ -1717,16 +1795,20 @@ impl TemplateVpcAccessNetworkInterfacesRef for Expr<TemplateVpcAccessNetworkInte
 impl TemplateVpcAccess {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.connector.is_some()) + usize::from(self.egress.is_some())
+                + usize::from(!self.network_interfaces.is_empty()),
+        );
         if let Some(v) = self.connector {
             body.set_static("connector", v);
         }
         if let Some(v) = self.egress {
             body.set_static("egress", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "network_interfaces",
-            self.network_interfaces.into_iter().map(|b| b.into_body()).collect(),
+            self.network_interfaces,
+            TemplateVpcAccessNetworkInterfaces::into_body,
         );
         body
     }
@@ -1756,13 +1838,30 @@ impl TemplateVpcAccessRef for Expr<TemplateVpcAccess> {
 impl Template {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some())
+                + usize::from(!self.containers.is_empty())
+                + usize::from(self.encryption_key.is_some())
+                + usize::from(self.execution_environment.is_some())
+                + usize::from(self.gpu_zonal_redundancy_disabled.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.max_instance_request_concurrency.is_some())
+                + usize::from(self.node_selector.is_some())
+                + usize::from(self.revision.is_some())
+                + usize::from(self.scaling.is_some())
+                + usize::from(self.service_account.is_some())
+                + usize::from(self.session_affinity.is_some())
+                + usize::from(self.timeout.is_some())
+                + usize::from(!self.volumes.is_empty())
+                + usize::from(self.vpc_access.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "containers",
-            self.containers.into_iter().map(|b| b.into_body()).collect(),
+            self.containers,
+            TemplateContainers::into_body,
         );
         if let Some(v) = self.encryption_key {
             body.set_static("encryption_key", v);
@@ -1797,10 +1896,7 @@ impl Template {
         if let Some(v) = self.timeout {
             body.set_static("timeout", v);
         }
-        body.set_blocks(
-            "volumes",
-            self.volumes.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("volumes", self.volumes, TemplateVolumes::into_body);
         if let Some(b) = self.vpc_access {
             body.set_blocks("vpc_access", vec![b.into_body()]);
         }
@@ -1902,7 +1998,10 @@ pub struct Traffic {
 impl Traffic {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.percent.is_some()) + usize::from(self.revision.is_some())
+                + usize::from(self.tag.is_some()) + usize::from(self.r#type.is_some()),
+        );
         if let Some(v) = self.percent {
             body.set_static("percent", v);
         }
@@ -1946,7 +2045,23 @@ impl TrafficRef for Expr<Traffic> {
 impl Resource for GoogleCloudRunV2Service {
     const TYPE: &'static str = "google_cloud_run_v2_service";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            3 + usize::from(self.annotations.is_some())
+                + usize::from(self.binary_authorization.is_some())
+                + usize::from(self.build_config.is_some())
+                + usize::from(self.client.is_some())
+                + usize::from(self.client_version.is_some())
+                + usize::from(self.custom_audiences.is_some())
+                + usize::from(self.deletion_protection.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.ingress.is_some())
+                + usize::from(self.invoker_iam_disabled.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.launch_stage.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.scaling.is_some())
+                + usize::from(!self.traffic.is_empty()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -1992,10 +2107,7 @@ impl Resource for GoogleCloudRunV2Service {
             body.set_blocks("scaling", vec![b.into_body()]);
         }
         body.set_blocks("template", vec![self.template.into_body()]);
-        body.set_blocks(
-            "traffic",
-            self.traffic.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("traffic", self.traffic, Traffic::into_body);
         Ok(body)
     }
 }

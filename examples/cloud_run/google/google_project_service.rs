@@ -26,7 +26,11 @@ impl GoogleProjectService {
 impl Resource for GoogleProjectService {
     const TYPE: &'static str = "google_project_service";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.disable_dependent_services.is_some())
+                + usize::from(self.disable_on_destroy.is_some())
+                + usize::from(self.project.is_some()),
+        );
         if let Some(v) = self.disable_dependent_services {
             body.set_static("disable_dependent_services", v);
         }

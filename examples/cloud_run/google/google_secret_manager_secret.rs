@@ -82,7 +82,7 @@ impl ReplicationAutoCustomerManagedEncryption {
 impl ReplicationAutoCustomerManagedEncryption {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("kms_key_name", self.kms_key_name);
         body
     }
@@ -101,7 +101,9 @@ for Expr<ReplicationAutoCustomerManagedEncryption> {
 impl ReplicationAuto {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.customer_managed_encryption.is_some()),
+        );
         if let Some(b) = self.customer_managed_encryption {
             body.set_blocks("customer_managed_encryption", vec![b.into_body()]);
         }
@@ -164,7 +166,7 @@ impl ReplicationUserManagedReplicasCustomerManagedEncryption {
 impl ReplicationUserManagedReplicasCustomerManagedEncryption {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("kms_key_name", self.kms_key_name);
         body
     }
@@ -183,7 +185,9 @@ for Expr<ReplicationUserManagedReplicasCustomerManagedEncryption> {
 impl ReplicationUserManagedReplicas {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.customer_managed_encryption.is_some()),
+        );
         if let Some(b) = self.customer_managed_encryption {
             body.set_blocks("customer_managed_encryption", vec![b.into_body()]);
         }
@@ -213,10 +217,11 @@ impl ReplicationUserManagedReplicasRef for Expr<ReplicationUserManagedReplicas> 
 impl ReplicationUserManaged {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(usize::from(!self.replicas.is_empty()));
+        body.set_blocks_from(
             "replicas",
-            self.replicas.into_iter().map(|b| b.into_body()).collect(),
+            self.replicas,
+            ReplicationUserManagedReplicas::into_body,
         );
         body
     }
@@ -234,7 +239,9 @@ impl ReplicationUserManagedRef for Expr<ReplicationUserManaged> {
 impl Replication {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.auto.is_some()) + usize::from(self.user_managed.is_some()),
+        );
         if let Some(b) = self.auto {
             body.set_blocks("auto", vec![b.into_body()]);
         }
@@ -270,7 +277,10 @@ pub struct Rotation {
 impl Rotation {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.next_rotation_time.is_some())
+                + usize::from(self.rotation_period.is_some()),
+        );
         if let Some(v) = self.next_rotation_time {
             body.set_static("next_rotation_time", v);
         }
@@ -310,7 +320,7 @@ impl Topics {
 impl Topics {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("name", self.name);
         body
     }
@@ -328,7 +338,17 @@ impl TopicsRef for Expr<Topics> {
 impl Resource for GoogleSecretManagerSecret {
     const TYPE: &'static str = "google_secret_manager_secret";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.annotations.is_some())
+                + usize::from(self.deletion_protection.is_some())
+                + usize::from(self.expire_time.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.rotation.is_some()) + usize::from(self.tags.is_some())
+                + usize::from(!self.topics.is_empty()) + usize::from(self.ttl.is_some())
+                + usize::from(self.version_aliases.is_some())
+                + usize::from(self.version_destroy_ttl.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -352,10 +372,7 @@ impl Resource for GoogleSecretManagerSecret {
         if let Some(v) = self.tags {
             body.set_static("tags", v);
         }
-        body.set_blocks(
-            "topics",
-            self.topics.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("topics", self.topics, Topics::into_body);
         if let Some(v) = self.ttl {
             body.set_static("ttl", v);
         }

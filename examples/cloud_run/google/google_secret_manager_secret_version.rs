@@ -35,7 +35,14 @@ impl GoogleSecretManagerSecretVersion {
 impl Resource for GoogleSecretManagerSecretVersion {
     const TYPE: &'static str = "google_secret_manager_secret_version";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.deletion_policy.is_some())
+                + usize::from(self.enabled.is_some())
+                + usize::from(self.is_secret_data_base64.is_some())
+                + usize::from(self.secret_data.is_some())
+                + usize::from(self.secret_data_wo.is_some())
+                + usize::from(self.secret_data_wo_version.is_some()),
+        );
         if let Some(v) = self.deletion_policy {
             body.set_static("deletion_policy", v);
         }

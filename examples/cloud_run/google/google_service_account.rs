@@ -32,7 +32,13 @@ impl GoogleServiceAccount {
 impl Resource for GoogleServiceAccount {
     const TYPE: &'static str = "google_service_account";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.create_ignore_already_exists.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.disabled.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.project.is_some()),
+        );
         body.set_static("account_id", self.account_id);
         if let Some(v) = self.create_ignore_already_exists {
             body.set_static("create_ignore_already_exists", v);

@@ -33,7 +33,10 @@ impl GoogleServiceNetworkingConnection {
 impl Resource for GoogleServiceNetworkingConnection {
     const TYPE: &'static str = "google_service_networking_connection";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            3 + usize::from(self.deletion_policy.is_some())
+                + usize::from(self.update_on_creation_fail.is_some()),
+        );
         if let Some(v) = self.deletion_policy {
             body.set_static("deletion_policy", v);
         }

@@ -35,7 +35,12 @@ impl GoogleSqlDatabase {
 impl Resource for GoogleSqlDatabase {
     const TYPE: &'static str = "google_sql_database";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.charset.is_some())
+                + usize::from(self.collation.is_some())
+                + usize::from(self.deletion_policy.is_some())
+                + usize::from(self.project.is_some()),
+        );
         if let Some(v) = self.charset {
             body.set_static("charset", v);
         }

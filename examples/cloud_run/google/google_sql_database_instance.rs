@@ -92,7 +92,12 @@ impl Clone {
 impl Clone {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.allocated_ip_range.is_some())
+                + usize::from(self.database_names.is_some())
+                + usize::from(self.point_in_time.is_some())
+                + usize::from(self.preferred_zone.is_some()),
+        );
         if let Some(v) = self.allocated_ip_range {
             body.set_static("allocated_ip_range", v);
         }
@@ -170,7 +175,20 @@ pub struct ReplicaConfiguration {
 impl ReplicaConfiguration {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.ca_certificate.is_some())
+                + usize::from(self.cascadable_replica.is_some())
+                + usize::from(self.client_certificate.is_some())
+                + usize::from(self.client_key.is_some())
+                + usize::from(self.connect_retry_interval.is_some())
+                + usize::from(self.dump_file_path.is_some())
+                + usize::from(self.failover_target.is_some())
+                + usize::from(self.master_heartbeat_period.is_some())
+                + usize::from(self.password.is_some())
+                + usize::from(self.ssl_cipher.is_some())
+                + usize::from(self.username.is_some())
+                + usize::from(self.verify_server_certificate.is_some()),
+        );
         if let Some(v) = self.ca_certificate {
             body.set_static("ca_certificate", v);
         }
@@ -286,7 +304,10 @@ pub struct ReplicationCluster {
 impl ReplicationCluster {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.failover_dr_replica_name.is_some())
+                + usize::from(self.psa_write_endpoint.is_some()),
+        );
         if let Some(v) = self.failover_dr_replica_name {
             body.set_static("failover_dr_replica_name", v);
         }
@@ -339,7 +360,10 @@ impl RestoreBackupContext {
 impl RestoreBackupContext {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.instance_id.is_some())
+                + usize::from(self.project.is_some()),
+        );
         body.set_static("backup_run_id", self.backup_run_id);
         if let Some(v) = self.instance_id {
             body.set_static("instance_id", v);
@@ -488,7 +512,7 @@ impl SettingsActiveDirectoryConfig {
 impl SettingsActiveDirectoryConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("domain", self.domain);
         body
     }
@@ -512,7 +536,7 @@ pub struct SettingsAdvancedMachineFeatures {
 impl SettingsAdvancedMachineFeatures {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.threads_per_core.is_some()));
         if let Some(v) = self.threads_per_core {
             body.set_static("threads_per_core", v);
         }
@@ -569,7 +593,9 @@ impl SettingsBackupConfigurationBackupRetentionSettings {
 impl SettingsBackupConfigurationBackupRetentionSettings {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.retention_unit.is_some()),
+        );
         body.set_static("retained_backups", self.retained_backups);
         if let Some(v) = self.retention_unit {
             body.set_static("retention_unit", v);
@@ -596,7 +622,15 @@ for Expr<SettingsBackupConfigurationBackupRetentionSettings> {
 impl SettingsBackupConfiguration {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.backup_retention_settings.is_some())
+                + usize::from(self.binary_log_enabled.is_some())
+                + usize::from(self.enabled.is_some())
+                + usize::from(self.location.is_some())
+                + usize::from(self.point_in_time_recovery_enabled.is_some())
+                + usize::from(self.start_time.is_some())
+                + usize::from(self.transaction_log_retention_days.is_some()),
+        );
         if let Some(b) = self.backup_retention_settings {
             body.set_blocks("backup_retention_settings", vec![b.into_body()]);
         }
@@ -693,7 +727,7 @@ impl SettingsConnectionPoolConfigFlags {
 impl SettingsConnectionPoolConfigFlags {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
         body.set_static("value", self.value);
         body
@@ -717,13 +751,17 @@ impl SettingsConnectionPoolConfigFlagsRef for Expr<SettingsConnectionPoolConfigF
 impl SettingsConnectionPoolConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.connection_pooling_enabled.is_some())
+                + usize::from(!self.flags.is_empty()),
+        );
         if let Some(v) = self.connection_pooling_enabled {
             body.set_static("connection_pooling_enabled", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "flags",
-            self.flags.into_iter().map(|b| b.into_body()).collect(),
+            self.flags,
+            SettingsConnectionPoolConfigFlags::into_body,
         );
         body
     }
@@ -752,7 +790,9 @@ pub struct SettingsDataCacheConfig {
 impl SettingsDataCacheConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.data_cache_enabled.is_some()),
+        );
         if let Some(v) = self.data_cache_enabled {
             body.set_static("data_cache_enabled", v);
         }
@@ -789,7 +829,7 @@ impl SettingsDatabaseFlags {
 impl SettingsDatabaseFlags {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
         body.set_static("value", self.value);
         body
@@ -837,7 +877,7 @@ impl SettingsDenyMaintenancePeriod {
 impl SettingsDenyMaintenancePeriod {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("end_date", self.end_date);
         body.set_static("start_date", self.start_date);
         body.set_static("time", self.time);
@@ -881,7 +921,13 @@ pub struct SettingsInsightsConfig {
 impl SettingsInsightsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.query_insights_enabled.is_some())
+                + usize::from(self.query_plans_per_minute.is_some())
+                + usize::from(self.query_string_length.is_some())
+                + usize::from(self.record_application_tags.is_some())
+                + usize::from(self.record_client_address.is_some()),
+        );
         if let Some(v) = self.query_insights_enabled {
             body.set_static("query_insights_enabled", v);
         }
@@ -977,7 +1023,10 @@ impl SettingsIpConfigurationAuthorizedNetworks {
 impl SettingsIpConfigurationAuthorizedNetworks {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.expiration_time.is_some())
+                + usize::from(self.name.is_some()),
+        );
         if let Some(v) = self.expiration_time {
             body.set_static("expiration_time", v);
         }
@@ -1041,7 +1090,9 @@ impl SettingsIpConfigurationPscConfigPscAutoConnections {
 impl SettingsIpConfigurationPscConfigPscAutoConnections {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.consumer_service_project_id.is_some()),
+        );
         body.set_static("consumer_network", self.consumer_network);
         if let Some(v) = self.consumer_service_project_id {
             body.set_static("consumer_service_project_id", v);
@@ -1068,16 +1119,22 @@ for Expr<SettingsIpConfigurationPscConfigPscAutoConnections> {
 impl SettingsIpConfigurationPscConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allowed_consumer_projects.is_some())
+                + usize::from(self.network_attachment_uri.is_some())
+                + usize::from(!self.psc_auto_connections.is_empty())
+                + usize::from(self.psc_enabled.is_some()),
+        );
         if let Some(v) = self.allowed_consumer_projects {
             body.set_static("allowed_consumer_projects", v);
         }
         if let Some(v) = self.network_attachment_uri {
             body.set_static("network_attachment_uri", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "psc_auto_connections",
-            self.psc_auto_connections.into_iter().map(|b| b.into_body()).collect(),
+            self.psc_auto_connections,
+            SettingsIpConfigurationPscConfigPscAutoConnections::into_body,
         );
         if let Some(v) = self.psc_enabled {
             body.set_static("psc_enabled", v);
@@ -1117,13 +1174,26 @@ impl SettingsIpConfigurationPscConfigRef for Expr<SettingsIpConfigurationPscConf
 impl SettingsIpConfiguration {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allocated_ip_range.is_some())
+                + usize::from(!self.authorized_networks.is_empty())
+                + usize::from(self.custom_subject_alternative_names.is_some())
+                + usize::from(
+                    self.enable_private_path_for_google_cloud_services.is_some(),
+                ) + usize::from(self.ipv4_enabled.is_some())
+                + usize::from(self.private_network.is_some())
+                + usize::from(!self.psc_config.is_empty())
+                + usize::from(self.server_ca_mode.is_some())
+                + usize::from(self.server_ca_pool.is_some())
+                + usize::from(self.ssl_mode.is_some()),
+        );
         if let Some(v) = self.allocated_ip_range {
             body.set_static("allocated_ip_range", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "authorized_networks",
-            self.authorized_networks.into_iter().map(|b| b.into_body()).collect(),
+            self.authorized_networks,
+            SettingsIpConfigurationAuthorizedNetworks::into_body,
         );
         if let Some(v) = self.custom_subject_alternative_names {
             body.set_static("custom_subject_alternative_names", v);
@@ -1137,9 +1207,10 @@ impl SettingsIpConfiguration {
         if let Some(v) = self.private_network {
             body.set_static("private_network", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "psc_config",
-            self.psc_config.into_iter().map(|b| b.into_body()).collect(),
+            self.psc_config,
+            SettingsIpConfigurationPscConfig::into_body,
         );
         if let Some(v) = self.server_ca_mode {
             body.set_static("server_ca_mode", v);
@@ -1225,7 +1296,11 @@ pub struct SettingsLocationPreference {
 impl SettingsLocationPreference {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.follow_gae_application.is_some())
+                + usize::from(self.secondary_zone.is_some())
+                + usize::from(self.zone.is_some()),
+        );
         if let Some(v) = self.follow_gae_application {
             body.set_static("follow_gae_application", v);
         }
@@ -1271,7 +1346,10 @@ pub struct SettingsMaintenanceWindow {
 impl SettingsMaintenanceWindow {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.day.is_some()) + usize::from(self.hour.is_some())
+                + usize::from(self.update_track.is_some()),
+        );
         if let Some(v) = self.day {
             body.set_static("day", v);
         }
@@ -1336,7 +1414,13 @@ impl SettingsPasswordValidationPolicy {
 impl SettingsPasswordValidationPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.complexity.is_some())
+                + usize::from(self.disallow_username_substring.is_some())
+                + usize::from(self.min_length.is_some())
+                + usize::from(self.password_change_interval.is_some())
+                + usize::from(self.reuse_interval.is_some()),
+        );
         if let Some(v) = self.complexity {
             body.set_static("complexity", v);
         }
@@ -1404,7 +1488,11 @@ pub struct SettingsSqlServerAuditConfig {
 impl SettingsSqlServerAuditConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.bucket.is_some())
+                + usize::from(self.retention_interval.is_some())
+                + usize::from(self.upload_interval.is_some()),
+        );
         if let Some(v) = self.bucket {
             body.set_static("bucket", v);
         }
@@ -1440,7 +1528,37 @@ impl SettingsSqlServerAuditConfigRef for Expr<SettingsSqlServerAuditConfig> {
 impl Settings {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.activation_policy.is_some())
+                + usize::from(self.active_directory_config.is_some())
+                + usize::from(self.advanced_machine_features.is_some())
+                + usize::from(self.availability_type.is_some())
+                + usize::from(self.backup_configuration.is_some())
+                + usize::from(self.collation.is_some())
+                + usize::from(!self.connection_pool_config.is_empty())
+                + usize::from(self.connector_enforcement.is_some())
+                + usize::from(self.data_cache_config.is_some())
+                + usize::from(!self.database_flags.is_empty())
+                + usize::from(self.deletion_protection_enabled.is_some())
+                + usize::from(self.deny_maintenance_period.is_some())
+                + usize::from(self.disk_autoresize.is_some())
+                + usize::from(self.disk_autoresize_limit.is_some())
+                + usize::from(self.disk_size.is_some())
+                + usize::from(self.disk_type.is_some())
+                + usize::from(self.edition.is_some())
+                + usize::from(self.enable_dataplex_integration.is_some())
+                + usize::from(self.enable_google_ml_integration.is_some())
+                + usize::from(self.insights_config.is_some())
+                + usize::from(self.ip_configuration.is_some())
+                + usize::from(self.location_preference.is_some())
+                + usize::from(self.maintenance_window.is_some())
+                + usize::from(self.password_validation_policy.is_some())
+                + usize::from(self.pricing_plan.is_some())
+                + usize::from(self.retain_backups_on_delete.is_some())
+                + usize::from(self.sql_server_audit_config.is_some())
+                + usize::from(self.time_zone.is_some())
+                + usize::from(self.user_labels.is_some()),
+        );
         if let Some(v) = self.activation_policy {
             body.set_static("activation_policy", v);
         }
@@ -1459,9 +1577,10 @@ impl Settings {
         if let Some(v) = self.collation {
             body.set_static("collation", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "connection_pool_config",
-            self.connection_pool_config.into_iter().map(|b| b.into_body()).collect(),
+            self.connection_pool_config,
+            SettingsConnectionPoolConfig::into_body,
         );
         if let Some(v) = self.connector_enforcement {
             body.set_static("connector_enforcement", v);
@@ -1469,9 +1588,10 @@ impl Settings {
         if let Some(b) = self.data_cache_config {
             body.set_blocks("data_cache_config", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "database_flags",
-            self.database_flags.into_iter().map(|b| b.into_body()).collect(),
+            self.database_flags,
+            SettingsDatabaseFlags::into_body,
         );
         if let Some(v) = self.deletion_protection_enabled {
             body.set_static("deletion_protection_enabled", v);
@@ -1714,7 +1834,24 @@ impl SettingsRef for Expr<Settings> {
 impl Resource for GoogleSqlDatabaseInstance {
     const TYPE: &'static str = "google_sql_database_instance";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.clone.is_some())
+                + usize::from(self.deletion_protection.is_some())
+                + usize::from(self.encryption_key_name.is_some())
+                + usize::from(self.instance_type.is_some())
+                + usize::from(self.maintenance_version.is_some())
+                + usize::from(self.master_instance_name.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.node_count.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.region.is_some())
+                + usize::from(self.replica_configuration.is_some())
+                + usize::from(self.replica_names.is_some())
+                + usize::from(self.replication_cluster.is_some())
+                + usize::from(self.restore_backup_context.is_some())
+                + usize::from(self.root_password.is_some())
+                + usize::from(self.settings.is_some()),
+        );
         if let Some(b) = self.clone {
             body.set_blocks("clone", vec![b.into_body()]);
         }

@@ -59,7 +59,12 @@ pub struct PasswordPolicy {
 impl PasswordPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allowed_failed_attempts.is_some())
+                + usize::from(self.enable_failed_attempts_check.is_some())
+                + usize::from(self.enable_password_verification.is_some())
+                + usize::from(self.password_expiration_duration.is_some()),
+        );
         if let Some(v) = self.allowed_failed_attempts {
             body.set_static("allowed_failed_attempts", v);
         }
@@ -126,7 +131,15 @@ impl PasswordPolicyRef for Expr<PasswordPolicy> {
 impl Resource for GoogleSqlUser {
     const TYPE: &'static str = "google_sql_user";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.deletion_policy.is_some())
+                + usize::from(self.host.is_some()) + usize::from(self.password.is_some())
+                + usize::from(self.password_policy.is_some())
+                + usize::from(self.password_wo.is_some())
+                + usize::from(self.password_wo_version.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.r#type.is_some()),
+        );
         if let Some(v) = self.deletion_policy {
             body.set_static("deletion_policy", v);
         }

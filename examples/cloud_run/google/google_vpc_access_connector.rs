@@ -55,7 +55,9 @@ pub struct Subnet {
 impl Subnet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.project_id.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -83,7 +85,17 @@ impl SubnetRef for Expr<Subnet> {
 impl Resource for GoogleVpcAccessConnector {
     const TYPE: &'static str = "google_vpc_access_connector";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.ip_cidr_range.is_some())
+                + usize::from(self.machine_type.is_some())
+                + usize::from(self.max_instances.is_some())
+                + usize::from(self.max_throughput.is_some())
+                + usize::from(self.min_instances.is_some())
+                + usize::from(self.min_throughput.is_some())
+                + usize::from(self.network.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.region.is_some()) + usize::from(self.subnet.is_some()),
+        );
         if let Some(v) = self.ip_cidr_range {
             body.set_static("ip_cidr_range", v);
         }

@@ -372,7 +372,10 @@ pub struct Batching {
 impl Batching {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enable_batching.is_some())
+                + usize::from(self.send_after.is_some()),
+        );
         if let Some(v) = self.enable_batching {
             body.set_static("enable_batching", v);
         }
@@ -424,7 +427,7 @@ impl ExternalCredentials {
 impl ExternalCredentials {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("audience", self.audience);
         body.set_static("identity_token", self.identity_token);
         body.set_static("service_account_email", self.service_account_email);
@@ -454,7 +457,187 @@ impl ExternalCredentialsRef for Expr<ExternalCredentials> {
 impl ProviderConfig for GoogleProvider {
     const NAME: &'static str = "google";
     fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.access_approval_custom_endpoint.is_some())
+                + usize::from(self.access_context_manager_custom_endpoint.is_some())
+                + usize::from(self.access_token.is_some())
+                + usize::from(self.active_directory_custom_endpoint.is_some())
+                + usize::from(self.add_terraform_attribution_label.is_some())
+                + usize::from(self.alloydb_custom_endpoint.is_some())
+                + usize::from(self.apigee_custom_endpoint.is_some())
+                + usize::from(self.apihub_custom_endpoint.is_some())
+                + usize::from(self.apikeys_custom_endpoint.is_some())
+                + usize::from(self.app_engine_custom_endpoint.is_some())
+                + usize::from(self.apphub_custom_endpoint.is_some())
+                + usize::from(self.artifact_registry_custom_endpoint.is_some())
+                + usize::from(self.assured_workloads_custom_endpoint.is_some())
+                + usize::from(self.backup_dr_custom_endpoint.is_some())
+                + usize::from(!self.batching.is_empty())
+                + usize::from(self.beyondcorp_custom_endpoint.is_some())
+                + usize::from(self.big_query_custom_endpoint.is_some())
+                + usize::from(self.biglake_custom_endpoint.is_some())
+                + usize::from(self.bigquery_analytics_hub_custom_endpoint.is_some())
+                + usize::from(self.bigquery_connection_custom_endpoint.is_some())
+                + usize::from(self.bigquery_data_transfer_custom_endpoint.is_some())
+                + usize::from(self.bigquery_datapolicy_custom_endpoint.is_some())
+                + usize::from(self.bigquery_reservation_custom_endpoint.is_some())
+                + usize::from(self.bigtable_custom_endpoint.is_some())
+                + usize::from(self.billing_custom_endpoint.is_some())
+                + usize::from(self.billing_project.is_some())
+                + usize::from(self.binary_authorization_custom_endpoint.is_some())
+                + usize::from(self.blockchain_node_engine_custom_endpoint.is_some())
+                + usize::from(self.certificate_manager_custom_endpoint.is_some())
+                + usize::from(self.chronicle_custom_endpoint.is_some())
+                + usize::from(self.cloud_asset_custom_endpoint.is_some())
+                + usize::from(self.cloud_billing_custom_endpoint.is_some())
+                + usize::from(self.cloud_build_custom_endpoint.is_some())
+                + usize::from(self.cloud_functions_custom_endpoint.is_some())
+                + usize::from(self.cloud_identity_custom_endpoint.is_some())
+                + usize::from(self.cloud_ids_custom_endpoint.is_some())
+                + usize::from(self.cloud_quotas_custom_endpoint.is_some())
+                + usize::from(self.cloud_resource_manager_custom_endpoint.is_some())
+                + usize::from(self.cloud_run_custom_endpoint.is_some())
+                + usize::from(self.cloud_run_v2_custom_endpoint.is_some())
+                + usize::from(self.cloud_scheduler_custom_endpoint.is_some())
+                + usize::from(self.cloud_tasks_custom_endpoint.is_some())
+                + usize::from(self.cloudbuildv2_custom_endpoint.is_some())
+                + usize::from(self.clouddeploy_custom_endpoint.is_some())
+                + usize::from(self.clouddomains_custom_endpoint.is_some())
+                + usize::from(self.cloudfunctions2_custom_endpoint.is_some())
+                + usize::from(self.colab_custom_endpoint.is_some())
+                + usize::from(self.composer_custom_endpoint.is_some())
+                + usize::from(self.compute_custom_endpoint.is_some())
+                + usize::from(self.contact_center_insights_custom_endpoint.is_some())
+                + usize::from(self.container_analysis_custom_endpoint.is_some())
+                + usize::from(self.container_attached_custom_endpoint.is_some())
+                + usize::from(self.container_aws_custom_endpoint.is_some())
+                + usize::from(self.container_azure_custom_endpoint.is_some())
+                + usize::from(self.container_custom_endpoint.is_some())
+                + usize::from(self.core_billing_custom_endpoint.is_some())
+                + usize::from(self.credentials.is_some())
+                + usize::from(self.data_catalog_custom_endpoint.is_some())
+                + usize::from(self.data_fusion_custom_endpoint.is_some())
+                + usize::from(self.data_loss_prevention_custom_endpoint.is_some())
+                + usize::from(self.data_pipeline_custom_endpoint.is_some())
+                + usize::from(self.database_migration_service_custom_endpoint.is_some())
+                + usize::from(self.dataflow_custom_endpoint.is_some())
+                + usize::from(self.dataplex_custom_endpoint.is_some())
+                + usize::from(self.dataproc_custom_endpoint.is_some())
+                + usize::from(self.dataproc_gdc_custom_endpoint.is_some())
+                + usize::from(self.dataproc_metastore_custom_endpoint.is_some())
+                + usize::from(self.datastream_custom_endpoint.is_some())
+                + usize::from(self.default_labels.is_some())
+                + usize::from(self.deployment_manager_custom_endpoint.is_some())
+                + usize::from(self.developer_connect_custom_endpoint.is_some())
+                + usize::from(self.dialogflow_custom_endpoint.is_some())
+                + usize::from(self.dialogflow_cx_custom_endpoint.is_some())
+                + usize::from(self.discovery_engine_custom_endpoint.is_some())
+                + usize::from(self.dns_custom_endpoint.is_some())
+                + usize::from(self.document_ai_custom_endpoint.is_some())
+                + usize::from(self.document_ai_warehouse_custom_endpoint.is_some())
+                + usize::from(self.edgecontainer_custom_endpoint.is_some())
+                + usize::from(self.edgenetwork_custom_endpoint.is_some())
+                + usize::from(self.essential_contacts_custom_endpoint.is_some())
+                + usize::from(self.eventarc_custom_endpoint.is_some())
+                + usize::from(!self.external_credentials.is_empty())
+                + usize::from(self.filestore_custom_endpoint.is_some())
+                + usize::from(self.firebase_app_check_custom_endpoint.is_some())
+                + usize::from(self.firebase_app_hosting_custom_endpoint.is_some())
+                + usize::from(self.firebase_data_connect_custom_endpoint.is_some())
+                + usize::from(self.firebaserules_custom_endpoint.is_some())
+                + usize::from(self.firestore_custom_endpoint.is_some())
+                + usize::from(self.gemini_custom_endpoint.is_some())
+                + usize::from(self.gke_backup_custom_endpoint.is_some())
+                + usize::from(self.gke_hub2_custom_endpoint.is_some())
+                + usize::from(self.gke_hub_custom_endpoint.is_some())
+                + usize::from(self.gkeonprem_custom_endpoint.is_some())
+                + usize::from(self.healthcare_custom_endpoint.is_some())
+                + usize::from(self.iam2_custom_endpoint.is_some())
+                + usize::from(self.iam3_custom_endpoint.is_some())
+                + usize::from(self.iam_beta_custom_endpoint.is_some())
+                + usize::from(self.iam_credentials_custom_endpoint.is_some())
+                + usize::from(self.iam_custom_endpoint.is_some())
+                + usize::from(self.iam_workforce_pool_custom_endpoint.is_some())
+                + usize::from(self.iap_custom_endpoint.is_some())
+                + usize::from(self.identity_platform_custom_endpoint.is_some())
+                + usize::from(self.impersonate_service_account.is_some())
+                + usize::from(self.impersonate_service_account_delegates.is_some())
+                + usize::from(self.integration_connectors_custom_endpoint.is_some())
+                + usize::from(self.integrations_custom_endpoint.is_some())
+                + usize::from(self.kms_custom_endpoint.is_some())
+                + usize::from(self.logging_custom_endpoint.is_some())
+                + usize::from(self.looker_custom_endpoint.is_some())
+                + usize::from(self.lustre_custom_endpoint.is_some())
+                + usize::from(self.managed_kafka_custom_endpoint.is_some())
+                + usize::from(self.memcache_custom_endpoint.is_some())
+                + usize::from(self.memorystore_custom_endpoint.is_some())
+                + usize::from(self.migration_center_custom_endpoint.is_some())
+                + usize::from(self.ml_engine_custom_endpoint.is_some())
+                + usize::from(self.model_armor_custom_endpoint.is_some())
+                + usize::from(self.model_armor_global_custom_endpoint.is_some())
+                + usize::from(self.monitoring_custom_endpoint.is_some())
+                + usize::from(self.netapp_custom_endpoint.is_some())
+                + usize::from(self.network_connectivity_custom_endpoint.is_some())
+                + usize::from(self.network_management_custom_endpoint.is_some())
+                + usize::from(self.network_security_custom_endpoint.is_some())
+                + usize::from(self.network_services_custom_endpoint.is_some())
+                + usize::from(self.notebooks_custom_endpoint.is_some())
+                + usize::from(self.oracle_database_custom_endpoint.is_some())
+                + usize::from(self.org_policy_custom_endpoint.is_some())
+                + usize::from(self.os_config_custom_endpoint.is_some())
+                + usize::from(self.os_config_v2_custom_endpoint.is_some())
+                + usize::from(self.os_login_custom_endpoint.is_some())
+                + usize::from(self.parallelstore_custom_endpoint.is_some())
+                + usize::from(self.parameter_manager_custom_endpoint.is_some())
+                + usize::from(self.parameter_manager_regional_custom_endpoint.is_some())
+                + usize::from(self.privateca_custom_endpoint.is_some())
+                + usize::from(self.privileged_access_manager_custom_endpoint.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.public_ca_custom_endpoint.is_some())
+                + usize::from(self.pubsub_custom_endpoint.is_some())
+                + usize::from(self.pubsub_lite_custom_endpoint.is_some())
+                + usize::from(self.recaptcha_enterprise_custom_endpoint.is_some())
+                + usize::from(self.redis_custom_endpoint.is_some())
+                + usize::from(self.region.is_some())
+                + usize::from(self.request_reason.is_some())
+                + usize::from(self.request_timeout.is_some())
+                + usize::from(self.resource_manager_custom_endpoint.is_some())
+                + usize::from(self.resource_manager_v3_custom_endpoint.is_some())
+                + usize::from(self.scopes.is_some())
+                + usize::from(self.secret_manager_custom_endpoint.is_some())
+                + usize::from(self.secret_manager_regional_custom_endpoint.is_some())
+                + usize::from(self.secure_source_manager_custom_endpoint.is_some())
+                + usize::from(self.security_center_custom_endpoint.is_some())
+                + usize::from(self.security_center_management_custom_endpoint.is_some())
+                + usize::from(self.security_center_v2_custom_endpoint.is_some())
+                + usize::from(self.securityposture_custom_endpoint.is_some())
+                + usize::from(self.service_management_custom_endpoint.is_some())
+                + usize::from(self.service_networking_custom_endpoint.is_some())
+                + usize::from(self.service_usage_custom_endpoint.is_some())
+                + usize::from(self.site_verification_custom_endpoint.is_some())
+                + usize::from(self.source_repo_custom_endpoint.is_some())
+                + usize::from(self.spanner_custom_endpoint.is_some())
+                + usize::from(self.sql_custom_endpoint.is_some())
+                + usize::from(self.storage_batch_operations_custom_endpoint.is_some())
+                + usize::from(self.storage_control_custom_endpoint.is_some())
+                + usize::from(self.storage_custom_endpoint.is_some())
+                + usize::from(self.storage_insights_custom_endpoint.is_some())
+                + usize::from(self.storage_transfer_custom_endpoint.is_some())
+                + usize::from(self.tags_custom_endpoint.is_some())
+                + usize::from(self.tags_location_custom_endpoint.is_some())
+                + usize::from(
+                    self.terraform_attribution_label_addition_strategy.is_some(),
+                ) + usize::from(self.tpu_custom_endpoint.is_some())
+                + usize::from(self.transcoder_custom_endpoint.is_some())
+                + usize::from(self.universe_domain.is_some())
+                + usize::from(self.user_project_override.is_some())
+                + usize::from(self.vertex_ai_custom_endpoint.is_some())
+                + usize::from(self.vmwareengine_custom_endpoint.is_some())
+                + usize::from(self.vpc_access_custom_endpoint.is_some())
+                + usize::from(self.workbench_custom_endpoint.is_some())
+                + usize::from(self.workflows_custom_endpoint.is_some())
+                + usize::from(self.zone.is_some()),
+        );
         if let Some(v) = self.access_approval_custom_endpoint {
             body.set_static("access_approval_custom_endpoint", v);
         }
@@ -497,10 +680,7 @@ impl ProviderConfig for GoogleProvider {
         if let Some(v) = self.backup_dr_custom_endpoint {
             body.set_static("backup_dr_custom_endpoint", v);
         }
-        body.set_blocks(
-            "batching",
-            self.batching.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("batching", self.batching, Batching::into_body);
         if let Some(v) = self.beyondcorp_custom_endpoint {
             body.set_static("beyondcorp_custom_endpoint", v);
         }
@@ -699,9 +879,10 @@ impl ProviderConfig for GoogleProvider {
         if let Some(v) = self.eventarc_custom_endpoint {
             body.set_static("eventarc_custom_endpoint", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "external_credentials",
-            self.external_credentials.into_iter().map(|b| b.into_body()).collect(),
+            self.external_credentials,
+            ExternalCredentials::into_body,
         );
         if let Some(v) = self.filestore_custom_endpoint {
             body.set_static("filestore_custom_endpoint", v);

@@ -102,7 +102,14 @@ pub struct CleanupPoliciesCondition {
 impl CleanupPoliciesCondition {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.newer_than.is_some())
+                + usize::from(self.older_than.is_some())
+                + usize::from(self.package_name_prefixes.is_some())
+                + usize::from(self.tag_prefixes.is_some())
+                + usize::from(self.tag_state.is_some())
+                + usize::from(self.version_name_prefixes.is_some()),
+        );
         if let Some(v) = self.newer_than {
             body.set_static("newer_than", v);
         }
@@ -170,7 +177,10 @@ pub struct CleanupPoliciesMostRecentVersions {
 impl CleanupPoliciesMostRecentVersions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.keep_count.is_some())
+                + usize::from(self.package_name_prefixes.is_some()),
+        );
         if let Some(v) = self.keep_count {
             body.set_static("keep_count", v);
         }
@@ -198,7 +208,11 @@ impl CleanupPoliciesMostRecentVersionsRef for Expr<CleanupPoliciesMostRecentVers
 impl CleanupPolicies {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.action.is_some())
+                + usize::from(self.condition.is_some())
+                + usize::from(self.most_recent_versions.is_some()),
+        );
         if let Some(v) = self.action {
             body.set_static("action", v);
         }
@@ -250,7 +264,7 @@ pub struct DockerConfig {
 impl DockerConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.immutable_tags.is_some()));
         if let Some(v) = self.immutable_tags {
             body.set_static("immutable_tags", v);
         }
@@ -278,7 +292,10 @@ pub struct MavenConfig {
 impl MavenConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allow_snapshot_overwrites.is_some())
+                + usize::from(self.version_policy.is_some()),
+        );
         if let Some(v) = self.allow_snapshot_overwrites {
             body.set_static("allow_snapshot_overwrites", v);
         }
@@ -356,7 +373,7 @@ impl RemoteRepositoryConfigAptRepositoryPublicRepository {
 impl RemoteRepositoryConfigAptRepositoryPublicRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("repository_base", self.repository_base);
         body.set_static("repository_path", self.repository_path);
         body
@@ -381,7 +398,9 @@ for Expr<RemoteRepositoryConfigAptRepositoryPublicRepository> {
 impl RemoteRepositoryConfigAptRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.public_repository.is_some()),
+        );
         if let Some(b) = self.public_repository {
             body.set_blocks("public_repository", vec![b.into_body()]);
         }
@@ -420,7 +439,7 @@ impl RemoteRepositoryConfigCommonRepository {
 impl RemoteRepositoryConfigCommonRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("uri", self.uri);
         body
     }
@@ -455,7 +474,7 @@ pub struct RemoteRepositoryConfigDockerRepositoryCustomRepository {
 impl RemoteRepositoryConfigDockerRepositoryCustomRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.uri.is_some()));
         if let Some(v) = self.uri {
             body.set_static("uri", v);
         }
@@ -476,7 +495,10 @@ for Expr<RemoteRepositoryConfigDockerRepositoryCustomRepository> {
 impl RemoteRepositoryConfigDockerRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.custom_repository.is_some())
+                + usize::from(self.public_repository.is_some()),
+        );
         if let Some(b) = self.custom_repository {
             body.set_blocks("custom_repository", vec![b.into_body()]);
         }
@@ -523,7 +545,7 @@ pub struct RemoteRepositoryConfigMavenRepositoryCustomRepository {
 impl RemoteRepositoryConfigMavenRepositoryCustomRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.uri.is_some()));
         if let Some(v) = self.uri {
             body.set_static("uri", v);
         }
@@ -544,7 +566,10 @@ for Expr<RemoteRepositoryConfigMavenRepositoryCustomRepository> {
 impl RemoteRepositoryConfigMavenRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.custom_repository.is_some())
+                + usize::from(self.public_repository.is_some()),
+        );
         if let Some(b) = self.custom_repository {
             body.set_blocks("custom_repository", vec![b.into_body()]);
         }
@@ -591,7 +616,7 @@ pub struct RemoteRepositoryConfigNpmRepositoryCustomRepository {
 impl RemoteRepositoryConfigNpmRepositoryCustomRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.uri.is_some()));
         if let Some(v) = self.uri {
             body.set_static("uri", v);
         }
@@ -612,7 +637,10 @@ for Expr<RemoteRepositoryConfigNpmRepositoryCustomRepository> {
 impl RemoteRepositoryConfigNpmRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.custom_repository.is_some())
+                + usize::from(self.public_repository.is_some()),
+        );
         if let Some(b) = self.custom_repository {
             body.set_blocks("custom_repository", vec![b.into_body()]);
         }
@@ -661,7 +689,7 @@ pub struct RemoteRepositoryConfigPythonRepositoryCustomRepository {
 impl RemoteRepositoryConfigPythonRepositoryCustomRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.uri.is_some()));
         if let Some(v) = self.uri {
             body.set_static("uri", v);
         }
@@ -682,7 +710,10 @@ for Expr<RemoteRepositoryConfigPythonRepositoryCustomRepository> {
 impl RemoteRepositoryConfigPythonRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.custom_repository.is_some())
+                + usize::from(self.public_repository.is_some()),
+        );
         if let Some(b) = self.custom_repository {
             body.set_blocks("custom_repository", vec![b.into_body()]);
         }
@@ -731,7 +762,10 @@ pub struct RemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentials 
 impl RemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentials {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.password_secret_version.is_some())
+                + usize::from(self.username.is_some()),
+        );
         if let Some(v) = self.password_secret_version {
             body.set_static("password_secret_version", v);
         }
@@ -760,7 +794,9 @@ for Expr<RemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentials> {
 impl RemoteRepositoryConfigUpstreamCredentials {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.username_password_credentials.is_some()),
+        );
         if let Some(b) = self.username_password_credentials {
             body.set_blocks("username_password_credentials", vec![b.into_body()]);
         }
@@ -815,7 +851,7 @@ impl RemoteRepositoryConfigYumRepositoryPublicRepository {
 impl RemoteRepositoryConfigYumRepositoryPublicRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("repository_base", self.repository_base);
         body.set_static("repository_path", self.repository_path);
         body
@@ -840,7 +876,9 @@ for Expr<RemoteRepositoryConfigYumRepositoryPublicRepository> {
 impl RemoteRepositoryConfigYumRepository {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.public_repository.is_some()),
+        );
         if let Some(b) = self.public_repository {
             body.set_blocks("public_repository", vec![b.into_body()]);
         }
@@ -865,7 +903,18 @@ for Expr<RemoteRepositoryConfigYumRepository> {
 impl RemoteRepositoryConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.apt_repository.is_some())
+                + usize::from(self.common_repository.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.disable_upstream_validation.is_some())
+                + usize::from(self.docker_repository.is_some())
+                + usize::from(self.maven_repository.is_some())
+                + usize::from(self.npm_repository.is_some())
+                + usize::from(self.python_repository.is_some())
+                + usize::from(self.upstream_credentials.is_some())
+                + usize::from(self.yum_repository.is_some()),
+        );
         if let Some(b) = self.apt_repository {
             body.set_blocks("apt_repository", vec![b.into_body()]);
         }
@@ -993,7 +1042,10 @@ pub struct VirtualRepositoryConfigUpstreamPolicies {
 impl VirtualRepositoryConfigUpstreamPolicies {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.id.is_some()) + usize::from(self.priority.is_some())
+                + usize::from(self.repository.is_some()),
+        );
         if let Some(v) = self.id {
             body.set_static("id", v);
         }
@@ -1030,10 +1082,13 @@ for Expr<VirtualRepositoryConfigUpstreamPolicies> {
 impl VirtualRepositoryConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.upstream_policies.is_empty()),
+        );
+        body.set_blocks_from(
             "upstream_policies",
-            self.upstream_policies.into_iter().map(|b| b.into_body()).collect(),
+            self.upstream_policies,
+            VirtualRepositoryConfigUpstreamPolicies::into_body,
         );
         body
     }
@@ -1061,7 +1116,9 @@ pub struct VulnerabilityScanningConfig {
 impl VulnerabilityScanningConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enablement_config.is_some()),
+        );
         if let Some(v) = self.enablement_config {
             body.set_static("enablement_config", v);
         }
@@ -1091,10 +1148,24 @@ impl VulnerabilityScanningConfigRef for Expr<VulnerabilityScanningConfig> {
 impl Resource for GoogleArtifactRegistryRepository {
     const TYPE: &'static str = "google_artifact_registry_repository";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            2 + usize::from(!self.cleanup_policies.is_empty())
+                + usize::from(self.cleanup_policy_dry_run.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.docker_config.is_some())
+                + usize::from(self.kms_key_name.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.location.is_some())
+                + usize::from(self.maven_config.is_some())
+                + usize::from(self.mode.is_some()) + usize::from(self.project.is_some())
+                + usize::from(self.remote_repository_config.is_some())
+                + usize::from(self.virtual_repository_config.is_some())
+                + usize::from(self.vulnerability_scanning_config.is_some()),
+        );
+        body.set_blocks_from(
             "cleanup_policies",
-            self.cleanup_policies.into_iter().map(|b| b.into_body()).collect(),
+            self.cleanup_policies,
+            CleanupPolicies::into_body,
         );
         if let Some(v) = self.cleanup_policy_dry_run {
             body.set_static("cleanup_policy_dry_run", v);

@@ -59,7 +59,7 @@ impl Condition {
 impl Condition {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.description.is_some()));
         if let Some(v) = self.description {
             body.set_static("description", v);
         }
@@ -91,7 +91,11 @@ impl ConditionRef for Expr<Condition> {
 impl Resource for GoogleArtifactRegistryRepositoryIamMember {
     const TYPE: &'static str = "google_artifact_registry_repository_iam_member";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            3 + usize::from(self.condition.is_some())
+                + usize::from(self.location.is_some())
+                + usize::from(self.project.is_some()),
+        );
         if let Some(b) = self.condition {
             body.set_blocks("condition", vec![b.into_body()]);
         }

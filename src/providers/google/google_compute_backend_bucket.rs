@@ -79,7 +79,7 @@ pub struct CdnPolicyBypassCacheOnRequestHeaders {
 impl CdnPolicyBypassCacheOnRequestHeaders {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.header_name.is_some()));
         if let Some(v) = self.header_name {
             body.set_static("header_name", v);
         }
@@ -108,7 +108,10 @@ pub struct CdnPolicyCacheKeyPolicy {
 impl CdnPolicyCacheKeyPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.include_http_headers.is_some())
+                + usize::from(self.query_string_whitelist.is_some()),
+        );
         if let Some(v) = self.include_http_headers {
             body.set_static("include_http_headers", v);
         }
@@ -144,7 +147,9 @@ pub struct CdnPolicyNegativeCachingPolicy {
 impl CdnPolicyNegativeCachingPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.code.is_some()) + usize::from(self.ttl.is_some()),
+        );
         if let Some(v) = self.code {
             body.set_static("code", v);
         }
@@ -172,14 +177,23 @@ impl CdnPolicyNegativeCachingPolicyRef for Expr<CdnPolicyNegativeCachingPolicy> 
 impl CdnPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.bypass_cache_on_request_headers.is_empty())
+                + usize::from(self.cache_key_policy.is_some())
+                + usize::from(self.cache_mode.is_some())
+                + usize::from(self.client_ttl.is_some())
+                + usize::from(self.default_ttl.is_some())
+                + usize::from(self.max_ttl.is_some())
+                + usize::from(self.negative_caching.is_some())
+                + usize::from(!self.negative_caching_policy.is_empty())
+                + usize::from(self.request_coalescing.is_some())
+                + usize::from(self.serve_while_stale.is_some())
+                + usize::from(self.signed_url_cache_max_age_sec.is_some()),
+        );
+        body.set_blocks_from(
             "bypass_cache_on_request_headers",
-            self
-                .bypass_cache_on_request_headers
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.bypass_cache_on_request_headers,
+            CdnPolicyBypassCacheOnRequestHeaders::into_body,
         );
         if let Some(b) = self.cache_key_policy {
             body.set_blocks("cache_key_policy", vec![b.into_body()]);
@@ -199,9 +213,10 @@ impl CdnPolicy {
         if let Some(v) = self.negative_caching {
             body.set_static("negative_caching", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "negative_caching_policy",
-            self.negative_caching_policy.into_iter().map(|b| b.into_body()).collect(),
+            self.negative_caching_policy,
+            CdnPolicyNegativeCachingPolicy::into_body,
         );
         if let Some(v) = self.request_coalescing {
             body.set_static("request_coalescing", v);
@@ -286,7 +301,16 @@ impl CdnPolicyRef for Expr<CdnPolicy> {
 impl Resource for GoogleComputeBackendBucket {
     const TYPE: &'static str = "google_compute_backend_bucket";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.cdn_policy.is_some())
+                + usize::from(self.compression_mode.is_some())
+                + usize::from(self.custom_response_headers.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.edge_security_policy.is_some())
+                + usize::from(self.enable_cdn.is_some())
+                + usize::from(self.load_balancing_scheme.is_some())
+                + usize::from(self.project.is_some()),
+        );
         body.set_static("bucket_name", self.bucket_name);
         if let Some(b) = self.cdn_policy {
             body.set_blocks("cdn_policy", vec![b.into_body()]);

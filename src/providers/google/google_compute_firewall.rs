@@ -90,7 +90,7 @@ impl Allow {
 impl Allow {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.ports.is_some()));
         if let Some(v) = self.ports {
             body.set_static("ports", v);
         }
@@ -133,7 +133,7 @@ impl Deny {
 impl Deny {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.ports.is_some()));
         if let Some(v) = self.ports {
             body.set_static("ports", v);
         }
@@ -173,7 +173,7 @@ impl LogConfig {
 impl LogConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("metadata", self.metadata);
         body
     }
@@ -197,7 +197,9 @@ pub struct Params {
 impl Params {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.resource_manager_tags.is_some()),
+        );
         if let Some(v) = self.resource_manager_tags {
             body.set_static("resource_manager_tags", v);
         }
@@ -217,12 +219,25 @@ impl ParamsRef for Expr<Params> {
 impl Resource for GoogleComputeFirewall {
     const TYPE: &'static str = "google_compute_firewall";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
-        body.set_blocks(
-            "allow",
-            self.allow.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            2 + usize::from(!self.allow.is_empty()) + usize::from(!self.deny.is_empty())
+                + usize::from(self.description.is_some())
+                + usize::from(self.destination_ranges.is_some())
+                + usize::from(self.direction.is_some())
+                + usize::from(self.disabled.is_some())
+                + usize::from(self.enable_logging.is_some())
+                + usize::from(self.log_config.is_some())
+                + usize::from(self.params.is_some())
+                + usize::from(self.priority.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.source_ranges.is_some())
+                + usize::from(self.source_service_accounts.is_some())
+                + usize::from(self.source_tags.is_some())
+                + usize::from(self.target_service_accounts.is_some())
+                + usize::from(self.target_tags.is_some()),
         );
-        body.set_blocks("deny", self.deny.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from("allow", self.allow, Allow::into_body);
+        body.set_blocks_from("deny", self.deny, Deny::into_body);
         if let Some(v) = self.description {
             body.set_static("description", v);
         }

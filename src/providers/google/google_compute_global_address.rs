@@ -45,7 +45,17 @@ impl GoogleComputeGlobalAddress {
 impl Resource for GoogleComputeGlobalAddress {
     const TYPE: &'static str = "google_compute_global_address";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.address.is_some())
+                + usize::from(self.address_type.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.ip_version.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.network.is_some())
+                + usize::from(self.prefix_length.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.purpose.is_some()),
+        );
         if let Some(v) = self.address {
             body.set_static("address", v);
         }

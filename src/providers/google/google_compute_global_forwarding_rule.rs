@@ -111,7 +111,7 @@ impl MetadataFiltersFilterLabels {
 impl MetadataFiltersFilterLabels {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
         body.set_static("value", self.value);
         body
@@ -135,10 +135,13 @@ impl MetadataFiltersFilterLabelsRef for Expr<MetadataFiltersFilterLabels> {
 impl MetadataFilters {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.filter_labels.is_empty()),
+        );
+        body.set_blocks_from(
             "filter_labels",
-            self.filter_labels.into_iter().map(|b| b.into_body()).collect(),
+            self.filter_labels,
+            MetadataFiltersFilterLabels::into_body,
         );
         body.set_static("filter_match_criteria", self.filter_match_criteria);
         body
@@ -170,7 +173,10 @@ pub struct ServiceDirectoryRegistrations {
 impl ServiceDirectoryRegistrations {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.namespace.is_some())
+                + usize::from(self.service_directory_region.is_some()),
+        );
         if let Some(v) = self.namespace {
             body.set_static("namespace", v);
         }
@@ -198,7 +204,30 @@ impl ServiceDirectoryRegistrationsRef for Expr<ServiceDirectoryRegistrations> {
 impl Resource for GoogleComputeGlobalForwardingRule {
     const TYPE: &'static str = "google_compute_global_forwarding_rule";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.description.is_some())
+                + usize::from(
+                    self.external_managed_backend_bucket_migration_state.is_some(),
+                )
+                + usize::from(
+                    self
+                        .external_managed_backend_bucket_migration_testing_percentage
+                        .is_some(),
+                ) + usize::from(self.ip_address.is_some())
+                + usize::from(self.ip_protocol.is_some())
+                + usize::from(self.ip_version.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.load_balancing_scheme.is_some())
+                + usize::from(!self.metadata_filters.is_empty())
+                + usize::from(self.network.is_some())
+                + usize::from(self.network_tier.is_some())
+                + usize::from(self.no_automate_dns_zone.is_some())
+                + usize::from(self.port_range.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.service_directory_registrations.is_some())
+                + usize::from(self.source_ip_ranges.is_some())
+                + usize::from(self.subnetwork.is_some()),
+        );
         if let Some(v) = self.description {
             body.set_static("description", v);
         }
@@ -228,9 +257,10 @@ impl Resource for GoogleComputeGlobalForwardingRule {
         if let Some(v) = self.load_balancing_scheme {
             body.set_static("load_balancing_scheme", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "metadata_filters",
-            self.metadata_filters.into_iter().map(|b| b.into_body()).collect(),
+            self.metadata_filters,
+            MetadataFilters::into_body,
         );
         body.set_static("name", self.name);
         if let Some(v) = self.network {

@@ -29,7 +29,7 @@ impl Managed {
 impl Managed {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("domains", self.domains);
         body
     }
@@ -47,7 +47,11 @@ impl ManagedRef for Expr<Managed> {
 impl Resource for GoogleComputeManagedSslCertificate {
     const TYPE: &'static str = "google_compute_managed_ssl_certificate";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.description.is_some()) + usize::from(self.managed.is_some())
+                + usize::from(self.name.is_some()) + usize::from(self.project.is_some())
+                + usize::from(self.r#type.is_some()),
+        );
         if let Some(v) = self.description {
             body.set_static("description", v);
         }

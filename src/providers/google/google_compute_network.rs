@@ -66,7 +66,9 @@ pub struct Params {
 impl Params {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.resource_manager_tags.is_some()),
+        );
         if let Some(v) = self.resource_manager_tags {
             body.set_static("resource_manager_tags", v);
         }
@@ -86,7 +88,22 @@ impl ParamsRef for Expr<Params> {
 impl Resource for GoogleComputeNetwork {
     const TYPE: &'static str = "google_compute_network";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.auto_create_subnetworks.is_some())
+                + usize::from(self.bgp_always_compare_med.is_some())
+                + usize::from(self.bgp_best_path_selection_mode.is_some())
+                + usize::from(self.bgp_inter_region_cost.is_some())
+                + usize::from(self.delete_default_routes_on_create.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.enable_ula_internal_ipv6.is_some())
+                + usize::from(self.internal_ipv6_range.is_some())
+                + usize::from(self.mtu.is_some())
+                + usize::from(self.network_firewall_policy_enforcement_order.is_some())
+                + usize::from(self.network_profile.is_some())
+                + usize::from(self.params.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.routing_mode.is_some()),
+        );
         if let Some(v) = self.auto_create_subnetworks {
             body.set_static("auto_create_subnetworks", v);
         }

@@ -87,7 +87,7 @@ impl BgpAdvertisedIpRanges {
 impl BgpAdvertisedIpRanges {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.description.is_some()));
         if let Some(v) = self.description {
             body.set_static("description", v);
         }
@@ -113,16 +113,23 @@ impl BgpAdvertisedIpRangesRef for Expr<BgpAdvertisedIpRanges> {
 impl Bgp {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.advertise_mode.is_some())
+                + usize::from(self.advertised_groups.is_some())
+                + usize::from(!self.advertised_ip_ranges.is_empty())
+                + usize::from(self.identifier_range.is_some())
+                + usize::from(self.keepalive_interval.is_some()),
+        );
         if let Some(v) = self.advertise_mode {
             body.set_static("advertise_mode", v);
         }
         if let Some(v) = self.advertised_groups {
             body.set_static("advertised_groups", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "advertised_ip_ranges",
-            self.advertised_ip_ranges.into_iter().map(|b| b.into_body()).collect(),
+            self.advertised_ip_ranges,
+            BgpAdvertisedIpRanges::into_body,
         );
         body.set_static("asn", self.asn);
         if let Some(v) = self.identifier_range {
@@ -189,7 +196,7 @@ impl Md5AuthenticationKeys {
 impl Md5AuthenticationKeys {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("key", self.key);
         body.set_static("name", self.name);
         body
@@ -213,7 +220,13 @@ impl Md5AuthenticationKeysRef for Expr<Md5AuthenticationKeys> {
 impl Resource for GoogleComputeRouter {
     const TYPE: &'static str = "google_compute_router";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.bgp.is_some()) + usize::from(self.description.is_some())
+                + usize::from(self.encrypted_interconnect_router.is_some())
+                + usize::from(self.md5_authentication_keys.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.region.is_some()),
+        );
         if let Some(b) = self.bgp {
             body.set_blocks("bgp", vec![b.into_body()]);
         }

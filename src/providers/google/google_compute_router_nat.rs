@@ -117,7 +117,7 @@ impl LogConfig {
 impl LogConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("enable", self.enable);
         body.set_static("filter", self.filter);
         body
@@ -155,7 +155,7 @@ impl Nat64Subnetwork {
 impl Nat64Subnetwork {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("name", self.name);
         body
     }
@@ -211,7 +211,12 @@ pub struct RulesAction {
 impl RulesAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.source_nat_active_ips.is_some())
+                + usize::from(self.source_nat_active_ranges.is_some())
+                + usize::from(self.source_nat_drain_ips.is_some())
+                + usize::from(self.source_nat_drain_ranges.is_some()),
+        );
         if let Some(v) = self.source_nat_active_ips {
             body.set_static("source_nat_active_ips", v);
         }
@@ -255,7 +260,10 @@ impl RulesActionRef for Expr<RulesAction> {
 impl Rules {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.action.is_some())
+                + usize::from(self.description.is_some()),
+        );
         if let Some(b) = self.action {
             body.set_blocks("action", vec![b.into_body()]);
         }
@@ -318,7 +326,9 @@ impl Subnetwork {
 impl Subnetwork {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.secondary_ip_range_names.is_some()),
+        );
         body.set_static("name", self.name);
         if let Some(v) = self.secondary_ip_range_names {
             body.set_static("secondary_ip_range_names", v);
@@ -350,7 +360,31 @@ impl SubnetworkRef for Expr<Subnetwork> {
 impl Resource for GoogleComputeRouterNat {
     const TYPE: &'static str = "google_compute_router_nat";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            3 + usize::from(self.auto_network_tier.is_some())
+                + usize::from(self.drain_nat_ips.is_some())
+                + usize::from(self.enable_dynamic_port_allocation.is_some())
+                + usize::from(self.enable_endpoint_independent_mapping.is_some())
+                + usize::from(self.endpoint_types.is_some())
+                + usize::from(self.icmp_idle_timeout_sec.is_some())
+                + usize::from(self.initial_nat_ips.is_some())
+                + usize::from(self.log_config.is_some())
+                + usize::from(self.max_ports_per_vm.is_some())
+                + usize::from(self.min_ports_per_vm.is_some())
+                + usize::from(!self.nat64_subnetwork.is_empty())
+                + usize::from(self.nat_ip_allocate_option.is_some())
+                + usize::from(self.nat_ips.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.region.is_some())
+                + usize::from(!self.rules.is_empty())
+                + usize::from(self.source_subnetwork_ip_ranges_to_nat64.is_some())
+                + usize::from(!self.subnetwork.is_empty())
+                + usize::from(self.tcp_established_idle_timeout_sec.is_some())
+                + usize::from(self.tcp_time_wait_timeout_sec.is_some())
+                + usize::from(self.tcp_transitory_idle_timeout_sec.is_some())
+                + usize::from(self.r#type.is_some())
+                + usize::from(self.udp_idle_timeout_sec.is_some()),
+        );
         if let Some(v) = self.auto_network_tier {
             body.set_static("auto_network_tier", v);
         }
@@ -382,9 +416,10 @@ impl Resource for GoogleComputeRouterNat {
             body.set_static("min_ports_per_vm", v);
         }
         body.set_static("name", self.name);
-        body.set_blocks(
+        body.set_blocks_from(
             "nat64_subnetwork",
-            self.nat64_subnetwork.into_iter().map(|b| b.into_body()).collect(),
+            self.nat64_subnetwork,
+            Nat64Subnetwork::into_body,
         );
         if let Some(v) = self.nat_ip_allocate_option {
             body.set_static("nat_ip_allocate_option", v);
@@ -399,10 +434,7 @@ impl Resource for GoogleComputeRouterNat {
             body.set_static("region", v);
         }
         body.set_static("router", self.router);
-        body.set_blocks(
-            "rules",
-            self.rules.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("rules", self.rules, Rules::into_body);
         body.set_static(
             "source_subnetwork_ip_ranges_to_nat",
             self.source_subnetwork_ip_ranges_to_nat,
@@ -410,10 +442,7 @@ impl Resource for GoogleComputeRouterNat {
         if let Some(v) = self.source_subnetwork_ip_ranges_to_nat64 {
             body.set_static("source_subnetwork_ip_ranges_to_nat64", v);
         }
-        body.set_blocks(
-            "subnetwork",
-            self.subnetwork.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("subnetwork", self.subnetwork, Subnetwork::into_body);
         if let Some(v) = self.tcp_established_idle_timeout_sec {
             body.set_static("tcp_established_idle_timeout_sec", v);
         }

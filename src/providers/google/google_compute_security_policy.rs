@@ -118,7 +118,10 @@ impl AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsTrafficGranu
 impl AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsTrafficGranularityConfigs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.enable_each_unique_value.is_some())
+                + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.enable_each_unique_value {
             body.set_static("enable_each_unique_value", v);
         }
@@ -155,7 +158,16 @@ for Expr<
 impl AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.auto_deploy_confidence_threshold.is_some())
+                + usize::from(self.auto_deploy_expiration_sec.is_some())
+                + usize::from(self.auto_deploy_impacted_baseline_threshold.is_some())
+                + usize::from(self.auto_deploy_load_threshold.is_some())
+                + usize::from(self.detection_absolute_qps.is_some())
+                + usize::from(self.detection_load_threshold.is_some())
+                + usize::from(self.detection_relative_to_baseline_qps.is_some())
+                + usize::from(!self.traffic_granularity_configs.is_empty()),
+        );
         if let Some(v) = self.auto_deploy_confidence_threshold {
             body.set_static("auto_deploy_confidence_threshold", v);
         }
@@ -178,9 +190,10 @@ impl AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigs {
             body.set_static("detection_relative_to_baseline_qps", v);
         }
         body.set_static("name", self.name);
-        body.set_blocks(
+        body.set_blocks_from(
             "traffic_granularity_configs",
-            self.traffic_granularity_configs.into_iter().map(|b| b.into_body()).collect(),
+            self.traffic_granularity_configs,
+            AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsTrafficGranularityConfigs::into_body,
         );
         body
     }
@@ -255,16 +268,21 @@ for Expr<AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigs> {
 impl AdaptiveProtectionConfigLayer7DdosDefenseConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enable.is_some())
+                + usize::from(self.rule_visibility.is_some())
+                + usize::from(!self.threshold_configs.is_empty()),
+        );
         if let Some(v) = self.enable {
             body.set_static("enable", v);
         }
         if let Some(v) = self.rule_visibility {
             body.set_static("rule_visibility", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "threshold_configs",
-            self.threshold_configs.into_iter().map(|b| b.into_body()).collect(),
+            self.threshold_configs,
+            AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigs::into_body,
         );
         body
     }
@@ -301,7 +319,9 @@ for Expr<AdaptiveProtectionConfigLayer7DdosDefenseConfig> {
 impl AdaptiveProtectionConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.layer_7_ddos_defense_config.is_some()),
+        );
         if let Some(b) = self.layer_7_ddos_defense_config {
             body.set_blocks("layer_7_ddos_defense_config", vec![b.into_body()]);
         }
@@ -351,7 +371,7 @@ impl AdvancedOptionsConfigJsonCustomConfig {
 impl AdvancedOptionsConfigJsonCustomConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("content_types", self.content_types);
         body
     }
@@ -370,7 +390,12 @@ for Expr<AdvancedOptionsConfigJsonCustomConfig> {
 impl AdvancedOptionsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.json_custom_config.is_some())
+                + usize::from(self.json_parsing.is_some())
+                + usize::from(self.log_level.is_some())
+                + usize::from(self.user_ip_request_headers.is_some()),
+        );
         if let Some(b) = self.json_custom_config {
             body.set_blocks("json_custom_config", vec![b.into_body()]);
         }
@@ -432,7 +457,7 @@ impl RecaptchaOptionsConfig {
 impl RecaptchaOptionsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("redirect_site_key", self.redirect_site_key);
         body
     }
@@ -515,7 +540,7 @@ impl RuleHeaderActionRequestHeadersToAdds {
 impl RuleHeaderActionRequestHeadersToAdds {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.header_value.is_some()));
         body.set_static("header_name", self.header_name);
         if let Some(v) = self.header_value {
             body.set_static("header_value", v);
@@ -542,10 +567,13 @@ for Expr<RuleHeaderActionRequestHeadersToAdds> {
 impl RuleHeaderAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.request_headers_to_adds.is_empty()),
+        );
+        body.set_blocks_from(
             "request_headers_to_adds",
-            self.request_headers_to_adds.into_iter().map(|b| b.into_body()).collect(),
+            self.request_headers_to_adds,
+            RuleHeaderActionRequestHeadersToAdds::into_body,
         );
         body
     }
@@ -593,7 +621,7 @@ impl RuleMatchConfig {
 impl RuleMatchConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("src_ip_ranges", self.src_ip_ranges);
         body
     }
@@ -625,7 +653,7 @@ impl RuleMatchExpr {
 impl RuleMatchExpr {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("expression", self.expression);
         body
     }
@@ -665,7 +693,10 @@ pub struct RuleMatchExprOptionsRecaptchaOptions {
 impl RuleMatchExprOptionsRecaptchaOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.action_token_site_keys.is_some())
+                + usize::from(self.session_token_site_keys.is_some()),
+        );
         if let Some(v) = self.action_token_site_keys {
             body.set_static("action_token_site_keys", v);
         }
@@ -694,7 +725,7 @@ for Expr<RuleMatchExprOptionsRecaptchaOptions> {
 impl RuleMatchExprOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_blocks("recaptcha_options", vec![self.recaptcha_options.into_body()]);
         body
     }
@@ -716,7 +747,11 @@ impl RuleMatchExprOptionsRef for Expr<RuleMatchExprOptions> {
 impl RuleMatch {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.config.is_some()) + usize::from(self.expr.is_some())
+                + usize::from(self.expr_options.is_some())
+                + usize::from(self.versioned_expr.is_some()),
+        );
         if let Some(b) = self.config {
             body.set_blocks("config", vec![b.into_body()]);
         }
@@ -812,7 +847,7 @@ impl RulePreconfiguredWafConfigExclusionRequestCookie {
 impl RulePreconfiguredWafConfigExclusionRequestCookie {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("operator", self.operator);
         if let Some(v) = self.value {
             body.set_static("value", v);
@@ -856,7 +891,7 @@ impl RulePreconfiguredWafConfigExclusionRequestHeader {
 impl RulePreconfiguredWafConfigExclusionRequestHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("operator", self.operator);
         if let Some(v) = self.value {
             body.set_static("value", v);
@@ -900,7 +935,7 @@ impl RulePreconfiguredWafConfigExclusionRequestQueryParam {
 impl RulePreconfiguredWafConfigExclusionRequestQueryParam {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("operator", self.operator);
         if let Some(v) = self.value {
             body.set_static("value", v);
@@ -944,7 +979,7 @@ impl RulePreconfiguredWafConfigExclusionRequestUri {
 impl RulePreconfiguredWafConfigExclusionRequestUri {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("operator", self.operator);
         if let Some(v) = self.value {
             body.set_static("value", v);
@@ -971,22 +1006,32 @@ for Expr<RulePreconfiguredWafConfigExclusionRequestUri> {
 impl RulePreconfiguredWafConfigExclusion {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.request_cookie.is_empty())
+                + usize::from(!self.request_header.is_empty())
+                + usize::from(!self.request_query_param.is_empty())
+                + usize::from(!self.request_uri.is_empty())
+                + usize::from(self.target_rule_ids.is_some()),
+        );
+        body.set_blocks_from(
             "request_cookie",
-            self.request_cookie.into_iter().map(|b| b.into_body()).collect(),
+            self.request_cookie,
+            RulePreconfiguredWafConfigExclusionRequestCookie::into_body,
         );
-        body.set_blocks(
+        body.set_blocks_from(
             "request_header",
-            self.request_header.into_iter().map(|b| b.into_body()).collect(),
+            self.request_header,
+            RulePreconfiguredWafConfigExclusionRequestHeader::into_body,
         );
-        body.set_blocks(
+        body.set_blocks_from(
             "request_query_param",
-            self.request_query_param.into_iter().map(|b| b.into_body()).collect(),
+            self.request_query_param,
+            RulePreconfiguredWafConfigExclusionRequestQueryParam::into_body,
         );
-        body.set_blocks(
+        body.set_blocks_from(
             "request_uri",
-            self.request_uri.into_iter().map(|b| b.into_body()).collect(),
+            self.request_uri,
+            RulePreconfiguredWafConfigExclusionRequestUri::into_body,
         );
         if let Some(v) = self.target_rule_ids {
             body.set_static("target_rule_ids", v);
@@ -1050,10 +1095,11 @@ for Expr<RulePreconfiguredWafConfigExclusion> {
 impl RulePreconfiguredWafConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(usize::from(!self.exclusion.is_empty()));
+        body.set_blocks_from(
             "exclusion",
-            self.exclusion.into_iter().map(|b| b.into_body()).collect(),
+            self.exclusion,
+            RulePreconfiguredWafConfigExclusion::into_body,
         );
         body
     }
@@ -1133,7 +1179,7 @@ impl RuleRateLimitOptionsBanThreshold {
 impl RuleRateLimitOptionsBanThreshold {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("count", self.count);
         body.set_static("interval_sec", self.interval_sec);
         body
@@ -1165,7 +1211,10 @@ pub struct RuleRateLimitOptionsEnforceOnKeyConfigs {
 impl RuleRateLimitOptionsEnforceOnKeyConfigs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enforce_on_key_name.is_some())
+                + usize::from(self.enforce_on_key_type.is_some()),
+        );
         if let Some(v) = self.enforce_on_key_name {
             body.set_static("enforce_on_key_name", v);
         }
@@ -1211,7 +1260,7 @@ impl RuleRateLimitOptionsExceedRedirectOptions {
 impl RuleRateLimitOptionsExceedRedirectOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.target.is_some()));
         if let Some(v) = self.target {
             body.set_static("target", v);
         }
@@ -1258,7 +1307,7 @@ impl RuleRateLimitOptionsRateLimitThreshold {
 impl RuleRateLimitOptionsRateLimitThreshold {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("count", self.count);
         body.set_static("interval_sec", self.interval_sec);
         body
@@ -1283,7 +1332,14 @@ for Expr<RuleRateLimitOptionsRateLimitThreshold> {
 impl RuleRateLimitOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            3 + usize::from(self.ban_duration_sec.is_some())
+                + usize::from(self.ban_threshold.is_some())
+                + usize::from(self.enforce_on_key.is_some())
+                + usize::from(!self.enforce_on_key_configs.is_empty())
+                + usize::from(self.enforce_on_key_name.is_some())
+                + usize::from(self.exceed_redirect_options.is_some()),
+        );
         if let Some(v) = self.ban_duration_sec {
             body.set_static("ban_duration_sec", v);
         }
@@ -1294,9 +1350,10 @@ impl RuleRateLimitOptions {
         if let Some(v) = self.enforce_on_key {
             body.set_static("enforce_on_key", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "enforce_on_key_configs",
-            self.enforce_on_key_configs.into_iter().map(|b| b.into_body()).collect(),
+            self.enforce_on_key_configs,
+            RuleRateLimitOptionsEnforceOnKeyConfigs::into_body,
         );
         if let Some(v) = self.enforce_on_key_name {
             body.set_static("enforce_on_key_name", v);
@@ -1394,7 +1451,7 @@ impl RuleRedirectOptions {
 impl RuleRedirectOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.target.is_some()));
         if let Some(v) = self.target {
             body.set_static("target", v);
         }
@@ -1420,7 +1477,14 @@ impl RuleRedirectOptionsRef for Expr<RuleRedirectOptions> {
 impl Rule {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            3 + usize::from(self.description.is_some())
+                + usize::from(self.header_action.is_some())
+                + usize::from(self.preconfigured_waf_config.is_some())
+                + usize::from(self.preview.is_some())
+                + usize::from(self.rate_limit_options.is_some())
+                + usize::from(self.redirect_options.is_some()),
+        );
         body.set_static("action", self.action);
         if let Some(v) = self.description {
             body.set_static("description", v);
@@ -1498,7 +1562,14 @@ impl RuleRef for Expr<Rule> {
 impl Resource for GoogleComputeSecurityPolicy {
     const TYPE: &'static str = "google_compute_security_policy";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.adaptive_protection_config.is_some())
+                + usize::from(self.advanced_options_config.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.recaptcha_options_config.is_some())
+                + usize::from(!self.rule.is_empty()) + usize::from(self.r#type.is_some()),
+        );
         if let Some(b) = self.adaptive_protection_config {
             body.set_blocks("adaptive_protection_config", vec![b.into_body()]);
         }
@@ -1515,7 +1586,7 @@ impl Resource for GoogleComputeSecurityPolicy {
         if let Some(b) = self.recaptcha_options_config {
             body.set_blocks("recaptcha_options_config", vec![b.into_body()]);
         }
-        body.set_blocks("rule", self.rule.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from("rule", self.rule, Rule::into_body);
         if let Some(v) = self.r#type {
             body.set_static("type", v);
         }

@@ -93,7 +93,13 @@ pub struct LogConfig {
 impl LogConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.aggregation_interval.is_some())
+                + usize::from(self.filter_expr.is_some())
+                + usize::from(self.flow_sampling.is_some())
+                + usize::from(self.metadata.is_some())
+                + usize::from(self.metadata_fields.is_some()),
+        );
         if let Some(v) = self.aggregation_interval {
             body.set_static("aggregation_interval", v);
         }
@@ -151,7 +157,9 @@ pub struct Params {
 impl Params {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.resource_manager_tags.is_some()),
+        );
         if let Some(v) = self.resource_manager_tags {
             body.set_static("resource_manager_tags", v);
         }
@@ -191,7 +199,10 @@ impl SecondaryIpRange {
 impl SecondaryIpRange {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.ip_cidr_range.is_some())
+                + usize::from(self.reserved_internal_range.is_some()),
+        );
         if let Some(v) = self.ip_cidr_range {
             body.set_static("ip_cidr_range", v);
         }
@@ -225,7 +236,26 @@ impl SecondaryIpRangeRef for Expr<SecondaryIpRange> {
 impl Resource for GoogleComputeSubnetwork {
     const TYPE: &'static str = "google_compute_subnetwork";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.description.is_some())
+                + usize::from(self.enable_flow_logs.is_some())
+                + usize::from(self.external_ipv6_prefix.is_some())
+                + usize::from(self.ip_cidr_range.is_some())
+                + usize::from(self.ip_collection.is_some())
+                + usize::from(self.ipv6_access_type.is_some())
+                + usize::from(self.log_config.is_some())
+                + usize::from(self.params.is_some())
+                + usize::from(self.private_ip_google_access.is_some())
+                + usize::from(self.private_ipv6_google_access.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.purpose.is_some())
+                + usize::from(self.region.is_some())
+                + usize::from(self.reserved_internal_range.is_some())
+                + usize::from(self.role.is_some())
+                + usize::from(!self.secondary_ip_range.is_empty())
+                + usize::from(self.send_secondary_ip_range_if_empty.is_some())
+                + usize::from(self.stack_type.is_some()),
+        );
         if let Some(v) = self.description {
             body.set_static("description", v);
         }
@@ -273,9 +303,10 @@ impl Resource for GoogleComputeSubnetwork {
         if let Some(v) = self.role {
             body.set_static("role", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "secondary_ip_range",
-            self.secondary_ip_range.into_iter().map(|b| b.into_body()).collect(),
+            self.secondary_ip_range,
+            SecondaryIpRange::into_body,
         );
         if let Some(v) = self.send_secondary_ip_range_if_empty {
             body.set_static("send_secondary_ip_range_if_empty", v);

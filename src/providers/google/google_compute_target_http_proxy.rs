@@ -35,7 +35,12 @@ impl GoogleComputeTargetHttpProxy {
 impl Resource for GoogleComputeTargetHttpProxy {
     const TYPE: &'static str = "google_compute_target_http_proxy";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.description.is_some())
+                + usize::from(self.http_keep_alive_timeout_sec.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.proxy_bind.is_some()),
+        );
         if let Some(v) = self.description {
             body.set_static("description", v);
         }

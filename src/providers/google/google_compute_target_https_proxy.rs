@@ -56,7 +56,19 @@ impl GoogleComputeTargetHttpsProxy {
 impl Resource for GoogleComputeTargetHttpsProxy {
     const TYPE: &'static str = "google_compute_target_https_proxy";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.certificate_manager_certificates.is_some())
+                + usize::from(self.certificate_map.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.http_keep_alive_timeout_sec.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.proxy_bind.is_some())
+                + usize::from(self.quic_override.is_some())
+                + usize::from(self.server_tls_policy.is_some())
+                + usize::from(self.ssl_certificates.is_some())
+                + usize::from(self.ssl_policy.is_some())
+                + usize::from(self.tls_early_data.is_some()),
+        );
         if let Some(v) = self.certificate_manager_certificates {
             body.set_static("certificate_manager_certificates", v);
         }

@@ -65,7 +65,11 @@ pub struct DefaultCustomErrorResponsePolicyErrorResponseRule {
 impl DefaultCustomErrorResponsePolicyErrorResponseRule {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.match_response_codes.is_some())
+                + usize::from(self.override_response_code.is_some())
+                + usize::from(self.path.is_some()),
+        );
         if let Some(v) = self.match_response_codes {
             body.set_static("match_response_codes", v);
         }
@@ -102,10 +106,14 @@ for Expr<DefaultCustomErrorResponsePolicyErrorResponseRule> {
 impl DefaultCustomErrorResponsePolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.error_response_rule.is_empty())
+                + usize::from(self.error_service.is_some()),
+        );
+        body.set_blocks_from(
             "error_response_rule",
-            self.error_response_rule.into_iter().map(|b| b.into_body()).collect(),
+            self.error_response_rule,
+            DefaultCustomErrorResponsePolicyErrorResponseRule::into_body,
         );
         if let Some(v) = self.error_service {
             body.set_static("error_service", v);
@@ -175,7 +183,16 @@ pub struct DefaultRouteActionCorsPolicy {
 impl DefaultRouteActionCorsPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allow_credentials.is_some())
+                + usize::from(self.allow_headers.is_some())
+                + usize::from(self.allow_methods.is_some())
+                + usize::from(self.allow_origin_regexes.is_some())
+                + usize::from(self.allow_origins.is_some())
+                + usize::from(self.disabled.is_some())
+                + usize::from(self.expose_headers.is_some())
+                + usize::from(self.max_age.is_some()),
+        );
         if let Some(v) = self.allow_credentials {
             body.set_static("allow_credentials", v);
         }
@@ -267,7 +284,10 @@ pub struct DefaultRouteActionFaultInjectionPolicyAbort {
 impl DefaultRouteActionFaultInjectionPolicyAbort {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.http_status.is_some())
+                + usize::from(self.percentage.is_some()),
+        );
         if let Some(v) = self.http_status {
             body.set_static("http_status", v);
         }
@@ -312,7 +332,9 @@ pub struct DefaultRouteActionFaultInjectionPolicyDelayFixedDelay {
 impl DefaultRouteActionFaultInjectionPolicyDelayFixedDelay {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
+        );
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -341,7 +363,10 @@ for Expr<DefaultRouteActionFaultInjectionPolicyDelayFixedDelay> {
 impl DefaultRouteActionFaultInjectionPolicyDelay {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.fixed_delay.is_some())
+                + usize::from(self.percentage.is_some()),
+        );
         if let Some(b) = self.fixed_delay {
             body.set_blocks("fixed_delay", vec![b.into_body()]);
         }
@@ -374,7 +399,9 @@ for Expr<DefaultRouteActionFaultInjectionPolicyDelay> {
 impl DefaultRouteActionFaultInjectionPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.abort.is_some()) + usize::from(self.delay.is_some()),
+        );
         if let Some(b) = self.abort {
             body.set_blocks("abort", vec![b.into_body()]);
         }
@@ -420,7 +447,7 @@ impl DefaultRouteActionMaxStreamDuration {
 impl DefaultRouteActionMaxStreamDuration {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -461,7 +488,7 @@ impl DefaultRouteActionRequestMirrorPolicy {
 impl DefaultRouteActionRequestMirrorPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("backend_service", self.backend_service);
         body
     }
@@ -498,7 +525,9 @@ pub struct DefaultRouteActionRetryPolicyPerTryTimeout {
 impl DefaultRouteActionRetryPolicyPerTryTimeout {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
+        );
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -527,7 +556,11 @@ for Expr<DefaultRouteActionRetryPolicyPerTryTimeout> {
 impl DefaultRouteActionRetryPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.num_retries.is_some())
+                + usize::from(self.per_try_timeout.is_some())
+                + usize::from(self.retry_conditions.is_some()),
+        );
         if let Some(v) = self.num_retries {
             body.set_static("num_retries", v);
         }
@@ -575,7 +608,9 @@ pub struct DefaultRouteActionTimeout {
 impl DefaultRouteActionTimeout {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
+        );
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -611,7 +646,10 @@ pub struct DefaultRouteActionUrlRewrite {
 impl DefaultRouteActionUrlRewrite {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host_rewrite.is_some())
+                + usize::from(self.path_prefix_rewrite.is_some()),
+        );
         if let Some(v) = self.host_rewrite {
             body.set_static("host_rewrite", v);
         }
@@ -675,7 +713,11 @@ pub struct DefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersTo
 impl DefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.header_name.is_some())
+                + usize::from(self.header_value.is_some())
+                + usize::from(self.replace.is_some()),
+        );
         if let Some(v) = self.header_name {
             body.set_static("header_name", v);
         }
@@ -722,7 +764,11 @@ pub struct DefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersT
 impl DefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.header_name.is_some())
+                + usize::from(self.header_value.is_some())
+                + usize::from(self.replace.is_some()),
+        );
         if let Some(v) = self.header_name {
             body.set_static("header_name", v);
         }
@@ -759,17 +805,24 @@ for Expr<DefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToA
 impl DefaultRouteActionWeightedBackendServicesHeaderAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.request_headers_to_add.is_empty())
+                + usize::from(self.request_headers_to_remove.is_some())
+                + usize::from(!self.response_headers_to_add.is_empty())
+                + usize::from(self.response_headers_to_remove.is_some()),
+        );
+        body.set_blocks_from(
             "request_headers_to_add",
-            self.request_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.request_headers_to_add,
+            DefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd::into_body,
         );
         if let Some(v) = self.request_headers_to_remove {
             body.set_static("request_headers_to_remove", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "response_headers_to_add",
-            self.response_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.response_headers_to_add,
+            DefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd::into_body,
         );
         if let Some(v) = self.response_headers_to_remove {
             body.set_static("response_headers_to_remove", v);
@@ -838,7 +891,11 @@ for Expr<DefaultRouteActionWeightedBackendServicesHeaderAction> {
 impl DefaultRouteActionWeightedBackendServices {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.backend_service.is_some())
+                + usize::from(self.header_action.is_some())
+                + usize::from(self.weight.is_some()),
+        );
         if let Some(v) = self.backend_service {
             body.set_static("backend_service", v);
         }
@@ -879,7 +936,16 @@ for Expr<DefaultRouteActionWeightedBackendServices> {
 impl DefaultRouteAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cors_policy.is_some())
+                + usize::from(self.fault_injection_policy.is_some())
+                + usize::from(self.max_stream_duration.is_some())
+                + usize::from(self.request_mirror_policy.is_some())
+                + usize::from(self.retry_policy.is_some())
+                + usize::from(self.timeout.is_some())
+                + usize::from(self.url_rewrite.is_some())
+                + usize::from(!self.weighted_backend_services.is_empty()),
+        );
         if let Some(b) = self.cors_policy {
             body.set_blocks("cors_policy", vec![b.into_body()]);
         }
@@ -901,9 +967,10 @@ impl DefaultRouteAction {
         if let Some(b) = self.url_rewrite {
             body.set_blocks("url_rewrite", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "weighted_backend_services",
-            self.weighted_backend_services.into_iter().map(|b| b.into_body()).collect(),
+            self.weighted_backend_services,
+            DefaultRouteActionWeightedBackendServices::into_body,
         );
         body
     }
@@ -1001,7 +1068,13 @@ impl DefaultUrlRedirect {
 impl DefaultUrlRedirect {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.host_redirect.is_some())
+                + usize::from(self.https_redirect.is_some())
+                + usize::from(self.path_redirect.is_some())
+                + usize::from(self.prefix_redirect.is_some())
+                + usize::from(self.redirect_response_code.is_some()),
+        );
         if let Some(v) = self.host_redirect {
             body.set_static("host_redirect", v);
         }
@@ -1095,7 +1168,7 @@ impl HeaderActionRequestHeadersToAdd {
 impl HeaderActionRequestHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
         body.set_static("header_value", self.header_value);
         body.set_static("replace", self.replace);
@@ -1149,7 +1222,7 @@ impl HeaderActionResponseHeadersToAdd {
 impl HeaderActionResponseHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
         body.set_static("header_value", self.header_value);
         body.set_static("replace", self.replace);
@@ -1179,17 +1252,24 @@ impl HeaderActionResponseHeadersToAddRef for Expr<HeaderActionResponseHeadersToA
 impl HeaderAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.request_headers_to_add.is_empty())
+                + usize::from(self.request_headers_to_remove.is_some())
+                + usize::from(!self.response_headers_to_add.is_empty())
+                + usize::from(self.response_headers_to_remove.is_some()),
+        );
+        body.set_blocks_from(
             "request_headers_to_add",
-            self.request_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.request_headers_to_add,
+            HeaderActionRequestHeadersToAdd::into_body,
         );
         if let Some(v) = self.request_headers_to_remove {
             body.set_static("request_headers_to_remove", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "response_headers_to_add",
-            self.response_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.response_headers_to_add,
+            HeaderActionResponseHeadersToAdd::into_body,
         );
         if let Some(v) = self.response_headers_to_remove {
             body.set_static("response_headers_to_remove", v);
@@ -1256,7 +1336,7 @@ impl HostRule {
 impl HostRule {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.description.is_some()));
         if let Some(v) = self.description {
             body.set_static("description", v);
         }
@@ -1348,7 +1428,11 @@ pub struct PathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule {
 impl PathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.match_response_codes.is_some())
+                + usize::from(self.override_response_code.is_some())
+                + usize::from(self.path.is_some()),
+        );
         if let Some(v) = self.match_response_codes {
             body.set_static("match_response_codes", v);
         }
@@ -1385,10 +1469,14 @@ for Expr<PathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule> {
 impl PathMatcherDefaultCustomErrorResponsePolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.error_response_rule.is_empty())
+                + usize::from(self.error_service.is_some()),
+        );
+        body.set_blocks_from(
             "error_response_rule",
-            self.error_response_rule.into_iter().map(|b| b.into_body()).collect(),
+            self.error_response_rule,
+            PathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule::into_body,
         );
         if let Some(v) = self.error_service {
             body.set_static("error_service", v);
@@ -1463,7 +1551,16 @@ pub struct PathMatcherDefaultRouteActionCorsPolicy {
 impl PathMatcherDefaultRouteActionCorsPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allow_credentials.is_some())
+                + usize::from(self.allow_headers.is_some())
+                + usize::from(self.allow_methods.is_some())
+                + usize::from(self.allow_origin_regexes.is_some())
+                + usize::from(self.allow_origins.is_some())
+                + usize::from(self.disabled.is_some())
+                + usize::from(self.expose_headers.is_some())
+                + usize::from(self.max_age.is_some()),
+        );
         if let Some(v) = self.allow_credentials {
             body.set_static("allow_credentials", v);
         }
@@ -1556,7 +1653,10 @@ pub struct PathMatcherDefaultRouteActionFaultInjectionPolicyAbort {
 impl PathMatcherDefaultRouteActionFaultInjectionPolicyAbort {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.http_status.is_some())
+                + usize::from(self.percentage.is_some()),
+        );
         if let Some(v) = self.http_status {
             body.set_static("http_status", v);
         }
@@ -1603,7 +1703,9 @@ pub struct PathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay {
 impl PathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
+        );
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -1632,7 +1734,10 @@ for Expr<PathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay> {
 impl PathMatcherDefaultRouteActionFaultInjectionPolicyDelay {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.fixed_delay.is_some())
+                + usize::from(self.percentage.is_some()),
+        );
         if let Some(b) = self.fixed_delay {
             body.set_blocks("fixed_delay", vec![b.into_body()]);
         }
@@ -1669,7 +1774,9 @@ for Expr<PathMatcherDefaultRouteActionFaultInjectionPolicyDelay> {
 impl PathMatcherDefaultRouteActionFaultInjectionPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.abort.is_some()) + usize::from(self.delay.is_some()),
+        );
         if let Some(b) = self.abort {
             body.set_blocks("abort", vec![b.into_body()]);
         }
@@ -1723,7 +1830,7 @@ impl PathMatcherDefaultRouteActionMaxStreamDuration {
 impl PathMatcherDefaultRouteActionMaxStreamDuration {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -1764,7 +1871,7 @@ impl PathMatcherDefaultRouteActionRequestMirrorPolicy {
 impl PathMatcherDefaultRouteActionRequestMirrorPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("backend_service", self.backend_service);
         body
     }
@@ -1801,7 +1908,9 @@ pub struct PathMatcherDefaultRouteActionRetryPolicyPerTryTimeout {
 impl PathMatcherDefaultRouteActionRetryPolicyPerTryTimeout {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
+        );
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -1830,7 +1939,11 @@ for Expr<PathMatcherDefaultRouteActionRetryPolicyPerTryTimeout> {
 impl PathMatcherDefaultRouteActionRetryPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.num_retries.is_some())
+                + usize::from(self.per_try_timeout.is_some())
+                + usize::from(self.retry_conditions.is_some()),
+        );
         if let Some(v) = self.num_retries {
             body.set_static("num_retries", v);
         }
@@ -1879,7 +1992,9 @@ pub struct PathMatcherDefaultRouteActionTimeout {
 impl PathMatcherDefaultRouteActionTimeout {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
+        );
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -1916,7 +2031,10 @@ pub struct PathMatcherDefaultRouteActionUrlRewrite {
 impl PathMatcherDefaultRouteActionUrlRewrite {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host_rewrite.is_some())
+                + usize::from(self.path_prefix_rewrite.is_some()),
+        );
         if let Some(v) = self.host_rewrite {
             body.set_static("host_rewrite", v);
         }
@@ -1983,7 +2101,11 @@ pub struct PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionReque
 impl PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.header_name.is_some())
+                + usize::from(self.header_value.is_some())
+                + usize::from(self.replace.is_some()),
+        );
         if let Some(v) = self.header_name {
             body.set_static("header_name", v);
         }
@@ -2032,7 +2154,11 @@ pub struct PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRespo
 impl PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.header_name.is_some())
+                + usize::from(self.header_value.is_some())
+                + usize::from(self.replace.is_some()),
+        );
         if let Some(v) = self.header_name {
             body.set_static("header_name", v);
         }
@@ -2071,17 +2197,24 @@ for Expr<
 impl PathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.request_headers_to_add.is_empty())
+                + usize::from(self.request_headers_to_remove.is_some())
+                + usize::from(!self.response_headers_to_add.is_empty())
+                + usize::from(self.response_headers_to_remove.is_some()),
+        );
+        body.set_blocks_from(
             "request_headers_to_add",
-            self.request_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.request_headers_to_add,
+            PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd::into_body,
         );
         if let Some(v) = self.request_headers_to_remove {
             body.set_static("request_headers_to_remove", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "response_headers_to_add",
-            self.response_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.response_headers_to_add,
+            PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd::into_body,
         );
         if let Some(v) = self.response_headers_to_remove {
             body.set_static("response_headers_to_remove", v);
@@ -2150,7 +2283,11 @@ for Expr<PathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction> {
 impl PathMatcherDefaultRouteActionWeightedBackendServices {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.backend_service.is_some())
+                + usize::from(self.header_action.is_some())
+                + usize::from(self.weight.is_some()),
+        );
         if let Some(v) = self.backend_service {
             body.set_static("backend_service", v);
         }
@@ -2195,7 +2332,16 @@ for Expr<PathMatcherDefaultRouteActionWeightedBackendServices> {
 impl PathMatcherDefaultRouteAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cors_policy.is_some())
+                + usize::from(self.fault_injection_policy.is_some())
+                + usize::from(self.max_stream_duration.is_some())
+                + usize::from(self.request_mirror_policy.is_some())
+                + usize::from(self.retry_policy.is_some())
+                + usize::from(self.timeout.is_some())
+                + usize::from(self.url_rewrite.is_some())
+                + usize::from(!self.weighted_backend_services.is_empty()),
+        );
         if let Some(b) = self.cors_policy {
             body.set_blocks("cors_policy", vec![b.into_body()]);
         }
@@ -2217,9 +2363,10 @@ impl PathMatcherDefaultRouteAction {
         if let Some(b) = self.url_rewrite {
             body.set_blocks("url_rewrite", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "weighted_backend_services",
-            self.weighted_backend_services.into_iter().map(|b| b.into_body()).collect(),
+            self.weighted_backend_services,
+            PathMatcherDefaultRouteActionWeightedBackendServices::into_body,
         );
         body
     }
@@ -2319,7 +2466,13 @@ impl PathMatcherDefaultUrlRedirect {
 impl PathMatcherDefaultUrlRedirect {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.host_redirect.is_some())
+                + usize::from(self.https_redirect.is_some())
+                + usize::from(self.path_redirect.is_some())
+                + usize::from(self.prefix_redirect.is_some())
+                + usize::from(self.redirect_response_code.is_some()),
+        );
         if let Some(v) = self.host_redirect {
             body.set_static("host_redirect", v);
         }
@@ -2413,7 +2566,7 @@ impl PathMatcherHeaderActionRequestHeadersToAdd {
 impl PathMatcherHeaderActionRequestHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
         body.set_static("header_value", self.header_value);
         body.set_static("replace", self.replace);
@@ -2468,7 +2621,7 @@ impl PathMatcherHeaderActionResponseHeadersToAdd {
 impl PathMatcherHeaderActionResponseHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
         body.set_static("header_value", self.header_value);
         body.set_static("replace", self.replace);
@@ -2499,17 +2652,24 @@ for Expr<PathMatcherHeaderActionResponseHeadersToAdd> {
 impl PathMatcherHeaderAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.request_headers_to_add.is_empty())
+                + usize::from(self.request_headers_to_remove.is_some())
+                + usize::from(!self.response_headers_to_add.is_empty())
+                + usize::from(self.response_headers_to_remove.is_some()),
+        );
+        body.set_blocks_from(
             "request_headers_to_add",
-            self.request_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.request_headers_to_add,
+            PathMatcherHeaderActionRequestHeadersToAdd::into_body,
         );
         if let Some(v) = self.request_headers_to_remove {
             body.set_static("request_headers_to_remove", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "response_headers_to_add",
-            self.response_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.response_headers_to_add,
+            PathMatcherHeaderActionResponseHeadersToAdd::into_body,
         );
         if let Some(v) = self.response_headers_to_remove {
             body.set_static("response_headers_to_remove", v);
@@ -2601,7 +2761,11 @@ pub struct PathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRule {
 impl PathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRule {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.match_response_codes.is_some())
+                + usize::from(self.override_response_code.is_some())
+                + usize::from(self.path.is_some()),
+        );
         if let Some(v) = self.match_response_codes {
             body.set_static("match_response_codes", v);
         }
@@ -2638,10 +2802,14 @@ for Expr<PathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRule> {
 impl PathMatcherPathRuleCustomErrorResponsePolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.error_response_rule.is_empty())
+                + usize::from(self.error_service.is_some()),
+        );
+        body.set_blocks_from(
             "error_response_rule",
-            self.error_response_rule.into_iter().map(|b| b.into_body()).collect(),
+            self.error_response_rule,
+            PathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRule::into_body,
         );
         if let Some(v) = self.error_service {
             body.set_static("error_service", v);
@@ -2733,7 +2901,15 @@ impl PathMatcherPathRuleRouteActionCorsPolicy {
 impl PathMatcherPathRuleRouteActionCorsPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.allow_credentials.is_some())
+                + usize::from(self.allow_headers.is_some())
+                + usize::from(self.allow_methods.is_some())
+                + usize::from(self.allow_origin_regexes.is_some())
+                + usize::from(self.allow_origins.is_some())
+                + usize::from(self.expose_headers.is_some())
+                + usize::from(self.max_age.is_some()),
+        );
         if let Some(v) = self.allow_credentials {
             body.set_static("allow_credentials", v);
         }
@@ -2836,7 +3012,7 @@ impl PathMatcherPathRuleRouteActionFaultInjectionPolicyAbort {
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicyAbort {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("http_status", self.http_status);
         body.set_static("percentage", self.percentage);
         body
@@ -2898,7 +3074,7 @@ impl PathMatcherPathRuleRouteActionFaultInjectionPolicyDelayFixedDelay {
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicyDelayFixedDelay {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -2925,7 +3101,7 @@ for Expr<PathMatcherPathRuleRouteActionFaultInjectionPolicyDelayFixedDelay> {
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicyDelay {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_blocks("fixed_delay", vec![self.fixed_delay.into_body()]);
         body.set_static("percentage", self.percentage);
         body
@@ -2958,7 +3134,9 @@ for Expr<PathMatcherPathRuleRouteActionFaultInjectionPolicyDelay> {
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.abort.is_some()) + usize::from(self.delay.is_some()),
+        );
         if let Some(b) = self.abort {
             body.set_blocks("abort", vec![b.into_body()]);
         }
@@ -3012,7 +3190,7 @@ impl PathMatcherPathRuleRouteActionMaxStreamDuration {
 impl PathMatcherPathRuleRouteActionMaxStreamDuration {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -3053,7 +3231,7 @@ impl PathMatcherPathRuleRouteActionRequestMirrorPolicy {
 impl PathMatcherPathRuleRouteActionRequestMirrorPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("backend_service", self.backend_service);
         body
     }
@@ -3099,7 +3277,7 @@ impl PathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout {
 impl PathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -3126,7 +3304,11 @@ for Expr<PathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout> {
 impl PathMatcherPathRuleRouteActionRetryPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.num_retries.is_some())
+                + usize::from(self.per_try_timeout.is_some())
+                + usize::from(self.retry_conditions.is_some()),
+        );
         if let Some(v) = self.num_retries {
             body.set_static("num_retries", v);
         }
@@ -3184,7 +3366,7 @@ impl PathMatcherPathRuleRouteActionTimeout {
 impl PathMatcherPathRuleRouteActionTimeout {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -3219,7 +3401,10 @@ pub struct PathMatcherPathRuleRouteActionUrlRewrite {
 impl PathMatcherPathRuleRouteActionUrlRewrite {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host_rewrite.is_some())
+                + usize::from(self.path_prefix_rewrite.is_some()),
+        );
         if let Some(v) = self.host_rewrite {
             body.set_static("host_rewrite", v);
         }
@@ -3313,7 +3498,7 @@ impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHea
 impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
         body.set_static("header_value", self.header_value);
         body.set_static("replace", self.replace);
@@ -3370,7 +3555,7 @@ impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHe
 impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
         body.set_static("header_value", self.header_value);
         body.set_static("replace", self.replace);
@@ -3403,17 +3588,24 @@ for Expr<
 impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.request_headers_to_add.is_empty())
+                + usize::from(self.request_headers_to_remove.is_some())
+                + usize::from(!self.response_headers_to_add.is_empty())
+                + usize::from(self.response_headers_to_remove.is_some()),
+        );
+        body.set_blocks_from(
             "request_headers_to_add",
-            self.request_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.request_headers_to_add,
+            PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd::into_body,
         );
         if let Some(v) = self.request_headers_to_remove {
             body.set_static("request_headers_to_remove", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "response_headers_to_add",
-            self.response_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.response_headers_to_add,
+            PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd::into_body,
         );
         if let Some(v) = self.response_headers_to_remove {
             body.set_static("response_headers_to_remove", v);
@@ -3482,7 +3674,9 @@ for Expr<PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction> {
 impl PathMatcherPathRuleRouteActionWeightedBackendServices {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.header_action.is_some()),
+        );
         body.set_static("backend_service", self.backend_service);
         if let Some(b) = self.header_action {
             body.set_blocks("header_action", vec![b.into_body()]);
@@ -3523,7 +3717,16 @@ for Expr<PathMatcherPathRuleRouteActionWeightedBackendServices> {
 impl PathMatcherPathRuleRouteAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cors_policy.is_some())
+                + usize::from(self.fault_injection_policy.is_some())
+                + usize::from(self.max_stream_duration.is_some())
+                + usize::from(self.request_mirror_policy.is_some())
+                + usize::from(self.retry_policy.is_some())
+                + usize::from(self.timeout.is_some())
+                + usize::from(self.url_rewrite.is_some())
+                + usize::from(!self.weighted_backend_services.is_empty()),
+        );
         if let Some(b) = self.cors_policy {
             body.set_blocks("cors_policy", vec![b.into_body()]);
         }
@@ -3545,9 +3748,10 @@ impl PathMatcherPathRuleRouteAction {
         if let Some(b) = self.url_rewrite {
             body.set_blocks("url_rewrite", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "weighted_backend_services",
-            self.weighted_backend_services.into_iter().map(|b| b.into_body()).collect(),
+            self.weighted_backend_services,
+            PathMatcherPathRuleRouteActionWeightedBackendServices::into_body,
         );
         body
     }
@@ -3649,7 +3853,13 @@ impl PathMatcherPathRuleUrlRedirect {
 impl PathMatcherPathRuleUrlRedirect {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.host_redirect.is_some())
+                + usize::from(self.https_redirect.is_some())
+                + usize::from(self.path_redirect.is_some())
+                + usize::from(self.prefix_redirect.is_some())
+                + usize::from(self.redirect_response_code.is_some()),
+        );
         if let Some(v) = self.host_redirect {
             body.set_static("host_redirect", v);
         }
@@ -3707,7 +3917,12 @@ impl PathMatcherPathRuleUrlRedirectRef for Expr<PathMatcherPathRuleUrlRedirect> 
 impl PathMatcherPathRule {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.custom_error_response_policy.is_some())
+                + usize::from(self.route_action.is_some())
+                + usize::from(self.service.is_some())
+                + usize::from(self.url_redirect.is_some()),
+        );
         if let Some(b) = self.custom_error_response_policy {
             body.set_blocks("custom_error_response_policy", vec![b.into_body()]);
         }
@@ -3815,7 +4030,11 @@ pub struct PathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRule {
 impl PathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRule {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.match_response_codes.is_some())
+                + usize::from(self.override_response_code.is_some())
+                + usize::from(self.path.is_some()),
+        );
         if let Some(v) = self.match_response_codes {
             body.set_static("match_response_codes", v);
         }
@@ -3852,10 +4071,14 @@ for Expr<PathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRule> {
 impl PathMatcherRouteRulesCustomErrorResponsePolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.error_response_rule.is_empty())
+                + usize::from(self.error_service.is_some()),
+        );
+        body.set_blocks_from(
             "error_response_rule",
-            self.error_response_rule.into_iter().map(|b| b.into_body()).collect(),
+            self.error_response_rule,
+            PathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRule::into_body,
         );
         if let Some(v) = self.error_service {
             body.set_static("error_service", v);
@@ -3930,7 +4153,7 @@ impl PathMatcherRouteRulesHeaderActionRequestHeadersToAdd {
 impl PathMatcherRouteRulesHeaderActionRequestHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
         body.set_static("header_value", self.header_value);
         body.set_static("replace", self.replace);
@@ -3985,7 +4208,7 @@ impl PathMatcherRouteRulesHeaderActionResponseHeadersToAdd {
 impl PathMatcherRouteRulesHeaderActionResponseHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
         body.set_static("header_value", self.header_value);
         body.set_static("replace", self.replace);
@@ -4016,17 +4239,24 @@ for Expr<PathMatcherRouteRulesHeaderActionResponseHeadersToAdd> {
 impl PathMatcherRouteRulesHeaderAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.request_headers_to_add.is_empty())
+                + usize::from(self.request_headers_to_remove.is_some())
+                + usize::from(!self.response_headers_to_add.is_empty())
+                + usize::from(self.response_headers_to_remove.is_some()),
+        );
+        body.set_blocks_from(
             "request_headers_to_add",
-            self.request_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.request_headers_to_add,
+            PathMatcherRouteRulesHeaderActionRequestHeadersToAdd::into_body,
         );
         if let Some(v) = self.request_headers_to_remove {
             body.set_static("request_headers_to_remove", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "response_headers_to_add",
-            self.response_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.response_headers_to_add,
+            PathMatcherRouteRulesHeaderActionResponseHeadersToAdd::into_body,
         );
         if let Some(v) = self.response_headers_to_remove {
             body.set_static("response_headers_to_remove", v);
@@ -4147,7 +4377,7 @@ impl PathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch {
 impl PathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("range_end", self.range_end);
         body.set_static("range_start", self.range_start);
         body
@@ -4172,7 +4402,15 @@ for Expr<PathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch> {
 impl PathMatcherRouteRulesMatchRulesHeaderMatches {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.exact_match.is_some())
+                + usize::from(self.invert_match.is_some())
+                + usize::from(self.prefix_match.is_some())
+                + usize::from(self.present_match.is_some())
+                + usize::from(self.range_match.is_some())
+                + usize::from(self.regex_match.is_some())
+                + usize::from(self.suffix_match.is_some()),
+        );
         if let Some(v) = self.exact_match {
             body.set_static("exact_match", v);
         }
@@ -4285,7 +4523,7 @@ impl PathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabels {
 impl PathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabels {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
         body.set_static("value", self.value);
         body
@@ -4310,10 +4548,13 @@ for Expr<PathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabels> {
 impl PathMatcherRouteRulesMatchRulesMetadataFilters {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.filter_labels.is_empty()),
+        );
+        body.set_blocks_from(
             "filter_labels",
-            self.filter_labels.into_iter().map(|b| b.into_body()).collect(),
+            self.filter_labels,
+            PathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabels::into_body,
         );
         body.set_static("filter_match_criteria", self.filter_match_criteria);
         body
@@ -4365,7 +4606,11 @@ impl PathMatcherRouteRulesMatchRulesQueryParameterMatches {
 impl PathMatcherRouteRulesMatchRulesQueryParameterMatches {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.exact_match.is_some())
+                + usize::from(self.present_match.is_some())
+                + usize::from(self.regex_match.is_some()),
+        );
         if let Some(v) = self.exact_match {
             body.set_static("exact_match", v);
         }
@@ -4408,20 +4653,31 @@ for Expr<PathMatcherRouteRulesMatchRulesQueryParameterMatches> {
 impl PathMatcherRouteRulesMatchRules {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.full_path_match.is_some())
+                + usize::from(!self.header_matches.is_empty())
+                + usize::from(self.ignore_case.is_some())
+                + usize::from(!self.metadata_filters.is_empty())
+                + usize::from(self.path_template_match.is_some())
+                + usize::from(self.prefix_match.is_some())
+                + usize::from(!self.query_parameter_matches.is_empty())
+                + usize::from(self.regex_match.is_some()),
+        );
         if let Some(v) = self.full_path_match {
             body.set_static("full_path_match", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "header_matches",
-            self.header_matches.into_iter().map(|b| b.into_body()).collect(),
+            self.header_matches,
+            PathMatcherRouteRulesMatchRulesHeaderMatches::into_body,
         );
         if let Some(v) = self.ignore_case {
             body.set_static("ignore_case", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "metadata_filters",
-            self.metadata_filters.into_iter().map(|b| b.into_body()).collect(),
+            self.metadata_filters,
+            PathMatcherRouteRulesMatchRulesMetadataFilters::into_body,
         );
         if let Some(v) = self.path_template_match {
             body.set_static("path_template_match", v);
@@ -4429,9 +4685,10 @@ impl PathMatcherRouteRulesMatchRules {
         if let Some(v) = self.prefix_match {
             body.set_static("prefix_match", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "query_parameter_matches",
-            self.query_parameter_matches.into_iter().map(|b| b.into_body()).collect(),
+            self.query_parameter_matches,
+            PathMatcherRouteRulesMatchRulesQueryParameterMatches::into_body,
         );
         if let Some(v) = self.regex_match {
             body.set_static("regex_match", v);
@@ -4545,7 +4802,16 @@ pub struct PathMatcherRouteRulesRouteActionCorsPolicy {
 impl PathMatcherRouteRulesRouteActionCorsPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allow_credentials.is_some())
+                + usize::from(self.allow_headers.is_some())
+                + usize::from(self.allow_methods.is_some())
+                + usize::from(self.allow_origin_regexes.is_some())
+                + usize::from(self.allow_origins.is_some())
+                + usize::from(self.disabled.is_some())
+                + usize::from(self.expose_headers.is_some())
+                + usize::from(self.max_age.is_some()),
+        );
         if let Some(v) = self.allow_credentials {
             body.set_static("allow_credentials", v);
         }
@@ -4638,7 +4904,10 @@ pub struct PathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort {
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.http_status.is_some())
+                + usize::from(self.percentage.is_some()),
+        );
         if let Some(v) = self.http_status {
             body.set_static("http_status", v);
         }
@@ -4694,7 +4963,7 @@ impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay {
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -4721,7 +4990,10 @@ for Expr<PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay> {
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.fixed_delay.is_some())
+                + usize::from(self.percentage.is_some()),
+        );
         if let Some(b) = self.fixed_delay {
             body.set_blocks("fixed_delay", vec![b.into_body()]);
         }
@@ -4758,7 +5030,9 @@ for Expr<PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay> {
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.abort.is_some()) + usize::from(self.delay.is_some()),
+        );
         if let Some(b) = self.abort {
             body.set_blocks("abort", vec![b.into_body()]);
         }
@@ -4812,7 +5086,7 @@ impl PathMatcherRouteRulesRouteActionMaxStreamDuration {
 impl PathMatcherRouteRulesRouteActionMaxStreamDuration {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -4853,7 +5127,7 @@ impl PathMatcherRouteRulesRouteActionRequestMirrorPolicy {
 impl PathMatcherRouteRulesRouteActionRequestMirrorPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("backend_service", self.backend_service);
         body
     }
@@ -4911,7 +5185,7 @@ impl PathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout {
 impl PathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -4938,7 +5212,10 @@ for Expr<PathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout> {
 impl PathMatcherRouteRulesRouteActionRetryPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.per_try_timeout.is_some())
+                + usize::from(self.retry_conditions.is_some()),
+        );
         body.set_static("num_retries", self.num_retries);
         if let Some(b) = self.per_try_timeout {
             body.set_blocks("per_try_timeout", vec![b.into_body()]);
@@ -4994,7 +5271,7 @@ impl PathMatcherRouteRulesRouteActionTimeout {
 impl PathMatcherRouteRulesRouteActionTimeout {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
             body.set_static("nanos", v);
         }
@@ -5031,7 +5308,11 @@ pub struct PathMatcherRouteRulesRouteActionUrlRewrite {
 impl PathMatcherRouteRulesRouteActionUrlRewrite {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host_rewrite.is_some())
+                + usize::from(self.path_prefix_rewrite.is_some())
+                + usize::from(self.path_template_rewrite.is_some()),
+        );
         if let Some(v) = self.host_rewrite {
             body.set_static("host_rewrite", v);
         }
@@ -5133,7 +5414,7 @@ impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestH
 impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
         body.set_static("header_value", self.header_value);
         body.set_static("replace", self.replace);
@@ -5190,7 +5471,7 @@ impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponse
 impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
         body.set_static("header_value", self.header_value);
         body.set_static("replace", self.replace);
@@ -5223,17 +5504,24 @@ for Expr<
 impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.request_headers_to_add.is_empty())
+                + usize::from(self.request_headers_to_remove.is_some())
+                + usize::from(!self.response_headers_to_add.is_empty())
+                + usize::from(self.response_headers_to_remove.is_some()),
+        );
+        body.set_blocks_from(
             "request_headers_to_add",
-            self.request_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.request_headers_to_add,
+            PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd::into_body,
         );
         if let Some(v) = self.request_headers_to_remove {
             body.set_static("request_headers_to_remove", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "response_headers_to_add",
-            self.response_headers_to_add.into_iter().map(|b| b.into_body()).collect(),
+            self.response_headers_to_add,
+            PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd::into_body,
         );
         if let Some(v) = self.response_headers_to_remove {
             body.set_static("response_headers_to_remove", v);
@@ -5302,7 +5590,9 @@ for Expr<PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction> {
 impl PathMatcherRouteRulesRouteActionWeightedBackendServices {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.header_action.is_some()),
+        );
         body.set_static("backend_service", self.backend_service);
         if let Some(b) = self.header_action {
             body.set_blocks("header_action", vec![b.into_body()]);
@@ -5343,7 +5633,16 @@ for Expr<PathMatcherRouteRulesRouteActionWeightedBackendServices> {
 impl PathMatcherRouteRulesRouteAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cors_policy.is_some())
+                + usize::from(self.fault_injection_policy.is_some())
+                + usize::from(self.max_stream_duration.is_some())
+                + usize::from(self.request_mirror_policy.is_some())
+                + usize::from(self.retry_policy.is_some())
+                + usize::from(self.timeout.is_some())
+                + usize::from(self.url_rewrite.is_some())
+                + usize::from(!self.weighted_backend_services.is_empty()),
+        );
         if let Some(b) = self.cors_policy {
             body.set_blocks("cors_policy", vec![b.into_body()]);
         }
@@ -5365,9 +5664,10 @@ impl PathMatcherRouteRulesRouteAction {
         if let Some(b) = self.url_rewrite {
             body.set_blocks("url_rewrite", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "weighted_backend_services",
-            self.weighted_backend_services.into_iter().map(|b| b.into_body()).collect(),
+            self.weighted_backend_services,
+            PathMatcherRouteRulesRouteActionWeightedBackendServices::into_body,
         );
         body
     }
@@ -5464,7 +5764,14 @@ pub struct PathMatcherRouteRulesUrlRedirect {
 impl PathMatcherRouteRulesUrlRedirect {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host_redirect.is_some())
+                + usize::from(self.https_redirect.is_some())
+                + usize::from(self.path_redirect.is_some())
+                + usize::from(self.prefix_redirect.is_some())
+                + usize::from(self.redirect_response_code.is_some())
+                + usize::from(self.strip_query.is_some()),
+        );
         if let Some(v) = self.host_redirect {
             body.set_static("host_redirect", v);
         }
@@ -5524,16 +5831,24 @@ impl PathMatcherRouteRulesUrlRedirectRef for Expr<PathMatcherRouteRulesUrlRedire
 impl PathMatcherRouteRules {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.custom_error_response_policy.is_some())
+                + usize::from(self.header_action.is_some())
+                + usize::from(!self.match_rules.is_empty())
+                + usize::from(self.route_action.is_some())
+                + usize::from(self.service.is_some())
+                + usize::from(self.url_redirect.is_some()),
+        );
         if let Some(b) = self.custom_error_response_policy {
             body.set_blocks("custom_error_response_policy", vec![b.into_body()]);
         }
         if let Some(b) = self.header_action {
             body.set_blocks("header_action", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "match_rules",
-            self.match_rules.into_iter().map(|b| b.into_body()).collect(),
+            self.match_rules,
+            PathMatcherRouteRulesMatchRules::into_body,
         );
         body.set_static("priority", self.priority);
         if let Some(b) = self.route_action {
@@ -5595,7 +5910,16 @@ impl PathMatcherRouteRulesRef for Expr<PathMatcherRouteRules> {
 impl PathMatcher {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.default_custom_error_response_policy.is_some())
+                + usize::from(self.default_route_action.is_some())
+                + usize::from(self.default_service.is_some())
+                + usize::from(self.default_url_redirect.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.header_action.is_some())
+                + usize::from(!self.path_rule.is_empty())
+                + usize::from(!self.route_rules.is_empty()),
+        );
         if let Some(b) = self.default_custom_error_response_policy {
             body.set_blocks("default_custom_error_response_policy", vec![b.into_body()]);
         }
@@ -5615,13 +5939,15 @@ impl PathMatcher {
             body.set_blocks("header_action", vec![b.into_body()]);
         }
         body.set_static("name", self.name);
-        body.set_blocks(
+        body.set_blocks_from(
             "path_rule",
-            self.path_rule.into_iter().map(|b| b.into_body()).collect(),
+            self.path_rule,
+            PathMatcherPathRule::into_body,
         );
-        body.set_blocks(
+        body.set_blocks_from(
             "route_rules",
-            self.route_rules.into_iter().map(|b| b.into_body()).collect(),
+            self.route_rules,
+            PathMatcherRouteRules::into_body,
         );
         body
     }
@@ -5732,7 +6058,7 @@ impl TestHeaders {
 impl TestHeaders {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
         body.set_static("value", self.value);
         body
@@ -5756,7 +6082,13 @@ impl TestHeadersRef for Expr<TestHeaders> {
 impl Test {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.description.is_some())
+                + usize::from(self.expected_output_url.is_some())
+                + usize::from(self.expected_redirect_response_code.is_some())
+                + usize::from(!self.headers.is_empty())
+                + usize::from(self.service.is_some()),
+        );
         if let Some(v) = self.description {
             body.set_static("description", v);
         }
@@ -5766,10 +6098,7 @@ impl Test {
         if let Some(v) = self.expected_redirect_response_code {
             body.set_static("expected_redirect_response_code", v);
         }
-        body.set_blocks(
-            "headers",
-            self.headers.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("headers", self.headers, TestHeaders::into_body);
         body.set_static("host", self.host);
         body.set_static("path", self.path);
         if let Some(v) = self.service {
@@ -5821,7 +6150,18 @@ impl TestRef for Expr<Test> {
 impl Resource for GoogleComputeUrlMap {
     const TYPE: &'static str = "google_compute_url_map";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.default_custom_error_response_policy.is_some())
+                + usize::from(self.default_route_action.is_some())
+                + usize::from(self.default_service.is_some())
+                + usize::from(self.default_url_redirect.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.header_action.is_some())
+                + usize::from(!self.host_rule.is_empty())
+                + usize::from(!self.path_matcher.is_empty())
+                + usize::from(self.project.is_some())
+                + usize::from(!self.test.is_empty()),
+        );
         if let Some(b) = self.default_custom_error_response_policy {
             body.set_blocks("default_custom_error_response_policy", vec![b.into_body()]);
         }
@@ -5840,19 +6180,13 @@ impl Resource for GoogleComputeUrlMap {
         if let Some(b) = self.header_action {
             body.set_blocks("header_action", vec![b.into_body()]);
         }
-        body.set_blocks(
-            "host_rule",
-            self.host_rule.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("host_rule", self.host_rule, HostRule::into_body);
         body.set_static("name", self.name);
-        body.set_blocks(
-            "path_matcher",
-            self.path_matcher.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("path_matcher", self.path_matcher, PathMatcher::into_body);
         if let Some(v) = self.project {
             body.set_static("project", v);
         }
-        body.set_blocks("test", self.test.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from("test", self.test, Test::into_body);
         Ok(body)
     }
 }

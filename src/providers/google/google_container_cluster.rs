@@ -293,7 +293,9 @@ impl AddonsConfigCloudrunConfig {
 impl AddonsConfigCloudrunConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.load_balancer_type.is_some()),
+        );
         body.set_static("disabled", self.disabled);
         if let Some(v) = self.load_balancer_type {
             body.set_static("load_balancer_type", v);
@@ -333,7 +335,7 @@ impl AddonsConfigConfigConnectorConfig {
 impl AddonsConfigConfigConnectorConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -365,7 +367,7 @@ impl AddonsConfigDnsCacheConfig {
 impl AddonsConfigDnsCacheConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -397,7 +399,7 @@ impl AddonsConfigGcePersistentDiskCsiDriverConfig {
 impl AddonsConfigGcePersistentDiskCsiDriverConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -430,7 +432,7 @@ impl AddonsConfigGcpFilestoreCsiDriverConfig {
 impl AddonsConfigGcpFilestoreCsiDriverConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -463,7 +465,7 @@ impl AddonsConfigGcsFuseCsiDriverConfig {
 impl AddonsConfigGcsFuseCsiDriverConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -495,7 +497,7 @@ impl AddonsConfigGkeBackupAgentConfig {
 impl AddonsConfigGkeBackupAgentConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -527,7 +529,7 @@ impl AddonsConfigHorizontalPodAutoscaling {
 impl AddonsConfigHorizontalPodAutoscaling {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
         body
     }
@@ -560,7 +562,7 @@ impl AddonsConfigHttpLoadBalancing {
 impl AddonsConfigHttpLoadBalancing {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
         body
     }
@@ -595,7 +597,9 @@ impl AddonsConfigLustreCsiDriverConfig {
 impl AddonsConfigLustreCsiDriverConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.enable_legacy_lustre_port.is_some()),
+        );
         if let Some(v) = self.enable_legacy_lustre_port {
             body.set_static("enable_legacy_lustre_port", v);
         }
@@ -635,7 +639,7 @@ impl AddonsConfigNetworkPolicyConfig {
 impl AddonsConfigNetworkPolicyConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
         body
     }
@@ -667,7 +671,7 @@ impl AddonsConfigParallelstoreCsiDriverConfig {
 impl AddonsConfigParallelstoreCsiDriverConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -724,7 +728,7 @@ impl AddonsConfigRayOperatorConfigRayClusterLoggingConfig {
 impl AddonsConfigRayOperatorConfigRayClusterLoggingConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -757,7 +761,7 @@ impl AddonsConfigRayOperatorConfigRayClusterMonitoringConfig {
 impl AddonsConfigRayOperatorConfigRayClusterMonitoringConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -776,7 +780,10 @@ for Expr<AddonsConfigRayOperatorConfigRayClusterMonitoringConfig> {
 impl AddonsConfigRayOperatorConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.ray_cluster_logging_config.is_some())
+                + usize::from(self.ray_cluster_monitoring_config.is_some()),
+        );
         body.set_static("enabled", self.enabled);
         if let Some(b) = self.ray_cluster_logging_config {
             body.set_blocks("ray_cluster_logging_config", vec![b.into_body()]);
@@ -832,7 +839,7 @@ impl AddonsConfigStatefulHaConfig {
 impl AddonsConfigStatefulHaConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -850,7 +857,22 @@ impl AddonsConfigStatefulHaConfigRef for Expr<AddonsConfigStatefulHaConfig> {
 impl AddonsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cloudrun_config.is_some())
+                + usize::from(self.config_connector_config.is_some())
+                + usize::from(self.dns_cache_config.is_some())
+                + usize::from(self.gce_persistent_disk_csi_driver_config.is_some())
+                + usize::from(self.gcp_filestore_csi_driver_config.is_some())
+                + usize::from(self.gcs_fuse_csi_driver_config.is_some())
+                + usize::from(self.gke_backup_agent_config.is_some())
+                + usize::from(self.horizontal_pod_autoscaling.is_some())
+                + usize::from(self.http_load_balancing.is_some())
+                + usize::from(self.lustre_csi_driver_config.is_some())
+                + usize::from(self.network_policy_config.is_some())
+                + usize::from(self.parallelstore_csi_driver_config.is_some())
+                + usize::from(!self.ray_operator_config.is_empty())
+                + usize::from(self.stateful_ha_config.is_some()),
+        );
         if let Some(b) = self.cloudrun_config {
             body.set_blocks("cloudrun_config", vec![b.into_body()]);
         }
@@ -890,9 +912,10 @@ impl AddonsConfig {
         if let Some(b) = self.parallelstore_csi_driver_config {
             body.set_blocks("parallelstore_csi_driver_config", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "ray_operator_config",
-            self.ray_operator_config.into_iter().map(|b| b.into_body()).collect(),
+            self.ray_operator_config,
+            AddonsConfigRayOperatorConfig::into_body,
         );
         if let Some(b) = self.stateful_ha_config {
             body.set_blocks("stateful_ha_config", vec![b.into_body()]);
@@ -1026,7 +1049,7 @@ impl AnonymousAuthenticationConfig {
 impl AnonymousAuthenticationConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("mode", self.mode);
         body
     }
@@ -1058,7 +1081,7 @@ impl AuthenticatorGroupsConfig {
 impl AuthenticatorGroupsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("security_group", self.security_group);
         body
     }
@@ -1085,7 +1108,10 @@ pub struct BinaryAuthorization {
 impl BinaryAuthorization {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enabled.is_some())
+                + usize::from(self.evaluation_mode.is_some()),
+        );
         if let Some(v) = self.enabled {
             body.set_static("enabled", v);
         }
@@ -1164,7 +1190,10 @@ pub struct ClusterAutoscalingAutoProvisioningDefaultsManagement {
 impl ClusterAutoscalingAutoProvisioningDefaultsManagement {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.auto_repair.is_some())
+                + usize::from(self.auto_upgrade.is_some()),
+        );
         if let Some(v) = self.auto_repair {
             body.set_static("auto_repair", v);
         }
@@ -1233,7 +1262,10 @@ pub struct ClusterAutoscalingAutoProvisioningDefaultsShieldedInstanceConfig {
 impl ClusterAutoscalingAutoProvisioningDefaultsShieldedInstanceConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enable_integrity_monitoring.is_some())
+                + usize::from(self.enable_secure_boot.is_some()),
+        );
         if let Some(v) = self.enable_integrity_monitoring {
             body.set_static("enable_integrity_monitoring", v);
         }
@@ -1296,7 +1328,11 @@ pub struct ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSet
 impl ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSettingsStandardRolloutPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.batch_node_count.is_some())
+                + usize::from(self.batch_percentage.is_some())
+                + usize::from(self.batch_soak_duration.is_some()),
+        );
         if let Some(v) = self.batch_node_count {
             body.set_static("batch_node_count", v);
         }
@@ -1335,7 +1371,10 @@ for Expr<
 impl ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSettings {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.node_pool_soak_duration.is_some())
+                + usize::from(self.standard_rollout_policy.is_some()),
+        );
         if let Some(v) = self.node_pool_soak_duration {
             body.set_static("node_pool_soak_duration", v);
         }
@@ -1380,7 +1419,12 @@ for Expr<ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSetti
 impl ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettings {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.blue_green_settings.is_some())
+                + usize::from(self.max_surge.is_some())
+                + usize::from(self.max_unavailable.is_some())
+                + usize::from(self.strategy.is_some()),
+        );
         if let Some(b) = self.blue_green_settings {
             body.set_blocks("blue_green_settings", vec![b.into_body()]);
         }
@@ -1441,7 +1485,18 @@ for Expr<ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettings> {
 impl ClusterAutoscalingAutoProvisioningDefaults {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.boot_disk_kms_key.is_some())
+                + usize::from(self.disk_size.is_some())
+                + usize::from(self.disk_type.is_some())
+                + usize::from(self.image_type.is_some())
+                + usize::from(self.management.is_some())
+                + usize::from(self.min_cpu_platform.is_some())
+                + usize::from(self.oauth_scopes.is_some())
+                + usize::from(self.service_account.is_some())
+                + usize::from(self.shielded_instance_config.is_some())
+                + usize::from(self.upgrade_settings.is_some()),
+        );
         if let Some(v) = self.boot_disk_kms_key {
             body.set_static("boot_disk_kms_key", v);
         }
@@ -1573,7 +1628,7 @@ impl ClusterAutoscalingResourceLimits {
 impl ClusterAutoscalingResourceLimits {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.minimum.is_some()));
         body.set_static("maximum", self.maximum);
         if let Some(v) = self.minimum {
             body.set_static("minimum", v);
@@ -1605,7 +1660,13 @@ impl ClusterAutoscalingResourceLimitsRef for Expr<ClusterAutoscalingResourceLimi
 impl ClusterAutoscaling {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.auto_provisioning_defaults.is_some())
+                + usize::from(self.auto_provisioning_locations.is_some())
+                + usize::from(self.autoscaling_profile.is_some())
+                + usize::from(self.enabled.is_some())
+                + usize::from(!self.resource_limits.is_empty()),
+        );
         if let Some(b) = self.auto_provisioning_defaults {
             body.set_blocks("auto_provisioning_defaults", vec![b.into_body()]);
         }
@@ -1618,9 +1679,10 @@ impl ClusterAutoscaling {
         if let Some(v) = self.enabled {
             body.set_static("enabled", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "resource_limits",
-            self.resource_limits.into_iter().map(|b| b.into_body()).collect(),
+            self.resource_limits,
+            ClusterAutoscalingResourceLimits::into_body,
         );
         body
     }
@@ -1679,7 +1741,9 @@ impl ConfidentialNodes {
 impl ConfidentialNodes {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.confidential_instance_type.is_some()),
+        );
         if let Some(v) = self.confidential_instance_type {
             body.set_static("confidential_instance_type", v);
         }
@@ -1721,7 +1785,10 @@ pub struct ControlPlaneEndpointsConfigDnsEndpointConfig {
 impl ControlPlaneEndpointsConfigDnsEndpointConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allow_external_traffic.is_some())
+                + usize::from(self.endpoint.is_some()),
+        );
         if let Some(v) = self.allow_external_traffic {
             body.set_static("allow_external_traffic", v);
         }
@@ -1756,7 +1823,7 @@ pub struct ControlPlaneEndpointsConfigIpEndpointsConfig {
 impl ControlPlaneEndpointsConfigIpEndpointsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.enabled.is_some()));
         if let Some(v) = self.enabled {
             body.set_static("enabled", v);
         }
@@ -1777,7 +1844,10 @@ for Expr<ControlPlaneEndpointsConfigIpEndpointsConfig> {
 impl ControlPlaneEndpointsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.dns_endpoint_config.is_some())
+                + usize::from(self.ip_endpoints_config.is_some()),
+        );
         if let Some(b) = self.dns_endpoint_config {
             body.set_blocks("dns_endpoint_config", vec![b.into_body()]);
         }
@@ -1827,7 +1897,7 @@ impl CostManagementConfig {
 impl CostManagementConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -1862,7 +1932,7 @@ impl DatabaseEncryption {
 impl DatabaseEncryption {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.key_name.is_some()));
         if let Some(v) = self.key_name {
             body.set_static("key_name", v);
         }
@@ -1902,7 +1972,7 @@ impl DefaultSnatStatus {
 impl DefaultSnatStatus {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
         body
     }
@@ -1932,7 +2002,12 @@ pub struct DnsConfig {
 impl DnsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.additive_vpc_scope_dns_domain.is_some())
+                + usize::from(self.cluster_dns.is_some())
+                + usize::from(self.cluster_dns_domain.is_some())
+                + usize::from(self.cluster_dns_scope.is_some()),
+        );
         if let Some(v) = self.additive_vpc_scope_dns_domain {
             body.set_static("additive_vpc_scope_dns_domain", v);
         }
@@ -1990,7 +2065,7 @@ impl EnableK8sBetaApis {
 impl EnableK8sBetaApis {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled_apis", self.enabled_apis);
         body
     }
@@ -2014,7 +2089,7 @@ pub struct EnterpriseConfig {
 impl EnterpriseConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.desired_tier.is_some()));
         if let Some(v) = self.desired_tier {
             body.set_static("desired_tier", v);
         }
@@ -2045,7 +2120,7 @@ pub struct Fleet {
 impl Fleet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.project.is_some()));
         if let Some(v) = self.project {
             body.set_static("project", v);
         }
@@ -2099,7 +2174,7 @@ impl GatewayApiConfig {
 impl GatewayApiConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("channel", self.channel);
         body
     }
@@ -2131,7 +2206,7 @@ impl GkeAutoUpgradeConfig {
 impl GkeAutoUpgradeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("patch_mode", self.patch_mode);
         body
     }
@@ -2155,7 +2230,7 @@ pub struct IdentityServiceConfig {
 impl IdentityServiceConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.enabled.is_some()));
         if let Some(v) = self.enabled {
             body.set_static("enabled", v);
         }
@@ -2216,7 +2291,9 @@ impl IpAllocationPolicyAdditionalIpRangesConfig {
 impl IpAllocationPolicyAdditionalIpRangesConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.pod_ipv4_range_names.is_some()),
+        );
         if let Some(v) = self.pod_ipv4_range_names {
             body.set_static("pod_ipv4_range_names", v);
         }
@@ -2257,7 +2334,7 @@ impl IpAllocationPolicyAdditionalPodRangesConfig {
 impl IpAllocationPolicyAdditionalPodRangesConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("pod_range_names", self.pod_range_names);
         body
     }
@@ -2290,7 +2367,7 @@ impl IpAllocationPolicyPodCidrOverprovisionConfig {
 impl IpAllocationPolicyPodCidrOverprovisionConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
         body
     }
@@ -2309,10 +2386,20 @@ for Expr<IpAllocationPolicyPodCidrOverprovisionConfig> {
 impl IpAllocationPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.additional_ip_ranges_config.is_empty())
+                + usize::from(self.additional_pod_ranges_config.is_some())
+                + usize::from(self.cluster_ipv4_cidr_block.is_some())
+                + usize::from(self.cluster_secondary_range_name.is_some())
+                + usize::from(self.pod_cidr_overprovision_config.is_some())
+                + usize::from(self.services_ipv4_cidr_block.is_some())
+                + usize::from(self.services_secondary_range_name.is_some())
+                + usize::from(self.stack_type.is_some()),
+        );
+        body.set_blocks_from(
             "additional_ip_ranges_config",
-            self.additional_ip_ranges_config.into_iter().map(|b| b.into_body()).collect(),
+            self.additional_ip_ranges_config,
+            IpAllocationPolicyAdditionalIpRangesConfig::into_body,
         );
         if let Some(b) = self.additional_pod_ranges_config {
             body.set_blocks("additional_pod_ranges_config", vec![b.into_body()]);
@@ -2412,7 +2499,7 @@ impl LoggingConfig {
 impl LoggingConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enable_components", self.enable_components);
         body
     }
@@ -2454,7 +2541,7 @@ impl MaintenancePolicyDailyMaintenanceWindow {
 impl MaintenancePolicyDailyMaintenanceWindow {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("start_time", self.start_time);
         body
     }
@@ -2519,7 +2606,7 @@ impl MaintenancePolicyMaintenanceExclusionExclusionOptions {
 impl MaintenancePolicyMaintenanceExclusionExclusionOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("scope", self.scope);
         body
     }
@@ -2538,7 +2625,9 @@ for Expr<MaintenancePolicyMaintenanceExclusionExclusionOptions> {
 impl MaintenancePolicyMaintenanceExclusion {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            3 + usize::from(self.exclusion_options.is_some()),
+        );
         body.set_static("end_time", self.end_time);
         body.set_static("exclusion_name", self.exclusion_name);
         if let Some(b) = self.exclusion_options {
@@ -2605,7 +2694,7 @@ impl MaintenancePolicyRecurringWindow {
 impl MaintenancePolicyRecurringWindow {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("end_time", self.end_time);
         body.set_static("recurrence", self.recurrence);
         body.set_static("start_time", self.start_time);
@@ -2635,13 +2724,18 @@ impl MaintenancePolicyRecurringWindowRef for Expr<MaintenancePolicyRecurringWind
 impl MaintenancePolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.daily_maintenance_window.is_some())
+                + usize::from(!self.maintenance_exclusion.is_empty())
+                + usize::from(self.recurring_window.is_some()),
+        );
         if let Some(b) = self.daily_maintenance_window {
             body.set_blocks("daily_maintenance_window", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "maintenance_exclusion",
-            self.maintenance_exclusion.into_iter().map(|b| b.into_body()).collect(),
+            self.maintenance_exclusion,
+            MaintenancePolicyMaintenanceExclusion::into_body,
         );
         if let Some(b) = self.recurring_window {
             body.set_blocks("recurring_window", vec![b.into_body()]);
@@ -2704,7 +2798,7 @@ impl MasterAuthClientCertificateConfig {
 impl MasterAuthClientCertificateConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("issue_client_certificate", self.issue_client_certificate);
         body
     }
@@ -2722,7 +2816,7 @@ impl MasterAuthClientCertificateConfigRef for Expr<MasterAuthClientCertificateCo
 impl MasterAuth {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_blocks(
             "client_certificate_config",
             vec![self.client_certificate_config.into_body()],
@@ -2789,7 +2883,7 @@ impl MasterAuthorizedNetworksConfigCidrBlocks {
 impl MasterAuthorizedNetworksConfigCidrBlocks {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.display_name.is_some()));
         body.set_static("cidr_block", self.cidr_block);
         if let Some(v) = self.display_name {
             body.set_static("display_name", v);
@@ -2816,10 +2910,15 @@ for Expr<MasterAuthorizedNetworksConfigCidrBlocks> {
 impl MasterAuthorizedNetworksConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.cidr_blocks.is_empty())
+                + usize::from(self.gcp_public_cidrs_access_enabled.is_some())
+                + usize::from(self.private_endpoint_enforcement_enabled.is_some()),
+        );
+        body.set_blocks_from(
             "cidr_blocks",
-            self.cidr_blocks.into_iter().map(|b| b.into_body()).collect(),
+            self.cidr_blocks,
+            MasterAuthorizedNetworksConfigCidrBlocks::into_body,
         );
         if let Some(v) = self.gcp_public_cidrs_access_enabled {
             body.set_static("gcp_public_cidrs_access_enabled", v);
@@ -2867,7 +2966,7 @@ impl MeshCertificates {
 impl MeshCertificates {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enable_certificates", self.enable_certificates);
         body
     }
@@ -2917,7 +3016,7 @@ impl MonitoringConfigAdvancedDatapathObservabilityConfig {
 impl MonitoringConfigAdvancedDatapathObservabilityConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("enable_metrics", self.enable_metrics);
         body.set_static("enable_relay", self.enable_relay);
         body
@@ -2975,7 +3074,7 @@ impl MonitoringConfigManagedPrometheusAutoMonitoringConfig {
 impl MonitoringConfigManagedPrometheusAutoMonitoringConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("scope", self.scope);
         body
     }
@@ -2994,7 +3093,9 @@ for Expr<MonitoringConfigManagedPrometheusAutoMonitoringConfig> {
 impl MonitoringConfigManagedPrometheus {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.auto_monitoring_config.is_some()),
+        );
         if let Some(b) = self.auto_monitoring_config {
             body.set_blocks("auto_monitoring_config", vec![b.into_body()]);
         }
@@ -3024,7 +3125,11 @@ impl MonitoringConfigManagedPrometheusRef for Expr<MonitoringConfigManagedPromet
 impl MonitoringConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.advanced_datapath_observability_config.is_some())
+                + usize::from(self.enable_components.is_some())
+                + usize::from(self.managed_prometheus.is_some()),
+        );
         if let Some(b) = self.advanced_datapath_observability_config {
             body.set_blocks(
                 "advanced_datapath_observability_config",
@@ -3081,7 +3186,7 @@ impl NetworkPerformanceConfig {
 impl NetworkPerformanceConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("total_egress_bandwidth_tier", self.total_egress_bandwidth_tier);
         body
     }
@@ -3116,7 +3221,7 @@ impl NetworkPolicy {
 impl NetworkPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.provider.is_some()));
         body.set_static("enabled", self.enabled);
         if let Some(v) = self.provider {
             body.set_static("provider", v);
@@ -3254,7 +3359,10 @@ impl NodeConfigAdvancedMachineFeatures {
 impl NodeConfigAdvancedMachineFeatures {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.enable_nested_virtualization.is_some())
+                + usize::from(self.performance_monitoring_unit.is_some()),
+        );
         if let Some(v) = self.enable_nested_virtualization {
             body.set_static("enable_nested_virtualization", v);
         }
@@ -3300,7 +3408,12 @@ pub struct NodeConfigBootDisk {
 impl NodeConfigBootDisk {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.disk_type.is_some())
+                + usize::from(self.provisioned_iops.is_some())
+                + usize::from(self.provisioned_throughput.is_some())
+                + usize::from(self.size_gb.is_some()),
+        );
         if let Some(v) = self.disk_type {
             body.set_static("disk_type", v);
         }
@@ -3361,7 +3474,9 @@ impl NodeConfigConfidentialNodes {
 impl NodeConfigConfidentialNodes {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.confidential_instance_type.is_some()),
+        );
         if let Some(v) = self.confidential_instance_type {
             body.set_static("confidential_instance_type", v);
         }
@@ -3448,7 +3563,7 @@ impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDo
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("secret_uri", self.secret_uri);
         body
     }
@@ -3469,7 +3584,7 @@ for Expr<
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("fqdns", self.fqdns);
         body.set_blocks(
             "gcp_secret_manager_certificate_config",
@@ -3515,14 +3630,13 @@ for Expr<
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.certificate_authority_domain_config.is_empty()),
+        );
+        body.set_blocks_from(
             "certificate_authority_domain_config",
-            self
-                .certificate_authority_domain_config
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.certificate_authority_domain_config,
+            NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig::into_body,
         );
         body.set_static("enabled", self.enabled);
         body
@@ -3563,7 +3677,9 @@ for Expr<NodeConfigContainerdConfigPrivateRegistryAccessConfig> {
 impl NodeConfigContainerdConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.private_registry_access_config.is_some()),
+        );
         if let Some(b) = self.private_registry_access_config {
             body.set_blocks("private_registry_access_config", vec![b.into_body()]);
         }
@@ -3604,7 +3720,9 @@ impl NodeConfigEphemeralStorageLocalSsdConfig {
 impl NodeConfigEphemeralStorageLocalSsdConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.data_cache_count.is_some()),
+        );
         if let Some(v) = self.data_cache_count {
             body.set_static("data_cache_count", v);
         }
@@ -3645,7 +3763,7 @@ impl NodeConfigFastSocket {
 impl NodeConfigFastSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -3677,7 +3795,7 @@ impl NodeConfigGcfsConfig {
 impl NodeConfigGcfsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -3740,7 +3858,7 @@ impl NodeConfigGuestAcceleratorGpuDriverInstallationConfig {
 impl NodeConfigGuestAcceleratorGpuDriverInstallationConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("gpu_driver_version", self.gpu_driver_version);
         body
     }
@@ -3779,7 +3897,7 @@ impl NodeConfigGuestAcceleratorGpuSharingConfig {
 impl NodeConfigGuestAcceleratorGpuSharingConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("gpu_sharing_strategy", self.gpu_sharing_strategy);
         body.set_static("max_shared_clients_per_gpu", self.max_shared_clients_per_gpu);
         body
@@ -3804,7 +3922,11 @@ for Expr<NodeConfigGuestAcceleratorGpuSharingConfig> {
 impl NodeConfigGuestAccelerator {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.gpu_driver_installation_config.is_some())
+                + usize::from(self.gpu_partition_size.is_some())
+                + usize::from(self.gpu_sharing_config.is_some()),
+        );
         body.set_static("count", self.count);
         if let Some(b) = self.gpu_driver_installation_config {
             body.set_blocks("gpu_driver_installation_config", vec![b.into_body()]);
@@ -3874,7 +3996,7 @@ impl NodeConfigGvnic {
 impl NodeConfigGvnic {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -3906,7 +4028,7 @@ impl NodeConfigHostMaintenancePolicy {
 impl NodeConfigHostMaintenancePolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("maintenance_interval", self.maintenance_interval);
         body
     }
@@ -3982,7 +4104,14 @@ pub struct NodeConfigKubeletConfigEvictionMinimumReclaim {
 impl NodeConfigKubeletConfigEvictionMinimumReclaim {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.imagefs_available.is_some())
+                + usize::from(self.imagefs_inodes_free.is_some())
+                + usize::from(self.memory_available.is_some())
+                + usize::from(self.nodefs_available.is_some())
+                + usize::from(self.nodefs_inodes_free.is_some())
+                + usize::from(self.pid_available.is_some()),
+        );
         if let Some(v) = self.imagefs_available {
             body.set_static("imagefs_available", v);
         }
@@ -4059,7 +4188,14 @@ pub struct NodeConfigKubeletConfigEvictionSoft {
 impl NodeConfigKubeletConfigEvictionSoft {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.imagefs_available.is_some())
+                + usize::from(self.imagefs_inodes_free.is_some())
+                + usize::from(self.memory_available.is_some())
+                + usize::from(self.nodefs_available.is_some())
+                + usize::from(self.nodefs_inodes_free.is_some())
+                + usize::from(self.pid_available.is_some()),
+        );
         if let Some(v) = self.imagefs_available {
             body.set_static("imagefs_available", v);
         }
@@ -4136,7 +4272,14 @@ pub struct NodeConfigKubeletConfigEvictionSoftGracePeriod {
 impl NodeConfigKubeletConfigEvictionSoftGracePeriod {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.imagefs_available.is_some())
+                + usize::from(self.imagefs_inodes_free.is_some())
+                + usize::from(self.memory_available.is_some())
+                + usize::from(self.nodefs_available.is_some())
+                + usize::from(self.nodefs_inodes_free.is_some())
+                + usize::from(self.pid_available.is_some()),
+        );
         if let Some(v) = self.imagefs_available {
             body.set_static("imagefs_available", v);
         }
@@ -4197,7 +4340,26 @@ for Expr<NodeConfigKubeletConfigEvictionSoftGracePeriod> {
 impl NodeConfigKubeletConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allowed_unsafe_sysctls.is_some())
+                + usize::from(self.container_log_max_files.is_some())
+                + usize::from(self.container_log_max_size.is_some())
+                + usize::from(self.cpu_cfs_quota.is_some())
+                + usize::from(self.cpu_cfs_quota_period.is_some())
+                + usize::from(self.cpu_manager_policy.is_some())
+                + usize::from(self.eviction_max_pod_grace_period_seconds.is_some())
+                + usize::from(self.eviction_minimum_reclaim.is_some())
+                + usize::from(self.eviction_soft.is_some())
+                + usize::from(self.eviction_soft_grace_period.is_some())
+                + usize::from(self.image_gc_high_threshold_percent.is_some())
+                + usize::from(self.image_gc_low_threshold_percent.is_some())
+                + usize::from(self.image_maximum_gc_age.is_some())
+                + usize::from(self.image_minimum_gc_age.is_some())
+                + usize::from(self.insecure_kubelet_readonly_port_enabled.is_some())
+                + usize::from(self.max_parallel_image_pulls.is_some())
+                + usize::from(self.pod_pids_limit.is_some())
+                + usize::from(self.single_process_oom_kill.is_some()),
+        );
         if let Some(v) = self.allowed_unsafe_sysctls {
             body.set_static("allowed_unsafe_sysctls", v);
         }
@@ -4383,7 +4545,10 @@ pub struct NodeConfigLinuxNodeConfigHugepagesConfig {
 impl NodeConfigLinuxNodeConfigHugepagesConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.hugepage_size_1g.is_some())
+                + usize::from(self.hugepage_size_2m.is_some()),
+        );
         if let Some(v) = self.hugepage_size_1g {
             body.set_static("hugepage_size_1g", v);
         }
@@ -4412,7 +4577,13 @@ for Expr<NodeConfigLinuxNodeConfigHugepagesConfig> {
 impl NodeConfigLinuxNodeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cgroup_mode.is_some())
+                + usize::from(self.hugepages_config.is_some())
+                + usize::from(self.sysctls.is_some())
+                + usize::from(self.transparent_hugepage_defrag.is_some())
+                + usize::from(self.transparent_hugepage_enabled.is_some()),
+        );
         if let Some(v) = self.cgroup_mode {
             body.set_static("cgroup_mode", v);
         }
@@ -4482,7 +4653,7 @@ impl NodeConfigLocalNvmeSsdBlockConfig {
 impl NodeConfigLocalNvmeSsdBlockConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("local_ssd_count", self.local_ssd_count);
         body
     }
@@ -4520,7 +4691,9 @@ impl NodeConfigReservationAffinity {
 impl NodeConfigReservationAffinity {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.key.is_some()) + usize::from(self.values.is_some()),
+        );
         body.set_static("consume_reservation_type", self.consume_reservation_type);
         if let Some(v) = self.key {
             body.set_static("key", v);
@@ -4571,7 +4744,7 @@ impl NodeConfigSecondaryBootDisks {
 impl NodeConfigSecondaryBootDisks {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.mode.is_some()));
         body.set_static("disk_image", self.disk_image);
         if let Some(v) = self.mode {
             body.set_static("mode", v);
@@ -4605,7 +4778,10 @@ pub struct NodeConfigShieldedInstanceConfig {
 impl NodeConfigShieldedInstanceConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enable_integrity_monitoring.is_some())
+                + usize::from(self.enable_secure_boot.is_some()),
+        );
         if let Some(v) = self.enable_integrity_monitoring {
             body.set_static("enable_integrity_monitoring", v);
         }
@@ -4665,7 +4841,7 @@ impl NodeConfigSoleTenantConfigNodeAffinity {
 impl NodeConfigSoleTenantConfigNodeAffinity {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("key", self.key);
         body.set_static("operator", self.operator);
         body.set_static("values", self.values);
@@ -4696,13 +4872,17 @@ for Expr<NodeConfigSoleTenantConfigNodeAffinity> {
 impl NodeConfigSoleTenantConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.min_node_cpus.is_some())
+                + usize::from(!self.node_affinity.is_empty()),
+        );
         if let Some(v) = self.min_node_cpus {
             body.set_static("min_node_cpus", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "node_affinity",
-            self.node_affinity.into_iter().map(|b| b.into_body()).collect(),
+            self.node_affinity,
+            NodeConfigSoleTenantConfigNodeAffinity::into_body,
         );
         body
     }
@@ -4749,7 +4929,7 @@ impl NodeConfigTaint {
 impl NodeConfigTaint {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("effect", self.effect);
         body.set_static("key", self.key);
         body.set_static("value", self.value);
@@ -4785,7 +4965,7 @@ pub struct NodeConfigWindowsNodeConfig {
 impl NodeConfigWindowsNodeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.osversion.is_some()));
         if let Some(v) = self.osversion {
             body.set_static("osversion", v);
         }
@@ -4819,7 +4999,7 @@ impl NodeConfigWorkloadMetadataConfig {
 impl NodeConfigWorkloadMetadataConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("mode", self.mode);
         body
     }
@@ -4837,7 +5017,50 @@ impl NodeConfigWorkloadMetadataConfigRef for Expr<NodeConfigWorkloadMetadataConf
 impl NodeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.advanced_machine_features.is_some())
+                + usize::from(self.boot_disk.is_some())
+                + usize::from(self.boot_disk_kms_key.is_some())
+                + usize::from(self.confidential_nodes.is_some())
+                + usize::from(self.containerd_config.is_some())
+                + usize::from(self.disk_size_gb.is_some())
+                + usize::from(self.disk_type.is_some())
+                + usize::from(self.enable_confidential_storage.is_some())
+                + usize::from(self.ephemeral_storage_local_ssd_config.is_some())
+                + usize::from(self.fast_socket.is_some())
+                + usize::from(self.flex_start.is_some())
+                + usize::from(self.gcfs_config.is_some())
+                + usize::from(!self.guest_accelerator.is_empty())
+                + usize::from(self.gvnic.is_some())
+                + usize::from(self.host_maintenance_policy.is_some())
+                + usize::from(self.image_type.is_some())
+                + usize::from(self.kubelet_config.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.linux_node_config.is_some())
+                + usize::from(self.local_nvme_ssd_block_config.is_some())
+                + usize::from(self.local_ssd_count.is_some())
+                + usize::from(self.local_ssd_encryption_mode.is_some())
+                + usize::from(self.logging_variant.is_some())
+                + usize::from(self.machine_type.is_some())
+                + usize::from(self.max_run_duration.is_some())
+                + usize::from(self.metadata.is_some())
+                + usize::from(self.min_cpu_platform.is_some())
+                + usize::from(self.node_group.is_some())
+                + usize::from(self.oauth_scopes.is_some())
+                + usize::from(self.preemptible.is_some())
+                + usize::from(self.reservation_affinity.is_some())
+                + usize::from(self.resource_labels.is_some())
+                + usize::from(self.resource_manager_tags.is_some())
+                + usize::from(!self.secondary_boot_disks.is_empty())
+                + usize::from(self.service_account.is_some())
+                + usize::from(self.shielded_instance_config.is_some())
+                + usize::from(self.sole_tenant_config.is_some())
+                + usize::from(self.spot.is_some())
+                + usize::from(self.storage_pools.is_some())
+                + usize::from(self.tags.is_some()) + usize::from(!self.taint.is_empty())
+                + usize::from(self.windows_node_config.is_some())
+                + usize::from(self.workload_metadata_config.is_some()),
+        );
         if let Some(b) = self.advanced_machine_features {
             body.set_blocks("advanced_machine_features", vec![b.into_body()]);
         }
@@ -4874,9 +5097,10 @@ impl NodeConfig {
         if let Some(b) = self.gcfs_config {
             body.set_blocks("gcfs_config", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "guest_accelerator",
-            self.guest_accelerator.into_iter().map(|b| b.into_body()).collect(),
+            self.guest_accelerator,
+            NodeConfigGuestAccelerator::into_body,
         );
         if let Some(b) = self.gvnic {
             body.set_blocks("gvnic", vec![b.into_body()]);
@@ -4938,9 +5162,10 @@ impl NodeConfig {
         if let Some(v) = self.resource_manager_tags {
             body.set_static("resource_manager_tags", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "secondary_boot_disks",
-            self.secondary_boot_disks.into_iter().map(|b| b.into_body()).collect(),
+            self.secondary_boot_disks,
+            NodeConfigSecondaryBootDisks::into_body,
         );
         if let Some(v) = self.service_account {
             body.set_static("service_account", v);
@@ -4960,10 +5185,7 @@ impl NodeConfig {
         if let Some(v) = self.tags {
             body.set_static("tags", v);
         }
-        body.set_blocks(
-            "taint",
-            self.taint.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("taint", self.taint, NodeConfigTaint::into_body);
         if let Some(b) = self.windows_node_config {
             body.set_blocks("windows_node_config", vec![b.into_body()]);
         }
@@ -5294,7 +5516,13 @@ pub struct NodePoolAutoscaling {
 impl NodePoolAutoscaling {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.location_policy.is_some())
+                + usize::from(self.max_node_count.is_some())
+                + usize::from(self.min_node_count.is_some())
+                + usize::from(self.total_max_node_count.is_some())
+                + usize::from(self.total_min_node_count.is_some()),
+        );
         if let Some(v) = self.location_policy {
             body.set_static("location_policy", v);
         }
@@ -5354,7 +5582,10 @@ pub struct NodePoolManagement {
 impl NodePoolManagement {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.auto_repair.is_some())
+                + usize::from(self.auto_upgrade.is_some()),
+        );
         if let Some(v) = self.auto_repair {
             body.set_static("auto_repair", v);
         }
@@ -5418,7 +5649,9 @@ pub struct NodePoolNetworkConfigAdditionalNodeNetworkConfigs {
 impl NodePoolNetworkConfigAdditionalNodeNetworkConfigs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.network.is_some()) + usize::from(self.subnetwork.is_some()),
+        );
         if let Some(v) = self.network {
             body.set_static("network", v);
         }
@@ -5457,7 +5690,11 @@ pub struct NodePoolNetworkConfigAdditionalPodNetworkConfigs {
 impl NodePoolNetworkConfigAdditionalPodNetworkConfigs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.max_pods_per_node.is_some())
+                + usize::from(self.secondary_pod_range.is_some())
+                + usize::from(self.subnetwork.is_some()),
+        );
         if let Some(v) = self.max_pods_per_node {
             body.set_static("max_pods_per_node", v);
         }
@@ -5508,7 +5745,7 @@ impl NodePoolNetworkConfigNetworkPerformanceConfig {
 impl NodePoolNetworkConfigNetworkPerformanceConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("total_egress_bandwidth_tier", self.total_egress_bandwidth_tier);
         body
     }
@@ -5541,7 +5778,7 @@ impl NodePoolNetworkConfigPodCidrOverprovisionConfig {
 impl NodePoolNetworkConfigPodCidrOverprovisionConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
         body
     }
@@ -5560,22 +5797,25 @@ for Expr<NodePoolNetworkConfigPodCidrOverprovisionConfig> {
 impl NodePoolNetworkConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "additional_node_network_configs",
-            self
-                .additional_node_network_configs
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+        let mut body = Body::with_capacity(
+            usize::from(!self.additional_node_network_configs.is_empty())
+                + usize::from(!self.additional_pod_network_configs.is_empty())
+                + usize::from(self.create_pod_range.is_some())
+                + usize::from(self.enable_private_nodes.is_some())
+                + usize::from(self.network_performance_config.is_some())
+                + usize::from(self.pod_cidr_overprovision_config.is_some())
+                + usize::from(self.pod_ipv4_cidr_block.is_some())
+                + usize::from(self.pod_range.is_some()),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "additional_node_network_configs",
+            self.additional_node_network_configs,
+            NodePoolNetworkConfigAdditionalNodeNetworkConfigs::into_body,
+        );
+        body.set_blocks_from(
             "additional_pod_network_configs",
-            self
-                .additional_pod_network_configs
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.additional_pod_network_configs,
+            NodePoolNetworkConfigAdditionalPodNetworkConfigs::into_body,
         );
         if let Some(v) = self.create_pod_range {
             body.set_static("create_pod_range", v);
@@ -5779,7 +6019,10 @@ impl NodePoolNodeConfigAdvancedMachineFeatures {
 impl NodePoolNodeConfigAdvancedMachineFeatures {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.enable_nested_virtualization.is_some())
+                + usize::from(self.performance_monitoring_unit.is_some()),
+        );
         if let Some(v) = self.enable_nested_virtualization {
             body.set_static("enable_nested_virtualization", v);
         }
@@ -5826,7 +6069,12 @@ pub struct NodePoolNodeConfigBootDisk {
 impl NodePoolNodeConfigBootDisk {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.disk_type.is_some())
+                + usize::from(self.provisioned_iops.is_some())
+                + usize::from(self.provisioned_throughput.is_some())
+                + usize::from(self.size_gb.is_some()),
+        );
         if let Some(v) = self.disk_type {
             body.set_static("disk_type", v);
         }
@@ -5887,7 +6135,9 @@ impl NodePoolNodeConfigConfidentialNodes {
 impl NodePoolNodeConfigConfidentialNodes {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.confidential_instance_type.is_some()),
+        );
         if let Some(v) = self.confidential_instance_type {
             body.set_static("confidential_instance_type", v);
         }
@@ -5975,7 +6225,7 @@ impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAut
 impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("secret_uri", self.secret_uri);
         body
     }
@@ -5996,7 +6246,7 @@ for Expr<
 impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("fqdns", self.fqdns);
         body.set_blocks(
             "gcp_secret_manager_certificate_config",
@@ -6042,14 +6292,13 @@ for Expr<
 impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.certificate_authority_domain_config.is_empty()),
+        );
+        body.set_blocks_from(
             "certificate_authority_domain_config",
-            self
-                .certificate_authority_domain_config
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.certificate_authority_domain_config,
+            NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig::into_body,
         );
         body.set_static("enabled", self.enabled);
         body
@@ -6090,7 +6339,9 @@ for Expr<NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfig> {
 impl NodePoolNodeConfigContainerdConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.private_registry_access_config.is_some()),
+        );
         if let Some(b) = self.private_registry_access_config {
             body.set_blocks("private_registry_access_config", vec![b.into_body()]);
         }
@@ -6133,7 +6384,9 @@ impl NodePoolNodeConfigEphemeralStorageLocalSsdConfig {
 impl NodePoolNodeConfigEphemeralStorageLocalSsdConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.data_cache_count.is_some()),
+        );
         if let Some(v) = self.data_cache_count {
             body.set_static("data_cache_count", v);
         }
@@ -6174,7 +6427,7 @@ impl NodePoolNodeConfigFastSocket {
 impl NodePoolNodeConfigFastSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -6206,7 +6459,7 @@ impl NodePoolNodeConfigGcfsConfig {
 impl NodePoolNodeConfigGcfsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -6269,7 +6522,7 @@ impl NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfig {
 impl NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("gpu_driver_version", self.gpu_driver_version);
         body
     }
@@ -6308,7 +6561,7 @@ impl NodePoolNodeConfigGuestAcceleratorGpuSharingConfig {
 impl NodePoolNodeConfigGuestAcceleratorGpuSharingConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("gpu_sharing_strategy", self.gpu_sharing_strategy);
         body.set_static("max_shared_clients_per_gpu", self.max_shared_clients_per_gpu);
         body
@@ -6333,7 +6586,11 @@ for Expr<NodePoolNodeConfigGuestAcceleratorGpuSharingConfig> {
 impl NodePoolNodeConfigGuestAccelerator {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.gpu_driver_installation_config.is_some())
+                + usize::from(self.gpu_partition_size.is_some())
+                + usize::from(self.gpu_sharing_config.is_some()),
+        );
         body.set_static("count", self.count);
         if let Some(b) = self.gpu_driver_installation_config {
             body.set_blocks("gpu_driver_installation_config", vec![b.into_body()]);
@@ -6405,7 +6662,7 @@ impl NodePoolNodeConfigGvnic {
 impl NodePoolNodeConfigGvnic {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -6437,7 +6694,7 @@ impl NodePoolNodeConfigHostMaintenancePolicy {
 impl NodePoolNodeConfigHostMaintenancePolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("maintenance_interval", self.maintenance_interval);
         body
     }
@@ -6516,7 +6773,14 @@ pub struct NodePoolNodeConfigKubeletConfigEvictionMinimumReclaim {
 impl NodePoolNodeConfigKubeletConfigEvictionMinimumReclaim {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.imagefs_available.is_some())
+                + usize::from(self.imagefs_inodes_free.is_some())
+                + usize::from(self.memory_available.is_some())
+                + usize::from(self.nodefs_available.is_some())
+                + usize::from(self.nodefs_inodes_free.is_some())
+                + usize::from(self.pid_available.is_some()),
+        );
         if let Some(v) = self.imagefs_available {
             body.set_static("imagefs_available", v);
         }
@@ -6593,7 +6857,14 @@ pub struct NodePoolNodeConfigKubeletConfigEvictionSoft {
 impl NodePoolNodeConfigKubeletConfigEvictionSoft {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.imagefs_available.is_some())
+                + usize::from(self.imagefs_inodes_free.is_some())
+                + usize::from(self.memory_available.is_some())
+                + usize::from(self.nodefs_available.is_some())
+                + usize::from(self.nodefs_inodes_free.is_some())
+                + usize::from(self.pid_available.is_some()),
+        );
         if let Some(v) = self.imagefs_available {
             body.set_static("imagefs_available", v);
         }
@@ -6670,7 +6941,14 @@ pub struct NodePoolNodeConfigKubeletConfigEvictionSoftGracePeriod {
 impl NodePoolNodeConfigKubeletConfigEvictionSoftGracePeriod {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.imagefs_available.is_some())
+                + usize::from(self.imagefs_inodes_free.is_some())
+                + usize::from(self.memory_available.is_some())
+                + usize::from(self.nodefs_available.is_some())
+                + usize::from(self.nodefs_inodes_free.is_some())
+                + usize::from(self.pid_available.is_some()),
+        );
         if let Some(v) = self.imagefs_available {
             body.set_static("imagefs_available", v);
         }
@@ -6731,7 +7009,26 @@ for Expr<NodePoolNodeConfigKubeletConfigEvictionSoftGracePeriod> {
 impl NodePoolNodeConfigKubeletConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allowed_unsafe_sysctls.is_some())
+                + usize::from(self.container_log_max_files.is_some())
+                + usize::from(self.container_log_max_size.is_some())
+                + usize::from(self.cpu_cfs_quota.is_some())
+                + usize::from(self.cpu_cfs_quota_period.is_some())
+                + usize::from(self.cpu_manager_policy.is_some())
+                + usize::from(self.eviction_max_pod_grace_period_seconds.is_some())
+                + usize::from(self.eviction_minimum_reclaim.is_some())
+                + usize::from(self.eviction_soft.is_some())
+                + usize::from(self.eviction_soft_grace_period.is_some())
+                + usize::from(self.image_gc_high_threshold_percent.is_some())
+                + usize::from(self.image_gc_low_threshold_percent.is_some())
+                + usize::from(self.image_maximum_gc_age.is_some())
+                + usize::from(self.image_minimum_gc_age.is_some())
+                + usize::from(self.insecure_kubelet_readonly_port_enabled.is_some())
+                + usize::from(self.max_parallel_image_pulls.is_some())
+                + usize::from(self.pod_pids_limit.is_some())
+                + usize::from(self.single_process_oom_kill.is_some()),
+        );
         if let Some(v) = self.allowed_unsafe_sysctls {
             body.set_static("allowed_unsafe_sysctls", v);
         }
@@ -6921,7 +7218,10 @@ pub struct NodePoolNodeConfigLinuxNodeConfigHugepagesConfig {
 impl NodePoolNodeConfigLinuxNodeConfigHugepagesConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.hugepage_size_1g.is_some())
+                + usize::from(self.hugepage_size_2m.is_some()),
+        );
         if let Some(v) = self.hugepage_size_1g {
             body.set_static("hugepage_size_1g", v);
         }
@@ -6950,7 +7250,13 @@ for Expr<NodePoolNodeConfigLinuxNodeConfigHugepagesConfig> {
 impl NodePoolNodeConfigLinuxNodeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cgroup_mode.is_some())
+                + usize::from(self.hugepages_config.is_some())
+                + usize::from(self.sysctls.is_some())
+                + usize::from(self.transparent_hugepage_defrag.is_some())
+                + usize::from(self.transparent_hugepage_enabled.is_some()),
+        );
         if let Some(v) = self.cgroup_mode {
             body.set_static("cgroup_mode", v);
         }
@@ -7020,7 +7326,7 @@ impl NodePoolNodeConfigLocalNvmeSsdBlockConfig {
 impl NodePoolNodeConfigLocalNvmeSsdBlockConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("local_ssd_count", self.local_ssd_count);
         body
     }
@@ -7059,7 +7365,9 @@ impl NodePoolNodeConfigReservationAffinity {
 impl NodePoolNodeConfigReservationAffinity {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.key.is_some()) + usize::from(self.values.is_some()),
+        );
         body.set_static("consume_reservation_type", self.consume_reservation_type);
         if let Some(v) = self.key {
             body.set_static("key", v);
@@ -7111,7 +7419,7 @@ impl NodePoolNodeConfigSecondaryBootDisks {
 impl NodePoolNodeConfigSecondaryBootDisks {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.mode.is_some()));
         body.set_static("disk_image", self.disk_image);
         if let Some(v) = self.mode {
             body.set_static("mode", v);
@@ -7146,7 +7454,10 @@ pub struct NodePoolNodeConfigShieldedInstanceConfig {
 impl NodePoolNodeConfigShieldedInstanceConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enable_integrity_monitoring.is_some())
+                + usize::from(self.enable_secure_boot.is_some()),
+        );
         if let Some(v) = self.enable_integrity_monitoring {
             body.set_static("enable_integrity_monitoring", v);
         }
@@ -7207,7 +7518,7 @@ impl NodePoolNodeConfigSoleTenantConfigNodeAffinity {
 impl NodePoolNodeConfigSoleTenantConfigNodeAffinity {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("key", self.key);
         body.set_static("operator", self.operator);
         body.set_static("values", self.values);
@@ -7238,13 +7549,17 @@ for Expr<NodePoolNodeConfigSoleTenantConfigNodeAffinity> {
 impl NodePoolNodeConfigSoleTenantConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.min_node_cpus.is_some())
+                + usize::from(!self.node_affinity.is_empty()),
+        );
         if let Some(v) = self.min_node_cpus {
             body.set_static("min_node_cpus", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "node_affinity",
-            self.node_affinity.into_iter().map(|b| b.into_body()).collect(),
+            self.node_affinity,
+            NodePoolNodeConfigSoleTenantConfigNodeAffinity::into_body,
         );
         body
     }
@@ -7293,7 +7608,7 @@ impl NodePoolNodeConfigTaint {
 impl NodePoolNodeConfigTaint {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("effect", self.effect);
         body.set_static("key", self.key);
         body.set_static("value", self.value);
@@ -7329,7 +7644,7 @@ pub struct NodePoolNodeConfigWindowsNodeConfig {
 impl NodePoolNodeConfigWindowsNodeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.osversion.is_some()));
         if let Some(v) = self.osversion {
             body.set_static("osversion", v);
         }
@@ -7364,7 +7679,7 @@ impl NodePoolNodeConfigWorkloadMetadataConfig {
 impl NodePoolNodeConfigWorkloadMetadataConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("mode", self.mode);
         body
     }
@@ -7383,7 +7698,50 @@ for Expr<NodePoolNodeConfigWorkloadMetadataConfig> {
 impl NodePoolNodeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.advanced_machine_features.is_some())
+                + usize::from(self.boot_disk.is_some())
+                + usize::from(self.boot_disk_kms_key.is_some())
+                + usize::from(self.confidential_nodes.is_some())
+                + usize::from(self.containerd_config.is_some())
+                + usize::from(self.disk_size_gb.is_some())
+                + usize::from(self.disk_type.is_some())
+                + usize::from(self.enable_confidential_storage.is_some())
+                + usize::from(self.ephemeral_storage_local_ssd_config.is_some())
+                + usize::from(self.fast_socket.is_some())
+                + usize::from(self.flex_start.is_some())
+                + usize::from(self.gcfs_config.is_some())
+                + usize::from(!self.guest_accelerator.is_empty())
+                + usize::from(self.gvnic.is_some())
+                + usize::from(self.host_maintenance_policy.is_some())
+                + usize::from(self.image_type.is_some())
+                + usize::from(self.kubelet_config.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.linux_node_config.is_some())
+                + usize::from(self.local_nvme_ssd_block_config.is_some())
+                + usize::from(self.local_ssd_count.is_some())
+                + usize::from(self.local_ssd_encryption_mode.is_some())
+                + usize::from(self.logging_variant.is_some())
+                + usize::from(self.machine_type.is_some())
+                + usize::from(self.max_run_duration.is_some())
+                + usize::from(self.metadata.is_some())
+                + usize::from(self.min_cpu_platform.is_some())
+                + usize::from(self.node_group.is_some())
+                + usize::from(self.oauth_scopes.is_some())
+                + usize::from(self.preemptible.is_some())
+                + usize::from(self.reservation_affinity.is_some())
+                + usize::from(self.resource_labels.is_some())
+                + usize::from(self.resource_manager_tags.is_some())
+                + usize::from(!self.secondary_boot_disks.is_empty())
+                + usize::from(self.service_account.is_some())
+                + usize::from(self.shielded_instance_config.is_some())
+                + usize::from(self.sole_tenant_config.is_some())
+                + usize::from(self.spot.is_some())
+                + usize::from(self.storage_pools.is_some())
+                + usize::from(self.tags.is_some()) + usize::from(!self.taint.is_empty())
+                + usize::from(self.windows_node_config.is_some())
+                + usize::from(self.workload_metadata_config.is_some()),
+        );
         if let Some(b) = self.advanced_machine_features {
             body.set_blocks("advanced_machine_features", vec![b.into_body()]);
         }
@@ -7420,9 +7778,10 @@ impl NodePoolNodeConfig {
         if let Some(b) = self.gcfs_config {
             body.set_blocks("gcfs_config", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "guest_accelerator",
-            self.guest_accelerator.into_iter().map(|b| b.into_body()).collect(),
+            self.guest_accelerator,
+            NodePoolNodeConfigGuestAccelerator::into_body,
         );
         if let Some(b) = self.gvnic {
             body.set_blocks("gvnic", vec![b.into_body()]);
@@ -7484,9 +7843,10 @@ impl NodePoolNodeConfig {
         if let Some(v) = self.resource_manager_tags {
             body.set_static("resource_manager_tags", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "secondary_boot_disks",
-            self.secondary_boot_disks.into_iter().map(|b| b.into_body()).collect(),
+            self.secondary_boot_disks,
+            NodePoolNodeConfigSecondaryBootDisks::into_body,
         );
         if let Some(v) = self.service_account {
             body.set_static("service_account", v);
@@ -7506,10 +7866,7 @@ impl NodePoolNodeConfig {
         if let Some(v) = self.tags {
             body.set_static("tags", v);
         }
-        body.set_blocks(
-            "taint",
-            self.taint.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("taint", self.taint, NodePoolNodeConfigTaint::into_body);
         if let Some(b) = self.windows_node_config {
             body.set_blocks("windows_node_config", vec![b.into_body()]);
         }
@@ -7832,7 +8189,10 @@ impl NodePoolPlacementPolicy {
 impl NodePoolPlacementPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.policy_name.is_some())
+                + usize::from(self.tpu_topology.is_some()),
+        );
         if let Some(v) = self.policy_name {
             body.set_static("policy_name", v);
         }
@@ -7880,7 +8240,7 @@ impl NodePoolQueuedProvisioning {
 impl NodePoolQueuedProvisioning {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -7939,7 +8299,11 @@ pub struct NodePoolUpgradeSettingsBlueGreenSettingsStandardRolloutPolicy {
 impl NodePoolUpgradeSettingsBlueGreenSettingsStandardRolloutPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.batch_node_count.is_some())
+                + usize::from(self.batch_percentage.is_some())
+                + usize::from(self.batch_soak_duration.is_some()),
+        );
         if let Some(v) = self.batch_node_count {
             body.set_static("batch_node_count", v);
         }
@@ -7976,7 +8340,9 @@ for Expr<NodePoolUpgradeSettingsBlueGreenSettingsStandardRolloutPolicy> {
 impl NodePoolUpgradeSettingsBlueGreenSettings {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.node_pool_soak_duration.is_some()),
+        );
         if let Some(v) = self.node_pool_soak_duration {
             body.set_static("node_pool_soak_duration", v);
         }
@@ -8012,7 +8378,12 @@ for Expr<NodePoolUpgradeSettingsBlueGreenSettings> {
 impl NodePoolUpgradeSettings {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.blue_green_settings.is_some())
+                + usize::from(self.max_surge.is_some())
+                + usize::from(self.max_unavailable.is_some())
+                + usize::from(self.strategy.is_some()),
+        );
         if let Some(b) = self.blue_green_settings {
             body.set_blocks("blue_green_settings", vec![b.into_body()]);
         }
@@ -8060,7 +8431,22 @@ impl NodePoolUpgradeSettingsRef for Expr<NodePoolUpgradeSettings> {
 impl NodePool {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.autoscaling.is_some())
+                + usize::from(self.initial_node_count.is_some())
+                + usize::from(self.management.is_some())
+                + usize::from(self.max_pods_per_node.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.name_prefix.is_some())
+                + usize::from(self.network_config.is_some())
+                + usize::from(self.node_config.is_some())
+                + usize::from(self.node_count.is_some())
+                + usize::from(self.node_locations.is_some())
+                + usize::from(self.placement_policy.is_some())
+                + usize::from(self.queued_provisioning.is_some())
+                + usize::from(self.upgrade_settings.is_some())
+                + usize::from(self.version.is_some()),
+        );
         if let Some(b) = self.autoscaling {
             body.set_blocks("autoscaling", vec![b.into_body()]);
         }
@@ -8212,7 +8598,7 @@ pub struct NodePoolAutoConfigLinuxNodeConfig {
 impl NodePoolAutoConfigLinuxNodeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.cgroup_mode.is_some()));
         if let Some(v) = self.cgroup_mode {
             body.set_static("cgroup_mode", v);
         }
@@ -8238,7 +8624,7 @@ pub struct NodePoolAutoConfigNetworkTags {
 impl NodePoolAutoConfigNetworkTags {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.tags.is_some()));
         if let Some(v) = self.tags {
             body.set_static("tags", v);
         }
@@ -8264,7 +8650,9 @@ pub struct NodePoolAutoConfigNodeKubeletConfig {
 impl NodePoolAutoConfigNodeKubeletConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.insecure_kubelet_readonly_port_enabled.is_some()),
+        );
         if let Some(v) = self.insecure_kubelet_readonly_port_enabled {
             body.set_static("insecure_kubelet_readonly_port_enabled", v);
         }
@@ -8285,7 +8673,12 @@ for Expr<NodePoolAutoConfigNodeKubeletConfig> {
 impl NodePoolAutoConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.linux_node_config.is_some())
+                + usize::from(self.network_tags.is_some())
+                + usize::from(self.node_kubelet_config.is_some())
+                + usize::from(self.resource_manager_tags.is_some()),
+        );
         if let Some(b) = self.linux_node_config {
             body.set_blocks("linux_node_config", vec![b.into_body()]);
         }
@@ -8412,7 +8805,7 @@ impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConf
 impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("secret_uri", self.secret_uri);
         body
     }
@@ -8433,7 +8826,7 @@ for Expr<
 impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("fqdns", self.fqdns);
         body.set_blocks(
             "gcp_secret_manager_certificate_config",
@@ -8479,14 +8872,13 @@ for Expr<
 impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.certificate_authority_domain_config.is_empty()),
+        );
+        body.set_blocks_from(
             "certificate_authority_domain_config",
-            self
-                .certificate_authority_domain_config
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.certificate_authority_domain_config,
+            NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig::into_body,
         );
         body.set_static("enabled", self.enabled);
         body
@@ -8527,7 +8919,9 @@ for Expr<NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccess
 impl NodePoolDefaultsNodeConfigDefaultsContainerdConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.private_registry_access_config.is_some()),
+        );
         if let Some(b) = self.private_registry_access_config {
             body.set_blocks("private_registry_access_config", vec![b.into_body()]);
         }
@@ -8578,7 +8972,7 @@ impl NodePoolDefaultsNodeConfigDefaultsGcfsConfig {
 impl NodePoolDefaultsNodeConfigDefaultsGcfsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -8597,7 +8991,12 @@ for Expr<NodePoolDefaultsNodeConfigDefaultsGcfsConfig> {
 impl NodePoolDefaultsNodeConfigDefaults {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.containerd_config.is_some())
+                + usize::from(self.gcfs_config.is_some())
+                + usize::from(self.insecure_kubelet_readonly_port_enabled.is_some())
+                + usize::from(self.logging_variant.is_some()),
+        );
         if let Some(b) = self.containerd_config {
             body.set_blocks("containerd_config", vec![b.into_body()]);
         }
@@ -8649,7 +9048,9 @@ impl NodePoolDefaultsNodeConfigDefaultsRef for Expr<NodePoolDefaultsNodeConfigDe
 impl NodePoolDefaults {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.node_config_defaults.is_some()),
+        );
         if let Some(b) = self.node_config_defaults {
             body.set_blocks("node_config_defaults", vec![b.into_body()]);
         }
@@ -8719,7 +9120,7 @@ impl NotificationConfigPubsubFilter {
 impl NotificationConfigPubsubFilter {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("event_type", self.event_type);
         body
     }
@@ -8737,7 +9138,9 @@ impl NotificationConfigPubsubFilterRef for Expr<NotificationConfigPubsubFilter> 
 impl NotificationConfigPubsub {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.filter.is_some()) + usize::from(self.topic.is_some()),
+        );
         body.set_static("enabled", self.enabled);
         if let Some(b) = self.filter {
             body.set_blocks("filter", vec![b.into_body()]);
@@ -8771,7 +9174,7 @@ impl NotificationConfigPubsubRef for Expr<NotificationConfigPubsub> {
 impl NotificationConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_blocks("pubsub", vec![self.pubsub.into_body()]);
         body
     }
@@ -8803,7 +9206,7 @@ impl PodAutoscaling {
 impl PodAutoscaling {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("hpa_profile", self.hpa_profile);
         body
     }
@@ -8851,7 +9254,7 @@ impl PrivateClusterConfigMasterGlobalAccessConfig {
 impl PrivateClusterConfigMasterGlobalAccessConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -8870,7 +9273,13 @@ for Expr<PrivateClusterConfigMasterGlobalAccessConfig> {
 impl PrivateClusterConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enable_private_endpoint.is_some())
+                + usize::from(self.enable_private_nodes.is_some())
+                + usize::from(self.master_global_access_config.is_some())
+                + usize::from(self.master_ipv4_cidr_block.is_some())
+                + usize::from(self.private_endpoint_subnetwork.is_some()),
+        );
         if let Some(v) = self.enable_private_endpoint {
             body.set_static("enable_private_endpoint", v);
         }
@@ -8949,7 +9358,12 @@ pub struct RbacBindingConfig {
 impl RbacBindingConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enable_insecure_binding_system_authenticated.is_some())
+                + usize::from(
+                    self.enable_insecure_binding_system_unauthenticated.is_some(),
+                ),
+        );
         if let Some(v) = self.enable_insecure_binding_system_authenticated {
             body.set_static("enable_insecure_binding_system_authenticated", v);
         }
@@ -8991,7 +9405,7 @@ impl ReleaseChannel {
 impl ReleaseChannel {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("channel", self.channel);
         body
     }
@@ -9045,7 +9459,7 @@ impl ResourceUsageExportConfigBigqueryDestination {
 impl ResourceUsageExportConfigBigqueryDestination {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("dataset_id", self.dataset_id);
         body
     }
@@ -9064,7 +9478,10 @@ for Expr<ResourceUsageExportConfigBigqueryDestination> {
 impl ResourceUsageExportConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.enable_network_egress_metering.is_some())
+                + usize::from(self.enable_resource_consumption_metering.is_some()),
+        );
         body.set_blocks(
             "bigquery_destination",
             vec![self.bigquery_destination.into_body()],
@@ -9119,7 +9536,7 @@ impl SecretManagerConfig {
 impl SecretManagerConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -9145,7 +9562,10 @@ pub struct SecurityPostureConfig {
 impl SecurityPostureConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.mode.is_some())
+                + usize::from(self.vulnerability_mode.is_some()),
+        );
         if let Some(v) = self.mode {
             body.set_static("mode", v);
         }
@@ -9187,7 +9607,7 @@ impl ServiceExternalIpsConfig {
 impl ServiceExternalIpsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -9225,7 +9645,16 @@ pub struct UserManagedKeysConfig {
 impl UserManagedKeysConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.aggregation_ca.is_some())
+                + usize::from(self.cluster_ca.is_some())
+                + usize::from(self.control_plane_disk_encryption_key.is_some())
+                + usize::from(self.etcd_api_ca.is_some())
+                + usize::from(self.etcd_peer_ca.is_some())
+                + usize::from(self.gkeops_etcd_backup_encryption_key.is_some())
+                + usize::from(self.service_account_signing_keys.is_some())
+                + usize::from(self.service_account_verification_keys.is_some()),
+        );
         if let Some(v) = self.aggregation_ca {
             body.set_static("aggregation_ca", v);
         }
@@ -9315,7 +9744,7 @@ impl VerticalPodAutoscaling {
 impl VerticalPodAutoscaling {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -9339,7 +9768,7 @@ pub struct WorkloadIdentityConfig {
 impl WorkloadIdentityConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.workload_pool.is_some()));
         if let Some(v) = self.workload_pool {
             body.set_static("workload_pool", v);
         }
@@ -9359,7 +9788,82 @@ impl WorkloadIdentityConfigRef for Expr<WorkloadIdentityConfig> {
 impl Resource for GoogleContainerCluster {
     const TYPE: &'static str = "google_container_cluster";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.addons_config.is_some())
+                + usize::from(self.allow_net_admin.is_some())
+                + usize::from(self.anonymous_authentication_config.is_some())
+                + usize::from(self.authenticator_groups_config.is_some())
+                + usize::from(self.binary_authorization.is_some())
+                + usize::from(self.cluster_autoscaling.is_some())
+                + usize::from(self.cluster_ipv4_cidr.is_some())
+                + usize::from(self.confidential_nodes.is_some())
+                + usize::from(self.control_plane_endpoints_config.is_some())
+                + usize::from(self.cost_management_config.is_some())
+                + usize::from(self.database_encryption.is_some())
+                + usize::from(self.datapath_provider.is_some())
+                + usize::from(self.default_max_pods_per_node.is_some())
+                + usize::from(self.default_snat_status.is_some())
+                + usize::from(self.deletion_protection.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.disable_l4_lb_firewall_reconciliation.is_some())
+                + usize::from(self.dns_config.is_some())
+                + usize::from(self.enable_autopilot.is_some())
+                + usize::from(self.enable_cilium_clusterwide_network_policy.is_some())
+                + usize::from(self.enable_fqdn_network_policy.is_some())
+                + usize::from(self.enable_intranode_visibility.is_some())
+                + usize::from(self.enable_k8s_beta_apis.is_some())
+                + usize::from(self.enable_kubernetes_alpha.is_some())
+                + usize::from(self.enable_l4_ilb_subsetting.is_some())
+                + usize::from(self.enable_legacy_abac.is_some())
+                + usize::from(self.enable_multi_networking.is_some())
+                + usize::from(self.enable_shielded_nodes.is_some())
+                + usize::from(self.enable_tpu.is_some())
+                + usize::from(self.enterprise_config.is_some())
+                + usize::from(self.fleet.is_some())
+                + usize::from(self.gateway_api_config.is_some())
+                + usize::from(self.gke_auto_upgrade_config.is_some())
+                + usize::from(self.identity_service_config.is_some())
+                + usize::from(self.in_transit_encryption_config.is_some())
+                + usize::from(self.initial_node_count.is_some())
+                + usize::from(self.ip_allocation_policy.is_some())
+                + usize::from(self.location.is_some())
+                + usize::from(self.logging_config.is_some())
+                + usize::from(self.logging_service.is_some())
+                + usize::from(self.maintenance_policy.is_some())
+                + usize::from(self.master_auth.is_some())
+                + usize::from(self.master_authorized_networks_config.is_some())
+                + usize::from(self.mesh_certificates.is_some())
+                + usize::from(self.min_master_version.is_some())
+                + usize::from(self.monitoring_config.is_some())
+                + usize::from(self.monitoring_service.is_some())
+                + usize::from(self.network.is_some())
+                + usize::from(self.network_performance_config.is_some())
+                + usize::from(self.network_policy.is_some())
+                + usize::from(self.networking_mode.is_some())
+                + usize::from(self.node_config.is_some())
+                + usize::from(self.node_locations.is_some())
+                + usize::from(!self.node_pool.is_empty())
+                + usize::from(self.node_pool_auto_config.is_some())
+                + usize::from(self.node_pool_defaults.is_some())
+                + usize::from(self.node_version.is_some())
+                + usize::from(self.notification_config.is_some())
+                + usize::from(self.pod_autoscaling.is_some())
+                + usize::from(self.private_cluster_config.is_some())
+                + usize::from(self.private_ipv6_google_access.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.rbac_binding_config.is_some())
+                + usize::from(self.release_channel.is_some())
+                + usize::from(self.remove_default_node_pool.is_some())
+                + usize::from(self.resource_labels.is_some())
+                + usize::from(self.resource_usage_export_config.is_some())
+                + usize::from(self.secret_manager_config.is_some())
+                + usize::from(self.security_posture_config.is_some())
+                + usize::from(self.service_external_ips_config.is_some())
+                + usize::from(self.subnetwork.is_some())
+                + usize::from(self.user_managed_keys_config.is_some())
+                + usize::from(self.vertical_pod_autoscaling.is_some())
+                + usize::from(self.workload_identity_config.is_some()),
+        );
         if let Some(b) = self.addons_config {
             body.set_blocks("addons_config", vec![b.into_body()]);
         }
@@ -9520,10 +10024,7 @@ impl Resource for GoogleContainerCluster {
         if let Some(v) = self.node_locations {
             body.set_static("node_locations", v);
         }
-        body.set_blocks(
-            "node_pool",
-            self.node_pool.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("node_pool", self.node_pool, NodePool::into_body);
         if let Some(b) = self.node_pool_auto_config {
             body.set_blocks("node_pool_auto_config", vec![b.into_body()]);
         }

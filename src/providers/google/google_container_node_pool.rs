@@ -80,7 +80,13 @@ pub struct Autoscaling {
 impl Autoscaling {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.location_policy.is_some())
+                + usize::from(self.max_node_count.is_some())
+                + usize::from(self.min_node_count.is_some())
+                + usize::from(self.total_max_node_count.is_some())
+                + usize::from(self.total_min_node_count.is_some()),
+        );
         if let Some(v) = self.location_policy {
             body.set_static("location_policy", v);
         }
@@ -140,7 +146,10 @@ pub struct Management {
 impl Management {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.auto_repair.is_some())
+                + usize::from(self.auto_upgrade.is_some()),
+        );
         if let Some(v) = self.auto_repair {
             body.set_static("auto_repair", v);
         }
@@ -196,7 +205,9 @@ pub struct NetworkConfigAdditionalNodeNetworkConfigs {
 impl NetworkConfigAdditionalNodeNetworkConfigs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.network.is_some()) + usize::from(self.subnetwork.is_some()),
+        );
         if let Some(v) = self.network {
             body.set_static("network", v);
         }
@@ -235,7 +246,11 @@ pub struct NetworkConfigAdditionalPodNetworkConfigs {
 impl NetworkConfigAdditionalPodNetworkConfigs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.max_pods_per_node.is_some())
+                + usize::from(self.secondary_pod_range.is_some())
+                + usize::from(self.subnetwork.is_some()),
+        );
         if let Some(v) = self.max_pods_per_node {
             body.set_static("max_pods_per_node", v);
         }
@@ -286,7 +301,7 @@ impl NetworkConfigNetworkPerformanceConfig {
 impl NetworkConfigNetworkPerformanceConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("total_egress_bandwidth_tier", self.total_egress_bandwidth_tier);
         body
     }
@@ -319,7 +334,7 @@ impl NetworkConfigPodCidrOverprovisionConfig {
 impl NetworkConfigPodCidrOverprovisionConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
         body
     }
@@ -338,22 +353,25 @@ for Expr<NetworkConfigPodCidrOverprovisionConfig> {
 impl NetworkConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "additional_node_network_configs",
-            self
-                .additional_node_network_configs
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+        let mut body = Body::with_capacity(
+            usize::from(!self.additional_node_network_configs.is_empty())
+                + usize::from(!self.additional_pod_network_configs.is_empty())
+                + usize::from(self.create_pod_range.is_some())
+                + usize::from(self.enable_private_nodes.is_some())
+                + usize::from(self.network_performance_config.is_some())
+                + usize::from(self.pod_cidr_overprovision_config.is_some())
+                + usize::from(self.pod_ipv4_cidr_block.is_some())
+                + usize::from(self.pod_range.is_some()),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "additional_node_network_configs",
+            self.additional_node_network_configs,
+            NetworkConfigAdditionalNodeNetworkConfigs::into_body,
+        );
+        body.set_blocks_from(
             "additional_pod_network_configs",
-            self
-                .additional_pod_network_configs
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.additional_pod_network_configs,
+            NetworkConfigAdditionalPodNetworkConfigs::into_body,
         );
         if let Some(v) = self.create_pod_range {
             body.set_static("create_pod_range", v);
@@ -557,7 +575,10 @@ impl NodeConfigAdvancedMachineFeatures {
 impl NodeConfigAdvancedMachineFeatures {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.enable_nested_virtualization.is_some())
+                + usize::from(self.performance_monitoring_unit.is_some()),
+        );
         if let Some(v) = self.enable_nested_virtualization {
             body.set_static("enable_nested_virtualization", v);
         }
@@ -603,7 +624,12 @@ pub struct NodeConfigBootDisk {
 impl NodeConfigBootDisk {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.disk_type.is_some())
+                + usize::from(self.provisioned_iops.is_some())
+                + usize::from(self.provisioned_throughput.is_some())
+                + usize::from(self.size_gb.is_some()),
+        );
         if let Some(v) = self.disk_type {
             body.set_static("disk_type", v);
         }
@@ -664,7 +690,9 @@ impl NodeConfigConfidentialNodes {
 impl NodeConfigConfidentialNodes {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.confidential_instance_type.is_some()),
+        );
         if let Some(v) = self.confidential_instance_type {
             body.set_static("confidential_instance_type", v);
         }
@@ -751,7 +779,7 @@ impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDo
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("secret_uri", self.secret_uri);
         body
     }
@@ -772,7 +800,7 @@ for Expr<
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("fqdns", self.fqdns);
         body.set_blocks(
             "gcp_secret_manager_certificate_config",
@@ -818,14 +846,13 @@ for Expr<
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.certificate_authority_domain_config.is_empty()),
+        );
+        body.set_blocks_from(
             "certificate_authority_domain_config",
-            self
-                .certificate_authority_domain_config
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.certificate_authority_domain_config,
+            NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig::into_body,
         );
         body.set_static("enabled", self.enabled);
         body
@@ -866,7 +893,9 @@ for Expr<NodeConfigContainerdConfigPrivateRegistryAccessConfig> {
 impl NodeConfigContainerdConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.private_registry_access_config.is_some()),
+        );
         if let Some(b) = self.private_registry_access_config {
             body.set_blocks("private_registry_access_config", vec![b.into_body()]);
         }
@@ -907,7 +936,9 @@ impl NodeConfigEphemeralStorageLocalSsdConfig {
 impl NodeConfigEphemeralStorageLocalSsdConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.data_cache_count.is_some()),
+        );
         if let Some(v) = self.data_cache_count {
             body.set_static("data_cache_count", v);
         }
@@ -948,7 +979,7 @@ impl NodeConfigFastSocket {
 impl NodeConfigFastSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -980,7 +1011,7 @@ impl NodeConfigGcfsConfig {
 impl NodeConfigGcfsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -1043,7 +1074,7 @@ impl NodeConfigGuestAcceleratorGpuDriverInstallationConfig {
 impl NodeConfigGuestAcceleratorGpuDriverInstallationConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("gpu_driver_version", self.gpu_driver_version);
         body
     }
@@ -1082,7 +1113,7 @@ impl NodeConfigGuestAcceleratorGpuSharingConfig {
 impl NodeConfigGuestAcceleratorGpuSharingConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("gpu_sharing_strategy", self.gpu_sharing_strategy);
         body.set_static("max_shared_clients_per_gpu", self.max_shared_clients_per_gpu);
         body
@@ -1107,7 +1138,11 @@ for Expr<NodeConfigGuestAcceleratorGpuSharingConfig> {
 impl NodeConfigGuestAccelerator {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.gpu_driver_installation_config.is_some())
+                + usize::from(self.gpu_partition_size.is_some())
+                + usize::from(self.gpu_sharing_config.is_some()),
+        );
         body.set_static("count", self.count);
         if let Some(b) = self.gpu_driver_installation_config {
             body.set_blocks("gpu_driver_installation_config", vec![b.into_body()]);
@@ -1177,7 +1212,7 @@ impl NodeConfigGvnic {
 impl NodeConfigGvnic {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -1209,7 +1244,7 @@ impl NodeConfigHostMaintenancePolicy {
 impl NodeConfigHostMaintenancePolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("maintenance_interval", self.maintenance_interval);
         body
     }
@@ -1285,7 +1320,14 @@ pub struct NodeConfigKubeletConfigEvictionMinimumReclaim {
 impl NodeConfigKubeletConfigEvictionMinimumReclaim {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.imagefs_available.is_some())
+                + usize::from(self.imagefs_inodes_free.is_some())
+                + usize::from(self.memory_available.is_some())
+                + usize::from(self.nodefs_available.is_some())
+                + usize::from(self.nodefs_inodes_free.is_some())
+                + usize::from(self.pid_available.is_some()),
+        );
         if let Some(v) = self.imagefs_available {
             body.set_static("imagefs_available", v);
         }
@@ -1362,7 +1404,14 @@ pub struct NodeConfigKubeletConfigEvictionSoft {
 impl NodeConfigKubeletConfigEvictionSoft {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.imagefs_available.is_some())
+                + usize::from(self.imagefs_inodes_free.is_some())
+                + usize::from(self.memory_available.is_some())
+                + usize::from(self.nodefs_available.is_some())
+                + usize::from(self.nodefs_inodes_free.is_some())
+                + usize::from(self.pid_available.is_some()),
+        );
         if let Some(v) = self.imagefs_available {
             body.set_static("imagefs_available", v);
         }
@@ -1439,7 +1488,14 @@ pub struct NodeConfigKubeletConfigEvictionSoftGracePeriod {
 impl NodeConfigKubeletConfigEvictionSoftGracePeriod {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.imagefs_available.is_some())
+                + usize::from(self.imagefs_inodes_free.is_some())
+                + usize::from(self.memory_available.is_some())
+                + usize::from(self.nodefs_available.is_some())
+                + usize::from(self.nodefs_inodes_free.is_some())
+                + usize::from(self.pid_available.is_some()),
+        );
         if let Some(v) = self.imagefs_available {
             body.set_static("imagefs_available", v);
         }
@@ -1500,7 +1556,26 @@ for Expr<NodeConfigKubeletConfigEvictionSoftGracePeriod> {
 impl NodeConfigKubeletConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allowed_unsafe_sysctls.is_some())
+                + usize::from(self.container_log_max_files.is_some())
+                + usize::from(self.container_log_max_size.is_some())
+                + usize::from(self.cpu_cfs_quota.is_some())
+                + usize::from(self.cpu_cfs_quota_period.is_some())
+                + usize::from(self.cpu_manager_policy.is_some())
+                + usize::from(self.eviction_max_pod_grace_period_seconds.is_some())
+                + usize::from(self.eviction_minimum_reclaim.is_some())
+                + usize::from(self.eviction_soft.is_some())
+                + usize::from(self.eviction_soft_grace_period.is_some())
+                + usize::from(self.image_gc_high_threshold_percent.is_some())
+                + usize::from(self.image_gc_low_threshold_percent.is_some())
+                + usize::from(self.image_maximum_gc_age.is_some())
+                + usize::from(self.image_minimum_gc_age.is_some())
+                + usize::from(self.insecure_kubelet_readonly_port_enabled.is_some())
+                + usize::from(self.max_parallel_image_pulls.is_some())
+                + usize::from(self.pod_pids_limit.is_some())
+                + usize::from(self.single_process_oom_kill.is_some()),
+        );
         if let Some(v) = self.allowed_unsafe_sysctls {
             body.set_static("allowed_unsafe_sysctls", v);
         }
@@ -1686,7 +1761,10 @@ pub struct NodeConfigLinuxNodeConfigHugepagesConfig {
 impl NodeConfigLinuxNodeConfigHugepagesConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.hugepage_size_1g.is_some())
+                + usize::from(self.hugepage_size_2m.is_some()),
+        );
         if let Some(v) = self.hugepage_size_1g {
             body.set_static("hugepage_size_1g", v);
         }
@@ -1715,7 +1793,13 @@ for Expr<NodeConfigLinuxNodeConfigHugepagesConfig> {
 impl NodeConfigLinuxNodeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cgroup_mode.is_some())
+                + usize::from(self.hugepages_config.is_some())
+                + usize::from(self.sysctls.is_some())
+                + usize::from(self.transparent_hugepage_defrag.is_some())
+                + usize::from(self.transparent_hugepage_enabled.is_some()),
+        );
         if let Some(v) = self.cgroup_mode {
             body.set_static("cgroup_mode", v);
         }
@@ -1785,7 +1869,7 @@ impl NodeConfigLocalNvmeSsdBlockConfig {
 impl NodeConfigLocalNvmeSsdBlockConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("local_ssd_count", self.local_ssd_count);
         body
     }
@@ -1823,7 +1907,9 @@ impl NodeConfigReservationAffinity {
 impl NodeConfigReservationAffinity {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.key.is_some()) + usize::from(self.values.is_some()),
+        );
         body.set_static("consume_reservation_type", self.consume_reservation_type);
         if let Some(v) = self.key {
             body.set_static("key", v);
@@ -1874,7 +1960,7 @@ impl NodeConfigSecondaryBootDisks {
 impl NodeConfigSecondaryBootDisks {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.mode.is_some()));
         body.set_static("disk_image", self.disk_image);
         if let Some(v) = self.mode {
             body.set_static("mode", v);
@@ -1908,7 +1994,10 @@ pub struct NodeConfigShieldedInstanceConfig {
 impl NodeConfigShieldedInstanceConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.enable_integrity_monitoring.is_some())
+                + usize::from(self.enable_secure_boot.is_some()),
+        );
         if let Some(v) = self.enable_integrity_monitoring {
             body.set_static("enable_integrity_monitoring", v);
         }
@@ -1968,7 +2057,7 @@ impl NodeConfigSoleTenantConfigNodeAffinity {
 impl NodeConfigSoleTenantConfigNodeAffinity {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("key", self.key);
         body.set_static("operator", self.operator);
         body.set_static("values", self.values);
@@ -1999,13 +2088,17 @@ for Expr<NodeConfigSoleTenantConfigNodeAffinity> {
 impl NodeConfigSoleTenantConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.min_node_cpus.is_some())
+                + usize::from(!self.node_affinity.is_empty()),
+        );
         if let Some(v) = self.min_node_cpus {
             body.set_static("min_node_cpus", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "node_affinity",
-            self.node_affinity.into_iter().map(|b| b.into_body()).collect(),
+            self.node_affinity,
+            NodeConfigSoleTenantConfigNodeAffinity::into_body,
         );
         body
     }
@@ -2052,7 +2145,7 @@ impl NodeConfigTaint {
 impl NodeConfigTaint {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("effect", self.effect);
         body.set_static("key", self.key);
         body.set_static("value", self.value);
@@ -2088,7 +2181,7 @@ pub struct NodeConfigWindowsNodeConfig {
 impl NodeConfigWindowsNodeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.osversion.is_some()));
         if let Some(v) = self.osversion {
             body.set_static("osversion", v);
         }
@@ -2122,7 +2215,7 @@ impl NodeConfigWorkloadMetadataConfig {
 impl NodeConfigWorkloadMetadataConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("mode", self.mode);
         body
     }
@@ -2140,7 +2233,50 @@ impl NodeConfigWorkloadMetadataConfigRef for Expr<NodeConfigWorkloadMetadataConf
 impl NodeConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.advanced_machine_features.is_some())
+                + usize::from(self.boot_disk.is_some())
+                + usize::from(self.boot_disk_kms_key.is_some())
+                + usize::from(self.confidential_nodes.is_some())
+                + usize::from(self.containerd_config.is_some())
+                + usize::from(self.disk_size_gb.is_some())
+                + usize::from(self.disk_type.is_some())
+                + usize::from(self.enable_confidential_storage.is_some())
+                + usize::from(self.ephemeral_storage_local_ssd_config.is_some())
+                + usize::from(self.fast_socket.is_some())
+                + usize::from(self.flex_start.is_some())
+                + usize::from(self.gcfs_config.is_some())
+                + usize::from(!self.guest_accelerator.is_empty())
+                + usize::from(self.gvnic.is_some())
+                + usize::from(self.host_maintenance_policy.is_some())
+                + usize::from(self.image_type.is_some())
+                + usize::from(self.kubelet_config.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.linux_node_config.is_some())
+                + usize::from(self.local_nvme_ssd_block_config.is_some())
+                + usize::from(self.local_ssd_count.is_some())
+                + usize::from(self.local_ssd_encryption_mode.is_some())
+                + usize::from(self.logging_variant.is_some())
+                + usize::from(self.machine_type.is_some())
+                + usize::from(self.max_run_duration.is_some())
+                + usize::from(self.metadata.is_some())
+                + usize::from(self.min_cpu_platform.is_some())
+                + usize::from(self.node_group.is_some())
+                + usize::from(self.oauth_scopes.is_some())
+                + usize::from(self.preemptible.is_some())
+                + usize::from(self.reservation_affinity.is_some())
+                + usize::from(self.resource_labels.is_some())
+                + usize::from(self.resource_manager_tags.is_some())
+                + usize::from(!self.secondary_boot_disks.is_empty())
+                + usize::from(self.service_account.is_some())
+                + usize::from(self.shielded_instance_config.is_some())
+                + usize::from(self.sole_tenant_config.is_some())
+                + usize::from(self.spot.is_some())
+                + usize::from(self.storage_pools.is_some())
+                + usize::from(self.tags.is_some()) + usize::from(!self.taint.is_empty())
+                + usize::from(self.windows_node_config.is_some())
+                + usize::from(self.workload_metadata_config.is_some()),
+        );
         if let Some(b) = self.advanced_machine_features {
             body.set_blocks("advanced_machine_features", vec![b.into_body()]);
         }
@@ -2177,9 +2313,10 @@ impl NodeConfig {
         if let Some(b) = self.gcfs_config {
             body.set_blocks("gcfs_config", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "guest_accelerator",
-            self.guest_accelerator.into_iter().map(|b| b.into_body()).collect(),
+            self.guest_accelerator,
+            NodeConfigGuestAccelerator::into_body,
         );
         if let Some(b) = self.gvnic {
             body.set_blocks("gvnic", vec![b.into_body()]);
@@ -2241,9 +2378,10 @@ impl NodeConfig {
         if let Some(v) = self.resource_manager_tags {
             body.set_static("resource_manager_tags", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "secondary_boot_disks",
-            self.secondary_boot_disks.into_iter().map(|b| b.into_body()).collect(),
+            self.secondary_boot_disks,
+            NodeConfigSecondaryBootDisks::into_body,
         );
         if let Some(v) = self.service_account {
             body.set_static("service_account", v);
@@ -2263,10 +2401,7 @@ impl NodeConfig {
         if let Some(v) = self.tags {
             body.set_static("tags", v);
         }
-        body.set_blocks(
-            "taint",
-            self.taint.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("taint", self.taint, NodeConfigTaint::into_body);
         if let Some(b) = self.windows_node_config {
             body.set_blocks("windows_node_config", vec![b.into_body()]);
         }
@@ -2571,7 +2706,10 @@ impl PlacementPolicy {
 impl PlacementPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.policy_name.is_some())
+                + usize::from(self.tpu_topology.is_some()),
+        );
         if let Some(v) = self.policy_name {
             body.set_static("policy_name", v);
         }
@@ -2619,7 +2757,7 @@ impl QueuedProvisioning {
 impl QueuedProvisioning {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -2678,7 +2816,11 @@ pub struct UpgradeSettingsBlueGreenSettingsStandardRolloutPolicy {
 impl UpgradeSettingsBlueGreenSettingsStandardRolloutPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.batch_node_count.is_some())
+                + usize::from(self.batch_percentage.is_some())
+                + usize::from(self.batch_soak_duration.is_some()),
+        );
         if let Some(v) = self.batch_node_count {
             body.set_static("batch_node_count", v);
         }
@@ -2715,7 +2857,9 @@ for Expr<UpgradeSettingsBlueGreenSettingsStandardRolloutPolicy> {
 impl UpgradeSettingsBlueGreenSettings {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.node_pool_soak_duration.is_some()),
+        );
         if let Some(v) = self.node_pool_soak_duration {
             body.set_static("node_pool_soak_duration", v);
         }
@@ -2748,7 +2892,12 @@ impl UpgradeSettingsBlueGreenSettingsRef for Expr<UpgradeSettingsBlueGreenSettin
 impl UpgradeSettings {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.blue_green_settings.is_some())
+                + usize::from(self.max_surge.is_some())
+                + usize::from(self.max_unavailable.is_some())
+                + usize::from(self.strategy.is_some()),
+        );
         if let Some(b) = self.blue_green_settings {
             body.set_blocks("blue_green_settings", vec![b.into_body()]);
         }
@@ -2792,7 +2941,24 @@ impl UpgradeSettingsRef for Expr<UpgradeSettings> {
 impl Resource for GoogleContainerNodePool {
     const TYPE: &'static str = "google_container_node_pool";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.autoscaling.is_some())
+                + usize::from(self.initial_node_count.is_some())
+                + usize::from(self.location.is_some())
+                + usize::from(self.management.is_some())
+                + usize::from(self.max_pods_per_node.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.name_prefix.is_some())
+                + usize::from(self.network_config.is_some())
+                + usize::from(self.node_config.is_some())
+                + usize::from(self.node_count.is_some())
+                + usize::from(self.node_locations.is_some())
+                + usize::from(self.placement_policy.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.queued_provisioning.is_some())
+                + usize::from(self.upgrade_settings.is_some())
+                + usize::from(self.version.is_some()),
+        );
         if let Some(b) = self.autoscaling {
             body.set_blocks("autoscaling", vec![b.into_body()]);
         }

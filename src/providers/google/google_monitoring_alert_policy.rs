@@ -68,7 +68,10 @@ pub struct AlertStrategyNotificationChannelStrategy {
 impl AlertStrategyNotificationChannelStrategy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.notification_channel_names.is_some())
+                + usize::from(self.renotify_interval.is_some()),
+        );
         if let Some(v) = self.notification_channel_names {
             body.set_static("notification_channel_names", v);
         }
@@ -103,7 +106,7 @@ pub struct AlertStrategyNotificationRateLimit {
 impl AlertStrategyNotificationRateLimit {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.period.is_some()));
         if let Some(v) = self.period {
             body.set_static("period", v);
         }
@@ -123,17 +126,19 @@ impl AlertStrategyNotificationRateLimitRef for Expr<AlertStrategyNotificationRat
 impl AlertStrategy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.auto_close.is_some())
+                + usize::from(!self.notification_channel_strategy.is_empty())
+                + usize::from(self.notification_prompts.is_some())
+                + usize::from(self.notification_rate_limit.is_some()),
+        );
         if let Some(v) = self.auto_close {
             body.set_static("auto_close", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "notification_channel_strategy",
-            self
-                .notification_channel_strategy
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.notification_channel_strategy,
+            AlertStrategyNotificationChannelStrategy::into_body,
         );
         if let Some(v) = self.notification_prompts {
             body.set_static("notification_prompts", v);
@@ -251,7 +256,12 @@ pub struct ConditionsConditionAbsentAggregations {
 impl ConditionsConditionAbsentAggregations {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.alignment_period.is_some())
+                + usize::from(self.cross_series_reducer.is_some())
+                + usize::from(self.group_by_fields.is_some())
+                + usize::from(self.per_series_aligner.is_some()),
+        );
         if let Some(v) = self.alignment_period {
             body.set_static("alignment_period", v);
         }
@@ -304,7 +314,9 @@ pub struct ConditionsConditionAbsentTrigger {
 impl ConditionsConditionAbsentTrigger {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.count.is_some()) + usize::from(self.percent.is_some()),
+        );
         if let Some(v) = self.count {
             body.set_static("count", v);
         }
@@ -332,10 +344,15 @@ impl ConditionsConditionAbsentTriggerRef for Expr<ConditionsConditionAbsentTrigg
 impl ConditionsConditionAbsent {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.aggregations.is_empty())
+                + usize::from(self.filter.is_some())
+                + usize::from(self.trigger.is_some()),
+        );
+        body.set_blocks_from(
             "aggregations",
-            self.aggregations.into_iter().map(|b| b.into_body()).collect(),
+            self.aggregations,
+            ConditionsConditionAbsentAggregations::into_body,
         );
         body.set_static("duration", self.duration);
         if let Some(v) = self.filter {
@@ -392,7 +409,9 @@ impl ConditionsConditionMatchedLog {
 impl ConditionsConditionMatchedLog {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.label_extractors.is_some()),
+        );
         body.set_static("filter", self.filter);
         if let Some(v) = self.label_extractors {
             body.set_static("label_extractors", v);
@@ -452,7 +471,9 @@ pub struct ConditionsConditionMonitoringQueryLanguageTrigger {
 impl ConditionsConditionMonitoringQueryLanguageTrigger {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.count.is_some()) + usize::from(self.percent.is_some()),
+        );
         if let Some(v) = self.count {
             body.set_static("count", v);
         }
@@ -481,7 +502,10 @@ for Expr<ConditionsConditionMonitoringQueryLanguageTrigger> {
 impl ConditionsConditionMonitoringQueryLanguage {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.evaluation_missing_data.is_some())
+                + usize::from(self.trigger.is_some()),
+        );
         body.set_static("duration", self.duration);
         if let Some(v) = self.evaluation_missing_data {
             body.set_static("evaluation_missing_data", v);
@@ -558,7 +582,14 @@ impl ConditionsConditionPrometheusQueryLanguage {
 impl ConditionsConditionPrometheusQueryLanguage {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.alert_rule.is_some())
+                + usize::from(self.disable_metric_validation.is_some())
+                + usize::from(self.duration.is_some())
+                + usize::from(self.evaluation_interval.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.rule_group.is_some()),
+        );
         if let Some(v) = self.alert_rule {
             body.set_static("alert_rule", v);
         }
@@ -668,7 +699,7 @@ impl ConditionsConditionSqlBooleanTest {
 impl ConditionsConditionSqlBooleanTest {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("column", self.column);
         body
     }
@@ -715,7 +746,10 @@ pub struct ConditionsConditionSqlDailyExecutionTime {
 impl ConditionsConditionSqlDailyExecutionTime {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.hours.is_some()) + usize::from(self.minutes.is_some())
+                + usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
+        );
         if let Some(v) = self.hours {
             body.set_static("hours", v);
         }
@@ -760,7 +794,9 @@ for Expr<ConditionsConditionSqlDailyExecutionTime> {
 impl ConditionsConditionSqlDaily {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.execution_time.is_some()),
+        );
         if let Some(b) = self.execution_time {
             body.set_blocks("execution_time", vec![b.into_body()]);
         }
@@ -807,7 +843,9 @@ impl ConditionsConditionSqlHourly {
 impl ConditionsConditionSqlHourly {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.minute_offset.is_some()),
+        );
         if let Some(v) = self.minute_offset {
             body.set_static("minute_offset", v);
         }
@@ -847,7 +885,7 @@ impl ConditionsConditionSqlMinutes {
 impl ConditionsConditionSqlMinutes {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("periodicity", self.periodicity);
         body
     }
@@ -885,7 +923,7 @@ impl ConditionsConditionSqlRowCountTest {
 impl ConditionsConditionSqlRowCountTest {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("comparison", self.comparison);
         body.set_static("threshold", self.threshold);
         body
@@ -909,7 +947,12 @@ impl ConditionsConditionSqlRowCountTestRef for Expr<ConditionsConditionSqlRowCou
 impl ConditionsConditionSql {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.boolean_test.is_some())
+                + usize::from(self.daily.is_some()) + usize::from(self.hourly.is_some())
+                + usize::from(self.minutes.is_some())
+                + usize::from(self.row_count_test.is_some()),
+        );
         if let Some(b) = self.boolean_test {
             body.set_blocks("boolean_test", vec![b.into_body()]);
         }
@@ -1025,7 +1068,12 @@ pub struct ConditionsConditionThresholdAggregations {
 impl ConditionsConditionThresholdAggregations {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.alignment_period.is_some())
+                + usize::from(self.cross_series_reducer.is_some())
+                + usize::from(self.group_by_fields.is_some())
+                + usize::from(self.per_series_aligner.is_some()),
+        );
         if let Some(v) = self.alignment_period {
             body.set_static("alignment_period", v);
         }
@@ -1082,7 +1130,12 @@ pub struct ConditionsConditionThresholdDenominatorAggregations {
 impl ConditionsConditionThresholdDenominatorAggregations {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.alignment_period.is_some())
+                + usize::from(self.cross_series_reducer.is_some())
+                + usize::from(self.group_by_fields.is_some())
+                + usize::from(self.per_series_aligner.is_some()),
+        );
         if let Some(v) = self.alignment_period {
             body.set_static("alignment_period", v);
         }
@@ -1141,7 +1194,7 @@ impl ConditionsConditionThresholdForecastOptions {
 impl ConditionsConditionThresholdForecastOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("forecast_horizon", self.forecast_horizon);
         body
     }
@@ -1168,7 +1221,9 @@ pub struct ConditionsConditionThresholdTrigger {
 impl ConditionsConditionThresholdTrigger {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.count.is_some()) + usize::from(self.percent.is_some()),
+        );
         if let Some(v) = self.count {
             body.set_static("count", v);
         }
@@ -1197,15 +1252,26 @@ for Expr<ConditionsConditionThresholdTrigger> {
 impl ConditionsConditionThreshold {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            2 + usize::from(!self.aggregations.is_empty())
+                + usize::from(!self.denominator_aggregations.is_empty())
+                + usize::from(self.denominator_filter.is_some())
+                + usize::from(self.evaluation_missing_data.is_some())
+                + usize::from(self.filter.is_some())
+                + usize::from(self.forecast_options.is_some())
+                + usize::from(self.threshold_value.is_some())
+                + usize::from(self.trigger.is_some()),
+        );
+        body.set_blocks_from(
             "aggregations",
-            self.aggregations.into_iter().map(|b| b.into_body()).collect(),
+            self.aggregations,
+            ConditionsConditionThresholdAggregations::into_body,
         );
         body.set_static("comparison", self.comparison);
-        body.set_blocks(
+        body.set_blocks_from(
             "denominator_aggregations",
-            self.denominator_aggregations.into_iter().map(|b| b.into_body()).collect(),
+            self.denominator_aggregations,
+            ConditionsConditionThresholdDenominatorAggregations::into_body,
         );
         if let Some(v) = self.denominator_filter {
             body.set_static("denominator_filter", v);
@@ -1297,7 +1363,14 @@ impl ConditionsConditionThresholdRef for Expr<ConditionsConditionThreshold> {
 impl Conditions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.condition_absent.is_some())
+                + usize::from(self.condition_matched_log.is_some())
+                + usize::from(self.condition_monitoring_query_language.is_some())
+                + usize::from(self.condition_prometheus_query_language.is_some())
+                + usize::from(self.condition_sql.is_some())
+                + usize::from(self.condition_threshold.is_some()),
+        );
         if let Some(b) = self.condition_absent {
             body.set_blocks("condition_absent", vec![b.into_body()]);
         }
@@ -1396,7 +1469,9 @@ pub struct DocumentationLinks {
 impl DocumentationLinks {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.display_name.is_some()) + usize::from(self.url.is_some()),
+        );
         if let Some(v) = self.display_name {
             body.set_static("display_name", v);
         }
@@ -1424,14 +1499,15 @@ impl DocumentationLinksRef for Expr<DocumentationLinks> {
 impl Documentation {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.content.is_some()) + usize::from(!self.links.is_empty())
+                + usize::from(self.mime_type.is_some())
+                + usize::from(self.subject.is_some()),
+        );
         if let Some(v) = self.content {
             body.set_static("content", v);
         }
-        body.set_blocks(
-            "links",
-            self.links.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("links", self.links, DocumentationLinks::into_body);
         if let Some(v) = self.mime_type {
             body.set_static("mime_type", v);
         }
@@ -1469,15 +1545,21 @@ impl DocumentationRef for Expr<Documentation> {
 impl Resource for GoogleMonitoringAlertPolicy {
     const TYPE: &'static str = "google_monitoring_alert_policy";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.alert_strategy.is_some())
+                + usize::from(!self.conditions.is_empty())
+                + usize::from(self.documentation.is_some())
+                + usize::from(self.enabled.is_some())
+                + usize::from(self.notification_channels.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.severity.is_some())
+                + usize::from(self.user_labels.is_some()),
+        );
         if let Some(b) = self.alert_strategy {
             body.set_blocks("alert_strategy", vec![b.into_body()]);
         }
         body.set_static("combiner", self.combiner);
-        body.set_blocks(
-            "conditions",
-            self.conditions.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("conditions", self.conditions, Conditions::into_body);
         body.set_static("display_name", self.display_name);
         if let Some(b) = self.documentation {
             body.set_blocks("documentation", vec![b.into_body()]);

@@ -52,7 +52,10 @@ pub struct SensitiveLabels {
 impl SensitiveLabels {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.auth_token.is_some()) + usize::from(self.password.is_some())
+                + usize::from(self.service_key.is_some()),
+        );
         if let Some(v) = self.auth_token {
             body.set_static("auth_token", v);
         }
@@ -88,7 +91,16 @@ impl SensitiveLabelsRef for Expr<SensitiveLabels> {
 impl Resource for GoogleMonitoringNotificationChannel {
     const TYPE: &'static str = "google_monitoring_notification_channel";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.description.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.enabled.is_some())
+                + usize::from(self.force_delete.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.sensitive_labels.is_some())
+                + usize::from(self.user_labels.is_some()),
+        );
         if let Some(v) = self.description {
             body.set_static("description", v);
         }

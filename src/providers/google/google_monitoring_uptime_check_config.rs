@@ -97,7 +97,7 @@ impl ContentMatchersJsonPathMatcher {
 impl ContentMatchersJsonPathMatcher {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.json_matcher.is_some()));
         if let Some(v) = self.json_matcher {
             body.set_static("json_matcher", v);
         }
@@ -123,7 +123,10 @@ impl ContentMatchersJsonPathMatcherRef for Expr<ContentMatchersJsonPathMatcher> 
 impl ContentMatchers {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.json_path_matcher.is_some())
+                + usize::from(self.matcher.is_some()),
+        );
         body.set_static("content", self.content);
         if let Some(b) = self.json_path_matcher {
             body.set_blocks("json_path_matcher", vec![b.into_body()]);
@@ -197,7 +200,10 @@ pub struct HttpCheckAcceptedResponseStatusCodes {
 impl HttpCheckAcceptedResponseStatusCodes {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.status_class.is_some())
+                + usize::from(self.status_value.is_some()),
+        );
         if let Some(v) = self.status_class {
             body.set_static("status_class", v);
         }
@@ -249,7 +255,11 @@ impl HttpCheckAuthInfo {
 impl HttpCheckAuthInfo {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.password.is_some())
+                + usize::from(self.password_wo.is_some())
+                + usize::from(self.password_wo_version.is_some()),
+        );
         if let Some(v) = self.password {
             body.set_static("password", v);
         }
@@ -305,7 +315,7 @@ impl HttpCheckPingConfig {
 impl HttpCheckPingConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("pings_count", self.pings_count);
         body
     }
@@ -329,7 +339,7 @@ pub struct HttpCheckServiceAgentAuthentication {
 impl HttpCheckServiceAgentAuthentication {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.r#type.is_some()));
         if let Some(v) = self.r#type {
             body.set_static("type", v);
         }
@@ -350,14 +360,26 @@ for Expr<HttpCheckServiceAgentAuthentication> {
 impl HttpCheck {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.accepted_response_status_codes.is_empty())
+                + usize::from(self.auth_info.is_some())
+                + usize::from(self.body.is_some())
+                + usize::from(self.content_type.is_some())
+                + usize::from(self.custom_content_type.is_some())
+                + usize::from(self.headers.is_some())
+                + usize::from(self.mask_headers.is_some())
+                + usize::from(self.path.is_some())
+                + usize::from(self.ping_config.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.request_method.is_some())
+                + usize::from(self.service_agent_authentication.is_some())
+                + usize::from(self.use_ssl.is_some())
+                + usize::from(self.validate_ssl.is_some()),
+        );
+        body.set_blocks_from(
             "accepted_response_status_codes",
-            self
-                .accepted_response_status_codes
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.accepted_response_status_codes,
+            HttpCheckAcceptedResponseStatusCodes::into_body,
         );
         if let Some(b) = self.auth_info {
             body.set_blocks("auth_info", vec![b.into_body()]);
@@ -507,7 +529,7 @@ impl MonitoredResource {
 impl MonitoredResource {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("labels", self.labels);
         body.set_static("type", self.r#type);
         body
@@ -539,7 +561,10 @@ pub struct ResourceGroup {
 impl ResourceGroup {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.group_id.is_some())
+                + usize::from(self.resource_type.is_some()),
+        );
         if let Some(v) = self.group_id {
             body.set_static("group_id", v);
         }
@@ -595,7 +620,7 @@ impl SyntheticMonitorCloudFunctionV2 {
 impl SyntheticMonitorCloudFunctionV2 {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("name", self.name);
         body
     }
@@ -613,7 +638,7 @@ impl SyntheticMonitorCloudFunctionV2Ref for Expr<SyntheticMonitorCloudFunctionV2
 impl SyntheticMonitor {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_blocks("cloud_function_v2", vec![self.cloud_function_v2.into_body()]);
         body
     }
@@ -662,7 +687,7 @@ impl TcpCheckPingConfig {
 impl TcpCheckPingConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("pings_count", self.pings_count);
         body
     }
@@ -680,7 +705,7 @@ impl TcpCheckPingConfigRef for Expr<TcpCheckPingConfig> {
 impl TcpCheck {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.ping_config.is_some()));
         if let Some(b) = self.ping_config {
             body.set_blocks("ping_config", vec![b.into_body()]);
         }
@@ -706,13 +731,27 @@ impl TcpCheckRef for Expr<TcpCheck> {
 impl Resource for GoogleMonitoringUptimeCheckConfig {
     const TYPE: &'static str = "google_monitoring_uptime_check_config";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.checker_type.is_some())
+                + usize::from(!self.content_matchers.is_empty())
+                + usize::from(self.http_check.is_some())
+                + usize::from(self.log_check_failures.is_some())
+                + usize::from(self.monitored_resource.is_some())
+                + usize::from(self.period.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.resource_group.is_some())
+                + usize::from(self.selected_regions.is_some())
+                + usize::from(self.synthetic_monitor.is_some())
+                + usize::from(self.tcp_check.is_some())
+                + usize::from(self.user_labels.is_some()),
+        );
         if let Some(v) = self.checker_type {
             body.set_static("checker_type", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "content_matchers",
-            self.content_matchers.into_iter().map(|b| b.into_body()).collect(),
+            self.content_matchers,
+            ContentMatchers::into_body,
         );
         body.set_static("display_name", self.display_name);
         if let Some(b) = self.http_check {

@@ -107,7 +107,9 @@ impl Autoclass {
 impl Autoclass {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.terminal_storage_class.is_some()),
+        );
         body.set_static("enabled", self.enabled);
         if let Some(v) = self.terminal_storage_class {
             body.set_static("terminal_storage_class", v);
@@ -145,7 +147,11 @@ pub struct Cors {
 impl Cors {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.max_age_seconds.is_some())
+                + usize::from(self.method.is_some()) + usize::from(self.origin.is_some())
+                + usize::from(self.response_header.is_some()),
+        );
         if let Some(v) = self.max_age_seconds {
             body.set_static("max_age_seconds", v);
         }
@@ -203,7 +209,7 @@ impl CustomPlacementConfig {
 impl CustomPlacementConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("data_locations", self.data_locations);
         body
     }
@@ -235,7 +241,7 @@ impl Encryption {
 impl Encryption {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("default_kms_key_name", self.default_kms_key_name);
         body
     }
@@ -267,7 +273,7 @@ impl HierarchicalNamespace {
 impl HierarchicalNamespace {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -325,7 +331,7 @@ impl IpFilterPublicNetworkSource {
 impl IpFilterPublicNetworkSource {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("allowed_ip_cidr_ranges", self.allowed_ip_cidr_ranges);
         body
     }
@@ -363,7 +369,7 @@ impl IpFilterVpcNetworkSources {
 impl IpFilterVpcNetworkSources {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("allowed_ip_cidr_ranges", self.allowed_ip_cidr_ranges);
         body.set_static("network", self.network);
         body
@@ -387,7 +393,12 @@ impl IpFilterVpcNetworkSourcesRef for Expr<IpFilterVpcNetworkSources> {
 impl IpFilter {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.allow_all_service_agent_access.is_some())
+                + usize::from(self.allow_cross_org_vpcs.is_some())
+                + usize::from(self.public_network_source.is_some())
+                + usize::from(!self.vpc_network_sources.is_empty()),
+        );
         if let Some(v) = self.allow_all_service_agent_access {
             body.set_static("allow_all_service_agent_access", v);
         }
@@ -398,9 +409,10 @@ impl IpFilter {
         if let Some(b) = self.public_network_source {
             body.set_blocks("public_network_source", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "vpc_network_sources",
-            self.vpc_network_sources.into_iter().map(|b| b.into_body()).collect(),
+            self.vpc_network_sources,
+            IpFilterVpcNetworkSources::into_body,
         );
         body
     }
@@ -469,7 +481,9 @@ impl LifecycleRuleAction {
 impl LifecycleRuleAction {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.storage_class.is_some()),
+        );
         if let Some(v) = self.storage_class {
             body.set_static("storage_class", v);
         }
@@ -529,7 +543,22 @@ pub struct LifecycleRuleCondition {
 impl LifecycleRuleCondition {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.age.is_some()) + usize::from(self.created_before.is_some())
+                + usize::from(self.custom_time_before.is_some())
+                + usize::from(self.days_since_custom_time.is_some())
+                + usize::from(self.days_since_noncurrent_time.is_some())
+                + usize::from(self.matches_prefix.is_some())
+                + usize::from(self.matches_storage_class.is_some())
+                + usize::from(self.matches_suffix.is_some())
+                + usize::from(self.noncurrent_time_before.is_some())
+                + usize::from(self.num_newer_versions.is_some())
+                + usize::from(self.send_age_if_zero.is_some())
+                + usize::from(self.send_days_since_custom_time_if_zero.is_some())
+                + usize::from(self.send_days_since_noncurrent_time_if_zero.is_some())
+                + usize::from(self.send_num_newer_versions_if_zero.is_some())
+                + usize::from(self.with_state.is_some()),
+        );
         if let Some(v) = self.age {
             body.set_static("age", v);
         }
@@ -661,7 +690,7 @@ impl LifecycleRuleConditionRef for Expr<LifecycleRuleCondition> {
 impl LifecycleRule {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_blocks("action", vec![self.action.into_body()]);
         body.set_blocks("condition", vec![self.condition.into_body()]);
         body
@@ -702,7 +731,9 @@ impl Logging {
 impl Logging {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.log_object_prefix.is_some()),
+        );
         body.set_static("log_bucket", self.log_bucket);
         if let Some(v) = self.log_object_prefix {
             body.set_static("log_object_prefix", v);
@@ -745,7 +776,7 @@ impl RetentionPolicy {
 impl RetentionPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.is_locked.is_some()));
         if let Some(v) = self.is_locked {
             body.set_static("is_locked", v);
         }
@@ -777,7 +808,9 @@ pub struct SoftDeletePolicy {
 impl SoftDeletePolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.retention_duration_seconds.is_some()),
+        );
         if let Some(v) = self.retention_duration_seconds {
             body.set_static("retention_duration_seconds", v);
         }
@@ -816,7 +849,7 @@ impl Versioning {
 impl Versioning {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
         body
     }
@@ -842,7 +875,10 @@ pub struct Website {
 impl Website {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.main_page_suffix.is_some())
+                + usize::from(self.not_found_page.is_some()),
+        );
         if let Some(v) = self.main_page_suffix {
             body.set_static("main_page_suffix", v);
         }
@@ -870,11 +906,34 @@ impl WebsiteRef for Expr<Website> {
 impl Resource for GoogleStorageBucket {
     const TYPE: &'static str = "google_storage_bucket";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.autoclass.is_some())
+                + usize::from(!self.cors.is_empty())
+                + usize::from(self.custom_placement_config.is_some())
+                + usize::from(self.default_event_based_hold.is_some())
+                + usize::from(self.enable_object_retention.is_some())
+                + usize::from(self.encryption.is_some())
+                + usize::from(self.force_destroy.is_some())
+                + usize::from(self.hierarchical_namespace.is_some())
+                + usize::from(self.ip_filter.is_some())
+                + usize::from(self.labels.is_some())
+                + usize::from(!self.lifecycle_rule.is_empty())
+                + usize::from(self.logging.is_some())
+                + usize::from(self.project.is_some())
+                + usize::from(self.public_access_prevention.is_some())
+                + usize::from(self.requester_pays.is_some())
+                + usize::from(self.retention_policy.is_some())
+                + usize::from(self.rpo.is_some())
+                + usize::from(self.soft_delete_policy.is_some())
+                + usize::from(self.storage_class.is_some())
+                + usize::from(self.uniform_bucket_level_access.is_some())
+                + usize::from(self.versioning.is_some())
+                + usize::from(self.website.is_some()),
+        );
         if let Some(b) = self.autoclass {
             body.set_blocks("autoclass", vec![b.into_body()]);
         }
-        body.set_blocks("cors", self.cors.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from("cors", self.cors, Cors::into_body);
         if let Some(b) = self.custom_placement_config {
             body.set_blocks("custom_placement_config", vec![b.into_body()]);
         }
@@ -899,9 +958,10 @@ impl Resource for GoogleStorageBucket {
         if let Some(v) = self.labels {
             body.set_static("labels", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "lifecycle_rule",
-            self.lifecycle_rule.into_iter().map(|b| b.into_body()).collect(),
+            self.lifecycle_rule,
+            LifecycleRule::into_body,
         );
         body.set_static("location", self.location);
         if let Some(b) = self.logging {

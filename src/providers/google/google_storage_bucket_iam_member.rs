@@ -53,7 +53,7 @@ impl Condition {
 impl Condition {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.description.is_some()));
         if let Some(v) = self.description {
             body.set_static("description", v);
         }
@@ -85,7 +85,7 @@ impl ConditionRef for Expr<Condition> {
 impl Resource for GoogleStorageBucketIamMember {
     const TYPE: &'static str = "google_storage_bucket_iam_member";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3 + usize::from(self.condition.is_some()));
         body.set_static("bucket", self.bucket);
         if let Some(b) = self.condition {
             body.set_blocks("condition", vec![b.into_body()]);

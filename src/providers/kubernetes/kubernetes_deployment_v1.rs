@@ -38,7 +38,12 @@ pub struct Metadata {
 impl Metadata {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some())
+                + usize::from(self.generate_name.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -158,7 +163,10 @@ pub struct SpecSelectorMatchExpressions {
 impl SpecSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -194,10 +202,14 @@ impl SpecSelectorMatchExpressionsRef for Expr<SpecSelectorMatchExpressions> {
 impl SpecSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -239,7 +251,10 @@ pub struct SpecStrategyRollingUpdate {
 impl SpecStrategyRollingUpdate {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.max_surge.is_some())
+                + usize::from(self.max_unavailable.is_some()),
+        );
         if let Some(v) = self.max_surge {
             body.set_static("max_surge", v);
         }
@@ -267,7 +282,10 @@ impl SpecStrategyRollingUpdateRef for Expr<SpecStrategyRollingUpdate> {
 impl SpecStrategy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.rolling_update.is_some())
+                + usize::from(self.r#type.is_some()),
+        );
         if let Some(b) = self.rolling_update {
             body.set_blocks("rolling_update", vec![b.into_body()]);
         }
@@ -323,7 +341,12 @@ pub struct SpecTemplateMetadata {
 impl SpecTemplateMetadata {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some())
+                + usize::from(self.generate_name.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -518,7 +541,10 @@ pub struct SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredD
 impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -580,7 +606,7 @@ impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringE
 impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.values.is_some()));
         body.set_static("key", self.key);
         body.set_static("operator", self.operator);
         if let Some(v) = self.values {
@@ -615,14 +641,19 @@ for Expr<
 impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(!self.match_fields.is_empty()),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "match_expressions",
+            self.match_expressions,
+            SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions::into_body,
+        );
+        body.set_blocks_from(
             "match_fields",
-            self.match_fields.into_iter().map(|b| b.into_body()).collect(),
+            self.match_fields,
+            SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields::into_body,
         );
         body
     }
@@ -680,7 +711,7 @@ for Expr<
 impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_blocks("preference", vec![self.preference.into_body()]);
         body.set_static("weight", self.weight);
         body
@@ -753,7 +784,10 @@ pub struct SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDu
 impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -815,7 +849,7 @@ impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringEx
 impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermMatchFields {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.values.is_some()));
         body.set_static("key", self.key);
         body.set_static("operator", self.operator);
         if let Some(v) = self.values {
@@ -850,14 +884,19 @@ for Expr<
 impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerm {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(!self.match_fields.is_empty()),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "match_expressions",
+            self.match_expressions,
+            SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermMatchExpressions::into_body,
+        );
+        body.set_blocks_from(
             "match_fields",
-            self.match_fields.into_iter().map(|b| b.into_body()).collect(),
+            self.match_fields,
+            SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermMatchFields::into_body,
         );
         body
     }
@@ -915,10 +954,13 @@ for Expr<
 impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.node_selector_term.is_empty()),
+        );
+        body.set_blocks_from(
             "node_selector_term",
-            self.node_selector_term.into_iter().map(|b| b.into_body()).collect(),
+            self.node_selector_term,
+            SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerm::into_body,
         );
         body
     }
@@ -955,14 +997,18 @@ for Expr<
 impl SpecTemplateSpecAffinityNodeAffinity {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(
+                !self.preferred_during_scheduling_ignored_during_execution.is_empty(),
+            )
+                + usize::from(
+                    self.required_during_scheduling_ignored_during_execution.is_some(),
+                ),
+        );
+        body.set_blocks_from(
             "preferred_during_scheduling_ignored_during_execution",
-            self
-                .preferred_during_scheduling_ignored_during_execution
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.preferred_during_scheduling_ignored_during_execution,
+            SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution::into_body,
         );
         if let Some(b) = self.required_during_scheduling_ignored_during_execution {
             body.set_blocks(
@@ -1103,7 +1149,10 @@ pub struct SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDu
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -1142,10 +1191,14 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -1210,7 +1263,10 @@ pub struct SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDu
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -1249,10 +1305,14 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -1297,14 +1357,20 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "label_selector",
-            self.label_selector.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.label_selector.is_empty())
+                + usize::from(!self.namespace_selector.is_empty())
+                + usize::from(self.namespaces.is_some()),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "label_selector",
+            self.label_selector,
+            SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector::into_body,
+        );
+        body.set_blocks_from(
             "namespace_selector",
-            self.namespace_selector.into_iter().map(|b| b.into_body()).collect(),
+            self.namespace_selector,
+            SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector::into_body,
         );
         if let Some(v) = self.namespaces {
             body.set_static("namespaces", v);
@@ -1376,7 +1442,7 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_blocks("pod_affinity_term", vec![self.pod_affinity_term.into_body()]);
         body.set_static("weight", self.weight);
         body
@@ -1466,7 +1532,10 @@ pub struct SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDur
 impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -1505,10 +1574,14 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -1573,7 +1646,10 @@ pub struct SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDur
 impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -1612,10 +1688,14 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -1660,14 +1740,20 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "label_selector",
-            self.label_selector.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.label_selector.is_empty())
+                + usize::from(!self.namespace_selector.is_empty())
+                + usize::from(self.namespaces.is_some()),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "label_selector",
+            self.label_selector,
+            SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector::into_body,
+        );
+        body.set_blocks_from(
             "namespace_selector",
-            self.namespace_selector.into_iter().map(|b| b.into_body()).collect(),
+            self.namespace_selector,
+            SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector::into_body,
         );
         if let Some(v) = self.namespaces {
             body.set_static("namespaces", v);
@@ -1739,22 +1825,23 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAffinity {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "preferred_during_scheduling_ignored_during_execution",
-            self
-                .preferred_during_scheduling_ignored_during_execution
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+        let mut body = Body::with_capacity(
+            usize::from(
+                !self.preferred_during_scheduling_ignored_during_execution.is_empty(),
+            )
+                + usize::from(
+                    !self.required_during_scheduling_ignored_during_execution.is_empty(),
+                ),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "preferred_during_scheduling_ignored_during_execution",
+            self.preferred_during_scheduling_ignored_during_execution,
+            SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution::into_body,
+        );
+        body.set_blocks_from(
             "required_during_scheduling_ignored_during_execution",
-            self
-                .required_during_scheduling_ignored_during_execution
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.required_during_scheduling_ignored_during_execution,
+            SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution::into_body,
         );
         body
     }
@@ -1889,7 +1976,10 @@ pub struct SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnor
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -1928,10 +2018,14 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -1996,7 +2090,10 @@ pub struct SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnor
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -2035,10 +2132,14 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -2083,14 +2184,20 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "label_selector",
-            self.label_selector.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.label_selector.is_empty())
+                + usize::from(!self.namespace_selector.is_empty())
+                + usize::from(self.namespaces.is_some()),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "label_selector",
+            self.label_selector,
+            SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector::into_body,
+        );
+        body.set_blocks_from(
             "namespace_selector",
-            self.namespace_selector.into_iter().map(|b| b.into_body()).collect(),
+            self.namespace_selector,
+            SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector::into_body,
         );
         if let Some(v) = self.namespaces {
             body.set_static("namespaces", v);
@@ -2162,7 +2269,7 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_blocks("pod_affinity_term", vec![self.pod_affinity_term.into_body()]);
         body.set_static("weight", self.weight);
         body
@@ -2252,7 +2359,10 @@ pub struct SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnore
 impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -2291,10 +2401,14 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -2359,7 +2473,10 @@ pub struct SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnore
 impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -2398,10 +2515,14 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -2446,14 +2567,20 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "label_selector",
-            self.label_selector.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            1 + usize::from(!self.label_selector.is_empty())
+                + usize::from(!self.namespace_selector.is_empty())
+                + usize::from(self.namespaces.is_some()),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "label_selector",
+            self.label_selector,
+            SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector::into_body,
+        );
+        body.set_blocks_from(
             "namespace_selector",
-            self.namespace_selector.into_iter().map(|b| b.into_body()).collect(),
+            self.namespace_selector,
+            SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector::into_body,
         );
         if let Some(v) = self.namespaces {
             body.set_static("namespaces", v);
@@ -2525,22 +2652,23 @@ for Expr<
 impl SpecTemplateSpecAffinityPodAntiAffinity {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "preferred_during_scheduling_ignored_during_execution",
-            self
-                .preferred_during_scheduling_ignored_during_execution
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+        let mut body = Body::with_capacity(
+            usize::from(
+                !self.preferred_during_scheduling_ignored_during_execution.is_empty(),
+            )
+                + usize::from(
+                    !self.required_during_scheduling_ignored_during_execution.is_empty(),
+                ),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "preferred_during_scheduling_ignored_during_execution",
+            self.preferred_during_scheduling_ignored_during_execution,
+            SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution::into_body,
+        );
+        body.set_blocks_from(
             "required_during_scheduling_ignored_during_execution",
-            self
-                .required_during_scheduling_ignored_during_execution
-                .into_iter()
-                .map(|b| b.into_body())
-                .collect(),
+            self.required_during_scheduling_ignored_during_execution,
+            SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution::into_body,
         );
         body
     }
@@ -2596,7 +2724,11 @@ for Expr<SpecTemplateSpecAffinityPodAntiAffinity> {
 impl SpecTemplateSpecAffinity {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.node_affinity.is_some())
+                + usize::from(self.pod_affinity.is_some())
+                + usize::from(self.pod_anti_affinity.is_some()),
+        );
         if let Some(b) = self.node_affinity {
             body.set_blocks("node_affinity", vec![b.into_body()]);
         }
@@ -2757,7 +2889,10 @@ pub struct SpecTemplateSpecContainerEnvValueFromConfigMapKeyRef {
 impl SpecTemplateSpecContainerEnvValueFromConfigMapKeyRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.optional.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -2802,7 +2937,10 @@ pub struct SpecTemplateSpecContainerEnvValueFromFieldRef {
 impl SpecTemplateSpecContainerEnvValueFromFieldRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.api_version.is_some())
+                + usize::from(self.field_path.is_some()),
+        );
         if let Some(v) = self.api_version {
             body.set_static("api_version", v);
         }
@@ -2851,7 +2989,10 @@ impl SpecTemplateSpecContainerEnvValueFromResourceFieldRef {
 impl SpecTemplateSpecContainerEnvValueFromResourceFieldRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.container_name.is_some())
+                + usize::from(self.divisor.is_some()),
+        );
         if let Some(v) = self.container_name {
             body.set_static("container_name", v);
         }
@@ -2896,7 +3037,10 @@ pub struct SpecTemplateSpecContainerEnvValueFromSecretKeyRef {
 impl SpecTemplateSpecContainerEnvValueFromSecretKeyRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.optional.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -2933,7 +3077,12 @@ for Expr<SpecTemplateSpecContainerEnvValueFromSecretKeyRef> {
 impl SpecTemplateSpecContainerEnvValueFrom {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.config_map_key_ref.is_some())
+                + usize::from(self.field_ref.is_some())
+                + usize::from(self.resource_field_ref.is_some())
+                + usize::from(self.secret_key_ref.is_some()),
+        );
         if let Some(b) = self.config_map_key_ref {
             body.set_blocks("config_map_key_ref", vec![b.into_body()]);
         }
@@ -2994,7 +3143,10 @@ for Expr<SpecTemplateSpecContainerEnvValueFrom> {
 impl SpecTemplateSpecContainerEnv {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.value.is_some())
+                + usize::from(self.value_from.is_some()),
+        );
         body.set_static("name", self.name);
         if let Some(v) = self.value {
             body.set_static("value", v);
@@ -3055,7 +3207,7 @@ impl SpecTemplateSpecContainerEnvFromConfigMapRef {
 impl SpecTemplateSpecContainerEnvFromConfigMapRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.optional.is_some()));
         body.set_static("name", self.name);
         if let Some(v) = self.optional {
             body.set_static("optional", v);
@@ -3099,7 +3251,7 @@ impl SpecTemplateSpecContainerEnvFromSecretRef {
 impl SpecTemplateSpecContainerEnvFromSecretRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.optional.is_some()));
         body.set_static("name", self.name);
         if let Some(v) = self.optional {
             body.set_static("optional", v);
@@ -3126,7 +3278,11 @@ for Expr<SpecTemplateSpecContainerEnvFromSecretRef> {
 impl SpecTemplateSpecContainerEnvFrom {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.config_map_ref.is_some())
+                + usize::from(self.prefix.is_some())
+                + usize::from(self.secret_ref.is_some()),
+        );
         if let Some(b) = self.config_map_ref {
             body.set_blocks("config_map_ref", vec![b.into_body()]);
         }
@@ -3190,7 +3346,7 @@ pub struct SpecTemplateSpecContainerLifecyclePostStartExec {
 impl SpecTemplateSpecContainerLifecyclePostStartExec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
@@ -3233,7 +3389,9 @@ pub struct SpecTemplateSpecContainerLifecyclePostStartHttpGetHttpHeader {
 impl SpecTemplateSpecContainerLifecyclePostStartHttpGetHttpHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -3262,13 +3420,18 @@ for Expr<SpecTemplateSpecContainerLifecyclePostStartHttpGetHttpHeader> {
 impl SpecTemplateSpecContainerLifecyclePostStartHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
+                + usize::from(self.path.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.scheme.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "http_header",
-            self.http_header.into_iter().map(|b| b.into_body()).collect(),
+            self.http_header,
+            SpecTemplateSpecContainerLifecyclePostStartHttpGetHttpHeader::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -3334,7 +3497,7 @@ impl SpecTemplateSpecContainerLifecyclePostStartTcpSocket {
 impl SpecTemplateSpecContainerLifecyclePostStartTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -3353,16 +3516,20 @@ for Expr<SpecTemplateSpecContainerLifecyclePostStartTcpSocket> {
 impl SpecTemplateSpecContainerLifecyclePostStart {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.exec.is_some()) + usize::from(self.http_get.is_some())
+                + usize::from(!self.tcp_socket.is_empty()),
+        );
         if let Some(b) = self.exec {
             body.set_blocks("exec", vec![b.into_body()]);
         }
         if let Some(b) = self.http_get {
             body.set_blocks("http_get", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "tcp_socket",
-            self.tcp_socket.into_iter().map(|b| b.into_body()).collect(),
+            self.tcp_socket,
+            SpecTemplateSpecContainerLifecyclePostStartTcpSocket::into_body,
         );
         body
     }
@@ -3415,7 +3582,7 @@ pub struct SpecTemplateSpecContainerLifecyclePreStopExec {
 impl SpecTemplateSpecContainerLifecyclePreStopExec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
@@ -3458,7 +3625,9 @@ pub struct SpecTemplateSpecContainerLifecyclePreStopHttpGetHttpHeader {
 impl SpecTemplateSpecContainerLifecyclePreStopHttpGetHttpHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -3487,13 +3656,18 @@ for Expr<SpecTemplateSpecContainerLifecyclePreStopHttpGetHttpHeader> {
 impl SpecTemplateSpecContainerLifecyclePreStopHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
+                + usize::from(self.path.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.scheme.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "http_header",
-            self.http_header.into_iter().map(|b| b.into_body()).collect(),
+            self.http_header,
+            SpecTemplateSpecContainerLifecyclePreStopHttpGetHttpHeader::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -3559,7 +3733,7 @@ impl SpecTemplateSpecContainerLifecyclePreStopTcpSocket {
 impl SpecTemplateSpecContainerLifecyclePreStopTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -3578,16 +3752,20 @@ for Expr<SpecTemplateSpecContainerLifecyclePreStopTcpSocket> {
 impl SpecTemplateSpecContainerLifecyclePreStop {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.exec.is_some()) + usize::from(self.http_get.is_some())
+                + usize::from(!self.tcp_socket.is_empty()),
+        );
         if let Some(b) = self.exec {
             body.set_blocks("exec", vec![b.into_body()]);
         }
         if let Some(b) = self.http_get {
             body.set_blocks("http_get", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "tcp_socket",
-            self.tcp_socket.into_iter().map(|b| b.into_body()).collect(),
+            self.tcp_socket,
+            SpecTemplateSpecContainerLifecyclePreStopTcpSocket::into_body,
         );
         body
     }
@@ -3624,14 +3802,19 @@ for Expr<SpecTemplateSpecContainerLifecyclePreStop> {
 impl SpecTemplateSpecContainerLifecycle {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "post_start",
-            self.post_start.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            usize::from(!self.post_start.is_empty())
+                + usize::from(!self.pre_stop.is_empty()),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "post_start",
+            self.post_start,
+            SpecTemplateSpecContainerLifecyclePostStart::into_body,
+        );
+        body.set_blocks_from(
             "pre_stop",
-            self.pre_stop.into_iter().map(|b| b.into_body()).collect(),
+            self.pre_stop,
+            SpecTemplateSpecContainerLifecyclePreStop::into_body,
         );
         body
     }
@@ -3686,7 +3869,7 @@ pub struct SpecTemplateSpecContainerLivenessProbeExec {
 impl SpecTemplateSpecContainerLivenessProbeExec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
@@ -3724,7 +3907,7 @@ impl SpecTemplateSpecContainerLivenessProbeGrpc {
 impl SpecTemplateSpecContainerLivenessProbeGrpc {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
         if let Some(v) = self.service {
             body.set_static("service", v);
@@ -3773,7 +3956,9 @@ pub struct SpecTemplateSpecContainerLivenessProbeHttpGetHttpHeader {
 impl SpecTemplateSpecContainerLivenessProbeHttpGetHttpHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -3802,13 +3987,18 @@ for Expr<SpecTemplateSpecContainerLivenessProbeHttpGetHttpHeader> {
 impl SpecTemplateSpecContainerLivenessProbeHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
+                + usize::from(self.path.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.scheme.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "http_header",
-            self.http_header.into_iter().map(|b| b.into_body()).collect(),
+            self.http_header,
+            SpecTemplateSpecContainerLivenessProbeHttpGetHttpHeader::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -3874,7 +4064,7 @@ impl SpecTemplateSpecContainerLivenessProbeTcpSocket {
 impl SpecTemplateSpecContainerLivenessProbeTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -3893,14 +4083,28 @@ for Expr<SpecTemplateSpecContainerLivenessProbeTcpSocket> {
 impl SpecTemplateSpecContainerLivenessProbe {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.exec.is_some())
+                + usize::from(self.failure_threshold.is_some())
+                + usize::from(!self.grpc.is_empty())
+                + usize::from(self.http_get.is_some())
+                + usize::from(self.initial_delay_seconds.is_some())
+                + usize::from(self.period_seconds.is_some())
+                + usize::from(self.success_threshold.is_some())
+                + usize::from(!self.tcp_socket.is_empty())
+                + usize::from(self.timeout_seconds.is_some()),
+        );
         if let Some(b) = self.exec {
             body.set_blocks("exec", vec![b.into_body()]);
         }
         if let Some(v) = self.failure_threshold {
             body.set_static("failure_threshold", v);
         }
-        body.set_blocks("grpc", self.grpc.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from(
+            "grpc",
+            self.grpc,
+            SpecTemplateSpecContainerLivenessProbeGrpc::into_body,
+        );
         if let Some(b) = self.http_get {
             body.set_blocks("http_get", vec![b.into_body()]);
         }
@@ -3913,9 +4117,10 @@ impl SpecTemplateSpecContainerLivenessProbe {
         if let Some(v) = self.success_threshold {
             body.set_static("success_threshold", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "tcp_socket",
-            self.tcp_socket.into_iter().map(|b| b.into_body()).collect(),
+            self.tcp_socket,
+            SpecTemplateSpecContainerLivenessProbeTcpSocket::into_body,
         );
         if let Some(v) = self.timeout_seconds {
             body.set_static("timeout_seconds", v);
@@ -4011,7 +4216,11 @@ impl SpecTemplateSpecContainerPort {
 impl SpecTemplateSpecContainerPort {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.host_ip.is_some())
+                + usize::from(self.host_port.is_some())
+                + usize::from(self.name.is_some()) + usize::from(self.protocol.is_some()),
+        );
         body.set_static("container_port", self.container_port);
         if let Some(v) = self.host_ip {
             body.set_static("host_ip", v);
@@ -4089,7 +4298,7 @@ pub struct SpecTemplateSpecContainerReadinessProbeExec {
 impl SpecTemplateSpecContainerReadinessProbeExec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
@@ -4127,7 +4336,7 @@ impl SpecTemplateSpecContainerReadinessProbeGrpc {
 impl SpecTemplateSpecContainerReadinessProbeGrpc {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
         if let Some(v) = self.service {
             body.set_static("service", v);
@@ -4176,7 +4385,9 @@ pub struct SpecTemplateSpecContainerReadinessProbeHttpGetHttpHeader {
 impl SpecTemplateSpecContainerReadinessProbeHttpGetHttpHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -4205,13 +4416,18 @@ for Expr<SpecTemplateSpecContainerReadinessProbeHttpGetHttpHeader> {
 impl SpecTemplateSpecContainerReadinessProbeHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
+                + usize::from(self.path.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.scheme.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "http_header",
-            self.http_header.into_iter().map(|b| b.into_body()).collect(),
+            self.http_header,
+            SpecTemplateSpecContainerReadinessProbeHttpGetHttpHeader::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -4277,7 +4493,7 @@ impl SpecTemplateSpecContainerReadinessProbeTcpSocket {
 impl SpecTemplateSpecContainerReadinessProbeTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -4296,14 +4512,28 @@ for Expr<SpecTemplateSpecContainerReadinessProbeTcpSocket> {
 impl SpecTemplateSpecContainerReadinessProbe {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.exec.is_some())
+                + usize::from(self.failure_threshold.is_some())
+                + usize::from(!self.grpc.is_empty())
+                + usize::from(self.http_get.is_some())
+                + usize::from(self.initial_delay_seconds.is_some())
+                + usize::from(self.period_seconds.is_some())
+                + usize::from(self.success_threshold.is_some())
+                + usize::from(!self.tcp_socket.is_empty())
+                + usize::from(self.timeout_seconds.is_some()),
+        );
         if let Some(b) = self.exec {
             body.set_blocks("exec", vec![b.into_body()]);
         }
         if let Some(v) = self.failure_threshold {
             body.set_static("failure_threshold", v);
         }
-        body.set_blocks("grpc", self.grpc.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from(
+            "grpc",
+            self.grpc,
+            SpecTemplateSpecContainerReadinessProbeGrpc::into_body,
+        );
         if let Some(b) = self.http_get {
             body.set_blocks("http_get", vec![b.into_body()]);
         }
@@ -4316,9 +4546,10 @@ impl SpecTemplateSpecContainerReadinessProbe {
         if let Some(v) = self.success_threshold {
             body.set_static("success_threshold", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "tcp_socket",
-            self.tcp_socket.into_iter().map(|b| b.into_body()).collect(),
+            self.tcp_socket,
+            SpecTemplateSpecContainerReadinessProbeTcpSocket::into_body,
         );
         if let Some(v) = self.timeout_seconds {
             body.set_static("timeout_seconds", v);
@@ -4396,7 +4627,9 @@ pub struct SpecTemplateSpecContainerResources {
 impl SpecTemplateSpecContainerResources {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.limits.is_some()) + usize::from(self.requests.is_some()),
+        );
         if let Some(v) = self.limits {
             body.set_static("limits", v);
         }
@@ -4454,7 +4687,9 @@ pub struct SpecTemplateSpecContainerSecurityContextCapabilities {
 impl SpecTemplateSpecContainerSecurityContextCapabilities {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.add.is_some()) + usize::from(self.drop.is_some()),
+        );
         if let Some(v) = self.add {
             body.set_static("add", v);
         }
@@ -4495,7 +4730,10 @@ pub struct SpecTemplateSpecContainerSecurityContextSeLinuxOptions {
 impl SpecTemplateSpecContainerSecurityContextSeLinuxOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.level.is_some()) + usize::from(self.role.is_some())
+                + usize::from(self.r#type.is_some()) + usize::from(self.user.is_some()),
+        );
         if let Some(v) = self.level {
             body.set_static("level", v);
         }
@@ -4548,7 +4786,10 @@ pub struct SpecTemplateSpecContainerSecurityContextSeccompProfile {
 impl SpecTemplateSpecContainerSecurityContextSeccompProfile {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.localhost_profile.is_some())
+                + usize::from(self.r#type.is_some()),
+        );
         if let Some(v) = self.localhost_profile {
             body.set_static("localhost_profile", v);
         }
@@ -4577,7 +4818,17 @@ for Expr<SpecTemplateSpecContainerSecurityContextSeccompProfile> {
 impl SpecTemplateSpecContainerSecurityContext {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allow_privilege_escalation.is_some())
+                + usize::from(self.capabilities.is_some())
+                + usize::from(self.privileged.is_some())
+                + usize::from(self.read_only_root_filesystem.is_some())
+                + usize::from(self.run_as_group.is_some())
+                + usize::from(self.run_as_non_root.is_some())
+                + usize::from(self.run_as_user.is_some())
+                + usize::from(self.se_linux_options.is_some())
+                + usize::from(self.seccomp_profile.is_some()),
+        );
         if let Some(v) = self.allow_privilege_escalation {
             body.set_static("allow_privilege_escalation", v);
         }
@@ -4702,7 +4953,7 @@ pub struct SpecTemplateSpecContainerStartupProbeExec {
 impl SpecTemplateSpecContainerStartupProbeExec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
@@ -4740,7 +4991,7 @@ impl SpecTemplateSpecContainerStartupProbeGrpc {
 impl SpecTemplateSpecContainerStartupProbeGrpc {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
         if let Some(v) = self.service {
             body.set_static("service", v);
@@ -4789,7 +5040,9 @@ pub struct SpecTemplateSpecContainerStartupProbeHttpGetHttpHeader {
 impl SpecTemplateSpecContainerStartupProbeHttpGetHttpHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -4818,13 +5071,18 @@ for Expr<SpecTemplateSpecContainerStartupProbeHttpGetHttpHeader> {
 impl SpecTemplateSpecContainerStartupProbeHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
+                + usize::from(self.path.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.scheme.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "http_header",
-            self.http_header.into_iter().map(|b| b.into_body()).collect(),
+            self.http_header,
+            SpecTemplateSpecContainerStartupProbeHttpGetHttpHeader::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -4890,7 +5148,7 @@ impl SpecTemplateSpecContainerStartupProbeTcpSocket {
 impl SpecTemplateSpecContainerStartupProbeTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -4909,14 +5167,28 @@ for Expr<SpecTemplateSpecContainerStartupProbeTcpSocket> {
 impl SpecTemplateSpecContainerStartupProbe {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.exec.is_some())
+                + usize::from(self.failure_threshold.is_some())
+                + usize::from(!self.grpc.is_empty())
+                + usize::from(self.http_get.is_some())
+                + usize::from(self.initial_delay_seconds.is_some())
+                + usize::from(self.period_seconds.is_some())
+                + usize::from(self.success_threshold.is_some())
+                + usize::from(!self.tcp_socket.is_empty())
+                + usize::from(self.timeout_seconds.is_some()),
+        );
         if let Some(b) = self.exec {
             body.set_blocks("exec", vec![b.into_body()]);
         }
         if let Some(v) = self.failure_threshold {
             body.set_static("failure_threshold", v);
         }
-        body.set_blocks("grpc", self.grpc.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from(
+            "grpc",
+            self.grpc,
+            SpecTemplateSpecContainerStartupProbeGrpc::into_body,
+        );
         if let Some(b) = self.http_get {
             body.set_blocks("http_get", vec![b.into_body()]);
         }
@@ -4929,9 +5201,10 @@ impl SpecTemplateSpecContainerStartupProbe {
         if let Some(v) = self.success_threshold {
             body.set_static("success_threshold", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "tcp_socket",
-            self.tcp_socket.into_iter().map(|b| b.into_body()).collect(),
+            self.tcp_socket,
+            SpecTemplateSpecContainerStartupProbeTcpSocket::into_body,
         );
         if let Some(v) = self.timeout_seconds {
             body.set_static("timeout_seconds", v);
@@ -5019,7 +5292,7 @@ impl SpecTemplateSpecContainerVolumeDevice {
 impl SpecTemplateSpecContainerVolumeDevice {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("device_path", self.device_path);
         body.set_static("name", self.name);
         body
@@ -5076,7 +5349,12 @@ impl SpecTemplateSpecContainerVolumeMount {
 impl SpecTemplateSpecContainerVolumeMount {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.mount_propagation.is_some())
+                + usize::from(self.read_only.is_some())
+                + usize::from(self.sub_path.is_some())
+                + usize::from(self.sub_path_expr.is_some()),
+        );
         body.set_static("mount_path", self.mount_path);
         if let Some(v) = self.mount_propagation {
             body.set_static("mount_propagation", v);
@@ -5133,17 +5411,39 @@ for Expr<SpecTemplateSpecContainerVolumeMount> {
 impl SpecTemplateSpecContainer {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.args.is_some()) + usize::from(self.command.is_some())
+                + usize::from(!self.env.is_empty())
+                + usize::from(!self.env_from.is_empty())
+                + usize::from(self.image.is_some())
+                + usize::from(self.image_pull_policy.is_some())
+                + usize::from(self.lifecycle.is_some())
+                + usize::from(self.liveness_probe.is_some())
+                + usize::from(!self.port.is_empty())
+                + usize::from(self.readiness_probe.is_some())
+                + usize::from(self.resources.is_some())
+                + usize::from(self.security_context.is_some())
+                + usize::from(self.startup_probe.is_some())
+                + usize::from(self.stdin.is_some())
+                + usize::from(self.stdin_once.is_some())
+                + usize::from(self.termination_message_path.is_some())
+                + usize::from(self.termination_message_policy.is_some())
+                + usize::from(self.tty.is_some())
+                + usize::from(!self.volume_device.is_empty())
+                + usize::from(!self.volume_mount.is_empty())
+                + usize::from(self.working_dir.is_some()),
+        );
         if let Some(v) = self.args {
             body.set_static("args", v);
         }
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
-        body.set_blocks("env", self.env.into_iter().map(|b| b.into_body()).collect());
-        body.set_blocks(
+        body.set_blocks_from("env", self.env, SpecTemplateSpecContainerEnv::into_body);
+        body.set_blocks_from(
             "env_from",
-            self.env_from.into_iter().map(|b| b.into_body()).collect(),
+            self.env_from,
+            SpecTemplateSpecContainerEnvFrom::into_body,
         );
         if let Some(v) = self.image {
             body.set_static("image", v);
@@ -5158,7 +5458,11 @@ impl SpecTemplateSpecContainer {
             body.set_blocks("liveness_probe", vec![b.into_body()]);
         }
         body.set_static("name", self.name);
-        body.set_blocks("port", self.port.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from(
+            "port",
+            self.port,
+            SpecTemplateSpecContainerPort::into_body,
+        );
         if let Some(b) = self.readiness_probe {
             body.set_blocks("readiness_probe", vec![b.into_body()]);
         }
@@ -5186,13 +5490,15 @@ impl SpecTemplateSpecContainer {
         if let Some(v) = self.tty {
             body.set_static("tty", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "volume_device",
-            self.volume_device.into_iter().map(|b| b.into_body()).collect(),
+            self.volume_device,
+            SpecTemplateSpecContainerVolumeDevice::into_body,
         );
-        body.set_blocks(
+        body.set_blocks_from(
             "volume_mount",
-            self.volume_mount.into_iter().map(|b| b.into_body()).collect(),
+            self.volume_mount,
+            SpecTemplateSpecContainerVolumeMount::into_body,
         );
         if let Some(v) = self.working_dir {
             body.set_static("working_dir", v);
@@ -5355,7 +5661,7 @@ impl SpecTemplateSpecDnsConfigOption {
 impl SpecTemplateSpecDnsConfigOption {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("name", self.name);
         if let Some(v) = self.value {
             body.set_static("value", v);
@@ -5381,13 +5687,18 @@ impl SpecTemplateSpecDnsConfigOptionRef for Expr<SpecTemplateSpecDnsConfigOption
 impl SpecTemplateSpecDnsConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.nameservers.is_some())
+                + usize::from(!self.option.is_empty())
+                + usize::from(self.searches.is_some()),
+        );
         if let Some(v) = self.nameservers {
             body.set_static("nameservers", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "option",
-            self.option.into_iter().map(|b| b.into_body()).collect(),
+            self.option,
+            SpecTemplateSpecDnsConfigOption::into_body,
         );
         if let Some(v) = self.searches {
             body.set_static("searches", v);
@@ -5438,7 +5749,7 @@ impl SpecTemplateSpecHostAliases {
 impl SpecTemplateSpecHostAliases {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("hostnames", self.hostnames);
         body.set_static("ip", self.ip);
         body
@@ -5476,7 +5787,7 @@ impl SpecTemplateSpecImagePullSecrets {
 impl SpecTemplateSpecImagePullSecrets {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("name", self.name);
         body
     }
@@ -5617,7 +5928,10 @@ pub struct SpecTemplateSpecInitContainerEnvValueFromConfigMapKeyRef {
 impl SpecTemplateSpecInitContainerEnvValueFromConfigMapKeyRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.optional.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -5662,7 +5976,10 @@ pub struct SpecTemplateSpecInitContainerEnvValueFromFieldRef {
 impl SpecTemplateSpecInitContainerEnvValueFromFieldRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.api_version.is_some())
+                + usize::from(self.field_path.is_some()),
+        );
         if let Some(v) = self.api_version {
             body.set_static("api_version", v);
         }
@@ -5711,7 +6028,10 @@ impl SpecTemplateSpecInitContainerEnvValueFromResourceFieldRef {
 impl SpecTemplateSpecInitContainerEnvValueFromResourceFieldRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.container_name.is_some())
+                + usize::from(self.divisor.is_some()),
+        );
         if let Some(v) = self.container_name {
             body.set_static("container_name", v);
         }
@@ -5756,7 +6076,10 @@ pub struct SpecTemplateSpecInitContainerEnvValueFromSecretKeyRef {
 impl SpecTemplateSpecInitContainerEnvValueFromSecretKeyRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.optional.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -5793,7 +6116,12 @@ for Expr<SpecTemplateSpecInitContainerEnvValueFromSecretKeyRef> {
 impl SpecTemplateSpecInitContainerEnvValueFrom {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.config_map_key_ref.is_some())
+                + usize::from(self.field_ref.is_some())
+                + usize::from(self.resource_field_ref.is_some())
+                + usize::from(self.secret_key_ref.is_some()),
+        );
         if let Some(b) = self.config_map_key_ref {
             body.set_blocks("config_map_key_ref", vec![b.into_body()]);
         }
@@ -5854,7 +6182,10 @@ for Expr<SpecTemplateSpecInitContainerEnvValueFrom> {
 impl SpecTemplateSpecInitContainerEnv {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.value.is_some())
+                + usize::from(self.value_from.is_some()),
+        );
         body.set_static("name", self.name);
         if let Some(v) = self.value {
             body.set_static("value", v);
@@ -5915,7 +6246,7 @@ impl SpecTemplateSpecInitContainerEnvFromConfigMapRef {
 impl SpecTemplateSpecInitContainerEnvFromConfigMapRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.optional.is_some()));
         body.set_static("name", self.name);
         if let Some(v) = self.optional {
             body.set_static("optional", v);
@@ -5959,7 +6290,7 @@ impl SpecTemplateSpecInitContainerEnvFromSecretRef {
 impl SpecTemplateSpecInitContainerEnvFromSecretRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.optional.is_some()));
         body.set_static("name", self.name);
         if let Some(v) = self.optional {
             body.set_static("optional", v);
@@ -5986,7 +6317,11 @@ for Expr<SpecTemplateSpecInitContainerEnvFromSecretRef> {
 impl SpecTemplateSpecInitContainerEnvFrom {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.config_map_ref.is_some())
+                + usize::from(self.prefix.is_some())
+                + usize::from(self.secret_ref.is_some()),
+        );
         if let Some(b) = self.config_map_ref {
             body.set_blocks("config_map_ref", vec![b.into_body()]);
         }
@@ -6055,7 +6390,7 @@ pub struct SpecTemplateSpecInitContainerLifecyclePostStartExec {
 impl SpecTemplateSpecInitContainerLifecyclePostStartExec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
@@ -6100,7 +6435,9 @@ pub struct SpecTemplateSpecInitContainerLifecyclePostStartHttpGetHttpHeader {
 impl SpecTemplateSpecInitContainerLifecyclePostStartHttpGetHttpHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -6129,13 +6466,18 @@ for Expr<SpecTemplateSpecInitContainerLifecyclePostStartHttpGetHttpHeader> {
 impl SpecTemplateSpecInitContainerLifecyclePostStartHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
+                + usize::from(self.path.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.scheme.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "http_header",
-            self.http_header.into_iter().map(|b| b.into_body()).collect(),
+            self.http_header,
+            SpecTemplateSpecInitContainerLifecyclePostStartHttpGetHttpHeader::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -6205,7 +6547,7 @@ impl SpecTemplateSpecInitContainerLifecyclePostStartTcpSocket {
 impl SpecTemplateSpecInitContainerLifecyclePostStartTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -6224,16 +6566,20 @@ for Expr<SpecTemplateSpecInitContainerLifecyclePostStartTcpSocket> {
 impl SpecTemplateSpecInitContainerLifecyclePostStart {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.exec.is_some()) + usize::from(self.http_get.is_some())
+                + usize::from(!self.tcp_socket.is_empty()),
+        );
         if let Some(b) = self.exec {
             body.set_blocks("exec", vec![b.into_body()]);
         }
         if let Some(b) = self.http_get {
             body.set_blocks("http_get", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "tcp_socket",
-            self.tcp_socket.into_iter().map(|b| b.into_body()).collect(),
+            self.tcp_socket,
+            SpecTemplateSpecInitContainerLifecyclePostStartTcpSocket::into_body,
         );
         body
     }
@@ -6290,7 +6636,7 @@ pub struct SpecTemplateSpecInitContainerLifecyclePreStopExec {
 impl SpecTemplateSpecInitContainerLifecyclePreStopExec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
@@ -6333,7 +6679,9 @@ pub struct SpecTemplateSpecInitContainerLifecyclePreStopHttpGetHttpHeader {
 impl SpecTemplateSpecInitContainerLifecyclePreStopHttpGetHttpHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -6362,13 +6710,18 @@ for Expr<SpecTemplateSpecInitContainerLifecyclePreStopHttpGetHttpHeader> {
 impl SpecTemplateSpecInitContainerLifecyclePreStopHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
+                + usize::from(self.path.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.scheme.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "http_header",
-            self.http_header.into_iter().map(|b| b.into_body()).collect(),
+            self.http_header,
+            SpecTemplateSpecInitContainerLifecyclePreStopHttpGetHttpHeader::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -6438,7 +6791,7 @@ impl SpecTemplateSpecInitContainerLifecyclePreStopTcpSocket {
 impl SpecTemplateSpecInitContainerLifecyclePreStopTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -6457,16 +6810,20 @@ for Expr<SpecTemplateSpecInitContainerLifecyclePreStopTcpSocket> {
 impl SpecTemplateSpecInitContainerLifecyclePreStop {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.exec.is_some()) + usize::from(self.http_get.is_some())
+                + usize::from(!self.tcp_socket.is_empty()),
+        );
         if let Some(b) = self.exec {
             body.set_blocks("exec", vec![b.into_body()]);
         }
         if let Some(b) = self.http_get {
             body.set_blocks("http_get", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "tcp_socket",
-            self.tcp_socket.into_iter().map(|b| b.into_body()).collect(),
+            self.tcp_socket,
+            SpecTemplateSpecInitContainerLifecyclePreStopTcpSocket::into_body,
         );
         body
     }
@@ -6507,14 +6864,19 @@ for Expr<SpecTemplateSpecInitContainerLifecyclePreStop> {
 impl SpecTemplateSpecInitContainerLifecycle {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "post_start",
-            self.post_start.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            usize::from(!self.post_start.is_empty())
+                + usize::from(!self.pre_stop.is_empty()),
         );
-        body.set_blocks(
+        body.set_blocks_from(
+            "post_start",
+            self.post_start,
+            SpecTemplateSpecInitContainerLifecyclePostStart::into_body,
+        );
+        body.set_blocks_from(
             "pre_stop",
-            self.pre_stop.into_iter().map(|b| b.into_body()).collect(),
+            self.pre_stop,
+            SpecTemplateSpecInitContainerLifecyclePreStop::into_body,
         );
         body
     }
@@ -6574,7 +6936,7 @@ pub struct SpecTemplateSpecInitContainerLivenessProbeExec {
 impl SpecTemplateSpecInitContainerLivenessProbeExec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
@@ -6612,7 +6974,7 @@ impl SpecTemplateSpecInitContainerLivenessProbeGrpc {
 impl SpecTemplateSpecInitContainerLivenessProbeGrpc {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
         if let Some(v) = self.service {
             body.set_static("service", v);
@@ -6661,7 +7023,9 @@ pub struct SpecTemplateSpecInitContainerLivenessProbeHttpGetHttpHeader {
 impl SpecTemplateSpecInitContainerLivenessProbeHttpGetHttpHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -6690,13 +7054,18 @@ for Expr<SpecTemplateSpecInitContainerLivenessProbeHttpGetHttpHeader> {
 impl SpecTemplateSpecInitContainerLivenessProbeHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
+                + usize::from(self.path.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.scheme.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "http_header",
-            self.http_header.into_iter().map(|b| b.into_body()).collect(),
+            self.http_header,
+            SpecTemplateSpecInitContainerLivenessProbeHttpGetHttpHeader::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -6762,7 +7131,7 @@ impl SpecTemplateSpecInitContainerLivenessProbeTcpSocket {
 impl SpecTemplateSpecInitContainerLivenessProbeTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -6781,14 +7150,28 @@ for Expr<SpecTemplateSpecInitContainerLivenessProbeTcpSocket> {
 impl SpecTemplateSpecInitContainerLivenessProbe {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.exec.is_some())
+                + usize::from(self.failure_threshold.is_some())
+                + usize::from(!self.grpc.is_empty())
+                + usize::from(self.http_get.is_some())
+                + usize::from(self.initial_delay_seconds.is_some())
+                + usize::from(self.period_seconds.is_some())
+                + usize::from(self.success_threshold.is_some())
+                + usize::from(!self.tcp_socket.is_empty())
+                + usize::from(self.timeout_seconds.is_some()),
+        );
         if let Some(b) = self.exec {
             body.set_blocks("exec", vec![b.into_body()]);
         }
         if let Some(v) = self.failure_threshold {
             body.set_static("failure_threshold", v);
         }
-        body.set_blocks("grpc", self.grpc.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from(
+            "grpc",
+            self.grpc,
+            SpecTemplateSpecInitContainerLivenessProbeGrpc::into_body,
+        );
         if let Some(b) = self.http_get {
             body.set_blocks("http_get", vec![b.into_body()]);
         }
@@ -6801,9 +7184,10 @@ impl SpecTemplateSpecInitContainerLivenessProbe {
         if let Some(v) = self.success_threshold {
             body.set_static("success_threshold", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "tcp_socket",
-            self.tcp_socket.into_iter().map(|b| b.into_body()).collect(),
+            self.tcp_socket,
+            SpecTemplateSpecInitContainerLivenessProbeTcpSocket::into_body,
         );
         if let Some(v) = self.timeout_seconds {
             body.set_static("timeout_seconds", v);
@@ -6899,7 +7283,11 @@ impl SpecTemplateSpecInitContainerPort {
 impl SpecTemplateSpecInitContainerPort {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.host_ip.is_some())
+                + usize::from(self.host_port.is_some())
+                + usize::from(self.name.is_some()) + usize::from(self.protocol.is_some()),
+        );
         body.set_static("container_port", self.container_port);
         if let Some(v) = self.host_ip {
             body.set_static("host_ip", v);
@@ -6977,7 +7365,7 @@ pub struct SpecTemplateSpecInitContainerReadinessProbeExec {
 impl SpecTemplateSpecInitContainerReadinessProbeExec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
@@ -7015,7 +7403,7 @@ impl SpecTemplateSpecInitContainerReadinessProbeGrpc {
 impl SpecTemplateSpecInitContainerReadinessProbeGrpc {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
         if let Some(v) = self.service {
             body.set_static("service", v);
@@ -7064,7 +7452,9 @@ pub struct SpecTemplateSpecInitContainerReadinessProbeHttpGetHttpHeader {
 impl SpecTemplateSpecInitContainerReadinessProbeHttpGetHttpHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -7093,13 +7483,18 @@ for Expr<SpecTemplateSpecInitContainerReadinessProbeHttpGetHttpHeader> {
 impl SpecTemplateSpecInitContainerReadinessProbeHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
+                + usize::from(self.path.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.scheme.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "http_header",
-            self.http_header.into_iter().map(|b| b.into_body()).collect(),
+            self.http_header,
+            SpecTemplateSpecInitContainerReadinessProbeHttpGetHttpHeader::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -7165,7 +7560,7 @@ impl SpecTemplateSpecInitContainerReadinessProbeTcpSocket {
 impl SpecTemplateSpecInitContainerReadinessProbeTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -7184,14 +7579,28 @@ for Expr<SpecTemplateSpecInitContainerReadinessProbeTcpSocket> {
 impl SpecTemplateSpecInitContainerReadinessProbe {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.exec.is_some())
+                + usize::from(self.failure_threshold.is_some())
+                + usize::from(!self.grpc.is_empty())
+                + usize::from(self.http_get.is_some())
+                + usize::from(self.initial_delay_seconds.is_some())
+                + usize::from(self.period_seconds.is_some())
+                + usize::from(self.success_threshold.is_some())
+                + usize::from(!self.tcp_socket.is_empty())
+                + usize::from(self.timeout_seconds.is_some()),
+        );
         if let Some(b) = self.exec {
             body.set_blocks("exec", vec![b.into_body()]);
         }
         if let Some(v) = self.failure_threshold {
             body.set_static("failure_threshold", v);
         }
-        body.set_blocks("grpc", self.grpc.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from(
+            "grpc",
+            self.grpc,
+            SpecTemplateSpecInitContainerReadinessProbeGrpc::into_body,
+        );
         if let Some(b) = self.http_get {
             body.set_blocks("http_get", vec![b.into_body()]);
         }
@@ -7204,9 +7613,10 @@ impl SpecTemplateSpecInitContainerReadinessProbe {
         if let Some(v) = self.success_threshold {
             body.set_static("success_threshold", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "tcp_socket",
-            self.tcp_socket.into_iter().map(|b| b.into_body()).collect(),
+            self.tcp_socket,
+            SpecTemplateSpecInitContainerReadinessProbeTcpSocket::into_body,
         );
         if let Some(v) = self.timeout_seconds {
             body.set_static("timeout_seconds", v);
@@ -7284,7 +7694,9 @@ pub struct SpecTemplateSpecInitContainerResources {
 impl SpecTemplateSpecInitContainerResources {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.limits.is_some()) + usize::from(self.requests.is_some()),
+        );
         if let Some(v) = self.limits {
             body.set_static("limits", v);
         }
@@ -7347,7 +7759,9 @@ pub struct SpecTemplateSpecInitContainerSecurityContextCapabilities {
 impl SpecTemplateSpecInitContainerSecurityContextCapabilities {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.add.is_some()) + usize::from(self.drop.is_some()),
+        );
         if let Some(v) = self.add {
             body.set_static("add", v);
         }
@@ -7388,7 +7802,10 @@ pub struct SpecTemplateSpecInitContainerSecurityContextSeLinuxOptions {
 impl SpecTemplateSpecInitContainerSecurityContextSeLinuxOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.level.is_some()) + usize::from(self.role.is_some())
+                + usize::from(self.r#type.is_some()) + usize::from(self.user.is_some()),
+        );
         if let Some(v) = self.level {
             body.set_static("level", v);
         }
@@ -7441,7 +7858,10 @@ pub struct SpecTemplateSpecInitContainerSecurityContextSeccompProfile {
 impl SpecTemplateSpecInitContainerSecurityContextSeccompProfile {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.localhost_profile.is_some())
+                + usize::from(self.r#type.is_some()),
+        );
         if let Some(v) = self.localhost_profile {
             body.set_static("localhost_profile", v);
         }
@@ -7470,7 +7890,17 @@ for Expr<SpecTemplateSpecInitContainerSecurityContextSeccompProfile> {
 impl SpecTemplateSpecInitContainerSecurityContext {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allow_privilege_escalation.is_some())
+                + usize::from(self.capabilities.is_some())
+                + usize::from(self.privileged.is_some())
+                + usize::from(self.read_only_root_filesystem.is_some())
+                + usize::from(self.run_as_group.is_some())
+                + usize::from(self.run_as_non_root.is_some())
+                + usize::from(self.run_as_user.is_some())
+                + usize::from(self.se_linux_options.is_some())
+                + usize::from(self.seccomp_profile.is_some()),
+        );
         if let Some(v) = self.allow_privilege_escalation {
             body.set_static("allow_privilege_escalation", v);
         }
@@ -7595,7 +8025,7 @@ pub struct SpecTemplateSpecInitContainerStartupProbeExec {
 impl SpecTemplateSpecInitContainerStartupProbeExec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
@@ -7633,7 +8063,7 @@ impl SpecTemplateSpecInitContainerStartupProbeGrpc {
 impl SpecTemplateSpecInitContainerStartupProbeGrpc {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
         if let Some(v) = self.service {
             body.set_static("service", v);
@@ -7682,7 +8112,9 @@ pub struct SpecTemplateSpecInitContainerStartupProbeHttpGetHttpHeader {
 impl SpecTemplateSpecInitContainerStartupProbeHttpGetHttpHeader {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -7711,13 +8143,18 @@ for Expr<SpecTemplateSpecInitContainerStartupProbeHttpGetHttpHeader> {
 impl SpecTemplateSpecInitContainerStartupProbeHttpGet {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
+                + usize::from(self.path.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.scheme.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "http_header",
-            self.http_header.into_iter().map(|b| b.into_body()).collect(),
+            self.http_header,
+            SpecTemplateSpecInitContainerStartupProbeHttpGetHttpHeader::into_body,
         );
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -7783,7 +8220,7 @@ impl SpecTemplateSpecInitContainerStartupProbeTcpSocket {
 impl SpecTemplateSpecInitContainerStartupProbeTcpSocket {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
         body
     }
@@ -7802,14 +8239,28 @@ for Expr<SpecTemplateSpecInitContainerStartupProbeTcpSocket> {
 impl SpecTemplateSpecInitContainerStartupProbe {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.exec.is_some())
+                + usize::from(self.failure_threshold.is_some())
+                + usize::from(!self.grpc.is_empty())
+                + usize::from(self.http_get.is_some())
+                + usize::from(self.initial_delay_seconds.is_some())
+                + usize::from(self.period_seconds.is_some())
+                + usize::from(self.success_threshold.is_some())
+                + usize::from(!self.tcp_socket.is_empty())
+                + usize::from(self.timeout_seconds.is_some()),
+        );
         if let Some(b) = self.exec {
             body.set_blocks("exec", vec![b.into_body()]);
         }
         if let Some(v) = self.failure_threshold {
             body.set_static("failure_threshold", v);
         }
-        body.set_blocks("grpc", self.grpc.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from(
+            "grpc",
+            self.grpc,
+            SpecTemplateSpecInitContainerStartupProbeGrpc::into_body,
+        );
         if let Some(b) = self.http_get {
             body.set_blocks("http_get", vec![b.into_body()]);
         }
@@ -7822,9 +8273,10 @@ impl SpecTemplateSpecInitContainerStartupProbe {
         if let Some(v) = self.success_threshold {
             body.set_static("success_threshold", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "tcp_socket",
-            self.tcp_socket.into_iter().map(|b| b.into_body()).collect(),
+            self.tcp_socket,
+            SpecTemplateSpecInitContainerStartupProbeTcpSocket::into_body,
         );
         if let Some(v) = self.timeout_seconds {
             body.set_static("timeout_seconds", v);
@@ -7914,7 +8366,7 @@ impl SpecTemplateSpecInitContainerVolumeDevice {
 impl SpecTemplateSpecInitContainerVolumeDevice {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("device_path", self.device_path);
         body.set_static("name", self.name);
         body
@@ -7971,7 +8423,12 @@ impl SpecTemplateSpecInitContainerVolumeMount {
 impl SpecTemplateSpecInitContainerVolumeMount {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.mount_propagation.is_some())
+                + usize::from(self.read_only.is_some())
+                + usize::from(self.sub_path.is_some())
+                + usize::from(self.sub_path_expr.is_some()),
+        );
         body.set_static("mount_path", self.mount_path);
         if let Some(v) = self.mount_propagation {
             body.set_static("mount_propagation", v);
@@ -8028,17 +8485,43 @@ for Expr<SpecTemplateSpecInitContainerVolumeMount> {
 impl SpecTemplateSpecInitContainer {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.args.is_some()) + usize::from(self.command.is_some())
+                + usize::from(!self.env.is_empty())
+                + usize::from(!self.env_from.is_empty())
+                + usize::from(self.image.is_some())
+                + usize::from(self.image_pull_policy.is_some())
+                + usize::from(self.lifecycle.is_some())
+                + usize::from(self.liveness_probe.is_some())
+                + usize::from(!self.port.is_empty())
+                + usize::from(self.readiness_probe.is_some())
+                + usize::from(self.resources.is_some())
+                + usize::from(self.security_context.is_some())
+                + usize::from(self.startup_probe.is_some())
+                + usize::from(self.stdin.is_some())
+                + usize::from(self.stdin_once.is_some())
+                + usize::from(self.termination_message_path.is_some())
+                + usize::from(self.termination_message_policy.is_some())
+                + usize::from(self.tty.is_some())
+                + usize::from(!self.volume_device.is_empty())
+                + usize::from(!self.volume_mount.is_empty())
+                + usize::from(self.working_dir.is_some()),
+        );
         if let Some(v) = self.args {
             body.set_static("args", v);
         }
         if let Some(v) = self.command {
             body.set_static("command", v);
         }
-        body.set_blocks("env", self.env.into_iter().map(|b| b.into_body()).collect());
-        body.set_blocks(
+        body.set_blocks_from(
+            "env",
+            self.env,
+            SpecTemplateSpecInitContainerEnv::into_body,
+        );
+        body.set_blocks_from(
             "env_from",
-            self.env_from.into_iter().map(|b| b.into_body()).collect(),
+            self.env_from,
+            SpecTemplateSpecInitContainerEnvFrom::into_body,
         );
         if let Some(v) = self.image {
             body.set_static("image", v);
@@ -8053,7 +8536,11 @@ impl SpecTemplateSpecInitContainer {
             body.set_blocks("liveness_probe", vec![b.into_body()]);
         }
         body.set_static("name", self.name);
-        body.set_blocks("port", self.port.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from(
+            "port",
+            self.port,
+            SpecTemplateSpecInitContainerPort::into_body,
+        );
         if let Some(b) = self.readiness_probe {
             body.set_blocks("readiness_probe", vec![b.into_body()]);
         }
@@ -8081,13 +8568,15 @@ impl SpecTemplateSpecInitContainer {
         if let Some(v) = self.tty {
             body.set_static("tty", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "volume_device",
-            self.volume_device.into_iter().map(|b| b.into_body()).collect(),
+            self.volume_device,
+            SpecTemplateSpecInitContainerVolumeDevice::into_body,
         );
-        body.set_blocks(
+        body.set_blocks_from(
             "volume_mount",
-            self.volume_mount.into_iter().map(|b| b.into_body()).collect(),
+            self.volume_mount,
+            SpecTemplateSpecInitContainerVolumeMount::into_body,
         );
         if let Some(v) = self.working_dir {
             body.set_static("working_dir", v);
@@ -8249,7 +8738,7 @@ impl SpecTemplateSpecOs {
 impl SpecTemplateSpecOs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("name", self.name);
         body
     }
@@ -8281,7 +8770,7 @@ impl SpecTemplateSpecReadinessGate {
 impl SpecTemplateSpecReadinessGate {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_static("condition_type", self.condition_type);
         body
     }
@@ -8335,7 +8824,10 @@ pub struct SpecTemplateSpecSecurityContextSeLinuxOptions {
 impl SpecTemplateSpecSecurityContextSeLinuxOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.level.is_some()) + usize::from(self.role.is_some())
+                + usize::from(self.r#type.is_some()) + usize::from(self.user.is_some()),
+        );
         if let Some(v) = self.level {
             body.set_static("level", v);
         }
@@ -8388,7 +8880,10 @@ pub struct SpecTemplateSpecSecurityContextSeccompProfile {
 impl SpecTemplateSpecSecurityContextSeccompProfile {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.localhost_profile.is_some())
+                + usize::from(self.r#type.is_some()),
+        );
         if let Some(v) = self.localhost_profile {
             body.set_static("localhost_profile", v);
         }
@@ -8434,7 +8929,7 @@ impl SpecTemplateSpecSecurityContextSysctl {
 impl SpecTemplateSpecSecurityContextSysctl {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
         body.set_static("value", self.value);
         body
@@ -8471,7 +8966,12 @@ pub struct SpecTemplateSpecSecurityContextWindowsOptions {
 impl SpecTemplateSpecSecurityContextWindowsOptions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.gmsa_credential_spec.is_some())
+                + usize::from(self.gmsa_credential_spec_name.is_some())
+                + usize::from(self.host_process.is_some())
+                + usize::from(self.run_as_username.is_some()),
+        );
         if let Some(v) = self.gmsa_credential_spec {
             body.set_static("gmsa_credential_spec", v);
         }
@@ -8516,7 +9016,18 @@ for Expr<SpecTemplateSpecSecurityContextWindowsOptions> {
 impl SpecTemplateSpecSecurityContext {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.fs_group.is_some())
+                + usize::from(self.fs_group_change_policy.is_some())
+                + usize::from(self.run_as_group.is_some())
+                + usize::from(self.run_as_non_root.is_some())
+                + usize::from(self.run_as_user.is_some())
+                + usize::from(self.se_linux_options.is_some())
+                + usize::from(self.seccomp_profile.is_some())
+                + usize::from(self.supplemental_groups.is_some())
+                + usize::from(!self.sysctl.is_empty())
+                + usize::from(self.windows_options.is_some()),
+        );
         if let Some(v) = self.fs_group {
             body.set_static("fs_group", v);
         }
@@ -8541,9 +9052,10 @@ impl SpecTemplateSpecSecurityContext {
         if let Some(v) = self.supplemental_groups {
             body.set_static("supplemental_groups", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "sysctl",
-            self.sysctl.into_iter().map(|b| b.into_body()).collect(),
+            self.sysctl,
+            SpecTemplateSpecSecurityContextSysctl::into_body,
         );
         if let Some(b) = self.windows_options {
             body.set_blocks("windows_options", vec![b.into_body()]);
@@ -8635,7 +9147,12 @@ pub struct SpecTemplateSpecToleration {
 impl SpecTemplateSpecToleration {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.effect.is_some()) + usize::from(self.key.is_some())
+                + usize::from(self.operator.is_some())
+                + usize::from(self.toleration_seconds.is_some())
+                + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.effect {
             body.set_static("effect", v);
         }
@@ -8727,7 +9244,10 @@ pub struct SpecTemplateSpecTopologySpreadConstraintLabelSelectorMatchExpressions
 impl SpecTemplateSpecTopologySpreadConstraintLabelSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -8764,10 +9284,14 @@ for Expr<SpecTemplateSpecTopologySpreadConstraintLabelSelectorMatchExpressions> 
 impl SpecTemplateSpecTopologySpreadConstraintLabelSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecTemplateSpecTopologySpreadConstraintLabelSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -8802,10 +9326,20 @@ for Expr<SpecTemplateSpecTopologySpreadConstraintLabelSelector> {
 impl SpecTemplateSpecTopologySpreadConstraint {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.label_selector.is_empty())
+                + usize::from(self.match_label_keys.is_some())
+                + usize::from(self.max_skew.is_some())
+                + usize::from(self.min_domains.is_some())
+                + usize::from(self.node_affinity_policy.is_some())
+                + usize::from(self.node_taints_policy.is_some())
+                + usize::from(self.topology_key.is_some())
+                + usize::from(self.when_unsatisfiable.is_some()),
+        );
+        body.set_blocks_from(
             "label_selector",
-            self.label_selector.into_iter().map(|b| b.into_body()).collect(),
+            self.label_selector,
+            SpecTemplateSpecTopologySpreadConstraintLabelSelector::into_body,
         );
         if let Some(v) = self.match_label_keys {
             body.set_static("match_label_keys", v);
@@ -8967,7 +9501,11 @@ impl SpecTemplateSpecVolumeAwsElasticBlockStore {
 impl SpecTemplateSpecVolumeAwsElasticBlockStore {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.fs_type.is_some())
+                + usize::from(self.partition.is_some())
+                + usize::from(self.read_only.is_some()),
+        );
         if let Some(v) = self.fs_type {
             body.set_static("fs_type", v);
         }
@@ -9043,7 +9581,10 @@ impl SpecTemplateSpecVolumeAzureDisk {
 impl SpecTemplateSpecVolumeAzureDisk {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            3 + usize::from(self.fs_type.is_some()) + usize::from(self.kind.is_some())
+                + usize::from(self.read_only.is_some()),
+        );
         body.set_static("caching_mode", self.caching_mode);
         body.set_static("data_disk_uri", self.data_disk_uri);
         body.set_static("disk_name", self.disk_name);
@@ -9123,7 +9664,10 @@ impl SpecTemplateSpecVolumeAzureFile {
 impl SpecTemplateSpecVolumeAzureFile {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.read_only.is_some())
+                + usize::from(self.secret_namespace.is_some()),
+        );
         if let Some(v) = self.read_only {
             body.set_static("read_only", v);
         }
@@ -9200,7 +9744,9 @@ pub struct SpecTemplateSpecVolumeCephFsSecretRef {
 impl SpecTemplateSpecVolumeCephFsSecretRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -9229,7 +9775,12 @@ for Expr<SpecTemplateSpecVolumeCephFsSecretRef> {
 impl SpecTemplateSpecVolumeCephFs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.path.is_some()) + usize::from(self.read_only.is_some())
+                + usize::from(self.secret_file.is_some())
+                + usize::from(self.secret_ref.is_some())
+                + usize::from(self.user.is_some()),
+        );
         body.set_static("monitors", self.monitors);
         if let Some(v) = self.path {
             body.set_static("path", v);
@@ -9307,7 +9858,10 @@ impl SpecTemplateSpecVolumeCinder {
 impl SpecTemplateSpecVolumeCinder {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.fs_type.is_some())
+                + usize::from(self.read_only.is_some()),
+        );
         if let Some(v) = self.fs_type {
             body.set_static("fs_type", v);
         }
@@ -9363,7 +9917,10 @@ pub struct SpecTemplateSpecVolumeConfigMapItems {
 impl SpecTemplateSpecVolumeConfigMapItems {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.mode.is_some())
+                + usize::from(self.path.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -9400,13 +9957,18 @@ for Expr<SpecTemplateSpecVolumeConfigMapItems> {
 impl SpecTemplateSpecVolumeConfigMap {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.default_mode.is_some())
+                + usize::from(!self.items.is_empty()) + usize::from(self.name.is_some())
+                + usize::from(self.optional.is_some()),
+        );
         if let Some(v) = self.default_mode {
             body.set_static("default_mode", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "items",
-            self.items.into_iter().map(|b| b.into_body()).collect(),
+            self.items,
+            SpecTemplateSpecVolumeConfigMapItems::into_body,
         );
         if let Some(v) = self.name {
             body.set_static("name", v);
@@ -9477,7 +10039,7 @@ pub struct SpecTemplateSpecVolumeCsiNodePublishSecretRef {
 impl SpecTemplateSpecVolumeCsiNodePublishSecretRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.name.is_some()));
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -9498,7 +10060,12 @@ for Expr<SpecTemplateSpecVolumeCsiNodePublishSecretRef> {
 impl SpecTemplateSpecVolumeCsi {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.fs_type.is_some())
+                + usize::from(self.node_publish_secret_ref.is_some())
+                + usize::from(self.read_only.is_some())
+                + usize::from(self.volume_attributes.is_some()),
+        );
         body.set_static("driver", self.driver);
         if let Some(v) = self.fs_type {
             body.set_static("fs_type", v);
@@ -9596,7 +10163,10 @@ pub struct SpecTemplateSpecVolumeDownwardApiItemsFieldRef {
 impl SpecTemplateSpecVolumeDownwardApiItemsFieldRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.api_version.is_some())
+                + usize::from(self.field_path.is_some()),
+        );
         if let Some(v) = self.api_version {
             body.set_static("api_version", v);
         }
@@ -9648,7 +10218,7 @@ impl SpecTemplateSpecVolumeDownwardApiItemsResourceFieldRef {
 impl SpecTemplateSpecVolumeDownwardApiItemsResourceFieldRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.divisor.is_some()));
         body.set_static("container_name", self.container_name);
         if let Some(v) = self.divisor {
             body.set_static("divisor", v);
@@ -9681,7 +10251,10 @@ for Expr<SpecTemplateSpecVolumeDownwardApiItemsResourceFieldRef> {
 impl SpecTemplateSpecVolumeDownwardApiItems {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.mode.is_some())
+                + usize::from(self.resource_field_ref.is_some()),
+        );
         body.set_blocks("field_ref", vec![self.field_ref.into_body()]);
         if let Some(v) = self.mode {
             body.set_static("mode", v);
@@ -9730,13 +10303,17 @@ for Expr<SpecTemplateSpecVolumeDownwardApiItems> {
 impl SpecTemplateSpecVolumeDownwardApi {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.default_mode.is_some())
+                + usize::from(!self.items.is_empty()),
+        );
         if let Some(v) = self.default_mode {
             body.set_static("default_mode", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "items",
-            self.items.into_iter().map(|b| b.into_body()).collect(),
+            self.items,
+            SpecTemplateSpecVolumeDownwardApiItems::into_body,
         );
         body
     }
@@ -9767,7 +10344,9 @@ pub struct SpecTemplateSpecVolumeEmptyDir {
 impl SpecTemplateSpecVolumeEmptyDir {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.medium.is_some()) + usize::from(self.size_limit.is_some()),
+        );
         if let Some(v) = self.medium {
             body.set_static("medium", v);
         }
@@ -9836,7 +10415,9 @@ pub struct SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateMetadata {
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateMetadata {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some()) + usize::from(self.labels.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -9905,7 +10486,9 @@ pub struct SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecResources {
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecResources {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.limits.is_some()) + usize::from(self.requests.is_some()),
+        );
         if let Some(v) = self.limits {
             body.set_static("limits", v);
         }
@@ -9954,7 +10537,10 @@ pub struct SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelectorMatchEx
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -9993,10 +10579,14 @@ for Expr<
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -10039,7 +10629,12 @@ for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelector> {
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.selector.is_some())
+                + usize::from(self.storage_class_name.is_some())
+                + usize::from(self.volume_mode.is_some())
+                + usize::from(self.volume_name.is_some()),
+        );
         body.set_static("access_modes", self.access_modes);
         body.set_blocks("resources", vec![self.resources.into_body()]);
         if let Some(b) = self.selector {
@@ -10112,7 +10707,7 @@ for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpec> {
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplate {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.metadata.is_some()));
         if let Some(b) = self.metadata {
             body.set_blocks("metadata", vec![b.into_body()]);
         }
@@ -10147,7 +10742,7 @@ for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplate> {
 impl SpecTemplateSpecVolumeEphemeral {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1);
         body.set_blocks(
             "volume_claim_template",
             vec![self.volume_claim_template.into_body()],
@@ -10198,7 +10793,10 @@ impl SpecTemplateSpecVolumeFc {
 impl SpecTemplateSpecVolumeFc {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.fs_type.is_some())
+                + usize::from(self.read_only.is_some()),
+        );
         if let Some(v) = self.fs_type {
             body.set_static("fs_type", v);
         }
@@ -10272,7 +10870,9 @@ pub struct SpecTemplateSpecVolumeFlexVolumeSecretRef {
 impl SpecTemplateSpecVolumeFlexVolumeSecretRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -10301,7 +10901,11 @@ for Expr<SpecTemplateSpecVolumeFlexVolumeSecretRef> {
 impl SpecTemplateSpecVolumeFlexVolume {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.fs_type.is_some()) + usize::from(self.options.is_some())
+                + usize::from(self.read_only.is_some())
+                + usize::from(self.secret_ref.is_some()),
+        );
         body.set_static("driver", self.driver);
         if let Some(v) = self.fs_type {
             body.set_static("fs_type", v);
@@ -10359,7 +10963,10 @@ pub struct SpecTemplateSpecVolumeFlocker {
 impl SpecTemplateSpecVolumeFlocker {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.dataset_name.is_some())
+                + usize::from(self.dataset_uuid.is_some()),
+        );
         if let Some(v) = self.dataset_name {
             body.set_static("dataset_name", v);
         }
@@ -10410,7 +11017,11 @@ impl SpecTemplateSpecVolumeGcePersistentDisk {
 impl SpecTemplateSpecVolumeGcePersistentDisk {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.fs_type.is_some())
+                + usize::from(self.partition.is_some())
+                + usize::from(self.read_only.is_some()),
+        );
         if let Some(v) = self.fs_type {
             body.set_static("fs_type", v);
         }
@@ -10463,7 +11074,11 @@ pub struct SpecTemplateSpecVolumeGitRepo {
 impl SpecTemplateSpecVolumeGitRepo {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.directory.is_some())
+                + usize::from(self.repository.is_some())
+                + usize::from(self.revision.is_some()),
+        );
         if let Some(v) = self.directory {
             body.set_static("directory", v);
         }
@@ -10522,7 +11137,7 @@ impl SpecTemplateSpecVolumeGlusterfs {
 impl SpecTemplateSpecVolumeGlusterfs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.read_only.is_some()));
         body.set_static("endpoints_name", self.endpoints_name);
         body.set_static("path", self.path);
         if let Some(v) = self.read_only {
@@ -10562,7 +11177,9 @@ pub struct SpecTemplateSpecVolumeHostPath {
 impl SpecTemplateSpecVolumeHostPath {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.path.is_some()) + usize::from(self.r#type.is_some()),
+        );
         if let Some(v) = self.path {
             body.set_static("path", v);
         }
@@ -10622,7 +11239,11 @@ impl SpecTemplateSpecVolumeIscsi {
 impl SpecTemplateSpecVolumeIscsi {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.fs_type.is_some())
+                + usize::from(self.iscsi_interface.is_some())
+                + usize::from(self.lun.is_some()) + usize::from(self.read_only.is_some()),
+        );
         if let Some(v) = self.fs_type {
             body.set_static("fs_type", v);
         }
@@ -10684,7 +11305,7 @@ pub struct SpecTemplateSpecVolumeLocal {
 impl SpecTemplateSpecVolumeLocal {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.path.is_some()));
         if let Some(v) = self.path {
             body.set_static("path", v);
         }
@@ -10727,7 +11348,7 @@ impl SpecTemplateSpecVolumeNfs {
 impl SpecTemplateSpecVolumeNfs {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.read_only.is_some()));
         body.set_static("path", self.path);
         if let Some(v) = self.read_only {
             body.set_static("read_only", v);
@@ -10767,7 +11388,10 @@ pub struct SpecTemplateSpecVolumePersistentVolumeClaim {
 impl SpecTemplateSpecVolumePersistentVolumeClaim {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.claim_name.is_some())
+                + usize::from(self.read_only.is_some()),
+        );
         if let Some(v) = self.claim_name {
             body.set_static("claim_name", v);
         }
@@ -10813,7 +11437,7 @@ impl SpecTemplateSpecVolumePhotonPersistentDisk {
 impl SpecTemplateSpecVolumePhotonPersistentDisk {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.fs_type.is_some()));
         if let Some(v) = self.fs_type {
             body.set_static("fs_type", v);
         }
@@ -10882,7 +11506,10 @@ pub struct SpecTemplateSpecVolumeProjectedSourcesConfigMapItems {
 impl SpecTemplateSpecVolumeProjectedSourcesConfigMapItems {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.mode.is_some())
+                + usize::from(self.path.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -10919,10 +11546,14 @@ for Expr<SpecTemplateSpecVolumeProjectedSourcesConfigMapItems> {
 impl SpecTemplateSpecVolumeProjectedSourcesConfigMap {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.items.is_empty()) + usize::from(self.name.is_some())
+                + usize::from(self.optional.is_some()),
+        );
+        body.set_blocks_from(
             "items",
-            self.items.into_iter().map(|b| b.into_body()).collect(),
+            self.items,
+            SpecTemplateSpecVolumeProjectedSourcesConfigMapItems::into_body,
         );
         if let Some(v) = self.name {
             body.set_static("name", v);
@@ -11002,7 +11633,10 @@ pub struct SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsFieldRef {
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsFieldRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.api_version.is_some())
+                + usize::from(self.field_path.is_some()),
+        );
         if let Some(v) = self.api_version {
             body.set_static("api_version", v);
         }
@@ -11054,7 +11688,7 @@ impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsResourceFieldRef {
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsResourceFieldRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.divisor.is_some()));
         body.set_static("container_name", self.container_name);
         if let Some(v) = self.divisor {
             body.set_static("divisor", v);
@@ -11087,7 +11721,10 @@ for Expr<SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsResourceFieldRef>
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItems {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.field_ref.is_some()) + usize::from(self.mode.is_some())
+                + usize::from(self.resource_field_ref.is_some()),
+        );
         if let Some(b) = self.field_ref {
             body.set_blocks("field_ref", vec![b.into_body()]);
         }
@@ -11150,10 +11787,11 @@ for Expr<SpecTemplateSpecVolumeProjectedSourcesDownwardApiItems> {
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApi {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(usize::from(!self.items.is_empty()));
+        body.set_blocks_from(
             "items",
-            self.items.into_iter().map(|b| b.into_body()).collect(),
+            self.items,
+            SpecTemplateSpecVolumeProjectedSourcesDownwardApiItems::into_body,
         );
         body
     }
@@ -11196,7 +11834,10 @@ pub struct SpecTemplateSpecVolumeProjectedSourcesSecretItems {
 impl SpecTemplateSpecVolumeProjectedSourcesSecretItems {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.mode.is_some())
+                + usize::from(self.path.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -11233,10 +11874,14 @@ for Expr<SpecTemplateSpecVolumeProjectedSourcesSecretItems> {
 impl SpecTemplateSpecVolumeProjectedSourcesSecret {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.items.is_empty()) + usize::from(self.name.is_some())
+                + usize::from(self.optional.is_some()),
+        );
+        body.set_blocks_from(
             "items",
-            self.items.into_iter().map(|b| b.into_body()).collect(),
+            self.items,
+            SpecTemplateSpecVolumeProjectedSourcesSecretItems::into_body,
         );
         if let Some(v) = self.name {
             body.set_static("name", v);
@@ -11295,7 +11940,10 @@ impl SpecTemplateSpecVolumeProjectedSourcesServiceAccountToken {
 impl SpecTemplateSpecVolumeProjectedSourcesServiceAccountToken {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.audience.is_some())
+                + usize::from(self.expiration_seconds.is_some()),
+        );
         if let Some(v) = self.audience {
             body.set_static("audience", v);
         }
@@ -11330,17 +11978,24 @@ for Expr<SpecTemplateSpecVolumeProjectedSourcesServiceAccountToken> {
 impl SpecTemplateSpecVolumeProjectedSources {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.config_map.is_empty())
+                + usize::from(self.downward_api.is_some())
+                + usize::from(!self.secret.is_empty())
+                + usize::from(self.service_account_token.is_some()),
+        );
+        body.set_blocks_from(
             "config_map",
-            self.config_map.into_iter().map(|b| b.into_body()).collect(),
+            self.config_map,
+            SpecTemplateSpecVolumeProjectedSourcesConfigMap::into_body,
         );
         if let Some(b) = self.downward_api {
             body.set_blocks("downward_api", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "secret",
-            self.secret.into_iter().map(|b| b.into_body()).collect(),
+            self.secret,
+            SpecTemplateSpecVolumeProjectedSourcesSecret::into_body,
         );
         if let Some(b) = self.service_account_token {
             body.set_blocks("service_account_token", vec![b.into_body()]);
@@ -11389,13 +12044,17 @@ for Expr<SpecTemplateSpecVolumeProjectedSources> {
 impl SpecTemplateSpecVolumeProjected {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.default_mode.is_some())
+                + usize::from(!self.sources.is_empty()),
+        );
         if let Some(v) = self.default_mode {
             body.set_static("default_mode", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "sources",
-            self.sources.into_iter().map(|b| b.into_body()).collect(),
+            self.sources,
+            SpecTemplateSpecVolumeProjectedSources::into_body,
         );
         body
     }
@@ -11447,7 +12106,10 @@ impl SpecTemplateSpecVolumeQuobyte {
 impl SpecTemplateSpecVolumeQuobyte {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.group.is_some()) + usize::from(self.read_only.is_some())
+                + usize::from(self.user.is_some()),
+        );
         if let Some(v) = self.group {
             body.set_static("group", v);
         }
@@ -11541,7 +12203,9 @@ pub struct SpecTemplateSpecVolumeRbdSecretRef {
 impl SpecTemplateSpecVolumeRbdSecretRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -11569,7 +12233,13 @@ impl SpecTemplateSpecVolumeRbdSecretRefRef for Expr<SpecTemplateSpecVolumeRbdSec
 impl SpecTemplateSpecVolumeRbd {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.fs_type.is_some()) + usize::from(self.keyring.is_some())
+                + usize::from(self.rados_user.is_some())
+                + usize::from(self.rbd_pool.is_some())
+                + usize::from(self.read_only.is_some())
+                + usize::from(self.secret_ref.is_some()),
+        );
         body.set_static("ceph_monitors", self.ceph_monitors);
         if let Some(v) = self.fs_type {
             body.set_static("fs_type", v);
@@ -11663,7 +12333,10 @@ pub struct SpecTemplateSpecVolumeSecretItems {
 impl SpecTemplateSpecVolumeSecretItems {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.mode.is_some())
+                + usize::from(self.path.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -11699,13 +12372,19 @@ impl SpecTemplateSpecVolumeSecretItemsRef for Expr<SpecTemplateSpecVolumeSecretI
 impl SpecTemplateSpecVolumeSecret {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.default_mode.is_some())
+                + usize::from(!self.items.is_empty())
+                + usize::from(self.optional.is_some())
+                + usize::from(self.secret_name.is_some()),
+        );
         if let Some(v) = self.default_mode {
             body.set_static("default_mode", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "items",
-            self.items.into_iter().map(|b| b.into_body()).collect(),
+            self.items,
+            SpecTemplateSpecVolumeSecretItems::into_body,
         );
         if let Some(v) = self.optional {
             body.set_static("optional", v);
@@ -11761,7 +12440,7 @@ impl SpecTemplateSpecVolumeVsphereVolume {
 impl SpecTemplateSpecVolumeVsphereVolume {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.fs_type.is_some()));
         if let Some(v) = self.fs_type {
             body.set_static("fs_type", v);
         }
@@ -11788,7 +12467,32 @@ for Expr<SpecTemplateSpecVolumeVsphereVolume> {
 impl SpecTemplateSpecVolume {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.aws_elastic_block_store.is_some())
+                + usize::from(self.azure_disk.is_some())
+                + usize::from(self.azure_file.is_some())
+                + usize::from(self.ceph_fs.is_some())
+                + usize::from(self.cinder.is_some())
+                + usize::from(self.config_map.is_some())
+                + usize::from(self.csi.is_some())
+                + usize::from(self.downward_api.is_some())
+                + usize::from(self.empty_dir.is_some())
+                + usize::from(self.ephemeral.is_some()) + usize::from(self.fc.is_some())
+                + usize::from(self.flex_volume.is_some())
+                + usize::from(self.flocker.is_some())
+                + usize::from(self.gce_persistent_disk.is_some())
+                + usize::from(self.git_repo.is_some())
+                + usize::from(self.glusterfs.is_some())
+                + usize::from(self.host_path.is_some())
+                + usize::from(self.iscsi.is_some()) + usize::from(self.local.is_some())
+                + usize::from(self.name.is_some()) + usize::from(self.nfs.is_some())
+                + usize::from(self.persistent_volume_claim.is_some())
+                + usize::from(self.photon_persistent_disk.is_some())
+                + usize::from(!self.projected.is_empty())
+                + usize::from(self.quobyte.is_some()) + usize::from(self.rbd.is_some())
+                + usize::from(self.secret.is_some())
+                + usize::from(self.vsphere_volume.is_some()),
+        );
         if let Some(b) = self.aws_elastic_block_store {
             body.set_blocks("aws_elastic_block_store", vec![b.into_body()]);
         }
@@ -11858,9 +12562,10 @@ impl SpecTemplateSpecVolume {
         if let Some(b) = self.photon_persistent_disk {
             body.set_blocks("photon_persistent_disk", vec![b.into_body()]);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "projected",
-            self.projected.into_iter().map(|b| b.into_body()).collect(),
+            self.projected,
+            SpecTemplateSpecVolumeProjected::into_body,
         );
         if let Some(b) = self.quobyte {
             body.set_blocks("quobyte", vec![b.into_body()]);
@@ -12041,7 +12746,38 @@ impl SpecTemplateSpecVolumeRef for Expr<SpecTemplateSpecVolume> {
 impl SpecTemplateSpec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.active_deadline_seconds.is_some())
+                + usize::from(self.affinity.is_some())
+                + usize::from(self.automount_service_account_token.is_some())
+                + usize::from(!self.container.is_empty())
+                + usize::from(self.dns_config.is_some())
+                + usize::from(self.dns_policy.is_some())
+                + usize::from(self.enable_service_links.is_some())
+                + usize::from(!self.host_aliases.is_empty())
+                + usize::from(self.host_ipc.is_some())
+                + usize::from(self.host_network.is_some())
+                + usize::from(self.host_pid.is_some())
+                + usize::from(self.hostname.is_some())
+                + usize::from(!self.image_pull_secrets.is_empty())
+                + usize::from(!self.init_container.is_empty())
+                + usize::from(self.node_name.is_some())
+                + usize::from(self.node_selector.is_some())
+                + usize::from(self.os.is_some())
+                + usize::from(self.priority_class_name.is_some())
+                + usize::from(!self.readiness_gate.is_empty())
+                + usize::from(self.restart_policy.is_some())
+                + usize::from(self.runtime_class_name.is_some())
+                + usize::from(self.scheduler_name.is_some())
+                + usize::from(self.security_context.is_some())
+                + usize::from(self.service_account_name.is_some())
+                + usize::from(self.share_process_namespace.is_some())
+                + usize::from(self.subdomain.is_some())
+                + usize::from(self.termination_grace_period_seconds.is_some())
+                + usize::from(!self.toleration.is_empty())
+                + usize::from(!self.topology_spread_constraint.is_empty())
+                + usize::from(!self.volume.is_empty()),
+        );
         if let Some(v) = self.active_deadline_seconds {
             body.set_static("active_deadline_seconds", v);
         }
@@ -12051,9 +12787,10 @@ impl SpecTemplateSpec {
         if let Some(v) = self.automount_service_account_token {
             body.set_static("automount_service_account_token", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "container",
-            self.container.into_iter().map(|b| b.into_body()).collect(),
+            self.container,
+            SpecTemplateSpecContainer::into_body,
         );
         if let Some(b) = self.dns_config {
             body.set_blocks("dns_config", vec![b.into_body()]);
@@ -12064,9 +12801,10 @@ impl SpecTemplateSpec {
         if let Some(v) = self.enable_service_links {
             body.set_static("enable_service_links", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "host_aliases",
-            self.host_aliases.into_iter().map(|b| b.into_body()).collect(),
+            self.host_aliases,
+            SpecTemplateSpecHostAliases::into_body,
         );
         if let Some(v) = self.host_ipc {
             body.set_static("host_ipc", v);
@@ -12080,13 +12818,15 @@ impl SpecTemplateSpec {
         if let Some(v) = self.hostname {
             body.set_static("hostname", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "image_pull_secrets",
-            self.image_pull_secrets.into_iter().map(|b| b.into_body()).collect(),
+            self.image_pull_secrets,
+            SpecTemplateSpecImagePullSecrets::into_body,
         );
-        body.set_blocks(
+        body.set_blocks_from(
             "init_container",
-            self.init_container.into_iter().map(|b| b.into_body()).collect(),
+            self.init_container,
+            SpecTemplateSpecInitContainer::into_body,
         );
         if let Some(v) = self.node_name {
             body.set_static("node_name", v);
@@ -12100,9 +12840,10 @@ impl SpecTemplateSpec {
         if let Some(v) = self.priority_class_name {
             body.set_static("priority_class_name", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "readiness_gate",
-            self.readiness_gate.into_iter().map(|b| b.into_body()).collect(),
+            self.readiness_gate,
+            SpecTemplateSpecReadinessGate::into_body,
         );
         if let Some(v) = self.restart_policy {
             body.set_static("restart_policy", v);
@@ -12128,18 +12869,17 @@ impl SpecTemplateSpec {
         if let Some(v) = self.termination_grace_period_seconds {
             body.set_static("termination_grace_period_seconds", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "toleration",
-            self.toleration.into_iter().map(|b| b.into_body()).collect(),
+            self.toleration,
+            SpecTemplateSpecToleration::into_body,
         );
-        body.set_blocks(
+        body.set_blocks_from(
             "topology_spread_constraint",
-            self.topology_spread_constraint.into_iter().map(|b| b.into_body()).collect(),
+            self.topology_spread_constraint,
+            SpecTemplateSpecTopologySpreadConstraint::into_body,
         );
-        body.set_blocks(
-            "volume",
-            self.volume.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("volume", self.volume, SpecTemplateSpecVolume::into_body);
         body
     }
 }
@@ -12305,7 +13045,7 @@ impl SpecTemplateSpecRef for Expr<SpecTemplateSpec> {
 impl SpecTemplate {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
         body
@@ -12329,7 +13069,15 @@ impl SpecTemplateRef for Expr<SpecTemplate> {
 impl Spec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.min_ready_seconds.is_some())
+                + usize::from(self.paused.is_some())
+                + usize::from(self.progress_deadline_seconds.is_some())
+                + usize::from(self.replicas.is_some())
+                + usize::from(self.revision_history_limit.is_some())
+                + usize::from(self.selector.is_some())
+                + usize::from(self.strategy.is_some()),
+        );
         if let Some(v) = self.min_ready_seconds {
             body.set_static("min_ready_seconds", v);
         }
@@ -12403,7 +13151,9 @@ impl SpecRef for Expr<Spec> {
 impl Resource for KubernetesDeploymentV1 {
     const TYPE: &'static str = "kubernetes_deployment_v1";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.wait_for_rollout.is_some()),
+        );
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
         if let Some(v) = self.wait_for_rollout {

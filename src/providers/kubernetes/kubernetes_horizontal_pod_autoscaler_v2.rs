@@ -35,7 +35,12 @@ pub struct Metadata {
 impl Metadata {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some())
+                + usize::from(self.generate_name.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -176,7 +181,7 @@ impl SpecBehaviorScaleDownPolicy {
 impl SpecBehaviorScaleDownPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("period_seconds", self.period_seconds);
         body.set_static("type", self.r#type);
         body.set_static("value", self.value);
@@ -206,10 +211,15 @@ impl SpecBehaviorScaleDownPolicyRef for Expr<SpecBehaviorScaleDownPolicy> {
 impl SpecBehaviorScaleDown {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.policy.is_empty())
+                + usize::from(self.select_policy.is_some())
+                + usize::from(self.stabilization_window_seconds.is_some()),
+        );
+        body.set_blocks_from(
             "policy",
-            self.policy.into_iter().map(|b| b.into_body()).collect(),
+            self.policy,
+            SpecBehaviorScaleDownPolicy::into_body,
         );
         if let Some(v) = self.select_policy {
             body.set_static("select_policy", v);
@@ -277,7 +287,7 @@ impl SpecBehaviorScaleUpPolicy {
 impl SpecBehaviorScaleUpPolicy {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("period_seconds", self.period_seconds);
         body.set_static("type", self.r#type);
         body.set_static("value", self.value);
@@ -307,10 +317,15 @@ impl SpecBehaviorScaleUpPolicyRef for Expr<SpecBehaviorScaleUpPolicy> {
 impl SpecBehaviorScaleUp {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.policy.is_empty())
+                + usize::from(self.select_policy.is_some())
+                + usize::from(self.stabilization_window_seconds.is_some()),
+        );
+        body.set_blocks_from(
             "policy",
-            self.policy.into_iter().map(|b| b.into_body()).collect(),
+            self.policy,
+            SpecBehaviorScaleUpPolicy::into_body,
         );
         if let Some(v) = self.select_policy {
             body.set_static("select_policy", v);
@@ -344,15 +359,16 @@ impl SpecBehaviorScaleUpRef for Expr<SpecBehaviorScaleUp> {
 impl SpecBehavior {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.scale_down.is_empty())
+                + usize::from(!self.scale_up.is_empty()),
+        );
+        body.set_blocks_from(
             "scale_down",
-            self.scale_down.into_iter().map(|b| b.into_body()).collect(),
+            self.scale_down,
+            SpecBehaviorScaleDown::into_body,
         );
-        body.set_blocks(
-            "scale_up",
-            self.scale_up.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("scale_up", self.scale_up, SpecBehaviorScaleUp::into_body);
         body
     }
 }
@@ -449,7 +465,11 @@ impl SpecMetricContainerResourceTarget {
 impl SpecMetricContainerResourceTarget {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.average_utilization.is_some())
+                + usize::from(self.average_value.is_some())
+                + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.average_utilization {
             body.set_static("average_utilization", v);
         }
@@ -491,7 +511,7 @@ impl SpecMetricContainerResourceTargetRef for Expr<SpecMetricContainerResourceTa
 impl SpecMetricContainerResource {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.target.is_some()));
         body.set_static("container", self.container);
         body.set_static("name", self.name);
         if let Some(b) = self.target {
@@ -575,7 +595,10 @@ pub struct SpecMetricExternalMetricSelectorMatchExpressions {
 impl SpecMetricExternalMetricSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -612,10 +635,14 @@ for Expr<SpecMetricExternalMetricSelectorMatchExpressions> {
 impl SpecMetricExternalMetricSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecMetricExternalMetricSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -645,11 +672,12 @@ impl SpecMetricExternalMetricSelectorRef for Expr<SpecMetricExternalMetricSelect
 impl SpecMetricExternalMetric {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(!self.selector.is_empty()));
         body.set_static("name", self.name);
-        body.set_blocks(
+        body.set_blocks_from(
             "selector",
-            self.selector.into_iter().map(|b| b.into_body()).collect(),
+            self.selector,
+            SpecMetricExternalMetricSelector::into_body,
         );
         body
     }
@@ -695,7 +723,11 @@ impl SpecMetricExternalTarget {
 impl SpecMetricExternalTarget {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.average_utilization.is_some())
+                + usize::from(self.average_value.is_some())
+                + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.average_utilization {
             body.set_static("average_utilization", v);
         }
@@ -737,7 +769,7 @@ impl SpecMetricExternalTargetRef for Expr<SpecMetricExternalTarget> {
 impl SpecMetricExternal {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.target.is_some()));
         body.set_blocks("metric", vec![self.metric.into_body()]);
         if let Some(b) = self.target {
             body.set_blocks("target", vec![b.into_body()]);
@@ -810,7 +842,7 @@ impl SpecMetricObjectDescribedObject {
 impl SpecMetricObjectDescribedObject {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("api_version", self.api_version);
         body.set_static("kind", self.kind);
         body.set_static("name", self.name);
@@ -875,7 +907,10 @@ pub struct SpecMetricObjectMetricSelectorMatchExpressions {
 impl SpecMetricObjectMetricSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -912,10 +947,14 @@ for Expr<SpecMetricObjectMetricSelectorMatchExpressions> {
 impl SpecMetricObjectMetricSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecMetricObjectMetricSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -945,11 +984,12 @@ impl SpecMetricObjectMetricSelectorRef for Expr<SpecMetricObjectMetricSelector> 
 impl SpecMetricObjectMetric {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(!self.selector.is_empty()));
         body.set_static("name", self.name);
-        body.set_blocks(
+        body.set_blocks_from(
             "selector",
-            self.selector.into_iter().map(|b| b.into_body()).collect(),
+            self.selector,
+            SpecMetricObjectMetricSelector::into_body,
         );
         body
     }
@@ -995,7 +1035,11 @@ impl SpecMetricObjectTarget {
 impl SpecMetricObjectTarget {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.average_utilization.is_some())
+                + usize::from(self.average_value.is_some())
+                + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.average_utilization {
             body.set_static("average_utilization", v);
         }
@@ -1037,7 +1081,7 @@ impl SpecMetricObjectTargetRef for Expr<SpecMetricObjectTarget> {
 impl SpecMetricObject {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.target.is_some()));
         body.set_blocks("described_object", vec![self.described_object.into_body()]);
         body.set_blocks("metric", vec![self.metric.into_body()]);
         if let Some(b) = self.target {
@@ -1121,7 +1165,10 @@ pub struct SpecMetricPodsMetricSelectorMatchExpressions {
 impl SpecMetricPodsMetricSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -1158,10 +1205,14 @@ for Expr<SpecMetricPodsMetricSelectorMatchExpressions> {
 impl SpecMetricPodsMetricSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecMetricPodsMetricSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -1191,11 +1242,12 @@ impl SpecMetricPodsMetricSelectorRef for Expr<SpecMetricPodsMetricSelector> {
 impl SpecMetricPodsMetric {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(!self.selector.is_empty()));
         body.set_static("name", self.name);
-        body.set_blocks(
+        body.set_blocks_from(
             "selector",
-            self.selector.into_iter().map(|b| b.into_body()).collect(),
+            self.selector,
+            SpecMetricPodsMetricSelector::into_body,
         );
         body
     }
@@ -1241,7 +1293,11 @@ impl SpecMetricPodsTarget {
 impl SpecMetricPodsTarget {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.average_utilization.is_some())
+                + usize::from(self.average_value.is_some())
+                + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.average_utilization {
             body.set_static("average_utilization", v);
         }
@@ -1283,7 +1339,7 @@ impl SpecMetricPodsTargetRef for Expr<SpecMetricPodsTarget> {
 impl SpecMetricPods {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.target.is_some()));
         body.set_blocks("metric", vec![self.metric.into_body()]);
         if let Some(b) = self.target {
             body.set_blocks("target", vec![b.into_body()]);
@@ -1349,7 +1405,11 @@ impl SpecMetricResourceTarget {
 impl SpecMetricResourceTarget {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.average_utilization.is_some())
+                + usize::from(self.average_value.is_some())
+                + usize::from(self.value.is_some()),
+        );
         if let Some(v) = self.average_utilization {
             body.set_static("average_utilization", v);
         }
@@ -1391,7 +1451,7 @@ impl SpecMetricResourceTargetRef for Expr<SpecMetricResourceTarget> {
 impl SpecMetricResource {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(1 + usize::from(self.target.is_some()));
         body.set_static("name", self.name);
         if let Some(b) = self.target {
             body.set_blocks("target", vec![b.into_body()]);
@@ -1417,7 +1477,12 @@ impl SpecMetricResourceRef for Expr<SpecMetricResource> {
 impl SpecMetric {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.container_resource.is_some())
+                + usize::from(self.external.is_some())
+                + usize::from(self.object.is_some()) + usize::from(self.pods.is_some())
+                + usize::from(self.resource.is_some()),
+        );
         if let Some(b) = self.container_resource {
             body.set_blocks("container_resource", vec![b.into_body()]);
         }
@@ -1495,7 +1560,7 @@ impl SpecScaleTargetRef {
 impl SpecScaleTargetRef {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2 + usize::from(self.api_version.is_some()));
         if let Some(v) = self.api_version {
             body.set_static("api_version", v);
         }
@@ -1527,15 +1592,17 @@ impl SpecScaleTargetRefRef for Expr<SpecScaleTargetRef> {
 impl Spec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.behavior.is_some())
+                + usize::from(!self.metric.is_empty())
+                + usize::from(self.min_replicas.is_some())
+                + usize::from(self.target_cpu_utilization_percentage.is_some()),
+        );
         if let Some(b) = self.behavior {
             body.set_blocks("behavior", vec![b.into_body()]);
         }
         body.set_static("max_replicas", self.max_replicas);
-        body.set_blocks(
-            "metric",
-            self.metric.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("metric", self.metric, SpecMetric::into_body);
         if let Some(v) = self.min_replicas {
             body.set_static("min_replicas", v);
         }
@@ -1584,7 +1651,7 @@ impl SpecRef for Expr<Spec> {
 impl Resource for KubernetesHorizontalPodAutoscalerV2 {
     const TYPE: &'static str = "kubernetes_horizontal_pod_autoscaler_v2";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
         Ok(body)

@@ -38,7 +38,12 @@ pub struct Metadata {
 impl Metadata {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some())
+                + usize::from(self.generate_name.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -149,7 +154,7 @@ impl SpecDefaultBackendResource {
 impl SpecDefaultBackendResource {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("api_group", self.api_group);
         body.set_static("kind", self.kind);
         body.set_static("name", self.name);
@@ -207,7 +212,9 @@ pub struct SpecDefaultBackendServicePort {
 impl SpecDefaultBackendServicePort {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.number.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -235,7 +242,7 @@ impl SpecDefaultBackendServicePortRef for Expr<SpecDefaultBackendServicePort> {
 impl SpecDefaultBackendService {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
         body.set_blocks("port", vec![self.port.into_body()]);
         body
@@ -259,7 +266,9 @@ impl SpecDefaultBackendServiceRef for Expr<SpecDefaultBackendService> {
 impl SpecDefaultBackend {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.resource.is_some()) + usize::from(self.service.is_some()),
+        );
         if let Some(b) = self.resource {
             body.set_blocks("resource", vec![b.into_body()]);
         }
@@ -343,7 +352,7 @@ impl SpecRuleHttpPathBackendResource {
 impl SpecRuleHttpPathBackendResource {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(3);
         body.set_static("api_group", self.api_group);
         body.set_static("kind", self.kind);
         body.set_static("name", self.name);
@@ -401,7 +410,9 @@ pub struct SpecRuleHttpPathBackendServicePort {
 impl SpecRuleHttpPathBackendServicePort {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.name.is_some()) + usize::from(self.number.is_some()),
+        );
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -429,7 +440,7 @@ impl SpecRuleHttpPathBackendServicePortRef for Expr<SpecRuleHttpPathBackendServi
 impl SpecRuleHttpPathBackendService {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
         body.set_blocks("port", vec![self.port.into_body()]);
         body
@@ -453,7 +464,9 @@ impl SpecRuleHttpPathBackendServiceRef for Expr<SpecRuleHttpPathBackendService> 
 impl SpecRuleHttpPathBackend {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.resource.is_some()) + usize::from(self.service.is_some()),
+        );
         if let Some(b) = self.resource {
             body.set_blocks("resource", vec![b.into_body()]);
         }
@@ -481,7 +494,10 @@ impl SpecRuleHttpPathBackendRef for Expr<SpecRuleHttpPathBackend> {
 impl SpecRuleHttpPath {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.backend.is_some()) + usize::from(self.path.is_some())
+                + usize::from(self.path_type.is_some()),
+        );
         if let Some(b) = self.backend {
             body.set_blocks("backend", vec![b.into_body()]);
         }
@@ -517,8 +533,8 @@ impl SpecRuleHttpPathRef for Expr<SpecRuleHttpPath> {
 impl SpecRuleHttp {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks("path", self.path.into_iter().map(|b| b.into_body()).collect());
+        let mut body = Body::with_capacity(usize::from(!self.path.is_empty()));
+        body.set_blocks_from("path", self.path, SpecRuleHttpPath::into_body);
         body
     }
 }
@@ -535,7 +551,9 @@ impl SpecRuleHttpRef for Expr<SpecRuleHttp> {
 impl SpecRule {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.host.is_some()) + usize::from(self.http.is_some()),
+        );
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
@@ -571,7 +589,9 @@ pub struct SpecTls {
 impl SpecTls {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.hosts.is_some()) + usize::from(self.secret_name.is_some()),
+        );
         if let Some(v) = self.hosts {
             body.set_static("hosts", v);
         }
@@ -599,15 +619,19 @@ impl SpecTlsRef for Expr<SpecTls> {
 impl Spec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.default_backend.is_some())
+                + usize::from(self.ingress_class_name.is_some())
+                + usize::from(!self.rule.is_empty()) + usize::from(!self.tls.is_empty()),
+        );
         if let Some(b) = self.default_backend {
             body.set_blocks("default_backend", vec![b.into_body()]);
         }
         if let Some(v) = self.ingress_class_name {
             body.set_static("ingress_class_name", v);
         }
-        body.set_blocks("rule", self.rule.into_iter().map(|b| b.into_body()).collect());
-        body.set_blocks("tls", self.tls.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from("rule", self.rule, SpecRule::into_body);
+        body.set_blocks_from("tls", self.tls, SpecTls::into_body);
         body
     }
 }
@@ -639,7 +663,9 @@ impl SpecRef for Expr<Spec> {
 impl Resource for KubernetesIngressV1 {
     const TYPE: &'static str = "kubernetes_ingress_v1";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.wait_for_load_balancer.is_some()),
+        );
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
         if let Some(v) = self.wait_for_load_balancer {

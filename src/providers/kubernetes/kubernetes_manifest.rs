@@ -42,7 +42,10 @@ pub struct FieldManager {
 impl FieldManager {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.force_conflicts.is_some())
+                + usize::from(self.name.is_some()),
+        );
         if let Some(v) = self.force_conflicts {
             body.set_static("force_conflicts", v);
         }
@@ -88,7 +91,9 @@ pub struct WaitCondition {
 impl WaitCondition {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.status.is_some()) + usize::from(self.r#type.is_some()),
+        );
         if let Some(v) = self.status {
             body.set_static("status", v);
         }
@@ -116,11 +121,11 @@ impl WaitConditionRef for Expr<WaitCondition> {
 impl Wait {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "condition",
-            self.condition.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            usize::from(!self.condition.is_empty()) + usize::from(self.fields.is_some())
+                + usize::from(self.rollout.is_some()),
         );
+        body.set_blocks_from("condition", self.condition, WaitCondition::into_body);
         if let Some(v) = self.fields {
             body.set_static("fields", v);
         }
@@ -153,7 +158,12 @@ impl WaitRef for Expr<Wait> {
 impl Resource for KubernetesManifest {
     const TYPE: &'static str = "kubernetes_manifest";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.computed_fields.is_some())
+                + usize::from(self.field_manager.is_some())
+                + usize::from(self.object.is_some()) + usize::from(self.wait.is_some())
+                + usize::from(self.wait_for.is_some()),
+        );
         if let Some(v) = self.computed_fields {
             body.set_static("computed_fields", v);
         }

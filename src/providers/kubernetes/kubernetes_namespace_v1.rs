@@ -33,7 +33,11 @@ pub struct Metadata {
 impl Metadata {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some())
+                + usize::from(self.generate_name.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -92,7 +96,9 @@ impl MetadataRef for Expr<Metadata> {
 impl Resource for KubernetesNamespaceV1 {
     const TYPE: &'static str = "kubernetes_namespace_v1";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.wait_for_default_service_account.is_some()),
+        );
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         if let Some(v) = self.wait_for_default_service_account {
             body.set_static("wait_for_default_service_account", v);

@@ -35,7 +35,12 @@ pub struct Metadata {
 impl Metadata {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some())
+                + usize::from(self.generate_name.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -146,7 +151,10 @@ pub struct SpecEgressPorts {
 impl SpecEgressPorts {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.end_port.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.protocol.is_some()),
+        );
         if let Some(v) = self.end_port {
             body.set_static("end_port", v);
         }
@@ -200,7 +208,9 @@ pub struct SpecEgressToIpBlock {
 impl SpecEgressToIpBlock {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cidr.is_some()) + usize::from(self.except.is_some()),
+        );
         if let Some(v) = self.cidr {
             body.set_static("cidr", v);
         }
@@ -246,7 +256,10 @@ pub struct SpecEgressToNamespaceSelectorMatchExpressions {
 impl SpecEgressToNamespaceSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -283,10 +296,14 @@ for Expr<SpecEgressToNamespaceSelectorMatchExpressions> {
 impl SpecEgressToNamespaceSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecEgressToNamespaceSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -334,7 +351,10 @@ pub struct SpecEgressToPodSelectorMatchExpressions {
 impl SpecEgressToPodSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -371,10 +391,14 @@ for Expr<SpecEgressToPodSelectorMatchExpressions> {
 impl SpecEgressToPodSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecEgressToPodSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -404,7 +428,11 @@ impl SpecEgressToPodSelectorRef for Expr<SpecEgressToPodSelector> {
 impl SpecEgressTo {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.ip_block.is_some())
+                + usize::from(self.namespace_selector.is_some())
+                + usize::from(self.pod_selector.is_some()),
+        );
         if let Some(b) = self.ip_block {
             body.set_blocks("ip_block", vec![b.into_body()]);
         }
@@ -440,12 +468,11 @@ impl SpecEgressToRef for Expr<SpecEgressTo> {
 impl SpecEgress {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "ports",
-            self.ports.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            usize::from(!self.ports.is_empty()) + usize::from(!self.to.is_empty()),
         );
-        body.set_blocks("to", self.to.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from("ports", self.ports, SpecEgressPorts::into_body);
+        body.set_blocks_from("to", self.to, SpecEgressTo::into_body);
         body
     }
 }
@@ -493,7 +520,9 @@ pub struct SpecIngressFromIpBlock {
 impl SpecIngressFromIpBlock {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.cidr.is_some()) + usize::from(self.except.is_some()),
+        );
         if let Some(v) = self.cidr {
             body.set_static("cidr", v);
         }
@@ -539,7 +568,10 @@ pub struct SpecIngressFromNamespaceSelectorMatchExpressions {
 impl SpecIngressFromNamespaceSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -576,10 +608,14 @@ for Expr<SpecIngressFromNamespaceSelectorMatchExpressions> {
 impl SpecIngressFromNamespaceSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecIngressFromNamespaceSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -627,7 +663,10 @@ pub struct SpecIngressFromPodSelectorMatchExpressions {
 impl SpecIngressFromPodSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -664,10 +703,14 @@ for Expr<SpecIngressFromPodSelectorMatchExpressions> {
 impl SpecIngressFromPodSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecIngressFromPodSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -697,7 +740,11 @@ impl SpecIngressFromPodSelectorRef for Expr<SpecIngressFromPodSelector> {
 impl SpecIngressFrom {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.ip_block.is_some())
+                + usize::from(self.namespace_selector.is_some())
+                + usize::from(self.pod_selector.is_some()),
+        );
         if let Some(b) = self.ip_block {
             body.set_blocks("ip_block", vec![b.into_body()]);
         }
@@ -743,7 +790,10 @@ pub struct SpecIngressPorts {
 impl SpecIngressPorts {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.end_port.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.protocol.is_some()),
+        );
         if let Some(v) = self.end_port {
             body.set_static("end_port", v);
         }
@@ -779,12 +829,11 @@ impl SpecIngressPortsRef for Expr<SpecIngressPorts> {
 impl SpecIngress {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks("from", self.from.into_iter().map(|b| b.into_body()).collect());
-        body.set_blocks(
-            "ports",
-            self.ports.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            usize::from(!self.from.is_empty()) + usize::from(!self.ports.is_empty()),
         );
+        body.set_blocks_from("from", self.from, SpecIngressFrom::into_body);
+        body.set_blocks_from("ports", self.ports, SpecIngressPorts::into_body);
         body
     }
 }
@@ -824,7 +873,10 @@ pub struct SpecPodSelectorMatchExpressions {
 impl SpecPodSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -860,10 +912,14 @@ impl SpecPodSelectorMatchExpressionsRef for Expr<SpecPodSelectorMatchExpressions
 impl SpecPodSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecPodSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -889,15 +945,12 @@ impl SpecPodSelectorRef for Expr<SpecPodSelector> {
 impl Spec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
-            "egress",
-            self.egress.into_iter().map(|b| b.into_body()).collect(),
+        let mut body = Body::with_capacity(
+            2 + usize::from(!self.egress.is_empty())
+                + usize::from(!self.ingress.is_empty()),
         );
-        body.set_blocks(
-            "ingress",
-            self.ingress.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("egress", self.egress, SpecEgress::into_body);
+        body.set_blocks_from("ingress", self.ingress, SpecIngress::into_body);
         body.set_blocks("pod_selector", vec![self.pod_selector.into_body()]);
         body.set_static("policy_types", self.policy_types);
         body
@@ -931,7 +984,7 @@ impl SpecRef for Expr<Spec> {
 impl Resource for KubernetesNetworkPolicyV1 {
     const TYPE: &'static str = "kubernetes_network_policy_v1";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
         Ok(body)

@@ -35,7 +35,12 @@ pub struct Metadata {
 impl Metadata {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some())
+                + usize::from(self.generate_name.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -140,7 +145,10 @@ pub struct SpecSelectorMatchExpressions {
 impl SpecSelectorMatchExpressions {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
+                + usize::from(self.values.is_some()),
+        );
         if let Some(v) = self.key {
             body.set_static("key", v);
         }
@@ -176,10 +184,14 @@ impl SpecSelectorMatchExpressionsRef for Expr<SpecSelectorMatchExpressions> {
 impl SpecSelector {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
-        body.set_blocks(
+        let mut body = Body::with_capacity(
+            usize::from(!self.match_expressions.is_empty())
+                + usize::from(self.match_labels.is_some()),
+        );
+        body.set_blocks_from(
             "match_expressions",
-            self.match_expressions.into_iter().map(|b| b.into_body()).collect(),
+            self.match_expressions,
+            SpecSelectorMatchExpressions::into_body,
         );
         if let Some(v) = self.match_labels {
             body.set_static("match_labels", v);
@@ -205,7 +217,10 @@ impl SpecSelectorRef for Expr<SpecSelector> {
 impl Spec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.max_unavailable.is_some())
+                + usize::from(self.min_available.is_some()),
+        );
         if let Some(v) = self.max_unavailable {
             body.set_static("max_unavailable", v);
         }
@@ -239,7 +254,7 @@ impl SpecRef for Expr<Spec> {
 impl Resource for KubernetesPodDisruptionBudgetV1 {
     const TYPE: &'static str = "kubernetes_pod_disruption_budget_v1";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(2);
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
         Ok(body)

@@ -33,7 +33,7 @@ pub struct ImagePullSecret {
 impl ImagePullSecret {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.name.is_some()));
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -67,7 +67,12 @@ pub struct Metadata {
 impl Metadata {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some())
+                + usize::from(self.generate_name.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -140,7 +145,7 @@ pub struct Secret {
 impl Secret {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.name.is_some()));
         if let Some(v) = self.name {
             body.set_static("name", v);
         }
@@ -160,19 +165,21 @@ impl SecretRef for Expr<Secret> {
 impl Resource for KubernetesServiceAccountV1 {
     const TYPE: &'static str = "kubernetes_service_account_v1";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.automount_service_account_token.is_some())
+                + usize::from(!self.image_pull_secret.is_empty())
+                + usize::from(!self.secret.is_empty()),
+        );
         if let Some(v) = self.automount_service_account_token {
             body.set_static("automount_service_account_token", v);
         }
-        body.set_blocks(
+        body.set_blocks_from(
             "image_pull_secret",
-            self.image_pull_secret.into_iter().map(|b| b.into_body()).collect(),
+            self.image_pull_secret,
+            ImagePullSecret::into_body,
         );
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
-        body.set_blocks(
-            "secret",
-            self.secret.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("secret", self.secret, Secret::into_body);
         Ok(body)
     }
 }

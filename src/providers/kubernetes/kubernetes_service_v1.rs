@@ -38,7 +38,12 @@ pub struct Metadata {
 impl Metadata {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.annotations.is_some())
+                + usize::from(self.generate_name.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.namespace.is_some()),
+        );
         if let Some(v) = self.annotations {
             body.set_static("annotations", v);
         }
@@ -176,7 +181,13 @@ impl SpecPort {
 impl SpecPort {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            1 + usize::from(self.app_protocol.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.node_port.is_some())
+                + usize::from(self.protocol.is_some())
+                + usize::from(self.target_port.is_some()),
+        );
         if let Some(v) = self.app_protocol {
             body.set_static("app_protocol", v);
         }
@@ -246,7 +257,7 @@ pub struct SpecSessionAffinityConfigClientIp {
 impl SpecSessionAffinityConfigClientIp {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.timeout_seconds.is_some()));
         if let Some(v) = self.timeout_seconds {
             body.set_static("timeout_seconds", v);
         }
@@ -266,7 +277,7 @@ impl SpecSessionAffinityConfigClientIpRef for Expr<SpecSessionAffinityConfigClie
 impl SpecSessionAffinityConfig {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(usize::from(self.client_ip.is_some()));
         if let Some(b) = self.client_ip {
             body.set_blocks("client_ip", vec![b.into_body()]);
         }
@@ -286,7 +297,27 @@ impl SpecSessionAffinityConfigRef for Expr<SpecSessionAffinityConfig> {
 impl Spec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.allocate_load_balancer_node_ports.is_some())
+                + usize::from(self.cluster_ip.is_some())
+                + usize::from(self.cluster_ips.is_some())
+                + usize::from(self.external_ips.is_some())
+                + usize::from(self.external_name.is_some())
+                + usize::from(self.external_traffic_policy.is_some())
+                + usize::from(self.health_check_node_port.is_some())
+                + usize::from(self.internal_traffic_policy.is_some())
+                + usize::from(self.ip_families.is_some())
+                + usize::from(self.ip_family_policy.is_some())
+                + usize::from(self.load_balancer_class.is_some())
+                + usize::from(self.load_balancer_ip.is_some())
+                + usize::from(self.load_balancer_source_ranges.is_some())
+                + usize::from(!self.port.is_empty())
+                + usize::from(self.publish_not_ready_addresses.is_some())
+                + usize::from(self.selector.is_some())
+                + usize::from(self.session_affinity.is_some())
+                + usize::from(self.session_affinity_config.is_some())
+                + usize::from(self.r#type.is_some()),
+        );
         if let Some(v) = self.allocate_load_balancer_node_ports {
             body.set_static("allocate_load_balancer_node_ports", v);
         }
@@ -326,7 +357,7 @@ impl Spec {
         if let Some(v) = self.load_balancer_source_ranges {
             body.set_static("load_balancer_source_ranges", v);
         }
-        body.set_blocks("port", self.port.into_iter().map(|b| b.into_body()).collect());
+        body.set_blocks_from("port", self.port, SpecPort::into_body);
         if let Some(v) = self.publish_not_ready_addresses {
             body.set_static("publish_not_ready_addresses", v);
         }
@@ -448,7 +479,9 @@ impl SpecRef for Expr<Spec> {
 impl Resource for KubernetesServiceV1 {
     const TYPE: &'static str = "kubernetes_service_v1";
     fn into_body(self) -> Result<Body, BodyError> {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.wait_for_load_balancer.is_some()),
+        );
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
         body.set_blocks("spec", vec![self.spec.into_body()]);
         if let Some(v) = self.wait_for_load_balancer {

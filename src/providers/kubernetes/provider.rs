@@ -72,7 +72,9 @@ impl Exec {
 impl Exec {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            2 + usize::from(self.args.is_some()) + usize::from(self.env.is_some()),
+        );
         body.set_static("api_version", self.api_version);
         if let Some(v) = self.args {
             body.set_static("args", v);
@@ -119,7 +121,9 @@ pub struct Experiments {
 impl Experiments {
     /// The block's body.
     pub fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.manifest_resource.is_some()),
+        );
         if let Some(v) = self.manifest_resource {
             body.set_static("manifest_resource", v);
         }
@@ -140,7 +144,27 @@ impl ExperimentsRef for Expr<Experiments> {
 impl ProviderConfig for KubernetesProvider {
     const NAME: &'static str = "kubernetes";
     fn into_body(self) -> Body {
-        let mut body = Body::new();
+        let mut body = Body::with_capacity(
+            usize::from(self.client_certificate.is_some())
+                + usize::from(self.client_key.is_some())
+                + usize::from(self.cluster_ca_certificate.is_some())
+                + usize::from(self.config_context.is_some())
+                + usize::from(self.config_context_auth_info.is_some())
+                + usize::from(self.config_context_cluster.is_some())
+                + usize::from(self.config_path.is_some())
+                + usize::from(self.config_paths.is_some())
+                + usize::from(!self.exec.is_empty())
+                + usize::from(!self.experiments.is_empty())
+                + usize::from(self.host.is_some())
+                + usize::from(self.ignore_annotations.is_some())
+                + usize::from(self.ignore_labels.is_some())
+                + usize::from(self.insecure.is_some())
+                + usize::from(self.password.is_some())
+                + usize::from(self.proxy_url.is_some())
+                + usize::from(self.tls_server_name.is_some())
+                + usize::from(self.token.is_some())
+                + usize::from(self.username.is_some()),
+        );
         if let Some(v) = self.client_certificate {
             body.set_static("client_certificate", v);
         }
@@ -165,11 +189,8 @@ impl ProviderConfig for KubernetesProvider {
         if let Some(v) = self.config_paths {
             body.set_static("config_paths", v);
         }
-        body.set_blocks("exec", self.exec.into_iter().map(|b| b.into_body()).collect());
-        body.set_blocks(
-            "experiments",
-            self.experiments.into_iter().map(|b| b.into_body()).collect(),
-        );
+        body.set_blocks_from("exec", self.exec, Exec::into_body);
+        body.set_blocks_from("experiments", self.experiments, Experiments::into_body);
         if let Some(v) = self.host {
             body.set_static("host", v);
         }
