@@ -21,221 +21,240 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tfsynth::emit::to_json;
-use tfsynth::providers::hand_google::{
-    Aggregation, AlertCondition, ConditionThreshold, HttpCheck, MonitoredResource,
-    MonitoringAlertPolicy, MonitoringUptimeCheckConfig,
+use tfsynth::providers::google::google_monitoring_alert_policy::{
+    self as alert_policy, GoogleMonitoringAlertPolicy,
 };
-use tfsynth::providers::hand_kubernetes::{
-    Container, ContainerPort, DeploymentSpec, DeploymentV1, HorizontalPodAutoscalerV2, HpaSpec,
-    HttpGet, IngressBackend, IngressServiceBackend, IngressSpec, IngressV1, LabelSelector,
-    MetricSpec, MetricTarget, ObjectMeta, PodDisruptionBudgetSpec, PodDisruptionBudgetV1, PodSpec,
-    PodTemplate, Probe, ResourceMetric, ResourceRequirements, ScaleTargetRef, ServicePort,
-    ServicePortRef, ServiceSpec, ServiceV1,
+use tfsynth::providers::google::google_monitoring_uptime_check_config::{
+    self as uptime_check, GoogleMonitoringUptimeCheckConfig, GoogleMonitoringUptimeCheckConfigRef,
+};
+use tfsynth::providers::kubernetes::kubernetes_deployment_v1::{
+    self as deployment, KubernetesDeploymentV1, KubernetesDeploymentV1Ref, MetadataRef as _,
+};
+use tfsynth::providers::kubernetes::kubernetes_horizontal_pod_autoscaler_v2::{
+    self as hpa, KubernetesHorizontalPodAutoscalerV2,
+};
+use tfsynth::providers::kubernetes::kubernetes_ingress_v1::{self as ingress, KubernetesIngressV1};
+use tfsynth::providers::kubernetes::kubernetes_pod_disruption_budget_v1::{
+    self as pdb, KubernetesPodDisruptionBudgetV1,
+};
+use tfsynth::providers::kubernetes::kubernetes_service_v1::{
+    self as service, KubernetesServiceV1, KubernetesServiceV1Ref, MetadataRef as _,
 };
 use tfsynth::schema::{Schemas, validate_resolved};
 use tfsynth::synth::{Format, render};
-use tfsynth::tf::{Stack, Template, Value};
+use tfsynth::tf::{Number, Stack, Template, Value};
 
-fn meta(name: &str) -> ObjectMeta {
-    ObjectMeta {
-        name: Some(name.into()),
-        namespace: Some("apps".into()),
-        labels: BTreeMap::from([("app.kubernetes.io/name".to_owned(), name.to_owned())]),
-        annotations: BTreeMap::new(),
-    }
+/// Labels of the service `name`, for its metadata and selectors.
+fn labels(name: &str) -> Value<BTreeMap<String, Value<String>>> {
+    BTreeMap::from([("app.kubernetes.io/name".to_owned(), name.to_owned())]).into()
+}
+
+/// The metadata block `$module::$metadata`: each generated resource type
+/// has its own struct, with the same fields.
+macro_rules! meta {
+    ($module:ident :: $metadata:ident, $name:expr) => {
+        $module::$metadata {
+            name: Some($name.into()),
+            namespace: Some("apps".into()),
+            labels: Some(labels($name)),
+            ..Default::default()
+        }
+    };
+}
+
+/// The readiness or liveness probe (separate generated types, with the
+/// same fields), alike in every service.
+macro_rules! probe {
+    ($probe:ident, $http_get:ident) => {
+        deployment::$probe {
+            http_get: Some(deployment::$http_get {
+                path: Some("/healthz".into()),
+                port: Some("http".into()),
+                ..Default::default()
+            }),
+            initial_delay_seconds: Some(2.into()),
+            period_seconds: Some(5.into()),
+            timeout_seconds: Some(2.into()),
+            failure_threshold: Some(3.into()),
+            ..Default::default()
+        }
+    };
 }
 
 fn web_services(n: usize) -> Stack {
     let mut s = Stack::new();
     for i in 0..n {
         let name = format!("svc-{i}");
-        let selector = LabelSelector {
-            match_labels: BTreeMap::from([("app.kubernetes.io/name".to_owned(), name.clone())]),
-        };
-        let probe = Probe {
-            http_get: HttpGet {
-                path: "/healthz".into(),
-                port: "http".into(),
-            },
-            initial_delay_seconds: 2,
-            period_seconds: 5,
-            timeout_seconds: 2,
-            failure_threshold: 3,
-        };
+        let selector = labels(&name);
         let deployment = s.add(
             format!("d{i}"),
-            DeploymentV1 {
-                metadata: meta(&name),
-                spec: DeploymentSpec {
+            KubernetesDeploymentV1::new(
+                meta!(deployment::Metadata, &name),
+                deployment::Spec {
                     replicas: Some("3".into()),
-                    revision_history_limit: Some(5),
-                    progress_deadline_seconds: None,
-                    selector: selector.clone(),
-                    strategy: None,
-                    template: PodTemplate {
-                        metadata: meta(&name),
-                        spec: PodSpec {
-                            service_account_name: None,
-                            automount_service_account_token: Some(false),
-                            enable_service_links: None,
-                            termination_grace_period_seconds: None,
-                            node_selector: BTreeMap::new(),
-                            security_context: None,
-                            container: vec![Container {
-                                name: name.clone(),
-                                image: Value::Lit(format!("registry.example/{name}:1.0.{i}")),
-                                image_pull_policy: None,
-                                port: vec![ContainerPort {
-                                    name: "http".into(),
-                                    container_port: 8080,
-                                    protocol: "TCP".into(),
+                    revision_history_limit: Some(5.into()),
+                    selector: Some(deployment::SpecSelector {
+                        match_labels: Some(selector.clone()),
+                        ..Default::default()
+                    }),
+                    ..deployment::Spec::new(deployment::SpecTemplate::new(
+                        meta!(deployment::SpecTemplateMetadata, &name),
+                        deployment::SpecTemplateSpec {
+                            automount_service_account_token: Some(false.into()),
+                            container: vec![deployment::SpecTemplateSpecContainer {
+                                image: Some(Value::Lit(format!("registry.example/{name}:1.0.{i}"))),
+                                port: vec![deployment::SpecTemplateSpecContainerPort {
+                                    name: Some("http".into()),
+                                    protocol: Some("TCP".into()),
+                                    ..deployment::SpecTemplateSpecContainerPort::new(8080)
                                 }],
-                                env: Vec::new(),
-                                resources: Some(ResourceRequirements {
-                                    requests: BTreeMap::from([("cpu".into(), "100m".into())]),
-                                    limits: BTreeMap::from([("memory".into(), "128Mi".into())]),
+                                resources: Some(deployment::SpecTemplateSpecContainerResources {
+                                    requests: Some(
+                                        BTreeMap::from([("cpu".to_owned(), "100m".to_owned())])
+                                            .into(),
+                                    ),
+                                    limits: Some(
+                                        BTreeMap::from([("memory".to_owned(), "128Mi".to_owned())])
+                                            .into(),
+                                    ),
                                 }),
-                                readiness_probe: Some(probe.clone()),
-                                liveness_probe: Some(probe),
-                                security_context: None,
+                                readiness_probe: Some(probe!(
+                                    SpecTemplateSpecContainerReadinessProbe,
+                                    SpecTemplateSpecContainerReadinessProbeHttpGet
+                                )),
+                                liveness_probe: Some(probe!(
+                                    SpecTemplateSpecContainerLivenessProbe,
+                                    SpecTemplateSpecContainerLivenessProbeHttpGet
+                                )),
+                                ..deployment::SpecTemplateSpecContainer::new(name.as_str())
                             }],
-                            topology_spread_constraint: Vec::new(),
+                            ..Default::default()
                         },
-                    },
+                    ))
                 },
-                wait_for_rollout: None,
-            },
+            ),
         );
         let service = s.add(
             format!("s{i}"),
-            ServiceV1 {
-                metadata: meta(&name),
-                spec: ServiceSpec {
-                    kind: "ClusterIP".into(),
-                    selector: selector.match_labels.clone(),
-                    port: vec![ServicePort {
-                        name: "http".into(),
-                        port: 80,
-                        target_port: "http".into(),
-                        protocol: "TCP".into(),
+            KubernetesServiceV1::new(
+                meta!(service::Metadata, &name),
+                service::Spec {
+                    r#type: Some("ClusterIP".into()),
+                    selector: Some(selector.clone()),
+                    port: vec![service::SpecPort {
+                        name: Some("http".into()),
+                        target_port: Some("http".into()),
+                        protocol: Some("TCP".into()),
+                        ..service::SpecPort::new(80)
                     }],
+                    ..Default::default()
                 },
-            },
+            ),
         );
         s.add(
             format!("i{i}"),
-            IngressV1 {
-                metadata: meta(&name),
-                spec: IngressSpec {
-                    ingress_class_name: None,
-                    default_backend: IngressBackend {
-                        service: IngressServiceBackend {
-                            name: service.name().into(),
-                            port: ServicePortRef { number: 80 },
-                        },
-                    },
+            KubernetesIngressV1::new(
+                meta!(ingress::Metadata, &name),
+                ingress::Spec {
+                    default_backend: Some(ingress::SpecDefaultBackend {
+                        service: Some(ingress::SpecDefaultBackendService::new(
+                            service.metadata().index(0).name(),
+                            ingress::SpecDefaultBackendServicePort {
+                                number: Some(80.into()),
+                                ..Default::default()
+                            },
+                        )),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
                 },
-                wait_for_load_balancer: None,
-            },
+            ),
         );
         s.add(
             format!("h{i}"),
-            HorizontalPodAutoscalerV2 {
-                metadata: meta(&name),
-                spec: HpaSpec {
-                    min_replicas: 3,
-                    max_replicas: 9,
-                    scale_target_ref: ScaleTargetRef {
-                        api_version: "apps/v1".into(),
-                        kind: "Deployment".into(),
-                        name: deployment.name().into(),
-                    },
-                    metric: vec![MetricSpec {
-                        kind: "Resource".into(),
-                        resource: ResourceMetric {
-                            name: "cpu".into(),
-                            target: MetricTarget {
-                                kind: "Utilization".into(),
-                                average_utilization: 70,
-                            },
-                        },
+            KubernetesHorizontalPodAutoscalerV2::new(
+                meta!(hpa::Metadata, &name),
+                hpa::Spec {
+                    min_replicas: Some(3.into()),
+                    metric: vec![hpa::SpecMetric {
+                        resource: Some(hpa::SpecMetricResource {
+                            target: Some(hpa::SpecMetricResourceTarget {
+                                average_utilization: Some(70.into()),
+                                ..hpa::SpecMetricResourceTarget::new("Utilization")
+                            }),
+                            ..hpa::SpecMetricResource::new("cpu")
+                        }),
+                        ..hpa::SpecMetric::new("Resource")
                     }],
+                    ..hpa::Spec::new(
+                        9,
+                        hpa::SpecScaleTargetRef {
+                            api_version: Some("apps/v1".into()),
+                            ..hpa::SpecScaleTargetRef::new(
+                                "Deployment",
+                                deployment.metadata().index(0).name(),
+                            )
+                        },
+                    )
                 },
-            },
+            ),
         );
         s.add(
             format!("p{i}"),
-            PodDisruptionBudgetV1 {
-                metadata: meta(&name),
-                spec: PodDisruptionBudgetSpec {
-                    max_unavailable: "1".into(),
-                    selector,
+            KubernetesPodDisruptionBudgetV1::new(
+                meta!(pdb::Metadata, &name),
+                pdb::Spec {
+                    max_unavailable: Some("1".into()),
+                    ..pdb::Spec::new(pdb::SpecSelector {
+                        match_labels: Some(selector),
+                        ..Default::default()
+                    })
                 },
-            },
+            ),
         );
         let check = s.add(
             format!("u{i}"),
-            MonitoringUptimeCheckConfig {
-                display_name: format!("{name} /healthz").into(),
-                timeout: "10s".into(),
+            GoogleMonitoringUptimeCheckConfig {
                 period: Some("300s".into()),
-                project: None,
-                selected_regions: Vec::new(),
-                checker_type: None,
-                log_check_failures: None,
-                user_labels: BTreeMap::new(),
-                http_check: Some(HttpCheck {
-                    path: "/healthz".into(),
-                    port: 443,
-                    use_ssl: true,
-                    validate_ssl: true,
-                    request_method: None,
+                http_check: Some(uptime_check::HttpCheck {
+                    path: Some("/healthz".into()),
+                    port: Some(443.into()),
+                    use_ssl: Some(true.into()),
+                    validate_ssl: Some(true.into()),
+                    ..Default::default()
                 }),
-                monitored_resource: Some(MonitoredResource {
-                    kind: "uptime_url".into(),
-                    labels: BTreeMap::from([(
-                        "host".to_owned(),
-                        Value::Lit(format!("{name}.example.com")),
-                    )]),
-                }),
-                content_matchers: Vec::new(),
+                monitored_resource: Some(uptime_check::MonitoredResource::new(
+                    BTreeMap::from([("host".to_owned(), format!("{name}.example.com"))]),
+                    "uptime_url",
+                )),
+                ..GoogleMonitoringUptimeCheckConfig::new(format!("{name} /healthz"), "10s")
             },
         );
         s.add(
             format!("a{i}"),
-            MonitoringAlertPolicy {
-                display_name: format!("{name} is down").into(),
-                combiner: "OR".into(),
-                project: None,
-                enabled: None,
-                severity: None,
-                notification_channels: Vec::new(),
-                user_labels: BTreeMap::new(),
-                documentation: None,
-                alert_strategy: None,
-                conditions: vec![AlertCondition {
-                    display_name: "uptime".into(),
-                    condition_threshold: ConditionThreshold {
-                        filter: Template::new()
+            GoogleMonitoringAlertPolicy {
+                conditions: vec![alert_policy::Conditions {
+                    condition_threshold: Some(alert_policy::ConditionsConditionThreshold {
+                        filter: Some(Template::new()
                             .lit("metric.type=\"monitoring.googleapis.com/uptime_check/check_passed\" AND metric.label.\"check_id\"=\"")
                             .interp(check.uptime_check_id())
                             .lit("\"")
                             .build()
-                            .into(),
-                        denominator_filter: None,
-                        comparison: "COMPARISON_GT".into(),
-                        threshold_value: 1.0,
-                        duration: "60s".into(),
-                        aggregations: vec![Aggregation {
-                            alignment_period: "1200s".into(),
-                            per_series_aligner: "ALIGN_NEXT_OLDER".into(),
+                            .into()),
+                        threshold_value: Some(
+                            Number::from_f64(1.0).expect("1.0 is finite").into(),
+                        ),
+                        aggregations: vec![alert_policy::ConditionsConditionThresholdAggregations {
+                            alignment_period: Some("1200s".into()),
+                            per_series_aligner: Some("ALIGN_NEXT_OLDER".into()),
                             cross_series_reducer: Some("REDUCE_COUNT_FALSE".into()),
-                            group_by_fields: vec!["resource.label.*".into()],
+                            group_by_fields: Some(vec!["resource.label.*"].into()),
                         }],
-                        denominator_aggregations: Vec::new(),
-                        trigger: None,
-                    },
+                        ..alert_policy::ConditionsConditionThreshold::new("COMPARISON_GT", "60s")
+                    }),
+                    ..alert_policy::Conditions::new("uptime")
                 }],
+                ..GoogleMonitoringAlertPolicy::new("OR", format!("{name} is down"))
             },
         );
     }

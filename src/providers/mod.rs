@@ -13,8 +13,6 @@ use crate::tf::RequiredProvider;
 pub mod google;
 #[doc(hidden)]
 pub mod hand_google;
-#[doc(hidden)]
-pub mod hand_kubernetes;
 #[rustfmt::skip]
 pub mod kubernetes;
 
