@@ -15,6 +15,8 @@
 
 // A library would make this `pub mod random;`; in an example, what it
 // does not use is dead code.
+// Generated, printed by prettyplease: rustfmt must not re-lay it out.
+#[rustfmt::skip]
 #[allow(dead_code, unused_imports)]
 #[path = "random/mod.rs"]
 mod random;

@@ -2,6 +2,7 @@
 //! project never saw (hashicorp/random) are current, work through the
 //! typed API and validate clean; every shipped type generates valid Rust.
 
+#[rustfmt::skip]
 #[allow(dead_code, unused_imports)]
 #[path = "../examples/random/mod.rs"]
 mod random;

@@ -11,8 +11,6 @@ use crate::tf::RequiredProvider;
 // rustfmt would lay it out differently.
 #[rustfmt::skip]
 pub mod google;
-#[doc(hidden)]
-pub mod hand_google;
 #[rustfmt::skip]
 pub mod kubernetes;
 

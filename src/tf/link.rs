@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::address::{Address, Dependency};
-use super::body::Entry;
+use super::body::{Body, BodyError, Entry};
 use super::check::{all_references, is_identifier};
 use super::expr::{Expression, Reference, Root, Step};
 use super::identity::RootModuleId;
@@ -33,7 +33,13 @@ pub struct TerraformRemoteState {
 
 impl DataSource for TerraformRemoteState {
     const TYPE: &'static str = "terraform_remote_state";
-    crate::serde_body!();
+
+    fn into_body(self) -> Result<Body, BodyError> {
+        let mut body = Body::with_capacity(2);
+        body.set_static("backend", self.backend);
+        body.set_static("config", self.config);
+        Ok(body)
+    }
 }
 
 /// One Terraform root: a name (its directory) and its stack.
