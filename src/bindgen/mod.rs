@@ -14,7 +14,9 @@
 //!   or any typed [`Expr`](crate::tf::Expr) (a handle's accessor, a
 //!   function call, a raw expression, a `dynamic` iterator's value);
 //!   `dynamic` attributes take any [`Expression`](crate::tf::Expression);
-//!   computed-only attributes are not fields;
+//!   computed-only attributes are not fields, nor a resource's `id` or
+//!   `timeouts` (the provider sets the one, [`Meta`](crate::tf::Meta)
+//!   writes the other);
 //! - nested blocks are structs in the type's module: `single`/`group`
 //!   (and `list`/`set` of at most one) are `Option<Block>`, or `Block`
 //!   when at least one is required; `list`/`set` are `Vec<Block>`; `map`
@@ -24,10 +26,14 @@
 //!   typed accessor for every attribute, computed ones included
 //!   (`password.result()` is an `Expr<String>`; a list's `.index(0)` is
 //!   typed as its element). A trait, because the bindings usually live in
-//!   the user's crate, which may not add methods to tfsynth's `Ref`.
+//!   the user's crate, which may not add methods to tfsynth's `Ref`;
+//! - each nested block and object type has its own accessor trait on
+//!   `Expr<Block>`, so references are typed all the way down; a set is
+//!   an [`Expr<Set<T>>`](crate::tf::Set), which has no index.
 //!
 //! Output is sorted by name and printed by prettyplease, so the same
-//! schema always gives the same bytes.
+//! schema always gives the same bytes; declare the module
+//! `#[rustfmt::skip]`, or `cargo fmt` makes it stale.
 //!
 //! # Typos do not compile
 //!
