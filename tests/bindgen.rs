@@ -463,6 +463,76 @@ fn an_output_of_a_sensitive_attribute_must_be_marked_sensitive() {
     }
 }
 
+/// Every way an output can read a sensitive attribute is caught, in a
+/// stack and in JSON alike: a template, a raw expression, a function
+/// call, and a local value (or a chain of them) holding the reference.
+#[test]
+fn a_sensitive_attribute_reached_through_templates_raw_expressions_or_locals_is_caught() {
+    use tfsynth::tf::{Expression, Template};
+    let pw = || {
+        let mut s = Stack::new();
+        s.configure(RandomProvider::default());
+        let p = s.add("db", RandomPassword::new(24));
+        (s, p)
+    };
+    type Build = fn(&mut Stack, &tfsynth::tf::Ref<RandomPassword>) -> Expression;
+    let cases: [(&str, Build); 6] = [
+        ("a reference", |_, p| p.result().into()),
+        ("a template", |_, p| {
+            Template::new().lit("pw=").interp(p.result()).build().into()
+        }),
+        ("a raw expression", |_, _| {
+            Expression::raw("random_password.db.result")
+        }),
+        ("a function call", |_, p| {
+            Expression::call("upper", vec![p.result().into()])
+        }),
+        ("a local", |s, p| {
+            s.local("pw", p.result()).value::<String>().into()
+        }),
+        ("a chain of locals", |s, p| {
+            let first = s.local("first", p.result());
+            s.local(
+                "second",
+                Expression::call("trimspace", vec![first.value::<String>().into()]),
+            )
+            .value::<String>()
+            .into()
+        }),
+    ];
+    for (what, build) in cases {
+        for sensitive in [None, Some(true)] {
+            let (mut s, p) = pw();
+            let value = build(&mut s, &p);
+            s.output(
+                "out",
+                Output {
+                    sensitive,
+                    ..Output::new(Expr::<String>::new(value), "out")
+                },
+            );
+            let doc = s.into_document().unwrap();
+            let direct = validate_resolved(&doc, &schemas());
+            let json =
+                tfsynth::schema::validate_document(&tfsynth::emit::to_json_value(&doc), &schemas());
+            for (how, report) in [("in memory", &direct), ("as JSON", &json)] {
+                let found: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
+                if sensitive == Some(true) {
+                    assert!(found.is_empty(), "{what} {how}: {found:?}");
+                } else {
+                    assert_eq!(
+                        found,
+                        [
+                            "output.out: value: random_password.db.result is sensitive in its provider's schema; mark the output sensitive (Terraform refuses it: Output refers to sensitive values)"
+                        ],
+                        "{what} {how}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// Nested blocks, sets and objects of the crate's generated bindings are
 /// reached through typed accessors, written as Terraform reads them, and
 /// the validator type-checks every reference against the schema.

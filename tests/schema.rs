@@ -1148,3 +1148,37 @@ fn each_of_several_blocks_is_named_by_its_index_or_label_and_too_few_are_reporte
          random_rules.r: step[1].size: expected number, got string \"big\""
     );
 }
+
+/// `tfsynth validate` holds hand-written files to the same rule as synth:
+/// an output reading a sensitive attribute, directly or through a local,
+/// must be marked sensitive.
+#[test]
+fn a_hand_written_output_of_a_sensitive_attribute_is_reported_at_its_line() {
+    let tf = r#"resource "google_sql_user" "app" {
+  name     = "app"
+  instance = "db"
+}
+locals {
+  pw = google_sql_user.app.password
+}
+output "via_local" {
+  value = local.pw
+}
+output "marked" {
+  value     = upper(google_sql_user.app.password)
+  sensitive = true
+}
+"#;
+    let reports = validate_files(&[("main.tf".to_owned(), tf.to_owned())], schemas());
+    let found: Vec<String> = reports[0]
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "main.tf:9:3: output.via_local: value: google_sql_user.app.password is sensitive in its provider's schema; mark the output sensitive (Terraform refuses it: Output refers to sensitive values)"
+        ]
+    );
+}

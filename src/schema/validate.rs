@@ -379,16 +379,40 @@ impl<'d> Shared<'d> {
 /// output is marked `sensitive` ("Output refers to sensitive values"):
 /// an attribute the schema marks sensitive is reported where the output
 /// reads it, as synth would otherwise write what `terraform plan` stops
-/// at.
-fn sensitive_in_output(v: &mut Validator<'_>, at: &str, value: &Expression) {
-    let mut found = Vec::new();
-    value.visit_references(&mut |r: &Reference| {
-        if let Some(address) = r.root.address() {
-            if v.schemas.is_sensitive(address, &r.steps) {
-                found.push(r.to_string());
+/// at. Every form of reference counts: a structured one, one in a
+/// template or raw expression, and one a local value the output reads
+/// holds (followed through any chain of locals). `local` gives a local
+/// value's expression by name.
+fn sensitive_in_output<'t, T: Tree<'t>>(
+    v: &mut Validator<'_>,
+    at: &str,
+    value: T,
+    local: &dyn Fn(&str) -> Option<T>,
+) {
+    let mut found = BTreeSet::new();
+    let mut seen_locals = BTreeSet::new();
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        // The value's references were checked on their own; here they
+        // are only collected, so findings made on the way are dropped.
+        let kept = v.findings.len();
+        v.probe = Some(Vec::new());
+        v.references_in(at, &mut "value".to_owned(), value);
+        let probed = v.probe.take().unwrap_or_default();
+        v.findings.truncate(kept);
+        for r in probed {
+            let Some(address) = r.root.address() else {
+                continue;
+            };
+            if let Address::Local(name) = address {
+                if seen_locals.insert(name.clone()) {
+                    pending.extend(local(name));
+                }
+            } else if v.schemas.is_sensitive(address, &r.steps) {
+                found.insert(r.to_string());
             }
         }
-    });
+    }
     for reference in found {
         v.finding(
             at,
@@ -440,7 +464,8 @@ fn document_references(v: &mut Validator<'_>, doc: &Document) {
         v.references_in(&at, &mut "value".to_owned(), Node::Expr(&o.value));
         conditions_in(v, &at, "precondition", &o.preconditions);
         if o.sensitive != Some(true) {
-            sensitive_in_output(v, &at, &o.value);
+            let local = |name: &str| doc.locals.get(name).map(Node::Expr);
+            sensitive_in_output(v, &at, Node::Expr(&o.value), &local);
         }
     }
     for (name, e) in &doc.locals {
@@ -550,6 +575,13 @@ fn json_references(v: &mut Validator<'_>, doc: &Value) {
         }
         depends_on(v, &at, o.get("depends_on"));
         json_conditions(v, &at, "precondition", o.get("precondition"));
+        if let Some(value) = o
+            .get("value")
+            .filter(|_| o.get("sensitive") != Some(&Value::Bool(true)))
+        {
+            let local = |name: &str| doc.get("locals").and_then(|l| l.get(name));
+            sensitive_in_output(v, &at, value, &local);
+        }
     }
     for (name, e) in named("locals") {
         v.references_in(&format!("local.{name}"), &mut String::new(), e);
@@ -873,6 +905,8 @@ struct Validator<'a> {
     /// The last type found: blocks come sorted by type, so most lookups
     /// are of the type before.
     last_found: Option<(Kind, String, &'a BlockSchema)>,
+    /// While set, every reference checked is also collected here.
+    probe: Option<Vec<Reference>>,
 }
 
 impl<'a> Validator<'a> {
@@ -884,6 +918,7 @@ impl<'a> Validator<'a> {
             bound: Vec::new(),
             findings: Vec::new(),
             unchecked: BTreeMap::new(),
+            probe: None,
             last_found: None,
         }
     }
@@ -1412,6 +1447,9 @@ impl<'a> Validator<'a> {
     /// declared; for a resource or data source, its steps and type
     /// ([`Validator::attr_reference`]).
     fn reference(&mut self, address: &str, path: &str, r: &Reference, expected: Option<&Type>) {
+        if let Some(probe) = &mut self.probe {
+            probe.push(r.clone());
+        }
         if let Some(message) = self.undeclared(r) {
             self.finding(address, path, &message);
             return;
