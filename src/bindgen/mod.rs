@@ -238,8 +238,10 @@ pub fn generate(
             Some(data) if provider.data_source_schemas.contains_key(data) => None,
             Some(data) => {
                 let known = provider.data_source_schemas.keys().map(String::as_str);
-                Some(format!("{n}{}", crate::schema::closest(data, known)))
+                let hint = crate::schema::closest(data, known).replacen("mean ", "mean data.", 1);
+                Some(format!("{n}{hint}"))
             }
+            None if n.trim().is_empty() => Some(format!("{n:?} (an empty name)")),
             None if provider.resource_schemas.contains_key(*n) => None,
             None if provider.data_source_schemas.contains_key(*n) => {
                 Some(format!("{n} (it is a data source: data.{n})"))
@@ -364,7 +366,7 @@ pub fn write(dir: &Path, files: &[GeneratedSource]) -> io::Result<()> {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
             format!(
-                "not written by tfsynth bindgen (no generated header on their first line), \
+                "not written by tfsynth bindgen (no generated header where it puts one), \
                  so not overwritten; nothing was written: move them away or choose another \
                  --out: {}",
                 foreign.join(", ")

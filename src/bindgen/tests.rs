@@ -396,6 +396,13 @@ fn unknown_providers_and_types_are_named_in_the_error() {
         "t.json: registry.terraform.io/acme/example has no resource or data source type \
          data.example_thing, example_info (it is a data source: data.example_info)"
     );
+    assert_eq!(
+        generate("t.json", &with_data, &options(&["data.example_inf", ""]))
+            .unwrap_err()
+            .to_string(),
+        "t.json: registry.terraform.io/acme/example has no resource or data source type \
+         \"\" (an empty name), data.example_inf (did you mean data.example_info?)"
+    );
     let files = generate("t.json", &with_data, &options(&["data.example_info"])).unwrap();
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["data_example_info.rs", "mod.rs", "provider.rs"]);
