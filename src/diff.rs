@@ -451,6 +451,7 @@ mod tests {
 /// The generated files of `stacks` as they were, by path relative to the
 /// output directory: those tfsynth wrote (see [`crate::output`]) below a
 /// directory, or in a git revision of the output directory.
+#[cfg(feature = "gke")]
 pub mod before {
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};

@@ -131,18 +131,24 @@
 #[cfg(feature = "bindgen")]
 pub mod bindgen;
 mod chunks;
+#[cfg(feature = "gke")]
 pub mod constructs;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod ops;
+#[cfg(feature = "gke")]
 pub mod output;
+#[cfg(feature = "gke")]
 pub mod project;
+#[cfg(feature = "gke")]
 pub mod providers;
 pub mod schema;
 pub mod settings;
 pub mod smoke;
+#[cfg(feature = "gke")]
 pub mod stacks;
+#[cfg(feature = "gke")]
 pub mod synth;
 pub mod tf;
 

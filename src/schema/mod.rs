@@ -33,6 +33,7 @@ pub use files::{FileReport, Syntax, is_override_file, validate_files};
 pub use hcl::{HclReport, HclSyntaxError, Placed, Position, validate_hcl};
 pub use index::{INDEX_SUFFIX, IndexPlan, index_of, plan_indexes};
 pub use types::Type;
+#[cfg(feature = "gke")]
 pub(crate) use validate::Shared;
 #[cfg(feature = "bindgen")]
 pub(crate) use validate::closest;

@@ -36,5 +36,7 @@ pub use stack::{
 };
 pub use types::VarType;
 
-pub(crate) use check::{PARALLEL_FROM, expression_references, template_references};
+#[cfg(feature = "gke")]
+pub(crate) use check::PARALLEL_FROM;
+pub(crate) use check::{expression_references, template_references};
 pub(crate) use escape::{write_hcl_quoted, write_hcl_string_body, write_index};
