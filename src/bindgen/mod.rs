@@ -1131,9 +1131,6 @@ impl<'a> FileGen<'a> {
     /// attribute (computed ones included) and per nested block, each
     /// returning an `Expr` typed as Terraform will see the value.
     fn accessor_trait(&mut self, a: &Accessors<'_>) {
-        let mut scope = Scope::with_reserved(a.reserved);
-        let mut decls = String::new();
-        let mut impls = String::new();
         let blocks: BTreeMap<&str, &str> = a
             .fields
             .iter()
@@ -1180,6 +1177,32 @@ impl<'a> FileGen<'a> {
             entries.push((tf_name, ty, doc, nested.block.deprecated));
         }
         entries.sort_by(|x, y| x.0.cmp(y.0));
+        self.write_trait(
+            a.trait_name,
+            &a.target,
+            a.getter,
+            a.reserved,
+            a.doc,
+            entries,
+        );
+    }
+
+    /// Writes the trait `trait_name` with one accessor per entry (its
+    /// Terraform name, reference type, doc and whether it is deprecated),
+    /// each reading the value with `getter`, and its implementation for
+    /// `target`. Method names keep clear of `reserved`.
+    fn write_trait(
+        &mut self,
+        trait_name: &str,
+        target: &str,
+        getter: &str,
+        reserved: &'static [&'static str],
+        doc: &str,
+        entries: Vec<(&String, String, String, bool)>,
+    ) {
+        let mut scope = Scope::with_reserved(reserved);
+        let mut decls = String::new();
+        let mut impls = String::new();
         for (tf_name, ty, doc, deprecated) in entries {
             let name = scope.claim(&ident(tf_name), "_attr");
             doc_outer(&mut decls, &doc);
@@ -1190,16 +1213,14 @@ impl<'a> FileGen<'a> {
             let _ = write!(decls, "fn {name}(&self) -> Expr<{ty}>;");
             let _ = write!(
                 impls,
-                "fn {name}(&self) -> Expr<{ty}> {{ {}({tf_name:?}) }}",
-                a.getter
+                "fn {name}(&self) -> Expr<{ty}> {{ {getter}({tf_name:?}) }}"
             );
         }
         self.tf.insert("Expr");
-        doc_outer(&mut self.items, a.doc);
+        doc_outer(&mut self.items, doc);
         let _ = write!(
             self.items,
-            "pub trait {} {{ {decls} }} impl {} for {} {{ {impls} }}",
-            a.trait_name, a.trait_name, a.target
+            "pub trait {trait_name} {{ {decls} }} impl {trait_name} for {target} {{ {impls} }}"
         );
     }
 
@@ -1234,22 +1255,13 @@ impl<'a> FileGen<'a> {
     fn object_type(&mut self, fields: &BTreeMap<String, Type>, at: &str) -> String {
         let name = self.types.claim(&camel(&at.replace('.', "_")), "Object");
         let trait_name = self.types.claim(&format!("{name}Ref"), "Trait");
-        let mut scope = Scope::with_reserved(EXPR_METHODS);
-        let mut decls = String::new();
-        let mut impls = String::new();
-        for (tf_name, t) in fields {
-            let ty = self.reference_type(t, &dotted(at, tf_name));
-            let method = scope.claim(&ident(tf_name), "_attr");
-            let _ = write!(
-                decls,
-                "#[doc = \" `{tf_name}`.\"] fn {method}(&self) -> Expr<{ty}>;"
-            );
-            let _ = write!(
-                impls,
-                "fn {method}(&self) -> Expr<{ty}> {{ self.clone().get_attr({tf_name:?}) }}"
-            );
-        }
-        self.tf.insert("Expr");
+        let entries: Vec<(&String, String, String, bool)> = fields
+            .iter()
+            .map(|(tf_name, t)| {
+                let ty = self.reference_type(t, &dotted(at, tf_name));
+                (tf_name, ty, format!("`{tf_name}`."), false)
+            })
+            .collect();
         doc_outer(
             &mut self.items,
             &format!(
@@ -1258,13 +1270,13 @@ impl<'a> FileGen<'a> {
             ),
         );
         let _ = write!(self.items, "#[derive(Debug)] pub enum {name} {{}}");
-        doc_outer(
-            &mut self.items,
+        self.write_trait(
+            &trait_name,
+            &format!("Expr<{name}>"),
+            "self.clone().get_attr",
+            EXPR_METHODS,
             &format!("Typed references to the attributes of a [`{name}`] object."),
-        );
-        let _ = write!(
-            self.items,
-            "pub trait {trait_name} {{ {decls} }} impl {trait_name} for Expr<{name}> {{ {impls} }}"
+            entries,
         );
         name
     }
