@@ -5,6 +5,7 @@ use tfsynth::tf::{Body, ProviderConfig};
 pub struct RandomProvider {}
 impl ProviderConfig for RandomProvider {
     const NAME: &'static str = "random";
+    #[inline]
     fn into_body(self) -> Body {
         Body::new()
     }

@@ -24,6 +24,7 @@ impl RandomBytes {
 }
 impl Resource for RandomBytes {
     const TYPE: &'static str = "random_bytes";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(1 + usize::from(self.keepers.is_some()));
         if let Some(v) = self.keepers {
@@ -49,15 +50,19 @@ pub trait RandomBytesRef {
     fn length(&self) -> Expr<Number>;
 }
 impl RandomBytesRef for Ref<RandomBytes> {
+    #[inline]
     fn base64(&self) -> Expr<String> {
         self.attr("base64")
     }
+    #[inline]
     fn hex(&self) -> Expr<String> {
         self.attr("hex")
     }
+    #[inline]
     fn keepers(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("keepers")
     }
+    #[inline]
     fn length(&self) -> Expr<Number> {
         self.attr("length")
     }

@@ -29,6 +29,7 @@ impl RandomId {
 }
 impl Resource for RandomId {
     const TYPE: &'static str = "random_id";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.keepers.is_some()) + usize::from(self.prefix.is_some()),
@@ -67,24 +68,31 @@ pub trait RandomIdRef {
     fn prefix(&self) -> Expr<String>;
 }
 impl RandomIdRef for Ref<RandomId> {
+    #[inline]
     fn b64_std(&self) -> Expr<String> {
         self.attr("b64_std")
     }
+    #[inline]
     fn b64_url(&self) -> Expr<String> {
         self.attr("b64_url")
     }
+    #[inline]
     fn byte_length(&self) -> Expr<Number> {
         self.attr("byte_length")
     }
+    #[inline]
     fn dec(&self) -> Expr<String> {
         self.attr("dec")
     }
+    #[inline]
     fn hex(&self) -> Expr<String> {
         self.attr("hex")
     }
+    #[inline]
     fn keepers(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("keepers")
     }
+    #[inline]
     fn prefix(&self) -> Expr<String> {
         self.attr("prefix")
     }

@@ -34,6 +34,7 @@ impl RandomInteger {
 }
 impl Resource for RandomInteger {
     const TYPE: &'static str = "random_integer";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.keepers.is_some()) + usize::from(self.seed.is_some()),
@@ -71,18 +72,23 @@ pub trait RandomIntegerRef {
     fn seed(&self) -> Expr<String>;
 }
 impl RandomIntegerRef for Ref<RandomInteger> {
+    #[inline]
     fn keepers(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("keepers")
     }
+    #[inline]
     fn max(&self) -> Expr<Number> {
         self.attr("max")
     }
+    #[inline]
     fn min(&self) -> Expr<Number> {
         self.attr("min")
     }
+    #[inline]
     fn result(&self) -> Expr<Number> {
         self.attr("result")
     }
+    #[inline]
     fn seed(&self) -> Expr<String> {
         self.attr("seed")
     }

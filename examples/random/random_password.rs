@@ -74,6 +74,7 @@ impl RandomPassword {
 }
 impl Resource for RandomPassword {
     const TYPE: &'static str = "random_password";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.keepers.is_some()) + usize::from(self.lower.is_some())
@@ -179,45 +180,59 @@ pub trait RandomPasswordRef {
     fn upper(&self) -> Expr<bool>;
 }
 impl RandomPasswordRef for Ref<RandomPassword> {
+    #[inline]
     fn bcrypt_hash(&self) -> Expr<String> {
         self.attr("bcrypt_hash")
     }
+    #[inline]
     fn keepers(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("keepers")
     }
+    #[inline]
     fn length(&self) -> Expr<Number> {
         self.attr("length")
     }
+    #[inline]
     fn lower(&self) -> Expr<bool> {
         self.attr("lower")
     }
+    #[inline]
     fn min_lower(&self) -> Expr<Number> {
         self.attr("min_lower")
     }
+    #[inline]
     fn min_numeric(&self) -> Expr<Number> {
         self.attr("min_numeric")
     }
+    #[inline]
     fn min_special(&self) -> Expr<Number> {
         self.attr("min_special")
     }
+    #[inline]
     fn min_upper(&self) -> Expr<Number> {
         self.attr("min_upper")
     }
+    #[inline]
     fn number(&self) -> Expr<bool> {
         self.attr("number")
     }
+    #[inline]
     fn numeric(&self) -> Expr<bool> {
         self.attr("numeric")
     }
+    #[inline]
     fn override_special(&self) -> Expr<String> {
         self.attr("override_special")
     }
+    #[inline]
     fn result(&self) -> Expr<String> {
         self.attr("result")
     }
+    #[inline]
     fn special(&self) -> Expr<bool> {
         self.attr("special")
     }
+    #[inline]
     fn upper(&self) -> Expr<bool> {
         self.attr("upper")
     }

@@ -23,6 +23,7 @@ pub struct RandomPet {
 }
 impl Resource for RandomPet {
     const TYPE: &'static str = "random_pet";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             usize::from(self.keepers.is_some()) + usize::from(self.length.is_some())
@@ -64,15 +65,19 @@ pub trait RandomPetRef {
     fn separator(&self) -> Expr<String>;
 }
 impl RandomPetRef for Ref<RandomPet> {
+    #[inline]
     fn keepers(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("keepers")
     }
+    #[inline]
     fn length(&self) -> Expr<Number> {
         self.attr("length")
     }
+    #[inline]
     fn prefix(&self) -> Expr<String> {
         self.attr("prefix")
     }
+    #[inline]
     fn separator(&self) -> Expr<String> {
         self.attr("separator")
     }

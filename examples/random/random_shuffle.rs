@@ -36,6 +36,7 @@ impl RandomShuffle {
 }
 impl Resource for RandomShuffle {
     const TYPE: &'static str = "random_shuffle";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.keepers.is_some())
@@ -79,18 +80,23 @@ pub trait RandomShuffleRef {
     fn seed(&self) -> Expr<String>;
 }
 impl RandomShuffleRef for Ref<RandomShuffle> {
+    #[inline]
     fn input(&self) -> Expr<Vec<Value<String>>> {
         self.attr("input")
     }
+    #[inline]
     fn keepers(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("keepers")
     }
+    #[inline]
     fn result(&self) -> Expr<Vec<Value<String>>> {
         self.attr("result")
     }
+    #[inline]
     fn result_count(&self) -> Expr<Number> {
         self.attr("result_count")
     }
+    #[inline]
     fn seed(&self) -> Expr<String> {
         self.attr("seed")
     }

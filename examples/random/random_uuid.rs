@@ -11,6 +11,7 @@ pub struct RandomUuid {
 }
 impl Resource for RandomUuid {
     const TYPE: &'static str = "random_uuid";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(usize::from(self.keepers.is_some()));
         if let Some(v) = self.keepers {
@@ -29,9 +30,11 @@ pub trait RandomUuidRef {
     fn result(&self) -> Expr<String>;
 }
 impl RandomUuidRef for Ref<RandomUuid> {
+    #[inline]
     fn keepers(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("keepers")
     }
+    #[inline]
     fn result(&self) -> Expr<String> {
         self.attr("result")
     }

@@ -82,6 +82,7 @@ pub struct BinaryAuthorization {
 }
 impl BinaryAuthorization {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.breakglass_justification.is_some())
@@ -110,12 +111,15 @@ pub trait BinaryAuthorizationRef {
     fn use_default(&self) -> Expr<bool>;
 }
 impl BinaryAuthorizationRef for Expr<BinaryAuthorization> {
+    #[inline]
     fn breakglass_justification(&self) -> Expr<String> {
         self.clone().get_attr("breakglass_justification")
     }
+    #[inline]
     fn policy(&self) -> Expr<String> {
         self.clone().get_attr("policy")
     }
+    #[inline]
     fn use_default(&self) -> Expr<bool> {
         self.clone().get_attr("use_default")
     }
@@ -142,6 +146,7 @@ pub struct BuildConfig {
 }
 impl BuildConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.base_image.is_some())
@@ -202,30 +207,39 @@ pub trait BuildConfigRef {
     fn worker_pool(&self) -> Expr<String>;
 }
 impl BuildConfigRef for Expr<BuildConfig> {
+    #[inline]
     fn base_image(&self) -> Expr<String> {
         self.clone().get_attr("base_image")
     }
+    #[inline]
     fn enable_automatic_updates(&self) -> Expr<bool> {
         self.clone().get_attr("enable_automatic_updates")
     }
+    #[inline]
     fn environment_variables(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("environment_variables")
     }
+    #[inline]
     fn function_target(&self) -> Expr<String> {
         self.clone().get_attr("function_target")
     }
+    #[inline]
     fn image_uri(&self) -> Expr<String> {
         self.clone().get_attr("image_uri")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn service_account(&self) -> Expr<String> {
         self.clone().get_attr("service_account")
     }
+    #[inline]
     fn source_location(&self) -> Expr<String> {
         self.clone().get_attr("source_location")
     }
+    #[inline]
     fn worker_pool(&self) -> Expr<String> {
         self.clone().get_attr("worker_pool")
     }
@@ -242,6 +256,7 @@ pub struct Scaling {
 }
 impl Scaling {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.manual_instance_count.is_some())
@@ -270,12 +285,15 @@ pub trait ScalingRef {
     fn scaling_mode(&self) -> Expr<String>;
 }
 impl ScalingRef for Expr<Scaling> {
+    #[inline]
     fn manual_instance_count(&self) -> Expr<Number> {
         self.clone().get_attr("manual_instance_count")
     }
+    #[inline]
     fn min_instance_count(&self) -> Expr<Number> {
         self.clone().get_attr("min_instance_count")
     }
+    #[inline]
     fn scaling_mode(&self) -> Expr<String> {
         self.clone().get_attr("scaling_mode")
     }
@@ -409,6 +427,7 @@ impl TemplateContainersEnvValueSourceSecretKeyRef {
 }
 impl TemplateContainersEnvValueSourceSecretKeyRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.version.is_some()));
         body.set_static("secret", self.secret);
@@ -427,15 +446,18 @@ pub trait TemplateContainersEnvValueSourceSecretKeyRefRef {
 }
 impl TemplateContainersEnvValueSourceSecretKeyRefRef
 for Expr<TemplateContainersEnvValueSourceSecretKeyRef> {
+    #[inline]
     fn secret(&self) -> Expr<String> {
         self.clone().get_attr("secret")
     }
+    #[inline]
     fn version(&self) -> Expr<String> {
         self.clone().get_attr("version")
     }
 }
 impl TemplateContainersEnvValueSource {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.secret_key_ref.is_some()));
         if let Some(b) = self.secret_key_ref {
@@ -452,6 +474,7 @@ pub trait TemplateContainersEnvValueSourceRef {
     ) -> Expr<Vec<Value<TemplateContainersEnvValueSourceSecretKeyRef>>>;
 }
 impl TemplateContainersEnvValueSourceRef for Expr<TemplateContainersEnvValueSource> {
+    #[inline]
     fn secret_key_ref(
         &self,
     ) -> Expr<Vec<Value<TemplateContainersEnvValueSourceSecretKeyRef>>> {
@@ -460,6 +483,7 @@ impl TemplateContainersEnvValueSourceRef for Expr<TemplateContainersEnvValueSour
 }
 impl TemplateContainersEnv {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.value.is_some())
@@ -485,12 +509,15 @@ pub trait TemplateContainersEnvRef {
     fn value_source(&self) -> Expr<Vec<Value<TemplateContainersEnvValueSource>>>;
 }
 impl TemplateContainersEnvRef for Expr<TemplateContainersEnv> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
+    #[inline]
     fn value_source(&self) -> Expr<Vec<Value<TemplateContainersEnvValueSource>>> {
         self.clone().get_attr("value_source")
     }
@@ -523,6 +550,7 @@ pub struct TemplateContainersLivenessProbeGrpc {
 }
 impl TemplateContainersLivenessProbeGrpc {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.port.is_some()) + usize::from(self.service.is_some()),
@@ -545,9 +573,11 @@ pub trait TemplateContainersLivenessProbeGrpcRef {
 }
 impl TemplateContainersLivenessProbeGrpcRef
 for Expr<TemplateContainersLivenessProbeGrpc> {
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
@@ -581,6 +611,7 @@ impl TemplateContainersLivenessProbeHttpGetHttpHeaders {
 }
 impl TemplateContainersLivenessProbeHttpGetHttpHeaders {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("name", self.name);
@@ -599,15 +630,18 @@ pub trait TemplateContainersLivenessProbeHttpGetHttpHeadersRef {
 }
 impl TemplateContainersLivenessProbeHttpGetHttpHeadersRef
 for Expr<TemplateContainersLivenessProbeHttpGetHttpHeaders> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl TemplateContainersLivenessProbeHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.http_headers.is_empty()) + usize::from(self.path.is_some())
@@ -640,14 +674,17 @@ pub trait TemplateContainersLivenessProbeHttpGetRef {
 }
 impl TemplateContainersLivenessProbeHttpGetRef
 for Expr<TemplateContainersLivenessProbeHttpGet> {
+    #[inline]
     fn http_headers(
         &self,
     ) -> Expr<Vec<Value<TemplateContainersLivenessProbeHttpGetHttpHeaders>>> {
         self.clone().get_attr("http_headers")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
@@ -668,6 +705,7 @@ impl TemplateContainersLivenessProbeTcpSocket {
 }
 impl TemplateContainersLivenessProbeTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -681,12 +719,14 @@ pub trait TemplateContainersLivenessProbeTcpSocketRef {
 }
 impl TemplateContainersLivenessProbeTcpSocketRef
 for Expr<TemplateContainersLivenessProbeTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
 }
 impl TemplateContainersLivenessProbe {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.failure_threshold.is_some())
@@ -738,24 +778,31 @@ pub trait TemplateContainersLivenessProbeRef {
     fn timeout_seconds(&self) -> Expr<Number>;
 }
 impl TemplateContainersLivenessProbeRef for Expr<TemplateContainersLivenessProbe> {
+    #[inline]
     fn failure_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("failure_threshold")
     }
+    #[inline]
     fn grpc(&self) -> Expr<Vec<Value<TemplateContainersLivenessProbeGrpc>>> {
         self.clone().get_attr("grpc")
     }
+    #[inline]
     fn http_get(&self) -> Expr<Vec<Value<TemplateContainersLivenessProbeHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn initial_delay_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("initial_delay_seconds")
     }
+    #[inline]
     fn period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("period_seconds")
     }
+    #[inline]
     fn tcp_socket(&self) -> Expr<Vec<Value<TemplateContainersLivenessProbeTcpSocket>>> {
         self.clone().get_attr("tcp_socket")
     }
+    #[inline]
     fn timeout_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("timeout_seconds")
     }
@@ -770,6 +817,7 @@ pub struct TemplateContainersPorts {
 }
 impl TemplateContainersPorts {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.container_port.is_some()) + usize::from(self.name.is_some()),
@@ -791,9 +839,11 @@ pub trait TemplateContainersPortsRef {
     fn name(&self) -> Expr<String>;
 }
 impl TemplateContainersPortsRef for Expr<TemplateContainersPorts> {
+    #[inline]
     fn container_port(&self) -> Expr<Number> {
         self.clone().get_attr("container_port")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -810,6 +860,7 @@ pub struct TemplateContainersResources {
 }
 impl TemplateContainersResources {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cpu_idle.is_some()) + usize::from(self.limits.is_some())
@@ -837,12 +888,15 @@ pub trait TemplateContainersResourcesRef {
     fn startup_cpu_boost(&self) -> Expr<bool>;
 }
 impl TemplateContainersResourcesRef for Expr<TemplateContainersResources> {
+    #[inline]
     fn cpu_idle(&self) -> Expr<bool> {
         self.clone().get_attr("cpu_idle")
     }
+    #[inline]
     fn limits(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("limits")
     }
+    #[inline]
     fn startup_cpu_boost(&self) -> Expr<bool> {
         self.clone().get_attr("startup_cpu_boost")
     }
@@ -875,6 +929,7 @@ pub struct TemplateContainersStartupProbeGrpc {
 }
 impl TemplateContainersStartupProbeGrpc {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.port.is_some()) + usize::from(self.service.is_some()),
@@ -896,9 +951,11 @@ pub trait TemplateContainersStartupProbeGrpcRef {
     fn service(&self) -> Expr<String>;
 }
 impl TemplateContainersStartupProbeGrpcRef for Expr<TemplateContainersStartupProbeGrpc> {
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
@@ -932,6 +989,7 @@ impl TemplateContainersStartupProbeHttpGetHttpHeaders {
 }
 impl TemplateContainersStartupProbeHttpGetHttpHeaders {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("name", self.name);
@@ -950,15 +1008,18 @@ pub trait TemplateContainersStartupProbeHttpGetHttpHeadersRef {
 }
 impl TemplateContainersStartupProbeHttpGetHttpHeadersRef
 for Expr<TemplateContainersStartupProbeHttpGetHttpHeaders> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl TemplateContainersStartupProbeHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.http_headers.is_empty()) + usize::from(self.path.is_some())
@@ -991,14 +1052,17 @@ pub trait TemplateContainersStartupProbeHttpGetRef {
 }
 impl TemplateContainersStartupProbeHttpGetRef
 for Expr<TemplateContainersStartupProbeHttpGet> {
+    #[inline]
     fn http_headers(
         &self,
     ) -> Expr<Vec<Value<TemplateContainersStartupProbeHttpGetHttpHeaders>>> {
         self.clone().get_attr("http_headers")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
@@ -1011,6 +1075,7 @@ pub struct TemplateContainersStartupProbeTcpSocket {
 }
 impl TemplateContainersStartupProbeTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.port.is_some()));
         if let Some(v) = self.port {
@@ -1026,12 +1091,14 @@ pub trait TemplateContainersStartupProbeTcpSocketRef {
 }
 impl TemplateContainersStartupProbeTcpSocketRef
 for Expr<TemplateContainersStartupProbeTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
 }
 impl TemplateContainersStartupProbe {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.failure_threshold.is_some())
@@ -1083,24 +1150,31 @@ pub trait TemplateContainersStartupProbeRef {
     fn timeout_seconds(&self) -> Expr<Number>;
 }
 impl TemplateContainersStartupProbeRef for Expr<TemplateContainersStartupProbe> {
+    #[inline]
     fn failure_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("failure_threshold")
     }
+    #[inline]
     fn grpc(&self) -> Expr<Vec<Value<TemplateContainersStartupProbeGrpc>>> {
         self.clone().get_attr("grpc")
     }
+    #[inline]
     fn http_get(&self) -> Expr<Vec<Value<TemplateContainersStartupProbeHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn initial_delay_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("initial_delay_seconds")
     }
+    #[inline]
     fn period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("period_seconds")
     }
+    #[inline]
     fn tcp_socket(&self) -> Expr<Vec<Value<TemplateContainersStartupProbeTcpSocket>>> {
         self.clone().get_attr("tcp_socket")
     }
+    #[inline]
     fn timeout_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("timeout_seconds")
     }
@@ -1127,6 +1201,7 @@ impl TemplateContainersVolumeMounts {
 }
 impl TemplateContainersVolumeMounts {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("mount_path", self.mount_path);
@@ -1142,15 +1217,18 @@ pub trait TemplateContainersVolumeMountsRef {
     fn name(&self) -> Expr<String>;
 }
 impl TemplateContainersVolumeMountsRef for Expr<TemplateContainersVolumeMounts> {
+    #[inline]
     fn mount_path(&self) -> Expr<String> {
         self.clone().get_attr("mount_path")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
 }
 impl TemplateContainers {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.args.is_some())
@@ -1216,9 +1294,11 @@ pub trait TemplateContainersBuildInfoRef {
     fn source_location(&self) -> Expr<String>;
 }
 impl TemplateContainersBuildInfoRef for Expr<TemplateContainersBuildInfo> {
+    #[inline]
     fn function_target(&self) -> Expr<String> {
         self.clone().get_attr("function_target")
     }
+    #[inline]
     fn source_location(&self) -> Expr<String> {
         self.clone().get_attr("source_location")
     }
@@ -1255,45 +1335,59 @@ pub trait TemplateContainersRef {
     fn working_dir(&self) -> Expr<String>;
 }
 impl TemplateContainersRef for Expr<TemplateContainers> {
+    #[inline]
     fn args(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("args")
     }
+    #[inline]
     fn base_image_uri(&self) -> Expr<String> {
         self.clone().get_attr("base_image_uri")
     }
+    #[inline]
     fn build_info(&self) -> Expr<Vec<Value<TemplateContainersBuildInfo>>> {
         self.clone().get_attr("build_info")
     }
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
+    #[inline]
     fn depends_on(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("depends_on")
     }
+    #[inline]
     fn env(&self) -> Expr<Set<TemplateContainersEnv>> {
         self.clone().get_attr("env")
     }
+    #[inline]
     fn image(&self) -> Expr<String> {
         self.clone().get_attr("image")
     }
+    #[inline]
     fn liveness_probe(&self) -> Expr<Vec<Value<TemplateContainersLivenessProbe>>> {
         self.clone().get_attr("liveness_probe")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn ports(&self) -> Expr<Vec<Value<TemplateContainersPorts>>> {
         self.clone().get_attr("ports")
     }
+    #[inline]
     fn resources(&self) -> Expr<Vec<Value<TemplateContainersResources>>> {
         self.clone().get_attr("resources")
     }
+    #[inline]
     fn startup_probe(&self) -> Expr<Vec<Value<TemplateContainersStartupProbe>>> {
         self.clone().get_attr("startup_probe")
     }
+    #[inline]
     fn volume_mounts(&self) -> Expr<Vec<Value<TemplateContainersVolumeMounts>>> {
         self.clone().get_attr("volume_mounts")
     }
+    #[inline]
     fn working_dir(&self) -> Expr<String> {
         self.clone().get_attr("working_dir")
     }
@@ -1314,6 +1408,7 @@ impl TemplateNodeSelector {
 }
 impl TemplateNodeSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("accelerator", self.accelerator);
@@ -1326,6 +1421,7 @@ pub trait TemplateNodeSelectorRef {
     fn accelerator(&self) -> Expr<String>;
 }
 impl TemplateNodeSelectorRef for Expr<TemplateNodeSelector> {
+    #[inline]
     fn accelerator(&self) -> Expr<String> {
         self.clone().get_attr("accelerator")
     }
@@ -1340,6 +1436,7 @@ pub struct TemplateScaling {
 }
 impl TemplateScaling {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.max_instance_count.is_some())
@@ -1362,9 +1459,11 @@ pub trait TemplateScalingRef {
     fn min_instance_count(&self) -> Expr<Number>;
 }
 impl TemplateScalingRef for Expr<TemplateScaling> {
+    #[inline]
     fn max_instance_count(&self) -> Expr<Number> {
         self.clone().get_attr("max_instance_count")
     }
+    #[inline]
     fn min_instance_count(&self) -> Expr<Number> {
         self.clone().get_attr("min_instance_count")
     }
@@ -1406,6 +1505,7 @@ pub struct TemplateVolumesCloudSqlInstance {
 }
 impl TemplateVolumesCloudSqlInstance {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.instances.is_some()));
         if let Some(v) = self.instances {
@@ -1420,6 +1520,7 @@ pub trait TemplateVolumesCloudSqlInstanceRef {
     fn instances(&self) -> Expr<Set<String>>;
 }
 impl TemplateVolumesCloudSqlInstanceRef for Expr<TemplateVolumesCloudSqlInstance> {
+    #[inline]
     fn instances(&self) -> Expr<Set<String>> {
         self.clone().get_attr("instances")
     }
@@ -1434,6 +1535,7 @@ pub struct TemplateVolumesEmptyDir {
 }
 impl TemplateVolumesEmptyDir {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.medium.is_some()) + usize::from(self.size_limit.is_some()),
@@ -1455,9 +1557,11 @@ pub trait TemplateVolumesEmptyDirRef {
     fn size_limit(&self) -> Expr<String>;
 }
 impl TemplateVolumesEmptyDirRef for Expr<TemplateVolumesEmptyDir> {
+    #[inline]
     fn medium(&self) -> Expr<String> {
         self.clone().get_attr("medium")
     }
+    #[inline]
     fn size_limit(&self) -> Expr<String> {
         self.clone().get_attr("size_limit")
     }
@@ -1481,6 +1585,7 @@ impl TemplateVolumesGcs {
 }
 impl TemplateVolumesGcs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.read_only.is_some()));
         body.set_static("bucket", self.bucket);
@@ -1498,9 +1603,11 @@ pub trait TemplateVolumesGcsRef {
     fn read_only(&self) -> Expr<bool>;
 }
 impl TemplateVolumesGcsRef for Expr<TemplateVolumesGcs> {
+    #[inline]
     fn bucket(&self) -> Expr<String> {
         self.clone().get_attr("bucket")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
@@ -1530,6 +1637,7 @@ impl TemplateVolumesNfs {
 }
 impl TemplateVolumesNfs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.read_only.is_some()));
         body.set_static("path", self.path);
@@ -1550,12 +1658,15 @@ pub trait TemplateVolumesNfsRef {
     fn server(&self) -> Expr<String>;
 }
 impl TemplateVolumesNfsRef for Expr<TemplateVolumesNfs> {
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn server(&self) -> Expr<String> {
         self.clone().get_attr("server")
     }
@@ -1602,6 +1713,7 @@ impl TemplateVolumesSecretItems {
 }
 impl TemplateVolumesSecretItems {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.mode.is_some()) + usize::from(self.version.is_some()),
@@ -1626,18 +1738,22 @@ pub trait TemplateVolumesSecretItemsRef {
     fn version(&self) -> Expr<String>;
 }
 impl TemplateVolumesSecretItemsRef for Expr<TemplateVolumesSecretItems> {
+    #[inline]
     fn mode(&self) -> Expr<Number> {
         self.clone().get_attr("mode")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn version(&self) -> Expr<String> {
         self.clone().get_attr("version")
     }
 }
 impl TemplateVolumesSecret {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.default_mode.is_some())
@@ -1661,18 +1777,22 @@ pub trait TemplateVolumesSecretRef {
     fn secret(&self) -> Expr<String>;
 }
 impl TemplateVolumesSecretRef for Expr<TemplateVolumesSecret> {
+    #[inline]
     fn default_mode(&self) -> Expr<Number> {
         self.clone().get_attr("default_mode")
     }
+    #[inline]
     fn items(&self) -> Expr<Vec<Value<TemplateVolumesSecretItems>>> {
         self.clone().get_attr("items")
     }
+    #[inline]
     fn secret(&self) -> Expr<String> {
         self.clone().get_attr("secret")
     }
 }
 impl TemplateVolumes {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.cloud_sql_instance.is_some())
@@ -1714,21 +1834,27 @@ pub trait TemplateVolumesRef {
     fn secret(&self) -> Expr<Vec<Value<TemplateVolumesSecret>>>;
 }
 impl TemplateVolumesRef for Expr<TemplateVolumes> {
+    #[inline]
     fn cloud_sql_instance(&self) -> Expr<Vec<Value<TemplateVolumesCloudSqlInstance>>> {
         self.clone().get_attr("cloud_sql_instance")
     }
+    #[inline]
     fn empty_dir(&self) -> Expr<Vec<Value<TemplateVolumesEmptyDir>>> {
         self.clone().get_attr("empty_dir")
     }
+    #[inline]
     fn gcs(&self) -> Expr<Vec<Value<TemplateVolumesGcs>>> {
         self.clone().get_attr("gcs")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn nfs(&self) -> Expr<Vec<Value<TemplateVolumesNfs>>> {
         self.clone().get_attr("nfs")
     }
+    #[inline]
     fn secret(&self) -> Expr<Vec<Value<TemplateVolumesSecret>>> {
         self.clone().get_attr("secret")
     }
@@ -1755,6 +1881,7 @@ pub struct TemplateVpcAccessNetworkInterfaces {
 }
 impl TemplateVpcAccessNetworkInterfaces {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.network.is_some()) + usize::from(self.subnetwork.is_some())
@@ -1782,18 +1909,22 @@ pub trait TemplateVpcAccessNetworkInterfacesRef {
     fn tags(&self) -> Expr<Vec<Value<String>>>;
 }
 impl TemplateVpcAccessNetworkInterfacesRef for Expr<TemplateVpcAccessNetworkInterfaces> {
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.clone().get_attr("network")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<String> {
         self.clone().get_attr("subnetwork")
     }
+    #[inline]
     fn tags(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("tags")
     }
 }
 impl TemplateVpcAccess {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.connector.is_some()) + usize::from(self.egress.is_some())
@@ -1823,12 +1954,15 @@ pub trait TemplateVpcAccessRef {
     fn network_interfaces(&self) -> Expr<Vec<Value<TemplateVpcAccessNetworkInterfaces>>>;
 }
 impl TemplateVpcAccessRef for Expr<TemplateVpcAccess> {
+    #[inline]
     fn connector(&self) -> Expr<String> {
         self.clone().get_attr("connector")
     }
+    #[inline]
     fn egress(&self) -> Expr<String> {
         self.clone().get_attr("egress")
     }
+    #[inline]
     fn network_interfaces(
         &self,
     ) -> Expr<Vec<Value<TemplateVpcAccessNetworkInterfaces>>> {
@@ -1837,6 +1971,7 @@ impl TemplateVpcAccessRef for Expr<TemplateVpcAccess> {
 }
 impl Template {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some())
@@ -1937,48 +2072,63 @@ pub trait TemplateRef {
     fn vpc_access(&self) -> Expr<Vec<Value<TemplateVpcAccess>>>;
 }
 impl TemplateRef for Expr<Template> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn containers(&self) -> Expr<Vec<Value<TemplateContainers>>> {
         self.clone().get_attr("containers")
     }
+    #[inline]
     fn encryption_key(&self) -> Expr<String> {
         self.clone().get_attr("encryption_key")
     }
+    #[inline]
     fn execution_environment(&self) -> Expr<String> {
         self.clone().get_attr("execution_environment")
     }
+    #[inline]
     fn gpu_zonal_redundancy_disabled(&self) -> Expr<bool> {
         self.clone().get_attr("gpu_zonal_redundancy_disabled")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn max_instance_request_concurrency(&self) -> Expr<Number> {
         self.clone().get_attr("max_instance_request_concurrency")
     }
+    #[inline]
     fn node_selector(&self) -> Expr<Vec<Value<TemplateNodeSelector>>> {
         self.clone().get_attr("node_selector")
     }
+    #[inline]
     fn revision(&self) -> Expr<String> {
         self.clone().get_attr("revision")
     }
+    #[inline]
     fn scaling(&self) -> Expr<Vec<Value<TemplateScaling>>> {
         self.clone().get_attr("scaling")
     }
+    #[inline]
     fn service_account(&self) -> Expr<String> {
         self.clone().get_attr("service_account")
     }
+    #[inline]
     fn session_affinity(&self) -> Expr<bool> {
         self.clone().get_attr("session_affinity")
     }
+    #[inline]
     fn timeout(&self) -> Expr<String> {
         self.clone().get_attr("timeout")
     }
+    #[inline]
     fn volumes(&self) -> Expr<Vec<Value<TemplateVolumes>>> {
         self.clone().get_attr("volumes")
     }
+    #[inline]
     fn vpc_access(&self) -> Expr<Vec<Value<TemplateVpcAccess>>> {
         self.clone().get_attr("vpc_access")
     }
@@ -1997,6 +2147,7 @@ pub struct Traffic {
 }
 impl Traffic {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.percent.is_some()) + usize::from(self.revision.is_some())
@@ -2029,21 +2180,26 @@ pub trait TrafficRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl TrafficRef for Expr<Traffic> {
+    #[inline]
     fn percent(&self) -> Expr<Number> {
         self.clone().get_attr("percent")
     }
+    #[inline]
     fn revision(&self) -> Expr<String> {
         self.clone().get_attr("revision")
     }
+    #[inline]
     fn tag(&self) -> Expr<String> {
         self.clone().get_attr("tag")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
 }
 impl Resource for GoogleCloudRunV2Service {
     const TYPE: &'static str = "google_cloud_run_v2_service";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             3 + usize::from(self.annotations.is_some())
@@ -2134,27 +2290,35 @@ pub trait ConditionsRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl ConditionsRef for Expr<Conditions> {
+    #[inline]
     fn execution_reason(&self) -> Expr<String> {
         self.clone().get_attr("execution_reason")
     }
+    #[inline]
     fn last_transition_time(&self) -> Expr<String> {
         self.clone().get_attr("last_transition_time")
     }
+    #[inline]
     fn message(&self) -> Expr<String> {
         self.clone().get_attr("message")
     }
+    #[inline]
     fn reason(&self) -> Expr<String> {
         self.clone().get_attr("reason")
     }
+    #[inline]
     fn revision_reason(&self) -> Expr<String> {
         self.clone().get_attr("revision_reason")
     }
+    #[inline]
     fn severity(&self) -> Expr<String> {
         self.clone().get_attr("severity")
     }
+    #[inline]
     fn state(&self) -> Expr<String> {
         self.clone().get_attr("state")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -2182,27 +2346,35 @@ pub trait TerminalConditionRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl TerminalConditionRef for Expr<TerminalCondition> {
+    #[inline]
     fn execution_reason(&self) -> Expr<String> {
         self.clone().get_attr("execution_reason")
     }
+    #[inline]
     fn last_transition_time(&self) -> Expr<String> {
         self.clone().get_attr("last_transition_time")
     }
+    #[inline]
     fn message(&self) -> Expr<String> {
         self.clone().get_attr("message")
     }
+    #[inline]
     fn reason(&self) -> Expr<String> {
         self.clone().get_attr("reason")
     }
+    #[inline]
     fn revision_reason(&self) -> Expr<String> {
         self.clone().get_attr("revision_reason")
     }
+    #[inline]
     fn severity(&self) -> Expr<String> {
         self.clone().get_attr("severity")
     }
+    #[inline]
     fn state(&self) -> Expr<String> {
         self.clone().get_attr("state")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -2224,18 +2396,23 @@ pub trait TrafficStatusesRef {
     fn uri(&self) -> Expr<String>;
 }
 impl TrafficStatusesRef for Expr<TrafficStatuses> {
+    #[inline]
     fn percent(&self) -> Expr<Number> {
         self.clone().get_attr("percent")
     }
+    #[inline]
     fn revision(&self) -> Expr<String> {
         self.clone().get_attr("revision")
     }
+    #[inline]
     fn tag(&self) -> Expr<String> {
         self.clone().get_attr("tag")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn uri(&self) -> Expr<String> {
         self.clone().get_attr("uri")
     }
@@ -2322,120 +2499,159 @@ pub trait GoogleCloudRunV2ServiceRef {
     fn urls(&self) -> Expr<Vec<Value<String>>>;
 }
 impl GoogleCloudRunV2ServiceRef for Ref<GoogleCloudRunV2Service> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("annotations")
     }
+    #[inline]
     fn binary_authorization(&self) -> Expr<Vec<Value<BinaryAuthorization>>> {
         self.attr("binary_authorization")
     }
+    #[inline]
     fn build_config(&self) -> Expr<Vec<Value<BuildConfig>>> {
         self.attr("build_config")
     }
+    #[inline]
     fn client(&self) -> Expr<String> {
         self.attr("client")
     }
+    #[inline]
     fn client_version(&self) -> Expr<String> {
         self.attr("client_version")
     }
+    #[inline]
     fn conditions(&self) -> Expr<Vec<Value<Conditions>>> {
         self.attr("conditions")
     }
+    #[inline]
     fn create_time(&self) -> Expr<String> {
         self.attr("create_time")
     }
+    #[inline]
     fn creator(&self) -> Expr<String> {
         self.attr("creator")
     }
+    #[inline]
     fn custom_audiences(&self) -> Expr<Vec<Value<String>>> {
         self.attr("custom_audiences")
     }
+    #[inline]
     fn delete_time(&self) -> Expr<String> {
         self.attr("delete_time")
     }
+    #[inline]
     fn deletion_protection(&self) -> Expr<bool> {
         self.attr("deletion_protection")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn effective_annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("effective_annotations")
     }
+    #[inline]
     fn effective_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("effective_labels")
     }
+    #[inline]
     fn etag(&self) -> Expr<String> {
         self.attr("etag")
     }
+    #[inline]
     fn expire_time(&self) -> Expr<String> {
         self.attr("expire_time")
     }
+    #[inline]
     fn generation(&self) -> Expr<String> {
         self.attr("generation")
     }
+    #[inline]
     fn ingress(&self) -> Expr<String> {
         self.attr("ingress")
     }
+    #[inline]
     fn invoker_iam_disabled(&self) -> Expr<bool> {
         self.attr("invoker_iam_disabled")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("labels")
     }
+    #[inline]
     fn last_modifier(&self) -> Expr<String> {
         self.attr("last_modifier")
     }
+    #[inline]
     fn latest_created_revision(&self) -> Expr<String> {
         self.attr("latest_created_revision")
     }
+    #[inline]
     fn latest_ready_revision(&self) -> Expr<String> {
         self.attr("latest_ready_revision")
     }
+    #[inline]
     fn launch_stage(&self) -> Expr<String> {
         self.attr("launch_stage")
     }
+    #[inline]
     fn location(&self) -> Expr<String> {
         self.attr("location")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn observed_generation(&self) -> Expr<String> {
         self.attr("observed_generation")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn reconciling(&self) -> Expr<bool> {
         self.attr("reconciling")
     }
+    #[inline]
     fn scaling(&self) -> Expr<Vec<Value<Scaling>>> {
         self.attr("scaling")
     }
+    #[inline]
     fn template(&self) -> Expr<Vec<Value<Template>>> {
         self.attr("template")
     }
+    #[inline]
     fn terminal_condition(&self) -> Expr<Vec<Value<TerminalCondition>>> {
         self.attr("terminal_condition")
     }
+    #[inline]
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
     }
+    #[inline]
     fn traffic(&self) -> Expr<Vec<Value<Traffic>>> {
         self.attr("traffic")
     }
+    #[inline]
     fn traffic_statuses(&self) -> Expr<Vec<Value<TrafficStatuses>>> {
         self.attr("traffic_statuses")
     }
+    #[inline]
     fn uid(&self) -> Expr<String> {
         self.attr("uid")
     }
+    #[inline]
     fn update_time(&self) -> Expr<String> {
         self.attr("update_time")
     }
+    #[inline]
     fn uri(&self) -> Expr<String> {
         self.attr("uri")
     }
+    #[inline]
     fn urls(&self) -> Expr<Vec<Value<String>>> {
         self.attr("urls")
     }

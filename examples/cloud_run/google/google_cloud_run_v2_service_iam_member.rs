@@ -58,6 +58,7 @@ impl Condition {
 }
 impl Condition {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.description.is_some()));
         if let Some(v) = self.description {
@@ -78,18 +79,22 @@ pub trait ConditionRef {
     fn title(&self) -> Expr<String>;
 }
 impl ConditionRef for Expr<Condition> {
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn expression_attr(&self) -> Expr<String> {
         self.clone().get_attr("expression")
     }
+    #[inline]
     fn title(&self) -> Expr<String> {
         self.clone().get_attr("title")
     }
 }
 impl Resource for GoogleCloudRunV2ServiceIamMember {
     const TYPE: &'static str = "google_cloud_run_v2_service_iam_member";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             3 + usize::from(self.condition.is_some())
@@ -129,24 +134,31 @@ pub trait GoogleCloudRunV2ServiceIamMemberRef {
     fn role(&self) -> Expr<String>;
 }
 impl GoogleCloudRunV2ServiceIamMemberRef for Ref<GoogleCloudRunV2ServiceIamMember> {
+    #[inline]
     fn condition(&self) -> Expr<Vec<Value<Condition>>> {
         self.attr("condition")
     }
+    #[inline]
     fn etag(&self) -> Expr<String> {
         self.attr("etag")
     }
+    #[inline]
     fn location(&self) -> Expr<String> {
         self.attr("location")
     }
+    #[inline]
     fn member(&self) -> Expr<String> {
         self.attr("member")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn role(&self) -> Expr<String> {
         self.attr("role")
     }

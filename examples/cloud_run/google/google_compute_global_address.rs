@@ -44,6 +44,7 @@ impl GoogleComputeGlobalAddress {
 }
 impl Resource for GoogleComputeGlobalAddress {
     const TYPE: &'static str = "google_compute_global_address";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.address.is_some())
@@ -121,48 +122,63 @@ pub trait GoogleComputeGlobalAddressRef {
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl GoogleComputeGlobalAddressRef for Ref<GoogleComputeGlobalAddress> {
+    #[inline]
     fn address(&self) -> Expr<String> {
         self.attr("address")
     }
+    #[inline]
     fn address_type(&self) -> Expr<String> {
         self.attr("address_type")
     }
+    #[inline]
     fn creation_timestamp(&self) -> Expr<String> {
         self.attr("creation_timestamp")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn effective_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("effective_labels")
     }
+    #[inline]
     fn ip_version(&self) -> Expr<String> {
         self.attr("ip_version")
     }
+    #[inline]
     fn label_fingerprint(&self) -> Expr<String> {
         self.attr("label_fingerprint")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.attr("network")
     }
+    #[inline]
     fn prefix_length(&self) -> Expr<Number> {
         self.attr("prefix_length")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn purpose(&self) -> Expr<String> {
         self.attr("purpose")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
     }

@@ -81,6 +81,7 @@ impl ReplicationAutoCustomerManagedEncryption {
 }
 impl ReplicationAutoCustomerManagedEncryption {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("kms_key_name", self.kms_key_name);
@@ -94,12 +95,14 @@ pub trait ReplicationAutoCustomerManagedEncryptionRef {
 }
 impl ReplicationAutoCustomerManagedEncryptionRef
 for Expr<ReplicationAutoCustomerManagedEncryption> {
+    #[inline]
     fn kms_key_name(&self) -> Expr<String> {
         self.clone().get_attr("kms_key_name")
     }
 }
 impl ReplicationAuto {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.customer_managed_encryption.is_some()),
@@ -118,6 +121,7 @@ pub trait ReplicationAutoRef {
     ) -> Expr<Vec<Value<ReplicationAutoCustomerManagedEncryption>>>;
 }
 impl ReplicationAutoRef for Expr<ReplicationAuto> {
+    #[inline]
     fn customer_managed_encryption(
         &self,
     ) -> Expr<Vec<Value<ReplicationAutoCustomerManagedEncryption>>> {
@@ -165,6 +169,7 @@ impl ReplicationUserManagedReplicasCustomerManagedEncryption {
 }
 impl ReplicationUserManagedReplicasCustomerManagedEncryption {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("kms_key_name", self.kms_key_name);
@@ -178,12 +183,14 @@ pub trait ReplicationUserManagedReplicasCustomerManagedEncryptionRef {
 }
 impl ReplicationUserManagedReplicasCustomerManagedEncryptionRef
 for Expr<ReplicationUserManagedReplicasCustomerManagedEncryption> {
+    #[inline]
     fn kms_key_name(&self) -> Expr<String> {
         self.clone().get_attr("kms_key_name")
     }
 }
 impl ReplicationUserManagedReplicas {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.customer_managed_encryption.is_some()),
@@ -205,17 +212,20 @@ pub trait ReplicationUserManagedReplicasRef {
     fn location(&self) -> Expr<String>;
 }
 impl ReplicationUserManagedReplicasRef for Expr<ReplicationUserManagedReplicas> {
+    #[inline]
     fn customer_managed_encryption(
         &self,
     ) -> Expr<Vec<Value<ReplicationUserManagedReplicasCustomerManagedEncryption>>> {
         self.clone().get_attr("customer_managed_encryption")
     }
+    #[inline]
     fn location(&self) -> Expr<String> {
         self.clone().get_attr("location")
     }
 }
 impl ReplicationUserManaged {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(!self.replicas.is_empty()));
         body.set_blocks_from(
@@ -232,12 +242,14 @@ pub trait ReplicationUserManagedRef {
     fn replicas(&self) -> Expr<Vec<Value<ReplicationUserManagedReplicas>>>;
 }
 impl ReplicationUserManagedRef for Expr<ReplicationUserManaged> {
+    #[inline]
     fn replicas(&self) -> Expr<Vec<Value<ReplicationUserManagedReplicas>>> {
         self.clone().get_attr("replicas")
     }
 }
 impl Replication {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.auto.is_some()) + usize::from(self.user_managed.is_some()),
@@ -259,9 +271,11 @@ pub trait ReplicationRef {
     fn user_managed(&self) -> Expr<Vec<Value<ReplicationUserManaged>>>;
 }
 impl ReplicationRef for Expr<Replication> {
+    #[inline]
     fn auto(&self) -> Expr<Vec<Value<ReplicationAuto>>> {
         self.clone().get_attr("auto")
     }
+    #[inline]
     fn user_managed(&self) -> Expr<Vec<Value<ReplicationUserManaged>>> {
         self.clone().get_attr("user_managed")
     }
@@ -276,6 +290,7 @@ pub struct Rotation {
 }
 impl Rotation {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.next_rotation_time.is_some())
@@ -298,9 +313,11 @@ pub trait RotationRef {
     fn rotation_period(&self) -> Expr<String>;
 }
 impl RotationRef for Expr<Rotation> {
+    #[inline]
     fn next_rotation_time(&self) -> Expr<String> {
         self.clone().get_attr("next_rotation_time")
     }
+    #[inline]
     fn rotation_period(&self) -> Expr<String> {
         self.clone().get_attr("rotation_period")
     }
@@ -319,6 +336,7 @@ impl Topics {
 }
 impl Topics {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("name", self.name);
@@ -331,12 +349,14 @@ pub trait TopicsRef {
     fn name(&self) -> Expr<String>;
 }
 impl TopicsRef for Expr<Topics> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
 }
 impl Resource for GoogleSecretManagerSecret {
     const TYPE: &'static str = "google_secret_manager_secret";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.annotations.is_some())
@@ -425,57 +445,75 @@ pub trait GoogleSecretManagerSecretRef {
     fn version_destroy_ttl(&self) -> Expr<String>;
 }
 impl GoogleSecretManagerSecretRef for Ref<GoogleSecretManagerSecret> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("annotations")
     }
+    #[inline]
     fn create_time(&self) -> Expr<String> {
         self.attr("create_time")
     }
+    #[inline]
     fn deletion_protection(&self) -> Expr<bool> {
         self.attr("deletion_protection")
     }
+    #[inline]
     fn effective_annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("effective_annotations")
     }
+    #[inline]
     fn effective_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("effective_labels")
     }
+    #[inline]
     fn expire_time(&self) -> Expr<String> {
         self.attr("expire_time")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn replication(&self) -> Expr<Vec<Value<Replication>>> {
         self.attr("replication")
     }
+    #[inline]
     fn rotation(&self) -> Expr<Vec<Value<Rotation>>> {
         self.attr("rotation")
     }
+    #[inline]
     fn secret_id(&self) -> Expr<String> {
         self.attr("secret_id")
     }
+    #[inline]
     fn tags(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("tags")
     }
+    #[inline]
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
     }
+    #[inline]
     fn topics(&self) -> Expr<Vec<Value<Topics>>> {
         self.attr("topics")
     }
+    #[inline]
     fn ttl(&self) -> Expr<String> {
         self.attr("ttl")
     }
+    #[inline]
     fn version_aliases(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("version_aliases")
     }
+    #[inline]
     fn version_destroy_ttl(&self) -> Expr<String> {
         self.attr("version_destroy_ttl")
     }

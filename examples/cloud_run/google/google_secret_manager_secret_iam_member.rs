@@ -55,6 +55,7 @@ impl Condition {
 }
 impl Condition {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.description.is_some()));
         if let Some(v) = self.description {
@@ -75,18 +76,22 @@ pub trait ConditionRef {
     fn title(&self) -> Expr<String>;
 }
 impl ConditionRef for Expr<Condition> {
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn expression_attr(&self) -> Expr<String> {
         self.clone().get_attr("expression")
     }
+    #[inline]
     fn title(&self) -> Expr<String> {
         self.clone().get_attr("title")
     }
 }
 impl Resource for GoogleSecretManagerSecretIamMember {
     const TYPE: &'static str = "google_secret_manager_secret_iam_member";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             3 + usize::from(self.condition.is_some())
@@ -120,21 +125,27 @@ pub trait GoogleSecretManagerSecretIamMemberRef {
     fn secret_id(&self) -> Expr<String>;
 }
 impl GoogleSecretManagerSecretIamMemberRef for Ref<GoogleSecretManagerSecretIamMember> {
+    #[inline]
     fn condition(&self) -> Expr<Vec<Value<Condition>>> {
         self.attr("condition")
     }
+    #[inline]
     fn etag(&self) -> Expr<String> {
         self.attr("etag")
     }
+    #[inline]
     fn member(&self) -> Expr<String> {
         self.attr("member")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn role(&self) -> Expr<String> {
         self.attr("role")
     }
+    #[inline]
     fn secret_id(&self) -> Expr<String> {
         self.attr("secret_id")
     }

@@ -34,6 +34,7 @@ impl GoogleSecretManagerSecretVersion {
 }
 impl Resource for GoogleSecretManagerSecretVersion {
     const TYPE: &'static str = "google_secret_manager_secret_version";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.deletion_policy.is_some())
@@ -91,36 +92,47 @@ pub trait GoogleSecretManagerSecretVersionRef {
     fn version(&self) -> Expr<String>;
 }
 impl GoogleSecretManagerSecretVersionRef for Ref<GoogleSecretManagerSecretVersion> {
+    #[inline]
     fn create_time(&self) -> Expr<String> {
         self.attr("create_time")
     }
+    #[inline]
     fn deletion_policy(&self) -> Expr<String> {
         self.attr("deletion_policy")
     }
+    #[inline]
     fn destroy_time(&self) -> Expr<String> {
         self.attr("destroy_time")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.attr("enabled")
     }
+    #[inline]
     fn is_secret_data_base64(&self) -> Expr<bool> {
         self.attr("is_secret_data_base64")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn secret(&self) -> Expr<String> {
         self.attr("secret")
     }
+    #[inline]
     fn secret_data(&self) -> Expr<String> {
         self.attr("secret_data")
     }
+    #[inline]
     fn secret_data_wo(&self) -> Expr<String> {
         self.attr("secret_data_wo")
     }
+    #[inline]
     fn secret_data_wo_version(&self) -> Expr<Number> {
         self.attr("secret_data_wo_version")
     }
+    #[inline]
     fn version(&self) -> Expr<String> {
         self.attr("version")
     }

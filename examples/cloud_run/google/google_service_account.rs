@@ -31,6 +31,7 @@ impl GoogleServiceAccount {
 }
 impl Resource for GoogleServiceAccount {
     const TYPE: &'static str = "google_service_account";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.create_ignore_already_exists.is_some())
@@ -82,33 +83,43 @@ pub trait GoogleServiceAccountRef {
     fn unique_id(&self) -> Expr<String>;
 }
 impl GoogleServiceAccountRef for Ref<GoogleServiceAccount> {
+    #[inline]
     fn account_id(&self) -> Expr<String> {
         self.attr("account_id")
     }
+    #[inline]
     fn create_ignore_already_exists(&self) -> Expr<bool> {
         self.attr("create_ignore_already_exists")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.attr("disabled")
     }
+    #[inline]
     fn display_name(&self) -> Expr<String> {
         self.attr("display_name")
     }
+    #[inline]
     fn email(&self) -> Expr<String> {
         self.attr("email")
     }
+    #[inline]
     fn member(&self) -> Expr<String> {
         self.attr("member")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn unique_id(&self) -> Expr<String> {
         self.attr("unique_id")
     }

@@ -32,6 +32,7 @@ impl GoogleServiceNetworkingConnection {
 }
 impl Resource for GoogleServiceNetworkingConnection {
     const TYPE: &'static str = "google_service_networking_connection";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             3 + usize::from(self.deletion_policy.is_some())
@@ -65,21 +66,27 @@ pub trait GoogleServiceNetworkingConnectionRef {
     fn update_on_creation_fail(&self) -> Expr<bool>;
 }
 impl GoogleServiceNetworkingConnectionRef for Ref<GoogleServiceNetworkingConnection> {
+    #[inline]
     fn deletion_policy(&self) -> Expr<String> {
         self.attr("deletion_policy")
     }
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.attr("network")
     }
+    #[inline]
     fn peering(&self) -> Expr<String> {
         self.attr("peering")
     }
+    #[inline]
     fn reserved_peering_ranges(&self) -> Expr<Vec<Value<String>>> {
         self.attr("reserved_peering_ranges")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.attr("service")
     }
+    #[inline]
     fn update_on_creation_fail(&self) -> Expr<bool> {
         self.attr("update_on_creation_fail")
     }

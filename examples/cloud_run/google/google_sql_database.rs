@@ -34,6 +34,7 @@ impl GoogleSqlDatabase {
 }
 impl Resource for GoogleSqlDatabase {
     const TYPE: &'static str = "google_sql_database";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.charset.is_some())
@@ -76,24 +77,31 @@ pub trait GoogleSqlDatabaseRef {
     fn self_link(&self) -> Expr<String>;
 }
 impl GoogleSqlDatabaseRef for Ref<GoogleSqlDatabase> {
+    #[inline]
     fn charset(&self) -> Expr<String> {
         self.attr("charset")
     }
+    #[inline]
     fn collation(&self) -> Expr<String> {
         self.attr("collation")
     }
+    #[inline]
     fn deletion_policy(&self) -> Expr<String> {
         self.attr("deletion_policy")
     }
+    #[inline]
     fn instance_attr(&self) -> Expr<String> {
         self.attr("instance")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }

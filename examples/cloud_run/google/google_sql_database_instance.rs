@@ -91,6 +91,7 @@ impl Clone {
 }
 impl Clone {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.allocated_ip_range.is_some())
@@ -128,18 +129,23 @@ pub trait CloneRef {
     fn source_instance_name(&self) -> Expr<String>;
 }
 impl CloneRef for Expr<Clone> {
+    #[inline]
     fn allocated_ip_range(&self) -> Expr<String> {
         self.clone().get_attr("allocated_ip_range")
     }
+    #[inline]
     fn database_names(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("database_names")
     }
+    #[inline]
     fn point_in_time(&self) -> Expr<String> {
         self.clone().get_attr("point_in_time")
     }
+    #[inline]
     fn preferred_zone(&self) -> Expr<String> {
         self.clone().get_attr("preferred_zone")
     }
+    #[inline]
     fn source_instance_name(&self) -> Expr<String> {
         self.clone().get_attr("source_instance_name")
     }
@@ -174,6 +180,7 @@ pub struct ReplicaConfiguration {
 }
 impl ReplicaConfiguration {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.ca_certificate.is_some())
@@ -256,39 +263,51 @@ pub trait ReplicaConfigurationRef {
     fn verify_server_certificate(&self) -> Expr<bool>;
 }
 impl ReplicaConfigurationRef for Expr<ReplicaConfiguration> {
+    #[inline]
     fn ca_certificate(&self) -> Expr<String> {
         self.clone().get_attr("ca_certificate")
     }
+    #[inline]
     fn cascadable_replica(&self) -> Expr<bool> {
         self.clone().get_attr("cascadable_replica")
     }
+    #[inline]
     fn client_certificate(&self) -> Expr<String> {
         self.clone().get_attr("client_certificate")
     }
+    #[inline]
     fn client_key(&self) -> Expr<String> {
         self.clone().get_attr("client_key")
     }
+    #[inline]
     fn connect_retry_interval(&self) -> Expr<Number> {
         self.clone().get_attr("connect_retry_interval")
     }
+    #[inline]
     fn dump_file_path(&self) -> Expr<String> {
         self.clone().get_attr("dump_file_path")
     }
+    #[inline]
     fn failover_target(&self) -> Expr<bool> {
         self.clone().get_attr("failover_target")
     }
+    #[inline]
     fn master_heartbeat_period(&self) -> Expr<Number> {
         self.clone().get_attr("master_heartbeat_period")
     }
+    #[inline]
     fn password(&self) -> Expr<String> {
         self.clone().get_attr("password")
     }
+    #[inline]
     fn ssl_cipher(&self) -> Expr<String> {
         self.clone().get_attr("ssl_cipher")
     }
+    #[inline]
     fn username(&self) -> Expr<String> {
         self.clone().get_attr("username")
     }
+    #[inline]
     fn verify_server_certificate(&self) -> Expr<bool> {
         self.clone().get_attr("verify_server_certificate")
     }
@@ -303,6 +322,7 @@ pub struct ReplicationCluster {
 }
 impl ReplicationCluster {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.failover_dr_replica_name.is_some())
@@ -327,12 +347,15 @@ pub trait ReplicationClusterRef {
     fn psa_write_endpoint(&self) -> Expr<String>;
 }
 impl ReplicationClusterRef for Expr<ReplicationCluster> {
+    #[inline]
     fn dr_replica(&self) -> Expr<bool> {
         self.clone().get_attr("dr_replica")
     }
+    #[inline]
     fn failover_dr_replica_name(&self) -> Expr<String> {
         self.clone().get_attr("failover_dr_replica_name")
     }
+    #[inline]
     fn psa_write_endpoint(&self) -> Expr<String> {
         self.clone().get_attr("psa_write_endpoint")
     }
@@ -359,6 +382,7 @@ impl RestoreBackupContext {
 }
 impl RestoreBackupContext {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.instance_id.is_some())
@@ -384,12 +408,15 @@ pub trait RestoreBackupContextRef {
     fn project(&self) -> Expr<String>;
 }
 impl RestoreBackupContextRef for Expr<RestoreBackupContext> {
+    #[inline]
     fn backup_run_id(&self) -> Expr<Number> {
         self.clone().get_attr("backup_run_id")
     }
+    #[inline]
     fn instance_id(&self) -> Expr<String> {
         self.clone().get_attr("instance_id")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.clone().get_attr("project")
     }
@@ -511,6 +538,7 @@ impl SettingsActiveDirectoryConfig {
 }
 impl SettingsActiveDirectoryConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("domain", self.domain);
@@ -523,6 +551,7 @@ pub trait SettingsActiveDirectoryConfigRef {
     fn domain(&self) -> Expr<String>;
 }
 impl SettingsActiveDirectoryConfigRef for Expr<SettingsActiveDirectoryConfig> {
+    #[inline]
     fn domain(&self) -> Expr<String> {
         self.clone().get_attr("domain")
     }
@@ -535,6 +564,7 @@ pub struct SettingsAdvancedMachineFeatures {
 }
 impl SettingsAdvancedMachineFeatures {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.threads_per_core.is_some()));
         if let Some(v) = self.threads_per_core {
@@ -549,6 +579,7 @@ pub trait SettingsAdvancedMachineFeaturesRef {
     fn threads_per_core(&self) -> Expr<Number>;
 }
 impl SettingsAdvancedMachineFeaturesRef for Expr<SettingsAdvancedMachineFeatures> {
+    #[inline]
     fn threads_per_core(&self) -> Expr<Number> {
         self.clone().get_attr("threads_per_core")
     }
@@ -592,6 +623,7 @@ impl SettingsBackupConfigurationBackupRetentionSettings {
 }
 impl SettingsBackupConfigurationBackupRetentionSettings {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.retention_unit.is_some()),
@@ -612,15 +644,18 @@ pub trait SettingsBackupConfigurationBackupRetentionSettingsRef {
 }
 impl SettingsBackupConfigurationBackupRetentionSettingsRef
 for Expr<SettingsBackupConfigurationBackupRetentionSettings> {
+    #[inline]
     fn retained_backups(&self) -> Expr<Number> {
         self.clone().get_attr("retained_backups")
     }
+    #[inline]
     fn retention_unit(&self) -> Expr<String> {
         self.clone().get_attr("retention_unit")
     }
 }
 impl SettingsBackupConfiguration {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.backup_retention_settings.is_some())
@@ -675,26 +710,33 @@ pub trait SettingsBackupConfigurationRef {
     fn transaction_log_retention_days(&self) -> Expr<Number>;
 }
 impl SettingsBackupConfigurationRef for Expr<SettingsBackupConfiguration> {
+    #[inline]
     fn backup_retention_settings(
         &self,
     ) -> Expr<Vec<Value<SettingsBackupConfigurationBackupRetentionSettings>>> {
         self.clone().get_attr("backup_retention_settings")
     }
+    #[inline]
     fn binary_log_enabled(&self) -> Expr<bool> {
         self.clone().get_attr("binary_log_enabled")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
+    #[inline]
     fn location(&self) -> Expr<String> {
         self.clone().get_attr("location")
     }
+    #[inline]
     fn point_in_time_recovery_enabled(&self) -> Expr<bool> {
         self.clone().get_attr("point_in_time_recovery_enabled")
     }
+    #[inline]
     fn start_time(&self) -> Expr<String> {
         self.clone().get_attr("start_time")
     }
+    #[inline]
     fn transaction_log_retention_days(&self) -> Expr<Number> {
         self.clone().get_attr("transaction_log_retention_days")
     }
@@ -726,6 +768,7 @@ impl SettingsConnectionPoolConfigFlags {
 }
 impl SettingsConnectionPoolConfigFlags {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
@@ -741,15 +784,18 @@ pub trait SettingsConnectionPoolConfigFlagsRef {
     fn value(&self) -> Expr<String>;
 }
 impl SettingsConnectionPoolConfigFlagsRef for Expr<SettingsConnectionPoolConfigFlags> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SettingsConnectionPoolConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.connection_pooling_enabled.is_some())
@@ -774,9 +820,11 @@ pub trait SettingsConnectionPoolConfigRef {
     fn flags(&self) -> Expr<Set<SettingsConnectionPoolConfigFlags>>;
 }
 impl SettingsConnectionPoolConfigRef for Expr<SettingsConnectionPoolConfig> {
+    #[inline]
     fn connection_pooling_enabled(&self) -> Expr<bool> {
         self.clone().get_attr("connection_pooling_enabled")
     }
+    #[inline]
     fn flags(&self) -> Expr<Set<SettingsConnectionPoolConfigFlags>> {
         self.clone().get_attr("flags")
     }
@@ -789,6 +837,7 @@ pub struct SettingsDataCacheConfig {
 }
 impl SettingsDataCacheConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.data_cache_enabled.is_some()),
@@ -805,6 +854,7 @@ pub trait SettingsDataCacheConfigRef {
     fn data_cache_enabled(&self) -> Expr<bool>;
 }
 impl SettingsDataCacheConfigRef for Expr<SettingsDataCacheConfig> {
+    #[inline]
     fn data_cache_enabled(&self) -> Expr<bool> {
         self.clone().get_attr("data_cache_enabled")
     }
@@ -828,6 +878,7 @@ impl SettingsDatabaseFlags {
 }
 impl SettingsDatabaseFlags {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
@@ -843,9 +894,11 @@ pub trait SettingsDatabaseFlagsRef {
     fn value(&self) -> Expr<String>;
 }
 impl SettingsDatabaseFlagsRef for Expr<SettingsDatabaseFlags> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -876,6 +929,7 @@ impl SettingsDenyMaintenancePeriod {
 }
 impl SettingsDenyMaintenancePeriod {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("end_date", self.end_date);
@@ -894,12 +948,15 @@ pub trait SettingsDenyMaintenancePeriodRef {
     fn time(&self) -> Expr<String>;
 }
 impl SettingsDenyMaintenancePeriodRef for Expr<SettingsDenyMaintenancePeriod> {
+    #[inline]
     fn end_date(&self) -> Expr<String> {
         self.clone().get_attr("end_date")
     }
+    #[inline]
     fn start_date(&self) -> Expr<String> {
         self.clone().get_attr("start_date")
     }
+    #[inline]
     fn time(&self) -> Expr<String> {
         self.clone().get_attr("time")
     }
@@ -920,6 +977,7 @@ pub struct SettingsInsightsConfig {
 }
 impl SettingsInsightsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.query_insights_enabled.is_some())
@@ -960,18 +1018,23 @@ pub trait SettingsInsightsConfigRef {
     fn record_client_address(&self) -> Expr<bool>;
 }
 impl SettingsInsightsConfigRef for Expr<SettingsInsightsConfig> {
+    #[inline]
     fn query_insights_enabled(&self) -> Expr<bool> {
         self.clone().get_attr("query_insights_enabled")
     }
+    #[inline]
     fn query_plans_per_minute(&self) -> Expr<Number> {
         self.clone().get_attr("query_plans_per_minute")
     }
+    #[inline]
     fn query_string_length(&self) -> Expr<Number> {
         self.clone().get_attr("query_string_length")
     }
+    #[inline]
     fn record_application_tags(&self) -> Expr<bool> {
         self.clone().get_attr("record_application_tags")
     }
+    #[inline]
     fn record_client_address(&self) -> Expr<bool> {
         self.clone().get_attr("record_client_address")
     }
@@ -1022,6 +1085,7 @@ impl SettingsIpConfigurationAuthorizedNetworks {
 }
 impl SettingsIpConfigurationAuthorizedNetworks {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.expiration_time.is_some())
@@ -1048,12 +1112,15 @@ pub trait SettingsIpConfigurationAuthorizedNetworksRef {
 }
 impl SettingsIpConfigurationAuthorizedNetworksRef
 for Expr<SettingsIpConfigurationAuthorizedNetworks> {
+    #[inline]
     fn expiration_time(&self) -> Expr<String> {
         self.clone().get_attr("expiration_time")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -1089,6 +1156,7 @@ impl SettingsIpConfigurationPscConfigPscAutoConnections {
 }
 impl SettingsIpConfigurationPscConfigPscAutoConnections {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.consumer_service_project_id.is_some()),
@@ -1109,15 +1177,18 @@ pub trait SettingsIpConfigurationPscConfigPscAutoConnectionsRef {
 }
 impl SettingsIpConfigurationPscConfigPscAutoConnectionsRef
 for Expr<SettingsIpConfigurationPscConfigPscAutoConnections> {
+    #[inline]
     fn consumer_network(&self) -> Expr<String> {
         self.clone().get_attr("consumer_network")
     }
+    #[inline]
     fn consumer_service_project_id(&self) -> Expr<String> {
         self.clone().get_attr("consumer_service_project_id")
     }
 }
 impl SettingsIpConfigurationPscConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allowed_consumer_projects.is_some())
@@ -1156,23 +1227,28 @@ pub trait SettingsIpConfigurationPscConfigRef {
     fn psc_enabled(&self) -> Expr<bool>;
 }
 impl SettingsIpConfigurationPscConfigRef for Expr<SettingsIpConfigurationPscConfig> {
+    #[inline]
     fn allowed_consumer_projects(&self) -> Expr<Set<String>> {
         self.clone().get_attr("allowed_consumer_projects")
     }
+    #[inline]
     fn network_attachment_uri(&self) -> Expr<String> {
         self.clone().get_attr("network_attachment_uri")
     }
+    #[inline]
     fn psc_auto_connections(
         &self,
     ) -> Expr<Vec<Value<SettingsIpConfigurationPscConfigPscAutoConnections>>> {
         self.clone().get_attr("psc_auto_connections")
     }
+    #[inline]
     fn psc_enabled(&self) -> Expr<bool> {
         self.clone().get_attr("psc_enabled")
     }
 }
 impl SettingsIpConfiguration {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allocated_ip_range.is_some())
@@ -1250,35 +1326,45 @@ pub trait SettingsIpConfigurationRef {
     fn ssl_mode(&self) -> Expr<String>;
 }
 impl SettingsIpConfigurationRef for Expr<SettingsIpConfiguration> {
+    #[inline]
     fn allocated_ip_range(&self) -> Expr<String> {
         self.clone().get_attr("allocated_ip_range")
     }
+    #[inline]
     fn authorized_networks(
         &self,
     ) -> Expr<Set<SettingsIpConfigurationAuthorizedNetworks>> {
         self.clone().get_attr("authorized_networks")
     }
+    #[inline]
     fn custom_subject_alternative_names(&self) -> Expr<Set<String>> {
         self.clone().get_attr("custom_subject_alternative_names")
     }
+    #[inline]
     fn enable_private_path_for_google_cloud_services(&self) -> Expr<bool> {
         self.clone().get_attr("enable_private_path_for_google_cloud_services")
     }
+    #[inline]
     fn ipv4_enabled(&self) -> Expr<bool> {
         self.clone().get_attr("ipv4_enabled")
     }
+    #[inline]
     fn private_network(&self) -> Expr<String> {
         self.clone().get_attr("private_network")
     }
+    #[inline]
     fn psc_config(&self) -> Expr<Set<SettingsIpConfigurationPscConfig>> {
         self.clone().get_attr("psc_config")
     }
+    #[inline]
     fn server_ca_mode(&self) -> Expr<String> {
         self.clone().get_attr("server_ca_mode")
     }
+    #[inline]
     fn server_ca_pool(&self) -> Expr<String> {
         self.clone().get_attr("server_ca_pool")
     }
+    #[inline]
     fn ssl_mode(&self) -> Expr<String> {
         self.clone().get_attr("ssl_mode")
     }
@@ -1295,6 +1381,7 @@ pub struct SettingsLocationPreference {
 }
 impl SettingsLocationPreference {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.follow_gae_application.is_some())
@@ -1323,12 +1410,15 @@ pub trait SettingsLocationPreferenceRef {
     fn zone(&self) -> Expr<String>;
 }
 impl SettingsLocationPreferenceRef for Expr<SettingsLocationPreference> {
+    #[inline]
     fn follow_gae_application(&self) -> Expr<String> {
         self.clone().get_attr("follow_gae_application")
     }
+    #[inline]
     fn secondary_zone(&self) -> Expr<String> {
         self.clone().get_attr("secondary_zone")
     }
+    #[inline]
     fn zone(&self) -> Expr<String> {
         self.clone().get_attr("zone")
     }
@@ -1345,6 +1435,7 @@ pub struct SettingsMaintenanceWindow {
 }
 impl SettingsMaintenanceWindow {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.day.is_some()) + usize::from(self.hour.is_some())
@@ -1372,12 +1463,15 @@ pub trait SettingsMaintenanceWindowRef {
     fn update_track(&self) -> Expr<String>;
 }
 impl SettingsMaintenanceWindowRef for Expr<SettingsMaintenanceWindow> {
+    #[inline]
     fn day(&self) -> Expr<Number> {
         self.clone().get_attr("day")
     }
+    #[inline]
     fn hour(&self) -> Expr<Number> {
         self.clone().get_attr("hour")
     }
+    #[inline]
     fn update_track(&self) -> Expr<String> {
         self.clone().get_attr("update_track")
     }
@@ -1413,6 +1507,7 @@ impl SettingsPasswordValidationPolicy {
 }
 impl SettingsPasswordValidationPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.complexity.is_some())
@@ -1456,21 +1551,27 @@ pub trait SettingsPasswordValidationPolicyRef {
     fn reuse_interval(&self) -> Expr<Number>;
 }
 impl SettingsPasswordValidationPolicyRef for Expr<SettingsPasswordValidationPolicy> {
+    #[inline]
     fn complexity(&self) -> Expr<String> {
         self.clone().get_attr("complexity")
     }
+    #[inline]
     fn disallow_username_substring(&self) -> Expr<bool> {
         self.clone().get_attr("disallow_username_substring")
     }
+    #[inline]
     fn enable_password_policy(&self) -> Expr<bool> {
         self.clone().get_attr("enable_password_policy")
     }
+    #[inline]
     fn min_length(&self) -> Expr<Number> {
         self.clone().get_attr("min_length")
     }
+    #[inline]
     fn password_change_interval(&self) -> Expr<String> {
         self.clone().get_attr("password_change_interval")
     }
+    #[inline]
     fn reuse_interval(&self) -> Expr<Number> {
         self.clone().get_attr("reuse_interval")
     }
@@ -1487,6 +1588,7 @@ pub struct SettingsSqlServerAuditConfig {
 }
 impl SettingsSqlServerAuditConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.bucket.is_some())
@@ -1515,18 +1617,22 @@ pub trait SettingsSqlServerAuditConfigRef {
     fn upload_interval(&self) -> Expr<String>;
 }
 impl SettingsSqlServerAuditConfigRef for Expr<SettingsSqlServerAuditConfig> {
+    #[inline]
     fn bucket(&self) -> Expr<String> {
         self.clone().get_attr("bucket")
     }
+    #[inline]
     fn retention_interval(&self) -> Expr<String> {
         self.clone().get_attr("retention_interval")
     }
+    #[inline]
     fn upload_interval(&self) -> Expr<String> {
         self.clone().get_attr("upload_interval")
     }
 }
 impl Settings {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.activation_policy.is_some())
@@ -1726,113 +1832,146 @@ pub trait SettingsRef {
     fn version(&self) -> Expr<Number>;
 }
 impl SettingsRef for Expr<Settings> {
+    #[inline]
     fn activation_policy(&self) -> Expr<String> {
         self.clone().get_attr("activation_policy")
     }
+    #[inline]
     fn active_directory_config(
         &self,
     ) -> Expr<Vec<Value<SettingsActiveDirectoryConfig>>> {
         self.clone().get_attr("active_directory_config")
     }
+    #[inline]
     fn advanced_machine_features(
         &self,
     ) -> Expr<Vec<Value<SettingsAdvancedMachineFeatures>>> {
         self.clone().get_attr("advanced_machine_features")
     }
+    #[inline]
     fn availability_type(&self) -> Expr<String> {
         self.clone().get_attr("availability_type")
     }
+    #[inline]
     fn backup_configuration(&self) -> Expr<Vec<Value<SettingsBackupConfiguration>>> {
         self.clone().get_attr("backup_configuration")
     }
+    #[inline]
     fn collation(&self) -> Expr<String> {
         self.clone().get_attr("collation")
     }
+    #[inline]
     fn connection_pool_config(&self) -> Expr<Set<SettingsConnectionPoolConfig>> {
         self.clone().get_attr("connection_pool_config")
     }
+    #[inline]
     fn connector_enforcement(&self) -> Expr<String> {
         self.clone().get_attr("connector_enforcement")
     }
+    #[inline]
     fn data_cache_config(&self) -> Expr<Vec<Value<SettingsDataCacheConfig>>> {
         self.clone().get_attr("data_cache_config")
     }
+    #[inline]
     fn database_flags(&self) -> Expr<Set<SettingsDatabaseFlags>> {
         self.clone().get_attr("database_flags")
     }
+    #[inline]
     fn deletion_protection_enabled(&self) -> Expr<bool> {
         self.clone().get_attr("deletion_protection_enabled")
     }
+    #[inline]
     fn deny_maintenance_period(
         &self,
     ) -> Expr<Vec<Value<SettingsDenyMaintenancePeriod>>> {
         self.clone().get_attr("deny_maintenance_period")
     }
+    #[inline]
     fn disk_autoresize(&self) -> Expr<bool> {
         self.clone().get_attr("disk_autoresize")
     }
+    #[inline]
     fn disk_autoresize_limit(&self) -> Expr<Number> {
         self.clone().get_attr("disk_autoresize_limit")
     }
+    #[inline]
     fn disk_size(&self) -> Expr<Number> {
         self.clone().get_attr("disk_size")
     }
+    #[inline]
     fn disk_type(&self) -> Expr<String> {
         self.clone().get_attr("disk_type")
     }
+    #[inline]
     fn edition(&self) -> Expr<String> {
         self.clone().get_attr("edition")
     }
+    #[inline]
     fn effective_availability_type(&self) -> Expr<String> {
         self.clone().get_attr("effective_availability_type")
     }
+    #[inline]
     fn enable_dataplex_integration(&self) -> Expr<bool> {
         self.clone().get_attr("enable_dataplex_integration")
     }
+    #[inline]
     fn enable_google_ml_integration(&self) -> Expr<bool> {
         self.clone().get_attr("enable_google_ml_integration")
     }
+    #[inline]
     fn insights_config(&self) -> Expr<Vec<Value<SettingsInsightsConfig>>> {
         self.clone().get_attr("insights_config")
     }
+    #[inline]
     fn ip_configuration(&self) -> Expr<Vec<Value<SettingsIpConfiguration>>> {
         self.clone().get_attr("ip_configuration")
     }
+    #[inline]
     fn location_preference(&self) -> Expr<Vec<Value<SettingsLocationPreference>>> {
         self.clone().get_attr("location_preference")
     }
+    #[inline]
     fn maintenance_window(&self) -> Expr<Vec<Value<SettingsMaintenanceWindow>>> {
         self.clone().get_attr("maintenance_window")
     }
+    #[inline]
     fn password_validation_policy(
         &self,
     ) -> Expr<Vec<Value<SettingsPasswordValidationPolicy>>> {
         self.clone().get_attr("password_validation_policy")
     }
+    #[inline]
     fn pricing_plan(&self) -> Expr<String> {
         self.clone().get_attr("pricing_plan")
     }
+    #[inline]
     fn retain_backups_on_delete(&self) -> Expr<bool> {
         self.clone().get_attr("retain_backups_on_delete")
     }
+    #[inline]
     fn sql_server_audit_config(&self) -> Expr<Vec<Value<SettingsSqlServerAuditConfig>>> {
         self.clone().get_attr("sql_server_audit_config")
     }
+    #[inline]
     fn tier(&self) -> Expr<String> {
         self.clone().get_attr("tier")
     }
+    #[inline]
     fn time_zone(&self) -> Expr<String> {
         self.clone().get_attr("time_zone")
     }
+    #[inline]
     fn user_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("user_labels")
     }
+    #[inline]
     fn version(&self) -> Expr<Number> {
         self.clone().get_attr("version")
     }
 }
 impl Resource for GoogleSqlDatabaseInstance {
     const TYPE: &'static str = "google_sql_database_instance";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.clone.is_some())
@@ -1917,12 +2056,15 @@ pub trait DnsNamesRef {
     fn name(&self) -> Expr<String>;
 }
 impl DnsNamesRef for Expr<DnsNames> {
+    #[inline]
     fn connection_type(&self) -> Expr<String> {
         self.clone().get_attr("connection_type")
     }
+    #[inline]
     fn dns_scope(&self) -> Expr<String> {
         self.clone().get_attr("dns_scope")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -1940,12 +2082,15 @@ pub trait IpAddressRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl IpAddressRef for Expr<IpAddress> {
+    #[inline]
     fn ip_address(&self) -> Expr<String> {
         self.clone().get_attr("ip_address")
     }
+    #[inline]
     fn time_to_retire(&self) -> Expr<String> {
         self.clone().get_attr("time_to_retire")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -1967,18 +2112,23 @@ pub trait ServerCaCertRef {
     fn sha1_fingerprint(&self) -> Expr<String>;
 }
 impl ServerCaCertRef for Expr<ServerCaCert> {
+    #[inline]
     fn cert(&self) -> Expr<String> {
         self.clone().get_attr("cert")
     }
+    #[inline]
     fn common_name(&self) -> Expr<String> {
         self.clone().get_attr("common_name")
     }
+    #[inline]
     fn create_time(&self) -> Expr<String> {
         self.clone().get_attr("create_time")
     }
+    #[inline]
     fn expiration_time(&self) -> Expr<String> {
         self.clone().get_attr("expiration_time")
     }
+    #[inline]
     fn sha1_fingerprint(&self) -> Expr<String> {
         self.clone().get_attr("sha1_fingerprint")
     }
@@ -2045,90 +2195,119 @@ pub trait GoogleSqlDatabaseInstanceRef {
     fn settings(&self) -> Expr<Vec<Value<Settings>>>;
 }
 impl GoogleSqlDatabaseInstanceRef for Ref<GoogleSqlDatabaseInstance> {
+    #[inline]
     fn available_maintenance_versions(&self) -> Expr<Vec<Value<String>>> {
         self.attr("available_maintenance_versions")
     }
+    #[inline]
     fn clone_attr(&self) -> Expr<Vec<Value<Clone>>> {
         self.attr("clone")
     }
+    #[inline]
     fn connection_name(&self) -> Expr<String> {
         self.attr("connection_name")
     }
+    #[inline]
     fn database_version(&self) -> Expr<String> {
         self.attr("database_version")
     }
+    #[inline]
     fn deletion_protection(&self) -> Expr<bool> {
         self.attr("deletion_protection")
     }
+    #[inline]
     fn dns_name(&self) -> Expr<String> {
         self.attr("dns_name")
     }
+    #[inline]
     fn dns_names(&self) -> Expr<Vec<Value<DnsNames>>> {
         self.attr("dns_names")
     }
+    #[inline]
     fn encryption_key_name(&self) -> Expr<String> {
         self.attr("encryption_key_name")
     }
+    #[inline]
     fn first_ip_address(&self) -> Expr<String> {
         self.attr("first_ip_address")
     }
+    #[inline]
     fn instance_type(&self) -> Expr<String> {
         self.attr("instance_type")
     }
+    #[inline]
     fn ip_address(&self) -> Expr<Vec<Value<IpAddress>>> {
         self.attr("ip_address")
     }
+    #[inline]
     fn maintenance_version(&self) -> Expr<String> {
         self.attr("maintenance_version")
     }
+    #[inline]
     fn master_instance_name(&self) -> Expr<String> {
         self.attr("master_instance_name")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn node_count(&self) -> Expr<Number> {
         self.attr("node_count")
     }
+    #[inline]
     fn private_ip_address(&self) -> Expr<String> {
         self.attr("private_ip_address")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn psc_service_attachment_link(&self) -> Expr<String> {
         self.attr("psc_service_attachment_link")
     }
+    #[inline]
     fn public_ip_address(&self) -> Expr<String> {
         self.attr("public_ip_address")
     }
+    #[inline]
     fn region(&self) -> Expr<String> {
         self.attr("region")
     }
+    #[inline]
     fn replica_configuration(&self) -> Expr<Vec<Value<ReplicaConfiguration>>> {
         self.attr("replica_configuration")
     }
+    #[inline]
     fn replica_names(&self) -> Expr<Vec<Value<String>>> {
         self.attr("replica_names")
     }
+    #[inline]
     fn replication_cluster(&self) -> Expr<Vec<Value<ReplicationCluster>>> {
         self.attr("replication_cluster")
     }
+    #[inline]
     fn restore_backup_context(&self) -> Expr<Vec<Value<RestoreBackupContext>>> {
         self.attr("restore_backup_context")
     }
+    #[inline]
     fn root_password(&self) -> Expr<String> {
         self.attr("root_password")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn server_ca_cert(&self) -> Expr<Vec<Value<ServerCaCert>>> {
         self.attr("server_ca_cert")
     }
+    #[inline]
     fn service_account_email_address(&self) -> Expr<String> {
         self.attr("service_account_email_address")
     }
+    #[inline]
     fn settings(&self) -> Expr<Vec<Value<Settings>>> {
         self.attr("settings")
     }

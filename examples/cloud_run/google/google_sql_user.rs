@@ -58,6 +58,7 @@ pub struct PasswordPolicy {
 }
 impl PasswordPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allowed_failed_attempts.is_some())
@@ -91,9 +92,11 @@ pub trait PasswordPolicyStatusRef {
     fn password_expiration_time(&self) -> Expr<String>;
 }
 impl PasswordPolicyStatusRef for Expr<PasswordPolicyStatus> {
+    #[inline]
     fn locked(&self) -> Expr<bool> {
         self.clone().get_attr("locked")
     }
+    #[inline]
     fn password_expiration_time(&self) -> Expr<String> {
         self.clone().get_attr("password_expiration_time")
     }
@@ -112,24 +115,30 @@ pub trait PasswordPolicyRef {
     fn status(&self) -> Expr<Vec<Value<PasswordPolicyStatus>>>;
 }
 impl PasswordPolicyRef for Expr<PasswordPolicy> {
+    #[inline]
     fn allowed_failed_attempts(&self) -> Expr<Number> {
         self.clone().get_attr("allowed_failed_attempts")
     }
+    #[inline]
     fn enable_failed_attempts_check(&self) -> Expr<bool> {
         self.clone().get_attr("enable_failed_attempts_check")
     }
+    #[inline]
     fn enable_password_verification(&self) -> Expr<bool> {
         self.clone().get_attr("enable_password_verification")
     }
+    #[inline]
     fn password_expiration_duration(&self) -> Expr<String> {
         self.clone().get_attr("password_expiration_duration")
     }
+    #[inline]
     fn status(&self) -> Expr<Vec<Value<PasswordPolicyStatus>>> {
         self.clone().get_attr("status")
     }
 }
 impl Resource for GoogleSqlUser {
     const TYPE: &'static str = "google_sql_user";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.deletion_policy.is_some())
@@ -180,9 +189,11 @@ pub trait SqlServerUserDetailsRef {
     fn server_roles(&self) -> Expr<Vec<Value<String>>>;
 }
 impl SqlServerUserDetailsRef for Expr<SqlServerUserDetails> {
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
+    #[inline]
     fn server_roles(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("server_roles")
     }
@@ -213,36 +224,47 @@ pub trait GoogleSqlUserRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl GoogleSqlUserRef for Ref<GoogleSqlUser> {
+    #[inline]
     fn deletion_policy(&self) -> Expr<String> {
         self.attr("deletion_policy")
     }
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.attr("host")
     }
+    #[inline]
     fn instance_attr(&self) -> Expr<String> {
         self.attr("instance")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn password(&self) -> Expr<String> {
         self.attr("password")
     }
+    #[inline]
     fn password_policy(&self) -> Expr<Vec<Value<PasswordPolicy>>> {
         self.attr("password_policy")
     }
+    #[inline]
     fn password_wo(&self) -> Expr<String> {
         self.attr("password_wo")
     }
+    #[inline]
     fn password_wo_version(&self) -> Expr<Number> {
         self.attr("password_wo_version")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn sql_server_user_details(&self) -> Expr<Vec<Value<SqlServerUserDetails>>> {
         self.attr("sql_server_user_details")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.attr("type")
     }

@@ -54,6 +54,7 @@ pub struct Subnet {
 }
 impl Subnet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.project_id.is_some()),
@@ -75,15 +76,18 @@ pub trait SubnetRef {
     fn project_id(&self) -> Expr<String>;
 }
 impl SubnetRef for Expr<Subnet> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn project_id(&self) -> Expr<String> {
         self.clone().get_attr("project_id")
     }
 }
 impl Resource for GoogleVpcAccessConnector {
     const TYPE: &'static str = "google_vpc_access_connector";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.ip_cidr_range.is_some())
@@ -162,45 +166,59 @@ pub trait GoogleVpcAccessConnectorRef {
     fn subnet(&self) -> Expr<Vec<Value<Subnet>>>;
 }
 impl GoogleVpcAccessConnectorRef for Ref<GoogleVpcAccessConnector> {
+    #[inline]
     fn connected_projects(&self) -> Expr<Vec<Value<String>>> {
         self.attr("connected_projects")
     }
+    #[inline]
     fn ip_cidr_range(&self) -> Expr<String> {
         self.attr("ip_cidr_range")
     }
+    #[inline]
     fn machine_type(&self) -> Expr<String> {
         self.attr("machine_type")
     }
+    #[inline]
     fn max_instances(&self) -> Expr<Number> {
         self.attr("max_instances")
     }
+    #[inline]
     fn max_throughput(&self) -> Expr<Number> {
         self.attr("max_throughput")
     }
+    #[inline]
     fn min_instances(&self) -> Expr<Number> {
         self.attr("min_instances")
     }
+    #[inline]
     fn min_throughput(&self) -> Expr<Number> {
         self.attr("min_throughput")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.attr("network")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn region(&self) -> Expr<String> {
         self.attr("region")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn state(&self) -> Expr<String> {
         self.attr("state")
     }
+    #[inline]
     fn subnet(&self) -> Expr<Vec<Value<Subnet>>> {
         self.attr("subnet")
     }

@@ -371,6 +371,7 @@ pub struct Batching {
 }
 impl Batching {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enable_batching.is_some())
@@ -393,9 +394,11 @@ pub trait BatchingRef {
     fn send_after(&self) -> Expr<String>;
 }
 impl BatchingRef for Expr<Batching> {
+    #[inline]
     fn enable_batching(&self) -> Expr<bool> {
         self.clone().get_attr("enable_batching")
     }
+    #[inline]
     fn send_after(&self) -> Expr<String> {
         self.clone().get_attr("send_after")
     }
@@ -426,6 +429,7 @@ impl ExternalCredentials {
 }
 impl ExternalCredentials {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("audience", self.audience);
@@ -444,18 +448,22 @@ pub trait ExternalCredentialsRef {
     fn service_account_email(&self) -> Expr<String>;
 }
 impl ExternalCredentialsRef for Expr<ExternalCredentials> {
+    #[inline]
     fn audience(&self) -> Expr<String> {
         self.clone().get_attr("audience")
     }
+    #[inline]
     fn identity_token(&self) -> Expr<String> {
         self.clone().get_attr("identity_token")
     }
+    #[inline]
     fn service_account_email(&self) -> Expr<String> {
         self.clone().get_attr("service_account_email")
     }
 }
 impl ProviderConfig for GoogleProvider {
     const NAME: &'static str = "google";
+    #[inline]
     fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.access_approval_custom_endpoint.is_some())

@@ -6,6 +6,7 @@ use crate::tf::{Body, BodyError, DataSource, Expr, Ref, Value};
 pub struct DataGoogleClientConfig {}
 impl DataSource for DataGoogleClientConfig {
     const TYPE: &'static str = "google_client_config";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         Ok(Body::new())
     }
@@ -26,21 +27,27 @@ pub trait DataGoogleClientConfigRef {
     fn zone(&self) -> Expr<String>;
 }
 impl DataGoogleClientConfigRef for Ref<DataGoogleClientConfig> {
+    #[inline]
     fn access_token(&self) -> Expr<String> {
         self.attr("access_token")
     }
+    #[inline]
     fn default_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("default_labels")
     }
+    #[inline]
     fn id(&self) -> Expr<String> {
         self.attr("id")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn region(&self) -> Expr<String> {
         self.attr("region")
     }
+    #[inline]
     fn zone(&self) -> Expr<String> {
         self.attr("zone")
     }

@@ -101,6 +101,7 @@ pub struct CleanupPoliciesCondition {
 }
 impl CleanupPoliciesCondition {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.newer_than.is_some())
@@ -147,21 +148,27 @@ pub trait CleanupPoliciesConditionRef {
     fn version_name_prefixes(&self) -> Expr<Vec<Value<String>>>;
 }
 impl CleanupPoliciesConditionRef for Expr<CleanupPoliciesCondition> {
+    #[inline]
     fn newer_than(&self) -> Expr<String> {
         self.clone().get_attr("newer_than")
     }
+    #[inline]
     fn older_than(&self) -> Expr<String> {
         self.clone().get_attr("older_than")
     }
+    #[inline]
     fn package_name_prefixes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("package_name_prefixes")
     }
+    #[inline]
     fn tag_prefixes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("tag_prefixes")
     }
+    #[inline]
     fn tag_state(&self) -> Expr<String> {
         self.clone().get_attr("tag_state")
     }
+    #[inline]
     fn version_name_prefixes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("version_name_prefixes")
     }
@@ -176,6 +183,7 @@ pub struct CleanupPoliciesMostRecentVersions {
 }
 impl CleanupPoliciesMostRecentVersions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.keep_count.is_some())
@@ -198,15 +206,18 @@ pub trait CleanupPoliciesMostRecentVersionsRef {
     fn package_name_prefixes(&self) -> Expr<Vec<Value<String>>>;
 }
 impl CleanupPoliciesMostRecentVersionsRef for Expr<CleanupPoliciesMostRecentVersions> {
+    #[inline]
     fn keep_count(&self) -> Expr<Number> {
         self.clone().get_attr("keep_count")
     }
+    #[inline]
     fn package_name_prefixes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("package_name_prefixes")
     }
 }
 impl CleanupPolicies {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.action.is_some())
@@ -240,15 +251,19 @@ pub trait CleanupPoliciesRef {
     ) -> Expr<Vec<Value<CleanupPoliciesMostRecentVersions>>>;
 }
 impl CleanupPoliciesRef for Expr<CleanupPolicies> {
+    #[inline]
     fn action(&self) -> Expr<String> {
         self.clone().get_attr("action")
     }
+    #[inline]
     fn condition(&self) -> Expr<Vec<Value<CleanupPoliciesCondition>>> {
         self.clone().get_attr("condition")
     }
+    #[inline]
     fn id(&self) -> Expr<String> {
         self.clone().get_attr("id")
     }
+    #[inline]
     fn most_recent_versions(
         &self,
     ) -> Expr<Vec<Value<CleanupPoliciesMostRecentVersions>>> {
@@ -263,6 +278,7 @@ pub struct DockerConfig {
 }
 impl DockerConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.immutable_tags.is_some()));
         if let Some(v) = self.immutable_tags {
@@ -277,6 +293,7 @@ pub trait DockerConfigRef {
     fn immutable_tags(&self) -> Expr<bool>;
 }
 impl DockerConfigRef for Expr<DockerConfig> {
+    #[inline]
     fn immutable_tags(&self) -> Expr<bool> {
         self.clone().get_attr("immutable_tags")
     }
@@ -291,6 +308,7 @@ pub struct MavenConfig {
 }
 impl MavenConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allow_snapshot_overwrites.is_some())
@@ -313,9 +331,11 @@ pub trait MavenConfigRef {
     fn version_policy(&self) -> Expr<String>;
 }
 impl MavenConfigRef for Expr<MavenConfig> {
+    #[inline]
     fn allow_snapshot_overwrites(&self) -> Expr<bool> {
         self.clone().get_attr("allow_snapshot_overwrites")
     }
+    #[inline]
     fn version_policy(&self) -> Expr<String> {
         self.clone().get_attr("version_policy")
     }
@@ -372,6 +392,7 @@ impl RemoteRepositoryConfigAptRepositoryPublicRepository {
 }
 impl RemoteRepositoryConfigAptRepositoryPublicRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("repository_base", self.repository_base);
@@ -388,15 +409,18 @@ pub trait RemoteRepositoryConfigAptRepositoryPublicRepositoryRef {
 }
 impl RemoteRepositoryConfigAptRepositoryPublicRepositoryRef
 for Expr<RemoteRepositoryConfigAptRepositoryPublicRepository> {
+    #[inline]
     fn repository_base(&self) -> Expr<String> {
         self.clone().get_attr("repository_base")
     }
+    #[inline]
     fn repository_path(&self) -> Expr<String> {
         self.clone().get_attr("repository_path")
     }
 }
 impl RemoteRepositoryConfigAptRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.public_repository.is_some()),
@@ -416,6 +440,7 @@ pub trait RemoteRepositoryConfigAptRepositoryRef {
 }
 impl RemoteRepositoryConfigAptRepositoryRef
 for Expr<RemoteRepositoryConfigAptRepository> {
+    #[inline]
     fn public_repository(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigAptRepositoryPublicRepository>>> {
@@ -438,6 +463,7 @@ impl RemoteRepositoryConfigCommonRepository {
 }
 impl RemoteRepositoryConfigCommonRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("uri", self.uri);
@@ -451,6 +477,7 @@ pub trait RemoteRepositoryConfigCommonRepositoryRef {
 }
 impl RemoteRepositoryConfigCommonRepositoryRef
 for Expr<RemoteRepositoryConfigCommonRepository> {
+    #[inline]
     fn uri(&self) -> Expr<String> {
         self.clone().get_attr("uri")
     }
@@ -473,6 +500,7 @@ pub struct RemoteRepositoryConfigDockerRepositoryCustomRepository {
 }
 impl RemoteRepositoryConfigDockerRepositoryCustomRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.uri.is_some()));
         if let Some(v) = self.uri {
@@ -488,12 +516,14 @@ pub trait RemoteRepositoryConfigDockerRepositoryCustomRepositoryRef {
 }
 impl RemoteRepositoryConfigDockerRepositoryCustomRepositoryRef
 for Expr<RemoteRepositoryConfigDockerRepositoryCustomRepository> {
+    #[inline]
     fn uri(&self) -> Expr<String> {
         self.clone().get_attr("uri")
     }
 }
 impl RemoteRepositoryConfigDockerRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.custom_repository.is_some())
@@ -519,11 +549,13 @@ pub trait RemoteRepositoryConfigDockerRepositoryRef {
 }
 impl RemoteRepositoryConfigDockerRepositoryRef
 for Expr<RemoteRepositoryConfigDockerRepository> {
+    #[inline]
     fn custom_repository(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigDockerRepositoryCustomRepository>>> {
         self.clone().get_attr("custom_repository")
     }
+    #[inline]
     fn public_repository(&self) -> Expr<String> {
         self.clone().get_attr("public_repository")
     }
@@ -544,6 +576,7 @@ pub struct RemoteRepositoryConfigMavenRepositoryCustomRepository {
 }
 impl RemoteRepositoryConfigMavenRepositoryCustomRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.uri.is_some()));
         if let Some(v) = self.uri {
@@ -559,12 +592,14 @@ pub trait RemoteRepositoryConfigMavenRepositoryCustomRepositoryRef {
 }
 impl RemoteRepositoryConfigMavenRepositoryCustomRepositoryRef
 for Expr<RemoteRepositoryConfigMavenRepositoryCustomRepository> {
+    #[inline]
     fn uri(&self) -> Expr<String> {
         self.clone().get_attr("uri")
     }
 }
 impl RemoteRepositoryConfigMavenRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.custom_repository.is_some())
@@ -590,11 +625,13 @@ pub trait RemoteRepositoryConfigMavenRepositoryRef {
 }
 impl RemoteRepositoryConfigMavenRepositoryRef
 for Expr<RemoteRepositoryConfigMavenRepository> {
+    #[inline]
     fn custom_repository(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigMavenRepositoryCustomRepository>>> {
         self.clone().get_attr("custom_repository")
     }
+    #[inline]
     fn public_repository(&self) -> Expr<String> {
         self.clone().get_attr("public_repository")
     }
@@ -615,6 +652,7 @@ pub struct RemoteRepositoryConfigNpmRepositoryCustomRepository {
 }
 impl RemoteRepositoryConfigNpmRepositoryCustomRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.uri.is_some()));
         if let Some(v) = self.uri {
@@ -630,12 +668,14 @@ pub trait RemoteRepositoryConfigNpmRepositoryCustomRepositoryRef {
 }
 impl RemoteRepositoryConfigNpmRepositoryCustomRepositoryRef
 for Expr<RemoteRepositoryConfigNpmRepositoryCustomRepository> {
+    #[inline]
     fn uri(&self) -> Expr<String> {
         self.clone().get_attr("uri")
     }
 }
 impl RemoteRepositoryConfigNpmRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.custom_repository.is_some())
@@ -661,11 +701,13 @@ pub trait RemoteRepositoryConfigNpmRepositoryRef {
 }
 impl RemoteRepositoryConfigNpmRepositoryRef
 for Expr<RemoteRepositoryConfigNpmRepository> {
+    #[inline]
     fn custom_repository(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigNpmRepositoryCustomRepository>>> {
         self.clone().get_attr("custom_repository")
     }
+    #[inline]
     fn public_repository(&self) -> Expr<String> {
         self.clone().get_attr("public_repository")
     }
@@ -688,6 +730,7 @@ pub struct RemoteRepositoryConfigPythonRepositoryCustomRepository {
 }
 impl RemoteRepositoryConfigPythonRepositoryCustomRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.uri.is_some()));
         if let Some(v) = self.uri {
@@ -703,12 +746,14 @@ pub trait RemoteRepositoryConfigPythonRepositoryCustomRepositoryRef {
 }
 impl RemoteRepositoryConfigPythonRepositoryCustomRepositoryRef
 for Expr<RemoteRepositoryConfigPythonRepositoryCustomRepository> {
+    #[inline]
     fn uri(&self) -> Expr<String> {
         self.clone().get_attr("uri")
     }
 }
 impl RemoteRepositoryConfigPythonRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.custom_repository.is_some())
@@ -734,11 +779,13 @@ pub trait RemoteRepositoryConfigPythonRepositoryRef {
 }
 impl RemoteRepositoryConfigPythonRepositoryRef
 for Expr<RemoteRepositoryConfigPythonRepository> {
+    #[inline]
     fn custom_repository(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigPythonRepositoryCustomRepository>>> {
         self.clone().get_attr("custom_repository")
     }
+    #[inline]
     fn public_repository(&self) -> Expr<String> {
         self.clone().get_attr("public_repository")
     }
@@ -761,6 +808,7 @@ pub struct RemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentials 
 }
 impl RemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentials {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.password_secret_version.is_some())
@@ -784,15 +832,18 @@ pub trait RemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentialsRe
 }
 impl RemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentialsRef
 for Expr<RemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentials> {
+    #[inline]
     fn password_secret_version(&self) -> Expr<String> {
         self.clone().get_attr("password_secret_version")
     }
+    #[inline]
     fn username(&self) -> Expr<String> {
         self.clone().get_attr("username")
     }
 }
 impl RemoteRepositoryConfigUpstreamCredentials {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.username_password_credentials.is_some()),
@@ -814,6 +865,7 @@ pub trait RemoteRepositoryConfigUpstreamCredentialsRef {
 }
 impl RemoteRepositoryConfigUpstreamCredentialsRef
 for Expr<RemoteRepositoryConfigUpstreamCredentials> {
+    #[inline]
     fn username_password_credentials(
         &self,
     ) -> Expr<
@@ -850,6 +902,7 @@ impl RemoteRepositoryConfigYumRepositoryPublicRepository {
 }
 impl RemoteRepositoryConfigYumRepositoryPublicRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("repository_base", self.repository_base);
@@ -866,15 +919,18 @@ pub trait RemoteRepositoryConfigYumRepositoryPublicRepositoryRef {
 }
 impl RemoteRepositoryConfigYumRepositoryPublicRepositoryRef
 for Expr<RemoteRepositoryConfigYumRepositoryPublicRepository> {
+    #[inline]
     fn repository_base(&self) -> Expr<String> {
         self.clone().get_attr("repository_base")
     }
+    #[inline]
     fn repository_path(&self) -> Expr<String> {
         self.clone().get_attr("repository_path")
     }
 }
 impl RemoteRepositoryConfigYumRepository {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.public_repository.is_some()),
@@ -894,6 +950,7 @@ pub trait RemoteRepositoryConfigYumRepositoryRef {
 }
 impl RemoteRepositoryConfigYumRepositoryRef
 for Expr<RemoteRepositoryConfigYumRepository> {
+    #[inline]
     fn public_repository(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigYumRepositoryPublicRepository>>> {
@@ -902,6 +959,7 @@ for Expr<RemoteRepositoryConfigYumRepository> {
 }
 impl RemoteRepositoryConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.apt_repository.is_some())
@@ -982,43 +1040,53 @@ pub trait RemoteRepositoryConfigRef {
     fn yum_repository(&self) -> Expr<Vec<Value<RemoteRepositoryConfigYumRepository>>>;
 }
 impl RemoteRepositoryConfigRef for Expr<RemoteRepositoryConfig> {
+    #[inline]
     fn apt_repository(&self) -> Expr<Vec<Value<RemoteRepositoryConfigAptRepository>>> {
         self.clone().get_attr("apt_repository")
     }
+    #[inline]
     fn common_repository(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigCommonRepository>>> {
         self.clone().get_attr("common_repository")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn disable_upstream_validation(&self) -> Expr<bool> {
         self.clone().get_attr("disable_upstream_validation")
     }
+    #[inline]
     fn docker_repository(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigDockerRepository>>> {
         self.clone().get_attr("docker_repository")
     }
+    #[inline]
     fn maven_repository(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigMavenRepository>>> {
         self.clone().get_attr("maven_repository")
     }
+    #[inline]
     fn npm_repository(&self) -> Expr<Vec<Value<RemoteRepositoryConfigNpmRepository>>> {
         self.clone().get_attr("npm_repository")
     }
+    #[inline]
     fn python_repository(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigPythonRepository>>> {
         self.clone().get_attr("python_repository")
     }
+    #[inline]
     fn upstream_credentials(
         &self,
     ) -> Expr<Vec<Value<RemoteRepositoryConfigUpstreamCredentials>>> {
         self.clone().get_attr("upstream_credentials")
     }
+    #[inline]
     fn yum_repository(&self) -> Expr<Vec<Value<RemoteRepositoryConfigYumRepository>>> {
         self.clone().get_attr("yum_repository")
     }
@@ -1041,6 +1109,7 @@ pub struct VirtualRepositoryConfigUpstreamPolicies {
 }
 impl VirtualRepositoryConfigUpstreamPolicies {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.id.is_some()) + usize::from(self.priority.is_some())
@@ -1069,18 +1138,22 @@ pub trait VirtualRepositoryConfigUpstreamPoliciesRef {
 }
 impl VirtualRepositoryConfigUpstreamPoliciesRef
 for Expr<VirtualRepositoryConfigUpstreamPolicies> {
+    #[inline]
     fn id(&self) -> Expr<String> {
         self.clone().get_attr("id")
     }
+    #[inline]
     fn priority(&self) -> Expr<Number> {
         self.clone().get_attr("priority")
     }
+    #[inline]
     fn repository(&self) -> Expr<String> {
         self.clone().get_attr("repository")
     }
 }
 impl VirtualRepositoryConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.upstream_policies.is_empty()),
@@ -1101,6 +1174,7 @@ pub trait VirtualRepositoryConfigRef {
     ) -> Expr<Vec<Value<VirtualRepositoryConfigUpstreamPolicies>>>;
 }
 impl VirtualRepositoryConfigRef for Expr<VirtualRepositoryConfig> {
+    #[inline]
     fn upstream_policies(
         &self,
     ) -> Expr<Vec<Value<VirtualRepositoryConfigUpstreamPolicies>>> {
@@ -1115,6 +1189,7 @@ pub struct VulnerabilityScanningConfig {
 }
 impl VulnerabilityScanningConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enablement_config.is_some()),
@@ -1135,18 +1210,22 @@ pub trait VulnerabilityScanningConfigRef {
     fn enablement_state_reason(&self) -> Expr<String>;
 }
 impl VulnerabilityScanningConfigRef for Expr<VulnerabilityScanningConfig> {
+    #[inline]
     fn enablement_config(&self) -> Expr<String> {
         self.clone().get_attr("enablement_config")
     }
+    #[inline]
     fn enablement_state(&self) -> Expr<String> {
         self.clone().get_attr("enablement_state")
     }
+    #[inline]
     fn enablement_state_reason(&self) -> Expr<String> {
         self.clone().get_attr("enablement_state_reason")
     }
 }
 impl Resource for GoogleArtifactRegistryRepository {
     const TYPE: &'static str = "google_artifact_registry_repository";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(!self.cleanup_policies.is_empty())
@@ -1254,63 +1333,83 @@ pub trait GoogleArtifactRegistryRepositoryRef {
     ) -> Expr<Vec<Value<VulnerabilityScanningConfig>>>;
 }
 impl GoogleArtifactRegistryRepositoryRef for Ref<GoogleArtifactRegistryRepository> {
+    #[inline]
     fn cleanup_policies(&self) -> Expr<Set<CleanupPolicies>> {
         self.attr("cleanup_policies")
     }
+    #[inline]
     fn cleanup_policy_dry_run(&self) -> Expr<bool> {
         self.attr("cleanup_policy_dry_run")
     }
+    #[inline]
     fn create_time(&self) -> Expr<String> {
         self.attr("create_time")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn docker_config(&self) -> Expr<Vec<Value<DockerConfig>>> {
         self.attr("docker_config")
     }
+    #[inline]
     fn effective_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("effective_labels")
     }
+    #[inline]
     fn format(&self) -> Expr<String> {
         self.attr("format")
     }
+    #[inline]
     fn kms_key_name(&self) -> Expr<String> {
         self.attr("kms_key_name")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("labels")
     }
+    #[inline]
     fn location(&self) -> Expr<String> {
         self.attr("location")
     }
+    #[inline]
     fn maven_config(&self) -> Expr<Vec<Value<MavenConfig>>> {
         self.attr("maven_config")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.attr("mode")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn remote_repository_config(&self) -> Expr<Vec<Value<RemoteRepositoryConfig>>> {
         self.attr("remote_repository_config")
     }
+    #[inline]
     fn repository_id(&self) -> Expr<String> {
         self.attr("repository_id")
     }
+    #[inline]
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
     }
+    #[inline]
     fn update_time(&self) -> Expr<String> {
         self.attr("update_time")
     }
+    #[inline]
     fn virtual_repository_config(&self) -> Expr<Vec<Value<VirtualRepositoryConfig>>> {
         self.attr("virtual_repository_config")
     }
+    #[inline]
     fn vulnerability_scanning_config(
         &self,
     ) -> Expr<Vec<Value<VulnerabilityScanningConfig>>> {

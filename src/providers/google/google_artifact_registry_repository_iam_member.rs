@@ -58,6 +58,7 @@ impl Condition {
 }
 impl Condition {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.description.is_some()));
         if let Some(v) = self.description {
@@ -78,18 +79,22 @@ pub trait ConditionRef {
     fn title(&self) -> Expr<String>;
 }
 impl ConditionRef for Expr<Condition> {
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn expression_attr(&self) -> Expr<String> {
         self.clone().get_attr("expression")
     }
+    #[inline]
     fn title(&self) -> Expr<String> {
         self.clone().get_attr("title")
     }
 }
 impl Resource for GoogleArtifactRegistryRepositoryIamMember {
     const TYPE: &'static str = "google_artifact_registry_repository_iam_member";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             3 + usize::from(self.condition.is_some())
@@ -130,24 +135,31 @@ pub trait GoogleArtifactRegistryRepositoryIamMemberRef {
 }
 impl GoogleArtifactRegistryRepositoryIamMemberRef
 for Ref<GoogleArtifactRegistryRepositoryIamMember> {
+    #[inline]
     fn condition(&self) -> Expr<Vec<Value<Condition>>> {
         self.attr("condition")
     }
+    #[inline]
     fn etag(&self) -> Expr<String> {
         self.attr("etag")
     }
+    #[inline]
     fn location(&self) -> Expr<String> {
         self.attr("location")
     }
+    #[inline]
     fn member(&self) -> Expr<String> {
         self.attr("member")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn repository(&self) -> Expr<String> {
         self.attr("repository")
     }
+    #[inline]
     fn role(&self) -> Expr<String> {
         self.attr("role")
     }

@@ -78,6 +78,7 @@ pub struct CdnPolicyBypassCacheOnRequestHeaders {
 }
 impl CdnPolicyBypassCacheOnRequestHeaders {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.header_name.is_some()));
         if let Some(v) = self.header_name {
@@ -93,6 +94,7 @@ pub trait CdnPolicyBypassCacheOnRequestHeadersRef {
 }
 impl CdnPolicyBypassCacheOnRequestHeadersRef
 for Expr<CdnPolicyBypassCacheOnRequestHeaders> {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
@@ -107,6 +109,7 @@ pub struct CdnPolicyCacheKeyPolicy {
 }
 impl CdnPolicyCacheKeyPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.include_http_headers.is_some())
@@ -129,9 +132,11 @@ pub trait CdnPolicyCacheKeyPolicyRef {
     fn query_string_whitelist(&self) -> Expr<Vec<Value<String>>>;
 }
 impl CdnPolicyCacheKeyPolicyRef for Expr<CdnPolicyCacheKeyPolicy> {
+    #[inline]
     fn include_http_headers(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("include_http_headers")
     }
+    #[inline]
     fn query_string_whitelist(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("query_string_whitelist")
     }
@@ -146,6 +151,7 @@ pub struct CdnPolicyNegativeCachingPolicy {
 }
 impl CdnPolicyNegativeCachingPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.code.is_some()) + usize::from(self.ttl.is_some()),
@@ -167,15 +173,18 @@ pub trait CdnPolicyNegativeCachingPolicyRef {
     fn ttl(&self) -> Expr<Number>;
 }
 impl CdnPolicyNegativeCachingPolicyRef for Expr<CdnPolicyNegativeCachingPolicy> {
+    #[inline]
     fn code(&self) -> Expr<Number> {
         self.clone().get_attr("code")
     }
+    #[inline]
     fn ttl(&self) -> Expr<Number> {
         self.clone().get_attr("ttl")
     }
 }
 impl CdnPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.bypass_cache_on_request_headers.is_empty())
@@ -260,46 +269,58 @@ pub trait CdnPolicyRef {
     fn signed_url_cache_max_age_sec(&self) -> Expr<Number>;
 }
 impl CdnPolicyRef for Expr<CdnPolicy> {
+    #[inline]
     fn bypass_cache_on_request_headers(
         &self,
     ) -> Expr<Vec<Value<CdnPolicyBypassCacheOnRequestHeaders>>> {
         self.clone().get_attr("bypass_cache_on_request_headers")
     }
+    #[inline]
     fn cache_key_policy(&self) -> Expr<Vec<Value<CdnPolicyCacheKeyPolicy>>> {
         self.clone().get_attr("cache_key_policy")
     }
+    #[inline]
     fn cache_mode(&self) -> Expr<String> {
         self.clone().get_attr("cache_mode")
     }
+    #[inline]
     fn client_ttl(&self) -> Expr<Number> {
         self.clone().get_attr("client_ttl")
     }
+    #[inline]
     fn default_ttl(&self) -> Expr<Number> {
         self.clone().get_attr("default_ttl")
     }
+    #[inline]
     fn max_ttl(&self) -> Expr<Number> {
         self.clone().get_attr("max_ttl")
     }
+    #[inline]
     fn negative_caching(&self) -> Expr<bool> {
         self.clone().get_attr("negative_caching")
     }
+    #[inline]
     fn negative_caching_policy(
         &self,
     ) -> Expr<Vec<Value<CdnPolicyNegativeCachingPolicy>>> {
         self.clone().get_attr("negative_caching_policy")
     }
+    #[inline]
     fn request_coalescing(&self) -> Expr<bool> {
         self.clone().get_attr("request_coalescing")
     }
+    #[inline]
     fn serve_while_stale(&self) -> Expr<Number> {
         self.clone().get_attr("serve_while_stale")
     }
+    #[inline]
     fn signed_url_cache_max_age_sec(&self) -> Expr<Number> {
         self.clone().get_attr("signed_url_cache_max_age_sec")
     }
 }
 impl Resource for GoogleComputeBackendBucket {
     const TYPE: &'static str = "google_compute_backend_bucket";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.cdn_policy.is_some())
@@ -368,39 +389,51 @@ pub trait GoogleComputeBackendBucketRef {
     fn self_link(&self) -> Expr<String>;
 }
 impl GoogleComputeBackendBucketRef for Ref<GoogleComputeBackendBucket> {
+    #[inline]
     fn bucket_name(&self) -> Expr<String> {
         self.attr("bucket_name")
     }
+    #[inline]
     fn cdn_policy(&self) -> Expr<Vec<Value<CdnPolicy>>> {
         self.attr("cdn_policy")
     }
+    #[inline]
     fn compression_mode(&self) -> Expr<String> {
         self.attr("compression_mode")
     }
+    #[inline]
     fn creation_timestamp(&self) -> Expr<String> {
         self.attr("creation_timestamp")
     }
+    #[inline]
     fn custom_response_headers(&self) -> Expr<Vec<Value<String>>> {
         self.attr("custom_response_headers")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn edge_security_policy(&self) -> Expr<String> {
         self.attr("edge_security_policy")
     }
+    #[inline]
     fn enable_cdn(&self) -> Expr<bool> {
         self.attr("enable_cdn")
     }
+    #[inline]
     fn load_balancing_scheme(&self) -> Expr<String> {
         self.attr("load_balancing_scheme")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }

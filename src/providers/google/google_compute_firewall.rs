@@ -89,6 +89,7 @@ impl Allow {
 }
 impl Allow {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.ports.is_some()));
         if let Some(v) = self.ports {
@@ -106,9 +107,11 @@ pub trait AllowRef {
     fn protocol(&self) -> Expr<String>;
 }
 impl AllowRef for Expr<Allow> {
+    #[inline]
     fn ports(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("ports")
     }
+    #[inline]
     fn protocol(&self) -> Expr<String> {
         self.clone().get_attr("protocol")
     }
@@ -132,6 +135,7 @@ impl Deny {
 }
 impl Deny {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.ports.is_some()));
         if let Some(v) = self.ports {
@@ -149,9 +153,11 @@ pub trait DenyRef {
     fn protocol(&self) -> Expr<String>;
 }
 impl DenyRef for Expr<Deny> {
+    #[inline]
     fn ports(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("ports")
     }
+    #[inline]
     fn protocol(&self) -> Expr<String> {
         self.clone().get_attr("protocol")
     }
@@ -172,6 +178,7 @@ impl LogConfig {
 }
 impl LogConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("metadata", self.metadata);
@@ -184,6 +191,7 @@ pub trait LogConfigRef {
     fn metadata(&self) -> Expr<String>;
 }
 impl LogConfigRef for Expr<LogConfig> {
+    #[inline]
     fn metadata(&self) -> Expr<String> {
         self.clone().get_attr("metadata")
     }
@@ -196,6 +204,7 @@ pub struct Params {
 }
 impl Params {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.resource_manager_tags.is_some()),
@@ -212,12 +221,14 @@ pub trait ParamsRef {
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl ParamsRef for Expr<Params> {
+    #[inline]
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("resource_manager_tags")
     }
 }
 impl Resource for GoogleComputeFirewall {
     const TYPE: &'static str = "google_compute_firewall";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(!self.allow.is_empty()) + usize::from(!self.deny.is_empty())
@@ -330,63 +341,83 @@ pub trait GoogleComputeFirewallRef {
     fn target_tags(&self) -> Expr<Set<String>>;
 }
 impl GoogleComputeFirewallRef for Ref<GoogleComputeFirewall> {
+    #[inline]
     fn allow(&self) -> Expr<Set<Allow>> {
         self.attr("allow")
     }
+    #[inline]
     fn creation_timestamp(&self) -> Expr<String> {
         self.attr("creation_timestamp")
     }
+    #[inline]
     fn deny(&self) -> Expr<Set<Deny>> {
         self.attr("deny")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn destination_ranges(&self) -> Expr<Set<String>> {
         self.attr("destination_ranges")
     }
+    #[inline]
     fn direction(&self) -> Expr<String> {
         self.attr("direction")
     }
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.attr("disabled")
     }
+    #[inline]
     fn enable_logging(&self) -> Expr<bool> {
         self.attr("enable_logging")
     }
+    #[inline]
     fn log_config(&self) -> Expr<Vec<Value<LogConfig>>> {
         self.attr("log_config")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.attr("network")
     }
+    #[inline]
     fn params(&self) -> Expr<Vec<Value<Params>>> {
         self.attr("params")
     }
+    #[inline]
     fn priority(&self) -> Expr<Number> {
         self.attr("priority")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn source_ranges(&self) -> Expr<Set<String>> {
         self.attr("source_ranges")
     }
+    #[inline]
     fn source_service_accounts(&self) -> Expr<Set<String>> {
         self.attr("source_service_accounts")
     }
+    #[inline]
     fn source_tags(&self) -> Expr<Set<String>> {
         self.attr("source_tags")
     }
+    #[inline]
     fn target_service_accounts(&self) -> Expr<Set<String>> {
         self.attr("target_service_accounts")
     }
+    #[inline]
     fn target_tags(&self) -> Expr<Set<String>> {
         self.attr("target_tags")
     }

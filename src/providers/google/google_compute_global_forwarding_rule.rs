@@ -110,6 +110,7 @@ impl MetadataFiltersFilterLabels {
 }
 impl MetadataFiltersFilterLabels {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
@@ -125,15 +126,18 @@ pub trait MetadataFiltersFilterLabelsRef {
     fn value(&self) -> Expr<String>;
 }
 impl MetadataFiltersFilterLabelsRef for Expr<MetadataFiltersFilterLabels> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl MetadataFilters {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.filter_labels.is_empty()),
@@ -155,9 +159,11 @@ pub trait MetadataFiltersRef {
     fn filter_match_criteria(&self) -> Expr<String>;
 }
 impl MetadataFiltersRef for Expr<MetadataFilters> {
+    #[inline]
     fn filter_labels(&self) -> Expr<Vec<Value<MetadataFiltersFilterLabels>>> {
         self.clone().get_attr("filter_labels")
     }
+    #[inline]
     fn filter_match_criteria(&self) -> Expr<String> {
         self.clone().get_attr("filter_match_criteria")
     }
@@ -172,6 +178,7 @@ pub struct ServiceDirectoryRegistrations {
 }
 impl ServiceDirectoryRegistrations {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.namespace.is_some())
@@ -194,15 +201,18 @@ pub trait ServiceDirectoryRegistrationsRef {
     fn service_directory_region(&self) -> Expr<String>;
 }
 impl ServiceDirectoryRegistrationsRef for Expr<ServiceDirectoryRegistrations> {
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
+    #[inline]
     fn service_directory_region(&self) -> Expr<String> {
         self.clone().get_attr("service_directory_region")
     }
 }
 impl Resource for GoogleComputeGlobalForwardingRule {
     const TYPE: &'static str = "google_compute_global_forwarding_rule";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.description.is_some())
@@ -353,88 +363,115 @@ pub trait GoogleComputeGlobalForwardingRuleRef {
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl GoogleComputeGlobalForwardingRuleRef for Ref<GoogleComputeGlobalForwardingRule> {
+    #[inline]
     fn base_forwarding_rule(&self) -> Expr<String> {
         self.attr("base_forwarding_rule")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn effective_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("effective_labels")
     }
+    #[inline]
     fn external_managed_backend_bucket_migration_state(&self) -> Expr<String> {
         self.attr("external_managed_backend_bucket_migration_state")
     }
+    #[inline]
     fn external_managed_backend_bucket_migration_testing_percentage(
         &self,
     ) -> Expr<Number> {
         self.attr("external_managed_backend_bucket_migration_testing_percentage")
     }
+    #[inline]
     fn forwarding_rule_id(&self) -> Expr<Number> {
         self.attr("forwarding_rule_id")
     }
+    #[inline]
     fn ip_address(&self) -> Expr<String> {
         self.attr("ip_address")
     }
+    #[inline]
     fn ip_protocol(&self) -> Expr<String> {
         self.attr("ip_protocol")
     }
+    #[inline]
     fn ip_version(&self) -> Expr<String> {
         self.attr("ip_version")
     }
+    #[inline]
     fn label_fingerprint(&self) -> Expr<String> {
         self.attr("label_fingerprint")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("labels")
     }
+    #[inline]
     fn load_balancing_scheme(&self) -> Expr<String> {
         self.attr("load_balancing_scheme")
     }
+    #[inline]
     fn metadata_filters(&self) -> Expr<Vec<Value<MetadataFilters>>> {
         self.attr("metadata_filters")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.attr("network")
     }
+    #[inline]
     fn network_tier(&self) -> Expr<String> {
         self.attr("network_tier")
     }
+    #[inline]
     fn no_automate_dns_zone(&self) -> Expr<bool> {
         self.attr("no_automate_dns_zone")
     }
+    #[inline]
     fn port_range(&self) -> Expr<String> {
         self.attr("port_range")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn psc_connection_id(&self) -> Expr<String> {
         self.attr("psc_connection_id")
     }
+    #[inline]
     fn psc_connection_status(&self) -> Expr<String> {
         self.attr("psc_connection_status")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn service_directory_registrations(
         &self,
     ) -> Expr<Vec<Value<ServiceDirectoryRegistrations>>> {
         self.attr("service_directory_registrations")
     }
+    #[inline]
     fn source_ip_ranges(&self) -> Expr<Vec<Value<String>>> {
         self.attr("source_ip_ranges")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<String> {
         self.attr("subnetwork")
     }
+    #[inline]
     fn target_attr(&self) -> Expr<String> {
         self.attr("target")
     }
+    #[inline]
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
     }

@@ -28,6 +28,7 @@ impl Managed {
 }
 impl Managed {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("domains", self.domains);
@@ -40,12 +41,14 @@ pub trait ManagedRef {
     fn domains(&self) -> Expr<Vec<Value<String>>>;
 }
 impl ManagedRef for Expr<Managed> {
+    #[inline]
     fn domains(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("domains")
     }
 }
 impl Resource for GoogleComputeManagedSslCertificate {
     const TYPE: &'static str = "google_compute_managed_ssl_certificate";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             usize::from(self.description.is_some()) + usize::from(self.managed.is_some())
@@ -94,33 +97,43 @@ pub trait GoogleComputeManagedSslCertificateRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl GoogleComputeManagedSslCertificateRef for Ref<GoogleComputeManagedSslCertificate> {
+    #[inline]
     fn certificate_id(&self) -> Expr<Number> {
         self.attr("certificate_id")
     }
+    #[inline]
     fn creation_timestamp(&self) -> Expr<String> {
         self.attr("creation_timestamp")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn expire_time(&self) -> Expr<String> {
         self.attr("expire_time")
     }
+    #[inline]
     fn managed(&self) -> Expr<Vec<Value<Managed>>> {
         self.attr("managed")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn subject_alternative_names(&self) -> Expr<Vec<Value<String>>> {
         self.attr("subject_alternative_names")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.attr("type")
     }

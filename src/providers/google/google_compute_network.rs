@@ -65,6 +65,7 @@ pub struct Params {
 }
 impl Params {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.resource_manager_tags.is_some()),
@@ -81,12 +82,14 @@ pub trait ParamsRef {
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl ParamsRef for Expr<Params> {
+    #[inline]
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("resource_manager_tags")
     }
 }
 impl Resource for GoogleComputeNetwork {
     const TYPE: &'static str = "google_compute_network";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.auto_create_subnetworks.is_some())
@@ -193,60 +196,79 @@ pub trait GoogleComputeNetworkRef {
     fn self_link(&self) -> Expr<String>;
 }
 impl GoogleComputeNetworkRef for Ref<GoogleComputeNetwork> {
+    #[inline]
     fn auto_create_subnetworks(&self) -> Expr<bool> {
         self.attr("auto_create_subnetworks")
     }
+    #[inline]
     fn bgp_always_compare_med(&self) -> Expr<bool> {
         self.attr("bgp_always_compare_med")
     }
+    #[inline]
     fn bgp_best_path_selection_mode(&self) -> Expr<String> {
         self.attr("bgp_best_path_selection_mode")
     }
+    #[inline]
     fn bgp_inter_region_cost(&self) -> Expr<String> {
         self.attr("bgp_inter_region_cost")
     }
+    #[inline]
     fn delete_default_routes_on_create(&self) -> Expr<bool> {
         self.attr("delete_default_routes_on_create")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn enable_ula_internal_ipv6(&self) -> Expr<bool> {
         self.attr("enable_ula_internal_ipv6")
     }
+    #[inline]
     fn gateway_ipv4(&self) -> Expr<String> {
         self.attr("gateway_ipv4")
     }
+    #[inline]
     fn internal_ipv6_range(&self) -> Expr<String> {
         self.attr("internal_ipv6_range")
     }
+    #[inline]
     fn mtu(&self) -> Expr<Number> {
         self.attr("mtu")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn network_firewall_policy_enforcement_order(&self) -> Expr<String> {
         self.attr("network_firewall_policy_enforcement_order")
     }
+    #[inline]
     fn network_id(&self) -> Expr<String> {
         self.attr("network_id")
     }
+    #[inline]
     fn network_profile(&self) -> Expr<String> {
         self.attr("network_profile")
     }
+    #[inline]
     fn numeric_id(&self) -> Expr<String> {
         self.attr("numeric_id")
     }
+    #[inline]
     fn params(&self) -> Expr<Vec<Value<Params>>> {
         self.attr("params")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn routing_mode(&self) -> Expr<String> {
         self.attr("routing_mode")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }

@@ -86,6 +86,7 @@ impl BgpAdvertisedIpRanges {
 }
 impl BgpAdvertisedIpRanges {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.description.is_some()));
         if let Some(v) = self.description {
@@ -103,15 +104,18 @@ pub trait BgpAdvertisedIpRangesRef {
     fn range(&self) -> Expr<String>;
 }
 impl BgpAdvertisedIpRangesRef for Expr<BgpAdvertisedIpRanges> {
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn range(&self) -> Expr<String> {
         self.clone().get_attr("range")
     }
 }
 impl Bgp {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.advertise_mode.is_some())
@@ -157,21 +161,27 @@ pub trait BgpRef {
     fn keepalive_interval(&self) -> Expr<Number>;
 }
 impl BgpRef for Expr<Bgp> {
+    #[inline]
     fn advertise_mode(&self) -> Expr<String> {
         self.clone().get_attr("advertise_mode")
     }
+    #[inline]
     fn advertised_groups(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("advertised_groups")
     }
+    #[inline]
     fn advertised_ip_ranges(&self) -> Expr<Vec<Value<BgpAdvertisedIpRanges>>> {
         self.clone().get_attr("advertised_ip_ranges")
     }
+    #[inline]
     fn asn(&self) -> Expr<Number> {
         self.clone().get_attr("asn")
     }
+    #[inline]
     fn identifier_range(&self) -> Expr<String> {
         self.clone().get_attr("identifier_range")
     }
+    #[inline]
     fn keepalive_interval(&self) -> Expr<Number> {
         self.clone().get_attr("keepalive_interval")
     }
@@ -195,6 +205,7 @@ impl Md5AuthenticationKeys {
 }
 impl Md5AuthenticationKeys {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("key", self.key);
@@ -210,15 +221,18 @@ pub trait Md5AuthenticationKeysRef {
     fn name(&self) -> Expr<String>;
 }
 impl Md5AuthenticationKeysRef for Expr<Md5AuthenticationKeys> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
 }
 impl Resource for GoogleComputeRouter {
     const TYPE: &'static str = "google_compute_router";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.bgp.is_some()) + usize::from(self.description.is_some())
@@ -274,33 +288,43 @@ pub trait GoogleComputeRouterRef {
     fn self_link(&self) -> Expr<String>;
 }
 impl GoogleComputeRouterRef for Ref<GoogleComputeRouter> {
+    #[inline]
     fn bgp(&self) -> Expr<Vec<Value<Bgp>>> {
         self.attr("bgp")
     }
+    #[inline]
     fn creation_timestamp(&self) -> Expr<String> {
         self.attr("creation_timestamp")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn encrypted_interconnect_router(&self) -> Expr<bool> {
         self.attr("encrypted_interconnect_router")
     }
+    #[inline]
     fn md5_authentication_keys(&self) -> Expr<Vec<Value<Md5AuthenticationKeys>>> {
         self.attr("md5_authentication_keys")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.attr("network")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn region(&self) -> Expr<String> {
         self.attr("region")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }

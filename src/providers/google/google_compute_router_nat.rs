@@ -116,6 +116,7 @@ impl LogConfig {
 }
 impl LogConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("enable", self.enable);
@@ -131,9 +132,11 @@ pub trait LogConfigRef {
     fn filter(&self) -> Expr<String>;
 }
 impl LogConfigRef for Expr<LogConfig> {
+    #[inline]
     fn enable(&self) -> Expr<bool> {
         self.clone().get_attr("enable")
     }
+    #[inline]
     fn filter(&self) -> Expr<String> {
         self.clone().get_attr("filter")
     }
@@ -154,6 +157,7 @@ impl Nat64Subnetwork {
 }
 impl Nat64Subnetwork {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("name", self.name);
@@ -166,6 +170,7 @@ pub trait Nat64SubnetworkRef {
     fn name(&self) -> Expr<String>;
 }
 impl Nat64SubnetworkRef for Expr<Nat64Subnetwork> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -210,6 +215,7 @@ pub struct RulesAction {
 }
 impl RulesAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.source_nat_active_ips.is_some())
@@ -244,21 +250,26 @@ pub trait RulesActionRef {
     fn source_nat_drain_ranges(&self) -> Expr<Set<String>>;
 }
 impl RulesActionRef for Expr<RulesAction> {
+    #[inline]
     fn source_nat_active_ips(&self) -> Expr<Set<String>> {
         self.clone().get_attr("source_nat_active_ips")
     }
+    #[inline]
     fn source_nat_active_ranges(&self) -> Expr<Set<String>> {
         self.clone().get_attr("source_nat_active_ranges")
     }
+    #[inline]
     fn source_nat_drain_ips(&self) -> Expr<Set<String>> {
         self.clone().get_attr("source_nat_drain_ips")
     }
+    #[inline]
     fn source_nat_drain_ranges(&self) -> Expr<Set<String>> {
         self.clone().get_attr("source_nat_drain_ranges")
     }
 }
 impl Rules {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.action.is_some())
@@ -287,15 +298,19 @@ pub trait RulesRef {
     fn rule_number(&self) -> Expr<Number>;
 }
 impl RulesRef for Expr<Rules> {
+    #[inline]
     fn action(&self) -> Expr<Vec<Value<RulesAction>>> {
         self.clone().get_attr("action")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn r#match(&self) -> Expr<String> {
         self.clone().get_attr("match")
     }
+    #[inline]
     fn rule_number(&self) -> Expr<Number> {
         self.clone().get_attr("rule_number")
     }
@@ -325,6 +340,7 @@ impl Subnetwork {
 }
 impl Subnetwork {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.secondary_ip_range_names.is_some()),
@@ -347,18 +363,22 @@ pub trait SubnetworkRef {
     fn source_ip_ranges_to_nat(&self) -> Expr<Set<String>>;
 }
 impl SubnetworkRef for Expr<Subnetwork> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn secondary_ip_range_names(&self) -> Expr<Set<String>> {
         self.clone().get_attr("secondary_ip_range_names")
     }
+    #[inline]
     fn source_ip_ranges_to_nat(&self) -> Expr<Set<String>> {
         self.clone().get_attr("source_ip_ranges_to_nat")
     }
 }
 impl Resource for GoogleComputeRouterNat {
     const TYPE: &'static str = "google_compute_router_nat";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             3 + usize::from(self.auto_network_tier.is_some())
@@ -517,81 +537,107 @@ pub trait GoogleComputeRouterNatRef {
     fn udp_idle_timeout_sec(&self) -> Expr<Number>;
 }
 impl GoogleComputeRouterNatRef for Ref<GoogleComputeRouterNat> {
+    #[inline]
     fn auto_network_tier(&self) -> Expr<String> {
         self.attr("auto_network_tier")
     }
+    #[inline]
     fn drain_nat_ips(&self) -> Expr<Set<String>> {
         self.attr("drain_nat_ips")
     }
+    #[inline]
     fn enable_dynamic_port_allocation(&self) -> Expr<bool> {
         self.attr("enable_dynamic_port_allocation")
     }
+    #[inline]
     fn enable_endpoint_independent_mapping(&self) -> Expr<bool> {
         self.attr("enable_endpoint_independent_mapping")
     }
+    #[inline]
     fn endpoint_types(&self) -> Expr<Vec<Value<String>>> {
         self.attr("endpoint_types")
     }
+    #[inline]
     fn icmp_idle_timeout_sec(&self) -> Expr<Number> {
         self.attr("icmp_idle_timeout_sec")
     }
+    #[inline]
     fn initial_nat_ips(&self) -> Expr<Set<String>> {
         self.attr("initial_nat_ips")
     }
+    #[inline]
     fn log_config(&self) -> Expr<Vec<Value<LogConfig>>> {
         self.attr("log_config")
     }
+    #[inline]
     fn max_ports_per_vm(&self) -> Expr<Number> {
         self.attr("max_ports_per_vm")
     }
+    #[inline]
     fn min_ports_per_vm(&self) -> Expr<Number> {
         self.attr("min_ports_per_vm")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn nat64_subnetwork(&self) -> Expr<Set<Nat64Subnetwork>> {
         self.attr("nat64_subnetwork")
     }
+    #[inline]
     fn nat_ip_allocate_option(&self) -> Expr<String> {
         self.attr("nat_ip_allocate_option")
     }
+    #[inline]
     fn nat_ips(&self) -> Expr<Set<String>> {
         self.attr("nat_ips")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn region(&self) -> Expr<String> {
         self.attr("region")
     }
+    #[inline]
     fn router(&self) -> Expr<String> {
         self.attr("router")
     }
+    #[inline]
     fn rules(&self) -> Expr<Set<Rules>> {
         self.attr("rules")
     }
+    #[inline]
     fn source_subnetwork_ip_ranges_to_nat(&self) -> Expr<String> {
         self.attr("source_subnetwork_ip_ranges_to_nat")
     }
+    #[inline]
     fn source_subnetwork_ip_ranges_to_nat64(&self) -> Expr<String> {
         self.attr("source_subnetwork_ip_ranges_to_nat64")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<Set<Subnetwork>> {
         self.attr("subnetwork")
     }
+    #[inline]
     fn tcp_established_idle_timeout_sec(&self) -> Expr<Number> {
         self.attr("tcp_established_idle_timeout_sec")
     }
+    #[inline]
     fn tcp_time_wait_timeout_sec(&self) -> Expr<Number> {
         self.attr("tcp_time_wait_timeout_sec")
     }
+    #[inline]
     fn tcp_transitory_idle_timeout_sec(&self) -> Expr<Number> {
         self.attr("tcp_transitory_idle_timeout_sec")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.attr("type")
     }
+    #[inline]
     fn udp_idle_timeout_sec(&self) -> Expr<Number> {
         self.attr("udp_idle_timeout_sec")
     }

@@ -117,6 +117,7 @@ impl AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsTrafficGranu
 }
 impl AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsTrafficGranularityConfigs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.enable_each_unique_value.is_some())
@@ -145,18 +146,22 @@ impl AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsTrafficGranu
 for Expr<
     AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsTrafficGranularityConfigs,
 > {
+    #[inline]
     fn enable_each_unique_value(&self) -> Expr<bool> {
         self.clone().get_attr("enable_each_unique_value")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.auto_deploy_confidence_threshold.is_some())
@@ -229,30 +234,39 @@ pub trait AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsRef {
 }
 impl AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsRef
 for Expr<AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigs> {
+    #[inline]
     fn auto_deploy_confidence_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("auto_deploy_confidence_threshold")
     }
+    #[inline]
     fn auto_deploy_expiration_sec(&self) -> Expr<Number> {
         self.clone().get_attr("auto_deploy_expiration_sec")
     }
+    #[inline]
     fn auto_deploy_impacted_baseline_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("auto_deploy_impacted_baseline_threshold")
     }
+    #[inline]
     fn auto_deploy_load_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("auto_deploy_load_threshold")
     }
+    #[inline]
     fn detection_absolute_qps(&self) -> Expr<Number> {
         self.clone().get_attr("detection_absolute_qps")
     }
+    #[inline]
     fn detection_load_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("detection_load_threshold")
     }
+    #[inline]
     fn detection_relative_to_baseline_qps(&self) -> Expr<Number> {
         self.clone().get_attr("detection_relative_to_baseline_qps")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn traffic_granularity_configs(
         &self,
     ) -> Expr<
@@ -267,6 +281,7 @@ for Expr<AdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigs> {
 }
 impl AdaptiveProtectionConfigLayer7DdosDefenseConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enable.is_some())
@@ -302,12 +317,15 @@ pub trait AdaptiveProtectionConfigLayer7DdosDefenseConfigRef {
 }
 impl AdaptiveProtectionConfigLayer7DdosDefenseConfigRef
 for Expr<AdaptiveProtectionConfigLayer7DdosDefenseConfig> {
+    #[inline]
     fn enable(&self) -> Expr<bool> {
         self.clone().get_attr("enable")
     }
+    #[inline]
     fn rule_visibility(&self) -> Expr<String> {
         self.clone().get_attr("rule_visibility")
     }
+    #[inline]
     fn threshold_configs(
         &self,
     ) -> Expr<
@@ -318,6 +336,7 @@ for Expr<AdaptiveProtectionConfigLayer7DdosDefenseConfig> {
 }
 impl AdaptiveProtectionConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.layer_7_ddos_defense_config.is_some()),
@@ -336,6 +355,7 @@ pub trait AdaptiveProtectionConfigRef {
     ) -> Expr<Vec<Value<AdaptiveProtectionConfigLayer7DdosDefenseConfig>>>;
 }
 impl AdaptiveProtectionConfigRef for Expr<AdaptiveProtectionConfig> {
+    #[inline]
     fn layer_7_ddos_defense_config(
         &self,
     ) -> Expr<Vec<Value<AdaptiveProtectionConfigLayer7DdosDefenseConfig>>> {
@@ -370,6 +390,7 @@ impl AdvancedOptionsConfigJsonCustomConfig {
 }
 impl AdvancedOptionsConfigJsonCustomConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("content_types", self.content_types);
@@ -383,12 +404,14 @@ pub trait AdvancedOptionsConfigJsonCustomConfigRef {
 }
 impl AdvancedOptionsConfigJsonCustomConfigRef
 for Expr<AdvancedOptionsConfigJsonCustomConfig> {
+    #[inline]
     fn content_types(&self) -> Expr<Set<String>> {
         self.clone().get_attr("content_types")
     }
 }
 impl AdvancedOptionsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.json_custom_config.is_some())
@@ -425,17 +448,21 @@ pub trait AdvancedOptionsConfigRef {
     fn user_ip_request_headers(&self) -> Expr<Set<String>>;
 }
 impl AdvancedOptionsConfigRef for Expr<AdvancedOptionsConfig> {
+    #[inline]
     fn json_custom_config(
         &self,
     ) -> Expr<Vec<Value<AdvancedOptionsConfigJsonCustomConfig>>> {
         self.clone().get_attr("json_custom_config")
     }
+    #[inline]
     fn json_parsing(&self) -> Expr<String> {
         self.clone().get_attr("json_parsing")
     }
+    #[inline]
     fn log_level(&self) -> Expr<String> {
         self.clone().get_attr("log_level")
     }
+    #[inline]
     fn user_ip_request_headers(&self) -> Expr<Set<String>> {
         self.clone().get_attr("user_ip_request_headers")
     }
@@ -456,6 +483,7 @@ impl RecaptchaOptionsConfig {
 }
 impl RecaptchaOptionsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("redirect_site_key", self.redirect_site_key);
@@ -468,6 +496,7 @@ pub trait RecaptchaOptionsConfigRef {
     fn redirect_site_key(&self) -> Expr<String>;
 }
 impl RecaptchaOptionsConfigRef for Expr<RecaptchaOptionsConfig> {
+    #[inline]
     fn redirect_site_key(&self) -> Expr<String> {
         self.clone().get_attr("redirect_site_key")
     }
@@ -539,6 +568,7 @@ impl RuleHeaderActionRequestHeadersToAdds {
 }
 impl RuleHeaderActionRequestHeadersToAdds {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.header_value.is_some()));
         body.set_static("header_name", self.header_name);
@@ -557,15 +587,18 @@ pub trait RuleHeaderActionRequestHeadersToAddsRef {
 }
 impl RuleHeaderActionRequestHeadersToAddsRef
 for Expr<RuleHeaderActionRequestHeadersToAdds> {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
 }
 impl RuleHeaderAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.request_headers_to_adds.is_empty()),
@@ -586,6 +619,7 @@ pub trait RuleHeaderActionRef {
     ) -> Expr<Vec<Value<RuleHeaderActionRequestHeadersToAdds>>>;
 }
 impl RuleHeaderActionRef for Expr<RuleHeaderAction> {
+    #[inline]
     fn request_headers_to_adds(
         &self,
     ) -> Expr<Vec<Value<RuleHeaderActionRequestHeadersToAdds>>> {
@@ -620,6 +654,7 @@ impl RuleMatchConfig {
 }
 impl RuleMatchConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("src_ip_ranges", self.src_ip_ranges);
@@ -632,6 +667,7 @@ pub trait RuleMatchConfigRef {
     fn src_ip_ranges(&self) -> Expr<Set<String>>;
 }
 impl RuleMatchConfigRef for Expr<RuleMatchConfig> {
+    #[inline]
     fn src_ip_ranges(&self) -> Expr<Set<String>> {
         self.clone().get_attr("src_ip_ranges")
     }
@@ -652,6 +688,7 @@ impl RuleMatchExpr {
 }
 impl RuleMatchExpr {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("expression", self.expression);
@@ -664,6 +701,7 @@ pub trait RuleMatchExprRef {
     fn expression_attr(&self) -> Expr<String>;
 }
 impl RuleMatchExprRef for Expr<RuleMatchExpr> {
+    #[inline]
     fn expression_attr(&self) -> Expr<String> {
         self.clone().get_attr("expression")
     }
@@ -692,6 +730,7 @@ pub struct RuleMatchExprOptionsRecaptchaOptions {
 }
 impl RuleMatchExprOptionsRecaptchaOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.action_token_site_keys.is_some())
@@ -715,15 +754,18 @@ pub trait RuleMatchExprOptionsRecaptchaOptionsRef {
 }
 impl RuleMatchExprOptionsRecaptchaOptionsRef
 for Expr<RuleMatchExprOptionsRecaptchaOptions> {
+    #[inline]
     fn action_token_site_keys(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("action_token_site_keys")
     }
+    #[inline]
     fn session_token_site_keys(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("session_token_site_keys")
     }
 }
 impl RuleMatchExprOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_blocks("recaptcha_options", vec![self.recaptcha_options.into_body()]);
@@ -738,6 +780,7 @@ pub trait RuleMatchExprOptionsRef {
     ) -> Expr<Vec<Value<RuleMatchExprOptionsRecaptchaOptions>>>;
 }
 impl RuleMatchExprOptionsRef for Expr<RuleMatchExprOptions> {
+    #[inline]
     fn recaptcha_options(
         &self,
     ) -> Expr<Vec<Value<RuleMatchExprOptionsRecaptchaOptions>>> {
@@ -746,6 +789,7 @@ impl RuleMatchExprOptionsRef for Expr<RuleMatchExprOptions> {
 }
 impl RuleMatch {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.config.is_some()) + usize::from(self.expr.is_some())
@@ -779,15 +823,19 @@ pub trait RuleMatchRef {
     fn versioned_expr(&self) -> Expr<String>;
 }
 impl RuleMatchRef for Expr<RuleMatch> {
+    #[inline]
     fn config(&self) -> Expr<Vec<Value<RuleMatchConfig>>> {
         self.clone().get_attr("config")
     }
+    #[inline]
     fn expr(&self) -> Expr<Vec<Value<RuleMatchExpr>>> {
         self.clone().get_attr("expr")
     }
+    #[inline]
     fn expr_options(&self) -> Expr<Vec<Value<RuleMatchExprOptions>>> {
         self.clone().get_attr("expr_options")
     }
+    #[inline]
     fn versioned_expr(&self) -> Expr<String> {
         self.clone().get_attr("versioned_expr")
     }
@@ -846,6 +894,7 @@ impl RulePreconfiguredWafConfigExclusionRequestCookie {
 }
 impl RulePreconfiguredWafConfigExclusionRequestCookie {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("operator", self.operator);
@@ -864,9 +913,11 @@ pub trait RulePreconfiguredWafConfigExclusionRequestCookieRef {
 }
 impl RulePreconfiguredWafConfigExclusionRequestCookieRef
 for Expr<RulePreconfiguredWafConfigExclusionRequestCookie> {
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -890,6 +941,7 @@ impl RulePreconfiguredWafConfigExclusionRequestHeader {
 }
 impl RulePreconfiguredWafConfigExclusionRequestHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("operator", self.operator);
@@ -908,9 +960,11 @@ pub trait RulePreconfiguredWafConfigExclusionRequestHeaderRef {
 }
 impl RulePreconfiguredWafConfigExclusionRequestHeaderRef
 for Expr<RulePreconfiguredWafConfigExclusionRequestHeader> {
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -934,6 +988,7 @@ impl RulePreconfiguredWafConfigExclusionRequestQueryParam {
 }
 impl RulePreconfiguredWafConfigExclusionRequestQueryParam {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("operator", self.operator);
@@ -952,9 +1007,11 @@ pub trait RulePreconfiguredWafConfigExclusionRequestQueryParamRef {
 }
 impl RulePreconfiguredWafConfigExclusionRequestQueryParamRef
 for Expr<RulePreconfiguredWafConfigExclusionRequestQueryParam> {
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -978,6 +1035,7 @@ impl RulePreconfiguredWafConfigExclusionRequestUri {
 }
 impl RulePreconfiguredWafConfigExclusionRequestUri {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("operator", self.operator);
@@ -996,15 +1054,18 @@ pub trait RulePreconfiguredWafConfigExclusionRequestUriRef {
 }
 impl RulePreconfiguredWafConfigExclusionRequestUriRef
 for Expr<RulePreconfiguredWafConfigExclusionRequestUri> {
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl RulePreconfiguredWafConfigExclusion {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.request_cookie.is_empty())
@@ -1065,35 +1126,42 @@ pub trait RulePreconfiguredWafConfigExclusionRef {
 }
 impl RulePreconfiguredWafConfigExclusionRef
 for Expr<RulePreconfiguredWafConfigExclusion> {
+    #[inline]
     fn request_cookie(
         &self,
     ) -> Expr<Vec<Value<RulePreconfiguredWafConfigExclusionRequestCookie>>> {
         self.clone().get_attr("request_cookie")
     }
+    #[inline]
     fn request_header(
         &self,
     ) -> Expr<Vec<Value<RulePreconfiguredWafConfigExclusionRequestHeader>>> {
         self.clone().get_attr("request_header")
     }
+    #[inline]
     fn request_query_param(
         &self,
     ) -> Expr<Vec<Value<RulePreconfiguredWafConfigExclusionRequestQueryParam>>> {
         self.clone().get_attr("request_query_param")
     }
+    #[inline]
     fn request_uri(
         &self,
     ) -> Expr<Vec<Value<RulePreconfiguredWafConfigExclusionRequestUri>>> {
         self.clone().get_attr("request_uri")
     }
+    #[inline]
     fn target_rule_ids(&self) -> Expr<Set<String>> {
         self.clone().get_attr("target_rule_ids")
     }
+    #[inline]
     fn target_rule_set(&self) -> Expr<String> {
         self.clone().get_attr("target_rule_set")
     }
 }
 impl RulePreconfiguredWafConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(!self.exclusion.is_empty()));
         body.set_blocks_from(
@@ -1110,6 +1178,7 @@ pub trait RulePreconfiguredWafConfigRef {
     fn exclusion(&self) -> Expr<Vec<Value<RulePreconfiguredWafConfigExclusion>>>;
 }
 impl RulePreconfiguredWafConfigRef for Expr<RulePreconfiguredWafConfig> {
+    #[inline]
     fn exclusion(&self) -> Expr<Vec<Value<RulePreconfiguredWafConfigExclusion>>> {
         self.clone().get_attr("exclusion")
     }
@@ -1178,6 +1247,7 @@ impl RuleRateLimitOptionsBanThreshold {
 }
 impl RuleRateLimitOptionsBanThreshold {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("count", self.count);
@@ -1193,9 +1263,11 @@ pub trait RuleRateLimitOptionsBanThresholdRef {
     fn interval_sec(&self) -> Expr<Number>;
 }
 impl RuleRateLimitOptionsBanThresholdRef for Expr<RuleRateLimitOptionsBanThreshold> {
+    #[inline]
     fn count(&self) -> Expr<Number> {
         self.clone().get_attr("count")
     }
+    #[inline]
     fn interval_sec(&self) -> Expr<Number> {
         self.clone().get_attr("interval_sec")
     }
@@ -1210,6 +1282,7 @@ pub struct RuleRateLimitOptionsEnforceOnKeyConfigs {
 }
 impl RuleRateLimitOptionsEnforceOnKeyConfigs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enforce_on_key_name.is_some())
@@ -1233,9 +1306,11 @@ pub trait RuleRateLimitOptionsEnforceOnKeyConfigsRef {
 }
 impl RuleRateLimitOptionsEnforceOnKeyConfigsRef
 for Expr<RuleRateLimitOptionsEnforceOnKeyConfigs> {
+    #[inline]
     fn enforce_on_key_name(&self) -> Expr<String> {
         self.clone().get_attr("enforce_on_key_name")
     }
+    #[inline]
     fn enforce_on_key_type(&self) -> Expr<String> {
         self.clone().get_attr("enforce_on_key_type")
     }
@@ -1259,6 +1334,7 @@ impl RuleRateLimitOptionsExceedRedirectOptions {
 }
 impl RuleRateLimitOptionsExceedRedirectOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.target.is_some()));
         if let Some(v) = self.target {
@@ -1277,9 +1353,11 @@ pub trait RuleRateLimitOptionsExceedRedirectOptionsRef {
 }
 impl RuleRateLimitOptionsExceedRedirectOptionsRef
 for Expr<RuleRateLimitOptionsExceedRedirectOptions> {
+    #[inline]
     fn target(&self) -> Expr<String> {
         self.clone().get_attr("target")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -1306,6 +1384,7 @@ impl RuleRateLimitOptionsRateLimitThreshold {
 }
 impl RuleRateLimitOptionsRateLimitThreshold {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("count", self.count);
@@ -1322,15 +1401,18 @@ pub trait RuleRateLimitOptionsRateLimitThresholdRef {
 }
 impl RuleRateLimitOptionsRateLimitThresholdRef
 for Expr<RuleRateLimitOptionsRateLimitThreshold> {
+    #[inline]
     fn count(&self) -> Expr<Number> {
         self.clone().get_attr("count")
     }
+    #[inline]
     fn interval_sec(&self) -> Expr<Number> {
         self.clone().get_attr("interval_sec")
     }
 }
 impl RuleRateLimitOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             3 + usize::from(self.ban_duration_sec.is_some())
@@ -1397,34 +1479,43 @@ pub trait RuleRateLimitOptionsRef {
     ) -> Expr<Vec<Value<RuleRateLimitOptionsRateLimitThreshold>>>;
 }
 impl RuleRateLimitOptionsRef for Expr<RuleRateLimitOptions> {
+    #[inline]
     fn ban_duration_sec(&self) -> Expr<Number> {
         self.clone().get_attr("ban_duration_sec")
     }
+    #[inline]
     fn ban_threshold(&self) -> Expr<Vec<Value<RuleRateLimitOptionsBanThreshold>>> {
         self.clone().get_attr("ban_threshold")
     }
+    #[inline]
     fn conform_action(&self) -> Expr<String> {
         self.clone().get_attr("conform_action")
     }
+    #[inline]
     fn enforce_on_key(&self) -> Expr<String> {
         self.clone().get_attr("enforce_on_key")
     }
+    #[inline]
     fn enforce_on_key_configs(
         &self,
     ) -> Expr<Vec<Value<RuleRateLimitOptionsEnforceOnKeyConfigs>>> {
         self.clone().get_attr("enforce_on_key_configs")
     }
+    #[inline]
     fn enforce_on_key_name(&self) -> Expr<String> {
         self.clone().get_attr("enforce_on_key_name")
     }
+    #[inline]
     fn exceed_action(&self) -> Expr<String> {
         self.clone().get_attr("exceed_action")
     }
+    #[inline]
     fn exceed_redirect_options(
         &self,
     ) -> Expr<Vec<Value<RuleRateLimitOptionsExceedRedirectOptions>>> {
         self.clone().get_attr("exceed_redirect_options")
     }
+    #[inline]
     fn rate_limit_threshold(
         &self,
     ) -> Expr<Vec<Value<RuleRateLimitOptionsRateLimitThreshold>>> {
@@ -1450,6 +1541,7 @@ impl RuleRedirectOptions {
 }
 impl RuleRedirectOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.target.is_some()));
         if let Some(v) = self.target {
@@ -1467,15 +1559,18 @@ pub trait RuleRedirectOptionsRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl RuleRedirectOptionsRef for Expr<RuleRedirectOptions> {
+    #[inline]
     fn target(&self) -> Expr<String> {
         self.clone().get_attr("target")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
 }
 impl Rule {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             3 + usize::from(self.description.is_some())
@@ -1531,36 +1626,46 @@ pub trait RuleRef {
     fn redirect_options(&self) -> Expr<Vec<Value<RuleRedirectOptions>>>;
 }
 impl RuleRef for Expr<Rule> {
+    #[inline]
     fn action(&self) -> Expr<String> {
         self.clone().get_attr("action")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn header_action(&self) -> Expr<Vec<Value<RuleHeaderAction>>> {
         self.clone().get_attr("header_action")
     }
+    #[inline]
     fn r#match(&self) -> Expr<Vec<Value<RuleMatch>>> {
         self.clone().get_attr("match")
     }
+    #[inline]
     fn preconfigured_waf_config(&self) -> Expr<Vec<Value<RulePreconfiguredWafConfig>>> {
         self.clone().get_attr("preconfigured_waf_config")
     }
+    #[inline]
     fn preview(&self) -> Expr<bool> {
         self.clone().get_attr("preview")
     }
+    #[inline]
     fn priority(&self) -> Expr<Number> {
         self.clone().get_attr("priority")
     }
+    #[inline]
     fn rate_limit_options(&self) -> Expr<Vec<Value<RuleRateLimitOptions>>> {
         self.clone().get_attr("rate_limit_options")
     }
+    #[inline]
     fn redirect_options(&self) -> Expr<Vec<Value<RuleRedirectOptions>>> {
         self.clone().get_attr("redirect_options")
     }
 }
 impl Resource for GoogleComputeSecurityPolicy {
     const TYPE: &'static str = "google_compute_security_policy";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.adaptive_protection_config.is_some())
@@ -1617,33 +1722,43 @@ pub trait GoogleComputeSecurityPolicyRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl GoogleComputeSecurityPolicyRef for Ref<GoogleComputeSecurityPolicy> {
+    #[inline]
     fn adaptive_protection_config(&self) -> Expr<Vec<Value<AdaptiveProtectionConfig>>> {
         self.attr("adaptive_protection_config")
     }
+    #[inline]
     fn advanced_options_config(&self) -> Expr<Vec<Value<AdvancedOptionsConfig>>> {
         self.attr("advanced_options_config")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn fingerprint(&self) -> Expr<String> {
         self.attr("fingerprint")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn recaptcha_options_config(&self) -> Expr<Vec<Value<RecaptchaOptionsConfig>>> {
         self.attr("recaptcha_options_config")
     }
+    #[inline]
     fn rule(&self) -> Expr<Set<Rule>> {
         self.attr("rule")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.attr("type")
     }

@@ -92,6 +92,7 @@ pub struct LogConfig {
 }
 impl LogConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.aggregation_interval.is_some())
@@ -132,18 +133,23 @@ pub trait LogConfigRef {
     fn metadata_fields(&self) -> Expr<Set<String>>;
 }
 impl LogConfigRef for Expr<LogConfig> {
+    #[inline]
     fn aggregation_interval(&self) -> Expr<String> {
         self.clone().get_attr("aggregation_interval")
     }
+    #[inline]
     fn filter_expr(&self) -> Expr<String> {
         self.clone().get_attr("filter_expr")
     }
+    #[inline]
     fn flow_sampling(&self) -> Expr<Number> {
         self.clone().get_attr("flow_sampling")
     }
+    #[inline]
     fn metadata(&self) -> Expr<String> {
         self.clone().get_attr("metadata")
     }
+    #[inline]
     fn metadata_fields(&self) -> Expr<Set<String>> {
         self.clone().get_attr("metadata_fields")
     }
@@ -156,6 +162,7 @@ pub struct Params {
 }
 impl Params {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.resource_manager_tags.is_some()),
@@ -172,6 +179,7 @@ pub trait ParamsRef {
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl ParamsRef for Expr<Params> {
+    #[inline]
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("resource_manager_tags")
     }
@@ -198,6 +206,7 @@ impl SecondaryIpRange {
 }
 impl SecondaryIpRange {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.ip_cidr_range.is_some())
@@ -223,18 +232,22 @@ pub trait SecondaryIpRangeRef {
     fn reserved_internal_range(&self) -> Expr<String>;
 }
 impl SecondaryIpRangeRef for Expr<SecondaryIpRange> {
+    #[inline]
     fn ip_cidr_range(&self) -> Expr<String> {
         self.clone().get_attr("ip_cidr_range")
     }
+    #[inline]
     fn range_name(&self) -> Expr<String> {
         self.clone().get_attr("range_name")
     }
+    #[inline]
     fn reserved_internal_range(&self) -> Expr<String> {
         self.clone().get_attr("reserved_internal_range")
     }
 }
 impl Resource for GoogleComputeSubnetwork {
     const TYPE: &'static str = "google_compute_subnetwork";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.description.is_some())
@@ -381,90 +394,119 @@ pub trait GoogleComputeSubnetworkRef {
     fn subnetwork_id(&self) -> Expr<Number>;
 }
 impl GoogleComputeSubnetworkRef for Ref<GoogleComputeSubnetwork> {
+    #[inline]
     fn creation_timestamp(&self) -> Expr<String> {
         self.attr("creation_timestamp")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn enable_flow_logs(&self) -> Expr<bool> {
         self.attr("enable_flow_logs")
     }
+    #[inline]
     fn external_ipv6_prefix(&self) -> Expr<String> {
         self.attr("external_ipv6_prefix")
     }
+    #[inline]
     fn fingerprint(&self) -> Expr<String> {
         self.attr("fingerprint")
     }
+    #[inline]
     fn gateway_address(&self) -> Expr<String> {
         self.attr("gateway_address")
     }
+    #[inline]
     fn internal_ipv6_prefix(&self) -> Expr<String> {
         self.attr("internal_ipv6_prefix")
     }
+    #[inline]
     fn ip_cidr_range(&self) -> Expr<String> {
         self.attr("ip_cidr_range")
     }
+    #[inline]
     fn ip_collection(&self) -> Expr<String> {
         self.attr("ip_collection")
     }
+    #[inline]
     fn ipv6_access_type(&self) -> Expr<String> {
         self.attr("ipv6_access_type")
     }
+    #[inline]
     fn ipv6_cidr_range(&self) -> Expr<String> {
         self.attr("ipv6_cidr_range")
     }
+    #[inline]
     fn ipv6_gce_endpoint(&self) -> Expr<String> {
         self.attr("ipv6_gce_endpoint")
     }
+    #[inline]
     fn log_config(&self) -> Expr<Vec<Value<LogConfig>>> {
         self.attr("log_config")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.attr("network")
     }
+    #[inline]
     fn params(&self) -> Expr<Vec<Value<Params>>> {
         self.attr("params")
     }
+    #[inline]
     fn private_ip_google_access(&self) -> Expr<bool> {
         self.attr("private_ip_google_access")
     }
+    #[inline]
     fn private_ipv6_google_access(&self) -> Expr<String> {
         self.attr("private_ipv6_google_access")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn purpose(&self) -> Expr<String> {
         self.attr("purpose")
     }
+    #[inline]
     fn region(&self) -> Expr<String> {
         self.attr("region")
     }
+    #[inline]
     fn reserved_internal_range(&self) -> Expr<String> {
         self.attr("reserved_internal_range")
     }
+    #[inline]
     fn role(&self) -> Expr<String> {
         self.attr("role")
     }
+    #[inline]
     fn secondary_ip_range(&self) -> Expr<Vec<Value<SecondaryIpRange>>> {
         self.attr("secondary_ip_range")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn send_secondary_ip_range_if_empty(&self) -> Expr<bool> {
         self.attr("send_secondary_ip_range_if_empty")
     }
+    #[inline]
     fn stack_type(&self) -> Expr<String> {
         self.attr("stack_type")
     }
+    #[inline]
     fn state(&self) -> Expr<String> {
         self.attr("state")
     }
+    #[inline]
     fn subnetwork_id(&self) -> Expr<Number> {
         self.attr("subnetwork_id")
     }

@@ -34,6 +34,7 @@ impl GoogleComputeTargetHttpProxy {
 }
 impl Resource for GoogleComputeTargetHttpProxy {
     const TYPE: &'static str = "google_compute_target_http_proxy";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.description.is_some())
@@ -82,33 +83,43 @@ pub trait GoogleComputeTargetHttpProxyRef {
     fn url_map(&self) -> Expr<String>;
 }
 impl GoogleComputeTargetHttpProxyRef for Ref<GoogleComputeTargetHttpProxy> {
+    #[inline]
     fn creation_timestamp(&self) -> Expr<String> {
         self.attr("creation_timestamp")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn fingerprint(&self) -> Expr<String> {
         self.attr("fingerprint")
     }
+    #[inline]
     fn http_keep_alive_timeout_sec(&self) -> Expr<Number> {
         self.attr("http_keep_alive_timeout_sec")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn proxy_bind(&self) -> Expr<bool> {
         self.attr("proxy_bind")
     }
+    #[inline]
     fn proxy_id(&self) -> Expr<Number> {
         self.attr("proxy_id")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn url_map(&self) -> Expr<String> {
         self.attr("url_map")
     }

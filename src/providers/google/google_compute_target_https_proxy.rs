@@ -55,6 +55,7 @@ impl GoogleComputeTargetHttpsProxy {
 }
 impl Resource for GoogleComputeTargetHttpsProxy {
     const TYPE: &'static str = "google_compute_target_https_proxy";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.certificate_manager_certificates.is_some())
@@ -145,54 +146,71 @@ pub trait GoogleComputeTargetHttpsProxyRef {
     fn url_map(&self) -> Expr<String>;
 }
 impl GoogleComputeTargetHttpsProxyRef for Ref<GoogleComputeTargetHttpsProxy> {
+    #[inline]
     fn certificate_manager_certificates(&self) -> Expr<Vec<Value<String>>> {
         self.attr("certificate_manager_certificates")
     }
+    #[inline]
     fn certificate_map(&self) -> Expr<String> {
         self.attr("certificate_map")
     }
+    #[inline]
     fn creation_timestamp(&self) -> Expr<String> {
         self.attr("creation_timestamp")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn fingerprint(&self) -> Expr<String> {
         self.attr("fingerprint")
     }
+    #[inline]
     fn http_keep_alive_timeout_sec(&self) -> Expr<Number> {
         self.attr("http_keep_alive_timeout_sec")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn proxy_bind(&self) -> Expr<bool> {
         self.attr("proxy_bind")
     }
+    #[inline]
     fn proxy_id(&self) -> Expr<Number> {
         self.attr("proxy_id")
     }
+    #[inline]
     fn quic_override(&self) -> Expr<String> {
         self.attr("quic_override")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn server_tls_policy(&self) -> Expr<String> {
         self.attr("server_tls_policy")
     }
+    #[inline]
     fn ssl_certificates(&self) -> Expr<Vec<Value<String>>> {
         self.attr("ssl_certificates")
     }
+    #[inline]
     fn ssl_policy(&self) -> Expr<String> {
         self.attr("ssl_policy")
     }
+    #[inline]
     fn tls_early_data(&self) -> Expr<String> {
         self.attr("tls_early_data")
     }
+    #[inline]
     fn url_map(&self) -> Expr<String> {
         self.attr("url_map")
     }

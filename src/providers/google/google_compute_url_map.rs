@@ -64,6 +64,7 @@ pub struct DefaultCustomErrorResponsePolicyErrorResponseRule {
 }
 impl DefaultCustomErrorResponsePolicyErrorResponseRule {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.match_response_codes.is_some())
@@ -93,18 +94,22 @@ pub trait DefaultCustomErrorResponsePolicyErrorResponseRuleRef {
 }
 impl DefaultCustomErrorResponsePolicyErrorResponseRuleRef
 for Expr<DefaultCustomErrorResponsePolicyErrorResponseRule> {
+    #[inline]
     fn match_response_codes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("match_response_codes")
     }
+    #[inline]
     fn override_response_code(&self) -> Expr<Number> {
         self.clone().get_attr("override_response_code")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
 }
 impl DefaultCustomErrorResponsePolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.error_response_rule.is_empty())
@@ -131,11 +136,13 @@ pub trait DefaultCustomErrorResponsePolicyRef {
     fn error_service(&self) -> Expr<String>;
 }
 impl DefaultCustomErrorResponsePolicyRef for Expr<DefaultCustomErrorResponsePolicy> {
+    #[inline]
     fn error_response_rule(
         &self,
     ) -> Expr<Vec<Value<DefaultCustomErrorResponsePolicyErrorResponseRule>>> {
         self.clone().get_attr("error_response_rule")
     }
+    #[inline]
     fn error_service(&self) -> Expr<String> {
         self.clone().get_attr("error_service")
     }
@@ -182,6 +189,7 @@ pub struct DefaultRouteActionCorsPolicy {
 }
 impl DefaultRouteActionCorsPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allow_credentials.is_some())
@@ -240,27 +248,35 @@ pub trait DefaultRouteActionCorsPolicyRef {
     fn max_age(&self) -> Expr<Number>;
 }
 impl DefaultRouteActionCorsPolicyRef for Expr<DefaultRouteActionCorsPolicy> {
+    #[inline]
     fn allow_credentials(&self) -> Expr<bool> {
         self.clone().get_attr("allow_credentials")
     }
+    #[inline]
     fn allow_headers(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_headers")
     }
+    #[inline]
     fn allow_methods(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_methods")
     }
+    #[inline]
     fn allow_origin_regexes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_origin_regexes")
     }
+    #[inline]
     fn allow_origins(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_origins")
     }
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
+    #[inline]
     fn expose_headers(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("expose_headers")
     }
+    #[inline]
     fn max_age(&self) -> Expr<Number> {
         self.clone().get_attr("max_age")
     }
@@ -283,6 +299,7 @@ pub struct DefaultRouteActionFaultInjectionPolicyAbort {
 }
 impl DefaultRouteActionFaultInjectionPolicyAbort {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.http_status.is_some())
@@ -306,9 +323,11 @@ pub trait DefaultRouteActionFaultInjectionPolicyAbortRef {
 }
 impl DefaultRouteActionFaultInjectionPolicyAbortRef
 for Expr<DefaultRouteActionFaultInjectionPolicyAbort> {
+    #[inline]
     fn http_status(&self) -> Expr<Number> {
         self.clone().get_attr("http_status")
     }
+    #[inline]
     fn percentage(&self) -> Expr<Number> {
         self.clone().get_attr("percentage")
     }
@@ -331,6 +350,7 @@ pub struct DefaultRouteActionFaultInjectionPolicyDelayFixedDelay {
 }
 impl DefaultRouteActionFaultInjectionPolicyDelayFixedDelay {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
@@ -353,15 +373,18 @@ pub trait DefaultRouteActionFaultInjectionPolicyDelayFixedDelayRef {
 }
 impl DefaultRouteActionFaultInjectionPolicyDelayFixedDelayRef
 for Expr<DefaultRouteActionFaultInjectionPolicyDelayFixedDelay> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
 }
 impl DefaultRouteActionFaultInjectionPolicyDelay {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.fixed_delay.is_some())
@@ -387,17 +410,20 @@ pub trait DefaultRouteActionFaultInjectionPolicyDelayRef {
 }
 impl DefaultRouteActionFaultInjectionPolicyDelayRef
 for Expr<DefaultRouteActionFaultInjectionPolicyDelay> {
+    #[inline]
     fn fixed_delay(
         &self,
     ) -> Expr<Vec<Value<DefaultRouteActionFaultInjectionPolicyDelayFixedDelay>>> {
         self.clone().get_attr("fixed_delay")
     }
+    #[inline]
     fn percentage(&self) -> Expr<Number> {
         self.clone().get_attr("percentage")
     }
 }
 impl DefaultRouteActionFaultInjectionPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.abort.is_some()) + usize::from(self.delay.is_some()),
@@ -420,9 +446,11 @@ pub trait DefaultRouteActionFaultInjectionPolicyRef {
 }
 impl DefaultRouteActionFaultInjectionPolicyRef
 for Expr<DefaultRouteActionFaultInjectionPolicy> {
+    #[inline]
     fn abort(&self) -> Expr<Vec<Value<DefaultRouteActionFaultInjectionPolicyAbort>>> {
         self.clone().get_attr("abort")
     }
+    #[inline]
     fn delay(&self) -> Expr<Vec<Value<DefaultRouteActionFaultInjectionPolicyDelay>>> {
         self.clone().get_attr("delay")
     }
@@ -446,6 +474,7 @@ impl DefaultRouteActionMaxStreamDuration {
 }
 impl DefaultRouteActionMaxStreamDuration {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
@@ -464,9 +493,11 @@ pub trait DefaultRouteActionMaxStreamDurationRef {
 }
 impl DefaultRouteActionMaxStreamDurationRef
 for Expr<DefaultRouteActionMaxStreamDuration> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
@@ -487,6 +518,7 @@ impl DefaultRouteActionRequestMirrorPolicy {
 }
 impl DefaultRouteActionRequestMirrorPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("backend_service", self.backend_service);
@@ -500,6 +532,7 @@ pub trait DefaultRouteActionRequestMirrorPolicyRef {
 }
 impl DefaultRouteActionRequestMirrorPolicyRef
 for Expr<DefaultRouteActionRequestMirrorPolicy> {
+    #[inline]
     fn backend_service(&self) -> Expr<String> {
         self.clone().get_attr("backend_service")
     }
@@ -524,6 +557,7 @@ pub struct DefaultRouteActionRetryPolicyPerTryTimeout {
 }
 impl DefaultRouteActionRetryPolicyPerTryTimeout {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
@@ -546,15 +580,18 @@ pub trait DefaultRouteActionRetryPolicyPerTryTimeoutRef {
 }
 impl DefaultRouteActionRetryPolicyPerTryTimeoutRef
 for Expr<DefaultRouteActionRetryPolicyPerTryTimeout> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
 }
 impl DefaultRouteActionRetryPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.num_retries.is_some())
@@ -585,14 +622,17 @@ pub trait DefaultRouteActionRetryPolicyRef {
     fn retry_conditions(&self) -> Expr<Vec<Value<String>>>;
 }
 impl DefaultRouteActionRetryPolicyRef for Expr<DefaultRouteActionRetryPolicy> {
+    #[inline]
     fn num_retries(&self) -> Expr<Number> {
         self.clone().get_attr("num_retries")
     }
+    #[inline]
     fn per_try_timeout(
         &self,
     ) -> Expr<Vec<Value<DefaultRouteActionRetryPolicyPerTryTimeout>>> {
         self.clone().get_attr("per_try_timeout")
     }
+    #[inline]
     fn retry_conditions(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("retry_conditions")
     }
@@ -607,6 +647,7 @@ pub struct DefaultRouteActionTimeout {
 }
 impl DefaultRouteActionTimeout {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
@@ -628,9 +669,11 @@ pub trait DefaultRouteActionTimeoutRef {
     fn seconds(&self) -> Expr<String>;
 }
 impl DefaultRouteActionTimeoutRef for Expr<DefaultRouteActionTimeout> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
@@ -645,6 +688,7 @@ pub struct DefaultRouteActionUrlRewrite {
 }
 impl DefaultRouteActionUrlRewrite {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host_rewrite.is_some())
@@ -667,9 +711,11 @@ pub trait DefaultRouteActionUrlRewriteRef {
     fn path_prefix_rewrite(&self) -> Expr<String>;
 }
 impl DefaultRouteActionUrlRewriteRef for Expr<DefaultRouteActionUrlRewrite> {
+    #[inline]
     fn host_rewrite(&self) -> Expr<String> {
         self.clone().get_attr("host_rewrite")
     }
+    #[inline]
     fn path_prefix_rewrite(&self) -> Expr<String> {
         self.clone().get_attr("path_prefix_rewrite")
     }
@@ -712,6 +758,7 @@ pub struct DefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersTo
 }
 impl DefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.header_name.is_some())
@@ -741,12 +788,15 @@ pub trait DefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToA
 }
 impl DefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAddRef
 for Expr<DefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd> {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
@@ -763,6 +813,7 @@ pub struct DefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersT
 }
 impl DefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.header_name.is_some())
@@ -792,18 +843,22 @@ pub trait DefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersTo
 }
 impl DefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAddRef
 for Expr<DefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd> {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
 }
 impl DefaultRouteActionWeightedBackendServicesHeaderAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.request_headers_to_add.is_empty())
@@ -859,6 +914,7 @@ pub trait DefaultRouteActionWeightedBackendServicesHeaderActionRef {
 }
 impl DefaultRouteActionWeightedBackendServicesHeaderActionRef
 for Expr<DefaultRouteActionWeightedBackendServicesHeaderAction> {
+    #[inline]
     fn request_headers_to_add(
         &self,
     ) -> Expr<
@@ -870,9 +926,11 @@ for Expr<DefaultRouteActionWeightedBackendServicesHeaderAction> {
     > {
         self.clone().get_attr("request_headers_to_add")
     }
+    #[inline]
     fn request_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("request_headers_to_remove")
     }
+    #[inline]
     fn response_headers_to_add(
         &self,
     ) -> Expr<
@@ -884,12 +942,14 @@ for Expr<DefaultRouteActionWeightedBackendServicesHeaderAction> {
     > {
         self.clone().get_attr("response_headers_to_add")
     }
+    #[inline]
     fn response_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("response_headers_to_remove")
     }
 }
 impl DefaultRouteActionWeightedBackendServices {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.backend_service.is_some())
@@ -921,20 +981,24 @@ pub trait DefaultRouteActionWeightedBackendServicesRef {
 }
 impl DefaultRouteActionWeightedBackendServicesRef
 for Expr<DefaultRouteActionWeightedBackendServices> {
+    #[inline]
     fn backend_service(&self) -> Expr<String> {
         self.clone().get_attr("backend_service")
     }
+    #[inline]
     fn header_action(
         &self,
     ) -> Expr<Vec<Value<DefaultRouteActionWeightedBackendServicesHeaderAction>>> {
         self.clone().get_attr("header_action")
     }
+    #[inline]
     fn weight(&self) -> Expr<Number> {
         self.clone().get_attr("weight")
     }
 }
 impl DefaultRouteAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cors_policy.is_some())
@@ -1003,33 +1067,41 @@ pub trait DefaultRouteActionRef {
     ) -> Expr<Vec<Value<DefaultRouteActionWeightedBackendServices>>>;
 }
 impl DefaultRouteActionRef for Expr<DefaultRouteAction> {
+    #[inline]
     fn cors_policy(&self) -> Expr<Vec<Value<DefaultRouteActionCorsPolicy>>> {
         self.clone().get_attr("cors_policy")
     }
+    #[inline]
     fn fault_injection_policy(
         &self,
     ) -> Expr<Vec<Value<DefaultRouteActionFaultInjectionPolicy>>> {
         self.clone().get_attr("fault_injection_policy")
     }
+    #[inline]
     fn max_stream_duration(
         &self,
     ) -> Expr<Vec<Value<DefaultRouteActionMaxStreamDuration>>> {
         self.clone().get_attr("max_stream_duration")
     }
+    #[inline]
     fn request_mirror_policy(
         &self,
     ) -> Expr<Vec<Value<DefaultRouteActionRequestMirrorPolicy>>> {
         self.clone().get_attr("request_mirror_policy")
     }
+    #[inline]
     fn retry_policy(&self) -> Expr<Vec<Value<DefaultRouteActionRetryPolicy>>> {
         self.clone().get_attr("retry_policy")
     }
+    #[inline]
     fn timeout(&self) -> Expr<Vec<Value<DefaultRouteActionTimeout>>> {
         self.clone().get_attr("timeout")
     }
+    #[inline]
     fn url_rewrite(&self) -> Expr<Vec<Value<DefaultRouteActionUrlRewrite>>> {
         self.clone().get_attr("url_rewrite")
     }
+    #[inline]
     fn weighted_backend_services(
         &self,
     ) -> Expr<Vec<Value<DefaultRouteActionWeightedBackendServices>>> {
@@ -1067,6 +1139,7 @@ impl DefaultUrlRedirect {
 }
 impl DefaultUrlRedirect {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.host_redirect.is_some())
@@ -1110,21 +1183,27 @@ pub trait DefaultUrlRedirectRef {
     fn strip_query(&self) -> Expr<bool>;
 }
 impl DefaultUrlRedirectRef for Expr<DefaultUrlRedirect> {
+    #[inline]
     fn host_redirect(&self) -> Expr<String> {
         self.clone().get_attr("host_redirect")
     }
+    #[inline]
     fn https_redirect(&self) -> Expr<bool> {
         self.clone().get_attr("https_redirect")
     }
+    #[inline]
     fn path_redirect(&self) -> Expr<String> {
         self.clone().get_attr("path_redirect")
     }
+    #[inline]
     fn prefix_redirect(&self) -> Expr<String> {
         self.clone().get_attr("prefix_redirect")
     }
+    #[inline]
     fn redirect_response_code(&self) -> Expr<String> {
         self.clone().get_attr("redirect_response_code")
     }
+    #[inline]
     fn strip_query(&self) -> Expr<bool> {
         self.clone().get_attr("strip_query")
     }
@@ -1167,6 +1246,7 @@ impl HeaderActionRequestHeadersToAdd {
 }
 impl HeaderActionRequestHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
@@ -1185,12 +1265,15 @@ pub trait HeaderActionRequestHeadersToAddRef {
     fn replace(&self) -> Expr<bool>;
 }
 impl HeaderActionRequestHeadersToAddRef for Expr<HeaderActionRequestHeadersToAdd> {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
@@ -1221,6 +1304,7 @@ impl HeaderActionResponseHeadersToAdd {
 }
 impl HeaderActionResponseHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
@@ -1239,18 +1323,22 @@ pub trait HeaderActionResponseHeadersToAddRef {
     fn replace(&self) -> Expr<bool>;
 }
 impl HeaderActionResponseHeadersToAddRef for Expr<HeaderActionResponseHeadersToAdd> {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
 }
 impl HeaderAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.request_headers_to_add.is_empty())
@@ -1293,19 +1381,23 @@ pub trait HeaderActionRef {
     fn response_headers_to_remove(&self) -> Expr<Vec<Value<String>>>;
 }
 impl HeaderActionRef for Expr<HeaderAction> {
+    #[inline]
     fn request_headers_to_add(
         &self,
     ) -> Expr<Vec<Value<HeaderActionRequestHeadersToAdd>>> {
         self.clone().get_attr("request_headers_to_add")
     }
+    #[inline]
     fn request_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("request_headers_to_remove")
     }
+    #[inline]
     fn response_headers_to_add(
         &self,
     ) -> Expr<Vec<Value<HeaderActionResponseHeadersToAdd>>> {
         self.clone().get_attr("response_headers_to_add")
     }
+    #[inline]
     fn response_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("response_headers_to_remove")
     }
@@ -1335,6 +1427,7 @@ impl HostRule {
 }
 impl HostRule {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.description.is_some()));
         if let Some(v) = self.description {
@@ -1355,12 +1448,15 @@ pub trait HostRuleRef {
     fn path_matcher(&self) -> Expr<String>;
 }
 impl HostRuleRef for Expr<HostRule> {
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn hosts(&self) -> Expr<Set<String>> {
         self.clone().get_attr("hosts")
     }
+    #[inline]
     fn path_matcher(&self) -> Expr<String> {
         self.clone().get_attr("path_matcher")
     }
@@ -1427,6 +1523,7 @@ pub struct PathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule {
 }
 impl PathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.match_response_codes.is_some())
@@ -1456,18 +1553,22 @@ pub trait PathMatcherDefaultCustomErrorResponsePolicyErrorResponseRuleRef {
 }
 impl PathMatcherDefaultCustomErrorResponsePolicyErrorResponseRuleRef
 for Expr<PathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule> {
+    #[inline]
     fn match_response_codes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("match_response_codes")
     }
+    #[inline]
     fn override_response_code(&self) -> Expr<Number> {
         self.clone().get_attr("override_response_code")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
 }
 impl PathMatcherDefaultCustomErrorResponsePolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.error_response_rule.is_empty())
@@ -1495,11 +1596,13 @@ pub trait PathMatcherDefaultCustomErrorResponsePolicyRef {
 }
 impl PathMatcherDefaultCustomErrorResponsePolicyRef
 for Expr<PathMatcherDefaultCustomErrorResponsePolicy> {
+    #[inline]
     fn error_response_rule(
         &self,
     ) -> Expr<Vec<Value<PathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule>>> {
         self.clone().get_attr("error_response_rule")
     }
+    #[inline]
     fn error_service(&self) -> Expr<String> {
         self.clone().get_attr("error_service")
     }
@@ -1550,6 +1653,7 @@ pub struct PathMatcherDefaultRouteActionCorsPolicy {
 }
 impl PathMatcherDefaultRouteActionCorsPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allow_credentials.is_some())
@@ -1609,27 +1713,35 @@ pub trait PathMatcherDefaultRouteActionCorsPolicyRef {
 }
 impl PathMatcherDefaultRouteActionCorsPolicyRef
 for Expr<PathMatcherDefaultRouteActionCorsPolicy> {
+    #[inline]
     fn allow_credentials(&self) -> Expr<bool> {
         self.clone().get_attr("allow_credentials")
     }
+    #[inline]
     fn allow_headers(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_headers")
     }
+    #[inline]
     fn allow_methods(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_methods")
     }
+    #[inline]
     fn allow_origin_regexes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_origin_regexes")
     }
+    #[inline]
     fn allow_origins(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_origins")
     }
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
+    #[inline]
     fn expose_headers(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("expose_headers")
     }
+    #[inline]
     fn max_age(&self) -> Expr<Number> {
         self.clone().get_attr("max_age")
     }
@@ -1652,6 +1764,7 @@ pub struct PathMatcherDefaultRouteActionFaultInjectionPolicyAbort {
 }
 impl PathMatcherDefaultRouteActionFaultInjectionPolicyAbort {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.http_status.is_some())
@@ -1675,9 +1788,11 @@ pub trait PathMatcherDefaultRouteActionFaultInjectionPolicyAbortRef {
 }
 impl PathMatcherDefaultRouteActionFaultInjectionPolicyAbortRef
 for Expr<PathMatcherDefaultRouteActionFaultInjectionPolicyAbort> {
+    #[inline]
     fn http_status(&self) -> Expr<Number> {
         self.clone().get_attr("http_status")
     }
+    #[inline]
     fn percentage(&self) -> Expr<Number> {
         self.clone().get_attr("percentage")
     }
@@ -1702,6 +1817,7 @@ pub struct PathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay {
 }
 impl PathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
@@ -1724,15 +1840,18 @@ pub trait PathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelayRef {
 }
 impl PathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelayRef
 for Expr<PathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
 }
 impl PathMatcherDefaultRouteActionFaultInjectionPolicyDelay {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.fixed_delay.is_some())
@@ -1760,6 +1879,7 @@ pub trait PathMatcherDefaultRouteActionFaultInjectionPolicyDelayRef {
 }
 impl PathMatcherDefaultRouteActionFaultInjectionPolicyDelayRef
 for Expr<PathMatcherDefaultRouteActionFaultInjectionPolicyDelay> {
+    #[inline]
     fn fixed_delay(
         &self,
     ) -> Expr<
@@ -1767,12 +1887,14 @@ for Expr<PathMatcherDefaultRouteActionFaultInjectionPolicyDelay> {
     > {
         self.clone().get_attr("fixed_delay")
     }
+    #[inline]
     fn percentage(&self) -> Expr<Number> {
         self.clone().get_attr("percentage")
     }
 }
 impl PathMatcherDefaultRouteActionFaultInjectionPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.abort.is_some()) + usize::from(self.delay.is_some()),
@@ -1799,11 +1921,13 @@ pub trait PathMatcherDefaultRouteActionFaultInjectionPolicyRef {
 }
 impl PathMatcherDefaultRouteActionFaultInjectionPolicyRef
 for Expr<PathMatcherDefaultRouteActionFaultInjectionPolicy> {
+    #[inline]
     fn abort(
         &self,
     ) -> Expr<Vec<Value<PathMatcherDefaultRouteActionFaultInjectionPolicyAbort>>> {
         self.clone().get_attr("abort")
     }
+    #[inline]
     fn delay(
         &self,
     ) -> Expr<Vec<Value<PathMatcherDefaultRouteActionFaultInjectionPolicyDelay>>> {
@@ -1829,6 +1953,7 @@ impl PathMatcherDefaultRouteActionMaxStreamDuration {
 }
 impl PathMatcherDefaultRouteActionMaxStreamDuration {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
@@ -1847,9 +1972,11 @@ pub trait PathMatcherDefaultRouteActionMaxStreamDurationRef {
 }
 impl PathMatcherDefaultRouteActionMaxStreamDurationRef
 for Expr<PathMatcherDefaultRouteActionMaxStreamDuration> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
@@ -1870,6 +1997,7 @@ impl PathMatcherDefaultRouteActionRequestMirrorPolicy {
 }
 impl PathMatcherDefaultRouteActionRequestMirrorPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("backend_service", self.backend_service);
@@ -1883,6 +2011,7 @@ pub trait PathMatcherDefaultRouteActionRequestMirrorPolicyRef {
 }
 impl PathMatcherDefaultRouteActionRequestMirrorPolicyRef
 for Expr<PathMatcherDefaultRouteActionRequestMirrorPolicy> {
+    #[inline]
     fn backend_service(&self) -> Expr<String> {
         self.clone().get_attr("backend_service")
     }
@@ -1907,6 +2036,7 @@ pub struct PathMatcherDefaultRouteActionRetryPolicyPerTryTimeout {
 }
 impl PathMatcherDefaultRouteActionRetryPolicyPerTryTimeout {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
@@ -1929,15 +2059,18 @@ pub trait PathMatcherDefaultRouteActionRetryPolicyPerTryTimeoutRef {
 }
 impl PathMatcherDefaultRouteActionRetryPolicyPerTryTimeoutRef
 for Expr<PathMatcherDefaultRouteActionRetryPolicyPerTryTimeout> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
 }
 impl PathMatcherDefaultRouteActionRetryPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.num_retries.is_some())
@@ -1969,14 +2102,17 @@ pub trait PathMatcherDefaultRouteActionRetryPolicyRef {
 }
 impl PathMatcherDefaultRouteActionRetryPolicyRef
 for Expr<PathMatcherDefaultRouteActionRetryPolicy> {
+    #[inline]
     fn num_retries(&self) -> Expr<Number> {
         self.clone().get_attr("num_retries")
     }
+    #[inline]
     fn per_try_timeout(
         &self,
     ) -> Expr<Vec<Value<PathMatcherDefaultRouteActionRetryPolicyPerTryTimeout>>> {
         self.clone().get_attr("per_try_timeout")
     }
+    #[inline]
     fn retry_conditions(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("retry_conditions")
     }
@@ -1991,6 +2127,7 @@ pub struct PathMatcherDefaultRouteActionTimeout {
 }
 impl PathMatcherDefaultRouteActionTimeout {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.nanos.is_some()) + usize::from(self.seconds.is_some()),
@@ -2013,9 +2150,11 @@ pub trait PathMatcherDefaultRouteActionTimeoutRef {
 }
 impl PathMatcherDefaultRouteActionTimeoutRef
 for Expr<PathMatcherDefaultRouteActionTimeout> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
@@ -2030,6 +2169,7 @@ pub struct PathMatcherDefaultRouteActionUrlRewrite {
 }
 impl PathMatcherDefaultRouteActionUrlRewrite {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host_rewrite.is_some())
@@ -2053,9 +2193,11 @@ pub trait PathMatcherDefaultRouteActionUrlRewriteRef {
 }
 impl PathMatcherDefaultRouteActionUrlRewriteRef
 for Expr<PathMatcherDefaultRouteActionUrlRewrite> {
+    #[inline]
     fn host_rewrite(&self) -> Expr<String> {
         self.clone().get_attr("host_rewrite")
     }
+    #[inline]
     fn path_prefix_rewrite(&self) -> Expr<String> {
         self.clone().get_attr("path_prefix_rewrite")
     }
@@ -2100,6 +2242,7 @@ pub struct PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionReque
 }
 impl PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.header_name.is_some())
@@ -2131,12 +2274,15 @@ impl PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHead
 for Expr<
     PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd,
 > {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
@@ -2153,6 +2299,7 @@ pub struct PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRespo
 }
 impl PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.header_name.is_some())
@@ -2184,18 +2331,22 @@ impl PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHea
 for Expr<
     PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd,
 > {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
 }
 impl PathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.request_headers_to_add.is_empty())
@@ -2251,6 +2402,7 @@ pub trait PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRef {
 }
 impl PathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRef
 for Expr<PathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction> {
+    #[inline]
     fn request_headers_to_add(
         &self,
     ) -> Expr<
@@ -2262,9 +2414,11 @@ for Expr<PathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction> {
     > {
         self.clone().get_attr("request_headers_to_add")
     }
+    #[inline]
     fn request_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("request_headers_to_remove")
     }
+    #[inline]
     fn response_headers_to_add(
         &self,
     ) -> Expr<
@@ -2276,12 +2430,14 @@ for Expr<PathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction> {
     > {
         self.clone().get_attr("response_headers_to_add")
     }
+    #[inline]
     fn response_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("response_headers_to_remove")
     }
 }
 impl PathMatcherDefaultRouteActionWeightedBackendServices {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.backend_service.is_some())
@@ -2315,9 +2471,11 @@ pub trait PathMatcherDefaultRouteActionWeightedBackendServicesRef {
 }
 impl PathMatcherDefaultRouteActionWeightedBackendServicesRef
 for Expr<PathMatcherDefaultRouteActionWeightedBackendServices> {
+    #[inline]
     fn backend_service(&self) -> Expr<String> {
         self.clone().get_attr("backend_service")
     }
+    #[inline]
     fn header_action(
         &self,
     ) -> Expr<
@@ -2325,12 +2483,14 @@ for Expr<PathMatcherDefaultRouteActionWeightedBackendServices> {
     > {
         self.clone().get_attr("header_action")
     }
+    #[inline]
     fn weight(&self) -> Expr<Number> {
         self.clone().get_attr("weight")
     }
 }
 impl PathMatcherDefaultRouteAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cors_policy.is_some())
@@ -2399,35 +2559,43 @@ pub trait PathMatcherDefaultRouteActionRef {
     ) -> Expr<Vec<Value<PathMatcherDefaultRouteActionWeightedBackendServices>>>;
 }
 impl PathMatcherDefaultRouteActionRef for Expr<PathMatcherDefaultRouteAction> {
+    #[inline]
     fn cors_policy(&self) -> Expr<Vec<Value<PathMatcherDefaultRouteActionCorsPolicy>>> {
         self.clone().get_attr("cors_policy")
     }
+    #[inline]
     fn fault_injection_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherDefaultRouteActionFaultInjectionPolicy>>> {
         self.clone().get_attr("fault_injection_policy")
     }
+    #[inline]
     fn max_stream_duration(
         &self,
     ) -> Expr<Vec<Value<PathMatcherDefaultRouteActionMaxStreamDuration>>> {
         self.clone().get_attr("max_stream_duration")
     }
+    #[inline]
     fn request_mirror_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherDefaultRouteActionRequestMirrorPolicy>>> {
         self.clone().get_attr("request_mirror_policy")
     }
+    #[inline]
     fn retry_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherDefaultRouteActionRetryPolicy>>> {
         self.clone().get_attr("retry_policy")
     }
+    #[inline]
     fn timeout(&self) -> Expr<Vec<Value<PathMatcherDefaultRouteActionTimeout>>> {
         self.clone().get_attr("timeout")
     }
+    #[inline]
     fn url_rewrite(&self) -> Expr<Vec<Value<PathMatcherDefaultRouteActionUrlRewrite>>> {
         self.clone().get_attr("url_rewrite")
     }
+    #[inline]
     fn weighted_backend_services(
         &self,
     ) -> Expr<Vec<Value<PathMatcherDefaultRouteActionWeightedBackendServices>>> {
@@ -2465,6 +2633,7 @@ impl PathMatcherDefaultUrlRedirect {
 }
 impl PathMatcherDefaultUrlRedirect {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.host_redirect.is_some())
@@ -2508,21 +2677,27 @@ pub trait PathMatcherDefaultUrlRedirectRef {
     fn strip_query(&self) -> Expr<bool>;
 }
 impl PathMatcherDefaultUrlRedirectRef for Expr<PathMatcherDefaultUrlRedirect> {
+    #[inline]
     fn host_redirect(&self) -> Expr<String> {
         self.clone().get_attr("host_redirect")
     }
+    #[inline]
     fn https_redirect(&self) -> Expr<bool> {
         self.clone().get_attr("https_redirect")
     }
+    #[inline]
     fn path_redirect(&self) -> Expr<String> {
         self.clone().get_attr("path_redirect")
     }
+    #[inline]
     fn prefix_redirect(&self) -> Expr<String> {
         self.clone().get_attr("prefix_redirect")
     }
+    #[inline]
     fn redirect_response_code(&self) -> Expr<String> {
         self.clone().get_attr("redirect_response_code")
     }
+    #[inline]
     fn strip_query(&self) -> Expr<bool> {
         self.clone().get_attr("strip_query")
     }
@@ -2565,6 +2740,7 @@ impl PathMatcherHeaderActionRequestHeadersToAdd {
 }
 impl PathMatcherHeaderActionRequestHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
@@ -2584,12 +2760,15 @@ pub trait PathMatcherHeaderActionRequestHeadersToAddRef {
 }
 impl PathMatcherHeaderActionRequestHeadersToAddRef
 for Expr<PathMatcherHeaderActionRequestHeadersToAdd> {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
@@ -2620,6 +2799,7 @@ impl PathMatcherHeaderActionResponseHeadersToAdd {
 }
 impl PathMatcherHeaderActionResponseHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
@@ -2639,18 +2819,22 @@ pub trait PathMatcherHeaderActionResponseHeadersToAddRef {
 }
 impl PathMatcherHeaderActionResponseHeadersToAddRef
 for Expr<PathMatcherHeaderActionResponseHeadersToAdd> {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
 }
 impl PathMatcherHeaderAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.request_headers_to_add.is_empty())
@@ -2693,19 +2877,23 @@ pub trait PathMatcherHeaderActionRef {
     fn response_headers_to_remove(&self) -> Expr<Vec<Value<String>>>;
 }
 impl PathMatcherHeaderActionRef for Expr<PathMatcherHeaderAction> {
+    #[inline]
     fn request_headers_to_add(
         &self,
     ) -> Expr<Vec<Value<PathMatcherHeaderActionRequestHeadersToAdd>>> {
         self.clone().get_attr("request_headers_to_add")
     }
+    #[inline]
     fn request_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("request_headers_to_remove")
     }
+    #[inline]
     fn response_headers_to_add(
         &self,
     ) -> Expr<Vec<Value<PathMatcherHeaderActionResponseHeadersToAdd>>> {
         self.clone().get_attr("response_headers_to_add")
     }
+    #[inline]
     fn response_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("response_headers_to_remove")
     }
@@ -2760,6 +2948,7 @@ pub struct PathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRule {
 }
 impl PathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRule {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.match_response_codes.is_some())
@@ -2789,18 +2978,22 @@ pub trait PathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRuleRef {
 }
 impl PathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRuleRef
 for Expr<PathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRule> {
+    #[inline]
     fn match_response_codes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("match_response_codes")
     }
+    #[inline]
     fn override_response_code(&self) -> Expr<Number> {
         self.clone().get_attr("override_response_code")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
 }
 impl PathMatcherPathRuleCustomErrorResponsePolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.error_response_rule.is_empty())
@@ -2828,6 +3021,7 @@ pub trait PathMatcherPathRuleCustomErrorResponsePolicyRef {
 }
 impl PathMatcherPathRuleCustomErrorResponsePolicyRef
 for Expr<PathMatcherPathRuleCustomErrorResponsePolicy> {
+    #[inline]
     fn error_response_rule(
         &self,
     ) -> Expr<
@@ -2835,6 +3029,7 @@ for Expr<PathMatcherPathRuleCustomErrorResponsePolicy> {
     > {
         self.clone().get_attr("error_response_rule")
     }
+    #[inline]
     fn error_service(&self) -> Expr<String> {
         self.clone().get_attr("error_service")
     }
@@ -2900,6 +3095,7 @@ impl PathMatcherPathRuleRouteActionCorsPolicy {
 }
 impl PathMatcherPathRuleRouteActionCorsPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.allow_credentials.is_some())
@@ -2956,27 +3152,35 @@ pub trait PathMatcherPathRuleRouteActionCorsPolicyRef {
 }
 impl PathMatcherPathRuleRouteActionCorsPolicyRef
 for Expr<PathMatcherPathRuleRouteActionCorsPolicy> {
+    #[inline]
     fn allow_credentials(&self) -> Expr<bool> {
         self.clone().get_attr("allow_credentials")
     }
+    #[inline]
     fn allow_headers(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_headers")
     }
+    #[inline]
     fn allow_methods(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_methods")
     }
+    #[inline]
     fn allow_origin_regexes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_origin_regexes")
     }
+    #[inline]
     fn allow_origins(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_origins")
     }
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
+    #[inline]
     fn expose_headers(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("expose_headers")
     }
+    #[inline]
     fn max_age(&self) -> Expr<Number> {
         self.clone().get_attr("max_age")
     }
@@ -3011,6 +3215,7 @@ impl PathMatcherPathRuleRouteActionFaultInjectionPolicyAbort {
 }
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicyAbort {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("http_status", self.http_status);
@@ -3027,9 +3232,11 @@ pub trait PathMatcherPathRuleRouteActionFaultInjectionPolicyAbortRef {
 }
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicyAbortRef
 for Expr<PathMatcherPathRuleRouteActionFaultInjectionPolicyAbort> {
+    #[inline]
     fn http_status(&self) -> Expr<Number> {
         self.clone().get_attr("http_status")
     }
+    #[inline]
     fn percentage(&self) -> Expr<Number> {
         self.clone().get_attr("percentage")
     }
@@ -3073,6 +3280,7 @@ impl PathMatcherPathRuleRouteActionFaultInjectionPolicyDelayFixedDelay {
 }
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicyDelayFixedDelay {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
@@ -3091,15 +3299,18 @@ pub trait PathMatcherPathRuleRouteActionFaultInjectionPolicyDelayFixedDelayRef {
 }
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicyDelayFixedDelayRef
 for Expr<PathMatcherPathRuleRouteActionFaultInjectionPolicyDelayFixedDelay> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
 }
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicyDelay {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_blocks("fixed_delay", vec![self.fixed_delay.into_body()]);
@@ -3120,6 +3331,7 @@ pub trait PathMatcherPathRuleRouteActionFaultInjectionPolicyDelayRef {
 }
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicyDelayRef
 for Expr<PathMatcherPathRuleRouteActionFaultInjectionPolicyDelay> {
+    #[inline]
     fn fixed_delay(
         &self,
     ) -> Expr<
@@ -3127,12 +3339,14 @@ for Expr<PathMatcherPathRuleRouteActionFaultInjectionPolicyDelay> {
     > {
         self.clone().get_attr("fixed_delay")
     }
+    #[inline]
     fn percentage(&self) -> Expr<Number> {
         self.clone().get_attr("percentage")
     }
 }
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.abort.is_some()) + usize::from(self.delay.is_some()),
@@ -3159,11 +3373,13 @@ pub trait PathMatcherPathRuleRouteActionFaultInjectionPolicyRef {
 }
 impl PathMatcherPathRuleRouteActionFaultInjectionPolicyRef
 for Expr<PathMatcherPathRuleRouteActionFaultInjectionPolicy> {
+    #[inline]
     fn abort(
         &self,
     ) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionFaultInjectionPolicyAbort>>> {
         self.clone().get_attr("abort")
     }
+    #[inline]
     fn delay(
         &self,
     ) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionFaultInjectionPolicyDelay>>> {
@@ -3189,6 +3405,7 @@ impl PathMatcherPathRuleRouteActionMaxStreamDuration {
 }
 impl PathMatcherPathRuleRouteActionMaxStreamDuration {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
@@ -3207,9 +3424,11 @@ pub trait PathMatcherPathRuleRouteActionMaxStreamDurationRef {
 }
 impl PathMatcherPathRuleRouteActionMaxStreamDurationRef
 for Expr<PathMatcherPathRuleRouteActionMaxStreamDuration> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
@@ -3230,6 +3449,7 @@ impl PathMatcherPathRuleRouteActionRequestMirrorPolicy {
 }
 impl PathMatcherPathRuleRouteActionRequestMirrorPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("backend_service", self.backend_service);
@@ -3243,6 +3463,7 @@ pub trait PathMatcherPathRuleRouteActionRequestMirrorPolicyRef {
 }
 impl PathMatcherPathRuleRouteActionRequestMirrorPolicyRef
 for Expr<PathMatcherPathRuleRouteActionRequestMirrorPolicy> {
+    #[inline]
     fn backend_service(&self) -> Expr<String> {
         self.clone().get_attr("backend_service")
     }
@@ -3276,6 +3497,7 @@ impl PathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout {
 }
 impl PathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
@@ -3294,15 +3516,18 @@ pub trait PathMatcherPathRuleRouteActionRetryPolicyPerTryTimeoutRef {
 }
 impl PathMatcherPathRuleRouteActionRetryPolicyPerTryTimeoutRef
 for Expr<PathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
 }
 impl PathMatcherPathRuleRouteActionRetryPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.num_retries.is_some())
@@ -3334,14 +3559,17 @@ pub trait PathMatcherPathRuleRouteActionRetryPolicyRef {
 }
 impl PathMatcherPathRuleRouteActionRetryPolicyRef
 for Expr<PathMatcherPathRuleRouteActionRetryPolicy> {
+    #[inline]
     fn num_retries(&self) -> Expr<Number> {
         self.clone().get_attr("num_retries")
     }
+    #[inline]
     fn per_try_timeout(
         &self,
     ) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout>>> {
         self.clone().get_attr("per_try_timeout")
     }
+    #[inline]
     fn retry_conditions(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("retry_conditions")
     }
@@ -3365,6 +3593,7 @@ impl PathMatcherPathRuleRouteActionTimeout {
 }
 impl PathMatcherPathRuleRouteActionTimeout {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
@@ -3383,9 +3612,11 @@ pub trait PathMatcherPathRuleRouteActionTimeoutRef {
 }
 impl PathMatcherPathRuleRouteActionTimeoutRef
 for Expr<PathMatcherPathRuleRouteActionTimeout> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
@@ -3400,6 +3631,7 @@ pub struct PathMatcherPathRuleRouteActionUrlRewrite {
 }
 impl PathMatcherPathRuleRouteActionUrlRewrite {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host_rewrite.is_some())
@@ -3423,9 +3655,11 @@ pub trait PathMatcherPathRuleRouteActionUrlRewriteRef {
 }
 impl PathMatcherPathRuleRouteActionUrlRewriteRef
 for Expr<PathMatcherPathRuleRouteActionUrlRewrite> {
+    #[inline]
     fn host_rewrite(&self) -> Expr<String> {
         self.clone().get_attr("host_rewrite")
     }
+    #[inline]
     fn path_prefix_rewrite(&self) -> Expr<String> {
         self.clone().get_attr("path_prefix_rewrite")
     }
@@ -3497,6 +3731,7 @@ impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHea
 }
 impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
@@ -3518,12 +3753,15 @@ impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHea
 for Expr<
     PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd,
 > {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
@@ -3554,6 +3792,7 @@ impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHe
 }
 impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
@@ -3575,18 +3814,22 @@ impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHe
 for Expr<
     PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd,
 > {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
 }
 impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.request_headers_to_add.is_empty())
@@ -3642,6 +3885,7 @@ pub trait PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRef {
 }
 impl PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRef
 for Expr<PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction> {
+    #[inline]
     fn request_headers_to_add(
         &self,
     ) -> Expr<
@@ -3653,9 +3897,11 @@ for Expr<PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction> {
     > {
         self.clone().get_attr("request_headers_to_add")
     }
+    #[inline]
     fn request_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("request_headers_to_remove")
     }
+    #[inline]
     fn response_headers_to_add(
         &self,
     ) -> Expr<
@@ -3667,12 +3913,14 @@ for Expr<PathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction> {
     > {
         self.clone().get_attr("response_headers_to_add")
     }
+    #[inline]
     fn response_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("response_headers_to_remove")
     }
 }
 impl PathMatcherPathRuleRouteActionWeightedBackendServices {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.header_action.is_some()),
@@ -3700,9 +3948,11 @@ pub trait PathMatcherPathRuleRouteActionWeightedBackendServicesRef {
 }
 impl PathMatcherPathRuleRouteActionWeightedBackendServicesRef
 for Expr<PathMatcherPathRuleRouteActionWeightedBackendServices> {
+    #[inline]
     fn backend_service(&self) -> Expr<String> {
         self.clone().get_attr("backend_service")
     }
+    #[inline]
     fn header_action(
         &self,
     ) -> Expr<
@@ -3710,12 +3960,14 @@ for Expr<PathMatcherPathRuleRouteActionWeightedBackendServices> {
     > {
         self.clone().get_attr("header_action")
     }
+    #[inline]
     fn weight(&self) -> Expr<Number> {
         self.clone().get_attr("weight")
     }
 }
 impl PathMatcherPathRuleRouteAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cors_policy.is_some())
@@ -3786,35 +4038,43 @@ pub trait PathMatcherPathRuleRouteActionRef {
     ) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionWeightedBackendServices>>>;
 }
 impl PathMatcherPathRuleRouteActionRef for Expr<PathMatcherPathRuleRouteAction> {
+    #[inline]
     fn cors_policy(&self) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionCorsPolicy>>> {
         self.clone().get_attr("cors_policy")
     }
+    #[inline]
     fn fault_injection_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionFaultInjectionPolicy>>> {
         self.clone().get_attr("fault_injection_policy")
     }
+    #[inline]
     fn max_stream_duration(
         &self,
     ) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionMaxStreamDuration>>> {
         self.clone().get_attr("max_stream_duration")
     }
+    #[inline]
     fn request_mirror_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionRequestMirrorPolicy>>> {
         self.clone().get_attr("request_mirror_policy")
     }
+    #[inline]
     fn retry_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionRetryPolicy>>> {
         self.clone().get_attr("retry_policy")
     }
+    #[inline]
     fn timeout(&self) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionTimeout>>> {
         self.clone().get_attr("timeout")
     }
+    #[inline]
     fn url_rewrite(&self) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionUrlRewrite>>> {
         self.clone().get_attr("url_rewrite")
     }
+    #[inline]
     fn weighted_backend_services(
         &self,
     ) -> Expr<Vec<Value<PathMatcherPathRuleRouteActionWeightedBackendServices>>> {
@@ -3852,6 +4112,7 @@ impl PathMatcherPathRuleUrlRedirect {
 }
 impl PathMatcherPathRuleUrlRedirect {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.host_redirect.is_some())
@@ -3895,27 +4156,34 @@ pub trait PathMatcherPathRuleUrlRedirectRef {
     fn strip_query(&self) -> Expr<bool>;
 }
 impl PathMatcherPathRuleUrlRedirectRef for Expr<PathMatcherPathRuleUrlRedirect> {
+    #[inline]
     fn host_redirect(&self) -> Expr<String> {
         self.clone().get_attr("host_redirect")
     }
+    #[inline]
     fn https_redirect(&self) -> Expr<bool> {
         self.clone().get_attr("https_redirect")
     }
+    #[inline]
     fn path_redirect(&self) -> Expr<String> {
         self.clone().get_attr("path_redirect")
     }
+    #[inline]
     fn prefix_redirect(&self) -> Expr<String> {
         self.clone().get_attr("prefix_redirect")
     }
+    #[inline]
     fn redirect_response_code(&self) -> Expr<String> {
         self.clone().get_attr("redirect_response_code")
     }
+    #[inline]
     fn strip_query(&self) -> Expr<bool> {
         self.clone().get_attr("strip_query")
     }
 }
 impl PathMatcherPathRule {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.custom_error_response_policy.is_some())
@@ -3955,20 +4223,25 @@ pub trait PathMatcherPathRuleRef {
     fn url_redirect(&self) -> Expr<Vec<Value<PathMatcherPathRuleUrlRedirect>>>;
 }
 impl PathMatcherPathRuleRef for Expr<PathMatcherPathRule> {
+    #[inline]
     fn custom_error_response_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherPathRuleCustomErrorResponsePolicy>>> {
         self.clone().get_attr("custom_error_response_policy")
     }
+    #[inline]
     fn paths(&self) -> Expr<Set<String>> {
         self.clone().get_attr("paths")
     }
+    #[inline]
     fn route_action(&self) -> Expr<Vec<Value<PathMatcherPathRuleRouteAction>>> {
         self.clone().get_attr("route_action")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
+    #[inline]
     fn url_redirect(&self) -> Expr<Vec<Value<PathMatcherPathRuleUrlRedirect>>> {
         self.clone().get_attr("url_redirect")
     }
@@ -4029,6 +4302,7 @@ pub struct PathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRule {
 }
 impl PathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRule {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.match_response_codes.is_some())
@@ -4058,18 +4332,22 @@ pub trait PathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRuleRef {
 }
 impl PathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRuleRef
 for Expr<PathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRule> {
+    #[inline]
     fn match_response_codes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("match_response_codes")
     }
+    #[inline]
     fn override_response_code(&self) -> Expr<Number> {
         self.clone().get_attr("override_response_code")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
 }
 impl PathMatcherRouteRulesCustomErrorResponsePolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.error_response_rule.is_empty())
@@ -4099,6 +4377,7 @@ pub trait PathMatcherRouteRulesCustomErrorResponsePolicyRef {
 }
 impl PathMatcherRouteRulesCustomErrorResponsePolicyRef
 for Expr<PathMatcherRouteRulesCustomErrorResponsePolicy> {
+    #[inline]
     fn error_response_rule(
         &self,
     ) -> Expr<
@@ -4106,6 +4385,7 @@ for Expr<PathMatcherRouteRulesCustomErrorResponsePolicy> {
     > {
         self.clone().get_attr("error_response_rule")
     }
+    #[inline]
     fn error_service(&self) -> Expr<String> {
         self.clone().get_attr("error_service")
     }
@@ -4152,6 +4432,7 @@ impl PathMatcherRouteRulesHeaderActionRequestHeadersToAdd {
 }
 impl PathMatcherRouteRulesHeaderActionRequestHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
@@ -4171,12 +4452,15 @@ pub trait PathMatcherRouteRulesHeaderActionRequestHeadersToAddRef {
 }
 impl PathMatcherRouteRulesHeaderActionRequestHeadersToAddRef
 for Expr<PathMatcherRouteRulesHeaderActionRequestHeadersToAdd> {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
@@ -4207,6 +4491,7 @@ impl PathMatcherRouteRulesHeaderActionResponseHeadersToAdd {
 }
 impl PathMatcherRouteRulesHeaderActionResponseHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
@@ -4226,18 +4511,22 @@ pub trait PathMatcherRouteRulesHeaderActionResponseHeadersToAddRef {
 }
 impl PathMatcherRouteRulesHeaderActionResponseHeadersToAddRef
 for Expr<PathMatcherRouteRulesHeaderActionResponseHeadersToAdd> {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
 }
 impl PathMatcherRouteRulesHeaderAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.request_headers_to_add.is_empty())
@@ -4280,19 +4569,23 @@ pub trait PathMatcherRouteRulesHeaderActionRef {
     fn response_headers_to_remove(&self) -> Expr<Vec<Value<String>>>;
 }
 impl PathMatcherRouteRulesHeaderActionRef for Expr<PathMatcherRouteRulesHeaderAction> {
+    #[inline]
     fn request_headers_to_add(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesHeaderActionRequestHeadersToAdd>>> {
         self.clone().get_attr("request_headers_to_add")
     }
+    #[inline]
     fn request_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("request_headers_to_remove")
     }
+    #[inline]
     fn response_headers_to_add(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesHeaderActionResponseHeadersToAdd>>> {
         self.clone().get_attr("response_headers_to_add")
     }
+    #[inline]
     fn response_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("response_headers_to_remove")
     }
@@ -4376,6 +4669,7 @@ impl PathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch {
 }
 impl PathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("range_end", self.range_end);
@@ -4392,15 +4686,18 @@ pub trait PathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatchRef {
 }
 impl PathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatchRef
 for Expr<PathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch> {
+    #[inline]
     fn range_end(&self) -> Expr<Number> {
         self.clone().get_attr("range_end")
     }
+    #[inline]
     fn range_start(&self) -> Expr<Number> {
         self.clone().get_attr("range_start")
     }
 }
 impl PathMatcherRouteRulesMatchRulesHeaderMatches {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.exact_match.is_some())
@@ -4459,29 +4756,37 @@ pub trait PathMatcherRouteRulesMatchRulesHeaderMatchesRef {
 }
 impl PathMatcherRouteRulesMatchRulesHeaderMatchesRef
 for Expr<PathMatcherRouteRulesMatchRulesHeaderMatches> {
+    #[inline]
     fn exact_match(&self) -> Expr<String> {
         self.clone().get_attr("exact_match")
     }
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn invert_match(&self) -> Expr<bool> {
         self.clone().get_attr("invert_match")
     }
+    #[inline]
     fn prefix_match(&self) -> Expr<String> {
         self.clone().get_attr("prefix_match")
     }
+    #[inline]
     fn present_match(&self) -> Expr<bool> {
         self.clone().get_attr("present_match")
     }
+    #[inline]
     fn range_match(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch>>> {
         self.clone().get_attr("range_match")
     }
+    #[inline]
     fn regex_match(&self) -> Expr<String> {
         self.clone().get_attr("regex_match")
     }
+    #[inline]
     fn suffix_match(&self) -> Expr<String> {
         self.clone().get_attr("suffix_match")
     }
@@ -4522,6 +4827,7 @@ impl PathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabels {
 }
 impl PathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabels {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
@@ -4538,15 +4844,18 @@ pub trait PathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabelsRef {
 }
 impl PathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabelsRef
 for Expr<PathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabels> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl PathMatcherRouteRulesMatchRulesMetadataFilters {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.filter_labels.is_empty()),
@@ -4571,11 +4880,13 @@ pub trait PathMatcherRouteRulesMatchRulesMetadataFiltersRef {
 }
 impl PathMatcherRouteRulesMatchRulesMetadataFiltersRef
 for Expr<PathMatcherRouteRulesMatchRulesMetadataFilters> {
+    #[inline]
     fn filter_labels(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabels>>> {
         self.clone().get_attr("filter_labels")
     }
+    #[inline]
     fn filter_match_criteria(&self) -> Expr<String> {
         self.clone().get_attr("filter_match_criteria")
     }
@@ -4605,6 +4916,7 @@ impl PathMatcherRouteRulesMatchRulesQueryParameterMatches {
 }
 impl PathMatcherRouteRulesMatchRulesQueryParameterMatches {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.exact_match.is_some())
@@ -4637,21 +4949,26 @@ pub trait PathMatcherRouteRulesMatchRulesQueryParameterMatchesRef {
 }
 impl PathMatcherRouteRulesMatchRulesQueryParameterMatchesRef
 for Expr<PathMatcherRouteRulesMatchRulesQueryParameterMatches> {
+    #[inline]
     fn exact_match(&self) -> Expr<String> {
         self.clone().get_attr("exact_match")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn present_match(&self) -> Expr<bool> {
         self.clone().get_attr("present_match")
     }
+    #[inline]
     fn regex_match(&self) -> Expr<String> {
         self.clone().get_attr("regex_match")
     }
 }
 impl PathMatcherRouteRulesMatchRules {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.full_path_match.is_some())
@@ -4722,33 +5039,41 @@ pub trait PathMatcherRouteRulesMatchRulesRef {
     fn regex_match(&self) -> Expr<String>;
 }
 impl PathMatcherRouteRulesMatchRulesRef for Expr<PathMatcherRouteRulesMatchRules> {
+    #[inline]
     fn full_path_match(&self) -> Expr<String> {
         self.clone().get_attr("full_path_match")
     }
+    #[inline]
     fn header_matches(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesMatchRulesHeaderMatches>>> {
         self.clone().get_attr("header_matches")
     }
+    #[inline]
     fn ignore_case(&self) -> Expr<bool> {
         self.clone().get_attr("ignore_case")
     }
+    #[inline]
     fn metadata_filters(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesMatchRulesMetadataFilters>>> {
         self.clone().get_attr("metadata_filters")
     }
+    #[inline]
     fn path_template_match(&self) -> Expr<String> {
         self.clone().get_attr("path_template_match")
     }
+    #[inline]
     fn prefix_match(&self) -> Expr<String> {
         self.clone().get_attr("prefix_match")
     }
+    #[inline]
     fn query_parameter_matches(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesMatchRulesQueryParameterMatches>>> {
         self.clone().get_attr("query_parameter_matches")
     }
+    #[inline]
     fn regex_match(&self) -> Expr<String> {
         self.clone().get_attr("regex_match")
     }
@@ -4801,6 +5126,7 @@ pub struct PathMatcherRouteRulesRouteActionCorsPolicy {
 }
 impl PathMatcherRouteRulesRouteActionCorsPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allow_credentials.is_some())
@@ -4860,27 +5186,35 @@ pub trait PathMatcherRouteRulesRouteActionCorsPolicyRef {
 }
 impl PathMatcherRouteRulesRouteActionCorsPolicyRef
 for Expr<PathMatcherRouteRulesRouteActionCorsPolicy> {
+    #[inline]
     fn allow_credentials(&self) -> Expr<bool> {
         self.clone().get_attr("allow_credentials")
     }
+    #[inline]
     fn allow_headers(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_headers")
     }
+    #[inline]
     fn allow_methods(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_methods")
     }
+    #[inline]
     fn allow_origin_regexes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_origin_regexes")
     }
+    #[inline]
     fn allow_origins(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allow_origins")
     }
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
+    #[inline]
     fn expose_headers(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("expose_headers")
     }
+    #[inline]
     fn max_age(&self) -> Expr<Number> {
         self.clone().get_attr("max_age")
     }
@@ -4903,6 +5237,7 @@ pub struct PathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort {
 }
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.http_status.is_some())
@@ -4926,9 +5261,11 @@ pub trait PathMatcherRouteRulesRouteActionFaultInjectionPolicyAbortRef {
 }
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyAbortRef
 for Expr<PathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort> {
+    #[inline]
     fn http_status(&self) -> Expr<Number> {
         self.clone().get_attr("http_status")
     }
+    #[inline]
     fn percentage(&self) -> Expr<Number> {
         self.clone().get_attr("percentage")
     }
@@ -4962,6 +5299,7 @@ impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay {
 }
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
@@ -4980,15 +5318,18 @@ pub trait PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelayRef
 }
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelayRef
 for Expr<PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
 }
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.fixed_delay.is_some())
@@ -5016,6 +5357,7 @@ pub trait PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayRef {
 }
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayRef
 for Expr<PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay> {
+    #[inline]
     fn fixed_delay(
         &self,
     ) -> Expr<
@@ -5023,12 +5365,14 @@ for Expr<PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay> {
     > {
         self.clone().get_attr("fixed_delay")
     }
+    #[inline]
     fn percentage(&self) -> Expr<Number> {
         self.clone().get_attr("percentage")
     }
 }
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.abort.is_some()) + usize::from(self.delay.is_some()),
@@ -5055,11 +5399,13 @@ pub trait PathMatcherRouteRulesRouteActionFaultInjectionPolicyRef {
 }
 impl PathMatcherRouteRulesRouteActionFaultInjectionPolicyRef
 for Expr<PathMatcherRouteRulesRouteActionFaultInjectionPolicy> {
+    #[inline]
     fn abort(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort>>> {
         self.clone().get_attr("abort")
     }
+    #[inline]
     fn delay(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay>>> {
@@ -5085,6 +5431,7 @@ impl PathMatcherRouteRulesRouteActionMaxStreamDuration {
 }
 impl PathMatcherRouteRulesRouteActionMaxStreamDuration {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
@@ -5103,9 +5450,11 @@ pub trait PathMatcherRouteRulesRouteActionMaxStreamDurationRef {
 }
 impl PathMatcherRouteRulesRouteActionMaxStreamDurationRef
 for Expr<PathMatcherRouteRulesRouteActionMaxStreamDuration> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
@@ -5126,6 +5475,7 @@ impl PathMatcherRouteRulesRouteActionRequestMirrorPolicy {
 }
 impl PathMatcherRouteRulesRouteActionRequestMirrorPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("backend_service", self.backend_service);
@@ -5139,6 +5489,7 @@ pub trait PathMatcherRouteRulesRouteActionRequestMirrorPolicyRef {
 }
 impl PathMatcherRouteRulesRouteActionRequestMirrorPolicyRef
 for Expr<PathMatcherRouteRulesRouteActionRequestMirrorPolicy> {
+    #[inline]
     fn backend_service(&self) -> Expr<String> {
         self.clone().get_attr("backend_service")
     }
@@ -5184,6 +5535,7 @@ impl PathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout {
 }
 impl PathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
@@ -5202,15 +5554,18 @@ pub trait PathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeoutRef {
 }
 impl PathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeoutRef
 for Expr<PathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
 }
 impl PathMatcherRouteRulesRouteActionRetryPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.per_try_timeout.is_some())
@@ -5239,14 +5594,17 @@ pub trait PathMatcherRouteRulesRouteActionRetryPolicyRef {
 }
 impl PathMatcherRouteRulesRouteActionRetryPolicyRef
 for Expr<PathMatcherRouteRulesRouteActionRetryPolicy> {
+    #[inline]
     fn num_retries(&self) -> Expr<Number> {
         self.clone().get_attr("num_retries")
     }
+    #[inline]
     fn per_try_timeout(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout>>> {
         self.clone().get_attr("per_try_timeout")
     }
+    #[inline]
     fn retry_conditions(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("retry_conditions")
     }
@@ -5270,6 +5628,7 @@ impl PathMatcherRouteRulesRouteActionTimeout {
 }
 impl PathMatcherRouteRulesRouteActionTimeout {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.nanos.is_some()));
         if let Some(v) = self.nanos {
@@ -5288,9 +5647,11 @@ pub trait PathMatcherRouteRulesRouteActionTimeoutRef {
 }
 impl PathMatcherRouteRulesRouteActionTimeoutRef
 for Expr<PathMatcherRouteRulesRouteActionTimeout> {
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<String> {
         self.clone().get_attr("seconds")
     }
@@ -5307,6 +5668,7 @@ pub struct PathMatcherRouteRulesRouteActionUrlRewrite {
 }
 impl PathMatcherRouteRulesRouteActionUrlRewrite {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host_rewrite.is_some())
@@ -5336,12 +5698,15 @@ pub trait PathMatcherRouteRulesRouteActionUrlRewriteRef {
 }
 impl PathMatcherRouteRulesRouteActionUrlRewriteRef
 for Expr<PathMatcherRouteRulesRouteActionUrlRewrite> {
+    #[inline]
     fn host_rewrite(&self) -> Expr<String> {
         self.clone().get_attr("host_rewrite")
     }
+    #[inline]
     fn path_prefix_rewrite(&self) -> Expr<String> {
         self.clone().get_attr("path_prefix_rewrite")
     }
+    #[inline]
     fn path_template_rewrite(&self) -> Expr<String> {
         self.clone().get_attr("path_template_rewrite")
     }
@@ -5413,6 +5778,7 @@ impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestH
 }
 impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
@@ -5434,12 +5800,15 @@ impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestH
 for Expr<
     PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd,
 > {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
@@ -5470,6 +5839,7 @@ impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponse
 }
 impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("header_name", self.header_name);
@@ -5491,18 +5861,22 @@ impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponse
 for Expr<
     PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd,
 > {
+    #[inline]
     fn header_name(&self) -> Expr<String> {
         self.clone().get_attr("header_name")
     }
+    #[inline]
     fn header_value(&self) -> Expr<String> {
         self.clone().get_attr("header_value")
     }
+    #[inline]
     fn replace(&self) -> Expr<bool> {
         self.clone().get_attr("replace")
     }
 }
 impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.request_headers_to_add.is_empty())
@@ -5558,6 +5932,7 @@ pub trait PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRef
 }
 impl PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRef
 for Expr<PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction> {
+    #[inline]
     fn request_headers_to_add(
         &self,
     ) -> Expr<
@@ -5569,9 +5944,11 @@ for Expr<PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction> {
     > {
         self.clone().get_attr("request_headers_to_add")
     }
+    #[inline]
     fn request_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("request_headers_to_remove")
     }
+    #[inline]
     fn response_headers_to_add(
         &self,
     ) -> Expr<
@@ -5583,12 +5960,14 @@ for Expr<PathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction> {
     > {
         self.clone().get_attr("response_headers_to_add")
     }
+    #[inline]
     fn response_headers_to_remove(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("response_headers_to_remove")
     }
 }
 impl PathMatcherRouteRulesRouteActionWeightedBackendServices {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.header_action.is_some()),
@@ -5616,9 +5995,11 @@ pub trait PathMatcherRouteRulesRouteActionWeightedBackendServicesRef {
 }
 impl PathMatcherRouteRulesRouteActionWeightedBackendServicesRef
 for Expr<PathMatcherRouteRulesRouteActionWeightedBackendServices> {
+    #[inline]
     fn backend_service(&self) -> Expr<String> {
         self.clone().get_attr("backend_service")
     }
+    #[inline]
     fn header_action(
         &self,
     ) -> Expr<
@@ -5626,12 +6007,14 @@ for Expr<PathMatcherRouteRulesRouteActionWeightedBackendServices> {
     > {
         self.clone().get_attr("header_action")
     }
+    #[inline]
     fn weight(&self) -> Expr<Number> {
         self.clone().get_attr("weight")
     }
 }
 impl PathMatcherRouteRulesRouteAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cors_policy.is_some())
@@ -5706,39 +6089,47 @@ pub trait PathMatcherRouteRulesRouteActionRef {
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionWeightedBackendServices>>>;
 }
 impl PathMatcherRouteRulesRouteActionRef for Expr<PathMatcherRouteRulesRouteAction> {
+    #[inline]
     fn cors_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionCorsPolicy>>> {
         self.clone().get_attr("cors_policy")
     }
+    #[inline]
     fn fault_injection_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionFaultInjectionPolicy>>> {
         self.clone().get_attr("fault_injection_policy")
     }
+    #[inline]
     fn max_stream_duration(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionMaxStreamDuration>>> {
         self.clone().get_attr("max_stream_duration")
     }
+    #[inline]
     fn request_mirror_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionRequestMirrorPolicy>>> {
         self.clone().get_attr("request_mirror_policy")
     }
+    #[inline]
     fn retry_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionRetryPolicy>>> {
         self.clone().get_attr("retry_policy")
     }
+    #[inline]
     fn timeout(&self) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionTimeout>>> {
         self.clone().get_attr("timeout")
     }
+    #[inline]
     fn url_rewrite(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionUrlRewrite>>> {
         self.clone().get_attr("url_rewrite")
     }
+    #[inline]
     fn weighted_backend_services(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesRouteActionWeightedBackendServices>>> {
@@ -5763,6 +6154,7 @@ pub struct PathMatcherRouteRulesUrlRedirect {
 }
 impl PathMatcherRouteRulesUrlRedirect {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host_redirect.is_some())
@@ -5809,27 +6201,34 @@ pub trait PathMatcherRouteRulesUrlRedirectRef {
     fn strip_query(&self) -> Expr<bool>;
 }
 impl PathMatcherRouteRulesUrlRedirectRef for Expr<PathMatcherRouteRulesUrlRedirect> {
+    #[inline]
     fn host_redirect(&self) -> Expr<String> {
         self.clone().get_attr("host_redirect")
     }
+    #[inline]
     fn https_redirect(&self) -> Expr<bool> {
         self.clone().get_attr("https_redirect")
     }
+    #[inline]
     fn path_redirect(&self) -> Expr<String> {
         self.clone().get_attr("path_redirect")
     }
+    #[inline]
     fn prefix_redirect(&self) -> Expr<String> {
         self.clone().get_attr("prefix_redirect")
     }
+    #[inline]
     fn redirect_response_code(&self) -> Expr<String> {
         self.clone().get_attr("redirect_response_code")
     }
+    #[inline]
     fn strip_query(&self) -> Expr<bool> {
         self.clone().get_attr("strip_query")
     }
 }
 impl PathMatcherRouteRules {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.custom_error_response_policy.is_some())
@@ -5883,32 +6282,40 @@ pub trait PathMatcherRouteRulesRef {
     fn url_redirect(&self) -> Expr<Vec<Value<PathMatcherRouteRulesUrlRedirect>>>;
 }
 impl PathMatcherRouteRulesRef for Expr<PathMatcherRouteRules> {
+    #[inline]
     fn custom_error_response_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherRouteRulesCustomErrorResponsePolicy>>> {
         self.clone().get_attr("custom_error_response_policy")
     }
+    #[inline]
     fn header_action(&self) -> Expr<Vec<Value<PathMatcherRouteRulesHeaderAction>>> {
         self.clone().get_attr("header_action")
     }
+    #[inline]
     fn match_rules(&self) -> Expr<Vec<Value<PathMatcherRouteRulesMatchRules>>> {
         self.clone().get_attr("match_rules")
     }
+    #[inline]
     fn priority(&self) -> Expr<Number> {
         self.clone().get_attr("priority")
     }
+    #[inline]
     fn route_action(&self) -> Expr<Vec<Value<PathMatcherRouteRulesRouteAction>>> {
         self.clone().get_attr("route_action")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
+    #[inline]
     fn url_redirect(&self) -> Expr<Vec<Value<PathMatcherRouteRulesUrlRedirect>>> {
         self.clone().get_attr("url_redirect")
     }
 }
 impl PathMatcher {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.default_custom_error_response_policy.is_some())
@@ -5976,32 +6383,41 @@ pub trait PathMatcherRef {
     fn route_rules(&self) -> Expr<Vec<Value<PathMatcherRouteRules>>>;
 }
 impl PathMatcherRef for Expr<PathMatcher> {
+    #[inline]
     fn default_custom_error_response_policy(
         &self,
     ) -> Expr<Vec<Value<PathMatcherDefaultCustomErrorResponsePolicy>>> {
         self.clone().get_attr("default_custom_error_response_policy")
     }
+    #[inline]
     fn default_route_action(&self) -> Expr<Vec<Value<PathMatcherDefaultRouteAction>>> {
         self.clone().get_attr("default_route_action")
     }
+    #[inline]
     fn default_service(&self) -> Expr<String> {
         self.clone().get_attr("default_service")
     }
+    #[inline]
     fn default_url_redirect(&self) -> Expr<Vec<Value<PathMatcherDefaultUrlRedirect>>> {
         self.clone().get_attr("default_url_redirect")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn header_action(&self) -> Expr<Vec<Value<PathMatcherHeaderAction>>> {
         self.clone().get_attr("header_action")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn path_rule(&self) -> Expr<Vec<Value<PathMatcherPathRule>>> {
         self.clone().get_attr("path_rule")
     }
+    #[inline]
     fn route_rules(&self) -> Expr<Vec<Value<PathMatcherRouteRules>>> {
         self.clone().get_attr("route_rules")
     }
@@ -6057,6 +6473,7 @@ impl TestHeaders {
 }
 impl TestHeaders {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
@@ -6072,15 +6489,18 @@ pub trait TestHeadersRef {
     fn value(&self) -> Expr<String>;
 }
 impl TestHeadersRef for Expr<TestHeaders> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl Test {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.description.is_some())
@@ -6125,30 +6545,38 @@ pub trait TestRef {
     fn service(&self) -> Expr<String>;
 }
 impl TestRef for Expr<Test> {
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn expected_output_url(&self) -> Expr<String> {
         self.clone().get_attr("expected_output_url")
     }
+    #[inline]
     fn expected_redirect_response_code(&self) -> Expr<Number> {
         self.clone().get_attr("expected_redirect_response_code")
     }
+    #[inline]
     fn headers(&self) -> Expr<Vec<Value<TestHeaders>>> {
         self.clone().get_attr("headers")
     }
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
 }
 impl Resource for GoogleComputeUrlMap {
     const TYPE: &'static str = "google_compute_url_map";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.default_custom_error_response_policy.is_some())
@@ -6226,50 +6654,65 @@ pub trait GoogleComputeUrlMapRef {
     fn test(&self) -> Expr<Vec<Value<Test>>>;
 }
 impl GoogleComputeUrlMapRef for Ref<GoogleComputeUrlMap> {
+    #[inline]
     fn creation_timestamp(&self) -> Expr<String> {
         self.attr("creation_timestamp")
     }
+    #[inline]
     fn default_custom_error_response_policy(
         &self,
     ) -> Expr<Vec<Value<DefaultCustomErrorResponsePolicy>>> {
         self.attr("default_custom_error_response_policy")
     }
+    #[inline]
     fn default_route_action(&self) -> Expr<Vec<Value<DefaultRouteAction>>> {
         self.attr("default_route_action")
     }
+    #[inline]
     fn default_service(&self) -> Expr<String> {
         self.attr("default_service")
     }
+    #[inline]
     fn default_url_redirect(&self) -> Expr<Vec<Value<DefaultUrlRedirect>>> {
         self.attr("default_url_redirect")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn fingerprint(&self) -> Expr<String> {
         self.attr("fingerprint")
     }
+    #[inline]
     fn header_action(&self) -> Expr<Vec<Value<HeaderAction>>> {
         self.attr("header_action")
     }
+    #[inline]
     fn host_rule(&self) -> Expr<Set<HostRule>> {
         self.attr("host_rule")
     }
+    #[inline]
     fn map_id(&self) -> Expr<Number> {
         self.attr("map_id")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn path_matcher(&self) -> Expr<Vec<Value<PathMatcher>>> {
         self.attr("path_matcher")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn test(&self) -> Expr<Vec<Value<Test>>> {
         self.attr("test")
     }

@@ -292,6 +292,7 @@ impl AddonsConfigCloudrunConfig {
 }
 impl AddonsConfigCloudrunConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.load_balancer_type.is_some()),
@@ -311,9 +312,11 @@ pub trait AddonsConfigCloudrunConfigRef {
     fn load_balancer_type(&self) -> Expr<String>;
 }
 impl AddonsConfigCloudrunConfigRef for Expr<AddonsConfigCloudrunConfig> {
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
+    #[inline]
     fn load_balancer_type(&self) -> Expr<String> {
         self.clone().get_attr("load_balancer_type")
     }
@@ -334,6 +337,7 @@ impl AddonsConfigConfigConnectorConfig {
 }
 impl AddonsConfigConfigConnectorConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -346,6 +350,7 @@ pub trait AddonsConfigConfigConnectorConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl AddonsConfigConfigConnectorConfigRef for Expr<AddonsConfigConfigConnectorConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -366,6 +371,7 @@ impl AddonsConfigDnsCacheConfig {
 }
 impl AddonsConfigDnsCacheConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -378,6 +384,7 @@ pub trait AddonsConfigDnsCacheConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl AddonsConfigDnsCacheConfigRef for Expr<AddonsConfigDnsCacheConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -398,6 +405,7 @@ impl AddonsConfigGcePersistentDiskCsiDriverConfig {
 }
 impl AddonsConfigGcePersistentDiskCsiDriverConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -411,6 +419,7 @@ pub trait AddonsConfigGcePersistentDiskCsiDriverConfigRef {
 }
 impl AddonsConfigGcePersistentDiskCsiDriverConfigRef
 for Expr<AddonsConfigGcePersistentDiskCsiDriverConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -431,6 +440,7 @@ impl AddonsConfigGcpFilestoreCsiDriverConfig {
 }
 impl AddonsConfigGcpFilestoreCsiDriverConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -444,6 +454,7 @@ pub trait AddonsConfigGcpFilestoreCsiDriverConfigRef {
 }
 impl AddonsConfigGcpFilestoreCsiDriverConfigRef
 for Expr<AddonsConfigGcpFilestoreCsiDriverConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -464,6 +475,7 @@ impl AddonsConfigGcsFuseCsiDriverConfig {
 }
 impl AddonsConfigGcsFuseCsiDriverConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -476,6 +488,7 @@ pub trait AddonsConfigGcsFuseCsiDriverConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl AddonsConfigGcsFuseCsiDriverConfigRef for Expr<AddonsConfigGcsFuseCsiDriverConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -496,6 +509,7 @@ impl AddonsConfigGkeBackupAgentConfig {
 }
 impl AddonsConfigGkeBackupAgentConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -508,6 +522,7 @@ pub trait AddonsConfigGkeBackupAgentConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl AddonsConfigGkeBackupAgentConfigRef for Expr<AddonsConfigGkeBackupAgentConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -528,6 +543,7 @@ impl AddonsConfigHorizontalPodAutoscaling {
 }
 impl AddonsConfigHorizontalPodAutoscaling {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
@@ -541,6 +557,7 @@ pub trait AddonsConfigHorizontalPodAutoscalingRef {
 }
 impl AddonsConfigHorizontalPodAutoscalingRef
 for Expr<AddonsConfigHorizontalPodAutoscaling> {
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
@@ -561,6 +578,7 @@ impl AddonsConfigHttpLoadBalancing {
 }
 impl AddonsConfigHttpLoadBalancing {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
@@ -573,6 +591,7 @@ pub trait AddonsConfigHttpLoadBalancingRef {
     fn disabled(&self) -> Expr<bool>;
 }
 impl AddonsConfigHttpLoadBalancingRef for Expr<AddonsConfigHttpLoadBalancing> {
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
@@ -596,6 +615,7 @@ impl AddonsConfigLustreCsiDriverConfig {
 }
 impl AddonsConfigLustreCsiDriverConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.enable_legacy_lustre_port.is_some()),
@@ -615,9 +635,11 @@ pub trait AddonsConfigLustreCsiDriverConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl AddonsConfigLustreCsiDriverConfigRef for Expr<AddonsConfigLustreCsiDriverConfig> {
+    #[inline]
     fn enable_legacy_lustre_port(&self) -> Expr<bool> {
         self.clone().get_attr("enable_legacy_lustre_port")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -638,6 +660,7 @@ impl AddonsConfigNetworkPolicyConfig {
 }
 impl AddonsConfigNetworkPolicyConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
@@ -650,6 +673,7 @@ pub trait AddonsConfigNetworkPolicyConfigRef {
     fn disabled(&self) -> Expr<bool>;
 }
 impl AddonsConfigNetworkPolicyConfigRef for Expr<AddonsConfigNetworkPolicyConfig> {
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
@@ -670,6 +694,7 @@ impl AddonsConfigParallelstoreCsiDriverConfig {
 }
 impl AddonsConfigParallelstoreCsiDriverConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -683,6 +708,7 @@ pub trait AddonsConfigParallelstoreCsiDriverConfigRef {
 }
 impl AddonsConfigParallelstoreCsiDriverConfigRef
 for Expr<AddonsConfigParallelstoreCsiDriverConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -727,6 +753,7 @@ impl AddonsConfigRayOperatorConfigRayClusterLoggingConfig {
 }
 impl AddonsConfigRayOperatorConfigRayClusterLoggingConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -740,6 +767,7 @@ pub trait AddonsConfigRayOperatorConfigRayClusterLoggingConfigRef {
 }
 impl AddonsConfigRayOperatorConfigRayClusterLoggingConfigRef
 for Expr<AddonsConfigRayOperatorConfigRayClusterLoggingConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -760,6 +788,7 @@ impl AddonsConfigRayOperatorConfigRayClusterMonitoringConfig {
 }
 impl AddonsConfigRayOperatorConfigRayClusterMonitoringConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -773,12 +802,14 @@ pub trait AddonsConfigRayOperatorConfigRayClusterMonitoringConfigRef {
 }
 impl AddonsConfigRayOperatorConfigRayClusterMonitoringConfigRef
 for Expr<AddonsConfigRayOperatorConfigRayClusterMonitoringConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
 }
 impl AddonsConfigRayOperatorConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.ray_cluster_logging_config.is_some())
@@ -808,14 +839,17 @@ pub trait AddonsConfigRayOperatorConfigRef {
     ) -> Expr<Vec<Value<AddonsConfigRayOperatorConfigRayClusterMonitoringConfig>>>;
 }
 impl AddonsConfigRayOperatorConfigRef for Expr<AddonsConfigRayOperatorConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
+    #[inline]
     fn ray_cluster_logging_config(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigRayOperatorConfigRayClusterLoggingConfig>>> {
         self.clone().get_attr("ray_cluster_logging_config")
     }
+    #[inline]
     fn ray_cluster_monitoring_config(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigRayOperatorConfigRayClusterMonitoringConfig>>> {
@@ -838,6 +872,7 @@ impl AddonsConfigStatefulHaConfig {
 }
 impl AddonsConfigStatefulHaConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -850,12 +885,14 @@ pub trait AddonsConfigStatefulHaConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl AddonsConfigStatefulHaConfigRef for Expr<AddonsConfigStatefulHaConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
 }
 impl AddonsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cloudrun_config.is_some())
@@ -971,63 +1008,77 @@ pub trait AddonsConfigRef {
     fn stateful_ha_config(&self) -> Expr<Vec<Value<AddonsConfigStatefulHaConfig>>>;
 }
 impl AddonsConfigRef for Expr<AddonsConfig> {
+    #[inline]
     fn cloudrun_config(&self) -> Expr<Vec<Value<AddonsConfigCloudrunConfig>>> {
         self.clone().get_attr("cloudrun_config")
     }
+    #[inline]
     fn config_connector_config(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigConfigConnectorConfig>>> {
         self.clone().get_attr("config_connector_config")
     }
+    #[inline]
     fn dns_cache_config(&self) -> Expr<Vec<Value<AddonsConfigDnsCacheConfig>>> {
         self.clone().get_attr("dns_cache_config")
     }
+    #[inline]
     fn gce_persistent_disk_csi_driver_config(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigGcePersistentDiskCsiDriverConfig>>> {
         self.clone().get_attr("gce_persistent_disk_csi_driver_config")
     }
+    #[inline]
     fn gcp_filestore_csi_driver_config(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigGcpFilestoreCsiDriverConfig>>> {
         self.clone().get_attr("gcp_filestore_csi_driver_config")
     }
+    #[inline]
     fn gcs_fuse_csi_driver_config(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigGcsFuseCsiDriverConfig>>> {
         self.clone().get_attr("gcs_fuse_csi_driver_config")
     }
+    #[inline]
     fn gke_backup_agent_config(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigGkeBackupAgentConfig>>> {
         self.clone().get_attr("gke_backup_agent_config")
     }
+    #[inline]
     fn horizontal_pod_autoscaling(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigHorizontalPodAutoscaling>>> {
         self.clone().get_attr("horizontal_pod_autoscaling")
     }
+    #[inline]
     fn http_load_balancing(&self) -> Expr<Vec<Value<AddonsConfigHttpLoadBalancing>>> {
         self.clone().get_attr("http_load_balancing")
     }
+    #[inline]
     fn lustre_csi_driver_config(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigLustreCsiDriverConfig>>> {
         self.clone().get_attr("lustre_csi_driver_config")
     }
+    #[inline]
     fn network_policy_config(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigNetworkPolicyConfig>>> {
         self.clone().get_attr("network_policy_config")
     }
+    #[inline]
     fn parallelstore_csi_driver_config(
         &self,
     ) -> Expr<Vec<Value<AddonsConfigParallelstoreCsiDriverConfig>>> {
         self.clone().get_attr("parallelstore_csi_driver_config")
     }
+    #[inline]
     fn ray_operator_config(&self) -> Expr<Vec<Value<AddonsConfigRayOperatorConfig>>> {
         self.clone().get_attr("ray_operator_config")
     }
+    #[inline]
     fn stateful_ha_config(&self) -> Expr<Vec<Value<AddonsConfigStatefulHaConfig>>> {
         self.clone().get_attr("stateful_ha_config")
     }
@@ -1048,6 +1099,7 @@ impl AnonymousAuthenticationConfig {
 }
 impl AnonymousAuthenticationConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("mode", self.mode);
@@ -1060,6 +1112,7 @@ pub trait AnonymousAuthenticationConfigRef {
     fn mode(&self) -> Expr<String>;
 }
 impl AnonymousAuthenticationConfigRef for Expr<AnonymousAuthenticationConfig> {
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
@@ -1080,6 +1133,7 @@ impl AuthenticatorGroupsConfig {
 }
 impl AuthenticatorGroupsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("security_group", self.security_group);
@@ -1092,6 +1146,7 @@ pub trait AuthenticatorGroupsConfigRef {
     fn security_group(&self) -> Expr<String>;
 }
 impl AuthenticatorGroupsConfigRef for Expr<AuthenticatorGroupsConfig> {
+    #[inline]
     fn security_group(&self) -> Expr<String> {
         self.clone().get_attr("security_group")
     }
@@ -1107,6 +1162,7 @@ pub struct BinaryAuthorization {
 }
 impl BinaryAuthorization {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enabled.is_some())
@@ -1130,9 +1186,11 @@ pub trait BinaryAuthorizationRef {
     fn evaluation_mode(&self) -> Expr<String>;
 }
 impl BinaryAuthorizationRef for Expr<BinaryAuthorization> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
+    #[inline]
     fn evaluation_mode(&self) -> Expr<String> {
         self.clone().get_attr("evaluation_mode")
     }
@@ -1189,6 +1247,7 @@ pub struct ClusterAutoscalingAutoProvisioningDefaultsManagement {
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsManagement {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.auto_repair.is_some())
@@ -1215,9 +1274,11 @@ pub trait ClusterAutoscalingAutoProvisioningDefaultsManagementUpgradeOptionsRef 
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsManagementUpgradeOptionsRef
 for Expr<ClusterAutoscalingAutoProvisioningDefaultsManagementUpgradeOptions> {
+    #[inline]
     fn auto_upgrade_start_time(&self) -> Expr<String> {
         self.clone().get_attr("auto_upgrade_start_time")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
@@ -1237,12 +1298,15 @@ pub trait ClusterAutoscalingAutoProvisioningDefaultsManagementRef {
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsManagementRef
 for Expr<ClusterAutoscalingAutoProvisioningDefaultsManagement> {
+    #[inline]
     fn auto_repair(&self) -> Expr<bool> {
         self.clone().get_attr("auto_repair")
     }
+    #[inline]
     fn auto_upgrade(&self) -> Expr<bool> {
         self.clone().get_attr("auto_upgrade")
     }
+    #[inline]
     fn upgrade_options(
         &self,
     ) -> Expr<
@@ -1261,6 +1325,7 @@ pub struct ClusterAutoscalingAutoProvisioningDefaultsShieldedInstanceConfig {
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsShieldedInstanceConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enable_integrity_monitoring.is_some())
@@ -1284,9 +1349,11 @@ pub trait ClusterAutoscalingAutoProvisioningDefaultsShieldedInstanceConfigRef {
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsShieldedInstanceConfigRef
 for Expr<ClusterAutoscalingAutoProvisioningDefaultsShieldedInstanceConfig> {
+    #[inline]
     fn enable_integrity_monitoring(&self) -> Expr<bool> {
         self.clone().get_attr("enable_integrity_monitoring")
     }
+    #[inline]
     fn enable_secure_boot(&self) -> Expr<bool> {
         self.clone().get_attr("enable_secure_boot")
     }
@@ -1327,6 +1394,7 @@ pub struct ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSet
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSettingsStandardRolloutPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.batch_node_count.is_some())
@@ -1358,18 +1426,22 @@ impl ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSettingsS
 for Expr<
     ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSettingsStandardRolloutPolicy,
 > {
+    #[inline]
     fn batch_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("batch_node_count")
     }
+    #[inline]
     fn batch_percentage(&self) -> Expr<Number> {
         self.clone().get_attr("batch_percentage")
     }
+    #[inline]
     fn batch_soak_duration(&self) -> Expr<String> {
         self.clone().get_attr("batch_soak_duration")
     }
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSettings {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.node_pool_soak_duration.is_some())
@@ -1401,9 +1473,11 @@ pub trait ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSett
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSettingsRef
 for Expr<ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSettings> {
+    #[inline]
     fn node_pool_soak_duration(&self) -> Expr<String> {
         self.clone().get_attr("node_pool_soak_duration")
     }
+    #[inline]
     fn standard_rollout_policy(
         &self,
     ) -> Expr<
@@ -1418,6 +1492,7 @@ for Expr<ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsBlueGreenSetti
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettings {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.blue_green_settings.is_some())
@@ -1461,6 +1536,7 @@ pub trait ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsRef {
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettingsRef
 for Expr<ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettings> {
+    #[inline]
     fn blue_green_settings(
         &self,
     ) -> Expr<
@@ -1472,18 +1548,22 @@ for Expr<ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettings> {
     > {
         self.clone().get_attr("blue_green_settings")
     }
+    #[inline]
     fn max_surge(&self) -> Expr<Number> {
         self.clone().get_attr("max_surge")
     }
+    #[inline]
     fn max_unavailable(&self) -> Expr<Number> {
         self.clone().get_attr("max_unavailable")
     }
+    #[inline]
     fn strategy(&self) -> Expr<String> {
         self.clone().get_attr("strategy")
     }
 }
 impl ClusterAutoscalingAutoProvisioningDefaults {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.boot_disk_kms_key.is_some())
@@ -1563,32 +1643,41 @@ pub trait ClusterAutoscalingAutoProvisioningDefaultsRef {
 }
 impl ClusterAutoscalingAutoProvisioningDefaultsRef
 for Expr<ClusterAutoscalingAutoProvisioningDefaults> {
+    #[inline]
     fn boot_disk_kms_key(&self) -> Expr<String> {
         self.clone().get_attr("boot_disk_kms_key")
     }
+    #[inline]
     fn disk_size(&self) -> Expr<Number> {
         self.clone().get_attr("disk_size")
     }
+    #[inline]
     fn disk_type(&self) -> Expr<String> {
         self.clone().get_attr("disk_type")
     }
+    #[inline]
     fn image_type(&self) -> Expr<String> {
         self.clone().get_attr("image_type")
     }
+    #[inline]
     fn management(
         &self,
     ) -> Expr<Vec<Value<ClusterAutoscalingAutoProvisioningDefaultsManagement>>> {
         self.clone().get_attr("management")
     }
+    #[inline]
     fn min_cpu_platform(&self) -> Expr<String> {
         self.clone().get_attr("min_cpu_platform")
     }
+    #[inline]
     fn oauth_scopes(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("oauth_scopes")
     }
+    #[inline]
     fn service_account(&self) -> Expr<String> {
         self.clone().get_attr("service_account")
     }
+    #[inline]
     fn shielded_instance_config(
         &self,
     ) -> Expr<
@@ -1596,6 +1685,7 @@ for Expr<ClusterAutoscalingAutoProvisioningDefaults> {
     > {
         self.clone().get_attr("shielded_instance_config")
     }
+    #[inline]
     fn upgrade_settings(
         &self,
     ) -> Expr<Vec<Value<ClusterAutoscalingAutoProvisioningDefaultsUpgradeSettings>>> {
@@ -1627,6 +1717,7 @@ impl ClusterAutoscalingResourceLimits {
 }
 impl ClusterAutoscalingResourceLimits {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.minimum.is_some()));
         body.set_static("maximum", self.maximum);
@@ -1647,18 +1738,22 @@ pub trait ClusterAutoscalingResourceLimitsRef {
     fn resource_type(&self) -> Expr<String>;
 }
 impl ClusterAutoscalingResourceLimitsRef for Expr<ClusterAutoscalingResourceLimits> {
+    #[inline]
     fn maximum(&self) -> Expr<Number> {
         self.clone().get_attr("maximum")
     }
+    #[inline]
     fn minimum(&self) -> Expr<Number> {
         self.clone().get_attr("minimum")
     }
+    #[inline]
     fn resource_type(&self) -> Expr<String> {
         self.clone().get_attr("resource_type")
     }
 }
 impl ClusterAutoscaling {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.auto_provisioning_defaults.is_some())
@@ -1703,20 +1798,25 @@ pub trait ClusterAutoscalingRef {
     fn resource_limits(&self) -> Expr<Vec<Value<ClusterAutoscalingResourceLimits>>>;
 }
 impl ClusterAutoscalingRef for Expr<ClusterAutoscaling> {
+    #[inline]
     fn auto_provisioning_defaults(
         &self,
     ) -> Expr<Vec<Value<ClusterAutoscalingAutoProvisioningDefaults>>> {
         self.clone().get_attr("auto_provisioning_defaults")
     }
+    #[inline]
     fn auto_provisioning_locations(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("auto_provisioning_locations")
     }
+    #[inline]
     fn autoscaling_profile(&self) -> Expr<String> {
         self.clone().get_attr("autoscaling_profile")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
+    #[inline]
     fn resource_limits(&self) -> Expr<Vec<Value<ClusterAutoscalingResourceLimits>>> {
         self.clone().get_attr("resource_limits")
     }
@@ -1740,6 +1840,7 @@ impl ConfidentialNodes {
 }
 impl ConfidentialNodes {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.confidential_instance_type.is_some()),
@@ -1759,9 +1860,11 @@ pub trait ConfidentialNodesRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl ConfidentialNodesRef for Expr<ConfidentialNodes> {
+    #[inline]
     fn confidential_instance_type(&self) -> Expr<String> {
         self.clone().get_attr("confidential_instance_type")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -1784,6 +1887,7 @@ pub struct ControlPlaneEndpointsConfigDnsEndpointConfig {
 }
 impl ControlPlaneEndpointsConfigDnsEndpointConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allow_external_traffic.is_some())
@@ -1807,9 +1911,11 @@ pub trait ControlPlaneEndpointsConfigDnsEndpointConfigRef {
 }
 impl ControlPlaneEndpointsConfigDnsEndpointConfigRef
 for Expr<ControlPlaneEndpointsConfigDnsEndpointConfig> {
+    #[inline]
     fn allow_external_traffic(&self) -> Expr<bool> {
         self.clone().get_attr("allow_external_traffic")
     }
+    #[inline]
     fn endpoint(&self) -> Expr<String> {
         self.clone().get_attr("endpoint")
     }
@@ -1822,6 +1928,7 @@ pub struct ControlPlaneEndpointsConfigIpEndpointsConfig {
 }
 impl ControlPlaneEndpointsConfigIpEndpointsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.enabled.is_some()));
         if let Some(v) = self.enabled {
@@ -1837,12 +1944,14 @@ pub trait ControlPlaneEndpointsConfigIpEndpointsConfigRef {
 }
 impl ControlPlaneEndpointsConfigIpEndpointsConfigRef
 for Expr<ControlPlaneEndpointsConfigIpEndpointsConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
 }
 impl ControlPlaneEndpointsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.dns_endpoint_config.is_some())
@@ -1869,11 +1978,13 @@ pub trait ControlPlaneEndpointsConfigRef {
     ) -> Expr<Vec<Value<ControlPlaneEndpointsConfigIpEndpointsConfig>>>;
 }
 impl ControlPlaneEndpointsConfigRef for Expr<ControlPlaneEndpointsConfig> {
+    #[inline]
     fn dns_endpoint_config(
         &self,
     ) -> Expr<Vec<Value<ControlPlaneEndpointsConfigDnsEndpointConfig>>> {
         self.clone().get_attr("dns_endpoint_config")
     }
+    #[inline]
     fn ip_endpoints_config(
         &self,
     ) -> Expr<Vec<Value<ControlPlaneEndpointsConfigIpEndpointsConfig>>> {
@@ -1896,6 +2007,7 @@ impl CostManagementConfig {
 }
 impl CostManagementConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -1908,6 +2020,7 @@ pub trait CostManagementConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl CostManagementConfigRef for Expr<CostManagementConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -1931,6 +2044,7 @@ impl DatabaseEncryption {
 }
 impl DatabaseEncryption {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.key_name.is_some()));
         if let Some(v) = self.key_name {
@@ -1948,9 +2062,11 @@ pub trait DatabaseEncryptionRef {
     fn state(&self) -> Expr<String>;
 }
 impl DatabaseEncryptionRef for Expr<DatabaseEncryption> {
+    #[inline]
     fn key_name(&self) -> Expr<String> {
         self.clone().get_attr("key_name")
     }
+    #[inline]
     fn state(&self) -> Expr<String> {
         self.clone().get_attr("state")
     }
@@ -1971,6 +2087,7 @@ impl DefaultSnatStatus {
 }
 impl DefaultSnatStatus {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
@@ -1983,6 +2100,7 @@ pub trait DefaultSnatStatusRef {
     fn disabled(&self) -> Expr<bool>;
 }
 impl DefaultSnatStatusRef for Expr<DefaultSnatStatus> {
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
@@ -2001,6 +2119,7 @@ pub struct DnsConfig {
 }
 impl DnsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.additive_vpc_scope_dns_domain.is_some())
@@ -2035,15 +2154,19 @@ pub trait DnsConfigRef {
     fn cluster_dns_scope(&self) -> Expr<String>;
 }
 impl DnsConfigRef for Expr<DnsConfig> {
+    #[inline]
     fn additive_vpc_scope_dns_domain(&self) -> Expr<String> {
         self.clone().get_attr("additive_vpc_scope_dns_domain")
     }
+    #[inline]
     fn cluster_dns(&self) -> Expr<String> {
         self.clone().get_attr("cluster_dns")
     }
+    #[inline]
     fn cluster_dns_domain(&self) -> Expr<String> {
         self.clone().get_attr("cluster_dns_domain")
     }
+    #[inline]
     fn cluster_dns_scope(&self) -> Expr<String> {
         self.clone().get_attr("cluster_dns_scope")
     }
@@ -2064,6 +2187,7 @@ impl EnableK8sBetaApis {
 }
 impl EnableK8sBetaApis {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled_apis", self.enabled_apis);
@@ -2076,6 +2200,7 @@ pub trait EnableK8sBetaApisRef {
     fn enabled_apis(&self) -> Expr<Set<String>>;
 }
 impl EnableK8sBetaApisRef for Expr<EnableK8sBetaApis> {
+    #[inline]
     fn enabled_apis(&self) -> Expr<Set<String>> {
         self.clone().get_attr("enabled_apis")
     }
@@ -2088,6 +2213,7 @@ pub struct EnterpriseConfig {
 }
 impl EnterpriseConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.desired_tier.is_some()));
         if let Some(v) = self.desired_tier {
@@ -2104,9 +2230,11 @@ pub trait EnterpriseConfigRef {
     fn desired_tier(&self) -> Expr<String>;
 }
 impl EnterpriseConfigRef for Expr<EnterpriseConfig> {
+    #[inline]
     fn cluster_tier(&self) -> Expr<String> {
         self.clone().get_attr("cluster_tier")
     }
+    #[inline]
     fn desired_tier(&self) -> Expr<String> {
         self.clone().get_attr("desired_tier")
     }
@@ -2119,6 +2247,7 @@ pub struct Fleet {
 }
 impl Fleet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.project.is_some()));
         if let Some(v) = self.project {
@@ -2141,18 +2270,23 @@ pub trait FleetRef {
     fn project(&self) -> Expr<String>;
 }
 impl FleetRef for Expr<Fleet> {
+    #[inline]
     fn membership(&self) -> Expr<String> {
         self.clone().get_attr("membership")
     }
+    #[inline]
     fn membership_id(&self) -> Expr<String> {
         self.clone().get_attr("membership_id")
     }
+    #[inline]
     fn membership_location(&self) -> Expr<String> {
         self.clone().get_attr("membership_location")
     }
+    #[inline]
     fn pre_registered(&self) -> Expr<bool> {
         self.clone().get_attr("pre_registered")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.clone().get_attr("project")
     }
@@ -2173,6 +2307,7 @@ impl GatewayApiConfig {
 }
 impl GatewayApiConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("channel", self.channel);
@@ -2185,6 +2320,7 @@ pub trait GatewayApiConfigRef {
     fn channel(&self) -> Expr<String>;
 }
 impl GatewayApiConfigRef for Expr<GatewayApiConfig> {
+    #[inline]
     fn channel(&self) -> Expr<String> {
         self.clone().get_attr("channel")
     }
@@ -2205,6 +2341,7 @@ impl GkeAutoUpgradeConfig {
 }
 impl GkeAutoUpgradeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("patch_mode", self.patch_mode);
@@ -2217,6 +2354,7 @@ pub trait GkeAutoUpgradeConfigRef {
     fn patch_mode(&self) -> Expr<String>;
 }
 impl GkeAutoUpgradeConfigRef for Expr<GkeAutoUpgradeConfig> {
+    #[inline]
     fn patch_mode(&self) -> Expr<String> {
         self.clone().get_attr("patch_mode")
     }
@@ -2229,6 +2367,7 @@ pub struct IdentityServiceConfig {
 }
 impl IdentityServiceConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.enabled.is_some()));
         if let Some(v) = self.enabled {
@@ -2243,6 +2382,7 @@ pub trait IdentityServiceConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl IdentityServiceConfigRef for Expr<IdentityServiceConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -2290,6 +2430,7 @@ impl IpAllocationPolicyAdditionalIpRangesConfig {
 }
 impl IpAllocationPolicyAdditionalIpRangesConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.pod_ipv4_range_names.is_some()),
@@ -2310,9 +2451,11 @@ pub trait IpAllocationPolicyAdditionalIpRangesConfigRef {
 }
 impl IpAllocationPolicyAdditionalIpRangesConfigRef
 for Expr<IpAllocationPolicyAdditionalIpRangesConfig> {
+    #[inline]
     fn pod_ipv4_range_names(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("pod_ipv4_range_names")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<String> {
         self.clone().get_attr("subnetwork")
     }
@@ -2333,6 +2476,7 @@ impl IpAllocationPolicyAdditionalPodRangesConfig {
 }
 impl IpAllocationPolicyAdditionalPodRangesConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("pod_range_names", self.pod_range_names);
@@ -2346,6 +2490,7 @@ pub trait IpAllocationPolicyAdditionalPodRangesConfigRef {
 }
 impl IpAllocationPolicyAdditionalPodRangesConfigRef
 for Expr<IpAllocationPolicyAdditionalPodRangesConfig> {
+    #[inline]
     fn pod_range_names(&self) -> Expr<Set<String>> {
         self.clone().get_attr("pod_range_names")
     }
@@ -2366,6 +2511,7 @@ impl IpAllocationPolicyPodCidrOverprovisionConfig {
 }
 impl IpAllocationPolicyPodCidrOverprovisionConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
@@ -2379,12 +2525,14 @@ pub trait IpAllocationPolicyPodCidrOverprovisionConfigRef {
 }
 impl IpAllocationPolicyPodCidrOverprovisionConfigRef
 for Expr<IpAllocationPolicyPodCidrOverprovisionConfig> {
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
 }
 impl IpAllocationPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.additional_ip_ranges_config.is_empty())
@@ -2451,33 +2599,41 @@ pub trait IpAllocationPolicyRef {
     fn stack_type(&self) -> Expr<String>;
 }
 impl IpAllocationPolicyRef for Expr<IpAllocationPolicy> {
+    #[inline]
     fn additional_ip_ranges_config(
         &self,
     ) -> Expr<Vec<Value<IpAllocationPolicyAdditionalIpRangesConfig>>> {
         self.clone().get_attr("additional_ip_ranges_config")
     }
+    #[inline]
     fn additional_pod_ranges_config(
         &self,
     ) -> Expr<Vec<Value<IpAllocationPolicyAdditionalPodRangesConfig>>> {
         self.clone().get_attr("additional_pod_ranges_config")
     }
+    #[inline]
     fn cluster_ipv4_cidr_block(&self) -> Expr<String> {
         self.clone().get_attr("cluster_ipv4_cidr_block")
     }
+    #[inline]
     fn cluster_secondary_range_name(&self) -> Expr<String> {
         self.clone().get_attr("cluster_secondary_range_name")
     }
+    #[inline]
     fn pod_cidr_overprovision_config(
         &self,
     ) -> Expr<Vec<Value<IpAllocationPolicyPodCidrOverprovisionConfig>>> {
         self.clone().get_attr("pod_cidr_overprovision_config")
     }
+    #[inline]
     fn services_ipv4_cidr_block(&self) -> Expr<String> {
         self.clone().get_attr("services_ipv4_cidr_block")
     }
+    #[inline]
     fn services_secondary_range_name(&self) -> Expr<String> {
         self.clone().get_attr("services_secondary_range_name")
     }
+    #[inline]
     fn stack_type(&self) -> Expr<String> {
         self.clone().get_attr("stack_type")
     }
@@ -2498,6 +2654,7 @@ impl LoggingConfig {
 }
 impl LoggingConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enable_components", self.enable_components);
@@ -2510,6 +2667,7 @@ pub trait LoggingConfigRef {
     fn enable_components(&self) -> Expr<Vec<Value<String>>>;
 }
 impl LoggingConfigRef for Expr<LoggingConfig> {
+    #[inline]
     fn enable_components(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("enable_components")
     }
@@ -2540,6 +2698,7 @@ impl MaintenancePolicyDailyMaintenanceWindow {
 }
 impl MaintenancePolicyDailyMaintenanceWindow {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("start_time", self.start_time);
@@ -2555,9 +2714,11 @@ pub trait MaintenancePolicyDailyMaintenanceWindowRef {
 }
 impl MaintenancePolicyDailyMaintenanceWindowRef
 for Expr<MaintenancePolicyDailyMaintenanceWindow> {
+    #[inline]
     fn duration(&self) -> Expr<String> {
         self.clone().get_attr("duration")
     }
+    #[inline]
     fn start_time(&self) -> Expr<String> {
         self.clone().get_attr("start_time")
     }
@@ -2605,6 +2766,7 @@ impl MaintenancePolicyMaintenanceExclusionExclusionOptions {
 }
 impl MaintenancePolicyMaintenanceExclusionExclusionOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("scope", self.scope);
@@ -2618,12 +2780,14 @@ pub trait MaintenancePolicyMaintenanceExclusionExclusionOptionsRef {
 }
 impl MaintenancePolicyMaintenanceExclusionExclusionOptionsRef
 for Expr<MaintenancePolicyMaintenanceExclusionExclusionOptions> {
+    #[inline]
     fn scope(&self) -> Expr<String> {
         self.clone().get_attr("scope")
     }
 }
 impl MaintenancePolicyMaintenanceExclusion {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             3 + usize::from(self.exclusion_options.is_some()),
@@ -2652,17 +2816,21 @@ pub trait MaintenancePolicyMaintenanceExclusionRef {
 }
 impl MaintenancePolicyMaintenanceExclusionRef
 for Expr<MaintenancePolicyMaintenanceExclusion> {
+    #[inline]
     fn end_time(&self) -> Expr<String> {
         self.clone().get_attr("end_time")
     }
+    #[inline]
     fn exclusion_name(&self) -> Expr<String> {
         self.clone().get_attr("exclusion_name")
     }
+    #[inline]
     fn exclusion_options(
         &self,
     ) -> Expr<Vec<Value<MaintenancePolicyMaintenanceExclusionExclusionOptions>>> {
         self.clone().get_attr("exclusion_options")
     }
+    #[inline]
     fn start_time(&self) -> Expr<String> {
         self.clone().get_attr("start_time")
     }
@@ -2693,6 +2861,7 @@ impl MaintenancePolicyRecurringWindow {
 }
 impl MaintenancePolicyRecurringWindow {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("end_time", self.end_time);
@@ -2711,18 +2880,22 @@ pub trait MaintenancePolicyRecurringWindowRef {
     fn start_time(&self) -> Expr<String>;
 }
 impl MaintenancePolicyRecurringWindowRef for Expr<MaintenancePolicyRecurringWindow> {
+    #[inline]
     fn end_time(&self) -> Expr<String> {
         self.clone().get_attr("end_time")
     }
+    #[inline]
     fn recurrence(&self) -> Expr<String> {
         self.clone().get_attr("recurrence")
     }
+    #[inline]
     fn start_time(&self) -> Expr<String> {
         self.clone().get_attr("start_time")
     }
 }
 impl MaintenancePolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.daily_maintenance_window.is_some())
@@ -2755,14 +2928,17 @@ pub trait MaintenancePolicyRef {
     fn recurring_window(&self) -> Expr<Vec<Value<MaintenancePolicyRecurringWindow>>>;
 }
 impl MaintenancePolicyRef for Expr<MaintenancePolicy> {
+    #[inline]
     fn daily_maintenance_window(
         &self,
     ) -> Expr<Vec<Value<MaintenancePolicyDailyMaintenanceWindow>>> {
         self.clone().get_attr("daily_maintenance_window")
     }
+    #[inline]
     fn maintenance_exclusion(&self) -> Expr<Set<MaintenancePolicyMaintenanceExclusion>> {
         self.clone().get_attr("maintenance_exclusion")
     }
+    #[inline]
     fn recurring_window(&self) -> Expr<Vec<Value<MaintenancePolicyRecurringWindow>>> {
         self.clone().get_attr("recurring_window")
     }
@@ -2797,6 +2973,7 @@ impl MasterAuthClientCertificateConfig {
 }
 impl MasterAuthClientCertificateConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("issue_client_certificate", self.issue_client_certificate);
@@ -2809,12 +2986,14 @@ pub trait MasterAuthClientCertificateConfigRef {
     fn issue_client_certificate(&self) -> Expr<bool>;
 }
 impl MasterAuthClientCertificateConfigRef for Expr<MasterAuthClientCertificateConfig> {
+    #[inline]
     fn issue_client_certificate(&self) -> Expr<bool> {
         self.clone().get_attr("issue_client_certificate")
     }
 }
 impl MasterAuth {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_blocks(
@@ -2838,17 +3017,21 @@ pub trait MasterAuthRef {
     fn cluster_ca_certificate(&self) -> Expr<String>;
 }
 impl MasterAuthRef for Expr<MasterAuth> {
+    #[inline]
     fn client_certificate(&self) -> Expr<String> {
         self.clone().get_attr("client_certificate")
     }
+    #[inline]
     fn client_certificate_config(
         &self,
     ) -> Expr<Vec<Value<MasterAuthClientCertificateConfig>>> {
         self.clone().get_attr("client_certificate_config")
     }
+    #[inline]
     fn client_key(&self) -> Expr<String> {
         self.clone().get_attr("client_key")
     }
+    #[inline]
     fn cluster_ca_certificate(&self) -> Expr<String> {
         self.clone().get_attr("cluster_ca_certificate")
     }
@@ -2882,6 +3065,7 @@ impl MasterAuthorizedNetworksConfigCidrBlocks {
 }
 impl MasterAuthorizedNetworksConfigCidrBlocks {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.display_name.is_some()));
         body.set_static("cidr_block", self.cidr_block);
@@ -2900,15 +3084,18 @@ pub trait MasterAuthorizedNetworksConfigCidrBlocksRef {
 }
 impl MasterAuthorizedNetworksConfigCidrBlocksRef
 for Expr<MasterAuthorizedNetworksConfigCidrBlocks> {
+    #[inline]
     fn cidr_block(&self) -> Expr<String> {
         self.clone().get_attr("cidr_block")
     }
+    #[inline]
     fn display_name(&self) -> Expr<String> {
         self.clone().get_attr("display_name")
     }
 }
 impl MasterAuthorizedNetworksConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.cidr_blocks.is_empty())
@@ -2939,12 +3126,15 @@ pub trait MasterAuthorizedNetworksConfigRef {
     fn private_endpoint_enforcement_enabled(&self) -> Expr<bool>;
 }
 impl MasterAuthorizedNetworksConfigRef for Expr<MasterAuthorizedNetworksConfig> {
+    #[inline]
     fn cidr_blocks(&self) -> Expr<Set<MasterAuthorizedNetworksConfigCidrBlocks>> {
         self.clone().get_attr("cidr_blocks")
     }
+    #[inline]
     fn gcp_public_cidrs_access_enabled(&self) -> Expr<bool> {
         self.clone().get_attr("gcp_public_cidrs_access_enabled")
     }
+    #[inline]
     fn private_endpoint_enforcement_enabled(&self) -> Expr<bool> {
         self.clone().get_attr("private_endpoint_enforcement_enabled")
     }
@@ -2965,6 +3155,7 @@ impl MeshCertificates {
 }
 impl MeshCertificates {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enable_certificates", self.enable_certificates);
@@ -2977,6 +3168,7 @@ pub trait MeshCertificatesRef {
     fn enable_certificates(&self) -> Expr<bool>;
 }
 impl MeshCertificatesRef for Expr<MeshCertificates> {
+    #[inline]
     fn enable_certificates(&self) -> Expr<bool> {
         self.clone().get_attr("enable_certificates")
     }
@@ -3015,6 +3207,7 @@ impl MonitoringConfigAdvancedDatapathObservabilityConfig {
 }
 impl MonitoringConfigAdvancedDatapathObservabilityConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("enable_metrics", self.enable_metrics);
@@ -3031,9 +3224,11 @@ pub trait MonitoringConfigAdvancedDatapathObservabilityConfigRef {
 }
 impl MonitoringConfigAdvancedDatapathObservabilityConfigRef
 for Expr<MonitoringConfigAdvancedDatapathObservabilityConfig> {
+    #[inline]
     fn enable_metrics(&self) -> Expr<bool> {
         self.clone().get_attr("enable_metrics")
     }
+    #[inline]
     fn enable_relay(&self) -> Expr<bool> {
         self.clone().get_attr("enable_relay")
     }
@@ -3073,6 +3268,7 @@ impl MonitoringConfigManagedPrometheusAutoMonitoringConfig {
 }
 impl MonitoringConfigManagedPrometheusAutoMonitoringConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("scope", self.scope);
@@ -3086,12 +3282,14 @@ pub trait MonitoringConfigManagedPrometheusAutoMonitoringConfigRef {
 }
 impl MonitoringConfigManagedPrometheusAutoMonitoringConfigRef
 for Expr<MonitoringConfigManagedPrometheusAutoMonitoringConfig> {
+    #[inline]
     fn scope(&self) -> Expr<String> {
         self.clone().get_attr("scope")
     }
 }
 impl MonitoringConfigManagedPrometheus {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.auto_monitoring_config.is_some()),
@@ -3113,17 +3311,20 @@ pub trait MonitoringConfigManagedPrometheusRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl MonitoringConfigManagedPrometheusRef for Expr<MonitoringConfigManagedPrometheus> {
+    #[inline]
     fn auto_monitoring_config(
         &self,
     ) -> Expr<Vec<Value<MonitoringConfigManagedPrometheusAutoMonitoringConfig>>> {
         self.clone().get_attr("auto_monitoring_config")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
 }
 impl MonitoringConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.advanced_datapath_observability_config.is_some())
@@ -3157,14 +3358,17 @@ pub trait MonitoringConfigRef {
     fn managed_prometheus(&self) -> Expr<Vec<Value<MonitoringConfigManagedPrometheus>>>;
 }
 impl MonitoringConfigRef for Expr<MonitoringConfig> {
+    #[inline]
     fn advanced_datapath_observability_config(
         &self,
     ) -> Expr<Vec<Value<MonitoringConfigAdvancedDatapathObservabilityConfig>>> {
         self.clone().get_attr("advanced_datapath_observability_config")
     }
+    #[inline]
     fn enable_components(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("enable_components")
     }
+    #[inline]
     fn managed_prometheus(&self) -> Expr<Vec<Value<MonitoringConfigManagedPrometheus>>> {
         self.clone().get_attr("managed_prometheus")
     }
@@ -3185,6 +3389,7 @@ impl NetworkPerformanceConfig {
 }
 impl NetworkPerformanceConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("total_egress_bandwidth_tier", self.total_egress_bandwidth_tier);
@@ -3197,6 +3402,7 @@ pub trait NetworkPerformanceConfigRef {
     fn total_egress_bandwidth_tier(&self) -> Expr<String>;
 }
 impl NetworkPerformanceConfigRef for Expr<NetworkPerformanceConfig> {
+    #[inline]
     fn total_egress_bandwidth_tier(&self) -> Expr<String> {
         self.clone().get_attr("total_egress_bandwidth_tier")
     }
@@ -3220,6 +3426,7 @@ impl NetworkPolicy {
 }
 impl NetworkPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.provider.is_some()));
         body.set_static("enabled", self.enabled);
@@ -3237,9 +3444,11 @@ pub trait NetworkPolicyRef {
     fn provider(&self) -> Expr<String>;
 }
 impl NetworkPolicyRef for Expr<NetworkPolicy> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
+    #[inline]
     fn provider(&self) -> Expr<String> {
         self.clone().get_attr("provider")
     }
@@ -3358,6 +3567,7 @@ impl NodeConfigAdvancedMachineFeatures {
 }
 impl NodeConfigAdvancedMachineFeatures {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.enable_nested_virtualization.is_some())
@@ -3383,12 +3593,15 @@ pub trait NodeConfigAdvancedMachineFeaturesRef {
     fn threads_per_core(&self) -> Expr<Number>;
 }
 impl NodeConfigAdvancedMachineFeaturesRef for Expr<NodeConfigAdvancedMachineFeatures> {
+    #[inline]
     fn enable_nested_virtualization(&self) -> Expr<bool> {
         self.clone().get_attr("enable_nested_virtualization")
     }
+    #[inline]
     fn performance_monitoring_unit(&self) -> Expr<String> {
         self.clone().get_attr("performance_monitoring_unit")
     }
+    #[inline]
     fn threads_per_core(&self) -> Expr<Number> {
         self.clone().get_attr("threads_per_core")
     }
@@ -3407,6 +3620,7 @@ pub struct NodeConfigBootDisk {
 }
 impl NodeConfigBootDisk {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.disk_type.is_some())
@@ -3441,15 +3655,19 @@ pub trait NodeConfigBootDiskRef {
     fn size_gb(&self) -> Expr<Number>;
 }
 impl NodeConfigBootDiskRef for Expr<NodeConfigBootDisk> {
+    #[inline]
     fn disk_type(&self) -> Expr<String> {
         self.clone().get_attr("disk_type")
     }
+    #[inline]
     fn provisioned_iops(&self) -> Expr<Number> {
         self.clone().get_attr("provisioned_iops")
     }
+    #[inline]
     fn provisioned_throughput(&self) -> Expr<Number> {
         self.clone().get_attr("provisioned_throughput")
     }
+    #[inline]
     fn size_gb(&self) -> Expr<Number> {
         self.clone().get_attr("size_gb")
     }
@@ -3473,6 +3691,7 @@ impl NodeConfigConfidentialNodes {
 }
 impl NodeConfigConfidentialNodes {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.confidential_instance_type.is_some()),
@@ -3492,9 +3711,11 @@ pub trait NodeConfigConfidentialNodesRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodeConfigConfidentialNodesRef for Expr<NodeConfigConfidentialNodes> {
+    #[inline]
     fn confidential_instance_type(&self) -> Expr<String> {
         self.clone().get_attr("confidential_instance_type")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -3562,6 +3783,7 @@ impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDo
 }
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("secret_uri", self.secret_uri);
@@ -3577,12 +3799,14 @@ impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDo
 for Expr<
     NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig,
 > {
+    #[inline]
     fn secret_uri(&self) -> Expr<String> {
         self.clone().get_attr("secret_uri")
     }
 }
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("fqdns", self.fqdns);
@@ -3612,9 +3836,11 @@ impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDo
 for Expr<
     NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig,
 > {
+    #[inline]
     fn fqdns(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("fqdns")
     }
+    #[inline]
     fn gcp_secret_manager_certificate_config(
         &self,
     ) -> Expr<
@@ -3629,6 +3855,7 @@ for Expr<
 }
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.certificate_authority_domain_config.is_empty()),
@@ -3659,6 +3886,7 @@ pub trait NodeConfigContainerdConfigPrivateRegistryAccessConfigRef {
 }
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfigRef
 for Expr<NodeConfigContainerdConfigPrivateRegistryAccessConfig> {
+    #[inline]
     fn certificate_authority_domain_config(
         &self,
     ) -> Expr<
@@ -3670,12 +3898,14 @@ for Expr<NodeConfigContainerdConfigPrivateRegistryAccessConfig> {
     > {
         self.clone().get_attr("certificate_authority_domain_config")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
 }
 impl NodeConfigContainerdConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.private_registry_access_config.is_some()),
@@ -3694,6 +3924,7 @@ pub trait NodeConfigContainerdConfigRef {
     ) -> Expr<Vec<Value<NodeConfigContainerdConfigPrivateRegistryAccessConfig>>>;
 }
 impl NodeConfigContainerdConfigRef for Expr<NodeConfigContainerdConfig> {
+    #[inline]
     fn private_registry_access_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigContainerdConfigPrivateRegistryAccessConfig>>> {
@@ -3719,6 +3950,7 @@ impl NodeConfigEphemeralStorageLocalSsdConfig {
 }
 impl NodeConfigEphemeralStorageLocalSsdConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.data_cache_count.is_some()),
@@ -3739,9 +3971,11 @@ pub trait NodeConfigEphemeralStorageLocalSsdConfigRef {
 }
 impl NodeConfigEphemeralStorageLocalSsdConfigRef
 for Expr<NodeConfigEphemeralStorageLocalSsdConfig> {
+    #[inline]
     fn data_cache_count(&self) -> Expr<Number> {
         self.clone().get_attr("data_cache_count")
     }
+    #[inline]
     fn local_ssd_count(&self) -> Expr<Number> {
         self.clone().get_attr("local_ssd_count")
     }
@@ -3762,6 +3996,7 @@ impl NodeConfigFastSocket {
 }
 impl NodeConfigFastSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -3774,6 +4009,7 @@ pub trait NodeConfigFastSocketRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodeConfigFastSocketRef for Expr<NodeConfigFastSocket> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -3794,6 +4030,7 @@ impl NodeConfigGcfsConfig {
 }
 impl NodeConfigGcfsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -3806,6 +4043,7 @@ pub trait NodeConfigGcfsConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodeConfigGcfsConfigRef for Expr<NodeConfigGcfsConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -3857,6 +4095,7 @@ impl NodeConfigGuestAcceleratorGpuDriverInstallationConfig {
 }
 impl NodeConfigGuestAcceleratorGpuDriverInstallationConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("gpu_driver_version", self.gpu_driver_version);
@@ -3870,6 +4109,7 @@ pub trait NodeConfigGuestAcceleratorGpuDriverInstallationConfigRef {
 }
 impl NodeConfigGuestAcceleratorGpuDriverInstallationConfigRef
 for Expr<NodeConfigGuestAcceleratorGpuDriverInstallationConfig> {
+    #[inline]
     fn gpu_driver_version(&self) -> Expr<String> {
         self.clone().get_attr("gpu_driver_version")
     }
@@ -3896,6 +4136,7 @@ impl NodeConfigGuestAcceleratorGpuSharingConfig {
 }
 impl NodeConfigGuestAcceleratorGpuSharingConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("gpu_sharing_strategy", self.gpu_sharing_strategy);
@@ -3912,15 +4153,18 @@ pub trait NodeConfigGuestAcceleratorGpuSharingConfigRef {
 }
 impl NodeConfigGuestAcceleratorGpuSharingConfigRef
 for Expr<NodeConfigGuestAcceleratorGpuSharingConfig> {
+    #[inline]
     fn gpu_sharing_strategy(&self) -> Expr<String> {
         self.clone().get_attr("gpu_sharing_strategy")
     }
+    #[inline]
     fn max_shared_clients_per_gpu(&self) -> Expr<Number> {
         self.clone().get_attr("max_shared_clients_per_gpu")
     }
 }
 impl NodeConfigGuestAccelerator {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.gpu_driver_installation_config.is_some())
@@ -3959,22 +4203,27 @@ pub trait NodeConfigGuestAcceleratorRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl NodeConfigGuestAcceleratorRef for Expr<NodeConfigGuestAccelerator> {
+    #[inline]
     fn count(&self) -> Expr<Number> {
         self.clone().get_attr("count")
     }
+    #[inline]
     fn gpu_driver_installation_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigGuestAcceleratorGpuDriverInstallationConfig>>> {
         self.clone().get_attr("gpu_driver_installation_config")
     }
+    #[inline]
     fn gpu_partition_size(&self) -> Expr<String> {
         self.clone().get_attr("gpu_partition_size")
     }
+    #[inline]
     fn gpu_sharing_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigGuestAcceleratorGpuSharingConfig>>> {
         self.clone().get_attr("gpu_sharing_config")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -3995,6 +4244,7 @@ impl NodeConfigGvnic {
 }
 impl NodeConfigGvnic {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -4007,6 +4257,7 @@ pub trait NodeConfigGvnicRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodeConfigGvnicRef for Expr<NodeConfigGvnic> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -4027,6 +4278,7 @@ impl NodeConfigHostMaintenancePolicy {
 }
 impl NodeConfigHostMaintenancePolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("maintenance_interval", self.maintenance_interval);
@@ -4039,6 +4291,7 @@ pub trait NodeConfigHostMaintenancePolicyRef {
     fn maintenance_interval(&self) -> Expr<String>;
 }
 impl NodeConfigHostMaintenancePolicyRef for Expr<NodeConfigHostMaintenancePolicy> {
+    #[inline]
     fn maintenance_interval(&self) -> Expr<String> {
         self.clone().get_attr("maintenance_interval")
     }
@@ -4103,6 +4356,7 @@ pub struct NodeConfigKubeletConfigEvictionMinimumReclaim {
 }
 impl NodeConfigKubeletConfigEvictionMinimumReclaim {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.imagefs_available.is_some())
@@ -4150,21 +4404,27 @@ pub trait NodeConfigKubeletConfigEvictionMinimumReclaimRef {
 }
 impl NodeConfigKubeletConfigEvictionMinimumReclaimRef
 for Expr<NodeConfigKubeletConfigEvictionMinimumReclaim> {
+    #[inline]
     fn imagefs_available(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_available")
     }
+    #[inline]
     fn imagefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_inodes_free")
     }
+    #[inline]
     fn memory_available(&self) -> Expr<String> {
         self.clone().get_attr("memory_available")
     }
+    #[inline]
     fn nodefs_available(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_available")
     }
+    #[inline]
     fn nodefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_inodes_free")
     }
+    #[inline]
     fn pid_available(&self) -> Expr<String> {
         self.clone().get_attr("pid_available")
     }
@@ -4187,6 +4447,7 @@ pub struct NodeConfigKubeletConfigEvictionSoft {
 }
 impl NodeConfigKubeletConfigEvictionSoft {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.imagefs_available.is_some())
@@ -4234,21 +4495,27 @@ pub trait NodeConfigKubeletConfigEvictionSoftRef {
 }
 impl NodeConfigKubeletConfigEvictionSoftRef
 for Expr<NodeConfigKubeletConfigEvictionSoft> {
+    #[inline]
     fn imagefs_available(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_available")
     }
+    #[inline]
     fn imagefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_inodes_free")
     }
+    #[inline]
     fn memory_available(&self) -> Expr<String> {
         self.clone().get_attr("memory_available")
     }
+    #[inline]
     fn nodefs_available(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_available")
     }
+    #[inline]
     fn nodefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_inodes_free")
     }
+    #[inline]
     fn pid_available(&self) -> Expr<String> {
         self.clone().get_attr("pid_available")
     }
@@ -4271,6 +4538,7 @@ pub struct NodeConfigKubeletConfigEvictionSoftGracePeriod {
 }
 impl NodeConfigKubeletConfigEvictionSoftGracePeriod {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.imagefs_available.is_some())
@@ -4318,27 +4586,34 @@ pub trait NodeConfigKubeletConfigEvictionSoftGracePeriodRef {
 }
 impl NodeConfigKubeletConfigEvictionSoftGracePeriodRef
 for Expr<NodeConfigKubeletConfigEvictionSoftGracePeriod> {
+    #[inline]
     fn imagefs_available(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_available")
     }
+    #[inline]
     fn imagefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_inodes_free")
     }
+    #[inline]
     fn memory_available(&self) -> Expr<String> {
         self.clone().get_attr("memory_available")
     }
+    #[inline]
     fn nodefs_available(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_available")
     }
+    #[inline]
     fn nodefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_inodes_free")
     }
+    #[inline]
     fn pid_available(&self) -> Expr<String> {
         self.clone().get_attr("pid_available")
     }
 }
 impl NodeConfigKubeletConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allowed_unsafe_sysctls.is_some())
@@ -4461,61 +4736,79 @@ pub trait NodeConfigKubeletConfigRef {
     fn single_process_oom_kill(&self) -> Expr<bool>;
 }
 impl NodeConfigKubeletConfigRef for Expr<NodeConfigKubeletConfig> {
+    #[inline]
     fn allowed_unsafe_sysctls(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allowed_unsafe_sysctls")
     }
+    #[inline]
     fn container_log_max_files(&self) -> Expr<Number> {
         self.clone().get_attr("container_log_max_files")
     }
+    #[inline]
     fn container_log_max_size(&self) -> Expr<String> {
         self.clone().get_attr("container_log_max_size")
     }
+    #[inline]
     fn cpu_cfs_quota(&self) -> Expr<bool> {
         self.clone().get_attr("cpu_cfs_quota")
     }
+    #[inline]
     fn cpu_cfs_quota_period(&self) -> Expr<String> {
         self.clone().get_attr("cpu_cfs_quota_period")
     }
+    #[inline]
     fn cpu_manager_policy(&self) -> Expr<String> {
         self.clone().get_attr("cpu_manager_policy")
     }
+    #[inline]
     fn eviction_max_pod_grace_period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("eviction_max_pod_grace_period_seconds")
     }
+    #[inline]
     fn eviction_minimum_reclaim(
         &self,
     ) -> Expr<Vec<Value<NodeConfigKubeletConfigEvictionMinimumReclaim>>> {
         self.clone().get_attr("eviction_minimum_reclaim")
     }
+    #[inline]
     fn eviction_soft(&self) -> Expr<Vec<Value<NodeConfigKubeletConfigEvictionSoft>>> {
         self.clone().get_attr("eviction_soft")
     }
+    #[inline]
     fn eviction_soft_grace_period(
         &self,
     ) -> Expr<Vec<Value<NodeConfigKubeletConfigEvictionSoftGracePeriod>>> {
         self.clone().get_attr("eviction_soft_grace_period")
     }
+    #[inline]
     fn image_gc_high_threshold_percent(&self) -> Expr<Number> {
         self.clone().get_attr("image_gc_high_threshold_percent")
     }
+    #[inline]
     fn image_gc_low_threshold_percent(&self) -> Expr<Number> {
         self.clone().get_attr("image_gc_low_threshold_percent")
     }
+    #[inline]
     fn image_maximum_gc_age(&self) -> Expr<String> {
         self.clone().get_attr("image_maximum_gc_age")
     }
+    #[inline]
     fn image_minimum_gc_age(&self) -> Expr<String> {
         self.clone().get_attr("image_minimum_gc_age")
     }
+    #[inline]
     fn insecure_kubelet_readonly_port_enabled(&self) -> Expr<String> {
         self.clone().get_attr("insecure_kubelet_readonly_port_enabled")
     }
+    #[inline]
     fn max_parallel_image_pulls(&self) -> Expr<Number> {
         self.clone().get_attr("max_parallel_image_pulls")
     }
+    #[inline]
     fn pod_pids_limit(&self) -> Expr<Number> {
         self.clone().get_attr("pod_pids_limit")
     }
+    #[inline]
     fn single_process_oom_kill(&self) -> Expr<bool> {
         self.clone().get_attr("single_process_oom_kill")
     }
@@ -4544,6 +4837,7 @@ pub struct NodeConfigLinuxNodeConfigHugepagesConfig {
 }
 impl NodeConfigLinuxNodeConfigHugepagesConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.hugepage_size_1g.is_some())
@@ -4567,15 +4861,18 @@ pub trait NodeConfigLinuxNodeConfigHugepagesConfigRef {
 }
 impl NodeConfigLinuxNodeConfigHugepagesConfigRef
 for Expr<NodeConfigLinuxNodeConfigHugepagesConfig> {
+    #[inline]
     fn hugepage_size_1g(&self) -> Expr<Number> {
         self.clone().get_attr("hugepage_size_1g")
     }
+    #[inline]
     fn hugepage_size_2m(&self) -> Expr<Number> {
         self.clone().get_attr("hugepage_size_2m")
     }
 }
 impl NodeConfigLinuxNodeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cgroup_mode.is_some())
@@ -4618,20 +4915,25 @@ pub trait NodeConfigLinuxNodeConfigRef {
     fn transparent_hugepage_enabled(&self) -> Expr<String>;
 }
 impl NodeConfigLinuxNodeConfigRef for Expr<NodeConfigLinuxNodeConfig> {
+    #[inline]
     fn cgroup_mode(&self) -> Expr<String> {
         self.clone().get_attr("cgroup_mode")
     }
+    #[inline]
     fn hugepages_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigLinuxNodeConfigHugepagesConfig>>> {
         self.clone().get_attr("hugepages_config")
     }
+    #[inline]
     fn sysctls(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("sysctls")
     }
+    #[inline]
     fn transparent_hugepage_defrag(&self) -> Expr<String> {
         self.clone().get_attr("transparent_hugepage_defrag")
     }
+    #[inline]
     fn transparent_hugepage_enabled(&self) -> Expr<String> {
         self.clone().get_attr("transparent_hugepage_enabled")
     }
@@ -4652,6 +4954,7 @@ impl NodeConfigLocalNvmeSsdBlockConfig {
 }
 impl NodeConfigLocalNvmeSsdBlockConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("local_ssd_count", self.local_ssd_count);
@@ -4664,6 +4967,7 @@ pub trait NodeConfigLocalNvmeSsdBlockConfigRef {
     fn local_ssd_count(&self) -> Expr<Number>;
 }
 impl NodeConfigLocalNvmeSsdBlockConfigRef for Expr<NodeConfigLocalNvmeSsdBlockConfig> {
+    #[inline]
     fn local_ssd_count(&self) -> Expr<Number> {
         self.clone().get_attr("local_ssd_count")
     }
@@ -4690,6 +4994,7 @@ impl NodeConfigReservationAffinity {
 }
 impl NodeConfigReservationAffinity {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.key.is_some()) + usize::from(self.values.is_some()),
@@ -4714,12 +5019,15 @@ pub trait NodeConfigReservationAffinityRef {
     fn values(&self) -> Expr<Set<String>>;
 }
 impl NodeConfigReservationAffinityRef for Expr<NodeConfigReservationAffinity> {
+    #[inline]
     fn consume_reservation_type(&self) -> Expr<String> {
         self.clone().get_attr("consume_reservation_type")
     }
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
@@ -4743,6 +5051,7 @@ impl NodeConfigSecondaryBootDisks {
 }
 impl NodeConfigSecondaryBootDisks {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.mode.is_some()));
         body.set_static("disk_image", self.disk_image);
@@ -4760,9 +5069,11 @@ pub trait NodeConfigSecondaryBootDisksRef {
     fn mode(&self) -> Expr<String>;
 }
 impl NodeConfigSecondaryBootDisksRef for Expr<NodeConfigSecondaryBootDisks> {
+    #[inline]
     fn disk_image(&self) -> Expr<String> {
         self.clone().get_attr("disk_image")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
@@ -4777,6 +5088,7 @@ pub struct NodeConfigShieldedInstanceConfig {
 }
 impl NodeConfigShieldedInstanceConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enable_integrity_monitoring.is_some())
@@ -4799,9 +5111,11 @@ pub trait NodeConfigShieldedInstanceConfigRef {
     fn enable_secure_boot(&self) -> Expr<bool>;
 }
 impl NodeConfigShieldedInstanceConfigRef for Expr<NodeConfigShieldedInstanceConfig> {
+    #[inline]
     fn enable_integrity_monitoring(&self) -> Expr<bool> {
         self.clone().get_attr("enable_integrity_monitoring")
     }
+    #[inline]
     fn enable_secure_boot(&self) -> Expr<bool> {
         self.clone().get_attr("enable_secure_boot")
     }
@@ -4840,6 +5154,7 @@ impl NodeConfigSoleTenantConfigNodeAffinity {
 }
 impl NodeConfigSoleTenantConfigNodeAffinity {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("key", self.key);
@@ -4859,18 +5174,22 @@ pub trait NodeConfigSoleTenantConfigNodeAffinityRef {
 }
 impl NodeConfigSoleTenantConfigNodeAffinityRef
 for Expr<NodeConfigSoleTenantConfigNodeAffinity> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("values")
     }
 }
 impl NodeConfigSoleTenantConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.min_node_cpus.is_some())
@@ -4895,9 +5214,11 @@ pub trait NodeConfigSoleTenantConfigRef {
     fn node_affinity(&self) -> Expr<Set<NodeConfigSoleTenantConfigNodeAffinity>>;
 }
 impl NodeConfigSoleTenantConfigRef for Expr<NodeConfigSoleTenantConfig> {
+    #[inline]
     fn min_node_cpus(&self) -> Expr<Number> {
         self.clone().get_attr("min_node_cpus")
     }
+    #[inline]
     fn node_affinity(&self) -> Expr<Set<NodeConfigSoleTenantConfigNodeAffinity>> {
         self.clone().get_attr("node_affinity")
     }
@@ -4928,6 +5249,7 @@ impl NodeConfigTaint {
 }
 impl NodeConfigTaint {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("effect", self.effect);
@@ -4946,12 +5268,15 @@ pub trait NodeConfigTaintRef {
     fn value(&self) -> Expr<String>;
 }
 impl NodeConfigTaintRef for Expr<NodeConfigTaint> {
+    #[inline]
     fn effect(&self) -> Expr<String> {
         self.clone().get_attr("effect")
     }
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -4964,6 +5289,7 @@ pub struct NodeConfigWindowsNodeConfig {
 }
 impl NodeConfigWindowsNodeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.osversion.is_some()));
         if let Some(v) = self.osversion {
@@ -4978,6 +5304,7 @@ pub trait NodeConfigWindowsNodeConfigRef {
     fn osversion(&self) -> Expr<String>;
 }
 impl NodeConfigWindowsNodeConfigRef for Expr<NodeConfigWindowsNodeConfig> {
+    #[inline]
     fn osversion(&self) -> Expr<String> {
         self.clone().get_attr("osversion")
     }
@@ -4998,6 +5325,7 @@ impl NodeConfigWorkloadMetadataConfig {
 }
 impl NodeConfigWorkloadMetadataConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("mode", self.mode);
@@ -5010,12 +5338,14 @@ pub trait NodeConfigWorkloadMetadataConfigRef {
     fn mode(&self) -> Expr<String>;
 }
 impl NodeConfigWorkloadMetadataConfigRef for Expr<NodeConfigWorkloadMetadataConfig> {
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
 }
 impl NodeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.advanced_machine_features.is_some())
@@ -5208,12 +5538,15 @@ pub trait NodeConfigEffectiveTaintsRef {
     fn value(&self) -> Expr<String>;
 }
 impl NodeConfigEffectiveTaintsRef for Expr<NodeConfigEffectiveTaints> {
+    #[inline]
     fn effect(&self) -> Expr<String> {
         self.clone().get_attr("effect")
     }
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -5322,145 +5655,189 @@ pub trait NodeConfigRef {
     ) -> Expr<Vec<Value<NodeConfigWorkloadMetadataConfig>>>;
 }
 impl NodeConfigRef for Expr<NodeConfig> {
+    #[inline]
     fn advanced_machine_features(
         &self,
     ) -> Expr<Vec<Value<NodeConfigAdvancedMachineFeatures>>> {
         self.clone().get_attr("advanced_machine_features")
     }
+    #[inline]
     fn boot_disk(&self) -> Expr<Vec<Value<NodeConfigBootDisk>>> {
         self.clone().get_attr("boot_disk")
     }
+    #[inline]
     fn boot_disk_kms_key(&self) -> Expr<String> {
         self.clone().get_attr("boot_disk_kms_key")
     }
+    #[inline]
     fn confidential_nodes(&self) -> Expr<Vec<Value<NodeConfigConfidentialNodes>>> {
         self.clone().get_attr("confidential_nodes")
     }
+    #[inline]
     fn containerd_config(&self) -> Expr<Vec<Value<NodeConfigContainerdConfig>>> {
         self.clone().get_attr("containerd_config")
     }
+    #[inline]
     fn disk_size_gb(&self) -> Expr<Number> {
         self.clone().get_attr("disk_size_gb")
     }
+    #[inline]
     fn disk_type(&self) -> Expr<String> {
         self.clone().get_attr("disk_type")
     }
+    #[inline]
     fn effective_taints(&self) -> Expr<Vec<Value<NodeConfigEffectiveTaints>>> {
         self.clone().get_attr("effective_taints")
     }
+    #[inline]
     fn enable_confidential_storage(&self) -> Expr<bool> {
         self.clone().get_attr("enable_confidential_storage")
     }
+    #[inline]
     fn ephemeral_storage_local_ssd_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigEphemeralStorageLocalSsdConfig>>> {
         self.clone().get_attr("ephemeral_storage_local_ssd_config")
     }
+    #[inline]
     fn fast_socket(&self) -> Expr<Vec<Value<NodeConfigFastSocket>>> {
         self.clone().get_attr("fast_socket")
     }
+    #[inline]
     fn flex_start(&self) -> Expr<bool> {
         self.clone().get_attr("flex_start")
     }
+    #[inline]
     fn gcfs_config(&self) -> Expr<Vec<Value<NodeConfigGcfsConfig>>> {
         self.clone().get_attr("gcfs_config")
     }
+    #[inline]
     fn guest_accelerator(&self) -> Expr<Vec<Value<NodeConfigGuestAccelerator>>> {
         self.clone().get_attr("guest_accelerator")
     }
+    #[inline]
     fn gvnic(&self) -> Expr<Vec<Value<NodeConfigGvnic>>> {
         self.clone().get_attr("gvnic")
     }
+    #[inline]
     fn host_maintenance_policy(
         &self,
     ) -> Expr<Vec<Value<NodeConfigHostMaintenancePolicy>>> {
         self.clone().get_attr("host_maintenance_policy")
     }
+    #[inline]
     fn image_type(&self) -> Expr<String> {
         self.clone().get_attr("image_type")
     }
+    #[inline]
     fn kubelet_config(&self) -> Expr<Vec<Value<NodeConfigKubeletConfig>>> {
         self.clone().get_attr("kubelet_config")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn linux_node_config(&self) -> Expr<Vec<Value<NodeConfigLinuxNodeConfig>>> {
         self.clone().get_attr("linux_node_config")
     }
+    #[inline]
     fn local_nvme_ssd_block_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigLocalNvmeSsdBlockConfig>>> {
         self.clone().get_attr("local_nvme_ssd_block_config")
     }
+    #[inline]
     fn local_ssd_count(&self) -> Expr<Number> {
         self.clone().get_attr("local_ssd_count")
     }
+    #[inline]
     fn local_ssd_encryption_mode(&self) -> Expr<String> {
         self.clone().get_attr("local_ssd_encryption_mode")
     }
+    #[inline]
     fn logging_variant(&self) -> Expr<String> {
         self.clone().get_attr("logging_variant")
     }
+    #[inline]
     fn machine_type(&self) -> Expr<String> {
         self.clone().get_attr("machine_type")
     }
+    #[inline]
     fn max_run_duration(&self) -> Expr<String> {
         self.clone().get_attr("max_run_duration")
     }
+    #[inline]
     fn metadata(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("metadata")
     }
+    #[inline]
     fn min_cpu_platform(&self) -> Expr<String> {
         self.clone().get_attr("min_cpu_platform")
     }
+    #[inline]
     fn node_group(&self) -> Expr<String> {
         self.clone().get_attr("node_group")
     }
+    #[inline]
     fn oauth_scopes(&self) -> Expr<Set<String>> {
         self.clone().get_attr("oauth_scopes")
     }
+    #[inline]
     fn preemptible(&self) -> Expr<bool> {
         self.clone().get_attr("preemptible")
     }
+    #[inline]
     fn reservation_affinity(&self) -> Expr<Vec<Value<NodeConfigReservationAffinity>>> {
         self.clone().get_attr("reservation_affinity")
     }
+    #[inline]
     fn resource_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("resource_labels")
     }
+    #[inline]
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("resource_manager_tags")
     }
+    #[inline]
     fn secondary_boot_disks(&self) -> Expr<Vec<Value<NodeConfigSecondaryBootDisks>>> {
         self.clone().get_attr("secondary_boot_disks")
     }
+    #[inline]
     fn service_account(&self) -> Expr<String> {
         self.clone().get_attr("service_account")
     }
+    #[inline]
     fn shielded_instance_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigShieldedInstanceConfig>>> {
         self.clone().get_attr("shielded_instance_config")
     }
+    #[inline]
     fn sole_tenant_config(&self) -> Expr<Vec<Value<NodeConfigSoleTenantConfig>>> {
         self.clone().get_attr("sole_tenant_config")
     }
+    #[inline]
     fn spot(&self) -> Expr<bool> {
         self.clone().get_attr("spot")
     }
+    #[inline]
     fn storage_pools(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("storage_pools")
     }
+    #[inline]
     fn tags(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("tags")
     }
+    #[inline]
     fn taint(&self) -> Expr<Vec<Value<NodeConfigTaint>>> {
         self.clone().get_attr("taint")
     }
+    #[inline]
     fn windows_node_config(&self) -> Expr<Vec<Value<NodeConfigWindowsNodeConfig>>> {
         self.clone().get_attr("windows_node_config")
     }
+    #[inline]
     fn workload_metadata_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigWorkloadMetadataConfig>>> {
@@ -5515,6 +5892,7 @@ pub struct NodePoolAutoscaling {
 }
 impl NodePoolAutoscaling {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.location_policy.is_some())
@@ -5555,18 +5933,23 @@ pub trait NodePoolAutoscalingRef {
     fn total_min_node_count(&self) -> Expr<Number>;
 }
 impl NodePoolAutoscalingRef for Expr<NodePoolAutoscaling> {
+    #[inline]
     fn location_policy(&self) -> Expr<String> {
         self.clone().get_attr("location_policy")
     }
+    #[inline]
     fn max_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("max_node_count")
     }
+    #[inline]
     fn min_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("min_node_count")
     }
+    #[inline]
     fn total_max_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("total_max_node_count")
     }
+    #[inline]
     fn total_min_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("total_min_node_count")
     }
@@ -5581,6 +5964,7 @@ pub struct NodePoolManagement {
 }
 impl NodePoolManagement {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.auto_repair.is_some())
@@ -5603,9 +5987,11 @@ pub trait NodePoolManagementRef {
     fn auto_upgrade(&self) -> Expr<bool>;
 }
 impl NodePoolManagementRef for Expr<NodePoolManagement> {
+    #[inline]
     fn auto_repair(&self) -> Expr<bool> {
         self.clone().get_attr("auto_repair")
     }
+    #[inline]
     fn auto_upgrade(&self) -> Expr<bool> {
         self.clone().get_attr("auto_upgrade")
     }
@@ -5648,6 +6034,7 @@ pub struct NodePoolNetworkConfigAdditionalNodeNetworkConfigs {
 }
 impl NodePoolNetworkConfigAdditionalNodeNetworkConfigs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.network.is_some()) + usize::from(self.subnetwork.is_some()),
@@ -5670,9 +6057,11 @@ pub trait NodePoolNetworkConfigAdditionalNodeNetworkConfigsRef {
 }
 impl NodePoolNetworkConfigAdditionalNodeNetworkConfigsRef
 for Expr<NodePoolNetworkConfigAdditionalNodeNetworkConfigs> {
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.clone().get_attr("network")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<String> {
         self.clone().get_attr("subnetwork")
     }
@@ -5689,6 +6078,7 @@ pub struct NodePoolNetworkConfigAdditionalPodNetworkConfigs {
 }
 impl NodePoolNetworkConfigAdditionalPodNetworkConfigs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.max_pods_per_node.is_some())
@@ -5718,12 +6108,15 @@ pub trait NodePoolNetworkConfigAdditionalPodNetworkConfigsRef {
 }
 impl NodePoolNetworkConfigAdditionalPodNetworkConfigsRef
 for Expr<NodePoolNetworkConfigAdditionalPodNetworkConfigs> {
+    #[inline]
     fn max_pods_per_node(&self) -> Expr<Number> {
         self.clone().get_attr("max_pods_per_node")
     }
+    #[inline]
     fn secondary_pod_range(&self) -> Expr<String> {
         self.clone().get_attr("secondary_pod_range")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<String> {
         self.clone().get_attr("subnetwork")
     }
@@ -5744,6 +6137,7 @@ impl NodePoolNetworkConfigNetworkPerformanceConfig {
 }
 impl NodePoolNetworkConfigNetworkPerformanceConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("total_egress_bandwidth_tier", self.total_egress_bandwidth_tier);
@@ -5757,6 +6151,7 @@ pub trait NodePoolNetworkConfigNetworkPerformanceConfigRef {
 }
 impl NodePoolNetworkConfigNetworkPerformanceConfigRef
 for Expr<NodePoolNetworkConfigNetworkPerformanceConfig> {
+    #[inline]
     fn total_egress_bandwidth_tier(&self) -> Expr<String> {
         self.clone().get_attr("total_egress_bandwidth_tier")
     }
@@ -5777,6 +6172,7 @@ impl NodePoolNetworkConfigPodCidrOverprovisionConfig {
 }
 impl NodePoolNetworkConfigPodCidrOverprovisionConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
@@ -5790,12 +6186,14 @@ pub trait NodePoolNetworkConfigPodCidrOverprovisionConfigRef {
 }
 impl NodePoolNetworkConfigPodCidrOverprovisionConfigRef
 for Expr<NodePoolNetworkConfigPodCidrOverprovisionConfig> {
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
 }
 impl NodePoolNetworkConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.additional_node_network_configs.is_empty())
@@ -5868,38 +6266,47 @@ pub trait NodePoolNetworkConfigRef {
     fn subnetwork(&self) -> Expr<String>;
 }
 impl NodePoolNetworkConfigRef for Expr<NodePoolNetworkConfig> {
+    #[inline]
     fn additional_node_network_configs(
         &self,
     ) -> Expr<Vec<Value<NodePoolNetworkConfigAdditionalNodeNetworkConfigs>>> {
         self.clone().get_attr("additional_node_network_configs")
     }
+    #[inline]
     fn additional_pod_network_configs(
         &self,
     ) -> Expr<Vec<Value<NodePoolNetworkConfigAdditionalPodNetworkConfigs>>> {
         self.clone().get_attr("additional_pod_network_configs")
     }
+    #[inline]
     fn create_pod_range(&self) -> Expr<bool> {
         self.clone().get_attr("create_pod_range")
     }
+    #[inline]
     fn enable_private_nodes(&self) -> Expr<bool> {
         self.clone().get_attr("enable_private_nodes")
     }
+    #[inline]
     fn network_performance_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolNetworkConfigNetworkPerformanceConfig>>> {
         self.clone().get_attr("network_performance_config")
     }
+    #[inline]
     fn pod_cidr_overprovision_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolNetworkConfigPodCidrOverprovisionConfig>>> {
         self.clone().get_attr("pod_cidr_overprovision_config")
     }
+    #[inline]
     fn pod_ipv4_cidr_block(&self) -> Expr<String> {
         self.clone().get_attr("pod_ipv4_cidr_block")
     }
+    #[inline]
     fn pod_range(&self) -> Expr<String> {
         self.clone().get_attr("pod_range")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<String> {
         self.clone().get_attr("subnetwork")
     }
@@ -6018,6 +6425,7 @@ impl NodePoolNodeConfigAdvancedMachineFeatures {
 }
 impl NodePoolNodeConfigAdvancedMachineFeatures {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.enable_nested_virtualization.is_some())
@@ -6044,12 +6452,15 @@ pub trait NodePoolNodeConfigAdvancedMachineFeaturesRef {
 }
 impl NodePoolNodeConfigAdvancedMachineFeaturesRef
 for Expr<NodePoolNodeConfigAdvancedMachineFeatures> {
+    #[inline]
     fn enable_nested_virtualization(&self) -> Expr<bool> {
         self.clone().get_attr("enable_nested_virtualization")
     }
+    #[inline]
     fn performance_monitoring_unit(&self) -> Expr<String> {
         self.clone().get_attr("performance_monitoring_unit")
     }
+    #[inline]
     fn threads_per_core(&self) -> Expr<Number> {
         self.clone().get_attr("threads_per_core")
     }
@@ -6068,6 +6479,7 @@ pub struct NodePoolNodeConfigBootDisk {
 }
 impl NodePoolNodeConfigBootDisk {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.disk_type.is_some())
@@ -6102,15 +6514,19 @@ pub trait NodePoolNodeConfigBootDiskRef {
     fn size_gb(&self) -> Expr<Number>;
 }
 impl NodePoolNodeConfigBootDiskRef for Expr<NodePoolNodeConfigBootDisk> {
+    #[inline]
     fn disk_type(&self) -> Expr<String> {
         self.clone().get_attr("disk_type")
     }
+    #[inline]
     fn provisioned_iops(&self) -> Expr<Number> {
         self.clone().get_attr("provisioned_iops")
     }
+    #[inline]
     fn provisioned_throughput(&self) -> Expr<Number> {
         self.clone().get_attr("provisioned_throughput")
     }
+    #[inline]
     fn size_gb(&self) -> Expr<Number> {
         self.clone().get_attr("size_gb")
     }
@@ -6134,6 +6550,7 @@ impl NodePoolNodeConfigConfidentialNodes {
 }
 impl NodePoolNodeConfigConfidentialNodes {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.confidential_instance_type.is_some()),
@@ -6154,9 +6571,11 @@ pub trait NodePoolNodeConfigConfidentialNodesRef {
 }
 impl NodePoolNodeConfigConfidentialNodesRef
 for Expr<NodePoolNodeConfigConfidentialNodes> {
+    #[inline]
     fn confidential_instance_type(&self) -> Expr<String> {
         self.clone().get_attr("confidential_instance_type")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -6224,6 +6643,7 @@ impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAut
 }
 impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("secret_uri", self.secret_uri);
@@ -6239,12 +6659,14 @@ impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAut
 for Expr<
     NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig,
 > {
+    #[inline]
     fn secret_uri(&self) -> Expr<String> {
         self.clone().get_attr("secret_uri")
     }
 }
 impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("fqdns", self.fqdns);
@@ -6274,9 +6696,11 @@ impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAut
 for Expr<
     NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig,
 > {
+    #[inline]
     fn fqdns(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("fqdns")
     }
+    #[inline]
     fn gcp_secret_manager_certificate_config(
         &self,
     ) -> Expr<
@@ -6291,6 +6715,7 @@ for Expr<
 }
 impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.certificate_authority_domain_config.is_empty()),
@@ -6321,6 +6746,7 @@ pub trait NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigRef {
 }
 impl NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfigRef
 for Expr<NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfig> {
+    #[inline]
     fn certificate_authority_domain_config(
         &self,
     ) -> Expr<
@@ -6332,12 +6758,14 @@ for Expr<NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfig> {
     > {
         self.clone().get_attr("certificate_authority_domain_config")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
 }
 impl NodePoolNodeConfigContainerdConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.private_registry_access_config.is_some()),
@@ -6356,6 +6784,7 @@ pub trait NodePoolNodeConfigContainerdConfigRef {
     ) -> Expr<Vec<Value<NodePoolNodeConfigContainerdConfigPrivateRegistryAccessConfig>>>;
 }
 impl NodePoolNodeConfigContainerdConfigRef for Expr<NodePoolNodeConfigContainerdConfig> {
+    #[inline]
     fn private_registry_access_config(
         &self,
     ) -> Expr<
@@ -6383,6 +6812,7 @@ impl NodePoolNodeConfigEphemeralStorageLocalSsdConfig {
 }
 impl NodePoolNodeConfigEphemeralStorageLocalSsdConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.data_cache_count.is_some()),
@@ -6403,9 +6833,11 @@ pub trait NodePoolNodeConfigEphemeralStorageLocalSsdConfigRef {
 }
 impl NodePoolNodeConfigEphemeralStorageLocalSsdConfigRef
 for Expr<NodePoolNodeConfigEphemeralStorageLocalSsdConfig> {
+    #[inline]
     fn data_cache_count(&self) -> Expr<Number> {
         self.clone().get_attr("data_cache_count")
     }
+    #[inline]
     fn local_ssd_count(&self) -> Expr<Number> {
         self.clone().get_attr("local_ssd_count")
     }
@@ -6426,6 +6858,7 @@ impl NodePoolNodeConfigFastSocket {
 }
 impl NodePoolNodeConfigFastSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -6438,6 +6871,7 @@ pub trait NodePoolNodeConfigFastSocketRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodePoolNodeConfigFastSocketRef for Expr<NodePoolNodeConfigFastSocket> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -6458,6 +6892,7 @@ impl NodePoolNodeConfigGcfsConfig {
 }
 impl NodePoolNodeConfigGcfsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -6470,6 +6905,7 @@ pub trait NodePoolNodeConfigGcfsConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodePoolNodeConfigGcfsConfigRef for Expr<NodePoolNodeConfigGcfsConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -6521,6 +6957,7 @@ impl NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfig {
 }
 impl NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("gpu_driver_version", self.gpu_driver_version);
@@ -6534,6 +6971,7 @@ pub trait NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfigRef {
 }
 impl NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfigRef
 for Expr<NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfig> {
+    #[inline]
     fn gpu_driver_version(&self) -> Expr<String> {
         self.clone().get_attr("gpu_driver_version")
     }
@@ -6560,6 +6998,7 @@ impl NodePoolNodeConfigGuestAcceleratorGpuSharingConfig {
 }
 impl NodePoolNodeConfigGuestAcceleratorGpuSharingConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("gpu_sharing_strategy", self.gpu_sharing_strategy);
@@ -6576,15 +7015,18 @@ pub trait NodePoolNodeConfigGuestAcceleratorGpuSharingConfigRef {
 }
 impl NodePoolNodeConfigGuestAcceleratorGpuSharingConfigRef
 for Expr<NodePoolNodeConfigGuestAcceleratorGpuSharingConfig> {
+    #[inline]
     fn gpu_sharing_strategy(&self) -> Expr<String> {
         self.clone().get_attr("gpu_sharing_strategy")
     }
+    #[inline]
     fn max_shared_clients_per_gpu(&self) -> Expr<Number> {
         self.clone().get_attr("max_shared_clients_per_gpu")
     }
 }
 impl NodePoolNodeConfigGuestAccelerator {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.gpu_driver_installation_config.is_some())
@@ -6623,9 +7065,11 @@ pub trait NodePoolNodeConfigGuestAcceleratorRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl NodePoolNodeConfigGuestAcceleratorRef for Expr<NodePoolNodeConfigGuestAccelerator> {
+    #[inline]
     fn count(&self) -> Expr<Number> {
         self.clone().get_attr("count")
     }
+    #[inline]
     fn gpu_driver_installation_config(
         &self,
     ) -> Expr<
@@ -6633,14 +7077,17 @@ impl NodePoolNodeConfigGuestAcceleratorRef for Expr<NodePoolNodeConfigGuestAccel
     > {
         self.clone().get_attr("gpu_driver_installation_config")
     }
+    #[inline]
     fn gpu_partition_size(&self) -> Expr<String> {
         self.clone().get_attr("gpu_partition_size")
     }
+    #[inline]
     fn gpu_sharing_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigGuestAcceleratorGpuSharingConfig>>> {
         self.clone().get_attr("gpu_sharing_config")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -6661,6 +7108,7 @@ impl NodePoolNodeConfigGvnic {
 }
 impl NodePoolNodeConfigGvnic {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -6673,6 +7121,7 @@ pub trait NodePoolNodeConfigGvnicRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodePoolNodeConfigGvnicRef for Expr<NodePoolNodeConfigGvnic> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -6693,6 +7142,7 @@ impl NodePoolNodeConfigHostMaintenancePolicy {
 }
 impl NodePoolNodeConfigHostMaintenancePolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("maintenance_interval", self.maintenance_interval);
@@ -6706,6 +7156,7 @@ pub trait NodePoolNodeConfigHostMaintenancePolicyRef {
 }
 impl NodePoolNodeConfigHostMaintenancePolicyRef
 for Expr<NodePoolNodeConfigHostMaintenancePolicy> {
+    #[inline]
     fn maintenance_interval(&self) -> Expr<String> {
         self.clone().get_attr("maintenance_interval")
     }
@@ -6772,6 +7223,7 @@ pub struct NodePoolNodeConfigKubeletConfigEvictionMinimumReclaim {
 }
 impl NodePoolNodeConfigKubeletConfigEvictionMinimumReclaim {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.imagefs_available.is_some())
@@ -6819,21 +7271,27 @@ pub trait NodePoolNodeConfigKubeletConfigEvictionMinimumReclaimRef {
 }
 impl NodePoolNodeConfigKubeletConfigEvictionMinimumReclaimRef
 for Expr<NodePoolNodeConfigKubeletConfigEvictionMinimumReclaim> {
+    #[inline]
     fn imagefs_available(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_available")
     }
+    #[inline]
     fn imagefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_inodes_free")
     }
+    #[inline]
     fn memory_available(&self) -> Expr<String> {
         self.clone().get_attr("memory_available")
     }
+    #[inline]
     fn nodefs_available(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_available")
     }
+    #[inline]
     fn nodefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_inodes_free")
     }
+    #[inline]
     fn pid_available(&self) -> Expr<String> {
         self.clone().get_attr("pid_available")
     }
@@ -6856,6 +7314,7 @@ pub struct NodePoolNodeConfigKubeletConfigEvictionSoft {
 }
 impl NodePoolNodeConfigKubeletConfigEvictionSoft {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.imagefs_available.is_some())
@@ -6903,21 +7362,27 @@ pub trait NodePoolNodeConfigKubeletConfigEvictionSoftRef {
 }
 impl NodePoolNodeConfigKubeletConfigEvictionSoftRef
 for Expr<NodePoolNodeConfigKubeletConfigEvictionSoft> {
+    #[inline]
     fn imagefs_available(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_available")
     }
+    #[inline]
     fn imagefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_inodes_free")
     }
+    #[inline]
     fn memory_available(&self) -> Expr<String> {
         self.clone().get_attr("memory_available")
     }
+    #[inline]
     fn nodefs_available(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_available")
     }
+    #[inline]
     fn nodefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_inodes_free")
     }
+    #[inline]
     fn pid_available(&self) -> Expr<String> {
         self.clone().get_attr("pid_available")
     }
@@ -6940,6 +7405,7 @@ pub struct NodePoolNodeConfigKubeletConfigEvictionSoftGracePeriod {
 }
 impl NodePoolNodeConfigKubeletConfigEvictionSoftGracePeriod {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.imagefs_available.is_some())
@@ -6987,27 +7453,34 @@ pub trait NodePoolNodeConfigKubeletConfigEvictionSoftGracePeriodRef {
 }
 impl NodePoolNodeConfigKubeletConfigEvictionSoftGracePeriodRef
 for Expr<NodePoolNodeConfigKubeletConfigEvictionSoftGracePeriod> {
+    #[inline]
     fn imagefs_available(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_available")
     }
+    #[inline]
     fn imagefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_inodes_free")
     }
+    #[inline]
     fn memory_available(&self) -> Expr<String> {
         self.clone().get_attr("memory_available")
     }
+    #[inline]
     fn nodefs_available(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_available")
     }
+    #[inline]
     fn nodefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_inodes_free")
     }
+    #[inline]
     fn pid_available(&self) -> Expr<String> {
         self.clone().get_attr("pid_available")
     }
 }
 impl NodePoolNodeConfigKubeletConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allowed_unsafe_sysctls.is_some())
@@ -7132,63 +7605,81 @@ pub trait NodePoolNodeConfigKubeletConfigRef {
     fn single_process_oom_kill(&self) -> Expr<bool>;
 }
 impl NodePoolNodeConfigKubeletConfigRef for Expr<NodePoolNodeConfigKubeletConfig> {
+    #[inline]
     fn allowed_unsafe_sysctls(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allowed_unsafe_sysctls")
     }
+    #[inline]
     fn container_log_max_files(&self) -> Expr<Number> {
         self.clone().get_attr("container_log_max_files")
     }
+    #[inline]
     fn container_log_max_size(&self) -> Expr<String> {
         self.clone().get_attr("container_log_max_size")
     }
+    #[inline]
     fn cpu_cfs_quota(&self) -> Expr<bool> {
         self.clone().get_attr("cpu_cfs_quota")
     }
+    #[inline]
     fn cpu_cfs_quota_period(&self) -> Expr<String> {
         self.clone().get_attr("cpu_cfs_quota_period")
     }
+    #[inline]
     fn cpu_manager_policy(&self) -> Expr<String> {
         self.clone().get_attr("cpu_manager_policy")
     }
+    #[inline]
     fn eviction_max_pod_grace_period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("eviction_max_pod_grace_period_seconds")
     }
+    #[inline]
     fn eviction_minimum_reclaim(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigKubeletConfigEvictionMinimumReclaim>>> {
         self.clone().get_attr("eviction_minimum_reclaim")
     }
+    #[inline]
     fn eviction_soft(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigKubeletConfigEvictionSoft>>> {
         self.clone().get_attr("eviction_soft")
     }
+    #[inline]
     fn eviction_soft_grace_period(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigKubeletConfigEvictionSoftGracePeriod>>> {
         self.clone().get_attr("eviction_soft_grace_period")
     }
+    #[inline]
     fn image_gc_high_threshold_percent(&self) -> Expr<Number> {
         self.clone().get_attr("image_gc_high_threshold_percent")
     }
+    #[inline]
     fn image_gc_low_threshold_percent(&self) -> Expr<Number> {
         self.clone().get_attr("image_gc_low_threshold_percent")
     }
+    #[inline]
     fn image_maximum_gc_age(&self) -> Expr<String> {
         self.clone().get_attr("image_maximum_gc_age")
     }
+    #[inline]
     fn image_minimum_gc_age(&self) -> Expr<String> {
         self.clone().get_attr("image_minimum_gc_age")
     }
+    #[inline]
     fn insecure_kubelet_readonly_port_enabled(&self) -> Expr<String> {
         self.clone().get_attr("insecure_kubelet_readonly_port_enabled")
     }
+    #[inline]
     fn max_parallel_image_pulls(&self) -> Expr<Number> {
         self.clone().get_attr("max_parallel_image_pulls")
     }
+    #[inline]
     fn pod_pids_limit(&self) -> Expr<Number> {
         self.clone().get_attr("pod_pids_limit")
     }
+    #[inline]
     fn single_process_oom_kill(&self) -> Expr<bool> {
         self.clone().get_attr("single_process_oom_kill")
     }
@@ -7217,6 +7708,7 @@ pub struct NodePoolNodeConfigLinuxNodeConfigHugepagesConfig {
 }
 impl NodePoolNodeConfigLinuxNodeConfigHugepagesConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.hugepage_size_1g.is_some())
@@ -7240,15 +7732,18 @@ pub trait NodePoolNodeConfigLinuxNodeConfigHugepagesConfigRef {
 }
 impl NodePoolNodeConfigLinuxNodeConfigHugepagesConfigRef
 for Expr<NodePoolNodeConfigLinuxNodeConfigHugepagesConfig> {
+    #[inline]
     fn hugepage_size_1g(&self) -> Expr<Number> {
         self.clone().get_attr("hugepage_size_1g")
     }
+    #[inline]
     fn hugepage_size_2m(&self) -> Expr<Number> {
         self.clone().get_attr("hugepage_size_2m")
     }
 }
 impl NodePoolNodeConfigLinuxNodeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cgroup_mode.is_some())
@@ -7291,20 +7786,25 @@ pub trait NodePoolNodeConfigLinuxNodeConfigRef {
     fn transparent_hugepage_enabled(&self) -> Expr<String>;
 }
 impl NodePoolNodeConfigLinuxNodeConfigRef for Expr<NodePoolNodeConfigLinuxNodeConfig> {
+    #[inline]
     fn cgroup_mode(&self) -> Expr<String> {
         self.clone().get_attr("cgroup_mode")
     }
+    #[inline]
     fn hugepages_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigLinuxNodeConfigHugepagesConfig>>> {
         self.clone().get_attr("hugepages_config")
     }
+    #[inline]
     fn sysctls(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("sysctls")
     }
+    #[inline]
     fn transparent_hugepage_defrag(&self) -> Expr<String> {
         self.clone().get_attr("transparent_hugepage_defrag")
     }
+    #[inline]
     fn transparent_hugepage_enabled(&self) -> Expr<String> {
         self.clone().get_attr("transparent_hugepage_enabled")
     }
@@ -7325,6 +7825,7 @@ impl NodePoolNodeConfigLocalNvmeSsdBlockConfig {
 }
 impl NodePoolNodeConfigLocalNvmeSsdBlockConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("local_ssd_count", self.local_ssd_count);
@@ -7338,6 +7839,7 @@ pub trait NodePoolNodeConfigLocalNvmeSsdBlockConfigRef {
 }
 impl NodePoolNodeConfigLocalNvmeSsdBlockConfigRef
 for Expr<NodePoolNodeConfigLocalNvmeSsdBlockConfig> {
+    #[inline]
     fn local_ssd_count(&self) -> Expr<Number> {
         self.clone().get_attr("local_ssd_count")
     }
@@ -7364,6 +7866,7 @@ impl NodePoolNodeConfigReservationAffinity {
 }
 impl NodePoolNodeConfigReservationAffinity {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.key.is_some()) + usize::from(self.values.is_some()),
@@ -7389,12 +7892,15 @@ pub trait NodePoolNodeConfigReservationAffinityRef {
 }
 impl NodePoolNodeConfigReservationAffinityRef
 for Expr<NodePoolNodeConfigReservationAffinity> {
+    #[inline]
     fn consume_reservation_type(&self) -> Expr<String> {
         self.clone().get_attr("consume_reservation_type")
     }
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
@@ -7418,6 +7924,7 @@ impl NodePoolNodeConfigSecondaryBootDisks {
 }
 impl NodePoolNodeConfigSecondaryBootDisks {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.mode.is_some()));
         body.set_static("disk_image", self.disk_image);
@@ -7436,9 +7943,11 @@ pub trait NodePoolNodeConfigSecondaryBootDisksRef {
 }
 impl NodePoolNodeConfigSecondaryBootDisksRef
 for Expr<NodePoolNodeConfigSecondaryBootDisks> {
+    #[inline]
     fn disk_image(&self) -> Expr<String> {
         self.clone().get_attr("disk_image")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
@@ -7453,6 +7962,7 @@ pub struct NodePoolNodeConfigShieldedInstanceConfig {
 }
 impl NodePoolNodeConfigShieldedInstanceConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enable_integrity_monitoring.is_some())
@@ -7476,9 +7986,11 @@ pub trait NodePoolNodeConfigShieldedInstanceConfigRef {
 }
 impl NodePoolNodeConfigShieldedInstanceConfigRef
 for Expr<NodePoolNodeConfigShieldedInstanceConfig> {
+    #[inline]
     fn enable_integrity_monitoring(&self) -> Expr<bool> {
         self.clone().get_attr("enable_integrity_monitoring")
     }
+    #[inline]
     fn enable_secure_boot(&self) -> Expr<bool> {
         self.clone().get_attr("enable_secure_boot")
     }
@@ -7517,6 +8029,7 @@ impl NodePoolNodeConfigSoleTenantConfigNodeAffinity {
 }
 impl NodePoolNodeConfigSoleTenantConfigNodeAffinity {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("key", self.key);
@@ -7536,18 +8049,22 @@ pub trait NodePoolNodeConfigSoleTenantConfigNodeAffinityRef {
 }
 impl NodePoolNodeConfigSoleTenantConfigNodeAffinityRef
 for Expr<NodePoolNodeConfigSoleTenantConfigNodeAffinity> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("values")
     }
 }
 impl NodePoolNodeConfigSoleTenantConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.min_node_cpus.is_some())
@@ -7572,9 +8089,11 @@ pub trait NodePoolNodeConfigSoleTenantConfigRef {
     fn node_affinity(&self) -> Expr<Set<NodePoolNodeConfigSoleTenantConfigNodeAffinity>>;
 }
 impl NodePoolNodeConfigSoleTenantConfigRef for Expr<NodePoolNodeConfigSoleTenantConfig> {
+    #[inline]
     fn min_node_cpus(&self) -> Expr<Number> {
         self.clone().get_attr("min_node_cpus")
     }
+    #[inline]
     fn node_affinity(
         &self,
     ) -> Expr<Set<NodePoolNodeConfigSoleTenantConfigNodeAffinity>> {
@@ -7607,6 +8126,7 @@ impl NodePoolNodeConfigTaint {
 }
 impl NodePoolNodeConfigTaint {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("effect", self.effect);
@@ -7625,12 +8145,15 @@ pub trait NodePoolNodeConfigTaintRef {
     fn value(&self) -> Expr<String>;
 }
 impl NodePoolNodeConfigTaintRef for Expr<NodePoolNodeConfigTaint> {
+    #[inline]
     fn effect(&self) -> Expr<String> {
         self.clone().get_attr("effect")
     }
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -7643,6 +8166,7 @@ pub struct NodePoolNodeConfigWindowsNodeConfig {
 }
 impl NodePoolNodeConfigWindowsNodeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.osversion.is_some()));
         if let Some(v) = self.osversion {
@@ -7658,6 +8182,7 @@ pub trait NodePoolNodeConfigWindowsNodeConfigRef {
 }
 impl NodePoolNodeConfigWindowsNodeConfigRef
 for Expr<NodePoolNodeConfigWindowsNodeConfig> {
+    #[inline]
     fn osversion(&self) -> Expr<String> {
         self.clone().get_attr("osversion")
     }
@@ -7678,6 +8203,7 @@ impl NodePoolNodeConfigWorkloadMetadataConfig {
 }
 impl NodePoolNodeConfigWorkloadMetadataConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("mode", self.mode);
@@ -7691,12 +8217,14 @@ pub trait NodePoolNodeConfigWorkloadMetadataConfigRef {
 }
 impl NodePoolNodeConfigWorkloadMetadataConfigRef
 for Expr<NodePoolNodeConfigWorkloadMetadataConfig> {
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
 }
 impl NodePoolNodeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.advanced_machine_features.is_some())
@@ -7889,12 +8417,15 @@ pub trait NodePoolNodeConfigEffectiveTaintsRef {
     fn value(&self) -> Expr<String>;
 }
 impl NodePoolNodeConfigEffectiveTaintsRef for Expr<NodePoolNodeConfigEffectiveTaints> {
+    #[inline]
     fn effect(&self) -> Expr<String> {
         self.clone().get_attr("effect")
     }
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -8011,155 +8542,199 @@ pub trait NodePoolNodeConfigRef {
     ) -> Expr<Vec<Value<NodePoolNodeConfigWorkloadMetadataConfig>>>;
 }
 impl NodePoolNodeConfigRef for Expr<NodePoolNodeConfig> {
+    #[inline]
     fn advanced_machine_features(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigAdvancedMachineFeatures>>> {
         self.clone().get_attr("advanced_machine_features")
     }
+    #[inline]
     fn boot_disk(&self) -> Expr<Vec<Value<NodePoolNodeConfigBootDisk>>> {
         self.clone().get_attr("boot_disk")
     }
+    #[inline]
     fn boot_disk_kms_key(&self) -> Expr<String> {
         self.clone().get_attr("boot_disk_kms_key")
     }
+    #[inline]
     fn confidential_nodes(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigConfidentialNodes>>> {
         self.clone().get_attr("confidential_nodes")
     }
+    #[inline]
     fn containerd_config(&self) -> Expr<Vec<Value<NodePoolNodeConfigContainerdConfig>>> {
         self.clone().get_attr("containerd_config")
     }
+    #[inline]
     fn disk_size_gb(&self) -> Expr<Number> {
         self.clone().get_attr("disk_size_gb")
     }
+    #[inline]
     fn disk_type(&self) -> Expr<String> {
         self.clone().get_attr("disk_type")
     }
+    #[inline]
     fn effective_taints(&self) -> Expr<Vec<Value<NodePoolNodeConfigEffectiveTaints>>> {
         self.clone().get_attr("effective_taints")
     }
+    #[inline]
     fn enable_confidential_storage(&self) -> Expr<bool> {
         self.clone().get_attr("enable_confidential_storage")
     }
+    #[inline]
     fn ephemeral_storage_local_ssd_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigEphemeralStorageLocalSsdConfig>>> {
         self.clone().get_attr("ephemeral_storage_local_ssd_config")
     }
+    #[inline]
     fn fast_socket(&self) -> Expr<Vec<Value<NodePoolNodeConfigFastSocket>>> {
         self.clone().get_attr("fast_socket")
     }
+    #[inline]
     fn flex_start(&self) -> Expr<bool> {
         self.clone().get_attr("flex_start")
     }
+    #[inline]
     fn gcfs_config(&self) -> Expr<Vec<Value<NodePoolNodeConfigGcfsConfig>>> {
         self.clone().get_attr("gcfs_config")
     }
+    #[inline]
     fn guest_accelerator(&self) -> Expr<Vec<Value<NodePoolNodeConfigGuestAccelerator>>> {
         self.clone().get_attr("guest_accelerator")
     }
+    #[inline]
     fn gvnic(&self) -> Expr<Vec<Value<NodePoolNodeConfigGvnic>>> {
         self.clone().get_attr("gvnic")
     }
+    #[inline]
     fn host_maintenance_policy(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigHostMaintenancePolicy>>> {
         self.clone().get_attr("host_maintenance_policy")
     }
+    #[inline]
     fn image_type(&self) -> Expr<String> {
         self.clone().get_attr("image_type")
     }
+    #[inline]
     fn kubelet_config(&self) -> Expr<Vec<Value<NodePoolNodeConfigKubeletConfig>>> {
         self.clone().get_attr("kubelet_config")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn linux_node_config(&self) -> Expr<Vec<Value<NodePoolNodeConfigLinuxNodeConfig>>> {
         self.clone().get_attr("linux_node_config")
     }
+    #[inline]
     fn local_nvme_ssd_block_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigLocalNvmeSsdBlockConfig>>> {
         self.clone().get_attr("local_nvme_ssd_block_config")
     }
+    #[inline]
     fn local_ssd_count(&self) -> Expr<Number> {
         self.clone().get_attr("local_ssd_count")
     }
+    #[inline]
     fn local_ssd_encryption_mode(&self) -> Expr<String> {
         self.clone().get_attr("local_ssd_encryption_mode")
     }
+    #[inline]
     fn logging_variant(&self) -> Expr<String> {
         self.clone().get_attr("logging_variant")
     }
+    #[inline]
     fn machine_type(&self) -> Expr<String> {
         self.clone().get_attr("machine_type")
     }
+    #[inline]
     fn max_run_duration(&self) -> Expr<String> {
         self.clone().get_attr("max_run_duration")
     }
+    #[inline]
     fn metadata(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("metadata")
     }
+    #[inline]
     fn min_cpu_platform(&self) -> Expr<String> {
         self.clone().get_attr("min_cpu_platform")
     }
+    #[inline]
     fn node_group(&self) -> Expr<String> {
         self.clone().get_attr("node_group")
     }
+    #[inline]
     fn oauth_scopes(&self) -> Expr<Set<String>> {
         self.clone().get_attr("oauth_scopes")
     }
+    #[inline]
     fn preemptible(&self) -> Expr<bool> {
         self.clone().get_attr("preemptible")
     }
+    #[inline]
     fn reservation_affinity(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigReservationAffinity>>> {
         self.clone().get_attr("reservation_affinity")
     }
+    #[inline]
     fn resource_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("resource_labels")
     }
+    #[inline]
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("resource_manager_tags")
     }
+    #[inline]
     fn secondary_boot_disks(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigSecondaryBootDisks>>> {
         self.clone().get_attr("secondary_boot_disks")
     }
+    #[inline]
     fn service_account(&self) -> Expr<String> {
         self.clone().get_attr("service_account")
     }
+    #[inline]
     fn shielded_instance_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigShieldedInstanceConfig>>> {
         self.clone().get_attr("shielded_instance_config")
     }
+    #[inline]
     fn sole_tenant_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigSoleTenantConfig>>> {
         self.clone().get_attr("sole_tenant_config")
     }
+    #[inline]
     fn spot(&self) -> Expr<bool> {
         self.clone().get_attr("spot")
     }
+    #[inline]
     fn storage_pools(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("storage_pools")
     }
+    #[inline]
     fn tags(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("tags")
     }
+    #[inline]
     fn taint(&self) -> Expr<Vec<Value<NodePoolNodeConfigTaint>>> {
         self.clone().get_attr("taint")
     }
+    #[inline]
     fn windows_node_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigWindowsNodeConfig>>> {
         self.clone().get_attr("windows_node_config")
     }
+    #[inline]
     fn workload_metadata_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolNodeConfigWorkloadMetadataConfig>>> {
@@ -8188,6 +8763,7 @@ impl NodePoolPlacementPolicy {
 }
 impl NodePoolPlacementPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.policy_name.is_some())
@@ -8213,12 +8789,15 @@ pub trait NodePoolPlacementPolicyRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl NodePoolPlacementPolicyRef for Expr<NodePoolPlacementPolicy> {
+    #[inline]
     fn policy_name(&self) -> Expr<String> {
         self.clone().get_attr("policy_name")
     }
+    #[inline]
     fn tpu_topology(&self) -> Expr<String> {
         self.clone().get_attr("tpu_topology")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -8239,6 +8818,7 @@ impl NodePoolQueuedProvisioning {
 }
 impl NodePoolQueuedProvisioning {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -8251,6 +8831,7 @@ pub trait NodePoolQueuedProvisioningRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodePoolQueuedProvisioningRef for Expr<NodePoolQueuedProvisioning> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -8298,6 +8879,7 @@ pub struct NodePoolUpgradeSettingsBlueGreenSettingsStandardRolloutPolicy {
 }
 impl NodePoolUpgradeSettingsBlueGreenSettingsStandardRolloutPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.batch_node_count.is_some())
@@ -8327,18 +8909,22 @@ pub trait NodePoolUpgradeSettingsBlueGreenSettingsStandardRolloutPolicyRef {
 }
 impl NodePoolUpgradeSettingsBlueGreenSettingsStandardRolloutPolicyRef
 for Expr<NodePoolUpgradeSettingsBlueGreenSettingsStandardRolloutPolicy> {
+    #[inline]
     fn batch_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("batch_node_count")
     }
+    #[inline]
     fn batch_percentage(&self) -> Expr<Number> {
         self.clone().get_attr("batch_percentage")
     }
+    #[inline]
     fn batch_soak_duration(&self) -> Expr<String> {
         self.clone().get_attr("batch_soak_duration")
     }
 }
 impl NodePoolUpgradeSettingsBlueGreenSettings {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.node_pool_soak_duration.is_some()),
@@ -8364,9 +8950,11 @@ pub trait NodePoolUpgradeSettingsBlueGreenSettingsRef {
 }
 impl NodePoolUpgradeSettingsBlueGreenSettingsRef
 for Expr<NodePoolUpgradeSettingsBlueGreenSettings> {
+    #[inline]
     fn node_pool_soak_duration(&self) -> Expr<String> {
         self.clone().get_attr("node_pool_soak_duration")
     }
+    #[inline]
     fn standard_rollout_policy(
         &self,
     ) -> Expr<
@@ -8377,6 +8965,7 @@ for Expr<NodePoolUpgradeSettingsBlueGreenSettings> {
 }
 impl NodePoolUpgradeSettings {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.blue_green_settings.is_some())
@@ -8413,23 +9002,28 @@ pub trait NodePoolUpgradeSettingsRef {
     fn strategy(&self) -> Expr<String>;
 }
 impl NodePoolUpgradeSettingsRef for Expr<NodePoolUpgradeSettings> {
+    #[inline]
     fn blue_green_settings(
         &self,
     ) -> Expr<Vec<Value<NodePoolUpgradeSettingsBlueGreenSettings>>> {
         self.clone().get_attr("blue_green_settings")
     }
+    #[inline]
     fn max_surge(&self) -> Expr<Number> {
         self.clone().get_attr("max_surge")
     }
+    #[inline]
     fn max_unavailable(&self) -> Expr<Number> {
         self.clone().get_attr("max_unavailable")
     }
+    #[inline]
     fn strategy(&self) -> Expr<String> {
         self.clone().get_attr("strategy")
     }
 }
 impl NodePool {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.autoscaling.is_some())
@@ -8528,51 +9122,67 @@ pub trait NodePoolRef {
     fn version(&self) -> Expr<String>;
 }
 impl NodePoolRef for Expr<NodePool> {
+    #[inline]
     fn autoscaling(&self) -> Expr<Vec<Value<NodePoolAutoscaling>>> {
         self.clone().get_attr("autoscaling")
     }
+    #[inline]
     fn initial_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("initial_node_count")
     }
+    #[inline]
     fn instance_group_urls(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("instance_group_urls")
     }
+    #[inline]
     fn managed_instance_group_urls(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("managed_instance_group_urls")
     }
+    #[inline]
     fn management(&self) -> Expr<Vec<Value<NodePoolManagement>>> {
         self.clone().get_attr("management")
     }
+    #[inline]
     fn max_pods_per_node(&self) -> Expr<Number> {
         self.clone().get_attr("max_pods_per_node")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn name_prefix(&self) -> Expr<String> {
         self.clone().get_attr("name_prefix")
     }
+    #[inline]
     fn network_config(&self) -> Expr<Vec<Value<NodePoolNetworkConfig>>> {
         self.clone().get_attr("network_config")
     }
+    #[inline]
     fn node_config(&self) -> Expr<Vec<Value<NodePoolNodeConfig>>> {
         self.clone().get_attr("node_config")
     }
+    #[inline]
     fn node_count(&self) -> Expr<Number> {
         self.clone().get_attr("node_count")
     }
+    #[inline]
     fn node_locations(&self) -> Expr<Set<String>> {
         self.clone().get_attr("node_locations")
     }
+    #[inline]
     fn placement_policy(&self) -> Expr<Vec<Value<NodePoolPlacementPolicy>>> {
         self.clone().get_attr("placement_policy")
     }
+    #[inline]
     fn queued_provisioning(&self) -> Expr<Vec<Value<NodePoolQueuedProvisioning>>> {
         self.clone().get_attr("queued_provisioning")
     }
+    #[inline]
     fn upgrade_settings(&self) -> Expr<Vec<Value<NodePoolUpgradeSettings>>> {
         self.clone().get_attr("upgrade_settings")
     }
+    #[inline]
     fn version(&self) -> Expr<String> {
         self.clone().get_attr("version")
     }
@@ -8597,6 +9207,7 @@ pub struct NodePoolAutoConfigLinuxNodeConfig {
 }
 impl NodePoolAutoConfigLinuxNodeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.cgroup_mode.is_some()));
         if let Some(v) = self.cgroup_mode {
@@ -8611,6 +9222,7 @@ pub trait NodePoolAutoConfigLinuxNodeConfigRef {
     fn cgroup_mode(&self) -> Expr<String>;
 }
 impl NodePoolAutoConfigLinuxNodeConfigRef for Expr<NodePoolAutoConfigLinuxNodeConfig> {
+    #[inline]
     fn cgroup_mode(&self) -> Expr<String> {
         self.clone().get_attr("cgroup_mode")
     }
@@ -8623,6 +9235,7 @@ pub struct NodePoolAutoConfigNetworkTags {
 }
 impl NodePoolAutoConfigNetworkTags {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.tags.is_some()));
         if let Some(v) = self.tags {
@@ -8637,6 +9250,7 @@ pub trait NodePoolAutoConfigNetworkTagsRef {
     fn tags(&self) -> Expr<Vec<Value<String>>>;
 }
 impl NodePoolAutoConfigNetworkTagsRef for Expr<NodePoolAutoConfigNetworkTags> {
+    #[inline]
     fn tags(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("tags")
     }
@@ -8649,6 +9263,7 @@ pub struct NodePoolAutoConfigNodeKubeletConfig {
 }
 impl NodePoolAutoConfigNodeKubeletConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.insecure_kubelet_readonly_port_enabled.is_some()),
@@ -8666,12 +9281,14 @@ pub trait NodePoolAutoConfigNodeKubeletConfigRef {
 }
 impl NodePoolAutoConfigNodeKubeletConfigRef
 for Expr<NodePoolAutoConfigNodeKubeletConfig> {
+    #[inline]
     fn insecure_kubelet_readonly_port_enabled(&self) -> Expr<String> {
         self.clone().get_attr("insecure_kubelet_readonly_port_enabled")
     }
 }
 impl NodePoolAutoConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.linux_node_config.is_some())
@@ -8708,17 +9325,21 @@ pub trait NodePoolAutoConfigRef {
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl NodePoolAutoConfigRef for Expr<NodePoolAutoConfig> {
+    #[inline]
     fn linux_node_config(&self) -> Expr<Vec<Value<NodePoolAutoConfigLinuxNodeConfig>>> {
         self.clone().get_attr("linux_node_config")
     }
+    #[inline]
     fn network_tags(&self) -> Expr<Vec<Value<NodePoolAutoConfigNetworkTags>>> {
         self.clone().get_attr("network_tags")
     }
+    #[inline]
     fn node_kubelet_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolAutoConfigNodeKubeletConfig>>> {
         self.clone().get_attr("node_kubelet_config")
     }
+    #[inline]
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("resource_manager_tags")
     }
@@ -8804,6 +9425,7 @@ impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConf
 }
 impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("secret_uri", self.secret_uri);
@@ -8819,12 +9441,14 @@ impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConf
 for Expr<
     NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig,
 > {
+    #[inline]
     fn secret_uri(&self) -> Expr<String> {
         self.clone().get_attr("secret_uri")
     }
 }
 impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("fqdns", self.fqdns);
@@ -8854,9 +9478,11 @@ impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConf
 for Expr<
     NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig,
 > {
+    #[inline]
     fn fqdns(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("fqdns")
     }
+    #[inline]
     fn gcp_secret_manager_certificate_config(
         &self,
     ) -> Expr<
@@ -8871,6 +9497,7 @@ for Expr<
 }
 impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.certificate_authority_domain_config.is_empty()),
@@ -8901,6 +9528,7 @@ pub trait NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAcces
 }
 impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfigRef
 for Expr<NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccessConfig> {
+    #[inline]
     fn certificate_authority_domain_config(
         &self,
     ) -> Expr<
@@ -8912,12 +9540,14 @@ for Expr<NodePoolDefaultsNodeConfigDefaultsContainerdConfigPrivateRegistryAccess
     > {
         self.clone().get_attr("certificate_authority_domain_config")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
 }
 impl NodePoolDefaultsNodeConfigDefaultsContainerdConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.private_registry_access_config.is_some()),
@@ -8943,6 +9573,7 @@ pub trait NodePoolDefaultsNodeConfigDefaultsContainerdConfigRef {
 }
 impl NodePoolDefaultsNodeConfigDefaultsContainerdConfigRef
 for Expr<NodePoolDefaultsNodeConfigDefaultsContainerdConfig> {
+    #[inline]
     fn private_registry_access_config(
         &self,
     ) -> Expr<
@@ -8971,6 +9602,7 @@ impl NodePoolDefaultsNodeConfigDefaultsGcfsConfig {
 }
 impl NodePoolDefaultsNodeConfigDefaultsGcfsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -8984,12 +9616,14 @@ pub trait NodePoolDefaultsNodeConfigDefaultsGcfsConfigRef {
 }
 impl NodePoolDefaultsNodeConfigDefaultsGcfsConfigRef
 for Expr<NodePoolDefaultsNodeConfigDefaultsGcfsConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
 }
 impl NodePoolDefaultsNodeConfigDefaults {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.containerd_config.is_some())
@@ -9028,25 +9662,30 @@ pub trait NodePoolDefaultsNodeConfigDefaultsRef {
     fn logging_variant(&self) -> Expr<String>;
 }
 impl NodePoolDefaultsNodeConfigDefaultsRef for Expr<NodePoolDefaultsNodeConfigDefaults> {
+    #[inline]
     fn containerd_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolDefaultsNodeConfigDefaultsContainerdConfig>>> {
         self.clone().get_attr("containerd_config")
     }
+    #[inline]
     fn gcfs_config(
         &self,
     ) -> Expr<Vec<Value<NodePoolDefaultsNodeConfigDefaultsGcfsConfig>>> {
         self.clone().get_attr("gcfs_config")
     }
+    #[inline]
     fn insecure_kubelet_readonly_port_enabled(&self) -> Expr<String> {
         self.clone().get_attr("insecure_kubelet_readonly_port_enabled")
     }
+    #[inline]
     fn logging_variant(&self) -> Expr<String> {
         self.clone().get_attr("logging_variant")
     }
 }
 impl NodePoolDefaults {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.node_config_defaults.is_some()),
@@ -9065,6 +9704,7 @@ pub trait NodePoolDefaultsRef {
     ) -> Expr<Vec<Value<NodePoolDefaultsNodeConfigDefaults>>>;
 }
 impl NodePoolDefaultsRef for Expr<NodePoolDefaults> {
+    #[inline]
     fn node_config_defaults(
         &self,
     ) -> Expr<Vec<Value<NodePoolDefaultsNodeConfigDefaults>>> {
@@ -9119,6 +9759,7 @@ impl NotificationConfigPubsubFilter {
 }
 impl NotificationConfigPubsubFilter {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("event_type", self.event_type);
@@ -9131,12 +9772,14 @@ pub trait NotificationConfigPubsubFilterRef {
     fn event_type(&self) -> Expr<Vec<Value<String>>>;
 }
 impl NotificationConfigPubsubFilterRef for Expr<NotificationConfigPubsubFilter> {
+    #[inline]
     fn event_type(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("event_type")
     }
 }
 impl NotificationConfigPubsub {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.filter.is_some()) + usize::from(self.topic.is_some()),
@@ -9161,18 +9804,22 @@ pub trait NotificationConfigPubsubRef {
     fn topic(&self) -> Expr<String>;
 }
 impl NotificationConfigPubsubRef for Expr<NotificationConfigPubsub> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
+    #[inline]
     fn filter(&self) -> Expr<Vec<Value<NotificationConfigPubsubFilter>>> {
         self.clone().get_attr("filter")
     }
+    #[inline]
     fn topic(&self) -> Expr<String> {
         self.clone().get_attr("topic")
     }
 }
 impl NotificationConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_blocks("pubsub", vec![self.pubsub.into_body()]);
@@ -9185,6 +9832,7 @@ pub trait NotificationConfigRef {
     fn pubsub(&self) -> Expr<Vec<Value<NotificationConfigPubsub>>>;
 }
 impl NotificationConfigRef for Expr<NotificationConfig> {
+    #[inline]
     fn pubsub(&self) -> Expr<Vec<Value<NotificationConfigPubsub>>> {
         self.clone().get_attr("pubsub")
     }
@@ -9205,6 +9853,7 @@ impl PodAutoscaling {
 }
 impl PodAutoscaling {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("hpa_profile", self.hpa_profile);
@@ -9217,6 +9866,7 @@ pub trait PodAutoscalingRef {
     fn hpa_profile(&self) -> Expr<String>;
 }
 impl PodAutoscalingRef for Expr<PodAutoscaling> {
+    #[inline]
     fn hpa_profile(&self) -> Expr<String> {
         self.clone().get_attr("hpa_profile")
     }
@@ -9253,6 +9903,7 @@ impl PrivateClusterConfigMasterGlobalAccessConfig {
 }
 impl PrivateClusterConfigMasterGlobalAccessConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -9266,12 +9917,14 @@ pub trait PrivateClusterConfigMasterGlobalAccessConfigRef {
 }
 impl PrivateClusterConfigMasterGlobalAccessConfigRef
 for Expr<PrivateClusterConfigMasterGlobalAccessConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
 }
 impl PrivateClusterConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enable_private_endpoint.is_some())
@@ -9320,29 +9973,37 @@ pub trait PrivateClusterConfigRef {
     fn public_endpoint(&self) -> Expr<String>;
 }
 impl PrivateClusterConfigRef for Expr<PrivateClusterConfig> {
+    #[inline]
     fn enable_private_endpoint(&self) -> Expr<bool> {
         self.clone().get_attr("enable_private_endpoint")
     }
+    #[inline]
     fn enable_private_nodes(&self) -> Expr<bool> {
         self.clone().get_attr("enable_private_nodes")
     }
+    #[inline]
     fn master_global_access_config(
         &self,
     ) -> Expr<Vec<Value<PrivateClusterConfigMasterGlobalAccessConfig>>> {
         self.clone().get_attr("master_global_access_config")
     }
+    #[inline]
     fn master_ipv4_cidr_block(&self) -> Expr<String> {
         self.clone().get_attr("master_ipv4_cidr_block")
     }
+    #[inline]
     fn peering_name(&self) -> Expr<String> {
         self.clone().get_attr("peering_name")
     }
+    #[inline]
     fn private_endpoint(&self) -> Expr<String> {
         self.clone().get_attr("private_endpoint")
     }
+    #[inline]
     fn private_endpoint_subnetwork(&self) -> Expr<String> {
         self.clone().get_attr("private_endpoint_subnetwork")
     }
+    #[inline]
     fn public_endpoint(&self) -> Expr<String> {
         self.clone().get_attr("public_endpoint")
     }
@@ -9357,6 +10018,7 @@ pub struct RbacBindingConfig {
 }
 impl RbacBindingConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enable_insecure_binding_system_authenticated.is_some())
@@ -9381,9 +10043,11 @@ pub trait RbacBindingConfigRef {
     fn enable_insecure_binding_system_unauthenticated(&self) -> Expr<bool>;
 }
 impl RbacBindingConfigRef for Expr<RbacBindingConfig> {
+    #[inline]
     fn enable_insecure_binding_system_authenticated(&self) -> Expr<bool> {
         self.clone().get_attr("enable_insecure_binding_system_authenticated")
     }
+    #[inline]
     fn enable_insecure_binding_system_unauthenticated(&self) -> Expr<bool> {
         self.clone().get_attr("enable_insecure_binding_system_unauthenticated")
     }
@@ -9404,6 +10068,7 @@ impl ReleaseChannel {
 }
 impl ReleaseChannel {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("channel", self.channel);
@@ -9416,6 +10081,7 @@ pub trait ReleaseChannelRef {
     fn channel(&self) -> Expr<String>;
 }
 impl ReleaseChannelRef for Expr<ReleaseChannel> {
+    #[inline]
     fn channel(&self) -> Expr<String> {
         self.clone().get_attr("channel")
     }
@@ -9458,6 +10124,7 @@ impl ResourceUsageExportConfigBigqueryDestination {
 }
 impl ResourceUsageExportConfigBigqueryDestination {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("dataset_id", self.dataset_id);
@@ -9471,12 +10138,14 @@ pub trait ResourceUsageExportConfigBigqueryDestinationRef {
 }
 impl ResourceUsageExportConfigBigqueryDestinationRef
 for Expr<ResourceUsageExportConfigBigqueryDestination> {
+    #[inline]
     fn dataset_id(&self) -> Expr<String> {
         self.clone().get_attr("dataset_id")
     }
 }
 impl ResourceUsageExportConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.enable_network_egress_metering.is_some())
@@ -9507,14 +10176,17 @@ pub trait ResourceUsageExportConfigRef {
     fn enable_resource_consumption_metering(&self) -> Expr<bool>;
 }
 impl ResourceUsageExportConfigRef for Expr<ResourceUsageExportConfig> {
+    #[inline]
     fn bigquery_destination(
         &self,
     ) -> Expr<Vec<Value<ResourceUsageExportConfigBigqueryDestination>>> {
         self.clone().get_attr("bigquery_destination")
     }
+    #[inline]
     fn enable_network_egress_metering(&self) -> Expr<bool> {
         self.clone().get_attr("enable_network_egress_metering")
     }
+    #[inline]
     fn enable_resource_consumption_metering(&self) -> Expr<bool> {
         self.clone().get_attr("enable_resource_consumption_metering")
     }
@@ -9535,6 +10207,7 @@ impl SecretManagerConfig {
 }
 impl SecretManagerConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -9547,6 +10220,7 @@ pub trait SecretManagerConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl SecretManagerConfigRef for Expr<SecretManagerConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -9561,6 +10235,7 @@ pub struct SecurityPostureConfig {
 }
 impl SecurityPostureConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.mode.is_some())
@@ -9583,9 +10258,11 @@ pub trait SecurityPostureConfigRef {
     fn vulnerability_mode(&self) -> Expr<String>;
 }
 impl SecurityPostureConfigRef for Expr<SecurityPostureConfig> {
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
+    #[inline]
     fn vulnerability_mode(&self) -> Expr<String> {
         self.clone().get_attr("vulnerability_mode")
     }
@@ -9606,6 +10283,7 @@ impl ServiceExternalIpsConfig {
 }
 impl ServiceExternalIpsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -9618,6 +10296,7 @@ pub trait ServiceExternalIpsConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl ServiceExternalIpsConfigRef for Expr<ServiceExternalIpsConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -9644,6 +10323,7 @@ pub struct UserManagedKeysConfig {
 }
 impl UserManagedKeysConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.aggregation_ca.is_some())
@@ -9702,27 +10382,35 @@ pub trait UserManagedKeysConfigRef {
     fn service_account_verification_keys(&self) -> Expr<Set<String>>;
 }
 impl UserManagedKeysConfigRef for Expr<UserManagedKeysConfig> {
+    #[inline]
     fn aggregation_ca(&self) -> Expr<String> {
         self.clone().get_attr("aggregation_ca")
     }
+    #[inline]
     fn cluster_ca(&self) -> Expr<String> {
         self.clone().get_attr("cluster_ca")
     }
+    #[inline]
     fn control_plane_disk_encryption_key(&self) -> Expr<String> {
         self.clone().get_attr("control_plane_disk_encryption_key")
     }
+    #[inline]
     fn etcd_api_ca(&self) -> Expr<String> {
         self.clone().get_attr("etcd_api_ca")
     }
+    #[inline]
     fn etcd_peer_ca(&self) -> Expr<String> {
         self.clone().get_attr("etcd_peer_ca")
     }
+    #[inline]
     fn gkeops_etcd_backup_encryption_key(&self) -> Expr<String> {
         self.clone().get_attr("gkeops_etcd_backup_encryption_key")
     }
+    #[inline]
     fn service_account_signing_keys(&self) -> Expr<Set<String>> {
         self.clone().get_attr("service_account_signing_keys")
     }
+    #[inline]
     fn service_account_verification_keys(&self) -> Expr<Set<String>> {
         self.clone().get_attr("service_account_verification_keys")
     }
@@ -9743,6 +10431,7 @@ impl VerticalPodAutoscaling {
 }
 impl VerticalPodAutoscaling {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -9755,6 +10444,7 @@ pub trait VerticalPodAutoscalingRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl VerticalPodAutoscalingRef for Expr<VerticalPodAutoscaling> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -9767,6 +10457,7 @@ pub struct WorkloadIdentityConfig {
 }
 impl WorkloadIdentityConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.workload_pool.is_some()));
         if let Some(v) = self.workload_pool {
@@ -9781,12 +10472,14 @@ pub trait WorkloadIdentityConfigRef {
     fn workload_pool(&self) -> Expr<String>;
 }
 impl WorkloadIdentityConfigRef for Expr<WorkloadIdentityConfig> {
+    #[inline]
     fn workload_pool(&self) -> Expr<String> {
         self.clone().get_attr("workload_pool")
     }
 }
 impl Resource for GoogleContainerCluster {
     const TYPE: &'static str = "google_container_cluster";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.addons_config.is_some())
@@ -10268,265 +10961,349 @@ pub trait GoogleContainerClusterRef {
     fn workload_identity_config(&self) -> Expr<Vec<Value<WorkloadIdentityConfig>>>;
 }
 impl GoogleContainerClusterRef for Ref<GoogleContainerCluster> {
+    #[inline]
     fn addons_config(&self) -> Expr<Vec<Value<AddonsConfig>>> {
         self.attr("addons_config")
     }
+    #[inline]
     fn allow_net_admin(&self) -> Expr<bool> {
         self.attr("allow_net_admin")
     }
+    #[inline]
     fn anonymous_authentication_config(
         &self,
     ) -> Expr<Vec<Value<AnonymousAuthenticationConfig>>> {
         self.attr("anonymous_authentication_config")
     }
+    #[inline]
     fn authenticator_groups_config(
         &self,
     ) -> Expr<Vec<Value<AuthenticatorGroupsConfig>>> {
         self.attr("authenticator_groups_config")
     }
+    #[inline]
     fn binary_authorization(&self) -> Expr<Vec<Value<BinaryAuthorization>>> {
         self.attr("binary_authorization")
     }
+    #[inline]
     fn cluster_autoscaling(&self) -> Expr<Vec<Value<ClusterAutoscaling>>> {
         self.attr("cluster_autoscaling")
     }
+    #[inline]
     fn cluster_ipv4_cidr(&self) -> Expr<String> {
         self.attr("cluster_ipv4_cidr")
     }
+    #[inline]
     fn confidential_nodes(&self) -> Expr<Vec<Value<ConfidentialNodes>>> {
         self.attr("confidential_nodes")
     }
+    #[inline]
     fn control_plane_endpoints_config(
         &self,
     ) -> Expr<Vec<Value<ControlPlaneEndpointsConfig>>> {
         self.attr("control_plane_endpoints_config")
     }
+    #[inline]
     fn cost_management_config(&self) -> Expr<Vec<Value<CostManagementConfig>>> {
         self.attr("cost_management_config")
     }
+    #[inline]
     fn database_encryption(&self) -> Expr<Vec<Value<DatabaseEncryption>>> {
         self.attr("database_encryption")
     }
+    #[inline]
     fn datapath_provider(&self) -> Expr<String> {
         self.attr("datapath_provider")
     }
+    #[inline]
     fn default_max_pods_per_node(&self) -> Expr<Number> {
         self.attr("default_max_pods_per_node")
     }
+    #[inline]
     fn default_snat_status(&self) -> Expr<Vec<Value<DefaultSnatStatus>>> {
         self.attr("default_snat_status")
     }
+    #[inline]
     fn deletion_protection(&self) -> Expr<bool> {
         self.attr("deletion_protection")
     }
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn disable_l4_lb_firewall_reconciliation(&self) -> Expr<bool> {
         self.attr("disable_l4_lb_firewall_reconciliation")
     }
+    #[inline]
     fn dns_config(&self) -> Expr<Vec<Value<DnsConfig>>> {
         self.attr("dns_config")
     }
+    #[inline]
     fn effective_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("effective_labels")
     }
+    #[inline]
     fn enable_autopilot(&self) -> Expr<bool> {
         self.attr("enable_autopilot")
     }
+    #[inline]
     fn enable_cilium_clusterwide_network_policy(&self) -> Expr<bool> {
         self.attr("enable_cilium_clusterwide_network_policy")
     }
+    #[inline]
     fn enable_fqdn_network_policy(&self) -> Expr<bool> {
         self.attr("enable_fqdn_network_policy")
     }
+    #[inline]
     fn enable_intranode_visibility(&self) -> Expr<bool> {
         self.attr("enable_intranode_visibility")
     }
+    #[inline]
     fn enable_k8s_beta_apis(&self) -> Expr<Vec<Value<EnableK8sBetaApis>>> {
         self.attr("enable_k8s_beta_apis")
     }
+    #[inline]
     fn enable_kubernetes_alpha(&self) -> Expr<bool> {
         self.attr("enable_kubernetes_alpha")
     }
+    #[inline]
     fn enable_l4_ilb_subsetting(&self) -> Expr<bool> {
         self.attr("enable_l4_ilb_subsetting")
     }
+    #[inline]
     fn enable_legacy_abac(&self) -> Expr<bool> {
         self.attr("enable_legacy_abac")
     }
+    #[inline]
     fn enable_multi_networking(&self) -> Expr<bool> {
         self.attr("enable_multi_networking")
     }
+    #[inline]
     fn enable_shielded_nodes(&self) -> Expr<bool> {
         self.attr("enable_shielded_nodes")
     }
+    #[inline]
     fn enable_tpu(&self) -> Expr<bool> {
         self.attr("enable_tpu")
     }
+    #[inline]
     fn endpoint(&self) -> Expr<String> {
         self.attr("endpoint")
     }
+    #[inline]
     fn enterprise_config(&self) -> Expr<Vec<Value<EnterpriseConfig>>> {
         self.attr("enterprise_config")
     }
+    #[inline]
     fn fleet(&self) -> Expr<Vec<Value<Fleet>>> {
         self.attr("fleet")
     }
+    #[inline]
     fn gateway_api_config(&self) -> Expr<Vec<Value<GatewayApiConfig>>> {
         self.attr("gateway_api_config")
     }
+    #[inline]
     fn gke_auto_upgrade_config(&self) -> Expr<Vec<Value<GkeAutoUpgradeConfig>>> {
         self.attr("gke_auto_upgrade_config")
     }
+    #[inline]
     fn identity_service_config(&self) -> Expr<Vec<Value<IdentityServiceConfig>>> {
         self.attr("identity_service_config")
     }
+    #[inline]
     fn in_transit_encryption_config(&self) -> Expr<String> {
         self.attr("in_transit_encryption_config")
     }
+    #[inline]
     fn initial_node_count(&self) -> Expr<Number> {
         self.attr("initial_node_count")
     }
+    #[inline]
     fn ip_allocation_policy(&self) -> Expr<Vec<Value<IpAllocationPolicy>>> {
         self.attr("ip_allocation_policy")
     }
+    #[inline]
     fn label_fingerprint(&self) -> Expr<String> {
         self.attr("label_fingerprint")
     }
+    #[inline]
     fn location(&self) -> Expr<String> {
         self.attr("location")
     }
+    #[inline]
     fn logging_config(&self) -> Expr<Vec<Value<LoggingConfig>>> {
         self.attr("logging_config")
     }
+    #[inline]
     fn logging_service(&self) -> Expr<String> {
         self.attr("logging_service")
     }
+    #[inline]
     fn maintenance_policy(&self) -> Expr<Vec<Value<MaintenancePolicy>>> {
         self.attr("maintenance_policy")
     }
+    #[inline]
     fn master_auth(&self) -> Expr<Vec<Value<MasterAuth>>> {
         self.attr("master_auth")
     }
+    #[inline]
     fn master_authorized_networks_config(
         &self,
     ) -> Expr<Vec<Value<MasterAuthorizedNetworksConfig>>> {
         self.attr("master_authorized_networks_config")
     }
+    #[inline]
     fn master_version(&self) -> Expr<String> {
         self.attr("master_version")
     }
+    #[inline]
     fn mesh_certificates(&self) -> Expr<Vec<Value<MeshCertificates>>> {
         self.attr("mesh_certificates")
     }
+    #[inline]
     fn min_master_version(&self) -> Expr<String> {
         self.attr("min_master_version")
     }
+    #[inline]
     fn monitoring_config(&self) -> Expr<Vec<Value<MonitoringConfig>>> {
         self.attr("monitoring_config")
     }
+    #[inline]
     fn monitoring_service(&self) -> Expr<String> {
         self.attr("monitoring_service")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.attr("network")
     }
+    #[inline]
     fn network_performance_config(&self) -> Expr<Vec<Value<NetworkPerformanceConfig>>> {
         self.attr("network_performance_config")
     }
+    #[inline]
     fn network_policy(&self) -> Expr<Vec<Value<NetworkPolicy>>> {
         self.attr("network_policy")
     }
+    #[inline]
     fn networking_mode(&self) -> Expr<String> {
         self.attr("networking_mode")
     }
+    #[inline]
     fn node_config(&self) -> Expr<Vec<Value<NodeConfig>>> {
         self.attr("node_config")
     }
+    #[inline]
     fn node_locations(&self) -> Expr<Set<String>> {
         self.attr("node_locations")
     }
+    #[inline]
     fn node_pool(&self) -> Expr<Vec<Value<NodePool>>> {
         self.attr("node_pool")
     }
+    #[inline]
     fn node_pool_auto_config(&self) -> Expr<Vec<Value<NodePoolAutoConfig>>> {
         self.attr("node_pool_auto_config")
     }
+    #[inline]
     fn node_pool_defaults(&self) -> Expr<Vec<Value<NodePoolDefaults>>> {
         self.attr("node_pool_defaults")
     }
+    #[inline]
     fn node_version(&self) -> Expr<String> {
         self.attr("node_version")
     }
+    #[inline]
     fn notification_config(&self) -> Expr<Vec<Value<NotificationConfig>>> {
         self.attr("notification_config")
     }
+    #[inline]
     fn operation(&self) -> Expr<String> {
         self.attr("operation")
     }
+    #[inline]
     fn pod_autoscaling(&self) -> Expr<Vec<Value<PodAutoscaling>>> {
         self.attr("pod_autoscaling")
     }
+    #[inline]
     fn private_cluster_config(&self) -> Expr<Vec<Value<PrivateClusterConfig>>> {
         self.attr("private_cluster_config")
     }
+    #[inline]
     fn private_ipv6_google_access(&self) -> Expr<String> {
         self.attr("private_ipv6_google_access")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn rbac_binding_config(&self) -> Expr<Vec<Value<RbacBindingConfig>>> {
         self.attr("rbac_binding_config")
     }
+    #[inline]
     fn release_channel(&self) -> Expr<Vec<Value<ReleaseChannel>>> {
         self.attr("release_channel")
     }
+    #[inline]
     fn remove_default_node_pool(&self) -> Expr<bool> {
         self.attr("remove_default_node_pool")
     }
+    #[inline]
     fn resource_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("resource_labels")
     }
+    #[inline]
     fn resource_usage_export_config(
         &self,
     ) -> Expr<Vec<Value<ResourceUsageExportConfig>>> {
         self.attr("resource_usage_export_config")
     }
+    #[inline]
     fn secret_manager_config(&self) -> Expr<Vec<Value<SecretManagerConfig>>> {
         self.attr("secret_manager_config")
     }
+    #[inline]
     fn security_posture_config(&self) -> Expr<Vec<Value<SecurityPostureConfig>>> {
         self.attr("security_posture_config")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn service_external_ips_config(&self) -> Expr<Vec<Value<ServiceExternalIpsConfig>>> {
         self.attr("service_external_ips_config")
     }
+    #[inline]
     fn services_ipv4_cidr(&self) -> Expr<String> {
         self.attr("services_ipv4_cidr")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<String> {
         self.attr("subnetwork")
     }
+    #[inline]
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
     }
+    #[inline]
     fn tpu_ipv4_cidr_block(&self) -> Expr<String> {
         self.attr("tpu_ipv4_cidr_block")
     }
+    #[inline]
     fn user_managed_keys_config(&self) -> Expr<Vec<Value<UserManagedKeysConfig>>> {
         self.attr("user_managed_keys_config")
     }
+    #[inline]
     fn vertical_pod_autoscaling(&self) -> Expr<Vec<Value<VerticalPodAutoscaling>>> {
         self.attr("vertical_pod_autoscaling")
     }
+    #[inline]
     fn workload_identity_config(&self) -> Expr<Vec<Value<WorkloadIdentityConfig>>> {
         self.attr("workload_identity_config")
     }

@@ -79,6 +79,7 @@ pub struct Autoscaling {
 }
 impl Autoscaling {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.location_policy.is_some())
@@ -119,18 +120,23 @@ pub trait AutoscalingRef {
     fn total_min_node_count(&self) -> Expr<Number>;
 }
 impl AutoscalingRef for Expr<Autoscaling> {
+    #[inline]
     fn location_policy(&self) -> Expr<String> {
         self.clone().get_attr("location_policy")
     }
+    #[inline]
     fn max_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("max_node_count")
     }
+    #[inline]
     fn min_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("min_node_count")
     }
+    #[inline]
     fn total_max_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("total_max_node_count")
     }
+    #[inline]
     fn total_min_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("total_min_node_count")
     }
@@ -145,6 +151,7 @@ pub struct Management {
 }
 impl Management {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.auto_repair.is_some())
@@ -167,9 +174,11 @@ pub trait ManagementRef {
     fn auto_upgrade(&self) -> Expr<bool>;
 }
 impl ManagementRef for Expr<Management> {
+    #[inline]
     fn auto_repair(&self) -> Expr<bool> {
         self.clone().get_attr("auto_repair")
     }
+    #[inline]
     fn auto_upgrade(&self) -> Expr<bool> {
         self.clone().get_attr("auto_upgrade")
     }
@@ -204,6 +213,7 @@ pub struct NetworkConfigAdditionalNodeNetworkConfigs {
 }
 impl NetworkConfigAdditionalNodeNetworkConfigs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.network.is_some()) + usize::from(self.subnetwork.is_some()),
@@ -226,9 +236,11 @@ pub trait NetworkConfigAdditionalNodeNetworkConfigsRef {
 }
 impl NetworkConfigAdditionalNodeNetworkConfigsRef
 for Expr<NetworkConfigAdditionalNodeNetworkConfigs> {
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.clone().get_attr("network")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<String> {
         self.clone().get_attr("subnetwork")
     }
@@ -245,6 +257,7 @@ pub struct NetworkConfigAdditionalPodNetworkConfigs {
 }
 impl NetworkConfigAdditionalPodNetworkConfigs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.max_pods_per_node.is_some())
@@ -274,12 +287,15 @@ pub trait NetworkConfigAdditionalPodNetworkConfigsRef {
 }
 impl NetworkConfigAdditionalPodNetworkConfigsRef
 for Expr<NetworkConfigAdditionalPodNetworkConfigs> {
+    #[inline]
     fn max_pods_per_node(&self) -> Expr<Number> {
         self.clone().get_attr("max_pods_per_node")
     }
+    #[inline]
     fn secondary_pod_range(&self) -> Expr<String> {
         self.clone().get_attr("secondary_pod_range")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<String> {
         self.clone().get_attr("subnetwork")
     }
@@ -300,6 +316,7 @@ impl NetworkConfigNetworkPerformanceConfig {
 }
 impl NetworkConfigNetworkPerformanceConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("total_egress_bandwidth_tier", self.total_egress_bandwidth_tier);
@@ -313,6 +330,7 @@ pub trait NetworkConfigNetworkPerformanceConfigRef {
 }
 impl NetworkConfigNetworkPerformanceConfigRef
 for Expr<NetworkConfigNetworkPerformanceConfig> {
+    #[inline]
     fn total_egress_bandwidth_tier(&self) -> Expr<String> {
         self.clone().get_attr("total_egress_bandwidth_tier")
     }
@@ -333,6 +351,7 @@ impl NetworkConfigPodCidrOverprovisionConfig {
 }
 impl NetworkConfigPodCidrOverprovisionConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("disabled", self.disabled);
@@ -346,12 +365,14 @@ pub trait NetworkConfigPodCidrOverprovisionConfigRef {
 }
 impl NetworkConfigPodCidrOverprovisionConfigRef
 for Expr<NetworkConfigPodCidrOverprovisionConfig> {
+    #[inline]
     fn disabled(&self) -> Expr<bool> {
         self.clone().get_attr("disabled")
     }
 }
 impl NetworkConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.additional_node_network_configs.is_empty())
@@ -424,38 +445,47 @@ pub trait NetworkConfigRef {
     fn subnetwork(&self) -> Expr<String>;
 }
 impl NetworkConfigRef for Expr<NetworkConfig> {
+    #[inline]
     fn additional_node_network_configs(
         &self,
     ) -> Expr<Vec<Value<NetworkConfigAdditionalNodeNetworkConfigs>>> {
         self.clone().get_attr("additional_node_network_configs")
     }
+    #[inline]
     fn additional_pod_network_configs(
         &self,
     ) -> Expr<Vec<Value<NetworkConfigAdditionalPodNetworkConfigs>>> {
         self.clone().get_attr("additional_pod_network_configs")
     }
+    #[inline]
     fn create_pod_range(&self) -> Expr<bool> {
         self.clone().get_attr("create_pod_range")
     }
+    #[inline]
     fn enable_private_nodes(&self) -> Expr<bool> {
         self.clone().get_attr("enable_private_nodes")
     }
+    #[inline]
     fn network_performance_config(
         &self,
     ) -> Expr<Vec<Value<NetworkConfigNetworkPerformanceConfig>>> {
         self.clone().get_attr("network_performance_config")
     }
+    #[inline]
     fn pod_cidr_overprovision_config(
         &self,
     ) -> Expr<Vec<Value<NetworkConfigPodCidrOverprovisionConfig>>> {
         self.clone().get_attr("pod_cidr_overprovision_config")
     }
+    #[inline]
     fn pod_ipv4_cidr_block(&self) -> Expr<String> {
         self.clone().get_attr("pod_ipv4_cidr_block")
     }
+    #[inline]
     fn pod_range(&self) -> Expr<String> {
         self.clone().get_attr("pod_range")
     }
+    #[inline]
     fn subnetwork(&self) -> Expr<String> {
         self.clone().get_attr("subnetwork")
     }
@@ -574,6 +604,7 @@ impl NodeConfigAdvancedMachineFeatures {
 }
 impl NodeConfigAdvancedMachineFeatures {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.enable_nested_virtualization.is_some())
@@ -599,12 +630,15 @@ pub trait NodeConfigAdvancedMachineFeaturesRef {
     fn threads_per_core(&self) -> Expr<Number>;
 }
 impl NodeConfigAdvancedMachineFeaturesRef for Expr<NodeConfigAdvancedMachineFeatures> {
+    #[inline]
     fn enable_nested_virtualization(&self) -> Expr<bool> {
         self.clone().get_attr("enable_nested_virtualization")
     }
+    #[inline]
     fn performance_monitoring_unit(&self) -> Expr<String> {
         self.clone().get_attr("performance_monitoring_unit")
     }
+    #[inline]
     fn threads_per_core(&self) -> Expr<Number> {
         self.clone().get_attr("threads_per_core")
     }
@@ -623,6 +657,7 @@ pub struct NodeConfigBootDisk {
 }
 impl NodeConfigBootDisk {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.disk_type.is_some())
@@ -657,15 +692,19 @@ pub trait NodeConfigBootDiskRef {
     fn size_gb(&self) -> Expr<Number>;
 }
 impl NodeConfigBootDiskRef for Expr<NodeConfigBootDisk> {
+    #[inline]
     fn disk_type(&self) -> Expr<String> {
         self.clone().get_attr("disk_type")
     }
+    #[inline]
     fn provisioned_iops(&self) -> Expr<Number> {
         self.clone().get_attr("provisioned_iops")
     }
+    #[inline]
     fn provisioned_throughput(&self) -> Expr<Number> {
         self.clone().get_attr("provisioned_throughput")
     }
+    #[inline]
     fn size_gb(&self) -> Expr<Number> {
         self.clone().get_attr("size_gb")
     }
@@ -689,6 +728,7 @@ impl NodeConfigConfidentialNodes {
 }
 impl NodeConfigConfidentialNodes {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.confidential_instance_type.is_some()),
@@ -708,9 +748,11 @@ pub trait NodeConfigConfidentialNodesRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodeConfigConfidentialNodesRef for Expr<NodeConfigConfidentialNodes> {
+    #[inline]
     fn confidential_instance_type(&self) -> Expr<String> {
         self.clone().get_attr("confidential_instance_type")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -778,6 +820,7 @@ impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDo
 }
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("secret_uri", self.secret_uri);
@@ -793,12 +836,14 @@ impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDo
 for Expr<
     NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfigGcpSecretManagerCertificateConfig,
 > {
+    #[inline]
     fn secret_uri(&self) -> Expr<String> {
         self.clone().get_attr("secret_uri")
     }
 }
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("fqdns", self.fqdns);
@@ -828,9 +873,11 @@ impl NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDo
 for Expr<
     NodeConfigContainerdConfigPrivateRegistryAccessConfigCertificateAuthorityDomainConfig,
 > {
+    #[inline]
     fn fqdns(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("fqdns")
     }
+    #[inline]
     fn gcp_secret_manager_certificate_config(
         &self,
     ) -> Expr<
@@ -845,6 +892,7 @@ for Expr<
 }
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.certificate_authority_domain_config.is_empty()),
@@ -875,6 +923,7 @@ pub trait NodeConfigContainerdConfigPrivateRegistryAccessConfigRef {
 }
 impl NodeConfigContainerdConfigPrivateRegistryAccessConfigRef
 for Expr<NodeConfigContainerdConfigPrivateRegistryAccessConfig> {
+    #[inline]
     fn certificate_authority_domain_config(
         &self,
     ) -> Expr<
@@ -886,12 +935,14 @@ for Expr<NodeConfigContainerdConfigPrivateRegistryAccessConfig> {
     > {
         self.clone().get_attr("certificate_authority_domain_config")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
 }
 impl NodeConfigContainerdConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.private_registry_access_config.is_some()),
@@ -910,6 +961,7 @@ pub trait NodeConfigContainerdConfigRef {
     ) -> Expr<Vec<Value<NodeConfigContainerdConfigPrivateRegistryAccessConfig>>>;
 }
 impl NodeConfigContainerdConfigRef for Expr<NodeConfigContainerdConfig> {
+    #[inline]
     fn private_registry_access_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigContainerdConfigPrivateRegistryAccessConfig>>> {
@@ -935,6 +987,7 @@ impl NodeConfigEphemeralStorageLocalSsdConfig {
 }
 impl NodeConfigEphemeralStorageLocalSsdConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.data_cache_count.is_some()),
@@ -955,9 +1008,11 @@ pub trait NodeConfigEphemeralStorageLocalSsdConfigRef {
 }
 impl NodeConfigEphemeralStorageLocalSsdConfigRef
 for Expr<NodeConfigEphemeralStorageLocalSsdConfig> {
+    #[inline]
     fn data_cache_count(&self) -> Expr<Number> {
         self.clone().get_attr("data_cache_count")
     }
+    #[inline]
     fn local_ssd_count(&self) -> Expr<Number> {
         self.clone().get_attr("local_ssd_count")
     }
@@ -978,6 +1033,7 @@ impl NodeConfigFastSocket {
 }
 impl NodeConfigFastSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -990,6 +1046,7 @@ pub trait NodeConfigFastSocketRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodeConfigFastSocketRef for Expr<NodeConfigFastSocket> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -1010,6 +1067,7 @@ impl NodeConfigGcfsConfig {
 }
 impl NodeConfigGcfsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -1022,6 +1080,7 @@ pub trait NodeConfigGcfsConfigRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodeConfigGcfsConfigRef for Expr<NodeConfigGcfsConfig> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -1073,6 +1132,7 @@ impl NodeConfigGuestAcceleratorGpuDriverInstallationConfig {
 }
 impl NodeConfigGuestAcceleratorGpuDriverInstallationConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("gpu_driver_version", self.gpu_driver_version);
@@ -1086,6 +1146,7 @@ pub trait NodeConfigGuestAcceleratorGpuDriverInstallationConfigRef {
 }
 impl NodeConfigGuestAcceleratorGpuDriverInstallationConfigRef
 for Expr<NodeConfigGuestAcceleratorGpuDriverInstallationConfig> {
+    #[inline]
     fn gpu_driver_version(&self) -> Expr<String> {
         self.clone().get_attr("gpu_driver_version")
     }
@@ -1112,6 +1173,7 @@ impl NodeConfigGuestAcceleratorGpuSharingConfig {
 }
 impl NodeConfigGuestAcceleratorGpuSharingConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("gpu_sharing_strategy", self.gpu_sharing_strategy);
@@ -1128,15 +1190,18 @@ pub trait NodeConfigGuestAcceleratorGpuSharingConfigRef {
 }
 impl NodeConfigGuestAcceleratorGpuSharingConfigRef
 for Expr<NodeConfigGuestAcceleratorGpuSharingConfig> {
+    #[inline]
     fn gpu_sharing_strategy(&self) -> Expr<String> {
         self.clone().get_attr("gpu_sharing_strategy")
     }
+    #[inline]
     fn max_shared_clients_per_gpu(&self) -> Expr<Number> {
         self.clone().get_attr("max_shared_clients_per_gpu")
     }
 }
 impl NodeConfigGuestAccelerator {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.gpu_driver_installation_config.is_some())
@@ -1175,22 +1240,27 @@ pub trait NodeConfigGuestAcceleratorRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl NodeConfigGuestAcceleratorRef for Expr<NodeConfigGuestAccelerator> {
+    #[inline]
     fn count(&self) -> Expr<Number> {
         self.clone().get_attr("count")
     }
+    #[inline]
     fn gpu_driver_installation_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigGuestAcceleratorGpuDriverInstallationConfig>>> {
         self.clone().get_attr("gpu_driver_installation_config")
     }
+    #[inline]
     fn gpu_partition_size(&self) -> Expr<String> {
         self.clone().get_attr("gpu_partition_size")
     }
+    #[inline]
     fn gpu_sharing_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigGuestAcceleratorGpuSharingConfig>>> {
         self.clone().get_attr("gpu_sharing_config")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -1211,6 +1281,7 @@ impl NodeConfigGvnic {
 }
 impl NodeConfigGvnic {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -1223,6 +1294,7 @@ pub trait NodeConfigGvnicRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl NodeConfigGvnicRef for Expr<NodeConfigGvnic> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -1243,6 +1315,7 @@ impl NodeConfigHostMaintenancePolicy {
 }
 impl NodeConfigHostMaintenancePolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("maintenance_interval", self.maintenance_interval);
@@ -1255,6 +1328,7 @@ pub trait NodeConfigHostMaintenancePolicyRef {
     fn maintenance_interval(&self) -> Expr<String>;
 }
 impl NodeConfigHostMaintenancePolicyRef for Expr<NodeConfigHostMaintenancePolicy> {
+    #[inline]
     fn maintenance_interval(&self) -> Expr<String> {
         self.clone().get_attr("maintenance_interval")
     }
@@ -1319,6 +1393,7 @@ pub struct NodeConfigKubeletConfigEvictionMinimumReclaim {
 }
 impl NodeConfigKubeletConfigEvictionMinimumReclaim {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.imagefs_available.is_some())
@@ -1366,21 +1441,27 @@ pub trait NodeConfigKubeletConfigEvictionMinimumReclaimRef {
 }
 impl NodeConfigKubeletConfigEvictionMinimumReclaimRef
 for Expr<NodeConfigKubeletConfigEvictionMinimumReclaim> {
+    #[inline]
     fn imagefs_available(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_available")
     }
+    #[inline]
     fn imagefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_inodes_free")
     }
+    #[inline]
     fn memory_available(&self) -> Expr<String> {
         self.clone().get_attr("memory_available")
     }
+    #[inline]
     fn nodefs_available(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_available")
     }
+    #[inline]
     fn nodefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_inodes_free")
     }
+    #[inline]
     fn pid_available(&self) -> Expr<String> {
         self.clone().get_attr("pid_available")
     }
@@ -1403,6 +1484,7 @@ pub struct NodeConfigKubeletConfigEvictionSoft {
 }
 impl NodeConfigKubeletConfigEvictionSoft {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.imagefs_available.is_some())
@@ -1450,21 +1532,27 @@ pub trait NodeConfigKubeletConfigEvictionSoftRef {
 }
 impl NodeConfigKubeletConfigEvictionSoftRef
 for Expr<NodeConfigKubeletConfigEvictionSoft> {
+    #[inline]
     fn imagefs_available(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_available")
     }
+    #[inline]
     fn imagefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_inodes_free")
     }
+    #[inline]
     fn memory_available(&self) -> Expr<String> {
         self.clone().get_attr("memory_available")
     }
+    #[inline]
     fn nodefs_available(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_available")
     }
+    #[inline]
     fn nodefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_inodes_free")
     }
+    #[inline]
     fn pid_available(&self) -> Expr<String> {
         self.clone().get_attr("pid_available")
     }
@@ -1487,6 +1575,7 @@ pub struct NodeConfigKubeletConfigEvictionSoftGracePeriod {
 }
 impl NodeConfigKubeletConfigEvictionSoftGracePeriod {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.imagefs_available.is_some())
@@ -1534,27 +1623,34 @@ pub trait NodeConfigKubeletConfigEvictionSoftGracePeriodRef {
 }
 impl NodeConfigKubeletConfigEvictionSoftGracePeriodRef
 for Expr<NodeConfigKubeletConfigEvictionSoftGracePeriod> {
+    #[inline]
     fn imagefs_available(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_available")
     }
+    #[inline]
     fn imagefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("imagefs_inodes_free")
     }
+    #[inline]
     fn memory_available(&self) -> Expr<String> {
         self.clone().get_attr("memory_available")
     }
+    #[inline]
     fn nodefs_available(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_available")
     }
+    #[inline]
     fn nodefs_inodes_free(&self) -> Expr<String> {
         self.clone().get_attr("nodefs_inodes_free")
     }
+    #[inline]
     fn pid_available(&self) -> Expr<String> {
         self.clone().get_attr("pid_available")
     }
 }
 impl NodeConfigKubeletConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allowed_unsafe_sysctls.is_some())
@@ -1677,61 +1773,79 @@ pub trait NodeConfigKubeletConfigRef {
     fn single_process_oom_kill(&self) -> Expr<bool>;
 }
 impl NodeConfigKubeletConfigRef for Expr<NodeConfigKubeletConfig> {
+    #[inline]
     fn allowed_unsafe_sysctls(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allowed_unsafe_sysctls")
     }
+    #[inline]
     fn container_log_max_files(&self) -> Expr<Number> {
         self.clone().get_attr("container_log_max_files")
     }
+    #[inline]
     fn container_log_max_size(&self) -> Expr<String> {
         self.clone().get_attr("container_log_max_size")
     }
+    #[inline]
     fn cpu_cfs_quota(&self) -> Expr<bool> {
         self.clone().get_attr("cpu_cfs_quota")
     }
+    #[inline]
     fn cpu_cfs_quota_period(&self) -> Expr<String> {
         self.clone().get_attr("cpu_cfs_quota_period")
     }
+    #[inline]
     fn cpu_manager_policy(&self) -> Expr<String> {
         self.clone().get_attr("cpu_manager_policy")
     }
+    #[inline]
     fn eviction_max_pod_grace_period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("eviction_max_pod_grace_period_seconds")
     }
+    #[inline]
     fn eviction_minimum_reclaim(
         &self,
     ) -> Expr<Vec<Value<NodeConfigKubeletConfigEvictionMinimumReclaim>>> {
         self.clone().get_attr("eviction_minimum_reclaim")
     }
+    #[inline]
     fn eviction_soft(&self) -> Expr<Vec<Value<NodeConfigKubeletConfigEvictionSoft>>> {
         self.clone().get_attr("eviction_soft")
     }
+    #[inline]
     fn eviction_soft_grace_period(
         &self,
     ) -> Expr<Vec<Value<NodeConfigKubeletConfigEvictionSoftGracePeriod>>> {
         self.clone().get_attr("eviction_soft_grace_period")
     }
+    #[inline]
     fn image_gc_high_threshold_percent(&self) -> Expr<Number> {
         self.clone().get_attr("image_gc_high_threshold_percent")
     }
+    #[inline]
     fn image_gc_low_threshold_percent(&self) -> Expr<Number> {
         self.clone().get_attr("image_gc_low_threshold_percent")
     }
+    #[inline]
     fn image_maximum_gc_age(&self) -> Expr<String> {
         self.clone().get_attr("image_maximum_gc_age")
     }
+    #[inline]
     fn image_minimum_gc_age(&self) -> Expr<String> {
         self.clone().get_attr("image_minimum_gc_age")
     }
+    #[inline]
     fn insecure_kubelet_readonly_port_enabled(&self) -> Expr<String> {
         self.clone().get_attr("insecure_kubelet_readonly_port_enabled")
     }
+    #[inline]
     fn max_parallel_image_pulls(&self) -> Expr<Number> {
         self.clone().get_attr("max_parallel_image_pulls")
     }
+    #[inline]
     fn pod_pids_limit(&self) -> Expr<Number> {
         self.clone().get_attr("pod_pids_limit")
     }
+    #[inline]
     fn single_process_oom_kill(&self) -> Expr<bool> {
         self.clone().get_attr("single_process_oom_kill")
     }
@@ -1760,6 +1874,7 @@ pub struct NodeConfigLinuxNodeConfigHugepagesConfig {
 }
 impl NodeConfigLinuxNodeConfigHugepagesConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.hugepage_size_1g.is_some())
@@ -1783,15 +1898,18 @@ pub trait NodeConfigLinuxNodeConfigHugepagesConfigRef {
 }
 impl NodeConfigLinuxNodeConfigHugepagesConfigRef
 for Expr<NodeConfigLinuxNodeConfigHugepagesConfig> {
+    #[inline]
     fn hugepage_size_1g(&self) -> Expr<Number> {
         self.clone().get_attr("hugepage_size_1g")
     }
+    #[inline]
     fn hugepage_size_2m(&self) -> Expr<Number> {
         self.clone().get_attr("hugepage_size_2m")
     }
 }
 impl NodeConfigLinuxNodeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cgroup_mode.is_some())
@@ -1834,20 +1952,25 @@ pub trait NodeConfigLinuxNodeConfigRef {
     fn transparent_hugepage_enabled(&self) -> Expr<String>;
 }
 impl NodeConfigLinuxNodeConfigRef for Expr<NodeConfigLinuxNodeConfig> {
+    #[inline]
     fn cgroup_mode(&self) -> Expr<String> {
         self.clone().get_attr("cgroup_mode")
     }
+    #[inline]
     fn hugepages_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigLinuxNodeConfigHugepagesConfig>>> {
         self.clone().get_attr("hugepages_config")
     }
+    #[inline]
     fn sysctls(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("sysctls")
     }
+    #[inline]
     fn transparent_hugepage_defrag(&self) -> Expr<String> {
         self.clone().get_attr("transparent_hugepage_defrag")
     }
+    #[inline]
     fn transparent_hugepage_enabled(&self) -> Expr<String> {
         self.clone().get_attr("transparent_hugepage_enabled")
     }
@@ -1868,6 +1991,7 @@ impl NodeConfigLocalNvmeSsdBlockConfig {
 }
 impl NodeConfigLocalNvmeSsdBlockConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("local_ssd_count", self.local_ssd_count);
@@ -1880,6 +2004,7 @@ pub trait NodeConfigLocalNvmeSsdBlockConfigRef {
     fn local_ssd_count(&self) -> Expr<Number>;
 }
 impl NodeConfigLocalNvmeSsdBlockConfigRef for Expr<NodeConfigLocalNvmeSsdBlockConfig> {
+    #[inline]
     fn local_ssd_count(&self) -> Expr<Number> {
         self.clone().get_attr("local_ssd_count")
     }
@@ -1906,6 +2031,7 @@ impl NodeConfigReservationAffinity {
 }
 impl NodeConfigReservationAffinity {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.key.is_some()) + usize::from(self.values.is_some()),
@@ -1930,12 +2056,15 @@ pub trait NodeConfigReservationAffinityRef {
     fn values(&self) -> Expr<Set<String>>;
 }
 impl NodeConfigReservationAffinityRef for Expr<NodeConfigReservationAffinity> {
+    #[inline]
     fn consume_reservation_type(&self) -> Expr<String> {
         self.clone().get_attr("consume_reservation_type")
     }
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
@@ -1959,6 +2088,7 @@ impl NodeConfigSecondaryBootDisks {
 }
 impl NodeConfigSecondaryBootDisks {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.mode.is_some()));
         body.set_static("disk_image", self.disk_image);
@@ -1976,9 +2106,11 @@ pub trait NodeConfigSecondaryBootDisksRef {
     fn mode(&self) -> Expr<String>;
 }
 impl NodeConfigSecondaryBootDisksRef for Expr<NodeConfigSecondaryBootDisks> {
+    #[inline]
     fn disk_image(&self) -> Expr<String> {
         self.clone().get_attr("disk_image")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
@@ -1993,6 +2125,7 @@ pub struct NodeConfigShieldedInstanceConfig {
 }
 impl NodeConfigShieldedInstanceConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.enable_integrity_monitoring.is_some())
@@ -2015,9 +2148,11 @@ pub trait NodeConfigShieldedInstanceConfigRef {
     fn enable_secure_boot(&self) -> Expr<bool>;
 }
 impl NodeConfigShieldedInstanceConfigRef for Expr<NodeConfigShieldedInstanceConfig> {
+    #[inline]
     fn enable_integrity_monitoring(&self) -> Expr<bool> {
         self.clone().get_attr("enable_integrity_monitoring")
     }
+    #[inline]
     fn enable_secure_boot(&self) -> Expr<bool> {
         self.clone().get_attr("enable_secure_boot")
     }
@@ -2056,6 +2191,7 @@ impl NodeConfigSoleTenantConfigNodeAffinity {
 }
 impl NodeConfigSoleTenantConfigNodeAffinity {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("key", self.key);
@@ -2075,18 +2211,22 @@ pub trait NodeConfigSoleTenantConfigNodeAffinityRef {
 }
 impl NodeConfigSoleTenantConfigNodeAffinityRef
 for Expr<NodeConfigSoleTenantConfigNodeAffinity> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("values")
     }
 }
 impl NodeConfigSoleTenantConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.min_node_cpus.is_some())
@@ -2111,9 +2251,11 @@ pub trait NodeConfigSoleTenantConfigRef {
     fn node_affinity(&self) -> Expr<Set<NodeConfigSoleTenantConfigNodeAffinity>>;
 }
 impl NodeConfigSoleTenantConfigRef for Expr<NodeConfigSoleTenantConfig> {
+    #[inline]
     fn min_node_cpus(&self) -> Expr<Number> {
         self.clone().get_attr("min_node_cpus")
     }
+    #[inline]
     fn node_affinity(&self) -> Expr<Set<NodeConfigSoleTenantConfigNodeAffinity>> {
         self.clone().get_attr("node_affinity")
     }
@@ -2144,6 +2286,7 @@ impl NodeConfigTaint {
 }
 impl NodeConfigTaint {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("effect", self.effect);
@@ -2162,12 +2305,15 @@ pub trait NodeConfigTaintRef {
     fn value(&self) -> Expr<String>;
 }
 impl NodeConfigTaintRef for Expr<NodeConfigTaint> {
+    #[inline]
     fn effect(&self) -> Expr<String> {
         self.clone().get_attr("effect")
     }
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -2180,6 +2326,7 @@ pub struct NodeConfigWindowsNodeConfig {
 }
 impl NodeConfigWindowsNodeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.osversion.is_some()));
         if let Some(v) = self.osversion {
@@ -2194,6 +2341,7 @@ pub trait NodeConfigWindowsNodeConfigRef {
     fn osversion(&self) -> Expr<String>;
 }
 impl NodeConfigWindowsNodeConfigRef for Expr<NodeConfigWindowsNodeConfig> {
+    #[inline]
     fn osversion(&self) -> Expr<String> {
         self.clone().get_attr("osversion")
     }
@@ -2214,6 +2362,7 @@ impl NodeConfigWorkloadMetadataConfig {
 }
 impl NodeConfigWorkloadMetadataConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("mode", self.mode);
@@ -2226,12 +2375,14 @@ pub trait NodeConfigWorkloadMetadataConfigRef {
     fn mode(&self) -> Expr<String>;
 }
 impl NodeConfigWorkloadMetadataConfigRef for Expr<NodeConfigWorkloadMetadataConfig> {
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
 }
 impl NodeConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.advanced_machine_features.is_some())
@@ -2424,12 +2575,15 @@ pub trait NodeConfigEffectiveTaintsRef {
     fn value(&self) -> Expr<String>;
 }
 impl NodeConfigEffectiveTaintsRef for Expr<NodeConfigEffectiveTaints> {
+    #[inline]
     fn effect(&self) -> Expr<String> {
         self.clone().get_attr("effect")
     }
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -2538,145 +2692,189 @@ pub trait NodeConfigRef {
     ) -> Expr<Vec<Value<NodeConfigWorkloadMetadataConfig>>>;
 }
 impl NodeConfigRef for Expr<NodeConfig> {
+    #[inline]
     fn advanced_machine_features(
         &self,
     ) -> Expr<Vec<Value<NodeConfigAdvancedMachineFeatures>>> {
         self.clone().get_attr("advanced_machine_features")
     }
+    #[inline]
     fn boot_disk(&self) -> Expr<Vec<Value<NodeConfigBootDisk>>> {
         self.clone().get_attr("boot_disk")
     }
+    #[inline]
     fn boot_disk_kms_key(&self) -> Expr<String> {
         self.clone().get_attr("boot_disk_kms_key")
     }
+    #[inline]
     fn confidential_nodes(&self) -> Expr<Vec<Value<NodeConfigConfidentialNodes>>> {
         self.clone().get_attr("confidential_nodes")
     }
+    #[inline]
     fn containerd_config(&self) -> Expr<Vec<Value<NodeConfigContainerdConfig>>> {
         self.clone().get_attr("containerd_config")
     }
+    #[inline]
     fn disk_size_gb(&self) -> Expr<Number> {
         self.clone().get_attr("disk_size_gb")
     }
+    #[inline]
     fn disk_type(&self) -> Expr<String> {
         self.clone().get_attr("disk_type")
     }
+    #[inline]
     fn effective_taints(&self) -> Expr<Vec<Value<NodeConfigEffectiveTaints>>> {
         self.clone().get_attr("effective_taints")
     }
+    #[inline]
     fn enable_confidential_storage(&self) -> Expr<bool> {
         self.clone().get_attr("enable_confidential_storage")
     }
+    #[inline]
     fn ephemeral_storage_local_ssd_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigEphemeralStorageLocalSsdConfig>>> {
         self.clone().get_attr("ephemeral_storage_local_ssd_config")
     }
+    #[inline]
     fn fast_socket(&self) -> Expr<Vec<Value<NodeConfigFastSocket>>> {
         self.clone().get_attr("fast_socket")
     }
+    #[inline]
     fn flex_start(&self) -> Expr<bool> {
         self.clone().get_attr("flex_start")
     }
+    #[inline]
     fn gcfs_config(&self) -> Expr<Vec<Value<NodeConfigGcfsConfig>>> {
         self.clone().get_attr("gcfs_config")
     }
+    #[inline]
     fn guest_accelerator(&self) -> Expr<Vec<Value<NodeConfigGuestAccelerator>>> {
         self.clone().get_attr("guest_accelerator")
     }
+    #[inline]
     fn gvnic(&self) -> Expr<Vec<Value<NodeConfigGvnic>>> {
         self.clone().get_attr("gvnic")
     }
+    #[inline]
     fn host_maintenance_policy(
         &self,
     ) -> Expr<Vec<Value<NodeConfigHostMaintenancePolicy>>> {
         self.clone().get_attr("host_maintenance_policy")
     }
+    #[inline]
     fn image_type(&self) -> Expr<String> {
         self.clone().get_attr("image_type")
     }
+    #[inline]
     fn kubelet_config(&self) -> Expr<Vec<Value<NodeConfigKubeletConfig>>> {
         self.clone().get_attr("kubelet_config")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn linux_node_config(&self) -> Expr<Vec<Value<NodeConfigLinuxNodeConfig>>> {
         self.clone().get_attr("linux_node_config")
     }
+    #[inline]
     fn local_nvme_ssd_block_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigLocalNvmeSsdBlockConfig>>> {
         self.clone().get_attr("local_nvme_ssd_block_config")
     }
+    #[inline]
     fn local_ssd_count(&self) -> Expr<Number> {
         self.clone().get_attr("local_ssd_count")
     }
+    #[inline]
     fn local_ssd_encryption_mode(&self) -> Expr<String> {
         self.clone().get_attr("local_ssd_encryption_mode")
     }
+    #[inline]
     fn logging_variant(&self) -> Expr<String> {
         self.clone().get_attr("logging_variant")
     }
+    #[inline]
     fn machine_type(&self) -> Expr<String> {
         self.clone().get_attr("machine_type")
     }
+    #[inline]
     fn max_run_duration(&self) -> Expr<String> {
         self.clone().get_attr("max_run_duration")
     }
+    #[inline]
     fn metadata(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("metadata")
     }
+    #[inline]
     fn min_cpu_platform(&self) -> Expr<String> {
         self.clone().get_attr("min_cpu_platform")
     }
+    #[inline]
     fn node_group(&self) -> Expr<String> {
         self.clone().get_attr("node_group")
     }
+    #[inline]
     fn oauth_scopes(&self) -> Expr<Set<String>> {
         self.clone().get_attr("oauth_scopes")
     }
+    #[inline]
     fn preemptible(&self) -> Expr<bool> {
         self.clone().get_attr("preemptible")
     }
+    #[inline]
     fn reservation_affinity(&self) -> Expr<Vec<Value<NodeConfigReservationAffinity>>> {
         self.clone().get_attr("reservation_affinity")
     }
+    #[inline]
     fn resource_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("resource_labels")
     }
+    #[inline]
     fn resource_manager_tags(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("resource_manager_tags")
     }
+    #[inline]
     fn secondary_boot_disks(&self) -> Expr<Vec<Value<NodeConfigSecondaryBootDisks>>> {
         self.clone().get_attr("secondary_boot_disks")
     }
+    #[inline]
     fn service_account(&self) -> Expr<String> {
         self.clone().get_attr("service_account")
     }
+    #[inline]
     fn shielded_instance_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigShieldedInstanceConfig>>> {
         self.clone().get_attr("shielded_instance_config")
     }
+    #[inline]
     fn sole_tenant_config(&self) -> Expr<Vec<Value<NodeConfigSoleTenantConfig>>> {
         self.clone().get_attr("sole_tenant_config")
     }
+    #[inline]
     fn spot(&self) -> Expr<bool> {
         self.clone().get_attr("spot")
     }
+    #[inline]
     fn storage_pools(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("storage_pools")
     }
+    #[inline]
     fn tags(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("tags")
     }
+    #[inline]
     fn taint(&self) -> Expr<Vec<Value<NodeConfigTaint>>> {
         self.clone().get_attr("taint")
     }
+    #[inline]
     fn windows_node_config(&self) -> Expr<Vec<Value<NodeConfigWindowsNodeConfig>>> {
         self.clone().get_attr("windows_node_config")
     }
+    #[inline]
     fn workload_metadata_config(
         &self,
     ) -> Expr<Vec<Value<NodeConfigWorkloadMetadataConfig>>> {
@@ -2705,6 +2903,7 @@ impl PlacementPolicy {
 }
 impl PlacementPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.policy_name.is_some())
@@ -2730,12 +2929,15 @@ pub trait PlacementPolicyRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl PlacementPolicyRef for Expr<PlacementPolicy> {
+    #[inline]
     fn policy_name(&self) -> Expr<String> {
         self.clone().get_attr("policy_name")
     }
+    #[inline]
     fn tpu_topology(&self) -> Expr<String> {
         self.clone().get_attr("tpu_topology")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -2756,6 +2958,7 @@ impl QueuedProvisioning {
 }
 impl QueuedProvisioning {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -2768,6 +2971,7 @@ pub trait QueuedProvisioningRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl QueuedProvisioningRef for Expr<QueuedProvisioning> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -2815,6 +3019,7 @@ pub struct UpgradeSettingsBlueGreenSettingsStandardRolloutPolicy {
 }
 impl UpgradeSettingsBlueGreenSettingsStandardRolloutPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.batch_node_count.is_some())
@@ -2844,18 +3049,22 @@ pub trait UpgradeSettingsBlueGreenSettingsStandardRolloutPolicyRef {
 }
 impl UpgradeSettingsBlueGreenSettingsStandardRolloutPolicyRef
 for Expr<UpgradeSettingsBlueGreenSettingsStandardRolloutPolicy> {
+    #[inline]
     fn batch_node_count(&self) -> Expr<Number> {
         self.clone().get_attr("batch_node_count")
     }
+    #[inline]
     fn batch_percentage(&self) -> Expr<Number> {
         self.clone().get_attr("batch_percentage")
     }
+    #[inline]
     fn batch_soak_duration(&self) -> Expr<String> {
         self.clone().get_attr("batch_soak_duration")
     }
 }
 impl UpgradeSettingsBlueGreenSettings {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.node_pool_soak_duration.is_some()),
@@ -2880,9 +3089,11 @@ pub trait UpgradeSettingsBlueGreenSettingsRef {
     ) -> Expr<Vec<Value<UpgradeSettingsBlueGreenSettingsStandardRolloutPolicy>>>;
 }
 impl UpgradeSettingsBlueGreenSettingsRef for Expr<UpgradeSettingsBlueGreenSettings> {
+    #[inline]
     fn node_pool_soak_duration(&self) -> Expr<String> {
         self.clone().get_attr("node_pool_soak_duration")
     }
+    #[inline]
     fn standard_rollout_policy(
         &self,
     ) -> Expr<Vec<Value<UpgradeSettingsBlueGreenSettingsStandardRolloutPolicy>>> {
@@ -2891,6 +3102,7 @@ impl UpgradeSettingsBlueGreenSettingsRef for Expr<UpgradeSettingsBlueGreenSettin
 }
 impl UpgradeSettings {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.blue_green_settings.is_some())
@@ -2925,21 +3137,26 @@ pub trait UpgradeSettingsRef {
     fn strategy(&self) -> Expr<String>;
 }
 impl UpgradeSettingsRef for Expr<UpgradeSettings> {
+    #[inline]
     fn blue_green_settings(&self) -> Expr<Vec<Value<UpgradeSettingsBlueGreenSettings>>> {
         self.clone().get_attr("blue_green_settings")
     }
+    #[inline]
     fn max_surge(&self) -> Expr<Number> {
         self.clone().get_attr("max_surge")
     }
+    #[inline]
     fn max_unavailable(&self) -> Expr<Number> {
         self.clone().get_attr("max_unavailable")
     }
+    #[inline]
     fn strategy(&self) -> Expr<String> {
         self.clone().get_attr("strategy")
     }
 }
 impl Resource for GoogleContainerNodePool {
     const TYPE: &'static str = "google_container_node_pool";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.autoscaling.is_some())
@@ -3055,63 +3272,83 @@ pub trait GoogleContainerNodePoolRef {
     fn version(&self) -> Expr<String>;
 }
 impl GoogleContainerNodePoolRef for Ref<GoogleContainerNodePool> {
+    #[inline]
     fn autoscaling(&self) -> Expr<Vec<Value<Autoscaling>>> {
         self.attr("autoscaling")
     }
+    #[inline]
     fn cluster(&self) -> Expr<String> {
         self.attr("cluster")
     }
+    #[inline]
     fn initial_node_count(&self) -> Expr<Number> {
         self.attr("initial_node_count")
     }
+    #[inline]
     fn instance_group_urls(&self) -> Expr<Vec<Value<String>>> {
         self.attr("instance_group_urls")
     }
+    #[inline]
     fn location(&self) -> Expr<String> {
         self.attr("location")
     }
+    #[inline]
     fn managed_instance_group_urls(&self) -> Expr<Vec<Value<String>>> {
         self.attr("managed_instance_group_urls")
     }
+    #[inline]
     fn management(&self) -> Expr<Vec<Value<Management>>> {
         self.attr("management")
     }
+    #[inline]
     fn max_pods_per_node(&self) -> Expr<Number> {
         self.attr("max_pods_per_node")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn name_prefix(&self) -> Expr<String> {
         self.attr("name_prefix")
     }
+    #[inline]
     fn network_config(&self) -> Expr<Vec<Value<NetworkConfig>>> {
         self.attr("network_config")
     }
+    #[inline]
     fn node_config(&self) -> Expr<Vec<Value<NodeConfig>>> {
         self.attr("node_config")
     }
+    #[inline]
     fn node_count(&self) -> Expr<Number> {
         self.attr("node_count")
     }
+    #[inline]
     fn node_locations(&self) -> Expr<Set<String>> {
         self.attr("node_locations")
     }
+    #[inline]
     fn operation(&self) -> Expr<String> {
         self.attr("operation")
     }
+    #[inline]
     fn placement_policy(&self) -> Expr<Vec<Value<PlacementPolicy>>> {
         self.attr("placement_policy")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn queued_provisioning(&self) -> Expr<Vec<Value<QueuedProvisioning>>> {
         self.attr("queued_provisioning")
     }
+    #[inline]
     fn upgrade_settings(&self) -> Expr<Vec<Value<UpgradeSettings>>> {
         self.attr("upgrade_settings")
     }
+    #[inline]
     fn version(&self) -> Expr<String> {
         self.attr("version")
     }

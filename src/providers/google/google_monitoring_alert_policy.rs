@@ -67,6 +67,7 @@ pub struct AlertStrategyNotificationChannelStrategy {
 }
 impl AlertStrategyNotificationChannelStrategy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.notification_channel_names.is_some())
@@ -90,9 +91,11 @@ pub trait AlertStrategyNotificationChannelStrategyRef {
 }
 impl AlertStrategyNotificationChannelStrategyRef
 for Expr<AlertStrategyNotificationChannelStrategy> {
+    #[inline]
     fn notification_channel_names(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("notification_channel_names")
     }
+    #[inline]
     fn renotify_interval(&self) -> Expr<String> {
         self.clone().get_attr("renotify_interval")
     }
@@ -105,6 +108,7 @@ pub struct AlertStrategyNotificationRateLimit {
 }
 impl AlertStrategyNotificationRateLimit {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.period.is_some()));
         if let Some(v) = self.period {
@@ -119,12 +123,14 @@ pub trait AlertStrategyNotificationRateLimitRef {
     fn period(&self) -> Expr<String>;
 }
 impl AlertStrategyNotificationRateLimitRef for Expr<AlertStrategyNotificationRateLimit> {
+    #[inline]
     fn period(&self) -> Expr<String> {
         self.clone().get_attr("period")
     }
 }
 impl AlertStrategy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.auto_close.is_some())
@@ -165,17 +171,21 @@ pub trait AlertStrategyRef {
     ) -> Expr<Vec<Value<AlertStrategyNotificationRateLimit>>>;
 }
 impl AlertStrategyRef for Expr<AlertStrategy> {
+    #[inline]
     fn auto_close(&self) -> Expr<String> {
         self.clone().get_attr("auto_close")
     }
+    #[inline]
     fn notification_channel_strategy(
         &self,
     ) -> Expr<Vec<Value<AlertStrategyNotificationChannelStrategy>>> {
         self.clone().get_attr("notification_channel_strategy")
     }
+    #[inline]
     fn notification_prompts(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("notification_prompts")
     }
+    #[inline]
     fn notification_rate_limit(
         &self,
     ) -> Expr<Vec<Value<AlertStrategyNotificationRateLimit>>> {
@@ -255,6 +265,7 @@ pub struct ConditionsConditionAbsentAggregations {
 }
 impl ConditionsConditionAbsentAggregations {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.alignment_period.is_some())
@@ -290,15 +301,19 @@ pub trait ConditionsConditionAbsentAggregationsRef {
 }
 impl ConditionsConditionAbsentAggregationsRef
 for Expr<ConditionsConditionAbsentAggregations> {
+    #[inline]
     fn alignment_period(&self) -> Expr<String> {
         self.clone().get_attr("alignment_period")
     }
+    #[inline]
     fn cross_series_reducer(&self) -> Expr<String> {
         self.clone().get_attr("cross_series_reducer")
     }
+    #[inline]
     fn group_by_fields(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("group_by_fields")
     }
+    #[inline]
     fn per_series_aligner(&self) -> Expr<String> {
         self.clone().get_attr("per_series_aligner")
     }
@@ -313,6 +328,7 @@ pub struct ConditionsConditionAbsentTrigger {
 }
 impl ConditionsConditionAbsentTrigger {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.count.is_some()) + usize::from(self.percent.is_some()),
@@ -334,15 +350,18 @@ pub trait ConditionsConditionAbsentTriggerRef {
     fn percent(&self) -> Expr<Number>;
 }
 impl ConditionsConditionAbsentTriggerRef for Expr<ConditionsConditionAbsentTrigger> {
+    #[inline]
     fn count(&self) -> Expr<Number> {
         self.clone().get_attr("count")
     }
+    #[inline]
     fn percent(&self) -> Expr<Number> {
         self.clone().get_attr("percent")
     }
 }
 impl ConditionsConditionAbsent {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.aggregations.is_empty())
@@ -376,15 +395,19 @@ pub trait ConditionsConditionAbsentRef {
     fn trigger(&self) -> Expr<Vec<Value<ConditionsConditionAbsentTrigger>>>;
 }
 impl ConditionsConditionAbsentRef for Expr<ConditionsConditionAbsent> {
+    #[inline]
     fn aggregations(&self) -> Expr<Vec<Value<ConditionsConditionAbsentAggregations>>> {
         self.clone().get_attr("aggregations")
     }
+    #[inline]
     fn duration(&self) -> Expr<String> {
         self.clone().get_attr("duration")
     }
+    #[inline]
     fn filter(&self) -> Expr<String> {
         self.clone().get_attr("filter")
     }
+    #[inline]
     fn trigger(&self) -> Expr<Vec<Value<ConditionsConditionAbsentTrigger>>> {
         self.clone().get_attr("trigger")
     }
@@ -408,6 +431,7 @@ impl ConditionsConditionMatchedLog {
 }
 impl ConditionsConditionMatchedLog {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.label_extractors.is_some()),
@@ -427,9 +451,11 @@ pub trait ConditionsConditionMatchedLogRef {
     fn label_extractors(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl ConditionsConditionMatchedLogRef for Expr<ConditionsConditionMatchedLog> {
+    #[inline]
     fn filter(&self) -> Expr<String> {
         self.clone().get_attr("filter")
     }
+    #[inline]
     fn label_extractors(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("label_extractors")
     }
@@ -470,6 +496,7 @@ pub struct ConditionsConditionMonitoringQueryLanguageTrigger {
 }
 impl ConditionsConditionMonitoringQueryLanguageTrigger {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.count.is_some()) + usize::from(self.percent.is_some()),
@@ -492,15 +519,18 @@ pub trait ConditionsConditionMonitoringQueryLanguageTriggerRef {
 }
 impl ConditionsConditionMonitoringQueryLanguageTriggerRef
 for Expr<ConditionsConditionMonitoringQueryLanguageTrigger> {
+    #[inline]
     fn count(&self) -> Expr<Number> {
         self.clone().get_attr("count")
     }
+    #[inline]
     fn percent(&self) -> Expr<Number> {
         self.clone().get_attr("percent")
     }
 }
 impl ConditionsConditionMonitoringQueryLanguage {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.evaluation_missing_data.is_some())
@@ -532,15 +562,19 @@ pub trait ConditionsConditionMonitoringQueryLanguageRef {
 }
 impl ConditionsConditionMonitoringQueryLanguageRef
 for Expr<ConditionsConditionMonitoringQueryLanguage> {
+    #[inline]
     fn duration(&self) -> Expr<String> {
         self.clone().get_attr("duration")
     }
+    #[inline]
     fn evaluation_missing_data(&self) -> Expr<String> {
         self.clone().get_attr("evaluation_missing_data")
     }
+    #[inline]
     fn query(&self) -> Expr<String> {
         self.clone().get_attr("query")
     }
+    #[inline]
     fn trigger(
         &self,
     ) -> Expr<Vec<Value<ConditionsConditionMonitoringQueryLanguageTrigger>>> {
@@ -581,6 +615,7 @@ impl ConditionsConditionPrometheusQueryLanguage {
 }
 impl ConditionsConditionPrometheusQueryLanguage {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.alert_rule.is_some())
@@ -631,24 +666,31 @@ pub trait ConditionsConditionPrometheusQueryLanguageRef {
 }
 impl ConditionsConditionPrometheusQueryLanguageRef
 for Expr<ConditionsConditionPrometheusQueryLanguage> {
+    #[inline]
     fn alert_rule(&self) -> Expr<String> {
         self.clone().get_attr("alert_rule")
     }
+    #[inline]
     fn disable_metric_validation(&self) -> Expr<bool> {
         self.clone().get_attr("disable_metric_validation")
     }
+    #[inline]
     fn duration(&self) -> Expr<String> {
         self.clone().get_attr("duration")
     }
+    #[inline]
     fn evaluation_interval(&self) -> Expr<String> {
         self.clone().get_attr("evaluation_interval")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn query(&self) -> Expr<String> {
         self.clone().get_attr("query")
     }
+    #[inline]
     fn rule_group(&self) -> Expr<String> {
         self.clone().get_attr("rule_group")
     }
@@ -698,6 +740,7 @@ impl ConditionsConditionSqlBooleanTest {
 }
 impl ConditionsConditionSqlBooleanTest {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("column", self.column);
@@ -710,6 +753,7 @@ pub trait ConditionsConditionSqlBooleanTestRef {
     fn column(&self) -> Expr<String>;
 }
 impl ConditionsConditionSqlBooleanTestRef for Expr<ConditionsConditionSqlBooleanTest> {
+    #[inline]
     fn column(&self) -> Expr<String> {
         self.clone().get_attr("column")
     }
@@ -745,6 +789,7 @@ pub struct ConditionsConditionSqlDailyExecutionTime {
 }
 impl ConditionsConditionSqlDailyExecutionTime {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.hours.is_some()) + usize::from(self.minutes.is_some())
@@ -778,21 +823,26 @@ pub trait ConditionsConditionSqlDailyExecutionTimeRef {
 }
 impl ConditionsConditionSqlDailyExecutionTimeRef
 for Expr<ConditionsConditionSqlDailyExecutionTime> {
+    #[inline]
     fn hours(&self) -> Expr<Number> {
         self.clone().get_attr("hours")
     }
+    #[inline]
     fn minutes(&self) -> Expr<Number> {
         self.clone().get_attr("minutes")
     }
+    #[inline]
     fn nanos(&self) -> Expr<Number> {
         self.clone().get_attr("nanos")
     }
+    #[inline]
     fn seconds(&self) -> Expr<Number> {
         self.clone().get_attr("seconds")
     }
 }
 impl ConditionsConditionSqlDaily {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.execution_time.is_some()),
@@ -814,11 +864,13 @@ pub trait ConditionsConditionSqlDailyRef {
     fn periodicity(&self) -> Expr<Number>;
 }
 impl ConditionsConditionSqlDailyRef for Expr<ConditionsConditionSqlDaily> {
+    #[inline]
     fn execution_time(
         &self,
     ) -> Expr<Vec<Value<ConditionsConditionSqlDailyExecutionTime>>> {
         self.clone().get_attr("execution_time")
     }
+    #[inline]
     fn periodicity(&self) -> Expr<Number> {
         self.clone().get_attr("periodicity")
     }
@@ -842,6 +894,7 @@ impl ConditionsConditionSqlHourly {
 }
 impl ConditionsConditionSqlHourly {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.minute_offset.is_some()),
@@ -861,9 +914,11 @@ pub trait ConditionsConditionSqlHourlyRef {
     fn periodicity(&self) -> Expr<Number>;
 }
 impl ConditionsConditionSqlHourlyRef for Expr<ConditionsConditionSqlHourly> {
+    #[inline]
     fn minute_offset(&self) -> Expr<Number> {
         self.clone().get_attr("minute_offset")
     }
+    #[inline]
     fn periodicity(&self) -> Expr<Number> {
         self.clone().get_attr("periodicity")
     }
@@ -884,6 +939,7 @@ impl ConditionsConditionSqlMinutes {
 }
 impl ConditionsConditionSqlMinutes {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("periodicity", self.periodicity);
@@ -896,6 +952,7 @@ pub trait ConditionsConditionSqlMinutesRef {
     fn periodicity(&self) -> Expr<Number>;
 }
 impl ConditionsConditionSqlMinutesRef for Expr<ConditionsConditionSqlMinutes> {
+    #[inline]
     fn periodicity(&self) -> Expr<Number> {
         self.clone().get_attr("periodicity")
     }
@@ -922,6 +979,7 @@ impl ConditionsConditionSqlRowCountTest {
 }
 impl ConditionsConditionSqlRowCountTest {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("comparison", self.comparison);
@@ -937,15 +995,18 @@ pub trait ConditionsConditionSqlRowCountTestRef {
     fn threshold(&self) -> Expr<Number>;
 }
 impl ConditionsConditionSqlRowCountTestRef for Expr<ConditionsConditionSqlRowCountTest> {
+    #[inline]
     fn comparison(&self) -> Expr<String> {
         self.clone().get_attr("comparison")
     }
+    #[inline]
     fn threshold(&self) -> Expr<Number> {
         self.clone().get_attr("threshold")
     }
 }
 impl ConditionsConditionSql {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.boolean_test.is_some())
@@ -988,21 +1049,27 @@ pub trait ConditionsConditionSqlRef {
     fn row_count_test(&self) -> Expr<Vec<Value<ConditionsConditionSqlRowCountTest>>>;
 }
 impl ConditionsConditionSqlRef for Expr<ConditionsConditionSql> {
+    #[inline]
     fn boolean_test(&self) -> Expr<Vec<Value<ConditionsConditionSqlBooleanTest>>> {
         self.clone().get_attr("boolean_test")
     }
+    #[inline]
     fn daily(&self) -> Expr<Vec<Value<ConditionsConditionSqlDaily>>> {
         self.clone().get_attr("daily")
     }
+    #[inline]
     fn hourly(&self) -> Expr<Vec<Value<ConditionsConditionSqlHourly>>> {
         self.clone().get_attr("hourly")
     }
+    #[inline]
     fn minutes(&self) -> Expr<Vec<Value<ConditionsConditionSqlMinutes>>> {
         self.clone().get_attr("minutes")
     }
+    #[inline]
     fn query(&self) -> Expr<String> {
         self.clone().get_attr("query")
     }
+    #[inline]
     fn row_count_test(&self) -> Expr<Vec<Value<ConditionsConditionSqlRowCountTest>>> {
         self.clone().get_attr("row_count_test")
     }
@@ -1067,6 +1134,7 @@ pub struct ConditionsConditionThresholdAggregations {
 }
 impl ConditionsConditionThresholdAggregations {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.alignment_period.is_some())
@@ -1102,15 +1170,19 @@ pub trait ConditionsConditionThresholdAggregationsRef {
 }
 impl ConditionsConditionThresholdAggregationsRef
 for Expr<ConditionsConditionThresholdAggregations> {
+    #[inline]
     fn alignment_period(&self) -> Expr<String> {
         self.clone().get_attr("alignment_period")
     }
+    #[inline]
     fn cross_series_reducer(&self) -> Expr<String> {
         self.clone().get_attr("cross_series_reducer")
     }
+    #[inline]
     fn group_by_fields(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("group_by_fields")
     }
+    #[inline]
     fn per_series_aligner(&self) -> Expr<String> {
         self.clone().get_attr("per_series_aligner")
     }
@@ -1129,6 +1201,7 @@ pub struct ConditionsConditionThresholdDenominatorAggregations {
 }
 impl ConditionsConditionThresholdDenominatorAggregations {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.alignment_period.is_some())
@@ -1164,15 +1237,19 @@ pub trait ConditionsConditionThresholdDenominatorAggregationsRef {
 }
 impl ConditionsConditionThresholdDenominatorAggregationsRef
 for Expr<ConditionsConditionThresholdDenominatorAggregations> {
+    #[inline]
     fn alignment_period(&self) -> Expr<String> {
         self.clone().get_attr("alignment_period")
     }
+    #[inline]
     fn cross_series_reducer(&self) -> Expr<String> {
         self.clone().get_attr("cross_series_reducer")
     }
+    #[inline]
     fn group_by_fields(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("group_by_fields")
     }
+    #[inline]
     fn per_series_aligner(&self) -> Expr<String> {
         self.clone().get_attr("per_series_aligner")
     }
@@ -1193,6 +1270,7 @@ impl ConditionsConditionThresholdForecastOptions {
 }
 impl ConditionsConditionThresholdForecastOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("forecast_horizon", self.forecast_horizon);
@@ -1206,6 +1284,7 @@ pub trait ConditionsConditionThresholdForecastOptionsRef {
 }
 impl ConditionsConditionThresholdForecastOptionsRef
 for Expr<ConditionsConditionThresholdForecastOptions> {
+    #[inline]
     fn forecast_horizon(&self) -> Expr<String> {
         self.clone().get_attr("forecast_horizon")
     }
@@ -1220,6 +1299,7 @@ pub struct ConditionsConditionThresholdTrigger {
 }
 impl ConditionsConditionThresholdTrigger {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.count.is_some()) + usize::from(self.percent.is_some()),
@@ -1242,15 +1322,18 @@ pub trait ConditionsConditionThresholdTriggerRef {
 }
 impl ConditionsConditionThresholdTriggerRef
 for Expr<ConditionsConditionThresholdTrigger> {
+    #[inline]
     fn count(&self) -> Expr<Number> {
         self.clone().get_attr("count")
     }
+    #[inline]
     fn percent(&self) -> Expr<Number> {
         self.clone().get_attr("percent")
     }
 }
 impl ConditionsConditionThreshold {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(!self.aggregations.is_empty())
@@ -1323,45 +1406,56 @@ pub trait ConditionsConditionThresholdRef {
     fn trigger(&self) -> Expr<Vec<Value<ConditionsConditionThresholdTrigger>>>;
 }
 impl ConditionsConditionThresholdRef for Expr<ConditionsConditionThreshold> {
+    #[inline]
     fn aggregations(
         &self,
     ) -> Expr<Vec<Value<ConditionsConditionThresholdAggregations>>> {
         self.clone().get_attr("aggregations")
     }
+    #[inline]
     fn comparison(&self) -> Expr<String> {
         self.clone().get_attr("comparison")
     }
+    #[inline]
     fn denominator_aggregations(
         &self,
     ) -> Expr<Vec<Value<ConditionsConditionThresholdDenominatorAggregations>>> {
         self.clone().get_attr("denominator_aggregations")
     }
+    #[inline]
     fn denominator_filter(&self) -> Expr<String> {
         self.clone().get_attr("denominator_filter")
     }
+    #[inline]
     fn duration(&self) -> Expr<String> {
         self.clone().get_attr("duration")
     }
+    #[inline]
     fn evaluation_missing_data(&self) -> Expr<String> {
         self.clone().get_attr("evaluation_missing_data")
     }
+    #[inline]
     fn filter(&self) -> Expr<String> {
         self.clone().get_attr("filter")
     }
+    #[inline]
     fn forecast_options(
         &self,
     ) -> Expr<Vec<Value<ConditionsConditionThresholdForecastOptions>>> {
         self.clone().get_attr("forecast_options")
     }
+    #[inline]
     fn threshold_value(&self) -> Expr<Number> {
         self.clone().get_attr("threshold_value")
     }
+    #[inline]
     fn trigger(&self) -> Expr<Vec<Value<ConditionsConditionThresholdTrigger>>> {
         self.clone().get_attr("trigger")
     }
 }
 impl Conditions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.condition_absent.is_some())
@@ -1417,31 +1511,39 @@ pub trait ConditionsRef {
     fn name(&self) -> Expr<String>;
 }
 impl ConditionsRef for Expr<Conditions> {
+    #[inline]
     fn condition_absent(&self) -> Expr<Vec<Value<ConditionsConditionAbsent>>> {
         self.clone().get_attr("condition_absent")
     }
+    #[inline]
     fn condition_matched_log(&self) -> Expr<Vec<Value<ConditionsConditionMatchedLog>>> {
         self.clone().get_attr("condition_matched_log")
     }
+    #[inline]
     fn condition_monitoring_query_language(
         &self,
     ) -> Expr<Vec<Value<ConditionsConditionMonitoringQueryLanguage>>> {
         self.clone().get_attr("condition_monitoring_query_language")
     }
+    #[inline]
     fn condition_prometheus_query_language(
         &self,
     ) -> Expr<Vec<Value<ConditionsConditionPrometheusQueryLanguage>>> {
         self.clone().get_attr("condition_prometheus_query_language")
     }
+    #[inline]
     fn condition_sql(&self) -> Expr<Vec<Value<ConditionsConditionSql>>> {
         self.clone().get_attr("condition_sql")
     }
+    #[inline]
     fn condition_threshold(&self) -> Expr<Vec<Value<ConditionsConditionThreshold>>> {
         self.clone().get_attr("condition_threshold")
     }
+    #[inline]
     fn display_name(&self) -> Expr<String> {
         self.clone().get_attr("display_name")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -1468,6 +1570,7 @@ pub struct DocumentationLinks {
 }
 impl DocumentationLinks {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.display_name.is_some()) + usize::from(self.url.is_some()),
@@ -1489,15 +1592,18 @@ pub trait DocumentationLinksRef {
     fn url(&self) -> Expr<String>;
 }
 impl DocumentationLinksRef for Expr<DocumentationLinks> {
+    #[inline]
     fn display_name(&self) -> Expr<String> {
         self.clone().get_attr("display_name")
     }
+    #[inline]
     fn url(&self) -> Expr<String> {
         self.clone().get_attr("url")
     }
 }
 impl Documentation {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.content.is_some()) + usize::from(!self.links.is_empty())
@@ -1529,21 +1635,26 @@ pub trait DocumentationRef {
     fn subject(&self) -> Expr<String>;
 }
 impl DocumentationRef for Expr<Documentation> {
+    #[inline]
     fn content(&self) -> Expr<String> {
         self.clone().get_attr("content")
     }
+    #[inline]
     fn links(&self) -> Expr<Vec<Value<DocumentationLinks>>> {
         self.clone().get_attr("links")
     }
+    #[inline]
     fn mime_type(&self) -> Expr<String> {
         self.clone().get_attr("mime_type")
     }
+    #[inline]
     fn subject(&self) -> Expr<String> {
         self.clone().get_attr("subject")
     }
 }
 impl Resource for GoogleMonitoringAlertPolicy {
     const TYPE: &'static str = "google_monitoring_alert_policy";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.alert_strategy.is_some())
@@ -1593,9 +1704,11 @@ pub trait CreationRecordRef {
     fn mutated_by(&self) -> Expr<String>;
 }
 impl CreationRecordRef for Expr<CreationRecord> {
+    #[inline]
     fn mutate_time(&self) -> Expr<String> {
         self.clone().get_attr("mutate_time")
     }
+    #[inline]
     fn mutated_by(&self) -> Expr<String> {
         self.clone().get_attr("mutated_by")
     }
@@ -1628,39 +1741,51 @@ pub trait GoogleMonitoringAlertPolicyRef {
     fn user_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl GoogleMonitoringAlertPolicyRef for Ref<GoogleMonitoringAlertPolicy> {
+    #[inline]
     fn alert_strategy(&self) -> Expr<Vec<Value<AlertStrategy>>> {
         self.attr("alert_strategy")
     }
+    #[inline]
     fn combiner(&self) -> Expr<String> {
         self.attr("combiner")
     }
+    #[inline]
     fn conditions(&self) -> Expr<Vec<Value<Conditions>>> {
         self.attr("conditions")
     }
+    #[inline]
     fn creation_record(&self) -> Expr<Vec<Value<CreationRecord>>> {
         self.attr("creation_record")
     }
+    #[inline]
     fn display_name(&self) -> Expr<String> {
         self.attr("display_name")
     }
+    #[inline]
     fn documentation(&self) -> Expr<Vec<Value<Documentation>>> {
         self.attr("documentation")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.attr("enabled")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn notification_channels(&self) -> Expr<Vec<Value<String>>> {
         self.attr("notification_channels")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn severity(&self) -> Expr<String> {
         self.attr("severity")
     }
+    #[inline]
     fn user_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("user_labels")
     }

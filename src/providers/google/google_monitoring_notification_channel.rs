@@ -51,6 +51,7 @@ pub struct SensitiveLabels {
 }
 impl SensitiveLabels {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.auth_token.is_some()) + usize::from(self.password.is_some())
@@ -78,18 +79,22 @@ pub trait SensitiveLabelsRef {
     fn service_key(&self) -> Expr<String>;
 }
 impl SensitiveLabelsRef for Expr<SensitiveLabels> {
+    #[inline]
     fn auth_token(&self) -> Expr<String> {
         self.clone().get_attr("auth_token")
     }
+    #[inline]
     fn password(&self) -> Expr<String> {
         self.clone().get_attr("password")
     }
+    #[inline]
     fn service_key(&self) -> Expr<String> {
         self.clone().get_attr("service_key")
     }
 }
 impl Resource for GoogleMonitoringNotificationChannel {
     const TYPE: &'static str = "google_monitoring_notification_channel";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.description.is_some())
@@ -156,36 +161,47 @@ pub trait GoogleMonitoringNotificationChannelRef {
 }
 impl GoogleMonitoringNotificationChannelRef
 for Ref<GoogleMonitoringNotificationChannel> {
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.attr("description")
     }
+    #[inline]
     fn display_name(&self) -> Expr<String> {
         self.attr("display_name")
     }
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.attr("enabled")
     }
+    #[inline]
     fn force_delete(&self) -> Expr<bool> {
         self.attr("force_delete")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn sensitive_labels(&self) -> Expr<Vec<Value<SensitiveLabels>>> {
         self.attr("sensitive_labels")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.attr("type")
     }
+    #[inline]
     fn user_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("user_labels")
     }
+    #[inline]
     fn verification_status(&self) -> Expr<String> {
         self.attr("verification_status")
     }

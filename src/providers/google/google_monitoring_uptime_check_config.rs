@@ -96,6 +96,7 @@ impl ContentMatchersJsonPathMatcher {
 }
 impl ContentMatchersJsonPathMatcher {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.json_matcher.is_some()));
         if let Some(v) = self.json_matcher {
@@ -113,15 +114,18 @@ pub trait ContentMatchersJsonPathMatcherRef {
     fn json_path(&self) -> Expr<String>;
 }
 impl ContentMatchersJsonPathMatcherRef for Expr<ContentMatchersJsonPathMatcher> {
+    #[inline]
     fn json_matcher(&self) -> Expr<String> {
         self.clone().get_attr("json_matcher")
     }
+    #[inline]
     fn json_path(&self) -> Expr<String> {
         self.clone().get_attr("json_path")
     }
 }
 impl ContentMatchers {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.json_path_matcher.is_some())
@@ -147,12 +151,15 @@ pub trait ContentMatchersRef {
     fn matcher(&self) -> Expr<String>;
 }
 impl ContentMatchersRef for Expr<ContentMatchers> {
+    #[inline]
     fn content(&self) -> Expr<String> {
         self.clone().get_attr("content")
     }
+    #[inline]
     fn json_path_matcher(&self) -> Expr<Vec<Value<ContentMatchersJsonPathMatcher>>> {
         self.clone().get_attr("json_path_matcher")
     }
+    #[inline]
     fn matcher(&self) -> Expr<String> {
         self.clone().get_attr("matcher")
     }
@@ -199,6 +206,7 @@ pub struct HttpCheckAcceptedResponseStatusCodes {
 }
 impl HttpCheckAcceptedResponseStatusCodes {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.status_class.is_some())
@@ -222,9 +230,11 @@ pub trait HttpCheckAcceptedResponseStatusCodesRef {
 }
 impl HttpCheckAcceptedResponseStatusCodesRef
 for Expr<HttpCheckAcceptedResponseStatusCodes> {
+    #[inline]
     fn status_class(&self) -> Expr<String> {
         self.clone().get_attr("status_class")
     }
+    #[inline]
     fn status_value(&self) -> Expr<Number> {
         self.clone().get_attr("status_value")
     }
@@ -254,6 +264,7 @@ impl HttpCheckAuthInfo {
 }
 impl HttpCheckAuthInfo {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.password.is_some())
@@ -285,15 +296,19 @@ pub trait HttpCheckAuthInfoRef {
     fn username(&self) -> Expr<String>;
 }
 impl HttpCheckAuthInfoRef for Expr<HttpCheckAuthInfo> {
+    #[inline]
     fn password(&self) -> Expr<String> {
         self.clone().get_attr("password")
     }
+    #[inline]
     fn password_wo(&self) -> Expr<String> {
         self.clone().get_attr("password_wo")
     }
+    #[inline]
     fn password_wo_version(&self) -> Expr<String> {
         self.clone().get_attr("password_wo_version")
     }
+    #[inline]
     fn username(&self) -> Expr<String> {
         self.clone().get_attr("username")
     }
@@ -314,6 +329,7 @@ impl HttpCheckPingConfig {
 }
 impl HttpCheckPingConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("pings_count", self.pings_count);
@@ -326,6 +342,7 @@ pub trait HttpCheckPingConfigRef {
     fn pings_count(&self) -> Expr<Number>;
 }
 impl HttpCheckPingConfigRef for Expr<HttpCheckPingConfig> {
+    #[inline]
     fn pings_count(&self) -> Expr<Number> {
         self.clone().get_attr("pings_count")
     }
@@ -338,6 +355,7 @@ pub struct HttpCheckServiceAgentAuthentication {
 }
 impl HttpCheckServiceAgentAuthentication {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.r#type.is_some()));
         if let Some(v) = self.r#type {
@@ -353,12 +371,14 @@ pub trait HttpCheckServiceAgentAuthenticationRef {
 }
 impl HttpCheckServiceAgentAuthenticationRef
 for Expr<HttpCheckServiceAgentAuthentication> {
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
 }
 impl HttpCheck {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.accepted_response_status_codes.is_empty())
@@ -459,49 +479,63 @@ pub trait HttpCheckRef {
     fn validate_ssl(&self) -> Expr<bool>;
 }
 impl HttpCheckRef for Expr<HttpCheck> {
+    #[inline]
     fn accepted_response_status_codes(
         &self,
     ) -> Expr<Vec<Value<HttpCheckAcceptedResponseStatusCodes>>> {
         self.clone().get_attr("accepted_response_status_codes")
     }
+    #[inline]
     fn auth_info(&self) -> Expr<Vec<Value<HttpCheckAuthInfo>>> {
         self.clone().get_attr("auth_info")
     }
+    #[inline]
     fn body(&self) -> Expr<String> {
         self.clone().get_attr("body")
     }
+    #[inline]
     fn content_type(&self) -> Expr<String> {
         self.clone().get_attr("content_type")
     }
+    #[inline]
     fn custom_content_type(&self) -> Expr<String> {
         self.clone().get_attr("custom_content_type")
     }
+    #[inline]
     fn headers(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("headers")
     }
+    #[inline]
     fn mask_headers(&self) -> Expr<bool> {
         self.clone().get_attr("mask_headers")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn ping_config(&self) -> Expr<Vec<Value<HttpCheckPingConfig>>> {
         self.clone().get_attr("ping_config")
     }
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn request_method(&self) -> Expr<String> {
         self.clone().get_attr("request_method")
     }
+    #[inline]
     fn service_agent_authentication(
         &self,
     ) -> Expr<Vec<Value<HttpCheckServiceAgentAuthentication>>> {
         self.clone().get_attr("service_agent_authentication")
     }
+    #[inline]
     fn use_ssl(&self) -> Expr<bool> {
         self.clone().get_attr("use_ssl")
     }
+    #[inline]
     fn validate_ssl(&self) -> Expr<bool> {
         self.clone().get_attr("validate_ssl")
     }
@@ -528,6 +562,7 @@ impl MonitoredResource {
 }
 impl MonitoredResource {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("labels", self.labels);
@@ -543,9 +578,11 @@ pub trait MonitoredResourceRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl MonitoredResourceRef for Expr<MonitoredResource> {
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -560,6 +597,7 @@ pub struct ResourceGroup {
 }
 impl ResourceGroup {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.group_id.is_some())
@@ -582,9 +620,11 @@ pub trait ResourceGroupRef {
     fn resource_type(&self) -> Expr<String>;
 }
 impl ResourceGroupRef for Expr<ResourceGroup> {
+    #[inline]
     fn group_id(&self) -> Expr<String> {
         self.clone().get_attr("group_id")
     }
+    #[inline]
     fn resource_type(&self) -> Expr<String> {
         self.clone().get_attr("resource_type")
     }
@@ -619,6 +659,7 @@ impl SyntheticMonitorCloudFunctionV2 {
 }
 impl SyntheticMonitorCloudFunctionV2 {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("name", self.name);
@@ -631,12 +672,14 @@ pub trait SyntheticMonitorCloudFunctionV2Ref {
     fn name(&self) -> Expr<String>;
 }
 impl SyntheticMonitorCloudFunctionV2Ref for Expr<SyntheticMonitorCloudFunctionV2> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
 }
 impl SyntheticMonitor {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_blocks("cloud_function_v2", vec![self.cloud_function_v2.into_body()]);
@@ -649,6 +692,7 @@ pub trait SyntheticMonitorRef {
     fn cloud_function_v2(&self) -> Expr<Vec<Value<SyntheticMonitorCloudFunctionV2>>>;
 }
 impl SyntheticMonitorRef for Expr<SyntheticMonitor> {
+    #[inline]
     fn cloud_function_v2(&self) -> Expr<Vec<Value<SyntheticMonitorCloudFunctionV2>>> {
         self.clone().get_attr("cloud_function_v2")
     }
@@ -686,6 +730,7 @@ impl TcpCheckPingConfig {
 }
 impl TcpCheckPingConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("pings_count", self.pings_count);
@@ -698,12 +743,14 @@ pub trait TcpCheckPingConfigRef {
     fn pings_count(&self) -> Expr<Number>;
 }
 impl TcpCheckPingConfigRef for Expr<TcpCheckPingConfig> {
+    #[inline]
     fn pings_count(&self) -> Expr<Number> {
         self.clone().get_attr("pings_count")
     }
 }
 impl TcpCheck {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.ping_config.is_some()));
         if let Some(b) = self.ping_config {
@@ -721,15 +768,18 @@ pub trait TcpCheckRef {
     fn port(&self) -> Expr<Number>;
 }
 impl TcpCheckRef for Expr<TcpCheck> {
+    #[inline]
     fn ping_config(&self) -> Expr<Vec<Value<TcpCheckPingConfig>>> {
         self.clone().get_attr("ping_config")
     }
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
 }
 impl Resource for GoogleMonitoringUptimeCheckConfig {
     const TYPE: &'static str = "google_monitoring_uptime_check_config";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.checker_type.is_some())
@@ -824,51 +874,67 @@ pub trait GoogleMonitoringUptimeCheckConfigRef {
     fn user_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl GoogleMonitoringUptimeCheckConfigRef for Ref<GoogleMonitoringUptimeCheckConfig> {
+    #[inline]
     fn checker_type(&self) -> Expr<String> {
         self.attr("checker_type")
     }
+    #[inline]
     fn content_matchers(&self) -> Expr<Vec<Value<ContentMatchers>>> {
         self.attr("content_matchers")
     }
+    #[inline]
     fn display_name(&self) -> Expr<String> {
         self.attr("display_name")
     }
+    #[inline]
     fn http_check(&self) -> Expr<Vec<Value<HttpCheck>>> {
         self.attr("http_check")
     }
+    #[inline]
     fn log_check_failures(&self) -> Expr<bool> {
         self.attr("log_check_failures")
     }
+    #[inline]
     fn monitored_resource(&self) -> Expr<Vec<Value<MonitoredResource>>> {
         self.attr("monitored_resource")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn period(&self) -> Expr<String> {
         self.attr("period")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn resource_group(&self) -> Expr<Vec<Value<ResourceGroup>>> {
         self.attr("resource_group")
     }
+    #[inline]
     fn selected_regions(&self) -> Expr<Vec<Value<String>>> {
         self.attr("selected_regions")
     }
+    #[inline]
     fn synthetic_monitor(&self) -> Expr<Vec<Value<SyntheticMonitor>>> {
         self.attr("synthetic_monitor")
     }
+    #[inline]
     fn tcp_check(&self) -> Expr<Vec<Value<TcpCheck>>> {
         self.attr("tcp_check")
     }
+    #[inline]
     fn timeout(&self) -> Expr<String> {
         self.attr("timeout")
     }
+    #[inline]
     fn uptime_check_id(&self) -> Expr<String> {
         self.attr("uptime_check_id")
     }
+    #[inline]
     fn user_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("user_labels")
     }

@@ -25,6 +25,7 @@ impl GoogleProjectService {
 }
 impl Resource for GoogleProjectService {
     const TYPE: &'static str = "google_project_service";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.disable_dependent_services.is_some())
@@ -56,15 +57,19 @@ pub trait GoogleProjectServiceRef {
     fn service(&self) -> Expr<String>;
 }
 impl GoogleProjectServiceRef for Ref<GoogleProjectService> {
+    #[inline]
     fn disable_dependent_services(&self) -> Expr<bool> {
         self.attr("disable_dependent_services")
     }
+    #[inline]
     fn disable_on_destroy(&self) -> Expr<bool> {
         self.attr("disable_on_destroy")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.attr("service")
     }

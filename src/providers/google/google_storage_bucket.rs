@@ -106,6 +106,7 @@ impl Autoclass {
 }
 impl Autoclass {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.terminal_storage_class.is_some()),
@@ -125,9 +126,11 @@ pub trait AutoclassRef {
     fn terminal_storage_class(&self) -> Expr<String>;
 }
 impl AutoclassRef for Expr<Autoclass> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
+    #[inline]
     fn terminal_storage_class(&self) -> Expr<String> {
         self.clone().get_attr("terminal_storage_class")
     }
@@ -146,6 +149,7 @@ pub struct Cors {
 }
 impl Cors {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.max_age_seconds.is_some())
@@ -179,15 +183,19 @@ pub trait CorsRef {
     fn response_header(&self) -> Expr<Vec<Value<String>>>;
 }
 impl CorsRef for Expr<Cors> {
+    #[inline]
     fn max_age_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("max_age_seconds")
     }
+    #[inline]
     fn method(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("method")
     }
+    #[inline]
     fn origin(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("origin")
     }
+    #[inline]
     fn response_header(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("response_header")
     }
@@ -208,6 +216,7 @@ impl CustomPlacementConfig {
 }
 impl CustomPlacementConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("data_locations", self.data_locations);
@@ -220,6 +229,7 @@ pub trait CustomPlacementConfigRef {
     fn data_locations(&self) -> Expr<Set<String>>;
 }
 impl CustomPlacementConfigRef for Expr<CustomPlacementConfig> {
+    #[inline]
     fn data_locations(&self) -> Expr<Set<String>> {
         self.clone().get_attr("data_locations")
     }
@@ -240,6 +250,7 @@ impl Encryption {
 }
 impl Encryption {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("default_kms_key_name", self.default_kms_key_name);
@@ -252,6 +263,7 @@ pub trait EncryptionRef {
     fn default_kms_key_name(&self) -> Expr<String>;
 }
 impl EncryptionRef for Expr<Encryption> {
+    #[inline]
     fn default_kms_key_name(&self) -> Expr<String> {
         self.clone().get_attr("default_kms_key_name")
     }
@@ -272,6 +284,7 @@ impl HierarchicalNamespace {
 }
 impl HierarchicalNamespace {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -284,6 +297,7 @@ pub trait HierarchicalNamespaceRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl HierarchicalNamespaceRef for Expr<HierarchicalNamespace> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -330,6 +344,7 @@ impl IpFilterPublicNetworkSource {
 }
 impl IpFilterPublicNetworkSource {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("allowed_ip_cidr_ranges", self.allowed_ip_cidr_ranges);
@@ -342,6 +357,7 @@ pub trait IpFilterPublicNetworkSourceRef {
     fn allowed_ip_cidr_ranges(&self) -> Expr<Vec<Value<String>>>;
 }
 impl IpFilterPublicNetworkSourceRef for Expr<IpFilterPublicNetworkSource> {
+    #[inline]
     fn allowed_ip_cidr_ranges(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allowed_ip_cidr_ranges")
     }
@@ -368,6 +384,7 @@ impl IpFilterVpcNetworkSources {
 }
 impl IpFilterVpcNetworkSources {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("allowed_ip_cidr_ranges", self.allowed_ip_cidr_ranges);
@@ -383,15 +400,18 @@ pub trait IpFilterVpcNetworkSourcesRef {
     fn network(&self) -> Expr<String>;
 }
 impl IpFilterVpcNetworkSourcesRef for Expr<IpFilterVpcNetworkSources> {
+    #[inline]
     fn allowed_ip_cidr_ranges(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("allowed_ip_cidr_ranges")
     }
+    #[inline]
     fn network(&self) -> Expr<String> {
         self.clone().get_attr("network")
     }
 }
 impl IpFilter {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.allow_all_service_agent_access.is_some())
@@ -431,18 +451,23 @@ pub trait IpFilterRef {
     fn vpc_network_sources(&self) -> Expr<Vec<Value<IpFilterVpcNetworkSources>>>;
 }
 impl IpFilterRef for Expr<IpFilter> {
+    #[inline]
     fn allow_all_service_agent_access(&self) -> Expr<bool> {
         self.clone().get_attr("allow_all_service_agent_access")
     }
+    #[inline]
     fn allow_cross_org_vpcs(&self) -> Expr<bool> {
         self.clone().get_attr("allow_cross_org_vpcs")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
+    #[inline]
     fn public_network_source(&self) -> Expr<Vec<Value<IpFilterPublicNetworkSource>>> {
         self.clone().get_attr("public_network_source")
     }
+    #[inline]
     fn vpc_network_sources(&self) -> Expr<Vec<Value<IpFilterVpcNetworkSources>>> {
         self.clone().get_attr("vpc_network_sources")
     }
@@ -480,6 +505,7 @@ impl LifecycleRuleAction {
 }
 impl LifecycleRuleAction {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.storage_class.is_some()),
@@ -499,9 +525,11 @@ pub trait LifecycleRuleActionRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl LifecycleRuleActionRef for Expr<LifecycleRuleAction> {
+    #[inline]
     fn storage_class(&self) -> Expr<String> {
         self.clone().get_attr("storage_class")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -542,6 +570,7 @@ pub struct LifecycleRuleCondition {
 }
 impl LifecycleRuleCondition {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.age.is_some()) + usize::from(self.created_before.is_some())
@@ -641,54 +670,70 @@ pub trait LifecycleRuleConditionRef {
     fn with_state(&self) -> Expr<String>;
 }
 impl LifecycleRuleConditionRef for Expr<LifecycleRuleCondition> {
+    #[inline]
     fn age(&self) -> Expr<Number> {
         self.clone().get_attr("age")
     }
+    #[inline]
     fn created_before(&self) -> Expr<String> {
         self.clone().get_attr("created_before")
     }
+    #[inline]
     fn custom_time_before(&self) -> Expr<String> {
         self.clone().get_attr("custom_time_before")
     }
+    #[inline]
     fn days_since_custom_time(&self) -> Expr<Number> {
         self.clone().get_attr("days_since_custom_time")
     }
+    #[inline]
     fn days_since_noncurrent_time(&self) -> Expr<Number> {
         self.clone().get_attr("days_since_noncurrent_time")
     }
+    #[inline]
     fn matches_prefix(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("matches_prefix")
     }
+    #[inline]
     fn matches_storage_class(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("matches_storage_class")
     }
+    #[inline]
     fn matches_suffix(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("matches_suffix")
     }
+    #[inline]
     fn noncurrent_time_before(&self) -> Expr<String> {
         self.clone().get_attr("noncurrent_time_before")
     }
+    #[inline]
     fn num_newer_versions(&self) -> Expr<Number> {
         self.clone().get_attr("num_newer_versions")
     }
+    #[inline]
     fn send_age_if_zero(&self) -> Expr<bool> {
         self.clone().get_attr("send_age_if_zero")
     }
+    #[inline]
     fn send_days_since_custom_time_if_zero(&self) -> Expr<bool> {
         self.clone().get_attr("send_days_since_custom_time_if_zero")
     }
+    #[inline]
     fn send_days_since_noncurrent_time_if_zero(&self) -> Expr<bool> {
         self.clone().get_attr("send_days_since_noncurrent_time_if_zero")
     }
+    #[inline]
     fn send_num_newer_versions_if_zero(&self) -> Expr<bool> {
         self.clone().get_attr("send_num_newer_versions_if_zero")
     }
+    #[inline]
     fn with_state(&self) -> Expr<String> {
         self.clone().get_attr("with_state")
     }
 }
 impl LifecycleRule {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_blocks("action", vec![self.action.into_body()]);
@@ -704,9 +749,11 @@ pub trait LifecycleRuleRef {
     fn condition(&self) -> Expr<Set<LifecycleRuleCondition>>;
 }
 impl LifecycleRuleRef for Expr<LifecycleRule> {
+    #[inline]
     fn action(&self) -> Expr<Set<LifecycleRuleAction>> {
         self.clone().get_attr("action")
     }
+    #[inline]
     fn condition(&self) -> Expr<Set<LifecycleRuleCondition>> {
         self.clone().get_attr("condition")
     }
@@ -730,6 +777,7 @@ impl Logging {
 }
 impl Logging {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.log_object_prefix.is_some()),
@@ -749,9 +797,11 @@ pub trait LoggingRef {
     fn log_object_prefix(&self) -> Expr<String>;
 }
 impl LoggingRef for Expr<Logging> {
+    #[inline]
     fn log_bucket(&self) -> Expr<String> {
         self.clone().get_attr("log_bucket")
     }
+    #[inline]
     fn log_object_prefix(&self) -> Expr<String> {
         self.clone().get_attr("log_object_prefix")
     }
@@ -775,6 +825,7 @@ impl RetentionPolicy {
 }
 impl RetentionPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.is_locked.is_some()));
         if let Some(v) = self.is_locked {
@@ -792,9 +843,11 @@ pub trait RetentionPolicyRef {
     fn retention_period(&self) -> Expr<Number>;
 }
 impl RetentionPolicyRef for Expr<RetentionPolicy> {
+    #[inline]
     fn is_locked(&self) -> Expr<bool> {
         self.clone().get_attr("is_locked")
     }
+    #[inline]
     fn retention_period(&self) -> Expr<Number> {
         self.clone().get_attr("retention_period")
     }
@@ -807,6 +860,7 @@ pub struct SoftDeletePolicy {
 }
 impl SoftDeletePolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.retention_duration_seconds.is_some()),
@@ -825,9 +879,11 @@ pub trait SoftDeletePolicyRef {
     fn retention_duration_seconds(&self) -> Expr<Number>;
 }
 impl SoftDeletePolicyRef for Expr<SoftDeletePolicy> {
+    #[inline]
     fn effective_time(&self) -> Expr<String> {
         self.clone().get_attr("effective_time")
     }
+    #[inline]
     fn retention_duration_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("retention_duration_seconds")
     }
@@ -848,6 +904,7 @@ impl Versioning {
 }
 impl Versioning {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("enabled", self.enabled);
@@ -860,6 +917,7 @@ pub trait VersioningRef {
     fn enabled(&self) -> Expr<bool>;
 }
 impl VersioningRef for Expr<Versioning> {
+    #[inline]
     fn enabled(&self) -> Expr<bool> {
         self.clone().get_attr("enabled")
     }
@@ -874,6 +932,7 @@ pub struct Website {
 }
 impl Website {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.main_page_suffix.is_some())
@@ -896,15 +955,18 @@ pub trait WebsiteRef {
     fn not_found_page(&self) -> Expr<String>;
 }
 impl WebsiteRef for Expr<Website> {
+    #[inline]
     fn main_page_suffix(&self) -> Expr<String> {
         self.clone().get_attr("main_page_suffix")
     }
+    #[inline]
     fn not_found_page(&self) -> Expr<String> {
         self.clone().get_attr("not_found_page")
     }
 }
 impl Resource for GoogleStorageBucket {
     const TYPE: &'static str = "google_storage_bucket";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.autoclass.is_some())
@@ -1067,96 +1129,127 @@ pub trait GoogleStorageBucketRef {
     fn website(&self) -> Expr<Vec<Value<Website>>>;
 }
 impl GoogleStorageBucketRef for Ref<GoogleStorageBucket> {
+    #[inline]
     fn autoclass(&self) -> Expr<Vec<Value<Autoclass>>> {
         self.attr("autoclass")
     }
+    #[inline]
     fn cors(&self) -> Expr<Vec<Value<Cors>>> {
         self.attr("cors")
     }
+    #[inline]
     fn custom_placement_config(&self) -> Expr<Vec<Value<CustomPlacementConfig>>> {
         self.attr("custom_placement_config")
     }
+    #[inline]
     fn default_event_based_hold(&self) -> Expr<bool> {
         self.attr("default_event_based_hold")
     }
+    #[inline]
     fn effective_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("effective_labels")
     }
+    #[inline]
     fn enable_object_retention(&self) -> Expr<bool> {
         self.attr("enable_object_retention")
     }
+    #[inline]
     fn encryption(&self) -> Expr<Vec<Value<Encryption>>> {
         self.attr("encryption")
     }
+    #[inline]
     fn force_destroy(&self) -> Expr<bool> {
         self.attr("force_destroy")
     }
+    #[inline]
     fn hierarchical_namespace(&self) -> Expr<Vec<Value<HierarchicalNamespace>>> {
         self.attr("hierarchical_namespace")
     }
+    #[inline]
     fn ip_filter(&self) -> Expr<Vec<Value<IpFilter>>> {
         self.attr("ip_filter")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("labels")
     }
+    #[inline]
     fn lifecycle_rule(&self) -> Expr<Vec<Value<LifecycleRule>>> {
         self.attr("lifecycle_rule")
     }
+    #[inline]
     fn location(&self) -> Expr<String> {
         self.attr("location")
     }
+    #[inline]
     fn logging(&self) -> Expr<Vec<Value<Logging>>> {
         self.attr("logging")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.attr("name")
     }
+    #[inline]
     fn project(&self) -> Expr<String> {
         self.attr("project")
     }
+    #[inline]
     fn project_number(&self) -> Expr<Number> {
         self.attr("project_number")
     }
+    #[inline]
     fn public_access_prevention(&self) -> Expr<String> {
         self.attr("public_access_prevention")
     }
+    #[inline]
     fn requester_pays(&self) -> Expr<bool> {
         self.attr("requester_pays")
     }
+    #[inline]
     fn retention_policy(&self) -> Expr<Vec<Value<RetentionPolicy>>> {
         self.attr("retention_policy")
     }
+    #[inline]
     fn rpo(&self) -> Expr<String> {
         self.attr("rpo")
     }
+    #[inline]
     fn self_link(&self) -> Expr<String> {
         self.attr("self_link")
     }
+    #[inline]
     fn soft_delete_policy(&self) -> Expr<Vec<Value<SoftDeletePolicy>>> {
         self.attr("soft_delete_policy")
     }
+    #[inline]
     fn storage_class(&self) -> Expr<String> {
         self.attr("storage_class")
     }
+    #[inline]
     fn terraform_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.attr("terraform_labels")
     }
+    #[inline]
     fn time_created(&self) -> Expr<String> {
         self.attr("time_created")
     }
+    #[inline]
     fn uniform_bucket_level_access(&self) -> Expr<bool> {
         self.attr("uniform_bucket_level_access")
     }
+    #[inline]
     fn updated(&self) -> Expr<String> {
         self.attr("updated")
     }
+    #[inline]
     fn url(&self) -> Expr<String> {
         self.attr("url")
     }
+    #[inline]
     fn versioning(&self) -> Expr<Vec<Value<Versioning>>> {
         self.attr("versioning")
     }
+    #[inline]
     fn website(&self) -> Expr<Vec<Value<Website>>> {
         self.attr("website")
     }

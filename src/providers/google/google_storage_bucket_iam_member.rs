@@ -52,6 +52,7 @@ impl Condition {
 }
 impl Condition {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.description.is_some()));
         if let Some(v) = self.description {
@@ -72,18 +73,22 @@ pub trait ConditionRef {
     fn title(&self) -> Expr<String>;
 }
 impl ConditionRef for Expr<Condition> {
+    #[inline]
     fn description(&self) -> Expr<String> {
         self.clone().get_attr("description")
     }
+    #[inline]
     fn expression_attr(&self) -> Expr<String> {
         self.clone().get_attr("expression")
     }
+    #[inline]
     fn title(&self) -> Expr<String> {
         self.clone().get_attr("title")
     }
 }
 impl Resource for GoogleStorageBucketIamMember {
     const TYPE: &'static str = "google_storage_bucket_iam_member";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(3 + usize::from(self.condition.is_some()));
         body.set_static("bucket", self.bucket);
@@ -109,18 +114,23 @@ pub trait GoogleStorageBucketIamMemberRef {
     fn role(&self) -> Expr<String>;
 }
 impl GoogleStorageBucketIamMemberRef for Ref<GoogleStorageBucketIamMember> {
+    #[inline]
     fn bucket(&self) -> Expr<String> {
         self.attr("bucket")
     }
+    #[inline]
     fn condition(&self) -> Expr<Vec<Value<Condition>>> {
         self.attr("condition")
     }
+    #[inline]
     fn etag(&self) -> Expr<String> {
         self.attr("etag")
     }
+    #[inline]
     fn member(&self) -> Expr<String> {
         self.attr("member")
     }
+    #[inline]
     fn role(&self) -> Expr<String> {
         self.attr("role")
     }

@@ -37,6 +37,7 @@ pub struct Metadata {
 }
 impl Metadata {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some())
@@ -82,27 +83,35 @@ pub trait MetadataRef {
     fn uid(&self) -> Expr<String>;
 }
 impl MetadataRef for Expr<Metadata> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn generate_name(&self) -> Expr<String> {
         self.clone().get_attr("generate_name")
     }
+    #[inline]
     fn generation(&self) -> Expr<Number> {
         self.clone().get_attr("generation")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
+    #[inline]
     fn resource_version(&self) -> Expr<String> {
         self.clone().get_attr("resource_version")
     }
+    #[inline]
     fn uid(&self) -> Expr<String> {
         self.clone().get_attr("uid")
     }
@@ -162,6 +171,7 @@ pub struct SpecSelectorMatchExpressions {
 }
 impl SpecSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -189,18 +199,22 @@ pub trait SpecSelectorMatchExpressionsRef {
     fn values(&self) -> Expr<Set<String>>;
 }
 impl SpecSelectorMatchExpressionsRef for Expr<SpecSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -225,9 +239,11 @@ pub trait SpecSelectorRef {
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecSelectorRef for Expr<SpecSelector> {
+    #[inline]
     fn match_expressions(&self) -> Expr<Vec<Value<SpecSelectorMatchExpressions>>> {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
@@ -250,6 +266,7 @@ pub struct SpecStrategyRollingUpdate {
 }
 impl SpecStrategyRollingUpdate {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.max_surge.is_some())
@@ -272,15 +289,18 @@ pub trait SpecStrategyRollingUpdateRef {
     fn max_unavailable(&self) -> Expr<String>;
 }
 impl SpecStrategyRollingUpdateRef for Expr<SpecStrategyRollingUpdate> {
+    #[inline]
     fn max_surge(&self) -> Expr<String> {
         self.clone().get_attr("max_surge")
     }
+    #[inline]
     fn max_unavailable(&self) -> Expr<String> {
         self.clone().get_attr("max_unavailable")
     }
 }
 impl SpecStrategy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.rolling_update.is_some())
@@ -303,9 +323,11 @@ pub trait SpecStrategyRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl SpecStrategyRef for Expr<SpecStrategy> {
+    #[inline]
     fn rolling_update(&self) -> Expr<Vec<Value<SpecStrategyRollingUpdate>>> {
         self.clone().get_attr("rolling_update")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -340,6 +362,7 @@ pub struct SpecTemplateMetadata {
 }
 impl SpecTemplateMetadata {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some())
@@ -385,27 +408,35 @@ pub trait SpecTemplateMetadataRef {
     fn uid(&self) -> Expr<String>;
 }
 impl SpecTemplateMetadataRef for Expr<SpecTemplateMetadata> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn generate_name(&self) -> Expr<String> {
         self.clone().get_attr("generate_name")
     }
+    #[inline]
     fn generation(&self) -> Expr<Number> {
         self.clone().get_attr("generation")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
+    #[inline]
     fn resource_version(&self) -> Expr<String> {
         self.clone().get_attr("resource_version")
     }
+    #[inline]
     fn uid(&self) -> Expr<String> {
         self.clone().get_attr("uid")
     }
@@ -540,6 +571,7 @@ pub struct SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredD
 }
 impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -570,12 +602,15 @@ impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringE
 for Expr<
     SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
@@ -605,6 +640,7 @@ impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringE
 }
 impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.values.is_some()));
         body.set_static("key", self.key);
@@ -628,18 +664,22 @@ impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringE
 for Expr<
     SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -685,6 +725,7 @@ impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringE
 for Expr<
     SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference,
 > {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -696,6 +737,7 @@ for Expr<
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_fields(
         &self,
     ) -> Expr<
@@ -710,6 +752,7 @@ for Expr<
 }
 impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_blocks("preference", vec![self.preference.into_body()]);
@@ -736,6 +779,7 @@ impl SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringE
 for Expr<
     SpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution,
 > {
+    #[inline]
     fn preference(
         &self,
     ) -> Expr<
@@ -747,6 +791,7 @@ for Expr<
     > {
         self.clone().get_attr("preference")
     }
+    #[inline]
     fn weight(&self) -> Expr<Number> {
         self.clone().get_attr("weight")
     }
@@ -783,6 +828,7 @@ pub struct SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDu
 }
 impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -813,12 +859,15 @@ impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringEx
 for Expr<
     SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
@@ -848,6 +897,7 @@ impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringEx
 }
 impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermMatchFields {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.values.is_some()));
         body.set_static("key", self.key);
@@ -871,18 +921,22 @@ impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringEx
 for Expr<
     SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermMatchFields,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerm {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -928,6 +982,7 @@ impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringEx
 for Expr<
     SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerm,
 > {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -939,6 +994,7 @@ for Expr<
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_fields(
         &self,
     ) -> Expr<
@@ -953,6 +1009,7 @@ for Expr<
 }
 impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.node_selector_term.is_empty()),
@@ -982,6 +1039,7 @@ impl SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringEx
 for Expr<
     SpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution,
 > {
+    #[inline]
     fn node_selector_term(
         &self,
     ) -> Expr<
@@ -996,6 +1054,7 @@ for Expr<
 }
 impl SpecTemplateSpecAffinityNodeAffinity {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(
@@ -1044,6 +1103,7 @@ pub trait SpecTemplateSpecAffinityNodeAffinityRef {
 }
 impl SpecTemplateSpecAffinityNodeAffinityRef
 for Expr<SpecTemplateSpecAffinityNodeAffinity> {
+    #[inline]
     fn preferred_during_scheduling_ignored_during_execution(
         &self,
     ) -> Expr<
@@ -1055,6 +1115,7 @@ for Expr<SpecTemplateSpecAffinityNodeAffinity> {
     > {
         self.clone().get_attr("preferred_during_scheduling_ignored_during_execution")
     }
+    #[inline]
     fn required_during_scheduling_ignored_during_execution(
         &self,
     ) -> Expr<
@@ -1148,6 +1209,7 @@ pub struct SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDu
 }
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -1178,18 +1240,22 @@ impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringEx
 for Expr<
     SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -1225,6 +1291,7 @@ impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringEx
 for Expr<
     SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector,
 > {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -1236,6 +1303,7 @@ for Expr<
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
@@ -1262,6 +1330,7 @@ pub struct SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDu
 }
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -1292,18 +1361,22 @@ impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringEx
 for Expr<
     SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -1339,6 +1412,7 @@ impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringEx
 for Expr<
     SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector,
 > {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -1350,12 +1424,14 @@ for Expr<
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.label_selector.is_empty())
@@ -1410,6 +1486,7 @@ impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringEx
 for Expr<
     SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm,
 > {
+    #[inline]
     fn label_selector(
         &self,
     ) -> Expr<
@@ -1421,6 +1498,7 @@ for Expr<
     > {
         self.clone().get_attr("label_selector")
     }
+    #[inline]
     fn namespace_selector(
         &self,
     ) -> Expr<
@@ -1432,15 +1510,18 @@ for Expr<
     > {
         self.clone().get_attr("namespace_selector")
     }
+    #[inline]
     fn namespaces(&self) -> Expr<Set<String>> {
         self.clone().get_attr("namespaces")
     }
+    #[inline]
     fn topology_key(&self) -> Expr<String> {
         self.clone().get_attr("topology_key")
     }
 }
 impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_blocks("pod_affinity_term", vec![self.pod_affinity_term.into_body()]);
@@ -1467,6 +1548,7 @@ impl SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringEx
 for Expr<
     SpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution,
 > {
+    #[inline]
     fn pod_affinity_term(
         &self,
     ) -> Expr<
@@ -1478,6 +1560,7 @@ for Expr<
     > {
         self.clone().get_attr("pod_affinity_term")
     }
+    #[inline]
     fn weight(&self) -> Expr<Number> {
         self.clone().get_attr("weight")
     }
@@ -1531,6 +1614,7 @@ pub struct SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDur
 }
 impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -1561,18 +1645,22 @@ impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExe
 for Expr<
     SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -1608,6 +1696,7 @@ impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExe
 for Expr<
     SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector,
 > {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -1619,6 +1708,7 @@ for Expr<
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
@@ -1645,6 +1735,7 @@ pub struct SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDur
 }
 impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -1675,18 +1766,22 @@ impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExe
 for Expr<
     SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -1722,6 +1817,7 @@ impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExe
 for Expr<
     SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector,
 > {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -1733,12 +1829,14 @@ for Expr<
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.label_selector.is_empty())
@@ -1793,6 +1891,7 @@ impl SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExe
 for Expr<
     SpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution,
 > {
+    #[inline]
     fn label_selector(
         &self,
     ) -> Expr<
@@ -1804,6 +1903,7 @@ for Expr<
     > {
         self.clone().get_attr("label_selector")
     }
+    #[inline]
     fn namespace_selector(
         &self,
     ) -> Expr<
@@ -1815,15 +1915,18 @@ for Expr<
     > {
         self.clone().get_attr("namespace_selector")
     }
+    #[inline]
     fn namespaces(&self) -> Expr<Set<String>> {
         self.clone().get_attr("namespaces")
     }
+    #[inline]
     fn topology_key(&self) -> Expr<String> {
         self.clone().get_attr("topology_key")
     }
 }
 impl SpecTemplateSpecAffinityPodAffinity {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(
@@ -1871,6 +1974,7 @@ pub trait SpecTemplateSpecAffinityPodAffinityRef {
 }
 impl SpecTemplateSpecAffinityPodAffinityRef
 for Expr<SpecTemplateSpecAffinityPodAffinity> {
+    #[inline]
     fn preferred_during_scheduling_ignored_during_execution(
         &self,
     ) -> Expr<
@@ -1882,6 +1986,7 @@ for Expr<SpecTemplateSpecAffinityPodAffinity> {
     > {
         self.clone().get_attr("preferred_during_scheduling_ignored_during_execution")
     }
+    #[inline]
     fn required_during_scheduling_ignored_during_execution(
         &self,
     ) -> Expr<
@@ -1975,6 +2080,7 @@ pub struct SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnor
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -2005,18 +2111,22 @@ impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuri
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -2052,6 +2162,7 @@ impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuri
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector,
 > {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -2063,6 +2174,7 @@ for Expr<
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
@@ -2089,6 +2201,7 @@ pub struct SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnor
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -2119,18 +2232,22 @@ impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuri
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -2166,6 +2283,7 @@ impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuri
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector,
 > {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -2177,12 +2295,14 @@ for Expr<
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.label_selector.is_empty())
@@ -2237,6 +2357,7 @@ impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuri
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm,
 > {
+    #[inline]
     fn label_selector(
         &self,
     ) -> Expr<
@@ -2248,6 +2369,7 @@ for Expr<
     > {
         self.clone().get_attr("label_selector")
     }
+    #[inline]
     fn namespace_selector(
         &self,
     ) -> Expr<
@@ -2259,15 +2381,18 @@ for Expr<
     > {
         self.clone().get_attr("namespace_selector")
     }
+    #[inline]
     fn namespaces(&self) -> Expr<Set<String>> {
         self.clone().get_attr("namespaces")
     }
+    #[inline]
     fn topology_key(&self) -> Expr<String> {
         self.clone().get_attr("topology_key")
     }
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_blocks("pod_affinity_term", vec![self.pod_affinity_term.into_body()]);
@@ -2294,6 +2419,7 @@ impl SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuri
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution,
 > {
+    #[inline]
     fn pod_affinity_term(
         &self,
     ) -> Expr<
@@ -2305,6 +2431,7 @@ for Expr<
     > {
         self.clone().get_attr("pod_affinity_term")
     }
+    #[inline]
     fn weight(&self) -> Expr<Number> {
         self.clone().get_attr("weight")
     }
@@ -2358,6 +2485,7 @@ pub struct SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnore
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -2388,18 +2516,22 @@ impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDurin
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -2435,6 +2567,7 @@ impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDurin
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector,
 > {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -2446,6 +2579,7 @@ for Expr<
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
@@ -2472,6 +2606,7 @@ pub struct SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnore
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -2502,18 +2637,22 @@ impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDurin
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -2549,6 +2688,7 @@ impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDurin
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector,
 > {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -2560,12 +2700,14 @@ for Expr<
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(!self.label_selector.is_empty())
@@ -2620,6 +2762,7 @@ impl SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDurin
 for Expr<
     SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution,
 > {
+    #[inline]
     fn label_selector(
         &self,
     ) -> Expr<
@@ -2631,6 +2774,7 @@ for Expr<
     > {
         self.clone().get_attr("label_selector")
     }
+    #[inline]
     fn namespace_selector(
         &self,
     ) -> Expr<
@@ -2642,15 +2786,18 @@ for Expr<
     > {
         self.clone().get_attr("namespace_selector")
     }
+    #[inline]
     fn namespaces(&self) -> Expr<Set<String>> {
         self.clone().get_attr("namespaces")
     }
+    #[inline]
     fn topology_key(&self) -> Expr<String> {
         self.clone().get_attr("topology_key")
     }
 }
 impl SpecTemplateSpecAffinityPodAntiAffinity {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(
@@ -2698,6 +2845,7 @@ pub trait SpecTemplateSpecAffinityPodAntiAffinityRef {
 }
 impl SpecTemplateSpecAffinityPodAntiAffinityRef
 for Expr<SpecTemplateSpecAffinityPodAntiAffinity> {
+    #[inline]
     fn preferred_during_scheduling_ignored_during_execution(
         &self,
     ) -> Expr<
@@ -2709,6 +2857,7 @@ for Expr<SpecTemplateSpecAffinityPodAntiAffinity> {
     > {
         self.clone().get_attr("preferred_during_scheduling_ignored_during_execution")
     }
+    #[inline]
     fn required_during_scheduling_ignored_during_execution(
         &self,
     ) -> Expr<
@@ -2723,6 +2872,7 @@ for Expr<SpecTemplateSpecAffinityPodAntiAffinity> {
 }
 impl SpecTemplateSpecAffinity {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.node_affinity.is_some())
@@ -2753,12 +2903,15 @@ pub trait SpecTemplateSpecAffinityRef {
     ) -> Expr<Vec<Value<SpecTemplateSpecAffinityPodAntiAffinity>>>;
 }
 impl SpecTemplateSpecAffinityRef for Expr<SpecTemplateSpecAffinity> {
+    #[inline]
     fn node_affinity(&self) -> Expr<Vec<Value<SpecTemplateSpecAffinityNodeAffinity>>> {
         self.clone().get_attr("node_affinity")
     }
+    #[inline]
     fn pod_affinity(&self) -> Expr<Vec<Value<SpecTemplateSpecAffinityPodAffinity>>> {
         self.clone().get_attr("pod_affinity")
     }
+    #[inline]
     fn pod_anti_affinity(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecAffinityPodAntiAffinity>>> {
@@ -2888,6 +3041,7 @@ pub struct SpecTemplateSpecContainerEnvValueFromConfigMapKeyRef {
 }
 impl SpecTemplateSpecContainerEnvValueFromConfigMapKeyRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.name.is_some())
@@ -2916,12 +3070,15 @@ pub trait SpecTemplateSpecContainerEnvValueFromConfigMapKeyRefRef {
 }
 impl SpecTemplateSpecContainerEnvValueFromConfigMapKeyRefRef
 for Expr<SpecTemplateSpecContainerEnvValueFromConfigMapKeyRef> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
@@ -2936,6 +3093,7 @@ pub struct SpecTemplateSpecContainerEnvValueFromFieldRef {
 }
 impl SpecTemplateSpecContainerEnvValueFromFieldRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.api_version.is_some())
@@ -2959,9 +3117,11 @@ pub trait SpecTemplateSpecContainerEnvValueFromFieldRefRef {
 }
 impl SpecTemplateSpecContainerEnvValueFromFieldRefRef
 for Expr<SpecTemplateSpecContainerEnvValueFromFieldRef> {
+    #[inline]
     fn api_version(&self) -> Expr<String> {
         self.clone().get_attr("api_version")
     }
+    #[inline]
     fn field_path(&self) -> Expr<String> {
         self.clone().get_attr("field_path")
     }
@@ -2988,6 +3148,7 @@ impl SpecTemplateSpecContainerEnvValueFromResourceFieldRef {
 }
 impl SpecTemplateSpecContainerEnvValueFromResourceFieldRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.container_name.is_some())
@@ -3014,12 +3175,15 @@ pub trait SpecTemplateSpecContainerEnvValueFromResourceFieldRefRef {
 }
 impl SpecTemplateSpecContainerEnvValueFromResourceFieldRefRef
 for Expr<SpecTemplateSpecContainerEnvValueFromResourceFieldRef> {
+    #[inline]
     fn container_name(&self) -> Expr<String> {
         self.clone().get_attr("container_name")
     }
+    #[inline]
     fn divisor(&self) -> Expr<String> {
         self.clone().get_attr("divisor")
     }
+    #[inline]
     fn resource(&self) -> Expr<String> {
         self.clone().get_attr("resource")
     }
@@ -3036,6 +3200,7 @@ pub struct SpecTemplateSpecContainerEnvValueFromSecretKeyRef {
 }
 impl SpecTemplateSpecContainerEnvValueFromSecretKeyRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.name.is_some())
@@ -3064,18 +3229,22 @@ pub trait SpecTemplateSpecContainerEnvValueFromSecretKeyRefRef {
 }
 impl SpecTemplateSpecContainerEnvValueFromSecretKeyRefRef
 for Expr<SpecTemplateSpecContainerEnvValueFromSecretKeyRef> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
 }
 impl SpecTemplateSpecContainerEnvValueFrom {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.config_map_key_ref.is_some())
@@ -3119,21 +3288,25 @@ pub trait SpecTemplateSpecContainerEnvValueFromRef {
 }
 impl SpecTemplateSpecContainerEnvValueFromRef
 for Expr<SpecTemplateSpecContainerEnvValueFrom> {
+    #[inline]
     fn config_map_key_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerEnvValueFromConfigMapKeyRef>>> {
         self.clone().get_attr("config_map_key_ref")
     }
+    #[inline]
     fn field_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerEnvValueFromFieldRef>>> {
         self.clone().get_attr("field_ref")
     }
+    #[inline]
     fn resource_field_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerEnvValueFromResourceFieldRef>>> {
         self.clone().get_attr("resource_field_ref")
     }
+    #[inline]
     fn secret_key_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerEnvValueFromSecretKeyRef>>> {
@@ -3142,6 +3315,7 @@ for Expr<SpecTemplateSpecContainerEnvValueFrom> {
 }
 impl SpecTemplateSpecContainerEnv {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.value.is_some())
@@ -3167,12 +3341,15 @@ pub trait SpecTemplateSpecContainerEnvRef {
     fn value_from(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerEnvValueFrom>>>;
 }
 impl SpecTemplateSpecContainerEnvRef for Expr<SpecTemplateSpecContainerEnv> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
+    #[inline]
     fn value_from(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerEnvValueFrom>>> {
         self.clone().get_attr("value_from")
     }
@@ -3206,6 +3383,7 @@ impl SpecTemplateSpecContainerEnvFromConfigMapRef {
 }
 impl SpecTemplateSpecContainerEnvFromConfigMapRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.optional.is_some()));
         body.set_static("name", self.name);
@@ -3224,9 +3402,11 @@ pub trait SpecTemplateSpecContainerEnvFromConfigMapRefRef {
 }
 impl SpecTemplateSpecContainerEnvFromConfigMapRefRef
 for Expr<SpecTemplateSpecContainerEnvFromConfigMapRef> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
@@ -3250,6 +3430,7 @@ impl SpecTemplateSpecContainerEnvFromSecretRef {
 }
 impl SpecTemplateSpecContainerEnvFromSecretRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.optional.is_some()));
         body.set_static("name", self.name);
@@ -3268,15 +3449,18 @@ pub trait SpecTemplateSpecContainerEnvFromSecretRefRef {
 }
 impl SpecTemplateSpecContainerEnvFromSecretRefRef
 for Expr<SpecTemplateSpecContainerEnvFromSecretRef> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
 }
 impl SpecTemplateSpecContainerEnvFrom {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.config_map_ref.is_some())
@@ -3307,14 +3491,17 @@ pub trait SpecTemplateSpecContainerEnvFromRef {
     fn secret_ref(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerEnvFromSecretRef>>>;
 }
 impl SpecTemplateSpecContainerEnvFromRef for Expr<SpecTemplateSpecContainerEnvFrom> {
+    #[inline]
     fn config_map_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerEnvFromConfigMapRef>>> {
         self.clone().get_attr("config_map_ref")
     }
+    #[inline]
     fn prefix(&self) -> Expr<String> {
         self.clone().get_attr("prefix")
     }
+    #[inline]
     fn secret_ref(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerEnvFromSecretRef>>> {
         self.clone().get_attr("secret_ref")
     }
@@ -3345,6 +3532,7 @@ pub struct SpecTemplateSpecContainerLifecyclePostStartExec {
 }
 impl SpecTemplateSpecContainerLifecyclePostStartExec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
@@ -3360,6 +3548,7 @@ pub trait SpecTemplateSpecContainerLifecyclePostStartExecRef {
 }
 impl SpecTemplateSpecContainerLifecyclePostStartExecRef
 for Expr<SpecTemplateSpecContainerLifecyclePostStartExec> {
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
@@ -3388,6 +3577,7 @@ pub struct SpecTemplateSpecContainerLifecyclePostStartHttpGetHttpHeader {
 }
 impl SpecTemplateSpecContainerLifecyclePostStartHttpGetHttpHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
@@ -3410,15 +3600,18 @@ pub trait SpecTemplateSpecContainerLifecyclePostStartHttpGetHttpHeaderRef {
 }
 impl SpecTemplateSpecContainerLifecyclePostStartHttpGetHttpHeaderRef
 for Expr<SpecTemplateSpecContainerLifecyclePostStartHttpGetHttpHeader> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecContainerLifecyclePostStartHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
@@ -3462,20 +3655,25 @@ pub trait SpecTemplateSpecContainerLifecyclePostStartHttpGetRef {
 }
 impl SpecTemplateSpecContainerLifecyclePostStartHttpGetRef
 for Expr<SpecTemplateSpecContainerLifecyclePostStartHttpGet> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http_header(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePostStartHttpGetHttpHeader>>> {
         self.clone().get_attr("http_header")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn scheme(&self) -> Expr<String> {
         self.clone().get_attr("scheme")
     }
@@ -3496,6 +3694,7 @@ impl SpecTemplateSpecContainerLifecyclePostStartTcpSocket {
 }
 impl SpecTemplateSpecContainerLifecyclePostStartTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -3509,12 +3708,14 @@ pub trait SpecTemplateSpecContainerLifecyclePostStartTcpSocketRef {
 }
 impl SpecTemplateSpecContainerLifecyclePostStartTcpSocketRef
 for Expr<SpecTemplateSpecContainerLifecyclePostStartTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
 }
 impl SpecTemplateSpecContainerLifecyclePostStart {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.exec.is_some()) + usize::from(self.http_get.is_some())
@@ -3549,14 +3750,17 @@ pub trait SpecTemplateSpecContainerLifecyclePostStartRef {
 }
 impl SpecTemplateSpecContainerLifecyclePostStartRef
 for Expr<SpecTemplateSpecContainerLifecyclePostStart> {
+    #[inline]
     fn exec(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePostStartExec>>> {
         self.clone().get_attr("exec")
     }
+    #[inline]
     fn http_get(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePostStartHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn tcp_socket(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePostStartTcpSocket>>> {
@@ -3581,6 +3785,7 @@ pub struct SpecTemplateSpecContainerLifecyclePreStopExec {
 }
 impl SpecTemplateSpecContainerLifecyclePreStopExec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
@@ -3596,6 +3801,7 @@ pub trait SpecTemplateSpecContainerLifecyclePreStopExecRef {
 }
 impl SpecTemplateSpecContainerLifecyclePreStopExecRef
 for Expr<SpecTemplateSpecContainerLifecyclePreStopExec> {
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
@@ -3624,6 +3830,7 @@ pub struct SpecTemplateSpecContainerLifecyclePreStopHttpGetHttpHeader {
 }
 impl SpecTemplateSpecContainerLifecyclePreStopHttpGetHttpHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
@@ -3646,15 +3853,18 @@ pub trait SpecTemplateSpecContainerLifecyclePreStopHttpGetHttpHeaderRef {
 }
 impl SpecTemplateSpecContainerLifecyclePreStopHttpGetHttpHeaderRef
 for Expr<SpecTemplateSpecContainerLifecyclePreStopHttpGetHttpHeader> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecContainerLifecyclePreStopHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
@@ -3698,20 +3908,25 @@ pub trait SpecTemplateSpecContainerLifecyclePreStopHttpGetRef {
 }
 impl SpecTemplateSpecContainerLifecyclePreStopHttpGetRef
 for Expr<SpecTemplateSpecContainerLifecyclePreStopHttpGet> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http_header(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePreStopHttpGetHttpHeader>>> {
         self.clone().get_attr("http_header")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn scheme(&self) -> Expr<String> {
         self.clone().get_attr("scheme")
     }
@@ -3732,6 +3947,7 @@ impl SpecTemplateSpecContainerLifecyclePreStopTcpSocket {
 }
 impl SpecTemplateSpecContainerLifecyclePreStopTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -3745,12 +3961,14 @@ pub trait SpecTemplateSpecContainerLifecyclePreStopTcpSocketRef {
 }
 impl SpecTemplateSpecContainerLifecyclePreStopTcpSocketRef
 for Expr<SpecTemplateSpecContainerLifecyclePreStopTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
 }
 impl SpecTemplateSpecContainerLifecyclePreStop {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.exec.is_some()) + usize::from(self.http_get.is_some())
@@ -3785,14 +4003,17 @@ pub trait SpecTemplateSpecContainerLifecyclePreStopRef {
 }
 impl SpecTemplateSpecContainerLifecyclePreStopRef
 for Expr<SpecTemplateSpecContainerLifecyclePreStop> {
+    #[inline]
     fn exec(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePreStopExec>>> {
         self.clone().get_attr("exec")
     }
+    #[inline]
     fn http_get(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePreStopHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn tcp_socket(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePreStopTcpSocket>>> {
@@ -3801,6 +4022,7 @@ for Expr<SpecTemplateSpecContainerLifecyclePreStop> {
 }
 impl SpecTemplateSpecContainerLifecycle {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.post_start.is_empty())
@@ -3829,11 +4051,13 @@ pub trait SpecTemplateSpecContainerLifecycleRef {
     fn pre_stop(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePreStop>>>;
 }
 impl SpecTemplateSpecContainerLifecycleRef for Expr<SpecTemplateSpecContainerLifecycle> {
+    #[inline]
     fn post_start(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePostStart>>> {
         self.clone().get_attr("post_start")
     }
+    #[inline]
     fn pre_stop(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecyclePreStop>>> {
         self.clone().get_attr("pre_stop")
     }
@@ -3868,6 +4092,7 @@ pub struct SpecTemplateSpecContainerLivenessProbeExec {
 }
 impl SpecTemplateSpecContainerLivenessProbeExec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
@@ -3883,6 +4108,7 @@ pub trait SpecTemplateSpecContainerLivenessProbeExecRef {
 }
 impl SpecTemplateSpecContainerLivenessProbeExecRef
 for Expr<SpecTemplateSpecContainerLivenessProbeExec> {
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
@@ -3906,6 +4132,7 @@ impl SpecTemplateSpecContainerLivenessProbeGrpc {
 }
 impl SpecTemplateSpecContainerLivenessProbeGrpc {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
@@ -3924,9 +4151,11 @@ pub trait SpecTemplateSpecContainerLivenessProbeGrpcRef {
 }
 impl SpecTemplateSpecContainerLivenessProbeGrpcRef
 for Expr<SpecTemplateSpecContainerLivenessProbeGrpc> {
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
@@ -3955,6 +4184,7 @@ pub struct SpecTemplateSpecContainerLivenessProbeHttpGetHttpHeader {
 }
 impl SpecTemplateSpecContainerLivenessProbeHttpGetHttpHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
@@ -3977,15 +4207,18 @@ pub trait SpecTemplateSpecContainerLivenessProbeHttpGetHttpHeaderRef {
 }
 impl SpecTemplateSpecContainerLivenessProbeHttpGetHttpHeaderRef
 for Expr<SpecTemplateSpecContainerLivenessProbeHttpGetHttpHeader> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecContainerLivenessProbeHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
@@ -4029,20 +4262,25 @@ pub trait SpecTemplateSpecContainerLivenessProbeHttpGetRef {
 }
 impl SpecTemplateSpecContainerLivenessProbeHttpGetRef
 for Expr<SpecTemplateSpecContainerLivenessProbeHttpGet> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http_header(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLivenessProbeHttpGetHttpHeader>>> {
         self.clone().get_attr("http_header")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn scheme(&self) -> Expr<String> {
         self.clone().get_attr("scheme")
     }
@@ -4063,6 +4301,7 @@ impl SpecTemplateSpecContainerLivenessProbeTcpSocket {
 }
 impl SpecTemplateSpecContainerLivenessProbeTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -4076,12 +4315,14 @@ pub trait SpecTemplateSpecContainerLivenessProbeTcpSocketRef {
 }
 impl SpecTemplateSpecContainerLivenessProbeTcpSocketRef
 for Expr<SpecTemplateSpecContainerLivenessProbeTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
 }
 impl SpecTemplateSpecContainerLivenessProbe {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.exec.is_some())
@@ -4155,34 +4396,43 @@ pub trait SpecTemplateSpecContainerLivenessProbeRef {
 }
 impl SpecTemplateSpecContainerLivenessProbeRef
 for Expr<SpecTemplateSpecContainerLivenessProbe> {
+    #[inline]
     fn exec(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerLivenessProbeExec>>> {
         self.clone().get_attr("exec")
     }
+    #[inline]
     fn failure_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("failure_threshold")
     }
+    #[inline]
     fn grpc(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerLivenessProbeGrpc>>> {
         self.clone().get_attr("grpc")
     }
+    #[inline]
     fn http_get(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLivenessProbeHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn initial_delay_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("initial_delay_seconds")
     }
+    #[inline]
     fn period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("period_seconds")
     }
+    #[inline]
     fn success_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("success_threshold")
     }
+    #[inline]
     fn tcp_socket(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLivenessProbeTcpSocket>>> {
         self.clone().get_attr("tcp_socket")
     }
+    #[inline]
     fn timeout_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("timeout_seconds")
     }
@@ -4215,6 +4465,7 @@ impl SpecTemplateSpecContainerPort {
 }
 impl SpecTemplateSpecContainerPort {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.host_ip.is_some())
@@ -4251,18 +4502,23 @@ pub trait SpecTemplateSpecContainerPortRef {
     fn protocol(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecContainerPortRef for Expr<SpecTemplateSpecContainerPort> {
+    #[inline]
     fn container_port(&self) -> Expr<Number> {
         self.clone().get_attr("container_port")
     }
+    #[inline]
     fn host_ip(&self) -> Expr<String> {
         self.clone().get_attr("host_ip")
     }
+    #[inline]
     fn host_port(&self) -> Expr<Number> {
         self.clone().get_attr("host_port")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn protocol(&self) -> Expr<String> {
         self.clone().get_attr("protocol")
     }
@@ -4297,6 +4553,7 @@ pub struct SpecTemplateSpecContainerReadinessProbeExec {
 }
 impl SpecTemplateSpecContainerReadinessProbeExec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
@@ -4312,6 +4569,7 @@ pub trait SpecTemplateSpecContainerReadinessProbeExecRef {
 }
 impl SpecTemplateSpecContainerReadinessProbeExecRef
 for Expr<SpecTemplateSpecContainerReadinessProbeExec> {
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
@@ -4335,6 +4593,7 @@ impl SpecTemplateSpecContainerReadinessProbeGrpc {
 }
 impl SpecTemplateSpecContainerReadinessProbeGrpc {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
@@ -4353,9 +4612,11 @@ pub trait SpecTemplateSpecContainerReadinessProbeGrpcRef {
 }
 impl SpecTemplateSpecContainerReadinessProbeGrpcRef
 for Expr<SpecTemplateSpecContainerReadinessProbeGrpc> {
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
@@ -4384,6 +4645,7 @@ pub struct SpecTemplateSpecContainerReadinessProbeHttpGetHttpHeader {
 }
 impl SpecTemplateSpecContainerReadinessProbeHttpGetHttpHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
@@ -4406,15 +4668,18 @@ pub trait SpecTemplateSpecContainerReadinessProbeHttpGetHttpHeaderRef {
 }
 impl SpecTemplateSpecContainerReadinessProbeHttpGetHttpHeaderRef
 for Expr<SpecTemplateSpecContainerReadinessProbeHttpGetHttpHeader> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecContainerReadinessProbeHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
@@ -4458,20 +4723,25 @@ pub trait SpecTemplateSpecContainerReadinessProbeHttpGetRef {
 }
 impl SpecTemplateSpecContainerReadinessProbeHttpGetRef
 for Expr<SpecTemplateSpecContainerReadinessProbeHttpGet> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http_header(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerReadinessProbeHttpGetHttpHeader>>> {
         self.clone().get_attr("http_header")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn scheme(&self) -> Expr<String> {
         self.clone().get_attr("scheme")
     }
@@ -4492,6 +4762,7 @@ impl SpecTemplateSpecContainerReadinessProbeTcpSocket {
 }
 impl SpecTemplateSpecContainerReadinessProbeTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -4505,12 +4776,14 @@ pub trait SpecTemplateSpecContainerReadinessProbeTcpSocketRef {
 }
 impl SpecTemplateSpecContainerReadinessProbeTcpSocketRef
 for Expr<SpecTemplateSpecContainerReadinessProbeTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
 }
 impl SpecTemplateSpecContainerReadinessProbe {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.exec.is_some())
@@ -4584,34 +4857,43 @@ pub trait SpecTemplateSpecContainerReadinessProbeRef {
 }
 impl SpecTemplateSpecContainerReadinessProbeRef
 for Expr<SpecTemplateSpecContainerReadinessProbe> {
+    #[inline]
     fn exec(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerReadinessProbeExec>>> {
         self.clone().get_attr("exec")
     }
+    #[inline]
     fn failure_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("failure_threshold")
     }
+    #[inline]
     fn grpc(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerReadinessProbeGrpc>>> {
         self.clone().get_attr("grpc")
     }
+    #[inline]
     fn http_get(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerReadinessProbeHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn initial_delay_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("initial_delay_seconds")
     }
+    #[inline]
     fn period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("period_seconds")
     }
+    #[inline]
     fn success_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("success_threshold")
     }
+    #[inline]
     fn tcp_socket(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerReadinessProbeTcpSocket>>> {
         self.clone().get_attr("tcp_socket")
     }
+    #[inline]
     fn timeout_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("timeout_seconds")
     }
@@ -4626,6 +4908,7 @@ pub struct SpecTemplateSpecContainerResources {
 }
 impl SpecTemplateSpecContainerResources {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.limits.is_some()) + usize::from(self.requests.is_some()),
@@ -4647,9 +4930,11 @@ pub trait SpecTemplateSpecContainerResourcesRef {
     fn requests(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecTemplateSpecContainerResourcesRef for Expr<SpecTemplateSpecContainerResources> {
+    #[inline]
     fn limits(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("limits")
     }
+    #[inline]
     fn requests(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("requests")
     }
@@ -4686,6 +4971,7 @@ pub struct SpecTemplateSpecContainerSecurityContextCapabilities {
 }
 impl SpecTemplateSpecContainerSecurityContextCapabilities {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.add.is_some()) + usize::from(self.drop.is_some()),
@@ -4708,9 +4994,11 @@ pub trait SpecTemplateSpecContainerSecurityContextCapabilitiesRef {
 }
 impl SpecTemplateSpecContainerSecurityContextCapabilitiesRef
 for Expr<SpecTemplateSpecContainerSecurityContextCapabilities> {
+    #[inline]
     fn add(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("add")
     }
+    #[inline]
     fn drop(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("drop")
     }
@@ -4729,6 +5017,7 @@ pub struct SpecTemplateSpecContainerSecurityContextSeLinuxOptions {
 }
 impl SpecTemplateSpecContainerSecurityContextSeLinuxOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.level.is_some()) + usize::from(self.role.is_some())
@@ -4762,15 +5051,19 @@ pub trait SpecTemplateSpecContainerSecurityContextSeLinuxOptionsRef {
 }
 impl SpecTemplateSpecContainerSecurityContextSeLinuxOptionsRef
 for Expr<SpecTemplateSpecContainerSecurityContextSeLinuxOptions> {
+    #[inline]
     fn level(&self) -> Expr<String> {
         self.clone().get_attr("level")
     }
+    #[inline]
     fn role(&self) -> Expr<String> {
         self.clone().get_attr("role")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn user(&self) -> Expr<String> {
         self.clone().get_attr("user")
     }
@@ -4785,6 +5078,7 @@ pub struct SpecTemplateSpecContainerSecurityContextSeccompProfile {
 }
 impl SpecTemplateSpecContainerSecurityContextSeccompProfile {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.localhost_profile.is_some())
@@ -4808,15 +5102,18 @@ pub trait SpecTemplateSpecContainerSecurityContextSeccompProfileRef {
 }
 impl SpecTemplateSpecContainerSecurityContextSeccompProfileRef
 for Expr<SpecTemplateSpecContainerSecurityContextSeccompProfile> {
+    #[inline]
     fn localhost_profile(&self) -> Expr<String> {
         self.clone().get_attr("localhost_profile")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
 }
 impl SpecTemplateSpecContainerSecurityContext {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allow_privilege_escalation.is_some())
@@ -4888,34 +5185,43 @@ pub trait SpecTemplateSpecContainerSecurityContextRef {
 }
 impl SpecTemplateSpecContainerSecurityContextRef
 for Expr<SpecTemplateSpecContainerSecurityContext> {
+    #[inline]
     fn allow_privilege_escalation(&self) -> Expr<bool> {
         self.clone().get_attr("allow_privilege_escalation")
     }
+    #[inline]
     fn capabilities(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerSecurityContextCapabilities>>> {
         self.clone().get_attr("capabilities")
     }
+    #[inline]
     fn privileged(&self) -> Expr<bool> {
         self.clone().get_attr("privileged")
     }
+    #[inline]
     fn read_only_root_filesystem(&self) -> Expr<bool> {
         self.clone().get_attr("read_only_root_filesystem")
     }
+    #[inline]
     fn run_as_group(&self) -> Expr<String> {
         self.clone().get_attr("run_as_group")
     }
+    #[inline]
     fn run_as_non_root(&self) -> Expr<bool> {
         self.clone().get_attr("run_as_non_root")
     }
+    #[inline]
     fn run_as_user(&self) -> Expr<String> {
         self.clone().get_attr("run_as_user")
     }
+    #[inline]
     fn se_linux_options(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerSecurityContextSeLinuxOptions>>> {
         self.clone().get_attr("se_linux_options")
     }
+    #[inline]
     fn seccomp_profile(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerSecurityContextSeccompProfile>>> {
@@ -4952,6 +5258,7 @@ pub struct SpecTemplateSpecContainerStartupProbeExec {
 }
 impl SpecTemplateSpecContainerStartupProbeExec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
@@ -4967,6 +5274,7 @@ pub trait SpecTemplateSpecContainerStartupProbeExecRef {
 }
 impl SpecTemplateSpecContainerStartupProbeExecRef
 for Expr<SpecTemplateSpecContainerStartupProbeExec> {
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
@@ -4990,6 +5298,7 @@ impl SpecTemplateSpecContainerStartupProbeGrpc {
 }
 impl SpecTemplateSpecContainerStartupProbeGrpc {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
@@ -5008,9 +5317,11 @@ pub trait SpecTemplateSpecContainerStartupProbeGrpcRef {
 }
 impl SpecTemplateSpecContainerStartupProbeGrpcRef
 for Expr<SpecTemplateSpecContainerStartupProbeGrpc> {
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
@@ -5039,6 +5350,7 @@ pub struct SpecTemplateSpecContainerStartupProbeHttpGetHttpHeader {
 }
 impl SpecTemplateSpecContainerStartupProbeHttpGetHttpHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
@@ -5061,15 +5373,18 @@ pub trait SpecTemplateSpecContainerStartupProbeHttpGetHttpHeaderRef {
 }
 impl SpecTemplateSpecContainerStartupProbeHttpGetHttpHeaderRef
 for Expr<SpecTemplateSpecContainerStartupProbeHttpGetHttpHeader> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecContainerStartupProbeHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
@@ -5113,20 +5428,25 @@ pub trait SpecTemplateSpecContainerStartupProbeHttpGetRef {
 }
 impl SpecTemplateSpecContainerStartupProbeHttpGetRef
 for Expr<SpecTemplateSpecContainerStartupProbeHttpGet> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http_header(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerStartupProbeHttpGetHttpHeader>>> {
         self.clone().get_attr("http_header")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn scheme(&self) -> Expr<String> {
         self.clone().get_attr("scheme")
     }
@@ -5147,6 +5467,7 @@ impl SpecTemplateSpecContainerStartupProbeTcpSocket {
 }
 impl SpecTemplateSpecContainerStartupProbeTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -5160,12 +5481,14 @@ pub trait SpecTemplateSpecContainerStartupProbeTcpSocketRef {
 }
 impl SpecTemplateSpecContainerStartupProbeTcpSocketRef
 for Expr<SpecTemplateSpecContainerStartupProbeTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
 }
 impl SpecTemplateSpecContainerStartupProbe {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.exec.is_some())
@@ -5237,34 +5560,43 @@ pub trait SpecTemplateSpecContainerStartupProbeRef {
 }
 impl SpecTemplateSpecContainerStartupProbeRef
 for Expr<SpecTemplateSpecContainerStartupProbe> {
+    #[inline]
     fn exec(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerStartupProbeExec>>> {
         self.clone().get_attr("exec")
     }
+    #[inline]
     fn failure_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("failure_threshold")
     }
+    #[inline]
     fn grpc(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerStartupProbeGrpc>>> {
         self.clone().get_attr("grpc")
     }
+    #[inline]
     fn http_get(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerStartupProbeHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn initial_delay_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("initial_delay_seconds")
     }
+    #[inline]
     fn period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("period_seconds")
     }
+    #[inline]
     fn success_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("success_threshold")
     }
+    #[inline]
     fn tcp_socket(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerStartupProbeTcpSocket>>> {
         self.clone().get_attr("tcp_socket")
     }
+    #[inline]
     fn timeout_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("timeout_seconds")
     }
@@ -5291,6 +5623,7 @@ impl SpecTemplateSpecContainerVolumeDevice {
 }
 impl SpecTemplateSpecContainerVolumeDevice {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("device_path", self.device_path);
@@ -5307,9 +5640,11 @@ pub trait SpecTemplateSpecContainerVolumeDeviceRef {
 }
 impl SpecTemplateSpecContainerVolumeDeviceRef
 for Expr<SpecTemplateSpecContainerVolumeDevice> {
+    #[inline]
     fn device_path(&self) -> Expr<String> {
         self.clone().get_attr("device_path")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -5348,6 +5683,7 @@ impl SpecTemplateSpecContainerVolumeMount {
 }
 impl SpecTemplateSpecContainerVolumeMount {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.mount_propagation.is_some())
@@ -5389,27 +5725,34 @@ pub trait SpecTemplateSpecContainerVolumeMountRef {
 }
 impl SpecTemplateSpecContainerVolumeMountRef
 for Expr<SpecTemplateSpecContainerVolumeMount> {
+    #[inline]
     fn mount_path(&self) -> Expr<String> {
         self.clone().get_attr("mount_path")
     }
+    #[inline]
     fn mount_propagation(&self) -> Expr<String> {
         self.clone().get_attr("mount_propagation")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn sub_path(&self) -> Expr<String> {
         self.clone().get_attr("sub_path")
     }
+    #[inline]
     fn sub_path_expr(&self) -> Expr<String> {
         self.clone().get_attr("sub_path_expr")
     }
 }
 impl SpecTemplateSpecContainer {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.args.is_some()) + usize::from(self.command.is_some())
@@ -5558,75 +5901,97 @@ pub trait SpecTemplateSpecContainerRef {
     fn working_dir(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecContainerRef for Expr<SpecTemplateSpecContainer> {
+    #[inline]
     fn args(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("args")
     }
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
+    #[inline]
     fn env(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerEnv>>> {
         self.clone().get_attr("env")
     }
+    #[inline]
     fn env_from(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerEnvFrom>>> {
         self.clone().get_attr("env_from")
     }
+    #[inline]
     fn image(&self) -> Expr<String> {
         self.clone().get_attr("image")
     }
+    #[inline]
     fn image_pull_policy(&self) -> Expr<String> {
         self.clone().get_attr("image_pull_policy")
     }
+    #[inline]
     fn lifecycle(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerLifecycle>>> {
         self.clone().get_attr("lifecycle")
     }
+    #[inline]
     fn liveness_probe(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerLivenessProbe>>> {
         self.clone().get_attr("liveness_probe")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn port(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerPort>>> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn readiness_probe(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerReadinessProbe>>> {
         self.clone().get_attr("readiness_probe")
     }
+    #[inline]
     fn resources(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerResources>>> {
         self.clone().get_attr("resources")
     }
+    #[inline]
     fn security_context(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecContainerSecurityContext>>> {
         self.clone().get_attr("security_context")
     }
+    #[inline]
     fn startup_probe(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerStartupProbe>>> {
         self.clone().get_attr("startup_probe")
     }
+    #[inline]
     fn stdin(&self) -> Expr<bool> {
         self.clone().get_attr("stdin")
     }
+    #[inline]
     fn stdin_once(&self) -> Expr<bool> {
         self.clone().get_attr("stdin_once")
     }
+    #[inline]
     fn termination_message_path(&self) -> Expr<String> {
         self.clone().get_attr("termination_message_path")
     }
+    #[inline]
     fn termination_message_policy(&self) -> Expr<String> {
         self.clone().get_attr("termination_message_policy")
     }
+    #[inline]
     fn tty(&self) -> Expr<bool> {
         self.clone().get_attr("tty")
     }
+    #[inline]
     fn volume_device(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerVolumeDevice>>> {
         self.clone().get_attr("volume_device")
     }
+    #[inline]
     fn volume_mount(&self) -> Expr<Vec<Value<SpecTemplateSpecContainerVolumeMount>>> {
         self.clone().get_attr("volume_mount")
     }
+    #[inline]
     fn working_dir(&self) -> Expr<String> {
         self.clone().get_attr("working_dir")
     }
@@ -5660,6 +6025,7 @@ impl SpecTemplateSpecDnsConfigOption {
 }
 impl SpecTemplateSpecDnsConfigOption {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.value.is_some()));
         body.set_static("name", self.name);
@@ -5677,15 +6043,18 @@ pub trait SpecTemplateSpecDnsConfigOptionRef {
     fn value(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecDnsConfigOptionRef for Expr<SpecTemplateSpecDnsConfigOption> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecDnsConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.nameservers.is_some())
@@ -5716,12 +6085,15 @@ pub trait SpecTemplateSpecDnsConfigRef {
     fn searches(&self) -> Expr<Vec<Value<String>>>;
 }
 impl SpecTemplateSpecDnsConfigRef for Expr<SpecTemplateSpecDnsConfig> {
+    #[inline]
     fn nameservers(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("nameservers")
     }
+    #[inline]
     fn option(&self) -> Expr<Vec<Value<SpecTemplateSpecDnsConfigOption>>> {
         self.clone().get_attr("option")
     }
+    #[inline]
     fn searches(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("searches")
     }
@@ -5748,6 +6120,7 @@ impl SpecTemplateSpecHostAliases {
 }
 impl SpecTemplateSpecHostAliases {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("hostnames", self.hostnames);
@@ -5763,9 +6136,11 @@ pub trait SpecTemplateSpecHostAliasesRef {
     fn ip(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecHostAliasesRef for Expr<SpecTemplateSpecHostAliases> {
+    #[inline]
     fn hostnames(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("hostnames")
     }
+    #[inline]
     fn ip(&self) -> Expr<String> {
         self.clone().get_attr("ip")
     }
@@ -5786,6 +6161,7 @@ impl SpecTemplateSpecImagePullSecrets {
 }
 impl SpecTemplateSpecImagePullSecrets {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("name", self.name);
@@ -5798,6 +6174,7 @@ pub trait SpecTemplateSpecImagePullSecretsRef {
     fn name(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecImagePullSecretsRef for Expr<SpecTemplateSpecImagePullSecrets> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -5927,6 +6304,7 @@ pub struct SpecTemplateSpecInitContainerEnvValueFromConfigMapKeyRef {
 }
 impl SpecTemplateSpecInitContainerEnvValueFromConfigMapKeyRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.name.is_some())
@@ -5955,12 +6333,15 @@ pub trait SpecTemplateSpecInitContainerEnvValueFromConfigMapKeyRefRef {
 }
 impl SpecTemplateSpecInitContainerEnvValueFromConfigMapKeyRefRef
 for Expr<SpecTemplateSpecInitContainerEnvValueFromConfigMapKeyRef> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
@@ -5975,6 +6356,7 @@ pub struct SpecTemplateSpecInitContainerEnvValueFromFieldRef {
 }
 impl SpecTemplateSpecInitContainerEnvValueFromFieldRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.api_version.is_some())
@@ -5998,9 +6380,11 @@ pub trait SpecTemplateSpecInitContainerEnvValueFromFieldRefRef {
 }
 impl SpecTemplateSpecInitContainerEnvValueFromFieldRefRef
 for Expr<SpecTemplateSpecInitContainerEnvValueFromFieldRef> {
+    #[inline]
     fn api_version(&self) -> Expr<String> {
         self.clone().get_attr("api_version")
     }
+    #[inline]
     fn field_path(&self) -> Expr<String> {
         self.clone().get_attr("field_path")
     }
@@ -6027,6 +6411,7 @@ impl SpecTemplateSpecInitContainerEnvValueFromResourceFieldRef {
 }
 impl SpecTemplateSpecInitContainerEnvValueFromResourceFieldRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.container_name.is_some())
@@ -6053,12 +6438,15 @@ pub trait SpecTemplateSpecInitContainerEnvValueFromResourceFieldRefRef {
 }
 impl SpecTemplateSpecInitContainerEnvValueFromResourceFieldRefRef
 for Expr<SpecTemplateSpecInitContainerEnvValueFromResourceFieldRef> {
+    #[inline]
     fn container_name(&self) -> Expr<String> {
         self.clone().get_attr("container_name")
     }
+    #[inline]
     fn divisor(&self) -> Expr<String> {
         self.clone().get_attr("divisor")
     }
+    #[inline]
     fn resource(&self) -> Expr<String> {
         self.clone().get_attr("resource")
     }
@@ -6075,6 +6463,7 @@ pub struct SpecTemplateSpecInitContainerEnvValueFromSecretKeyRef {
 }
 impl SpecTemplateSpecInitContainerEnvValueFromSecretKeyRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.name.is_some())
@@ -6103,18 +6492,22 @@ pub trait SpecTemplateSpecInitContainerEnvValueFromSecretKeyRefRef {
 }
 impl SpecTemplateSpecInitContainerEnvValueFromSecretKeyRefRef
 for Expr<SpecTemplateSpecInitContainerEnvValueFromSecretKeyRef> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
 }
 impl SpecTemplateSpecInitContainerEnvValueFrom {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.config_map_key_ref.is_some())
@@ -6158,21 +6551,25 @@ pub trait SpecTemplateSpecInitContainerEnvValueFromRef {
 }
 impl SpecTemplateSpecInitContainerEnvValueFromRef
 for Expr<SpecTemplateSpecInitContainerEnvValueFrom> {
+    #[inline]
     fn config_map_key_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerEnvValueFromConfigMapKeyRef>>> {
         self.clone().get_attr("config_map_key_ref")
     }
+    #[inline]
     fn field_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerEnvValueFromFieldRef>>> {
         self.clone().get_attr("field_ref")
     }
+    #[inline]
     fn resource_field_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerEnvValueFromResourceFieldRef>>> {
         self.clone().get_attr("resource_field_ref")
     }
+    #[inline]
     fn secret_key_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerEnvValueFromSecretKeyRef>>> {
@@ -6181,6 +6578,7 @@ for Expr<SpecTemplateSpecInitContainerEnvValueFrom> {
 }
 impl SpecTemplateSpecInitContainerEnv {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.value.is_some())
@@ -6206,12 +6604,15 @@ pub trait SpecTemplateSpecInitContainerEnvRef {
     fn value_from(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerEnvValueFrom>>>;
 }
 impl SpecTemplateSpecInitContainerEnvRef for Expr<SpecTemplateSpecInitContainerEnv> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
+    #[inline]
     fn value_from(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerEnvValueFrom>>> {
         self.clone().get_attr("value_from")
     }
@@ -6245,6 +6646,7 @@ impl SpecTemplateSpecInitContainerEnvFromConfigMapRef {
 }
 impl SpecTemplateSpecInitContainerEnvFromConfigMapRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.optional.is_some()));
         body.set_static("name", self.name);
@@ -6263,9 +6665,11 @@ pub trait SpecTemplateSpecInitContainerEnvFromConfigMapRefRef {
 }
 impl SpecTemplateSpecInitContainerEnvFromConfigMapRefRef
 for Expr<SpecTemplateSpecInitContainerEnvFromConfigMapRef> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
@@ -6289,6 +6693,7 @@ impl SpecTemplateSpecInitContainerEnvFromSecretRef {
 }
 impl SpecTemplateSpecInitContainerEnvFromSecretRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.optional.is_some()));
         body.set_static("name", self.name);
@@ -6307,15 +6712,18 @@ pub trait SpecTemplateSpecInitContainerEnvFromSecretRefRef {
 }
 impl SpecTemplateSpecInitContainerEnvFromSecretRefRef
 for Expr<SpecTemplateSpecInitContainerEnvFromSecretRef> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
 }
 impl SpecTemplateSpecInitContainerEnvFrom {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.config_map_ref.is_some())
@@ -6349,14 +6757,17 @@ pub trait SpecTemplateSpecInitContainerEnvFromRef {
 }
 impl SpecTemplateSpecInitContainerEnvFromRef
 for Expr<SpecTemplateSpecInitContainerEnvFrom> {
+    #[inline]
     fn config_map_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerEnvFromConfigMapRef>>> {
         self.clone().get_attr("config_map_ref")
     }
+    #[inline]
     fn prefix(&self) -> Expr<String> {
         self.clone().get_attr("prefix")
     }
+    #[inline]
     fn secret_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerEnvFromSecretRef>>> {
@@ -6389,6 +6800,7 @@ pub struct SpecTemplateSpecInitContainerLifecyclePostStartExec {
 }
 impl SpecTemplateSpecInitContainerLifecyclePostStartExec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
@@ -6404,6 +6816,7 @@ pub trait SpecTemplateSpecInitContainerLifecyclePostStartExecRef {
 }
 impl SpecTemplateSpecInitContainerLifecyclePostStartExecRef
 for Expr<SpecTemplateSpecInitContainerLifecyclePostStartExec> {
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
@@ -6434,6 +6847,7 @@ pub struct SpecTemplateSpecInitContainerLifecyclePostStartHttpGetHttpHeader {
 }
 impl SpecTemplateSpecInitContainerLifecyclePostStartHttpGetHttpHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
@@ -6456,15 +6870,18 @@ pub trait SpecTemplateSpecInitContainerLifecyclePostStartHttpGetHttpHeaderRef {
 }
 impl SpecTemplateSpecInitContainerLifecyclePostStartHttpGetHttpHeaderRef
 for Expr<SpecTemplateSpecInitContainerLifecyclePostStartHttpGetHttpHeader> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecInitContainerLifecyclePostStartHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
@@ -6510,9 +6927,11 @@ pub trait SpecTemplateSpecInitContainerLifecyclePostStartHttpGetRef {
 }
 impl SpecTemplateSpecInitContainerLifecyclePostStartHttpGetRef
 for Expr<SpecTemplateSpecInitContainerLifecyclePostStartHttpGet> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http_header(
         &self,
     ) -> Expr<
@@ -6520,12 +6939,15 @@ for Expr<SpecTemplateSpecInitContainerLifecyclePostStartHttpGet> {
     > {
         self.clone().get_attr("http_header")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn scheme(&self) -> Expr<String> {
         self.clone().get_attr("scheme")
     }
@@ -6546,6 +6968,7 @@ impl SpecTemplateSpecInitContainerLifecyclePostStartTcpSocket {
 }
 impl SpecTemplateSpecInitContainerLifecyclePostStartTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -6559,12 +6982,14 @@ pub trait SpecTemplateSpecInitContainerLifecyclePostStartTcpSocketRef {
 }
 impl SpecTemplateSpecInitContainerLifecyclePostStartTcpSocketRef
 for Expr<SpecTemplateSpecInitContainerLifecyclePostStartTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
 }
 impl SpecTemplateSpecInitContainerLifecyclePostStart {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.exec.is_some()) + usize::from(self.http_get.is_some())
@@ -6601,16 +7026,19 @@ pub trait SpecTemplateSpecInitContainerLifecyclePostStartRef {
 }
 impl SpecTemplateSpecInitContainerLifecyclePostStartRef
 for Expr<SpecTemplateSpecInitContainerLifecyclePostStart> {
+    #[inline]
     fn exec(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLifecyclePostStartExec>>> {
         self.clone().get_attr("exec")
     }
+    #[inline]
     fn http_get(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLifecyclePostStartHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn tcp_socket(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLifecyclePostStartTcpSocket>>> {
@@ -6635,6 +7063,7 @@ pub struct SpecTemplateSpecInitContainerLifecyclePreStopExec {
 }
 impl SpecTemplateSpecInitContainerLifecyclePreStopExec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
@@ -6650,6 +7079,7 @@ pub trait SpecTemplateSpecInitContainerLifecyclePreStopExecRef {
 }
 impl SpecTemplateSpecInitContainerLifecyclePreStopExecRef
 for Expr<SpecTemplateSpecInitContainerLifecyclePreStopExec> {
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
@@ -6678,6 +7108,7 @@ pub struct SpecTemplateSpecInitContainerLifecyclePreStopHttpGetHttpHeader {
 }
 impl SpecTemplateSpecInitContainerLifecyclePreStopHttpGetHttpHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
@@ -6700,15 +7131,18 @@ pub trait SpecTemplateSpecInitContainerLifecyclePreStopHttpGetHttpHeaderRef {
 }
 impl SpecTemplateSpecInitContainerLifecyclePreStopHttpGetHttpHeaderRef
 for Expr<SpecTemplateSpecInitContainerLifecyclePreStopHttpGetHttpHeader> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecInitContainerLifecyclePreStopHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
@@ -6754,9 +7188,11 @@ pub trait SpecTemplateSpecInitContainerLifecyclePreStopHttpGetRef {
 }
 impl SpecTemplateSpecInitContainerLifecyclePreStopHttpGetRef
 for Expr<SpecTemplateSpecInitContainerLifecyclePreStopHttpGet> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http_header(
         &self,
     ) -> Expr<
@@ -6764,12 +7200,15 @@ for Expr<SpecTemplateSpecInitContainerLifecyclePreStopHttpGet> {
     > {
         self.clone().get_attr("http_header")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn scheme(&self) -> Expr<String> {
         self.clone().get_attr("scheme")
     }
@@ -6790,6 +7229,7 @@ impl SpecTemplateSpecInitContainerLifecyclePreStopTcpSocket {
 }
 impl SpecTemplateSpecInitContainerLifecyclePreStopTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -6803,12 +7243,14 @@ pub trait SpecTemplateSpecInitContainerLifecyclePreStopTcpSocketRef {
 }
 impl SpecTemplateSpecInitContainerLifecyclePreStopTcpSocketRef
 for Expr<SpecTemplateSpecInitContainerLifecyclePreStopTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
 }
 impl SpecTemplateSpecInitContainerLifecyclePreStop {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.exec.is_some()) + usize::from(self.http_get.is_some())
@@ -6845,16 +7287,19 @@ pub trait SpecTemplateSpecInitContainerLifecyclePreStopRef {
 }
 impl SpecTemplateSpecInitContainerLifecyclePreStopRef
 for Expr<SpecTemplateSpecInitContainerLifecyclePreStop> {
+    #[inline]
     fn exec(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLifecyclePreStopExec>>> {
         self.clone().get_attr("exec")
     }
+    #[inline]
     fn http_get(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLifecyclePreStopHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn tcp_socket(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLifecyclePreStopTcpSocket>>> {
@@ -6863,6 +7308,7 @@ for Expr<SpecTemplateSpecInitContainerLifecyclePreStop> {
 }
 impl SpecTemplateSpecInitContainerLifecycle {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.post_start.is_empty())
@@ -6894,11 +7340,13 @@ pub trait SpecTemplateSpecInitContainerLifecycleRef {
 }
 impl SpecTemplateSpecInitContainerLifecycleRef
 for Expr<SpecTemplateSpecInitContainerLifecycle> {
+    #[inline]
     fn post_start(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLifecyclePostStart>>> {
         self.clone().get_attr("post_start")
     }
+    #[inline]
     fn pre_stop(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLifecyclePreStop>>> {
@@ -6935,6 +7383,7 @@ pub struct SpecTemplateSpecInitContainerLivenessProbeExec {
 }
 impl SpecTemplateSpecInitContainerLivenessProbeExec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
@@ -6950,6 +7399,7 @@ pub trait SpecTemplateSpecInitContainerLivenessProbeExecRef {
 }
 impl SpecTemplateSpecInitContainerLivenessProbeExecRef
 for Expr<SpecTemplateSpecInitContainerLivenessProbeExec> {
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
@@ -6973,6 +7423,7 @@ impl SpecTemplateSpecInitContainerLivenessProbeGrpc {
 }
 impl SpecTemplateSpecInitContainerLivenessProbeGrpc {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
@@ -6991,9 +7442,11 @@ pub trait SpecTemplateSpecInitContainerLivenessProbeGrpcRef {
 }
 impl SpecTemplateSpecInitContainerLivenessProbeGrpcRef
 for Expr<SpecTemplateSpecInitContainerLivenessProbeGrpc> {
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
@@ -7022,6 +7475,7 @@ pub struct SpecTemplateSpecInitContainerLivenessProbeHttpGetHttpHeader {
 }
 impl SpecTemplateSpecInitContainerLivenessProbeHttpGetHttpHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
@@ -7044,15 +7498,18 @@ pub trait SpecTemplateSpecInitContainerLivenessProbeHttpGetHttpHeaderRef {
 }
 impl SpecTemplateSpecInitContainerLivenessProbeHttpGetHttpHeaderRef
 for Expr<SpecTemplateSpecInitContainerLivenessProbeHttpGetHttpHeader> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecInitContainerLivenessProbeHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
@@ -7096,20 +7553,25 @@ pub trait SpecTemplateSpecInitContainerLivenessProbeHttpGetRef {
 }
 impl SpecTemplateSpecInitContainerLivenessProbeHttpGetRef
 for Expr<SpecTemplateSpecInitContainerLivenessProbeHttpGet> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http_header(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLivenessProbeHttpGetHttpHeader>>> {
         self.clone().get_attr("http_header")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn scheme(&self) -> Expr<String> {
         self.clone().get_attr("scheme")
     }
@@ -7130,6 +7592,7 @@ impl SpecTemplateSpecInitContainerLivenessProbeTcpSocket {
 }
 impl SpecTemplateSpecInitContainerLivenessProbeTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -7143,12 +7606,14 @@ pub trait SpecTemplateSpecInitContainerLivenessProbeTcpSocketRef {
 }
 impl SpecTemplateSpecInitContainerLivenessProbeTcpSocketRef
 for Expr<SpecTemplateSpecInitContainerLivenessProbeTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
 }
 impl SpecTemplateSpecInitContainerLivenessProbe {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.exec.is_some())
@@ -7222,34 +7687,43 @@ pub trait SpecTemplateSpecInitContainerLivenessProbeRef {
 }
 impl SpecTemplateSpecInitContainerLivenessProbeRef
 for Expr<SpecTemplateSpecInitContainerLivenessProbe> {
+    #[inline]
     fn exec(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLivenessProbeExec>>> {
         self.clone().get_attr("exec")
     }
+    #[inline]
     fn failure_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("failure_threshold")
     }
+    #[inline]
     fn grpc(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLivenessProbeGrpc>>> {
         self.clone().get_attr("grpc")
     }
+    #[inline]
     fn http_get(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLivenessProbeHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn initial_delay_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("initial_delay_seconds")
     }
+    #[inline]
     fn period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("period_seconds")
     }
+    #[inline]
     fn success_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("success_threshold")
     }
+    #[inline]
     fn tcp_socket(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLivenessProbeTcpSocket>>> {
         self.clone().get_attr("tcp_socket")
     }
+    #[inline]
     fn timeout_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("timeout_seconds")
     }
@@ -7282,6 +7756,7 @@ impl SpecTemplateSpecInitContainerPort {
 }
 impl SpecTemplateSpecInitContainerPort {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.host_ip.is_some())
@@ -7318,18 +7793,23 @@ pub trait SpecTemplateSpecInitContainerPortRef {
     fn protocol(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecInitContainerPortRef for Expr<SpecTemplateSpecInitContainerPort> {
+    #[inline]
     fn container_port(&self) -> Expr<Number> {
         self.clone().get_attr("container_port")
     }
+    #[inline]
     fn host_ip(&self) -> Expr<String> {
         self.clone().get_attr("host_ip")
     }
+    #[inline]
     fn host_port(&self) -> Expr<Number> {
         self.clone().get_attr("host_port")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn protocol(&self) -> Expr<String> {
         self.clone().get_attr("protocol")
     }
@@ -7364,6 +7844,7 @@ pub struct SpecTemplateSpecInitContainerReadinessProbeExec {
 }
 impl SpecTemplateSpecInitContainerReadinessProbeExec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
@@ -7379,6 +7860,7 @@ pub trait SpecTemplateSpecInitContainerReadinessProbeExecRef {
 }
 impl SpecTemplateSpecInitContainerReadinessProbeExecRef
 for Expr<SpecTemplateSpecInitContainerReadinessProbeExec> {
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
@@ -7402,6 +7884,7 @@ impl SpecTemplateSpecInitContainerReadinessProbeGrpc {
 }
 impl SpecTemplateSpecInitContainerReadinessProbeGrpc {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
@@ -7420,9 +7903,11 @@ pub trait SpecTemplateSpecInitContainerReadinessProbeGrpcRef {
 }
 impl SpecTemplateSpecInitContainerReadinessProbeGrpcRef
 for Expr<SpecTemplateSpecInitContainerReadinessProbeGrpc> {
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
@@ -7451,6 +7936,7 @@ pub struct SpecTemplateSpecInitContainerReadinessProbeHttpGetHttpHeader {
 }
 impl SpecTemplateSpecInitContainerReadinessProbeHttpGetHttpHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
@@ -7473,15 +7959,18 @@ pub trait SpecTemplateSpecInitContainerReadinessProbeHttpGetHttpHeaderRef {
 }
 impl SpecTemplateSpecInitContainerReadinessProbeHttpGetHttpHeaderRef
 for Expr<SpecTemplateSpecInitContainerReadinessProbeHttpGetHttpHeader> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecInitContainerReadinessProbeHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
@@ -7525,20 +8014,25 @@ pub trait SpecTemplateSpecInitContainerReadinessProbeHttpGetRef {
 }
 impl SpecTemplateSpecInitContainerReadinessProbeHttpGetRef
 for Expr<SpecTemplateSpecInitContainerReadinessProbeHttpGet> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http_header(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerReadinessProbeHttpGetHttpHeader>>> {
         self.clone().get_attr("http_header")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn scheme(&self) -> Expr<String> {
         self.clone().get_attr("scheme")
     }
@@ -7559,6 +8053,7 @@ impl SpecTemplateSpecInitContainerReadinessProbeTcpSocket {
 }
 impl SpecTemplateSpecInitContainerReadinessProbeTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -7572,12 +8067,14 @@ pub trait SpecTemplateSpecInitContainerReadinessProbeTcpSocketRef {
 }
 impl SpecTemplateSpecInitContainerReadinessProbeTcpSocketRef
 for Expr<SpecTemplateSpecInitContainerReadinessProbeTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
 }
 impl SpecTemplateSpecInitContainerReadinessProbe {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.exec.is_some())
@@ -7651,34 +8148,43 @@ pub trait SpecTemplateSpecInitContainerReadinessProbeRef {
 }
 impl SpecTemplateSpecInitContainerReadinessProbeRef
 for Expr<SpecTemplateSpecInitContainerReadinessProbe> {
+    #[inline]
     fn exec(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerReadinessProbeExec>>> {
         self.clone().get_attr("exec")
     }
+    #[inline]
     fn failure_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("failure_threshold")
     }
+    #[inline]
     fn grpc(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerReadinessProbeGrpc>>> {
         self.clone().get_attr("grpc")
     }
+    #[inline]
     fn http_get(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerReadinessProbeHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn initial_delay_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("initial_delay_seconds")
     }
+    #[inline]
     fn period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("period_seconds")
     }
+    #[inline]
     fn success_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("success_threshold")
     }
+    #[inline]
     fn tcp_socket(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerReadinessProbeTcpSocket>>> {
         self.clone().get_attr("tcp_socket")
     }
+    #[inline]
     fn timeout_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("timeout_seconds")
     }
@@ -7693,6 +8199,7 @@ pub struct SpecTemplateSpecInitContainerResources {
 }
 impl SpecTemplateSpecInitContainerResources {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.limits.is_some()) + usize::from(self.requests.is_some()),
@@ -7715,9 +8222,11 @@ pub trait SpecTemplateSpecInitContainerResourcesRef {
 }
 impl SpecTemplateSpecInitContainerResourcesRef
 for Expr<SpecTemplateSpecInitContainerResources> {
+    #[inline]
     fn limits(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("limits")
     }
+    #[inline]
     fn requests(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("requests")
     }
@@ -7758,6 +8267,7 @@ pub struct SpecTemplateSpecInitContainerSecurityContextCapabilities {
 }
 impl SpecTemplateSpecInitContainerSecurityContextCapabilities {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.add.is_some()) + usize::from(self.drop.is_some()),
@@ -7780,9 +8290,11 @@ pub trait SpecTemplateSpecInitContainerSecurityContextCapabilitiesRef {
 }
 impl SpecTemplateSpecInitContainerSecurityContextCapabilitiesRef
 for Expr<SpecTemplateSpecInitContainerSecurityContextCapabilities> {
+    #[inline]
     fn add(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("add")
     }
+    #[inline]
     fn drop(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("drop")
     }
@@ -7801,6 +8313,7 @@ pub struct SpecTemplateSpecInitContainerSecurityContextSeLinuxOptions {
 }
 impl SpecTemplateSpecInitContainerSecurityContextSeLinuxOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.level.is_some()) + usize::from(self.role.is_some())
@@ -7834,15 +8347,19 @@ pub trait SpecTemplateSpecInitContainerSecurityContextSeLinuxOptionsRef {
 }
 impl SpecTemplateSpecInitContainerSecurityContextSeLinuxOptionsRef
 for Expr<SpecTemplateSpecInitContainerSecurityContextSeLinuxOptions> {
+    #[inline]
     fn level(&self) -> Expr<String> {
         self.clone().get_attr("level")
     }
+    #[inline]
     fn role(&self) -> Expr<String> {
         self.clone().get_attr("role")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn user(&self) -> Expr<String> {
         self.clone().get_attr("user")
     }
@@ -7857,6 +8374,7 @@ pub struct SpecTemplateSpecInitContainerSecurityContextSeccompProfile {
 }
 impl SpecTemplateSpecInitContainerSecurityContextSeccompProfile {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.localhost_profile.is_some())
@@ -7880,15 +8398,18 @@ pub trait SpecTemplateSpecInitContainerSecurityContextSeccompProfileRef {
 }
 impl SpecTemplateSpecInitContainerSecurityContextSeccompProfileRef
 for Expr<SpecTemplateSpecInitContainerSecurityContextSeccompProfile> {
+    #[inline]
     fn localhost_profile(&self) -> Expr<String> {
         self.clone().get_attr("localhost_profile")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
 }
 impl SpecTemplateSpecInitContainerSecurityContext {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allow_privilege_escalation.is_some())
@@ -7960,34 +8481,43 @@ pub trait SpecTemplateSpecInitContainerSecurityContextRef {
 }
 impl SpecTemplateSpecInitContainerSecurityContextRef
 for Expr<SpecTemplateSpecInitContainerSecurityContext> {
+    #[inline]
     fn allow_privilege_escalation(&self) -> Expr<bool> {
         self.clone().get_attr("allow_privilege_escalation")
     }
+    #[inline]
     fn capabilities(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerSecurityContextCapabilities>>> {
         self.clone().get_attr("capabilities")
     }
+    #[inline]
     fn privileged(&self) -> Expr<bool> {
         self.clone().get_attr("privileged")
     }
+    #[inline]
     fn read_only_root_filesystem(&self) -> Expr<bool> {
         self.clone().get_attr("read_only_root_filesystem")
     }
+    #[inline]
     fn run_as_group(&self) -> Expr<String> {
         self.clone().get_attr("run_as_group")
     }
+    #[inline]
     fn run_as_non_root(&self) -> Expr<bool> {
         self.clone().get_attr("run_as_non_root")
     }
+    #[inline]
     fn run_as_user(&self) -> Expr<String> {
         self.clone().get_attr("run_as_user")
     }
+    #[inline]
     fn se_linux_options(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerSecurityContextSeLinuxOptions>>> {
         self.clone().get_attr("se_linux_options")
     }
+    #[inline]
     fn seccomp_profile(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerSecurityContextSeccompProfile>>> {
@@ -8024,6 +8554,7 @@ pub struct SpecTemplateSpecInitContainerStartupProbeExec {
 }
 impl SpecTemplateSpecInitContainerStartupProbeExec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.command.is_some()));
         if let Some(v) = self.command {
@@ -8039,6 +8570,7 @@ pub trait SpecTemplateSpecInitContainerStartupProbeExecRef {
 }
 impl SpecTemplateSpecInitContainerStartupProbeExecRef
 for Expr<SpecTemplateSpecInitContainerStartupProbeExec> {
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
@@ -8062,6 +8594,7 @@ impl SpecTemplateSpecInitContainerStartupProbeGrpc {
 }
 impl SpecTemplateSpecInitContainerStartupProbeGrpc {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.service.is_some()));
         body.set_static("port", self.port);
@@ -8080,9 +8613,11 @@ pub trait SpecTemplateSpecInitContainerStartupProbeGrpcRef {
 }
 impl SpecTemplateSpecInitContainerStartupProbeGrpcRef
 for Expr<SpecTemplateSpecInitContainerStartupProbeGrpc> {
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn service(&self) -> Expr<String> {
         self.clone().get_attr("service")
     }
@@ -8111,6 +8646,7 @@ pub struct SpecTemplateSpecInitContainerStartupProbeHttpGetHttpHeader {
 }
 impl SpecTemplateSpecInitContainerStartupProbeHttpGetHttpHeader {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
@@ -8133,15 +8669,18 @@ pub trait SpecTemplateSpecInitContainerStartupProbeHttpGetHttpHeaderRef {
 }
 impl SpecTemplateSpecInitContainerStartupProbeHttpGetHttpHeaderRef
 for Expr<SpecTemplateSpecInitContainerStartupProbeHttpGetHttpHeader> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecTemplateSpecInitContainerStartupProbeHttpGet {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(!self.http_header.is_empty())
@@ -8185,20 +8724,25 @@ pub trait SpecTemplateSpecInitContainerStartupProbeHttpGetRef {
 }
 impl SpecTemplateSpecInitContainerStartupProbeHttpGetRef
 for Expr<SpecTemplateSpecInitContainerStartupProbeHttpGet> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http_header(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerStartupProbeHttpGetHttpHeader>>> {
         self.clone().get_attr("http_header")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn scheme(&self) -> Expr<String> {
         self.clone().get_attr("scheme")
     }
@@ -8219,6 +8763,7 @@ impl SpecTemplateSpecInitContainerStartupProbeTcpSocket {
 }
 impl SpecTemplateSpecInitContainerStartupProbeTcpSocket {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("port", self.port);
@@ -8232,12 +8777,14 @@ pub trait SpecTemplateSpecInitContainerStartupProbeTcpSocketRef {
 }
 impl SpecTemplateSpecInitContainerStartupProbeTcpSocketRef
 for Expr<SpecTemplateSpecInitContainerStartupProbeTcpSocket> {
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
 }
 impl SpecTemplateSpecInitContainerStartupProbe {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.exec.is_some())
@@ -8311,34 +8858,43 @@ pub trait SpecTemplateSpecInitContainerStartupProbeRef {
 }
 impl SpecTemplateSpecInitContainerStartupProbeRef
 for Expr<SpecTemplateSpecInitContainerStartupProbe> {
+    #[inline]
     fn exec(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerStartupProbeExec>>> {
         self.clone().get_attr("exec")
     }
+    #[inline]
     fn failure_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("failure_threshold")
     }
+    #[inline]
     fn grpc(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerStartupProbeGrpc>>> {
         self.clone().get_attr("grpc")
     }
+    #[inline]
     fn http_get(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerStartupProbeHttpGet>>> {
         self.clone().get_attr("http_get")
     }
+    #[inline]
     fn initial_delay_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("initial_delay_seconds")
     }
+    #[inline]
     fn period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("period_seconds")
     }
+    #[inline]
     fn success_threshold(&self) -> Expr<Number> {
         self.clone().get_attr("success_threshold")
     }
+    #[inline]
     fn tcp_socket(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerStartupProbeTcpSocket>>> {
         self.clone().get_attr("tcp_socket")
     }
+    #[inline]
     fn timeout_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("timeout_seconds")
     }
@@ -8365,6 +8921,7 @@ impl SpecTemplateSpecInitContainerVolumeDevice {
 }
 impl SpecTemplateSpecInitContainerVolumeDevice {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("device_path", self.device_path);
@@ -8381,9 +8938,11 @@ pub trait SpecTemplateSpecInitContainerVolumeDeviceRef {
 }
 impl SpecTemplateSpecInitContainerVolumeDeviceRef
 for Expr<SpecTemplateSpecInitContainerVolumeDevice> {
+    #[inline]
     fn device_path(&self) -> Expr<String> {
         self.clone().get_attr("device_path")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -8422,6 +8981,7 @@ impl SpecTemplateSpecInitContainerVolumeMount {
 }
 impl SpecTemplateSpecInitContainerVolumeMount {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.mount_propagation.is_some())
@@ -8463,27 +9023,34 @@ pub trait SpecTemplateSpecInitContainerVolumeMountRef {
 }
 impl SpecTemplateSpecInitContainerVolumeMountRef
 for Expr<SpecTemplateSpecInitContainerVolumeMount> {
+    #[inline]
     fn mount_path(&self) -> Expr<String> {
         self.clone().get_attr("mount_path")
     }
+    #[inline]
     fn mount_propagation(&self) -> Expr<String> {
         self.clone().get_attr("mount_propagation")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn sub_path(&self) -> Expr<String> {
         self.clone().get_attr("sub_path")
     }
+    #[inline]
     fn sub_path_expr(&self) -> Expr<String> {
         self.clone().get_attr("sub_path_expr")
     }
 }
 impl SpecTemplateSpecInitContainer {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.args.is_some()) + usize::from(self.command.is_some())
@@ -8642,81 +9209,103 @@ pub trait SpecTemplateSpecInitContainerRef {
     fn working_dir(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecInitContainerRef for Expr<SpecTemplateSpecInitContainer> {
+    #[inline]
     fn args(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("args")
     }
+    #[inline]
     fn command(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("command")
     }
+    #[inline]
     fn env(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerEnv>>> {
         self.clone().get_attr("env")
     }
+    #[inline]
     fn env_from(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerEnvFrom>>> {
         self.clone().get_attr("env_from")
     }
+    #[inline]
     fn image(&self) -> Expr<String> {
         self.clone().get_attr("image")
     }
+    #[inline]
     fn image_pull_policy(&self) -> Expr<String> {
         self.clone().get_attr("image_pull_policy")
     }
+    #[inline]
     fn lifecycle(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLifecycle>>> {
         self.clone().get_attr("lifecycle")
     }
+    #[inline]
     fn liveness_probe(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerLivenessProbe>>> {
         self.clone().get_attr("liveness_probe")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn port(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerPort>>> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn readiness_probe(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerReadinessProbe>>> {
         self.clone().get_attr("readiness_probe")
     }
+    #[inline]
     fn resources(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainerResources>>> {
         self.clone().get_attr("resources")
     }
+    #[inline]
     fn security_context(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerSecurityContext>>> {
         self.clone().get_attr("security_context")
     }
+    #[inline]
     fn startup_probe(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerStartupProbe>>> {
         self.clone().get_attr("startup_probe")
     }
+    #[inline]
     fn stdin(&self) -> Expr<bool> {
         self.clone().get_attr("stdin")
     }
+    #[inline]
     fn stdin_once(&self) -> Expr<bool> {
         self.clone().get_attr("stdin_once")
     }
+    #[inline]
     fn termination_message_path(&self) -> Expr<String> {
         self.clone().get_attr("termination_message_path")
     }
+    #[inline]
     fn termination_message_policy(&self) -> Expr<String> {
         self.clone().get_attr("termination_message_policy")
     }
+    #[inline]
     fn tty(&self) -> Expr<bool> {
         self.clone().get_attr("tty")
     }
+    #[inline]
     fn volume_device(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerVolumeDevice>>> {
         self.clone().get_attr("volume_device")
     }
+    #[inline]
     fn volume_mount(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecInitContainerVolumeMount>>> {
         self.clone().get_attr("volume_mount")
     }
+    #[inline]
     fn working_dir(&self) -> Expr<String> {
         self.clone().get_attr("working_dir")
     }
@@ -8737,6 +9326,7 @@ impl SpecTemplateSpecOs {
 }
 impl SpecTemplateSpecOs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("name", self.name);
@@ -8749,6 +9339,7 @@ pub trait SpecTemplateSpecOsRef {
     fn name(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecOsRef for Expr<SpecTemplateSpecOs> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -8769,6 +9360,7 @@ impl SpecTemplateSpecReadinessGate {
 }
 impl SpecTemplateSpecReadinessGate {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_static("condition_type", self.condition_type);
@@ -8781,6 +9373,7 @@ pub trait SpecTemplateSpecReadinessGateRef {
     fn condition_type(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecReadinessGateRef for Expr<SpecTemplateSpecReadinessGate> {
+    #[inline]
     fn condition_type(&self) -> Expr<String> {
         self.clone().get_attr("condition_type")
     }
@@ -8823,6 +9416,7 @@ pub struct SpecTemplateSpecSecurityContextSeLinuxOptions {
 }
 impl SpecTemplateSpecSecurityContextSeLinuxOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.level.is_some()) + usize::from(self.role.is_some())
@@ -8856,15 +9450,19 @@ pub trait SpecTemplateSpecSecurityContextSeLinuxOptionsRef {
 }
 impl SpecTemplateSpecSecurityContextSeLinuxOptionsRef
 for Expr<SpecTemplateSpecSecurityContextSeLinuxOptions> {
+    #[inline]
     fn level(&self) -> Expr<String> {
         self.clone().get_attr("level")
     }
+    #[inline]
     fn role(&self) -> Expr<String> {
         self.clone().get_attr("role")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn user(&self) -> Expr<String> {
         self.clone().get_attr("user")
     }
@@ -8879,6 +9477,7 @@ pub struct SpecTemplateSpecSecurityContextSeccompProfile {
 }
 impl SpecTemplateSpecSecurityContextSeccompProfile {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.localhost_profile.is_some())
@@ -8902,9 +9501,11 @@ pub trait SpecTemplateSpecSecurityContextSeccompProfileRef {
 }
 impl SpecTemplateSpecSecurityContextSeccompProfileRef
 for Expr<SpecTemplateSpecSecurityContextSeccompProfile> {
+    #[inline]
     fn localhost_profile(&self) -> Expr<String> {
         self.clone().get_attr("localhost_profile")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -8928,6 +9529,7 @@ impl SpecTemplateSpecSecurityContextSysctl {
 }
 impl SpecTemplateSpecSecurityContextSysctl {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
@@ -8944,9 +9546,11 @@ pub trait SpecTemplateSpecSecurityContextSysctlRef {
 }
 impl SpecTemplateSpecSecurityContextSysctlRef
 for Expr<SpecTemplateSpecSecurityContextSysctl> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -8965,6 +9569,7 @@ pub struct SpecTemplateSpecSecurityContextWindowsOptions {
 }
 impl SpecTemplateSpecSecurityContextWindowsOptions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.gmsa_credential_spec.is_some())
@@ -9000,21 +9605,26 @@ pub trait SpecTemplateSpecSecurityContextWindowsOptionsRef {
 }
 impl SpecTemplateSpecSecurityContextWindowsOptionsRef
 for Expr<SpecTemplateSpecSecurityContextWindowsOptions> {
+    #[inline]
     fn gmsa_credential_spec(&self) -> Expr<String> {
         self.clone().get_attr("gmsa_credential_spec")
     }
+    #[inline]
     fn gmsa_credential_spec_name(&self) -> Expr<String> {
         self.clone().get_attr("gmsa_credential_spec_name")
     }
+    #[inline]
     fn host_process(&self) -> Expr<bool> {
         self.clone().get_attr("host_process")
     }
+    #[inline]
     fn run_as_username(&self) -> Expr<String> {
         self.clone().get_attr("run_as_username")
     }
 }
 impl SpecTemplateSpecSecurityContext {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.fs_group.is_some())
@@ -9093,37 +9703,47 @@ pub trait SpecTemplateSpecSecurityContextRef {
     ) -> Expr<Vec<Value<SpecTemplateSpecSecurityContextWindowsOptions>>>;
 }
 impl SpecTemplateSpecSecurityContextRef for Expr<SpecTemplateSpecSecurityContext> {
+    #[inline]
     fn fs_group(&self) -> Expr<String> {
         self.clone().get_attr("fs_group")
     }
+    #[inline]
     fn fs_group_change_policy(&self) -> Expr<String> {
         self.clone().get_attr("fs_group_change_policy")
     }
+    #[inline]
     fn run_as_group(&self) -> Expr<String> {
         self.clone().get_attr("run_as_group")
     }
+    #[inline]
     fn run_as_non_root(&self) -> Expr<bool> {
         self.clone().get_attr("run_as_non_root")
     }
+    #[inline]
     fn run_as_user(&self) -> Expr<String> {
         self.clone().get_attr("run_as_user")
     }
+    #[inline]
     fn se_linux_options(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecSecurityContextSeLinuxOptions>>> {
         self.clone().get_attr("se_linux_options")
     }
+    #[inline]
     fn seccomp_profile(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecSecurityContextSeccompProfile>>> {
         self.clone().get_attr("seccomp_profile")
     }
+    #[inline]
     fn supplemental_groups(&self) -> Expr<Set<Number>> {
         self.clone().get_attr("supplemental_groups")
     }
+    #[inline]
     fn sysctl(&self) -> Expr<Vec<Value<SpecTemplateSpecSecurityContextSysctl>>> {
         self.clone().get_attr("sysctl")
     }
+    #[inline]
     fn windows_options(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecSecurityContextWindowsOptions>>> {
@@ -9146,6 +9766,7 @@ pub struct SpecTemplateSpecToleration {
 }
 impl SpecTemplateSpecToleration {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.effect.is_some()) + usize::from(self.key.is_some())
@@ -9185,18 +9806,23 @@ pub trait SpecTemplateSpecTolerationRef {
     fn value(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecTolerationRef for Expr<SpecTemplateSpecToleration> {
+    #[inline]
     fn effect(&self) -> Expr<String> {
         self.clone().get_attr("effect")
     }
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn toleration_seconds(&self) -> Expr<String> {
         self.clone().get_attr("toleration_seconds")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
@@ -9243,6 +9869,7 @@ pub struct SpecTemplateSpecTopologySpreadConstraintLabelSelectorMatchExpressions
 }
 impl SpecTemplateSpecTopologySpreadConstraintLabelSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -9271,18 +9898,22 @@ pub trait SpecTemplateSpecTopologySpreadConstraintLabelSelectorMatchExpressionsR
 }
 impl SpecTemplateSpecTopologySpreadConstraintLabelSelectorMatchExpressionsRef
 for Expr<SpecTemplateSpecTopologySpreadConstraintLabelSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecTopologySpreadConstraintLabelSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -9312,6 +9943,7 @@ pub trait SpecTemplateSpecTopologySpreadConstraintLabelSelectorRef {
 }
 impl SpecTemplateSpecTopologySpreadConstraintLabelSelectorRef
 for Expr<SpecTemplateSpecTopologySpreadConstraintLabelSelector> {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -9319,12 +9951,14 @@ for Expr<SpecTemplateSpecTopologySpreadConstraintLabelSelector> {
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecTemplateSpecTopologySpreadConstraint {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.label_selector.is_empty())
@@ -9388,29 +10022,37 @@ pub trait SpecTemplateSpecTopologySpreadConstraintRef {
 }
 impl SpecTemplateSpecTopologySpreadConstraintRef
 for Expr<SpecTemplateSpecTopologySpreadConstraint> {
+    #[inline]
     fn label_selector(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecTopologySpreadConstraintLabelSelector>>> {
         self.clone().get_attr("label_selector")
     }
+    #[inline]
     fn match_label_keys(&self) -> Expr<Set<String>> {
         self.clone().get_attr("match_label_keys")
     }
+    #[inline]
     fn max_skew(&self) -> Expr<Number> {
         self.clone().get_attr("max_skew")
     }
+    #[inline]
     fn min_domains(&self) -> Expr<Number> {
         self.clone().get_attr("min_domains")
     }
+    #[inline]
     fn node_affinity_policy(&self) -> Expr<String> {
         self.clone().get_attr("node_affinity_policy")
     }
+    #[inline]
     fn node_taints_policy(&self) -> Expr<String> {
         self.clone().get_attr("node_taints_policy")
     }
+    #[inline]
     fn topology_key(&self) -> Expr<String> {
         self.clone().get_attr("topology_key")
     }
+    #[inline]
     fn when_unsatisfiable(&self) -> Expr<String> {
         self.clone().get_attr("when_unsatisfiable")
     }
@@ -9500,6 +10142,7 @@ impl SpecTemplateSpecVolumeAwsElasticBlockStore {
 }
 impl SpecTemplateSpecVolumeAwsElasticBlockStore {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.fs_type.is_some())
@@ -9532,15 +10175,19 @@ pub trait SpecTemplateSpecVolumeAwsElasticBlockStoreRef {
 }
 impl SpecTemplateSpecVolumeAwsElasticBlockStoreRef
 for Expr<SpecTemplateSpecVolumeAwsElasticBlockStore> {
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn partition(&self) -> Expr<Number> {
         self.clone().get_attr("partition")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn volume_id(&self) -> Expr<String> {
         self.clone().get_attr("volume_id")
     }
@@ -9580,6 +10227,7 @@ impl SpecTemplateSpecVolumeAzureDisk {
 }
 impl SpecTemplateSpecVolumeAzureDisk {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             3 + usize::from(self.fs_type.is_some()) + usize::from(self.kind.is_some())
@@ -9616,21 +10264,27 @@ pub trait SpecTemplateSpecVolumeAzureDiskRef {
     fn read_only(&self) -> Expr<bool>;
 }
 impl SpecTemplateSpecVolumeAzureDiskRef for Expr<SpecTemplateSpecVolumeAzureDisk> {
+    #[inline]
     fn caching_mode(&self) -> Expr<String> {
         self.clone().get_attr("caching_mode")
     }
+    #[inline]
     fn data_disk_uri(&self) -> Expr<String> {
         self.clone().get_attr("data_disk_uri")
     }
+    #[inline]
     fn disk_name(&self) -> Expr<String> {
         self.clone().get_attr("disk_name")
     }
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn kind(&self) -> Expr<String> {
         self.clone().get_attr("kind")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
@@ -9663,6 +10317,7 @@ impl SpecTemplateSpecVolumeAzureFile {
 }
 impl SpecTemplateSpecVolumeAzureFile {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.read_only.is_some())
@@ -9691,15 +10346,19 @@ pub trait SpecTemplateSpecVolumeAzureFileRef {
     fn share_name(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeAzureFileRef for Expr<SpecTemplateSpecVolumeAzureFile> {
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn secret_name(&self) -> Expr<String> {
         self.clone().get_attr("secret_name")
     }
+    #[inline]
     fn secret_namespace(&self) -> Expr<String> {
         self.clone().get_attr("secret_namespace")
     }
+    #[inline]
     fn share_name(&self) -> Expr<String> {
         self.clone().get_attr("share_name")
     }
@@ -9743,6 +10402,7 @@ pub struct SpecTemplateSpecVolumeCephFsSecretRef {
 }
 impl SpecTemplateSpecVolumeCephFsSecretRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.namespace.is_some()),
@@ -9765,15 +10425,18 @@ pub trait SpecTemplateSpecVolumeCephFsSecretRefRef {
 }
 impl SpecTemplateSpecVolumeCephFsSecretRefRef
 for Expr<SpecTemplateSpecVolumeCephFsSecretRef> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
 }
 impl SpecTemplateSpecVolumeCephFs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.path.is_some()) + usize::from(self.read_only.is_some())
@@ -9816,21 +10479,27 @@ pub trait SpecTemplateSpecVolumeCephFsRef {
     fn user(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeCephFsRef for Expr<SpecTemplateSpecVolumeCephFs> {
+    #[inline]
     fn monitors(&self) -> Expr<Set<String>> {
         self.clone().get_attr("monitors")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn secret_file(&self) -> Expr<String> {
         self.clone().get_attr("secret_file")
     }
+    #[inline]
     fn secret_ref(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeCephFsSecretRef>>> {
         self.clone().get_attr("secret_ref")
     }
+    #[inline]
     fn user(&self) -> Expr<String> {
         self.clone().get_attr("user")
     }
@@ -9857,6 +10526,7 @@ impl SpecTemplateSpecVolumeCinder {
 }
 impl SpecTemplateSpecVolumeCinder {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.fs_type.is_some())
@@ -9882,12 +10552,15 @@ pub trait SpecTemplateSpecVolumeCinderRef {
     fn volume_id(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeCinderRef for Expr<SpecTemplateSpecVolumeCinder> {
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn volume_id(&self) -> Expr<String> {
         self.clone().get_attr("volume_id")
     }
@@ -9916,6 +10589,7 @@ pub struct SpecTemplateSpecVolumeConfigMapItems {
 }
 impl SpecTemplateSpecVolumeConfigMapItems {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.mode.is_some())
@@ -9944,18 +10618,22 @@ pub trait SpecTemplateSpecVolumeConfigMapItemsRef {
 }
 impl SpecTemplateSpecVolumeConfigMapItemsRef
 for Expr<SpecTemplateSpecVolumeConfigMapItems> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
 }
 impl SpecTemplateSpecVolumeConfigMap {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.default_mode.is_some())
@@ -9991,15 +10669,19 @@ pub trait SpecTemplateSpecVolumeConfigMapRef {
     fn optional(&self) -> Expr<bool>;
 }
 impl SpecTemplateSpecVolumeConfigMapRef for Expr<SpecTemplateSpecVolumeConfigMap> {
+    #[inline]
     fn default_mode(&self) -> Expr<String> {
         self.clone().get_attr("default_mode")
     }
+    #[inline]
     fn items(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeConfigMapItems>>> {
         self.clone().get_attr("items")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
@@ -10038,6 +10720,7 @@ pub struct SpecTemplateSpecVolumeCsiNodePublishSecretRef {
 }
 impl SpecTemplateSpecVolumeCsiNodePublishSecretRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.name.is_some()));
         if let Some(v) = self.name {
@@ -10053,12 +10736,14 @@ pub trait SpecTemplateSpecVolumeCsiNodePublishSecretRefRef {
 }
 impl SpecTemplateSpecVolumeCsiNodePublishSecretRefRef
 for Expr<SpecTemplateSpecVolumeCsiNodePublishSecretRef> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
 }
 impl SpecTemplateSpecVolumeCsi {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.fs_type.is_some())
@@ -10098,20 +10783,25 @@ pub trait SpecTemplateSpecVolumeCsiRef {
     fn volume_attributes(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecTemplateSpecVolumeCsiRef for Expr<SpecTemplateSpecVolumeCsi> {
+    #[inline]
     fn driver(&self) -> Expr<String> {
         self.clone().get_attr("driver")
     }
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn node_publish_secret_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeCsiNodePublishSecretRef>>> {
         self.clone().get_attr("node_publish_secret_ref")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn volume_attributes(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("volume_attributes")
     }
@@ -10162,6 +10852,7 @@ pub struct SpecTemplateSpecVolumeDownwardApiItemsFieldRef {
 }
 impl SpecTemplateSpecVolumeDownwardApiItemsFieldRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.api_version.is_some())
@@ -10185,9 +10876,11 @@ pub trait SpecTemplateSpecVolumeDownwardApiItemsFieldRefRef {
 }
 impl SpecTemplateSpecVolumeDownwardApiItemsFieldRefRef
 for Expr<SpecTemplateSpecVolumeDownwardApiItemsFieldRef> {
+    #[inline]
     fn api_version(&self) -> Expr<String> {
         self.clone().get_attr("api_version")
     }
+    #[inline]
     fn field_path(&self) -> Expr<String> {
         self.clone().get_attr("field_path")
     }
@@ -10217,6 +10910,7 @@ impl SpecTemplateSpecVolumeDownwardApiItemsResourceFieldRef {
 }
 impl SpecTemplateSpecVolumeDownwardApiItemsResourceFieldRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.divisor.is_some()));
         body.set_static("container_name", self.container_name);
@@ -10238,18 +10932,22 @@ pub trait SpecTemplateSpecVolumeDownwardApiItemsResourceFieldRefRef {
 }
 impl SpecTemplateSpecVolumeDownwardApiItemsResourceFieldRefRef
 for Expr<SpecTemplateSpecVolumeDownwardApiItemsResourceFieldRef> {
+    #[inline]
     fn container_name(&self) -> Expr<String> {
         self.clone().get_attr("container_name")
     }
+    #[inline]
     fn divisor(&self) -> Expr<String> {
         self.clone().get_attr("divisor")
     }
+    #[inline]
     fn resource(&self) -> Expr<String> {
         self.clone().get_attr("resource")
     }
 }
 impl SpecTemplateSpecVolumeDownwardApiItems {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.mode.is_some())
@@ -10283,17 +10981,21 @@ pub trait SpecTemplateSpecVolumeDownwardApiItemsRef {
 }
 impl SpecTemplateSpecVolumeDownwardApiItemsRef
 for Expr<SpecTemplateSpecVolumeDownwardApiItems> {
+    #[inline]
     fn field_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeDownwardApiItemsFieldRef>>> {
         self.clone().get_attr("field_ref")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn resource_field_ref(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeDownwardApiItemsResourceFieldRef>>> {
@@ -10302,6 +11004,7 @@ for Expr<SpecTemplateSpecVolumeDownwardApiItems> {
 }
 impl SpecTemplateSpecVolumeDownwardApi {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.default_mode.is_some())
@@ -10326,9 +11029,11 @@ pub trait SpecTemplateSpecVolumeDownwardApiRef {
     fn items(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeDownwardApiItems>>>;
 }
 impl SpecTemplateSpecVolumeDownwardApiRef for Expr<SpecTemplateSpecVolumeDownwardApi> {
+    #[inline]
     fn default_mode(&self) -> Expr<String> {
         self.clone().get_attr("default_mode")
     }
+    #[inline]
     fn items(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeDownwardApiItems>>> {
         self.clone().get_attr("items")
     }
@@ -10343,6 +11048,7 @@ pub struct SpecTemplateSpecVolumeEmptyDir {
 }
 impl SpecTemplateSpecVolumeEmptyDir {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.medium.is_some()) + usize::from(self.size_limit.is_some()),
@@ -10364,9 +11070,11 @@ pub trait SpecTemplateSpecVolumeEmptyDirRef {
     fn size_limit(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeEmptyDirRef for Expr<SpecTemplateSpecVolumeEmptyDir> {
+    #[inline]
     fn medium(&self) -> Expr<String> {
         self.clone().get_attr("medium")
     }
+    #[inline]
     fn size_limit(&self) -> Expr<String> {
         self.clone().get_attr("size_limit")
     }
@@ -10414,6 +11122,7 @@ pub struct SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateMetadata {
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateMetadata {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some()) + usize::from(self.labels.is_some()),
@@ -10436,9 +11145,11 @@ pub trait SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateMetadataRef {
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateMetadataRef
 for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateMetadata> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
@@ -10485,6 +11196,7 @@ pub struct SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecResources {
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecResources {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.limits.is_some()) + usize::from(self.requests.is_some()),
@@ -10507,9 +11219,11 @@ pub trait SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecResourcesRef {
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecResourcesRef
 for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecResources> {
+    #[inline]
     fn limits(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("limits")
     }
+    #[inline]
     fn requests(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("requests")
     }
@@ -10536,6 +11250,7 @@ pub struct SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelectorMatchEx
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -10566,18 +11281,22 @@ impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelectorMatchExpressi
 for Expr<
     SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions,
 > {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -10611,6 +11330,7 @@ pub trait SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelectorRef {
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelectorRef
 for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelector> {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<
@@ -10622,12 +11342,14 @@ for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecSelector> {
     > {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.selector.is_some())
@@ -10677,9 +11399,11 @@ pub trait SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecRef {
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpecRef
 for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpec> {
+    #[inline]
     fn access_modes(&self) -> Expr<Set<String>> {
         self.clone().get_attr("access_modes")
     }
+    #[inline]
     fn resources(
         &self,
     ) -> Expr<
@@ -10687,6 +11411,7 @@ for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpec> {
     > {
         self.clone().get_attr("resources")
     }
+    #[inline]
     fn selector(
         &self,
     ) -> Expr<
@@ -10694,18 +11419,22 @@ for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpec> {
     > {
         self.clone().get_attr("selector")
     }
+    #[inline]
     fn storage_class_name(&self) -> Expr<String> {
         self.clone().get_attr("storage_class_name")
     }
+    #[inline]
     fn volume_mode(&self) -> Expr<String> {
         self.clone().get_attr("volume_mode")
     }
+    #[inline]
     fn volume_name(&self) -> Expr<String> {
         self.clone().get_attr("volume_name")
     }
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplate {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.metadata.is_some()));
         if let Some(b) = self.metadata {
@@ -10728,11 +11457,13 @@ pub trait SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateRef {
 }
 impl SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateRef
 for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplate> {
+    #[inline]
     fn metadata(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateMetadata>>> {
         self.clone().get_attr("metadata")
     }
+    #[inline]
     fn spec(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplateSpec>>> {
@@ -10741,6 +11472,7 @@ for Expr<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplate> {
 }
 impl SpecTemplateSpecVolumeEphemeral {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1);
         body.set_blocks(
@@ -10758,6 +11490,7 @@ pub trait SpecTemplateSpecVolumeEphemeralRef {
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplate>>>;
 }
 impl SpecTemplateSpecVolumeEphemeralRef for Expr<SpecTemplateSpecVolumeEphemeral> {
+    #[inline]
     fn volume_claim_template(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeEphemeralVolumeClaimTemplate>>> {
@@ -10792,6 +11525,7 @@ impl SpecTemplateSpecVolumeFc {
 }
 impl SpecTemplateSpecVolumeFc {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.fs_type.is_some())
@@ -10820,15 +11554,19 @@ pub trait SpecTemplateSpecVolumeFcRef {
     fn target_ww_ns(&self) -> Expr<Set<String>>;
 }
 impl SpecTemplateSpecVolumeFcRef for Expr<SpecTemplateSpecVolumeFc> {
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn lun(&self) -> Expr<Number> {
         self.clone().get_attr("lun")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn target_ww_ns(&self) -> Expr<Set<String>> {
         self.clone().get_attr("target_ww_ns")
     }
@@ -10869,6 +11607,7 @@ pub struct SpecTemplateSpecVolumeFlexVolumeSecretRef {
 }
 impl SpecTemplateSpecVolumeFlexVolumeSecretRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.namespace.is_some()),
@@ -10891,15 +11630,18 @@ pub trait SpecTemplateSpecVolumeFlexVolumeSecretRefRef {
 }
 impl SpecTemplateSpecVolumeFlexVolumeSecretRefRef
 for Expr<SpecTemplateSpecVolumeFlexVolumeSecretRef> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
 }
 impl SpecTemplateSpecVolumeFlexVolume {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.fs_type.is_some()) + usize::from(self.options.is_some())
@@ -10936,18 +11678,23 @@ pub trait SpecTemplateSpecVolumeFlexVolumeRef {
     fn secret_ref(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeFlexVolumeSecretRef>>>;
 }
 impl SpecTemplateSpecVolumeFlexVolumeRef for Expr<SpecTemplateSpecVolumeFlexVolume> {
+    #[inline]
     fn driver(&self) -> Expr<String> {
         self.clone().get_attr("driver")
     }
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn options(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("options")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn secret_ref(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeFlexVolumeSecretRef>>> {
         self.clone().get_attr("secret_ref")
     }
@@ -10962,6 +11709,7 @@ pub struct SpecTemplateSpecVolumeFlocker {
 }
 impl SpecTemplateSpecVolumeFlocker {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.dataset_name.is_some())
@@ -10984,9 +11732,11 @@ pub trait SpecTemplateSpecVolumeFlockerRef {
     fn dataset_uuid(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeFlockerRef for Expr<SpecTemplateSpecVolumeFlocker> {
+    #[inline]
     fn dataset_name(&self) -> Expr<String> {
         self.clone().get_attr("dataset_name")
     }
+    #[inline]
     fn dataset_uuid(&self) -> Expr<String> {
         self.clone().get_attr("dataset_uuid")
     }
@@ -11016,6 +11766,7 @@ impl SpecTemplateSpecVolumeGcePersistentDisk {
 }
 impl SpecTemplateSpecVolumeGcePersistentDisk {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.fs_type.is_some())
@@ -11048,15 +11799,19 @@ pub trait SpecTemplateSpecVolumeGcePersistentDiskRef {
 }
 impl SpecTemplateSpecVolumeGcePersistentDiskRef
 for Expr<SpecTemplateSpecVolumeGcePersistentDisk> {
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn partition(&self) -> Expr<Number> {
         self.clone().get_attr("partition")
     }
+    #[inline]
     fn pd_name(&self) -> Expr<String> {
         self.clone().get_attr("pd_name")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
@@ -11073,6 +11828,7 @@ pub struct SpecTemplateSpecVolumeGitRepo {
 }
 impl SpecTemplateSpecVolumeGitRepo {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.directory.is_some())
@@ -11101,12 +11857,15 @@ pub trait SpecTemplateSpecVolumeGitRepoRef {
     fn revision(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeGitRepoRef for Expr<SpecTemplateSpecVolumeGitRepo> {
+    #[inline]
     fn directory(&self) -> Expr<String> {
         self.clone().get_attr("directory")
     }
+    #[inline]
     fn repository(&self) -> Expr<String> {
         self.clone().get_attr("repository")
     }
+    #[inline]
     fn revision(&self) -> Expr<String> {
         self.clone().get_attr("revision")
     }
@@ -11136,6 +11895,7 @@ impl SpecTemplateSpecVolumeGlusterfs {
 }
 impl SpecTemplateSpecVolumeGlusterfs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.read_only.is_some()));
         body.set_static("endpoints_name", self.endpoints_name);
@@ -11156,12 +11916,15 @@ pub trait SpecTemplateSpecVolumeGlusterfsRef {
     fn read_only(&self) -> Expr<bool>;
 }
 impl SpecTemplateSpecVolumeGlusterfsRef for Expr<SpecTemplateSpecVolumeGlusterfs> {
+    #[inline]
     fn endpoints_name(&self) -> Expr<String> {
         self.clone().get_attr("endpoints_name")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
@@ -11176,6 +11939,7 @@ pub struct SpecTemplateSpecVolumeHostPath {
 }
 impl SpecTemplateSpecVolumeHostPath {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.path.is_some()) + usize::from(self.r#type.is_some()),
@@ -11197,9 +11961,11 @@ pub trait SpecTemplateSpecVolumeHostPathRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeHostPathRef for Expr<SpecTemplateSpecVolumeHostPath> {
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -11238,6 +12004,7 @@ impl SpecTemplateSpecVolumeIscsi {
 }
 impl SpecTemplateSpecVolumeIscsi {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.fs_type.is_some())
@@ -11277,21 +12044,27 @@ pub trait SpecTemplateSpecVolumeIscsiRef {
     fn target_portal(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeIscsiRef for Expr<SpecTemplateSpecVolumeIscsi> {
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn iqn(&self) -> Expr<String> {
         self.clone().get_attr("iqn")
     }
+    #[inline]
     fn iscsi_interface(&self) -> Expr<String> {
         self.clone().get_attr("iscsi_interface")
     }
+    #[inline]
     fn lun(&self) -> Expr<Number> {
         self.clone().get_attr("lun")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn target_portal(&self) -> Expr<String> {
         self.clone().get_attr("target_portal")
     }
@@ -11304,6 +12077,7 @@ pub struct SpecTemplateSpecVolumeLocal {
 }
 impl SpecTemplateSpecVolumeLocal {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.path.is_some()));
         if let Some(v) = self.path {
@@ -11318,6 +12092,7 @@ pub trait SpecTemplateSpecVolumeLocalRef {
     fn path(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeLocalRef for Expr<SpecTemplateSpecVolumeLocal> {
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
@@ -11347,6 +12122,7 @@ impl SpecTemplateSpecVolumeNfs {
 }
 impl SpecTemplateSpecVolumeNfs {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.read_only.is_some()));
         body.set_static("path", self.path);
@@ -11367,12 +12143,15 @@ pub trait SpecTemplateSpecVolumeNfsRef {
     fn server(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeNfsRef for Expr<SpecTemplateSpecVolumeNfs> {
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn server(&self) -> Expr<String> {
         self.clone().get_attr("server")
     }
@@ -11387,6 +12166,7 @@ pub struct SpecTemplateSpecVolumePersistentVolumeClaim {
 }
 impl SpecTemplateSpecVolumePersistentVolumeClaim {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.claim_name.is_some())
@@ -11410,9 +12190,11 @@ pub trait SpecTemplateSpecVolumePersistentVolumeClaimRef {
 }
 impl SpecTemplateSpecVolumePersistentVolumeClaimRef
 for Expr<SpecTemplateSpecVolumePersistentVolumeClaim> {
+    #[inline]
     fn claim_name(&self) -> Expr<String> {
         self.clone().get_attr("claim_name")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
@@ -11436,6 +12218,7 @@ impl SpecTemplateSpecVolumePhotonPersistentDisk {
 }
 impl SpecTemplateSpecVolumePhotonPersistentDisk {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.fs_type.is_some()));
         if let Some(v) = self.fs_type {
@@ -11454,9 +12237,11 @@ pub trait SpecTemplateSpecVolumePhotonPersistentDiskRef {
 }
 impl SpecTemplateSpecVolumePhotonPersistentDiskRef
 for Expr<SpecTemplateSpecVolumePhotonPersistentDisk> {
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn pd_id(&self) -> Expr<String> {
         self.clone().get_attr("pd_id")
     }
@@ -11505,6 +12290,7 @@ pub struct SpecTemplateSpecVolumeProjectedSourcesConfigMapItems {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesConfigMapItems {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.mode.is_some())
@@ -11533,18 +12319,22 @@ pub trait SpecTemplateSpecVolumeProjectedSourcesConfigMapItemsRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesConfigMapItemsRef
 for Expr<SpecTemplateSpecVolumeProjectedSourcesConfigMapItems> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
 }
 impl SpecTemplateSpecVolumeProjectedSourcesConfigMap {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.items.is_empty()) + usize::from(self.name.is_some())
@@ -11577,14 +12367,17 @@ pub trait SpecTemplateSpecVolumeProjectedSourcesConfigMapRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesConfigMapRef
 for Expr<SpecTemplateSpecVolumeProjectedSourcesConfigMap> {
+    #[inline]
     fn items(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeProjectedSourcesConfigMapItems>>> {
         self.clone().get_attr("items")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
@@ -11632,6 +12425,7 @@ pub struct SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsFieldRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsFieldRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.api_version.is_some())
@@ -11655,9 +12449,11 @@ pub trait SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsFieldRefRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsFieldRefRef
 for Expr<SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsFieldRef> {
+    #[inline]
     fn api_version(&self) -> Expr<String> {
         self.clone().get_attr("api_version")
     }
+    #[inline]
     fn field_path(&self) -> Expr<String> {
         self.clone().get_attr("field_path")
     }
@@ -11687,6 +12483,7 @@ impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsResourceFieldRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsResourceFieldRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.divisor.is_some()));
         body.set_static("container_name", self.container_name);
@@ -11708,18 +12505,22 @@ pub trait SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsResourceFieldRef
 }
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsResourceFieldRefRef
 for Expr<SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsResourceFieldRef> {
+    #[inline]
     fn container_name(&self) -> Expr<String> {
         self.clone().get_attr("container_name")
     }
+    #[inline]
     fn divisor(&self) -> Expr<String> {
         self.clone().get_attr("divisor")
     }
+    #[inline]
     fn resource(&self) -> Expr<String> {
         self.clone().get_attr("resource")
     }
 }
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItems {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.field_ref.is_some()) + usize::from(self.mode.is_some())
@@ -11761,6 +12562,7 @@ pub trait SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiItemsRef
 for Expr<SpecTemplateSpecVolumeProjectedSourcesDownwardApiItems> {
+    #[inline]
     fn field_ref(
         &self,
     ) -> Expr<
@@ -11768,12 +12570,15 @@ for Expr<SpecTemplateSpecVolumeProjectedSourcesDownwardApiItems> {
     > {
         self.clone().get_attr("field_ref")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn resource_field_ref(
         &self,
     ) -> Expr<
@@ -11786,6 +12591,7 @@ for Expr<SpecTemplateSpecVolumeProjectedSourcesDownwardApiItems> {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApi {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(!self.items.is_empty()));
         body.set_blocks_from(
@@ -11805,6 +12611,7 @@ pub trait SpecTemplateSpecVolumeProjectedSourcesDownwardApiRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesDownwardApiRef
 for Expr<SpecTemplateSpecVolumeProjectedSourcesDownwardApi> {
+    #[inline]
     fn items(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeProjectedSourcesDownwardApiItems>>> {
@@ -11833,6 +12640,7 @@ pub struct SpecTemplateSpecVolumeProjectedSourcesSecretItems {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesSecretItems {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.mode.is_some())
@@ -11861,18 +12669,22 @@ pub trait SpecTemplateSpecVolumeProjectedSourcesSecretItemsRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesSecretItemsRef
 for Expr<SpecTemplateSpecVolumeProjectedSourcesSecretItems> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
 }
 impl SpecTemplateSpecVolumeProjectedSourcesSecret {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.items.is_empty()) + usize::from(self.name.is_some())
@@ -11905,14 +12717,17 @@ pub trait SpecTemplateSpecVolumeProjectedSourcesSecretRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesSecretRef
 for Expr<SpecTemplateSpecVolumeProjectedSourcesSecret> {
+    #[inline]
     fn items(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeProjectedSourcesSecretItems>>> {
         self.clone().get_attr("items")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
@@ -11939,6 +12754,7 @@ impl SpecTemplateSpecVolumeProjectedSourcesServiceAccountToken {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesServiceAccountToken {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.audience.is_some())
@@ -11965,18 +12781,22 @@ pub trait SpecTemplateSpecVolumeProjectedSourcesServiceAccountTokenRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesServiceAccountTokenRef
 for Expr<SpecTemplateSpecVolumeProjectedSourcesServiceAccountToken> {
+    #[inline]
     fn audience(&self) -> Expr<String> {
         self.clone().get_attr("audience")
     }
+    #[inline]
     fn expiration_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("expiration_seconds")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
 }
 impl SpecTemplateSpecVolumeProjectedSources {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.config_map.is_empty())
@@ -12022,19 +12842,23 @@ pub trait SpecTemplateSpecVolumeProjectedSourcesRef {
 }
 impl SpecTemplateSpecVolumeProjectedSourcesRef
 for Expr<SpecTemplateSpecVolumeProjectedSources> {
+    #[inline]
     fn config_map(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeProjectedSourcesConfigMap>>> {
         self.clone().get_attr("config_map")
     }
+    #[inline]
     fn downward_api(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeProjectedSourcesDownwardApi>>> {
         self.clone().get_attr("downward_api")
     }
+    #[inline]
     fn secret(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeProjectedSourcesSecret>>> {
         self.clone().get_attr("secret")
     }
+    #[inline]
     fn service_account_token(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeProjectedSourcesServiceAccountToken>>> {
@@ -12043,6 +12867,7 @@ for Expr<SpecTemplateSpecVolumeProjectedSources> {
 }
 impl SpecTemplateSpecVolumeProjected {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.default_mode.is_some())
@@ -12067,9 +12892,11 @@ pub trait SpecTemplateSpecVolumeProjectedRef {
     fn sources(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeProjectedSources>>>;
 }
 impl SpecTemplateSpecVolumeProjectedRef for Expr<SpecTemplateSpecVolumeProjected> {
+    #[inline]
     fn default_mode(&self) -> Expr<String> {
         self.clone().get_attr("default_mode")
     }
+    #[inline]
     fn sources(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeProjectedSources>>> {
         self.clone().get_attr("sources")
     }
@@ -12105,6 +12932,7 @@ impl SpecTemplateSpecVolumeQuobyte {
 }
 impl SpecTemplateSpecVolumeQuobyte {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.group.is_some()) + usize::from(self.read_only.is_some())
@@ -12138,18 +12966,23 @@ pub trait SpecTemplateSpecVolumeQuobyteRef {
     fn volume(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeQuobyteRef for Expr<SpecTemplateSpecVolumeQuobyte> {
+    #[inline]
     fn group(&self) -> Expr<String> {
         self.clone().get_attr("group")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn registry(&self) -> Expr<String> {
         self.clone().get_attr("registry")
     }
+    #[inline]
     fn user(&self) -> Expr<String> {
         self.clone().get_attr("user")
     }
+    #[inline]
     fn volume(&self) -> Expr<String> {
         self.clone().get_attr("volume")
     }
@@ -12202,6 +13035,7 @@ pub struct SpecTemplateSpecVolumeRbdSecretRef {
 }
 impl SpecTemplateSpecVolumeRbdSecretRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.namespace.is_some()),
@@ -12223,15 +13057,18 @@ pub trait SpecTemplateSpecVolumeRbdSecretRefRef {
     fn namespace(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeRbdSecretRefRef for Expr<SpecTemplateSpecVolumeRbdSecretRef> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
 }
 impl SpecTemplateSpecVolumeRbd {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.fs_type.is_some()) + usize::from(self.keyring.is_some())
@@ -12283,27 +13120,35 @@ pub trait SpecTemplateSpecVolumeRbdRef {
     fn secret_ref(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeRbdSecretRef>>>;
 }
 impl SpecTemplateSpecVolumeRbdRef for Expr<SpecTemplateSpecVolumeRbd> {
+    #[inline]
     fn ceph_monitors(&self) -> Expr<Set<String>> {
         self.clone().get_attr("ceph_monitors")
     }
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn keyring(&self) -> Expr<String> {
         self.clone().get_attr("keyring")
     }
+    #[inline]
     fn rados_user(&self) -> Expr<String> {
         self.clone().get_attr("rados_user")
     }
+    #[inline]
     fn rbd_image(&self) -> Expr<String> {
         self.clone().get_attr("rbd_image")
     }
+    #[inline]
     fn rbd_pool(&self) -> Expr<String> {
         self.clone().get_attr("rbd_pool")
     }
+    #[inline]
     fn read_only(&self) -> Expr<bool> {
         self.clone().get_attr("read_only")
     }
+    #[inline]
     fn secret_ref(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeRbdSecretRef>>> {
         self.clone().get_attr("secret_ref")
     }
@@ -12332,6 +13177,7 @@ pub struct SpecTemplateSpecVolumeSecretItems {
 }
 impl SpecTemplateSpecVolumeSecretItems {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.mode.is_some())
@@ -12359,18 +13205,22 @@ pub trait SpecTemplateSpecVolumeSecretItemsRef {
     fn path(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeSecretItemsRef for Expr<SpecTemplateSpecVolumeSecretItems> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn mode(&self) -> Expr<String> {
         self.clone().get_attr("mode")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
 }
 impl SpecTemplateSpecVolumeSecret {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.default_mode.is_some())
@@ -12407,15 +13257,19 @@ pub trait SpecTemplateSpecVolumeSecretRef {
     fn secret_name(&self) -> Expr<String>;
 }
 impl SpecTemplateSpecVolumeSecretRef for Expr<SpecTemplateSpecVolumeSecret> {
+    #[inline]
     fn default_mode(&self) -> Expr<String> {
         self.clone().get_attr("default_mode")
     }
+    #[inline]
     fn items(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeSecretItems>>> {
         self.clone().get_attr("items")
     }
+    #[inline]
     fn optional(&self) -> Expr<bool> {
         self.clone().get_attr("optional")
     }
+    #[inline]
     fn secret_name(&self) -> Expr<String> {
         self.clone().get_attr("secret_name")
     }
@@ -12439,6 +13293,7 @@ impl SpecTemplateSpecVolumeVsphereVolume {
 }
 impl SpecTemplateSpecVolumeVsphereVolume {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.fs_type.is_some()));
         if let Some(v) = self.fs_type {
@@ -12457,15 +13312,18 @@ pub trait SpecTemplateSpecVolumeVsphereVolumeRef {
 }
 impl SpecTemplateSpecVolumeVsphereVolumeRef
 for Expr<SpecTemplateSpecVolumeVsphereVolume> {
+    #[inline]
     fn fs_type(&self) -> Expr<String> {
         self.clone().get_attr("fs_type")
     }
+    #[inline]
     fn volume_path(&self) -> Expr<String> {
         self.clone().get_attr("volume_path")
     }
 }
 impl SpecTemplateSpecVolume {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.aws_elastic_block_store.is_some())
@@ -12650,101 +13508,130 @@ pub trait SpecTemplateSpecVolumeRef {
     fn vsphere_volume(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeVsphereVolume>>>;
 }
 impl SpecTemplateSpecVolumeRef for Expr<SpecTemplateSpecVolume> {
+    #[inline]
     fn aws_elastic_block_store(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeAwsElasticBlockStore>>> {
         self.clone().get_attr("aws_elastic_block_store")
     }
+    #[inline]
     fn azure_disk(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeAzureDisk>>> {
         self.clone().get_attr("azure_disk")
     }
+    #[inline]
     fn azure_file(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeAzureFile>>> {
         self.clone().get_attr("azure_file")
     }
+    #[inline]
     fn ceph_fs(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeCephFs>>> {
         self.clone().get_attr("ceph_fs")
     }
+    #[inline]
     fn cinder(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeCinder>>> {
         self.clone().get_attr("cinder")
     }
+    #[inline]
     fn config_map(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeConfigMap>>> {
         self.clone().get_attr("config_map")
     }
+    #[inline]
     fn csi(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeCsi>>> {
         self.clone().get_attr("csi")
     }
+    #[inline]
     fn downward_api(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeDownwardApi>>> {
         self.clone().get_attr("downward_api")
     }
+    #[inline]
     fn empty_dir(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeEmptyDir>>> {
         self.clone().get_attr("empty_dir")
     }
+    #[inline]
     fn ephemeral(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeEphemeral>>> {
         self.clone().get_attr("ephemeral")
     }
+    #[inline]
     fn fc(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeFc>>> {
         self.clone().get_attr("fc")
     }
+    #[inline]
     fn flex_volume(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeFlexVolume>>> {
         self.clone().get_attr("flex_volume")
     }
+    #[inline]
     fn flocker(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeFlocker>>> {
         self.clone().get_attr("flocker")
     }
+    #[inline]
     fn gce_persistent_disk(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumeGcePersistentDisk>>> {
         self.clone().get_attr("gce_persistent_disk")
     }
+    #[inline]
     fn git_repo(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeGitRepo>>> {
         self.clone().get_attr("git_repo")
     }
+    #[inline]
     fn glusterfs(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeGlusterfs>>> {
         self.clone().get_attr("glusterfs")
     }
+    #[inline]
     fn host_path(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeHostPath>>> {
         self.clone().get_attr("host_path")
     }
+    #[inline]
     fn iscsi(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeIscsi>>> {
         self.clone().get_attr("iscsi")
     }
+    #[inline]
     fn local(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeLocal>>> {
         self.clone().get_attr("local")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn nfs(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeNfs>>> {
         self.clone().get_attr("nfs")
     }
+    #[inline]
     fn persistent_volume_claim(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumePersistentVolumeClaim>>> {
         self.clone().get_attr("persistent_volume_claim")
     }
+    #[inline]
     fn photon_persistent_disk(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecVolumePhotonPersistentDisk>>> {
         self.clone().get_attr("photon_persistent_disk")
     }
+    #[inline]
     fn projected(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeProjected>>> {
         self.clone().get_attr("projected")
     }
+    #[inline]
     fn quobyte(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeQuobyte>>> {
         self.clone().get_attr("quobyte")
     }
+    #[inline]
     fn rbd(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeRbd>>> {
         self.clone().get_attr("rbd")
     }
+    #[inline]
     fn secret(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeSecret>>> {
         self.clone().get_attr("secret")
     }
+    #[inline]
     fn vsphere_volume(&self) -> Expr<Vec<Value<SpecTemplateSpecVolumeVsphereVolume>>> {
         self.clone().get_attr("vsphere_volume")
     }
 }
 impl SpecTemplateSpec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.active_deadline_seconds.is_some())
@@ -12949,101 +13836,132 @@ pub trait SpecTemplateSpecRef {
     fn volume(&self) -> Expr<Vec<Value<SpecTemplateSpecVolume>>>;
 }
 impl SpecTemplateSpecRef for Expr<SpecTemplateSpec> {
+    #[inline]
     fn active_deadline_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("active_deadline_seconds")
     }
+    #[inline]
     fn affinity(&self) -> Expr<Vec<Value<SpecTemplateSpecAffinity>>> {
         self.clone().get_attr("affinity")
     }
+    #[inline]
     fn automount_service_account_token(&self) -> Expr<bool> {
         self.clone().get_attr("automount_service_account_token")
     }
+    #[inline]
     fn container(&self) -> Expr<Vec<Value<SpecTemplateSpecContainer>>> {
         self.clone().get_attr("container")
     }
+    #[inline]
     fn dns_config(&self) -> Expr<Vec<Value<SpecTemplateSpecDnsConfig>>> {
         self.clone().get_attr("dns_config")
     }
+    #[inline]
     fn dns_policy(&self) -> Expr<String> {
         self.clone().get_attr("dns_policy")
     }
+    #[inline]
     fn enable_service_links(&self) -> Expr<bool> {
         self.clone().get_attr("enable_service_links")
     }
+    #[inline]
     fn host_aliases(&self) -> Expr<Vec<Value<SpecTemplateSpecHostAliases>>> {
         self.clone().get_attr("host_aliases")
     }
+    #[inline]
     fn host_ipc(&self) -> Expr<bool> {
         self.clone().get_attr("host_ipc")
     }
+    #[inline]
     fn host_network(&self) -> Expr<bool> {
         self.clone().get_attr("host_network")
     }
+    #[inline]
     fn host_pid(&self) -> Expr<bool> {
         self.clone().get_attr("host_pid")
     }
+    #[inline]
     fn hostname(&self) -> Expr<String> {
         self.clone().get_attr("hostname")
     }
+    #[inline]
     fn image_pull_secrets(&self) -> Expr<Vec<Value<SpecTemplateSpecImagePullSecrets>>> {
         self.clone().get_attr("image_pull_secrets")
     }
+    #[inline]
     fn init_container(&self) -> Expr<Vec<Value<SpecTemplateSpecInitContainer>>> {
         self.clone().get_attr("init_container")
     }
+    #[inline]
     fn node_name(&self) -> Expr<String> {
         self.clone().get_attr("node_name")
     }
+    #[inline]
     fn node_selector(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("node_selector")
     }
+    #[inline]
     fn os(&self) -> Expr<Vec<Value<SpecTemplateSpecOs>>> {
         self.clone().get_attr("os")
     }
+    #[inline]
     fn priority_class_name(&self) -> Expr<String> {
         self.clone().get_attr("priority_class_name")
     }
+    #[inline]
     fn readiness_gate(&self) -> Expr<Vec<Value<SpecTemplateSpecReadinessGate>>> {
         self.clone().get_attr("readiness_gate")
     }
+    #[inline]
     fn restart_policy(&self) -> Expr<String> {
         self.clone().get_attr("restart_policy")
     }
+    #[inline]
     fn runtime_class_name(&self) -> Expr<String> {
         self.clone().get_attr("runtime_class_name")
     }
+    #[inline]
     fn scheduler_name(&self) -> Expr<String> {
         self.clone().get_attr("scheduler_name")
     }
+    #[inline]
     fn security_context(&self) -> Expr<Vec<Value<SpecTemplateSpecSecurityContext>>> {
         self.clone().get_attr("security_context")
     }
+    #[inline]
     fn service_account_name(&self) -> Expr<String> {
         self.clone().get_attr("service_account_name")
     }
+    #[inline]
     fn share_process_namespace(&self) -> Expr<bool> {
         self.clone().get_attr("share_process_namespace")
     }
+    #[inline]
     fn subdomain(&self) -> Expr<String> {
         self.clone().get_attr("subdomain")
     }
+    #[inline]
     fn termination_grace_period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("termination_grace_period_seconds")
     }
+    #[inline]
     fn toleration(&self) -> Expr<Vec<Value<SpecTemplateSpecToleration>>> {
         self.clone().get_attr("toleration")
     }
+    #[inline]
     fn topology_spread_constraint(
         &self,
     ) -> Expr<Vec<Value<SpecTemplateSpecTopologySpreadConstraint>>> {
         self.clone().get_attr("topology_spread_constraint")
     }
+    #[inline]
     fn volume(&self) -> Expr<Vec<Value<SpecTemplateSpecVolume>>> {
         self.clone().get_attr("volume")
     }
 }
 impl SpecTemplate {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
@@ -13059,15 +13977,18 @@ pub trait SpecTemplateRef {
     fn spec(&self) -> Expr<Vec<Value<SpecTemplateSpec>>>;
 }
 impl SpecTemplateRef for Expr<SpecTemplate> {
+    #[inline]
     fn metadata(&self) -> Expr<Vec<Value<SpecTemplateMetadata>>> {
         self.clone().get_attr("metadata")
     }
+    #[inline]
     fn spec(&self) -> Expr<Vec<Value<SpecTemplateSpec>>> {
         self.clone().get_attr("spec")
     }
 }
 impl Spec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.min_ready_seconds.is_some())
@@ -13123,33 +14044,42 @@ pub trait SpecRef {
     fn template(&self) -> Expr<Vec<Value<SpecTemplate>>>;
 }
 impl SpecRef for Expr<Spec> {
+    #[inline]
     fn min_ready_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("min_ready_seconds")
     }
+    #[inline]
     fn paused(&self) -> Expr<bool> {
         self.clone().get_attr("paused")
     }
+    #[inline]
     fn progress_deadline_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("progress_deadline_seconds")
     }
+    #[inline]
     fn replicas(&self) -> Expr<String> {
         self.clone().get_attr("replicas")
     }
+    #[inline]
     fn revision_history_limit(&self) -> Expr<Number> {
         self.clone().get_attr("revision_history_limit")
     }
+    #[inline]
     fn selector(&self) -> Expr<Vec<Value<SpecSelector>>> {
         self.clone().get_attr("selector")
     }
+    #[inline]
     fn strategy(&self) -> Expr<Vec<Value<SpecStrategy>>> {
         self.clone().get_attr("strategy")
     }
+    #[inline]
     fn template(&self) -> Expr<Vec<Value<SpecTemplate>>> {
         self.clone().get_attr("template")
     }
 }
 impl Resource for KubernetesDeploymentV1 {
     const TYPE: &'static str = "kubernetes_deployment_v1";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.wait_for_rollout.is_some()),
@@ -13172,12 +14102,15 @@ pub trait KubernetesDeploymentV1Ref {
     fn wait_for_rollout(&self) -> Expr<bool>;
 }
 impl KubernetesDeploymentV1Ref for Ref<KubernetesDeploymentV1> {
+    #[inline]
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>> {
         self.attr("metadata")
     }
+    #[inline]
     fn spec(&self) -> Expr<Vec<Value<Spec>>> {
         self.attr("spec")
     }
+    #[inline]
     fn wait_for_rollout(&self) -> Expr<bool> {
         self.attr("wait_for_rollout")
     }

@@ -34,6 +34,7 @@ pub struct Metadata {
 }
 impl Metadata {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some())
@@ -79,27 +80,35 @@ pub trait MetadataRef {
     fn uid(&self) -> Expr<String>;
 }
 impl MetadataRef for Expr<Metadata> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn generate_name(&self) -> Expr<String> {
         self.clone().get_attr("generate_name")
     }
+    #[inline]
     fn generation(&self) -> Expr<Number> {
         self.clone().get_attr("generation")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
+    #[inline]
     fn resource_version(&self) -> Expr<String> {
         self.clone().get_attr("resource_version")
     }
+    #[inline]
     fn uid(&self) -> Expr<String> {
         self.clone().get_attr("uid")
     }
@@ -180,6 +189,7 @@ impl SpecBehaviorScaleDownPolicy {
 }
 impl SpecBehaviorScaleDownPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("period_seconds", self.period_seconds);
@@ -198,18 +208,22 @@ pub trait SpecBehaviorScaleDownPolicyRef {
     fn value(&self) -> Expr<Number>;
 }
 impl SpecBehaviorScaleDownPolicyRef for Expr<SpecBehaviorScaleDownPolicy> {
+    #[inline]
     fn period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("period_seconds")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn value(&self) -> Expr<Number> {
         self.clone().get_attr("value")
     }
 }
 impl SpecBehaviorScaleDown {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.policy.is_empty())
@@ -240,12 +254,15 @@ pub trait SpecBehaviorScaleDownRef {
     fn stabilization_window_seconds(&self) -> Expr<Number>;
 }
 impl SpecBehaviorScaleDownRef for Expr<SpecBehaviorScaleDown> {
+    #[inline]
     fn policy(&self) -> Expr<Vec<Value<SpecBehaviorScaleDownPolicy>>> {
         self.clone().get_attr("policy")
     }
+    #[inline]
     fn select_policy(&self) -> Expr<String> {
         self.clone().get_attr("select_policy")
     }
+    #[inline]
     fn stabilization_window_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("stabilization_window_seconds")
     }
@@ -286,6 +303,7 @@ impl SpecBehaviorScaleUpPolicy {
 }
 impl SpecBehaviorScaleUpPolicy {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("period_seconds", self.period_seconds);
@@ -304,18 +322,22 @@ pub trait SpecBehaviorScaleUpPolicyRef {
     fn value(&self) -> Expr<Number>;
 }
 impl SpecBehaviorScaleUpPolicyRef for Expr<SpecBehaviorScaleUpPolicy> {
+    #[inline]
     fn period_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("period_seconds")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn value(&self) -> Expr<Number> {
         self.clone().get_attr("value")
     }
 }
 impl SpecBehaviorScaleUp {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.policy.is_empty())
@@ -346,18 +368,22 @@ pub trait SpecBehaviorScaleUpRef {
     fn stabilization_window_seconds(&self) -> Expr<Number>;
 }
 impl SpecBehaviorScaleUpRef for Expr<SpecBehaviorScaleUp> {
+    #[inline]
     fn policy(&self) -> Expr<Vec<Value<SpecBehaviorScaleUpPolicy>>> {
         self.clone().get_attr("policy")
     }
+    #[inline]
     fn select_policy(&self) -> Expr<String> {
         self.clone().get_attr("select_policy")
     }
+    #[inline]
     fn stabilization_window_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("stabilization_window_seconds")
     }
 }
 impl SpecBehavior {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.scale_down.is_empty())
@@ -380,9 +406,11 @@ pub trait SpecBehaviorRef {
     fn scale_up(&self) -> Expr<Vec<Value<SpecBehaviorScaleUp>>>;
 }
 impl SpecBehaviorRef for Expr<SpecBehavior> {
+    #[inline]
     fn scale_down(&self) -> Expr<Vec<Value<SpecBehaviorScaleDown>>> {
         self.clone().get_attr("scale_down")
     }
+    #[inline]
     fn scale_up(&self) -> Expr<Vec<Value<SpecBehaviorScaleUp>>> {
         self.clone().get_attr("scale_up")
     }
@@ -464,6 +492,7 @@ impl SpecMetricContainerResourceTarget {
 }
 impl SpecMetricContainerResourceTarget {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.average_utilization.is_some())
@@ -495,21 +524,26 @@ pub trait SpecMetricContainerResourceTargetRef {
     fn value(&self) -> Expr<String>;
 }
 impl SpecMetricContainerResourceTargetRef for Expr<SpecMetricContainerResourceTarget> {
+    #[inline]
     fn average_utilization(&self) -> Expr<Number> {
         self.clone().get_attr("average_utilization")
     }
+    #[inline]
     fn average_value(&self) -> Expr<String> {
         self.clone().get_attr("average_value")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecMetricContainerResource {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.target.is_some()));
         body.set_static("container", self.container);
@@ -530,12 +564,15 @@ pub trait SpecMetricContainerResourceRef {
     fn target(&self) -> Expr<Vec<Value<SpecMetricContainerResourceTarget>>>;
 }
 impl SpecMetricContainerResourceRef for Expr<SpecMetricContainerResource> {
+    #[inline]
     fn container(&self) -> Expr<String> {
         self.clone().get_attr("container")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn target(&self) -> Expr<Vec<Value<SpecMetricContainerResourceTarget>>> {
         self.clone().get_attr("target")
     }
@@ -594,6 +631,7 @@ pub struct SpecMetricExternalMetricSelectorMatchExpressions {
 }
 impl SpecMetricExternalMetricSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -622,18 +660,22 @@ pub trait SpecMetricExternalMetricSelectorMatchExpressionsRef {
 }
 impl SpecMetricExternalMetricSelectorMatchExpressionsRef
 for Expr<SpecMetricExternalMetricSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecMetricExternalMetricSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -660,17 +702,20 @@ pub trait SpecMetricExternalMetricSelectorRef {
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecMetricExternalMetricSelectorRef for Expr<SpecMetricExternalMetricSelector> {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<Vec<Value<SpecMetricExternalMetricSelectorMatchExpressions>>> {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecMetricExternalMetric {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(!self.selector.is_empty()));
         body.set_static("name", self.name);
@@ -690,9 +735,11 @@ pub trait SpecMetricExternalMetricRef {
     fn selector(&self) -> Expr<Vec<Value<SpecMetricExternalMetricSelector>>>;
 }
 impl SpecMetricExternalMetricRef for Expr<SpecMetricExternalMetric> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn selector(&self) -> Expr<Vec<Value<SpecMetricExternalMetricSelector>>> {
         self.clone().get_attr("selector")
     }
@@ -722,6 +769,7 @@ impl SpecMetricExternalTarget {
 }
 impl SpecMetricExternalTarget {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.average_utilization.is_some())
@@ -753,21 +801,26 @@ pub trait SpecMetricExternalTargetRef {
     fn value(&self) -> Expr<String>;
 }
 impl SpecMetricExternalTargetRef for Expr<SpecMetricExternalTarget> {
+    #[inline]
     fn average_utilization(&self) -> Expr<Number> {
         self.clone().get_attr("average_utilization")
     }
+    #[inline]
     fn average_value(&self) -> Expr<String> {
         self.clone().get_attr("average_value")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecMetricExternal {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.target.is_some()));
         body.set_blocks("metric", vec![self.metric.into_body()]);
@@ -785,9 +838,11 @@ pub trait SpecMetricExternalRef {
     fn target(&self) -> Expr<Vec<Value<SpecMetricExternalTarget>>>;
 }
 impl SpecMetricExternalRef for Expr<SpecMetricExternal> {
+    #[inline]
     fn metric(&self) -> Expr<Vec<Value<SpecMetricExternalMetric>>> {
         self.clone().get_attr("metric")
     }
+    #[inline]
     fn target(&self) -> Expr<Vec<Value<SpecMetricExternalTarget>>> {
         self.clone().get_attr("target")
     }
@@ -841,6 +896,7 @@ impl SpecMetricObjectDescribedObject {
 }
 impl SpecMetricObjectDescribedObject {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("api_version", self.api_version);
@@ -859,12 +915,15 @@ pub trait SpecMetricObjectDescribedObjectRef {
     fn name(&self) -> Expr<String>;
 }
 impl SpecMetricObjectDescribedObjectRef for Expr<SpecMetricObjectDescribedObject> {
+    #[inline]
     fn api_version(&self) -> Expr<String> {
         self.clone().get_attr("api_version")
     }
+    #[inline]
     fn kind(&self) -> Expr<String> {
         self.clone().get_attr("kind")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -906,6 +965,7 @@ pub struct SpecMetricObjectMetricSelectorMatchExpressions {
 }
 impl SpecMetricObjectMetricSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -934,18 +994,22 @@ pub trait SpecMetricObjectMetricSelectorMatchExpressionsRef {
 }
 impl SpecMetricObjectMetricSelectorMatchExpressionsRef
 for Expr<SpecMetricObjectMetricSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecMetricObjectMetricSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -972,17 +1036,20 @@ pub trait SpecMetricObjectMetricSelectorRef {
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecMetricObjectMetricSelectorRef for Expr<SpecMetricObjectMetricSelector> {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<Vec<Value<SpecMetricObjectMetricSelectorMatchExpressions>>> {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecMetricObjectMetric {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(!self.selector.is_empty()));
         body.set_static("name", self.name);
@@ -1002,9 +1069,11 @@ pub trait SpecMetricObjectMetricRef {
     fn selector(&self) -> Expr<Vec<Value<SpecMetricObjectMetricSelector>>>;
 }
 impl SpecMetricObjectMetricRef for Expr<SpecMetricObjectMetric> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn selector(&self) -> Expr<Vec<Value<SpecMetricObjectMetricSelector>>> {
         self.clone().get_attr("selector")
     }
@@ -1034,6 +1103,7 @@ impl SpecMetricObjectTarget {
 }
 impl SpecMetricObjectTarget {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.average_utilization.is_some())
@@ -1065,21 +1135,26 @@ pub trait SpecMetricObjectTargetRef {
     fn value(&self) -> Expr<String>;
 }
 impl SpecMetricObjectTargetRef for Expr<SpecMetricObjectTarget> {
+    #[inline]
     fn average_utilization(&self) -> Expr<Number> {
         self.clone().get_attr("average_utilization")
     }
+    #[inline]
     fn average_value(&self) -> Expr<String> {
         self.clone().get_attr("average_value")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecMetricObject {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.target.is_some()));
         body.set_blocks("described_object", vec![self.described_object.into_body()]);
@@ -1100,12 +1175,15 @@ pub trait SpecMetricObjectRef {
     fn target(&self) -> Expr<Vec<Value<SpecMetricObjectTarget>>>;
 }
 impl SpecMetricObjectRef for Expr<SpecMetricObject> {
+    #[inline]
     fn described_object(&self) -> Expr<Vec<Value<SpecMetricObjectDescribedObject>>> {
         self.clone().get_attr("described_object")
     }
+    #[inline]
     fn metric(&self) -> Expr<Vec<Value<SpecMetricObjectMetric>>> {
         self.clone().get_attr("metric")
     }
+    #[inline]
     fn target(&self) -> Expr<Vec<Value<SpecMetricObjectTarget>>> {
         self.clone().get_attr("target")
     }
@@ -1164,6 +1242,7 @@ pub struct SpecMetricPodsMetricSelectorMatchExpressions {
 }
 impl SpecMetricPodsMetricSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -1192,18 +1271,22 @@ pub trait SpecMetricPodsMetricSelectorMatchExpressionsRef {
 }
 impl SpecMetricPodsMetricSelectorMatchExpressionsRef
 for Expr<SpecMetricPodsMetricSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecMetricPodsMetricSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -1230,17 +1313,20 @@ pub trait SpecMetricPodsMetricSelectorRef {
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecMetricPodsMetricSelectorRef for Expr<SpecMetricPodsMetricSelector> {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<Vec<Value<SpecMetricPodsMetricSelectorMatchExpressions>>> {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecMetricPodsMetric {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(!self.selector.is_empty()));
         body.set_static("name", self.name);
@@ -1260,9 +1346,11 @@ pub trait SpecMetricPodsMetricRef {
     fn selector(&self) -> Expr<Vec<Value<SpecMetricPodsMetricSelector>>>;
 }
 impl SpecMetricPodsMetricRef for Expr<SpecMetricPodsMetric> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn selector(&self) -> Expr<Vec<Value<SpecMetricPodsMetricSelector>>> {
         self.clone().get_attr("selector")
     }
@@ -1292,6 +1380,7 @@ impl SpecMetricPodsTarget {
 }
 impl SpecMetricPodsTarget {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.average_utilization.is_some())
@@ -1323,21 +1412,26 @@ pub trait SpecMetricPodsTargetRef {
     fn value(&self) -> Expr<String>;
 }
 impl SpecMetricPodsTargetRef for Expr<SpecMetricPodsTarget> {
+    #[inline]
     fn average_utilization(&self) -> Expr<Number> {
         self.clone().get_attr("average_utilization")
     }
+    #[inline]
     fn average_value(&self) -> Expr<String> {
         self.clone().get_attr("average_value")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecMetricPods {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.target.is_some()));
         body.set_blocks("metric", vec![self.metric.into_body()]);
@@ -1355,9 +1449,11 @@ pub trait SpecMetricPodsRef {
     fn target(&self) -> Expr<Vec<Value<SpecMetricPodsTarget>>>;
 }
 impl SpecMetricPodsRef for Expr<SpecMetricPods> {
+    #[inline]
     fn metric(&self) -> Expr<Vec<Value<SpecMetricPodsMetric>>> {
         self.clone().get_attr("metric")
     }
+    #[inline]
     fn target(&self) -> Expr<Vec<Value<SpecMetricPodsTarget>>> {
         self.clone().get_attr("target")
     }
@@ -1404,6 +1500,7 @@ impl SpecMetricResourceTarget {
 }
 impl SpecMetricResourceTarget {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.average_utilization.is_some())
@@ -1435,21 +1532,26 @@ pub trait SpecMetricResourceTargetRef {
     fn value(&self) -> Expr<String>;
 }
 impl SpecMetricResourceTargetRef for Expr<SpecMetricResourceTarget> {
+    #[inline]
     fn average_utilization(&self) -> Expr<Number> {
         self.clone().get_attr("average_utilization")
     }
+    #[inline]
     fn average_value(&self) -> Expr<String> {
         self.clone().get_attr("average_value")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
+    #[inline]
     fn value(&self) -> Expr<String> {
         self.clone().get_attr("value")
     }
 }
 impl SpecMetricResource {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(1 + usize::from(self.target.is_some()));
         body.set_static("name", self.name);
@@ -1467,15 +1569,18 @@ pub trait SpecMetricResourceRef {
     fn target(&self) -> Expr<Vec<Value<SpecMetricResourceTarget>>>;
 }
 impl SpecMetricResourceRef for Expr<SpecMetricResource> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn target(&self) -> Expr<Vec<Value<SpecMetricResourceTarget>>> {
         self.clone().get_attr("target")
     }
 }
 impl SpecMetric {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.container_resource.is_some())
@@ -1518,21 +1623,27 @@ pub trait SpecMetricRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl SpecMetricRef for Expr<SpecMetric> {
+    #[inline]
     fn container_resource(&self) -> Expr<Vec<Value<SpecMetricContainerResource>>> {
         self.clone().get_attr("container_resource")
     }
+    #[inline]
     fn external(&self) -> Expr<Vec<Value<SpecMetricExternal>>> {
         self.clone().get_attr("external")
     }
+    #[inline]
     fn object(&self) -> Expr<Vec<Value<SpecMetricObject>>> {
         self.clone().get_attr("object")
     }
+    #[inline]
     fn pods(&self) -> Expr<Vec<Value<SpecMetricPods>>> {
         self.clone().get_attr("pods")
     }
+    #[inline]
     fn resource(&self) -> Expr<Vec<Value<SpecMetricResource>>> {
         self.clone().get_attr("resource")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
@@ -1559,6 +1670,7 @@ impl SpecScaleTargetRef {
 }
 impl SpecScaleTargetRef {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2 + usize::from(self.api_version.is_some()));
         if let Some(v) = self.api_version {
@@ -1579,18 +1691,22 @@ pub trait SpecScaleTargetRefRef {
     fn name(&self) -> Expr<String>;
 }
 impl SpecScaleTargetRefRef for Expr<SpecScaleTargetRef> {
+    #[inline]
     fn api_version(&self) -> Expr<String> {
         self.clone().get_attr("api_version")
     }
+    #[inline]
     fn kind(&self) -> Expr<String> {
         self.clone().get_attr("kind")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
 }
 impl Spec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.behavior.is_some())
@@ -1629,27 +1745,34 @@ pub trait SpecRef {
     fn target_cpu_utilization_percentage(&self) -> Expr<Number>;
 }
 impl SpecRef for Expr<Spec> {
+    #[inline]
     fn behavior(&self) -> Expr<Vec<Value<SpecBehavior>>> {
         self.clone().get_attr("behavior")
     }
+    #[inline]
     fn max_replicas(&self) -> Expr<Number> {
         self.clone().get_attr("max_replicas")
     }
+    #[inline]
     fn metric(&self) -> Expr<Vec<Value<SpecMetric>>> {
         self.clone().get_attr("metric")
     }
+    #[inline]
     fn min_replicas(&self) -> Expr<Number> {
         self.clone().get_attr("min_replicas")
     }
+    #[inline]
     fn scale_target_ref(&self) -> Expr<Vec<Value<SpecScaleTargetRef>>> {
         self.clone().get_attr("scale_target_ref")
     }
+    #[inline]
     fn target_cpu_utilization_percentage(&self) -> Expr<Number> {
         self.clone().get_attr("target_cpu_utilization_percentage")
     }
 }
 impl Resource for KubernetesHorizontalPodAutoscalerV2 {
     const TYPE: &'static str = "kubernetes_horizontal_pod_autoscaler_v2";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(2);
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
@@ -1666,9 +1789,11 @@ pub trait KubernetesHorizontalPodAutoscalerV2Ref {
 }
 impl KubernetesHorizontalPodAutoscalerV2Ref
 for Ref<KubernetesHorizontalPodAutoscalerV2> {
+    #[inline]
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>> {
         self.attr("metadata")
     }
+    #[inline]
     fn spec(&self) -> Expr<Vec<Value<Spec>>> {
         self.attr("spec")
     }

@@ -37,6 +37,7 @@ pub struct Metadata {
 }
 impl Metadata {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some())
@@ -82,27 +83,35 @@ pub trait MetadataRef {
     fn uid(&self) -> Expr<String>;
 }
 impl MetadataRef for Expr<Metadata> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn generate_name(&self) -> Expr<String> {
         self.clone().get_attr("generate_name")
     }
+    #[inline]
     fn generation(&self) -> Expr<Number> {
         self.clone().get_attr("generation")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
+    #[inline]
     fn resource_version(&self) -> Expr<String> {
         self.clone().get_attr("resource_version")
     }
+    #[inline]
     fn uid(&self) -> Expr<String> {
         self.clone().get_attr("uid")
     }
@@ -153,6 +162,7 @@ impl SpecDefaultBackendResource {
 }
 impl SpecDefaultBackendResource {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("api_group", self.api_group);
@@ -171,12 +181,15 @@ pub trait SpecDefaultBackendResourceRef {
     fn name(&self) -> Expr<String>;
 }
 impl SpecDefaultBackendResourceRef for Expr<SpecDefaultBackendResource> {
+    #[inline]
     fn api_group(&self) -> Expr<String> {
         self.clone().get_attr("api_group")
     }
+    #[inline]
     fn kind(&self) -> Expr<String> {
         self.clone().get_attr("kind")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -211,6 +224,7 @@ pub struct SpecDefaultBackendServicePort {
 }
 impl SpecDefaultBackendServicePort {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.number.is_some()),
@@ -232,15 +246,18 @@ pub trait SpecDefaultBackendServicePortRef {
     fn number(&self) -> Expr<Number>;
 }
 impl SpecDefaultBackendServicePortRef for Expr<SpecDefaultBackendServicePort> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn number(&self) -> Expr<Number> {
         self.clone().get_attr("number")
     }
 }
 impl SpecDefaultBackendService {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
@@ -256,15 +273,18 @@ pub trait SpecDefaultBackendServiceRef {
     fn port(&self) -> Expr<Vec<Value<SpecDefaultBackendServicePort>>>;
 }
 impl SpecDefaultBackendServiceRef for Expr<SpecDefaultBackendService> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn port(&self) -> Expr<Vec<Value<SpecDefaultBackendServicePort>>> {
         self.clone().get_attr("port")
     }
 }
 impl SpecDefaultBackend {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.resource.is_some()) + usize::from(self.service.is_some()),
@@ -286,9 +306,11 @@ pub trait SpecDefaultBackendRef {
     fn service(&self) -> Expr<Vec<Value<SpecDefaultBackendService>>>;
 }
 impl SpecDefaultBackendRef for Expr<SpecDefaultBackend> {
+    #[inline]
     fn resource(&self) -> Expr<Vec<Value<SpecDefaultBackendResource>>> {
         self.clone().get_attr("resource")
     }
+    #[inline]
     fn service(&self) -> Expr<Vec<Value<SpecDefaultBackendService>>> {
         self.clone().get_attr("service")
     }
@@ -351,6 +373,7 @@ impl SpecRuleHttpPathBackendResource {
 }
 impl SpecRuleHttpPathBackendResource {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(3);
         body.set_static("api_group", self.api_group);
@@ -369,12 +392,15 @@ pub trait SpecRuleHttpPathBackendResourceRef {
     fn name(&self) -> Expr<String>;
 }
 impl SpecRuleHttpPathBackendResourceRef for Expr<SpecRuleHttpPathBackendResource> {
+    #[inline]
     fn api_group(&self) -> Expr<String> {
         self.clone().get_attr("api_group")
     }
+    #[inline]
     fn kind(&self) -> Expr<String> {
         self.clone().get_attr("kind")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -409,6 +435,7 @@ pub struct SpecRuleHttpPathBackendServicePort {
 }
 impl SpecRuleHttpPathBackendServicePort {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.name.is_some()) + usize::from(self.number.is_some()),
@@ -430,15 +457,18 @@ pub trait SpecRuleHttpPathBackendServicePortRef {
     fn number(&self) -> Expr<Number>;
 }
 impl SpecRuleHttpPathBackendServicePortRef for Expr<SpecRuleHttpPathBackendServicePort> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn number(&self) -> Expr<Number> {
         self.clone().get_attr("number")
     }
 }
 impl SpecRuleHttpPathBackendService {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(2);
         body.set_static("name", self.name);
@@ -454,15 +484,18 @@ pub trait SpecRuleHttpPathBackendServiceRef {
     fn port(&self) -> Expr<Vec<Value<SpecRuleHttpPathBackendServicePort>>>;
 }
 impl SpecRuleHttpPathBackendServiceRef for Expr<SpecRuleHttpPathBackendService> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn port(&self) -> Expr<Vec<Value<SpecRuleHttpPathBackendServicePort>>> {
         self.clone().get_attr("port")
     }
 }
 impl SpecRuleHttpPathBackend {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.resource.is_some()) + usize::from(self.service.is_some()),
@@ -484,15 +517,18 @@ pub trait SpecRuleHttpPathBackendRef {
     fn service(&self) -> Expr<Vec<Value<SpecRuleHttpPathBackendService>>>;
 }
 impl SpecRuleHttpPathBackendRef for Expr<SpecRuleHttpPathBackend> {
+    #[inline]
     fn resource(&self) -> Expr<Vec<Value<SpecRuleHttpPathBackendResource>>> {
         self.clone().get_attr("resource")
     }
+    #[inline]
     fn service(&self) -> Expr<Vec<Value<SpecRuleHttpPathBackendService>>> {
         self.clone().get_attr("service")
     }
 }
 impl SpecRuleHttpPath {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.backend.is_some()) + usize::from(self.path.is_some())
@@ -520,18 +556,22 @@ pub trait SpecRuleHttpPathRef {
     fn path_type(&self) -> Expr<String>;
 }
 impl SpecRuleHttpPathRef for Expr<SpecRuleHttpPath> {
+    #[inline]
     fn backend(&self) -> Expr<Vec<Value<SpecRuleHttpPathBackend>>> {
         self.clone().get_attr("backend")
     }
+    #[inline]
     fn path(&self) -> Expr<String> {
         self.clone().get_attr("path")
     }
+    #[inline]
     fn path_type(&self) -> Expr<String> {
         self.clone().get_attr("path_type")
     }
 }
 impl SpecRuleHttp {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(!self.path.is_empty()));
         body.set_blocks_from("path", self.path, SpecRuleHttpPath::into_body);
@@ -544,12 +584,14 @@ pub trait SpecRuleHttpRef {
     fn path(&self) -> Expr<Vec<Value<SpecRuleHttpPath>>>;
 }
 impl SpecRuleHttpRef for Expr<SpecRuleHttp> {
+    #[inline]
     fn path(&self) -> Expr<Vec<Value<SpecRuleHttpPath>>> {
         self.clone().get_attr("path")
     }
 }
 impl SpecRule {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.host.is_some()) + usize::from(self.http.is_some()),
@@ -571,9 +613,11 @@ pub trait SpecRuleRef {
     fn http(&self) -> Expr<Vec<Value<SpecRuleHttp>>>;
 }
 impl SpecRuleRef for Expr<SpecRule> {
+    #[inline]
     fn host(&self) -> Expr<String> {
         self.clone().get_attr("host")
     }
+    #[inline]
     fn http(&self) -> Expr<Vec<Value<SpecRuleHttp>>> {
         self.clone().get_attr("http")
     }
@@ -588,6 +632,7 @@ pub struct SpecTls {
 }
 impl SpecTls {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.hosts.is_some()) + usize::from(self.secret_name.is_some()),
@@ -609,15 +654,18 @@ pub trait SpecTlsRef {
     fn secret_name(&self) -> Expr<String>;
 }
 impl SpecTlsRef for Expr<SpecTls> {
+    #[inline]
     fn hosts(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("hosts")
     }
+    #[inline]
     fn secret_name(&self) -> Expr<String> {
         self.clone().get_attr("secret_name")
     }
 }
 impl Spec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.default_backend.is_some())
@@ -647,21 +695,26 @@ pub trait SpecRef {
     fn tls(&self) -> Expr<Vec<Value<SpecTls>>>;
 }
 impl SpecRef for Expr<Spec> {
+    #[inline]
     fn default_backend(&self) -> Expr<Vec<Value<SpecDefaultBackend>>> {
         self.clone().get_attr("default_backend")
     }
+    #[inline]
     fn ingress_class_name(&self) -> Expr<String> {
         self.clone().get_attr("ingress_class_name")
     }
+    #[inline]
     fn rule(&self) -> Expr<Vec<Value<SpecRule>>> {
         self.clone().get_attr("rule")
     }
+    #[inline]
     fn tls(&self) -> Expr<Vec<Value<SpecTls>>> {
         self.clone().get_attr("tls")
     }
 }
 impl Resource for KubernetesIngressV1 {
     const TYPE: &'static str = "kubernetes_ingress_v1";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.wait_for_load_balancer.is_some()),
@@ -685,9 +738,11 @@ pub trait StatusLoadBalancerIngressRef {
     fn ip(&self) -> Expr<String>;
 }
 impl StatusLoadBalancerIngressRef for Expr<StatusLoadBalancerIngress> {
+    #[inline]
     fn hostname(&self) -> Expr<String> {
         self.clone().get_attr("hostname")
     }
+    #[inline]
     fn ip(&self) -> Expr<String> {
         self.clone().get_attr("ip")
     }
@@ -701,6 +756,7 @@ pub trait StatusLoadBalancerRef {
     fn ingress(&self) -> Expr<Vec<Value<StatusLoadBalancerIngress>>>;
 }
 impl StatusLoadBalancerRef for Expr<StatusLoadBalancer> {
+    #[inline]
     fn ingress(&self) -> Expr<Vec<Value<StatusLoadBalancerIngress>>> {
         self.clone().get_attr("ingress")
     }
@@ -714,6 +770,7 @@ pub trait StatusRef {
     fn load_balancer(&self) -> Expr<Vec<Value<StatusLoadBalancer>>>;
 }
 impl StatusRef for Expr<Status> {
+    #[inline]
     fn load_balancer(&self) -> Expr<Vec<Value<StatusLoadBalancer>>> {
         self.clone().get_attr("load_balancer")
     }
@@ -730,15 +787,19 @@ pub trait KubernetesIngressV1Ref {
     fn wait_for_load_balancer(&self) -> Expr<bool>;
 }
 impl KubernetesIngressV1Ref for Ref<KubernetesIngressV1> {
+    #[inline]
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>> {
         self.attr("metadata")
     }
+    #[inline]
     fn spec(&self) -> Expr<Vec<Value<Spec>>> {
         self.attr("spec")
     }
+    #[inline]
     fn status(&self) -> Expr<Vec<Value<Status>>> {
         self.attr("status")
     }
+    #[inline]
     fn wait_for_load_balancer(&self) -> Expr<bool> {
         self.attr("wait_for_load_balancer")
     }

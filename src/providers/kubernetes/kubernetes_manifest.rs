@@ -41,6 +41,7 @@ pub struct FieldManager {
 }
 impl FieldManager {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.force_conflicts.is_some())
@@ -63,9 +64,11 @@ pub trait FieldManagerRef {
     fn name(&self) -> Expr<String>;
 }
 impl FieldManagerRef for Expr<FieldManager> {
+    #[inline]
     fn force_conflicts(&self) -> Expr<bool> {
         self.clone().get_attr("force_conflicts")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -90,6 +93,7 @@ pub struct WaitCondition {
 }
 impl WaitCondition {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.status.is_some()) + usize::from(self.r#type.is_some()),
@@ -111,15 +115,18 @@ pub trait WaitConditionRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl WaitConditionRef for Expr<WaitCondition> {
+    #[inline]
     fn status(&self) -> Expr<String> {
         self.clone().get_attr("status")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
 }
 impl Wait {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.condition.is_empty()) + usize::from(self.fields.is_some())
@@ -145,18 +152,22 @@ pub trait WaitRef {
     fn rollout(&self) -> Expr<bool>;
 }
 impl WaitRef for Expr<Wait> {
+    #[inline]
     fn condition(&self) -> Expr<Vec<Value<WaitCondition>>> {
         self.clone().get_attr("condition")
     }
+    #[inline]
     fn fields(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("fields")
     }
+    #[inline]
     fn rollout(&self) -> Expr<bool> {
         self.clone().get_attr("rollout")
     }
 }
 impl Resource for KubernetesManifest {
     const TYPE: &'static str = "kubernetes_manifest";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.computed_fields.is_some())
@@ -192,6 +203,7 @@ pub trait WaitForRef {
     fn fields(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl WaitForRef for Expr<WaitFor> {
+    #[inline]
     fn fields(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("fields")
     }
@@ -213,21 +225,27 @@ pub trait KubernetesManifestRef {
     fn wait_for(&self) -> Expr<WaitFor>;
 }
 impl KubernetesManifestRef for Ref<KubernetesManifest> {
+    #[inline]
     fn computed_fields(&self) -> Expr<Vec<Value<String>>> {
         self.attr("computed_fields")
     }
+    #[inline]
     fn field_manager(&self) -> Expr<Vec<Value<FieldManager>>> {
         self.attr("field_manager")
     }
+    #[inline]
     fn manifest(&self) -> Expr<Expression> {
         self.attr("manifest")
     }
+    #[inline]
     fn object(&self) -> Expr<Expression> {
         self.attr("object")
     }
+    #[inline]
     fn wait(&self) -> Expr<Vec<Value<Wait>>> {
         self.attr("wait")
     }
+    #[inline]
     fn wait_for(&self) -> Expr<WaitFor> {
         self.attr("wait_for")
     }

@@ -32,6 +32,7 @@ pub struct Metadata {
 }
 impl Metadata {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some())
@@ -71,30 +72,38 @@ pub trait MetadataRef {
     fn uid(&self) -> Expr<String>;
 }
 impl MetadataRef for Expr<Metadata> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn generate_name(&self) -> Expr<String> {
         self.clone().get_attr("generate_name")
     }
+    #[inline]
     fn generation(&self) -> Expr<Number> {
         self.clone().get_attr("generation")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn resource_version(&self) -> Expr<String> {
         self.clone().get_attr("resource_version")
     }
+    #[inline]
     fn uid(&self) -> Expr<String> {
         self.clone().get_attr("uid")
     }
 }
 impl Resource for KubernetesNamespaceV1 {
     const TYPE: &'static str = "kubernetes_namespace_v1";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.wait_for_default_service_account.is_some()),
@@ -114,9 +123,11 @@ pub trait KubernetesNamespaceV1Ref {
     fn wait_for_default_service_account(&self) -> Expr<bool>;
 }
 impl KubernetesNamespaceV1Ref for Ref<KubernetesNamespaceV1> {
+    #[inline]
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>> {
         self.attr("metadata")
     }
+    #[inline]
     fn wait_for_default_service_account(&self) -> Expr<bool> {
         self.attr("wait_for_default_service_account")
     }

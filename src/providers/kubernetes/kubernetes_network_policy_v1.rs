@@ -34,6 +34,7 @@ pub struct Metadata {
 }
 impl Metadata {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some())
@@ -79,27 +80,35 @@ pub trait MetadataRef {
     fn uid(&self) -> Expr<String>;
 }
 impl MetadataRef for Expr<Metadata> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn generate_name(&self) -> Expr<String> {
         self.clone().get_attr("generate_name")
     }
+    #[inline]
     fn generation(&self) -> Expr<Number> {
         self.clone().get_attr("generation")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
+    #[inline]
     fn resource_version(&self) -> Expr<String> {
         self.clone().get_attr("resource_version")
     }
+    #[inline]
     fn uid(&self) -> Expr<String> {
         self.clone().get_attr("uid")
     }
@@ -150,6 +159,7 @@ pub struct SpecEgressPorts {
 }
 impl SpecEgressPorts {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.end_port.is_some()) + usize::from(self.port.is_some())
@@ -177,12 +187,15 @@ pub trait SpecEgressPortsRef {
     fn protocol(&self) -> Expr<String>;
 }
 impl SpecEgressPortsRef for Expr<SpecEgressPorts> {
+    #[inline]
     fn end_port(&self) -> Expr<Number> {
         self.clone().get_attr("end_port")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn protocol(&self) -> Expr<String> {
         self.clone().get_attr("protocol")
     }
@@ -207,6 +220,7 @@ pub struct SpecEgressToIpBlock {
 }
 impl SpecEgressToIpBlock {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cidr.is_some()) + usize::from(self.except.is_some()),
@@ -228,9 +242,11 @@ pub trait SpecEgressToIpBlockRef {
     fn except(&self) -> Expr<Vec<Value<String>>>;
 }
 impl SpecEgressToIpBlockRef for Expr<SpecEgressToIpBlock> {
+    #[inline]
     fn cidr(&self) -> Expr<String> {
         self.clone().get_attr("cidr")
     }
+    #[inline]
     fn except(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("except")
     }
@@ -255,6 +271,7 @@ pub struct SpecEgressToNamespaceSelectorMatchExpressions {
 }
 impl SpecEgressToNamespaceSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -283,18 +300,22 @@ pub trait SpecEgressToNamespaceSelectorMatchExpressionsRef {
 }
 impl SpecEgressToNamespaceSelectorMatchExpressionsRef
 for Expr<SpecEgressToNamespaceSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecEgressToNamespaceSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -321,11 +342,13 @@ pub trait SpecEgressToNamespaceSelectorRef {
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecEgressToNamespaceSelectorRef for Expr<SpecEgressToNamespaceSelector> {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<Vec<Value<SpecEgressToNamespaceSelectorMatchExpressions>>> {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
@@ -350,6 +373,7 @@ pub struct SpecEgressToPodSelectorMatchExpressions {
 }
 impl SpecEgressToPodSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -378,18 +402,22 @@ pub trait SpecEgressToPodSelectorMatchExpressionsRef {
 }
 impl SpecEgressToPodSelectorMatchExpressionsRef
 for Expr<SpecEgressToPodSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecEgressToPodSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -416,17 +444,20 @@ pub trait SpecEgressToPodSelectorRef {
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecEgressToPodSelectorRef for Expr<SpecEgressToPodSelector> {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<Vec<Value<SpecEgressToPodSelectorMatchExpressions>>> {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecEgressTo {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.ip_block.is_some())
@@ -455,18 +486,22 @@ pub trait SpecEgressToRef {
     fn pod_selector(&self) -> Expr<Vec<Value<SpecEgressToPodSelector>>>;
 }
 impl SpecEgressToRef for Expr<SpecEgressTo> {
+    #[inline]
     fn ip_block(&self) -> Expr<Vec<Value<SpecEgressToIpBlock>>> {
         self.clone().get_attr("ip_block")
     }
+    #[inline]
     fn namespace_selector(&self) -> Expr<Vec<Value<SpecEgressToNamespaceSelector>>> {
         self.clone().get_attr("namespace_selector")
     }
+    #[inline]
     fn pod_selector(&self) -> Expr<Vec<Value<SpecEgressToPodSelector>>> {
         self.clone().get_attr("pod_selector")
     }
 }
 impl SpecEgress {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.ports.is_empty()) + usize::from(!self.to.is_empty()),
@@ -484,9 +519,11 @@ pub trait SpecEgressRef {
     fn to(&self) -> Expr<Vec<Value<SpecEgressTo>>>;
 }
 impl SpecEgressRef for Expr<SpecEgress> {
+    #[inline]
     fn ports(&self) -> Expr<Vec<Value<SpecEgressPorts>>> {
         self.clone().get_attr("ports")
     }
+    #[inline]
     fn to(&self) -> Expr<Vec<Value<SpecEgressTo>>> {
         self.clone().get_attr("to")
     }
@@ -519,6 +556,7 @@ pub struct SpecIngressFromIpBlock {
 }
 impl SpecIngressFromIpBlock {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.cidr.is_some()) + usize::from(self.except.is_some()),
@@ -540,9 +578,11 @@ pub trait SpecIngressFromIpBlockRef {
     fn except(&self) -> Expr<Vec<Value<String>>>;
 }
 impl SpecIngressFromIpBlockRef for Expr<SpecIngressFromIpBlock> {
+    #[inline]
     fn cidr(&self) -> Expr<String> {
         self.clone().get_attr("cidr")
     }
+    #[inline]
     fn except(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("except")
     }
@@ -567,6 +607,7 @@ pub struct SpecIngressFromNamespaceSelectorMatchExpressions {
 }
 impl SpecIngressFromNamespaceSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -595,18 +636,22 @@ pub trait SpecIngressFromNamespaceSelectorMatchExpressionsRef {
 }
 impl SpecIngressFromNamespaceSelectorMatchExpressionsRef
 for Expr<SpecIngressFromNamespaceSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecIngressFromNamespaceSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -633,11 +678,13 @@ pub trait SpecIngressFromNamespaceSelectorRef {
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecIngressFromNamespaceSelectorRef for Expr<SpecIngressFromNamespaceSelector> {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<Vec<Value<SpecIngressFromNamespaceSelectorMatchExpressions>>> {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
@@ -662,6 +709,7 @@ pub struct SpecIngressFromPodSelectorMatchExpressions {
 }
 impl SpecIngressFromPodSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -690,18 +738,22 @@ pub trait SpecIngressFromPodSelectorMatchExpressionsRef {
 }
 impl SpecIngressFromPodSelectorMatchExpressionsRef
 for Expr<SpecIngressFromPodSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecIngressFromPodSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -728,17 +780,20 @@ pub trait SpecIngressFromPodSelectorRef {
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecIngressFromPodSelectorRef for Expr<SpecIngressFromPodSelector> {
+    #[inline]
     fn match_expressions(
         &self,
     ) -> Expr<Vec<Value<SpecIngressFromPodSelectorMatchExpressions>>> {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl SpecIngressFrom {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.ip_block.is_some())
@@ -767,12 +822,15 @@ pub trait SpecIngressFromRef {
     fn pod_selector(&self) -> Expr<Vec<Value<SpecIngressFromPodSelector>>>;
 }
 impl SpecIngressFromRef for Expr<SpecIngressFrom> {
+    #[inline]
     fn ip_block(&self) -> Expr<Vec<Value<SpecIngressFromIpBlock>>> {
         self.clone().get_attr("ip_block")
     }
+    #[inline]
     fn namespace_selector(&self) -> Expr<Vec<Value<SpecIngressFromNamespaceSelector>>> {
         self.clone().get_attr("namespace_selector")
     }
+    #[inline]
     fn pod_selector(&self) -> Expr<Vec<Value<SpecIngressFromPodSelector>>> {
         self.clone().get_attr("pod_selector")
     }
@@ -789,6 +847,7 @@ pub struct SpecIngressPorts {
 }
 impl SpecIngressPorts {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.end_port.is_some()) + usize::from(self.port.is_some())
@@ -816,18 +875,22 @@ pub trait SpecIngressPortsRef {
     fn protocol(&self) -> Expr<String>;
 }
 impl SpecIngressPortsRef for Expr<SpecIngressPorts> {
+    #[inline]
     fn end_port(&self) -> Expr<Number> {
         self.clone().get_attr("end_port")
     }
+    #[inline]
     fn port(&self) -> Expr<String> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn protocol(&self) -> Expr<String> {
         self.clone().get_attr("protocol")
     }
 }
 impl SpecIngress {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.from.is_empty()) + usize::from(!self.ports.is_empty()),
@@ -845,9 +908,11 @@ pub trait SpecIngressRef {
     fn ports(&self) -> Expr<Vec<Value<SpecIngressPorts>>>;
 }
 impl SpecIngressRef for Expr<SpecIngress> {
+    #[inline]
     fn from(&self) -> Expr<Vec<Value<SpecIngressFrom>>> {
         self.clone().get_attr("from")
     }
+    #[inline]
     fn ports(&self) -> Expr<Vec<Value<SpecIngressPorts>>> {
         self.clone().get_attr("ports")
     }
@@ -872,6 +937,7 @@ pub struct SpecPodSelectorMatchExpressions {
 }
 impl SpecPodSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -899,18 +965,22 @@ pub trait SpecPodSelectorMatchExpressionsRef {
     fn values(&self) -> Expr<Set<String>>;
 }
 impl SpecPodSelectorMatchExpressionsRef for Expr<SpecPodSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecPodSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -935,15 +1005,18 @@ pub trait SpecPodSelectorRef {
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecPodSelectorRef for Expr<SpecPodSelector> {
+    #[inline]
     fn match_expressions(&self) -> Expr<Vec<Value<SpecPodSelectorMatchExpressions>>> {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl Spec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(!self.egress.is_empty())
@@ -968,21 +1041,26 @@ pub trait SpecRef {
     fn policy_types(&self) -> Expr<Vec<Value<String>>>;
 }
 impl SpecRef for Expr<Spec> {
+    #[inline]
     fn egress(&self) -> Expr<Vec<Value<SpecEgress>>> {
         self.clone().get_attr("egress")
     }
+    #[inline]
     fn ingress(&self) -> Expr<Vec<Value<SpecIngress>>> {
         self.clone().get_attr("ingress")
     }
+    #[inline]
     fn pod_selector(&self) -> Expr<Vec<Value<SpecPodSelector>>> {
         self.clone().get_attr("pod_selector")
     }
+    #[inline]
     fn policy_types(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("policy_types")
     }
 }
 impl Resource for KubernetesNetworkPolicyV1 {
     const TYPE: &'static str = "kubernetes_network_policy_v1";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(2);
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
@@ -998,9 +1076,11 @@ pub trait KubernetesNetworkPolicyV1Ref {
     fn spec(&self) -> Expr<Vec<Value<Spec>>>;
 }
 impl KubernetesNetworkPolicyV1Ref for Ref<KubernetesNetworkPolicyV1> {
+    #[inline]
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>> {
         self.attr("metadata")
     }
+    #[inline]
     fn spec(&self) -> Expr<Vec<Value<Spec>>> {
         self.attr("spec")
     }

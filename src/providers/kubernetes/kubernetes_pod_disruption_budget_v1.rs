@@ -34,6 +34,7 @@ pub struct Metadata {
 }
 impl Metadata {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some())
@@ -79,27 +80,35 @@ pub trait MetadataRef {
     fn uid(&self) -> Expr<String>;
 }
 impl MetadataRef for Expr<Metadata> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn generate_name(&self) -> Expr<String> {
         self.clone().get_attr("generate_name")
     }
+    #[inline]
     fn generation(&self) -> Expr<Number> {
         self.clone().get_attr("generation")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
+    #[inline]
     fn resource_version(&self) -> Expr<String> {
         self.clone().get_attr("resource_version")
     }
+    #[inline]
     fn uid(&self) -> Expr<String> {
         self.clone().get_attr("uid")
     }
@@ -144,6 +153,7 @@ pub struct SpecSelectorMatchExpressions {
 }
 impl SpecSelectorMatchExpressions {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.key.is_some()) + usize::from(self.operator.is_some())
@@ -171,18 +181,22 @@ pub trait SpecSelectorMatchExpressionsRef {
     fn values(&self) -> Expr<Set<String>>;
 }
 impl SpecSelectorMatchExpressionsRef for Expr<SpecSelectorMatchExpressions> {
+    #[inline]
     fn key_attr(&self) -> Expr<String> {
         self.clone().get_attr("key")
     }
+    #[inline]
     fn operator(&self) -> Expr<String> {
         self.clone().get_attr("operator")
     }
+    #[inline]
     fn values(&self) -> Expr<Set<String>> {
         self.clone().get_attr("values")
     }
 }
 impl SpecSelector {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(!self.match_expressions.is_empty())
@@ -207,15 +221,18 @@ pub trait SpecSelectorRef {
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl SpecSelectorRef for Expr<SpecSelector> {
+    #[inline]
     fn match_expressions(&self) -> Expr<Vec<Value<SpecSelectorMatchExpressions>>> {
         self.clone().get_attr("match_expressions")
     }
+    #[inline]
     fn match_labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("match_labels")
     }
 }
 impl Spec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.max_unavailable.is_some())
@@ -241,18 +258,22 @@ pub trait SpecRef {
     fn selector(&self) -> Expr<Vec<Value<SpecSelector>>>;
 }
 impl SpecRef for Expr<Spec> {
+    #[inline]
     fn max_unavailable(&self) -> Expr<String> {
         self.clone().get_attr("max_unavailable")
     }
+    #[inline]
     fn min_available(&self) -> Expr<String> {
         self.clone().get_attr("min_available")
     }
+    #[inline]
     fn selector(&self) -> Expr<Vec<Value<SpecSelector>>> {
         self.clone().get_attr("selector")
     }
 }
 impl Resource for KubernetesPodDisruptionBudgetV1 {
     const TYPE: &'static str = "kubernetes_pod_disruption_budget_v1";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(2);
         body.set_blocks("metadata", vec![self.metadata.into_body()]);
@@ -268,9 +289,11 @@ pub trait KubernetesPodDisruptionBudgetV1Ref {
     fn spec(&self) -> Expr<Vec<Value<Spec>>>;
 }
 impl KubernetesPodDisruptionBudgetV1Ref for Ref<KubernetesPodDisruptionBudgetV1> {
+    #[inline]
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>> {
         self.attr("metadata")
     }
+    #[inline]
     fn spec(&self) -> Expr<Vec<Value<Spec>>> {
         self.attr("spec")
     }

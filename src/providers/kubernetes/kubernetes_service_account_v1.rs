@@ -32,6 +32,7 @@ pub struct ImagePullSecret {
 }
 impl ImagePullSecret {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.name.is_some()));
         if let Some(v) = self.name {
@@ -46,6 +47,7 @@ pub trait ImagePullSecretRef {
     fn name(&self) -> Expr<String>;
 }
 impl ImagePullSecretRef for Expr<ImagePullSecret> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
@@ -66,6 +68,7 @@ pub struct Metadata {
 }
 impl Metadata {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some())
@@ -111,27 +114,35 @@ pub trait MetadataRef {
     fn uid(&self) -> Expr<String>;
 }
 impl MetadataRef for Expr<Metadata> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn generate_name(&self) -> Expr<String> {
         self.clone().get_attr("generate_name")
     }
+    #[inline]
     fn generation(&self) -> Expr<Number> {
         self.clone().get_attr("generation")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
+    #[inline]
     fn resource_version(&self) -> Expr<String> {
         self.clone().get_attr("resource_version")
     }
+    #[inline]
     fn uid(&self) -> Expr<String> {
         self.clone().get_attr("uid")
     }
@@ -144,6 +155,7 @@ pub struct Secret {
 }
 impl Secret {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.name.is_some()));
         if let Some(v) = self.name {
@@ -158,12 +170,14 @@ pub trait SecretRef {
     fn name(&self) -> Expr<String>;
 }
 impl SecretRef for Expr<Secret> {
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
 }
 impl Resource for KubernetesServiceAccountV1 {
     const TYPE: &'static str = "kubernetes_service_account_v1";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             1 + usize::from(self.automount_service_account_token.is_some())
@@ -198,18 +212,23 @@ pub trait KubernetesServiceAccountV1Ref {
     fn secret(&self) -> Expr<Set<Secret>>;
 }
 impl KubernetesServiceAccountV1Ref for Ref<KubernetesServiceAccountV1> {
+    #[inline]
     fn automount_service_account_token(&self) -> Expr<bool> {
         self.attr("automount_service_account_token")
     }
+    #[inline]
     fn default_secret_name(&self) -> Expr<String> {
         self.attr("default_secret_name")
     }
+    #[inline]
     fn image_pull_secret(&self) -> Expr<Set<ImagePullSecret>> {
         self.attr("image_pull_secret")
     }
+    #[inline]
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>> {
         self.attr("metadata")
     }
+    #[inline]
     fn secret(&self) -> Expr<Set<Secret>> {
         self.attr("secret")
     }

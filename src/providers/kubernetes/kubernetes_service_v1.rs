@@ -37,6 +37,7 @@ pub struct Metadata {
 }
 impl Metadata {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.annotations.is_some())
@@ -82,27 +83,35 @@ pub trait MetadataRef {
     fn uid(&self) -> Expr<String>;
 }
 impl MetadataRef for Expr<Metadata> {
+    #[inline]
     fn annotations(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("annotations")
     }
+    #[inline]
     fn generate_name(&self) -> Expr<String> {
         self.clone().get_attr("generate_name")
     }
+    #[inline]
     fn generation(&self) -> Expr<Number> {
         self.clone().get_attr("generation")
     }
+    #[inline]
     fn labels(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("labels")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn namespace(&self) -> Expr<String> {
         self.clone().get_attr("namespace")
     }
+    #[inline]
     fn resource_version(&self) -> Expr<String> {
         self.clone().get_attr("resource_version")
     }
+    #[inline]
     fn uid(&self) -> Expr<String> {
         self.clone().get_attr("uid")
     }
@@ -180,6 +189,7 @@ impl SpecPort {
 }
 impl SpecPort {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             1 + usize::from(self.app_protocol.is_some())
@@ -223,21 +233,27 @@ pub trait SpecPortRef {
     fn target_port(&self) -> Expr<String>;
 }
 impl SpecPortRef for Expr<SpecPort> {
+    #[inline]
     fn app_protocol(&self) -> Expr<String> {
         self.clone().get_attr("app_protocol")
     }
+    #[inline]
     fn name(&self) -> Expr<String> {
         self.clone().get_attr("name")
     }
+    #[inline]
     fn node_port(&self) -> Expr<Number> {
         self.clone().get_attr("node_port")
     }
+    #[inline]
     fn port(&self) -> Expr<Number> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn protocol(&self) -> Expr<String> {
         self.clone().get_attr("protocol")
     }
+    #[inline]
     fn target_port(&self) -> Expr<String> {
         self.clone().get_attr("target_port")
     }
@@ -256,6 +272,7 @@ pub struct SpecSessionAffinityConfigClientIp {
 }
 impl SpecSessionAffinityConfigClientIp {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.timeout_seconds.is_some()));
         if let Some(v) = self.timeout_seconds {
@@ -270,12 +287,14 @@ pub trait SpecSessionAffinityConfigClientIpRef {
     fn timeout_seconds(&self) -> Expr<Number>;
 }
 impl SpecSessionAffinityConfigClientIpRef for Expr<SpecSessionAffinityConfigClientIp> {
+    #[inline]
     fn timeout_seconds(&self) -> Expr<Number> {
         self.clone().get_attr("timeout_seconds")
     }
 }
 impl SpecSessionAffinityConfig {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(usize::from(self.client_ip.is_some()));
         if let Some(b) = self.client_ip {
@@ -290,12 +309,14 @@ pub trait SpecSessionAffinityConfigRef {
     fn client_ip(&self) -> Expr<Vec<Value<SpecSessionAffinityConfigClientIp>>>;
 }
 impl SpecSessionAffinityConfigRef for Expr<SpecSessionAffinityConfig> {
+    #[inline]
     fn client_ip(&self) -> Expr<Vec<Value<SpecSessionAffinityConfigClientIp>>> {
         self.clone().get_attr("client_ip")
     }
 }
 impl Spec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.allocate_load_balancer_node_ports.is_some())
@@ -418,66 +439,86 @@ pub trait SpecRef {
     fn r#type(&self) -> Expr<String>;
 }
 impl SpecRef for Expr<Spec> {
+    #[inline]
     fn allocate_load_balancer_node_ports(&self) -> Expr<bool> {
         self.clone().get_attr("allocate_load_balancer_node_ports")
     }
+    #[inline]
     fn cluster_ip(&self) -> Expr<String> {
         self.clone().get_attr("cluster_ip")
     }
+    #[inline]
     fn cluster_ips(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("cluster_ips")
     }
+    #[inline]
     fn external_ips(&self) -> Expr<Set<String>> {
         self.clone().get_attr("external_ips")
     }
+    #[inline]
     fn external_name(&self) -> Expr<String> {
         self.clone().get_attr("external_name")
     }
+    #[inline]
     fn external_traffic_policy(&self) -> Expr<String> {
         self.clone().get_attr("external_traffic_policy")
     }
+    #[inline]
     fn health_check_node_port(&self) -> Expr<Number> {
         self.clone().get_attr("health_check_node_port")
     }
+    #[inline]
     fn internal_traffic_policy(&self) -> Expr<String> {
         self.clone().get_attr("internal_traffic_policy")
     }
+    #[inline]
     fn ip_families(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("ip_families")
     }
+    #[inline]
     fn ip_family_policy(&self) -> Expr<String> {
         self.clone().get_attr("ip_family_policy")
     }
+    #[inline]
     fn load_balancer_class(&self) -> Expr<String> {
         self.clone().get_attr("load_balancer_class")
     }
+    #[inline]
     fn load_balancer_ip(&self) -> Expr<String> {
         self.clone().get_attr("load_balancer_ip")
     }
+    #[inline]
     fn load_balancer_source_ranges(&self) -> Expr<Set<String>> {
         self.clone().get_attr("load_balancer_source_ranges")
     }
+    #[inline]
     fn port(&self) -> Expr<Vec<Value<SpecPort>>> {
         self.clone().get_attr("port")
     }
+    #[inline]
     fn publish_not_ready_addresses(&self) -> Expr<bool> {
         self.clone().get_attr("publish_not_ready_addresses")
     }
+    #[inline]
     fn selector(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("selector")
     }
+    #[inline]
     fn session_affinity(&self) -> Expr<String> {
         self.clone().get_attr("session_affinity")
     }
+    #[inline]
     fn session_affinity_config(&self) -> Expr<Vec<Value<SpecSessionAffinityConfig>>> {
         self.clone().get_attr("session_affinity_config")
     }
+    #[inline]
     fn r#type(&self) -> Expr<String> {
         self.clone().get_attr("type")
     }
 }
 impl Resource for KubernetesServiceV1 {
     const TYPE: &'static str = "kubernetes_service_v1";
+    #[inline]
     fn into_body(self) -> Result<Body, BodyError> {
         let mut body = Body::with_capacity(
             2 + usize::from(self.wait_for_load_balancer.is_some()),
@@ -501,9 +542,11 @@ pub trait StatusLoadBalancerIngressRef {
     fn ip(&self) -> Expr<String>;
 }
 impl StatusLoadBalancerIngressRef for Expr<StatusLoadBalancerIngress> {
+    #[inline]
     fn hostname(&self) -> Expr<String> {
         self.clone().get_attr("hostname")
     }
+    #[inline]
     fn ip(&self) -> Expr<String> {
         self.clone().get_attr("ip")
     }
@@ -517,6 +560,7 @@ pub trait StatusLoadBalancerRef {
     fn ingress(&self) -> Expr<Vec<Value<StatusLoadBalancerIngress>>>;
 }
 impl StatusLoadBalancerRef for Expr<StatusLoadBalancer> {
+    #[inline]
     fn ingress(&self) -> Expr<Vec<Value<StatusLoadBalancerIngress>>> {
         self.clone().get_attr("ingress")
     }
@@ -530,6 +574,7 @@ pub trait StatusRef {
     fn load_balancer(&self) -> Expr<Vec<Value<StatusLoadBalancer>>>;
 }
 impl StatusRef for Expr<Status> {
+    #[inline]
     fn load_balancer(&self) -> Expr<Vec<Value<StatusLoadBalancer>>> {
         self.clone().get_attr("load_balancer")
     }
@@ -546,15 +591,19 @@ pub trait KubernetesServiceV1Ref {
     fn wait_for_load_balancer(&self) -> Expr<bool>;
 }
 impl KubernetesServiceV1Ref for Ref<KubernetesServiceV1> {
+    #[inline]
     fn metadata(&self) -> Expr<Vec<Value<Metadata>>> {
         self.attr("metadata")
     }
+    #[inline]
     fn spec(&self) -> Expr<Vec<Value<Spec>>> {
         self.attr("spec")
     }
+    #[inline]
     fn status(&self) -> Expr<Vec<Value<Status>>> {
         self.attr("status")
     }
+    #[inline]
     fn wait_for_load_balancer(&self) -> Expr<bool> {
         self.attr("wait_for_load_balancer")
     }

@@ -71,6 +71,7 @@ impl Exec {
 }
 impl Exec {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             2 + usize::from(self.args.is_some()) + usize::from(self.env.is_some()),
@@ -98,15 +99,19 @@ pub trait ExecRef {
     fn env(&self) -> Expr<BTreeMap<String, Value<String>>>;
 }
 impl ExecRef for Expr<Exec> {
+    #[inline]
     fn api_version(&self) -> Expr<String> {
         self.clone().get_attr("api_version")
     }
+    #[inline]
     fn args(&self) -> Expr<Vec<Value<String>>> {
         self.clone().get_attr("args")
     }
+    #[inline]
     fn command(&self) -> Expr<String> {
         self.clone().get_attr("command")
     }
+    #[inline]
     fn env(&self) -> Expr<BTreeMap<String, Value<String>>> {
         self.clone().get_attr("env")
     }
@@ -120,6 +125,7 @@ pub struct Experiments {
 }
 impl Experiments {
     /// The block's body.
+    #[inline]
     pub fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.manifest_resource.is_some()),
@@ -137,12 +143,14 @@ pub trait ExperimentsRef {
     fn manifest_resource(&self) -> Expr<bool>;
 }
 impl ExperimentsRef for Expr<Experiments> {
+    #[inline]
     fn manifest_resource(&self) -> Expr<bool> {
         self.clone().get_attr("manifest_resource")
     }
 }
 impl ProviderConfig for KubernetesProvider {
     const NAME: &'static str = "kubernetes";
+    #[inline]
     fn into_body(self) -> Body {
         let mut body = Body::with_capacity(
             usize::from(self.client_certificate.is_some())
