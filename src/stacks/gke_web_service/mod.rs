@@ -1,0 +1,57 @@
+//! The GKE web-service blueprint: a regional GKE cluster across zones with
+//! autoscaled node pools, private nodes behind Cloud NAT, and a dedicated
+//! node identity, and the app's Kubernetes workload behind an HTTP(S)
+//! load balancer, with uptime checks and alerts.
+//!
+//! It builds two roots, applied in order: `cluster` (project APIs,
+//! network, NAT, health-check firewall, node identity, cluster, node
+//! pools, Artifact Registry, the load balancer's IP, certificate and Cloud
+//! Armor policy, uptime alerting) and `workload` (everything in
+//! Kubernetes).
+//!
+//! One file per job: `settings` (what `stacks/<name>.toml` holds, and
+//! [`Valid`]), `validate` (every rule GCP, GKE or Kubernetes would
+//! otherwise enforce only at apply) and `roots` (the two root modules,
+//! [`build`]).
+
+/// The name settings use for this blueprint.
+pub const NAME: &str = "gke-web-service";
+
+/// Terraform versions the output is written for: `removed` blocks need 1.7.
+pub const REQUIRED_TERRAFORM: &str = ">= 1.7";
+
+/// The path the load balancer, probes and uptime checks use.
+pub const HEALTH_PATH: &str = "/healthz";
+
+/// The APIs the cluster root needs, by short name.
+pub const APIS: [&str; 6] = [
+    "artifactregistry",
+    "compute",
+    "container",
+    "iam",
+    "logging",
+    "monitoring",
+];
+
+mod roots;
+mod settings;
+mod validate;
+
+pub use roots::build;
+pub use settings::*;
+pub use validate::{MAX_COUNT, is_domain, is_email, is_project_id, is_region, is_resource_name};
+
+/// The app's image reference with its tag, and the registry host: what the
+/// workload deploys and `tfsynth deploy --build` pushes.
+pub fn image(s: &Valid) -> (String, String) {
+    let host = format!("{}-docker.pkg.dev", s.region);
+    (
+        format!(
+            "{host}/{}/{app}/{app}:{}",
+            s.project,
+            s.image_tag,
+            app = s.app_name
+        ),
+        host,
+    )
+}

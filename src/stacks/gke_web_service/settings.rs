@@ -1,0 +1,325 @@
+//! The blueprint's settings as `stacks/<name>.toml` writes them, with
+//! their defaults, and [`Valid`], what validation makes of them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::constructs::{
+    Armor, AuthorizedNetwork, Cidr, MaintenanceWindow, PodResources, PoolSize, ReleaseChannel,
+};
+
+/// Settings as written in `stacks/<name>.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Always `gke-web-service`.
+    pub blueprint: String,
+    /// What this stack is for; shown in the console and in variable docs.
+    pub description: String,
+    /// Google Cloud project id.
+    pub project: String,
+    /// Region of the cluster and its subnetwork, e.g. `us-central1`.
+    pub region: String,
+    /// Zones of the region the nodes run in, e.g. `["us-central1-a", ...]`.
+    pub zones: Vec<String>,
+    /// The VPC network.
+    pub network: NetworkSettings,
+    /// The cluster.
+    pub cluster: ClusterSettings,
+    /// One or more node pools.
+    pub node_pools: Vec<NodePoolSettings>,
+    /// The web app.
+    pub app: AppSettings,
+    /// Uptime checks and alerts.
+    pub monitoring: MonitoringSettings,
+    /// Cloud Armor in front of the app; none when absent.
+    #[serde(default)]
+    pub cloud_armor: Option<CloudArmorSettings>,
+    /// Remote state; Terraform's local state when absent.
+    #[serde(default)]
+    pub state: Option<StateSettings>,
+}
+
+/// `[network]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    /// Name of the network and its subnetwork.
+    pub name: String,
+    /// Node range, e.g. `10.10.0.0/20`.
+    pub subnet_cidr: String,
+    /// Pod range, e.g. `10.20.0.0/14`.
+    pub pods_cidr: String,
+    /// Service range, e.g. `10.24.0.0/20`.
+    pub services_cidr: String,
+    /// The control plane's private range, a /28.
+    pub master_cidr: String,
+}
+
+/// `[cluster]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSettings {
+    /// The cluster's name (at most 24 characters: it names the node account).
+    pub name: String,
+    /// `RAPID`, `REGULAR` (default) or `STABLE`.
+    #[serde(default = "default_channel")]
+    pub release_channel: ReleaseChannel,
+    /// Refuse `terraform destroy` of the cluster; on unless set to false.
+    #[serde(default = "default_true")]
+    pub deletion_protection: bool,
+    /// Networks allowed to reach the control plane; none means only from
+    /// inside Google Cloud's private network.
+    #[serde(default)]
+    pub authorized_networks: Vec<AuthorizedNetworkSettings>,
+    /// When GKE may do disruptive maintenance; any time when absent.
+    #[serde(default)]
+    pub maintenance: Option<MaintenanceSettings>,
+}
+
+fn default_channel() -> ReleaseChannel {
+    ReleaseChannel::Regular
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// `[[cluster.authorized_networks]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizedNetworkSettings {
+    /// The range, e.g. `203.0.113.0/24`.
+    pub cidr: String,
+    /// Why it is allowed.
+    pub name: String,
+}
+
+/// `[cluster.maintenance]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceSettings {
+    /// First start, RFC 3339 in UTC, e.g. `2025-01-04T03:00:00Z`.
+    pub start: String,
+    /// First end; the window lasts end minus start (at least 4 hours a week).
+    pub end: String,
+    /// RFC 5545 recurrence, e.g. `FREQ=WEEKLY;BYDAY=SA,SU`.
+    pub recurrence: String,
+}
+
+/// `[[node_pools]]`. Size is bounded either per zone
+/// (`min_nodes_per_zone` / `max_nodes_per_zone`) or in total
+/// (`total_min_nodes` / `total_max_nodes`), not both.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodePoolSettings {
+    /// The pool's name.
+    pub name: String,
+    /// e.g. `e2-medium`.
+    pub machine_type: String,
+    /// Boot disk size in GB (default 50).
+    #[serde(default = "default_disk_size")]
+    pub disk_size_gb: u32,
+    /// `pd-balanced` (default), `pd-standard` or `pd-ssd`.
+    #[serde(default = "default_disk_type")]
+    pub disk_type: String,
+    /// Fewest nodes in each zone.
+    #[serde(default)]
+    pub min_nodes_per_zone: Option<u32>,
+    /// Most nodes in each zone.
+    #[serde(default)]
+    pub max_nodes_per_zone: Option<u32>,
+    /// Fewest nodes in all zones together.
+    #[serde(default)]
+    pub total_min_nodes: Option<u32>,
+    /// Most nodes in all zones together.
+    #[serde(default)]
+    pub total_max_nodes: Option<u32>,
+    /// Spot VMs (default false).
+    #[serde(default)]
+    pub spot: bool,
+    /// Kubernetes labels on the nodes.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+fn default_disk_size() -> u32 {
+    50
+}
+
+fn default_disk_type() -> String {
+    "pd-balanced".to_owned()
+}
+
+/// `[app]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSettings {
+    /// The app's name, used for Kubernetes objects and firewall rules.
+    pub name: String,
+    /// The container port the app listens on (default 8080).
+    #[serde(default = "default_port")]
+    pub port: u16,
+    /// The image's version tag, e.g. `0.1.0`; never `latest`.
+    pub image_tag: String,
+    /// The domain served over HTTPS with a Google-managed certificate;
+    /// plain HTTP on the load balancer's IP when absent.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Replicas in each zone (default 3, the original's layout); the HPA
+    /// never goes below `zones × replicas_per_zone`.
+    #[serde(default = "default_replicas")]
+    pub replicas_per_zone: u32,
+    /// Most replicas the HPA scales to (default twice the minimum).
+    #[serde(default)]
+    pub max_replicas: Option<u32>,
+    /// Average CPU, in percent of requests, the HPA aims for (default 70).
+    #[serde(default = "default_cpu_target")]
+    pub cpu_target: u32,
+    /// CPU reserved per pod (default `100m`).
+    #[serde(default = "default_cpu_request")]
+    pub cpu_request: String,
+    /// Memory reserved per pod (default `64Mi`).
+    #[serde(default = "default_memory_request")]
+    pub memory_request: String,
+    /// CPU ceiling per pod (default `500m`).
+    #[serde(default = "default_cpu_limit")]
+    pub cpu_limit: String,
+    /// Memory ceiling per pod (default `128Mi`).
+    #[serde(default = "default_memory_limit")]
+    pub memory_limit: String,
+}
+
+fn default_replicas() -> u32 {
+    3
+}
+fn default_cpu_target() -> u32 {
+    70
+}
+fn default_cpu_request() -> String {
+    "100m".to_owned()
+}
+fn default_memory_request() -> String {
+    "64Mi".to_owned()
+}
+fn default_cpu_limit() -> String {
+    "500m".to_owned()
+}
+fn default_memory_limit() -> String {
+    "128Mi".to_owned()
+}
+
+/// `[monitoring]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringSettings {
+    /// Who is e-mailed when the app is down or failing.
+    pub emails: Vec<String>,
+    /// How often the uptime check runs: `60s`, `300s` (default), `600s`, `900s`.
+    #[serde(default = "default_period")]
+    pub uptime_period: String,
+    /// Where checks come from; at least three of `USA`, `EUROPE`,
+    /// `SOUTH_AMERICA`, `ASIA_PACIFIC`.
+    #[serde(default = "default_regions")]
+    pub uptime_regions: Vec<String>,
+    /// Share of 5xx responses that alerts (default 0.05).
+    #[serde(default = "default_error_ratio")]
+    pub error_ratio: f64,
+}
+
+fn default_period() -> String {
+    "300s".to_owned()
+}
+
+fn default_regions() -> Vec<String> {
+    vec!["ASIA_PACIFIC".into(), "EUROPE".into(), "USA".into()]
+}
+
+fn default_error_ratio() -> f64 {
+    0.05
+}
+
+/// `[cloud_armor]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudArmorSettings {
+    /// Source ranges refused with 403.
+    #[serde(default)]
+    pub deny_ranges: Vec<String>,
+    /// Requests one client address may make per minute; unlimited when absent.
+    #[serde(default)]
+    pub rate_limit_per_minute: Option<u32>,
+}
+
+fn default_port() -> u16 {
+    8080
+}
+
+/// `[state]`: keep Terraform state in a Cloud Storage bucket.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateSettings {
+    /// An existing bucket.
+    pub bucket: String,
+    /// Path prefix inside the bucket; `tfsynth/<stack>` when absent.
+    #[serde(default)]
+    pub prefix: Option<String>,
+}
+
+/// Settings that passed validation.
+#[derive(Debug, Clone)]
+pub struct Valid {
+    /// Free text about the stack.
+    pub description: String,
+    /// Google Cloud project id.
+    pub project: String,
+    /// Region.
+    pub region: String,
+    /// Zones of the region.
+    pub zones: Vec<String>,
+    /// Network name.
+    pub network_name: String,
+    /// Node range.
+    pub subnet: Cidr,
+    /// Pod range.
+    pub pods: Cidr,
+    /// Service range.
+    pub services: Cidr,
+    /// Control plane range.
+    pub master: Cidr,
+    /// Cluster name.
+    pub cluster_name: String,
+    /// Release channel.
+    pub release_channel: ReleaseChannel,
+    /// Deletion protection.
+    pub deletion_protection: bool,
+    /// Control plane allow-list.
+    pub authorized_networks: Vec<AuthorizedNetwork>,
+    /// Maintenance window.
+    pub maintenance: Option<MaintenanceWindow>,
+    /// Node pools, with validated sizes.
+    pub node_pools: Vec<(NodePoolSettings, PoolSize)>,
+    /// App name.
+    pub app_name: String,
+    /// App port.
+    pub app_port: u16,
+    /// Image tag.
+    pub image_tag: String,
+    /// HTTPS domain.
+    pub domain: Option<String>,
+    /// Monitoring.
+    pub monitoring: MonitoringSettings,
+    /// Cloud Armor.
+    pub armor: Option<Armor>,
+    /// Fewest replicas.
+    pub min_replicas: u32,
+    /// Most replicas.
+    pub max_replicas: u32,
+    /// HPA CPU target.
+    pub cpu_target: u32,
+    /// Pod resources.
+    pub resources: PodResources,
+    /// Remote state bucket and prefix.
+    pub state: Option<(String, Option<String>)>,
+}
