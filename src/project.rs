@@ -87,8 +87,9 @@ impl std::error::Error for ProjectError {}
 /// Why `name` is not a stack name, and what one is.
 pub fn not_a_stack_name(name: &str) -> String {
     format!(
-        "{name:?} is not a stack name (lowercase letters, digits, - and _, a letter first; \
-         it names a directory under the output directory)"
+        "{name:?} is not a stack name (1 to 63 lowercase letters, digits, - and _, a letter \
+         first and a letter or digit last; it names a directory under the output directory \
+         and is a label value on what the stack creates)"
     )
 }
 

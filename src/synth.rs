@@ -122,10 +122,15 @@ pub fn stack_names(stacks_dir: &Path) -> io::Result<Vec<String>> {
 }
 
 /// Whether a stack name can be a directory under `generated/` and a label
-/// value: lowercase letters, digits, `-` and `_`, starting with a letter.
+/// value in Google Cloud and Kubernetes (the blueprint labels everything
+/// it creates with it): 1 to 63 lowercase letters, digits, `-` and `_`,
+/// starting with a letter and ending with a letter or digit (Kubernetes,
+/// "Labels and Selectors"; Resource Manager, "Labels requirements").
 pub fn is_stack_name(name: &str) -> bool {
     let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+    name.len() <= 63
+        && matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+        && name.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 

@@ -81,7 +81,7 @@ fn names_tags_and_ports_that_break_a_rule_are_reported_with_the_rule() {
         + "\n[state]\nbucket = \"My_Bucket\"\n";
     let text = load(&bad).unwrap_err();
     for expected in [
-        "app.name: \"Hello App\" is not an app name (lowercase letters, digits and hyphens, a letter first, at most 40)",
+        "app.name: \"Hello App\" is not an app name (lowercase letters, digits and hyphens, a letter first, no hyphen last)",
         "app.port: 0 is not a port the app can listen on (1024-65535)",
         "app.image_tag: \"-0.1\" is not a Docker tag (up to 128 letters",
         "node_pools[0].name: \"Default\" is not a node pool name (lowercase letters",

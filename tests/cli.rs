@@ -670,7 +670,9 @@ fn synth_validates_against_the_schemas_and_writes_nothing_when_a_root_fails() {
     p.write("schemas/google.json", &narrowed);
     p.write(
         "stacks/hello.toml",
-        &HELLO.replace("us-central1", "europe-west4"),
+        &HELLO
+            .replace("us-central1-f", "us-central1-c")
+            .replace("us-central1", "europe-west4"),
     );
     let before = p.generated();
     let run = p.run(&["synth"]);

@@ -86,7 +86,7 @@ fn counts_the_apis_hold_in_32_bits_are_refused_above_2147483647() {
         build(&text).unwrap_err(),
         [
             "stacks/s.toml:30:1: node_pools[0].disk_size_gb: 4294967295 is more than the API accepts (at most 2147483647)",
-            "stacks/s.toml:33:1: node_pools[0].max_nodes_per_zone: 2147483648 is more than the API accepts (at most 2147483647)",
+            "stacks/s.toml:33:1: node_pools[0].max_nodes_per_zone: 2147483648 nodes is more than GKE allows a node pool in one zone (1000)",
             "stacks/s.toml:39:1: app.max_replicas: 4294967295 is more than the API accepts (at most 2147483647)",
             "stacks/s.toml:46:1: cloud_armor.rate_limit_per_minute: 3000000000 is more than the API accepts (at most 2147483647)",
         ]
@@ -399,4 +399,401 @@ fn a_problem_of_what_the_local_file_replaced_is_placed_in_the_local_file() {
         "{report}"
     );
     assert!(!report.contains("stacks/s.toml:"), "{report}");
+}
+
+// ---- issue 16, section 3: settings GCP, GKE or Kubernetes would refuse ------
+
+/// `HELLO` with one setting's line replaced: `from` (a whole line of
+/// `stacks/hello.toml`) becomes `to`.
+fn with_line(from: &str, to: &str) -> String {
+    assert!(HELLO.contains(from), "{from:?} is not a line of hello.toml");
+    HELLO.replacen(from, to, 1)
+}
+
+/// The issue's inputs, each refused at its file, line and key with the
+/// name that would fail.
+#[test]
+fn names_derived_from_a_setting_that_break_their_rule_are_refused_at_the_setting() {
+    let a = |n: usize| "a".repeat(n);
+    let cases = [
+        (
+            // [network] name: a 63-character network makes a 67-character router.
+            with_line("name = \"hello\"\nsubnet_cidr", &format!("name = \"{}\"\nsubnet_cidr", a(63))),
+            format!(
+                "stacks/s.toml:10:1: network.name: \"{n}\" makes the Cloud Router \"{n}-nat\", which is not a Compute Engine name (67 characters; at most 63)",
+                n = a(63)
+            ),
+        ),
+        (
+            with_line("name = \"hello\"\nport", &format!("name = \"{}\"\nport", a(40))),
+            format!(
+                "stacks/s.toml:36:1: app.name: \"{n}\" makes the app's service account id \"{n}-app\", which is not a service account id (44 characters; 6 to 30)",
+                n = a(40)
+            ),
+        ),
+        (
+            with_line("name = \"hello\"\nport", "name = \"a\"\nport"),
+            "stacks/s.toml:36:1: app.name: \"a\" makes the app's service account id \"a-app\", which is not a service account id (5 characters; 6 to 30)".to_owned(),
+        ),
+        (
+            with_line("name = \"hello\"\nrelease_channel", &format!("name = \"{}\"\nrelease_channel", a(25))),
+            format!(
+                "stacks/s.toml:17:1: cluster.name: \"{n}\" makes the node service account id \"{n}-nodes\", which is not a service account id (31 characters; 6 to 30)",
+                n = a(25)
+            ),
+        ),
+        (
+            with_line("name = \"default\"", &format!("name = \"{}\"", a(41))),
+            format!(
+                "stacks/s.toml:28:1: node_pools[0].name: \"{}\" is not a node pool name (41 characters; at most 40)",
+                a(41)
+            ),
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(build(&text).unwrap_err(), [expected]);
+    }
+}
+
+/// The kind: whatever the network, cluster and app are called, synth
+/// either refuses at the key that names them or every name it writes
+/// follows its resource's rule.
+mod derived_names {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn follows(value: &str, min: usize, max: usize) -> bool {
+        let b = value.as_bytes();
+        (min..=max).contains(&b.len())
+            && b[0].is_ascii_lowercase()
+            && b[b.len() - 1] != b'-'
+            && b.iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+    }
+
+    /// Every name a built root gives a Google Cloud resource, with the
+    /// resource type and the attribute it is in.
+    fn names_written(text: &str) -> Result<Vec<(String, String, String)>, Vec<String>> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.toml"), text).unwrap();
+        let sources = Sources::read(dir.path(), "stacks", "s").unwrap();
+        let roots = tfsynth::stacks::build(&sources)
+            .map_err(|e| e.to_string().lines().map(str::to_owned).collect::<Vec<_>>())?;
+        let mut names = Vec::new();
+        for root in roots {
+            let doc = tfsynth::emit::to_json_value(&root.stack.resolve().unwrap());
+            let Some(types) = doc["resource"].as_object() else {
+                continue;
+            };
+            for (ty, resources) in types.iter().filter(|(t, _)| t.starts_with("google_")) {
+                for body in resources.as_object().unwrap().values() {
+                    for attr in ["name", "account_id", "repository_id"] {
+                        if let Some(v) = body[attr].as_str().filter(|v| !v.contains("${")) {
+                            names.push((ty.clone(), attr.to_owned(), v.to_owned()));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn synth_refuses_at_the_key_or_writes_only_names_that_follow_their_rules(
+            network in "[a-z][a-z0-9-]{0,70}",
+            cluster in "[a-z][a-z0-9-]{0,45}",
+            app in "[a-z][a-z0-9-]{0,45}",
+        ) {
+            let text = HELLO
+                .replacen("name = \"hello\"\nsubnet_cidr", &format!("name = \"{network}\"\nsubnet_cidr"), 1)
+                .replacen("name = \"hello\"\nrelease_channel", &format!("name = \"{cluster}\"\nrelease_channel"), 1)
+                .replacen("name = \"hello\"\nport", &format!("name = \"{app}\"\nport"), 1);
+            match names_written(&text) {
+                Ok(names) => {
+                    for (ty, attr, value) in names {
+                        let (min, max) = match (ty.as_str(), attr.as_str()) {
+                            ("google_service_account", "account_id") => (6, 30),
+                            ("google_container_cluster" | "google_container_node_pool", _) => (1, 40),
+                            _ => (1, 63),
+                        };
+                        prop_assert!(follows(&value, min, max), "{ty}.{attr} = {value:?}");
+                    }
+                }
+                Err(report) => {
+                    for line in &report {
+                        prop_assert!(
+                            ["network.name", "cluster.name", "app.name"]
+                                .iter()
+                                .any(|key| line.contains(&format!(": {key}: "))),
+                            "{line}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn stack_names_that_cannot_be_label_values_are_refused() {
+    use tfsynth::synth::is_stack_name;
+    for (name, ok) in [
+        ("h", true),
+        ("hello-prod", true),
+        ("shop_2", true),
+        (&*"a".repeat(63), true),
+        // The issue's input: a 70-character stack name would be a
+        // 70-character label value; 63 is the most.
+        (&*"a".repeat(70), false),
+        (&*"a".repeat(64), false),
+        ("hello-", false),
+        ("hello_", false),
+        ("1hello", false),
+        ("Hello", false),
+        ("", false),
+    ] {
+        assert_eq!(is_stack_name(name), ok, "{name:?}");
+    }
+}
+
+#[test]
+fn node_pool_label_keys_kubernetes_would_refuse_are_refused() {
+    for (key, ok) in [
+        ("team", true),
+        ("tfsynth.dev/capacity", true),
+        ("Bad Key!", false),
+        ("a/b/c", false),
+        ("-team", false),
+        (&*"k".repeat(64), false),
+    ] {
+        let text = HELLO.replacen(
+            "[[node_pools]]\n",
+            &format!("[[node_pools]]\nlabels = {{ {key:?} = \"web\" }}\n"),
+            1,
+        );
+        let report = build(&text);
+        assert_eq!(report.is_ok(), ok, "{key:?}: {report:?}");
+        if !ok {
+            assert_eq!(
+                report.unwrap_err()[0],
+                format!(
+                    "stacks/s.toml:28:1: node_pools[0].labels.{key:?}: {key:?} is not a Kubernetes label key (an optional DNS prefix and /, then 1 to 63 letters, digits, -, _ and ., a letter or digit at each end)"
+                )
+            );
+        }
+    }
+}
+
+#[test]
+fn zones_that_do_not_exist_are_refused_with_the_zones_of_the_region() {
+    for (zones, expected) in [
+        (
+            // The issue's input.
+            r#"["us-central1-a", "us-central1-b", "us-central1-z"]"#,
+            "stacks/s.toml:7:44: zones[2]: \"us-central1-z\" is not a zone of us-central1; its zones are us-central1-a, us-central1-b, us-central1-c, us-central1-f",
+        ),
+        (
+            r#"["us-central1-a", "us-central1-b", "us-central1-d"]"#,
+            "stacks/s.toml:7:44: zones[2]: \"us-central1-d\" is not a zone of us-central1; its zones are us-central1-a, us-central1-b, us-central1-c, us-central1-f",
+        ),
+    ] {
+        let text = with_line(
+            r#"zones = ["us-central1-a", "us-central1-b", "us-central1-f"]"#,
+            &format!("zones = {zones}"),
+        );
+        assert_eq!(build(&text).unwrap_err(), [expected]);
+    }
+    let text = HELLO.replace("us-central1", "us-central9");
+    let report = build(&text).unwrap_err();
+    assert_eq!(
+        report[0],
+        "stacks/s.toml:6:1: region: \"us-central9\" is not a Compute Engine region (did you mean us-central1?); the regions known are in src/stacks/gke_web_service/zones.tsv, which says how to refresh them"
+    );
+}
+
+/// The kind: every zone of every region in the table is accepted, and a
+/// letter the region lacks is refused.
+#[test]
+fn every_zone_of_the_table_is_accepted_and_no_other_letter() {
+    let table = include_str!("../src/stacks/gke_web_service/zones.tsv");
+    let mut regions = 0;
+    for line in table.lines().filter(|l| !l.starts_with('#')) {
+        let mut fields = line.split('\t');
+        let region = fields.next().unwrap();
+        let letters: Vec<&str> = fields.collect();
+        assert!(!letters.is_empty(), "{region} has no zones");
+        regions += 1;
+        let zones: Vec<String> = letters
+            .iter()
+            .map(|z| format!("\"{region}-{z}\""))
+            .collect();
+        let text = HELLO
+            .replace(
+                r#"zones = ["us-central1-a", "us-central1-b", "us-central1-f"]"#,
+                &format!("zones = [{}]", zones.join(", ")),
+            )
+            .replace(
+                "region = \"us-central1\"",
+                &format!("region = \"{region}\""),
+            );
+        assert!(build(&text).is_ok(), "{region}: {:?}", build(&text));
+        let missing = ('a'..='z')
+            .find(|c| !letters.contains(&c.to_string().as_str()))
+            .unwrap();
+        let text = text.replacen(
+            &format!("\"{region}-{}\"", letters[0]),
+            &format!("\"{region}-{missing}\""),
+            1,
+        );
+        assert!(build(&text).is_err(), "{region}-{missing} was accepted");
+    }
+    assert!(regions >= 40, "{regions} regions");
+}
+
+#[test]
+fn maintenance_windows_gke_would_refuse_are_refused() {
+    let window = |start: &str, end: &str, recurrence: &str| {
+        HELLO.replace(
+            "[[node_pools]]",
+            &format!(
+                "[cluster.maintenance]\nstart = {start:?}\nend = {end:?}\nrecurrence = {recurrence:?}\n\n[[node_pools]]"
+            ),
+        )
+    };
+    let weekend = "FREQ=WEEKLY;BYDAY=SA,SU";
+    for (start, end, recurrence, refused) in [
+        // The issue's input: a 1-minute window.
+        (
+            "2025-01-04T03:00:00Z",
+            "2025-01-04T03:01:00Z",
+            "FREQ=DAILY",
+            Some(
+                "the window is 1 minute long; GKE counts only windows of at least 4 hours (and needs 48 hours of them in any 32 days)",
+            ),
+        ),
+        (
+            "2025-01-04T03:00:00Z",
+            "2025-01-04T06:59:00Z",
+            "FREQ=DAILY",
+            Some(
+                "the window is 3h59m long; GKE counts only windows of at least 4 hours (and needs 48 hours of them in any 32 days)",
+            ),
+        ),
+        (
+            "2025-01-04T03:00:00Z",
+            "2025-01-04T07:00:00Z",
+            "FREQ=DAILY",
+            None,
+        ),
+        (
+            "2025-01-04T01:00:00Z",
+            "2025-01-04T05:00:00Z",
+            weekend,
+            Some(
+                "FREQ=WEEKLY;BYDAY=SA,SU with windows of 4 hours gives 32 hours of maintenance in 32 days; GKE needs at least 48 hours",
+            ),
+        ),
+        (
+            "2025-01-04T01:00:00Z",
+            "2025-01-04T07:00:00Z",
+            weekend,
+            None,
+        ),
+        (
+            "2025-01-04T00:00:00Z",
+            "2025-01-04T11:00:00Z",
+            "FREQ=WEEKLY;BYDAY=SA",
+            Some(
+                "FREQ=WEEKLY;BYDAY=SA with windows of 11 hours gives 44 hours of maintenance in 32 days; GKE needs at least 48 hours",
+            ),
+        ),
+        (
+            "2025-01-04T00:00:00Z",
+            "2025-01-04T12:00:00Z",
+            "FREQ=WEEKLY;BYDAY=SA",
+            None,
+        ),
+        (
+            "2025-01-04T00:00:00Z",
+            "2025-01-04T12:00:00Z",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA",
+            Some(
+                "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA with windows of 12 hours gives 24 hours of maintenance in 32 days; GKE needs at least 48 hours",
+            ),
+        ),
+    ] {
+        let report = build(&window(start, end, recurrence));
+        match refused {
+            None => assert!(report.is_ok(), "{start} {end} {recurrence}: {report:?}"),
+            Some(message) => assert_eq!(
+                report.unwrap_err(),
+                [format!(
+                    "stacks/s.toml:29:1: cluster.maintenance.end: {message}"
+                )],
+                "{start} {end} {recurrence}"
+            ),
+        }
+    }
+    for (start, end) in [
+        ("2025-02-30T03:00:00Z", "2025-03-01T09:00:00Z"),
+        ("2025-01-04T24:00:00Z", "2025-01-05T06:00:00Z"),
+        ("2025-13-04T03:00:00Z", "2025-13-04T09:00:00Z"),
+    ] {
+        let report = build(&window(start, end, "FREQ=DAILY")).unwrap_err();
+        assert!(
+            report[0].contains(&format!(
+                "cluster.maintenance.start: {start:?} is not a UTC time"
+            )),
+            "{report:?}"
+        );
+    }
+}
+
+#[test]
+fn node_counts_past_gke_limits_are_refused() {
+    let pool = |sizes: &str| with_line("min_nodes_per_zone = 1\nmax_nodes_per_zone = 3", sizes);
+    for (sizes, refused) in [
+        // The issue's input.
+        (
+            "min_nodes_per_zone = 1\nmax_nodes_per_zone = 100000",
+            Some(
+                "stacks/s.toml:33:1: node_pools[0].max_nodes_per_zone: 100000 nodes is more than GKE allows a node pool in one zone (1000)",
+            ),
+        ),
+        (
+            "min_nodes_per_zone = 1\nmax_nodes_per_zone = 1001",
+            Some(
+                "stacks/s.toml:33:1: node_pools[0].max_nodes_per_zone: 1001 nodes is more than GKE allows a node pool in one zone (1000)",
+            ),
+        ),
+        ("min_nodes_per_zone = 1\nmax_nodes_per_zone = 1000", None),
+        (
+            "total_min_nodes = 1\ntotal_max_nodes = 3001",
+            Some(
+                "stacks/s.toml:33:1: node_pools[0].total_max_nodes: 3001 nodes is more than GKE allows a node pool in its 3 zones (1000 per zone: 3000)",
+            ),
+        ),
+        ("total_min_nodes = 1\ntotal_max_nodes = 3000", None),
+    ] {
+        let report = build(&pool(sizes));
+        match refused {
+            None => assert!(report.is_ok(), "{sizes}: {report:?}"),
+            Some(line) => assert_eq!(report.unwrap_err(), [line], "{sizes}"),
+        }
+    }
+    // Six pools of up to 1,000 nodes in each of 3 zones: 18,000 in all.
+    let mut text = pool("min_nodes_per_zone = 1\nmax_nodes_per_zone = 1000");
+    for i in 1..6 {
+        text.push_str(&format!(
+            "\n[[node_pools]]\nname = \"pool-{i}\"\nmachine_type = \"e2-medium\"\nmin_nodes_per_zone = 0\nmax_nodes_per_zone = 1000\n"
+        ));
+    }
+    assert_eq!(
+        build(&text).unwrap_err(),
+        [
+            "stacks/s.toml:27:3: node_pools: the pools can grow to 18000 nodes in all, more than GKE allows a cluster (15000)"
+        ]
+    );
 }

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::constructs::Cidr;
+use crate::constructs::names::{COMPUTE_NAME, CloudName};
 use crate::providers::google::google_compute_managed_ssl_certificate::Managed;
 use crate::providers::google::google_compute_security_policy::{
     Rule, RuleMatch, RuleMatchConfig, RuleRateLimitOptions, RuleRateLimitOptionsRateLimitThreshold,
@@ -49,6 +50,44 @@ pub struct FrontendRefs {
 pub const DEFAULT_RULE_PRIORITY: u32 = 2_147_483_647;
 
 impl Frontend {
+    /// The reserved IP's name for app `app`.
+    pub fn address_name(app: &str) -> String {
+        format!("{app}-lb")
+    }
+
+    /// The managed certificate's name for app `app`.
+    pub fn certificate_name(app: &str) -> String {
+        format!("{app}-cert")
+    }
+
+    /// The Cloud Armor policy's name for app `app`.
+    pub fn policy_name(app: &str) -> String {
+        format!("{app}-armor")
+    }
+
+    /// Every name [`Frontend::add_to`] may create for app `app` (the
+    /// certificate and the policy whether or not they are configured, so
+    /// a name that would fail does not wait for the setting that adds it).
+    pub fn names(app: &str) -> Vec<CloudName> {
+        vec![
+            CloudName::new(
+                "the load balancer's IP address",
+                Self::address_name(app),
+                COMPUTE_NAME,
+            ),
+            CloudName::new(
+                "the managed certificate",
+                Self::certificate_name(app),
+                COMPUTE_NAME,
+            ),
+            CloudName::new(
+                "the Cloud Armor policy",
+                Self::policy_name(app),
+                COMPUTE_NAME,
+            ),
+        ]
+    }
+
     /// Adds the address, certificate and policy; they wait for `after`.
     pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> FrontendRefs {
         let meta = || Meta {
@@ -64,7 +103,7 @@ impl Frontend {
                 description: Some(format!("Load balancer of {}", self.app).into()),
                 ip_version: Some("IPV4".into()),
                 address_type: Some("EXTERNAL".into()),
-                ..GoogleComputeGlobalAddress::new(format!("{}-lb", self.app))
+                ..GoogleComputeGlobalAddress::new(Self::address_name(&self.app))
             },
             meta(),
         );
@@ -74,7 +113,7 @@ impl Frontend {
             stack.add_with(
                 "lb",
                 GoogleComputeManagedSslCertificate {
-                    name: Some(format!("{}-cert", self.app).into()),
+                    name: Some(Self::certificate_name(&self.app).into()),
                     project: Some(self.project.clone()),
                     description: Some(format!("TLS for {domain}").into()),
                     managed: Some(Managed::new(vec![domain.clone()])),
@@ -126,7 +165,7 @@ impl Frontend {
                     project: Some(self.project.clone()),
                     description: Some(format!("Cloud Armor for {}", self.app).into()),
                     rule: rules,
-                    ..GoogleComputeSecurityPolicy::new(format!("{}-armor", self.app))
+                    ..GoogleComputeSecurityPolicy::new(Self::policy_name(&self.app))
                 },
                 meta(),
             )

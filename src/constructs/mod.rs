@@ -6,6 +6,7 @@ mod alerting;
 mod cidr;
 mod cluster;
 mod frontend;
+pub mod names;
 mod network;
 mod node_identity;
 mod node_pool;

@@ -1,4 +1,5 @@
 use crate::constructs::Cidr;
+use crate::constructs::names::{COMPUTE_NAME, CloudName};
 use crate::providers::google::google_compute_subnetwork::SecondaryIpRange;
 use crate::providers::google::{
     GoogleComputeFirewall, GoogleComputeNetwork, GoogleComputeNetworkRef, GoogleComputeRouter,
@@ -46,6 +47,20 @@ pub const PODS_RANGE: &str = "pods";
 pub const SERVICES_RANGE: &str = "services";
 
 impl Network {
+    /// The name of the Cloud Router and of its Cloud NAT, for a network
+    /// named `network`.
+    pub fn nat_name(network: &str) -> String {
+        format!("{network}-nat")
+    }
+
+    /// Every name [`Network::add_to`] creates for a network named `name`.
+    pub fn names(name: &str) -> Vec<CloudName> {
+        vec![
+            CloudName::new("the network", name, COMPUTE_NAME),
+            CloudName::new("the Cloud Router", Self::nat_name(name), COMPUTE_NAME),
+        ]
+    }
+
     /// Adds the network and subnetwork; both wait for `after` (the APIs).
     pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> NetworkRefs {
         let network = stack.add_with(
@@ -106,7 +121,7 @@ impl Network {
                 region: Some(self.region.as_str().into()),
                 project: Some(self.project.clone()),
                 description: Some("Runs the Cloud NAT of the private nodes".into()),
-                ..GoogleComputeRouter::new(format!("{}-nat", self.name), network.self_link())
+                ..GoogleComputeRouter::new(Self::nat_name(&self.name), network.self_link())
             },
         );
         stack.add(
@@ -125,7 +140,7 @@ impl Network {
                     filter: "ERRORS_ONLY".into(),
                 }),
                 ..GoogleComputeRouterNat::new(
-                    format!("{}-nat", self.name),
+                    Self::nat_name(&self.name),
                     router.name(),
                     "ALL_SUBNETWORKS_ALL_IP_RANGES",
                 )

@@ -35,7 +35,7 @@ pub use index::{INDEX_SUFFIX, IndexPlan, index_of, plan_indexes};
 pub use types::Type;
 #[cfg(feature = "gke")]
 pub(crate) use validate::Shared;
-#[cfg(feature = "bindgen")]
+#[cfg(any(feature = "bindgen", feature = "gke"))]
 pub(crate) use validate::closest;
 pub use validate::{Report, validate_document, validate_resolved};
 

@@ -33,6 +33,7 @@ pub const APIS: [&str; 6] = [
     "monitoring",
 ];
 
+mod names;
 mod roots;
 mod settings;
 mod validate;

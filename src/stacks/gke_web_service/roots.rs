@@ -23,6 +23,7 @@ use crate::tf::{
     VarType, Variable, link_roots_with,
 };
 
+use super::names;
 use super::settings::Valid;
 use super::{APIS, HEALTH_PATH, REQUIRED_TERRAFORM};
 
@@ -204,12 +205,12 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
     }
     .add_to(&mut stack, apis.only(&["compute"]));
     let nodes = NodeIdentity {
-        account_id: format!("{}-nodes", s.cluster_name),
+        account_id: names::node_account(&s.cluster_name),
         project: project.clone(),
     }
     .add_to(&mut stack, apis.only(&["iam"]));
     HealthCheckFirewall {
-        name: format!("{}-lb-health-checks", s.app_name),
+        name: names::health_check_firewall(&s.app_name),
         network: net.network.clone(),
         project: project.clone(),
         nodes: nodes.clone(),
@@ -268,7 +269,7 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
             display_name: Some(format!("{} pods", s.app_name).into()),
             description: Some("Identity of the app's pods, through Workload Identity".into()),
             project: Some(project.clone()),
-            ..GoogleServiceAccount::new(format!("{}-app", s.app_name))
+            ..GoogleServiceAccount::new(names::app_account(&s.app_name))
         },
         Meta {
             depends_on: apis.only(&["iam"]),

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use super::names;
 use super::settings::{AppSettings, Settings, Valid};
 use crate::constructs::{
     Armor, AuthorizedNetwork, Cidr, MaintenanceWindow, PodResources, PoolSize,
@@ -118,6 +119,34 @@ fn is_label_value(value: &str) -> bool {
             && edge(value.bytes().last()))
 }
 
+/// Compute Engine's regions and zones, from `zones.tsv` (its header says
+/// where they come from and how to refresh them).
+const ZONES: &str = include_str!("zones.tsv");
+
+/// The table's lines: a region, then its zones' suffixes.
+fn zone_lines() -> impl Iterator<Item = (&'static str, std::str::Split<'static, char>)> {
+    ZONES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut fields = l.split('\t');
+            fields.next().map(|region| (region, fields))
+        })
+}
+
+/// Every region the table knows.
+fn regions() -> impl Iterator<Item = &'static str> {
+    zone_lines().map(|(region, _)| region)
+}
+
+/// The zones of `region` (`us-central1-a`, ...), or `None` for a region
+/// the table does not know.
+pub(super) fn zones_of(region: &str) -> Option<Vec<String>> {
+    zone_lines()
+        .find(|(r, _)| *r == region)
+        .map(|(r, suffixes)| suffixes.map(|z| format!("{r}-{z}")).collect())
+}
+
 /// Google Cloud project ids: 6 to 30 lowercase letters, digits or hyphens,
 /// starting with a letter and not ending with a hyphen.
 pub fn is_project_id(s: &str) -> bool {
@@ -152,6 +181,104 @@ fn is_lower_name(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
+/// Seconds since 1970 of a time [`is_utc_time`] accepted, or `None` when
+/// its date or time does not exist (month 13, February 30, hour 24).
+///
+/// Days are counted with the civil-from-days algorithm of H. Hinnant
+/// ("chrono-Compatible Low-Level Date Algorithms"): one subtraction does
+/// not justify a date crate in every library user's build.
+fn utc_seconds(s: &str) -> Option<i64> {
+    if !is_utc_time(s) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s[r].parse::<i64>().ok();
+    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
+    let (hh, mm, ss) = (n(11..13)?, n(14..16)?, n(17..19)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let days_in_month = *month_days.get(usize::try_from(m - 1).ok()?)?;
+    if !(1..=days_in_month).contains(&d) || hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Some(days * 86_400 + hh * 3_600 + mm * 60 + ss)
+}
+
+/// Why GKE would refuse a maintenance window `seconds` long that recurs
+/// by `rrule`, or `None`. GKE ("Configure maintenance windows and
+/// exclusions") needs at least 48 hours of maintenance availability in
+/// any 32 days, and counts only contiguous windows of at least 4 hours.
+/// The occurrences in 32 days are counted for `FREQ=DAILY` and
+/// `FREQ=WEEKLY` (with `BYDAY` and `INTERVAL`); for any other rule only
+/// the 4 hours are checked.
+fn maintenance_problem(seconds: i64, rrule: &str) -> Option<String> {
+    const HOUR: i64 = 3_600;
+    const DAY: i64 = 24 * HOUR;
+    let long = |s: i64| {
+        if s % HOUR == 0 {
+            format!("{} hour{}", s / HOUR, if s == HOUR { "" } else { "s" })
+        } else if s >= HOUR {
+            format!("{}h{:02}m", s / HOUR, s % HOUR / 60)
+        } else {
+            format!("{} minute{}", s / 60, if s / 60 == 1 { "" } else { "s" })
+        }
+    };
+    if seconds < 4 * HOUR {
+        return Some(format!(
+            "the window is {} long; GKE counts only windows of at least 4 hours \
+             (and needs 48 hours of them in any 32 days)",
+            long(seconds)
+        ));
+    }
+    let mut freq = None;
+    let mut interval = 1i64;
+    let mut days = None;
+    for part in rrule.split(';') {
+        match part.split_once('=') {
+            Some(("FREQ", f)) => freq = Some(f),
+            Some(("INTERVAL", i)) => interval = i.parse().ok().filter(|i| *i >= 1)?,
+            Some(("BYDAY", d)) => days = Some(i64::try_from(d.split(',').count()).ok()?),
+            _ => return None,
+        }
+    }
+    // The fewest occurrences any 32 days hold.
+    // The fewest occurrences any 32 days hold, and the longest one can be
+    // before it runs into the next.
+    let (occurrences, period) = match (freq, days) {
+        (Some("DAILY"), None) => (32 / interval, DAY * interval),
+        (Some("WEEKLY"), None) => (32 / (7 * interval), 7 * DAY * interval),
+        (Some("WEEKLY"), Some(days)) => ((32 / (7 * interval)) * days, DAY),
+        _ => return None,
+    };
+    let available = (seconds.min(period) * occurrences).min(32 * DAY);
+    (available < 48 * HOUR).then(|| {
+        format!(
+            "{rrule} with windows of {} gives {} of maintenance in 32 days; \
+             GKE needs at least 48 hours",
+            long(seconds),
+            long(available)
+        )
+    })
+}
+
 /// `2025-01-04T03:00:00Z`: an RFC 3339 time in UTC, to the second.
 fn is_utc_time(s: &str) -> bool {
     let b = s.as_bytes();
@@ -170,6 +297,14 @@ fn is_utc_time(s: &str) -> bool {
         && digits(17..19)
         && b[19] == b'Z'
 }
+
+/// Most nodes of one node pool in one zone (GKE, "Quotas and limits":
+/// nodes per node pool zone).
+const NODES_PER_POOL_ZONE: u32 = 1_000;
+
+/// Most nodes of a Standard cluster (GKE, "Quotas and limits": nodes per
+/// cluster, GKE 1.18 and later).
+const NODES_PER_CLUSTER: u32 = 15_000;
 
 const DISK_TYPES: [&str; 3] = ["pd-balanced", "pd-standard", "pd-ssd"];
 const PERIODS: [&str; 4] = ["60s", "300s", "600s", "900s"];
@@ -296,11 +431,21 @@ impl Validate for Settings {
                 ),
             ));
         }
-        let region_ok = is_region(&self.region);
-        if !region_ok {
+        let region_zones = zones_of(&self.region);
+        if !is_region(&self.region) {
             p.push(Diagnostic::at_key(
                 "region",
                 format!("{:?} is not a region like us-central1", self.region),
+            ));
+        } else if region_zones.is_none() {
+            p.push(Diagnostic::at_key(
+                "region",
+                format!(
+                    "{:?} is not a Compute Engine region{}; the regions known are in \
+                     src/stacks/gke_web_service/zones.tsv, which says how to refresh them",
+                    self.region,
+                    crate::schema::closest(&self.region, regions())
+                ),
             ));
         }
         if self.zones.is_empty() {
@@ -311,17 +456,17 @@ impl Validate for Settings {
         }
         let mut seen = BTreeSet::new();
         for (i, zone) in self.zones.iter().enumerate() {
-            let in_region = zone
-                .strip_prefix(&format!("{}-", self.region))
-                .is_some_and(|z| z.len() == 1 && z.bytes().all(|c| c.is_ascii_lowercase()));
-            if region_ok && !in_region {
-                p.push(Diagnostic::at_key(
-                    format!("zones[{i}]"),
-                    format!(
-                        "{zone:?} is not a zone of {} (like {}-a)",
-                        self.region, self.region
-                    ),
-                ));
+            if let Some(known) = &region_zones {
+                if !known.contains(zone) {
+                    p.push(Diagnostic::at_key(
+                        format!("zones[{i}]"),
+                        format!(
+                            "{zone:?} is not a zone of {}; its zones are {}",
+                            self.region,
+                            known.join(", ")
+                        ),
+                    ));
+                }
             }
             if !seen.insert(zone) {
                 p.push(Diagnostic::at_key(
@@ -331,16 +476,26 @@ impl Validate for Settings {
             }
         }
 
-        let n = &self.network;
-        if !is_resource_name(&n.name) {
-            p.push(Diagnostic::at_key(
-                "network.name",
-                format!(
-                    "{:?} is not a resource name (lowercase letters, digits and hyphens, a letter first, at most 63)",
-                    n.name
-                ),
-            ));
+        let mut named = BTreeSet::new();
+        for d in names::derived(&self) {
+            if named.contains(&d.key) {
+                continue;
+            }
+            if let Some(why) = d.name.rule.check(&d.name.name) {
+                let message = if d.name.name == d.setting {
+                    format!("{:?} is not {} ({why})", d.setting, d.noun)
+                } else {
+                    format!(
+                        "{:?} makes {} {:?}, which is not {} ({why})",
+                        d.setting, d.name.what, d.name.name, d.name.rule.what
+                    )
+                };
+                p.push(Diagnostic::at_key(d.key.clone(), message));
+                named.insert(d.key);
+            }
         }
+
+        let n = &self.network;
         let mut ranges = Vec::new();
         for (key, text) in [
             ("network.subnet_cidr", &n.subnet_cidr),
@@ -371,16 +526,6 @@ impl Validate for Settings {
         }
 
         let c = &self.cluster;
-        // The node service account is `<cluster>-nodes`, at most 30 characters.
-        if !is_resource_name(&c.name) || c.name.len() > 24 {
-            p.push(Diagnostic::at_key(
-                "cluster.name",
-                format!(
-                    "{:?} is not a cluster name (lowercase letters, digits and hyphens, a letter first, at most 24)",
-                    c.name
-                ),
-            ));
-        }
         let mut authorized = Vec::new();
         for (i, net) in c.authorized_networks.iter().enumerate() {
             match net.cidr.parse::<Cidr>() {
@@ -396,18 +541,22 @@ impl Validate for Settings {
         }
         if let Some(m) = &c.maintenance {
             for (key, value) in [("start", &m.start), ("end", &m.end)] {
-                if !is_utc_time(value) {
+                if utc_seconds(value).is_none() {
                     p.push(Diagnostic::at_key(
                         format!("cluster.maintenance.{key}"),
                         format!("{value:?} is not a UTC time like 2025-01-04T03:00:00Z"),
                     ));
                 }
             }
-            if is_utc_time(&m.start) && is_utc_time(&m.end) && m.end <= m.start {
-                p.push(Diagnostic::at_key(
-                    "cluster.maintenance.end",
-                    "must be after start",
-                ));
+            if let (Some(start), Some(end)) = (utc_seconds(&m.start), utc_seconds(&m.end)) {
+                if end <= start {
+                    p.push(Diagnostic::at_key(
+                        "cluster.maintenance.end",
+                        "must be after start",
+                    ));
+                } else if let Some(why) = maintenance_problem(end - start, &m.recurrence) {
+                    p.push(Diagnostic::at_key("cluster.maintenance.end", why));
+                }
             }
             if !m.recurrence.starts_with("FREQ=") {
                 p.push(Diagnostic::at_key(
@@ -428,6 +577,7 @@ impl Validate for Settings {
         }
         let mut pool_names = BTreeSet::new();
         let mut pools = Vec::new();
+        let mut most_nodes = 0u32;
         for (i, pool) in self.node_pools.iter().enumerate() {
             let at = |key: &str| format!("node_pools[{i}].{key}");
             for (key, value) in &pool.labels {
@@ -451,15 +601,6 @@ impl Validate for Settings {
                     ));
                 }
             }
-            if !is_resource_name(&pool.name) || pool.name.len() > 40 {
-                p.push(Diagnostic::at_key(
-                    at("name"),
-                    format!(
-                        "{:?} is not a node pool name (lowercase letters, digits and hyphens, a letter first, at most 40)",
-                        pool.name
-                    ),
-                ));
-            }
             if !pool_names.insert(&pool.name) {
                 p.push(Diagnostic::at_key(
                     at("name"),
@@ -482,14 +623,38 @@ impl Validate for Settings {
                 ));
             }
             at_most_max_count(&at("disk_size_gb"), pool.disk_size_gb, &mut p);
-            for (key, count) in [
-                ("min_nodes_per_zone", pool.min_nodes_per_zone),
-                ("max_nodes_per_zone", pool.max_nodes_per_zone),
-                ("total_min_nodes", pool.total_min_nodes),
-                ("total_max_nodes", pool.total_max_nodes),
+            let zones = self.zones.len().max(1);
+            let in_all_zones =
+                NODES_PER_POOL_ZONE.saturating_mul(u32::try_from(zones).unwrap_or(u32::MAX));
+            let mut over_limit = false;
+            for (key, count, most) in [
+                (
+                    "min_nodes_per_zone",
+                    pool.min_nodes_per_zone,
+                    NODES_PER_POOL_ZONE,
+                ),
+                (
+                    "max_nodes_per_zone",
+                    pool.max_nodes_per_zone,
+                    NODES_PER_POOL_ZONE,
+                ),
+                ("total_min_nodes", pool.total_min_nodes, in_all_zones),
+                ("total_max_nodes", pool.total_max_nodes, in_all_zones),
             ] {
-                if let Some(count) = count {
-                    at_most_max_count(&at(key), count, &mut p);
+                if let Some(count) = count.filter(|c| *c > most) {
+                    over_limit = true;
+                    let per = if key.ends_with("per_zone") {
+                        format!("in one zone ({most})")
+                    } else {
+                        format!(
+                            "in its {zones} zone{} ({NODES_PER_POOL_ZONE} per zone: {most})",
+                            if zones == 1 { "" } else { "s" }
+                        )
+                    };
+                    p.push(Diagnostic::at_key(
+                        at(key),
+                        format!("{count} nodes is more than GKE allows a node pool {per}"),
+                    ));
                 }
             }
             if !DISK_TYPES.contains(&pool.disk_type.as_str()) {
@@ -537,17 +702,27 @@ impl Validate for Settings {
                         format!("{max} is below the minimum ({min})"),
                     ));
                 } else {
+                    // A pool over its own limit is said above; counting it in
+                    // the cluster's total would only repeat it.
+                    if !over_limit {
+                        most_nodes = most_nodes.saturating_add(match size {
+                            PoolSize::PerZone { max, .. } => {
+                                max.saturating_mul(u32::try_from(zones).unwrap_or(u32::MAX))
+                            }
+                            PoolSize::Total { max, .. } => max,
+                        });
+                    }
                     pools.push((pool.clone(), size));
                 }
             }
         }
 
-        if !is_resource_name(&self.app.name) || self.app.name.len() > 40 {
+        if most_nodes > NODES_PER_CLUSTER {
             p.push(Diagnostic::at_key(
-                "app.name",
+                "node_pools",
                 format!(
-                    "{:?} is not an app name (lowercase letters, digits and hyphens, a letter first, at most 40)",
-                    self.app.name
+                    "the pools can grow to {most_nodes} nodes in all, more than GKE allows a \
+                     cluster ({NODES_PER_CLUSTER})"
                 ),
             ));
         }

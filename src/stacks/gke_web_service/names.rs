@@ -1,0 +1,104 @@
+//! The names the blueprint gives what it creates, each derived from one
+//! setting, so that validation checks every one of them against its rule
+//! (a 63-character network name would make a 67-character router name)
+//! and the roots create exactly the names validation checked.
+
+use super::settings::Settings;
+use crate::constructs::names::{COMPUTE_NAME, CloudName, DNS_LABEL, GKE_NAME, SERVICE_ACCOUNT_ID};
+use crate::constructs::{Frontend, Network};
+
+/// The node service account's id for cluster `cluster`.
+pub(super) fn node_account(cluster: &str) -> String {
+    format!("{cluster}-nodes")
+}
+
+/// The app's own service account id (its pods act as it).
+pub(super) fn app_account(app: &str) -> String {
+    format!("{app}-app")
+}
+
+/// The firewall rule that lets the load balancer's health checks reach
+/// the app's pods.
+pub(super) fn health_check_firewall(app: &str) -> String {
+    format!("{app}-lb-health-checks")
+}
+
+/// A name the blueprint creates, and the setting it comes from.
+pub(super) struct Derived {
+    /// The setting's key: `app.name`.
+    pub key: String,
+    /// What the setting is, for messages: `an app name`.
+    pub noun: &'static str,
+    /// The setting's value.
+    pub setting: String,
+    /// The name created from it.
+    pub name: CloudName,
+}
+
+/// Every name the blueprint creates from settings; for each key the
+/// setting's own name comes first.
+pub(super) fn derived(s: &Settings) -> Vec<Derived> {
+    let mut names = Vec::new();
+    let mut add = |key: &str, noun: &'static str, setting: &str, list: Vec<CloudName>| {
+        names.extend(list.into_iter().map(|name| Derived {
+            key: key.to_owned(),
+            noun,
+            setting: setting.to_owned(),
+            name,
+        }));
+    };
+    add(
+        "network.name",
+        "a network name",
+        &s.network.name,
+        Network::names(&s.network.name),
+    );
+    let cluster = &s.cluster.name;
+    add(
+        "cluster.name",
+        "a cluster name",
+        cluster,
+        vec![
+            CloudName::new("the cluster", cluster.as_str(), GKE_NAME),
+            CloudName::new(
+                "the node service account id",
+                node_account(cluster),
+                SERVICE_ACCOUNT_ID,
+            ),
+        ],
+    );
+    for (i, pool) in s.node_pools.iter().enumerate() {
+        add(
+            &format!("node_pools[{i}].name"),
+            "a node pool name",
+            &pool.name,
+            vec![CloudName::new(
+                "the node pool",
+                pool.name.as_str(),
+                GKE_NAME,
+            )],
+        );
+    }
+    let app = &s.app.name;
+    let mut app_names = vec![
+        CloudName::new(
+            "the Artifact Registry repository",
+            app.as_str(),
+            COMPUTE_NAME,
+        ),
+        CloudName::new("the Kubernetes namespace", app.as_str(), DNS_LABEL),
+        CloudName::new(
+            "the app's service account id",
+            app_account(app),
+            SERVICE_ACCOUNT_ID,
+        ),
+        CloudName::new(
+            "the health-check firewall rule",
+            health_check_firewall(app),
+            COMPUTE_NAME,
+        ),
+    ];
+    app_names.extend(Frontend::names(app));
+    add("app.name", "an app name", app, app_names);
+    names
+}
