@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Recover the `sensitive` and `deprecated` schema flags of a Terraform
-provider from its Go source, and write them into tfsynth's schema files.
+provider from its Go source, and write them into tfsynth's schema files;
+and, for every resource type, which attribute paths force replacement.
 
 The schema files in `schemas/` were recovered from CDK for Terraform
 bindings, which keep neither flag. This tool reads the provider's Go source
@@ -24,6 +25,20 @@ finds the way the provider's own SDK does when it answers
 * terraform-plugin-go `tfprotov5` schemas written by hand (`Sensitive`,
   `Deprecated` booleans), as the kubernetes provider's manifest server does.
 
+What forces replacement is recovered from the same evaluation, for resources
+only: SDKv2 `ForceNew: true` on an attribute, or on a nested block (which the
+SDK applies to the number of blocks; the attributes inside carry their own),
+and the framework's `<x>planmodifier.RequiresReplace()` plan modifiers
+(`RequiresReplaceIf(...)` and `RequiresReplaceIfConfigured()` are marked
+conditional). `ForceNew` on the element schema of a collection is replaced
+by the collection's own in the SDK and is reported as dropped. Replacement
+that code decides (CustomizeDiff calling ResourceDiff.ForceNew or built with
+customdiff.ForceNewIf/ForceNewIfChange, `RequiresReplace` set by a plan
+modifier written in the provider, a framework ModifyPlan or a tfprotov5
+PlanResourceChange) cannot be evaluated: every such source line is listed,
+with its key expression and the resource types that reach it, and nothing
+is guessed from it.
+
 Types are found through the provider's registration maps (the SDK
 provider's `ResourcesMap` / `DataSourcesMap`, the framework provider's
 `Resources` / `DataSources`, a raw tfprotov5 server's `GetProviderSchema`),
@@ -32,11 +47,12 @@ on the way (schemas built by helper functions, data sources derived from
 resource schemas, merged IAM schemas, ...) is executed as written at that
 tag, including what it does or does not copy of the flags.
 
-Every recovered flag is checked against the schema file: its type must
-exist, and its path must exist there as the same kind (attribute or block).
-Anything that does not match, every flag the SDK drops, every source line
-that sets a flag but was never reached from a registered type, and every
-place where the interpreter could not decide something are reported.
+Every recovered flag and replacing path is checked against the schema file:
+its type must exist, and its path must exist there as the same kind
+(attribute or block). Anything that does not match, every flag the SDK
+drops, every source line that sets a flag but was never reached from a
+registered type, and every place where the interpreter could not decide
+something are reported.
 
 Usage (Python 3.11, standard library only), from the repository root:
 
@@ -49,10 +65,12 @@ The git directory is any clone (bare or not) of the provider's repository
 that has the tag named in PROVIDERS (`--ref` overrides it). Without
 `--write` the tool only reports. With `--write` it adds the flags to
 `schemas/<provider>.json` (keeping every other byte, its compact formatting
-and terraform's key order) and writes the provenance file
-`schemas/flags/<provider>-<version>.json`; run `tfsynth schemas index`
-afterwards. `--check` exits non-zero unless both files already hold exactly
-what the source says. `--verbose` lists every undecided branch.
+and terraform's key order), writes the provenance file
+`schemas/flags/<provider>-<version>.json` and the table of replacing paths
+`schemas/flags/requires-replace-<provider>.tsv` that tfsynth embeds; run
+`tfsynth schemas index` afterwards. `--check` exits non-zero unless all three
+files already hold exactly what the source says. `--verbose` lists every
+undecided branch and every replacement decided by code.
 """
 
 from __future__ import annotations
@@ -77,6 +95,9 @@ FW_SCHEMA_PKGS = (
     FW + "/provider/schema",
 )
 PROTO5 = "github.com/hashicorp/terraform-plugin-go/tfprotov5"
+CUSTOMDIFF = "github.com/hashicorp/terraform-plugin-sdk/v2/helper/customdiff"
+# The framework's plan modifier packages (stringplanmodifier, listplanmodifier, ...).
+FW_PLANMOD = re.compile(re.escape(FW) + r"/resource/schema/(\w+planmodifier)\.(\w+)$")
 
 PROVIDERS = {
     "google": {
@@ -1286,6 +1307,22 @@ class Lazy:
         self.env = env
 
 
+class ExtCall:
+    """A call into the SDK's customdiff package or the framework's plan
+    modifier packages: kept with its arguments, since what it is matters
+    (which key it forces new, whether it requires replacement)."""
+
+    __slots__ = ("name", "args", "loc")
+
+    def __init__(self, name, args, loc):
+        self.name = name  # "<import path>.<Func>"
+        self.args = args
+        self.loc = loc  # (file, line) of the call
+
+    def __repr__(self):
+        return f"ExtCall({self.name})"
+
+
 class ReturnSig(Exception):
     def __init__(self, value):
         self.value = value
@@ -1963,6 +2000,8 @@ class Interp:
         if isinstance(f, FuncVal):
             return self.call(f, args, x.c, env, x.line)
         if isinstance(f, Sym):
+            if f.name.startswith(CUSTOMDIFF + ".") or FW_PLANMOD.match(f.name):
+                return ExtCall(f.name, args, (env.file.name, x.line))
             return self.external(f.name, args)
         if isinstance(f, Unknown):
             return Unknown("call of unknown: " + f.why)
@@ -2390,11 +2429,24 @@ class SNode:
         self.children = {} if kind == "block" else None
 
 
+PLAN_MODIFY_METHODS = tuple("PlanModify" + t for t in (
+    "Bool", "Dynamic", "Float32", "Float64", "Int32", "Int64", "List", "Map", "Number", "Object", "Set",
+    "String"))
+
+
 class Converter:
     def __init__(self, interp):
         self.it = interp
         self.flags = []  # one dict per flag found
         self.ambiguous = []
+        # Replacement: one dict per path found to force it; what the
+        # interpreter could not decide while reading those fields (kept
+        # apart from the flags' undecided branches); and the functions
+        # (CustomizeDiff, plan modifiers, ...) each resource type runs.
+        self.replace = []
+        self.rr_undecided = {}
+        self.rr_ambiguous = []
+        self.rr_roots = []  # (type, FuncVal) or (type, (file, line)) of a customdiff call
 
     def field(self, s, name):
         if not isinstance(s, GoStruct) or name not in s.fields:
@@ -2429,6 +2481,105 @@ class Converter:
             "flag": flag, "message": msg, "loc": loc, "server": ctx[2],
             "status": "dropped" if dropped else "set", "reason": dropped,
         })
+
+    # -- what forces replacement (resources only) --
+    def rr_read(self, s, name):
+        """A field read only to find what forces replacement."""
+        saved = self.it.undecided
+        self.it.undecided = self.rr_undecided
+        try:
+            return self.field(s, name)
+        finally:
+            self.it.undecided = saved
+
+    def rr_amb(self, ctx, path, what, loc=None):
+        self.rr_ambiguous.append({"kind": ctx[0], "type": ctx[1], "path": ".".join(path),
+                                  "what": what, "source": loc_json(loc)})
+
+    def replaces(self, ctx, path, element, loc, conditional=False, dropped=None):
+        self.replace.append({"kind": ctx[0], "type": ctx[1], "path": list(path), "element": element,
+                             "loc": loc, "conditional": conditional, "dropped": dropped})
+
+    def force_new(self, ctx, s, path, element, dropped=None):
+        """Record `ForceNew: true` of a schema.Schema."""
+        if ctx[0] != "resource":
+            return
+        v = self.rr_read(s, "ForceNew")
+        if v is None or v is False:
+            return
+        if v is not True:
+            self.rr_amb(ctx, path, "ForceNew set from a value not known statically: " + describe(v),
+                        s.floc.get("ForceNew"))
+            return
+        self.replaces(ctx, path, element, s.floc.get("ForceNew"), dropped=dropped)
+
+    def sdk_customize_diff(self, ctx, res):
+        """The functions a resource's CustomizeDiff runs, and the customdiff
+        ForceNewIf/ForceNewIfChange calls it is built from."""
+        v = self.rr_read(res, "CustomizeDiff")
+        if v is None:
+            return
+        todo = [v]
+        while todo:
+            x = todo.pop()
+            if isinstance(x, FuncVal):
+                self.rr_roots.append((ctx[1], x))
+            elif isinstance(x, ExtCall):
+                if x.name.rpartition(".")[2].startswith("ForceNewIf"):
+                    self.rr_roots.append((ctx[1], x.loc))
+                todo.extend(x.args)
+            elif isinstance(x, (GoSlice, Tuple)):
+                todo.extend(x.items)
+            elif x is not None and not isinstance(x, (str, int, float)):  # (bool is an int)
+                self.rr_amb(ctx, [], "CustomizeDiff (or a part of it) not known statically: " + describe(x),
+                            res.floc.get("CustomizeDiff"))
+
+    def fw_plan_modifiers(self, ctx, v, path, element):
+        """Record the framework's RequiresReplace* plan modifiers."""
+        if ctx[0] != "resource":
+            return
+        mods = self.rr_read(v, "PlanModifiers")
+        if mods is None:
+            return
+        if not isinstance(mods, GoSlice):
+            self.rr_amb(ctx, path, "PlanModifiers not known statically: " + describe(mods),
+                        v.floc.get("PlanModifiers"))
+            return
+        for m in mods.items:
+            if isinstance(m, ExtCall):
+                fn = m.name.rpartition(".")[2]
+                if fn == "RequiresReplace":
+                    self.replaces(ctx, path, element, m.loc)
+                elif fn.startswith("RequiresReplace"):  # RequiresReplaceIf, RequiresReplaceIfConfigured
+                    self.replaces(ctx, path, element, m.loc, conditional=True)
+            elif isinstance(m, GoStruct):
+                # A plan modifier written in the provider: what its
+                # PlanModify* method does is listed as custom.
+                meths = [self.it.method(m.tname, n) for n in PLAN_MODIFY_METHODS]
+                for d in meths:
+                    if d is not None:
+                        self.rr_roots.append((ctx[1], FuncVal(d[0], d[1])))
+                if not any(meths):
+                    self.rr_amb(ctx, path, "plan modifier of a type with no PlanModify method: " + m.tname,
+                                v.floc.get("PlanModifiers"))
+            else:
+                self.rr_amb(ctx, path, "plan modifier not known statically: " + describe(m),
+                            v.floc.get("PlanModifiers"))
+
+    def sdk_nested_force_new(self, ctx, res, path, reason):
+        """ForceNew inside an attribute of object type: the SDK honours it,
+        but terraform's schema has no path there."""
+        smap = self.rr_read(res, "Schema")
+        if not isinstance(smap, GoMap):
+            return
+        for name, s in smap.d.items():
+            if not isinstance(s, GoStruct):
+                continue
+            p = path + [str(name)]
+            self.force_new(ctx, s, p, "nested", dropped=reason)
+            e = self.rr_read(s, "Elem")
+            if isinstance(e, GoStruct) and e.tname == SDK + ".Resource":
+                self.sdk_nested_force_new(ctx, e, p, reason)
 
     # -- terraform-plugin-sdk/v2 --
     def sdk_resource(self, ctx, res, top):
@@ -2509,13 +2660,24 @@ class Converter:
             node = SNode("attribute")
             self.flag(ctx, p, "attribute", "sensitive", self.field(s, "Sensitive"), s.floc.get("Sensitive"))
             self.flag(ctx, p, "attribute", "deprecated", self.field(s, "Deprecated"), s.floc.get("Deprecated"))
+            self.force_new(ctx, s, p, "attribute")
             if elem_res:
                 self.sdk_lost(ctx, elem, p, "inside an attribute of object type (a computed-only or "
                               "attribute-mode nested resource): terraform's schema has no flags there")
+                if mode == Sym(SDK + ".SchemaConfigModeAttr") or typ == Sym(SDK + ".TypeMap"):
+                    why = ("inside an attribute of object type (an attribute-mode nested resource or a map of "
+                           "them): the SDK honours it, but terraform's schema has no path there")
+                else:
+                    why = ("inside an attribute of object type (a computed-only nested resource): not set "
+                           "in configuration, and terraform's schema has no path there")
+                self.sdk_nested_force_new(ctx, elem, p, why)
             elif isinstance(elem, GoStruct):
                 for f, fl in (("Sensitive", "sensitive"), ("Deprecated", "deprecated")):
                     self.flag(ctx, p + ["(element)"], "attribute", fl, self.field(elem, f), elem.floc.get(f),
                               dropped="on the element schema of a collection: the SDK ignores it")
+                self.force_new(ctx, elem, p + ["(element)"], "attribute",
+                               dropped="on the element schema of a collection: the SDK replaces it with "
+                                       "the collection's own ForceNew")
             return node
         node = SNode("block")
         inner = self.field(elem, "Schema")
@@ -2525,6 +2687,7 @@ class Converter:
         self.flag(ctx, p, "block", "deprecated", self.field(s, "Deprecated"), s.floc.get("Deprecated"))
         self.flag(ctx, p, "block", "sensitive", self.field(s, "Sensitive"), s.floc.get("Sensitive"),
                   dropped="on a nested block: the SDK's core schema has no sensitive blocks")
+        self.force_new(ctx, s, p, "block")
         return node
 
     def sdk_lost(self, ctx, res, path, reason):
@@ -2571,12 +2734,18 @@ class Converter:
                     self.flag(ctx, p, "attribute", "sensitive", self.field(v, "Sensitive"), v.floc.get("Sensitive"))
                     self.flag(ctx, p, "attribute", "deprecated", self.field(v, "DeprecationMessage"),
                               v.floc.get("DeprecationMessage"))
+                    self.fw_plan_modifiers(ctx, v, p, "attribute")
                     if short.endswith("NestedAttribute"):
                         obj = self.field(v, "NestedObject") if short != "SingleNestedAttribute" else v
+                        if obj is not v and isinstance(obj, GoStruct):
+                            self.fw_plan_modifiers(ctx, obj, p, "attribute")
                         sub = self.fw_object(ctx, self.field(obj, "Attributes"), None, p)
                         child.children = sub.children  # nested_type attributes
                 else:
+                    self.fw_plan_modifiers(ctx, v, p, "block")
                     obj = v if short == "SingleNestedBlock" else self.field(v, "NestedObject")
+                    if obj is not v and isinstance(obj, GoStruct):
+                        self.fw_plan_modifiers(ctx, obj, p, "block")
                     child = self.fw_object(ctx, self.field(obj, "Attributes"), self.field(obj, "Blocks"), p)
                     self.flag(ctx, p, "block", "deprecated", self.field(v, "DeprecationMessage"),
                               v.floc.get("DeprecationMessage"))
@@ -2679,6 +2848,8 @@ def run_servers(cfg, prog, interp, conv):
                         continue
                     res[kind][name] = {"tree": conv.sdk_resource((kind, name, sname), r, True),
                                        "registered": origin_json(r.origin)}
+                    if kind == "resource":
+                        conv.sdk_customize_diff((kind, name, sname), r)
         elif srv["kind"] == "framework":
             fp = interp.call(FuncVal(pkg.funcs[srv["func"]], pkg), [Unknown("argument")] * 2, False, None, 0)
             resp = fw_struct("provider", "MetadataResponse")
@@ -2714,6 +2885,10 @@ def run_servers(cfg, prog, interp, conv):
                         "registered": {"file": ctor.decl.file.name, "line": ctor.decl.line,
                                        "function": ctor.decl.name},
                     }
+                    mp = interp.method(inst.tname, "ModifyPlan") if kind == "resource" and isinstance(
+                        inst, GoStruct) else None
+                    if mp is not None:  # resource.ResourceWithModifyPlan
+                        conv.rr_roots.append((name, FuncVal(mp[0], mp[1])))
         elif srv["kind"] == "proto5":
             recv = GoStruct(pkg.path + "." + srv["recv"])
             r = call_method(interp, recv, srv["method"], [ctx_arg, Unknown("request")])
@@ -2731,6 +2906,12 @@ def run_servers(cfg, prog, interp, conv):
                     kl = m.kloc.get(name)
                     res[kind][name] = {"tree": conv.p5_schema((kind, name, sname), sch),
                                        "registered": {"file": kl[0], "line": kl[1]} if kl else None}
+            # A raw server decides replacement in PlanResourceChange, for
+            # every resource type it serves.
+            prc = interp.method(recv.tname, "PlanResourceChange")
+            if prc is not None:
+                for name in res["resource"]:
+                    conv.rr_roots.append((name, FuncVal(prc[0], prc[1])))
         out.append(res)
     return out
 
@@ -3034,6 +3215,191 @@ def enclosing_function(prog, fname, line):
 
 
 # ---------------------------------------------------------------------------
+# Replacement decided by code: CustomizeDiff and plan functions
+# ---------------------------------------------------------------------------
+
+
+def offset_tokens(text):
+    """Tokens with offsets, for quoting source: (kind, value, start, end, line);
+    comments are dropped, newlines kept as kind "nl"."""
+    out = []
+    line = 1
+    for m in TOKEN_RE.finditer(text):
+        k = m.lastgroup
+        v = m.group()
+        if k in ("ws", "lc", "bc", "nl"):
+            if "\n" in v:
+                out.append(("nl", "\n", m.start(), m.end(), line))
+                line += v.count("\n")
+            continue
+        out.append((k, v, m.start(), m.end(), line))
+        if k == "raw":
+            line += v.count("\n")
+    return out
+
+
+def _quote(text, toks, i, stop_at_newline):
+    """The source text of the expression starting at token i, up to a ',' or
+    closing bracket at depth 0 (or, for a statement, a newline at depth 0)."""
+    depth = 0
+    start = end = None
+    while i < len(toks):
+        k, v, s, e, _ = toks[i]
+        if k == "nl":
+            if depth == 0 and stop_at_newline and start is not None:
+                break
+        elif k == "op" and v in ("(", "[", "{"):
+            depth += 1
+        elif k == "op" and v in (")", "]", "}"):
+            if depth == 0:
+                break
+            depth -= 1
+        elif k == "op" and v in (",", ";") and depth == 0 and (v == ";" or not stop_at_newline):
+            break
+        if k != "nl":
+            start = s if start is None else start
+            end = e
+        i += 1
+    return " ".join(text[start:end].split()) if start is not None else ""
+
+
+def replace_sites(prog):
+    """Every source line where code, rather than a schema, decides that a
+    change forces replacement: ResourceDiff.ForceNew(key) and customdiff's
+    ForceNewIf/ForceNewIfChange(key, ...) in SDK CustomizeDiff functions;
+    `RequiresReplace` set on a plan response (framework plan modifiers and
+    ModifyPlan, tfprotov5 PlanResourceChange)."""
+    sites = []
+    for fname in sorted(prog.texts):
+        text = prog.texts[fname]
+        if "ForceNew" not in text and "RequiresReplace" not in text:
+            continue
+        toks = offset_tokens(text)
+        sig = [i for i, t in enumerate(toks) if t[0] != "nl"]
+        for n, i in enumerate(sig):
+            k, v, _, _, line = toks[i]
+            if k != "id" or n == 0 or n + 1 >= len(sig) or toks[sig[n - 1]][1] != ".":
+                continue
+            nxt = toks[sig[n + 1]]
+            builds = False  # a call that builds a CustomizeDiff function
+            if v in ("ForceNew", "ForceNewIf", "ForceNewIfChange") and nxt[1] == "(":
+                call = v
+                if v != "ForceNew":
+                    builds = True
+                    if n >= 2 and toks[sig[n - 2]][0] == "id":
+                        call = toks[sig[n - 2]][1] + "." + v
+                key = _quote(text, toks, sig[n + 1] + 1, False)
+            elif v == "RequiresReplace" and nxt[0] == "op" and nxt[1] == "=":
+                call = "RequiresReplace ="
+                key = _quote(text, toks, sig[n + 1] + 1, True)
+            elif (v == "RequiresReplace" and nxt[1] == "." and n + 3 < len(sig)
+                  and toks[sig[n + 2]][1] == "Append" and toks[sig[n + 3]][1] == "("):
+                call = "RequiresReplace.Append"
+                key = _quote(text, toks, sig[n + 3] + 1, False)
+            else:
+                continue
+            sites.append({"file": fname, "line": line, "call": call, "key": key, "builds": builds})
+    return sites
+
+
+def _direct_refs(prog, decl, pkg):
+    """The provider's functions (and the receiver's methods) a function's
+    body names: a static over-approximation of what it may call."""
+    out = []
+    if decl.body_range is None:
+        return out
+    toks = decl.file.toks
+    s, e = decl.body_range
+    imports = decl.file.imports
+    for i in range(s, e):
+        t = toks[i]
+        if t.kind != "id" or (i > s and toks[i - 1].kind == "op" and toks[i - 1].val == "."):
+            continue
+        qualified = i + 2 < e and toks[i + 1].kind == "op" and toks[i + 1].val == "." and toks[i + 2].kind == "id"
+        if qualified and t.val in imports:
+            q = prog.package(imports[t.val])
+            if q is not None and toks[i + 2].val in q.funcs:
+                out.append((q.funcs[toks[i + 2].val], q))
+            continue
+        if qualified and decl.recv is not None and t.val == decl.recv_name:
+            m = pkg.methods.get((decl.recv, toks[i + 2].val))
+            if m is not None:
+                out.append((m, pkg))
+            continue
+        if t.val in pkg.funcs:
+            out.append((pkg.funcs[t.val], pkg))
+    return out
+
+
+def attach_sites(prog, roots, sites):
+    """For each site, the resource types whose CustomizeDiff (plan modifier,
+    ModifyPlan, PlanResourceChange) reaches it: a customdiff call when it was
+    evaluated to build a CustomizeDiff (a function that merely contains one,
+    e.g. a resource constructor called for its schema, builds a value it
+    does not run); any other site statically, when it is in the body of a
+    function CustomizeDiff runs or of one those bodies name."""
+    by_file = {}
+    for n, st in enumerate(sites):
+        by_file.setdefault(st["file"], []).append(n)
+    types = [set() for _ in sites]
+    at = {}
+    for n, st in enumerate(sites):
+        at.setdefault((st["file"], st["line"]), []).append(n)
+    refs = {}
+    inside = {}
+
+    def sites_in(decl):
+        k = id(decl)
+        if k not in inside:
+            got = []
+            if decl.body_range is not None:  # customdiff calls count only as evaluated
+                lo = decl.file.toks[decl.body_range[0]].line
+                hi = decl.file.toks[decl.body_range[1] - 1].line
+                got = [n for n in by_file.get(decl.file.name, ()) if lo <= sites[n]["line"] <= hi
+                       and not sites[n]["builds"]]
+            inside[k] = got
+        return inside[k]
+
+    for typ, root in roots:
+        if isinstance(root, tuple):
+            for n in at.get(root, ()):
+                types[n].add(typ)
+            continue
+        seen = set()
+        todo = [(root.decl, root.pkg)]
+        while todo:
+            decl, pkg = todo.pop()
+            if id(decl) in seen:
+                continue
+            seen.add(id(decl))
+            for n in sites_in(decl):
+                types[n].add(typ)
+            if id(decl) not in refs:
+                refs[id(decl)] = _direct_refs(prog, decl, pkg)
+            todo.extend(refs[id(decl)])
+    return [sorted(t) for t in types]
+
+
+def check_replace_path(jblock, path, element):
+    """check_path, also through the nested attributes of a framework
+    attribute (`nested_type`), where a plan modifier may be."""
+    why = check_path(jblock, path, element)
+    if why is None or element != "attribute" or jblock is None:
+        return why
+    b = jblock
+    for name in path[:-1]:
+        bt = (b.get("block_types") or {}).get(name)
+        at = (b.get("attributes") or {}).get(name)
+        if bt is not None:
+            b = bt["block"]
+        elif at is not None and at.get("nested_type"):
+            b = {"attributes": at["nested_type"].get("attributes") or {}}
+        else:
+            return why
+    return None if path[-1] in (b.get("attributes") or {}) else why
+
+
+# ---------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------
 
@@ -3157,11 +3523,60 @@ def recover(cfg, git_dir, ref):
     undecided = [{"file": k[0], "line": k[1], "in": v[0], "what": v[1], "while_evaluating": v[2]}
                  for k, v in sorted(interp.undecided.items())]
 
+    # What forces replacement. Done after everything above: following the
+    # functions CustomizeDiff runs may load packages nothing else reached.
+    replace, replace_dropped, replace_unmatched = [], [], []
+    rseen = set()
+    for f in conv.replace:
+        entry = OrderedDict([("kind", f["kind"]), ("type", f["type"]), ("path", ".".join(f["path"])),
+                             ("element", f["element"])])
+        if f["conditional"]:
+            entry["conditional"] = True
+        entry["source"] = source_json(prog, f["loc"])
+        if f["dropped"] is not None:
+            entry["reason"] = f["dropped"]
+            (replace_unmatched if f["element"] == "nested" else replace_dropped).append(entry)
+            continue
+        why = check_replace_path(json_block_of(jprov, f["kind"], f["type"]), f["path"], f["element"])
+        if why is not None:
+            entry["reason"] = why
+            replace_unmatched.append(entry)
+            continue
+        key = (f["type"], tuple(f["path"]), f["element"], f["conditional"])
+        if key in rseen:
+            continue
+        rseen.add(key)
+        replace.append(entry)
+
+    def rr_key(e):
+        return (e["type"], e["path"], e["element"], e.get("conditional", False))
+
+    replace.sort(key=rr_key)
+    replace_dropped.sort(key=rr_key)
+    replace_unmatched.sort(key=rr_key)
+
+    sites = replace_sites(prog)
+    site_types = attach_sites(prog, conv.rr_roots, sites)
+    replace_custom = []
+    for st, types in zip(sites, site_types):
+        replace_custom.append(OrderedDict([
+            ("types", types), ("call", st["call"]), ("key", st["key"]),
+            ("in", enclosing_function(prog, st["file"], st["line"])),
+            ("source", source_json(prog, (st["file"], st["line"]))),
+        ]))
+    replace_undecided = [{"file": k[0], "line": k[1], "in": v[0], "what": v[1], "while_evaluating": v[2]}
+                         for k, v in sorted(conv.rr_undecided.items())]
+
     counts = OrderedDict()
     counts["sensitive attributes"] = sum(1 for e in flags if e["flag"] == "sensitive")
     counts["deprecated attributes"] = sum(1 for e in flags if e["flag"] == "deprecated" and e["element"] == "attribute")
     counts["deprecated blocks"] = sum(1 for e in flags if e["flag"] == "deprecated" and e["element"] == "block")
     counts["deprecated types"] = sum(1 for e in flags if e["flag"] == "deprecated" and e["element"] == "type")
+    counts["requires replace attributes"] = sum(1 for e in replace if e["element"] == "attribute")
+    counts["requires replace blocks"] = sum(1 for e in replace if e["element"] == "block")
+    counts["requires replace conditional"] = sum(1 for e in replace if e.get("conditional"))
+    counts["requires replace resource types"] = len({e["type"] for e in replace})
+    counts["requires replace custom"] = len(replace_custom)
 
     prov = OrderedDict()
     prov["//"] = ("Generated by schemas/tools/recover_flags.py from the provider's Go source; do not edit. "
@@ -3181,6 +3596,27 @@ def recover(cfg, git_dir, ref):
     prov["unreached"] = unreached
     prov["undecided_branches"] = undecided
     prov["problems"] = problems
+    table = "flags/requires-replace-" + cfg["address"].rsplit("/", 1)[1] + ".tsv"
+    prov["//requires_replace"] = (
+        "What forces replacement of a resource when it changes (terraform's \"forces replacement\"): "
+        "`requires_replace` are SDK `ForceNew: true` on an attribute or nested block (on a block, the SDK "
+        "applies it to adding or removing blocks; the attributes inside carry their own) and framework "
+        "`<x>planmodifier.RequiresReplace*()` plan modifiers (`conditional` for RequiresReplaceIf*), each "
+        "checked against " + cfg["schema_file"] + " and listed in " + table + "; `requires_replace_dropped` "
+        "are set in the source but ignored by the SDK; `requires_replace_unmatched` were recovered but have "
+        "no path in " + cfg["schema_file"] + "; `requires_replace_custom` are the source lines where code "
+        "decides it (CustomizeDiff's ForceNew/ForceNewIf/ForceNewIfChange, RequiresReplace set in a plan "
+        "function), which cannot be evaluated and are not in the table, each with the resource types that "
+        "reach it (a customdiff call when a resource's CustomizeDiff is built with it; any other line "
+        "statically, when it is in a function that CustomizeDiff or a plan function runs or that such a "
+        "function's body names); `requires_replace_ambiguous` and `requires_replace_undecided_branches` "
+        "are what the interpreter could not decide while reading them.")
+    prov["requires_replace"] = replace
+    prov["requires_replace_dropped"] = replace_dropped
+    prov["requires_replace_unmatched"] = replace_unmatched
+    prov["requires_replace_custom"] = replace_custom
+    prov["requires_replace_ambiguous"] = conv.rr_ambiguous
+    prov["requires_replace_undecided_branches"] = replace_undecided
     return {
         "prov": prov, "text": text, "schema_path": schema_path, "structure": structure,
         "trees": trees, "source": source,
@@ -3193,6 +3629,29 @@ def source_json(prog, loc):
     f, line = loc
     lines = prog.texts[f].split("\n")
     return OrderedDict([("file", f), ("line", line), ("text", lines[line - 1].strip()[:200])])
+
+
+# Long lists of the provenance file written one entry a line.
+ONE_LINE_LISTS = ("requires_replace", "requires_replace_dropped", "requires_replace_unmatched",
+                  "requires_replace_custom")
+
+
+def render_prov(prov):
+    """The provenance file: indented JSON, but the requires_replace lists
+    (thousands of entries) with one entry on each line."""
+    shown = OrderedDict(prov)
+    marks = {}
+    for k in ONE_LINE_LISTS:
+        if shown.get(k):
+            marks[k] = json.dumps("\0" + k + "\0")
+            shown[k] = "\0" + k + "\0"
+    text = json.dumps(shown, indent=2, ensure_ascii=False) + "\n"
+    for k, mark in marks.items():
+        lines = ",\n".join("    " + json.dumps(e, ensure_ascii=False) for e in prov[k])
+        text = text.replace(mark, "[\n" + lines + "\n  ]", 1)
+    if json.loads(text) != json.loads(json.dumps(prov)):
+        raise SystemExit("internal error: the provenance file does not hold what was recovered")
+    return text
 
 
 def render(cfg, r):
@@ -3208,8 +3667,39 @@ def render(cfg, r):
     _, had = strip_flags(new, cfg["address"])
     if had != wanted:
         raise SystemExit("internal error: the written flags differ from the recovered ones")
-    prov_text = json.dumps(r["prov"], indent=2, ensure_ascii=False) + "\n"
+    prov_text = render_prov(r["prov"])
     return new, prov_text
+
+
+def render_replace_table(cfg, provider, r):
+    """flags/requires-replace-<provider>.tsv: one line per resource path
+    whose change forces replacement, for tfsynth to embed."""
+    p = r["prov"]
+    src = p["source"]
+    repo_name = cfg["repository"].rstrip("/").rsplit("/", 1)[1]
+    lines = [
+        f"# Resource attribute and block paths of {cfg['address']} {cfg['version']} whose change forces",
+        "# replacement (terraform plans \"must be replaced\"): SDKv2 `ForceNew: true` (on a block: adding or",
+        "# removing one of its blocks) and framework RequiresReplace* plan modifiers (`conditional`:",
+        "# RequiresReplaceIf*, replacement only when the provider's function says so).",
+        f"# Source: {src['repository']} tag {src['tag']}, commit {src['commit']}.",
+        "# Not covered: replacement decided by code (SDK CustomizeDiff ForceNew/ForceNewIf/ForceNewIfChange,",
+        f"# plan functions); those calls are listed in flags/{provider}-{cfg['version']}.json under",
+        "# requires_replace_custom.",
+        "# Generated; do not edit. Regenerate from the repository root with a clone that has the tag:",
+        f"#   python3 schemas/tools/recover_flags.py {provider} --git-dir PATH/TO/{repo_name} --write",
+        "# Columns (tab-separated): resource type, dotted path through nested blocks[, conditional].",
+    ]
+    rows = {}
+    for e in p["requires_replace"]:
+        if e["kind"] != "resource":
+            continue
+        k = (e["type"], e["path"])
+        # Unconditional wins when a path is both.
+        rows[k] = rows.get(k, True) and bool(e.get("conditional"))
+    for (typ, path), cond in sorted(rows.items()):
+        lines.append(f"{typ}\t{path}" + ("\tconditional" if cond else ""))
+    return "\n".join(lines) + "\n"
 
 
 def report(cfg, r, verbose, out=sys.stdout):
@@ -3236,6 +3726,24 @@ def report(cfg, r, verbose, out=sys.stdout):
     w(f"  problems: {len(p['problems'])}\n")
     for e in p["problems"]:
         w(f"    {e}\n")
+    w(f"  requires replace, ignored by the SDK: {len(p['requires_replace_dropped'])}\n")
+    w(f"  requires replace, unmatched (not in the table): {len(p['requires_replace_unmatched'])}\n")
+    for e in p["requires_replace_unmatched"]:
+        w(f"    {e['type']} {e['path']} ({e['element']}): {e['reason']}\n")
+    w(f"  requires replace decided by code (not in the table): {len(p['requires_replace_custom'])}, "
+      f"{sum(1 for e in p['requires_replace_custom'] if not e['types'])} of them reached from no resource type\n")
+    if verbose:
+        for e in p["requires_replace_custom"]:
+            w(f"    {e['source']['file']}:{e['source']['line']} {e['call']}({e['key']}) "
+              f"[{', '.join(e['types']) or 'no resource type'}]\n")
+    w(f"  requires replace, ambiguous: {len(p['requires_replace_ambiguous'])}\n")
+    for e in p["requires_replace_ambiguous"]:
+        w(f"    {e['kind']} {e['type']} {e['path']}: {e['what']}\n")
+    w(f"  requires replace, branches the interpreter could not decide: "
+      f"{len(p['requires_replace_undecided_branches'])}\n")
+    if verbose:
+        for e in p["requires_replace_undecided_branches"]:
+            w(f"    {e['file']}:{e['line']} in {e['in']}: {e['what']} ({e['while_evaluating']})\n")
     st = r["structure"]
     w(f"  structure differences between the recovered schemas and {cfg['schema_file']}: {len(st)}\n")
     for ctx, path, why in st[: (len(st) if verbose else 20)]:
@@ -3256,25 +3764,30 @@ def main(argv=None):
     r = recover(cfg, args.git_dir, args.ref or cfg["ref"])
     report(cfg, r, args.verbose)
     new, prov_text = render(cfg, r)
+    table_text = render_replace_table(cfg, args.provider, r)
     flags_dir = os.path.join(os.path.dirname(r["schema_path"]), "flags")
     prov_path = os.path.join(flags_dir, f"{args.provider}-{cfg['version']}.json")
+    table_path = os.path.join(flags_dir, f"requires-replace-{args.provider}.tsv")
     if args.write:
         os.makedirs(flags_dir, exist_ok=True)
         with open(r["schema_path"], "w", encoding="utf-8", newline="") as fh:
             fh.write(new)
         with open(prov_path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(prov_text)
-        print(f"wrote {r['schema_path']} and {prov_path}")
+        with open(table_path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(table_text)
+        print(f"wrote {r['schema_path']}, {prov_path} and {table_path}")
     if args.check:
         stale = []
         if new != r["text"]:
             stale.append(r["schema_path"])
-        try:
-            with open(prov_path, encoding="utf-8") as fh:
-                if fh.read() != prov_text:
-                    stale.append(prov_path)
-        except FileNotFoundError:
-            stale.append(prov_path)
+        for path, want in ((prov_path, prov_text), (table_path, table_text)):
+            try:
+                with open(path, encoding="utf-8", newline="") as fh:
+                    if fh.read() != want:
+                        stale.append(path)
+            except FileNotFoundError:
+                stale.append(path)
         if stale:
             print("stale: " + ", ".join(stale), file=sys.stderr)
             return 1
