@@ -3688,17 +3688,18 @@ def render_replace_table(cfg, provider, r):
         "# requires_replace_custom.",
         "# Generated; do not edit. Regenerate from the repository root with a clone that has the tag:",
         f"#   python3 schemas/tools/recover_flags.py {provider} --git-dir PATH/TO/{repo_name} --write",
-        "# Columns (tab-separated): resource type, dotted path through nested blocks[, conditional].",
+        "# Columns (tab-separated): resource type, dotted path through nested blocks, attribute or",
+        "# block (a block's change of contents is up to its own attributes)[, conditional].",
     ]
     rows = {}
     for e in p["requires_replace"]:
         if e["kind"] != "resource":
             continue
-        k = (e["type"], e["path"])
+        k = (e["type"], e["path"], e["element"])
         # Unconditional wins when a path is both.
         rows[k] = rows.get(k, True) and bool(e.get("conditional"))
-    for (typ, path), cond in sorted(rows.items()):
-        lines.append(f"{typ}\t{path}" + ("\tconditional" if cond else ""))
+    for (typ, path, element), cond in sorted(rows.items()):
+        lines.append(f"{typ}\t{path}\t{element}" + ("\tconditional" if cond else ""))
     return "\n".join(lines) + "\n"
 
 
