@@ -20,6 +20,9 @@ pub struct AttrChange {
     pub old: Option<Value>,
     /// After.
     pub new: Option<Value>,
+    /// Whether the new body's `lifecycle.ignore_changes` covers it, so
+    /// Terraform does not act on it.
+    pub ignored: bool,
 }
 
 /// What happens to one address.
@@ -29,8 +32,18 @@ pub enum Change {
     Added(String),
     /// Only in the old document.
     Removed(String),
-    /// In both, with these attribute changes.
+    /// In both, with these attribute changes, made in place.
     Changed(String, Vec<AttrChange>),
+    /// In both, but a changed attribute forces replacement: Terraform
+    /// destroys the object and creates it anew.
+    Replaced {
+        /// The address.
+        address: String,
+        /// Every attribute change.
+        changes: Vec<AttrChange>,
+        /// The paths among them that force replacement.
+        forced_by: Vec<String>,
+    },
     /// Removed under one address and added under another with a similar
     /// body: Terraform destroys and recreates it unless a `moved` block
     /// says it is the same object.
@@ -136,6 +149,7 @@ fn attr_changes(old: &Value, new: &Value) -> Vec<AttrChange> {
             path: p.clone(),
             old: a.get(p).cloned(),
             new: b.get(p).cloned(),
+            ignored: false,
         })
         .collect()
 }
@@ -210,9 +224,172 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
     changes
 }
 
+/// Which attributes and blocks of which resource types force replacement
+/// when they change (a provider's `ForceNew` or `RequiresReplace`), as
+/// dotted paths without list indexes: `node_config.machine_type`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequiresReplace {
+    attributes: BTreeSet<(String, String)>,
+    blocks: BTreeSet<(String, String)>,
+}
+
+impl RequiresReplace {
+    /// Reads tables of lines `<resource type>\t<dotted path>\t<attribute
+    /// or block>[\tconditional]` (`schemas/flags/requires-replace-*.tsv`);
+    /// `#` lines are comments. Conditional ones (replacement only when the
+    /// provider's own function says so) are left out: the diff cannot
+    /// decide them.
+    pub fn from_tables(tables: &[&str]) -> Self {
+        let mut rules = RequiresReplace::default();
+        for line in tables.iter().flat_map(|t| t.lines()) {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let fields: Vec<&str> = line.split('\t').collect();
+            let entry = |f: &[&str]| (f[0].to_owned(), f[1].to_owned());
+            match fields.as_slice() {
+                [_, _, "attribute"] => {
+                    rules.attributes.insert(entry(&fields));
+                }
+                [_, _, "block"] => {
+                    rules.blocks.insert(entry(&fields));
+                }
+                _ => {}
+            }
+        }
+        rules
+    }
+
+    /// Whether changing the attribute at `path` (a diff path:
+    /// `node_config[0].machine_type`, `labels.team`) of a resource of type
+    /// `ty` forces replacement: the path or an attribute holding it is in
+    /// the table. Where the provider forces replacement on
+    /// `effective_labels` (computed from `labels` and the provider's
+    /// `default_labels`), a change of `labels` forces it too.
+    pub fn forces(&self, ty: &str, path: &str) -> bool {
+        let plain = without_indexes(path);
+        let holds = |rule: &str| plain == rule || plain.starts_with(&format!("{rule}."));
+        let rule = |p: &str| self.attributes.contains(&(ty.to_owned(), p.to_owned()));
+        let mut prefix = String::new();
+        plain.split('.').any(|step| {
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix.push_str(step);
+            rule(&prefix)
+        }) || (holds("labels") && rule("effective_labels"))
+    }
+
+    /// The blocks of `ty` whose adding or removing forces replacement.
+    fn blocks_of<'r>(&'r self, ty: &'r str) -> impl Iterator<Item = &'r str> + 'r {
+        self.blocks
+            .iter()
+            .filter(move |(t, _)| t == ty)
+            .map(|(_, p)| p.as_str())
+    }
+}
+
+/// `node_config[0].machine_type` as `node_config.machine_type`; a quoted
+/// key (`labels["a.b"]`) ends the path there.
+fn without_indexes(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        if rest[open + 1..].starts_with('"') {
+            return out;
+        }
+        rest = rest[open..].split_once(']').map_or("", |(_, after)| after);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// How many blocks at the dotted block path `block` (through the first
+/// block of each enclosing list) a resource body holds.
+fn block_count(body: &Value, block: &str) -> usize {
+    let mut here = body;
+    let steps: Vec<&str> = block.split('.').collect();
+    for (i, step) in steps.iter().enumerate() {
+        here = &here[*step];
+        if i + 1 < steps.len() {
+            here = match here {
+                Value::Array(items) => items.first().unwrap_or(&Value::Null),
+                other => other,
+            };
+        }
+    }
+    match here {
+        Value::Array(items) => items.len(),
+        Value::Null => 0,
+        _ => 1,
+    }
+}
+
+/// Whether the resource body `body` tells Terraform to ignore changes of
+/// `path` (`lifecycle.ignore_changes`: `all`, the path, or a prefix).
+fn ignored(body: &Value, path: &str) -> bool {
+    match &body["lifecycle"]["ignore_changes"] {
+        Value::String(all) => all == "all",
+        Value::Array(paths) => {
+            let plain = without_indexes(path);
+            paths.iter().filter_map(Value::as_str).any(|p| {
+                let p = without_indexes(p);
+                plain == p || plain.starts_with(&format!("{p}."))
+            })
+        }
+        _ => false,
+    }
+}
+
+/// [`diff_documents`], with the in-place changes of resources that
+/// `rules` says force replacement made [`Change::Replaced`]. A change
+/// the new body's `lifecycle.ignore_changes` covers forces nothing:
+/// Terraform does not act on it.
+pub fn diff_with_replacements(old: &Value, new: &Value, rules: &RequiresReplace) -> Vec<Change> {
+    let (old_bodies, bodies) = (objects(old), objects(new));
+    diff_documents(old, new)
+        .into_iter()
+        .map(|change| match change {
+            Change::Changed(address, mut changes) if !address.starts_with("data.") => {
+                let ty = kind_of(&address);
+                let body = &bodies[&address];
+                for c in &mut changes {
+                    c.ignored = ignored(body, &c.path);
+                }
+                let old_body = &old_bodies[&address];
+                let mut forced_by: Vec<String> = changes
+                    .iter()
+                    .filter(|c| !c.ignored && rules.forces(ty, &c.path))
+                    .map(|c| c.path.clone())
+                    .collect();
+                forced_by.extend(
+                    rules
+                        .blocks_of(ty)
+                        .filter(|b| {
+                            block_count(old_body, b) != block_count(body, b) && !ignored(body, b)
+                        })
+                        .map(str::to_owned),
+                );
+                if forced_by.is_empty() {
+                    Change::Changed(address, changes)
+                } else {
+                    Change::Replaced {
+                        address,
+                        changes,
+                        forced_by,
+                    }
+                }
+            }
+            other => other,
+        })
+        .collect()
+}
+
 fn key(c: &Change) -> &str {
     match c {
         Change::Added(a) | Change::Removed(a) | Change::Changed(a, _) => a,
+        Change::Replaced { address, .. } => address,
         Change::Renamed { to, .. } => to,
     }
 }
@@ -290,7 +467,24 @@ pub fn render(file: &str, changes: &[Change], style: Style, keep: Keep<'_>, out:
             }
             Change::Changed(a, attrs) => {
                 let _ = writeln!(out, "  {}", style.paint("33", &format!("~ {a}")));
-                render_attrs(attrs, out);
+                render_attrs(attrs, &[], out);
+            }
+            Change::Replaced {
+                address,
+                changes,
+                forced_by,
+            } => {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    style.paint(
+                        "35",
+                        &format!(
+                            "-/+ {address}: replaces it; terraform would destroy and recreate it"
+                        )
+                    )
+                );
+                render_attrs(changes, forced_by, out);
             }
             Change::Renamed { from, to, changes } => {
                 let _ = writeln!(
@@ -332,13 +526,24 @@ pub fn render(file: &str, changes: &[Change], style: Style, keep: Keep<'_>, out:
                         );
                     }
                 }
-                render_attrs(changes, out);
+                render_attrs(changes, &[], out);
             }
         }
     }
 }
 
-fn render_attrs(attrs: &[AttrChange], out: &mut String) {
+/// The attribute lines; those in `forcing` are marked as forcing
+/// replacement.
+fn render_attrs(attrs: &[AttrChange], forcing: &[String], out: &mut String) {
+    for block in forcing
+        .iter()
+        .filter(|f| !attrs.iter().any(|a| &a.path == *f))
+    {
+        let _ = writeln!(
+            out,
+            "      {block}: a block added or removed  (forces replacement)"
+        );
+    }
     for attr in attrs {
         let path = if attr.path.is_empty() {
             "(value)"
@@ -347,9 +552,16 @@ fn render_attrs(attrs: &[AttrChange], out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "      {path}: {} -> {}",
+            "      {path}: {} -> {}{}",
             show(&attr.old),
-            show(&attr.new)
+            show(&attr.new),
+            if forcing.contains(&attr.path) {
+                "  (forces replacement)"
+            } else if attr.ignored {
+                "  (ignored: lifecycle ignore_changes)"
+            } else {
+                ""
+            }
         );
     }
 }
@@ -371,6 +583,7 @@ mod tests {
                     path: "size".into(),
                     old: Some(json!(1)),
                     new: Some(json!(2)),
+                    ignored: false,
                 }]
             )]
         );
@@ -437,6 +650,125 @@ mod tests {
         assert!(
             settings.contains("terraform -chdir='out/s'\\''s/root' state mv 't_a.old' 't_a.new'\n"),
             "{settings}"
+        );
+    }
+
+    /// The kind: a change replaces the object when its path, or a prefix
+    /// of it, forces replacement for the resource's type, unless the new
+    /// body's `lifecycle.ignore_changes` covers it.
+    #[test]
+    fn a_change_replaces_the_object_when_its_attribute_forces_replacement() {
+        let rules = RequiresReplace::from_tables(&[
+            "# comment\ngoogle_container_node_pool\tinitial_node_count\tattribute\n\
+             google_container_node_pool\tnode_config.disk_type\tattribute\n\
+             google_container_node_pool\tnode_config\tblock\n\
+             google_compute_subnetwork\tsecondary_ip_range\tattribute\n\
+             google_compute_global_address\teffective_labels\tattribute\n\
+             google_compute_network\tname\tattribute\tconditional\n",
+        ]);
+        let pool = |count: u32, disk: &str, ignore: Option<Value>| {
+            let mut body = json!({
+                "initial_node_count": count,
+                "node_config": [{"disk_type": disk, "labels": {"a.b": "x"}}],
+            });
+            if let Some(ignore) = ignore {
+                body["lifecycle"] = json!({ "ignore_changes": ignore });
+            }
+            json!({"resource": {"google_container_node_pool": {"p": body}}})
+        };
+        let forced = |old: &Value, new: &Value| -> Vec<String> {
+            diff_with_replacements(old, new, &rules)
+                .into_iter()
+                .flat_map(|c| match c {
+                    Change::Replaced { forced_by, .. } => forced_by,
+                    _ => Vec::new(),
+                })
+                .collect()
+        };
+        let before = pool(1, "pd-standard", None);
+        for (after, expected) in [
+            (pool(2, "pd-standard", None), vec!["initial_node_count"]),
+            (pool(1, "pd-ssd", None), vec!["node_config[0].disk_type"]),
+            (
+                pool(2, "pd-standard", Some(json!(["initial_node_count"]))),
+                vec![],
+            ),
+            (pool(2, "pd-ssd", Some(json!("all"))), vec![]),
+            (pool(1, "pd-ssd", Some(json!(["node_config"]))), vec![]),
+            (
+                pool(1, "pd-ssd", Some(json!(["node_config[0].labels"]))),
+                vec!["node_config[0].disk_type"],
+            ),
+        ] {
+            assert_eq!(forced(&before, &after), expected, "{after}");
+        }
+        let subnet = |range: &str| {
+            json!({"resource": {"google_compute_subnetwork": {"s": {
+                "secondary_ip_range": [{"range_name": "pods", "ip_cidr_range": range}]
+            }}}})
+        };
+        assert_eq!(
+            forced(&subnet("10.0.0.0/14"), &subnet("10.4.0.0/14")),
+            ["secondary_ip_range[0].ip_cidr_range"]
+        );
+        // A block forces replacement when it is added or removed, not when
+        // an attribute of it that does not changes.
+        let no_config =
+            json!({"resource": {"google_container_node_pool": {"p": {"initial_node_count": 1}}}});
+        assert_eq!(
+            forced(&no_config, &before),
+            ["node_config[0].disk_type", "node_config"]
+        );
+        assert!(forced(&pool(1, "pd-standard", None), &{
+            let mut b = pool(1, "pd-standard", None);
+            b["resource"]["google_container_node_pool"]["p"]["node_config"][0]["labels"]["a.b"] = json!("y");
+            b
+        }).is_empty());
+        // Labels are copied into effective_labels, which forces replacement here.
+        let address = |team: &str| json!({"resource": {"google_compute_global_address": {"a": {"labels": {"team": team}}}}});
+        assert_eq!(forced(&address("a"), &address("b")), ["labels.team"]);
+        // Conditional rules are the provider's to decide: never claimed.
+        let net = |n: &str| json!({"resource": {"google_compute_network": {"n": {"name": n}}}});
+        assert!(forced(&net("a"), &net("b")).is_empty());
+        assert!(rules.forces("google_container_node_pool", "node_config[0].disk_type"));
+        assert!(!rules.forces(
+            "google_container_node_pool",
+            "node_config[0].labels[\"a.b\"]"
+        ));
+    }
+
+    #[test]
+    fn a_replacement_is_shown_with_the_attribute_that_forces_it() {
+        let mut out = String::new();
+        let changes = [Change::Replaced {
+            address: "google_container_node_pool.p".to_owned(),
+            changes: vec![
+                AttrChange {
+                    path: "initial_node_count".to_owned(),
+                    old: Some(json!(1)),
+                    new: Some(json!(2)),
+                    ignored: false,
+                },
+                AttrChange {
+                    path: "autoscaling[0].min_node_count".to_owned(),
+                    old: Some(json!(1)),
+                    new: Some(json!(2)),
+                    ignored: false,
+                },
+            ],
+            forced_by: vec!["initial_node_count".to_owned()],
+        }];
+        render(
+            "main.tf.json",
+            &changes,
+            Style::new(false),
+            Keep::Code,
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            "main.tf.json\n  -/+ google_container_node_pool.p: replaces it; terraform would destroy and recreate it\n      \
+             initial_node_count: 1 -> 2  (forces replacement)\n      autoscaling[0].min_node_count: 1 -> 2\n"
         );
     }
 
@@ -539,6 +871,7 @@ pub fn compare(
     out: &std::path::Path,
     style: Style,
     settings_files: &dyn Fn(&str) -> String,
+    rules: &RequiresReplace,
 ) -> Option<String> {
     let paths: BTreeSet<&std::path::PathBuf> = old.keys().chain(new.keys()).collect();
     let mut text = String::new();
@@ -555,7 +888,7 @@ pub fn compare(
                 t.and_then(|t| serde_json::from_str::<Value>(t).ok())
                     .unwrap_or(Value::Null)
             };
-            let changes = diff_documents(&parse(before), &parse(after));
+            let changes = diff_with_replacements(&parse(before), &parse(after), rules);
             if changes.is_empty() {
                 let _ = write!(text, "{shown}\n  (formatting only)\n");
             } else {

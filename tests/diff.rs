@@ -166,3 +166,33 @@ fn a_directory_to_compare_with_must_exist_but_a_missing_output_is_all_new() {
         text(&out.stderr)
     );
 }
+
+/// Issue 16: raising a pool's minimum plans in place (the pool's
+/// `initial_node_count` is ignored after creation), and a change that
+/// does replace an object says so, with the attribute that forces it.
+#[test]
+fn diff_says_which_changes_replace_an_object_and_which_are_ignored() {
+    let p = project();
+    assert!(
+        tfsynth(p.path(), &["synth", "--no-validate"])
+            .status
+            .success()
+    );
+    set(p.path(), "min_nodes_per_zone = 1", "min_nodes_per_zone = 2");
+    let out = tfsynth(p.path(), &["diff"]);
+    assert_eq!(
+        text(&out.stdout),
+        "generated/hello/cluster/main.tf.json\n  ~ google_container_node_pool.default\n      \
+         autoscaling.min_node_count: 1 -> 2\n      \
+         initial_node_count: 1 -> 2  (ignored: lifecycle ignore_changes)\n"
+    );
+    set(p.path(), "master_cidr = \"172.16.0.0/28\"", "master_cidr = \"172.16.0.32/28\"");
+    let shown = text(&tfsynth(p.path(), &["diff"]).stdout);
+    assert!(
+        shown.contains(
+            "  -/+ google_container_cluster.primary: replaces it; terraform would destroy and recreate it\n      \
+             private_cluster_config.master_ipv4_cidr_block: \"172.16.0.0/28\" -> \"172.16.0.32/28\"  (forces replacement)\n"
+        ),
+        "{shown}"
+    );
+}

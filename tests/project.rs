@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use tfsynth::diff::{Style, compare};
+use tfsynth::diff::{RequiresReplace, Style, compare};
 use tfsynth::ops::{self, Step, StepError};
 use tfsynth::project::{Project, ProjectError};
 use tfsynth::schema::plan_indexes;
@@ -180,7 +180,8 @@ fn comparing_equal_files_finds_nothing_and_a_new_file_is_named() {
             &a,
             Path::new("generated"),
             Style::new(false),
-            &|s| format!("stacks/{s}.toml")
+            &|s| format!("stacks/{s}.toml"),
+            &RequiresReplace::default(),
         ),
         None
     );
@@ -192,6 +193,7 @@ fn comparing_equal_files_finds_nothing_and_a_new_file_is_named() {
             Path::new("generated"),
             Style::new(false),
             &|s| format!("stacks/{s}.toml"),
+            &RequiresReplace::default(),
         )
         .as_deref(),
         Some("generated/hello/README.md\n  new file, 1 line\n")

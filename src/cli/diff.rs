@@ -75,7 +75,8 @@ pub(super) fn run(project: &Project, args: DiffArgs) -> Result<ExitCode, Failure
             base
         }
     };
-    match compare(&old, &new, &args.out, style, &settings_files) {
+    let rules = tfsynth::providers::requires_replace();
+    match compare(&old, &new, &args.out, style, &settings_files, &rules) {
         Some(text) => {
             print!("{text}");
             Ok(if args.exit_code {

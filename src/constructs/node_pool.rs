@@ -8,7 +8,7 @@ use crate::providers::google::{
     GoogleContainerCluster, GoogleContainerClusterRef, GoogleContainerNodePool,
     GoogleServiceAccount, GoogleServiceAccountRef,
 };
-use crate::tf::{Meta, Ref, Stack, Timeouts};
+use crate::tf::{IgnoreChanges, Lifecycle, Meta, Ref, Stack, Timeouts};
 
 /// How a pool's size is bounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +135,14 @@ impl NodePool {
             self.name.replace('-', "_"),
             pool,
             Meta {
+                // initial_node_count forces a new pool (google provider
+                // docs, google_container_node_pool), and it follows
+                // min_nodes_per_zone: raising the minimum must change only
+                // the autoscaler's bounds, in place, never replace the pool.
+                lifecycle: Lifecycle {
+                    ignore_changes: IgnoreChanges::Attrs(vec!["initial_node_count".to_owned()]),
+                    ..Lifecycle::default()
+                },
                 timeouts: Some(Timeouts {
                     create: Some("30m".to_owned()),
                     update: Some("60m".to_owned()),

@@ -84,3 +84,16 @@ fn required((source, version): (&str, &str)) -> RequiredProvider {
         version: Some(version.to_owned()),
     }
 }
+
+/// Which attributes and blocks of the shipped providers' resources force
+/// replacement when they change: `ForceNew` and `RequiresReplace`,
+/// recovered from the google 6.50.0 and kubernetes 2.38.0 source
+/// (`schemas/flags/requires-replace-*.tsv`, whose headers give the
+/// commits and the command that regenerates them). Replacement decided by
+/// a provider's code at plan time (`CustomizeDiff`) is not in it.
+pub fn requires_replace() -> crate::diff::RequiresReplace {
+    crate::diff::RequiresReplace::from_tables(&[
+        include_str!("../../schemas/flags/requires-replace-google.tsv"),
+        include_str!("../../schemas/flags/requires-replace-kubernetes.tsv"),
+    ])
+}
