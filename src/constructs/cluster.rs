@@ -111,6 +111,11 @@ impl Cluster {
             initial_node_count: Some(1.into()),
             // Dataplane V2: network policy enforced in eBPF, no extra add-on.
             datapath_provider: Some("ADVANCED_DATAPATH".into()),
+            // Intranode visibility: traffic between pods on one node goes
+            // through the VPC too, so the subnet's flow logs and the
+            // firewall see all of it, not only what crosses nodes. An
+            // in-place update of a running cluster.
+            enable_intranode_visibility: Some(true.into()),
             // Shielded nodes: node identity is verified before it joins.
             enable_shielded_nodes: Some(true.into()),
             deletion_protection: Some(self.deletion_protection.into()),
