@@ -196,12 +196,14 @@ pub fn synth_stack(
     let blueprint = sources.blueprint()?;
     let listed: Vec<(String, &crate::tf::Document)> =
         docs.iter().map(|(name, doc)| (name.clone(), doc)).collect();
+    let risks = stacks::accepted_risks(sources)?;
     let readme = emit::stack_readme(
         &header,
         &sources.name,
         &sources.describe(),
         &blueprint,
         &listed,
+        &risks,
     )
     .map_err(|e| StackError::Template(e.to_string()))?;
     files.push(GeneratedFile {

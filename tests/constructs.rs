@@ -53,6 +53,7 @@ fn cluster(
         }),
         deletion_protection: true,
         labels: Default::default(),
+        security_group: Some("gke-security-groups@example.com".into()),
     }
     .add_to(s, Vec::new())
 }

@@ -186,7 +186,11 @@ fn diff_says_which_changes_replace_an_object_and_which_are_ignored() {
          autoscaling.min_node_count: 1 -> 2\n      \
          initial_node_count: 1 -> 2  (ignored: lifecycle ignore_changes)\n"
     );
-    set(p.path(), "master_cidr = \"172.16.0.0/28\"", "master_cidr = \"172.16.0.32/28\"");
+    set(
+        p.path(),
+        "master_cidr = \"172.16.0.0/28\"",
+        "master_cidr = \"172.16.0.32/28\"",
+    );
     let shown = text(&tfsynth(p.path(), &["diff"]).stdout);
     assert!(
         shown.contains(

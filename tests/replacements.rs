@@ -110,8 +110,8 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
         ),
         (
             "hello",
-            "cidr = \"0.0.0.0/0\"",
-            "cidr = \"192.0.2.0/24\"",
+            "name = \"anywhere (sandbox)\"",
+            "name = \"anywhere\"",
             &[],
         ),
         (
@@ -149,6 +149,12 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
             "hello-prod",
             "end = \"2025-01-04T07:00:00Z\"",
             "end = \"2025-01-04T08:00:00Z\"",
+            &[],
+        ),
+        (
+            "hello-prod",
+            "cidr = \"203.0.113.0/24\"",
+            "cidr = \"203.0.113.0/25\"",
             &[],
         ),
         (

@@ -88,7 +88,7 @@ fn counts_the_apis_hold_in_32_bits_are_refused_above_2147483647() {
             "stacks/s.toml:30:1: node_pools[0].disk_size_gb: 4294967295 is more than the API accepts (at most 2147483647)",
             "stacks/s.toml:33:1: node_pools[0].max_nodes_per_zone: 2147483648 nodes is more than GKE allows a node pool in one zone (1000)",
             "stacks/s.toml:39:1: app.max_replicas: 4294967295 is more than the API accepts (at most 2147483647)",
-            "stacks/s.toml:46:1: cloud_armor.rate_limit_per_minute: 3000000000 is more than the API accepts (at most 2147483647)",
+            "stacks/s.toml:54:1: cloud_armor.rate_limit_per_minute: 3000000000 is more than the API accepts (at most 2147483647)",
         ]
     );
 }
@@ -796,4 +796,61 @@ fn node_counts_past_gke_limits_are_refused() {
             "stacks/s.toml:27:3: node_pools: the pools can grow to 18000 nodes in all, more than GKE allows a cluster (15000)"
         ]
     );
+}
+
+/// Issue 16: a finding of the security scanner the settings leave open
+/// must be fixed or accepted with a one-line reason; an acceptance that
+/// accepts nothing open is refused.
+#[test]
+fn scanner_findings_are_closed_or_accepted_with_a_reason() {
+    let without = |check: &str| {
+        let line = HELLO
+            .lines()
+            .find(|l| l.starts_with(&format!("{check} = ")))
+            .unwrap();
+        HELLO.replacen(&format!("{line}\n"), "", 1)
+    };
+    let cases: Vec<(String, Vec<String>)> = vec![
+        (
+            without("CKV_GCP_18"),
+            vec!["stacks/s.toml:46:2: accepted_risks: CKV_GCP_18 is open: the control plane is reachable from 0.0.0.0/0 (behind Google auth); narrow cluster.authorized_networks, or accept it with a one-line reason: [accepted_risks] CKV_GCP_18 = \"...\"".to_owned()],
+        ),
+        (
+            without("CKV_GCP_66"),
+            vec!["stacks/s.toml:46:2: accepted_risks: CKV_GCP_66 is open: Binary Authorization not enforced (no setting closes it yet: images would first need attestations); accept it with a one-line reason: [accepted_risks] CKV_GCP_66 = \"...\"".to_owned()],
+        ),
+        (
+            // Closed by the setting instead: the acceptance is stale.
+            HELLO.replace(
+                "deletion_protection = false\n",
+                "deletion_protection = false\nsecurity_group = \"gke-security-groups@example.com\"\n",
+            ),
+            vec!["stacks/s.toml:49:1: accepted_risks.CKV_GCP_65: CKV_GCP_65 is not a finding these settings leave open; remove it (open: CKV_GCP_18, CKV_GCP_66, CKV_GCP_84)".to_owned()],
+        ),
+        (
+            HELLO.to_owned() + "CKV_GCP_12 = \"Dataplane V2\"\n",
+            vec!["stacks/s.toml:51:1: accepted_risks.CKV_GCP_12: CKV_GCP_12 is accepted by the blueprint itself; remove it here".to_owned()],
+        ),
+        (
+            HELLO.to_owned() + "CKV_GCP_999 = \"why not\"\n",
+            vec!["stacks/s.toml:51:1: accepted_risks.CKV_GCP_999: CKV_GCP_999 is not a finding these settings leave open; remove it (open: CKV_GCP_18, CKV_GCP_65, CKV_GCP_66, CKV_GCP_84)".to_owned()],
+        ),
+        (
+            HELLO.replace(
+                "CKV_GCP_84 = \"Google-managed encryption is enough for images that hold no secrets\"",
+                "CKV_GCP_84 = \" \"",
+            ),
+            vec!["stacks/s.toml:50:1: accepted_risks.CKV_GCP_84: give the reason in one line".to_owned()],
+        ),
+        (
+            without("CKV_GCP_65").replace(
+                "deletion_protection = false\n",
+                "deletion_protection = false\nsecurity_group = \"admins@example.com\"\n",
+            ),
+            vec!["stacks/s.toml:21:1: cluster.security_group: \"admins@example.com\" is not a group GKE accepts: it must be gke-security-groups@<your domain>".to_owned()],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(build(&text).unwrap_err(), expected);
+    }
 }

@@ -5,9 +5,10 @@ use serde::Deserialize;
 use crate::constructs::Cidr;
 use crate::providers::google::google_container_cluster::{
     AddonsConfig, AddonsConfigHorizontalPodAutoscaling, AddonsConfigHttpLoadBalancing,
-    IpAllocationPolicy, LoggingConfig, MaintenancePolicy, MaintenancePolicyRecurringWindow,
-    MasterAuthorizedNetworksConfig, MasterAuthorizedNetworksConfigCidrBlocks, MonitoringConfig,
-    MonitoringConfigManagedPrometheus, PrivateClusterConfig, WorkloadIdentityConfig,
+    AuthenticatorGroupsConfig, IpAllocationPolicy, LoggingConfig, MaintenancePolicy,
+    MaintenancePolicyRecurringWindow, MasterAuthorizedNetworksConfig,
+    MasterAuthorizedNetworksConfigCidrBlocks, MonitoringConfig, MonitoringConfigManagedPrometheus,
+    PrivateClusterConfig, WorkloadIdentityConfig,
 };
 use crate::providers::google::{
     GoogleComputeNetwork, GoogleComputeNetworkRef, GoogleComputeSubnetwork,
@@ -90,6 +91,9 @@ pub struct Cluster {
     pub deletion_protection: bool,
     /// Labels on the cluster's Google Cloud resources.
     pub labels: BTreeMap<String, String>,
+    /// Google Groups for RBAC: the `gke-security-groups@<domain>` group,
+    /// so RoleBindings can name Google Groups; none when `None`.
+    pub security_group: Option<String>,
 }
 
 impl Cluster {
@@ -116,6 +120,12 @@ impl Cluster {
             // firewall see all of it, not only what crosses nodes. An
             // in-place update of a running cluster.
             enable_intranode_visibility: Some(true.into()),
+            // Access granted to Google Groups is revoked where people leave
+            // the group, not in every cluster's RoleBindings.
+            authenticator_groups_config: self
+                .security_group
+                .as_ref()
+                .map(|g| AuthenticatorGroupsConfig::new(g.as_str())),
             // Shielded nodes: node identity is verified before it joins.
             enable_shielded_nodes: Some(true.into()),
             deletion_protection: Some(self.deletion_protection.into()),

@@ -32,6 +32,20 @@ struct RootDoc {
     outputs: Vec<OutputDoc>,
 }
 
+/// A security-scanner finding the stack accepts, as its README lists it
+/// under "Accepted risks".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReadmeRisk {
+    /// The scanner's check id: `CKV_GCP_18`.
+    pub check: String,
+    /// What it flags.
+    pub what: String,
+    /// Why it is accepted.
+    pub reason: String,
+    /// Who accepted it: `the blueprint`, or the settings file.
+    pub accepted_by: String,
+}
+
 #[derive(Serialize)]
 struct Context<'a> {
     header: &'a str,
@@ -39,6 +53,7 @@ struct Context<'a> {
     sources: &'a str,
     blueprint: &'a str,
     roots: Vec<RootDoc>,
+    risks: Vec<ReadmeRisk>,
 }
 
 fn counts<'a>(keys: impl Iterator<Item = &'a (String, String)>) -> Vec<Count> {
@@ -56,14 +71,15 @@ fn counts<'a>(keys: impl Iterator<Item = &'a (String, String)>) -> Vec<Count> {
 }
 
 /// Renders the README of one stack: its roots in apply order (given as
-/// name and resolved document), what each holds, its outputs, and how to
-/// apply and destroy it.
+/// name and resolved document), what each holds, its outputs, the
+/// security-scanner findings it accepts, and how to apply and destroy it.
 pub fn stack_readme(
     header: &str,
     stack: &str,
     sources: &str,
     blueprint: &str,
     roots: &[(String, &Document)],
+    risks: &[ReadmeRisk],
 ) -> Result<String, minijinja::Error> {
     let roots = roots
         .iter()
@@ -97,6 +113,14 @@ pub fn stack_readme(
         sources,
         blueprint,
         roots,
+        risks: risks
+            .iter()
+            .map(|r| ReadmeRisk {
+                reason: r.reason.replace('|', "\\|"),
+                what: r.what.replace('|', "\\|"),
+                ..r.clone()
+            })
+            .collect(),
     })?;
     Ok(text)
 }
@@ -113,7 +137,7 @@ mod tests {
         let err = env
             .get_template("t")
             .unwrap()
-            .render(minijinja::context! { header => "h", stack => "s", sources => "x", roots => Vec::<u8>::new() })
+            .render(minijinja::context! { header => "h", stack => "s", sources => "x", roots => Vec::<u8>::new(), risks => Vec::<u8>::new() })
             .unwrap_err();
         assert_eq!(err.kind(), minijinja::ErrorKind::UndefinedError, "{err}");
     }
@@ -127,6 +151,7 @@ mod tests {
             "stacks/s.toml",
             "bp",
             &[("first".to_owned(), &doc), ("second".to_owned(), &doc)],
+            &[],
         )
         .unwrap();
         assert!(

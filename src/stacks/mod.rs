@@ -58,6 +58,35 @@ pub fn build_with(
     }
 }
 
+/// The security-scanner findings a stack accepts, the blueprint's and its
+/// settings', for its generated README.
+///
+/// # Errors
+///
+/// Every problem of the settings, each at its file, line and key.
+pub fn accepted_risks(sources: &Sources) -> Result<Vec<crate::emit::ReadmeRisk>, SettingsError> {
+    match sources.blueprint()?.as_str() {
+        gke_web_service::NAME => {
+            let settings = sources.load::<gke_web_service::Settings>()?;
+            Ok(settings
+                .accepted_risks
+                .into_iter()
+                .map(|r| crate::emit::ReadmeRisk {
+                    check: r.check,
+                    what: r.what,
+                    reason: r.reason,
+                    accepted_by: if r.in_settings {
+                        sources.describe()
+                    } else {
+                        "the blueprint".to_owned()
+                    },
+                })
+                .collect())
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
 /// The app image a stack deploys, and the registry host it is pushed to,
 /// when its blueprint has one.
 pub fn image(sources: &Sources) -> Result<Option<(String, String)>, SettingsError> {

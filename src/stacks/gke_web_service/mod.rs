@@ -34,10 +34,12 @@ pub const APIS: [&str; 6] = [
 ];
 
 mod names;
+mod risks;
 mod roots;
 mod settings;
 mod validate;
 
+pub use risks::{AcceptedRisk, DESIGN as DESIGN_RISKS};
 pub use roots::build;
 pub use settings::*;
 pub use validate::{MAX_COUNT, is_domain, is_email, is_project_id, is_region, is_resource_name};

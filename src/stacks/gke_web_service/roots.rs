@@ -231,6 +231,7 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
         maintenance: s.maintenance.clone(),
         deletion_protection: s.deletion_protection,
         labels: labels(stack_name),
+        security_group: s.security_group.clone(),
     }
     .add_to(
         &mut stack,

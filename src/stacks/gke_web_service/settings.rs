@@ -39,6 +39,13 @@ pub struct Settings {
     /// Remote state; Terraform's local state when absent.
     #[serde(default)]
     pub state: Option<StateSettings>,
+    /// `[accepted_risks]`: security-scanner findings this stack leaves open
+    /// on purpose, by the scanner's check id, each with a one-line reason
+    /// (`CKV_GCP_18 = "sandbox: kubectl from anywhere, behind Google
+    /// auth"`). Synth refuses settings that leave a finding open without
+    /// accepting it, and the generated README lists them.
+    #[serde(default)]
+    pub accepted_risks: BTreeMap<String, String>,
 }
 
 /// `[network]`
@@ -76,6 +83,11 @@ pub struct ClusterSettings {
     /// When GKE may do disruptive maintenance; any time when absent.
     #[serde(default)]
     pub maintenance: Option<MaintenanceSettings>,
+    /// The Google Group whose nested groups Kubernetes RBAC can name
+    /// (Google Groups for RBAC); GKE requires it to be called
+    /// `gke-security-groups@<your domain>`. None when absent.
+    #[serde(default)]
+    pub security_group: Option<String>,
 }
 
 fn default_channel() -> ReleaseChannel {
@@ -322,4 +334,9 @@ pub struct Valid {
     pub resources: PodResources,
     /// Remote state bucket and prefix.
     pub state: Option<(String, Option<String>)>,
+    /// Google Groups for RBAC: the `gke-security-groups@` group.
+    pub security_group: Option<String>,
+    /// Scanner findings accepted, the blueprint's and the settings', by
+    /// check id.
+    pub accepted_risks: Vec<super::risks::AcceptedRisk>,
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::names;
+use super::risks;
 use super::settings::{AppSettings, Settings, Valid};
 use crate::constructs::{
     Armor, AuthorizedNetwork, Cidr, MaintenanceWindow, PodResources, PoolSize,
@@ -897,9 +898,71 @@ impl Validate for Settings {
                 ));
             }
         }
+        if let Some(group) = &self.cluster.security_group {
+            if !is_email(group) || !group.starts_with("gke-security-groups@") {
+                p.push(Diagnostic::at_key(
+                    "cluster.security_group",
+                    format!(
+                        "{group:?} is not a group GKE accepts: it must be \
+                         gke-security-groups@<your domain>"
+                    ),
+                ));
+            }
+        }
+        // Findings are judged on settings that are otherwise right: on
+        // others (a missing table, an unparsable range) they would only be
+        // noise, or wrong.
+        let tidy = p.is_empty();
+        let open = risks::open(&self);
+        for (check, what, instead) in open.iter().filter(|_| tidy) {
+            if !self.accepted_risks.contains_key(*check) {
+                p.push(Diagnostic::at_key(
+                    "accepted_risks",
+                    match instead {
+                        Ok(fix) => format!(
+                            "{check} is open: {what}; {fix}, or accept it with a one-line \
+                             reason: [accepted_risks] {check} = \"...\""
+                        ),
+                        Err(why) => format!(
+                            "{check} is open: {what} (no setting closes it yet: {why}); accept \
+                             it with a one-line reason: [accepted_risks] {check} = \"...\""
+                        ),
+                    },
+                ));
+            }
+        }
+        for (check, reason) in self.accepted_risks.iter().filter(|_| tidy) {
+            let key = format!("accepted_risks.{check}");
+            if !open.iter().any(|(c, _, _)| c == check) {
+                let design = risks::DESIGN.iter().any(|(c, _, _)| c == check);
+                p.push(Diagnostic::at_key(
+                    key,
+                    if design {
+                        format!("{check} is accepted by the blueprint itself; remove it here")
+                    } else {
+                        format!(
+                            "{check} is not a finding these settings leave open; remove it (open: {})",
+                            if open.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                open.iter().map(|(c, _, _)| *c).collect::<Vec<_>>().join(", ")
+                            }
+                        )
+                    },
+                ));
+            } else if reason.trim().is_empty() || reason.contains('\n') {
+                p.push(Diagnostic::at_key(key, "give the reason in one line"));
+            }
+        }
         if !p.is_empty() {
             return Err(p);
         }
+        let accepted: Vec<(String, String)> = self
+            .accepted_risks
+            .iter()
+            .map(|(c, r)| (c.clone(), r.clone()))
+            .collect();
+        let accepted_risks = risks::accepted(&accepted, &self);
         let got = |key: &str| range(key).expect("every range parsed when there are no problems");
         Ok(Valid {
             subnet: got("network.subnet_cidr"),
@@ -937,6 +1000,8 @@ impl Validate for Settings {
             monitoring: self.monitoring,
             armor,
             state: self.state.map(|s| (s.bucket, s.prefix)),
+            security_group: self.cluster.security_group,
+            accepted_risks,
         })
     }
 }

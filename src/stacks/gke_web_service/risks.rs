@@ -1,0 +1,146 @@
+//! What a common IaC security scanner (checkov) flags in the blueprint's
+//! output, and how each finding is answered: fixed in the blueprint, a
+//! setting whose default is the safe choice, or an accepted risk with a
+//! one-line reason that the stack's generated README lists.
+//!
+//! Some findings are the blueprint's design, accepted here for every
+//! stack ([`DESIGN`]). Others depend on settings ([`open`]): a stack that
+//! leaves one open must accept it in `[accepted_risks]`, by the scanner's
+//! check id, or synth refuses its settings.
+
+use super::settings::Settings;
+
+/// A finding a stack accepts, as its generated README lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptedRisk {
+    /// The scanner's check id: `CKV_GCP_18`.
+    pub check: String,
+    /// What it flags.
+    pub what: String,
+    /// Why it is accepted: the blueprint's reason, or the settings'.
+    pub reason: String,
+    /// Whether the settings accepted it (`false`: the blueprint's design).
+    pub in_settings: bool,
+}
+
+/// Findings the blueprint accepts for every stack: check id, what it
+/// flags, and why it is not fixed.
+pub const DESIGN: [(&str, &str, &str); 4] = [
+    (
+        "CKV_GCP_12",
+        "network policy enforcement not enabled",
+        "Dataplane V2 (datapath_provider = ADVANCED_DATAPATH) enforces NetworkPolicy itself; \
+         the scanner looks for the Calico add-on, which Dataplane V2 clusters must not enable",
+    ),
+    (
+        "CKV_GCP_13",
+        "client certificate issuance not explicitly disabled",
+        "GKE issues no client certificates unless asked (since 1.12), and setting \
+         issue_client_certificate = false forces a new cluster (google provider 6.50.0)",
+    ),
+    (
+        "CKV_GCP_69",
+        "the cluster's node_config lacks the GKE metadata server",
+        "that node_config is the default pool's, which is removed at creation; every node pool \
+         sets workload_metadata_config = GKE_METADATA, and a node_config on the cluster forces \
+         a new cluster",
+    ),
+    (
+        "CKV_K8S_43",
+        "container image referenced by tag, not digest",
+        "the Artifact Registry repository has immutable tags, so a tag names one image for good; \
+         the image pull policy is left at IfNotPresent (CKV_K8S_15) for the same reason",
+    ),
+];
+
+/// The findings whose reason is the one above (same answer, two checks).
+const SAME_AS: [(&str, &str); 1] = [("CKV_K8S_15", "CKV_K8S_43")];
+
+/// Findings `s` leaves open, each with what it flags and how to close it
+/// instead of accepting it (`Ok`: the setting that does), or why no
+/// setting does yet (`Err`).
+pub(super) fn open(
+    s: &Settings,
+) -> Vec<(
+    &'static str,
+    &'static str,
+    Result<&'static str, &'static str>,
+)> {
+    let mut open = Vec::new();
+    if s.cluster
+        .authorized_networks
+        .iter()
+        .any(|n| n.cidr.ends_with("/0"))
+    {
+        open.push((
+            "CKV_GCP_18",
+            "the control plane is reachable from 0.0.0.0/0 (behind Google auth)",
+            Ok("narrow cluster.authorized_networks"),
+        ));
+    }
+    if s.cluster.security_group.is_none() {
+        open.push((
+            "CKV_GCP_65",
+            "Kubernetes RBAC not managed through Google Groups",
+            Ok("set cluster.security_group = \"gke-security-groups@<your domain>\""),
+        ));
+    }
+    open.push((
+        "CKV_GCP_66",
+        "Binary Authorization not enforced",
+        Err("images would first need attestations"),
+    ));
+    open.push((
+        "CKV_GCP_84",
+        "the Artifact Registry repository is not encrypted with a customer-managed key",
+        Err("the key would force a new repository"),
+    ));
+    if s.cloud_armor.is_some() {
+        open.push((
+            "CKV_GCP_73",
+            "the Cloud Armor policy has no rule against Log4j2 lookups (CVE-2021-44228)",
+            Err("the app is not Java"),
+        ));
+    }
+    open
+}
+
+/// Every accepted finding of a stack whose settings passed validation:
+/// the blueprint's, then the settings', sorted by check id.
+pub(super) fn accepted(
+    accepted_in_settings: &[(String, String)],
+    s: &Settings,
+) -> Vec<AcceptedRisk> {
+    let mut all: Vec<AcceptedRisk> = DESIGN
+        .iter()
+        .map(|(check, what, reason)| AcceptedRisk {
+            check: (*check).to_owned(),
+            what: (*what).to_owned(),
+            reason: (*reason).to_owned(),
+            in_settings: false,
+        })
+        .collect();
+    for (check, of) in SAME_AS {
+        all.push(AcceptedRisk {
+            check: check.to_owned(),
+            what: "image pull policy not Always".to_owned(),
+            reason: format!("as {of}"),
+            in_settings: false,
+        });
+    }
+    let open = open(s);
+    for (check, reason) in accepted_in_settings {
+        let what = open
+            .iter()
+            .find(|(c, _, _)| c == check)
+            .map_or("", |(_, what, _)| *what);
+        all.push(AcceptedRisk {
+            check: check.clone(),
+            what: what.to_owned(),
+            reason: reason.clone(),
+            in_settings: true,
+        });
+    }
+    all.sort_by(|a, b| a.check.cmp(&b.check));
+    all
+}
