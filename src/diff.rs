@@ -54,6 +54,10 @@ pub enum Change {
         to: String,
         /// Attribute changes besides the name.
         changes: Vec<AttrChange>,
+        /// Those among them that force replacement (see
+        /// [`diff_with_replacements`]): then moving the state to the new
+        /// address does not keep the object either.
+        forced_by: Vec<String>,
     },
 }
 
@@ -208,6 +212,7 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
             from,
             to,
             changes: changes_besides,
+            forced_by: Vec::new(),
         });
     }
     changes.extend(removed.into_iter().map(|r| Change::Removed(r.clone())));
@@ -348,7 +353,7 @@ fn ignored(body: &Value, path: &str) -> bool {
 /// Terraform does not act on it.
 pub fn diff_with_replacements(old: &Value, new: &Value, rules: &RequiresReplace) -> Vec<Change> {
     let (old_bodies, bodies) = (objects(old), objects(new));
-    diff_documents(old, new)
+    let mut changes: Vec<Change> = diff_documents(old, new)
         .into_iter()
         .map(|change| match change {
             Change::Changed(address, mut changes) if !address.starts_with("data.") => {
@@ -381,9 +386,96 @@ pub fn diff_with_replacements(old: &Value, new: &Value, rules: &RequiresReplace)
                     }
                 }
             }
+            Change::Renamed {
+                from, to, changes, ..
+            } => {
+                let body = &bodies[&to];
+                let forced_by = changes
+                    .iter()
+                    .filter(|c| rules.forces(kind_of(&to), &c.path) && !ignored(body, &c.path))
+                    .map(|c| c.path.clone())
+                    .collect();
+                Change::Renamed {
+                    from,
+                    to,
+                    changes,
+                    forced_by,
+                }
+            }
             other => other,
         })
-        .collect()
+        .collect();
+    replaced_through_references(&mut changes, &bodies, rules);
+    changes
+}
+
+/// A resource that refers to a replaced object (`${google_container_cluster.primary.id}`)
+/// in an attribute that forces replacement is replaced too: its value is
+/// known only after the new object exists. Followed until nothing more
+/// is replaced; the path is listed as `path (refers to address)`.
+fn replaced_through_references(
+    changes: &mut Vec<Change>,
+    bodies: &BTreeMap<String, Value>,
+    rules: &RequiresReplace,
+) {
+    loop {
+        let replaced: Vec<String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Replaced { address, .. } => Some(address.clone()),
+                Change::Renamed { to, .. } => Some(to.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut more = Vec::new();
+        for (address, body) in bodies {
+            if address.starts_with("data.")
+                || !address.contains('.')
+                || replaced.contains(address)
+                || matches!(kind_of(address), "var" | "output" | "provider" | "module")
+            {
+                continue;
+            }
+            let ty = kind_of(address);
+            let forcing: Vec<String> = leaves(body)
+                .into_iter()
+                .filter_map(|(path, value)| {
+                    let text = value.as_str()?;
+                    let target = replaced
+                        .iter()
+                        .find(|r| text.contains("${") && text.contains(&format!("{r}.")))?;
+                    (rules.forces(ty, &path) && !ignored(body, &path))
+                        .then(|| format!("{path} (refers to {target})"))
+                })
+                .collect();
+            if !forcing.is_empty() {
+                more.push((address.clone(), forcing));
+            }
+        }
+        if more.is_empty() {
+            return;
+        }
+        for (address, forcing) in more {
+            match changes.iter().position(|c| key(c) == address) {
+                Some(i) => {
+                    if let Change::Changed(_, attrs) = &mut changes[i] {
+                        let attrs = std::mem::take(attrs);
+                        changes[i] = Change::Replaced {
+                            address,
+                            changes: attrs,
+                            forced_by: forcing,
+                        };
+                    }
+                }
+                None => changes.push(Change::Replaced {
+                    address,
+                    changes: Vec::new(),
+                    forced_by: forcing,
+                }),
+            }
+        }
+        changes.sort_by(|x, y| key(x).cmp(key(y)));
+    }
 }
 
 fn key(c: &Change) -> &str {
@@ -486,7 +578,36 @@ pub fn render(file: &str, changes: &[Change], style: Style, keep: Keep<'_>, out:
                 );
                 render_attrs(changes, forced_by, out);
             }
-            Change::Renamed { from, to, changes } => {
+            Change::Renamed {
+                from,
+                to,
+                changes,
+                forced_by,
+            } if !forced_by.is_empty() => {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    style.paint(
+                        "35",
+                        &format!(
+                            "-/+ {from} -> {to}: renamed, and replaces it; terraform would destroy and recreate it"
+                        )
+                    )
+                );
+                let undo = match keep {
+                    Keep::Code => "undo the change".to_owned(),
+                    Keep::Settings { files, .. } => format!("set the value in {files} back"),
+                };
+                let _ = writeln!(
+                    out,
+                    "      a moved block or terraform state mv would not keep it: the attributes marked \
+                     below force replacement; to keep it, {undo}"
+                );
+                render_attrs(changes, forced_by, out);
+            }
+            Change::Renamed {
+                from, to, changes, ..
+            } => {
                 let _ = writeln!(
                     out,
                     "  {}",
@@ -602,7 +723,8 @@ mod tests {
                 Change::Renamed {
                     from: "t_a.old".into(),
                     to: "t_a.new".into(),
-                    changes: vec![]
+                    changes: vec![],
+                    forced_by: vec![],
                 },
                 Change::Added("t_b.other".into()),
             ]
@@ -633,6 +755,7 @@ mod tests {
             from: "t_a.old".into(),
             to: "t_a.new".into(),
             changes: vec![],
+            forced_by: vec![],
         }];
         let mut code = String::new();
         render("f", &changes, Style::new(false), Keep::Code, &mut code);
@@ -735,6 +858,41 @@ mod tests {
             "google_container_node_pool",
             "node_config[0].labels[\"a.b\"]"
         ));
+    }
+
+    /// The kind: replacement follows references in attributes that force
+    /// replacement, through as many objects as refer on.
+    #[test]
+    fn an_object_that_refers_to_a_replaced_one_where_it_forces_replacement_is_replaced_too() {
+        let rules = RequiresReplace::from_tables(&[
+            "c\tname\tattribute\np\tcluster\tattribute\nm\tpool\tattribute\n",
+        ]);
+        let doc = |name: &str| {
+            json!({"resource": {
+                "c": {"x": {"name": name}},
+                "p": {"y": {"cluster": "${c.x.name}", "labels": "${c.x.id}"}},
+                "m": {"z": {"pool": "${p.y.id}"}},
+                "q": {"w": {"other": "${c.x.id}"}},
+            }})
+        };
+        let replaced: Vec<(String, Vec<String>)> =
+            diff_with_replacements(&doc("a"), &doc("b"), &rules)
+                .into_iter()
+                .filter_map(|c| match c {
+                    Change::Replaced {
+                        address, forced_by, ..
+                    } => Some((address, forced_by)),
+                    _ => None,
+                })
+                .collect();
+        assert_eq!(
+            replaced,
+            [
+                ("c.x".to_owned(), vec!["name".to_owned()]),
+                ("m.z".to_owned(), vec!["pool (refers to p.y)".to_owned()]),
+                ("p.y".to_owned(), vec!["cluster (refers to c.x)".to_owned()]),
+            ]
+        );
     }
 
     #[test]

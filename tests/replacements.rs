@@ -42,7 +42,15 @@ fn not_in_place(before: &str, after: &str) -> Vec<String> {
                     address, forced_by, ..
                 } => out.push(format!("{root}: -/+ {address} ({})", forced_by.join(", "))),
                 Change::Removed(address) => out.push(format!("{root}: - {address}")),
-                Change::Renamed { from, to, .. } => out.push(format!("{root}: ! {from} -> {to}")),
+                Change::Renamed {
+                    from,
+                    to,
+                    forced_by,
+                    ..
+                } => out.push(format!(
+                    "{root}: ! {from} -> {to} ({})",
+                    forced_by.join(", ")
+                )),
                 Change::Added(_) | Change::Changed(..) => {}
             }
         }
@@ -187,6 +195,14 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
             "pods_cidr = \"10.28.0.0/14\"",
             &[],
         ),
+        // Free text: it is the network's description too, which would
+        // replace the network; it is ignored after creation.
+        (
+            "hello",
+            "description = \"hello: a small web service on GKE\"",
+            "description = \"hello: the sandbox\"",
+            &[],
+        ),
         // What the setting means is a new object; the diff says so.
         (
             "hello",
@@ -194,6 +210,7 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
             "master_cidr = \"172.16.0.32/28\"",
             &[
                 "cluster: -/+ google_container_cluster.primary (private_cluster_config.master_ipv4_cidr_block)",
+                "cluster: -/+ google_container_node_pool.default (cluster (refers to google_container_cluster.primary), location (refers to google_container_cluster.primary))",
             ],
         ),
         (
@@ -222,6 +239,8 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
                 "cluster: -/+ google_compute_router.nat (name)",
                 "cluster: -/+ google_compute_router_nat.nat (name)",
                 "cluster: -/+ google_compute_subnetwork.nodes (name)",
+                "cluster: -/+ google_container_cluster.primary (network (refers to google_compute_network.vpc), subnetwork (refers to google_compute_subnetwork.nodes))",
+                "cluster: -/+ google_container_node_pool.default (cluster (refers to google_container_cluster.primary), location (refers to google_container_cluster.primary))",
             ],
         ),
         (
@@ -229,17 +248,21 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
             "name = \"hello\"\nrelease_channel",
             "name = \"web\"\nrelease_channel",
             &[
+                "cluster: -/+ google_artifact_registry_repository_iam_member.images_reader (member (refers to google_service_account.nodes))",
                 "cluster: -/+ google_container_cluster.primary (description, name)",
+                "cluster: -/+ google_container_node_pool.default (cluster (refers to google_container_cluster.primary), location (refers to google_container_cluster.primary), node_config.service_account (refers to google_service_account.nodes))",
+                "cluster: -/+ google_project_iam_member.nodes_default_role (member (refers to google_service_account.nodes))",
                 "cluster: -/+ google_service_account.nodes (account_id)",
             ],
         ),
-        // A pool's name is also its address: the diff's rename warning.
+        // A pool's name is also its address, and forces a new pool: the
+        // diff says a moved block would not keep it.
         (
             "hello",
             "name = \"default\"",
             "name = \"general\"",
             &[
-                "cluster: ! google_container_node_pool.default -> google_container_node_pool.general",
+                "cluster: ! google_container_node_pool.default -> google_container_node_pool.general (name)",
             ],
         ),
         (
@@ -248,8 +271,10 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
             "name = \"web\"\nport",
             &[
                 "cluster: -/+ google_artifact_registry_repository.images (repository_id)",
+                "cluster: -/+ google_artifact_registry_repository_iam_member.images_reader (location (refers to google_artifact_registry_repository.images), repository (refers to google_artifact_registry_repository.images))",
                 "cluster: -/+ google_compute_firewall.lb_health_checks (name)",
                 "cluster: -/+ google_compute_global_address.lb (description, name)",
+                "cluster: -/+ google_monitoring_uptime_check_config.app (monitored_resource.labels.host (refers to google_compute_global_address.lb))",
                 "cluster: -/+ google_service_account.app (account_id)",
                 "cluster: -/+ google_service_account_iam_member.app_workload_identity (member)",
                 "workload: -/+ kubernetes_deployment_v1.app (metadata.name, spec.selector.match_labels[\"app.kubernetes.io/name\"])",

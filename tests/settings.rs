@@ -744,7 +744,7 @@ fn maintenance_windows_gke_would_refuse_are_refused() {
         let report = build(&window(start, end, "FREQ=DAILY")).unwrap_err();
         assert!(
             report[0].contains(&format!(
-                "cluster.maintenance.start: {start:?} is not a UTC time"
+                "cluster.maintenance.start: {start:?} is no such date or time"
             )),
             "{report:?}"
         );
@@ -840,7 +840,7 @@ fn scanner_findings_are_closed_or_accepted_with_a_reason() {
                 "CKV_GCP_84 = \"Google-managed encryption is enough for images that hold no secrets\"",
                 "CKV_GCP_84 = \" \"",
             ),
-            vec!["stacks/s.toml:50:1: accepted_risks.CKV_GCP_84: give the reason in one line".to_owned()],
+            vec!["stacks/s.toml:50:1: accepted_risks.CKV_GCP_84: give the reason in one line of text (no control characters or line breaks)".to_owned()],
         ),
         (
             without("CKV_GCP_65").replace(
@@ -852,5 +852,99 @@ fn scanner_findings_are_closed_or_accepted_with_a_reason() {
     ];
     for (text, expected) in cases {
         assert_eq!(build(&text).unwrap_err(), expected);
+    }
+}
+
+/// The kind: a recurrence whose maintenance time cannot be counted is
+/// refused, not waved through (`FREQ=YEARLY` would be 6 hours a year).
+#[test]
+fn maintenance_recurrences_that_cannot_be_checked_are_refused() {
+    for (recurrence, ok) in [
+        ("FREQ=DAILY", true),
+        ("FREQ=WEEKLY;BYDAY=SA,SU", true),
+        ("FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR", true),
+        ("FREQ=YEARLY", false),
+        ("FREQ=HOURLY", false),
+        ("FREQ=DAILY;COUNT=1", false),
+        ("FREQ=DAILY;UNTIL=20250201T000000Z", false),
+        ("FREQ=DAILY;BYMONTH=1", false),
+        ("FREQ=DAILY;BYHOUR=1", false),
+        ("FREQ=DAILY;BYDAY=SA", false),
+        ("FREQ=WEEKLY;BYDAY=XX,SA,SU", false),
+        ("FREQ=WEEKLY;BYDAY=SA,SA,SU", false),
+        ("FREQ=WEEKLY;BYDAY=SA;BYDAY=SU", false),
+        ("FREQ=DAILY;INTERVAL=0", false),
+        ("FREQ=DAILY;FOO=1", false),
+        ("BYDAY=SA;FREQ=WEEKLY", false),
+        ("weekly", false),
+    ] {
+        let text = HELLO.replace(
+            "[[node_pools]]",
+            &format!(
+                "[cluster.maintenance]\nstart = \"2025-01-04T00:00:00Z\"\nend = \"2025-01-04T12:00:00Z\"\nrecurrence = {recurrence:?}\n\n[[node_pools]]"
+            ),
+        );
+        let report = build(&text);
+        assert_eq!(report.is_ok(), ok, "{recurrence}: {report:?}");
+        if !ok {
+            assert!(
+                report.unwrap_err()[0].starts_with(&format!(
+                    "stacks/s.toml:30:1: cluster.maintenance.recurrence: {recurrence:?} is not a recurrence tfsynth can check"
+                )),
+                "{recurrence}"
+            );
+        }
+    }
+}
+
+#[test]
+fn reasons_that_are_not_one_line_of_text_and_reserved_namespaces_are_refused() {
+    for reason in [
+        "a\u{0}b",
+        "a\rb",
+        "a\u{1b}[31mb",
+        "a\u{2028}b",
+        "a\u{85}b",
+        "\u{200b}",
+        " ",
+    ] {
+        let text = HELLO.replace(
+            "CKV_GCP_84 = \"Google-managed encryption is enough for images that hold no secrets\"",
+            &format!(
+                "CKV_GCP_84 = \"{}\"",
+                reason
+                    .chars()
+                    .map(|c| if c.is_ascii_graphic() || c == ' ' {
+                        c.to_string()
+                    } else {
+                        format!("\\u{:04X}", u32::from(c))
+                    })
+                    .collect::<String>()
+            ),
+        );
+        assert!(
+            build(&text).unwrap_err()[0].ends_with("accepted_risks.CKV_GCP_84: give the reason in one line of text (no control characters or line breaks)"),
+            "{reason:?}"
+        );
+    }
+    for app in [
+        "default",
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+        "kube-apps",
+        "gke-managed-system",
+    ] {
+        let text = HELLO.replacen(
+            "name = \"hello\"\nport",
+            &format!("name = \"{app}\"\nport"),
+            1,
+        );
+        assert_eq!(
+            build(&text).unwrap_err(),
+            [format!(
+                "stacks/s.toml:36:1: app.name: {app:?} names a namespace Kubernetes or GKE keeps for itself (default, kube-*, gke-*); the app gets a namespace of its own name"
+            )]
+        );
     }
 }

@@ -7,7 +7,7 @@ use crate::providers::google::{
     GoogleServiceAccountRef, google_compute_firewall, google_compute_router_nat,
     google_compute_subnetwork,
 };
-use crate::tf::{Dependency, Meta, Number, Ref, Stack, Value};
+use crate::tf::{Dependency, IgnoreChanges, Lifecycle, Meta, Number, Ref, Stack, Value};
 
 /// A custom-mode VPC network with one regional subnetwork sized for GKE
 /// (a primary range for nodes, secondary ranges for pods and services),
@@ -39,6 +39,17 @@ pub struct NetworkRefs {
     pub subnetwork: Ref<GoogleComputeSubnetwork>,
     /// The Cloud Router that runs the NAT.
     pub router: Ref<GoogleComputeRouter>,
+}
+
+/// A network's and a subnetwork's `description` forces a new one (google
+/// provider 6.50.0), and it is free text from settings: editing it must
+/// not replace the network under a running cluster, so it is set at
+/// creation and ignored after.
+fn description_kept() -> Lifecycle {
+    Lifecycle {
+        ignore_changes: IgnoreChanges::Attrs(vec!["description".to_owned()]),
+        ..Lifecycle::default()
+    }
 }
 
 /// Name of the secondary range that holds pod IPs.
@@ -77,6 +88,7 @@ impl Network {
             },
             Meta {
                 depends_on: after.clone(),
+                lifecycle: description_kept(),
                 ..Meta::default()
             },
         );
@@ -112,6 +124,7 @@ impl Network {
             },
             Meta {
                 depends_on: after,
+                lifecycle: description_kept(),
                 ..Meta::default()
             },
         );

@@ -35,8 +35,9 @@ pub const DESIGN: [(&str, &str, &str); 4] = [
     (
         "CKV_GCP_13",
         "client certificate issuance not explicitly disabled",
-        "GKE issues no client certificates unless asked (since 1.12), and setting \
-         issue_client_certificate = false forces a new cluster (google provider 6.50.0)",
+        "GKE has issued no client certificate unless asked since 1.12, and this blueprint never \
+         asks; the attribute forces a new cluster whenever it differs from the cluster's state \
+         (google provider 6.50.0), so it is left unwritten",
     ),
     (
         "CKV_GCP_69",
@@ -124,7 +125,9 @@ pub(super) fn accepted(
         all.push(AcceptedRisk {
             check: check.to_owned(),
             what: "image pull policy not Always".to_owned(),
-            reason: format!("as {of}"),
+            reason: format!(
+                "IfNotPresent: tags are immutable, so a cached image is the one pushed (see {of})"
+            ),
             in_settings: false,
         });
     }

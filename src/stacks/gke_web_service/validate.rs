@@ -223,6 +223,35 @@ fn utc_seconds(s: &str) -> Option<i64> {
     Some(days * 86_400 + hh * 3_600 + mm * 60 + ss)
 }
 
+/// Whether `rrule` is an RFC 5545 recurrence [`maintenance_problem`] can
+/// count: `FREQ=DAILY` or `FREQ=WEEKLY` first, then at most an
+/// `INTERVAL` of 1 or more and, weekly, a `BYDAY` of distinct days.
+fn is_checkable_rrule(rrule: &str) -> bool {
+    const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+    let mut parts = rrule.split(';');
+    let weekly = match parts.next() {
+        Some("FREQ=DAILY") => false,
+        Some("FREQ=WEEKLY") => true,
+        _ => return false,
+    };
+    let mut seen = BTreeSet::new();
+    parts.all(|part| {
+        let Some((name, value)) = part.split_once('=') else {
+            return false;
+        };
+        seen.insert(name)
+            && match name {
+                "INTERVAL" => value.parse::<u32>().is_ok_and(|i| (1..=52).contains(&i)),
+                "BYDAY" if weekly => {
+                    let days: Vec<&str> = value.split(',').collect();
+                    let distinct: BTreeSet<&&str> = days.iter().collect();
+                    days.iter().all(|d| DAYS.contains(d)) && distinct.len() == days.len()
+                }
+                _ => false,
+            }
+    })
+}
+
 /// Why GKE would refuse a maintenance window `seconds` long that recurs
 /// by `rrule`, or `None`. GKE ("Configure maintenance windows and
 /// exclusions") needs at least 48 hours of maintenance availability in
@@ -496,6 +525,24 @@ impl Validate for Settings {
             }
         }
 
+        // The app gets a namespace of its own name; these exist already.
+        let app = self.app.name.as_str();
+        if !named.contains("app.name")
+            && (matches!(
+                app,
+                "default" | "kube-system" | "kube-public" | "kube-node-lease"
+            ) || app.starts_with("kube-")
+                || app.starts_with("gke-"))
+        {
+            p.push(Diagnostic::at_key(
+                "app.name",
+                format!(
+                    "{app:?} names a namespace Kubernetes or GKE keeps for itself (default, kube-*, \
+                     gke-*); the app gets a namespace of its own name"
+                ),
+            ));
+        }
+
         let n = &self.network;
         let mut ranges = Vec::new();
         for (key, text) in [
@@ -545,7 +592,11 @@ impl Validate for Settings {
                 if utc_seconds(value).is_none() {
                     p.push(Diagnostic::at_key(
                         format!("cluster.maintenance.{key}"),
-                        format!("{value:?} is not a UTC time like 2025-01-04T03:00:00Z"),
+                        if is_utc_time(value) {
+                            format!("{value:?} is no such date or time")
+                        } else {
+                            format!("{value:?} is not a UTC time like 2025-01-04T03:00:00Z")
+                        },
                     ));
                 }
             }
@@ -559,11 +610,14 @@ impl Validate for Settings {
                     p.push(Diagnostic::at_key("cluster.maintenance.end", why));
                 }
             }
-            if !m.recurrence.starts_with("FREQ=") {
+            if !is_checkable_rrule(&m.recurrence) {
                 p.push(Diagnostic::at_key(
                     "cluster.maintenance.recurrence",
                     format!(
-                        "{:?} is not an RRULE like FREQ=WEEKLY;BYDAY=SA,SU",
+                        "{:?} is not a recurrence tfsynth can check against GKE's 48 hours in \
+                         32 days: FREQ=DAILY or FREQ=WEEKLY, with an optional INTERVAL and, \
+                         weekly, BYDAY of MO, TU, WE, TH, FR, SA, SU (like \
+                         FREQ=WEEKLY;BYDAY=SA,SU)",
                         m.recurrence
                     ),
                 ));
@@ -950,8 +1004,15 @@ impl Validate for Settings {
                         )
                     },
                 ));
-            } else if reason.trim().is_empty() || reason.contains('\n') {
-                p.push(Diagnostic::at_key(key, "give the reason in one line"));
+            } else if !reason.chars().any(char::is_alphanumeric)
+                || reason
+                    .chars()
+                    .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+            {
+                p.push(Diagnostic::at_key(
+                    key,
+                    "give the reason in one line of text (no control characters or line breaks)",
+                ));
             }
         }
         if !p.is_empty() {
