@@ -112,8 +112,29 @@ pub fn stack_names(stacks_dir: &Path) -> io::Result<Vec<String>> {
             continue;
         }
         if let Some(stem) = file_name.strip_suffix(".toml") {
-            if !stem.ends_with(".local") && entry.file_type()?.is_file() {
-                names.push(stem.to_owned());
+            if stem.ends_with(".local") {
+                continue;
+            }
+            // A link to a file is a stack like the file. Anything else
+            // (a directory, a FIFO, a dangling link) is refused by name:
+            // skipping it would make synth delete the stack's output.
+            match std::fs::metadata(entry.path()) {
+                Ok(meta) if meta.is_file() => names.push(stem.to_owned()),
+                Ok(_) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!(
+                            "{}: not a file; a stack is a NAME.toml file",
+                            entry.path().display()
+                        ),
+                    ));
+                }
+                Err(e) => {
+                    return Err(io::Error::new(
+                        e.kind(),
+                        format!("{}: {e}", entry.path().display()),
+                    ));
+                }
             }
         }
     }

@@ -215,3 +215,35 @@ fn a_local_override_without_its_stack_is_warned_about() {
     );
     assert_eq!(project.stack_names(&[]).unwrap(), ["hello"]);
 }
+
+/// Issue 16's review: a stack file that is a link is a stack, and a
+/// `NAME.toml` that is not a file is refused by name. Skipping either made
+/// synth delete that stack's output as if it had been removed.
+#[test]
+fn a_linked_stack_file_is_a_stack_and_a_toml_that_is_not_a_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let stacks = dir.path().join("stacks");
+    std::fs::create_dir(&stacks).unwrap();
+    std::fs::write(dir.path().join("real.toml"), "").unwrap();
+    std::os::unix::fs::symlink("../real.toml", stacks.join("hello.toml")).unwrap();
+    assert_eq!(tfsynth::synth::stack_names(&stacks).unwrap(), ["hello"]);
+    for (name, make) in [
+        (
+            "dir.toml",
+            &(|p: &Path| std::fs::create_dir(p).unwrap()) as &dyn Fn(&Path),
+        ),
+        ("gone.toml", &|p: &Path| {
+            std::os::unix::fs::symlink("/nonexistent", p).unwrap()
+        }),
+    ] {
+        let path = stacks.join(name);
+        make(&path);
+        let err = tfsynth::synth::stack_names(&stacks)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with(&format!("{}: ", path.display())), "{err}");
+        std::fs::remove_dir(&path)
+            .or_else(|_| std::fs::remove_file(&path))
+            .unwrap();
+    }
+}
