@@ -349,6 +349,13 @@ fn requests_and_limits_compare_as_quantities() {
         ("1025Ki", "1Mi", true),
         ("0.5Gi", "512Mi", false),
         ("1Gi", "1023Mi", true),
+        // Decimal suffixes are quantities too (issue 16's review).
+        ("1G", "1Gi", false),
+        ("1Gi", "1G", true),
+        ("128M", "128Mi", false),
+        ("1000k", "1M", false),
+        ("1Ti", "1T", true),
+        ("1E", "1Ei", false),
     ] {
         let text = with_app(&format!(
             "memory_request = \"{request}\"\nmemory_limit = \"{limit}\"\n"

@@ -28,9 +28,24 @@ const CPU: Units = Units {
     example: "250m",
 };
 
-/// Memory in bytes: `128Mi`, with `Ki`, `Mi` or `Gi`.
+/// Memory in bytes: `128Mi`, with Kubernetes' binary suffixes (`Ki` to
+/// `Ei`) or decimal ones (`k` to `E`), as its quantity syntax allows
+/// ("Resource Management for Pods and Containers").
 const MEMORY: Units = Units {
-    suffixes: &[("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30)],
+    suffixes: &[
+        ("Ki", 1 << 10),
+        ("Mi", 1 << 20),
+        ("Gi", 1 << 30),
+        ("Ti", 1 << 40),
+        ("Pi", 1 << 50),
+        ("Ei", 1 << 60),
+        ("k", 1_000),
+        ("M", 1_000_000),
+        ("G", 1_000_000_000),
+        ("T", 1_000_000_000_000),
+        ("P", 1_000_000_000_000_000),
+        ("E", 1_000_000_000_000_000_000),
+    ],
     plain: 1,
     example: "128Mi",
 };
