@@ -158,6 +158,13 @@ fn attr_changes(old: &Value, new: &Value) -> Vec<AttrChange> {
         .collect()
 }
 
+/// Whether `address` is a resource or data source (`google_compute_network.vpc`,
+/// `data.x.y`), not a variable, output, provider, module call or
+/// top-level block (`locals`, `terraform`).
+fn is_configured_object(address: &str) -> bool {
+    address.contains('.') && !matches!(kind_of(address), "var" | "output" | "provider" | "module")
+}
+
 /// The type of an address: `google_compute_network` for
 /// `google_compute_network.vpc`, `data.x` for `data.x.y`.
 fn kind_of(address: &str) -> &str {
@@ -187,8 +194,7 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
     // Renames: a removed and an added resource of one type with similar bodies.
     let mut renamed = Vec::new();
     for from in &removed {
-        if matches!(kind_of(from), "var" | "output" | "provider" | "module") || !from.contains('.')
-        {
+        if !is_configured_object(from) {
             continue;
         }
         let best = added
@@ -273,7 +279,6 @@ impl RequiresReplace {
     /// `default_labels`), a change of `labels` forces it too.
     pub fn forces(&self, ty: &str, path: &str) -> bool {
         let plain = without_indexes(path);
-        let holds = |rule: &str| plain == rule || plain.starts_with(&format!("{rule}."));
         let rule = |p: &str| self.attributes.contains(&(ty.to_owned(), p.to_owned()));
         let mut prefix = String::new();
         plain.split('.').any(|step| {
@@ -282,7 +287,7 @@ impl RequiresReplace {
             }
             prefix.push_str(step);
             rule(&prefix)
-        }) || (holds("labels") && rule("effective_labels"))
+        }) || (within(&plain, "labels") && rule("effective_labels"))
     }
 
     /// The blocks of `ty` whose adding or removing forces replacement.
@@ -308,6 +313,12 @@ fn without_indexes(path: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Whether the dotted path `path` is `at` or lies inside it.
+fn within(path: &str, at: &str) -> bool {
+    path.strip_prefix(at)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
 /// How many blocks at the dotted block path `block` (through the first
@@ -338,10 +349,10 @@ fn ignored(body: &Value, path: &str) -> bool {
         Value::String(all) => all == "all",
         Value::Array(paths) => {
             let plain = without_indexes(path);
-            paths.iter().filter_map(Value::as_str).any(|p| {
-                let p = without_indexes(p);
-                plain == p || plain.starts_with(&format!("{p}."))
-            })
+            paths
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|p| within(&plain, &without_indexes(p)))
         }
         _ => false,
     }
@@ -363,11 +374,7 @@ pub fn diff_with_replacements(old: &Value, new: &Value, rules: &RequiresReplace)
                     c.ignored = ignored(body, &c.path);
                 }
                 let old_body = &old_bodies[&address];
-                let mut forced_by: Vec<String> = changes
-                    .iter()
-                    .filter(|c| !c.ignored && rules.forces(ty, &c.path))
-                    .map(|c| c.path.clone())
-                    .collect();
+                let mut forced_by = forcing_attributes(&changes, ty, body, rules);
                 forced_by.extend(
                     rules
                         .blocks_of(ty)
@@ -389,12 +396,7 @@ pub fn diff_with_replacements(old: &Value, new: &Value, rules: &RequiresReplace)
             Change::Renamed {
                 from, to, changes, ..
             } => {
-                let body = &bodies[&to];
-                let forced_by = changes
-                    .iter()
-                    .filter(|c| rules.forces(kind_of(&to), &c.path) && !ignored(body, &c.path))
-                    .map(|c| c.path.clone())
-                    .collect();
+                let forced_by = forcing_attributes(&changes, kind_of(&to), &bodies[&to], rules);
                 Change::Renamed {
                     from,
                     to,
@@ -407,6 +409,22 @@ pub fn diff_with_replacements(old: &Value, new: &Value, rules: &RequiresReplace)
         .collect();
     replaced_through_references(&mut changes, &bodies, rules);
     changes
+}
+
+/// The paths among `changes` of a `ty` resource whose new body is `body`
+/// that force replacement and that `lifecycle.ignore_changes` does not
+/// cover.
+fn forcing_attributes(
+    changes: &[AttrChange],
+    ty: &str,
+    body: &Value,
+    rules: &RequiresReplace,
+) -> Vec<String> {
+    changes
+        .iter()
+        .filter(|c| rules.forces(ty, &c.path) && !ignored(body, &c.path))
+        .map(|c| c.path.clone())
+        .collect()
 }
 
 /// A resource that refers to a replaced object (`${google_container_cluster.primary.id}`)
@@ -430,9 +448,8 @@ fn replaced_through_references(
         let mut more = Vec::new();
         for (address, body) in bodies {
             if address.starts_with("data.")
-                || !address.contains('.')
+                || !is_configured_object(address)
                 || replaced.contains(address)
-                || matches!(kind_of(address), "var" | "output" | "provider" | "module")
             {
                 continue;
             }

@@ -8,6 +8,8 @@
 //! leaves one open must accept it in `[accepted_risks]`, by the scanner's
 //! check id, or synth refuses its settings.
 
+use std::collections::BTreeMap;
+
 use super::settings::Settings;
 
 /// A finding a stack accepts, as its generated README lists it.
@@ -57,16 +59,17 @@ pub const DESIGN: [(&str, &str, &str); 4] = [
 /// The findings whose reason is the one above (same answer, two checks).
 const SAME_AS: [(&str, &str); 1] = [("CKV_K8S_15", "CKV_K8S_43")];
 
-/// Findings `s` leaves open, each with what it flags and how to close it
-/// instead of accepting it (`Ok`: the setting that does), or why no
-/// setting does yet (`Err`).
-pub(super) fn open(
-    s: &Settings,
-) -> Vec<(
+/// A finding settings leave open: its check id, what it flags, and how to
+/// close it instead of accepting it (`Ok`: the setting that does), or why
+/// no setting does yet (`Err`).
+pub(super) type Open = (
     &'static str,
     &'static str,
     Result<&'static str, &'static str>,
-)> {
+);
+
+/// Findings `s` leaves open.
+pub(super) fn open(s: &Settings) -> Vec<Open> {
     let mut open = Vec::new();
     if s.cluster
         .authorized_networks
@@ -107,10 +110,11 @@ pub(super) fn open(
 }
 
 /// Every accepted finding of a stack whose settings passed validation:
-/// the blueprint's, then the settings', sorted by check id.
+/// the blueprint's and those `accepted_in_settings` (check id to reason)
+/// among the findings [`open`] found, sorted by check id.
 pub(super) fn accepted(
-    accepted_in_settings: &[(String, String)],
-    s: &Settings,
+    accepted_in_settings: &BTreeMap<String, String>,
+    open: &[Open],
 ) -> Vec<AcceptedRisk> {
     let mut all: Vec<AcceptedRisk> = DESIGN
         .iter()
@@ -131,7 +135,6 @@ pub(super) fn accepted(
             in_settings: false,
         });
     }
-    let open = open(s);
     for (check, reason) in accepted_in_settings {
         let what = open
             .iter()

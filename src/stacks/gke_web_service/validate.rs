@@ -1033,12 +1033,7 @@ impl Validate for Settings {
         if !p.is_empty() {
             return Err(p);
         }
-        let accepted: Vec<(String, String)> = self
-            .accepted_risks
-            .iter()
-            .map(|(c, r)| (c.clone(), r.clone()))
-            .collect();
-        let accepted_risks = risks::accepted(&accepted, &self);
+        let accepted_risks = risks::accepted(&self.accepted_risks, &open);
         let got = |key: &str| range(key).expect("every range parsed when there are no problems");
         Ok(Valid {
             subnet: got("network.subnet_cidr"),
