@@ -125,12 +125,26 @@ pub struct GeneratedSource {
 /// Why bindings could not be generated.
 #[derive(Debug, thiserror::Error)]
 pub enum BindgenError {
-    /// The file is not a provider schema.
-    #[error("{file}: not a provider schema (`terraform providers schema -json`): {message}")]
+    /// The file is not a provider schema, or one of its values is not
+    /// what the format allows: `random.json:12:30: provider_schemas.
+    /// registry.terraform.io/hashicorp/random.resource_schemas.random_uuid.
+    /// block.attributes.result.type: unknown variant ...`.
+    #[error(
+        "{file}:{line}:{column}: {}not a provider schema (`terraform providers schema -json`): {message}",
+        key.as_ref().map(|key| format!("{key}: ")).unwrap_or_default()
+    )]
     Parse {
         /// The schema file, as named to the generator.
         file: String,
-        /// What the JSON parser said.
+        /// Line of the offending value, from 1.
+        line: usize,
+        /// Column of the offending value, from 1.
+        column: usize,
+        /// The key path to it (`provider_schemas.<address>.resource_schemas.
+        /// <type>.block.attributes.<name>.type`); `None` when the file
+        /// itself is not a JSON object.
+        key: Option<String>,
+        /// What the JSON parser said, without its position.
         message: String,
     },
     /// No provider, or more than one, matches [`Options::provider`].
@@ -179,6 +193,15 @@ pub enum BindgenError {
     },
 }
 
+/// serde_json's message without the " at line L column C" it appends,
+/// which the error states in `file:line:column` form instead.
+fn without_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
 /// Generates bindings for one provider of the schema file `text` (named
 /// `file` in errors), sorted by path.
 ///
@@ -212,9 +235,21 @@ pub fn generate(
     text: &str,
     options: &Options,
 ) -> Result<Vec<GeneratedSource>, BindgenError> {
-    let parsed: SchemaFile = serde_json::from_str(text).map_err(|e| BindgenError::Parse {
-        file: file.to_owned(),
-        message: e.to_string(),
+    let parsed: SchemaFile = serde_path_to_error::deserialize(
+        &mut serde_json::Deserializer::from_str(text),
+    )
+    .map_err(|e: serde_path_to_error::Error<serde_json::Error>| {
+        // serde_path_to_error writes `.` for the root and `?` for
+        // a position it could not name.
+        let key = Some(e.path().to_string()).filter(|k| k != "." && k != "?");
+        let inner = e.inner();
+        BindgenError::Parse {
+            file: file.to_owned(),
+            line: inner.line(),
+            column: inner.column(),
+            key,
+            message: without_position(&inner.to_string()),
+        }
     })?;
     let matching: Vec<_> = parsed
         .provider_schemas

@@ -406,10 +406,50 @@ fn unknown_providers_and_types_are_named_in_the_error() {
     let files = generate("t.json", &with_data, &options(&["data.example_info"])).unwrap();
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["data_example_info.rs", "mod.rs", "provider.rs"]);
-    assert!(
+    assert_eq!(
         generate("t.json", "{", &options(&[]))
             .unwrap_err()
-            .to_string()
-            .starts_with("t.json: not a provider schema")
+            .to_string(),
+        "t.json:1:1: not a provider schema (`terraform providers schema -json`): \
+         EOF while parsing an object"
     );
+}
+
+#[test]
+fn a_bad_value_deep_in_a_schema_file_is_named_by_line_and_type() {
+    // One malformed attribute among good ones: the error names the line,
+    // the resource type and the attribute, not only the file.
+    let cases = [
+        (r#""type": "strnig", "required": true"#, "name.type"),
+        (r#""type": "string", "required": "yes""#, "name.required"),
+        (r#""type": ["list"], "optional": true"#, "name.type"),
+    ];
+    for (bad, key) in cases {
+        let text = schema(&format!(
+            "{{\"attributes\": {{\n\"id\": {{\"type\": \"string\", \"computed\": true}},\n\"name\": {{{bad}}}}}}}"
+        ));
+        let error = generate("t.json", &text, &options(&[])).unwrap_err();
+        let BindgenError::Parse {
+            file,
+            line,
+            key: found,
+            ..
+        } = &error
+        else {
+            panic!("not a parse error: {error}");
+        };
+        assert_eq!(file, "t.json");
+        assert!(
+            text.lines().nth(line - 1).unwrap().starts_with("\"name\""),
+            "{error}"
+        );
+        assert_eq!(
+            found.as_deref(),
+            Some(&*format!(
+                "provider_schemas.registry.terraform.io/acme/example.resource_schemas.\
+                 example_thing.block.attributes.{key}"
+            )),
+            "{error}"
+        );
+    }
 }
