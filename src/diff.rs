@@ -59,6 +59,16 @@ pub enum Change {
         /// address does not keep the object either.
         forced_by: Vec<String>,
     },
+    /// The new document's `moved` block says the object once at `from` is
+    /// the one now at `to`: Terraform keeps it. Changes of its attributes
+    /// are reported at `to`, against the old body, with references to
+    /// moved objects read at their new addresses.
+    Moved {
+        /// The old address.
+        from: String,
+        /// The new address.
+        to: String,
+    },
 }
 
 /// Every top-level object of a Terraform JSON document by address:
@@ -185,9 +195,96 @@ fn similarity(a: &Value, b: &Value) -> f64 {
 /// Bodies at least this similar are taken for the same object renamed.
 pub const RENAME_SIMILARITY: f64 = 0.6;
 
-/// The changes from `old` to `new`, sorted by address.
+/// The `moved` blocks of a JSON document whose `from` and `to` are both
+/// resource addresses (`type.name`), as (from, to).
+fn moves(doc: &Value) -> Vec<(String, String)> {
+    let resource = |a: &str| {
+        let steps: Vec<&str> = a.split('.').collect();
+        steps.len() == 2
+            && steps
+                .iter()
+                .all(|s| !s.is_empty() && s.chars().all(is_identifier_char))
+    };
+    doc["moved"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| Some((m["from"].as_str()?, m["to"].as_str()?)))
+        .filter(|(from, to)| resource(from) && resource(to))
+        .map(|(from, to)| (from.to_owned(), to.to_owned()))
+        .collect()
+}
+
+fn is_identifier_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// `text` with every reference to the address `from` (not part of a
+/// longer name: `t.a` is not in `t.ab` nor in `x_t.a`) made one to `to`.
+fn rename_references(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(from) {
+        // The character before the match: in `rest`, or, at its start,
+        // the last one already written.
+        let before = rest[..at].chars().last().or_else(|| out.chars().last());
+        let after = rest[at + from.len()..].chars().next();
+        let starts = before.is_none_or(|c| !is_identifier_char(c) && c != '.');
+        let ends = after.is_none_or(|c| !is_identifier_char(c));
+        out.push_str(&rest[..at]);
+        out.push_str(if starts && ends { to } else { from });
+        rest = &rest[at + from.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `value` with [`rename_references`] applied to every string in it.
+fn renamed_in(value: &mut Value, from: &str, to: &str) {
+    match value {
+        Value::String(text) if text.contains(from) => *text = rename_references(text, from, to),
+        Value::Array(items) => items.iter_mut().for_each(|v| renamed_in(v, from, to)),
+        Value::Object(map) => map.values_mut().for_each(|v| renamed_in(v, from, to)),
+        _ => {}
+    }
+}
+
+/// The objects of `old` as `new`'s `moved` blocks see them: each object
+/// the new document moves is at its new address, and every reference to
+/// it reads the new address, as Terraform resolves them after the move.
+/// Returns the objects and the moves that apply (the old document has an
+/// object at `from` and none at `to`). `moved` itself is left out of both
+/// sides: the moves are the change it makes.
+fn with_moves_applied(
+    old: &Value,
+    new: &Value,
+) -> (BTreeMap<String, Value>, Vec<(String, String)>) {
+    let mut objects_of_old = objects(old);
+    objects_of_old.remove("moved");
+    let applied: Vec<(String, String)> = moves(new)
+        .into_iter()
+        .filter(|(from, to)| objects_of_old.contains_key(from) && !objects_of_old.contains_key(to))
+        .collect();
+    for (from, to) in &applied {
+        if let Some(body) = objects_of_old.remove(from) {
+            objects_of_old.insert(to.clone(), body);
+        }
+    }
+    for body in objects_of_old.values_mut() {
+        for (from, to) in &applied {
+            renamed_in(body, from, to);
+        }
+    }
+    (objects_of_old, applied)
+}
+
+/// The changes from `old` to `new`, sorted by address. The new
+/// document's `moved` blocks are honoured: a moved object is a
+/// [`Change::Moved`], never a removal and an addition.
 pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
-    let (a, b) = (objects(old), objects(new));
+    let (a, moved) = with_moves_applied(old, new);
+    let mut b = objects(new);
+    b.remove("moved");
     let mut removed: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
     let mut added: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
     let mut changes = Vec::new();
@@ -223,6 +320,11 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
     }
     changes.extend(removed.into_iter().map(|r| Change::Removed(r.clone())));
     changes.extend(added.into_iter().map(|n| Change::Added(n.clone())));
+    changes.extend(
+        moved
+            .into_iter()
+            .map(|(from, to)| Change::Moved { from, to }),
+    );
     for (address, old_body) in &a {
         if let Some(new_body) = b.get(address) {
             let attrs = attr_changes(old_body, new_body);
@@ -363,7 +465,7 @@ fn ignored(body: &Value, path: &str) -> bool {
 /// the new body's `lifecycle.ignore_changes` covers forces nothing:
 /// Terraform does not act on it.
 pub fn diff_with_replacements(old: &Value, new: &Value, rules: &RequiresReplace) -> Vec<Change> {
-    let (old_bodies, bodies) = (objects(old), objects(new));
+    let (old_bodies, bodies) = (with_moves_applied(old, new).0, objects(new));
     let mut changes: Vec<Change> = diff_documents(old, new)
         .into_iter()
         .map(|change| match change {
@@ -445,11 +547,16 @@ fn replaced_through_references(
                 _ => None,
             })
             .collect();
+        // Objects created anew either way: replaced ones and added ones.
+        let new_anyway = |address: &String| {
+            replaced.contains(address)
+                || changes
+                    .iter()
+                    .any(|c| matches!(c, Change::Added(a) if a == address))
+        };
         let mut more = Vec::new();
         for (address, body) in bodies {
-            if address.starts_with("data.")
-                || !is_configured_object(address)
-                || replaced.contains(address)
+            if address.starts_with("data.") || !is_configured_object(address) || new_anyway(address)
             {
                 continue;
             }
@@ -473,7 +580,12 @@ fn replaced_through_references(
             return;
         }
         for (address, forcing) in more {
-            match changes.iter().position(|c| key(c) == address) {
+            // Its in-place change, if any (a moved object has its move
+            // too, which stays).
+            match changes
+                .iter()
+                .position(|c| matches!(c, Change::Changed(a, _) if *a == address))
+            {
                 Some(i) => {
                     if let Change::Changed(_, attrs) = &mut changes[i] {
                         let attrs = std::mem::take(attrs);
@@ -499,7 +611,7 @@ fn key(c: &Change) -> &str {
     match c {
         Change::Added(a) | Change::Removed(a) | Change::Changed(a, _) => a,
         Change::Replaced { address, .. } => address,
-        Change::Renamed { to, .. } => to,
+        Change::Renamed { to, .. } | Change::Moved { to, .. } => to,
     }
 }
 
@@ -622,6 +734,16 @@ pub fn render(file: &str, changes: &[Change], style: Style, keep: Keep<'_>, out:
                 );
                 render_attrs(changes, forced_by, out);
             }
+            Change::Moved { from, to } => {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    style.paint(
+                        "36",
+                        &format!("> {from} -> {to}: moved; a moved block keeps the object")
+                    )
+                );
+            }
             Change::Renamed {
                 from, to, changes, ..
             } => {
@@ -708,6 +830,123 @@ fn render_attrs(attrs: &[AttrChange], forcing: &[String], out: &mut String) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_moved_object_is_kept_and_references_to_it_are_not_changes() {
+        // The namespace moves from `app` to `hello`; the deployment that
+        // refers to it, and depends on it, moves too. Nothing is
+        // destroyed, and the rewritten references are no changes.
+        let old = json!({"resource": {
+            "k_namespace": {"app": {"name": "hello"}},
+            "k_deployment": {"app": {
+                "namespace": "${k_namespace.app.name}",
+                "depends_on": ["k_namespace.app"],
+                "replicas": 1}},
+            "k_other": {"apps": {"note": "${k_namespace.apps.name} k_namespace.app_x"}}
+        }});
+        let new = json!({
+            "resource": {
+                "k_namespace": {"hello": {"name": "hello"}},
+                "k_deployment": {"hello": {
+                    "namespace": "${k_namespace.hello.name}",
+                    "depends_on": ["k_namespace.hello"],
+                    "replicas": 2}},
+                "k_other": {"apps": {"note": "${k_namespace.apps.name} k_namespace.app_x"}}
+            },
+            "moved": [
+                {"from": "k_namespace.app", "to": "k_namespace.hello"},
+                {"from": "k_deployment.app", "to": "k_deployment.hello"},
+                {"from": "k_gone.x", "to": "k_gone.y"}
+            ]
+        });
+        let rules = RequiresReplace::from_tables(&["k_deployment\tnamespace\tattribute\n"]);
+        assert_eq!(
+            diff_with_replacements(&old, &new, &rules),
+            [
+                Change::Moved {
+                    from: "k_deployment.app".into(),
+                    to: "k_deployment.hello".into()
+                },
+                Change::Changed(
+                    "k_deployment.hello".into(),
+                    vec![AttrChange {
+                        path: "replicas".into(),
+                        old: Some(json!(1)),
+                        new: Some(json!(2)),
+                        ignored: false,
+                    }]
+                ),
+                Change::Moved {
+                    from: "k_namespace.app".into(),
+                    to: "k_namespace.hello".into()
+                },
+            ]
+        );
+        // Without the moved blocks, the same change is a rename that
+        // destroys.
+        let mut unmoved = new.clone();
+        unmoved.as_object_mut().unwrap().remove("moved");
+        assert!(
+            diff_documents(&old, &unmoved)
+                .iter()
+                .any(|c| matches!(c, Change::Renamed { .. })),
+        );
+    }
+
+    #[test]
+    fn replacement_follows_references_to_moved_and_past_added_objects() {
+        // `t_b.moved` moves and must be replaced because `t_a.x` is; the
+        // new `t_b.added` refers to `t_a.x` too, and is created anyway.
+        // Both once: the search for what else is replaced ends.
+        let old = json!({"resource": {
+            "t_a": {"x": {"name": "one"}},
+            "t_b": {"old": {"parent": "${t_a.x.id}"}}
+        }});
+        let new = json!({
+            "resource": {
+                "t_a": {"x": {"name": "two"}},
+                "t_b": {
+                    "moved": {"parent": "${t_a.x.id}"},
+                    "added": {"parent": "${t_a.x.id}"}
+                }
+            },
+            "moved": [{"from": "t_b.old", "to": "t_b.moved"}]
+        });
+        let rules =
+            RequiresReplace::from_tables(&["t_a\tname\tattribute\nt_b\tparent\tattribute\n"]);
+        let changes = diff_with_replacements(&old, &new, &rules);
+        let replaced: Vec<&str> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Replaced { address, .. } => Some(address.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(replaced, ["t_a.x", "t_b.moved"], "{changes:#?}");
+        assert!(changes.contains(&Change::Added("t_b.added".into())));
+        assert!(changes.contains(&Change::Moved {
+            from: "t_b.old".into(),
+            to: "t_b.moved".into()
+        }));
+    }
+
+    #[test]
+    fn a_reference_is_renamed_only_where_it_is_the_whole_address() {
+        let cases = [
+            ("${t.a.id}", "${t.b.id}"),
+            ("t.a", "t.b"),
+            ("${t.a[0].id}", "${t.b[0].id}"),
+            ("${t.ab.id}", "${t.ab.id}"),
+            ("${x_t.a.id}", "${x_t.a.id}"),
+            ("${data.t.a.id}", "${data.t.a.id}"),
+            ("${t.a-1.id}", "${t.a-1.id}"),
+            ("${t.a.id} ${t.a.name}", "${t.b.id} ${t.b.name}"),
+            ("${f(t.a.id,t.a.x)}", "${f(t.b.id,t.b.x)}"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(rename_references(text, "t.a", "t.b"), want, "{text}");
+        }
+    }
 
     #[test]
     fn one_changed_setting_is_one_changed_attribute() {

@@ -51,7 +51,7 @@ fn not_in_place(before: &str, after: &str) -> Vec<String> {
                     "{root}: ! {from} -> {to} ({})",
                     forced_by.join(", ")
                 )),
-                Change::Added(_) | Change::Changed(..) => {}
+                Change::Added(_) | Change::Changed(..) | Change::Moved { .. } => {}
             }
         }
     }

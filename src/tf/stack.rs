@@ -847,6 +847,24 @@ impl Stack {
         });
     }
 
+    /// The object this stack declares at `address` (`google_storage_bucket.b`),
+    /// as the `to` of a `moved` or `import` block, for code that knows an
+    /// address but no longer holds the handle; `None` when the stack
+    /// declares no resource or data source there.
+    pub fn target_of(&self, address: &str) -> Option<Target> {
+        let block = self
+            .blocks
+            .iter()
+            .find(|b| b.address.to_string() == address)?;
+        Some(Target::new(
+            Dependency {
+                address: block.address.clone(),
+                origin: Some(self.root_module().clone()),
+            },
+            None,
+        ))
+    }
+
     /// Adopts an existing object into `to`: a handle, one instance of it,
     /// or a resource inside a module call.
     pub fn import(&mut self, to: impl Into<Target>, id: impl Into<Expression>) {
