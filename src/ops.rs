@@ -28,16 +28,13 @@ impl Step {
     }
 }
 
-/// The app image to build and push before the roots that deploy it.
+/// The images to build and push before the roots that deploy them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageBuild {
-    /// The full reference with tag, e.g.
-    /// `us-central1-docker.pkg.dev/p/hello/hello:0.1.0`.
-    pub image: String,
+    /// Each image, in settings order.
+    pub images: Vec<crate::stacks::Image>,
     /// The registry host gcloud configures docker for.
     pub registry_host: String,
-    /// The Dockerfile, relative to the project directory.
-    pub dockerfile: String,
     /// After which root the registry exists (`cluster`).
     pub after_root: String,
 }
@@ -81,18 +78,21 @@ pub fn deploy_steps(
                 None,
                 format!("let docker push to {}", b.registry_host),
             ));
-            steps.push(Step::new(
-                "docker",
-                &["build", "-f", &b.dockerfile, "-t", &b.image, "."],
-                None,
-                format!("docker build {}", b.image),
-            ));
-            steps.push(Step::new(
-                "docker",
-                &["push", &b.image],
-                None,
-                format!("docker push {}", b.image),
-            ));
+            for image in &b.images {
+                let reference = &image.reference;
+                steps.push(Step::new(
+                    "docker",
+                    &["build", "-f", &image.dockerfile, "-t", reference, "."],
+                    None,
+                    format!("docker build {reference}"),
+                ));
+                steps.push(Step::new(
+                    "docker",
+                    &["push", reference],
+                    None,
+                    format!("docker push {reference}"),
+                ));
+            }
         }
     }
     steps
@@ -306,9 +306,17 @@ mod tests {
     #[test]
     fn deploy_applies_roots_in_order_and_builds_after_the_registry_exists() {
         let build = ImageBuild {
-            image: "r-docker.pkg.dev/p/a/a:1".into(),
+            images: vec![
+                crate::stacks::Image {
+                    reference: "r-docker.pkg.dev/p/a/web:1".into(),
+                    dockerfile: "app/Dockerfile".into(),
+                },
+                crate::stacks::Image {
+                    reference: "r-docker.pkg.dev/p/a/api:2".into(),
+                    dockerfile: "api/Dockerfile".into(),
+                },
+            ],
             registry_host: "r-docker.pkg.dev".into(),
-            dockerfile: "app/Dockerfile".into(),
             after_root: "cluster".into(),
         };
         let steps = deploy_steps(Path::new("generated/s"), &roots(), true, Some(&build));
@@ -318,8 +326,10 @@ mod tests {
                 "terraform -chdir=generated/s/cluster init -input=false",
                 "terraform -chdir=generated/s/cluster apply -input=false -auto-approve",
                 "gcloud auth configure-docker r-docker.pkg.dev --quiet",
-                "docker build -f app/Dockerfile -t r-docker.pkg.dev/p/a/a:1 .",
-                "docker push r-docker.pkg.dev/p/a/a:1",
+                "docker build -f app/Dockerfile -t r-docker.pkg.dev/p/a/web:1 .",
+                "docker push r-docker.pkg.dev/p/a/web:1",
+                "docker build -f api/Dockerfile -t r-docker.pkg.dev/p/a/api:2 .",
+                "docker push r-docker.pkg.dev/p/a/api:2",
                 "terraform -chdir=generated/s/workload init -input=false",
                 "terraform -chdir=generated/s/workload apply -input=false -auto-approve",
             ]

@@ -716,8 +716,12 @@ fn set_key(table: &mut toml::Table, key: &str, value: toml::Value) -> bool {
 /// Serde's message in the words of the settings file: a struct is a
 /// table (`expected struct AppSettings` → `expected a table`).
 fn readable(message: &str) -> String {
+    // A table that collects unknown keys (`#[serde(flatten)]`) is read
+    // through serde's own buffer, which calls what it was given by serde's
+    // names; TOML calls it an array.
+    let message = message.replacen("invalid type: sequence,", "invalid type: array,", 1);
     let Some((before, after)) = message.split_once("expected struct ") else {
-        return message.to_owned();
+        return message;
     };
     let rest = after.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
     format!("{before}expected a table{rest}")

@@ -63,7 +63,7 @@ fn an_image_tag_that_names_no_version_is_rejected() {
         let bad = HELLO.replace("image_tag = \"0.1.0\"", &format!("image_tag = {tag:?}"));
         let text = load(&bad).unwrap_err();
         assert!(
-            text.contains(&format!("app.image_tag: {tag:?} names no version")),
+            text.contains(&format!("services[0].image_tag: {tag:?} names no version")),
             "{text}"
         );
     }
@@ -72,9 +72,10 @@ fn an_image_tag_that_names_no_version_is_rejected() {
 #[test]
 fn names_tags_and_ports_that_break_a_rule_are_reported_with_the_rule() {
     let bad = HELLO
+        .replace("[app]\nname = \"hello\"", "[app]\nname = \"Hello App\"")
         .replace(
             "name = \"hello\"\nport = 8080",
-            "name = \"Hello App\"\nport = 0",
+            "name = \"Hello\"\nport = 0",
         )
         .replace("name = \"default\"", "name = \"Default\"")
         .replace("image_tag = \"0.1.0\"", "image_tag = \"-0.1\"")
@@ -82,8 +83,9 @@ fn names_tags_and_ports_that_break_a_rule_are_reported_with_the_rule() {
     let text = load(&bad).unwrap_err();
     for expected in [
         "app.name: \"Hello App\" is not an app name (lowercase letters, digits and hyphens, a letter first, no hyphen last)",
-        "app.port: 0 is not a port the app can listen on (1024-65535)",
-        "app.image_tag: \"-0.1\" is not a Docker tag (up to 128 letters",
+        "services[0].name: \"Hello\" is not a service name (lowercase letters",
+        "services[0].port: 0 is not a port the service can listen on (1024-65535)",
+        "services[0].image_tag: \"-0.1\" is not a Docker tag (up to 128 letters",
         "node_pools[0].name: \"Default\" is not a node pool name (lowercase letters",
         "state.bucket: \"My_Bucket\" is not a Cloud Storage bucket name (3-63 lowercase letters",
     ] {
@@ -107,11 +109,11 @@ fn every_key_of_the_wrong_shape_is_reported_at_once() {
         lines,
         [
             "stacks/s.toml:5:1: project: invalid type: integer `5`, expected a string",
-            "stacks/s.toml:6:1: zonez: unknown field `zonez`, expected one of `blueprint`, `description`, `project`, `region`, `zones`, `network`, `cluster`, `node_pools`, `app`, `monitoring`, `cloud_armor`, `state`, `accepted_risks`",
+            "stacks/s.toml:6:1: zonez: unknown field `zonez`, expected one of `blueprint`, `description`, `project`, `region`, `zones`, `network`, `cluster`, `node_pools`, `app`, `services`, `monitoring`, `cloud_armor`, `state`, `accepted_risks`",
             "stacks/s.toml:19:1: cluster.release_channel: unknown variant `WEEKLY`, expected one of `RAPID`, `REGULAR`, `STABLE`",
             "stacks/s.toml:31:1: node_pools[0].disk_size_gb: invalid type: string \"big\", expected u32",
-            "stacks/s.toml:38:1: app.port: invalid type: string \"8080\", expected u16",
-            "stacks/s.toml:39:1: app.image_tga: unknown field `image_tga`, expected one of `name`, `port`, `image_tag`, `domain`, `replicas_per_zone`, `max_replicas`, `cpu_target`, `cpu_request`, `memory_request`, `cpu_limit`, `memory_limit`",
+            "stacks/s.toml:43:1: services[0].port: invalid type: string \"8080\", expected u16",
+            "stacks/s.toml:44:1: services[0].image_tga: unknown field `image_tga`, expected one of `name`, `port`, `image_tag`, `dockerfile`, `host`, `path`, `health_path`, `uptime_path`, `replicas_per_zone`, `max_replicas`, `cpu_target`, `cpu_request`, `memory_request`, `cpu_limit`, `memory_limit`",
         ],
         "{text}"
     );
@@ -129,8 +131,8 @@ fn monitoring_and_domain_settings_are_checked() {
             "uptime_period = \"5m\"\nuptime_regions = [\"USA\", \"EUROPE\"]\nerror_ratio = 5.0",
         )
         .replace(
-            "image_tag = \"0.1.0\"",
-            "image_tag = \"0.1.0\"\ndomain = \"-bad-.example\"",
+            "[app]\nname = \"hello\"\n",
+            "[app]\nname = \"hello\"\ndomains = [\"-bad-.example\"]\n",
         );
     let text = load(&bad).unwrap_err();
     common::snapshots().bind(|| insta::assert_snapshot!("error__gke_monitoring_settings", text));
@@ -164,7 +166,7 @@ fn every_alert_policy_notifies_every_email_channel() {
             );
         }
     }
-    let check = &json["resource"]["google_monitoring_uptime_check_config"]["app"];
+    let check = &json["resource"]["google_monitoring_uptime_check_config"]["hello"];
     assert_eq!(
         check["http_check"]["use_ssl"], true,
         "a domain is checked over HTTPS"
@@ -200,10 +202,126 @@ fn every_stack_deploys_the_image_tag_that_is_the_apps_version() {
             .unwrap()
             .parse()
             .unwrap();
-        assert_eq!(
-            settings["app"]["image_tag"].as_str(),
-            Some(version),
-            "stacks/{name}.toml: app.image_tag must be app/Cargo.toml's version; bump both together"
-        );
+        // A service built from the app in app/ (the default Dockerfile)
+        // deploys its version; services built elsewhere have their own.
+        for service in settings["services"].as_array().unwrap() {
+            let dockerfile = service
+                .get("dockerfile")
+                .and_then(|d| d.as_str())
+                .unwrap_or("app/Dockerfile");
+            if dockerfile == "app/Dockerfile" {
+                assert_eq!(
+                    service["image_tag"].as_str(),
+                    Some(version),
+                    "stacks/{name}.toml: the image_tag of a service built from app/ must be \
+                     app/Cargo.toml's version; bump both together"
+                );
+            }
+        }
     }
+}
+
+#[test]
+fn settings_of_the_single_service_layout_say_where_they_moved() {
+    // The layout before [[services]]: the service's settings in [app].
+    let old = HELLO
+        .replace(
+            "[app]\nname = \"hello\"\n",
+            "[app]\nname = \"hello\"\nport = 8080\nimage_tag = \"0.1.0\"\ndomain = \"hello.example.com\"\nreplicas = 2\n",
+        );
+    let text = load(&old).unwrap_err();
+    for expected in [
+        ":37:1: app.port: port is now a setting of each service: move it to a [[services]] entry (name = the app's name keeps every object as it is)",
+        ":38:1: app.image_tag: image_tag is now a setting of each service",
+        ":39:1: app.domain: domain is now app.domains, a list: domains = [\"...\"]",
+        ":40:1: app.replicas: replicas is not a setting of [app] (it takes name and domains; services are [[services]])",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    let none = HELLO.split("[[services]]").next().unwrap().to_owned()
+        + "[monitoring]\nemails = [\"oncall@example.com\"]\n";
+    assert!(
+        load(&none)
+            .unwrap_err()
+            .contains("services: missing; add at least one [[services]] table"),
+    );
+    let empty = none.replace("[network]", "services = []\n\n[network]");
+    assert!(
+        load(&empty)
+            .unwrap_err()
+            .contains("services: name at least one service"),
+    );
+}
+
+#[test]
+fn service_routes_and_names_that_cannot_work_are_refused_at_their_keys() {
+    let two = |extra: &str| {
+        HELLO.replace(
+            "[monitoring]",
+            &format!("[[services]]\nname = \"api\"\nimage_tag = \"2.0.0\"\n{extra}\n[monitoring]"),
+        )
+    };
+    let cases = [
+        (
+            two("path = \"/\""),
+            "services[1].path: / on any host is already another service's route",
+        ),
+        (
+            two("path = \"/api/\""),
+            "services[1].path: \"/api/\" is not a path prefix like / or /api",
+        ),
+        (
+            two("path = \"/api/*\""),
+            "services[1].path: \"/api/*\" is not a path prefix",
+        ),
+        (
+            two("path = \"api\""),
+            "services[1].path: \"api\" is not a path prefix",
+        ),
+        (
+            two("path = \"/api\"\nhost = \"api.example.com\""),
+            "services[1].host: \"api.example.com\" is not one of app.domains, which lists none",
+        ),
+        (
+            HELLO.replace(
+                "[[services]]\nname = \"hello\"",
+                "[[services]]\nname = \"nodes\"",
+            ),
+            "services[0].name: \"nodes\" is the name of the blueprint's node identity",
+        ),
+        (
+            two("path = \"/api\"").replace("name = \"api\"", "name = \"hello\""),
+            "services[1].name: \"hello\" names two services",
+        ),
+        (
+            two("path = \"/api\"").replace(
+                "name = \"api\"",
+                "name = \"a-service-name-long-enough-to-break-the-id\"",
+            ),
+            "services[1].name: \"a-service-name-long-enough-to-break-the-id\" makes the service's Google service account id",
+        ),
+        (
+            two("path = \"/api\"\nhealth_path = \"healthz\""),
+            "services[1].health_path: \"healthz\" is not a URL path",
+        ),
+        (
+            two("path = \"/api\"\ndockerfile = \"\""),
+            "services[1].dockerfile: name a Dockerfile",
+        ),
+        (
+            HELLO.replace(
+                "[app]\nname = \"hello\"",
+                "[app]\nname = \"hello\"\ndomains = [\"a.example.com\", \"A.example.com\"]",
+            ),
+            "app.domains[1]: \"A.example.com\" is listed twice",
+        ),
+    ];
+    for (settings, expected) in cases {
+        let text = load(&settings).unwrap_err();
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    // Two services on their own paths are fine, and both are built.
+    let roots = load(&two("path = \"/api\"")).unwrap();
+    let json = tfsynth::emit::to_json_value(&roots[1].stack.resolve().unwrap());
+    assert!(json["resource"]["kubernetes_deployment_v1"]["api"].is_object());
 }

@@ -358,7 +358,11 @@ fn synth_killed_at_any_moment_leaves_whole_files_and_the_next_synth_recovers() {
 #[test]
 fn files_written_with_a_local_override_stay_synths_own() {
     let p = Project::new();
-    p.write("stacks/hello.local.toml", "[app]\nmax_replicas = 12\n");
+    // An array of tables replaces the base file's whole list.
+    p.write(
+        "stacks/hello.local.toml",
+        "[[services]]\nname = \"hello\"\nimage_tag = \"0.1.0\"\nmax_replicas = 12\n",
+    );
     p.run(&["synth"]).ok();
     assert!(
         p.read(HELLO_JSON)

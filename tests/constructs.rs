@@ -17,6 +17,7 @@ fn project() -> Value<String> {
 
 fn network(s: &mut Stack) -> tfsynth::constructs::NetworkRefs {
     Network {
+        scope: "vpc".into(),
         name: "web".into(),
         project: project(),
         region: "europe-west4".into(),
@@ -33,6 +34,7 @@ fn cluster(
     net: &tfsynth::constructs::NetworkRefs,
 ) -> tfsynth::tf::Ref<GoogleContainerCluster> {
     Cluster {
+        scope: "primary".into(),
         name: "web".into(),
         project_id: "my-project".into(),
         project: project(),
@@ -70,7 +72,7 @@ fn private_nodes_reach_the_internet_through_cloud_nat() {
     let mut s = Stack::new();
     network(&mut s);
     let json = snapshot("construct__network__default", &s);
-    let nat = &json["resource"]["google_compute_router_nat"]["nat"];
+    let nat = &json["resource"]["google_compute_router_nat"]["vpc_nat"];
     assert_eq!(
         nat["source_subnetwork_ip_ranges_to_nat"],
         "ALL_SUBNETWORKS_ALL_IP_RANGES"
@@ -103,6 +105,7 @@ fn the_cluster_is_regional_private_and_uses_workload_identity() {
 fn nodes_run_as_a_dedicated_account_with_one_role() {
     let mut s = Stack::new();
     NodeIdentity {
+        scope: "nodes".into(),
         account_id: "web-nodes".into(),
         project: project(),
     }
@@ -119,6 +122,7 @@ fn pool(size: PoolSize, spot: bool) -> serde_json::Value {
     let net = network(&mut s);
     let c = cluster(&mut s, &net);
     let nodes = NodeIdentity {
+        scope: "nodes".into(),
         account_id: "web-nodes".into(),
         project: project(),
     }
@@ -167,11 +171,13 @@ fn only_google_health_checkers_reach_the_nodes_on_the_app_port() {
     let mut s = Stack::new();
     let net = network(&mut s);
     let nodes = NodeIdentity {
+        scope: "nodes".into(),
         account_id: "web-nodes".into(),
         project: project(),
     }
     .add_to(&mut s, Vec::new());
     HealthCheckFirewall {
+        scope: "lb".into(),
         name: "web-lb-health-checks".into(),
         network: net.network,
         project: project(),
@@ -188,12 +194,19 @@ fn only_google_health_checkers_reach_the_nodes_on_the_app_port() {
     assert_eq!(fw["allow"]["ports"], serde_json::json!(["8080"]));
 }
 
-fn web_service(https: bool) -> tfsynth::constructs::WebService {
-    use tfsynth::constructs::{Https, PodResources, WebService};
+/// A web service named `name` in `namespace`.
+fn web_service(
+    name: &str,
+    namespace: &tfsynth::constructs::NamespaceRefs,
+) -> tfsynth::constructs::WebService {
+    use tfsynth::constructs::{PodResources, WebService};
     WebService {
-        name: "web".into(),
+        scope: name.into(),
+        name: name.into(),
+        part_of: "shop".into(),
+        namespace: namespace.clone(),
         instance: "prod".into(),
-        image: Value::Lit("europe-west4-docker.pkg.dev/p/web/web:1.2.3".into()),
+        image: Value::Lit(format!("europe-west4-docker.pkg.dev/p/shop/{name}:1.2.3")),
         version: "1.2.3".into(),
         port: 8080,
         health_path: "/healthz".into(),
@@ -206,22 +219,63 @@ fn web_service(https: bool) -> tfsynth::constructs::WebService {
             cpu_limit: "500m".into(),
             memory_limit: "128Mi".into(),
         },
-        google_service_account: Value::Lit("web-app@p.iam.gserviceaccount.com".into()),
-        static_ip_name: Value::Lit("web-lb".into()),
-        https: https.then(|| Https {
-            certificate: Value::Lit("web-cert".into()),
-        }),
-        security_policy: Some(Value::Lit("web-armor".into())),
+        google_service_account: Value::Lit(format!("shop-{name}-app@p.iam.gserviceaccount.com")),
+        security_policy: Some(Value::Lit("shop-armor".into())),
     }
+}
+
+/// The namespace `shop`, services `web` on `/` and `api` on `/api`, and
+/// the Ingress in front of them, with HTTPS or without.
+fn shop(https: bool) -> Stack {
+    use tfsynth::constructs::{Https, Ingress, Namespace, Route};
+    let mut s = Stack::new();
+    let namespace = Namespace {
+        scope: "shop".into(),
+        name: "shop".into(),
+        instance: "prod".into(),
+    }
+    .add_to(&mut s);
+    let web = web_service("web", &namespace).add_to(&mut s);
+    let api = web_service("api", &namespace).add_to(&mut s);
+    Ingress {
+        scope: "shop".into(),
+        name: "shop".into(),
+        namespace,
+        instance: "prod".into(),
+        static_ip_name: Value::Lit("shop-lb".into()),
+        https: https.then(|| Https {
+            certificate: Value::Lit("shop-cert".into()),
+        }),
+        routes: vec![
+            Route {
+                host: None,
+                path: "/".into(),
+                to: web,
+            },
+            Route {
+                host: Some("api.example.com".into()),
+                path: "/v2".into(),
+                to: api.clone(),
+            },
+            Route {
+                host: None,
+                path: "/api".into(),
+                to: api,
+            },
+        ],
+    }
+    .add_to(&mut s);
+    s
 }
 
 #[test]
 fn the_web_service_runs_hardened_pods_spread_over_zones() {
-    let mut s = Stack::new();
-    web_service(true).add_to(&mut s);
-    let json = snapshot("construct__web_service__https", &s);
+    let json = snapshot(
+        "construct__web_service__two_behind_one_ingress",
+        &shop(true),
+    );
     let r = &json["resource"];
-    let pod = &r["kubernetes_deployment_v1"]["app"]["spec"]["template"]["spec"];
+    let pod = &r["kubernetes_deployment_v1"]["web"]["spec"]["template"]["spec"];
     let c = &pod["container"];
     assert_eq!(c["security_context"]["read_only_root_filesystem"], true);
     assert_eq!(c["security_context"]["allow_privilege_escalation"], false);
@@ -235,54 +289,121 @@ fn the_web_service_runs_hardened_pods_spread_over_zones() {
     );
     assert_eq!(pod["automount_service_account_token"], false);
     assert_eq!(c["readiness_probe"]["http_get"]["path"], "/healthz");
-    assert_eq!(c["image"], "europe-west4-docker.pkg.dev/p/web/web:1.2.3");
+    assert_eq!(c["image"], "europe-west4-docker.pkg.dev/p/shop/web:1.2.3");
     assert_eq!(
         pod["topology_spread_constraint"][0]["topology_key"],
         "topology.kubernetes.io/zone"
     );
     assert_eq!(
-        r["kubernetes_deployment_v1"]["app"]["lifecycle"]["ignore_changes"],
+        r["kubernetes_deployment_v1"]["web"]["lifecycle"]["ignore_changes"],
         serde_json::json!(["spec[0].replicas"]),
         "the HPA owns the replica count"
     );
     assert_eq!(
-        r["kubernetes_namespace_v1"]["app"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"],
+        r["kubernetes_namespace_v1"]["shop"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"],
         "restricted"
     );
-    let ingress = &r["kubernetes_ingress_v1"]["app"]["metadata"]["annotations"];
+    let ingress = &r["kubernetes_ingress_v1"]["shop"]["metadata"]["annotations"];
     assert_eq!(ingress["kubernetes.io/ingress.class"], "gce");
     assert_eq!(
         ingress["ingress.gcp.kubernetes.io/pre-shared-cert"],
-        "web-cert"
+        "shop-cert"
     );
     assert_eq!(
         ingress["kubernetes.io/ingress.global-static-ip-name"],
-        "web-lb"
+        "shop-lb"
     );
     assert_eq!(
-        r["kubernetes_service_v1"]["app"]["metadata"]["annotations"]["cloud.google.com/neg"],
+        r["kubernetes_service_v1"]["api"]["metadata"]["annotations"]["cloud.google.com/neg"],
         "{\"ingress\": true}"
     );
     assert_eq!(
-        r["kubernetes_network_policy_v1"]["app"]["spec"]["ingress"]["ports"]["port"],
+        r["kubernetes_network_policy_v1"]["api"]["spec"]["ingress"]["ports"]["port"],
         "8080"
     );
     assert_eq!(
-        r["kubernetes_horizontal_pod_autoscaler_v2"]["app"]["spec"]["min_replicas"],
+        r["kubernetes_horizontal_pod_autoscaler_v2"]["web"]["spec"]["min_replicas"],
         9
     );
     assert!(
-        r["kubernetes_manifest"].get("frontend_config").is_some(),
+        r["kubernetes_manifest"]
+            .get("shop_frontend_config")
+            .is_some(),
         "HTTP redirects to HTTPS"
     );
 }
 
 #[test]
+fn two_services_coexist_in_one_root_each_with_its_own_objects() {
+    let json = to_json_value(&shop(true).resolve().unwrap());
+    let r = &json["resource"];
+    for ty in [
+        "kubernetes_service_account_v1",
+        "kubernetes_deployment_v1",
+        "kubernetes_service_v1",
+        "kubernetes_horizontal_pod_autoscaler_v2",
+        "kubernetes_pod_disruption_budget_v1",
+        "kubernetes_network_policy_v1",
+    ] {
+        let names: Vec<&String> = r[ty].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["api", "web"], "{ty}");
+    }
+    let manifests: Vec<&String> = r["kubernetes_manifest"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        manifests,
+        [
+            "api_backend_config",
+            "shop_frontend_config",
+            "web_backend_config"
+        ]
+    );
+    // Each Service names its own BackendConfig.
+    assert_eq!(
+        r["kubernetes_service_v1"]["api"]["metadata"]["annotations"]["cloud.google.com/backend-config"],
+        "{\"default\": \"api\"}"
+    );
+    // One namespace for both; each object in it by reference.
+    assert_eq!(
+        r["kubernetes_deployment_v1"]["api"]["metadata"]["namespace"],
+        "${kubernetes_namespace_v1.shop.metadata[0].name}"
+    );
+}
+
+#[test]
+fn one_ingress_routes_by_host_and_path_with_the_root_service_as_default() {
+    let json = to_json_value(&shop(false).resolve().unwrap());
+    let spec = &json["resource"]["kubernetes_ingress_v1"]["shop"]["spec"];
+    assert_eq!(
+        spec["default_backend"]["service"]["name"],
+        "${kubernetes_service_v1.web.metadata[0].name}"
+    );
+    // Any host first, then by host; paths as prefixes.
+    let rules = spec["rule"].as_array().unwrap();
+    assert_eq!(rules.len(), 2);
+    assert!(rules[0].get("host").is_none());
+    assert_eq!(rules[0]["http"]["path"]["path"], "/api");
+    assert_eq!(rules[0]["http"]["path"]["path_type"], "Prefix");
+    assert_eq!(
+        rules[0]["http"]["path"]["backend"]["service"]["name"],
+        "${kubernetes_service_v1.api.metadata[0].name}"
+    );
+    assert_eq!(rules[1]["host"], "api.example.com");
+    assert_eq!(rules[1]["http"]["path"]["path"], "/v2");
+    // The Ingress waits for every Service it sends to.
+    assert_eq!(
+        json["resource"]["kubernetes_ingress_v1"]["shop"]["depends_on"],
+        serde_json::json!(["kubernetes_service_v1.web", "kubernetes_service_v1.api"])
+    );
+}
+
+#[test]
 fn without_a_domain_there_is_no_certificate_and_no_redirect() {
-    let mut s = Stack::new();
-    web_service(false).add_to(&mut s);
-    let json = to_json_value(&s.resolve().unwrap());
-    let annotations = &json["resource"]["kubernetes_ingress_v1"]["app"]["metadata"]["annotations"];
+    let json = to_json_value(&shop(false).resolve().unwrap());
+    let annotations = &json["resource"]["kubernetes_ingress_v1"]["shop"]["metadata"]["annotations"];
     assert!(
         annotations
             .get("ingress.gcp.kubernetes.io/pre-shared-cert")
@@ -290,8 +411,70 @@ fn without_a_domain_there_is_no_certificate_and_no_redirect() {
     );
     assert!(
         json["resource"]["kubernetes_manifest"]
-            .get("frontend_config")
+            .get("shop_frontend_config")
             .is_none()
+    );
+}
+
+#[test]
+fn the_backend_service_regex_follows_ingress_gce_s_neg_names() {
+    use tfsynth::constructs::WebService;
+    // ingress-gce cuts namespace, name and port to 38 characters together,
+    // each in proportion to its length (TrimFieldsEvenly).
+    let cases = [
+        ("shop", "api", "k8s1-[a-z0-9]{8}-shop-api-80-[a-z0-9]{8}"),
+        // 18 + 18 + 2 = 38: fits exactly.
+        (
+            "namespace-eighteen",
+            "service-eighteen-x",
+            "k8s1-[a-z0-9]{8}-namespace-eighteen-service-eighteen-x-80-[a-z0-9]{8}",
+        ),
+        // 20 + 20 + 2 = 42, 4 over: each long field loses 1 + 20·4/42 = 2
+        // (to 18), the port 1 + 0 = 1 (to 1); the 1 left over goes to the
+        // first field (19).
+        (
+            "aaaaaaaaaaaaaaaaaaaa",
+            "bbbbbbbbbbbbbbbbbbbb",
+            "k8s1-[a-z0-9]{8}-aaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbb-8-[a-z0-9]{8}",
+        ),
+    ];
+    for (namespace, name, want) in cases {
+        assert_eq!(
+            WebService::backend_service_regex(namespace, name),
+            want,
+            "{namespace}/{name}"
+        );
+    }
+}
+
+#[test]
+fn workload_identity_trusts_exactly_the_service_s_kubernetes_account() {
+    use tfsynth::constructs::{WebService, WorkloadIdentity};
+    let mut s = Stack::new();
+    let cluster = s.add(
+        "primary",
+        tfsynth::providers::google::GoogleContainerCluster::new("shop"),
+    );
+    for name in ["web", "api"] {
+        WorkloadIdentity {
+            scope: name.into(),
+            account_id: format!("shop-{name}-app"),
+            display_name: format!("shop-{name} pods"),
+            project_id: "my-project".into(),
+            project: project(),
+            kubernetes: WebService::service_account("shop", name),
+        }
+        .add_to(&mut s, Vec::new(), cluster.dep());
+    }
+    let json = snapshot("construct__workload_identity__two", &s);
+    let r = &json["resource"];
+    assert_eq!(
+        r["google_service_account_iam_member"]["api_workload_identity"]["member"],
+        "serviceAccount:my-project.svc.id.goog[shop/api]"
+    );
+    assert_eq!(
+        r["google_service_account"]["web"]["account_id"],
+        "shop-web-app"
     );
 }
 
@@ -300,11 +483,13 @@ fn images_live_in_a_registry_with_immutable_tags_that_only_the_nodes_read() {
     use tfsynth::constructs::Registry;
     let mut s = Stack::new();
     let nodes = NodeIdentity {
+        scope: "nodes".into(),
         account_id: "web-nodes".into(),
         project: project(),
     }
     .add_to(&mut s, Vec::new());
     let registry = Registry {
+        scope: "images".into(),
         name: "web".into(),
         region: "europe-west4".into(),
         project_id: "my-project".into(),
@@ -333,9 +518,10 @@ fn the_frontend_reserves_an_ip_and_adds_a_certificate_and_armor_only_when_asked(
     use tfsynth::constructs::{Armor, Frontend};
     let mut s = Stack::new();
     let refs = Frontend {
+        scope: "lb".into(),
         app: "web".into(),
         project: project(),
-        domain: Some("web.example.com".into()),
+        domains: vec!["web.example.com".into(), "www.example.com".into()],
         armor: Some(Armor {
             deny: vec!["192.0.2.0/24".parse().unwrap()],
             rate_limit_per_minute: Some(600),
@@ -360,78 +546,141 @@ fn the_frontend_reserves_an_ip_and_adds_a_certificate_and_armor_only_when_asked(
 
     let mut plain = Stack::new();
     let refs = Frontend {
+        scope: "lb".into(),
         app: "web".into(),
         project: project(),
-        domain: None,
+        domains: Vec::new(),
         armor: None,
     }
     .add_to(&mut plain, Vec::new());
     assert!(refs.certificate.is_none() && refs.security_policy.is_none());
 }
 
-#[test]
-fn alerts_email_every_channel_and_tell_the_on_call_what_to_look_at() {
-    use tfsynth::constructs::UptimeAlerting;
-    let mut s = Stack::new();
+fn alerting(
+    name: &str,
+    channels: Vec<Value<String>>,
+    error_ratio: f64,
+) -> tfsynth::constructs::UptimeAlerting {
+    use tfsynth::constructs::{ServedBy, UptimeAlerting, WebService};
     UptimeAlerting {
-        app: "web".into(),
+        scope: name.into(),
+        name: format!("shop-{name}"),
         project_id: "my-project".into(),
         project: project(),
-        host: Value::Lit("web.example.com".into()),
+        host: Value::Lit("shop.example.com".into()),
         https: true,
-        path: "/healthz".into(),
+        path: format!("/{name}/healthz"),
         period: "60s".into(),
         regions: vec!["ASIA_PACIFIC".into(), "EUROPE".into(), "USA".into()],
-        emails: vec!["oncall@example.com".into(), "team@example.com".into()],
-        error_ratio: 0.02,
-        ingress: ("web".into(), "web".into()),
+        channels,
+        error_ratio,
+        served_by: ServedBy {
+            namespace: "shop".into(),
+            ingress: "shop".into(),
+            service: name.into(),
+            backend_service_regex: WebService::backend_service_regex("shop", name),
+        },
     }
-    .add_to(&mut s, Vec::new());
-    let json = snapshot("construct__alerting__https", &s);
+}
+
+#[test]
+fn alerts_email_every_channel_and_tell_the_on_call_what_to_look_at() {
+    use tfsynth::constructs::EmailChannels;
+    let mut s = Stack::new();
+    let channels: Vec<Value<String>> = EmailChannels {
+        owner: "shop".into(),
+        project: project(),
+        emails: vec!["oncall@example.com".into(), "team@example.com".into()],
+    }
+    .add_to(&mut s, Vec::new())
+    .values()
+    .map(|c| {
+        use tfsynth::providers::google::GoogleMonitoringNotificationChannelRef as _;
+        c.name().into()
+    })
+    .collect();
+    // Two services share the channels; each has its own check and alerts.
+    alerting("web", channels.clone(), 0.02).add_to(&mut s, Vec::new());
+    alerting("api", channels, 0.05).add_to(&mut s, Vec::new());
+    let json = snapshot("construct__alerting__two_services_shared_channels", &s);
     let r = &json["resource"];
     assert_eq!(
         r["google_monitoring_notification_channel"]
             .as_object()
             .unwrap()
             .len(),
-        2
+        2,
+        "channels are shared, never duplicated"
     );
-    let uptime = &r["google_monitoring_alert_policy"]["uptime"];
+    let policies: Vec<&String> = r["google_monitoring_alert_policy"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        policies,
+        ["api_errors", "api_uptime", "web_errors", "web_uptime"]
+    );
+    let uptime = &r["google_monitoring_alert_policy"]["api_uptime"];
     assert_eq!(uptime["notification_channels"].as_array().unwrap().len(), 2);
+    let runbook = uptime["documentation"]["content"].as_str().unwrap();
+    assert!(runbook.contains("kubectl -n shop get pods"), "{runbook}");
+    assert!(runbook.contains("app.kubernetes.io/name=api"), "{runbook}");
+    let errors =
+        &r["google_monitoring_alert_policy"]["web_errors"]["conditions"]["condition_threshold"];
+    assert_eq!(errors["threshold_value"], 0.02);
     assert!(
-        uptime["documentation"]["content"]
+        errors["filter"]
             .as_str()
             .unwrap()
-            .contains("kubectl -n web get pods")
+            .contains("\"k8s1-[a-z0-9]{8}-shop-web-80-[a-z0-9]{8}\""),
+        "{}",
+        errors["filter"]
     );
     assert_eq!(
-        r["google_monitoring_alert_policy"]["errors"]["conditions"]["condition_threshold"]["threshold_value"],
-        0.02
+        r["google_monitoring_uptime_check_config"]["api"]["http_check"]["path"],
+        "/api/healthz"
     );
 }
 
 #[test]
 fn an_error_ratio_that_is_not_a_number_is_refused_at_synth_with_the_policy() {
-    use tfsynth::constructs::UptimeAlerting;
     let mut s = Stack::new();
-    UptimeAlerting {
-        app: "web".into(),
-        project_id: "my-project".into(),
-        project: project(),
-        host: Value::Lit("web.example.com".into()),
-        https: true,
-        path: "/healthz".into(),
-        period: "60s".into(),
-        regions: vec!["ASIA_PACIFIC".into(), "EUROPE".into(), "USA".into()],
-        emails: vec!["oncall@example.com".into()],
-        error_ratio: f64::NAN,
-        ingress: ("web".into(), "web".into()),
-    }
-    .add_to(&mut s, Vec::new());
+    alerting("web", Vec::new(), f64::NAN).add_to(&mut s, Vec::new());
     let err = s.resolve().unwrap_err().to_string();
     assert!(
-        err.contains("google_monitoring_alert_policy.errors")
+        err.contains("google_monitoring_alert_policy.web_errors")
             && err.contains("threshold_value: NaN is not a finite number"),
         "{err}"
+    );
+}
+
+#[test]
+fn two_networks_coexist_in_one_root_under_their_scopes() {
+    let mut s = Stack::new();
+    for (scope, name, base) in [("blue", "blue", 0), ("green", "green", 64)] {
+        Network {
+            scope: scope.into(),
+            name: name.into(),
+            project: project(),
+            region: "europe-west4".into(),
+            description: None,
+            subnet: format!("10.{base}.0.0/20").parse().unwrap(),
+            pods: format!("10.{}.0.0/14", base + 4).parse().unwrap(),
+            services: format!("10.{}.0.0/20", base + 8).parse().unwrap(),
+        }
+        .add_to(&mut s, Vec::new());
+    }
+    let json = to_json_value(&s.resolve().unwrap());
+    let r = &json["resource"];
+    let names = |ty: &str| -> Vec<String> { r[ty].as_object().unwrap().keys().cloned().collect() };
+    assert_eq!(names("google_compute_network"), ["blue", "green"]);
+    assert_eq!(
+        names("google_compute_subnetwork"),
+        ["blue_nodes", "green_nodes"]
+    );
+    assert_eq!(
+        names("google_compute_router_nat"),
+        ["blue_nat", "green_nat"]
     );
 }

@@ -137,7 +137,7 @@ fn diff_against_a_git_revision_compares_with_what_was_committed() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "generated/hello/cluster/main.tf.json\n  ~ google_monitoring_uptime_check_config.app\n      period: \"300s\" -> \"60s\"\n"
+        "generated/hello/cluster/main.tf.json\n  ~ google_monitoring_uptime_check_config.hello\n      period: \"300s\" -> \"60s\"\n"
     );
 }
 

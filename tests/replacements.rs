@@ -149,8 +149,22 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
         ),
         (
             "hello",
-            "[app]\n",
-            "[app]\nreplicas_per_zone = 2\ncpu_target = 60\nmemory_limit = \"512Mi\"\n",
+            "[[services]]\nname = \"hello\"\n",
+            "[[services]]\nname = \"hello\"\nreplicas_per_zone = 2\ncpu_target = 60\nmemory_limit = \"512Mi\"\n",
+            &[],
+        ),
+        // A second service beside the first, on its own path: the load
+        // balancer gains a route, and nothing that exists is replaced.
+        (
+            "hello",
+            "[monitoring]",
+            "[[services]]\nname = \"api\"\nimage_tag = \"0.1.0\"\npath = \"/api\"\n\n[monitoring]",
+            &[],
+        ),
+        (
+            "hello-prod",
+            "[monitoring]",
+            "[[services]]\nname = \"api\"\nimage_tag = \"0.1.0\"\nhost = \"hello.example.com\"\npath = \"/api\"\n\n[monitoring]",
             &[],
         ),
         (
@@ -215,11 +229,11 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
         ),
         (
             "hello-prod",
-            "domain = \"hello.example.com\"",
-            "domain = \"www.example.com\"",
+            "domains = [\"hello.example.com\"]",
+            "domains = [\"www.example.com\"]",
             &[
                 "cluster: -/+ google_compute_managed_ssl_certificate.lb (description, managed.domains[0])",
-                "cluster: -/+ google_monitoring_uptime_check_config.app (monitored_resource.labels.host)",
+                "cluster: -/+ google_monitoring_uptime_check_config.hello (monitored_resource.labels.host)",
             ],
         ),
         (
@@ -236,10 +250,10 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
             "name = \"web\"\nsubnet_cidr",
             &[
                 "cluster: -/+ google_compute_network.vpc (name)",
-                "cluster: -/+ google_compute_router.nat (name)",
-                "cluster: -/+ google_compute_router_nat.nat (name)",
-                "cluster: -/+ google_compute_subnetwork.nodes (name)",
-                "cluster: -/+ google_container_cluster.primary (network (refers to google_compute_network.vpc), subnetwork (refers to google_compute_subnetwork.nodes))",
+                "cluster: -/+ google_compute_router.vpc_nat (name)",
+                "cluster: -/+ google_compute_router_nat.vpc_nat (name)",
+                "cluster: -/+ google_compute_subnetwork.vpc_nodes (name)",
+                "cluster: -/+ google_container_cluster.primary (network (refers to google_compute_network.vpc), subnetwork (refers to google_compute_subnetwork.vpc_nodes))",
                 "cluster: -/+ google_container_node_pool.default (cluster (refers to google_container_cluster.primary), location (refers to google_container_cluster.primary))",
             ],
         ),
@@ -265,26 +279,52 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
                 "cluster: ! google_container_node_pool.default -> google_container_node_pool.general (name)",
             ],
         ),
+        // Renaming a service makes another one: every object of the old
+        // one is destroyed, which the diff says (the Kubernetes names and
+        // the service account id force replacement; the alerts are
+        // objects under other addresses).
         (
             "hello",
             "name = \"hello\"\nport",
             "name = \"web\"\nport",
             &[
+                "cluster: ! google_monitoring_alert_policy.hello_errors -> google_monitoring_alert_policy.web_errors ()",
+                "cluster: ! google_monitoring_alert_policy.hello_uptime -> google_monitoring_alert_policy.web_uptime ()",
+                "cluster: ! google_monitoring_uptime_check_config.hello -> google_monitoring_uptime_check_config.web ()",
+                "cluster: ! google_service_account.hello -> google_service_account.web (account_id)",
+                "cluster: - google_service_account_iam_member.hello_workload_identity",
+                "cluster: - output.google_service_account_hello_email",
+                "workload: ! kubernetes_deployment_v1.hello -> kubernetes_deployment_v1.web (metadata.name, spec.selector.match_labels[\"app.kubernetes.io/name\"])",
+                "workload: ! kubernetes_horizontal_pod_autoscaler_v2.hello -> kubernetes_horizontal_pod_autoscaler_v2.web (metadata.name)",
+                "workload: ! kubernetes_manifest.hello_backend_config -> kubernetes_manifest.web_backend_config ()",
+                "workload: ! kubernetes_network_policy_v1.hello -> kubernetes_network_policy_v1.web (metadata.name)",
+                "workload: ! kubernetes_pod_disruption_budget_v1.hello -> kubernetes_pod_disruption_budget_v1.web (metadata.name, spec.selector.match_labels[\"app.kubernetes.io/name\"])",
+                "workload: ! kubernetes_service_account_v1.hello -> kubernetes_service_account_v1.web (metadata.name)",
+                "workload: ! kubernetes_service_v1.hello -> kubernetes_service_v1.web (metadata.name)",
+            ],
+        ),
+        // Renaming the app renames its namespace, repository and load
+        // balancer: every object in the namespace goes with it.
+        (
+            "hello",
+            "[app]\nname = \"hello\"",
+            "[app]\nname = \"web\"",
+            &[
                 "cluster: -/+ google_artifact_registry_repository.images (repository_id)",
                 "cluster: -/+ google_artifact_registry_repository_iam_member.images_reader (location (refers to google_artifact_registry_repository.images), repository (refers to google_artifact_registry_repository.images))",
                 "cluster: -/+ google_compute_firewall.lb_health_checks (name)",
                 "cluster: -/+ google_compute_global_address.lb (description, name)",
-                "cluster: -/+ google_monitoring_uptime_check_config.app (monitored_resource.labels.host (refers to google_compute_global_address.lb))",
-                "cluster: -/+ google_service_account.app (account_id)",
-                "cluster: -/+ google_service_account_iam_member.app_workload_identity (member)",
-                "workload: -/+ kubernetes_deployment_v1.app (metadata.name, spec.selector.match_labels[\"app.kubernetes.io/name\"])",
-                "workload: -/+ kubernetes_horizontal_pod_autoscaler_v2.app (metadata.name)",
-                "workload: -/+ kubernetes_ingress_v1.app (metadata.name)",
-                "workload: -/+ kubernetes_namespace_v1.app (metadata.name)",
-                "workload: -/+ kubernetes_network_policy_v1.app (metadata.name)",
-                "workload: -/+ kubernetes_pod_disruption_budget_v1.app (metadata.name, spec.selector.match_labels[\"app.kubernetes.io/name\"])",
-                "workload: -/+ kubernetes_service_account_v1.app (metadata.name)",
-                "workload: -/+ kubernetes_service_v1.app (metadata.name)",
+                "cluster: -/+ google_monitoring_uptime_check_config.hello (monitored_resource.labels.host (refers to google_compute_global_address.lb))",
+                "cluster: -/+ google_service_account.hello (account_id)",
+                "cluster: -/+ google_service_account_iam_member.hello_workload_identity (member)",
+                "workload: -/+ kubernetes_deployment_v1.hello (metadata.namespace)",
+                "workload: -/+ kubernetes_horizontal_pod_autoscaler_v2.hello (metadata.namespace)",
+                "workload: ! kubernetes_ingress_v1.hello -> kubernetes_ingress_v1.web (metadata.name, metadata.namespace)",
+                "workload: - kubernetes_namespace_v1.hello",
+                "workload: -/+ kubernetes_network_policy_v1.hello (metadata.namespace)",
+                "workload: -/+ kubernetes_pod_disruption_budget_v1.hello (metadata.namespace)",
+                "workload: -/+ kubernetes_service_account_v1.hello (metadata.namespace)",
+                "workload: -/+ kubernetes_service_v1.hello (metadata.namespace)",
             ],
         ),
     ];

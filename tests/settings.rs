@@ -20,9 +20,9 @@ fn build(text: &str) -> Result<Vec<String>, Vec<String>> {
     Ok(roots.into_iter().map(|r| r.name).collect())
 }
 
-/// `HELLO` with the `[app]` table's keys after `name`, `port` and
-/// `image_tag` (at line 39 and on).
-fn with_app(keys: &str) -> String {
+/// `HELLO` with its one service's keys after `name`, `port` and
+/// `image_tag` (at line 44 and on).
+fn with_service(keys: &str) -> String {
     HELLO.replace(
         "image_tag = \"0.1.0\"\n",
         &format!("image_tag = \"0.1.0\"\n{keys}"),
@@ -40,22 +40,22 @@ fn one_zone(text: &str) -> String {
 
 #[test]
 fn replicas_per_zone_4294967295_is_too_many_replicas_not_a_panic() {
-    let report = build(&with_app("replicas_per_zone = 4294967295\n")).unwrap_err();
+    let report = build(&with_service("replicas_per_zone = 4294967295\n")).unwrap_err();
     assert_eq!(
         report,
         [
-            "stacks/s.toml:39:1: app.replicas_per_zone: 4294967295 replicas in each of 3 zones is more than Kubernetes accepts (at most 2147483647 replicas)"
+            "stacks/s.toml:44:1: services[0].replicas_per_zone: 4294967295 replicas in each of 3 zones is more than Kubernetes accepts (at most 2147483647 replicas)"
         ]
     );
 }
 
 #[test]
 fn replicas_per_zone_2147483648_in_one_zone_is_too_many_replicas_not_a_panic() {
-    let report = build(&one_zone(&with_app("replicas_per_zone = 2147483648\n"))).unwrap_err();
+    let report = build(&one_zone(&with_service("replicas_per_zone = 2147483648\n"))).unwrap_err();
     assert_eq!(
         report,
         [
-            "stacks/s.toml:39:1: app.replicas_per_zone: 2147483648 replicas in each of 1 zone is more than Kubernetes accepts (at most 2147483647 replicas)"
+            "stacks/s.toml:44:1: services[0].replicas_per_zone: 2147483648 replicas in each of 1 zone is more than Kubernetes accepts (at most 2147483647 replicas)"
         ]
     );
 }
@@ -63,14 +63,14 @@ fn replicas_per_zone_2147483648_in_one_zone_is_too_many_replicas_not_a_panic() {
 #[test]
 fn a_default_max_replicas_that_would_overflow_asks_for_max_replicas() {
     // 1073741824 fits; twice it, the default most, does not.
-    let report = build(&one_zone(&with_app("replicas_per_zone = 1073741824\n"))).unwrap_err();
+    let report = build(&one_zone(&with_service("replicas_per_zone = 1073741824\n"))).unwrap_err();
     assert_eq!(
         report,
         [
-            "stacks/s.toml:39:1: app.replicas_per_zone: the default max_replicas, twice the minimum of 1073741824, is more than Kubernetes accepts (at most 2147483647); set app.max_replicas"
+            "stacks/s.toml:44:1: services[0].replicas_per_zone: the default max_replicas, twice the minimum of 1073741824, is more than Kubernetes accepts (at most 2147483647); set services[0].max_replicas"
         ]
     );
-    let fixed = one_zone(&with_app(
+    let fixed = one_zone(&with_service(
         "replicas_per_zone = 1073741824\nmax_replicas = 2147483647\n",
     ));
     assert_eq!(build(&fixed).unwrap(), ["cluster", "workload"]);
@@ -78,7 +78,7 @@ fn a_default_max_replicas_that_would_overflow_asks_for_max_replicas() {
 
 #[test]
 fn counts_the_apis_hold_in_32_bits_are_refused_above_2147483647() {
-    let text = with_app("max_replicas = 4294967295\n")
+    let text = with_service("max_replicas = 4294967295\n")
         .replace("max_nodes_per_zone = 3", "max_nodes_per_zone = 2147483648")
         .replace("disk_size_gb = 30", "disk_size_gb = 4294967295")
         + "\n[cloud_armor]\nrate_limit_per_minute = 3000000000\n";
@@ -87,8 +87,8 @@ fn counts_the_apis_hold_in_32_bits_are_refused_above_2147483647() {
         [
             "stacks/s.toml:30:1: node_pools[0].disk_size_gb: 4294967295 is more than the API accepts (at most 2147483647)",
             "stacks/s.toml:33:1: node_pools[0].max_nodes_per_zone: 2147483648 nodes is more than GKE allows a node pool in one zone (1000)",
-            "stacks/s.toml:39:1: app.max_replicas: 4294967295 is more than the API accepts (at most 2147483647)",
-            "stacks/s.toml:54:1: cloud_armor.rate_limit_per_minute: 3000000000 is more than the API accepts (at most 2147483647)",
+            "stacks/s.toml:44:1: services[0].max_replicas: 4294967295 is more than the API accepts (at most 2147483647)",
+            "stacks/s.toml:59:1: cloud_armor.rate_limit_per_minute: 3000000000 is more than the API accepts (at most 2147483647)",
         ]
     );
 }
@@ -109,6 +109,7 @@ fn a_file_with_only_blueprint_lists_every_missing_key_where_it_is_added() {
             "stacks/s.toml:2:1: node_pools: missing; add at least one [[node_pools]] table",
             "stacks/s.toml:2:1: project: missing; add it with the top-level keys",
             "stacks/s.toml:2:1: region: missing; add it with the top-level keys",
+            "stacks/s.toml:2:1: services: missing; add at least one [[services]] table",
             "stacks/s.toml:2:1: zones: missing; add it with the top-level keys",
         ]
     );
@@ -125,7 +126,7 @@ fn missing_keys_of_several_tables_are_all_reported_each_in_its_table() {
         [
             "stacks/s.toml:9:2: network.pods_cidr: missing; add it to [network]",
             "stacks/s.toml:26:1: node_pools[0].machine_type: missing; add it to node_pools[0]",
-            "stacks/s.toml:33:2: app.image_tag: missing; add it to [app]",
+            "stacks/s.toml:38:1: services[0].image_tag: missing; add it to services[0]",
         ]
     );
 }
@@ -153,7 +154,7 @@ fn an_unknown_key_does_not_hide_the_value_errors_of_the_file() {
         [
             "stacks/s.toml:5:1: project: \"Bad_Project\" is not a project id (6-30 lowercase letters, digits or hyphens, starting with a letter)",
             "stacks/s.toml:10:1: network.mtu: unknown field `mtu`, expected one of `name`, `subnet_cidr`, `pods_cidr`, `services_cidr`, `master_cidr`",
-            "stacks/s.toml:38:1: app.port: 80 is a privileged port; the app runs as a non-root user",
+            "stacks/s.toml:43:1: services[0].port: 80 is a privileged port; the service runs as a non-root user",
         ]
     );
 }
@@ -182,7 +183,9 @@ fn a_toml_syntax_error_names_the_key_it_is_in() {
     let report = build(&HELLO.replace("image_tag = \"0.1.0\"", "image_tag = 0.1.0")).unwrap_err();
     assert_eq!(
         report,
-        ["stacks/s.toml:38:16: app.image_tag: invalid TOML: invalid float, expected nothing"]
+        [
+            "stacks/s.toml:43:16: services[0].image_tag: invalid TOML: invalid float, expected nothing"
+        ]
     );
 }
 
@@ -191,14 +194,14 @@ fn a_key_written_twice_is_named_with_its_table() {
     let report = build(&HELLO.replace("port = 8080\n", "port = 8080\nport = 8081\n")).unwrap_err();
     assert_eq!(
         report,
-        ["stacks/s.toml:38:1: app.port: invalid TOML: duplicate key"]
+        ["stacks/s.toml:43:1: services[0].port: invalid TOML: duplicate key"]
     );
 }
 
 #[test]
 fn app_written_as_an_array_is_a_type_error_of_app() {
     let start = HELLO.find("[app]").unwrap();
-    let end = HELLO.find("[monitoring]").unwrap();
+    let end = HELLO.find("# One service").unwrap();
     let text = format!("{}{}", &HELLO[..start], &HELLO[end..])
         .replace("zones = [", "app = [1, 2]\nzones = [");
     assert_eq!(
@@ -249,7 +252,7 @@ fn one_address_written_twice_in_any_case_is_listed_twice() {
     );
     assert_eq!(
         build(&text).unwrap_err(),
-        ["stacks/s.toml:41:33: monitoring.emails[1]: \"OnCall@Example.com\" is listed twice"]
+        ["stacks/s.toml:46:33: monitoring.emails[1]: \"OnCall@Example.com\" is listed twice"]
     );
 }
 
@@ -267,42 +270,42 @@ fn each_kind_of_settings_problem_is_reported_at_its_file_line_and_key() {
         (
             "missing key",
             HELLO.replace("name = \"hello\"\nport = 8080\n", "port = 8080\n"),
-            &["stacks/s.toml:35:2: app.name: missing; add it to [app]"],
+            &["stacks/s.toml:40:1: services[0].name: missing; add it to services[0]"],
         ),
         (
             "missing table",
             HELLO[..HELLO.find("[monitoring]").unwrap()].to_owned(),
-            &["stacks/s.toml:40:1: monitoring: missing; add the [monitoring] table"],
+            &["stacks/s.toml:45:1: monitoring: missing; add the [monitoring] table"],
         ),
         (
             "unknown key",
-            HELLO.replace("[app]\n", "[app]\nreplicas = 2\n"),
+            HELLO.replace("[[services]]\n", "[[services]]\nreplicas = 2\n"),
             &[
-                "stacks/s.toml:36:1: app.replicas: unknown field `replicas`, expected one of `name`, `port`, `image_tag`, `domain`, `replicas_per_zone`, `max_replicas`, `cpu_target`, `cpu_request`, `memory_request`, `cpu_limit`, `memory_limit`",
+                "stacks/s.toml:41:1: services[0].replicas: unknown field `replicas`, expected one of `name`, `port`, `image_tag`, `dockerfile`, `host`, `path`, `health_path`, `uptime_path`, `replicas_per_zone`, `max_replicas`, `cpu_target`, `cpu_request`, `memory_request`, `cpu_limit`, `memory_limit`",
             ],
         ),
         (
             "wrong type",
             HELLO.replace("port = 8080", "port = \"8080\""),
-            &["stacks/s.toml:37:1: app.port: invalid type: string \"8080\", expected u16"],
+            &["stacks/s.toml:42:1: services[0].port: invalid type: string \"8080\", expected u16"],
         ),
         (
             "table as an array",
             HELLO.replace("[monitoring]\n", "[[monitoring]]\n"),
-            &["stacks/s.toml:40:3: monitoring: invalid type: array, expected a table"],
+            &["stacks/s.toml:45:3: monitoring: invalid type: array, expected a table"],
         ),
         (
             "wrong value",
             HELLO.replace("uptime_period = \"300s\"", "uptime_period = \"5m\""),
             &[
-                "stacks/s.toml:42:1: monitoring.uptime_period: \"5m\" is not one of 60s, 300s, 600s, 900s",
+                "stacks/s.toml:47:1: monitoring.uptime_period: \"5m\" is not one of 60s, 300s, 600s, 900s",
             ],
         ),
         (
             "arithmetic out of range",
-            with_app("replicas_per_zone = 900000000\n"),
+            with_service("replicas_per_zone = 900000000\n"),
             &[
-                "stacks/s.toml:39:1: app.replicas_per_zone: 900000000 replicas in each of 3 zones is more than Kubernetes accepts (at most 2147483647 replicas)",
+                "stacks/s.toml:44:1: services[0].replicas_per_zone: 900000000 replicas in each of 3 zones is more than Kubernetes accepts (at most 2147483647 replicas)",
             ],
         ),
     ];
@@ -315,15 +318,15 @@ fn each_kind_of_settings_problem_is_reported_at_its_file_line_and_key() {
 
 #[test]
 fn a_request_above_its_limit_is_refused_for_cpu_and_memory() {
-    let report = build(&with_app(
+    let report = build(&with_service(
         "cpu_request = \"2\"\ncpu_limit = \"1\"\nmemory_request = \"1Gi\"\nmemory_limit = \"128Mi\"\n",
     ))
     .unwrap_err();
     assert_eq!(
         report,
         [
-            "stacks/s.toml:39:1: app.cpu_request: 2 is more than app.cpu_limit 1; Kubernetes refuses a request above its limit",
-            "stacks/s.toml:41:1: app.memory_request: 1Gi is more than app.memory_limit 128Mi; Kubernetes refuses a request above its limit",
+            "stacks/s.toml:44:1: services[0].cpu_request: 2 is more than services[0].cpu_limit 1; Kubernetes refuses a request above its limit",
+            "stacks/s.toml:46:1: services[0].memory_request: 1Gi is more than services[0].memory_limit 128Mi; Kubernetes refuses a request above its limit",
         ]
     );
 }
@@ -339,7 +342,7 @@ fn requests_and_limits_compare_as_quantities() {
         ("1", "999m", true),
         ("1.5", "2", false),
     ] {
-        let text = with_app(&format!(
+        let text = with_service(&format!(
             "cpu_request = \"{request}\"\ncpu_limit = \"{limit}\"\n"
         ));
         assert_eq!(build(&text).is_err(), refused, "cpu {request} / {limit}");
@@ -357,7 +360,7 @@ fn requests_and_limits_compare_as_quantities() {
         ("1Ti", "1T", true),
         ("1E", "1Ei", false),
     ] {
-        let text = with_app(&format!(
+        let text = with_service(&format!(
             "memory_request = \"{request}\"\nmemory_limit = \"{limit}\"\n"
         ));
         assert_eq!(build(&text).is_err(), refused, "memory {request} / {limit}");
@@ -417,6 +420,21 @@ fn with_line(from: &str, to: &str) -> String {
     HELLO.replacen(from, to, 1)
 }
 
+/// `HELLO` with the app and its one service both named `name`.
+fn one_service_named(name: &str) -> String {
+    HELLO
+        .replacen(
+            "[app]\nname = \"hello\"",
+            &format!("[app]\nname = \"{name}\""),
+            1,
+        )
+        .replacen(
+            "name = \"hello\"\nport",
+            &format!("name = \"{name}\"\nport"),
+            1,
+        )
+}
+
 /// The inputs, each refused at its file, line and key with the
 /// name that would fail.
 #[test]
@@ -431,16 +449,26 @@ fn names_derived_from_a_setting_that_break_their_rule_are_refused_at_the_setting
                 n = a(63)
             ),
         ),
+        // An app of one service named like it: the service's account id
+        // is the app's name and `-app`.
         (
-            with_line("name = \"hello\"\nport", &format!("name = \"{}\"\nport", a(40))),
+            one_service_named(&a(40)),
             format!(
-                "stacks/s.toml:36:1: app.name: \"{n}\" makes the app's service account id \"{n}-app\", which is not a service account id (44 characters; 6 to 30)",
+                "stacks/s.toml:41:1: services[0].name: \"{n}\" makes the service's Google service account id \"{n}-app\", which is not a service account id (44 characters; 6 to 30)",
                 n = a(40)
             ),
         ),
         (
-            with_line("name = \"hello\"\nport", "name = \"a\"\nport"),
-            "stacks/s.toml:36:1: app.name: \"a\" makes the app's service account id \"a-app\", which is not a service account id (5 characters; 6 to 30)".to_owned(),
+            one_service_named("a"),
+            "stacks/s.toml:41:1: services[0].name: \"a\" makes the service's Google service account id \"a-app\", which is not a service account id (5 characters; 6 to 30)".to_owned(),
+        ),
+        // A service of another name: the app's name and the service's.
+        (
+            with_line("name = \"hello\"\nport", &format!("name = \"{}\"\nport", a(21))),
+            format!(
+                "stacks/s.toml:41:1: services[0].name: \"{n}\" makes the service's Google service account id \"hello-{n}-app\", which is not a service account id (31 characters; 6 to 30)",
+                n = a(21)
+            ),
         ),
         (
             with_line("name = \"hello\"\nrelease_channel", &format!("name = \"{}\"\nrelease_channel", a(25))),
@@ -516,6 +544,7 @@ mod derived_names {
             let text = HELLO
                 .replacen("name = \"hello\"\nsubnet_cidr", &format!("name = \"{network}\"\nsubnet_cidr"), 1)
                 .replacen("name = \"hello\"\nrelease_channel", &format!("name = \"{cluster}\"\nrelease_channel"), 1)
+                .replacen("[app]\nname = \"hello\"", &format!("[app]\nname = \"{app}\""), 1)
                 .replacen("name = \"hello\"\nport", &format!("name = \"{app}\"\nport"), 1);
             match names_written(&text) {
                 Ok(names) => {
@@ -531,7 +560,7 @@ mod derived_names {
                 Err(report) => {
                     for line in &report {
                         prop_assert!(
-                            ["network.name", "cluster.name", "app.name"]
+                            ["network.name", "cluster.name", "app.name", "services[0].name"]
                                 .iter()
                                 .any(|key| line.contains(&format!(": {key}: "))),
                             "{line}"
@@ -820,11 +849,11 @@ fn scanner_findings_are_closed_or_accepted_with_a_reason() {
     let cases: Vec<(String, Vec<String>)> = vec![
         (
             without("CKV_GCP_18"),
-            vec!["stacks/s.toml:46:2: accepted_risks: CKV_GCP_18 is open: the control plane is reachable from 0.0.0.0/0 (behind Google auth); narrow cluster.authorized_networks, or accept it with a one-line reason: [accepted_risks] CKV_GCP_18 = \"...\"".to_owned()],
+            vec!["stacks/s.toml:51:2: accepted_risks: CKV_GCP_18 is open: the control plane is reachable from 0.0.0.0/0 (behind Google auth); narrow cluster.authorized_networks, or accept it with a one-line reason: [accepted_risks] CKV_GCP_18 = \"...\"".to_owned()],
         ),
         (
             without("CKV_GCP_66"),
-            vec!["stacks/s.toml:46:2: accepted_risks: CKV_GCP_66 is open: Binary Authorization not enforced (no setting closes it yet: images would first need attestations); accept it with a one-line reason: [accepted_risks] CKV_GCP_66 = \"...\"".to_owned()],
+            vec!["stacks/s.toml:51:2: accepted_risks: CKV_GCP_66 is open: Binary Authorization not enforced (no setting closes it yet: images would first need attestations); accept it with a one-line reason: [accepted_risks] CKV_GCP_66 = \"...\"".to_owned()],
         ),
         (
             // Closed by the setting instead: the acceptance is stale.
@@ -832,22 +861,22 @@ fn scanner_findings_are_closed_or_accepted_with_a_reason() {
                 "deletion_protection = false\n",
                 "deletion_protection = false\nsecurity_group = \"gke-security-groups@example.com\"\n",
             ),
-            vec!["stacks/s.toml:49:1: accepted_risks.CKV_GCP_65: CKV_GCP_65 is not a finding these settings leave open; remove it (open: CKV_GCP_18, CKV_GCP_66, CKV_GCP_84)".to_owned()],
+            vec!["stacks/s.toml:54:1: accepted_risks.CKV_GCP_65: CKV_GCP_65 is not a finding these settings leave open; remove it (open: CKV_GCP_18, CKV_GCP_66, CKV_GCP_84)".to_owned()],
         ),
         (
             HELLO.to_owned() + "CKV_GCP_12 = \"Dataplane V2\"\n",
-            vec!["stacks/s.toml:51:1: accepted_risks.CKV_GCP_12: CKV_GCP_12 is accepted by the blueprint itself; remove it here".to_owned()],
+            vec!["stacks/s.toml:56:1: accepted_risks.CKV_GCP_12: CKV_GCP_12 is accepted by the blueprint itself; remove it here".to_owned()],
         ),
         (
             HELLO.to_owned() + "CKV_GCP_999 = \"why not\"\n",
-            vec!["stacks/s.toml:51:1: accepted_risks.CKV_GCP_999: CKV_GCP_999 is not a finding these settings leave open; remove it (open: CKV_GCP_18, CKV_GCP_65, CKV_GCP_66, CKV_GCP_84)".to_owned()],
+            vec!["stacks/s.toml:56:1: accepted_risks.CKV_GCP_999: CKV_GCP_999 is not a finding these settings leave open; remove it (open: CKV_GCP_18, CKV_GCP_65, CKV_GCP_66, CKV_GCP_84)".to_owned()],
         ),
         (
             HELLO.replace(
                 "CKV_GCP_84 = \"Google-managed encryption is enough for images that hold no secrets\"",
                 "CKV_GCP_84 = \" \"",
             ),
-            vec!["stacks/s.toml:50:1: accepted_risks.CKV_GCP_84: give the reason in one line of text (no control characters or line breaks)".to_owned()],
+            vec!["stacks/s.toml:55:1: accepted_risks.CKV_GCP_84: give the reason in one line of text (no control characters or line breaks)".to_owned()],
         ),
         (
             without("CKV_GCP_65").replace(
@@ -943,8 +972,8 @@ fn reasons_that_are_not_one_line_of_text_and_reserved_namespaces_are_refused() {
         "gke-managed-system",
     ] {
         let text = HELLO.replacen(
-            "name = \"hello\"\nport",
-            &format!("name = \"{app}\"\nport"),
+            "[app]\nname = \"hello\"",
+            &format!("[app]\nname = \"{app}\""),
             1,
         );
         assert_eq!(

@@ -52,15 +52,14 @@ pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failu
         })?;
     warn(&synthesis.warnings);
     let build = if args.build {
-        let (image, registry_host) = tfsynth::stacks::image(&sources)
+        let (images, registry_host) = tfsynth::stacks::images(&sources)
             .map_err(|e| input_error(e.to_string()))?
             .ok_or_else(|| {
                 input_error(format!("stack {} has no app image to build", args.stack))
             })?;
         Some(ops::ImageBuild {
-            image,
+            images,
             registry_host,
-            dockerfile: "app/Dockerfile".to_owned(),
             after_root: synthesis.roots.first().cloned().unwrap_or_default(),
         })
     } else {

@@ -1,5 +1,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::constructs::scoped;
 use crate::providers::google::google_monitoring_alert_policy::{
     AlertStrategy, Conditions, ConditionsConditionThreshold,
     ConditionsConditionThresholdAggregations, ConditionsConditionThresholdDenominatorAggregations,
@@ -10,17 +11,87 @@ use crate::providers::google::google_monitoring_uptime_check_config::{
 };
 use crate::providers::google::{
     GoogleMonitoringAlertPolicy, GoogleMonitoringNotificationChannel,
-    GoogleMonitoringNotificationChannelRef, GoogleMonitoringUptimeCheckConfig,
-    GoogleMonitoringUptimeCheckConfigRef,
+    GoogleMonitoringUptimeCheckConfig, GoogleMonitoringUptimeCheckConfigRef,
 };
 use crate::tf::{Body, BodyError, Dependency, Meta, Number, Ref, Resource, Stack, Template, Value};
 
-/// Uptime checks on the load balancer and alerts that e-mail people: one
-/// when the app stops answering, one when too many requests fail with 5xx.
+/// E-mail notification channels, one per address, shared by every alert
+/// of a project that names them. Their addresses are each address's
+/// [`channel_names`] (`google_monitoring_notification_channel.oncall_example_com`):
+/// a channel exists once per mailbox, so two instances that list one
+/// address collide, and synth refuses the duplicate rather than make a
+/// second channel for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailChannels {
+    /// Whose on-call they are, in display names: `hello`.
+    pub owner: String,
+    /// The project, usually `var.project_id`.
+    pub project: Value<String>,
+    /// Who is e-mailed.
+    pub emails: Vec<String>,
+}
+
+impl EmailChannels {
+    /// Adds one channel per address; they wait for `after` (the
+    /// monitoring API). Returns them by address.
+    pub fn add_to(
+        &self,
+        stack: &mut Stack,
+        after: Vec<Dependency>,
+    ) -> BTreeMap<String, Ref<GoogleMonitoringNotificationChannel>> {
+        let mut channels = BTreeMap::new();
+        for (email, name) in self.emails.iter().zip(channel_names(&self.emails)) {
+            let channel = stack.add_with(
+                name,
+                GoogleMonitoringNotificationChannel {
+                    display_name: Some(format!("{} on-call: {email}", self.owner).into()),
+                    project: Some(self.project.clone()),
+                    labels: Some(
+                        BTreeMap::from([("email_address".to_owned(), email.clone())]).into(),
+                    ),
+                    enabled: Some(true.into()),
+                    ..GoogleMonitoringNotificationChannel::new("email")
+                },
+                Meta {
+                    depends_on: after.clone(),
+                    ..Meta::default()
+                },
+            );
+            channels.insert(email.clone(), channel);
+        }
+        channels
+    }
+}
+
+/// Where a service runs and how the load balancer reaches it, for an
+/// alert's runbook and its 5xx filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServedBy {
+    /// The Kubernetes namespace.
+    pub namespace: String,
+    /// The Ingress that creates the load balancer.
+    pub ingress: String,
+    /// The Kubernetes Service (and the `app.kubernetes.io/name` of its pods).
+    pub service: String,
+    /// A regular expression (RE2, full match) for the names of the
+    /// load balancer's backend services that send to it, from
+    /// [`crate::constructs::WebService::backend_service_regex`].
+    pub backend_service_regex: String,
+}
+
+/// An uptime check on one service through the load balancer, and alerts
+/// that notify people: one when it stops answering, one when too many of
+/// its requests fail with 5xx.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UptimeAlerting {
-    /// The app's name.
-    pub app: String,
+    /// The logical name its Terraform addresses are built from (see
+    /// [`crate::constructs::scoped`]), so several coexist in one root.
+    /// Addresses: `google_monitoring_uptime_check_config.SCOPE`, and
+    /// `google_monitoring_alert_policy.SCOPE_uptime` and `.SCOPE_errors`.
+    pub scope: String,
+    /// The service's name in display names and subjects: `hello`,
+    /// `shop-api`.
+    pub name: String,
     /// The project id (a literal: it goes into labels and links).
     pub project_id: String,
     /// The project, usually `var.project_id`.
@@ -35,12 +106,12 @@ pub struct UptimeAlerting {
     pub period: String,
     /// Where checks come from (at least three regions).
     pub regions: Vec<String>,
-    /// Who is e-mailed.
-    pub emails: Vec<String>,
+    /// The notification channels' names (`channel.name()`).
+    pub channels: Vec<Value<String>>,
     /// Share of 5xx responses that opens an incident, e.g. 0.05.
     pub error_ratio: f64,
-    /// Namespace and name of the Ingress that creates the load balancer.
-    pub ingress: (String, String),
+    /// Where the service runs.
+    pub served_by: ServedBy,
 }
 
 /// Handles to what [`UptimeAlerting`] added.
@@ -48,8 +119,6 @@ pub struct UptimeAlerting {
 pub struct AlertingRefs {
     /// The uptime check.
     pub uptime_check: Ref<GoogleMonitoringUptimeCheckConfig>,
-    /// The e-mail channels, by address.
-    pub channels: BTreeMap<String, Ref<GoogleMonitoringNotificationChannel>>,
 }
 
 /// A logical name for an e-mail channel that does not change when the list
@@ -142,34 +211,18 @@ impl UptimeAlerting {
             .interp(self.host.clone())
     }
 
-    /// Adds channels, the uptime check and both alert policies.
+    /// Adds the uptime check and both alert policies; they wait for
+    /// `after` (the monitoring API).
     pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> AlertingRefs {
         let meta = || Meta {
             depends_on: after.clone(),
             ..Meta::default()
         };
-        let mut channels = BTreeMap::new();
-        for (email, name) in self.emails.iter().zip(channel_names(&self.emails)) {
-            let channel = stack.add_with(
-                name,
-                GoogleMonitoringNotificationChannel {
-                    display_name: Some(format!("{} on-call: {email}", self.app).into()),
-                    project: Some(self.project.clone()),
-                    labels: Some(
-                        BTreeMap::from([("email_address".to_owned(), email.clone())]).into(),
-                    ),
-                    enabled: Some(true.into()),
-                    ..GoogleMonitoringNotificationChannel::new("email")
-                },
-                meta(),
-            );
-            channels.insert(email.clone(), channel);
-        }
-        let notify: Vec<Value<String>> = channels.values().map(|c| c.name().into()).collect();
-        let notification_channels = (!notify.is_empty()).then_some(Value::Lit(notify));
+        let notification_channels =
+            (!self.channels.is_empty()).then(|| Value::Lit(self.channels.clone()));
 
         let uptime_check = stack.add_with(
-            "app",
+            self.scope.as_str(),
             GoogleMonitoringUptimeCheckConfig {
                 period: Some(self.period.as_str().into()),
                 project: Some(self.project.clone()),
@@ -194,7 +247,7 @@ impl UptimeAlerting {
                     ])),
                 }),
                 ..GoogleMonitoringUptimeCheckConfig::new(
-                    format!("{} {}", self.app, self.path),
+                    format!("{} {}", self.name, self.path),
                     "10s",
                 )
             },
@@ -205,7 +258,12 @@ impl UptimeAlerting {
             "https://console.cloud.google.com/kubernetes/workload/overview?project={}",
             self.project_id
         );
-        let (namespace, ingress) = &self.ingress;
+        let ServedBy {
+            namespace,
+            ingress,
+            service,
+            backend_service_regex,
+        } = &self.served_by;
         let runbook = |what: &str| {
             Template::new()
                 .lit(format!("{what}\n\nApp: "))
@@ -216,9 +274,8 @@ impl UptimeAlerting {
                      1. Workloads in the console: {console}\n\
                      2. `kubectl -n {namespace} get pods -o wide` — are pods Running and Ready, in every zone?\n\
                      3. `kubectl -n {namespace} describe ingress {ingress}` — are the backends HEALTHY?\n\
-                     4. `kubectl -n {namespace} logs -l app.kubernetes.io/name={} --since=15m` — errors after the last deploy?\n\
-                     5. Roll back with the previous image tag if a deploy started it.\n",
-                    self.app
+                     4. `kubectl -n {namespace} logs -l app.kubernetes.io/name={service} --since=15m` — errors after the last deploy?\n\
+                     5. Roll back with the previous image tag if a deploy started it.\n"
                 ))
                 .build()
         };
@@ -226,7 +283,7 @@ impl UptimeAlerting {
         // Uptime: more than one region failing at once is an outage, not a
         // blip in one checker's network.
         stack.add_with(
-            "uptime",
+            scoped(&self.scope, "uptime"),
             GoogleMonitoringAlertPolicy {
                 project: Some(self.project.clone()),
                 enabled: Some(true.into()),
@@ -235,7 +292,7 @@ impl UptimeAlerting {
                 documentation: Some(Documentation {
                     content: Some(runbook("The uptime check is failing from more than one region.").into()),
                     mime_type: Some("text/markdown".into()),
-                    subject: Some(format!("{} is down", self.app).into()),
+                    subject: Some(format!("{} is down", self.name).into()),
                     ..Documentation::default()
                 }),
                 alert_strategy: Some(AlertStrategy {
@@ -263,18 +320,18 @@ impl UptimeAlerting {
                         }),
                         ..ConditionsConditionThreshold::new("COMPARISON_GT", "60s")
                     }),
-                    ..Conditions::new(format!("{} uptime check failing", self.app))
+                    ..Conditions::new(format!("{} uptime check failing", self.name))
                 }],
-                ..GoogleMonitoringAlertPolicy::new("OR", format!("{} is down", self.app))
+                ..GoogleMonitoringAlertPolicy::new("OR", format!("{} is down", self.name))
             },
             meta(),
         );
 
-        // 5xx ratio on the load balancer the Ingress creates; its forwarding
-        // rules are named k8s2-fr-…-NAMESPACE-INGRESS-… (HTTP) and
-        // k8s2-fs-… (HTTPS).
+        // 5xx ratio of the requests the load balancer sends to this
+        // service's backend services, whichever forwarding rule (HTTP or
+        // HTTPS) they came in through.
         let rules = format!(
-            "resource.type=\"https_lb_rule\" AND resource.label.\"forwarding_rule_name\"=monitoring.regex.full_match(\"k8s2-f[rs]-.*-{namespace}-{ingress}-.*\")"
+            "resource.type=\"https_lb_rule\" AND resource.label.\"backend_target_name\"=monitoring.regex.full_match(\"{backend_service_regex}\")"
         );
         let rate = ConditionsConditionThresholdAggregations {
             alignment_period: Some("300s".into()),
@@ -308,7 +365,7 @@ impl UptimeAlerting {
                 ))
                 .into()),
                 mime_type: Some("text/markdown".into()),
-                subject: Some(format!("{} is failing requests", self.app).into()),
+                subject: Some(format!("{} is failing requests", self.name).into()),
                 ..Documentation::default()
             }),
             alert_strategy: Some(AlertStrategy {
@@ -333,9 +390,9 @@ impl UptimeAlerting {
                     }),
                     ..ConditionsConditionThreshold::new("COMPARISON_GT", "300s")
                 }),
-                ..Conditions::new(format!("{} 5xx ratio", self.app))
+                ..Conditions::new(format!("{} 5xx ratio", self.name))
             }],
-            ..GoogleMonitoringAlertPolicy::new("OR", format!("{} is failing requests", self.app))
+            ..GoogleMonitoringAlertPolicy::new("OR", format!("{} is failing requests", self.name))
         };
         // A ratio that is not a finite number is refused at synth, at this
         // policy's address: a Number cannot hold it.
@@ -347,11 +404,8 @@ impl UptimeAlerting {
                 self.error_ratio
             )))
         };
-        stack.add_with("errors", errors, meta());
-        AlertingRefs {
-            uptime_check,
-            channels,
-        }
+        stack.add_with(scoped(&self.scope, "errors"), errors, meta());
+        AlertingRefs { uptime_check }
     }
 }
 

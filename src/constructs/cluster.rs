@@ -65,6 +65,10 @@ impl ReleaseChannel {
 /// with [`NodePool`](crate::constructs::NodePool).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cluster {
+    /// The logical name its Terraform addresses are built from (see
+    /// [`crate::constructs::scoped`]), so several coexist in one root.
+    /// Address: `google_container_cluster.SCOPE`.
+    pub scope: String,
     /// The cluster's name.
     pub name: String,
     /// The project id (a literal: the Workload Identity pool is named after it).
@@ -196,7 +200,7 @@ impl Cluster {
             ..GoogleContainerCluster::new(self.name.as_str())
         };
         stack.add_with(
-            "primary",
+            self.scope.as_str(),
             cluster,
             Meta {
                 depends_on: after,

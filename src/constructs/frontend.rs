@@ -25,12 +25,19 @@ pub struct Armor {
 /// certificate when there is a domain, and an optional Cloud Armor policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frontend {
+    /// The logical name its Terraform addresses are built from (see
+    /// [`crate::constructs::scoped`]), so several coexist in one root.
+    /// Addresses: the address, certificate and policy are each
+    /// `SCOPE` (of their own resource types).
+    pub scope: String,
     /// The app's name; resources are named after it.
     pub app: String,
     /// The project, usually `var.project_id`.
     pub project: Value<String>,
-    /// The domain served over HTTPS; plain HTTP on the IP when `None`.
-    pub domain: Option<String>,
+    /// The domains served over HTTPS, all on one Google-managed
+    /// certificate (up to 100 per certificate, Compute Engine's limit);
+    /// plain HTTP on the IP when empty.
+    pub domains: Vec<String>,
     /// Cloud Armor; none when `None`.
     pub armor: Option<Armor>,
 }
@@ -40,7 +47,7 @@ pub struct Frontend {
 pub struct FrontendRefs {
     /// The reserved IP.
     pub address: Ref<GoogleComputeGlobalAddress>,
-    /// The managed certificate, when there is a domain.
+    /// The managed certificate, when there are domains.
     pub certificate: Option<Ref<GoogleComputeManagedSslCertificate>>,
     /// The Cloud Armor policy, when configured.
     pub security_policy: Option<Ref<GoogleComputeSecurityPolicy>>,
@@ -97,7 +104,7 @@ impl Frontend {
         // Reserved, so the IP (and any DNS record pointing at it) survives
         // the Ingress being recreated.
         let address = stack.add_with(
-            "lb",
+            self.scope.as_str(),
             GoogleComputeGlobalAddress {
                 project: Some(self.project.clone()),
                 description: Some(format!("Load balancer of {}", self.app).into()),
@@ -109,14 +116,14 @@ impl Frontend {
         );
         // Google provisions and renews the certificate once DNS points the
         // domain at the reserved IP.
-        let certificate = self.domain.as_ref().map(|domain| {
+        let certificate = (!self.domains.is_empty()).then(|| {
             stack.add_with(
-                "lb",
+                self.scope.as_str(),
                 GoogleComputeManagedSslCertificate {
                     name: Some(Self::certificate_name(&self.app).into()),
                     project: Some(self.project.clone()),
-                    description: Some(format!("TLS for {domain}").into()),
-                    managed: Some(Managed::new(vec![domain.clone()])),
+                    description: Some(format!("TLS for {}", self.domains.join(", ")).into()),
+                    managed: Some(Managed::new(self.domains.clone())),
                     ..GoogleComputeManagedSslCertificate::default()
                 },
                 meta(),
@@ -160,7 +167,7 @@ impl Frontend {
                 )
             });
             stack.add_with(
-                "lb",
+                self.scope.as_str(),
                 GoogleComputeSecurityPolicy {
                     project: Some(self.project.clone()),
                     description: Some(format!("Cloud Armor for {}", self.app).into()),

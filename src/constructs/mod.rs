@@ -6,6 +6,7 @@ mod alerting;
 mod cidr;
 mod cluster;
 mod frontend;
+mod ingress;
 pub mod names;
 mod network;
 mod node_identity;
@@ -13,11 +14,15 @@ mod node_pool;
 mod project_services;
 mod registry;
 mod web_service;
+mod workload_identity;
 
-pub use alerting::{AlertingRefs, UptimeAlerting, channel_name, channel_names};
+pub use alerting::{
+    AlertingRefs, EmailChannels, ServedBy, UptimeAlerting, channel_name, channel_names,
+};
 pub use cidr::{Cidr, CidrError};
 pub use cluster::{AuthorizedNetwork, Cluster, MaintenanceWindow, ReleaseChannel};
 pub use frontend::{Armor, DEFAULT_RULE_PRIORITY, Frontend, FrontendRefs};
+pub use ingress::{Ingress, Route};
 pub use network::{
     HEALTH_CHECK_RANGES, HealthCheckFirewall, Network, NetworkRefs, PODS_RANGE, SERVICES_RANGE,
 };
@@ -25,4 +30,17 @@ pub use node_identity::{NODE_ROLE, NodeIdentity};
 pub use node_pool::{NodePool, PoolSize};
 pub use project_services::{ProjectServices, ProjectServicesRefs};
 pub use registry::{Registry, RegistryRefs};
-pub use web_service::{Https, NONROOT_ID, PodResources, WebService};
+/// The address name of one object a construct adds: `scope` itself for
+/// its main object of a type, `scope_role` for the others (`vpc`,
+/// `vpc_nodes`). Every construct takes a `scope`, so any number of
+/// instances coexist in one root under readable, stable names; two with
+/// one scope collide, and synth refuses the duplicate address.
+pub fn scoped(scope: &str, role: &str) -> String {
+    format!("{scope}_{role}")
+}
+
+pub use web_service::{
+    Https, NONROOT_ID, Namespace, NamespaceRefs, PodResources, SERVICE_PORT, WebService,
+    WebServiceRefs,
+};
+pub use workload_identity::{KubernetesServiceAccount, WorkloadIdentity};

@@ -1,5 +1,5 @@
-use crate::constructs::Cidr;
 use crate::constructs::names::{COMPUTE_NAME, CloudName};
+use crate::constructs::{Cidr, scoped};
 use crate::providers::google::google_compute_subnetwork::SecondaryIpRange;
 use crate::providers::google::{
     GoogleComputeFirewall, GoogleComputeNetwork, GoogleComputeNetworkRef, GoogleComputeRouter,
@@ -14,6 +14,12 @@ use crate::tf::{Dependency, IgnoreChanges, Lifecycle, Meta, Number, Ref, Stack, 
 /// and a Cloud NAT so private nodes can reach the internet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
+    /// The logical name its Terraform addresses are built from (see
+    /// [`crate::constructs::scoped`]), so several coexist in one root.
+    /// Addresses: `google_compute_network.SCOPE`,
+    /// `google_compute_subnetwork.SCOPE_nodes`, and the router and its NAT
+    /// at `SCOPE_nat`.
+    pub scope: String,
     /// Name of the network and its subnetwork.
     pub name: String,
     /// The project, usually `var.project_id`.
@@ -75,7 +81,7 @@ impl Network {
     /// Adds the network and subnetwork; both wait for `after` (the APIs).
     pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> NetworkRefs {
         let network = stack.add_with(
-            "vpc",
+            self.scope.as_str(),
             GoogleComputeNetwork {
                 project: Some(self.project.clone()),
                 description: self.description.clone().map(Value::Lit),
@@ -93,7 +99,7 @@ impl Network {
             },
         );
         let subnetwork = stack.add_with(
-            "nodes",
+            scoped(&self.scope, "nodes"),
             GoogleComputeSubnetwork {
                 ip_cidr_range: Some(self.subnet.to_string().into()),
                 region: Some(self.region.as_str().into()),
@@ -129,7 +135,7 @@ impl Network {
             },
         );
         let router = stack.add(
-            "nat",
+            scoped(&self.scope, "nat"),
             GoogleComputeRouter {
                 region: Some(self.region.as_str().into()),
                 project: Some(self.project.clone()),
@@ -138,7 +144,7 @@ impl Network {
             },
         );
         stack.add(
-            "nat",
+            scoped(&self.scope, "nat"),
             GoogleComputeRouterNat {
                 region: Some(self.region.as_str().into()),
                 project: Some(self.project.clone()),
@@ -175,6 +181,10 @@ pub const HEALTH_CHECK_RANGES: [&str; 2] = ["130.211.0.0/22", "35.191.0.0/16"];
 /// reach the nodes on the app's ports, and nothing else.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HealthCheckFirewall {
+    /// The logical name its Terraform addresses are built from (see
+    /// [`crate::constructs::scoped`]), so several coexist in one root.
+    /// Address: `google_compute_firewall.SCOPE_health_checks`.
+    pub scope: String,
     /// Rule name.
     pub name: String,
     /// The network.
@@ -192,7 +202,7 @@ impl HealthCheckFirewall {
     pub fn add_to(&self, stack: &mut Stack) -> Ref<GoogleComputeFirewall> {
         let ports: Vec<String> = self.ports.iter().map(u16::to_string).collect();
         stack.add(
-            "lb_health_checks",
+            scoped(&self.scope, "health_checks"),
             GoogleComputeFirewall {
                 project: Some(self.project.clone()),
                 description: Some(

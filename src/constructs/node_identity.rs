@@ -1,3 +1,4 @@
+use crate::constructs::scoped;
 use crate::providers::google::{
     GoogleProjectIamMember, GoogleServiceAccount, GoogleServiceAccountRef,
 };
@@ -8,6 +9,11 @@ use crate::tf::{Dependency, Meta, Ref, Stack, Value};
 /// project-wide Editor).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeIdentity {
+    /// The logical name its Terraform addresses are built from (see
+    /// [`crate::constructs::scoped`]), so several coexist in one root.
+    /// Addresses: `google_service_account.SCOPE` and
+    /// `google_project_iam_member.SCOPE_default_role`.
+    pub scope: String,
     /// Account id, 6 to 30 characters, e.g. `hello-nodes`.
     pub account_id: String,
     /// The project, usually `var.project_id`.
@@ -22,7 +28,7 @@ impl NodeIdentity {
     /// Adds the account and its one role; the account waits for `after`.
     pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> Ref<GoogleServiceAccount> {
         let account = stack.add_with(
-            "nodes",
+            self.scope.as_str(),
             GoogleServiceAccount {
                 display_name: Some(format!("GKE nodes ({})", self.account_id).into()),
                 description: Some(
@@ -38,7 +44,7 @@ impl NodeIdentity {
             },
         );
         stack.add(
-            "nodes_default_role",
+            scoped(&self.scope, "default_role"),
             GoogleProjectIamMember {
                 project: self.project.clone(),
                 role: NODE_ROLE.into(),

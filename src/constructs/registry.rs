@@ -1,3 +1,4 @@
+use crate::constructs::scoped;
 use crate::providers::google::google_artifact_registry_repository::{
     CleanupPolicies, CleanupPoliciesCondition, CleanupPoliciesMostRecentVersions, DockerConfig,
 };
@@ -11,6 +12,12 @@ use crate::tf::{Dependency, Meta, Ref, Stack, Value};
 /// by the nodes and nobody else by default.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Registry {
+    /// The logical name its Terraform addresses are built from (see
+    /// [`crate::constructs::scoped`]), so several coexist in one root.
+    /// Addresses: `google_artifact_registry_repository.SCOPE`, and each
+    /// reader's access at `SCOPE_reader` (`SCOPE_reader_1`, ... after the
+    /// first).
+    pub scope: String,
     /// Repository id, e.g. `hello`.
     pub name: String,
     /// The region, next to the cluster: pulls stay in-region.
@@ -42,7 +49,7 @@ impl Registry {
     /// Adds the repository and the readers' access; waits for `after`.
     pub fn add_to(&self, stack: &mut Stack, after: Vec<Dependency>) -> RegistryRefs {
         let repository = stack.add_with(
-            "images",
+            self.scope.as_str(),
             GoogleArtifactRegistryRepository {
                 location: Some(self.region.as_str().into()),
                 project: Some(self.project.clone()),
@@ -84,9 +91,9 @@ impl Registry {
         );
         for (i, reader) in self.readers.iter().enumerate() {
             let name = if i == 0 {
-                "images_reader".to_owned()
+                scoped(&self.scope, "reader")
             } else {
-                format!("images_reader_{i}")
+                scoped(&self.scope, &format!("reader_{i}"))
             };
             stack.add(
                 name,

@@ -1,12 +1,13 @@
 use std::collections::BTreeMap;
 
+use crate::constructs::{KubernetesServiceAccount, scoped};
 use crate::providers::kubernetes::kubernetes_deployment_v1::{
     self as deployment, KubernetesDeploymentV1, KubernetesDeploymentV1Ref, MetadataRef as _,
 };
 use crate::providers::kubernetes::kubernetes_horizontal_pod_autoscaler_v2::{
     self as hpa, KubernetesHorizontalPodAutoscalerV2,
 };
-use crate::providers::kubernetes::kubernetes_ingress_v1::{self as ingress, KubernetesIngressV1};
+use crate::providers::kubernetes::kubernetes_ingress_v1 as ingress;
 use crate::providers::kubernetes::kubernetes_manifest::KubernetesManifest;
 use crate::providers::kubernetes::kubernetes_namespace_v1::{
     self as namespace, KubernetesNamespaceV1, KubernetesNamespaceV1Ref, MetadataRef as _,
@@ -21,9 +22,7 @@ use crate::providers::kubernetes::kubernetes_service_account_v1::{
     self as service_account, KubernetesServiceAccountV1, KubernetesServiceAccountV1Ref,
     MetadataRef as _,
 };
-use crate::providers::kubernetes::kubernetes_service_v1::{
-    self as service, KubernetesServiceV1, KubernetesServiceV1Ref, MetadataRef as _,
-};
+use crate::providers::kubernetes::kubernetes_service_v1::{self as service, KubernetesServiceV1};
 use crate::tf::{Expr, Expression, IgnoreChanges, Lifecycle, Meta, Ref, Stack, Value};
 
 /// CPU and memory of each pod.
@@ -46,16 +45,113 @@ pub struct Https {
     pub certificate: Value<String>,
 }
 
-/// A hardened web app on GKE behind the global HTTP(S) load balancer:
-/// namespace, service account bound to a Google service account through
-/// Workload Identity, Deployment spread over zones, Service with
-/// container-native load balancing, Ingress (class `gce`) on a reserved IP,
-/// HPA, PodDisruptionBudget and a NetworkPolicy that admits only the app's
-/// port. Every object carries the Kubernetes recommended labels.
+/// The Kubernetes recommended labels (`app.kubernetes.io/*`) of one
+/// object: `name` is what it is, `part_of` the application it belongs
+/// to, `instance` the stack.
+pub(super) fn recommended_labels(
+    name: &str,
+    instance: &str,
+    part_of: &str,
+    component: &str,
+    version: Option<&str>,
+) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::from([
+        ("app.kubernetes.io/name".to_owned(), name.to_owned()),
+        ("app.kubernetes.io/instance".to_owned(), instance.to_owned()),
+        (
+            "app.kubernetes.io/component".to_owned(),
+            component.to_owned(),
+        ),
+        ("app.kubernetes.io/part-of".to_owned(), part_of.to_owned()),
+        (
+            "app.kubernetes.io/managed-by".to_owned(),
+            "tfsynth".to_owned(),
+        ),
+    ]);
+    if let Some(version) = version {
+        labels.insert("app.kubernetes.io/version".to_owned(), version.to_owned());
+    }
+    labels
+}
+
+/// A namespace for one application's services, under the restricted Pod
+/// Security Standard: the API server itself refuses pods that run as
+/// root, escalate or keep capabilities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Namespace {
+    /// The logical name its Terraform address is built from (see
+    /// [`crate::constructs::scoped`]). Address:
+    /// `kubernetes_namespace_v1.SCOPE`.
+    pub scope: String,
+    /// The namespace's name, and the application's.
+    pub name: String,
+    /// The stack it belongs to (`app.kubernetes.io/instance`).
+    pub instance: String,
+}
+
+/// A namespace a [`Namespace`] added: its name as a literal, for names
+/// other constructs derive from it, and as a reference, so objects in it
+/// are created after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamespaceRefs {
+    /// The namespace's name.
+    pub name: String,
+    /// The namespace.
+    pub namespace: Ref<KubernetesNamespaceV1>,
+}
+
+impl NamespaceRefs {
+    /// The namespace's name, as namespaced objects' `namespace` takes it.
+    pub(super) fn reference(&self) -> Expr<String> {
+        self.namespace.metadata().index(0).name()
+    }
+}
+
+impl Namespace {
+    /// Adds the namespace.
+    pub fn add_to(&self, stack: &mut Stack) -> NamespaceRefs {
+        let mut labels =
+            recommended_labels(&self.name, &self.instance, &self.name, "namespace", None);
+        labels.insert(
+            "pod-security.kubernetes.io/enforce".to_owned(),
+            "restricted".to_owned(),
+        );
+        let namespace = stack.add(
+            self.scope.as_str(),
+            KubernetesNamespaceV1::new(namespace::Metadata {
+                name: Some(self.name.as_str().into()),
+                labels: Some(labels.into()),
+                ..namespace::Metadata::default()
+            }),
+        );
+        NamespaceRefs {
+            name: self.name.clone(),
+            namespace,
+        }
+    }
+}
+
+/// A hardened web service on GKE, one of an application's, reached
+/// through the application's [`Ingress`]: service account bound to a
+/// Google service account through Workload Identity, Deployment spread
+/// over zones, Service with container-native load balancing and its
+/// BackendConfig (health check, draining, logging, Cloud Armor), HPA,
+/// PodDisruptionBudget and a NetworkPolicy that admits only its port.
+/// Every object carries the Kubernetes recommended labels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebService {
-    /// The app's name: namespace, objects and labels are named after it.
+    /// The logical name its Terraform addresses are built from (see
+    /// [`crate::constructs::scoped`]), so several coexist in one root.
+    /// Addresses: `SCOPE` for its service account, Deployment, Service,
+    /// HPA, PodDisruptionBudget and NetworkPolicy, and
+    /// `kubernetes_manifest.SCOPE_backend_config`.
+    pub scope: String,
+    /// The service's name: its objects and labels are named after it.
     pub name: String,
+    /// The application it is part of (`app.kubernetes.io/part-of`).
+    pub part_of: String,
+    /// The namespace it runs in.
+    pub namespace: NamespaceRefs,
     /// The stack it belongs to (`app.kubernetes.io/instance`).
     pub instance: String,
     /// The image with its version tag.
@@ -76,38 +172,97 @@ pub struct WebService {
     pub resources: PodResources,
     /// The Google service account pods act as (its e-mail).
     pub google_service_account: Value<String>,
-    /// The reserved global IP's name.
-    pub static_ip_name: Value<String>,
-    /// HTTPS, with a redirect from HTTP; plain HTTP when `None`.
-    pub https: Option<Https>,
     /// The Cloud Armor policy's name, when there is one.
     pub security_policy: Option<Value<String>>,
+}
+
+/// Handles to what a [`WebService`] added.
+#[derive(Debug, Clone)]
+pub struct WebServiceRefs {
+    /// The Deployment.
+    pub deployment: Ref<KubernetesDeploymentV1>,
+    /// The Service the Ingress sends to, on [`SERVICE_PORT`].
+    pub service: Ref<KubernetesServiceV1>,
+}
+
+/// The port of every web service's Service: the load balancer sends to
+/// it, and it forwards to the container's named port `http`.
+pub const SERVICE_PORT: u16 = 80;
+
+/// The most characters ingress-gce keeps of a NEG's namespace, Service
+/// name and port together (ingress-gce `pkg/utils/namer`,
+/// `maxNEGDescriptiveLabel`: 63 less the `k8s1-` prefix, the 8-character
+/// cluster id and hash, and four hyphens).
+const NEG_DESCRIPTIVE_LENGTH: usize = 38;
+
+/// Fields cut to at most `max` characters together the way ingress-gce
+/// names NEGs (`TrimFieldsEvenly`): unchanged when they fit; otherwise
+/// each field loses a share of the excess in proportion to its length
+/// and one character more, and the characters that rounding leaves free
+/// go back to the first fields, one each.
+fn trim_evenly(max: usize, fields: &[&str]) -> Vec<String> {
+    let total: usize = fields.iter().map(|f| f.len()).sum();
+    if total <= max {
+        return fields.iter().map(|f| (*f).to_owned()).collect();
+    }
+    let excess = total - max;
+    let mut lengths: Vec<usize> = fields
+        .iter()
+        .map(|f| (f.len() - f.len() * excess / total).saturating_sub(1))
+        .collect();
+    let free = max.saturating_sub(lengths.iter().sum());
+    for length in lengths.iter_mut().take(free) {
+        *length += 1;
+    }
+    fields
+        .iter()
+        .zip(lengths)
+        .map(|(f, l)| f.chars().take(l).collect())
+        .collect()
 }
 
 /// Non-root user and group of distroless `nonroot` images.
 pub const NONROOT_ID: &str = "65532";
 
 impl WebService {
-    /// The labels every object carries.
-    pub fn labels(&self) -> BTreeMap<String, String> {
-        BTreeMap::from([
-            ("app.kubernetes.io/name".to_owned(), self.name.clone()),
-            (
-                "app.kubernetes.io/instance".to_owned(),
-                self.instance.clone(),
-            ),
-            ("app.kubernetes.io/version".to_owned(), self.version.clone()),
-            ("app.kubernetes.io/component".to_owned(), "web".to_owned()),
-            ("app.kubernetes.io/part-of".to_owned(), self.name.clone()),
-            (
-                "app.kubernetes.io/managed-by".to_owned(),
-                "tfsynth".to_owned(),
-            ),
-        ])
+    /// The Kubernetes service account the pods of service `name` in
+    /// `namespace` run as: what its Workload Identity must trust.
+    pub fn service_account(namespace: &str, name: &str) -> KubernetesServiceAccount {
+        KubernetesServiceAccount {
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+        }
     }
 
-    /// The labels that select the app's pods: never the version, so a new
-    /// version does not orphan the old pods' selector.
+    /// A regular expression (RE2, full match) for the name of the backend
+    /// service the Ingress's load balancer creates for service `name` in
+    /// `namespace`: with container-native load balancing it is the NEG's,
+    /// `k8s1-CLUSTERID-NAMESPACE-NAME-PORT-HASH`, with namespace, name and
+    /// port cut evenly to 38 characters together (ingress-gce's NEG
+    /// naming scheme v1), so the 5xx alert finds it however long the
+    /// names are.
+    pub fn backend_service_regex(namespace: &str, name: &str) -> String {
+        let port = SERVICE_PORT.to_string();
+        let cut = trim_evenly(NEG_DESCRIPTIVE_LENGTH, &[namespace, name, &port]);
+        format!(
+            "k8s1-[a-z0-9]{{8}}-{}-{}-{}-[a-z0-9]{{8}}",
+            cut[0], cut[1], cut[2]
+        )
+    }
+
+    /// The labels every object carries.
+    pub fn labels(&self) -> BTreeMap<String, String> {
+        recommended_labels(
+            &self.name,
+            &self.instance,
+            &self.part_of,
+            "web",
+            Some(&self.version),
+        )
+    }
+
+    /// The labels that select the service's pods: never the version, so a
+    /// new version does not orphan the old pods' selector.
     pub fn selector(&self) -> BTreeMap<String, String> {
         BTreeMap::from([
             ("app.kubernetes.io/name".to_owned(), self.name.clone()),
@@ -118,10 +273,10 @@ impl WebService {
         ])
     }
 
-    fn meta(&self, namespace: &Ref<KubernetesNamespaceV1>) -> ObjectMeta {
+    fn meta(&self) -> ObjectMeta {
         ObjectMeta {
             name: Some(self.name.as_str().into()),
-            namespace: Some(namespace_name(namespace).into()),
+            namespace: Some(self.namespace.reference().into()),
             labels: self.labels(),
             annotations: BTreeMap::new(),
         }
@@ -139,27 +294,11 @@ impl WebService {
     }
 
     /// Adds every object to the stack.
-    pub fn add_to(&self, stack: &mut Stack) -> Ref<KubernetesDeploymentV1> {
-        let mut ns_labels = self.labels();
-        // The restricted Pod Security Standard: the API server itself refuses
-        // pods that run as root, escalate or keep capabilities.
-        ns_labels.insert(
-            "pod-security.kubernetes.io/enforce".to_owned(),
-            "restricted".to_owned(),
-        );
-        let namespace = stack.add(
-            "app",
-            KubernetesNamespaceV1::new(namespace::Metadata {
-                name: Some(self.name.as_str().into()),
-                labels: Some(ns_labels.into()),
-                ..namespace::Metadata::default()
-            }),
-        );
-
+    pub fn add_to(&self, stack: &mut Stack) -> WebServiceRefs {
         // Workload Identity: the pods act as the Google service account,
         // without keys.
         let account = stack.add(
-            "app",
+            self.scope.as_str(),
             KubernetesServiceAccountV1 {
                 // No Kubernetes API token: the app never talks to the API.
                 automount_service_account_token: Some(false.into()),
@@ -169,7 +308,7 @@ impl WebService {
                             "iam.gke.io/gcp-service-account".to_owned(),
                             self.google_service_account.clone(),
                         )]),
-                        ..self.meta(&namespace)
+                        ..self.meta()
                     }
                     .into(),
                 )
@@ -296,11 +435,11 @@ impl WebService {
             ..Default::default()
         };
         let deployment = stack.add_with(
-            "app",
+            self.scope.as_str(),
             KubernetesDeploymentV1 {
                 wait_for_rollout: Some(true.into()),
                 ..KubernetesDeploymentV1::new(
-                    self.meta(&namespace).into(),
+                    self.meta().into(),
                     deployment::Spec {
                         replicas: Some(self.min_replicas.to_string().into()),
                         revision_history_limit: Some(5.into()),
@@ -370,17 +509,19 @@ impl WebService {
             );
         }
         let backend_config = stack.add(
-            "backend_config",
-            KubernetesManifest::new(self.custom_object(
+            scoped(&self.scope, "backend_config"),
+            KubernetesManifest::new(custom_object(
                 "cloud.google.com/v1",
                 "BackendConfig",
-                &namespace,
+                &self.name,
+                &self.namespace,
+                self.labels(),
                 backend_spec,
             )),
         );
 
         let service = stack.add_with(
-            "app",
+            self.scope.as_str(),
             KubernetesServiceV1::new(
                 ObjectMeta {
                     annotations: BTreeMap::from([
@@ -395,7 +536,7 @@ impl WebService {
                             Value::Lit(format!(r#"{{"default": "{}"}}"#, self.name)),
                         ),
                     ]),
-                    ..self.meta(&namespace)
+                    ..self.meta()
                 }
                 .into(),
                 service::Spec {
@@ -405,7 +546,7 @@ impl WebService {
                         name: Some("http".into()),
                         target_port: Some("http".into()),
                         protocol: Some("TCP".into()),
-                        ..service::SpecPort::new(80)
+                        ..service::SpecPort::new(SERVICE_PORT)
                     }],
                     ..Default::default()
                 },
@@ -416,83 +557,10 @@ impl WebService {
             },
         );
 
-        let mut annotations = BTreeMap::from([
-            (
-                "kubernetes.io/ingress.class".to_owned(),
-                Value::Lit("gce".to_owned()),
-            ),
-            // The reserved IP: DNS and uptime checks never chase a new one.
-            (
-                "kubernetes.io/ingress.global-static-ip-name".to_owned(),
-                self.static_ip_name.clone(),
-            ),
-        ]);
-        let mut ingress_after = vec![service.dep()];
-        if let Some(https) = &self.https {
-            annotations.insert(
-                "ingress.gcp.kubernetes.io/pre-shared-cert".to_owned(),
-                https.certificate.clone(),
-            );
-            let frontend = stack.add(
-                "frontend_config",
-                KubernetesManifest::new(self.custom_object(
-                    "networking.gke.io/v1beta1",
-                    "FrontendConfig",
-                    &namespace,
-                    BTreeMap::from([(
-                        "redirectToHttps".to_owned(),
-                        object([
-                            ("enabled", Expression::from(true)),
-                            (
-                                "responseCodeName",
-                                Expression::from("MOVED_PERMANENTLY_DEFAULT"),
-                            ),
-                        ]),
-                    )]),
-                )),
-            );
-            annotations.insert(
-                "networking.gke.io/v1beta1.FrontendConfig".to_owned(),
-                Value::Lit(self.name.clone()),
-            );
-            ingress_after.push(frontend.dep());
-        }
-        stack.add_with(
-            "app",
-            KubernetesIngressV1 {
-                // Apply returns once the load balancer has its address.
-                wait_for_load_balancer: Some(true.into()),
-                ..KubernetesIngressV1::new(
-                    ObjectMeta {
-                        annotations,
-                        ..self.meta(&namespace)
-                    }
-                    .into(),
-                    ingress::Spec {
-                        default_backend: Some(ingress::SpecDefaultBackend {
-                            service: Some(ingress::SpecDefaultBackendService::new(
-                                service.metadata().index(0).name(),
-                                ingress::SpecDefaultBackendServicePort {
-                                    number: Some(80.into()),
-                                    ..Default::default()
-                                },
-                            )),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    },
-                )
-            },
-            Meta {
-                depends_on: ingress_after,
-                ..Meta::default()
-            },
-        );
-
         stack.add(
-            "app",
+            self.scope.as_str(),
             KubernetesHorizontalPodAutoscalerV2::new(
-                self.meta(&namespace).into(),
+                self.meta().into(),
                 hpa::Spec {
                     min_replicas: Some(self.min_replicas.into()),
                     metric: vec![hpa::SpecMetric {
@@ -521,9 +589,9 @@ impl WebService {
 
         // Node upgrades and scale-downs take one pod at a time.
         stack.add(
-            "app",
+            self.scope.as_str(),
             KubernetesPodDisruptionBudgetV1::new(
-                self.meta(&namespace).into(),
+                self.meta().into(),
                 pdb::Spec {
                     max_unavailable: Some("1".into()),
                     ..pdb::Spec::new(pdb::SpecSelector {
@@ -536,9 +604,9 @@ impl WebService {
 
         // Only the app's port is reachable; Dataplane V2 drops the rest.
         stack.add(
-            "app",
+            self.scope.as_str(),
             KubernetesNetworkPolicyV1::new(
-                self.meta(&namespace).into(),
+                self.meta().into(),
                 network_policy::Spec {
                     ingress: vec![network_policy::SpecIngress {
                         ports: vec![network_policy::SpecIngressPorts {
@@ -558,55 +626,54 @@ impl WebService {
                 },
             ),
         );
-        deployment
+        WebServiceRefs {
+            deployment,
+            service,
+        }
     }
+}
 
-    fn custom_object(
-        &self,
-        api_version: &str,
-        kind: &str,
-        namespace: &Ref<KubernetesNamespaceV1>,
-        spec: BTreeMap<String, Expression>,
-    ) -> Expression {
-        let labels = self
-            .labels()
-            .into_iter()
-            .map(|(k, v)| (k, Expression::String(v)))
-            .collect();
-        object([
-            ("apiVersion", Expression::from(api_version)),
-            ("kind", Expression::from(kind)),
-            (
-                "metadata",
-                object([
-                    ("name", Expression::from(self.name.as_str())),
-                    ("namespace", namespace_name(namespace).into()),
-                    ("labels", Expression::Object(labels)),
-                ]),
-            ),
-            ("spec", Expression::Object(spec.into())),
-        ])
-    }
+/// A custom object (`kubernetes_manifest`) named `name` in `namespace`.
+pub(super) fn custom_object(
+    api_version: &str,
+    kind: &str,
+    name: &str,
+    namespace: &NamespaceRefs,
+    labels: BTreeMap<String, String>,
+    spec: BTreeMap<String, Expression>,
+) -> Expression {
+    let labels = labels
+        .into_iter()
+        .map(|(k, v)| (k, Expression::String(v)))
+        .collect();
+    object([
+        ("apiVersion", Expression::from(api_version)),
+        ("kind", Expression::from(kind)),
+        (
+            "metadata",
+            object([
+                ("name", Expression::from(name)),
+                ("namespace", namespace.reference().into()),
+                ("labels", Expression::Object(labels)),
+            ]),
+        ),
+        ("spec", Expression::Object(spec.into())),
+    ])
 }
 
 /// The seccomp profile of the container runtime's defaults, for the pod
 /// and for each container.
 const SECCOMP_RUNTIME_DEFAULT: &str = "RuntimeDefault";
 
-/// The namespace's name, as namespaced objects' `namespace` takes it.
-fn namespace_name(namespace: &Ref<KubernetesNamespaceV1>) -> Expr<String> {
-    namespace.metadata().index(0).name()
-}
-
 /// Object metadata of a namespaced object. Each generated type has its own
 /// `metadata` block struct with the same fields; one value fills any of
 /// them through the `From` impls below.
 #[derive(Default)]
-struct ObjectMeta {
-    name: Option<Value<String>>,
-    namespace: Option<Value<String>>,
-    labels: BTreeMap<String, String>,
-    annotations: BTreeMap<String, Value<String>>,
+pub(super) struct ObjectMeta {
+    pub(super) name: Option<Value<String>>,
+    pub(super) namespace: Option<Value<String>>,
+    pub(super) labels: BTreeMap<String, String>,
+    pub(super) annotations: BTreeMap<String, Value<String>>,
 }
 
 /// Empty labels or annotations are written as no attribute at all.
@@ -679,6 +746,6 @@ probe_from!(
     },
 );
 
-fn object<const N: usize>(fields: [(&str, Expression); N]) -> Expression {
+pub(super) fn object<const N: usize>(fields: [(&str, Expression); N]) -> Expression {
     Expression::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }

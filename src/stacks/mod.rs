@@ -87,13 +87,28 @@ pub fn accepted_risks(sources: &Sources) -> Result<Vec<crate::emit::ReadmeRisk>,
     }
 }
 
-/// The app image a stack deploys, and the registry host it is pushed to,
-/// when its blueprint has one.
-pub fn image(sources: &Sources) -> Result<Option<(String, String)>, SettingsError> {
+/// An image a stack deploys and `tfsynth deploy --build` builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// The full reference with its tag:
+    /// `us-central1-docker.pkg.dev/p/hello/hello:0.1.0`.
+    pub reference: String,
+    /// The Dockerfile it is built from, relative to the project (the
+    /// build context).
+    pub dockerfile: String,
+}
+
+/// The images a stack deploys, one per service in settings order, and the
+/// registry host they are pushed to, when its blueprint has any.
+///
+/// # Errors
+///
+/// The settings do not load or validate.
+pub fn images(sources: &Sources) -> Result<Option<(Vec<Image>, String)>, SettingsError> {
     match sources.blueprint()?.as_str() {
         gke_web_service::NAME => {
             let settings = sources.load::<gke_web_service::Settings>()?;
-            Ok(Some(gke_web_service::image(&settings)))
+            Ok(Some(gke_web_service::images(&settings)))
         }
         _ => Ok(None),
     }

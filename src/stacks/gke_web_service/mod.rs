@@ -20,9 +20,6 @@ pub const NAME: &str = "gke-web-service";
 /// Terraform versions the output is written for: `removed` blocks need 1.7.
 pub const REQUIRED_TERRAFORM: &str = ">= 1.7";
 
-/// The path the load balancer, probes and uptime checks use.
-pub const HEALTH_PATH: &str = "/healthz";
-
 /// The APIs the cluster root needs, by short name.
 pub const APIS: [&str; 6] = [
     "artifactregistry",
@@ -44,17 +41,22 @@ pub use roots::build;
 pub use settings::*;
 pub use validate::{MAX_COUNT, is_domain, is_email, is_project_id, is_region, is_resource_name};
 
-/// The app's image reference with its tag, and the registry host: what the
-/// workload deploys and `tfsynth deploy --build` pushes.
-pub fn image(s: &Valid) -> (String, String) {
+/// Each service's image (reference with its tag, and Dockerfile), and the
+/// registry host: what the workload deploys and `tfsynth deploy --build`
+/// pushes. Images live in the app's repository, one per service:
+/// `REGION-docker.pkg.dev/PROJECT/APP/SERVICE:TAG`.
+pub fn images(s: &Valid) -> (Vec<crate::stacks::Image>, String) {
     let host = format!("{}-docker.pkg.dev", s.region);
-    (
-        format!(
-            "{host}/{}/{app}/{app}:{}",
-            s.project,
-            s.image_tag,
-            app = s.app_name
-        ),
-        host,
-    )
+    let images = s
+        .web_services
+        .iter()
+        .map(|service| crate::stacks::Image {
+            reference: format!(
+                "{host}/{}/{}/{}:{}",
+                s.project, s.app_name, service.name, service.image_tag
+            ),
+            dockerfile: service.dockerfile.clone(),
+        })
+        .collect();
+    (images, host)
 }

@@ -12,9 +12,10 @@ pub(super) fn node_account(cluster: &str) -> String {
     format!("{cluster}-nodes")
 }
 
-/// The app's own service account id (its pods act as it).
-pub(super) fn app_account(app: &str) -> String {
-    format!("{app}-app")
+/// A service's own service account id (its pods act as it), from its
+/// [`super::full_name`].
+pub(super) fn app_account(full_name: &str) -> String {
+    format!("{full_name}-app")
 }
 
 /// The firewall rule that lets the load balancer's health checks reach
@@ -88,11 +89,6 @@ pub(super) fn derived(s: &Settings) -> Vec<Derived> {
         ),
         CloudName::new("the Kubernetes namespace", app.as_str(), DNS_LABEL),
         CloudName::new(
-            "the app's service account id",
-            app_account(app),
-            SERVICE_ACCOUNT_ID,
-        ),
-        CloudName::new(
             "the health-check firewall rule",
             health_check_firewall(app),
             COMPUTE_NAME,
@@ -100,5 +96,32 @@ pub(super) fn derived(s: &Settings) -> Vec<Derived> {
     ];
     app_names.extend(Frontend::names(app));
     add("app.name", "an app name", app, app_names);
+    for (i, service) in s.services.iter().enumerate() {
+        // Without an app name (refused at app.name, or not a table) the
+        // service's full name would blame the service for it.
+        if app.is_empty() {
+            break;
+        }
+        let full = super::full_name(app, &service.name);
+        add(
+            &format!("services[{i}].name"),
+            "a service name",
+            &service.name,
+            vec![
+                // A Service name is a DNS-1035 label: a letter first, as for
+                // Compute Engine names.
+                CloudName::new(
+                    "the Kubernetes Service",
+                    service.name.as_str(),
+                    COMPUTE_NAME,
+                ),
+                CloudName::new(
+                    "the service's Google service account id",
+                    app_account(&full),
+                    SERVICE_ACCOUNT_ID,
+                ),
+            ],
+        );
+    }
     names
 }

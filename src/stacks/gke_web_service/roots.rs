@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::constructs::{
-    Cluster, Frontend, FrontendRefs, HealthCheckFirewall, Https, Network, NodeIdentity, NodePool,
-    ProjectServices, Registry, UptimeAlerting, WebService,
+    Cluster, EmailChannels, Frontend, FrontendRefs, HealthCheckFirewall, Https, Ingress, Namespace,
+    Network, NodeIdentity, NodePool, ProjectServices, Registry, Route, ServedBy, UptimeAlerting,
+    WebService, WorkloadIdentity,
 };
 use crate::providers::google::google_container_cluster::MasterAuthRef;
 use crate::providers::google::{
@@ -13,19 +14,138 @@ use crate::providers::google::{
     GoogleArtifactRegistryRepositoryRef, GoogleComputeGlobalAddressRef,
     GoogleComputeManagedSslCertificateRef, GoogleComputeNetworkRef, GoogleComputeSecurityPolicyRef,
     GoogleComputeSubnetworkRef, GoogleContainerCluster, GoogleContainerClusterRef,
-    GoogleMonitoringUptimeCheckConfigRef, GoogleProvider, GoogleServiceAccount,
-    GoogleServiceAccountIamMember, GoogleServiceAccountRef,
+    GoogleMonitoringNotificationChannelRef, GoogleMonitoringUptimeCheckConfigRef, GoogleProvider,
+    GoogleServiceAccount, GoogleServiceAccountRef,
 };
 use crate::providers::kubernetes::KubernetesProvider;
 use crate::stacks::RootModule;
 use crate::tf::{
-    Address, Backend, Expr, Expression, Meta, NamedRoot, Output, Ref, Stack, Step, Template, Value,
+    Address, Backend, Expr, Expression, NamedRoot, Output, Ref, Stack, Step, Template, Value,
     VarType, Variable, link_roots_with,
 };
 
 use super::names;
-use super::settings::Valid;
-use super::{APIS, HEALTH_PATH, REQUIRED_TERRAFORM};
+use super::settings::{Valid, ValidService};
+use super::{APIS, REQUIRED_TERRAFORM};
+
+/// Scopes of the blueprint's one-per-stack constructs: the Terraform
+/// names they have always had, so that existing state stays where it is.
+mod scope {
+    /// The network, its subnetwork, router and NAT.
+    pub const NETWORK: &str = "vpc";
+    /// The cluster.
+    pub const CLUSTER: &str = "primary";
+    /// The nodes' service account and its role.
+    pub const NODES: &str = "nodes";
+    /// The image repository and its readers.
+    pub const IMAGES: &str = "images";
+    /// The load balancer's IP, certificate, Cloud Armor policy and
+    /// health-check firewall rule.
+    pub const LOAD_BALANCER: &str = "lb";
+}
+
+/// `moved` blocks from addresses an earlier tfsynth gave objects to the
+/// ones they have now, for the root `root`, so applying the new output
+/// keeps every object. The network's subnetwork, router and NAT were
+/// `nodes` and `nat` before constructs took scopes. A stack from before
+/// `[[services]]` had one service, named like the app, whose objects
+/// were `app`, `backend_config`, `uptime`, `errors`, ...; those moves are
+/// written when a service has the app's name. Terraform skips a move
+/// whose `from` holds nothing, so a new stack loses nothing by them.
+fn legacy_moves(root: &str, s: &Valid) -> Vec<(String, String)> {
+    let net = scope::NETWORK;
+    let mut moves: Vec<(String, String)> = Vec::new();
+    let mut add = |from: &str, to: String| moves.push((from.to_owned(), to));
+    let original = s.web_services.iter().find(|w| w.name == s.app_name);
+    match root {
+        "cluster" => {
+            add(
+                "google_compute_subnetwork.nodes",
+                format!("google_compute_subnetwork.{net}_nodes"),
+            );
+            add(
+                "google_compute_router.nat",
+                format!("google_compute_router.{net}_nat"),
+            );
+            add(
+                "google_compute_router_nat.nat",
+                format!("google_compute_router_nat.{net}_nat"),
+            );
+            if let Some(w) = original {
+                let n = &w.name;
+                add(
+                    "google_service_account.app",
+                    format!("google_service_account.{n}"),
+                );
+                add(
+                    "google_service_account_iam_member.app_workload_identity",
+                    format!("google_service_account_iam_member.{n}_workload_identity"),
+                );
+                add(
+                    "google_monitoring_uptime_check_config.app",
+                    format!("google_monitoring_uptime_check_config.{n}"),
+                );
+                add(
+                    "google_monitoring_alert_policy.uptime",
+                    format!("google_monitoring_alert_policy.{n}_uptime"),
+                );
+                add(
+                    "google_monitoring_alert_policy.errors",
+                    format!("google_monitoring_alert_policy.{n}_errors"),
+                );
+            }
+        }
+        "workload" => {
+            if let Some(w) = original {
+                let n = &w.name;
+                let app = &s.app_name;
+                add(
+                    "kubernetes_namespace_v1.app",
+                    format!("kubernetes_namespace_v1.{app}"),
+                );
+                add(
+                    "kubernetes_ingress_v1.app",
+                    format!("kubernetes_ingress_v1.{app}"),
+                );
+                add(
+                    "kubernetes_manifest.frontend_config",
+                    format!("kubernetes_manifest.{app}_frontend_config"),
+                );
+                add(
+                    "kubernetes_manifest.backend_config",
+                    format!("kubernetes_manifest.{n}_backend_config"),
+                );
+                for ty in [
+                    "kubernetes_service_account_v1",
+                    "kubernetes_deployment_v1",
+                    "kubernetes_service_v1",
+                    "kubernetes_horizontal_pod_autoscaler_v2",
+                    "kubernetes_pod_disruption_budget_v1",
+                    "kubernetes_network_policy_v1",
+                ] {
+                    moves.push((format!("{ty}.app"), format!("{ty}.{n}")));
+                }
+            }
+        }
+        _ => {}
+    }
+    moves
+}
+
+/// Adds `moves` to `stack`, each only where it means something: the new
+/// address exists and the old one is not itself still declared (a
+/// service named `app` keeps its addresses).
+fn add_moves(stack: &mut Stack, moves: Vec<(String, String)>) {
+    let defined: std::collections::BTreeSet<String> =
+        stack.defined().iter().map(ToString::to_string).collect();
+    for (from, to) in moves {
+        if from != to && defined.contains(&to) && !defined.contains(&from) {
+            if let Some(target) = stack.target_of(&to) {
+                stack.moved(from, target);
+            }
+        }
+    }
+}
 
 /// Builds the stack's two roots, applied in order: `cluster` (everything in
 /// Google Cloud) and `workload` (everything in Kubernetes). The kubernetes
@@ -41,8 +161,10 @@ pub fn build(
     s: &Valid,
     sensitive_attribute: &dyn Fn(&Address, &[Step]) -> bool,
 ) -> Vec<RootModule> {
-    let (cluster, handles) = cluster_root(stack_name, "cluster", s);
-    let workload = workload_root(stack_name, "workload", s, &handles);
+    let (mut cluster, handles) = cluster_root(stack_name, "cluster", s);
+    add_moves(&mut cluster, legacy_moves("cluster", s));
+    let mut workload = workload_root(stack_name, "workload", s, &handles);
+    add_moves(&mut workload, legacy_moves("workload", s));
     link_roots_with(
         vec![
             NamedRoot {
@@ -62,7 +184,8 @@ pub fn build(
 /// What the workload root uses from the cluster root.
 struct ClusterHandles {
     cluster: Ref<GoogleContainerCluster>,
-    app_account: Ref<GoogleServiceAccount>,
+    /// Each service's Google service account, in settings order.
+    accounts: Vec<Ref<GoogleServiceAccount>>,
     repository: Ref<GoogleArtifactRegistryRepository>,
     frontend: FrontendRefs,
 }
@@ -104,31 +227,56 @@ fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) ->
         token: Some(client.access_token().into()),
         ..KubernetesProvider::default()
     });
-    let image = Template::new()
-        .interp(c.repository.location())
-        .lit("-docker.pkg.dev/")
-        .interp(c.repository.project())
-        .lit("/")
-        .interp(c.repository.repository_id())
-        .lit(format!("/{}:{}", s.app_name, s.image_tag))
-        .build();
-    WebService {
+    let namespace = Namespace {
+        scope: s.app_name.clone(),
         name: s.app_name.clone(),
         instance: stack_name.to_owned(),
-        image: image.into(),
-        version: s.image_tag.clone(),
-        port: s.app_port,
-        health_path: HEALTH_PATH.to_owned(),
-        min_replicas: s.min_replicas,
-        max_replicas: s.max_replicas,
-        cpu_target: s.cpu_target,
-        resources: s.resources.clone(),
-        google_service_account: c.app_account.email().into(),
+    }
+    .add_to(&mut stack);
+    let mut routes = Vec::new();
+    for (service, account) in s.web_services.iter().zip(&c.accounts) {
+        let image = Template::new()
+            .interp(c.repository.location())
+            .lit("-docker.pkg.dev/")
+            .interp(c.repository.project())
+            .lit("/")
+            .interp(c.repository.repository_id())
+            .lit(format!("/{}:{}", service.name, service.image_tag))
+            .build();
+        let refs = WebService {
+            scope: service.name.clone(),
+            name: service.name.clone(),
+            part_of: s.app_name.clone(),
+            namespace: namespace.clone(),
+            instance: stack_name.to_owned(),
+            image: image.into(),
+            version: service.image_tag.clone(),
+            port: service.port,
+            health_path: service.health_path.clone(),
+            min_replicas: service.min_replicas,
+            max_replicas: service.max_replicas,
+            cpu_target: service.cpu_target,
+            resources: service.resources.clone(),
+            google_service_account: account.email().into(),
+            security_policy: c.frontend.security_policy.as_ref().map(|p| p.name().into()),
+        }
+        .add_to(&mut stack);
+        routes.push(Route {
+            host: service.host.clone(),
+            path: service.path.clone(),
+            to: refs,
+        });
+    }
+    Ingress {
+        scope: s.app_name.clone(),
+        name: s.app_name.clone(),
+        namespace,
+        instance: stack_name.to_owned(),
         static_ip_name: c.frontend.address.name().into(),
         https: c.frontend.certificate.as_ref().map(|cert| Https {
             certificate: cert.name().into(),
         }),
-        security_policy: c.frontend.security_policy.as_ref().map(|p| p.name().into()),
+        routes,
     }
     .add_to(&mut stack);
     stack
@@ -167,6 +315,19 @@ fn labels(stack_name: &str) -> BTreeMap<String, String> {
     ])
 }
 
+/// Where a service answers through the load balancer: its host (or the
+/// first domain, or the load balancer's IP) and scheme.
+fn service_host(
+    s: &Valid,
+    service: &ValidService,
+    ip: &Ref<crate::providers::google::GoogleComputeGlobalAddress>,
+) -> Value<String> {
+    match service.host.as_ref().or(s.domains.first()) {
+        Some(host) => host.as_str().into(),
+        None => ip.address().into(),
+    }
+}
+
 fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandles) {
     let mut stack = base_stack(stack_name, root, s);
     let project = stack.variable(
@@ -195,6 +356,7 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
     }
     .add_to(&mut stack);
     let net = Network {
+        scope: scope::NETWORK.to_owned(),
         name: s.network_name.clone(),
         project: project.clone(),
         region: s.region.clone(),
@@ -205,19 +367,25 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
     }
     .add_to(&mut stack, apis.only(&["compute"]));
     let nodes = NodeIdentity {
+        scope: scope::NODES.to_owned(),
         account_id: names::node_account(&s.cluster_name),
         project: project.clone(),
     }
     .add_to(&mut stack, apis.only(&["iam"]));
+    let mut ports: Vec<u16> = s.web_services.iter().map(|w| w.port).collect();
+    ports.sort_unstable();
+    ports.dedup();
     HealthCheckFirewall {
+        scope: scope::LOAD_BALANCER.to_owned(),
         name: names::health_check_firewall(&s.app_name),
         network: net.network.clone(),
         project: project.clone(),
         nodes: nodes.clone(),
-        ports: vec![s.app_port],
+        ports,
     }
     .add_to(&mut stack);
     let cluster = Cluster {
+        scope: scope::CLUSTER.to_owned(),
         name: s.cluster_name.clone(),
         project_id: s.project.clone(),
         project: project.clone(),
@@ -253,6 +421,7 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
     }
 
     let registry = Registry {
+        scope: scope::IMAGES.to_owned(),
         name: s.app_name.clone(),
         region: s.region.clone(),
         project_id: s.project.clone(),
@@ -262,75 +431,79 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
     let repository = registry
         .add_to(&mut stack, apis.only(&["artifactregistry"]))
         .repository;
-    // The app's own identity: pods act as it through Workload Identity. It
-    // holds no roles; grant what the app needs, and nothing else.
-    let app_account = stack.add_with(
-        "app",
-        GoogleServiceAccount {
-            display_name: Some(format!("{} pods", s.app_name).into()),
-            description: Some("Identity of the app's pods, through Workload Identity".into()),
-            project: Some(project.clone()),
-            ..GoogleServiceAccount::new(names::app_account(&s.app_name))
-        },
-        Meta {
-            depends_on: apis.only(&["iam"]),
-            ..Meta::default()
-        },
-    );
-    stack.add_with(
-        "app_workload_identity",
-        GoogleServiceAccountIamMember {
-            service_account_id: app_account.name().into(),
-            role: "roles/iam.workloadIdentityUser".into(),
-            // Exactly the app's Kubernetes service account, in its namespace.
-            member: format!(
-                "serviceAccount:{}.svc.id.goog[{}/{}]",
-                s.project, s.app_name, s.app_name
-            )
-            .into(),
-            condition: None,
-        },
-        // The identity pool exists once the cluster does.
-        Meta {
-            depends_on: vec![cluster.dep()],
-            ..Meta::default()
-        },
-    );
+    // Each service's own identity: its pods act as it through Workload
+    // Identity, trusted for exactly the Kubernetes service account its
+    // construct names.
+    let accounts: Vec<Ref<GoogleServiceAccount>> = s
+        .web_services
+        .iter()
+        .map(|service| {
+            WorkloadIdentity {
+                scope: service.name.clone(),
+                account_id: names::app_account(&service.full_name),
+                display_name: format!("{} pods", service.full_name),
+                project_id: s.project.clone(),
+                project: project.clone(),
+                kubernetes: WebService::service_account(&s.app_name, &service.name),
+            }
+            .add_to(&mut stack, apis.only(&["iam"]), cluster.dep())
+        })
+        .collect();
     let frontend = Frontend {
+        scope: scope::LOAD_BALANCER.to_owned(),
         app: s.app_name.clone(),
         project: project.clone(),
-        domain: s.domain.clone(),
+        domains: s.domains.clone(),
         armor: s.armor.clone(),
     }
     .add_to(&mut stack, apis.only(&["compute"]));
-    let host: Value<String> = match &s.domain {
+    let channels: Vec<Value<String>> = EmailChannels {
+        owner: s.app_name.clone(),
+        project: project.clone(),
+        emails: s.monitoring.emails.clone(),
+    }
+    .add_to(&mut stack, apis.only(&["monitoring"]))
+    .values()
+    .map(|c| c.name().into())
+    .collect();
+    let https = !s.domains.is_empty();
+    let scheme = if https { "https://" } else { "http://" };
+    let mut uptime_checks = BTreeMap::new();
+    for service in &s.web_services {
+        let alerting = UptimeAlerting {
+            scope: service.name.clone(),
+            name: service.full_name.clone(),
+            project_id: s.project.clone(),
+            project: project.clone(),
+            host: service_host(s, service, &frontend.address),
+            https,
+            path: service.uptime_path.clone(),
+            period: s.monitoring.uptime_period.clone(),
+            regions: s.monitoring.uptime_regions.clone(),
+            channels: channels.clone(),
+            error_ratio: s.monitoring.error_ratio,
+            served_by: ServedBy {
+                namespace: s.app_name.clone(),
+                ingress: s.app_name.clone(),
+                service: service.name.clone(),
+                backend_service_regex: WebService::backend_service_regex(
+                    &s.app_name,
+                    &service.name,
+                ),
+            },
+        }
+        .add_to(&mut stack, apis.only(&["monitoring"]));
+        uptime_checks.insert(service.name.clone(), alerting.uptime_check);
+    }
+
+    let lb_host: Value<String> = match s.domains.first() {
         Some(domain) => domain.as_str().into(),
         None => frontend.address.address().into(),
-    };
-    let alerting = UptimeAlerting {
-        app: s.app_name.clone(),
-        project_id: s.project.clone(),
-        project: project.clone(),
-        host: host.clone(),
-        https: s.domain.is_some(),
-        path: HEALTH_PATH.to_owned(),
-        period: s.monitoring.uptime_period.clone(),
-        regions: s.monitoring.uptime_regions.clone(),
-        emails: s.monitoring.emails.clone(),
-        error_ratio: s.monitoring.error_ratio,
-        ingress: (s.app_name.clone(), s.app_name.clone()),
-    }
-    .add_to(&mut stack, apis.only(&["monitoring"]));
-
-    let scheme = if s.domain.is_some() {
-        "https://"
-    } else {
-        "http://"
     };
     stack.output(
         "app_url",
         Output::new(
-            Template::new().lit(scheme).interp(host).lit("/").build(),
+            Template::new().lit(scheme).interp(lb_host).lit("/").build(),
             "Where the app answers",
         ),
     );
@@ -338,14 +511,28 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
         "lb_ip",
         Output::new(
             frontend.address.address(),
-            "The load balancer's reserved IP; point the domain's A record here",
+            "The load balancer's reserved IP; point the domains' A records here",
         ),
     );
     stack.output(
-        "image",
+        "images",
         Output::new(
-            Expression::from(format!("{}:{}", registry.image(&s.app_name), s.image_tag)),
-            "The app's image, with the version tag the workload deploys",
+            Expression::Object(
+                s.web_services
+                    .iter()
+                    .map(|w| {
+                        (
+                            w.name.clone(),
+                            Expression::from(format!(
+                                "{}:{}",
+                                registry.image(&w.name),
+                                w.image_tag
+                            )),
+                        )
+                    })
+                    .collect(),
+            ),
+            "Each service's image, with the version tag the workload deploys",
         ),
     );
     stack.output(
@@ -359,14 +546,25 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
         ),
     );
     stack.output(
-        "console_uptime_check",
+        "console_uptime_checks",
         Output::new(
-            Template::new()
-                .lit("https://console.cloud.google.com/monitoring/uptime/")
-                .interp(alerting.uptime_check.uptime_check_id())
-                .lit(format!("?project={}", s.project))
-                .build(),
-            "The uptime check in the Cloud Console",
+            Expression::Object(
+                uptime_checks
+                    .iter()
+                    .map(|(name, check)| {
+                        (
+                            name.clone(),
+                            Template::new()
+                                .lit("https://console.cloud.google.com/monitoring/uptime/")
+                                .interp(check.uptime_check_id())
+                                .lit(format!("?project={}", s.project))
+                                .build()
+                                .into(),
+                        )
+                    })
+                    .collect(),
+            ),
+            "Each service's uptime check in the Cloud Console",
         ),
     );
     stack.output(
@@ -408,7 +606,7 @@ fn cluster_root(stack_name: &str, root: &str, s: &Valid) -> (Stack, ClusterHandl
     );
     let handles = ClusterHandles {
         cluster,
-        app_account,
+        accounts,
         repository,
         frontend,
     };

@@ -29,8 +29,10 @@ pub struct Settings {
     pub cluster: ClusterSettings,
     /// One or more node pools.
     pub node_pools: Vec<NodePoolSettings>,
-    /// The web app.
+    /// The application.
     pub app: AppSettings,
+    /// Its web services, at least one, all behind one load balancer.
+    pub services: Vec<ServiceSettings>,
     /// Uptime checks and alerts.
     pub monitoring: MonitoringSettings,
     /// Cloud Armor in front of the app; none when absent.
@@ -164,21 +166,55 @@ fn default_disk_type() -> String {
     "pd-balanced".to_owned()
 }
 
-/// `[app]`
+/// `[app]`: the application its services make up together. Keys it does
+/// not know land in `moved`, which validation refuses by name.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AppSettings {
+    /// The application's name: its namespace, image repository, load
+    /// balancer, Ingress and health-check firewall rule are named after it.
+    pub name: String,
+    /// The domains served over HTTPS, on one Google-managed certificate;
+    /// plain HTTP on the load balancer's IP when empty (the default).
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// Settings of the single-service layout, each now a key of
+    /// `[[services]]` (or `domains` here); present only to say so.
+    #[serde(flatten)]
+    pub moved: BTreeMap<String, toml::Value>,
+}
+
+/// `[[services]]`: one web service of the app.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AppSettings {
-    /// The app's name, used for Kubernetes objects and firewall rules.
+pub struct ServiceSettings {
+    /// The service's name: its Kubernetes objects, image and alerts.
     pub name: String,
-    /// The container port the app listens on (default 8080).
+    /// The container port the service listens on (default 8080).
     #[serde(default = "default_port")]
     pub port: u16,
     /// The image's version tag, e.g. `0.1.0`; never `latest`.
     pub image_tag: String,
-    /// The domain served over HTTPS with a Google-managed certificate;
-    /// plain HTTP on the load balancer's IP when absent.
+    /// The Dockerfile `tfsynth deploy` builds its image from, relative to
+    /// the project (default `app/Dockerfile`, the app in `app/`).
+    #[serde(default = "default_dockerfile")]
+    pub dockerfile: String,
+    /// Requests for this host only (one of `app.domains`); any host when
+    /// absent.
     #[serde(default)]
-    pub domain: Option<String>,
+    pub host: Option<String>,
+    /// Requests whose path starts with this prefix (default `/`: all).
+    /// The path reaches the service unchanged.
+    #[serde(default = "default_path")]
+    pub path: String,
+    /// The path its probes and the load balancer's health check ask for
+    /// on the pod (default `/healthz`).
+    #[serde(default = "default_health_path")]
+    pub health_path: String,
+    /// The path the uptime check asks for through the load balancer
+    /// (default `health_path`, under `path` when that is not `/`:
+    /// `/api/healthz`).
+    #[serde(default)]
+    pub uptime_path: Option<String>,
     /// Replicas in each zone (default 3, the original's layout); the HPA
     /// never goes below `zones × replicas_per_zone`.
     #[serde(default = "default_replicas")]
@@ -203,6 +239,15 @@ pub struct AppSettings {
     pub memory_limit: String,
 }
 
+fn default_dockerfile() -> String {
+    "app/Dockerfile".to_owned()
+}
+fn default_path() -> String {
+    "/".to_owned()
+}
+fn default_health_path() -> String {
+    "/healthz".to_owned()
+}
 fn default_replicas() -> u32 {
     3
 }
@@ -312,18 +357,47 @@ pub struct Valid {
     pub maintenance: Option<MaintenanceWindow>,
     /// Node pools, with validated sizes.
     pub node_pools: Vec<(NodePoolSettings, PoolSize)>,
-    /// App name.
+    /// The application's name.
     pub app_name: String,
-    /// App port.
-    pub app_port: u16,
-    /// Image tag.
-    pub image_tag: String,
-    /// HTTPS domain.
-    pub domain: Option<String>,
+    /// HTTPS domains.
+    pub domains: Vec<String>,
+    /// The web services, in settings order.
+    pub web_services: Vec<ValidService>,
     /// Monitoring.
     pub monitoring: MonitoringSettings,
     /// Cloud Armor.
     pub armor: Option<Armor>,
+    /// Remote state bucket and prefix.
+    pub state: Option<(String, Option<String>)>,
+    /// Google Groups for RBAC: the `gke-security-groups@` group.
+    pub security_group: Option<String>,
+    /// Scanner findings accepted, the blueprint's and the settings', by
+    /// check id.
+    pub accepted_risks: Vec<super::risks::AcceptedRisk>,
+}
+
+/// One web service, validated.
+#[derive(Debug, Clone)]
+pub struct ValidService {
+    /// Its name.
+    pub name: String,
+    /// Its name among everything the project holds: the app's name when
+    /// they are the same, else `APP-SERVICE` (as Helm's `fullname` does).
+    pub full_name: String,
+    /// The container port.
+    pub port: u16,
+    /// Image tag.
+    pub image_tag: String,
+    /// The Dockerfile deploy builds.
+    pub dockerfile: String,
+    /// The host it serves only, if any.
+    pub host: Option<String>,
+    /// Its path prefix.
+    pub path: String,
+    /// The probes' path.
+    pub health_path: String,
+    /// The uptime check's path.
+    pub uptime_path: String,
     /// Fewest replicas.
     pub min_replicas: u32,
     /// Most replicas.
@@ -332,11 +406,16 @@ pub struct Valid {
     pub cpu_target: u32,
     /// Pod resources.
     pub resources: PodResources,
-    /// Remote state bucket and prefix.
-    pub state: Option<(String, Option<String>)>,
-    /// Google Groups for RBAC: the `gke-security-groups@` group.
-    pub security_group: Option<String>,
-    /// Scanner findings accepted, the blueprint's and the settings', by
-    /// check id.
-    pub accepted_risks: Vec<super::risks::AcceptedRisk>,
+}
+
+/// A service's name among everything the project holds: `app` when the
+/// service has the app's name (the single-service layout), else
+/// `app-service`. The same rule as a Helm chart's `fullname`, which drops
+/// the chart's name when the release already holds it.
+pub fn full_name(app: &str, service: &str) -> String {
+    if app == service {
+        app.to_owned()
+    } else {
+        format!("{app}-{service}")
+    }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::names;
 use super::risks;
-use super::settings::{AppSettings, Settings, Valid};
+use super::settings::{ServiceSettings, Settings, Valid, ValidService, full_name};
 use crate::constructs::{
     Armor, AuthorizedNetwork, Cidr, MaintenanceWindow, PodResources, PoolSize,
 };
@@ -413,11 +413,11 @@ fn at_most_max_count(key: &str, value: u32, p: &mut Vec<Diagnostic>) {
 /// arithmetic is checked: a product or a default that does not fit a
 /// Kubernetes replica count is a problem at the key that causes it, never
 /// a wrapped number.
-fn replicas(app: &AppSettings, zones: usize, p: &mut Vec<Diagnostic>) -> (u32, u32) {
+fn replicas(app: &ServiceSettings, at: &str, zones: usize, p: &mut Vec<Diagnostic>) -> (u32, u32) {
     let per_zone = app.replicas_per_zone;
     if per_zone == 0 {
         p.push(Diagnostic::at_key(
-            "app.replicas_per_zone",
+            format!("{at}.replicas_per_zone"),
             "must be at least 1",
         ));
     }
@@ -427,7 +427,7 @@ fn replicas(app: &AppSettings, zones: usize, p: &mut Vec<Diagnostic>) -> (u32, u
         .filter(|min| *min <= MAX_COUNT);
     let Some(min) = min else {
         p.push(Diagnostic::at_key(
-            "app.replicas_per_zone",
+            format!("{at}.replicas_per_zone"),
             format!(
                 "{per_zone} replicas in each of {zones} zone{} is more than Kubernetes accepts (at most {MAX_COUNT} replicas)",
                 if zones == 1 { "" } else { "s" }
@@ -437,10 +437,10 @@ fn replicas(app: &AppSettings, zones: usize, p: &mut Vec<Diagnostic>) -> (u32, u
     };
     let max = match app.max_replicas {
         Some(max) => {
-            at_most_max_count("app.max_replicas", max, p);
+            at_most_max_count(&format!("{at}.max_replicas"), max, p);
             if max < min {
                 p.push(Diagnostic::at_key(
-                    "app.max_replicas",
+                    format!("{at}.max_replicas"),
                     format!("{max} is below the minimum ({min}: replicas_per_zone × zones)"),
                 ));
             }
@@ -450,9 +450,9 @@ fn replicas(app: &AppSettings, zones: usize, p: &mut Vec<Diagnostic>) -> (u32, u
             Some(max) => max,
             None => {
                 p.push(Diagnostic::at_key(
-                    "app.replicas_per_zone",
+                    format!("{at}.replicas_per_zone"),
                     format!(
-                        "the default max_replicas, twice the minimum of {min}, is more than Kubernetes accepts (at most {MAX_COUNT}); set app.max_replicas"
+                        "the default max_replicas, twice the minimum of {min}, is more than Kubernetes accepts (at most {MAX_COUNT}); set {at}.max_replicas"
                     ),
                 ));
                 min
@@ -796,31 +796,53 @@ impl Validate for Settings {
                 ),
             ));
         }
-        let tag = self.app.image_tag.as_str();
-        if tag.is_empty() || tag.eq_ignore_ascii_case("latest") {
-            p.push(Diagnostic::at_key(
-                "app.image_tag",
-                format!(
-                    "{tag:?} names no version; use the app's version (e.g. \"0.1.0\") so every deploy is a reviewed change"
+        for key in self.app.moved.keys() {
+            let hint = match key.as_str() {
+                "domain" => "is now app.domains, a list: domains = [\"...\"]".to_owned(),
+                "port" | "image_tag" | "replicas_per_zone" | "max_replicas" | "cpu_target"
+                | "cpu_request" | "memory_request" | "cpu_limit" | "memory_limit" => {
+                    "is now a setting of each service: move it to a [[services]] entry \
+                     (name = the app's name keeps every object as it is)"
+                        .to_owned()
+                }
+                _ => format!(
+                    "is not a setting of [app] (it takes name and domains; services are \
+                     [[services]]){}",
+                    crate::schema::closest(key, ["name", "domains"].into_iter())
                 ),
-            ));
-        } else if !is_image_tag(tag) {
+            };
             p.push(Diagnostic::at_key(
-                "app.image_tag",
-                format!(
-                    "{tag:?} is not a Docker tag (up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-')"
-                ),
+                format!("app.{key}"),
+                format!("{key} {hint}"),
             ));
         }
-        if let Some(domain) = &self.app.domain {
+        let mut domains = BTreeSet::new();
+        for (i, domain) in self.app.domains.iter().enumerate() {
+            let key = format!("app.domains[{i}]");
             if !is_domain(domain) {
                 p.push(Diagnostic::at_key(
-                    "app.domain",
+                    key,
                     format!(
                         "{domain:?} is not a domain name (dot-separated labels of letters, digits and inner hyphens, like app.example.com)"
                     ),
                 ));
+            } else if !domains.insert(domain.to_ascii_lowercase()) {
+                p.push(Diagnostic::at_key(
+                    key,
+                    format!("{domain:?} is listed twice"),
+                ));
             }
+        }
+        // A Google-managed certificate holds at most 100 domains (Compute
+        // Engine quotas and limits, "SSL certificates").
+        if self.app.domains.len() > 100 {
+            p.push(Diagnostic::at_key(
+                "app.domains",
+                format!(
+                    "{} domains are more than one Google-managed certificate holds (100)",
+                    self.app.domains.len()
+                ),
+            ));
         }
         let m = &self.monitoring;
         if m.emails.is_empty() {
@@ -870,45 +892,7 @@ impl Validate for Settings {
                 ),
             ));
         }
-        let app = &self.app;
-        let (min_replicas, max_replicas) = replicas(app, self.zones.len(), &mut p);
-        if !(1..=100).contains(&app.cpu_target) {
-            p.push(Diagnostic::at_key(
-                "app.cpu_target",
-                format!("{} is not a percentage from 1 to 100", app.cpu_target),
-            ));
-        }
-        for (key, value, units) in [
-            ("app.cpu_request", &app.cpu_request, &CPU),
-            ("app.cpu_limit", &app.cpu_limit, &CPU),
-            ("app.memory_request", &app.memory_request, &MEMORY),
-            ("app.memory_limit", &app.memory_limit, &MEMORY),
-        ] {
-            if !is_quantity(value, units) {
-                p.push(Diagnostic::at_key(
-                    key,
-                    format!("{value:?} is not a quantity like {}", units.example),
-                ));
-            }
-        }
-        // Kubernetes refuses a container whose request is above its limit.
-        for (what, request, limit, units) in [
-            ("cpu", &app.cpu_request, &app.cpu_limit, &CPU),
-            ("memory", &app.memory_request, &app.memory_limit, &MEMORY),
-        ] {
-            if is_quantity(request, units)
-                && is_quantity(limit, units)
-                && quantity_exceeds(request, limit, units)
-            {
-                p.push(Diagnostic::at_key(
-                    format!("app.{what}_request"),
-                    format!(
-                        "{request} is more than app.{what}_limit {limit}; Kubernetes refuses a \
-                         request above its limit"
-                    ),
-                ));
-            }
-        }
+        let services = services(&self, &mut p);
         let mut armor = None;
         if let Some(a) = &self.cloud_armor {
             let mut deny = Vec::new();
@@ -935,21 +919,6 @@ impl Validate for Settings {
                 rate_limit_per_minute: a.rate_limit_per_minute,
             });
         }
-        if self.app.port == 0 {
-            p.push(Diagnostic::at_key(
-                "app.port",
-                "0 is not a port the app can listen on (1024-65535)",
-            ));
-        } else if self.app.port < 1024 {
-            p.push(Diagnostic::at_key(
-                "app.port",
-                format!(
-                    "{} is a privileged port; the app runs as a non-root user",
-                    self.app.port
-                ),
-            ));
-        }
-
         if let Some(state) = &self.state {
             let b = &state.bucket;
             let ok = (3..=63).contains(&b.len())
@@ -1055,19 +1024,9 @@ impl Validate for Settings {
                 recurrence: m.recurrence,
             }),
             node_pools: pools,
-            min_replicas,
-            max_replicas,
-            cpu_target: self.app.cpu_target,
-            resources: PodResources {
-                cpu_request: self.app.cpu_request,
-                memory_request: self.app.memory_request,
-                cpu_limit: self.app.cpu_limit,
-                memory_limit: self.app.memory_limit,
-            },
             app_name: self.app.name,
-            app_port: self.app.port,
-            image_tag: self.app.image_tag,
-            domain: self.app.domain,
+            domains: self.app.domains,
+            web_services: services,
             monitoring: self.monitoring,
             armor,
             state: self.state.map(|s| (s.bucket, s.prefix)),
@@ -1075,4 +1034,235 @@ impl Validate for Settings {
             accepted_risks,
         })
     }
+}
+
+/// Names of the blueprint's own objects in the cluster root that a
+/// service's name would collide with: a service's Google service account
+/// is `google_service_account.SERVICE`, beside the nodes' one.
+const RESERVED_SERVICE_NAMES: [&str; 1] = ["nodes"];
+
+/// A path prefix the load balancer can route: `/`, or `/` followed by
+/// segments of URL path characters, without a trailing `/`, `*`, `?`,
+/// `#` or `//` (GKE Ingress, `pathType: Prefix`).
+fn is_route_path(path: &str) -> bool {
+    path == "/"
+        || (path.starts_with('/')
+            && !path.ends_with('/')
+            && !path.contains("//")
+            && path[1..].bytes().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(
+                        c,
+                        b'/' | b'-'
+                            | b'.'
+                            | b'_'
+                            | b'~'
+                            | b'%'
+                            | b'!'
+                            | b'$'
+                            | b'&'
+                            | b'\''
+                            | b'('
+                            | b')'
+                            | b'+'
+                            | b','
+                            | b';'
+                            | b'='
+                            | b':'
+                            | b'@'
+                    )
+            }))
+}
+
+/// Every `[[services]]` entry checked, at `services[i].key`; the valid
+/// ones, when all are.
+fn services(s: &Settings, p: &mut Vec<Diagnostic>) -> Vec<ValidService> {
+    if s.services.is_empty() {
+        p.push(Diagnostic::at_key(
+            "services",
+            "name at least one service: add a [[services]] entry with name, port and image_tag",
+        ));
+    }
+    let mut names = BTreeSet::new();
+    let mut routes = BTreeSet::new();
+    let mut valid = Vec::new();
+    for (i, service) in s.services.iter().enumerate() {
+        let at = format!("services[{i}]");
+        let key = |k: &str| format!("{at}.{k}");
+        let name = service.name.as_str();
+        if !names.insert(name) {
+            p.push(Diagnostic::at_key(
+                key("name"),
+                format!("{name:?} names two services"),
+            ));
+        }
+        if RESERVED_SERVICE_NAMES.contains(&name) {
+            p.push(Diagnostic::at_key(
+                key("name"),
+                format!(
+                    "{name:?} is the name of the blueprint's node identity in the cluster root; \
+                     choose another"
+                ),
+            ));
+        }
+        let tag = service.image_tag.as_str();
+        if tag.is_empty() || tag.eq_ignore_ascii_case("latest") {
+            p.push(Diagnostic::at_key(
+                key("image_tag"),
+                format!(
+                    "{tag:?} names no version; use the service's version (e.g. \"0.1.0\") so every deploy is a reviewed change"
+                ),
+            ));
+        } else if !is_image_tag(tag) {
+            p.push(Diagnostic::at_key(
+                key("image_tag"),
+                format!(
+                    "{tag:?} is not a Docker tag (up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-')"
+                ),
+            ));
+        }
+        if service.port == 0 {
+            p.push(Diagnostic::at_key(
+                key("port"),
+                "0 is not a port the service can listen on (1024-65535)",
+            ));
+        } else if service.port < 1024 {
+            p.push(Diagnostic::at_key(
+                key("port"),
+                format!(
+                    "{} is a privileged port; the service runs as a non-root user",
+                    service.port
+                ),
+            ));
+        }
+        if service.dockerfile.trim().is_empty() {
+            p.push(Diagnostic::at_key(key("dockerfile"), "name a Dockerfile"));
+        }
+        if let Some(host) = &service.host {
+            if !s.app.domains.iter().any(|d| d.eq_ignore_ascii_case(host)) {
+                p.push(Diagnostic::at_key(
+                    key("host"),
+                    if s.app.domains.is_empty() {
+                        format!(
+                            "{host:?} is not one of app.domains, which lists none; add it there, \
+                             so the certificate covers it"
+                        )
+                    } else {
+                        format!(
+                            "{host:?} is not one of app.domains ({}); the certificate covers \
+                             those only",
+                            s.app.domains.join(", ")
+                        )
+                    },
+                ));
+            }
+        }
+        if !is_route_path(&service.path) {
+            p.push(Diagnostic::at_key(
+                key("path"),
+                format!(
+                    "{:?} is not a path prefix like / or /api (a leading /, no trailing /, no * ? # or //)",
+                    service.path
+                ),
+            ));
+        } else if !routes.insert((
+            service.host.as_deref().map(str::to_ascii_lowercase),
+            service.path.as_str(),
+        )) {
+            p.push(Diagnostic::at_key(
+                key("path"),
+                format!(
+                    "{} on {} is already another service's route",
+                    service.path,
+                    service.host.as_deref().unwrap_or("any host")
+                ),
+            ));
+        }
+        for (k, path) in [
+            ("health_path", Some(&service.health_path)),
+            ("uptime_path", service.uptime_path.as_ref()),
+        ] {
+            if let Some(path) = path {
+                if !path.starts_with('/')
+                    || path.chars().any(|c| c.is_whitespace() || c.is_control())
+                {
+                    p.push(Diagnostic::at_key(
+                        key(k),
+                        format!("{path:?} is not a URL path (a leading /, no spaces)"),
+                    ));
+                }
+            }
+        }
+        let (min_replicas, max_replicas) = replicas(service, &at, s.zones.len(), p);
+        if !(1..=100).contains(&service.cpu_target) {
+            p.push(Diagnostic::at_key(
+                key("cpu_target"),
+                format!("{} is not a percentage from 1 to 100", service.cpu_target),
+            ));
+        }
+        for (k, value, units) in [
+            ("cpu_request", &service.cpu_request, &CPU),
+            ("cpu_limit", &service.cpu_limit, &CPU),
+            ("memory_request", &service.memory_request, &MEMORY),
+            ("memory_limit", &service.memory_limit, &MEMORY),
+        ] {
+            if !is_quantity(value, units) {
+                p.push(Diagnostic::at_key(
+                    key(k),
+                    format!("{value:?} is not a quantity like {}", units.example),
+                ));
+            }
+        }
+        // Kubernetes refuses a container whose request is above its limit.
+        for (what, request, limit, units) in [
+            ("cpu", &service.cpu_request, &service.cpu_limit, &CPU),
+            (
+                "memory",
+                &service.memory_request,
+                &service.memory_limit,
+                &MEMORY,
+            ),
+        ] {
+            if is_quantity(request, units)
+                && is_quantity(limit, units)
+                && quantity_exceeds(request, limit, units)
+            {
+                p.push(Diagnostic::at_key(
+                    key(&format!("{what}_request")),
+                    format!(
+                        "{request} is more than {at}.{what}_limit {limit}; Kubernetes refuses a \
+                         request above its limit"
+                    ),
+                ));
+            }
+        }
+        let uptime_path = service.uptime_path.clone().unwrap_or_else(|| {
+            if service.path == "/" {
+                service.health_path.clone()
+            } else {
+                format!("{}{}", service.path, service.health_path)
+            }
+        });
+        valid.push(ValidService {
+            name: service.name.clone(),
+            full_name: full_name(&s.app.name, &service.name),
+            port: service.port,
+            image_tag: service.image_tag.clone(),
+            dockerfile: service.dockerfile.clone(),
+            host: service.host.clone(),
+            path: service.path.clone(),
+            health_path: service.health_path.clone(),
+            uptime_path,
+            min_replicas,
+            max_replicas,
+            cpu_target: service.cpu_target,
+            resources: PodResources {
+                cpu_request: service.cpu_request.clone(),
+                memory_request: service.memory_request.clone(),
+                cpu_limit: service.cpu_limit.clone(),
+                memory_limit: service.memory_limit.clone(),
+            },
+        });
+    }
+    valid
 }
