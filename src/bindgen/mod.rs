@@ -128,7 +128,9 @@ pub enum BindgenError {
     /// The file is not a provider schema, or one of its values is not
     /// what the format allows: `random.json:12:30: provider_schemas.
     /// registry.terraform.io/hashicorp/random.resource_schemas.random_uuid.
-    /// block.attributes.result.type: unknown variant ...`.
+    /// block.attributes.result.type: unknown variant ...`. An attribute
+    /// must have a `type` (or `nested_type`) and be required, optional or
+    /// computed: nothing is guessed for one that is not.
     #[error(
         "{file}:{line}:{column}: {}not a provider schema (`terraform providers schema -json`): {message}",
         key.as_ref().map(|key| format!("{key}: ")).unwrap_or_default()
@@ -136,9 +138,11 @@ pub enum BindgenError {
     Parse {
         /// The schema file, as named to the generator.
         file: String,
-        /// Line of the offending value, from 1.
+        /// Line where the parser found the problem, from 1: in the
+        /// offending value, or (for an attribute refused as a whole) just
+        /// after it.
         line: usize,
-        /// Column of the offending value, from 1.
+        /// Column where the parser found the problem, from 1.
         column: usize,
         /// The key path to it (`provider_schemas.<address>.resource_schemas.
         /// <type>.block.attributes.<name>.type`); `None` when the file

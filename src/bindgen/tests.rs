@@ -453,3 +453,84 @@ fn a_bad_value_deep_in_a_schema_file_is_named_by_line_and_type() {
         );
     }
 }
+
+#[test]
+fn an_attribute_without_a_type_or_a_flag_is_refused_by_its_key_path() {
+    // Terraform writes every attribute with a type and at least one of
+    // required, optional and computed: anything else is not guessed at
+    // (it was a dynamic `Option<Expression>`, or computed-only with the
+    // doc line "`deep`: .").
+    let no_type = r#""optional": true"#;
+    let no_flag = r#""type": "string""#;
+    let untyped = r#"the attribute has neither "type" nor "nested_type""#;
+    let unflagged = "the attribute is none of required, optional and computed";
+    let top =
+        "provider_schemas.registry.terraform.io/acme/example.resource_schemas.example_thing.block";
+    let cases = [
+        (
+            format!(
+                r#"{{"attributes": {{"name": {{"type": "string", "optional": true}},
+"deep": {{{no_type}}}}}}}"#
+            ),
+            format!("{top}.attributes.deep"),
+            untyped,
+        ),
+        (
+            format!(
+                r#"{{"attributes": {{"name": {{"type": "string", "optional": true}},
+"deep": {{{no_flag}}}}}}}"#
+            ),
+            format!("{top}.attributes.deep"),
+            unflagged,
+        ),
+        (
+            format!(
+                r#"{{"block_types": {{"outer": {{"nesting_mode": "list", "block": {{
+"attributes": {{"deep": {{{no_type}}}}}}}}}}}}}"#
+            ),
+            format!("{top}.block_types.outer.block.attributes.deep"),
+            untyped,
+        ),
+        (
+            format!(
+                r#"{{"attributes": {{"outer": {{"optional": true, "nested_type": {{
+"nesting_mode": "single", "attributes": {{"deep": {{{no_flag}}}}}}}}}}}}}"#
+            ),
+            format!("{top}.attributes.outer.nested_type.attributes.deep"),
+            unflagged,
+        ),
+    ];
+    for (block, key, why) in cases {
+        let text = schema(&block);
+        let error = generate("t.json", &text, &options(&[])).unwrap_err();
+        let BindgenError::Parse { line, column, .. } = &error else {
+            panic!("not a parse error: {error}");
+        };
+        // The position is where the parser found the problem: the end of
+        // the attribute's object.
+        let at = text.lines().nth(line - 1).unwrap();
+        assert!(at[..column - 1].ends_with('}'), "{at:?} {column}: {error}");
+        assert!(at.contains("\"deep\""), "{at:?}: {error}");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "t.json:{line}:{column}: {key}: not a provider schema \
+                 (`terraform providers schema -json`): {why}"
+            )
+        );
+    }
+    // A type that was not asked for is no exception: the file is refused
+    // as a whole, as for any malformed value.
+    let text = schema("{}").replace(
+        r#""resource_schemas""#,
+        r#""data_source_schemas": {"example_info": {"version": 0, "block": {
+            "attributes": {"deep": {"optional": true}}}}}, "resource_schemas""#,
+    );
+    let error = generate("t.json", &text, &options(&["example_thing"])).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("data_source_schemas.example_info.block.attributes.deep: "),
+        "{error}"
+    );
+}
