@@ -152,7 +152,7 @@ pub enum BindgenError {
         message: String,
     },
     /// No provider, or more than one, matches [`Options::provider`].
-    #[error("{file}: {wanted:?} names {found} providers; the file holds: {available}")]
+    #[error("{file}: {wanted:?} names {found} providers; {}", held(.available))]
     Provider {
         /// The schema file.
         file: String,
@@ -160,8 +160,9 @@ pub enum BindgenError {
         wanted: String,
         /// How many matched (0, or 2 and more).
         found: usize,
-        /// Every provider address in the file, comma-separated.
-        available: String,
+        /// Every provider address in the file, sorted; none in a file
+        /// whose `provider_schemas` is empty.
+        available: Vec<String>,
     },
     /// Types asked for that the provider lacks.
     #[error("{file}: {provider} has no resource or data source type {}", .names.join(", "))]
@@ -195,6 +196,15 @@ pub enum BindgenError {
         /// What syn said.
         message: String,
     },
+}
+
+/// What a schema file holds, for [`BindgenError::Provider`].
+fn held(available: &[String]) -> String {
+    if available.is_empty() {
+        "the file holds no provider".to_owned()
+    } else {
+        format!("the file holds: {}", available.join(", "))
+    }
 }
 
 /// serde_json's message without the " at line L column C" it appends,
@@ -267,12 +277,7 @@ pub fn generate(
             file: file.to_owned(),
             wanted: options.provider.clone(),
             found: matching.len(),
-            available: parsed
-                .provider_schemas
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", "),
+            available: parsed.provider_schemas.keys().cloned().collect(),
         });
     };
     let local_name = address.rsplit('/').next().unwrap_or(address);

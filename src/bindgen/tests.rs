@@ -534,3 +534,14 @@ fn an_attribute_without_a_type_or_a_flag_is_refused_by_its_key_path() {
         "{error}"
     );
 }
+
+#[test]
+fn a_file_with_no_provider_says_so() {
+    let text = r#"{"format_version": "1.0", "provider_schemas": {}}"#;
+    assert_eq!(
+        generate("t.json", text, &options(&[]))
+            .unwrap_err()
+            .to_string(),
+        r#"t.json: "example" names 0 providers; the file holds no provider"#
+    );
+}
