@@ -310,6 +310,55 @@ fn the_command_writes_checks_and_names_stale_files() {
     );
 }
 
+/// `tfsynth bindgen` on random's schema into `out`, with `extra` arguments.
+fn bindgen_random(out: &Path, extra: &[&str]) -> (bool, String) {
+    let mut args = vec![
+        "bindgen",
+        "--schema",
+        "examples/schemas/random.json",
+        "--provider",
+        "random",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    tfsynth(&args)
+}
+
+/// A list of types the generator cannot use stops it before it writes
+/// anything, with every name quoted and an empty entry named by position.
+#[test]
+fn bad_type_lists_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("random");
+    for (types, message) in [
+        (
+            "random_uuid,,random_pet",
+            "error: entry 2 of --types is empty\n",
+        ),
+        ("random_uuid,", "error: entry 2 of --types is empty\n"),
+        (
+            "random_uuid, random_pett",
+            "error: examples/schemas/random.json: registry.terraform.io/hashicorp/random \
+             has no resource or data source type \"random_pett\" (did you mean \"random_pet\"?)\n",
+        ),
+    ] {
+        assert_eq!(
+            bindgen_random(&out, &["--types", types]),
+            (false, message.to_owned()),
+            "{types:?}"
+        );
+        assert!(!out.exists(), "{types:?} wrote {}", out.display());
+    }
+    // Spaces after the commas are not part of the names.
+    let (ok, text) = bindgen_random(&out, &["--types", "random_uuid, random_pet"]);
+    assert!(ok, "{text}");
+    assert_eq!(
+        list(&out),
+        ["mod.rs", "provider.rs", "random_pet.rs", "random_uuid.rs"]
+    );
+}
+
 /// The one step from "I need google_sql_database_instance" to a typed
 /// struct: no schema file to find, the shipped one is built in.
 #[test]
@@ -347,8 +396,25 @@ fn a_shipped_provider_needs_no_schema_file() {
     ]);
     assert!(!ok);
     assert!(
-        text.contains("schemas/google.json (built in): registry.terraform.io/hashicorp/google has no resource or data source type google_sql_databse_instance (did you mean google_sql_database_instance?)"),
+        text.contains("schemas/google.json (built in): registry.terraform.io/hashicorp/google has no resource or data source type \"google_sql_databse_instance\" (did you mean \"google_sql_database_instance\"?)"),
         "{text}"
+    );
+    // `google_sql_user` is a resource only: asked for as a data source, it
+    // is named as the resource, not as the nearest data source.
+    let (ok, text) = tfsynth(&[
+        "bindgen",
+        "--provider",
+        "google",
+        "--types",
+        "data.google_sql_user",
+        "--out",
+        "x",
+    ]);
+    assert!(!ok);
+    assert_eq!(
+        text,
+        "error: schemas/google.json (built in): registry.terraform.io/hashicorp/google has no \
+         resource or data source type \"data.google_sql_user\" (it is a resource: \"google_sql_user\")\n"
     );
 }
 

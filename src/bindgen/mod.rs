@@ -104,9 +104,11 @@ pub struct Options {
     /// (`registry.terraform.io/hashicorp/random`) or its trailing part
     /// (`hashicorp/random`, `random`), when that names one provider.
     pub provider: String,
-    /// Types to generate, by Terraform name: `google_sql_user` selects
-    /// the resource type, `data.google_sql_user` the data source type (as
-    /// a configuration names them). Every type of the provider when empty.
+    /// Types to generate, by Terraform name: `google_sql_database_instance`
+    /// selects the resource type, `data.google_sql_database_instance` the
+    /// data source type (as a configuration names them). Spaces around a
+    /// name are not part of it; an empty name is refused (by its position,
+    /// as `entry 2 of --types`). Every type of the provider when empty.
     pub types: Vec<String>,
     /// How the generated code names this crate: `tfsynth` in a user's
     /// crate, `crate` inside tfsynth.
@@ -164,14 +166,28 @@ pub enum BindgenError {
         /// whose `provider_schemas` is empty.
         available: Vec<String>,
     },
+    /// Entries of [`Options::types`] that are empty or only spaces, as
+    /// `--types a,,b` or a trailing comma gives them.
+    #[error("{}", empty_entries(.positions))]
+    EmptyTypes {
+        /// Their positions in the list, from 1.
+        positions: Vec<usize>,
+    },
     /// Types asked for that the provider lacks.
-    #[error("{file}: {provider} has no resource or data source type {}", .names.join(", "))]
+    #[error(
+        "{file}: {provider} has no resource or data source {} {}",
+        if .names.len() == 1 { "type" } else { "types" },
+        .names.join(", ")
+    )]
     UnknownTypes {
         /// The schema file.
         file: String,
         /// The provider's address.
         provider: String,
-        /// The names it lacks.
+        /// The names it lacks, each quoted and followed by a hint where
+        /// there is one: `"data.google_sql_user" (it is a resource:
+        /// "google_sql_user")`, `"google_sql_usr" (did you mean
+        /// "google_sql_user"?)`.
         names: Vec<String>,
     },
     /// Two types would get the same Rust name.
@@ -196,6 +212,40 @@ pub enum BindgenError {
         /// What syn said.
         message: String,
     },
+}
+
+/// The type names of `types`, trimmed; empty ones are refused by their
+/// positions.
+fn wanted_types(types: &[String]) -> Result<BTreeSet<&str>, BindgenError> {
+    let positions: Vec<usize> = types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.trim().is_empty())
+        .map(|(i, _)| i + 1)
+        .collect();
+    if !positions.is_empty() {
+        return Err(BindgenError::EmptyTypes { positions });
+    }
+    Ok(types.iter().map(|t| t.trim()).collect())
+}
+
+/// ` (did you mean "data.x"?)` for the name of `known` closest to `name`,
+/// written with `prefix`; empty when none is close.
+fn suggestion<'n>(prefix: &str, name: &str, known: impl IntoIterator<Item = &'n str>) -> String {
+    crate::schema::closest_name(name, known)
+        .map(|n| format!(" (did you mean {:?}?)", format!("{prefix}{n}")))
+        .unwrap_or_default()
+}
+
+/// `entry 2 of --types is empty`, `entries 1, 3 of --types are empty`.
+fn empty_entries(positions: &[usize]) -> String {
+    match positions {
+        [one] => format!("entry {one} of --types is empty"),
+        many => {
+            let list: Vec<String> = many.iter().map(usize::to_string).collect();
+            format!("entries {} of --types are empty", list.join(", "))
+        }
+    }
 }
 
 /// What a schema file holds, for [`BindgenError::Provider`].
@@ -249,6 +299,7 @@ pub fn generate(
     text: &str,
     options: &Options,
 ) -> Result<Vec<GeneratedSource>, BindgenError> {
+    let wanted = wanted_types(&options.types)?;
     let parsed: SchemaFile = serde_path_to_error::deserialize(
         &mut serde_json::Deserializer::from_str(text),
     )
@@ -282,24 +333,25 @@ pub fn generate(
     };
     let local_name = address.rsplit('/').next().unwrap_or(address);
 
-    let wanted: BTreeSet<&str> = options.types.iter().map(String::as_str).collect();
     let unknown: Vec<String> = wanted
         .iter()
         .filter_map(|n| match n.strip_prefix("data.") {
             Some(data) if provider.data_source_schemas.contains_key(data) => None,
+            Some(data) if provider.resource_schemas.contains_key(data) => {
+                Some(format!("{n:?} (it is a resource: {data:?})"))
+            }
             Some(data) => {
                 let known = provider.data_source_schemas.keys().map(String::as_str);
-                let hint = crate::schema::closest(data, known).replacen("mean ", "mean data.", 1);
-                Some(format!("{n}{hint}"))
+                Some(format!("{n:?}{}", suggestion("data.", data, known)))
             }
-            None if n.trim().is_empty() => Some(format!("{n:?} (an empty name)")),
             None if provider.resource_schemas.contains_key(*n) => None,
-            None if provider.data_source_schemas.contains_key(*n) => {
-                Some(format!("{n} (it is a data source: data.{n})"))
-            }
+            None if provider.data_source_schemas.contains_key(*n) => Some(format!(
+                "{n:?} (it is a data source: {:?})",
+                format!("data.{n}")
+            )),
             None => {
                 let known = provider.resource_schemas.keys().map(String::as_str);
-                Some(format!("{n}{}", crate::schema::closest(n, known)))
+                Some(format!("{n:?}{}", suggestion("", n, known)))
             }
         })
         .collect();

@@ -378,7 +378,7 @@ fn unknown_providers_and_types_are_named_in_the_error() {
         )
         .unwrap_err()
         .to_string(),
-        "t.json: registry.terraform.io/acme/example has no resource or data source type example_nope"
+        "t.json: registry.terraform.io/acme/example has no resource or data source type \"example_nope\""
     );
     // A data source is selected by its configuration name, `data.X`.
     let with_data = text.replace(
@@ -393,15 +393,16 @@ fn unknown_providers_and_types_are_named_in_the_error() {
         )
         .unwrap_err()
         .to_string(),
-        "t.json: registry.terraform.io/acme/example has no resource or data source type \
-         data.example_thing, example_info (it is a data source: data.example_info)"
+        "t.json: registry.terraform.io/acme/example has no resource or data source types \
+         \"data.example_thing\" (it is a resource: \"example_thing\"), \
+         \"example_info\" (it is a data source: \"data.example_info\")"
     );
     assert_eq!(
-        generate("t.json", &with_data, &options(&["data.example_inf", ""]))
+        generate("t.json", &with_data, &options(&["data.example_inf"]))
             .unwrap_err()
             .to_string(),
         "t.json: registry.terraform.io/acme/example has no resource or data source type \
-         \"\" (an empty name), data.example_inf (did you mean data.example_info?)"
+         \"data.example_inf\" (did you mean \"data.example_info\"?)"
     );
     let files = generate("t.json", &with_data, &options(&["data.example_info"])).unwrap();
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -543,5 +544,84 @@ fn a_file_with_no_provider_says_so() {
             .unwrap_err()
             .to_string(),
         r#"t.json: "example" names 0 providers; the file holds no provider"#
+    );
+}
+
+/// `schema` with a data source `example_info` beside the resource.
+fn with_data_source() -> String {
+    schema("{}").replace(
+        r#""resource_schemas""#,
+        r#""data_source_schemas": {"example_info": {"version": 0, "block": {}}}, "resource_schemas""#,
+    )
+}
+
+#[test]
+fn a_resource_asked_for_as_a_data_source_is_named_as_a_resource() {
+    assert_eq!(
+        generate(
+            "t.json",
+            &with_data_source(),
+            &options(&["data.example_thing"])
+        )
+        .unwrap_err()
+        .to_string(),
+        "t.json: registry.terraform.io/acme/example has no resource or data source type \
+         \"data.example_thing\" (it is a resource: \"example_thing\")"
+    );
+}
+
+#[test]
+fn type_names_are_trimmed_quoted_in_errors_and_empty_ones_named_by_position() {
+    // Spaces around a name, as `--types "a, b"` gives them, are not part of it.
+    let files = generate(
+        "t.json",
+        &with_data_source(),
+        &options(&[" example_thing", "data.example_info "]),
+    )
+    .unwrap();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "data_example_info.rs",
+            "example_thing.rs",
+            "mod.rs",
+            "provider.rs"
+        ]
+    );
+    // Every name in the error is quoted, suggestions and hints too.
+    assert_eq!(
+        generate(
+            "t.json",
+            &with_data_source(),
+            &options(&["example_info", " data.example_inf", "exmple_thing"])
+        )
+        .unwrap_err()
+        .to_string(),
+        "t.json: registry.terraform.io/acme/example has no resource or data source types \
+         \"data.example_inf\" (did you mean \"data.example_info\"?), \
+         \"example_info\" (it is a data source: \"data.example_info\"), \
+         \"exmple_thing\" (did you mean \"example_thing\"?)"
+    );
+    // An empty entry (`a,,b`, `a, ,b`, a trailing comma) says where it is.
+    assert_eq!(
+        generate(
+            "t.json",
+            &with_data_source(),
+            &options(&["example_thing", " "])
+        )
+        .unwrap_err()
+        .to_string(),
+        "entry 2 of --types is empty"
+    );
+    assert_eq!(
+        generate(
+            "t.json",
+            &with_data_source(),
+            &options(&["", "example_thing", ""])
+        )
+        .unwrap_err()
+        .to_string(),
+        "entries 1, 3 of --types are empty"
     );
 }

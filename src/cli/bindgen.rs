@@ -22,9 +22,9 @@ pub(super) struct BindgenArgs {
     /// or its end (`hashicorp/random`, `random`).
     #[arg(long, value_name = "ADDRESS")]
     provider: String,
-    /// Only these types, comma-separated: `google_sql_user` is the
-    /// resource type, `data.google_sql_user` the data source type; every
-    /// type of the provider by default.
+    /// Only these types, comma-separated: `google_sql_database_instance`
+    /// is the resource type, `data.google_sql_database_instance` the data
+    /// source type; every type of the provider by default.
     #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
     types: Vec<String>,
     /// How the generated code names the tfsynth crate (`crate` inside

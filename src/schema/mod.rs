@@ -35,8 +35,10 @@ pub use index::{INDEX_SUFFIX, IndexPlan, index_of, plan_indexes};
 pub use types::Type;
 #[cfg(feature = "gke")]
 pub(crate) use validate::Shared;
-#[cfg(any(feature = "bindgen", feature = "gke"))]
+#[cfg(feature = "gke")]
 pub(crate) use validate::closest;
+#[cfg(feature = "bindgen")]
+pub(crate) use validate::closest_name;
 pub use validate::{Report, validate_document, validate_resolved};
 
 /// The schema of one block: its attributes and nested block types.
