@@ -359,6 +359,31 @@ fn bad_type_lists_are_refused_and_nothing_is_written() {
     );
 }
 
+/// `--crate-path` is written into every file's `use`: anything but a Rust
+/// path is refused before anything is written.
+#[test]
+fn a_crate_path_that_is_not_a_rust_path_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("random");
+    for path in ["tf-synth", "", "tfsynth::"] {
+        assert_eq!(
+            bindgen_random(&out, &["--crate-path", path]),
+            (
+                false,
+                format!(
+                    "error: --crate-path {path:?} is not a Rust path to the tfsynth crate \
+                     (such as tfsynth, crate::tf_lib or ::tfsynth)\n"
+                )
+            ),
+        );
+        assert!(!out.exists(), "{path:?} wrote {}", out.display());
+    }
+    let (ok, text) = bindgen_random(&out, &["--crate-path", "::tfsynth"]);
+    assert!(ok, "{text}");
+    let uuid = std::fs::read_to_string(out.join("random_uuid.rs")).unwrap();
+    assert!(uuid.contains("use ::tfsynth::tf::{"), "{uuid}");
+}
+
 /// The one step from "I need google_sql_database_instance" to a typed
 /// struct: no schema file to find, the shipped one is built in.
 #[test]

@@ -111,7 +111,8 @@ pub struct Options {
     /// as `entry 2 of --types`). Every type of the provider when empty.
     pub types: Vec<String>,
     /// How the generated code names this crate: `tfsynth` in a user's
-    /// crate, `crate` inside tfsynth.
+    /// crate, `crate` inside tfsynth, or any Rust path to it
+    /// (`::tfsynth`, `crate::tf_lib`); anything else is refused.
     pub crate_path: String,
 }
 
@@ -165,6 +166,17 @@ pub enum BindgenError {
         /// Every provider address in the file, sorted; none in a file
         /// whose `provider_schemas` is empty.
         available: Vec<String>,
+    },
+    /// [`Options::crate_path`] is not a Rust path (`tf-synth`, an empty
+    /// one): the generated `use` lines would not compile, or would name
+    /// something else.
+    #[error(
+        "--crate-path {path:?} is not a Rust path to the tfsynth crate \
+         (such as tfsynth, crate::tf_lib or ::tfsynth)"
+    )]
+    CratePath {
+        /// The path given.
+        path: String,
     },
     /// Entries of [`Options::types`] that are empty or only spaces, as
     /// `--types a,,b` or a trailing comma gives them.
@@ -291,14 +303,20 @@ fn without_position(message: &str) -> String {
 ///
 /// # Errors
 ///
-/// [`BindgenError`]: the file is not a schema, the provider or a type is
-/// not in it, two types would share a Rust name, or (a bug) the generated
-/// text does not parse.
+/// [`BindgenError`]: the crate path is not a Rust path or a type name is
+/// empty, the file is not a schema, the provider or a type is not in it,
+/// two types would share a Rust name, or (a bug) the generated text does
+/// not parse.
 pub fn generate(
     file: &str,
     text: &str,
     options: &Options,
 ) -> Result<Vec<GeneratedSource>, BindgenError> {
+    if !names::is_crate_path(&options.crate_path) {
+        return Err(BindgenError::CratePath {
+            path: options.crate_path.clone(),
+        });
+    }
     let wanted = wanted_types(&options.types)?;
     let parsed: SchemaFile = serde_path_to_error::deserialize(
         &mut serde_json::Deserializer::from_str(text),

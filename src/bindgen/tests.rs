@@ -625,3 +625,57 @@ fn type_names_are_trimmed_quoted_in_errors_and_empty_ones_named_by_position() {
         "entries 1, 3 of --types are empty"
     );
 }
+
+#[test]
+fn the_crate_path_must_be_a_rust_path() {
+    let with_path = |path: &str| Options {
+        crate_path: path.to_owned(),
+        ..options(&[])
+    };
+    for good in [
+        "tfsynth",
+        "crate",
+        "crate::tf_lib",
+        "::tfsynth",
+        "super::super::x",
+        "self::x",
+        "r#type",
+    ] {
+        let files = generate("t.json", &schema("{}"), &with_path(good))
+            .unwrap_or_else(|e| panic!("{good:?}: {e}"));
+        let thing = &files
+            .iter()
+            .find(|f| f.path == "example_thing.rs")
+            .unwrap()
+            .text;
+        assert!(
+            thing.contains(&format!("use {good}::tf::{{")),
+            "{good:?}: {thing}"
+        );
+    }
+    for bad in [
+        "",
+        "tf-synth",
+        "tfsynth::",
+        "::",
+        "tfsynth::type",
+        "Self",
+        "x::crate",
+        "::crate",
+        "x::super",
+        "tfsynth::tf<T>",
+        " tfsynth",
+        "tf synth",
+        "tfsynth;",
+        "_",
+    ] {
+        let error = generate("t.json", &schema("{}"), &with_path(bad)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "--crate-path {bad:?} is not a Rust path to the tfsynth crate \
+                 (such as tfsynth, crate::tf_lib or ::tfsynth)"
+            )
+        );
+    }
+}

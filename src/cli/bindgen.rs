@@ -27,7 +27,8 @@ pub(super) struct BindgenArgs {
     /// source type; every type of the provider by default.
     #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
     types: Vec<String>,
-    /// How the generated code names the tfsynth crate (`crate` inside
+    /// How the generated code names the tfsynth crate: a Rust path such
+    /// as `tfsynth`, `::tfsynth` or `crate::tf_lib` (`crate` inside
     /// tfsynth itself).
     #[arg(long, value_name = "PATH", default_value = "tfsynth")]
     crate_path: String,
