@@ -303,11 +303,20 @@ fn the_command_writes_checks_and_names_stale_files() {
     let mut args = args.clone();
     let at = args.iter().position(|a| *a == "random_uuid").unwrap();
     args[at] = "random_pet";
-    assert!(tfsynth(&args).0);
+    let (ok, text) = tfsynth(&args);
+    assert!(ok, "{text}");
     assert_eq!(
         list(&out),
         ["mine.rs", "mod.rs", "provider.rs", "random_pet.rs"]
     );
+    // The summary says what went, not only what was written.
+    assert_eq!(
+        text,
+        format!("{out_arg}: wrote 3 files; removed 1 no longer generated: random_uuid.rs\n")
+    );
+    let (ok, text) = tfsynth(&args);
+    assert!(ok, "{text}");
+    assert_eq!(text, format!("{out_arg}: wrote 3 files\n"));
 }
 
 /// `tfsynth bindgen` on random's schema into `out`, with `extra` arguments.
@@ -467,8 +476,17 @@ fn files_of_the_same_name_the_generator_did_not_write_are_never_overwritten() {
     let err = bindgen::write(out, &files).unwrap_err();
     let message = err.to_string();
     assert!(
-        message.contains("nothing was written") && message.ends_with("mod.rs, random_uuid.rs"),
+        message.contains("nothing was written: move them away")
+            && message.ends_with("mod.rs, random_uuid.rs"),
         "{message}"
+    );
+    // One such file is "it", not "them".
+    let one = tempfile::tempdir().unwrap();
+    std::fs::write(one.path().join("mod.rs"), "mine\n").unwrap();
+    assert_eq!(
+        bindgen::write(one.path(), &files).unwrap_err().to_string(),
+        "not written by tfsynth bindgen (no generated header where it puts one), so not \
+         overwritten; nothing was written: move it away or choose another --out: mod.rs"
     );
     assert_eq!(
         std::fs::read_to_string(out.join("mod.rs")).unwrap(),
@@ -491,7 +509,8 @@ fn files_of_the_same_name_the_generator_did_not_write_are_never_overwritten() {
     std::fs::remove_file(out.join("mod.rs")).unwrap();
     std::fs::remove_file(out.join("random_uuid.rs")).unwrap();
     bindgen::write(out, &files).unwrap();
-    bindgen::write(out, &files).unwrap();
+    // Nothing left over from an earlier run: nothing removed.
+    assert_eq!(bindgen::write(out, &files).unwrap(), Vec::<String>::new());
     assert!(bindgen::stale(out, &files).unwrap().is_empty());
     assert_eq!(
         std::fs::read_to_string(out.join("notes.txt")).unwrap(),

@@ -471,15 +471,16 @@ pub fn stale(dir: &Path, files: &[GeneratedSource]) -> io::Result<Vec<String>> {
 }
 
 /// Writes `files` into `dir` (created if missing) and removes the `.rs`
-/// files there that an earlier run generated and this one does not. A
-/// file the generator did not write is never overwritten or removed.
+/// files there that an earlier run generated and this one does not; returns
+/// those it removed, by name, sorted. A file the generator did not write is
+/// never overwritten or removed.
 ///
 /// # Errors
 ///
 /// `AlreadyExists`, naming every file of `files` that is in `dir` but was
 /// not written by the generator (nothing is written then); otherwise the
 /// first I/O error.
-pub fn write(dir: &Path, files: &[GeneratedSource]) -> io::Result<()> {
+pub fn write(dir: &Path, files: &[GeneratedSource]) -> io::Result<Vec<String>> {
     // A file of the same name that the generator did not write is the
     // user's: nothing is written, and every such file is named.
     let foreign = foreign_files(dir, files)?;
@@ -488,8 +489,9 @@ pub fn write(dir: &Path, files: &[GeneratedSource]) -> io::Result<()> {
             io::ErrorKind::AlreadyExists,
             format!(
                 "not written by tfsynth bindgen (no generated header where it puts one), \
-                 so not overwritten; nothing was written: move them away or choose another \
+                 so not overwritten; nothing was written: move {} away or choose another \
                  --out: {}",
+                if foreign.len() == 1 { "it" } else { "them" },
                 foreign.join(", ")
             ),
         ));
@@ -501,10 +503,11 @@ pub fn write(dir: &Path, files: &[GeneratedSource]) -> io::Result<()> {
             std::fs::write(path, &f.text)?;
         }
     }
-    for extra in extra_files(dir, files)? {
-        std::fs::remove_file(dir.join(extra))?;
+    let extra = extra_files(dir, files)?;
+    for name in &extra {
+        std::fs::remove_file(dir.join(name))?;
     }
-    Ok(())
+    Ok(extra)
 }
 
 /// The line every generated file carries, by which an old one is known.
