@@ -95,7 +95,7 @@ use std::path::Path;
 
 use crate::schema::{NestingMode, Type};
 use names::{Scope, camel, ident};
-use schema::{Attribute, Block, NestedBlock, SchemaFile};
+use schema::{Attribute, AttributeValue, Block, NestedBlock, SchemaFile};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,7 +202,8 @@ pub enum BindgenError {
         /// "google_sql_user"?)`.
         names: Vec<String>,
     },
-    /// Two types would get the same Rust name.
+    /// Two types would get the same file or Rust name (or one would be
+    /// `mod.rs`, the module list).
     #[error("{file}: {first} and {second} would both be generated as {name}")]
     Collision {
         /// The schema file.
@@ -212,6 +213,22 @@ pub enum BindgenError {
         /// One Terraform type.
         first: String,
         /// The other.
+        second: String,
+    },
+    /// Two attributes or nested blocks of one block (or two attributes of
+    /// one object type) would get the same Rust name: `café` and `caf_`.
+    #[error("{file}: {key}: {first} and {second} would both be generated as {name}")]
+    FieldCollision {
+        /// The schema file.
+        file: String,
+        /// The key path of the block, nested attribute or type that holds
+        /// both (`provider_schemas.<address>.resource_schemas.<type>.block`).
+        key: String,
+        /// The Rust name.
+        name: String,
+        /// One of them, with what it is: `attribute "caf_"`.
+        first: String,
+        /// The other: `attribute "café"`, `block "caf_"`.
         second: String,
     },
     /// The generator wrote something that is not Rust: a bug in it.
@@ -421,6 +438,9 @@ pub fn generate(
         }
     }
     check_collisions(file, &units)?;
+    for unit in &units {
+        check_field_names(file, &unit.schema_key(address), unit.block)?;
+    }
 
     let mut out = Vec::with_capacity(units.len() + 1);
     let mut modules = Vec::with_capacity(units.len());
@@ -620,20 +640,135 @@ impl Unit<'_> {
             Kind::Data => format!("`data.{}`", self.tf_name),
         }
     }
+
+    /// Where its block is in the schema file, as a key path.
+    fn schema_key(&self, address: &str) -> String {
+        match self.kind {
+            Kind::Provider => format!("provider_schemas.{address}.provider.block"),
+            Kind::Resource => {
+                format!(
+                    "provider_schemas.{address}.resource_schemas.{}.block",
+                    self.tf_name
+                )
+            }
+            Kind::Data => format!(
+                "provider_schemas.{address}.data_source_schemas.{}.block",
+                self.tf_name
+            ),
+        }
+    }
 }
 
+/// Fails when two units would share a file, or a name in `mod.rs`
+/// (modules, structs and accessor traits are all in Rust's type
+/// namespace there). `mod.rs` itself is taken by the module list.
 fn check_collisions(file: &str, units: &[Unit<'_>]) -> Result<(), BindgenError> {
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for unit in units {
-        for name in [unit.rust.clone(), unit.file_stem().to_owned()] {
-            if let Some(first) = seen.insert(name.clone(), unit.describe()) {
-                return Err(BindgenError::Collision {
-                    file: file.to_owned(),
-                    name,
-                    first,
-                    second: unit.describe(),
-                });
+    let mut files = BTreeMap::from([("mod.rs".to_owned(), "the module list".to_owned())]);
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let claim =
+        |taken: &mut BTreeMap<String, String>, name: String, what: String| match taken.get(&name) {
+            Some(first) => Err(BindgenError::Collision {
+                file: file.to_owned(),
+                name,
+                first: first.clone(),
+                second: what,
+            }),
+            None => {
+                taken.insert(name, what);
+                Ok(())
             }
+        };
+    for unit in units {
+        let what = unit.describe();
+        claim(&mut files, format!("{}.rs", unit.file_stem()), what.clone())?;
+        let module = unit.file_stem().to_owned();
+        claim(&mut names, module, format!("the module of {what}"))?;
+        claim(&mut names, unit.rust.clone(), what.clone())?;
+        if unit.kind != Kind::Provider {
+            let trait_name = format!("{}Ref", unit.rust);
+            claim(
+                &mut names,
+                trait_name,
+                format!("the accessor trait of {what}"),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Fails when two attributes or nested blocks of `block` (at `key` in the
+/// file), or of any block, nested attributes or object type below it,
+/// would get one Rust name: `café` and `caf_` are both `caf_`. They
+/// would be told apart only by a made-up suffix, which a reader cannot
+/// guess from the schema.
+fn check_field_names(file: &str, key: &str, block: &Block) -> Result<(), BindgenError> {
+    let attributes = block.attributes.keys().map(|n| ("attribute", n));
+    let blocks = block.block_types.keys().map(|n| ("block", n));
+    one_rust_name_each(file, key, attributes.chain(blocks))?;
+    for (name, attribute) in &block.attributes {
+        check_attribute_names(file, &format!("{key}.attributes.{name}"), attribute)?;
+    }
+    for (name, nested) in &block.block_types {
+        check_field_names(
+            file,
+            &format!("{key}.block_types.{name}.block"),
+            &nested.block,
+        )?;
+    }
+    Ok(())
+}
+
+/// [`check_field_names`] for the names inside an attribute: its nested
+/// attributes, or its object types' attributes (each has an accessor).
+fn check_attribute_names(file: &str, key: &str, attribute: &Attribute) -> Result<(), BindgenError> {
+    match &attribute.value {
+        AttributeValue::Type(t) => check_type_names(file, &format!("{key}.type"), t),
+        AttributeValue::Nested(nested) => {
+            let key = format!("{key}.nested_type");
+            let names = nested.attributes.keys().map(|n| ("attribute", n));
+            one_rust_name_each(file, &key, names)?;
+            for (name, inner) in &nested.attributes {
+                check_attribute_names(file, &format!("{key}.attributes.{name}"), inner)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// [`check_field_names`] for the object types in `t` (at `key`). A
+/// tuple's elements have no accessors, so their names do not matter.
+fn check_type_names(file: &str, key: &str, t: &Type) -> Result<(), BindgenError> {
+    match t {
+        Type::List(e) | Type::Set(e) | Type::Map(e) => check_type_names(file, key, e),
+        Type::Object(fields) => {
+            one_rust_name_each(file, key, fields.keys().map(|n| ("attribute", n)))?;
+            fields
+                .values()
+                .try_for_each(|field| check_type_names(file, key, field))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Fails when two of `names` (each with what it is: `attribute`,
+/// `block`) would be the same Rust identifier.
+fn one_rust_name_each<'n>(
+    file: &str,
+    key: &str,
+    names: impl Iterator<Item = (&'static str, &'n String)>,
+) -> Result<(), BindgenError> {
+    let mut seen: BTreeMap<String, (&str, &String)> = BTreeMap::new();
+    for (what, name) in names {
+        let rust = ident(name);
+        let bare = rust.strip_prefix("r#").unwrap_or(&rust).to_owned();
+        if let Some((first_what, first)) = seen.insert(bare.clone(), (what, name)) {
+            return Err(BindgenError::FieldCollision {
+                file: file.to_owned(),
+                key: key.to_owned(),
+                name: bare,
+                first: format!("{first_what} {first:?}"),
+                second: format!("{what} {name:?}"),
+            });
         }
     }
     Ok(())

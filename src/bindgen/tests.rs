@@ -679,3 +679,105 @@ fn the_crate_path_must_be_a_rust_path() {
         );
     }
 }
+
+#[test]
+fn a_type_whose_file_would_be_mod_rs_or_whose_names_are_taken_is_refused() {
+    let text = schema("{}").replace("example_thing", "mod");
+    assert_eq!(
+        generate("t.json", &text, &options(&[]))
+            .unwrap_err()
+            .to_string(),
+        "t.json: the module list and `mod` would both be generated as mod.rs"
+    );
+    // A type's accessor trait is a name in `mod.rs` as well.
+    let text = schema("{}").replace(
+        r#""resource_schemas": {"#,
+        r#""resource_schemas": {"example_thing_ref": {"version": 0, "block": {}}, "#,
+    );
+    assert_eq!(
+        generate("t.json", &text, &options(&[]))
+            .unwrap_err()
+            .to_string(),
+        "t.json: the accessor trait of `example_thing` and `example_thing_ref` \
+         would both be generated as ExampleThingRef"
+    );
+    // Types whose names differ only where Rust names cannot.
+    let text = schema("{}").replace(
+        r#""resource_schemas": {"#,
+        r#""resource_schemas": {"example__thing": {"version": 0, "block": {}}, "#,
+    );
+    assert_eq!(
+        generate("t.json", &text, &options(&[]))
+            .unwrap_err()
+            .to_string(),
+        "t.json: `example__thing` and `example_thing` would both be generated as ExampleThing"
+    );
+    // The provider's configuration has a file of its own.
+    let text = schema("{}").replace("example_thing", "provider");
+    assert_eq!(
+        generate("t.json", &text, &options(&[]))
+            .unwrap_err()
+            .to_string(),
+        "t.json: the `example` provider's configuration and `provider` would both be \
+         generated as provider.rs"
+    );
+}
+
+#[test]
+fn two_names_that_would_be_one_rust_name_are_refused_with_both() {
+    let top =
+        "provider_schemas.registry.terraform.io/acme/example.resource_schemas.example_thing.block";
+    let cases = [
+        // Non-ASCII letters are not kept in Rust names.
+        (
+            r#"{"attributes": {"café": {"type": "string", "optional": true},
+                "caf_": {"type": "string", "optional": true}}}"#,
+            format!(
+                r#"{top}: attribute "caf_" and attribute "café" would both be generated as caf_"#
+            ),
+        ),
+        // Computed-only attributes have accessors, and share their names
+        // with blocks.
+        (
+            r#"{"attributes": {"self": {"type": "string", "computed": true}},
+                "block_types": {"self_": {"nesting_mode": "list", "block": {}}}}"#,
+            format!(
+                r#"{top}: attribute "self" and block "self_" would both be generated as self_"#
+            ),
+        ),
+        // Inside a nested block.
+        (
+            r#"{"block_types": {"outer": {"nesting_mode": "list", "block": {
+                "attributes": {"a-b": {"type": "string", "optional": true},
+                               "a_b": {"type": "string", "optional": true}}}}}}"#,
+            format!(
+                r#"{top}.block_types.outer.block: attribute "a-b" and attribute "a_b" would both be generated as a_b"#
+            ),
+        ),
+        // An object type's attributes have accessors too.
+        (
+            r#"{"attributes": {"status": {"type": ["list", ["object", {"a-b": "string", "a.b": "bool"}]],
+                "computed": true}}}"#,
+            format!(
+                r#"{top}.attributes.status.type: attribute "a-b" and attribute "a.b" would both be generated as a_b"#
+            ),
+        ),
+        // And so do nested attributes.
+        (
+            r#"{"attributes": {"outer": {"optional": true, "nested_type": {"nesting_mode": "list",
+                "attributes": {"x y": {"type": "string", "optional": true},
+                               "x_y": {"type": "string", "optional": true}}}}}}"#,
+            format!(
+                r#"{top}.attributes.outer.nested_type: attribute "x y" and attribute "x_y" would both be generated as x_y"#
+            ),
+        ),
+    ];
+    for (block, message) in cases {
+        assert_eq!(
+            generate("t.json", &schema(block), &options(&[]))
+                .unwrap_err()
+                .to_string(),
+            format!("t.json: {message}")
+        );
+    }
+}
