@@ -45,10 +45,11 @@
 //! ```
 //!
 //! Validate against the real provider schemas (offline) with
-//! [`schema::Schemas::load_dir`] and [`schema::validate_resolved`] (a
-//! resolved document) or [`schema::validate_document`] (Terraform JSON
-//! read from a file); both report the same findings for the same
-//! configuration.
+//! [`schema::Schemas::load_dir`] (a directory of schema files) and
+//! [`schema::validate_resolved`] (a resolved document) or
+//! [`schema::validate_document`] (Terraform JSON read from a file); both
+//! report the same findings for the same configuration. The [`schema`]
+//! module's docs show it, with a single file loaded too.
 //!
 //! # Layers
 //!

@@ -303,11 +303,94 @@ fn the_command_writes_checks_and_names_stale_files() {
     let mut args = args.clone();
     let at = args.iter().position(|a| *a == "random_uuid").unwrap();
     args[at] = "random_pet";
-    assert!(tfsynth(&args).0);
+    let (ok, text) = tfsynth(&args);
+    assert!(ok, "{text}");
     assert_eq!(
         list(&out),
         ["mine.rs", "mod.rs", "provider.rs", "random_pet.rs"]
     );
+    // The summary says what went, not only what was written.
+    assert_eq!(
+        text,
+        format!("{out_arg}: wrote 3 files; removed 1 no longer generated: random_uuid.rs\n")
+    );
+    let (ok, text) = tfsynth(&args);
+    assert!(ok, "{text}");
+    assert_eq!(text, format!("{out_arg}: wrote 3 files\n"));
+}
+
+/// `tfsynth bindgen` on random's schema into `out`, with `extra` arguments.
+fn bindgen_random(out: &Path, extra: &[&str]) -> (bool, String) {
+    let mut args = vec![
+        "bindgen",
+        "--schema",
+        "examples/schemas/random.json",
+        "--provider",
+        "random",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    tfsynth(&args)
+}
+
+/// A list of types the generator cannot use stops it before it writes
+/// anything, with every name quoted and an empty entry named by position.
+#[test]
+fn bad_type_lists_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("random");
+    for (types, message) in [
+        (
+            "random_uuid,,random_pet",
+            "error: entry 2 of --types is empty\n",
+        ),
+        ("random_uuid,", "error: entry 2 of --types is empty\n"),
+        (
+            "random_uuid, random_pett",
+            "error: examples/schemas/random.json: registry.terraform.io/hashicorp/random \
+             has no resource or data source type \"random_pett\" (did you mean \"random_pet\"?)\n",
+        ),
+    ] {
+        assert_eq!(
+            bindgen_random(&out, &["--types", types]),
+            (false, message.to_owned()),
+            "{types:?}"
+        );
+        assert!(!out.exists(), "{types:?} wrote {}", out.display());
+    }
+    // Spaces after the commas are not part of the names.
+    let (ok, text) = bindgen_random(&out, &["--types", "random_uuid, random_pet"]);
+    assert!(ok, "{text}");
+    assert_eq!(
+        list(&out),
+        ["mod.rs", "provider.rs", "random_pet.rs", "random_uuid.rs"]
+    );
+}
+
+/// `--crate-path` is written into every file's `use`: anything but a Rust
+/// path is refused before anything is written.
+#[test]
+fn a_crate_path_that_is_not_a_rust_path_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("random");
+    for path in ["tf-synth", "", "tfsynth::"] {
+        assert_eq!(
+            bindgen_random(&out, &["--crate-path", path]),
+            (
+                false,
+                format!(
+                    "error: --crate-path {path:?} is not a Rust path to the tfsynth crate \
+                     (such as tfsynth, crate::tf_lib or ::tfsynth)\n"
+                )
+            ),
+        );
+        assert!(!out.exists(), "{path:?} wrote {}", out.display());
+    }
+    let (ok, text) = bindgen_random(&out, &["--crate-path", "::tfsynth"]);
+    assert!(ok, "{text}");
+    let uuid = std::fs::read_to_string(out.join("random_uuid.rs")).unwrap();
+    assert!(uuid.contains("use ::tfsynth::tf::{"), "{uuid}");
 }
 
 /// The one step from "I need google_sql_database_instance" to a typed
@@ -347,8 +430,25 @@ fn a_shipped_provider_needs_no_schema_file() {
     ]);
     assert!(!ok);
     assert!(
-        text.contains("schemas/google.json (built in): registry.terraform.io/hashicorp/google has no resource or data source type google_sql_databse_instance (did you mean google_sql_database_instance?)"),
+        text.contains("schemas/google.json (built in): registry.terraform.io/hashicorp/google has no resource or data source type \"google_sql_databse_instance\" (did you mean \"google_sql_database_instance\"?)"),
         "{text}"
+    );
+    // `google_sql_user` is a resource only: asked for as a data source, it
+    // is named as the resource, not as the nearest data source.
+    let (ok, text) = tfsynth(&[
+        "bindgen",
+        "--provider",
+        "google",
+        "--types",
+        "data.google_sql_user",
+        "--out",
+        "x",
+    ]);
+    assert!(!ok);
+    assert_eq!(
+        text,
+        "error: schemas/google.json (built in): registry.terraform.io/hashicorp/google has no \
+         resource or data source type \"data.google_sql_user\" (it is a resource: \"google_sql_user\")\n"
     );
 }
 
@@ -376,8 +476,17 @@ fn files_of_the_same_name_the_generator_did_not_write_are_never_overwritten() {
     let err = bindgen::write(out, &files).unwrap_err();
     let message = err.to_string();
     assert!(
-        message.contains("nothing was written") && message.ends_with("mod.rs, random_uuid.rs"),
+        message.contains("nothing was written: move them away")
+            && message.ends_with("mod.rs, random_uuid.rs"),
         "{message}"
+    );
+    // One such file is "it", not "them".
+    let one = tempfile::tempdir().unwrap();
+    std::fs::write(one.path().join("mod.rs"), "mine\n").unwrap();
+    assert_eq!(
+        bindgen::write(one.path(), &files).unwrap_err().to_string(),
+        "not written by tfsynth bindgen (no generated header where it puts one), so not \
+         overwritten; nothing was written: move it away or choose another --out: mod.rs"
     );
     assert_eq!(
         std::fs::read_to_string(out.join("mod.rs")).unwrap(),
@@ -400,7 +509,8 @@ fn files_of_the_same_name_the_generator_did_not_write_are_never_overwritten() {
     std::fs::remove_file(out.join("mod.rs")).unwrap();
     std::fs::remove_file(out.join("random_uuid.rs")).unwrap();
     bindgen::write(out, &files).unwrap();
-    bindgen::write(out, &files).unwrap();
+    // Nothing left over from an earlier run: nothing removed.
+    assert_eq!(bindgen::write(out, &files).unwrap(), Vec::<String>::new());
     assert!(bindgen::stale(out, &files).unwrap().is_empty());
     assert_eq!(
         std::fs::read_to_string(out.join("notes.txt")).unwrap(),

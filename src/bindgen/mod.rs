@@ -95,7 +95,7 @@ use std::path::Path;
 
 use crate::schema::{NestingMode, Type};
 use names::{Scope, camel, ident};
-use schema::{Attribute, Block, NestedBlock, SchemaFile};
+use schema::{Attribute, AttributeValue, Block, NestedBlock, SchemaFile};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,12 +104,15 @@ pub struct Options {
     /// (`registry.terraform.io/hashicorp/random`) or its trailing part
     /// (`hashicorp/random`, `random`), when that names one provider.
     pub provider: String,
-    /// Types to generate, by Terraform name: `google_sql_user` selects
-    /// the resource type, `data.google_sql_user` the data source type (as
-    /// a configuration names them). Every type of the provider when empty.
+    /// Types to generate, by Terraform name: `google_sql_database_instance`
+    /// selects the resource type, `data.google_sql_database_instance` the
+    /// data source type (as a configuration names them). Spaces around a
+    /// name are not part of it; an empty name is refused (by its position,
+    /// as `entry 2 of --types`). Every type of the provider when empty.
     pub types: Vec<String>,
     /// How the generated code names this crate: `tfsynth` in a user's
-    /// crate, `crate` inside tfsynth.
+    /// crate, `crate` inside tfsynth, or any Rust path to it
+    /// (`::tfsynth`, `crate::tf_lib`); anything else is refused.
     pub crate_path: String,
 }
 
@@ -128,7 +131,9 @@ pub enum BindgenError {
     /// The file is not a provider schema, or one of its values is not
     /// what the format allows: `random.json:12:30: provider_schemas.
     /// registry.terraform.io/hashicorp/random.resource_schemas.random_uuid.
-    /// block.attributes.result.type: unknown variant ...`.
+    /// block.attributes.result.type: unknown variant ...`. An attribute
+    /// must have a `type` (or `nested_type`) and be required, optional or
+    /// computed: nothing is guessed for one that is not.
     #[error(
         "{file}:{line}:{column}: {}not a provider schema (`terraform providers schema -json`): {message}",
         key.as_ref().map(|key| format!("{key}: ")).unwrap_or_default()
@@ -136,9 +141,11 @@ pub enum BindgenError {
     Parse {
         /// The schema file, as named to the generator.
         file: String,
-        /// Line of the offending value, from 1.
+        /// Line where the parser found the problem, from 1: in the
+        /// offending value, or (for an attribute refused as a whole) just
+        /// after it.
         line: usize,
-        /// Column of the offending value, from 1.
+        /// Column where the parser found the problem, from 1.
         column: usize,
         /// The key path to it (`provider_schemas.<address>.resource_schemas.
         /// <type>.block.attributes.<name>.type`); `None` when the file
@@ -148,7 +155,7 @@ pub enum BindgenError {
         message: String,
     },
     /// No provider, or more than one, matches [`Options::provider`].
-    #[error("{file}: {wanted:?} names {found} providers; the file holds: {available}")]
+    #[error("{file}: {wanted:?} names {found} providers; {}", held(.available))]
     Provider {
         /// The schema file.
         file: String,
@@ -156,20 +163,47 @@ pub enum BindgenError {
         wanted: String,
         /// How many matched (0, or 2 and more).
         found: usize,
-        /// Every provider address in the file, comma-separated.
-        available: String,
+        /// Every provider address in the file, sorted; none in a file
+        /// whose `provider_schemas` is empty.
+        available: Vec<String>,
+    },
+    /// [`Options::crate_path`] is not a Rust path (`tf-synth`, an empty
+    /// one): the generated `use` lines would not compile, or would name
+    /// something else.
+    #[error(
+        "--crate-path {path:?} is not a Rust path to the tfsynth crate \
+         (such as tfsynth, crate::tf_lib or ::tfsynth)"
+    )]
+    CratePath {
+        /// The path given.
+        path: String,
+    },
+    /// Entries of [`Options::types`] that are empty or only spaces, as
+    /// `--types a,,b` or a trailing comma gives them.
+    #[error("{}", empty_entries(.positions))]
+    EmptyTypes {
+        /// Their positions in the list, from 1.
+        positions: Vec<usize>,
     },
     /// Types asked for that the provider lacks.
-    #[error("{file}: {provider} has no resource or data source type {}", .names.join(", "))]
+    #[error(
+        "{file}: {provider} has no resource or data source {} {}",
+        if .names.len() == 1 { "type" } else { "types" },
+        .names.join(", ")
+    )]
     UnknownTypes {
         /// The schema file.
         file: String,
         /// The provider's address.
         provider: String,
-        /// The names it lacks.
+        /// The names it lacks, each quoted and followed by a hint where
+        /// there is one: `"data.google_sql_user" (it is a resource:
+        /// "google_sql_user")`, `"google_sql_usr" (did you mean
+        /// "google_sql_user"?)`.
         names: Vec<String>,
     },
-    /// Two types would get the same Rust name.
+    /// Two types would get the same file or Rust name (or one would be
+    /// `mod.rs`, the module list).
     #[error("{file}: {first} and {second} would both be generated as {name}")]
     Collision {
         /// The schema file.
@@ -179,6 +213,22 @@ pub enum BindgenError {
         /// One Terraform type.
         first: String,
         /// The other.
+        second: String,
+    },
+    /// Two attributes or nested blocks of one block (or two attributes of
+    /// one object type) would get the same Rust name: `café` and `caf_`.
+    #[error("{file}: {key}: {first} and {second} would both be generated as {name}")]
+    FieldCollision {
+        /// The schema file.
+        file: String,
+        /// The key path of the block, nested attribute or type that holds
+        /// both (`provider_schemas.<address>.resource_schemas.<type>.block`).
+        key: String,
+        /// The Rust name.
+        name: String,
+        /// One of them, with what it is: `attribute "caf_"`.
+        first: String,
+        /// The other: `attribute "café"`, `block "caf_"`.
         second: String,
     },
     /// The generator wrote something that is not Rust: a bug in it.
@@ -191,6 +241,49 @@ pub enum BindgenError {
         /// What syn said.
         message: String,
     },
+}
+
+/// The type names of `types`, trimmed; empty ones are refused by their
+/// positions.
+fn wanted_types(types: &[String]) -> Result<BTreeSet<&str>, BindgenError> {
+    let positions: Vec<usize> = types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.trim().is_empty())
+        .map(|(i, _)| i + 1)
+        .collect();
+    if !positions.is_empty() {
+        return Err(BindgenError::EmptyTypes { positions });
+    }
+    Ok(types.iter().map(|t| t.trim()).collect())
+}
+
+/// ` (did you mean "data.x"?)` for the name of `known` closest to `name`,
+/// written with `prefix`; empty when none is close.
+fn suggestion<'n>(prefix: &str, name: &str, known: impl IntoIterator<Item = &'n str>) -> String {
+    crate::schema::closest_name(name, known)
+        .map(|n| format!(" (did you mean {:?}?)", format!("{prefix}{n}")))
+        .unwrap_or_default()
+}
+
+/// `entry 2 of --types is empty`, `entries 1, 3 of --types are empty`.
+fn empty_entries(positions: &[usize]) -> String {
+    match positions {
+        [one] => format!("entry {one} of --types is empty"),
+        many => {
+            let list: Vec<String> = many.iter().map(usize::to_string).collect();
+            format!("entries {} of --types are empty", list.join(", "))
+        }
+    }
+}
+
+/// What a schema file holds, for [`BindgenError::Provider`].
+fn held(available: &[String]) -> String {
+    if available.is_empty() {
+        "the file holds no provider".to_owned()
+    } else {
+        format!("the file holds: {}", available.join(", "))
+    }
 }
 
 /// serde_json's message without the " at line L column C" it appends,
@@ -227,14 +320,21 @@ fn without_position(message: &str) -> String {
 ///
 /// # Errors
 ///
-/// [`BindgenError`]: the file is not a schema, the provider or a type is
-/// not in it, two types would share a Rust name, or (a bug) the generated
-/// text does not parse.
+/// [`BindgenError`]: the crate path is not a Rust path or a type name is
+/// empty, the file is not a schema, the provider or a type is not in it,
+/// two types would share a Rust name, or (a bug) the generated text does
+/// not parse.
 pub fn generate(
     file: &str,
     text: &str,
     options: &Options,
 ) -> Result<Vec<GeneratedSource>, BindgenError> {
+    if !names::is_crate_path(&options.crate_path) {
+        return Err(BindgenError::CratePath {
+            path: options.crate_path.clone(),
+        });
+    }
+    let wanted = wanted_types(&options.types)?;
     let parsed: SchemaFile = serde_path_to_error::deserialize(
         &mut serde_json::Deserializer::from_str(text),
     )
@@ -263,34 +363,30 @@ pub fn generate(
             file: file.to_owned(),
             wanted: options.provider.clone(),
             found: matching.len(),
-            available: parsed
-                .provider_schemas
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", "),
+            available: parsed.provider_schemas.keys().cloned().collect(),
         });
     };
     let local_name = address.rsplit('/').next().unwrap_or(address);
 
-    let wanted: BTreeSet<&str> = options.types.iter().map(String::as_str).collect();
     let unknown: Vec<String> = wanted
         .iter()
         .filter_map(|n| match n.strip_prefix("data.") {
             Some(data) if provider.data_source_schemas.contains_key(data) => None,
+            Some(data) if provider.resource_schemas.contains_key(data) => {
+                Some(format!("{n:?} (it is a resource: {data:?})"))
+            }
             Some(data) => {
                 let known = provider.data_source_schemas.keys().map(String::as_str);
-                let hint = crate::schema::closest(data, known).replacen("mean ", "mean data.", 1);
-                Some(format!("{n}{hint}"))
+                Some(format!("{n:?}{}", suggestion("data.", data, known)))
             }
-            None if n.trim().is_empty() => Some(format!("{n:?} (an empty name)")),
             None if provider.resource_schemas.contains_key(*n) => None,
-            None if provider.data_source_schemas.contains_key(*n) => {
-                Some(format!("{n} (it is a data source: data.{n})"))
-            }
+            None if provider.data_source_schemas.contains_key(*n) => Some(format!(
+                "{n:?} (it is a data source: {:?})",
+                format!("data.{n}")
+            )),
             None => {
                 let known = provider.resource_schemas.keys().map(String::as_str);
-                Some(format!("{n}{}", crate::schema::closest(n, known)))
+                Some(format!("{n:?}{}", suggestion("", n, known)))
             }
         })
         .collect();
@@ -342,6 +438,9 @@ pub fn generate(
         }
     }
     check_collisions(file, &units)?;
+    for unit in &units {
+        check_field_names(file, &unit.schema_key(address), unit.block)?;
+    }
 
     let mut out = Vec::with_capacity(units.len() + 1);
     let mut modules = Vec::with_capacity(units.len());
@@ -392,15 +491,16 @@ pub fn stale(dir: &Path, files: &[GeneratedSource]) -> io::Result<Vec<String>> {
 }
 
 /// Writes `files` into `dir` (created if missing) and removes the `.rs`
-/// files there that an earlier run generated and this one does not. A
-/// file the generator did not write is never overwritten or removed.
+/// files there that an earlier run generated and this one does not; returns
+/// those it removed, by name, sorted. A file the generator did not write is
+/// never overwritten or removed.
 ///
 /// # Errors
 ///
 /// `AlreadyExists`, naming every file of `files` that is in `dir` but was
 /// not written by the generator (nothing is written then); otherwise the
 /// first I/O error.
-pub fn write(dir: &Path, files: &[GeneratedSource]) -> io::Result<()> {
+pub fn write(dir: &Path, files: &[GeneratedSource]) -> io::Result<Vec<String>> {
     // A file of the same name that the generator did not write is the
     // user's: nothing is written, and every such file is named.
     let foreign = foreign_files(dir, files)?;
@@ -409,8 +509,9 @@ pub fn write(dir: &Path, files: &[GeneratedSource]) -> io::Result<()> {
             io::ErrorKind::AlreadyExists,
             format!(
                 "not written by tfsynth bindgen (no generated header where it puts one), \
-                 so not overwritten; nothing was written: move them away or choose another \
+                 so not overwritten; nothing was written: move {} away or choose another \
                  --out: {}",
+                if foreign.len() == 1 { "it" } else { "them" },
                 foreign.join(", ")
             ),
         ));
@@ -422,10 +523,11 @@ pub fn write(dir: &Path, files: &[GeneratedSource]) -> io::Result<()> {
             std::fs::write(path, &f.text)?;
         }
     }
-    for extra in extra_files(dir, files)? {
-        std::fs::remove_file(dir.join(extra))?;
+    let extra = extra_files(dir, files)?;
+    for name in &extra {
+        std::fs::remove_file(dir.join(name))?;
     }
-    Ok(())
+    Ok(extra)
 }
 
 /// The line every generated file carries, by which an old one is known.
@@ -538,20 +640,135 @@ impl Unit<'_> {
             Kind::Data => format!("`data.{}`", self.tf_name),
         }
     }
+
+    /// Where its block is in the schema file, as a key path.
+    fn schema_key(&self, address: &str) -> String {
+        match self.kind {
+            Kind::Provider => format!("provider_schemas.{address}.provider.block"),
+            Kind::Resource => {
+                format!(
+                    "provider_schemas.{address}.resource_schemas.{}.block",
+                    self.tf_name
+                )
+            }
+            Kind::Data => format!(
+                "provider_schemas.{address}.data_source_schemas.{}.block",
+                self.tf_name
+            ),
+        }
+    }
 }
 
+/// Fails when two units would share a file, or a name in `mod.rs`
+/// (modules, structs and accessor traits are all in Rust's type
+/// namespace there). `mod.rs` itself is taken by the module list.
 fn check_collisions(file: &str, units: &[Unit<'_>]) -> Result<(), BindgenError> {
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for unit in units {
-        for name in [unit.rust.clone(), unit.file_stem().to_owned()] {
-            if let Some(first) = seen.insert(name.clone(), unit.describe()) {
-                return Err(BindgenError::Collision {
-                    file: file.to_owned(),
-                    name,
-                    first,
-                    second: unit.describe(),
-                });
+    let mut files = BTreeMap::from([("mod.rs".to_owned(), "the module list".to_owned())]);
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let claim =
+        |taken: &mut BTreeMap<String, String>, name: String, what: String| match taken.get(&name) {
+            Some(first) => Err(BindgenError::Collision {
+                file: file.to_owned(),
+                name,
+                first: first.clone(),
+                second: what,
+            }),
+            None => {
+                taken.insert(name, what);
+                Ok(())
             }
+        };
+    for unit in units {
+        let what = unit.describe();
+        claim(&mut files, format!("{}.rs", unit.file_stem()), what.clone())?;
+        let module = unit.file_stem().to_owned();
+        claim(&mut names, module, format!("the module of {what}"))?;
+        claim(&mut names, unit.rust.clone(), what.clone())?;
+        if unit.kind != Kind::Provider {
+            let trait_name = format!("{}Ref", unit.rust);
+            claim(
+                &mut names,
+                trait_name,
+                format!("the accessor trait of {what}"),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Fails when two attributes or nested blocks of `block` (at `key` in the
+/// file), or of any block, nested attributes or object type below it,
+/// would get one Rust name: `café` and `caf_` are both `caf_`. They
+/// would be told apart only by a made-up suffix, which a reader cannot
+/// guess from the schema.
+fn check_field_names(file: &str, key: &str, block: &Block) -> Result<(), BindgenError> {
+    let attributes = block.attributes.keys().map(|n| ("attribute", n));
+    let blocks = block.block_types.keys().map(|n| ("block", n));
+    one_rust_name_each(file, key, attributes.chain(blocks))?;
+    for (name, attribute) in &block.attributes {
+        check_attribute_names(file, &format!("{key}.attributes.{name}"), attribute)?;
+    }
+    for (name, nested) in &block.block_types {
+        check_field_names(
+            file,
+            &format!("{key}.block_types.{name}.block"),
+            &nested.block,
+        )?;
+    }
+    Ok(())
+}
+
+/// [`check_field_names`] for the names inside an attribute: its nested
+/// attributes, or its object types' attributes (each has an accessor).
+fn check_attribute_names(file: &str, key: &str, attribute: &Attribute) -> Result<(), BindgenError> {
+    match &attribute.value {
+        AttributeValue::Type(t) => check_type_names(file, &format!("{key}.type"), t),
+        AttributeValue::Nested(nested) => {
+            let key = format!("{key}.nested_type");
+            let names = nested.attributes.keys().map(|n| ("attribute", n));
+            one_rust_name_each(file, &key, names)?;
+            for (name, inner) in &nested.attributes {
+                check_attribute_names(file, &format!("{key}.attributes.{name}"), inner)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// [`check_field_names`] for the object types in `t` (at `key`). A
+/// tuple's elements have no accessors, so their names do not matter.
+fn check_type_names(file: &str, key: &str, t: &Type) -> Result<(), BindgenError> {
+    match t {
+        Type::List(e) | Type::Set(e) | Type::Map(e) => check_type_names(file, key, e),
+        Type::Object(fields) => {
+            one_rust_name_each(file, key, fields.keys().map(|n| ("attribute", n)))?;
+            fields
+                .values()
+                .try_for_each(|field| check_type_names(file, key, field))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Fails when two of `names` (each with what it is: `attribute`,
+/// `block`) would be the same Rust identifier.
+fn one_rust_name_each<'n>(
+    file: &str,
+    key: &str,
+    names: impl Iterator<Item = (&'static str, &'n String)>,
+) -> Result<(), BindgenError> {
+    let mut seen: BTreeMap<String, (&str, &String)> = BTreeMap::new();
+    for (what, name) in names {
+        let rust = ident(name);
+        let bare = rust.strip_prefix("r#").unwrap_or(&rust).to_owned();
+        if let Some((first_what, first)) = seen.insert(bare.clone(), (what, name)) {
+            return Err(BindgenError::FieldCollision {
+                file: file.to_owned(),
+                key: key.to_owned(),
+                name: bare,
+                first: format!("{first_what} {first:?}"),
+                second: format!("{what} {name:?}"),
+            });
         }
     }
     Ok(())

@@ -42,6 +42,49 @@ pub(super) fn ident(name: &str) -> String {
     }
 }
 
+/// Whether `path` is a Rust path that can name a crate in a `use`:
+/// `tfsynth`, `::tfsynth`, `crate::tf_lib`, `super::super::x`; segments
+/// are identifiers (keywords only raw, as `r#type`), with `crate` and
+/// `self` only first and `super` only after them, and no generics.
+pub(super) fn is_crate_path(path: &str) -> bool {
+    let (global, relative) = match path.strip_prefix("::") {
+        Some(rest) => (true, rest),
+        None => (false, path),
+    };
+    // Whether every segment so far is `self` or `super`.
+    let mut leading = !global;
+    for (i, segment) in relative.split("::").enumerate() {
+        let ok = match segment {
+            "crate" | "self" => i == 0 && !global,
+            "super" => leading,
+            _ => is_identifier(segment),
+        };
+        if !ok {
+            return false;
+        }
+        leading = leading && matches!(segment, "self" | "super");
+    }
+    true
+}
+
+/// Whether `name` is a Rust identifier: Unicode's identifier characters
+/// (as rustc takes them), not `_` alone, and not a keyword unless raw.
+fn is_identifier(name: &str) -> bool {
+    let (raw, bare) = match name.strip_prefix("r#") {
+        Some(bare) => (true, bare),
+        None => (false, name),
+    };
+    let mut chars = bare.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let reserved = if raw { NOT_RAW } else { KEYWORDS };
+    (first == '_' || unicode_ident::is_xid_start(first))
+        && chars.all(unicode_ident::is_xid_continue)
+        && bare != "_"
+        && !reserved.contains(&bare)
+}
+
 /// `random_password` → `RandomPassword`.
 pub(super) fn camel(name: &str) -> String {
     let mut out = String::with_capacity(name.len());

@@ -47,25 +47,79 @@ pub(super) struct Block {
     pub(super) deprecated: bool,
 }
 
-/// One attribute.
+/// One attribute: its value type and at least one of required, optional
+/// and computed, as Terraform always writes it. Anything else is refused
+/// while parsing, so the error names the attribute's key path.
 #[derive(Debug, Deserialize)]
+#[serde(try_from = "RawAttribute")]
 pub(super) struct Attribute {
-    #[serde(default, rename = "type")]
-    pub(super) ty: Option<Type>,
-    #[serde(default)]
-    pub(super) nested_type: Option<NestedAttributes>,
-    #[serde(default)]
+    pub(super) value: AttributeValue,
     pub(super) description: Option<String>,
-    #[serde(default)]
     pub(super) required: bool,
-    #[serde(default)]
     pub(super) optional: bool,
-    #[serde(default)]
     pub(super) computed: bool,
-    #[serde(default)]
     pub(super) sensitive: bool,
-    #[serde(default)]
     pub(super) deprecated: bool,
+}
+
+/// What an attribute holds.
+#[derive(Debug)]
+pub(super) enum AttributeValue {
+    /// `type`: a value of a Terraform type.
+    Type(Type),
+    /// `nested_type` (protocol 6): objects of nested attributes.
+    Nested(NestedAttributes),
+}
+
+/// An attribute as the file has it, before [`Attribute`]'s checks.
+#[derive(Deserialize)]
+struct RawAttribute {
+    #[serde(default, rename = "type")]
+    ty: Option<Type>,
+    #[serde(default)]
+    nested_type: Option<NestedAttributes>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    computed: bool,
+    #[serde(default)]
+    sensitive: bool,
+    #[serde(default)]
+    deprecated: bool,
+}
+
+impl TryFrom<RawAttribute> for Attribute {
+    type Error = &'static str;
+
+    /// Refuses what would otherwise be a guess: an attribute with no type
+    /// is not `dynamic`, and one that is neither required, optional nor
+    /// computed is not computed-only. (`type` wins over `nested_type`, as
+    /// in validation; Terraform never writes both.)
+    fn try_from(raw: RawAttribute) -> Result<Attribute, Self::Error> {
+        let value = match (raw.ty, raw.nested_type) {
+            (Some(t), _) => AttributeValue::Type(t),
+            (None, Some(nested)) => AttributeValue::Nested(nested),
+            (None, None) => {
+                return Err(r#"the attribute has neither "type" nor "nested_type""#);
+            }
+        };
+        if !(raw.required || raw.optional || raw.computed) {
+            return Err("the attribute is none of required, optional and computed");
+        }
+        Ok(Attribute {
+            value,
+            description: raw.description,
+            required: raw.required,
+            optional: raw.optional,
+            computed: raw.computed,
+            sensitive: raw.sensitive,
+            deprecated: raw.deprecated,
+        })
+    }
 }
 
 impl Attribute {
@@ -77,11 +131,9 @@ impl Attribute {
     /// Its value type; nested attributes (protocol 6) are seen as objects
     /// collected by their nesting mode.
     pub(super) fn value_type(&self) -> Type {
-        if let Some(t) = &self.ty {
-            return t.clone();
-        }
-        let Some(nested) = &self.nested_type else {
-            return Type::Dynamic;
+        let nested = match &self.value {
+            AttributeValue::Type(t) => return t.clone(),
+            AttributeValue::Nested(nested) => nested,
         };
         let object = Type::Object(
             nested

@@ -378,7 +378,7 @@ fn unknown_providers_and_types_are_named_in_the_error() {
         )
         .unwrap_err()
         .to_string(),
-        "t.json: registry.terraform.io/acme/example has no resource or data source type example_nope"
+        "t.json: registry.terraform.io/acme/example has no resource or data source type \"example_nope\""
     );
     // A data source is selected by its configuration name, `data.X`.
     let with_data = text.replace(
@@ -393,15 +393,16 @@ fn unknown_providers_and_types_are_named_in_the_error() {
         )
         .unwrap_err()
         .to_string(),
-        "t.json: registry.terraform.io/acme/example has no resource or data source type \
-         data.example_thing, example_info (it is a data source: data.example_info)"
+        "t.json: registry.terraform.io/acme/example has no resource or data source types \
+         \"data.example_thing\" (it is a resource: \"example_thing\"), \
+         \"example_info\" (it is a data source: \"data.example_info\")"
     );
     assert_eq!(
-        generate("t.json", &with_data, &options(&["data.example_inf", ""]))
+        generate("t.json", &with_data, &options(&["data.example_inf"]))
             .unwrap_err()
             .to_string(),
         "t.json: registry.terraform.io/acme/example has no resource or data source type \
-         \"\" (an empty name), data.example_inf (did you mean data.example_info?)"
+         \"data.example_inf\" (did you mean \"data.example_info\"?)"
     );
     let files = generate("t.json", &with_data, &options(&["data.example_info"])).unwrap();
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -450,6 +451,333 @@ fn a_bad_value_deep_in_a_schema_file_is_named_by_line_and_type() {
                  example_thing.block.attributes.{key}"
             )),
             "{error}"
+        );
+    }
+}
+
+#[test]
+fn an_attribute_without_a_type_or_a_flag_is_refused_by_its_key_path() {
+    // Terraform writes every attribute with a type and at least one of
+    // required, optional and computed: anything else is not guessed at
+    // (it was a dynamic `Option<Expression>`, or computed-only with the
+    // doc line "`deep`: .").
+    let no_type = r#""optional": true"#;
+    let no_flag = r#""type": "string""#;
+    let untyped = r#"the attribute has neither "type" nor "nested_type""#;
+    let unflagged = "the attribute is none of required, optional and computed";
+    let top =
+        "provider_schemas.registry.terraform.io/acme/example.resource_schemas.example_thing.block";
+    let cases = [
+        (
+            format!(
+                r#"{{"attributes": {{"name": {{"type": "string", "optional": true}},
+"deep": {{{no_type}}}}}}}"#
+            ),
+            format!("{top}.attributes.deep"),
+            untyped,
+        ),
+        (
+            format!(
+                r#"{{"attributes": {{"name": {{"type": "string", "optional": true}},
+"deep": {{{no_flag}}}}}}}"#
+            ),
+            format!("{top}.attributes.deep"),
+            unflagged,
+        ),
+        (
+            format!(
+                r#"{{"block_types": {{"outer": {{"nesting_mode": "list", "block": {{
+"attributes": {{"deep": {{{no_type}}}}}}}}}}}}}"#
+            ),
+            format!("{top}.block_types.outer.block.attributes.deep"),
+            untyped,
+        ),
+        (
+            format!(
+                r#"{{"attributes": {{"outer": {{"optional": true, "nested_type": {{
+"nesting_mode": "single", "attributes": {{"deep": {{{no_flag}}}}}}}}}}}}}"#
+            ),
+            format!("{top}.attributes.outer.nested_type.attributes.deep"),
+            unflagged,
+        ),
+    ];
+    for (block, key, why) in cases {
+        let text = schema(&block);
+        let error = generate("t.json", &text, &options(&[])).unwrap_err();
+        let BindgenError::Parse { line, column, .. } = &error else {
+            panic!("not a parse error: {error}");
+        };
+        // The position is where the parser found the problem: the end of
+        // the attribute's object.
+        let at = text.lines().nth(line - 1).unwrap();
+        assert!(at[..column - 1].ends_with('}'), "{at:?} {column}: {error}");
+        assert!(at.contains("\"deep\""), "{at:?}: {error}");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "t.json:{line}:{column}: {key}: not a provider schema \
+                 (`terraform providers schema -json`): {why}"
+            )
+        );
+    }
+    // A type that was not asked for is no exception: the file is refused
+    // as a whole, as for any malformed value.
+    let text = schema("{}").replace(
+        r#""resource_schemas""#,
+        r#""data_source_schemas": {"example_info": {"version": 0, "block": {
+            "attributes": {"deep": {"optional": true}}}}}, "resource_schemas""#,
+    );
+    let error = generate("t.json", &text, &options(&["example_thing"])).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("data_source_schemas.example_info.block.attributes.deep: "),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_file_with_no_provider_says_so() {
+    let text = r#"{"format_version": "1.0", "provider_schemas": {}}"#;
+    assert_eq!(
+        generate("t.json", text, &options(&[]))
+            .unwrap_err()
+            .to_string(),
+        r#"t.json: "example" names 0 providers; the file holds no provider"#
+    );
+}
+
+/// `schema` with a data source `example_info` beside the resource.
+fn with_data_source() -> String {
+    schema("{}").replace(
+        r#""resource_schemas""#,
+        r#""data_source_schemas": {"example_info": {"version": 0, "block": {}}}, "resource_schemas""#,
+    )
+}
+
+#[test]
+fn a_resource_asked_for_as_a_data_source_is_named_as_a_resource() {
+    assert_eq!(
+        generate(
+            "t.json",
+            &with_data_source(),
+            &options(&["data.example_thing"])
+        )
+        .unwrap_err()
+        .to_string(),
+        "t.json: registry.terraform.io/acme/example has no resource or data source type \
+         \"data.example_thing\" (it is a resource: \"example_thing\")"
+    );
+}
+
+#[test]
+fn type_names_are_trimmed_quoted_in_errors_and_empty_ones_named_by_position() {
+    // Spaces around a name, as `--types "a, b"` gives them, are not part of it.
+    let files = generate(
+        "t.json",
+        &with_data_source(),
+        &options(&[" example_thing", "data.example_info "]),
+    )
+    .unwrap();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "data_example_info.rs",
+            "example_thing.rs",
+            "mod.rs",
+            "provider.rs"
+        ]
+    );
+    // Every name in the error is quoted, suggestions and hints too.
+    assert_eq!(
+        generate(
+            "t.json",
+            &with_data_source(),
+            &options(&["example_info", " data.example_inf", "exmple_thing"])
+        )
+        .unwrap_err()
+        .to_string(),
+        "t.json: registry.terraform.io/acme/example has no resource or data source types \
+         \"data.example_inf\" (did you mean \"data.example_info\"?), \
+         \"example_info\" (it is a data source: \"data.example_info\"), \
+         \"exmple_thing\" (did you mean \"example_thing\"?)"
+    );
+    // An empty entry (`a,,b`, `a, ,b`, a trailing comma) says where it is.
+    assert_eq!(
+        generate(
+            "t.json",
+            &with_data_source(),
+            &options(&["example_thing", " "])
+        )
+        .unwrap_err()
+        .to_string(),
+        "entry 2 of --types is empty"
+    );
+    assert_eq!(
+        generate(
+            "t.json",
+            &with_data_source(),
+            &options(&["", "example_thing", ""])
+        )
+        .unwrap_err()
+        .to_string(),
+        "entries 1, 3 of --types are empty"
+    );
+}
+
+#[test]
+fn the_crate_path_must_be_a_rust_path() {
+    let with_path = |path: &str| Options {
+        crate_path: path.to_owned(),
+        ..options(&[])
+    };
+    for good in [
+        "tfsynth",
+        "crate",
+        "crate::tf_lib",
+        "::tfsynth",
+        "super::super::x",
+        "self::x",
+        "r#type",
+    ] {
+        let files = generate("t.json", &schema("{}"), &with_path(good))
+            .unwrap_or_else(|e| panic!("{good:?}: {e}"));
+        let thing = &files
+            .iter()
+            .find(|f| f.path == "example_thing.rs")
+            .unwrap()
+            .text;
+        assert!(
+            thing.contains(&format!("use {good}::tf::{{")),
+            "{good:?}: {thing}"
+        );
+    }
+    for bad in [
+        "",
+        "tf-synth",
+        "tfsynth::",
+        "::",
+        "tfsynth::type",
+        "Self",
+        "x::crate",
+        "::crate",
+        "x::super",
+        "tfsynth::tf<T>",
+        " tfsynth",
+        "tf synth",
+        "tfsynth;",
+        "_",
+    ] {
+        let error = generate("t.json", &schema("{}"), &with_path(bad)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "--crate-path {bad:?} is not a Rust path to the tfsynth crate \
+                 (such as tfsynth, crate::tf_lib or ::tfsynth)"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_type_whose_file_would_be_mod_rs_or_whose_names_are_taken_is_refused() {
+    let text = schema("{}").replace("example_thing", "mod");
+    assert_eq!(
+        generate("t.json", &text, &options(&[]))
+            .unwrap_err()
+            .to_string(),
+        "t.json: the module list and `mod` would both be generated as mod.rs"
+    );
+    // A type's accessor trait is a name in `mod.rs` as well.
+    let text = schema("{}").replace(
+        r#""resource_schemas": {"#,
+        r#""resource_schemas": {"example_thing_ref": {"version": 0, "block": {}}, "#,
+    );
+    assert_eq!(
+        generate("t.json", &text, &options(&[]))
+            .unwrap_err()
+            .to_string(),
+        "t.json: the accessor trait of `example_thing` and `example_thing_ref` \
+         would both be generated as ExampleThingRef"
+    );
+    // Types whose names differ only where Rust names cannot.
+    let text = schema("{}").replace(
+        r#""resource_schemas": {"#,
+        r#""resource_schemas": {"example__thing": {"version": 0, "block": {}}, "#,
+    );
+    assert_eq!(
+        generate("t.json", &text, &options(&[]))
+            .unwrap_err()
+            .to_string(),
+        "t.json: `example__thing` and `example_thing` would both be generated as ExampleThing"
+    );
+    // The provider's configuration has a file of its own.
+    let text = schema("{}").replace("example_thing", "provider");
+    assert_eq!(
+        generate("t.json", &text, &options(&[]))
+            .unwrap_err()
+            .to_string(),
+        "t.json: the `example` provider's configuration and `provider` would both be \
+         generated as provider.rs"
+    );
+}
+
+#[test]
+fn two_names_that_would_be_one_rust_name_are_refused_with_both() {
+    let top =
+        "provider_schemas.registry.terraform.io/acme/example.resource_schemas.example_thing.block";
+    let cases = [
+        // Non-ASCII letters are not kept in Rust names.
+        (
+            r#"{"attributes": {"café": {"type": "string", "optional": true},
+                "caf_": {"type": "string", "optional": true}}}"#,
+            format!(
+                r#"{top}: attribute "caf_" and attribute "café" would both be generated as caf_"#
+            ),
+        ),
+        // Computed-only attributes have accessors, and share their names
+        // with blocks.
+        (
+            r#"{"attributes": {"self": {"type": "string", "computed": true}},
+                "block_types": {"self_": {"nesting_mode": "list", "block": {}}}}"#,
+            format!(
+                r#"{top}: attribute "self" and block "self_" would both be generated as self_"#
+            ),
+        ),
+        // Inside a nested block.
+        (
+            r#"{"block_types": {"outer": {"nesting_mode": "list", "block": {
+                "attributes": {"a-b": {"type": "string", "optional": true},
+                               "a_b": {"type": "string", "optional": true}}}}}}"#,
+            format!(
+                r#"{top}.block_types.outer.block: attribute "a-b" and attribute "a_b" would both be generated as a_b"#
+            ),
+        ),
+        // An object type's attributes have accessors too.
+        (
+            r#"{"attributes": {"status": {"type": ["list", ["object", {"a-b": "string", "a.b": "bool"}]],
+                "computed": true}}}"#,
+            format!(
+                r#"{top}.attributes.status.type: attribute "a-b" and attribute "a.b" would both be generated as a_b"#
+            ),
+        ),
+        // And so do nested attributes.
+        (
+            r#"{"attributes": {"outer": {"optional": true, "nested_type": {"nesting_mode": "list",
+                "attributes": {"x y": {"type": "string", "optional": true},
+                               "x_y": {"type": "string", "optional": true}}}}}}"#,
+            format!(
+                r#"{top}.attributes.outer.nested_type: attribute "x y" and attribute "x_y" would both be generated as x_y"#
+            ),
+        ),
+    ];
+    for (block, message) in cases {
+        assert_eq!(
+            generate("t.json", &schema(block), &options(&[]))
+                .unwrap_err()
+                .to_string(),
+            format!("t.json: {message}")
         );
     }
 }

@@ -22,17 +22,19 @@ pub(super) struct BindgenArgs {
     /// or its end (`hashicorp/random`, `random`).
     #[arg(long, value_name = "ADDRESS")]
     provider: String,
-    /// Only these types, comma-separated: `google_sql_user` is the
-    /// resource type, `data.google_sql_user` the data source type; every
-    /// type of the provider by default.
+    /// Only these types, comma-separated: `google_sql_database_instance`
+    /// is the resource type, `data.google_sql_database_instance` the data
+    /// source type; every type of the provider by default.
     #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
     types: Vec<String>,
-    /// How the generated code names the tfsynth crate (`crate` inside
+    /// How the generated code names the tfsynth crate: a Rust path such
+    /// as `tfsynth`, `::tfsynth` or `crate::tf_lib` (`crate` inside
     /// tfsynth itself).
     #[arg(long, value_name = "PATH", default_value = "tfsynth")]
     crate_path: String,
     /// The directory to write the modules into (`mod.rs` and one file per
-    /// type); `.rs` files it generated before and no longer does are removed.
+    /// type); `.rs` files it generated before and no longer does are
+    /// removed, and named in the summary.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Write nothing; fail listing every missing, stale or extra file.
@@ -72,8 +74,18 @@ pub(super) fn run(dir: &Path, args: BindgenArgs) -> Result<ExitCode, Failure> {
         let _ = writeln!(stdout, "{out_shown}: {} files up to date", files.len());
         return Ok(ExitCode::SUCCESS);
     }
-    bindgen::write(&out, &files).map_err(|e| input_error(format!("{out_shown}: {e}")))?;
-    let _ = writeln!(stdout, "{out_shown}: wrote {} files", files.len());
+    let removed =
+        bindgen::write(&out, &files).map_err(|e| input_error(format!("{out_shown}: {e}")))?;
+    let _ = write!(stdout, "{out_shown}: wrote {} files", files.len());
+    if !removed.is_empty() {
+        let _ = write!(
+            stdout,
+            "; removed {} no longer generated: {}",
+            removed.len(),
+            removed.join(", ")
+        );
+    }
+    let _ = writeln!(stdout);
     Ok(ExitCode::SUCCESS)
 }
 

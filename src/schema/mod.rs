@@ -7,6 +7,42 @@
 //! index beside it ([`index_of`]), loading reads only the index and each
 //! type's schema is read from the file when first needed; without one,
 //! loading reads the whole file and finds every type in it.
+//!
+//! # Validating a stack
+//!
+//! [`Schemas::load_dir`] loads every `*.json` file in a directory (each
+//! through its index where it has one); for a single file, start from
+//! [`Schemas::empty`] and give its text to [`Schemas::add_text`]. A file
+//! is what `terraform providers schema -json` prints in a root initialized
+//! with the providers you use. Then [`validate_resolved`] checks a
+//! resolved stack, as `synth` does:
+//!
+//! ```
+//! mod random_password {
+//!     include!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/random/random_password.rs"));
+//! }
+//! use random_password::RandomPassword;
+//! use std::path::Path;
+//! use tfsynth::schema::{Schemas, validate_resolved};
+//! use tfsynth::tf::Stack;
+//!
+//! let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+//! // A directory: tfsynth's own `schemas/` (google and kubernetes) ...
+//! let mut schemas = Schemas::load_dir(&root.join("schemas"), "schemas")?;
+//! // ... and one more file: `terraform providers schema -json > random.json`.
+//! let text = std::fs::read_to_string(root.join("examples/schemas/random.json"))?;
+//! schemas.add_text("random.json", text)?;
+//!
+//! let mut stack = Stack::new();
+//! let password = stack.add("db", RandomPassword::new(24));
+//! // An attribute random_password does not have, through the escape hatch.
+//! stack.override_attr(&password, "lenght", 3);
+//! let report = validate_resolved(&stack.resolve()?, &schemas);
+//! let findings: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
+//! assert_eq!(findings.len(), 1, "{findings:?}");
+//! assert!(findings[0].contains("lenght"), "{findings:?}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod builtin;
 mod files;
@@ -35,8 +71,10 @@ pub use index::{INDEX_SUFFIX, IndexPlan, index_of, plan_indexes};
 pub use types::Type;
 #[cfg(feature = "gke")]
 pub(crate) use validate::Shared;
-#[cfg(any(feature = "bindgen", feature = "gke"))]
+#[cfg(feature = "gke")]
 pub(crate) use validate::closest;
+#[cfg(feature = "bindgen")]
+pub(crate) use validate::closest_name;
 pub use validate::{Report, validate_document, validate_resolved};
 
 /// The schema of one block: its attributes and nested block types.

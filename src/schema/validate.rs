@@ -2000,15 +2000,23 @@ fn suggestion(key: &str, schema: &BlockSchema) -> String {
 
 /// ` (did you mean x?)` for the name closest to `key`, if close enough.
 pub(crate) fn closest<'n>(key: &str, names: impl IntoIterator<Item = &'n str>) -> String {
-    let best = names
+    match closest_name(key, names) {
+        Some(n) => format!(" (did you mean {n}?)"),
+        None => String::new(),
+    }
+}
+
+/// The name closest to `key`, if close enough to be a likely misspelling.
+pub(crate) fn closest_name<'n>(
+    key: &str,
+    names: impl IntoIterator<Item = &'n str>,
+) -> Option<&'n str> {
+    names
         .into_iter()
         .map(|n| (edit_distance(key, n), n))
         .filter(|(d, n)| *d <= 2.max(n.len() / 4))
-        .min();
-    match best {
-        Some((_, n)) => format!(" (did you mean {n}?)"),
-        None => String::new(),
-    }
+        .min()
+        .map(|(_, n)| n)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
