@@ -308,10 +308,12 @@ mod tests {
         let build = ImageBuild {
             images: vec![
                 crate::stacks::Image {
+                    service: "web".into(),
                     reference: "r-docker.pkg.dev/p/a/web:1".into(),
                     dockerfile: "app/Dockerfile".into(),
                 },
                 crate::stacks::Image {
+                    service: "api".into(),
                     reference: "r-docker.pkg.dev/p/a/api:2".into(),
                     dockerfile: "api/Dockerfile".into(),
                 },

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 const HELLO: &str = include_str!("../stacks/hello.toml");
+const SHOP: &str = include_str!("../stacks/shop.toml");
 const GOOGLE: &str = include_str!("../schemas/google.json");
 const KUBERNETES: &str = include_str!("../schemas/kubernetes.json");
 
@@ -32,6 +33,7 @@ impl Project {
         let dir = tempfile::tempdir().unwrap();
         for (rel, text) in [
             ("stacks/hello.toml", HELLO),
+            ("app/Dockerfile", "FROM scratch\n"),
             ("schemas/google.json", GOOGLE),
             ("schemas/kubernetes.json", KUBERNETES),
         ] {
@@ -91,6 +93,12 @@ impl Project {
                 call.to_owned()
             })
             .collect()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
 
     fn exists(&self, rel: &str) -> bool {
@@ -174,6 +182,48 @@ fn deploy_build_pushes_the_image_after_the_registry_exists_and_before_the_worklo
             format!("terraform {WORKLOAD} apply -input=false -auto-approve"),
         ]
     );
+}
+
+#[test]
+fn deploy_build_builds_and_pushes_every_service_s_image_from_its_dockerfile() {
+    let p = Project::new(&["terraform", "docker", "gcloud"]);
+    p.write("stacks/shop.toml", SHOP);
+    p.write("shop/web/Dockerfile", "FROM scratch\n");
+    p.write("shop/api/Dockerfile", "FROM scratch\n");
+    let out = p.run(&["deploy", "--stack", "shop", "--build", "--yes"], "", "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let registry = "europe-west1-docker.pkg.dev/tfsynth-shop/shop";
+    let calls = p.calls();
+    assert_eq!(
+        calls[2..7],
+        [
+            "gcloud auth configure-docker europe-west1-docker.pkg.dev --quiet".to_owned(),
+            format!("docker build -f shop/web/Dockerfile -t {registry}/web:1.4.0 ."),
+            format!("docker push {registry}/web:1.4.0"),
+            format!("docker build -f shop/api/Dockerfile -t {registry}/api:2.0.1 ."),
+            format!("docker push {registry}/api:2.0.1"),
+        ]
+    );
+    assert!(
+        calls[7].contains("generated/shop/workload init"),
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn a_missing_dockerfile_is_named_before_anything_runs() {
+    let p = Project::new(&["terraform", "docker", "gcloud"]);
+    p.write("stacks/shop.toml", SHOP);
+    p.write("shop/web/Dockerfile", "FROM scratch\n");
+    let out = p.run(&["deploy", "--stack", "shop", "--build", "--yes"], "", "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: stack shop: no Dockerfile at shop/api/Dockerfile (service api); set the \
+         services' dockerfile in its settings; nothing was written or run\n"
+    );
+    assert!(p.calls().is_empty());
+    assert!(!p.exists("generated"), "nothing is written");
 }
 
 #[test]

@@ -57,6 +57,20 @@ pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failu
             .ok_or_else(|| {
                 input_error(format!("stack {} has no app image to build", args.stack))
             })?;
+        // docker would fail only after the cluster root is applied.
+        let missing: Vec<String> = images
+            .iter()
+            .filter(|image| !project.dir().join(&image.dockerfile).is_file())
+            .map(|image| format!("{} (service {})", image.dockerfile, image.service))
+            .collect();
+        if !missing.is_empty() {
+            return Err(input_error(format!(
+                "stack {}: no Dockerfile at {}; set the services' dockerfile in its settings; \
+                 nothing was written or run",
+                args.stack,
+                missing.join(", ")
+            )));
+        }
         Some(ops::ImageBuild {
             images,
             registry_host,

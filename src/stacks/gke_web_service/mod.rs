@@ -51,6 +51,7 @@ pub fn images(s: &Valid) -> (Vec<crate::stacks::Image>, String) {
         .web_services
         .iter()
         .map(|service| crate::stacks::Image {
+            service: service.name.clone(),
             reference: format!(
                 "{host}/{}/{}/{}:{}",
                 s.project, s.app_name, service.name, service.image_tag
