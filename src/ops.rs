@@ -28,11 +28,24 @@ impl Step {
     }
 }
 
+/// An image a stack deploys and `tfsynth deploy --build` builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// The service it is the image of.
+    pub service: String,
+    /// The full reference with its tag:
+    /// `us-central1-docker.pkg.dev/p/hello/hello:0.1.0`.
+    pub reference: String,
+    /// The Dockerfile it is built from, relative to the project (the
+    /// build context).
+    pub dockerfile: String,
+}
+
 /// The images to build and push before the roots that deploy them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageBuild {
     /// Each image, in settings order.
-    pub images: Vec<crate::stacks::Image>,
+    pub images: Vec<Image>,
     /// The registry host gcloud configures docker for.
     pub registry_host: String,
     /// After which root the registry exists (`cluster`).
@@ -307,12 +320,12 @@ mod tests {
     fn deploy_applies_roots_in_order_and_builds_after_the_registry_exists() {
         let build = ImageBuild {
             images: vec![
-                crate::stacks::Image {
+                Image {
                     service: "web".into(),
                     reference: "r-docker.pkg.dev/p/a/web:1".into(),
                     dockerfile: "app/Dockerfile".into(),
                 },
-                crate::stacks::Image {
+                Image {
                     service: "api".into(),
                     reference: "r-docker.pkg.dev/p/a/api:2".into(),
                     dockerfile: "api/Dockerfile".into(),

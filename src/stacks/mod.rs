@@ -87,18 +87,7 @@ pub fn accepted_risks(sources: &Sources) -> Result<Vec<crate::emit::ReadmeRisk>,
     }
 }
 
-/// An image a stack deploys and `tfsynth deploy --build` builds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Image {
-    /// The service it is the image of.
-    pub service: String,
-    /// The full reference with its tag:
-    /// `us-central1-docker.pkg.dev/p/hello/hello:0.1.0`.
-    pub reference: String,
-    /// The Dockerfile it is built from, relative to the project (the
-    /// build context).
-    pub dockerfile: String,
-}
+pub use crate::ops::Image;
 
 /// The images a stack deploys, one per service in settings order, and the
 /// registry host they are pushed to, when its blueprint has any.
