@@ -291,7 +291,9 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
     // Renames: a removed and an added resource of one type with similar bodies.
     let mut renamed = Vec::new();
     for from in &removed {
-        if !is_configured_object(from) {
+        // Only managed resources have objects a rename would destroy; a
+        // data source is read again under its new address.
+        if !is_configured_object(from) || from.starts_with("data.") {
             continue;
         }
         let best = added
@@ -928,6 +930,20 @@ mod tests {
             from: "t_b.old".into(),
             to: "t_b.moved".into()
         }));
+    }
+
+    #[test]
+    fn a_data_source_under_a_new_name_is_read_again_not_renamed() {
+        let body = json!({"image_name": "web:1.0.0", "location": "eu", "repository_id": "r"});
+        let old = json!({"data": {"d_image": {"hello": body}}});
+        let new = json!({"data": {"d_image": {"web": body}}});
+        assert_eq!(
+            diff_documents(&old, &new),
+            [
+                Change::Removed("data.d_image.hello".into()),
+                Change::Added("data.d_image.web".into()),
+            ]
+        );
     }
 
     #[test]

@@ -325,3 +325,28 @@ fn service_routes_and_names_that_cannot_work_are_refused_at_their_keys() {
     let json = tfsynth::emit::to_json_value(&roots[1].stack.resolve().unwrap());
     assert!(json["resource"]["kubernetes_deployment_v1"]["api"].is_object());
 }
+
+#[test]
+fn pods_run_each_service_s_image_by_the_digest_its_reviewed_tag_names() {
+    let roots = load(include_str!("../stacks/shop.toml")).unwrap();
+    let json = tfsynth::emit::to_json_value(&roots[1].stack.resolve().unwrap());
+    for (service, tag) in [("web", "1.4.0"), ("api", "2.0.1")] {
+        let image = &json["data"]["google_artifact_registry_docker_image"][service];
+        assert_eq!(image["image_name"], format!("{service}:{tag}"));
+        assert_eq!(
+            image["repository_id"],
+            "${data.terraform_remote_state.cluster.outputs.google_artifact_registry_repository_images_repository_id}"
+        );
+        let container = &json["resource"]["kubernetes_deployment_v1"][service]["spec"]["template"]
+            ["spec"]["container"];
+        assert_eq!(
+            container["image"],
+            format!("${{data.google_artifact_registry_docker_image.{service}.self_link}}"),
+            "the registry's URI with the digest, not the tag"
+        );
+        assert_eq!(
+            json["resource"]["kubernetes_deployment_v1"][service]["metadata"]["labels"]["app.kubernetes.io/version"],
+            tag
+        );
+    }
+}

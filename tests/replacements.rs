@@ -41,6 +41,8 @@ fn not_in_place(before: &str, after: &str) -> Vec<String> {
                 Change::Replaced {
                     address, forced_by, ..
                 } => out.push(format!("{root}: -/+ {address} ({})", forced_by.join(", "))),
+                // A data source is read, never destroyed.
+                Change::Removed(address) if address.starts_with("data.") => {}
                 Change::Removed(address) => out.push(format!("{root}: - {address}")),
                 Change::Renamed {
                     from,

@@ -579,12 +579,27 @@ fn fully_set_stack() -> Stack {
         let provider = &all["provider_schemas"][format!("registry.terraform.io/hashicorp/{file}")];
         for name in types {
             if let Some(data) = name.strip_prefix("data.") {
-                // The one shipped data source takes no arguments.
-                assert_eq!(data, "google_client_config");
-                s.data(
-                    "full",
-                    tfsynth::providers::google::DataGoogleClientConfig::default(),
-                );
+                // The shipped data sources, each with every argument it
+                // takes set (a new one fails here until it is added).
+                use tfsynth::providers::google::{
+                    DataGoogleArtifactRegistryDockerImage, DataGoogleClientConfig,
+                };
+                match data {
+                    "google_client_config" => {
+                        s.data("full", DataGoogleClientConfig::default());
+                    }
+                    "google_artifact_registry_docker_image" => {
+                        s.data(
+                            "full",
+                            DataGoogleArtifactRegistryDockerImage {
+                                id: Some("x".into()),
+                                project: Some("p".into()),
+                                ..DataGoogleArtifactRegistryDockerImage::new("web:1.0.0", "eu", "r")
+                            },
+                        );
+                    }
+                    other => panic!("data.{other}: set its arguments here"),
+                }
             } else {
                 let block = &provider["resource_schemas"][*name]["block"];
                 s.add_body(

@@ -16,6 +16,7 @@ pub mod kubernetes;
 
 /// The google types generated into [`google`], as `--types` takes them.
 pub const GOOGLE_TYPES: &[&str] = &[
+    "data.google_artifact_registry_docker_image",
     "data.google_client_config",
     "google_artifact_registry_repository",
     "google_artifact_registry_repository_iam_member",

@@ -10,6 +10,7 @@ use crate::constructs::{
 };
 use crate::providers::google::google_container_cluster::MasterAuthRef;
 use crate::providers::google::{
+    DataGoogleArtifactRegistryDockerImage, DataGoogleArtifactRegistryDockerImageRef,
     DataGoogleClientConfig, DataGoogleClientConfigRef, GoogleArtifactRegistryRepository,
     GoogleArtifactRegistryRepositoryRef, GoogleComputeGlobalAddressRef,
     GoogleComputeManagedSslCertificateRef, GoogleComputeNetworkRef, GoogleComputeSecurityPolicyRef,
@@ -235,21 +236,28 @@ fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) ->
     .add_to(&mut stack);
     let mut routes = Vec::new();
     for (service, account) in s.web_services.iter().zip(&c.accounts) {
-        let image = Template::new()
-            .interp(c.repository.location())
-            .lit("-docker.pkg.dev/")
-            .interp(c.repository.project())
-            .lit("/")
-            .interp(c.repository.repository_id())
-            .lit(format!("/{}:{}", service.name, service.image_tag))
-            .build();
+        // The image by digest: the registry resolves the reviewed tag at
+        // plan time, so pods run exactly the image the tag named when it
+        // was applied (and a tag not pushed yet fails the plan, not the
+        // rollout), while generated/ holds only the tag.
+        let image = stack.data(
+            service.name.as_str(),
+            DataGoogleArtifactRegistryDockerImage {
+                project: Some(c.repository.project().into()),
+                ..DataGoogleArtifactRegistryDockerImage::new(
+                    format!("{}:{}", service.name, service.image_tag),
+                    c.repository.location(),
+                    c.repository.repository_id(),
+                )
+            },
+        );
         let refs = WebService {
             scope: service.name.clone(),
             name: service.name.clone(),
             part_of: s.app_name.clone(),
             namespace: namespace.clone(),
             instance: stack_name.to_owned(),
-            image: image.into(),
+            image: image.self_link().into(),
             version: service.image_tag.clone(),
             port: service.port,
             health_path: service.health_path.clone(),
