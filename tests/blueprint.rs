@@ -264,7 +264,42 @@ fn service_routes_and_names_that_cannot_work_are_refused_at_their_keys() {
     let cases = [
         (
             two("path = \"/\""),
-            "services[1].path: / on any host is already another service's route",
+            "services[1].path: / on any host is already the route of service \"hello\"",
+        ),
+        (
+            HELLO.replace(
+                "[app]\nname = \"hello\"",
+                "[app]\nname = \"hello\"\ndomains = [\"Hello.example.com\"]",
+            ),
+            "app.domains[0]: \"Hello.example.com\" has capitals; write \"hello.example.com\"",
+        ),
+        (
+            HELLO
+                .replace(
+                    "[app]\nname = \"hello\"",
+                    "[app]\nname = \"hello\"\ndomains = [\"api.example.com\"]",
+                )
+                .replace(
+                    "[monitoring]",
+                    "[[services]]\nname = \"api\"\nimage_tag = \"2.0.0\"\npath = \"/api\"\nhost = \"API.example.com\"\n\n[monitoring]",
+                ),
+            "services[1].host: \"API.example.com\" has capitals; write \"api.example.com\"",
+        ),
+        (
+            two("path = \"/api\"").replace("name = \"api\"", "name = \"app\""),
+            "services[1].name: \"app\" is the Terraform name of the objects of a stack from before [[services]]",
+        ),
+        (
+            two("path = \"/api\"\ndockerfile = \"../api/Dockerfile\""),
+            "services[1].dockerfile: \"../api/Dockerfile\" is outside the project",
+        ),
+        (
+            two("path = \"/api\"\ndockerfile = \"/etc/Dockerfile\""),
+            "services[1].dockerfile: \"/etc/Dockerfile\" is outside the project",
+        ),
+        (
+            two("path = \"/a b\""),
+            "services[1].path: \"/a b\" is not a path prefix",
         ),
         (
             two("path = \"/api/\""),
@@ -311,9 +346,9 @@ fn service_routes_and_names_that_cannot_work_are_refused_at_their_keys() {
         (
             HELLO.replace(
                 "[app]\nname = \"hello\"",
-                "[app]\nname = \"hello\"\ndomains = [\"a.example.com\", \"A.example.com\"]",
+                "[app]\nname = \"hello\"\ndomains = [\"a.example.com\", \"a.example.com\"]",
             ),
-            "app.domains[1]: \"A.example.com\" is listed twice",
+            "app.domains[1]: \"a.example.com\" is listed twice",
         ),
     ];
     for (settings, expected) in cases {

@@ -219,8 +219,8 @@ fn a_missing_dockerfile_is_named_before_anything_runs() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
-        "error: stack shop: no Dockerfile at shop/api/Dockerfile (service api); set the \
-         services' dockerfile in its settings; nothing was written or run\n"
+        "error: stack shop: no Dockerfile at shop/api/Dockerfile (service api); create it, or \
+         set the service's dockerfile in stacks/shop.toml; nothing was written or run\n"
     );
     assert!(p.calls().is_empty());
     assert!(!p.exists("generated"), "nothing is written");

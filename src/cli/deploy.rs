@@ -65,10 +65,11 @@ pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failu
             .collect();
         if !missing.is_empty() {
             return Err(input_error(format!(
-                "stack {}: no Dockerfile at {}; set the services' dockerfile in its settings; \
-                 nothing was written or run",
+                "stack {}: no Dockerfile at {}; create it, or set the service's dockerfile in \
+                 {}; nothing was written or run",
                 args.stack,
-                missing.join(", ")
+                missing.join(", "),
+                sources.describe()
             )));
         }
         Some(ops::ImageBuild {

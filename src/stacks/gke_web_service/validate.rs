@@ -826,7 +826,16 @@ impl Validate for Settings {
                         "{domain:?} is not a domain name (dot-separated labels of letters, digits and inner hyphens, like app.example.com)"
                     ),
                 ));
-            } else if !domains.insert(domain.to_ascii_lowercase()) {
+            } else if domain.bytes().any(|c| c.is_ascii_uppercase()) {
+                p.push(Diagnostic::at_key(
+                    key,
+                    format!(
+                        "{domain:?} has capitals; write {:?}: Kubernetes takes Ingress hosts in \
+                         lowercase only, and the certificate is for the same names",
+                        domain.to_ascii_lowercase()
+                    ),
+                ));
+            } else if !domains.insert(domain.as_str()) {
                 p.push(Diagnostic::at_key(
                     key,
                     format!("{domain:?} is listed twice"),
@@ -1041,6 +1050,12 @@ impl Validate for Settings {
 /// is `google_service_account.SERVICE`, beside the nodes' one.
 const RESERVED_SERVICE_NAMES: [&str; 1] = ["nodes"];
 
+/// The Terraform name the single-service layout gave a service's objects
+/// (`kubernetes_deployment_v1.app`): a service of this name beside one
+/// named like the app would take the addresses the `moved` blocks move
+/// from, and Terraform would replace its objects instead of moving them.
+const SINGLE_SERVICE_ADDRESS: &str = "app";
+
 /// A path prefix the load balancer can route: `/`, or `/` followed by
 /// segments of URL path characters, without a trailing `/`, `*`, `?`,
 /// `#` or `//` (GKE Ingress, `pathType: Prefix`).
@@ -1084,7 +1099,7 @@ fn services(s: &Settings, p: &mut Vec<Diagnostic>) -> Vec<ValidService> {
         ));
     }
     let mut names = BTreeSet::new();
-    let mut routes = BTreeSet::new();
+    let mut routes = std::collections::BTreeMap::new();
     let mut valid = Vec::new();
     for (i, service) in s.services.iter().enumerate() {
         let at = format!("services[{i}]");
@@ -1094,6 +1109,16 @@ fn services(s: &Settings, p: &mut Vec<Diagnostic>) -> Vec<ValidService> {
             p.push(Diagnostic::at_key(
                 key("name"),
                 format!("{name:?} names two services"),
+            ));
+        }
+        if name == SINGLE_SERVICE_ADDRESS && s.app.name != SINGLE_SERVICE_ADDRESS {
+            p.push(Diagnostic::at_key(
+                key("name"),
+                format!(
+                    "{name:?} is the Terraform name of the objects of a stack from before \
+                     [[services]] (kubernetes_deployment_v1.app, ...), which moved blocks carry \
+                     to the service named like the app; choose another"
+                ),
             ));
         }
         if RESERVED_SERVICE_NAMES.contains(&name) {
@@ -1135,11 +1160,34 @@ fn services(s: &Settings, p: &mut Vec<Diagnostic>) -> Vec<ValidService> {
                 ),
             ));
         }
+        let dockerfile = std::path::Path::new(&service.dockerfile);
         if service.dockerfile.trim().is_empty() {
             p.push(Diagnostic::at_key(key("dockerfile"), "name a Dockerfile"));
+        } else if dockerfile.is_absolute()
+            || dockerfile
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            p.push(Diagnostic::at_key(
+                key("dockerfile"),
+                format!(
+                    "{:?} is outside the project; docker builds with the project as its \
+                     context, so name a path inside it, like app/Dockerfile",
+                    service.dockerfile
+                ),
+            ));
         }
         if let Some(host) = &service.host {
-            if !s.app.domains.iter().any(|d| d.eq_ignore_ascii_case(host)) {
+            if host.bytes().any(|c| c.is_ascii_uppercase()) {
+                p.push(Diagnostic::at_key(
+                    key("host"),
+                    format!(
+                        "{host:?} has capitals; write {:?}: Kubernetes takes Ingress hosts in \
+                         lowercase only",
+                        host.to_ascii_lowercase()
+                    ),
+                ));
+            } else if !s.app.domains.iter().any(|d| d == host) {
                 p.push(Diagnostic::at_key(
                     key("host"),
                     if s.app.domains.is_empty() {
@@ -1161,18 +1209,18 @@ fn services(s: &Settings, p: &mut Vec<Diagnostic>) -> Vec<ValidService> {
             p.push(Diagnostic::at_key(
                 key("path"),
                 format!(
-                    "{:?} is not a path prefix like / or /api (a leading /, no trailing /, no * ? # or //)",
+                    "{:?} is not a path prefix like / or /api (a leading /, no trailing /, no \
+                     //, and only letters, digits and - . _ ~ % ! $ & ' ( ) + , ; = : @)",
                     service.path
                 ),
             ));
-        } else if !routes.insert((
-            service.host.as_deref().map(str::to_ascii_lowercase),
-            service.path.as_str(),
-        )) {
+        } else if let Some(other) =
+            routes.insert((service.host.as_deref(), service.path.as_str()), name)
+        {
             p.push(Diagnostic::at_key(
                 key("path"),
                 format!(
-                    "{} on {} is already another service's route",
+                    "{} on {} is already the route of service {other:?}",
                     service.path,
                     service.host.as_deref().unwrap_or("any host")
                 ),
