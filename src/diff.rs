@@ -617,6 +617,37 @@ fn key(c: &Change) -> &str {
     }
 }
 
+/// How a changed value is shown, before and after: as [`show`] shows
+/// each, unless that elides both alike (a long text changed in its
+/// middle); then each is shown around the first character where they
+/// differ, so the line always shows what changed.
+pub fn show_change(old: &Option<Value>, new: &Option<Value>) -> (String, String) {
+    const BEFORE: usize = 24;
+    const AFTER: usize = 44;
+    let (a, b) = (show(old), show(new));
+    if a != b {
+        return (a, b);
+    }
+    let text = |v: &Option<Value>| v.as_ref().map_or_else(String::new, Value::to_string);
+    let (ta, tb): (Vec<char>, Vec<char>) =
+        (text(old).chars().collect(), text(new).chars().collect());
+    let at = ta.iter().zip(&tb).take_while(|(x, y)| x == y).count();
+    let window = |t: &[char]| {
+        let start = at.saturating_sub(BEFORE);
+        let end = (at + AFTER).min(t.len());
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        out.extend(&t[start..end]);
+        if end < t.len() {
+            out.push('…');
+        }
+        out
+    };
+    (window(&ta), window(&tb))
+}
+
 /// How a value is shown: JSON, long ones elided in the middle.
 pub fn show(value: &Option<Value>) -> String {
     const MAX: usize = 72;
@@ -812,11 +843,10 @@ fn render_attrs(attrs: &[AttrChange], forcing: &[String], out: &mut String) {
         } else {
             attr.path.as_str()
         };
+        let (old, new) = show_change(&attr.old, &attr.new);
         let _ = writeln!(
             out,
-            "      {path}: {} -> {}{}",
-            show(&attr.old),
-            show(&attr.new),
+            "      {path}: {old} -> {new}{}",
             if forcing.contains(&attr.path) {
                 "  (forces replacement)"
             } else if attr.ignored {
@@ -944,6 +974,22 @@ mod tests {
                 Change::Added("data.d_image.web".into()),
             ]
         );
+    }
+
+    #[test]
+    fn a_long_text_changed_in_its_middle_shows_where_it_changed() {
+        let long = |word: &str| Some(json!(format!("{}{word}{}", "a".repeat(80), "z".repeat(80))));
+        let (old, new) = show_change(&long("hello-hello"), &long("hello-web"));
+        assert_ne!(old, new);
+        assert!(
+            old.contains("hello-hello") && new.contains("hello-web"),
+            "{old} / {new}"
+        );
+        assert!(old.starts_with('…') && old.ends_with('…'), "{old}");
+        // Short or differently elided values are shown as show() shows them.
+        let (a, b) = (Some(json!("x")), Some(json!("y")));
+        assert_eq!(show_change(&a, &b), (show(&a), show(&b)));
+        assert_eq!(show_change(&None, &b), ("(absent)".to_owned(), show(&b)));
     }
 
     #[test]
