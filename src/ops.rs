@@ -15,6 +15,10 @@ pub struct Step {
     pub root: Option<String>,
     /// What it does, shown before it runs.
     pub what: String,
+    /// A command that, when it succeeds, makes this step unneeded
+    /// (`gcloud artifacts docker images describe IMAGE:TAG`: the image
+    /// is in the registry already), and why, for the message.
+    pub unless: Option<(Box<Step>, String)>,
 }
 
 impl Step {
@@ -24,12 +28,19 @@ impl Step {
             args: args.iter().map(|a| (*a).to_owned()).collect(),
             root: root.map(str::to_owned),
             what,
+            unless: None,
         }
+    }
+
+    /// This step, skipped when `probe` succeeds, for `why`.
+    fn unless(mut self, probe: Step, why: &str) -> Step {
+        self.unless = Some((Box::new(probe), why.to_owned()));
+        self
     }
 }
 
 /// An image a stack deploys and `tfsynth deploy --build` builds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Image {
     /// The service it is the image of.
     pub service: String,
@@ -93,18 +104,41 @@ pub fn deploy_steps(
             ));
             for image in &b.images {
                 let reference = &image.reference;
-                steps.push(Step::new(
-                    "docker",
-                    &["build", "-f", &image.dockerfile, "-t", reference, "."],
+                // The registry's tags are immutable: an image already
+                // pushed under its tag is not built or pushed again (the
+                // registry would refuse a rebuild that differs).
+                let pushed = Step::new(
+                    "gcloud",
+                    &[
+                        "artifacts",
+                        "docker",
+                        "images",
+                        "describe",
+                        reference,
+                        "--quiet",
+                    ],
                     None,
-                    format!("docker build {reference}"),
-                ));
-                steps.push(Step::new(
-                    "docker",
-                    &["push", reference],
-                    None,
-                    format!("docker push {reference}"),
-                ));
+                    format!("is {reference} in the registry?"),
+                );
+                let why = "already in the registry, whose tags are immutable";
+                steps.push(
+                    Step::new(
+                        "docker",
+                        &["build", "-f", &image.dockerfile, "-t", reference, "."],
+                        None,
+                        format!("docker build {reference}"),
+                    )
+                    .unless(pushed.clone(), why),
+                );
+                steps.push(
+                    Step::new(
+                        "docker",
+                        &["push", reference],
+                        None,
+                        format!("docker push {reference}"),
+                    )
+                    .unless(pushed, why),
+                );
             }
         }
     }
@@ -237,7 +271,34 @@ impl StepError {
 /// [`StepError`] naming the step, its exit code and where (`stack`, and
 /// the root when the step has one).
 pub fn run_steps(dir: &Path, stack: &str, steps: &[Step]) -> Result<(), StepError> {
+    // Each probe runs once: a build and its push ask the same question.
+    let mut answered: std::collections::BTreeMap<Vec<String>, bool> = Default::default();
     for step in steps {
+        if let Some((probe, why)) = &step.unless {
+            let mut key = vec![probe.program.clone()];
+            key.extend(probe.args.iter().cloned());
+            let succeeded = match answered.get(&key) {
+                Some(known) => *known,
+                None => {
+                    let status = std::process::Command::new(&probe.program)
+                        .args(&probe.args)
+                        .current_dir(dir)
+                        .stdout(std::process::Stdio::null())
+                        .stderr(std::process::Stdio::null())
+                        .status()
+                        .map_err(|error| StepError::CannotRun {
+                            program: probe.program.clone(),
+                            error,
+                        })?;
+                    answered.insert(key, status.success());
+                    status.success()
+                }
+            };
+            if succeeded {
+                eprintln!("==> skipped: {} ({why})", step.what);
+                continue;
+            }
+        }
         eprintln!("==> {}", step.what);
         let status = std::process::Command::new(&step.program)
             .args(&step.args)

@@ -167,7 +167,13 @@ fn a_failure_in_the_first_root_stops_before_the_second_with_its_exit_code() {
 #[test]
 fn deploy_build_pushes_the_image_after_the_registry_exists_and_before_the_workload() {
     let p = Project::new(&["terraform", "docker", "gcloud"]);
-    let out = p.run(&["deploy", "--stack", "hello", "--build", "--yes"], "", "");
+    // The registry does not have the image yet: the fake gcloud fails to
+    // describe it.
+    let out = p.run(
+        &["deploy", "--stack", "hello", "--build", "--yes"],
+        "",
+        "images describe",
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let image = "us-central1-docker.pkg.dev/tfsynth-hello/hello/hello:0.1.0";
     assert_eq!(
@@ -176,6 +182,7 @@ fn deploy_build_pushes_the_image_after_the_registry_exists_and_before_the_worklo
             format!("terraform {CLUSTER} init -input=false"),
             format!("terraform {CLUSTER} apply -input=false -auto-approve"),
             "gcloud auth configure-docker us-central1-docker.pkg.dev --quiet".to_owned(),
+            format!("gcloud artifacts docker images describe {image} --quiet"),
             format!("docker build -f app/Dockerfile -t {image} ."),
             format!("docker push {image}"),
             format!("terraform {WORKLOAD} init -input=false"),
@@ -190,23 +197,36 @@ fn deploy_build_builds_and_pushes_every_service_s_image_from_its_dockerfile() {
     p.write("stacks/shop.toml", SHOP);
     p.write("shop/web/Dockerfile", "FROM scratch\n");
     p.write("shop/api/Dockerfile", "FROM scratch\n");
-    let out = p.run(&["deploy", "--stack", "shop", "--build", "--yes"], "", "");
-    assert!(out.status.success(), "{}", text(&out.stderr));
     let registry = "europe-west1-docker.pkg.dev/tfsynth-shop/shop";
+    // web:1.4.0 is new; api:2.0.1 is in the registry already, and its
+    // immutable tag must not be pushed again.
+    let out = p.run(
+        &["deploy", "--stack", "shop", "--build", "--yes"],
+        "",
+        &format!("images describe {registry}/web"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let calls = p.calls();
     assert_eq!(
         calls[2..7],
         [
             "gcloud auth configure-docker europe-west1-docker.pkg.dev --quiet".to_owned(),
+            format!("gcloud artifacts docker images describe {registry}/web:1.4.0 --quiet"),
             format!("docker build -f shop/web/Dockerfile -t {registry}/web:1.4.0 ."),
             format!("docker push {registry}/web:1.4.0"),
-            format!("docker build -f shop/api/Dockerfile -t {registry}/api:2.0.1 ."),
-            format!("docker push {registry}/api:2.0.1"),
+            format!("gcloud artifacts docker images describe {registry}/api:2.0.1 --quiet"),
         ]
     );
     assert!(
         calls[7].contains("generated/shop/workload init"),
         "{calls:?}"
+    );
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "==> skipped: docker push {registry}/api:2.0.1 (already in the registry, whose tags are immutable)"
+        )),
+        "{err}"
     );
 }
 

@@ -150,6 +150,7 @@ fn running_steps_stops_at_the_first_failure_with_its_exit_code() {
         args: args.iter().map(|a| (*a).to_owned()).collect(),
         root: root.map(str::to_owned),
         what: format!("{program} {}", args.join(" ")),
+        unless: None,
     };
     let marker = dir.path().join("ran");
     let steps = [
