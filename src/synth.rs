@@ -218,6 +218,16 @@ pub fn synth_stack(
     let listed: Vec<(String, &crate::tf::Document)> =
         docs.iter().map(|(name, doc)| (name.clone(), doc)).collect();
     let risks = stacks::accepted_risks(sources)?;
+    // The images are built after the first root, which creates the
+    // registry (as deploy --build does).
+    let images = stacks::images(sources)?.map(|(images, registry_host)| emit::ReadmeImages {
+        images,
+        registry_host,
+        after_root: docs
+            .first()
+            .map(|(name, _)| name.clone())
+            .unwrap_or_default(),
+    });
     let readme = emit::stack_readme(
         &header,
         &sources.name,
@@ -225,6 +235,7 @@ pub fn synth_stack(
         &blueprint,
         &listed,
         &risks,
+        images.as_ref(),
     )
     .map_err(|e| StackError::Template(e.to_string()))?;
     files.push(GeneratedFile {

@@ -11,5 +11,5 @@ pub use self::hcl::to_hcl;
 pub(crate) use self::json::write_json_string;
 pub use self::json::{to_json, to_json_value};
 #[cfg(feature = "gke")]
-pub use self::readme::{ReadmeRisk, stack_readme};
+pub use self::readme::{ReadmeImages, ReadmeRisk, stack_readme};
 pub use self::text::expression_text;

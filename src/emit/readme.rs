@@ -46,6 +46,18 @@ pub struct ReadmeRisk {
     pub accepted_by: String,
 }
 
+/// The images a stack deploys, for the README's Apply section: built and
+/// pushed after the root that creates their registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReadmeImages {
+    /// Each image, in settings order.
+    pub images: Vec<crate::ops::Image>,
+    /// The registry host docker is configured for.
+    pub registry_host: String,
+    /// The root after which they are built.
+    pub after_root: String,
+}
+
 #[derive(Serialize)]
 struct Context<'a> {
     header: &'a str,
@@ -54,6 +66,9 @@ struct Context<'a> {
     blueprint: &'a str,
     roots: Vec<RootDoc>,
     risks: Vec<ReadmeRisk>,
+    images: Vec<crate::ops::Image>,
+    registry_host: &'a str,
+    images_after: &'a str,
 }
 
 fn counts<'a>(keys: impl Iterator<Item = &'a (String, String)>) -> Vec<Count> {
@@ -72,7 +87,12 @@ fn counts<'a>(keys: impl Iterator<Item = &'a (String, String)>) -> Vec<Count> {
 
 /// Renders the README of one stack: its roots in apply order (given as
 /// name and resolved document), what each holds, its outputs, the
-/// security-scanner findings it accepts, and how to apply and destroy it.
+/// security-scanner findings it accepts, and how to apply (building and
+/// pushing `images`, if any, at their place) and destroy it.
+///
+/// # Errors
+///
+/// The template does not render (a bug: every variable it names is set).
 pub fn stack_readme(
     header: &str,
     stack: &str,
@@ -80,6 +100,7 @@ pub fn stack_readme(
     blueprint: &str,
     roots: &[(String, &Document)],
     risks: &[ReadmeRisk],
+    images: Option<&ReadmeImages>,
 ) -> Result<String, minijinja::Error> {
     let roots = roots
         .iter()
@@ -121,6 +142,9 @@ pub fn stack_readme(
                 ..r.clone()
             })
             .collect(),
+        images: images.map(|i| i.images.clone()).unwrap_or_default(),
+        registry_host: images.map_or("", |i| i.registry_host.as_str()),
+        images_after: images.map_or("", |i| i.after_root.as_str()),
     })?;
     Ok(text)
 }
@@ -152,6 +176,7 @@ mod tests {
             "bp",
             &[("first".to_owned(), &doc), ("second".to_owned(), &doc)],
             &[],
+            None,
         )
         .unwrap();
         assert!(
@@ -161,5 +186,39 @@ mod tests {
         assert!(apply < text.find("-chdir=second init").unwrap());
         let destroy = text.find("-chdir=second destroy").unwrap();
         assert!(destroy < text.find("-chdir=first destroy").unwrap());
+    }
+
+    #[test]
+    fn images_are_built_and_pushed_between_the_registry_root_and_the_next() {
+        let doc = crate::tf::Stack::new().resolve().unwrap();
+        let images = ReadmeImages {
+            images: vec![crate::ops::Image {
+                service: "web".to_owned(),
+                reference: "r-docker.pkg.dev/p/a/web:1.0.0".to_owned(),
+                dockerfile: "web/Dockerfile".to_owned(),
+            }],
+            registry_host: "r-docker.pkg.dev".to_owned(),
+            after_root: "first".to_owned(),
+        };
+        let text = stack_readme(
+            "h",
+            "s",
+            "stacks/s.toml",
+            "bp",
+            &[("first".to_owned(), &doc), ("second".to_owned(), &doc)],
+            &[],
+            Some(&images),
+        )
+        .unwrap();
+        assert!(text.contains("`tfsynth deploy --stack s --build` does all of this"));
+        let first = text.find("-chdir=first apply").unwrap();
+        let build = text
+            .find("docker build -f web/Dockerfile -t r-docker.pkg.dev/p/a/web:1.0.0 .")
+            .unwrap();
+        let push = text
+            .find("docker push r-docker.pkg.dev/p/a/web:1.0.0")
+            .unwrap();
+        let second = text.find("-chdir=second init").unwrap();
+        assert!(first < build && build < push && push < second, "{text}");
     }
 }
