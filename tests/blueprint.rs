@@ -385,3 +385,54 @@ fn pods_run_each_service_s_image_by_the_digest_its_reviewed_tag_names() {
         );
     }
 }
+
+#[test]
+fn each_domain_has_a_certificate_of_its_own_and_the_ingress_presents_all() {
+    let text = include_str!("../stacks/hello-prod.toml")
+        .replace(
+            "domains = [\"hello.example.com\"]",
+            "domains = [\"hello.example.com\", \"api.example.com\"]",
+        )
+        .replace(
+            "[monitoring]",
+            "[[services]]\nname = \"api\"\nimage_tag = \"0.1.0\"\nhost = \"api.example.com\"\n\n[monitoring]",
+        );
+    let roots = load(&text).unwrap();
+    let cluster = tfsynth::emit::to_json_value(&roots[0].stack.resolve().unwrap());
+    let certs = &cluster["resource"]["google_compute_managed_ssl_certificate"];
+    assert_eq!(certs["lb"]["name"], "hello-cert");
+    assert_eq!(
+        certs["lb"]["managed"]["domains"],
+        serde_json::json!(["hello.example.com"])
+    );
+    assert_eq!(
+        certs["lb_api_example_com"]["name"],
+        "hello-cert-api-example-com"
+    );
+    assert_eq!(
+        certs["lb_api_example_com"]["managed"]["domains"],
+        serde_json::json!(["api.example.com"])
+    );
+    let workload = tfsynth::emit::to_json_value(&roots[1].stack.resolve().unwrap());
+    let ingress = &workload["resource"]["kubernetes_ingress_v1"]["hello"];
+    let annotation =
+        ingress["metadata"]["annotations"]["ingress.gcp.kubernetes.io/pre-shared-cert"]
+            .as_str()
+            .unwrap();
+    assert_eq!(annotation.matches(',').count(), 1, "{annotation}");
+    assert!(
+        annotation.contains("google_compute_managed_ssl_certificate_lb_api_example_com_name"),
+        "{annotation}"
+    );
+    assert_eq!(ingress["spec"]["rule"]["host"], "api.example.com");
+    // A domain too long for its certificate's name is refused at it.
+    let long = format!("{}.example.com", "a".repeat(50));
+    let too_long = text.replace("\"api.example.com\"", &format!("{long:?}"));
+    let report = load(&too_long).unwrap_err();
+    assert!(
+        report.contains(&format!(
+            "app.domains[1]: {long:?} makes its managed certificate \"hello-cert-"
+        )),
+        "{report}"
+    );
+}

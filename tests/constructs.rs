@@ -244,7 +244,10 @@ fn shop(https: bool) -> Stack {
         instance: "prod".into(),
         static_ip_name: Value::Lit("shop-lb".into()),
         https: https.then(|| Https {
-            certificate: Value::Lit("shop-cert".into()),
+            certificates: vec![
+                Value::Lit("shop-cert".into()),
+                Value::Lit("shop-cert-api-example-com".into()),
+            ],
         }),
         routes: vec![
             Route {
@@ -307,7 +310,7 @@ fn the_web_service_runs_hardened_pods_spread_over_zones() {
     assert_eq!(ingress["kubernetes.io/ingress.class"], "gce");
     assert_eq!(
         ingress["ingress.gcp.kubernetes.io/pre-shared-cert"],
-        "shop-cert"
+        "shop-cert,shop-cert-api-example-com"
     );
     assert_eq!(
         ingress["kubernetes.io/ingress.global-static-ip-name"],
@@ -528,7 +531,8 @@ fn the_frontend_reserves_an_ip_and_adds_a_certificate_and_armor_only_when_asked(
         }),
     }
     .add_to(&mut s, Vec::new());
-    assert!(refs.certificate.is_some() && refs.security_policy.is_some());
+    assert_eq!(refs.certificates.len(), 2, "one certificate per domain");
+    assert!(refs.security_policy.is_some());
     let json = snapshot("construct__frontend__https_armor", &s);
     let rules = json["resource"]["google_compute_security_policy"]["lb"]["rule"]
         .as_array()
@@ -553,7 +557,7 @@ fn the_frontend_reserves_an_ip_and_adds_a_certificate_and_armor_only_when_asked(
         armor: None,
     }
     .add_to(&mut plain, Vec::new());
-    assert!(refs.certificate.is_none() && refs.security_policy.is_none());
+    assert!(refs.certificates.is_empty() && refs.security_policy.is_none());
 }
 
 fn alerting(

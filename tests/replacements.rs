@@ -169,6 +169,14 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
             "[[services]]\nname = \"api\"\nimage_tag = \"0.1.0\"\nhost = \"hello.example.com\"\npath = \"/api\"\n\n[monitoring]",
             &[],
         ),
+        // A service on a host of its own: a new domain, with a certificate
+        // of its own; the first domain's certificate stays.
+        (
+            "hello-prod",
+            "domains = [\"hello.example.com\"]\n\n[[services]]",
+            "domains = [\"hello.example.com\", \"api.example.com\"]\n\n[[services]]\nname = \"api\"\nimage_tag = \"0.1.0\"\nhost = \"api.example.com\"\n\n[[services]]",
+            &[],
+        ),
         (
             "hello-prod",
             "end = \"2025-01-04T07:00:00Z\"",

@@ -22,21 +22,25 @@ pub struct Armor {
 
 /// What the HTTP(S) load balancer needs from Google Cloud before the
 /// Kubernetes Ingress that creates it: a reserved global IP, a managed
-/// certificate when there is a domain, and an optional Cloud Armor policy.
+/// certificate for each domain, and an optional Cloud Armor policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frontend {
     /// The logical name its Terraform addresses are built from (see
     /// [`crate::constructs::scoped`]), so several coexist in one root.
-    /// Addresses: the address, certificate and policy are each
-    /// `SCOPE` (of their own resource types).
+    /// Addresses: the address, the first domain's certificate and the
+    /// policy are each `SCOPE` (of their own resource types); each other
+    /// domain's certificate is `SCOPE_DOMAIN` (`lb_api_example_com`).
     pub scope: String,
     /// The app's name; resources are named after it.
     pub app: String,
     /// The project, usually `var.project_id`.
     pub project: Value<String>,
-    /// The domains served over HTTPS, all on one Google-managed
-    /// certificate (up to 100 per certificate, Compute Engine's limit);
-    /// plain HTTP on the IP when empty.
+    /// The domains served over HTTPS, each on a Google-managed
+    /// certificate of its own, so a domain added or removed leaves the
+    /// others' certificates alone (a managed certificate's domains cannot
+    /// change: the provider replaces it) and one domain whose DNS is not
+    /// ready yet does not hold up the others; plain HTTP on the IP when
+    /// empty. At most [`MAX_CERTIFICATES`].
     pub domains: Vec<String>,
     /// Cloud Armor; none when `None`.
     pub armor: Option<Armor>,
@@ -47,11 +51,17 @@ pub struct Frontend {
 pub struct FrontendRefs {
     /// The reserved IP.
     pub address: Ref<GoogleComputeGlobalAddress>,
-    /// The managed certificate, when there are domains.
-    pub certificate: Option<Ref<GoogleComputeManagedSslCertificate>>,
+    /// The managed certificates, one per domain, in the order of the
+    /// domains.
+    pub certificates: Vec<Ref<GoogleComputeManagedSslCertificate>>,
     /// The Cloud Armor policy, when configured.
     pub security_policy: Option<Ref<GoogleComputeSecurityPolicy>>,
 }
+
+/// The most SSL certificates one target HTTPS proxy takes (Cloud Load
+/// Balancing quotas and limits, "SSL certificates per target HTTPS
+/// proxy"): the most domains a [`Frontend`] serves.
+pub const MAX_CERTIFICATES: usize = 15;
 
 /// Priority of Cloud Armor's default rule, which every policy must have.
 pub const DEFAULT_RULE_PRIORITY: u32 = 2_147_483_647;
@@ -62,9 +72,25 @@ impl Frontend {
         format!("{app}-lb")
     }
 
-    /// The managed certificate's name for app `app`.
-    pub fn certificate_name(app: &str) -> String {
-        format!("{app}-cert")
+    /// The managed certificate's name for the domain at `index` of app
+    /// `app`'s domains: `APP-cert` for the first (the name of the
+    /// single-domain layout), `APP-cert-DOMAIN` with dots as hyphens for
+    /// the others (`shop-cert-api-shop-example-com`).
+    pub fn certificate_name(app: &str, index: usize, domain: &str) -> String {
+        if index == 0 {
+            format!("{app}-cert")
+        } else {
+            format!("{app}-cert-{}", domain.replace('.', "-"))
+        }
+    }
+
+    /// The Terraform name of that certificate, under `scope`.
+    fn certificate_address(scope: &str, index: usize, domain: &str) -> String {
+        if index == 0 {
+            scope.to_owned()
+        } else {
+            crate::constructs::scoped(scope, &domain.replace(['.', '-'], "_"))
+        }
     }
 
     /// The Cloud Armor policy's name for app `app`.
@@ -72,9 +98,10 @@ impl Frontend {
         format!("{app}-armor")
     }
 
-    /// Every name [`Frontend::add_to`] may create for app `app` (the
-    /// certificate and the policy whether or not they are configured, so
-    /// a name that would fail does not wait for the setting that adds it).
+    /// Every name [`Frontend::add_to`] may create for app `app`, apart
+    /// from the domains' certificates (the first one's and the policy
+    /// whether or not they are configured, so a name that would fail does
+    /// not wait for the setting that adds it).
     pub fn names(app: &str) -> Vec<CloudName> {
         vec![
             CloudName::new(
@@ -84,7 +111,7 @@ impl Frontend {
             ),
             CloudName::new(
                 "the managed certificate",
-                Self::certificate_name(app),
+                Self::certificate_name(app, 0, ""),
                 COMPUTE_NAME,
             ),
             CloudName::new(
@@ -93,6 +120,26 @@ impl Frontend {
                 COMPUTE_NAME,
             ),
         ]
+    }
+
+    /// The name of each certificate after the first, for app `app`'s
+    /// `domains`, with its index.
+    pub fn more_certificate_names(app: &str, domains: &[String]) -> Vec<(usize, CloudName)> {
+        domains
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, domain)| {
+                (
+                    i,
+                    CloudName::new(
+                        "its managed certificate",
+                        Self::certificate_name(app, i, domain),
+                        COMPUTE_NAME,
+                    ),
+                )
+            })
+            .collect()
     }
 
     /// Adds the address, certificate and policy; they wait for `after`.
@@ -114,21 +161,26 @@ impl Frontend {
             },
             meta(),
         );
-        // Google provisions and renews the certificate once DNS points the
-        // domain at the reserved IP.
-        let certificate = (!self.domains.is_empty()).then(|| {
-            stack.add_with(
-                self.scope.as_str(),
-                GoogleComputeManagedSslCertificate {
-                    name: Some(Self::certificate_name(&self.app).into()),
-                    project: Some(self.project.clone()),
-                    description: Some(format!("TLS for {}", self.domains.join(", ")).into()),
-                    managed: Some(Managed::new(self.domains.clone())),
-                    ..GoogleComputeManagedSslCertificate::default()
-                },
-                meta(),
-            )
-        });
+        // Google provisions and renews each certificate once DNS points
+        // its domain at the reserved IP.
+        let certificates = self
+            .domains
+            .iter()
+            .enumerate()
+            .map(|(i, domain)| {
+                stack.add_with(
+                    Self::certificate_address(&self.scope, i, domain),
+                    GoogleComputeManagedSslCertificate {
+                        name: Some(Self::certificate_name(&self.app, i, domain).into()),
+                        project: Some(self.project.clone()),
+                        description: Some(format!("TLS for {domain}").into()),
+                        managed: Some(Managed::new(vec![domain.clone()])),
+                        ..GoogleComputeManagedSslCertificate::default()
+                    },
+                    meta(),
+                )
+            })
+            .collect();
         let security_policy = self.armor.as_ref().map(|armor| {
             let mut rules = Vec::new();
             if !armor.deny.is_empty() {
@@ -179,7 +231,7 @@ impl Frontend {
         });
         FrontendRefs {
             address,
-            certificate,
+            certificates,
             security_policy,
         }
     }

@@ -7,7 +7,7 @@ use crate::providers::kubernetes::kubernetes_manifest::KubernetesManifest;
 use crate::providers::kubernetes::kubernetes_service_v1::{
     KubernetesServiceV1Ref as _, MetadataRef as _,
 };
-use crate::tf::{Dependency, Expression, Meta, Ref, Stack, Value};
+use crate::tf::{Dependency, Expression, Meta, Ref, Stack, Template, Value};
 
 /// Which requests the load balancer sends to one web service: those for
 /// `host` (any host when `None`) whose path starts with `path`.
@@ -60,6 +60,26 @@ pub struct Ingress {
     pub routes: Vec<Route>,
 }
 
+/// The certificates' names as GKE Ingress's `pre-shared-cert` annotation
+/// takes several: comma-separated. One name is written as itself.
+fn certificate_list(names: &[Value<String>]) -> Value<String> {
+    if let [one] = names {
+        return one.clone();
+    }
+    names
+        .iter()
+        .enumerate()
+        .fold(Template::new(), |t, (i, name)| {
+            let t = if i == 0 { t } else { t.lit(",") };
+            match name {
+                Value::Lit(name) => t.lit(name.as_str()),
+                Value::Expr(name) => t.interp(name.clone()),
+            }
+        })
+        .build()
+        .into()
+}
+
 /// The Service port a backend sends to.
 fn port() -> ingress::SpecRuleHttpPathBackendServicePort {
     ingress::SpecRuleHttpPathBackendServicePort {
@@ -108,7 +128,7 @@ impl Ingress {
         if let Some(https) = &self.https {
             annotations.insert(
                 "ingress.gcp.kubernetes.io/pre-shared-cert".to_owned(),
-                https.certificate.clone(),
+                certificate_list(&https.certificates),
             );
             let frontend = stack.add(
                 scoped(&self.scope, "frontend_config"),

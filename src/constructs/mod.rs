@@ -21,7 +21,7 @@ pub use alerting::{
 };
 pub use cidr::{Cidr, CidrError};
 pub use cluster::{AuthorizedNetwork, Cluster, MaintenanceWindow, ReleaseChannel};
-pub use frontend::{Armor, DEFAULT_RULE_PRIORITY, Frontend, FrontendRefs};
+pub use frontend::{Armor, DEFAULT_RULE_PRIORITY, Frontend, FrontendRefs, MAX_CERTIFICATES};
 pub use ingress::{Ingress, Route};
 pub use network::{
     HEALTH_CHECK_RANGES, HealthCheckFirewall, Network, NetworkRefs, PODS_RANGE, SERVICES_RANGE,

@@ -41,8 +41,9 @@ pub struct PodResources {
 /// The HTTPS side of the load balancer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Https {
-    /// The Google-managed certificate's name.
-    pub certificate: Value<String>,
+    /// The certificates' names (`cert.name()`), one or more: the load
+    /// balancer presents the one whose domain a client asks for.
+    pub certificates: Vec<Value<String>>,
 }
 
 /// The Kubernetes recommended labels (`app.kubernetes.io/*`) of one

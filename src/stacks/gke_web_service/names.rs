@@ -96,6 +96,14 @@ pub(super) fn derived(s: &Settings) -> Vec<Derived> {
     ];
     app_names.extend(Frontend::names(app));
     add("app.name", "an app name", app, app_names);
+    for (i, name) in Frontend::more_certificate_names(app, &s.app.domains) {
+        add(
+            &format!("app.domains[{i}]"),
+            "a domain",
+            &s.app.domains[i],
+            vec![name],
+        );
+    }
     for (i, service) in s.services.iter().enumerate() {
         // Without an app name (refused at app.name, or not a table) the
         // service's full name would blame the service for it.

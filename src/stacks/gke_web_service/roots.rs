@@ -281,8 +281,13 @@ fn workload_root(stack_name: &str, root: &str, s: &Valid, c: &ClusterHandles) ->
         namespace,
         instance: stack_name.to_owned(),
         static_ip_name: c.frontend.address.name().into(),
-        https: c.frontend.certificate.as_ref().map(|cert| Https {
-            certificate: cert.name().into(),
+        https: (!c.frontend.certificates.is_empty()).then(|| Https {
+            certificates: c
+                .frontend
+                .certificates
+                .iter()
+                .map(|cert| cert.name().into())
+                .collect(),
         }),
         routes,
     }

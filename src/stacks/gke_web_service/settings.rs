@@ -173,7 +173,8 @@ pub struct AppSettings {
     /// The application's name: its namespace, image repository, load
     /// balancer, Ingress and health-check firewall rule are named after it.
     pub name: String,
-    /// The domains served over HTTPS, on one Google-managed certificate;
+    /// The domains served over HTTPS, each on a Google-managed certificate
+    /// of its own (at most 15, the certificates one load balancer takes);
     /// plain HTTP on the load balancer's IP when empty (the default).
     #[serde(default)]
     pub domains: Vec<String>,

@@ -7,7 +7,7 @@ use super::names;
 use super::risks;
 use super::settings::{ServiceSettings, Settings, Valid, ValidService, full_name};
 use crate::constructs::{
-    Armor, AuthorizedNetwork, Cidr, MaintenanceWindow, PodResources, PoolSize,
+    Armor, AuthorizedNetwork, Cidr, MAX_CERTIFICATES, MaintenanceWindow, PodResources, PoolSize,
 };
 use crate::diagnostic::Diagnostic;
 use crate::settings::Validate;
@@ -842,13 +842,14 @@ impl Validate for Settings {
                 ));
             }
         }
-        // A Google-managed certificate holds at most 100 domains (Compute
-        // Engine quotas and limits, "SSL certificates").
-        if self.app.domains.len() > 100 {
+        // Each domain has a certificate of its own, and the load
+        // balancer's HTTPS proxy takes at most MAX_CERTIFICATES.
+        if self.app.domains.len() > MAX_CERTIFICATES {
             p.push(Diagnostic::at_key(
                 "app.domains",
                 format!(
-                    "{} domains are more than one Google-managed certificate holds (100)",
+                    "{} domains are more than one load balancer serves ({MAX_CERTIFICATES} \
+                     certificates, one per domain)",
                     self.app.domains.len()
                 ),
             ));
