@@ -133,7 +133,7 @@ impl Namespace {
 }
 
 /// A hardened web service on GKE, one of an application's, reached
-/// through the application's [`Ingress`]: service account bound to a
+/// through the application's [`Ingress`](crate::constructs::Ingress): service account bound to a
 /// Google service account through Workload Identity, Deployment spread
 /// over zones, Service with container-native load balancing and its
 /// BackendConfig (health check, draining, logging, Cloud Armor), HPA,
