@@ -4,10 +4,13 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::from_arg_matches(&cli::command().get_matches()) {
+        Ok(args) => args,
+        Err(error) => error.exit(),
+    };
     match cli::run(args) {
         Ok(code) => code,
         Err(failure) => {

@@ -34,7 +34,11 @@ pub(super) struct DiffArgs {
     out: PathBuf,
 }
 
-pub(super) fn run(project: &Project, args: DiffArgs) -> Result<ExitCode, Failure> {
+pub(super) fn run(
+    project: &Project,
+    args: DiffArgs,
+    color: super::ColorChoice,
+) -> Result<ExitCode, Failure> {
     let names = project.stack_names(&args.stacks)?;
     let new: BTreeMap<PathBuf, String> = synthesize(
         project,
@@ -64,8 +68,10 @@ pub(super) fn run(project: &Project, args: DiffArgs) -> Result<ExitCode, Failure
         (None, None) => before::in_dir(&project.dir().join(&args.out), &names),
     }
     .map_err(input_error)?;
-    let style =
-        Style::new(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none());
+    let style = Style::new(color.colors(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    ));
     let settings_files = |stack: &str| {
         let base = format!("{STACKS_DIR}/{stack}.toml");
         let local = format!("{STACKS_DIR}/{stack}.local.toml");

@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use tfsynth::output::{self, Plan};
 use tfsynth::project::{LoadedSchemas, Project, ProjectError, not_a_stack_name};
@@ -29,11 +29,109 @@ use tfsynth::synth::{Format, GeneratedFile, StackError};
 #[derive(Debug, Parser)]
 #[command(name = "tfsynth", version)]
 pub struct Cli {
-    /// Project directory holding `stacks/` (default: the current directory).
-    #[arg(short = 'C', long = "dir", global = true, default_value = ".")]
-    dir: PathBuf,
+    /// Project directory holding `stacks/` (default: the nearest directory
+    /// at or above the current one that holds `stacks/`, as cargo finds
+    /// `Cargo.toml`).
+    #[arg(short = 'C', long = "dir", global = true, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// When to color output: `auto` (on a terminal, unless `NO_COLOR` is
+    /// set), `always` or `never`.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set to something.
+    Auto,
+    /// Always, even into a pipe or file.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether output to a stream that `terminal` says is a terminal is
+    /// colored; `no_color` is the `NO_COLOR` variable, which turns color
+    /// off when set to anything but the empty string (no-color.org).
+    pub fn colors(self, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && no_color.is_none_or(std::ffi::OsStr::is_empty),
+        }
+    }
+}
+
+/// The version line: tfsynth's, and the provider schemas it validates
+/// against (`tfsynth --version`).
+pub fn version() -> String {
+    let schemas: Vec<String> = tfsynth::providers::SCHEMA_VERSIONS
+        .iter()
+        .map(|(provider, version)| format!("{provider} {version}"))
+        .collect();
+    format!(
+        "{} (provider schemas: {})",
+        env!("CARGO_PKG_VERSION"),
+        schemas.join(", ")
+    )
+}
+
+/// The clap command, with the version line of [`version`].
+pub fn command() -> clap::Command {
+    Cli::command().version(version())
+}
+
+/// Where the project is: its directory, and where the current directory
+/// is inside it (empty when it is the project itself, or when `-C` named
+/// the project), which relative paths given on the command line start
+/// from.
+struct Located {
+    dir: PathBuf,
+    within: PathBuf,
+}
+
+/// The directory `-C` names, else the nearest one at or above the
+/// current directory that holds `stacks/`, else the current directory
+/// (whose missing `stacks/` the command then reports).
+fn locate(dir: Option<&Path>) -> Located {
+    if let Some(dir) = dir {
+        return Located {
+            dir: dir.to_owned(),
+            within: PathBuf::new(),
+        };
+    }
+    let here = Path::new(".");
+    if here.join(tfsynth::synth::STACKS_DIR).is_dir() {
+        return Located {
+            dir: here.to_owned(),
+            within: PathBuf::new(),
+        };
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return Located {
+            dir: here.to_owned(),
+            within: PathBuf::new(),
+        };
+    };
+    for ancestor in cwd.ancestors().skip(1) {
+        if ancestor.join(tfsynth::synth::STACKS_DIR).is_dir() {
+            return Located {
+                dir: ancestor.to_owned(),
+                within: cwd
+                    .strip_prefix(ancestor)
+                    .unwrap_or(Path::new(""))
+                    .to_owned(),
+            };
+        }
+    }
+    Located {
+        dir: here.to_owned(),
+        within: PathBuf::new(),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +160,15 @@ enum Command {
     /// Work with the provider schema files.
     #[command(subcommand)]
     Schemas(SchemasCommand),
+    /// Print a shell completion script: `tfsynth completions bash >
+    /// ~/.local/share/bash-completion/completions/tfsynth`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `tfsynth man > tfsynth.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,19 +216,54 @@ impl From<ProjectError> for Failure {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    // Bindings need a schema file, not a project with stacks: the project
-    // is opened only for the commands that work on one.
-    let project = || Project::open(&cli.dir);
+    let color = cli.color;
     match cli.command {
-        Command::Bindgen(args) => bindgen::run(&cli.dir, args),
+        // Bindings need a schema file, not a project with stacks; paths
+        // are from the current directory, or from -C.
+        Command::Bindgen(args) => {
+            return bindgen::run(cli.dir.as_deref().unwrap_or(Path::new(".")), args);
+        }
+        // Rendered in memory first: clap_complete panics when its writer
+        // fails, and a reader that stops early (`| head`) is no error.
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut command(), "tfsynth", &mut text);
+            return print_all(&text, "the completion script");
+        }
+        Command::Man => {
+            let mut text = Vec::new();
+            clap_mangen::Man::new(command())
+                .render(&mut text)
+                .map_err(|e| input_error(format!("cannot render the man page: {e}")))?;
+            return print_all(&text, "the man page");
+        }
+        _ => {}
+    }
+    let located = locate(cli.dir.as_deref());
+    let project = || Project::open(&located.dir);
+    match cli.command {
         Command::Synth(args) => synth::run(&project()?, args),
         Command::List => list::run(&project()?),
-        Command::Validate(args) => validate::run(&project()?, args),
+        Command::Validate(args) => validate::run(&project()?, args, &located.within),
         Command::Deploy(args) => deploy::run(&project()?, args),
         Command::Destroy(args) => destroy::run(&project()?, args),
         Command::Smoketest(args) => smoketest::run(&project()?, args),
-        Command::Diff(args) => diff::run(&project()?, args),
+        Command::Diff(args) => diff::run(&project()?, args, color),
         Command::Schemas(SchemasCommand::Index(args)) => schemas::run(&project()?, args),
+        Command::Bindgen(_) | Command::Completions { .. } | Command::Man => {
+            unreachable!("handled before the project is located")
+        }
+    }
+}
+
+/// Writes `text` (`what`, for the error) to standard output; a reader
+/// that closed the pipe early is not an error.
+fn print_all(text: &[u8], what: &str) -> Result<ExitCode, Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(input_error(format!("cannot write {what}: {e}"))),
     }
 }
 
@@ -207,4 +349,29 @@ fn run_steps(project: &Project, stack: &str, steps: &[tfsynth::ops::Step]) -> Re
         code: e.exit_code(),
         message: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ColorChoice;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn color_is_on_for_a_terminal_unless_no_color_is_set_to_something() {
+        let cases = [
+            (ColorChoice::Auto, true, None, true),
+            (ColorChoice::Auto, true, Some(""), true),
+            (ColorChoice::Auto, true, Some("1"), false),
+            (ColorChoice::Auto, false, None, false),
+            (ColorChoice::Always, false, Some("1"), true),
+            (ColorChoice::Never, true, None, false),
+        ];
+        for (choice, terminal, no_color, want) in cases {
+            assert_eq!(
+                choice.colors(terminal, no_color.map(OsStr::new)),
+                want,
+                "{choice:?} terminal={terminal} NO_COLOR={no_color:?}"
+            );
+        }
+    }
 }

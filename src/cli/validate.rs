@@ -22,7 +22,13 @@ pub(super) struct ValidateArgs {
     schemas: PathBuf,
 }
 
-pub(super) fn run(project: &Project, args: ValidateArgs) -> Result<ExitCode, Failure> {
+/// `within`: where the current directory is inside the project, which
+/// relative paths given start from.
+pub(super) fn run(
+    project: &Project,
+    args: ValidateArgs,
+    within: &std::path::Path,
+) -> Result<ExitCode, Failure> {
     let schemas = Schemas::load_dir(
         &project.dir().join(&args.schemas),
         &args.schemas.display().to_string(),
@@ -32,7 +38,7 @@ pub(super) fn run(project: &Project, args: ValidateArgs) -> Result<ExitCode, Fai
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("generated")]
     } else {
-        args.paths
+        args.paths.into_iter().map(|p| within.join(p)).collect()
     };
     let files = project.read_tf_files(&paths).map_err(input_error)?;
     let reports = validate_files(&files.texts, &schemas);

@@ -59,6 +59,14 @@ pub const KUBERNETES_TYPES: &[&str] = &[
     "kubernetes_service_v1",
 ];
 
+/// The provider schemas validation uses and bindings are generated from
+/// (`schemas/google.json`, `schemas/kubernetes.json`): source and the
+/// exact version they are the schema of (`schemas/README.md`).
+pub const SCHEMA_VERSIONS: [(&str, &str); 2] = [
+    ("hashicorp/google", "6.50.0"),
+    ("hashicorp/kubernetes", "2.38.0"),
+];
+
 /// The google provider's registry source and version constraint: pinned
 /// to the 6.50 patch series, like `schemas/google.json`. Patch releases
 /// bring fixes, while a new minor version may change defaults, so it

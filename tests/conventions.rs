@@ -1,0 +1,206 @@
+//! Issue 17, item 4: the command-line conventions of a cargo-era tool:
+//! completions and a man page from the clap definitions, `--color` with
+//! `NO_COLOR`, finding the project from any subdirectory, and a version
+//! line that names the provider schemas.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const HELLO: &str = include_str!("../stacks/hello.toml");
+
+fn tfsynth(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tfsynth"));
+    command.args(args).current_dir(dir).env_remove("NO_COLOR");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("tfsynth runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[track_caller]
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// A project with the hello stack and the committed schemas, synthesized.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (rel, from) in [
+        ("stacks/hello.toml", None),
+        ("schemas/google.json", Some("schemas/google.json")),
+        ("schemas/kubernetes.json", Some("schemas/kubernetes.json")),
+    ] {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        match from {
+            None => std::fs::write(path, HELLO).unwrap(),
+            Some(from) => {
+                std::fs::copy(root.join(from), path).unwrap();
+            }
+        }
+    }
+    ok(&tfsynth(dir.path(), &["synth"], &[]));
+    dir
+}
+
+/// Whether `program` runs here (a shell to check a script's syntax with).
+fn available(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn completions_are_generated_for_bash_zsh_and_fish_and_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, checker, check_args) in [
+        ("bash", "bash", &["-n"][..]),
+        ("zsh", "zsh", &["-n"][..]),
+        ("fish", "fish", &["--no-execute"][..]),
+    ] {
+        let script = ok(&tfsynth(dir.path(), &["completions", shell], &[]));
+        for command in ["synth", "validate", "deploy", "diff", "completions", "man"] {
+            assert!(script.contains(command), "{shell}: no {command}");
+        }
+        // The shell itself parses the script, where it is installed (bash
+        // always is on CI's machines).
+        if available(checker) {
+            let path = dir.path().join(format!("tfsynth.{shell}"));
+            std::fs::write(&path, &script).unwrap();
+            let parsed = Command::new(checker)
+                .args(check_args)
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert!(parsed.status.success(), "{shell}: {}", text(&parsed.stderr));
+        } else {
+            assert_ne!(shell, "bash", "bash is needed to check the bash script");
+        }
+    }
+    let unknown = tfsynth(dir.path(), &["completions", "tcsh"], &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown.stderr).contains("possible values: bash, elvish, fish, powershell, zsh"),
+        "{}",
+        text(&unknown.stderr)
+    );
+}
+
+#[test]
+fn the_man_page_is_roff_that_names_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = ok(&tfsynth(dir.path(), &["man"], &[]));
+    assert!(page.contains(".TH tfsynth 1"), "{page}");
+    assert!(page.contains(".SH NAME"), "{page}");
+    for command in [
+        "synth",
+        "list",
+        "validate",
+        "deploy",
+        "destroy",
+        "smoketest",
+        "diff",
+    ] {
+        assert!(page.contains(command), "no {command} in the man page");
+    }
+    // A reader that stops early is no error, and no panic.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn the_version_line_names_the_provider_schemas_it_validates_against() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = ok(&tfsynth(dir.path(), &["--version"], &[]));
+    assert_eq!(
+        line,
+        format!(
+            "tfsynth {} (provider schemas: hashicorp/google 6.50.0, hashicorp/kubernetes 2.38.0)\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    // The versions are the schemas' own, as schemas/README.md lists them.
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/README.md"))
+            .unwrap();
+    for (provider, version) in tfsynth::providers::SCHEMA_VERSIONS {
+        assert!(
+            readme
+                .lines()
+                .any(|l| l.contains(&format!("registry.terraform.io/{provider} | {version} "))),
+            "schemas/README.md does not list {provider} {version}"
+        );
+    }
+}
+
+#[test]
+fn commands_find_the_project_from_any_subdirectory_and_c_still_names_it() {
+    let p = project();
+    let sub = p.path().join("generated/hello");
+    let listed = ok(&tfsynth(&sub, &["list"], &[]));
+    assert!(listed.starts_with("hello\t"), "{listed}");
+    assert!(ok(&tfsynth(&sub, &["synth", "--check"], &[])).contains("generated/ is up to date"),);
+    // Paths given are from the current directory.
+    let valid = ok(&tfsynth(&sub, &["validate", "cluster"], &[]));
+    assert_eq!(valid, "1 file valid\n");
+    // -C names the project from anywhere, with paths from the project.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let c = p.path().display().to_string();
+    let valid = ok(&tfsynth(
+        elsewhere.path(),
+        &["-C", &c, "validate", "generated/hello/workload"],
+        &[],
+    ));
+    assert_eq!(valid, "1 file valid\n");
+    // Outside any project, the error names the missing stacks/.
+    let none = tfsynth(elsewhere.path(), &["list"], &[]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        text(&none.stderr).contains("stacks"),
+        "{}",
+        text(&none.stderr)
+    );
+}
+
+#[test]
+fn color_follows_the_color_option_then_no_color() {
+    let p = project();
+    let settings = p.path().join("stacks/hello.toml");
+    let changed = HELLO.replace("uptime_period = \"300s\"", "uptime_period = \"60s\"");
+    std::fs::write(&settings, changed).unwrap();
+    let escape = |out: &Output| text(&out.stdout).contains('\u{1b}');
+    let diff = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["diff"];
+        all.extend_from_slice(args);
+        tfsynth(p.path(), &all, env)
+    };
+    // Standard output is a pipe here: auto means no color.
+    assert!(!escape(&diff(&[], &[])));
+    assert!(escape(&diff(&["--color", "always"], &[])));
+    assert!(escape(&diff(&["--color", "always"], &[("NO_COLOR", "1")])));
+    assert!(!escape(&diff(&["--color", "never"], &[])));
+    assert!(!escape(&diff(&["--color=auto"], &[("NO_COLOR", "1")])));
+    let bad = diff(&["--color", "sometimes"], &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("possible values: auto, always, never"));
+}
