@@ -322,6 +322,74 @@ pub fn run_steps(dir: &Path, stack: &str, steps: &[Step]) -> Result<(), StepErro
     Ok(())
 }
 
+/// The name of the plan file `tfsynth plan` saves in each root's
+/// directory (`terraform plan -out`), which `terraform apply` takes.
+pub const PLAN_FILE: &str = "tfsynth.tfplan";
+
+/// What a saved plan does, from `terraform show -json PLAN`
+/// (`resource_changes[].change.actions`): counts as terraform's own plan
+/// line gives them, and the addresses replaced and destroyed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanSummary {
+    /// Objects created (`["create"]`).
+    pub add: usize,
+    /// Objects updated in place (`["update"]`).
+    pub change: usize,
+    /// Objects replaced (`["delete", "create"]` or `["create", "delete"]`).
+    pub replace: Vec<String>,
+    /// Objects destroyed (`["delete"]`).
+    pub destroy: Vec<String>,
+}
+
+impl PlanSummary {
+    /// Reads `terraform show -json` output.
+    ///
+    /// # Errors
+    ///
+    /// The text is not JSON, or a change has no actions list.
+    pub fn from_show_json(text: &str) -> Result<PlanSummary, String> {
+        let plan: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not a JSON plan: {e}"))?;
+        let mut summary = PlanSummary::default();
+        for change in plan["resource_changes"].as_array().into_iter().flatten() {
+            let address = change["address"].as_str().unwrap_or("(no address)");
+            let actions: Vec<&str> = change["change"]["actions"]
+                .as_array()
+                .ok_or_else(|| format!("{address}: no change.actions in the plan"))?
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .collect();
+            match actions.as_slice() {
+                ["create"] => summary.add += 1,
+                ["update"] => summary.change += 1,
+                ["delete"] => summary.destroy.push(address.to_owned()),
+                ["delete", "create"] | ["create", "delete"] => {
+                    summary.replace.push(address.to_owned());
+                }
+                // no-op, read (a data source), forget.
+                _ => {}
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Whether applying it changes anything.
+    pub fn changes(&self) -> bool {
+        self.add + self.change + self.replace.len() + self.destroy.len() > 0
+    }
+
+    /// `3 to add, 1 to change, 1 to replace, 0 to destroy`.
+    pub fn line(&self) -> String {
+        format!(
+            "{} to add, {} to change, {} to replace, {} to destroy",
+            self.add,
+            self.change,
+            self.replace.len(),
+            self.destroy.len()
+        )
+    }
+}
+
 /// The app's URL from the `app_url` output of a deployed stack's roots,
 /// read with `terraform output -json` in `out/STACK/ROOT` (the last root
 /// that has it wins); terraform's own errors go to standard error.
@@ -409,6 +477,37 @@ mod tests {
                 "terraform -chdir=generated/s/workload init -input=false",
                 "terraform -chdir=generated/s/workload apply -input=false -auto-approve",
             ]
+        );
+    }
+
+    #[test]
+    fn a_plan_summary_counts_as_terraform_does_and_names_replacements() {
+        let json = r#"{"resource_changes": [
+            {"address": "a.new", "change": {"actions": ["create"]}},
+            {"address": "a.same", "change": {"actions": ["no-op"]}},
+            {"address": "a.edit", "change": {"actions": ["update"]}},
+            {"address": "a.swap", "change": {"actions": ["delete", "create"]}},
+            {"address": "a.cbd", "change": {"actions": ["create", "delete"]}},
+            {"address": "a.gone", "change": {"actions": ["delete"]}},
+            {"address": "data.d.x", "change": {"actions": ["read"]}}
+        ]}"#;
+        let summary = PlanSummary::from_show_json(json).unwrap();
+        assert_eq!(
+            summary.line(),
+            "1 to add, 1 to change, 2 to replace, 1 to destroy"
+        );
+        assert_eq!(summary.replace, ["a.swap", "a.cbd"]);
+        assert_eq!(summary.destroy, ["a.gone"]);
+        assert!(summary.changes());
+        let none = PlanSummary::from_show_json(r#"{"format_version": "1.2"}"#).unwrap();
+        assert!(!none.changes());
+        assert!(PlanSummary::from_show_json("Error: x").is_err());
+        assert!(
+            PlanSummary::from_show_json(
+                r#"{"resource_changes": [{"address": "a.b", "change": {}}]}"#
+            )
+            .unwrap_err()
+            .contains("a.b: no change.actions")
         );
     }
 

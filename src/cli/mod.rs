@@ -8,6 +8,7 @@ mod deploy;
 mod destroy;
 mod diff;
 mod list;
+mod plan;
 mod schemas;
 mod smoketest;
 mod synth;
@@ -146,6 +147,10 @@ enum Command {
     /// Synthesize one stack, then `terraform init` and `apply` each of its
     /// roots in order; with `--build`, build and push the app image first.
     Deploy(deploy::DeployArgs),
+    /// Synthesize one stack, then `terraform init` and `terraform plan
+    /// -out` each root in order, with a summary per root; exit 0 when
+    /// nothing would change, 2 when something would, 1 on an error.
+    Plan(plan::PlanArgs),
     /// `terraform destroy` each root of one stack, in reverse order.
     Destroy(destroy::DestroyArgs),
     /// Poll the deployed app until its page and health check answer, or
@@ -246,6 +251,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::List => list::run(&project()?),
         Command::Validate(args) => validate::run(&project()?, args, &located.within),
         Command::Deploy(args) => deploy::run(&project()?, args),
+        Command::Plan(args) => plan::run(&project()?, args),
         Command::Destroy(args) => destroy::run(&project()?, args),
         Command::Smoketest(args) => smoketest::run(&project()?, args),
         Command::Diff(args) => diff::run(&project()?, args, color),

@@ -1,0 +1,188 @@
+//! `tfsynth plan`: synth one stack, then `terraform init` and `terraform
+//! plan -out` for each root in apply order, with a summary per root. The
+//! exit code follows terraform's `-detailed-exitcode`: 0 no changes, 2
+//! changes, 1 an error.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use clap::Args;
+
+use tfsynth::ops::{self, PLAN_FILE, PlanSummary};
+use tfsynth::output;
+use tfsynth::project::Project;
+use tfsynth::synth::{self, Format, StackError};
+
+use super::{Failure, input_error, load_schemas, stack_name, warn, write_plan};
+
+#[derive(Debug, Args)]
+pub(super) struct PlanArgs {
+    /// The stack to plan.
+    #[arg(long, value_name = "NAME", value_parser = stack_name)]
+    stack: String,
+    /// Output directory, relative to the project directory.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    out: PathBuf,
+    /// Directory of provider schemas the roots are validated against
+    /// [default: schemas; when that is missing, validation is skipped with
+    /// a warning, but a directory named here must exist].
+    #[arg(long, value_name = "DIR")]
+    schemas: Option<PathBuf>,
+}
+
+/// An error of a terraform run (exit code 1), naming the root.
+fn failed(stack: &str, root: &str, what: &str, detail: &str) -> Failure {
+    Failure {
+        message: format!("{what} failed in root {root} of stack {stack}{detail}"),
+        code: 1,
+    }
+}
+
+/// Runs terraform in `dir` with `args`, its output passed through; its
+/// exit code.
+fn terraform(project: &Path, args: &[&str]) -> Result<i32, Failure> {
+    let status = Command::new("terraform")
+        .args(args)
+        .current_dir(project)
+        .status()
+        .map_err(|e| input_error(format!("terraform: cannot run: {e}")))?;
+    Ok(status.code().unwrap_or(1))
+}
+
+/// Every failure exits 1: 2 means "changes", as terraform's
+/// `-detailed-exitcode` has it.
+pub(super) fn run(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
+    plan(project, args).map_err(|failure| Failure { code: 1, ..failure })
+}
+
+fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
+    let sources = project
+        .sources(&args.stack)
+        .map_err(|e| input_error(e.to_string()))?;
+    output::check_output_dir(project.dir(), &args.out).map_err(input_error)?;
+    let schemas = load_schemas(project, args.schemas.as_deref())?;
+    let synthesis =
+        synth::synth_stack(&sources, Format::Json, schemas.as_ref()).map_err(|e| Failure {
+            code: if matches!(e, StackError::Settings(_)) {
+                2
+            } else {
+                1
+            },
+            message: format!("nothing was written or run\n{e}"),
+        })?;
+    warn(&synthesis.warnings);
+    let stack_dir = args.out.join(&args.stack);
+    // The same programs a deploy of the roots needs: terraform.
+    ops::require_programs(&ops::deploy_steps(
+        &stack_dir,
+        &synthesis.roots,
+        false,
+        None,
+    ))
+    .map_err(input_error)?;
+    // Which roots read which earlier root's state, from the documents.
+    let reads: Vec<(String, Vec<String>)> = synthesis
+        .roots
+        .iter()
+        .map(|root| {
+            let path = Path::new(&args.stack).join(root).join("main.tf.json");
+            let read = synthesis
+                .files
+                .iter()
+                .find(|f| f.path == path)
+                .and_then(|f| serde_json::from_str::<serde_json::Value>(&f.contents).ok())
+                .and_then(|doc| {
+                    doc["data"]["terraform_remote_state"]
+                        .as_object()
+                        .map(|m| m.keys().cloned().collect())
+                })
+                .unwrap_or_default();
+            (root.clone(), read)
+        })
+        .collect();
+    let scope = [args.stack.clone()];
+    let plan = output::plan(
+        &project.dir().join(&args.out),
+        Some(&scope),
+        synthesis.files,
+    )
+    .map_err(|e| input_error(e.message(&args.out)))?;
+    write_plan(project, &args.out, &plan)?;
+
+    let mut pending: Vec<String> = Vec::new();
+    let mut summaries: Vec<(String, Result<PlanSummary, String>)> = Vec::new();
+    for (root, read) in &reads {
+        if let Some(earlier) = read.iter().find(|r| pending.contains(r)) {
+            summaries.push((
+                root.clone(),
+                Err(format!(
+                    "not planned: it reads the state of root {earlier}, whose changes are not \
+                     applied yet; apply {earlier} first (tfsynth deploy --stack {stack}, or \
+                     terraform -chdir={dir} apply {PLAN_FILE}), then plan again",
+                    stack = args.stack,
+                    dir = stack_dir.join(earlier).display(),
+                )),
+            ));
+            pending.push(root.clone());
+            continue;
+        }
+        let dir = format!("-chdir={}", stack_dir.join(root).display());
+        eprintln!("==> terraform init ({root})");
+        if terraform(project.dir(), &[&dir, "init", "-input=false"])? != 0 {
+            return Err(failed(&args.stack, root, "terraform init", ""));
+        }
+        eprintln!("==> terraform plan ({root})");
+        let out = format!("-out={PLAN_FILE}");
+        let code = terraform(
+            project.dir(),
+            &[&dir, "plan", "-input=false", "-detailed-exitcode", &out],
+        )?;
+        if code == 1 || !(0..=2).contains(&code) {
+            return Err(failed(&args.stack, root, "terraform plan", ""));
+        }
+        let shown = Command::new("terraform")
+            .args([&dir, "show", "-json", PLAN_FILE])
+            .current_dir(project.dir())
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| input_error(format!("terraform: cannot run: {e}")))?;
+        if !shown.status.success() {
+            return Err(failed(&args.stack, root, "terraform show", ""));
+        }
+        let summary = PlanSummary::from_show_json(&String::from_utf8_lossy(&shown.stdout))
+            .map_err(|e| failed(&args.stack, root, "reading the plan", &format!(": {e}")))?;
+        if summary.changes() || code == 2 {
+            pending.push(root.clone());
+        }
+        summaries.push((root.clone(), Ok(summary)));
+    }
+
+    println!(
+        "plan of stack {} (saved as {PLAN_FILE} in each root):",
+        args.stack
+    );
+    let mut changes = false;
+    for (root, summary) in &summaries {
+        match summary {
+            Ok(summary) => {
+                println!("  {root}: {}", summary.line());
+                for address in &summary.replace {
+                    println!("    replaces {address}");
+                }
+                for address in &summary.destroy {
+                    println!("    destroys {address}");
+                }
+                changes |= summary.changes();
+            }
+            Err(why) => {
+                println!("  {root}: {why}");
+                changes = true;
+            }
+        }
+    }
+    Ok(if changes {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
