@@ -1332,6 +1332,249 @@ pub mod before {
     }
 }
 
+/// One file's differences, as [`changes_by_file`] finds them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileDiff {
+    /// A Terraform JSON file: its changes by address (empty: formatting
+    /// only).
+    Terraform(Vec<Change>),
+    /// Another file (a README): `new file, 12 lines`, `removed`, or
+    /// `text changed (10 -> 12 lines)`.
+    Text(String),
+}
+
+/// The differences between the files `old` and `new` (paths relative to
+/// the output directory), by path, sorted; files that are the same are
+/// left out.
+pub fn changes_by_file(
+    old: &BTreeMap<std::path::PathBuf, String>,
+    new: &BTreeMap<std::path::PathBuf, String>,
+    rules: &RequiresReplace,
+) -> Vec<(std::path::PathBuf, FileDiff)> {
+    let paths: BTreeSet<&std::path::PathBuf> = old.keys().chain(new.keys()).collect();
+    let mut out = Vec::new();
+    for path in paths {
+        let (before, after) = (old.get(path), new.get(path));
+        if before == after {
+            continue;
+        }
+        let diff = if path.to_string_lossy().ends_with(".tf.json") {
+            let parse = |t: Option<&String>| {
+                t.and_then(|t| serde_json::from_str::<Value>(t).ok())
+                    .unwrap_or(Value::Null)
+            };
+            FileDiff::Terraform(diff_with_replacements(&parse(before), &parse(after), rules))
+        } else {
+            let count = |t: Option<&String>| t.map_or(0, |t| t.lines().count());
+            let lines = |n: usize| {
+                if n == 1 {
+                    "1 line".to_owned()
+                } else {
+                    format!("{n} lines")
+                }
+            };
+            FileDiff::Text(match (before, after) {
+                (None, Some(_)) => format!("new file, {}", lines(count(after))),
+                (Some(_), None) => "removed".to_owned(),
+                _ => format!(
+                    "text changed ({} -> {})",
+                    count(before),
+                    lines(count(after))
+                ),
+            })
+        };
+        out.push((path.clone(), diff));
+    }
+    out
+}
+
+/// One change as JSON (`diff --format json`): `{"change": "added" |
+/// "removed" | "changed" | "replaced" | "renamed" | "moved", "address"
+/// (or "from" and "to"), "attributes": [{"path", "old", "new",
+/// "forces_replacement", "ignored"}]}`; an absent value is `null`.
+pub fn change_json(change: &Change) -> Value {
+    let attrs = |changes: &[AttrChange], forced: &[String]| -> Value {
+        Value::Array(
+            changes
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "path": c.path,
+                        "old": c.old,
+                        "new": c.new,
+                        "forces_replacement": forced.contains(&c.path),
+                        "ignored": c.ignored,
+                    })
+                })
+                .collect(),
+        )
+    };
+    match change {
+        Change::Added(a) => serde_json::json!({"change": "added", "address": a}),
+        Change::Removed(a) => serde_json::json!({"change": "removed", "address": a}),
+        Change::Changed(a, changes) => serde_json::json!({
+            "change": "changed", "address": a, "attributes": attrs(changes, &[]),
+        }),
+        Change::Replaced {
+            address,
+            changes,
+            forced_by,
+        } => serde_json::json!({
+            "change": "replaced", "address": address,
+            "attributes": attrs(changes, forced_by), "forced_by": forced_by,
+        }),
+        Change::Renamed {
+            from,
+            to,
+            changes,
+            forced_by,
+        } => serde_json::json!({
+            "change": "renamed", "from": from, "to": to,
+            "attributes": attrs(changes, forced_by), "forced_by": forced_by,
+        }),
+        Change::Moved { from, to } => {
+            serde_json::json!({"change": "moved", "from": from, "to": to})
+        }
+    }
+}
+
+/// A Markdown table cell: `|` escaped and line breaks as spaces, in code
+/// spans where `code`.
+fn cell(text: &str, code: bool) -> String {
+    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    if text.is_empty() || !code {
+        return text;
+    }
+    // A code span fenced with more backticks than the text holds in a row.
+    let run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(run + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// The differences as Markdown, ready to post as a pull-request comment:
+/// per file, a table of address, attribute and `old → new`, with what
+/// destroys or replaces an object in bold. `None` when nothing differs.
+pub fn render_markdown(
+    files: &[(std::path::PathBuf, FileDiff)],
+    out: &std::path::Path,
+) -> Option<String> {
+    if files.is_empty() {
+        return None;
+    }
+    let mut md = String::new();
+    for (path, diff) in files {
+        let shown = out.join(path).display().to_string();
+        let _ = writeln!(md, "### {}\n", cell(&shown, true));
+        let changes = match diff {
+            FileDiff::Text(what) => {
+                let _ = writeln!(md, "{what}\n");
+                continue;
+            }
+            FileDiff::Terraform(changes) if changes.is_empty() => {
+                let _ = writeln!(md, "formatting only\n");
+                continue;
+            }
+            FileDiff::Terraform(changes) => changes,
+        };
+        let _ = writeln!(md, "| | address | attribute | old → new |");
+        let _ = writeln!(md, "|---|---|---|---|");
+        let row =
+            |md: &mut String, what: &str, address: &str, attr: &AttrChange, forced: &[String]| {
+                let (old, new) = show_change(&attr.old, &attr.new);
+                let note = if forced.contains(&attr.path) {
+                    " **(forces replacement)**"
+                } else if attr.ignored {
+                    " (ignored: lifecycle ignore_changes)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    md,
+                    "| {what} | {} | {}{note} | {} → {} |",
+                    cell(address, true),
+                    cell(
+                        if attr.path.is_empty() {
+                            "(value)"
+                        } else {
+                            &attr.path
+                        },
+                        true
+                    ),
+                    cell(&old, true),
+                    cell(&new, true)
+                );
+            };
+        for change in changes {
+            match change {
+                Change::Added(a) => {
+                    let _ = writeln!(md, "| + add | {} | | |", cell(a, true));
+                }
+                // Only a managed resource is destroyed; an output, a
+                // variable or a data source is just no longer there.
+                Change::Removed(a) if is_configured_object(a) && !a.starts_with("data.") => {
+                    let _ = writeln!(md, "| **− destroy** | {} | | |", cell(a, true));
+                }
+                Change::Removed(a) => {
+                    let _ = writeln!(md, "| − remove | {} | | |", cell(a, true));
+                }
+                Change::Moved { from, to } => {
+                    let _ = writeln!(
+                        md,
+                        "| → move | {} → {} | | kept by a `moved` block |",
+                        cell(from, true),
+                        cell(to, true)
+                    );
+                }
+                Change::Changed(a, attrs) => {
+                    for attr in attrs {
+                        row(&mut md, "~ change", a, attr, &[]);
+                    }
+                }
+                Change::Replaced {
+                    address,
+                    changes,
+                    forced_by,
+                } => {
+                    if changes.is_empty() {
+                        let _ = writeln!(
+                            md,
+                            "| **± replace** | {} | {} | |",
+                            cell(address, true),
+                            cell(&forced_by.join(", "), true)
+                        );
+                    }
+                    for attr in changes {
+                        row(&mut md, "**± replace**", address, attr, forced_by);
+                    }
+                }
+                Change::Renamed {
+                    from,
+                    to,
+                    changes,
+                    forced_by,
+                } => {
+                    let address = format!("{from} → {to}");
+                    let _ = writeln!(
+                        md,
+                        "| **± rename: destroy and recreate** | {} | | no `moved` block keeps it |",
+                        cell(&address, true)
+                    );
+                    for attr in changes {
+                        row(&mut md, "", &address, attr, forced_by);
+                    }
+                }
+            }
+        }
+        md.push('\n');
+    }
+    Some(md)
+}
+
 /// What changes between the files `old` and `new` (paths relative to the
 /// output directory, shown under `out`): for Terraform JSON, per resource
 /// address and attribute ([`render`]); for other files, whether they are

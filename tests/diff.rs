@@ -1,5 +1,7 @@
 //! `tfsynth diff`: what synth would change, against disk or git.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -192,4 +194,73 @@ fn diff_says_which_changes_replace_an_object_and_which_are_ignored() {
         ),
         "{shown}"
     );
+}
+
+/// Issue 17, item 2: the diff as a pull-request comment, and for scripts.
+#[test]
+fn diff_as_markdown_is_a_table_per_root_with_destroy_and_replace_marked() {
+    let dir = project();
+    assert!(
+        tfsynth(dir.path(), &["synth", "--no-validate"])
+            .status
+            .success()
+    );
+    set(
+        dir.path(),
+        "uptime_period = \"300s\"",
+        "uptime_period = \"60s\"",
+    );
+    set(
+        dir.path(),
+        "master_cidr = \"172.16.0.0/28\"",
+        "master_cidr = \"172.16.0.32/28\"",
+    );
+    // One pool fewer destroys it; the outputs are only text.
+    set(dir.path(), "name = \"default\"", "name = \"general\"");
+    let out = tfsynth(dir.path(), &["diff", "--format", "markdown", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let markdown = text(&out.stdout);
+    common::snapshots().bind(|| insta::assert_snapshot!("diff__markdown", markdown));
+    assert!(markdown.contains("| **± replace** | `google_container_cluster.primary` | `private_cluster_config.master_ipv4_cidr_block` **(forces replacement)** |"), "{markdown}");
+
+    let out = tfsynth(dir.path(), &["diff", "--format", "json"]);
+    assert!(out.status.success());
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cluster = document["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "generated/hello/cluster/main.tf.json")
+        .unwrap();
+    let uptime = cluster["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "google_monitoring_uptime_check_config.hello")
+        .unwrap();
+    assert_eq!(
+        uptime,
+        &serde_json::json!({
+            "change": "changed",
+            "address": "google_monitoring_uptime_check_config.hello",
+            "attributes": [{"path": "period", "old": "300s", "new": "60s", "forces_replacement": false, "ignored": false}]
+        })
+    );
+    assert!(
+        cluster["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["change"] == "renamed" && c["from"] == "google_container_node_pool.default"),
+        "{cluster}"
+    );
+    // Nothing changed: an empty document, exit 0.
+    assert!(
+        tfsynth(dir.path(), &["synth", "--no-validate"])
+            .status
+            .success()
+    );
+    let out = tfsynth(dir.path(), &["diff", "--format", "json", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "{\n  \"files\": []\n}\n");
 }

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use tfsynth::diff::{Style, before, compare};
+use tfsynth::diff::{
+    FileDiff, Style, before, change_json, changes_by_file, compare, render_markdown,
+};
 use tfsynth::project::Project;
 use tfsynth::synth::{Format, STACKS_DIR};
 
@@ -32,6 +34,23 @@ pub(super) struct DiffArgs {
     /// Output directory, relative to the project directory.
     #[arg(long, value_name = "DIR", default_value = "generated")]
     out: PathBuf,
+    /// How changes are printed: `text`, `json`, or `markdown` (a table per
+    /// root, for a pull-request comment).
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    format: DiffFormat,
+}
+
+/// `diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum DiffFormat {
+    /// For a terminal: per address and attribute, `old -> new`.
+    Text,
+    /// One JSON document: `{"files": [{"path", "changes": [...]} or
+    /// {"path", "text"}]}`, each change as `tfsynth::diff::change_json`
+    /// writes it.
+    Json,
+    /// A Markdown table per root.
+    Markdown,
 }
 
 pub(super) fn run(
@@ -82,6 +101,53 @@ pub(super) fn run(
         }
     };
     let rules = tfsynth::providers::requires_replace();
+    let differs = |text: Option<String>| match text {
+        Some(text) => {
+            print!("{text}");
+            if args.exit_code {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        None => ExitCode::SUCCESS,
+    };
+    match args.format {
+        DiffFormat::Text => {}
+        DiffFormat::Markdown => {
+            let files = changes_by_file(&old, &new, &rules);
+            return Ok(differs(render_markdown(&files, &args.out)));
+        }
+        DiffFormat::Json => {
+            let files = changes_by_file(&old, &new, &rules);
+            let listed: Vec<serde_json::Value> = files
+                .iter()
+                .map(|(path, diff)| {
+                    let path = args.out.join(path).display().to_string();
+                    match diff {
+                        FileDiff::Terraform(changes) => serde_json::json!({
+                            "path": path,
+                            "changes": changes.iter().map(change_json).collect::<Vec<_>>(),
+                        }),
+                        FileDiff::Text(what) => serde_json::json!({"path": path, "text": what}),
+                    }
+                })
+                .collect();
+            // The document is printed even when empty (`{"files": []}`),
+            // so a script always has one to read.
+            let document = serde_json::json!({ "files": listed });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&document)
+                    .map_err(|e| input_error(format!("cannot write the diff: {e}")))?
+            );
+            return Ok(if args.exit_code && !files.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+    }
     match compare(&old, &new, &args.out, style, &settings_files, &rules) {
         Some(text) => {
             print!("{text}");
