@@ -271,6 +271,82 @@ impl StepError {
 /// [`StepError`] naming the step, its exit code and where (`stack`, and
 /// the root when the step has one).
 pub fn run_steps(dir: &Path, stack: &str, steps: &[Step]) -> Result<(), StepError> {
+    run_steps_with(dir, stack, steps, &mut Progress::plain())
+}
+
+/// How a long command says where it is: each step's line, and on a
+/// terminal the step's number, its root and the time since the command
+/// started (`==> [3/7] cluster: terraform apply (cluster)  [1m05s]`);
+/// elsewhere (a CI log) the plain line, with no counters or clocks.
+#[derive(Debug)]
+pub struct Progress {
+    started: Option<std::time::Instant>,
+    total: usize,
+    done: usize,
+}
+
+impl Progress {
+    /// Plain step lines, as in a log.
+    pub fn plain() -> Progress {
+        Progress {
+            started: None,
+            total: 0,
+            done: 0,
+        }
+    }
+
+    /// Counters and elapsed time for `total` steps when `terminal`.
+    pub fn new(total: usize, terminal: bool) -> Progress {
+        Progress {
+            started: terminal.then(std::time::Instant::now),
+            total,
+            done: 0,
+        }
+    }
+
+    /// The line announcing the next step, `what`, on `root` if any.
+    pub fn step(&mut self, what: &str, root: Option<&str>) -> String {
+        self.done += 1;
+        match self.started {
+            None => format!("==> {what}"),
+            Some(started) => format!(
+                "==> [{}/{}] {}{what}  [{}]",
+                self.done,
+                self.total.max(self.done),
+                root.map(|r| format!("{r}: ")).unwrap_or_default(),
+                elapsed(started.elapsed())
+            ),
+        }
+    }
+
+    /// The closing line on a terminal: `==> done in 4m12s`.
+    pub fn finish(&self) -> Option<String> {
+        self.started
+            .map(|started| format!("==> done in {}", elapsed(started.elapsed())))
+    }
+}
+
+/// A duration as `42s`, `3m05s` or `1h02m03s`.
+pub fn elapsed(duration: std::time::Duration) -> String {
+    let s = duration.as_secs();
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, secs) => format!("{secs}s"),
+        (0, mins, secs) => format!("{mins}m{secs:02}s"),
+        (hours, mins, secs) => format!("{hours}h{mins:02}m{secs:02}s"),
+    }
+}
+
+/// [`run_steps`], announcing each step through `progress`.
+///
+/// # Errors
+///
+/// As [`run_steps`].
+pub fn run_steps_with(
+    dir: &Path,
+    stack: &str,
+    steps: &[Step],
+    progress: &mut Progress,
+) -> Result<(), StepError> {
     // Each probe runs once: a build and its push ask the same question.
     let mut answered: std::collections::BTreeMap<Vec<String>, bool> = Default::default();
     for step in steps {
@@ -295,11 +371,12 @@ pub fn run_steps(dir: &Path, stack: &str, steps: &[Step]) -> Result<(), StepErro
                 }
             };
             if succeeded {
-                eprintln!("==> skipped: {} ({why})", step.what);
+                let line = progress.step(&format!("skipped: {} ({why})", step.what), None);
+                eprintln!("{line}");
                 continue;
             }
         }
-        eprintln!("==> {}", step.what);
+        eprintln!("{}", progress.step(&step.what, step.root.as_deref()));
         let status = std::process::Command::new(&step.program)
             .args(&step.args)
             .current_dir(dir)
@@ -509,6 +586,26 @@ mod tests {
             .unwrap_err()
             .contains("a.b: no change.actions")
         );
+    }
+
+    #[test]
+    fn progress_counts_steps_and_clocks_only_on_a_terminal() {
+        let mut log = Progress::new(3, false);
+        assert_eq!(
+            log.step("terraform init (cluster)", Some("cluster")),
+            "==> terraform init (cluster)"
+        );
+        assert_eq!(log.finish(), None);
+        let mut tty = Progress::new(2, true);
+        let line = tty.step("terraform apply (cluster)", Some("cluster"));
+        assert!(
+            line.starts_with("==> [1/2] cluster: terraform apply (cluster)  ["),
+            "{line}"
+        );
+        assert!(tty.finish().unwrap().starts_with("==> done in "));
+        for (secs, text) in [(0, "0s"), (42, "42s"), (185, "3m05s"), (3723, "1h02m03s")] {
+            assert_eq!(elapsed(std::time::Duration::from_secs(secs)), text);
+        }
     }
 
     #[test]

@@ -308,3 +308,39 @@ fn destroy_goes_in_reverse_order_once_confirmed_or_with_yes() {
     assert!(!text(&out.stderr).contains("Type the stack name"));
     assert_eq!(p.calls(), expected);
 }
+
+/// Issue 17, item 6: on a terminal each step shows its number, root and
+/// the time since the start; in a log (here, a pipe) the plain lines.
+#[test]
+fn deploy_shows_step_counters_and_elapsed_time_on_a_terminal_only() {
+    let p = Project::new(&["terraform"]);
+    let piped = p.run(&["deploy", "--stack", "hello", "--yes"], "", "");
+    assert!(piped.status.success(), "{}", text(&piped.stderr));
+    let log = text(&piped.stderr);
+    assert!(log.contains("==> terraform init (cluster)\n"), "{log}");
+    assert!(!log.contains("[1/"), "no counters in a log: {log}");
+    // util-linux `script` gives the command a terminal.
+    let command = format!(
+        "{} deploy --stack hello --yes",
+        env!("CARGO_BIN_EXE_tfsynth")
+    );
+    let tty = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(p.dir.path())
+        .env("PATH", format!("{}:/usr/bin:/bin", p.bin.display()))
+        .env("FAKE_LOG", p.dir.path().join("calls.log"))
+        .env("FAKE_FAIL", "")
+        .output()
+        .expect("script (util-linux) runs");
+    let screen = text(&tty.stdout);
+    assert!(tty.status.success(), "{screen}");
+    assert!(
+        screen.contains("==> [1/4] cluster: terraform init (cluster)  [0s]"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("==> [4/4] workload: terraform apply (workload)"),
+        "{screen}"
+    );
+    assert!(screen.contains("==> done in "), "{screen}");
+}

@@ -15,7 +15,7 @@ mod synth;
 mod validate;
 
 use std::fmt;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -351,7 +351,14 @@ fn write_plan(project: &Project, out: &Path, plan: &Plan) -> Result<(), Failure>
 /// Runs a plan's steps (see [`tfsynth::ops::run_steps`]), passing on the
 /// failed program's exit code.
 fn run_steps(project: &Project, stack: &str, steps: &[tfsynth::ops::Step]) -> Result<(), Failure> {
-    tfsynth::ops::run_steps(project.dir(), stack, steps).map_err(|e| Failure {
+    // Counters and a clock for a person watching; plain lines in a log.
+    let terminal = std::io::stderr().is_terminal();
+    let mut progress = tfsynth::ops::Progress::new(steps.len(), terminal);
+    let result = tfsynth::ops::run_steps_with(project.dir(), stack, steps, &mut progress);
+    if let (Ok(()), Some(line)) = (&result, progress.finish()) {
+        eprintln!("{line}");
+    }
+    result.map_err(|e| Failure {
         code: e.exit_code(),
         message: e.to_string(),
     })

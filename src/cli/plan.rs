@@ -109,6 +109,11 @@ fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
     .map_err(|e| input_error(e.message(&args.out)))?;
     write_plan(project, &args.out, &plan)?;
 
+    // Counters and a clock on a terminal; plain lines in a log.
+    let mut progress = ops::Progress::new(
+        reads.len() * 2,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
     let mut pending: Vec<String> = Vec::new();
     let mut summaries: Vec<(String, Result<PlanSummary, String>)> = Vec::new();
     for (root, read) in &reads {
@@ -127,11 +132,17 @@ fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
             continue;
         }
         let dir = format!("-chdir={}", stack_dir.join(root).display());
-        eprintln!("==> terraform init ({root})");
+        eprintln!(
+            "{}",
+            progress.step(&format!("terraform init ({root})"), Some(root))
+        );
         if terraform(project.dir(), &[&dir, "init", "-input=false"])? != 0 {
             return Err(failed(&args.stack, root, "terraform init", ""));
         }
-        eprintln!("==> terraform plan ({root})");
+        eprintln!(
+            "{}",
+            progress.step(&format!("terraform plan ({root})"), Some(root))
+        );
         let out = format!("-out={PLAN_FILE}");
         let code = terraform(
             project.dir(),
@@ -157,6 +168,9 @@ fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
         summaries.push((root.clone(), Ok(summary)));
     }
 
+    if let Some(line) = progress.finish() {
+        eprintln!("{line}");
+    }
     println!(
         "plan of stack {} (saved as {PLAN_FILE} in each root):",
         args.stack
