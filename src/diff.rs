@@ -828,14 +828,18 @@ pub fn render(file: &str, changes: &[Change], style: Style, keep: Keep<'_>, out:
 /// The attribute lines; those in `forcing` are marked as forcing
 /// replacement.
 fn render_attrs(attrs: &[AttrChange], forcing: &[String], out: &mut String) {
-    for block in forcing
+    for forced in forcing
         .iter()
         .filter(|f| !attrs.iter().any(|a| &a.path == *f))
     {
-        let _ = writeln!(
-            out,
-            "      {block}: a block added or removed  (forces replacement)"
-        );
+        // `network (refers to google_compute_network.vpc)`: its value is
+        // known only once the object it refers to is replaced.
+        let why = if forced.contains(" (refers to ") {
+            "its value is known only after that object is replaced"
+        } else {
+            "a block added or removed"
+        };
+        let _ = writeln!(out, "      {forced}: {why}  (forces replacement)");
     }
     for attr in attrs {
         let path = if attr.path.is_empty() {

@@ -416,6 +416,9 @@ pub struct PlanSummary {
     pub replace: Vec<String>,
     /// Objects destroyed (`["delete"]`).
     pub destroy: Vec<String>,
+    /// Root outputs that change (`output_changes` whose actions are not
+    /// `no-op`): terraform counts the plan as changes for them too.
+    pub outputs: usize,
 }
 
 impl PlanSummary {
@@ -447,18 +450,34 @@ impl PlanSummary {
                 _ => {}
             }
         }
+        summary.outputs = plan["output_changes"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, change)| {
+                change["actions"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|x| x != "no-op"))
+            })
+            .count();
         Ok(summary)
     }
 
     /// Whether applying it changes anything.
     pub fn changes(&self) -> bool {
-        self.add + self.change + self.replace.len() + self.destroy.len() > 0
+        self.add + self.change + self.replace.len() + self.destroy.len() + self.outputs > 0
     }
 
-    /// `3 to add, 1 to change, 1 to replace, 0 to destroy`.
+    /// `3 to add, 1 to change, 1 to replace, 0 to destroy`, and `; 2
+    /// outputs change` when some do.
     pub fn line(&self) -> String {
+        let outputs = match self.outputs {
+            0 => String::new(),
+            1 => "; 1 output changes".to_owned(),
+            n => format!("; {n} outputs change"),
+        };
         format!(
-            "{} to add, {} to change, {} to replace, {} to destroy",
+            "{} to add, {} to change, {} to replace, {} to destroy{outputs}",
             self.add,
             self.change,
             self.replace.len(),
@@ -578,6 +597,15 @@ mod tests {
         assert!(summary.changes());
         let none = PlanSummary::from_show_json(r#"{"format_version": "1.2"}"#).unwrap();
         assert!(!none.changes());
+        let outputs = PlanSummary::from_show_json(
+            r#"{"output_changes": {"a": {"actions": ["update"]}, "b": {"actions": ["no-op"]}}}"#,
+        )
+        .unwrap();
+        assert!(outputs.changes());
+        assert_eq!(
+            outputs.line(),
+            "0 to add, 0 to change, 0 to replace, 0 to destroy; 1 output changes"
+        );
         assert!(PlanSummary::from_show_json("Error: x").is_err());
         assert!(
             PlanSummary::from_show_json(

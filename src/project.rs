@@ -334,6 +334,14 @@ impl Project {
                     .join(", ")
             ));
         }
+        // Each file once, however it was named (`generated`, and
+        // `./generated/hello/cluster` within it): validating a module's
+        // file twice would report its blocks as declared twice.
+        let mut seen = std::collections::BTreeSet::new();
+        found.retain(|file| {
+            let key = std::fs::canonicalize(self.dir.join(file)).unwrap_or_else(|_| file.clone());
+            seen.insert(key)
+        });
         let mut files = TfFiles::default();
         for file in &found {
             let shown = file.display().to_string();
@@ -348,9 +356,44 @@ impl Project {
     }
 }
 
+/// `path` as the project names it: without `.` steps, with `..` steps
+/// taken where they can be, and inside the project when it is an absolute
+/// path there (`generated/hello/cluster/main.tf.json`), so a file is
+/// named the same whichever way it was given.
+fn tidy(dir: &Path, path: &Path) -> PathBuf {
+    use std::path::Component;
+    let path = match (path.is_absolute(), std::fs::canonicalize(dir)) {
+        (true, Ok(root)) => path
+            .strip_prefix(&root)
+            .map_or_else(|_| path.to_path_buf(), Path::to_path_buf),
+        _ => path.to_path_buf(),
+    };
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last_is_normal =
+                    matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if last_is_normal {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 /// `path` when it is a file; otherwise every `.tf` and `.tf.json` file
 /// below it, in name order, hidden directories left out.
 fn collect_tf_files(dir: &Path, path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let path = &tidy(dir, path);
     let full = dir.join(path);
     let meta = std::fs::metadata(&full).map_err(|e| format!("{}: {e}", path.display()))?;
     if meta.is_file() {

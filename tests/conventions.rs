@@ -172,6 +172,12 @@ fn commands_find_the_project_from_any_subdirectory_and_c_still_names_it() {
         &[],
     ));
     assert_eq!(valid, "1 file valid\n");
+    // A stacks/ with no settings (a Rust module's src/stacks/) is not a
+    // project: from src/ the project above is found.
+    std::fs::create_dir_all(p.path().join("src/stacks")).unwrap();
+    std::fs::write(p.path().join("src/stacks/mod.rs"), "").unwrap();
+    let from_src = ok(&tfsynth(&p.path().join("src"), &["list"], &[]));
+    assert!(from_src.starts_with("hello\t"), "{from_src}");
     // Outside any project, the error names the missing stacks/.
     let none = tfsynth(elsewhere.path(), &["list"], &[]);
     assert_eq!(none.status.code(), Some(2));

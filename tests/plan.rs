@@ -171,6 +171,8 @@ fn a_root_that_reads_the_state_of_an_unapplied_root_is_not_planned_and_says_why(
         2,
         &[("google_container_cluster.primary", &["create"])],
     );
+    // A plan left from an earlier run does not survive to be applied.
+    p.write("generated/hello/workload/tfsynth.tfplan", "old");
     let out = p.run(&["plan", "--stack", "hello"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
@@ -178,6 +180,7 @@ fn a_root_that_reads_the_state_of_an_unapplied_root_is_not_planned_and_says_why(
         "{:?}",
         p.calls()
     );
+    assert!(!p.path("generated/hello/workload/tfsynth.tfplan").exists());
     let stdout = text(&out.stdout);
     assert!(
         stdout.contains(

@@ -148,3 +148,68 @@ fn json_output_lists_every_finding_with_its_place() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("possible values: text, json, sarif"));
 }
+
+#[test]
+fn each_file_is_validated_once_and_every_finding_has_a_uri_and_a_line() {
+    let p = project();
+    // Named twice, once through `./` and `..`: one file, no duplicates.
+    let out = tfsynth(
+        p.path(),
+        &["validate", "tf", "./tf/bad/../bad", "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["files"], 2, "{report}");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1, "{report}");
+
+    // A path with spaces and #, a file that is not UTF-8, and a provider
+    // with no schema.
+    std::fs::create_dir_all(p.path().join("tf/my dir")).unwrap();
+    std::fs::write(
+        p.path().join("tf/my dir/a#b.tf"),
+        "resource \"google_compute_network\" \"x\" {\n  nme = \"a\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(p.path().join("tf/bad/latin1.tf"), b"# caf\xe9\n").unwrap();
+    std::fs::write(
+        p.path().join("tf/good/aws.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",
+    )
+    .unwrap();
+    let out = tfsynth(p.path(), &["validate", "tf", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<String> = sarif_schema()
+        .iter_errors(&log)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(uris.contains(&"tf/my%20dir/a%23b.tf"), "{uris:?}");
+    for result in results {
+        let line = &result["locations"][0]["physicalLocation"]["region"]["startLine"];
+        assert!(line.as_u64().is_some_and(|l| l >= 1), "{result}");
+    }
+    let unreadable = results
+        .iter()
+        .find(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "tf/bad/latin1.tf"
+        })
+        .expect("the unreadable file is a result");
+    assert_eq!(unreadable["level"], "error");
+    let warning = results
+        .iter()
+        .find(|r| r["ruleId"] == "tfsynth/not-validated")
+        .expect("what was not validated is a warning");
+    assert_eq!(warning["level"], "warning");
+    assert!(
+        warning["message"]["text"].as_str().unwrap().contains("aws"),
+        "{warning}"
+    );
+}

@@ -95,9 +95,20 @@ struct Located {
     within: PathBuf,
 }
 
+/// Whether `dir` is a project: its `stacks/` holds a settings file
+/// (`*.toml`). A `stacks/` of something else (the Rust module
+/// `src/stacks/`) is not one.
+fn is_project(dir: &Path) -> bool {
+    std::fs::read_dir(dir.join(tfsynth::synth::STACKS_DIR)).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().ends_with(".toml"))
+    })
+}
+
 /// The directory `-C` names, else the nearest one at or above the
-/// current directory that holds `stacks/`, else the current directory
-/// (whose missing `stacks/` the command then reports).
+/// current directory that is a project ([`is_project`]), else the
+/// current directory (whose missing `stacks/` the command then reports).
 fn locate(dir: Option<&Path>) -> Located {
     if let Some(dir) = dir {
         return Located {
@@ -106,7 +117,7 @@ fn locate(dir: Option<&Path>) -> Located {
         };
     }
     let here = Path::new(".");
-    if here.join(tfsynth::synth::STACKS_DIR).is_dir() {
+    if is_project(here) {
         return Located {
             dir: here.to_owned(),
             within: PathBuf::new(),
@@ -119,7 +130,7 @@ fn locate(dir: Option<&Path>) -> Located {
         };
     };
     for ancestor in cwd.ancestors().skip(1) {
-        if ancestor.join(tfsynth::synth::STACKS_DIR).is_dir() {
+        if is_project(ancestor) {
             return Located {
                 dir: ancestor.to_owned(),
                 within: cwd

@@ -117,6 +117,16 @@ fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
     let mut pending: Vec<String> = Vec::new();
     let mut summaries: Vec<(String, Result<PlanSummary, String>)> = Vec::new();
     for (root, read) in &reads {
+        // A plan left from an earlier run must not pass for this one's.
+        let saved = project.dir().join(&stack_dir).join(root).join(PLAN_FILE);
+        if saved.exists() {
+            std::fs::remove_file(&saved).map_err(|e| {
+                input_error(format!(
+                    "cannot remove the old plan {}: {e}",
+                    saved.display()
+                ))
+            })?;
+        }
         if let Some(earlier) = read.iter().find(|r| pending.contains(r)) {
             summaries.push((
                 root.clone(),

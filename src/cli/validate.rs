@@ -42,6 +42,24 @@ pub(super) enum OutputFormat {
 /// The rule every schema finding is reported under in SARIF.
 const SARIF_RULE: &str = "tfsynth/schema";
 
+/// The rule of what could not be validated, reported as warnings.
+const SARIF_NOT_VALIDATED: &str = "tfsynth/not-validated";
+
+/// A relative path as a URI reference (RFC 3986): every byte but the
+/// unreserved characters and `/` percent-encoded (`my dir/a#b.tf` →
+/// `my%20dir/a%23b.tf`).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// A finding's message with its block and path, without its file and
 /// line (SARIF gives those as the location): `google_x.y: name: ...`.
 fn placed_message(p: &Diagnostic) -> String {
@@ -82,7 +100,7 @@ fn json_report(
 
 /// The SARIF 2.1.0 log of `problems` (file names as given, relative to
 /// the project, so code-scanning tools place them in the repository).
-fn sarif(problems: &[&Diagnostic]) -> serde_sarif::sarif::Sarif {
+fn sarif(problems: &[&Diagnostic], warnings: &[&String]) -> serde_sarif::sarif::Sarif {
     use serde_sarif::sarif::{
         ArtifactLocation, Location, LogicalLocation, Message, MultiformatMessageString,
         PhysicalLocation, Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
@@ -91,18 +109,16 @@ fn sarif(problems: &[&Diagnostic]) -> serde_sarif::sarif::Sarif {
     let results: Vec<SarifResult> = problems
         .iter()
         .map(|p| {
+            // A finding about a whole file (it cannot be read) is placed
+            // on its first line: code scanning needs a line.
+            let region = Region::builder()
+                .start_line(i64::try_from(p.line.max(1)).unwrap_or(i64::MAX))
+                .start_column(i64::try_from(p.column.max(1)).unwrap_or(i64::MAX))
+                .build();
             let physical = PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(p.file.clone()).build());
-            let region = (p.line > 0).then(|| {
-                Region::builder()
-                    .start_line(i64::try_from(p.line).unwrap_or(i64::MAX))
-                    .start_column(i64::try_from(p.column.max(1)).unwrap_or(i64::MAX))
-                    .build()
-            });
-            let physical = match region {
-                Some(region) => physical.region(region).build(),
-                None => physical.build(),
-            };
+                .artifact_location(ArtifactLocation::builder().uri(uri(&p.file)).build())
+                .region(region)
+                .build();
             let location = Location::builder().physical_location(physical);
             // The block, and the attribute path inside it:
             // `google_container_node_pool.main.node_config[0].disk_size_gb`.
@@ -132,6 +148,45 @@ fn sarif(problems: &[&Diagnostic]) -> serde_sarif::sarif::Sarif {
                 .build()
         })
         .collect();
+    // What was not checked (a provider with no schema, an override file)
+    // is a warning, at the file it names when its text starts with one.
+    let results: Vec<SarifResult> = results
+        .into_iter()
+        .chain(warnings.iter().map(|w| {
+            let builder = SarifResult::builder()
+                .rule_id(SARIF_NOT_VALIDATED)
+                .level(ResultLevel::Warning)
+                .message(Message::builder().text((*w).clone()).build());
+            match w
+                .split_once(": ")
+                .filter(|(file, _)| file.ends_with(".tf") || file.ends_with(".tf.json"))
+            {
+                Some((file, _)) => builder
+                    .locations(vec![
+                        Location::builder()
+                            .physical_location(
+                                PhysicalLocation::builder()
+                                    .artifact_location(
+                                        ArtifactLocation::builder().uri(uri(file)).build(),
+                                    )
+                                    .region(Region::builder().start_line(1).build())
+                                    .build(),
+                            )
+                            .build(),
+                    ])
+                    .build(),
+                None => builder.build(),
+            }
+        }))
+        .collect();
+    let not_validated = ReportingDescriptor::builder()
+        .id(SARIF_NOT_VALIDATED)
+        .short_description(
+            MultiformatMessageString::builder()
+                .text("Configuration tfsynth could not validate (no schema for its provider, an override file)")
+                .build(),
+        )
+        .build();
     let rule = ReportingDescriptor::builder()
         .id(SARIF_RULE)
         .short_description(
@@ -143,7 +198,7 @@ fn sarif(problems: &[&Diagnostic]) -> serde_sarif::sarif::Sarif {
     let driver = ToolComponent::builder()
         .name("tfsynth")
         .version(super::version())
-        .rules(vec![rule])
+        .rules(vec![rule, not_validated])
         .build();
     Sarif::builder()
         .version(serde_json::json!("2.1.0"))
@@ -205,7 +260,7 @@ pub(super) fn run(
             let document = if args.format == OutputFormat::Json {
                 json_report(n, bad, &problems, &warnings)
             } else {
-                serde_json::to_value(sarif(&problems))
+                serde_json::to_value(sarif(&problems, &warnings))
                     .map_err(|e| input_error(format!("cannot write SARIF: {e}")))?
             };
             let text = serde_json::to_string_pretty(&document)
