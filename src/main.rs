@@ -11,9 +11,15 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(error) => error.exit(),
     };
+    let json = args.message_format == cli::MessageFormat::Json;
     match cli::run(args) {
         Ok(code) => code,
         Err(failure) => {
+            if json {
+                for line in failure.json_lines() {
+                    println!("{line}");
+                }
+            }
             eprintln!("{failure}");
             ExitCode::from(failure.code)
         }

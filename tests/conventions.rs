@@ -210,3 +210,39 @@ fn color_follows_the_color_option_then_no_color() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("possible values: auto, always, never"));
 }
+
+#[test]
+fn settings_errors_come_as_json_lines_with_message_format_json() {
+    let p = project();
+    let bad = HELLO
+        .replace("project = \"tfsynth-hello\"", "project = 5")
+        .replace("port = 8080", "port = 80");
+    std::fs::write(p.path().join("stacks/hello.toml"), bad).unwrap();
+    let out = tfsynth(p.path(), &["--message-format", "json", "synth"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            serde_json::json!({"reason": "settings-error", "file": "stacks/hello.toml", "line": 5, "column": 1, "key": "project", "message": "invalid type: integer `5`, expected a string"}),
+            serde_json::json!({"reason": "settings-error", "file": "stacks/hello.toml", "line": 42, "column": 1, "key": "services[0].port", "message": "80 is a privileged port; the service runs as a non-root user"}),
+        ]
+    );
+    // The human lines still go to standard error.
+    assert!(text(&out.stderr).contains("stacks/hello.toml:5:1: project:"));
+    // Without the option, standard output stays empty.
+    let human = tfsynth(p.path(), &["synth"], &[]);
+    assert!(human.stdout.is_empty());
+    // A failure with no settings problem is one line with its message.
+    let other = tfsynth(
+        p.path(),
+        &["--message-format=json", "validate", "nowhere"],
+        &[],
+    );
+    assert_eq!(other.status.code(), Some(2));
+    let line: serde_json::Value = serde_json::from_str(text(&other.stdout).trim()).unwrap();
+    assert_eq!(line["reason"], "error");
+}

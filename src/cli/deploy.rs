@@ -36,13 +36,15 @@ pub(super) struct DeployArgs {
 }
 
 pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failure> {
-    let sources = project
-        .sources(&args.stack)
-        .map_err(|e| input_error(e.to_string()))?;
+    let sources = project.sources(&args.stack).map_err(|e| Failure {
+        problems: super::settings_problems([&e]),
+        ..input_error(e.to_string())
+    })?;
     output::check_output_dir(project.dir(), &args.out).map_err(input_error)?;
     let schemas = load_schemas(project, args.schemas.as_deref())?;
     let synthesis =
         synth::synth_stack(&sources, Format::Json, schemas.as_ref()).map_err(|e| Failure {
+            problems: super::settings_problems([&e]),
             code: if matches!(e, StackError::Settings(_)) {
                 2
             } else {

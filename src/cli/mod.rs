@@ -39,8 +39,23 @@ pub struct Cli {
     /// set), `always` or `never`.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     color: ColorChoice,
+    /// How a failure is reported: `human`, or `json`, one JSON object a
+    /// line on standard output for each settings problem (file, line,
+    /// column, key, message), as cargo's `--message-format json` does.
+    #[arg(long, global = true, value_name = "FMT", default_value = "human")]
+    pub message_format: MessageFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--message-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// Lines for a person, on standard error.
+    Human,
+    /// JSON lines on standard output, and the human lines on standard
+    /// error.
+    Json,
 }
 
 /// `--color`.
@@ -200,6 +215,51 @@ enum SchemasCommand {
 pub struct Failure {
     message: String,
     pub code: u8,
+    /// The settings problems behind it, each with its place, for
+    /// `--message-format json`; empty for other failures.
+    pub problems: Vec<tfsynth::diagnostic::Diagnostic>,
+}
+
+impl Failure {
+    /// The failure as JSON lines (`--message-format json`, as cargo
+    /// names it): one `{"reason": "settings-error", "file", "line",
+    /// "column", "key", "message"}` per settings problem, or one
+    /// `{"reason": "error", "message"}` when it has none.
+    pub fn json_lines(&self) -> Vec<String> {
+        if self.problems.is_empty() {
+            return vec![
+                serde_json::json!({"reason": "error", "message": self.message}).to_string(),
+            ];
+        }
+        self.problems
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "reason": "settings-error",
+                    "file": p.file,
+                    "line": p.line,
+                    "column": p.column,
+                    "key": p.key,
+                    "message": p.message,
+                })
+                .to_string()
+            })
+            .collect()
+    }
+}
+
+/// The settings problems among `errors` (a stack's synth errors).
+fn settings_problems<'e>(
+    errors: impl IntoIterator<Item = &'e StackError>,
+) -> Vec<tfsynth::diagnostic::Diagnostic> {
+    errors
+        .into_iter()
+        .filter_map(|e| match e {
+            StackError::Settings(settings) => Some(settings.problems.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 impl fmt::Display for Failure {
@@ -213,6 +273,7 @@ fn input_error(message: impl Into<String>) -> Failure {
     Failure {
         message: message.into(),
         code: 2,
+        problems: Vec::new(),
     }
 }
 
@@ -221,6 +282,7 @@ fn check_failed(message: impl Into<String>) -> Failure {
     Failure {
         message: message.into(),
         code: 1,
+        problems: Vec::new(),
     }
 }
 
@@ -328,6 +390,7 @@ fn synthesize(
             let settings = errors.iter().any(|e| matches!(e, StackError::Settings(_)));
             let listing: Vec<String> = errors.iter().map(ToString::to_string).collect();
             Err(Failure {
+                problems: settings_problems(&errors),
                 message: format!("{outcome}\n{}", listing.join("\n")),
                 code: if settings { 2 } else { 1 },
             })
@@ -370,6 +433,7 @@ fn run_steps(project: &Project, stack: &str, steps: &[tfsynth::ops::Step]) -> Re
         eprintln!("{line}");
     }
     result.map_err(|e| Failure {
+        problems: Vec::new(),
         code: e.exit_code(),
         message: e.to_string(),
     })
