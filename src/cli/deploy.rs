@@ -7,11 +7,9 @@ use std::process::ExitCode;
 use clap::Args;
 
 use tfsynth::ops;
-use tfsynth::output;
 use tfsynth::project::Project;
-use tfsynth::synth::{self, Format, StackError};
 
-use super::{Failure, input_error, load_schemas, stack_name, warn, write_plan};
+use super::{Failure, input_error, stack_name};
 
 #[derive(Debug, Args)]
 pub(super) struct DeployArgs {
@@ -36,23 +34,8 @@ pub(super) struct DeployArgs {
 }
 
 pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failure> {
-    let sources = project.sources(&args.stack).map_err(|e| Failure {
-        problems: super::settings_problems([&e]),
-        ..input_error(e.to_string())
-    })?;
-    output::check_output_dir(project.dir(), &args.out).map_err(input_error)?;
-    let schemas = load_schemas(project, args.schemas.as_deref())?;
-    let synthesis =
-        synth::synth_stack(&sources, Format::Json, schemas.as_ref()).map_err(|e| Failure {
-            problems: super::settings_problems([&e]),
-            code: if matches!(e, StackError::Settings(_)) {
-                2
-            } else {
-                1
-            },
-            message: format!("nothing was written or run\n{e}"),
-        })?;
-    warn(&synthesis.warnings);
+    let (sources, synthesis) =
+        super::synthesize_one(project, &args.stack, &args.out, args.schemas.as_deref())?;
     let build = if args.build {
         let (images, registry_host) = tfsynth::stacks::images(&sources)
             .map_err(|e| input_error(e.to_string()))?
@@ -85,14 +68,7 @@ pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failu
     let stack_dir = args.out.join(&args.stack);
     let steps = ops::deploy_steps(&stack_dir, &synthesis.roots, args.yes, build.as_ref());
     ops::require_programs(&steps).map_err(input_error)?;
-    let scope = [args.stack.clone()];
-    let plan = output::plan(
-        &project.dir().join(&args.out),
-        Some(&scope),
-        synthesis.files,
-    )
-    .map_err(|e| input_error(e.message(&args.out)))?;
-    write_plan(project, &args.out, &plan)?;
+    super::write_stack(project, &args.out, &args.stack, synthesis.files)?;
     super::run_steps(project, &args.stack, &steps)?;
     eprintln!(
         "==> stack {} is deployed ({})",

@@ -125,40 +125,30 @@ fn is_project(dir: &Path) -> bool {
 /// current directory that is a project ([`is_project`]), else the
 /// current directory (whose missing `stacks/` the command then reports).
 fn locate(dir: Option<&Path>) -> Located {
+    let at = |dir: &Path| Located {
+        dir: dir.to_owned(),
+        within: PathBuf::new(),
+    };
     if let Some(dir) = dir {
-        return Located {
-            dir: dir.to_owned(),
-            within: PathBuf::new(),
-        };
+        return at(dir);
     }
     let here = Path::new(".");
     if is_project(here) {
-        return Located {
-            dir: here.to_owned(),
-            within: PathBuf::new(),
-        };
+        return at(here);
     }
     let Ok(cwd) = std::env::current_dir() else {
-        return Located {
-            dir: here.to_owned(),
-            within: PathBuf::new(),
-        };
+        return at(here);
     };
-    for ancestor in cwd.ancestors().skip(1) {
-        if is_project(ancestor) {
-            return Located {
-                dir: ancestor.to_owned(),
-                within: cwd
-                    .strip_prefix(ancestor)
-                    .unwrap_or(Path::new(""))
-                    .to_owned(),
-            };
-        }
-    }
-    Located {
-        dir: here.to_owned(),
-        within: PathBuf::new(),
-    }
+    cwd.ancestors()
+        .skip(1)
+        .find(|ancestor| is_project(ancestor))
+        .map_or_else(
+            || at(here),
+            |root| Located {
+                dir: root.to_owned(),
+                within: cwd.strip_prefix(root).unwrap_or(Path::new("")).to_owned(),
+            },
+        )
 }
 
 #[derive(Debug, Subcommand)]
@@ -353,6 +343,53 @@ fn stack_name(text: &str) -> Result<String, String> {
     } else {
         Err(not_a_stack_name(text))
     }
+}
+
+/// Synthesizes one stack in memory for a command that then runs terraform
+/// on it (`deploy`, `plan`): its settings, the output directory checked,
+/// the roots validated against the schemas, warnings printed. Nothing is
+/// written; a settings problem fails with exit code 2 and its places,
+/// anything else with 1.
+fn synthesize_one(
+    project: &Project,
+    stack: &str,
+    out: &Path,
+    schemas: Option<&Path>,
+) -> Result<(tfsynth::settings::Sources, tfsynth::synth::Synthesis), Failure> {
+    let sources = project.sources(stack).map_err(|e| Failure {
+        problems: settings_problems([&e]),
+        ..input_error(e.to_string())
+    })?;
+    output::check_output_dir(project.dir(), out).map_err(input_error)?;
+    let schemas = load_schemas(project, schemas)?;
+    let synthesis =
+        tfsynth::synth::synth_stack(&sources, Format::Json, schemas.as_ref()).map_err(|e| {
+            Failure {
+                problems: settings_problems([&e]),
+                code: if matches!(e, StackError::Settings(_)) {
+                    2
+                } else {
+                    1
+                },
+                message: format!("nothing was written or run\n{e}"),
+            }
+        })?;
+    warn(&synthesis.warnings);
+    Ok((sources, synthesis))
+}
+
+/// Writes one stack's `files` into the output directory `out` (only that
+/// stack's directory is touched) and says what it did.
+fn write_stack(
+    project: &Project,
+    out: &Path,
+    stack: &str,
+    files: Vec<GeneratedFile>,
+) -> Result<(), Failure> {
+    let scope = [stack.to_owned()];
+    let plan = output::plan(&project.dir().join(out), Some(&scope), files)
+        .map_err(|e| input_error(e.message(out)))?;
+    write_plan(project, out, &plan)
 }
 
 /// Loads the provider schemas (see [`Project::schemas`]), printing its

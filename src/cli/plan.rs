@@ -9,11 +9,9 @@ use std::process::{Command, ExitCode, Stdio};
 use clap::Args;
 
 use tfsynth::ops::{self, PLAN_FILE, PlanSummary};
-use tfsynth::output;
 use tfsynth::project::Project;
-use tfsynth::synth::{self, Format, StackError};
 
-use super::{Failure, input_error, load_schemas, stack_name, warn, write_plan};
+use super::{Failure, input_error, stack_name};
 
 #[derive(Debug, Args)]
 pub(super) struct PlanArgs {
@@ -57,23 +55,8 @@ pub(super) fn run(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure
 }
 
 fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
-    let sources = project.sources(&args.stack).map_err(|e| Failure {
-        problems: super::settings_problems([&e]),
-        ..input_error(e.to_string())
-    })?;
-    output::check_output_dir(project.dir(), &args.out).map_err(input_error)?;
-    let schemas = load_schemas(project, args.schemas.as_deref())?;
-    let synthesis =
-        synth::synth_stack(&sources, Format::Json, schemas.as_ref()).map_err(|e| Failure {
-            problems: super::settings_problems([&e]),
-            code: if matches!(e, StackError::Settings(_)) {
-                2
-            } else {
-                1
-            },
-            message: format!("nothing was written or run\n{e}"),
-        })?;
-    warn(&synthesis.warnings);
+    let (_, synthesis) =
+        super::synthesize_one(project, &args.stack, &args.out, args.schemas.as_deref())?;
     let stack_dir = args.out.join(&args.stack);
     // The same programs a deploy of the roots needs: terraform.
     ops::require_programs(&ops::deploy_steps(
@@ -103,14 +86,7 @@ fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
             (root.clone(), read)
         })
         .collect();
-    let scope = [args.stack.clone()];
-    let plan = output::plan(
-        &project.dir().join(&args.out),
-        Some(&scope),
-        synthesis.files,
-    )
-    .map_err(|e| input_error(e.message(&args.out)))?;
-    write_plan(project, &args.out, &plan)?;
+    super::write_stack(project, &args.out, &args.stack, synthesis.files)?;
 
     // Counters and a clock on a terminal; plain lines in a log.
     let mut progress = ops::Progress::new(
