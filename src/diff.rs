@@ -1596,25 +1596,18 @@ pub fn compare(
     settings_files: &dyn Fn(&str) -> String,
     rules: &RequiresReplace,
 ) -> Option<String> {
-    let paths: BTreeSet<&std::path::PathBuf> = old.keys().chain(new.keys()).collect();
+    let files = changes_by_file(old, new, rules);
+    if files.is_empty() {
+        return None;
+    }
     let mut text = String::new();
-    let mut differs = false;
-    for path in paths {
-        let (before, after) = (old.get(path), new.get(path));
-        if before == after {
-            continue;
-        }
-        differs = true;
+    for (path, diff) in &files {
         let shown = out.join(path).display().to_string();
-        if path.to_string_lossy().ends_with(".tf.json") {
-            let parse = |t: Option<&String>| {
-                t.and_then(|t| serde_json::from_str::<Value>(t).ok())
-                    .unwrap_or(Value::Null)
-            };
-            let changes = diff_with_replacements(&parse(before), &parse(after), rules);
-            if changes.is_empty() {
+        match diff {
+            FileDiff::Terraform(changes) if changes.is_empty() => {
                 let _ = write!(text, "{shown}\n  (formatting only)\n");
-            } else {
+            }
+            FileDiff::Terraform(changes) => {
                 let stack = path
                     .iter()
                     .next()
@@ -1626,28 +1619,12 @@ pub fn compare(
                     files: &files,
                     root_dir: &root_dir.display().to_string(),
                 };
-                render(&shown, &changes, style, keep, &mut text);
+                render(&shown, changes, style, keep, &mut text);
             }
-        } else {
-            let count = |t: Option<&String>| t.map_or(0, |t| t.lines().count());
-            let lines = |n: usize| {
-                if n == 1 {
-                    "1 line".to_owned()
-                } else {
-                    format!("{n} lines")
-                }
-            };
-            let what = match (before, after) {
-                (None, Some(_)) => format!("new file, {}", lines(count(after))),
-                (Some(_), None) => "removed".to_owned(),
-                _ => format!(
-                    "text changed ({} -> {})",
-                    count(before),
-                    lines(count(after))
-                ),
-            };
-            let _ = write!(text, "{shown}\n  {what}\n");
+            FileDiff::Text(what) => {
+                let _ = write!(text, "{shown}\n  {what}\n");
+            }
         }
     }
-    differs.then_some(text)
+    Some(text)
 }
