@@ -100,7 +100,7 @@ fn json_report(
 
 /// The SARIF 2.1.0 log of `problems` (file names as given, relative to
 /// the project, so code-scanning tools place them in the repository).
-fn sarif(problems: &[&Diagnostic], warnings: &[&String]) -> serde_sarif::sarif::Sarif {
+fn sarif(problems: &[&Diagnostic], warnings: &[(&str, &String)]) -> serde_sarif::sarif::Sarif {
     use serde_sarif::sarif::{
         ArtifactLocation, Location, LogicalLocation, Message, MultiformatMessageString,
         PhysicalLocation, Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
@@ -149,34 +149,27 @@ fn sarif(problems: &[&Diagnostic], warnings: &[&String]) -> serde_sarif::sarif::
         })
         .collect();
     // What was not checked (a provider with no schema, an override file)
-    // is a warning, at the file it names when its text starts with one.
+    // is a warning, on the first line of the file it is about.
     let results: Vec<SarifResult> = results
         .into_iter()
-        .chain(warnings.iter().map(|w| {
-            let builder = SarifResult::builder()
+        .chain(warnings.iter().map(|(file, w)| {
+            SarifResult::builder()
                 .rule_id(SARIF_NOT_VALIDATED)
                 .level(ResultLevel::Warning)
-                .message(Message::builder().text((*w).clone()).build());
-            match w
-                .split_once(": ")
-                .filter(|(file, _)| file.ends_with(".tf") || file.ends_with(".tf.json"))
-            {
-                Some((file, _)) => builder
-                    .locations(vec![
-                        Location::builder()
-                            .physical_location(
-                                PhysicalLocation::builder()
-                                    .artifact_location(
-                                        ArtifactLocation::builder().uri(uri(file)).build(),
-                                    )
-                                    .region(Region::builder().start_line(1).build())
-                                    .build(),
-                            )
-                            .build(),
-                    ])
-                    .build(),
-                None => builder.build(),
-            }
+                .message(Message::builder().text((*w).clone()).build())
+                .locations(vec![
+                    Location::builder()
+                        .physical_location(
+                            PhysicalLocation::builder()
+                                .artifact_location(
+                                    ArtifactLocation::builder().uri(uri(file)).build(),
+                                )
+                                .region(Region::builder().start_line(1).build())
+                                .build(),
+                        )
+                        .build(),
+                ])
+                .build()
         }))
         .collect();
     let not_validated = ReportingDescriptor::builder()
@@ -241,7 +234,10 @@ pub(super) fn run(
         .iter()
         .chain(reports.iter().flat_map(|r| &r.problems))
         .collect();
-    let warnings: Vec<&String> = reports.iter().flat_map(|r| &r.warnings).collect();
+    let warnings: Vec<(&str, &String)> = reports
+        .iter()
+        .flat_map(|r| r.warnings.iter().map(|w| (r.file.as_str(), w)))
+        .collect();
     bad += reports.iter().filter(|r| !r.is_clean()).count();
     let n = files.len();
     match args.format {
@@ -258,7 +254,8 @@ pub(super) fn run(
         }
         OutputFormat::Json | OutputFormat::Sarif => {
             let document = if args.format == OutputFormat::Json {
-                json_report(n, bad, &problems, &warnings)
+                let texts: Vec<&String> = warnings.iter().map(|(_, w)| *w).collect();
+                json_report(n, bad, &problems, &texts)
             } else {
                 serde_json::to_value(sarif(&problems, &warnings))
                     .map_err(|e| input_error(format!("cannot write SARIF: {e}")))?
