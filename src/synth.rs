@@ -217,10 +217,10 @@ pub fn synth_stack(
     let blueprint = sources.blueprint()?;
     let listed: Vec<(String, &crate::tf::Document)> =
         docs.iter().map(|(name, doc)| (name.clone(), doc)).collect();
-    let risks = stacks::accepted_risks(sources)?;
+    let stacks::ReadmeFacts { risks, images } = stacks::readme_facts(sources)?;
     // The images are built after the first root, which creates the
     // registry (as deploy --build does).
-    let images = stacks::images(sources)?.map(|(images, registry_host)| emit::ReadmeImages {
+    let images = images.map(|(images, registry_host)| emit::ReadmeImages {
         images,
         registry_host,
         after_root: docs

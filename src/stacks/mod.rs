@@ -58,17 +58,29 @@ pub fn build_with(
     }
 }
 
-/// The security-scanner findings a stack accepts, the blueprint's and its
-/// settings', for its generated README.
+/// What [`readme_facts`] finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadmeFacts {
+    /// The accepted findings.
+    pub risks: Vec<crate::emit::ReadmeRisk>,
+    /// The images and their registry host, when the blueprint has any.
+    pub images: Option<(Vec<Image>, String)>,
+}
+
+/// What a stack's generated README says besides its roots: the
+/// security-scanner findings it accepts (the blueprint's and its
+/// settings'), and the images built between its roots with the registry
+/// host, when the blueprint has any. One load of the settings gives both.
 ///
 /// # Errors
 ///
 /// Every problem of the settings, each at its file, line and key.
-pub fn accepted_risks(sources: &Sources) -> Result<Vec<crate::emit::ReadmeRisk>, SettingsError> {
+pub fn readme_facts(sources: &Sources) -> Result<ReadmeFacts, SettingsError> {
     match sources.blueprint()?.as_str() {
         gke_web_service::NAME => {
             let settings = sources.load::<gke_web_service::Settings>()?;
-            Ok(settings
+            let images = gke_web_service::images(&settings);
+            let risks = settings
                 .accepted_risks
                 .into_iter()
                 .map(|r| crate::emit::ReadmeRisk {
@@ -81,9 +93,16 @@ pub fn accepted_risks(sources: &Sources) -> Result<Vec<crate::emit::ReadmeRisk>,
                         "the blueprint".to_owned()
                     },
                 })
-                .collect())
+                .collect();
+            Ok(ReadmeFacts {
+                risks,
+                images: Some(images),
+            })
         }
-        _ => Ok(Vec::new()),
+        _ => Ok(ReadmeFacts {
+            risks: Vec::new(),
+            images: None,
+        }),
     }
 }
 
