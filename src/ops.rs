@@ -271,7 +271,7 @@ impl StepError {
 /// [`StepError`] naming the step, its exit code and where (`stack`, and
 /// the root when the step has one).
 pub fn run_steps(dir: &Path, stack: &str, steps: &[Step]) -> Result<(), StepError> {
-    run_steps_with(dir, stack, steps, &mut Progress::plain())
+    run_steps_with(dir, stack, steps, &mut Progress::new(steps.len(), false))
 }
 
 /// How a long command says where it is: each step's line, and on a
@@ -286,15 +286,6 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Plain step lines, as in a log.
-    pub fn plain() -> Progress {
-        Progress {
-            started: None,
-            total: 0,
-            done: 0,
-        }
-    }
-
     /// Counters and elapsed time for `total` steps when `terminal`.
     pub fn new(total: usize, terminal: bool) -> Progress {
         Progress {

@@ -89,10 +89,8 @@ fn port() -> ingress::SpecRuleHttpPathBackendServicePort {
 }
 
 impl Ingress {
-    /// The regular expression the 5xx alert could match forwarding rules
-    /// by is deliberately not offered: rules are shared by every service
-    /// behind the Ingress; alerts match each service's backend service
-    /// ([`crate::constructs::WebService::backend_service_regex`]).
+    /// The recommended labels of the Ingress and its FrontendConfig: the
+    /// application's, as the load balancer of all its services.
     fn labels(&self) -> BTreeMap<String, String> {
         recommended_labels(
             &self.name,
