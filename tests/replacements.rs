@@ -13,9 +13,14 @@ const HELLO_PROD: &str = include_str!("../stacks/hello-prod.toml");
 
 /// Each root's Terraform JSON, by root name.
 fn roots(text: &str) -> Vec<(String, Value)> {
+    roots_of("s", text)
+}
+
+/// Each root's Terraform JSON of the stack `name` (its name is in labels).
+fn roots_of(name: &str, text: &str) -> Vec<(String, Value)> {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("s.toml"), text).unwrap();
-    let sources = Sources::read(dir.path(), "stacks", "s").unwrap();
+    std::fs::write(dir.path().join(format!("{name}.toml")), text).unwrap();
+    let sources = Sources::read(dir.path(), "stacks", name).unwrap();
     tfsynth::stacks::build(&sources)
         .unwrap_or_else(|e| panic!("{e}"))
         .into_iter()
@@ -347,4 +352,44 @@ fn each_settings_change_is_in_place_or_announced_as_a_replacement() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Issue 16, section 2: moving `hello` and `hello-prod` to `[[services]]`
+/// destroys and replaces nothing. The output before the move (as
+/// committed at 77ce998) is compared with what the stacks build now,
+/// with the new output's moved blocks honoured, as `tfsynth diff` does.
+#[test]
+fn moving_the_committed_stacks_to_services_destroys_and_replaces_nothing() {
+    let rules = tfsynth::providers::requires_replace();
+    let before =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/before-services");
+    for (stack, settings) in [("hello", HELLO), ("hello-prod", HELLO_PROD)] {
+        let mut moves = 0;
+        for (root, new) in roots_of(stack, settings) {
+            let old: Value = serde_json::from_str(
+                &std::fs::read_to_string(before.join(stack).join(&root).join("main.tf.json"))
+                    .unwrap(),
+            )
+            .unwrap();
+            for change in diff_with_replacements(&old, &new, &rules) {
+                match change {
+                    Change::Moved { .. } => moves += 1,
+                    Change::Removed(address) => assert!(
+                        address.starts_with("output.") || address.starts_with("data."),
+                        "{stack}/{root}: {address} is destroyed"
+                    ),
+                    Change::Replaced {
+                        address, forced_by, ..
+                    } => {
+                        panic!("{stack}/{root}: {address} is replaced: {forced_by:?}")
+                    }
+                    Change::Renamed { from, to, .. } => {
+                        panic!("{stack}/{root}: {from} -> {to} without a moved block")
+                    }
+                    Change::Added(_) | Change::Changed(..) => {}
+                }
+            }
+        }
+        assert!(moves >= 15, "{stack}: only {moves} moves");
+    }
 }
