@@ -505,3 +505,93 @@ fn a_raw_expression_of_several_lines_that_does_not_parse_names_its_line() {
         "{text}"
     );
 }
+
+/// A cloud block is checked for the names HCP Terraform accepts, each
+/// problem naming the key, and refused beside a backend block (Terraform
+/// takes one of them).
+#[test]
+fn a_cloud_block_with_names_hcp_terraform_refuses_or_beside_a_backend_is_refused() {
+    use tfsynth::tf::{Cloud, CloudWorkspaces};
+    let cases: &[(Cloud, &[&str])] = &[
+        (Cloud::workspace("example-org", "hello-cluster"), &[]),
+        (
+            Cloud {
+                hostname: Some("tfe.example.com".into()),
+                project: Some("Web services".into()),
+                ..Cloud::workspace("example.org_1", "a_b-C9")
+            },
+            &[],
+        ),
+        (
+            Cloud::workspace("example org", "hello"),
+            &["cloud.organization: \"example org\" is not an organization name"],
+        ),
+        (
+            Cloud::workspace("", "hello"),
+            &["cloud.organization: \"\" is not an organization name"],
+        ),
+        (
+            Cloud::workspace("org", "hello.cluster"),
+            &["cloud.workspaces.name: \"hello.cluster\" is not a workspace name"],
+        ),
+        (
+            Cloud::workspace("org", "w".repeat(91)),
+            &["cloud.workspaces.name: \"wwww"],
+        ),
+        (
+            Cloud {
+                hostname: Some("https://tfe.example.com".into()),
+                ..Cloud::workspace("org", "w")
+            },
+            &["cloud.hostname: \"https://tfe.example.com\" is not a host name"],
+        ),
+        (
+            Cloud {
+                project: Some(" ".into()),
+                ..Cloud::workspace("org", "w")
+            },
+            &["cloud.workspaces.project: \" \" is not a project name"],
+        ),
+        (
+            Cloud {
+                workspaces: CloudWorkspaces::Tags(Default::default()),
+                ..Cloud::workspace("org", "w")
+            },
+            &["cloud.workspaces.tags: empty"],
+        ),
+        (
+            Cloud {
+                workspaces: CloudWorkspaces::Tags(["app:web".to_owned(), "a b".to_owned()].into()),
+                ..Cloud::workspace("org", "w")
+            },
+            &["cloud.workspaces.tags: \"a b\" is not a workspace tag"],
+        ),
+    ];
+    for (cloud, expected) in cases {
+        let mut s = Stack::new();
+        s.terraform_mut().cloud = Some(cloud.clone());
+        match s.resolve() {
+            Ok(_) => assert!(
+                expected.is_empty(),
+                "{cloud:?} passed; expected {expected:?}"
+            ),
+            Err(e) => {
+                let text = e.to_string();
+                assert!(!expected.is_empty(), "{cloud:?}: {text}");
+                for part in *expected {
+                    assert!(text.contains(&format!("terraform: {part}")), "{text}");
+                }
+            }
+        }
+    }
+    let mut s = Stack::new();
+    s.terraform_mut().cloud = Some(Cloud::workspace("org", "w"));
+    s.terraform_mut().backend = Some(Backend {
+        kind: "local".into(),
+        settings: BTreeMap::new(),
+    });
+    assert_eq!(
+        problems(&s),
+        "1 problem in the stack\n  terraform: both a backend block and a cloud block: Terraform takes one of them"
+    );
+}

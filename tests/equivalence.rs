@@ -361,3 +361,20 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn a_cloud_block_emits_equivalent_json_and_hcl() {
+    for workspaces in [
+        tfsynth::tf::CloudWorkspaces::Name("shop-a".into()),
+        tfsynth::tf::CloudWorkspaces::Tags(["app:shop".to_owned(), "web".to_owned()].into()),
+    ] {
+        let mut s = Stack::new();
+        s.terraform_mut().cloud = Some(tfsynth::tf::Cloud {
+            organization: "example-org".into(),
+            hostname: Some("tfe.example.com".into()),
+            workspaces,
+            project: Some("web ${x}".into()),
+        });
+        assert_equivalent(&s.resolve().unwrap());
+    }
+}

@@ -743,3 +743,82 @@ fn a_sensitive_google_attribute_read_across_roots_is_exported_sensitive() {
         "{read}"
     );
 }
+
+/// Issue 17, item 5: a root kept in an HCP Terraform workspace is read by
+/// the next root through the `remote` backend naming that workspace, and
+/// real terraform accepts both roots' cloud block and read (it checks the
+/// `remote` backend's settings at `validate`; the cloud block needs no
+/// network with `init -backend=false`).
+#[test]
+fn a_root_in_an_hcp_terraform_workspace_is_read_through_the_remote_backend() {
+    use tfsynth::tf::Cloud;
+    let mut a = Stack::new();
+    a.terraform_mut().cloud = Some(Cloud {
+        hostname: Some("tfe.example.com".into()),
+        project: Some("web".into()),
+        ..Cloud::workspace("example-org", "shop-a")
+    });
+    let thing = data(&mut a, "thing", "from a".into());
+    let mut b = Stack::new();
+    b.terraform_mut().cloud = Some(Cloud::workspace("example-org", "shop-b"));
+    b.output("seen", Output::new(thing.attr::<String>("output"), "x"));
+    let linked = link_roots(vec![named("a", a), named("b", b)]).unwrap();
+    assert_eq!(
+        json(&linked[0])["terraform"]["cloud"],
+        serde_json::json!({
+            "hostname": "tfe.example.com",
+            "organization": "example-org",
+            "workspaces": { "name": "shop-a", "project": "web" }
+        })
+    );
+    assert_eq!(
+        json(&linked[1])["data"]["terraform_remote_state"]["a"],
+        serde_json::json!({ "backend": "remote", "config": {
+            "hostname": "tfe.example.com",
+            "organization": "example-org",
+            "workspaces": { "name": "shop-a" }
+        } })
+    );
+    let Some(tf) = find("the validation of roots in HCP Terraform workspaces") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for root in &linked {
+        let doc = root.stack.resolve().unwrap_or_else(|e| panic!("{e}"));
+        // Each syntax in a directory of its own: JSON, and HCL for reading.
+        for (syntax, file, text) in [
+            ("json", "main.tf.json", to_json(&doc, "test")),
+            ("hcl", "main.tf", tfsynth::emit::to_hcl(&doc, "test")),
+        ] {
+            let root_dir = dir.path().join(syntax).join(&root.name);
+            std::fs::create_dir_all(&root_dir).unwrap();
+            std::fs::write(root_dir.join(file), text).unwrap();
+            tf.ok(
+                &root_dir,
+                &["init", "-backend=false", "-input=false", "-no-color"],
+            );
+            tf.ok(&root_dir, &["validate", "-no-color"]);
+        }
+    }
+}
+
+/// A root whose cloud block picks workspaces by tags has no one
+/// workspace another root could read; linking says so.
+#[test]
+fn a_root_in_workspaces_chosen_by_tags_cannot_be_read_and_linking_says_why() {
+    use tfsynth::tf::{Cloud, CloudWorkspaces};
+    let mut a = Stack::new();
+    a.terraform_mut().cloud = Some(Cloud {
+        workspaces: CloudWorkspaces::Tags(["shop".to_owned()].into()),
+        ..Cloud::workspace("example-org", "unused")
+    });
+    let thing = data(&mut a, "thing", "from a".into());
+    let mut b = Stack::new();
+    b.output("seen", Output::new(thing.attr::<String>("output"), "x"));
+    assert_eq!(
+        problems_of(vec![named("a", a), named("b", b)]),
+        [
+            "root b: it reads root a, whose cloud block chooses workspaces by tags; a root read through a link needs one workspace by name"
+        ]
+    );
+}

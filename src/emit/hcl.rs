@@ -14,8 +14,9 @@ use hcl::{Attribute, Block as HBlock, Body as HBody, Identifier};
 
 use super::text::{ends_with_heredoc, is_bare_key, write_template_body};
 use crate::tf::{
-    Address, Block, Body, Condition, Document, Dynamic, Entry, Expression, IgnoreChanges, Meta,
-    ModuleCall, Output, Reference, Root, Step, Variable, escape_template, write_hcl_string_body,
+    Address, Block, Body, CloudWorkspaces, Condition, Document, Dynamic, Entry, Expression,
+    IgnoreChanges, Meta, ModuleCall, Output, Reference, Root, Step, Variable, escape_template,
+    write_hcl_string_body,
 };
 
 /// Renders a resolved document as HCL, starting with `# header`.
@@ -47,6 +48,26 @@ pub fn to_hcl(doc: &Document, header: &str) -> String {
             backend = backend.add_attribute(Attribute::new(ident(k), expr(v)));
         }
         terraform = terraform.add_block(backend.build());
+        terraform_empty = false;
+    }
+    if let Some(c) = &t.cloud {
+        let mut cloud = HBlock::builder("cloud");
+        if let Some(hostname) = &c.hostname {
+            cloud = cloud.add_attribute(Attribute::new("hostname", string(hostname)));
+        }
+        cloud = cloud.add_attribute(Attribute::new("organization", string(&c.organization)));
+        let mut workspaces = HBlock::builder("workspaces");
+        if let CloudWorkspaces::Name(name) = &c.workspaces {
+            workspaces = workspaces.add_attribute(Attribute::new("name", string(name)));
+        }
+        if let Some(project) = &c.project {
+            workspaces = workspaces.add_attribute(Attribute::new("project", string(project)));
+        }
+        if let CloudWorkspaces::Tags(tags) = &c.workspaces {
+            let tags = tags.iter().map(|tag| string(tag)).collect::<Vec<_>>();
+            workspaces = workspaces.add_attribute(Attribute::new("tags", H::Array(tags)));
+        }
+        terraform = terraform.add_block(cloud.add_block(workspaces.build()).build());
         terraform_empty = false;
     }
     if !terraform_empty {

@@ -14,8 +14,8 @@ use std::fmt::Write;
 
 use super::text::write_json_template;
 use crate::tf::{
-    Block, Body, Condition, Document, Dynamic, Entry, Expression, IgnoreChanges, Lifecycle, Meta,
-    ModuleCall, Output, Variable, escape_template,
+    Block, Body, CloudWorkspaces, Condition, Document, Dynamic, Entry, Expression, IgnoreChanges,
+    Lifecycle, Meta, ModuleCall, Output, Variable, escape_template,
 };
 
 /// Renders a resolved document as Terraform JSON, starting with a `"//"`
@@ -119,7 +119,11 @@ fn document(w: &mut Writer, doc: &Document, header: &str) {
     w.open('{');
     w.str_field("//", header);
     let t = &doc.terraform;
-    if t.required_version.is_some() || !t.required_providers.is_empty() || t.backend.is_some() {
+    if t.required_version.is_some()
+        || !t.required_providers.is_empty()
+        || t.backend.is_some()
+        || t.cloud.is_some()
+    {
         w.key("terraform");
         w.open('{');
         if let Some(v) = &t.required_version {
@@ -147,6 +151,38 @@ fn document(w: &mut Writer, doc: &Document, header: &str) {
             for (k, v) in &b.settings {
                 w.key(k);
                 literal(w, v);
+            }
+            w.close('}');
+            w.close('}');
+        }
+        if let Some(c) = &t.cloud {
+            w.key("cloud");
+            w.open('{');
+            if let Some(hostname) = &c.hostname {
+                w.str_field("hostname", hostname);
+            }
+            w.str_field("organization", &c.organization);
+            w.key("workspaces");
+            w.open('{');
+            match &c.workspaces {
+                CloudWorkspaces::Name(name) => {
+                    w.str_field("name", name);
+                    if let Some(project) = &c.project {
+                        w.str_field("project", project);
+                    }
+                }
+                CloudWorkspaces::Tags(tags) => {
+                    if let Some(project) = &c.project {
+                        w.str_field("project", project);
+                    }
+                    w.key("tags");
+                    w.open('[');
+                    for tag in tags {
+                        w.item();
+                        w.str(tag);
+                    }
+                    w.close(']');
+                }
             }
             w.close('}');
             w.close('}');

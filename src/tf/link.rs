@@ -20,7 +20,7 @@ use super::check::{all_references, is_identifier};
 use super::expr::{Expression, Reference, Root, Step};
 use super::identity::RootModuleId;
 use super::problem::{Diagnostic, problem};
-use super::stack::{DataSource, Output, Stack};
+use super::stack::{CloudWorkspaces, DataSource, Output, Stack};
 
 /// Terraform's built-in `terraform_remote_state` data source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -300,8 +300,12 @@ pub fn link_roots_with(
                 ));
                 continue;
             }
-            let state = remote_state(&before[producer].name, &before[producer].stack);
-            current.stack.data(names[producer].clone(), state);
+            match remote_state(&before[producer].name, &before[producer].stack) {
+                Ok(state) => {
+                    current.stack.data(names[producer].clone(), state);
+                }
+                Err(why) => problems.push(problem(format!("root {}", names[consumer]), why)),
+            }
         }
     }
     if problems.is_empty() {
@@ -453,9 +457,43 @@ fn sensitive_reference(
 }
 
 /// How a sibling root reads `name`'s state: the same backend settings, or
-/// its local state file seen from the reader's directory.
-fn remote_state(name: &str, stack: &Stack) -> TerraformRemoteState {
-    match &stack.terraform().backend {
+/// its local state file seen from the reader's directory, or, for a root
+/// in an HCP Terraform workspace, the `remote` backend naming that
+/// workspace (HCP Terraform, "Remote state access"; the workspace must
+/// share its state with the reader's). A root whose workspaces are
+/// chosen by tags cannot be read: which workspace holds its outputs is
+/// known only when it runs.
+fn remote_state(name: &str, stack: &Stack) -> Result<TerraformRemoteState, String> {
+    if let Some(cloud) = &stack.terraform().cloud {
+        let CloudWorkspaces::Name(workspace) = &cloud.workspaces else {
+            return Err(format!(
+                "it reads root {name}, whose cloud block chooses workspaces by tags; \
+                 a root read through a link needs one workspace by name"
+            ));
+        };
+        let mut config = BTreeMap::from([
+            (
+                "organization".to_owned(),
+                Expression::from(cloud.organization.as_str()),
+            ),
+            (
+                "workspaces".to_owned(),
+                Expression::Object(
+                    [("name".to_owned(), Expression::from(workspace.as_str()))]
+                        .into_iter()
+                        .collect(),
+                ),
+            ),
+        ]);
+        if let Some(hostname) = &cloud.hostname {
+            config.insert("hostname".to_owned(), Expression::from(hostname.as_str()));
+        }
+        return Ok(TerraformRemoteState {
+            backend: "remote".to_owned(),
+            config,
+        });
+    }
+    Ok(match &stack.terraform().backend {
         Some(backend) if backend.kind == "local" => {
             let mut config = backend.settings.clone();
             for key in ["path", "workspace_dir"] {
@@ -482,7 +520,7 @@ fn remote_state(name: &str, stack: &Stack) -> TerraformRemoteState {
                 Expression::from(format!("../{name}/terraform.tfstate")),
             )]),
         },
-    }
+    })
 }
 
 /// A path that Terraform resolves from root `name`'s directory, as seen

@@ -29,10 +29,11 @@ pub use link::{NamedRoot, TerraformRemoteState, export_name, link_roots, link_ro
 pub use problem::SynthError;
 pub use sorted::SortedMap;
 pub use stack::{
-    Backend, Block, Check, CheckScope, Condition, DataSource, IgnoreChanges, Import, Lifecycle,
-    LocalKind, Meta, ModuleCall, ModuleKind, Moved, Output, Provider, ProviderConfig, ProviderRef,
-    Ref, Removed, RequiredProvider, Resource, Stack, TerraformBlock, Timeouts, Untyped, Validation,
-    Variable, VariableKind, count_index, each_key, each_value,
+    Backend, Block, Check, CheckScope, Cloud, CloudWorkspaces, Condition, DataSource,
+    IgnoreChanges, Import, Lifecycle, LocalKind, Meta, ModuleCall, ModuleKind, Moved, Output,
+    Provider, ProviderConfig, ProviderRef, Ref, Removed, RequiredProvider, Resource, Stack,
+    TerraformBlock, Timeouts, Untyped, Validation, Variable, VariableKind, count_index, each_key,
+    each_value,
 };
 pub use types::VarType;
 

@@ -394,6 +394,95 @@ pub struct Backend {
     pub settings: BTreeMap<String, Expression>,
 }
 
+/// The `cloud` block: HCP Terraform or Terraform Enterprise keeps this
+/// root's state in a workspace and runs its plans and applies (Terraform
+/// 1.1+; `workspaces.project` 1.5+). Terraform takes a `cloud` block or a
+/// `backend` block, never both ("Terraform Settings: HCP Terraform").
+///
+/// There is no `token`: a credential never belongs in committed
+/// configuration. Terraform finds it from `terraform login` or the
+/// `TF_TOKEN_<hostname>` environment variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cloud {
+    /// The organization, e.g. `example-org`: letters, digits, `-`, `_`
+    /// and `.`.
+    pub organization: String,
+    /// The host of Terraform Enterprise; HCP Terraform's
+    /// `app.terraform.io` when `None`.
+    pub hostname: Option<String>,
+    /// Which workspace or workspaces the root's state is kept in.
+    pub workspaces: CloudWorkspaces,
+    /// The HCP Terraform project new workspaces are created in; the
+    /// organization's default project when `None`.
+    pub project: Option<String>,
+}
+
+/// The workspaces a [`Cloud`] block maps the root to (its `workspaces`
+/// block: `name` or `tags`, never both).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CloudWorkspaces {
+    /// One workspace, created on `terraform init` when it does not exist;
+    /// Terraform selects it, so `terraform workspace show` prints this
+    /// name. HCP Terraform allows letters, digits, `-` and `_`, at most 90
+    /// characters ("Workspace naming").
+    Name(String),
+    /// Every workspace with all these tags; `terraform workspace select`
+    /// picks one. Another root cannot read such a root's outputs through
+    /// a link: which workspace holds them is known only when it runs.
+    Tags(std::collections::BTreeSet<String>),
+}
+
+impl Cloud {
+    /// A root kept in one workspace of `organization` on HCP Terraform.
+    pub fn workspace(organization: impl Into<String>, name: impl Into<String>) -> Cloud {
+        Cloud {
+            organization: organization.into(),
+            hostname: None,
+            workspaces: CloudWorkspaces::Name(name.into()),
+            project: None,
+        }
+    }
+
+    /// Whether `name` can be an organization: letters, digits, `-`, `_`
+    /// and `.` (it goes into API paths, which go-tfe checks so).
+    pub fn is_organization(name: &str) -> bool {
+        only(name, &['-', '_', '.'])
+    }
+
+    /// Whether `name` can be a workspace: 1 to 90 letters, digits, `-`
+    /// and `_` (HCP Terraform, "Workspace naming").
+    pub fn is_workspace_name(name: &str) -> bool {
+        only(name, &['-', '_']) && name.len() <= 90
+    }
+
+    /// Whether `tag` can be a workspace tag: 1 to 255 letters, digits,
+    /// `:`, `-` and `_` (HCP Terraform, "Organization tags").
+    pub fn is_tag(tag: &str) -> bool {
+        only(tag, &[':', '-', '_']) && tag.len() <= 255
+    }
+
+    /// Whether `host` is a bare host name, optionally with a port
+    /// (`tfe.example.com`), not a URL.
+    pub fn is_hostname(host: &str) -> bool {
+        only(host, &['-', '.', ':']) && !host.starts_with(['.', '-', ':'])
+    }
+
+    /// Whether `name` can be a project: not blank, no control characters
+    /// (HCP Terraform checks the rest when it creates the workspace).
+    pub fn is_project(name: &str) -> bool {
+        !name.trim().is_empty() && !name.chars().any(char::is_control)
+    }
+}
+
+/// Whether `text` is not empty and holds only ASCII letters, digits and
+/// `extra`.
+fn only(text: &str, extra: &[char]) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
+}
+
 /// The `terraform` block.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TerraformBlock {
@@ -401,8 +490,12 @@ pub struct TerraformBlock {
     pub required_version: Option<String>,
     /// Providers by local name.
     pub required_providers: BTreeMap<String, RequiredProvider>,
-    /// State backend; Terraform's local default when `None`.
+    /// State backend; Terraform's local default when `None` (and no
+    /// [`cloud`](Self::cloud) block).
     pub backend: Option<Backend>,
+    /// HCP Terraform or Terraform Enterprise, in place of a backend:
+    /// synth refuses a root that sets both.
+    pub cloud: Option<Cloud>,
 }
 
 /// A provider configuration block.

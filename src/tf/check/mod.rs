@@ -399,6 +399,18 @@ impl Stack {
                 }
             }
         }
+        if let Some(cloud) = &self.terraform.cloud {
+            if self.terraform.backend.is_some() {
+                c.problem(
+                    "terraform",
+                    "both a backend block and a cloud block: Terraform takes one of them"
+                        .to_owned(),
+                );
+            }
+            for problem in cloud_problems(cloud) {
+                c.problem("terraform", problem);
+            }
+        }
         for m in &self.moved {
             self.check_moved(c, &known, m);
         }
@@ -617,6 +629,52 @@ fn address_order(blocks: &[Block]) -> Vec<usize> {
         order.extend_from_slice(group);
     }
     order
+}
+
+/// What is wrong with a `cloud` block, each as `cloud.KEY: why`: names
+/// HCP Terraform would refuse, and a host name that is a URL.
+fn cloud_problems(cloud: &super::Cloud) -> Vec<String> {
+    use super::{Cloud, CloudWorkspaces};
+    let mut problems = Vec::new();
+    if !Cloud::is_organization(&cloud.organization) {
+        problems.push(format!(
+            "cloud.organization: {:?} is not an organization name (letters, digits, '-', '_' and '.')",
+            cloud.organization
+        ));
+    }
+    if let Some(host) = cloud.hostname.as_ref().filter(|h| !Cloud::is_hostname(h)) {
+        problems.push(format!(
+            "cloud.hostname: {host:?} is not a host name (e.g. tfe.example.com, without https:// or a path)"
+        ));
+    }
+    match &cloud.workspaces {
+        CloudWorkspaces::Name(name) => {
+            if !Cloud::is_workspace_name(name) {
+                problems.push(format!(
+                    "cloud.workspaces.name: {name:?} is not a workspace name (1 to 90 letters, digits, '-' and '_')"
+                ));
+            }
+        }
+        CloudWorkspaces::Tags(tags) => {
+            if tags.is_empty() {
+                problems.push(
+                    "cloud.workspaces.tags: empty; name at least one tag, or one workspace by name"
+                        .to_owned(),
+                );
+            }
+            for tag in tags.iter().filter(|t| !Cloud::is_tag(t)) {
+                problems.push(format!(
+                    "cloud.workspaces.tags: {tag:?} is not a workspace tag (1 to 255 letters, digits, ':', '-' and '_')"
+                ));
+            }
+        }
+    }
+    if let Some(project) = cloud.project.as_ref().filter(|p| !Cloud::is_project(p)) {
+        problems.push(format!(
+            "cloud.workspaces.project: {project:?} is not a project name"
+        ));
+    }
+    problems
 }
 
 #[cfg(test)]
