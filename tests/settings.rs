@@ -984,3 +984,77 @@ fn reasons_that_are_not_one_line_of_text_and_reserved_namespaces_are_refused() {
         );
     }
 }
+
+// ---- issue 17, item 5: where state is kept ---------------------------------
+
+/// Each `[state]` setting belongs to one backend; one given for another,
+/// or a backend's required setting left out, is refused at its key, with
+/// what the backend is and why.
+#[test]
+fn a_state_setting_of_another_backend_or_a_missing_one_is_refused_at_its_key() {
+    // hello.toml has 55 lines: `[state]` is line 56, its keys 57 and on.
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "backend = \"cloud\"\norganization = \"example-org\"\nbucket = \"b-state\"\n",
+            &[
+                "stacks/s.toml:59:1: state.bucket: a setting of backend \"gcs\", and this stack's backend is \"cloud\"",
+            ],
+        ),
+        (
+            "organization = \"example-org\"\n",
+            &[
+                "stacks/s.toml:56:2: state: bucket is missing: backend \"gcs\" keeps state in an existing Cloud Storage bucket (or set backend = \"local\" or \"cloud\")",
+                "stacks/s.toml:57:1: state.organization: a setting of backend \"cloud\", and this stack's backend is \"gcs\" (the default when state.backend is not set)",
+            ],
+        ),
+        (
+            "backend = \"cloud\"\n",
+            &[
+                "stacks/s.toml:56:2: state: organization is missing: backend \"cloud\" keeps state in workspaces of an HCP Terraform or Terraform Enterprise organization",
+            ],
+        ),
+        (
+            "backend = \"local\"\nprefix = \"tfsynth\"\n",
+            &[
+                "stacks/s.toml:58:1: state.prefix: a setting of backend \"gcs\", and this stack's backend is \"local\"",
+            ],
+        ),
+        (
+            "backend = \"s3\"\n",
+            &[
+                "stacks/s.toml:57:1: state.backend: unknown variant `s3`, expected one of `local`, `gcs`, `cloud`",
+            ],
+        ),
+        (
+            "backend = \"cloud\"\norganization = \"example org\"\nhostname = \"https://tfe.example.com\"\nproject = \" \"\nworkspace_prefix = \"hello.prod-\"\n",
+            &[
+                "stacks/s.toml:58:1: state.organization: \"example org\" is not an organization name (letters, digits, '-', '_' and '.')",
+                "stacks/s.toml:59:1: state.hostname: \"https://tfe.example.com\" is not a host name (e.g. tfe.example.com, without https:// or a path)",
+                "stacks/s.toml:60:1: state.project: \" \" is not a project name",
+                "stacks/s.toml:61:1: state.workspace_prefix: \"hello.prod-\" cannot start a workspace name: at most 82 letters, digits, '-' and '_' (HCP Terraform workspace names are at most 90 characters, and the root's name follows)",
+            ],
+        ),
+    ];
+    for (keys, expected) in cases {
+        let text = format!("{HELLO}[state]\n{keys}");
+        let report = build(&text).unwrap_err();
+        let problems: Vec<&String> = report.iter().filter(|l| l.starts_with("stacks/")).collect();
+        assert_eq!(
+            problems,
+            expected.iter().collect::<Vec<_>>(),
+            "{keys}\n{report:#?}"
+        );
+    }
+    let long = format!(
+        "{HELLO}[state]\nbackend = \"cloud\"\norganization = \"o\"\nworkspace_prefix = \"{}\"\n",
+        "w".repeat(83)
+    );
+    assert!(
+        build(&long)
+            .unwrap_err()
+            .iter()
+            .any(|l| l.contains("state.workspace_prefix:"))
+    );
+    let fits = long.replace(&"w".repeat(83), &"w".repeat(82));
+    assert!(build(&fits).is_ok());
+}

@@ -58,6 +58,27 @@ pub struct ReadmeImages {
     pub after_root: String,
 }
 
+/// A root kept in an HCP Terraform workspace, as the README's "HCP
+/// Terraform" section lists it.
+#[derive(Serialize)]
+struct WorkspaceDoc {
+    root: String,
+    organization: String,
+    workspace: String,
+    project: String,
+    /// The workspaces whose state this root reads.
+    reads: Vec<String>,
+}
+
+/// A host the team signs in to, and the environment variable that holds
+/// its token in CI (`TF_TOKEN_` and the host, `.` as `_` and `-` as
+/// `__`: Terraform, "Environment Variable Credentials").
+#[derive(Serialize)]
+struct HostDoc {
+    host: String,
+    token_variable: String,
+}
+
 #[derive(Serialize)]
 struct Context<'a> {
     header: &'a str,
@@ -69,6 +90,8 @@ struct Context<'a> {
     images: Vec<crate::ops::Image>,
     registry_host: &'a str,
     images_after: &'a str,
+    workspaces: Vec<WorkspaceDoc>,
+    hosts: Vec<HostDoc>,
 }
 
 fn counts<'a>(keys: impl Iterator<Item = &'a (String, String)>) -> Vec<Count> {
@@ -102,7 +125,7 @@ pub fn stack_readme(
     risks: &[ReadmeRisk],
     images: Option<&ReadmeImages>,
 ) -> Result<String, minijinja::Error> {
-    let roots = roots
+    let root_docs = roots
         .iter()
         .map(|(name, doc)| RootDoc {
             name: name.clone(),
@@ -123,6 +146,7 @@ pub fn stack_readme(
                 .collect(),
         })
         .collect();
+    let (workspaces, hosts) = workspaces(roots);
     let mut env = Environment::new();
     // A misspelt variable is an error, never an empty string.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -133,7 +157,7 @@ pub fn stack_readme(
         stack,
         sources,
         blueprint,
-        roots,
+        roots: root_docs,
         risks: risks
             .iter()
             .map(|r| ReadmeRisk {
@@ -145,8 +169,60 @@ pub fn stack_readme(
         images: images.map(|i| i.images.clone()).unwrap_or_default(),
         registry_host: images.map_or("", |i| i.registry_host.as_str()),
         images_after: images.map_or("", |i| i.after_root.as_str()),
+        workspaces,
+        hosts,
     })?;
     Ok(text)
+}
+
+/// The roots kept in HCP Terraform workspaces, each with the workspaces
+/// it reads (a linked read is `data.terraform_remote_state.ROOT`), and
+/// the hosts they are on, sorted.
+fn workspaces(roots: &[(String, &Document)]) -> (Vec<WorkspaceDoc>, Vec<HostDoc>) {
+    use crate::tf::CloudWorkspaces;
+    let name_of = |doc: &Document| match doc.terraform.cloud.as_ref().map(|c| &c.workspaces) {
+        Some(CloudWorkspaces::Name(name)) => Some(name.clone()),
+        Some(CloudWorkspaces::Tags(tags)) => Some(format!(
+            "tagged {}",
+            tags.iter().cloned().collect::<Vec<_>>().join(", ")
+        )),
+        None => None,
+    };
+    let mut hosts = std::collections::BTreeSet::new();
+    let mut listed = Vec::new();
+    for (root, doc) in roots {
+        let Some(cloud) = &doc.terraform.cloud else {
+            continue;
+        };
+        hosts.insert(
+            cloud
+                .hostname
+                .clone()
+                .unwrap_or_else(|| "app.terraform.io".to_owned()),
+        );
+        let reads = doc
+            .data
+            .keys()
+            .filter(|(kind, _)| kind == "terraform_remote_state")
+            .filter_map(|(_, read)| roots.iter().find(|(name, _)| name == read))
+            .filter_map(|(_, read)| name_of(read))
+            .collect();
+        listed.push(WorkspaceDoc {
+            root: root.clone(),
+            organization: cloud.organization.clone(),
+            workspace: name_of(doc).unwrap_or_default(),
+            project: cloud.project.clone().unwrap_or_default(),
+            reads,
+        });
+    }
+    let hosts = hosts
+        .into_iter()
+        .map(|host| HostDoc {
+            token_variable: format!("TF_TOKEN_{}", host.replace('-', "__").replace('.', "_")),
+            host,
+        })
+        .collect();
+    (listed, hosts)
 }
 
 #[cfg(test)]

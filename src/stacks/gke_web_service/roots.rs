@@ -21,12 +21,12 @@ use crate::providers::google::{
 use crate::providers::kubernetes::KubernetesProvider;
 use crate::stacks::RootModule;
 use crate::tf::{
-    Address, Backend, Expr, Expression, NamedRoot, Output, Ref, Stack, Step, Template, Value,
-    VarType, Variable, link_roots_with,
+    Address, Backend, Cloud, Expr, Expression, NamedRoot, Output, Ref, Stack, Step, Template,
+    Value, VarType, Variable, link_roots_with,
 };
 
 use super::names;
-use super::settings::{Valid, ValidService};
+use super::settings::{StateChoice, Valid, ValidService};
 use super::{APIS, REQUIRED_TERRAFORM};
 
 /// Scopes of the blueprint's one-per-stack constructs: the Terraform
@@ -301,20 +301,38 @@ fn base_stack(stack_name: &str, root: &str, s: &Valid) -> Stack {
     t.required_version = Some(REQUIRED_TERRAFORM.to_owned());
     t.required_providers
         .insert("google".to_owned(), crate::providers::google_required());
-    if let Some((bucket, prefix)) = &s.state {
-        let prefix = prefix
-            .clone()
-            .unwrap_or_else(|| format!("tfsynth/{stack_name}"));
-        t.backend = Some(Backend {
-            kind: "gcs".to_owned(),
-            settings: BTreeMap::from([
-                ("bucket".to_owned(), Expression::from(bucket.as_str())),
-                (
-                    "prefix".to_owned(),
-                    Expression::from(format!("{prefix}/{root}")),
-                ),
-            ]),
-        });
+    match &s.state {
+        StateChoice::Local => {}
+        StateChoice::Gcs { bucket, prefix } => {
+            let prefix = prefix
+                .clone()
+                .unwrap_or_else(|| format!("tfsynth/{stack_name}"));
+            t.backend = Some(Backend {
+                kind: "gcs".to_owned(),
+                settings: BTreeMap::from([
+                    ("bucket".to_owned(), Expression::from(bucket.as_str())),
+                    (
+                        "prefix".to_owned(),
+                        Expression::from(format!("{prefix}/{root}")),
+                    ),
+                ]),
+            });
+        }
+        StateChoice::Cloud {
+            organization,
+            hostname,
+            project,
+            workspace_prefix,
+        } => {
+            let prefix = workspace_prefix
+                .clone()
+                .unwrap_or_else(|| format!("{stack_name}-"));
+            t.cloud = Some(Cloud {
+                hostname: hostname.clone(),
+                project: project.clone(),
+                ..Cloud::workspace(organization.as_str(), format!("{prefix}{root}"))
+            });
+        }
     }
     stack
 }

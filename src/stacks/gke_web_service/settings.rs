@@ -38,7 +38,7 @@ pub struct Settings {
     /// Cloud Armor in front of the app; none when absent.
     #[serde(default)]
     pub cloud_armor: Option<CloudArmorSettings>,
-    /// Remote state; Terraform's local state when absent.
+    /// Where state is kept; Terraform's local state when absent.
     #[serde(default)]
     pub state: Option<StateSettings>,
     /// `[accepted_risks]`: security-scanner findings this stack leaves open
@@ -314,15 +314,76 @@ fn default_port() -> u16 {
     8080
 }
 
-/// `[state]`: keep Terraform state in a Cloud Storage bucket.
+/// `[state]`: where Terraform keeps each root's state, and who runs it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StateSettings {
-    /// An existing bucket.
-    pub bucket: String,
-    /// Path prefix inside the bucket; `tfsynth/<stack>` when absent.
+    /// `local`, `gcs` or `cloud`; `gcs` when absent (the table's meaning
+    /// before there was a choice).
+    #[serde(default)]
+    pub backend: Option<StateBackend>,
+    /// `gcs`: an existing bucket.
+    #[serde(default)]
+    pub bucket: Option<String>,
+    /// `gcs`: path prefix inside the bucket; `tfsynth/<stack>` when absent.
     #[serde(default)]
     pub prefix: Option<String>,
+    /// `cloud`: the HCP Terraform or Terraform Enterprise organization.
+    #[serde(default)]
+    pub organization: Option<String>,
+    /// `cloud`: the Terraform Enterprise host; HCP Terraform
+    /// (`app.terraform.io`) when absent.
+    #[serde(default)]
+    pub hostname: Option<String>,
+    /// `cloud`: the project the workspaces are created in; the
+    /// organization's default project when absent.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// `cloud`: what each root's workspace name starts with, the root's
+    /// name following (`hello-prod-` gives `hello-prod-cluster`);
+    /// `<stack>-` when absent.
+    #[serde(default)]
+    pub workspace_prefix: Option<String>,
+}
+
+/// `state.backend`: who keeps the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StateBackend {
+    /// A `terraform.tfstate` file in each root's directory, never
+    /// committed: for one person trying the stack.
+    Local,
+    /// A Cloud Storage bucket (the `gcs` backend), with locking.
+    Gcs,
+    /// HCP Terraform or Terraform Enterprise workspaces, one per root
+    /// (the `cloud` block): they keep the state and run plans and
+    /// applies, so a team shares one history of runs.
+    Cloud,
+}
+
+/// Where state is kept, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateChoice {
+    /// Terraform's default: a file in each root's directory.
+    Local,
+    /// A Cloud Storage bucket.
+    Gcs {
+        /// The bucket.
+        bucket: String,
+        /// The path prefix; `tfsynth/<stack>` when `None`.
+        prefix: Option<String>,
+    },
+    /// One HCP Terraform workspace per root.
+    Cloud {
+        /// The organization.
+        organization: String,
+        /// The Terraform Enterprise host; HCP Terraform when `None`.
+        hostname: Option<String>,
+        /// The project; the organization's default when `None`.
+        project: Option<String>,
+        /// What workspace names start with; `<stack>-` when `None`.
+        workspace_prefix: Option<String>,
+    },
 }
 
 /// Settings that passed validation.
@@ -368,8 +429,8 @@ pub struct Valid {
     pub monitoring: MonitoringSettings,
     /// Cloud Armor.
     pub armor: Option<Armor>,
-    /// Remote state bucket and prefix.
-    pub state: Option<(String, Option<String>)>,
+    /// Where state is kept.
+    pub state: StateChoice,
     /// Google Groups for RBAC: the `gke-security-groups@` group.
     pub security_group: Option<String>,
     /// Scanner findings accepted, the blueprint's and the settings', by

@@ -5,12 +5,16 @@ use std::collections::BTreeSet;
 
 use super::names;
 use super::risks;
-use super::settings::{ServiceSettings, Settings, Valid, ValidService, full_name};
+use super::settings::{
+    ServiceSettings, Settings, StateBackend, StateChoice, StateSettings, Valid, ValidService,
+    full_name,
+};
 use crate::constructs::{
     Armor, AuthorizedNetwork, Cidr, MAX_CERTIFICATES, MaintenanceWindow, PodResources, PoolSize,
 };
 use crate::diagnostic::Diagnostic;
 use crate::settings::Validate;
+use crate::tf::Cloud;
 
 /// The units of a kind of Kubernetes quantity as settings write them: the
 /// suffixes taken, each with its size in base units, the size of a
@@ -929,23 +933,10 @@ impl Validate for Settings {
                 rate_limit_per_minute: a.rate_limit_per_minute,
             });
         }
-        if let Some(state) = &self.state {
-            let b = &state.bucket;
-            let ok = (3..=63).contains(&b.len())
-                && b.bytes().all(|c| {
-                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'.')
-                })
-                && b.as_bytes()[0].is_ascii_alphanumeric()
-                && b.as_bytes()[b.len() - 1].is_ascii_alphanumeric();
-            if !ok {
-                p.push(Diagnostic::at_key(
-                    "state.bucket",
-                    format!(
-                        "{b:?} is not a Cloud Storage bucket name (3-63 lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit)"
-                    ),
-                ));
-            }
-        }
+        let state = match &self.state {
+            None => StateChoice::Local,
+            Some(state) => state_choice(state, &mut p),
+        };
         if let Some(group) = &self.cluster.security_group {
             if !is_email(group) || !group.starts_with("gke-security-groups@") {
                 p.push(Diagnostic::at_key(
@@ -1039,7 +1030,7 @@ impl Validate for Settings {
             web_services: services,
             monitoring: self.monitoring,
             armor,
-            state: self.state.map(|s| (s.bucket, s.prefix)),
+            state,
             security_group: self.cluster.security_group,
             accepted_risks,
         })
@@ -1314,4 +1305,134 @@ fn services(s: &Settings, p: &mut Vec<Diagnostic>) -> Vec<ValidService> {
         });
     }
     valid
+}
+
+/// The longest root name, which a workspace prefix must leave room for
+/// in HCP Terraform's 90 characters.
+const LONGEST_ROOT: &str = "workload";
+
+/// `[state]` as a choice of backend: each setting must belong to the
+/// backend chosen, and each name be one the backend accepts.
+fn state_choice(state: &StateSettings, p: &mut Vec<Diagnostic>) -> StateChoice {
+    let backend = state.backend.unwrap_or(StateBackend::Gcs);
+    let name = match backend {
+        StateBackend::Local => "local",
+        StateBackend::Gcs => "gcs",
+        StateBackend::Cloud => "cloud",
+    };
+    let given = [
+        ("bucket", state.bucket.is_some(), StateBackend::Gcs),
+        ("prefix", state.prefix.is_some(), StateBackend::Gcs),
+        (
+            "organization",
+            state.organization.is_some(),
+            StateBackend::Cloud,
+        ),
+        ("hostname", state.hostname.is_some(), StateBackend::Cloud),
+        ("project", state.project.is_some(), StateBackend::Cloud),
+        (
+            "workspace_prefix",
+            state.workspace_prefix.is_some(),
+            StateBackend::Cloud,
+        ),
+    ];
+    for (key, set, owner) in given {
+        if set && owner != backend {
+            let owner = if owner == StateBackend::Gcs {
+                "gcs"
+            } else {
+                "cloud"
+            };
+            p.push(Diagnostic::at_key(
+                format!("state.{key}"),
+                format!(
+                    "a setting of backend \"{owner}\", and this stack's backend is \"{name}\"{}",
+                    if state.backend.is_none() {
+                        " (the default when state.backend is not set)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    match backend {
+        StateBackend::Local => StateChoice::Local,
+        StateBackend::Gcs => {
+            let Some(b) = &state.bucket else {
+                p.push(Diagnostic::at_key(
+                    "state",
+                    "bucket is missing: backend \"gcs\" keeps state in an existing Cloud Storage bucket (or set backend = \"local\" or \"cloud\")",
+                ));
+                return StateChoice::Local;
+            };
+            let ok = (3..=63).contains(&b.len())
+                && b.bytes().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'.')
+                })
+                && b.as_bytes()[0].is_ascii_alphanumeric()
+                && b.as_bytes()[b.len() - 1].is_ascii_alphanumeric();
+            if !ok {
+                p.push(Diagnostic::at_key(
+                    "state.bucket",
+                    format!(
+                        "{b:?} is not a Cloud Storage bucket name (3-63 lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit)"
+                    ),
+                ));
+            }
+            StateChoice::Gcs {
+                bucket: b.clone(),
+                prefix: state.prefix.clone(),
+            }
+        }
+        StateBackend::Cloud => {
+            let organization = state.organization.clone().unwrap_or_default();
+            if state.organization.is_none() {
+                p.push(Diagnostic::at_key(
+                    "state",
+                    "organization is missing: backend \"cloud\" keeps state in workspaces of an HCP Terraform or Terraform Enterprise organization",
+                ));
+            } else if !Cloud::is_organization(&organization) {
+                p.push(Diagnostic::at_key(
+                    "state.organization",
+                    format!(
+                        "{organization:?} is not an organization name (letters, digits, '-', '_' and '.')"
+                    ),
+                ));
+            }
+            if let Some(host) = state.hostname.as_ref().filter(|h| !Cloud::is_hostname(h)) {
+                p.push(Diagnostic::at_key(
+                    "state.hostname",
+                    format!(
+                        "{host:?} is not a host name (e.g. tfe.example.com, without https:// or a path)"
+                    ),
+                ));
+            }
+            if let Some(project) = state.project.as_ref().filter(|n| !Cloud::is_project(n)) {
+                p.push(Diagnostic::at_key(
+                    "state.project",
+                    format!("{project:?} is not a project name"),
+                ));
+            }
+            if let Some(prefix) = &state.workspace_prefix {
+                let room = 90 - LONGEST_ROOT.len();
+                if !Cloud::is_workspace_name(&format!("{prefix}{LONGEST_ROOT}"))
+                    || prefix.len() > room
+                {
+                    p.push(Diagnostic::at_key(
+                        "state.workspace_prefix",
+                        format!(
+                            "{prefix:?} cannot start a workspace name: at most {room} letters, digits, '-' and '_' (HCP Terraform workspace names are at most 90 characters, and the root's name follows)"
+                        ),
+                    ));
+                }
+            }
+            StateChoice::Cloud {
+                organization,
+                hostname: state.hostname.clone(),
+                project: state.project.clone(),
+                workspace_prefix: state.workspace_prefix.clone(),
+            }
+        }
+    }
 }
