@@ -129,6 +129,8 @@
 //! [`schema::validate_resolved`], as this crate's own tests do for every
 //! struct.
 
+#[cfg(feature = "gke")]
+pub mod atlantis;
 #[cfg(feature = "bindgen")]
 pub mod bindgen;
 mod chunks;

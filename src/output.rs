@@ -563,6 +563,130 @@ fn write_atomically(out_dir: &Path, rel: &Path, contents: &[u8]) -> io::Result<(
     Ok(())
 }
 
+/// What it takes to bring one file that synth writes outside the output
+/// directory (`atlantis.yaml`, in the project directory) in line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileChange {
+    /// It is as wanted, or absent and not wanted, or a user's own file
+    /// where none is wanted (left alone).
+    Unchanged,
+    /// Write it: it does not exist yet.
+    Create(String),
+    /// Write it over the file synth wrote before.
+    Update(String),
+    /// Remove the file synth wrote before: it is no longer wanted.
+    Remove,
+}
+
+impl FileChange {
+    /// `missing`, `stale` or `extra` when checking; `created`, `updated`
+    /// or `removed` once applied; `None` when unchanged.
+    pub fn line(&self, name: &str, applied: bool) -> Option<String> {
+        let what = match (self, applied) {
+            (FileChange::Unchanged, _) => return None,
+            (FileChange::Create(_), false) => "missing",
+            (FileChange::Update(_), false) => "stale",
+            (FileChange::Remove, false) => "extra",
+            (FileChange::Create(_), true) => "created",
+            (FileChange::Update(_), true) => "updated",
+            (FileChange::Remove, true) => "removed",
+        };
+        Some(format!("{what}: {name}"))
+    }
+}
+
+/// What it takes for `dir/name` to hold `wanted` (or, for `None`, not to
+/// hold a file synth wrote). A file is synth's when `is_owned` says so of
+/// its text; a user's file is never replaced or removed.
+///
+/// # Errors
+///
+/// `wanted` is `Some` and a file synth did not write (or a link, or
+/// something that is not a file) is in the way, or the file cannot be
+/// read: a message naming `name`, saying nothing was written.
+pub fn plan_file(
+    dir: &Path,
+    name: &str,
+    wanted: Option<String>,
+    is_owned: fn(&str) -> bool,
+) -> Result<FileChange, String> {
+    let path = dir.join(name);
+    let existing = match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("{name}: {e}; nothing was written")),
+        Ok(meta) if !meta.is_file() => Some(None),
+        Ok(_) => match std::fs::read_to_string(&path) {
+            Ok(text) => Some(Some(text)),
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => Some(None),
+            Err(e) => return Err(format!("{name}: {e}; nothing was written")),
+        },
+    };
+    let ours = existing
+        .as_ref()
+        .map(|text| text.as_deref().is_some_and(is_owned));
+    Ok(match (existing, ours, wanted) {
+        (None, _, None) | (Some(_), Some(false), None) => FileChange::Unchanged,
+        (None, _, Some(text)) => FileChange::Create(text),
+        (Some(_), Some(false), Some(_)) => {
+            return Err(format!(
+                "{name} is not a file tfsynth wrote (its first line is not tfsynth's header), \
+                 and a stack's settings ask synth to write it; nothing was written: move it \
+                 away (merge what it holds into the stacks' settings), then run synth again"
+            ));
+        }
+        (Some(old), _, Some(text)) => {
+            if old.as_deref() == Some(text.as_str()) {
+                FileChange::Unchanged
+            } else {
+                FileChange::Update(text)
+            }
+        }
+        (Some(_), _, None) => FileChange::Remove,
+    })
+}
+
+/// Carries out `change` for `dir/name`: written as [`apply`] writes, or
+/// removed.
+///
+/// # Errors
+///
+/// Writing or removing fails; the message names `name`.
+pub fn apply_file(dir: &Path, name: &str, change: &FileChange) -> Result<(), String> {
+    let done = match change {
+        FileChange::Unchanged => Ok(()),
+        FileChange::Create(text) | FileChange::Update(text) => {
+            write_atomically(dir, Path::new(name), text.as_bytes())
+        }
+        FileChange::Remove => match std::fs::remove_file(dir.join(name)) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        },
+    };
+    done.map_err(|e| format!("{name}: {e}"))
+}
+
+/// `out` (as given, relative to `project`) as a `/`-separated path inside
+/// the project directory, for files that name the output directory
+/// (`atlantis.yaml`).
+///
+/// # Errors
+///
+/// `out` is outside the project directory, or not UTF-8.
+pub fn within_project(project: &Path, out: &Path) -> Result<String, String> {
+    let base = absolute(project);
+    let target = absolute(&project.join(out));
+    let inside = target
+        .strip_prefix(&base)
+        .map_err(|_| format!("--out {}: outside the project directory", out.display()))?;
+    let parts: Option<Vec<&str>> = inside
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    parts
+        .map(|p| p.join("/"))
+        .ok_or_else(|| format!("--out {}: not UTF-8", out.display()))
+}
+
 /// Refuses an output directory that is not one: the project directory
 /// itself or one of its parents, `stacks/` or a directory inside it, or a
 /// directory that is the top of a project or repository (it holds

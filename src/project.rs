@@ -110,6 +110,8 @@ pub struct Synthesized {
     pub files: Vec<GeneratedFile>,
     /// Warnings to show the user, one line each.
     pub warnings: Vec<String>,
+    /// The stacks whose roots `atlantis.yaml` lists, sorted by name.
+    pub atlantis: Vec<crate::atlantis::StackRoots>,
 }
 
 /// A project directory.
@@ -273,6 +275,7 @@ impl Project {
                 Ok(mut synthesis) => {
                     out.warnings.append(&mut synthesis.warnings);
                     out.files.append(&mut synthesis.files);
+                    out.atlantis.extend(synthesis.atlantis);
                 }
                 Err(e) => errors.push(e),
             }

@@ -66,6 +66,16 @@ pub enum StackError {
         /// What the checks found.
         error: SynthError,
     },
+    /// A root cannot be an Atlantis project, which the settings ask for.
+    #[error("stack {stack}, root {root}: atlantis.yaml: {why}")]
+    Atlantis {
+        /// The stack.
+        stack: String,
+        /// The root module.
+        root: String,
+        /// Why.
+        why: String,
+    },
     /// The reviewer README's template failed to render.
     #[error("templates/stack-readme.md.j2: {0}")]
     Template(String),
@@ -94,6 +104,9 @@ pub struct Synthesis {
     pub warnings: Vec<String>,
     /// The roots, in apply order.
     pub roots: Vec<String>,
+    /// The roots as `atlantis.yaml` lists them, when the stack's settings
+    /// ask for it.
+    pub atlantis: Option<crate::atlantis::StackRoots>,
 }
 
 /// The names of the stacks in `stacks_dir`: every `NAME.toml` file that is
@@ -217,7 +230,30 @@ pub fn synth_stack(
     let blueprint = sources.blueprint()?;
     let listed: Vec<(String, &crate::tf::Document)> =
         docs.iter().map(|(name, doc)| (name.clone(), doc)).collect();
-    let stacks::ReadmeFacts { risks, images } = stacks::readme_facts(sources)?;
+    let stacks::StackFacts {
+        risks,
+        images,
+        atlantis,
+    } = stacks::stack_facts(sources)?;
+    let atlantis = match atlantis {
+        None => None,
+        Some(options) => Some(crate::atlantis::StackRoots {
+            stack: sources.name.clone(),
+            options,
+            roots: docs
+                .iter()
+                .map(|(root, doc)| {
+                    crate::atlantis::workspace(doc)
+                        .map(|w| (root.clone(), w))
+                        .map_err(|why| StackError::Atlantis {
+                            stack: sources.name.clone(),
+                            root: root.clone(),
+                            why,
+                        })
+                })
+                .collect::<Result<_, _>>()?,
+        }),
+    };
     // The images are built after the first root, which creates the
     // registry (as deploy --build does).
     let images = images.map(|(images, registry_host)| emit::ReadmeImages {
@@ -248,6 +284,7 @@ pub fn synth_stack(
         files,
         warnings,
         roots,
+        atlantis,
     })
 }
 

@@ -109,7 +109,7 @@ fn every_key_of_the_wrong_shape_is_reported_at_once() {
         lines,
         [
             "stacks/s.toml:5:1: project: invalid type: integer `5`, expected a string",
-            "stacks/s.toml:6:1: zonez: unknown field `zonez`, expected one of `blueprint`, `description`, `project`, `region`, `zones`, `network`, `cluster`, `node_pools`, `app`, `services`, `monitoring`, `cloud_armor`, `state`, `accepted_risks`",
+            "stacks/s.toml:6:1: zonez: unknown field `zonez`, expected one of `blueprint`, `description`, `project`, `region`, `zones`, `network`, `cluster`, `node_pools`, `app`, `services`, `monitoring`, `cloud_armor`, `state`, `atlantis`, `accepted_risks`",
             "stacks/s.toml:19:1: cluster.release_channel: unknown variant `WEEKLY`, expected one of `RAPID`, `REGULAR`, `STABLE`",
             "stacks/s.toml:31:1: node_pools[0].disk_size_gb: invalid type: string \"big\", expected u32",
             "stacks/s.toml:43:1: services[0].port: invalid type: string \"8080\", expected u16",

@@ -228,3 +228,510 @@ fn the_cloud_block_check_refuses_what_terraform_refuses() {
         assert!(fits_terraforms_cloud_block(&bad).is_err(), "{bad}");
     }
 }
+
+// ---- atlantis.yaml ---------------------------------------------------------
+
+/// The keys Atlantis reads in a repository's `atlantis.yaml` (v0.47,
+/// `server/core/config/raw/repo_cfg.go` and `project.go`; it decodes with
+/// known fields only, so any other key is an error).
+const TOP_KEYS: [&str; 14] = [
+    "version",
+    "projects",
+    "workflows",
+    "policies",
+    "autodiscover",
+    "automerge",
+    "parallel_apply",
+    "parallel_plan",
+    "delete_source_branch_on_merge",
+    "emoji_reaction",
+    "allowed_regexp_prefixes",
+    "abort_on_execution_order_fail",
+    "repo_locks",
+    "silence_pr_comments",
+];
+
+/// A project's keys that a repository may set without the server's
+/// `allowed_overrides` (`server/core/config/valid/global_cfg.go`,
+/// `ValidateRepoCfg`): the others (`workflow`, `apply_requirements`,
+/// `plan_requirements`, `import_requirements`,
+/// `delete_source_branch_on_merge`, `repo_locking`, `repo_locks`,
+/// `custom_policy_check`, `silence_pr_comments`) fail the whole file on a
+/// server left at its defaults.
+const PROJECT_KEYS: [&str; 10] = [
+    "name",
+    "branch",
+    "dir",
+    "workspace",
+    "terraform_distribution",
+    "terraform_version",
+    "autoplan",
+    "depends_on",
+    "execution_order_group",
+    "policy_check",
+];
+
+/// Whether `config` is a repository configuration Atlantis accepts on a
+/// server at its defaults, by the rules of its parser and validator
+/// (v0.47: `RepoCfg.Validate`, `Project.Validate`,
+/// `ValidateWorkspaceName`, `validateProjectNames`), and whether each
+/// dependency names a project planned in an earlier group (else Atlantis
+/// would refuse to apply the project, waiting for a dependency it cannot
+/// find or applies later).
+fn fits_atlantis_repo_config(config: &yaml_rust2::Yaml) -> Result<(), String> {
+    use yaml_rust2::Yaml;
+    let top = config.as_hash().ok_or("not a mapping")?;
+    for key in top.keys() {
+        let key = key.as_str().ok_or("a key that is not a string")?;
+        if !TOP_KEYS.contains(&key) {
+            return Err(format!("{key}: not a key of atlantis.yaml"));
+        }
+    }
+    match config["version"].as_i64() {
+        Some(2 | 3) => {}
+        _ => return Err("version: must be 2 or 3".into()),
+    }
+    if let Some(b) = top.get(&Yaml::String("abort_on_execution_order_fail".into())) {
+        b.as_bool()
+            .ok_or("abort_on_execution_order_fail: not a boolean")?;
+    }
+    let projects = config["projects"].as_vec().ok_or("projects: not a list")?;
+    let mut groups = std::collections::BTreeMap::new();
+    for (i, p) in projects.iter().enumerate() {
+        let at = |what: &str| format!("projects[{i}].{what}");
+        let map = p.as_hash().ok_or_else(|| at("not a mapping"))?;
+        for key in map.keys() {
+            let key = key.as_str().unwrap_or_default();
+            if !PROJECT_KEYS.contains(&key) {
+                return Err(at(&format!("{key}: not a key a repository may set")));
+            }
+        }
+        let dir = p["dir"].as_str().ok_or_else(|| at("dir: required"))?;
+        if dir.contains("..") || dir.starts_with('/') || dir.contains(['*', '?', '[']) {
+            return Err(at(&format!(
+                "dir: {dir:?} is not a plain relative directory"
+            )));
+        }
+        let name = p["name"]
+            .as_str()
+            .ok_or_else(|| at("name: tfsynth always names"))?;
+        let url_safe = name
+            .replace('/', "-")
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'));
+        if name.is_empty() || !url_safe {
+            return Err(at(&format!("name: {name:?} is not URL-safe")));
+        }
+        if let Some(w) = p["workspace"].as_str() {
+            if w.contains(['/', '\\', '$'])
+                || w.contains("..")
+                || w == "."
+                || w.starts_with(['-', '~'])
+                || w.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
+                return Err(at(&format!("workspace: {w:?} is refused")));
+            }
+        } else if !p["workspace"].is_badvalue() {
+            return Err(at("workspace: not a string"));
+        }
+        let group = match &p["execution_order_group"] {
+            Yaml::Integer(g) => *g,
+            Yaml::BadValue => 0,
+            _ => return Err(at("execution_order_group: not an integer")),
+        };
+        if !p["autoplan"].is_badvalue() {
+            let autoplan = p["autoplan"]
+                .as_hash()
+                .ok_or_else(|| at("autoplan: not a mapping"))?;
+            for (key, value) in autoplan {
+                match key.as_str() {
+                    Some("enabled") if value.as_bool().is_some() => {}
+                    Some("when_modified")
+                        if value
+                            .as_vec()
+                            .is_some_and(|v| v.iter().all(|p| p.as_str().is_some())) => {}
+                    _ => return Err(at(&format!("autoplan.{key:?}: not a key of autoplan"))),
+                }
+            }
+        }
+        if groups.insert(name.to_owned(), group).is_some() {
+            return Err(format!("two projects named {name:?}"));
+        }
+    }
+    for (i, p) in projects.iter().enumerate() {
+        let group = p["execution_order_group"].as_i64().unwrap_or(0);
+        for dependency in p["depends_on"].as_vec().into_iter().flatten() {
+            let dependency = dependency.as_str().unwrap_or_default();
+            match groups.get(dependency) {
+                Some(g) if *g < group => {}
+                Some(_) => {
+                    return Err(format!(
+                        "projects[{i}].depends_on: {dependency} is not in an earlier group"
+                    ));
+                }
+                None => return Err(format!("projects[{i}].depends_on: no project {dependency}")),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn yaml(text: &str) -> yaml_rust2::Yaml {
+    let mut docs =
+        yaml_rust2::YamlLoader::load_from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(docs.len(), 1, "{text}");
+    docs.remove(0)
+}
+
+#[test]
+fn the_atlantis_check_refuses_what_atlantis_refuses() {
+    let good = "version: 3\nprojects:\n  - name: a/b\n    dir: generated/a/b\n";
+    assert_eq!(fits_atlantis_repo_config(&yaml(good)), Ok(()));
+    for bad in [
+        "projects: []\n",
+        "version: 4\nprojects: []\n",
+        "version: 3\nparallel: true\nprojects: []\n",
+        "version: 3\nprojects:\n  - name: a\n",
+        "version: 3\nprojects:\n  - name: a\n    dir: ../a\n",
+        "version: 3\nprojects:\n  - name: a b\n    dir: a\n",
+        "version: 3\nprojects:\n  - name: a\n    dir: a\n    workflow: custom\n",
+        "version: 3\nprojects:\n  - name: a\n    dir: a\n    apply_requirements: [approved]\n",
+        "version: 3\nprojects:\n  - name: a\n    dir: a\n    workspace: -w\n",
+        "version: 3\nprojects:\n  - name: a\n    dir: a\n  - name: a\n    dir: b\n",
+        "version: 3\nprojects:\n  - name: a\n    dir: a\n    depends_on: [b]\n",
+        "version: 3\nprojects:\n  - name: a\n    dir: a\n    depends_on: [b]\n  - name: b\n    dir: b\n",
+        "version: 3\nprojects:\n  - name: a\n    dir: a\n    autoplan:\n      when: [x]\n",
+    ] {
+        assert!(fits_atlantis_repo_config(&yaml(bad)).is_err(), "{bad}");
+    }
+}
+
+/// A project directory with `hello` (its roots in HCP Terraform) and
+/// `shop` (local state), and `[atlantis]` in the stacks `asks`.
+fn project_with(asks: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("stacks")).unwrap();
+    let shop = include_str!("../stacks/shop.toml");
+    for (name, text) in [
+        (
+            "hello",
+            format!("{HELLO}[state]\nbackend = \"cloud\"\norganization = \"example-org\"\n"),
+        ),
+        ("shop", shop.to_owned()),
+    ] {
+        let table = if asks.contains(&name) {
+            "\n[atlantis]\n"
+        } else {
+            ""
+        };
+        std::fs::write(
+            dir.path().join("stacks").join(format!("{name}.toml")),
+            format!("{text}{table}"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn tfsynth(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn synth_writes_atlantis_yaml_with_one_project_per_root_in_apply_order() {
+    let dir = project_with(&["hello", "shop"]);
+    let (ok, stdout, stderr) = tfsynth(dir.path(), &["synth", "--no-validate"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.ends_with("created: atlantis.yaml\n"), "{stdout}");
+    let text = std::fs::read_to_string(dir.path().join("atlantis.yaml")).unwrap();
+    assert!(text.starts_with("# generated by tfsynth from stacks/*.toml, do not edit\n"));
+    let config = yaml(&text);
+    assert_eq!(fits_atlantis_repo_config(&config), Ok(()));
+    let projects = config["projects"].as_vec().unwrap();
+    let listed: Vec<(&str, &str, &str, i64, Vec<&str>)> = projects
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap(),
+                p["dir"].as_str().unwrap(),
+                p["workspace"].as_str().unwrap(),
+                p["execution_order_group"].as_i64().unwrap(),
+                p["depends_on"]
+                    .as_vec()
+                    .into_iter()
+                    .flatten()
+                    .map(|d| d.as_str().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (
+                "hello/cluster",
+                "generated/hello/cluster",
+                "hello-cluster",
+                0,
+                vec![]
+            ),
+            (
+                "hello/workload",
+                "generated/hello/workload",
+                "hello-workload",
+                1,
+                vec!["hello/cluster"]
+            ),
+            (
+                "shop/cluster",
+                "generated/shop/cluster",
+                "default",
+                0,
+                vec![]
+            ),
+            (
+                "shop/workload",
+                "generated/shop/workload",
+                "default",
+                1,
+                vec!["shop/cluster"]
+            ),
+        ]
+    );
+    // Each project's directory is a root synth wrote, and its workspace is
+    // the one the root's cloud block selects (else Atlantis would switch).
+    for p in projects {
+        let root: J = serde_json::from_str(
+            &std::fs::read_to_string(
+                dir.path()
+                    .join(p["dir"].as_str().unwrap())
+                    .join("main.tf.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let selected = root["terraform"]["cloud"]["workspaces"]["name"]
+            .as_str()
+            .unwrap_or("default");
+        assert_eq!(p["workspace"].as_str(), Some(selected));
+    }
+    assert_eq!(
+        config["abort_on_execution_order_fail"].as_bool(),
+        Some(true)
+    );
+    let (ok, stdout, _) = tfsynth(dir.path(), &["synth", "--no-validate", "--check"]);
+    assert!(ok);
+    assert_eq!(
+        stdout,
+        "generated/ is up to date (6 files), and so is atlantis.yaml\n"
+    );
+}
+
+#[test]
+fn synth_check_names_a_stale_atlantis_yaml_and_synth_removes_it_when_no_stack_asks() {
+    let dir = project_with(&["shop"]);
+    assert!(tfsynth(dir.path(), &["synth", "--no-validate"]).0);
+    // hello asks too now: the file is stale.
+    let hello = dir.path().join("stacks/hello.toml");
+    let text = std::fs::read_to_string(&hello).unwrap();
+    std::fs::write(&hello, format!("{text}\n[atlantis]\nautoplan = false\n")).unwrap();
+    let (ok, _, stderr) = tfsynth(dir.path(), &["synth", "--no-validate", "--check"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("atlantis.yaml is out of date; run `tfsynth synth` and commit the result:\n  stale: atlantis.yaml"),
+        "{stderr}"
+    );
+    let (ok, stdout, _) = tfsynth(dir.path(), &["synth", "--no-validate"]);
+    assert!(ok);
+    assert!(stdout.ends_with("updated: atlantis.yaml\n"), "{stdout}");
+    let config = yaml(&std::fs::read_to_string(dir.path().join("atlantis.yaml")).unwrap());
+    assert_eq!(
+        config["projects"][0]["autoplan"]["enabled"].as_bool(),
+        Some(false)
+    );
+    assert_eq!(
+        config["projects"][2]["autoplan"]["enabled"].as_bool(),
+        Some(true)
+    );
+    // No stack asks any more: synth removes the file it wrote.
+    for name in ["hello", "shop"] {
+        let path = dir.path().join(format!("stacks/{name}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text[..text.find("\n[atlantis]").unwrap()].to_owned();
+        std::fs::write(&path, text).unwrap();
+    }
+    let (ok, stdout, _) = tfsynth(dir.path(), &["synth", "--no-validate", "--check"]);
+    assert!(!ok, "{stdout}");
+    let (ok, stdout, _) = tfsynth(dir.path(), &["synth", "--no-validate"]);
+    assert!(ok);
+    assert!(stdout.ends_with("removed: atlantis.yaml\n"), "{stdout}");
+    assert!(!dir.path().join("atlantis.yaml").exists());
+}
+
+#[test]
+fn a_users_own_atlantis_yaml_is_never_replaced_and_nothing_is_written() {
+    let dir = project_with(&["shop"]);
+    let mine = "version: 3\nprojects:\n  - dir: infra\n";
+    std::fs::write(dir.path().join("atlantis.yaml"), mine).unwrap();
+    let (ok, _, stderr) = tfsynth(dir.path(), &["synth", "--no-validate"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("atlantis.yaml is not a file tfsynth wrote (its first line is not tfsynth's header), and a stack's settings ask synth to write it; nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("atlantis.yaml")).unwrap(),
+        mine
+    );
+    assert!(!dir.path().join("generated").exists());
+    // When no stack asks, the user's file is left as it is.
+    let dir = project_with(&[]);
+    std::fs::write(dir.path().join("atlantis.yaml"), mine).unwrap();
+    assert!(tfsynth(dir.path(), &["synth", "--no-validate"]).0);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("atlantis.yaml")).unwrap(),
+        mine
+    );
+}
+
+/// atlantis.yaml lists every stack that asks, so a synth of some stacks
+/// leaves it as it is (a later full synth, or `synth --check` in CI,
+/// brings it in line).
+#[test]
+fn synth_of_one_stack_leaves_atlantis_yaml_alone() {
+    let dir = project_with(&["hello"]);
+    let (ok, stdout, _) = tfsynth(dir.path(), &["synth", "--no-validate", "--stack", "shop"]);
+    assert!(ok);
+    assert!(!stdout.contains("atlantis.yaml"), "{stdout}");
+    assert!(!dir.path().join("atlantis.yaml").exists());
+}
+
+/// Atlantis reads the file at the repository's root only: a project in a
+/// subdirectory of a repository is told so.
+#[test]
+fn a_project_below_the_repository_root_is_warned_that_atlantis_will_not_find_the_file() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    let dir = project_with(&["shop"]);
+    let inner = repo.path().join("infra");
+    std::fs::rename(dir.path(), &inner).unwrap_or_else(|_| {
+        // A different file system: copy the one stack needed.
+        std::fs::create_dir_all(inner.join("stacks")).unwrap();
+        std::fs::copy(
+            dir.path().join("stacks/shop.toml"),
+            inner.join("stacks/shop.toml"),
+        )
+        .unwrap();
+    });
+    let (ok, _, stderr) = tfsynth(&inner, &["synth", "--no-validate"]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("warning: atlantis.yaml: Atlantis reads it only at the root of a repository, and this project is inside the repository at"),
+        "{stderr}"
+    );
+}
+
+fn stack_name() -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9_-]{0,20}[a-z0-9]"
+}
+
+proptest! {
+    /// Whatever stacks, roots, workspaces and output directory (spaces,
+    /// colons and `#` included), the file is one Atlantis accepts, and
+    /// reads back as exactly what was listed.
+    #[test]
+    fn every_atlantis_yaml_synth_writes_is_one_atlantis_accepts(
+        out_dir in "[a-z]([a-z0-9 :#_.*-]{0,12}[a-z0-9])?",
+        stacks in proptest::collection::btree_map(
+            stack_name(),
+            (proptest::collection::vec(("[a-z_][a-z0-9_-]{0,12}", proptest::option::of("[A-Za-z0-9_-]{1,20}")), 1..4), any::<bool>()),
+            1..4,
+        ),
+    ) {
+        let stacks: Vec<tfsynth::atlantis::StackRoots> = stacks
+            .into_iter()
+            .map(|(stack, (roots, autoplan))| {
+                let mut seen = std::collections::BTreeSet::new();
+                tfsynth::atlantis::StackRoots {
+                    stack,
+                    options: tfsynth::atlantis::Options { autoplan },
+                    roots: roots
+                        .into_iter()
+                        .filter(|(r, _)| seen.insert(r.clone()))
+                        .filter_map(|(r, w)| {
+                            // The workspace synth would list for a root in
+                            // that HCP Terraform workspace, or in none.
+                            let mut s = Stack::new();
+                            s.terraform_mut().cloud = w.map(|w| Cloud::workspace("org", w));
+                            let doc = s.resolve().unwrap();
+                            tfsynth::atlantis::workspace(&doc).ok().map(|w| (r, w))
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let projects: Vec<_> = stacks
+            .iter()
+            .flat_map(|s| tfsynth::atlantis::projects(&out_dir, s))
+            .collect();
+        prop_assume!(!projects.is_empty());
+        prop_assume!(tfsynth::atlantis::check_out_dir(&out_dir).is_ok());
+        let text = tfsynth::atlantis::render(&projects);
+        prop_assert!(tfsynth::atlantis::is_owned(&text));
+        let config = yaml(&text);
+        prop_assert_eq!(fits_atlantis_repo_config(&config), Ok(()));
+        let read = config["projects"].as_vec().unwrap();
+        prop_assert_eq!(read.len(), projects.len());
+        for (p, r) in projects.iter().zip(read) {
+            prop_assert_eq!(r["name"].as_str(), Some(p.name.as_str()));
+            prop_assert_eq!(r["dir"].as_str(), Some(p.dir.as_str()));
+            prop_assert_eq!(r["workspace"].as_str(), Some(p.workspace.as_str()));
+            prop_assert_eq!(r["autoplan"]["enabled"].as_bool(), Some(p.autoplan));
+        }
+    }
+}
+
+/// A workspace Atlantis refuses is refused when synth lists it, naming
+/// the stack and root, before anything is written.
+#[test]
+fn a_workspace_atlantis_refuses_is_refused_at_synth_with_the_setting_to_change() {
+    let dir = project_with(&["hello"]);
+    let hello = dir.path().join("stacks/hello.toml");
+    let text = std::fs::read_to_string(&hello).unwrap().replace(
+        "organization = \"example-org\"\n",
+        "organization = \"example-org\"\nworkspace_prefix = \"-web-\"\n",
+    );
+    std::fs::write(&hello, text).unwrap();
+    let (ok, _, stderr) = tfsynth(dir.path(), &["synth", "--no-validate"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("stack hello, root cluster: atlantis.yaml: its workspace \"-web-cluster\" starts with \"-\", which Atlantis refuses in a workspace name"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("generated").exists());
+}
+
+#[test]
+fn an_output_directory_atlantis_cannot_run_is_refused_when_a_stack_asks() {
+    for out in ["build..1", "gen*"] {
+        let dir = project_with(&["shop"]);
+        let (ok, _, stderr) = tfsynth(dir.path(), &["synth", "--no-validate", "--out", out]);
+        assert!(!ok, "{out}");
+        assert!(
+            stderr.contains(&format!("--out {out}: Atlantis")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+        assert!(!dir.path().join(out).exists());
+    }
+}

@@ -66,6 +66,7 @@ pub(super) fn run(
         None,
         "nothing to compare: the settings do not synthesize",
     )?
+    .files
     .into_iter()
     .map(|f| (f.path, f.contents))
     .collect();

@@ -417,11 +417,11 @@ fn synthesize(
     format: Format,
     schemas: Option<&Schemas>,
     outcome: &str,
-) -> Result<Vec<GeneratedFile>, Failure> {
+) -> Result<tfsynth::project::Synthesized, Failure> {
     match project.synthesize(names, format, schemas) {
         Ok(synthesized) => {
             warn(&synthesized.warnings);
-            Ok(synthesized.files)
+            Ok(synthesized)
         }
         Err(errors) => {
             let settings = errors.iter().any(|e| matches!(e, StackError::Settings(_)));

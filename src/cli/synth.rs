@@ -1,14 +1,14 @@
 //! `tfsynth synth`: render stacks into the output directory, or check it.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use tfsynth::output;
 use tfsynth::project::Project;
 use tfsynth::synth::Format;
+use tfsynth::{atlantis, output};
 
 use super::{Failure, check_failed, input_error, load_schemas, stack_name, synthesize, write_plan};
 
@@ -66,7 +66,7 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     } else {
         load_schemas(project, args.schemas.as_deref())?
     };
-    let files = synthesize(
+    let synthesized = synthesize(
         project,
         &names,
         args.format.into(),
@@ -76,28 +76,110 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     // The process ends soon: freeing every parsed schema would only cost
     // time (a tenth of the hello stack's synth).
     std::mem::forget(schemas);
+    // atlantis.yaml lists every stack that asks for it, so only a synth of
+    // every stack can say what it holds.
+    let atlantis = if args.stacks.is_empty() {
+        Some(atlantis_change(project, &args.out, &synthesized.atlantis)?)
+    } else {
+        None
+    };
     let scope = (!args.stacks.is_empty()).then_some(names.as_slice());
-    let plan = output::plan(&project.dir().join(&args.out), scope, files)
+    let plan = output::plan(&project.dir().join(&args.out), scope, synthesized.files)
         .map_err(|e| input_error(e.message(&args.out)))?;
     let out_display = args.out.display();
+    let atlantis_line = |applied| {
+        atlantis
+            .as_ref()
+            .and_then(|change| change.line(atlantis::FILE, applied))
+    };
     if args.check {
-        if plan.is_empty() {
+        let stale_atlantis = atlantis_line(false);
+        if plan.is_empty() && stale_atlantis.is_none() {
             let _ = writeln!(
                 std::io::stdout().lock(),
-                "{out_display}/ is up to date ({} files)",
-                plan.unchanged
+                "{out_display}/ is up to date ({} files){}",
+                plan.unchanged,
+                if synthesized.atlantis.is_empty() {
+                    ""
+                } else {
+                    ", and so is atlantis.yaml"
+                }
             );
             return Ok(ExitCode::SUCCESS);
         }
+        let what = match (plan.is_empty(), &stale_atlantis) {
+            (false, None) => format!("{out_display}/ is"),
+            (true, _) => format!("{} is", atlantis::FILE),
+            (false, Some(_)) => format!("{out_display}/ and {} are", atlantis::FILE),
+        };
         let listing: String = plan
             .lines(&args.out, false)
-            .iter()
+            .into_iter()
+            .chain(stale_atlantis)
             .map(|line| format!("\n  {line}"))
             .collect();
         return Err(check_failed(format!(
-            "{out_display}/ is out of date; run `tfsynth synth` and commit the result:{listing}"
+            "{what} out of date; run `tfsynth synth` and commit the result:{listing}"
         )));
     }
     write_plan(project, &args.out, &plan)?;
+    if let Some(change) = &atlantis {
+        output::apply_file(project.dir(), atlantis::FILE, change).map_err(input_error)?;
+        if let Some(line) = atlantis_line(true) {
+            let _ = writeln!(std::io::stdout().lock(), "{line}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `atlantis.yaml` needs for `stacks` (the stacks that ask for it):
+/// their roots' projects under the output directory `out`, or no file
+/// when none asks. Warns when Atlantis would not find the file: it reads
+/// `atlantis.yaml` only at a repository's root.
+fn atlantis_change(
+    project: &Project,
+    out: &Path,
+    stacks: &[atlantis::StackRoots],
+) -> Result<output::FileChange, Failure> {
+    let wanted = if stacks.is_empty() {
+        None
+    } else {
+        let out_dir = output::within_project(project.dir(), out)
+            .and_then(|dir| atlantis::check_out_dir(&dir).map(|()| dir))
+            .map_err(|e| {
+                input_error(format!(
+                    "{e}, and {} (in the project directory) lists the roots inside it; \
+                 nothing was written",
+                    atlantis::FILE
+                ))
+            })?;
+        if let Some(repository) = repository_above(project.dir()) {
+            super::warn(&[format!(
+                "{}: Atlantis reads it only at the root of a repository, and this project \
+                 is inside the repository at {}",
+                atlantis::FILE,
+                repository.display()
+            )]);
+        }
+        let projects: Vec<atlantis::Project> = stacks
+            .iter()
+            .flat_map(|s| atlantis::projects(&out_dir, s))
+            .collect();
+        Some(atlantis::render(&projects))
+    };
+    output::plan_file(project.dir(), atlantis::FILE, wanted, atlantis::is_owned)
+        .map_err(input_error)
+}
+
+/// The repository `dir` is below, when `dir` is not itself its top: the
+/// nearest ancestor that holds `.git`.
+fn repository_above(dir: &Path) -> Option<PathBuf> {
+    let dir = std::path::absolute(dir).ok()?;
+    if dir.join(".git").exists() {
+        return None;
+    }
+    dir.ancestors()
+        .skip(1)
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
 }

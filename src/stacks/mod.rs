@@ -58,24 +58,28 @@ pub fn build_with(
     }
 }
 
-/// What [`readme_facts`] finds.
+/// What [`stack_facts`] finds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadmeFacts {
+pub struct StackFacts {
     /// The accepted findings.
     pub risks: Vec<crate::emit::ReadmeRisk>,
     /// The images and their registry host, when the blueprint has any.
     pub images: Option<(Vec<Image>, String)>,
+    /// What the stack asks of Atlantis; `None` when its roots are not
+    /// listed in `atlantis.yaml`.
+    pub atlantis: Option<crate::atlantis::Options>,
 }
 
-/// What a stack's generated README says besides its roots: the
+/// What synth writes about a stack besides its roots: the
 /// security-scanner findings it accepts (the blueprint's and its
-/// settings'), and the images built between its roots with the registry
-/// host, when the blueprint has any. One load of the settings gives both.
+/// settings'), the images built between its roots with the registry
+/// host, when the blueprint has any, and whether `atlantis.yaml` lists
+/// its roots. One load of the settings gives them all.
 ///
 /// # Errors
 ///
 /// Every problem of the settings, each at its file, line and key.
-pub fn readme_facts(sources: &Sources) -> Result<ReadmeFacts, SettingsError> {
+pub fn stack_facts(sources: &Sources) -> Result<StackFacts, SettingsError> {
     match sources.blueprint()?.as_str() {
         gke_web_service::NAME => {
             let settings = sources.load::<gke_web_service::Settings>()?;
@@ -94,14 +98,16 @@ pub fn readme_facts(sources: &Sources) -> Result<ReadmeFacts, SettingsError> {
                     },
                 })
                 .collect();
-            Ok(ReadmeFacts {
+            Ok(StackFacts {
                 risks,
                 images: Some(images),
+                atlantis: settings.atlantis,
             })
         }
-        _ => Ok(ReadmeFacts {
+        _ => Ok(StackFacts {
             risks: Vec::new(),
             images: None,
+            atlantis: None,
         }),
     }
 }

@@ -41,6 +41,11 @@ pub struct Settings {
     /// Where state is kept; Terraform's local state when absent.
     #[serde(default)]
     pub state: Option<StateSettings>,
+    /// `[atlantis]`: list this stack's roots in `atlantis.yaml`, so pull
+    /// requests plan and apply them on the team's Atlantis; not listed
+    /// when absent.
+    #[serde(default)]
+    pub atlantis: Option<AtlantisSettings>,
     /// `[accepted_risks]`: security-scanner findings this stack leaves open
     /// on purpose, by the scanner's check id, each with a one-line reason
     /// (`CKV_GCP_18 = "sandbox: kubectl from anywhere, behind Google
@@ -346,6 +351,16 @@ pub struct StateSettings {
     pub workspace_prefix: Option<String>,
 }
 
+/// `[atlantis]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AtlantisSettings {
+    /// Plan a root in every pull request that changes its generated
+    /// files; on unless false (then only `atlantis plan` comments plan).
+    #[serde(default = "default_true")]
+    pub autoplan: bool,
+}
+
 /// `state.backend`: who keeps the state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -431,6 +446,8 @@ pub struct Valid {
     pub armor: Option<Armor>,
     /// Where state is kept.
     pub state: StateChoice,
+    /// What the stack asks of Atlantis, when `atlantis.yaml` lists it.
+    pub atlantis: Option<crate::atlantis::Options>,
     /// Google Groups for RBAC: the `gke-security-groups@` group.
     pub security_group: Option<String>,
     /// Scanner findings accepted, the blueprint's and the settings', by

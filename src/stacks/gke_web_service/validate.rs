@@ -1031,6 +1031,9 @@ impl Validate for Settings {
             monitoring: self.monitoring,
             armor,
             state,
+            atlantis: self.atlantis.map(|a| crate::atlantis::Options {
+                autoplan: a.autoplan,
+            }),
             security_group: self.cluster.security_group,
             accepted_risks,
         })
