@@ -146,6 +146,8 @@ pub mod output;
 pub mod project;
 #[cfg(feature = "gke")]
 pub mod providers;
+#[cfg(feature = "cli")]
+pub mod saved_plan;
 pub mod schema;
 pub mod settings;
 pub mod smoke;

@@ -67,13 +67,25 @@ fn chdir(stack_dir: &Path, root: &str) -> String {
     format!("-chdir={}", stack_dir.join(root).display())
 }
 
-/// `terraform init` then `apply` for each root in order (`-auto-approve`
-/// only when `yes`), with the image built and pushed right after the root
-/// that creates its registry.
+/// How `terraform apply` knows what to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Apply {
+    /// It plans, shows the plan and asks for approval.
+    Ask,
+    /// It plans and applies without asking (`-auto-approve`).
+    Approved,
+    /// It applies the plan `tfsynth plan` saved in the root
+    /// ([`PLAN_FILE`]), which needs no approval: that plan was reviewed.
+    SavedPlan,
+}
+
+/// `terraform init` then `apply` for each root in order, as `apply`
+/// says, with the image built and pushed right after the root that
+/// creates its registry.
 pub fn deploy_steps(
     stack_dir: &Path,
     roots: &[String],
-    yes: bool,
+    apply: Apply,
     build: Option<&ImageBuild>,
 ) -> Vec<Step> {
     let mut steps = Vec::new();
@@ -85,13 +97,15 @@ pub fn deploy_steps(
             Some(root),
             format!("terraform init ({root})"),
         ));
-        let mut apply = vec![dir.as_str(), "apply", "-input=false"];
-        if yes {
-            apply.push("-auto-approve");
+        let mut args = vec![dir.as_str(), "apply", "-input=false"];
+        match apply {
+            Apply::Ask => {}
+            Apply::Approved => args.push("-auto-approve"),
+            Apply::SavedPlan => args.push(PLAN_FILE),
         }
         steps.push(Step::new(
             "terraform",
-            &apply,
+            &args,
             Some(root),
             format!("terraform apply ({root})"),
         ));
@@ -550,7 +564,12 @@ mod tests {
             registry_host: "r-docker.pkg.dev".into(),
             after_root: "cluster".into(),
         };
-        let steps = deploy_steps(Path::new("generated/s"), &roots(), true, Some(&build));
+        let steps = deploy_steps(
+            Path::new("generated/s"),
+            &roots(),
+            Apply::Approved,
+            Some(&build),
+        );
         assert_eq!(
             commands(&steps),
             [

@@ -181,10 +181,15 @@ fn a_root_that_reads_the_state_of_an_unapplied_root_is_not_planned_and_says_why(
         p.calls()
     );
     assert!(!p.path("generated/hello/workload/tfsynth.tfplan").exists());
+    assert!(
+        text(&out.stderr).contains(
+            "==> to apply what was planned: tfsynth deploy --stack hello --saved-plans\n"
+        )
+    );
     let stdout = text(&out.stdout);
     assert!(
         stdout.contains(
-            "  workload: not planned: it reads the state of root cluster, whose changes are not applied yet; apply cluster first (tfsynth deploy --stack hello, or terraform -chdir=generated/hello/cluster apply tfsynth.tfplan), then plan again\n"
+            "  workload: not planned: it reads the state of root cluster, whose changes are not applied yet; apply cluster first (tfsynth deploy --stack hello --saved-plans applies the plans saved now), then plan again\n"
         ),
         "{stdout}"
     );
@@ -227,4 +232,132 @@ fn without_terraform_plan_says_where_to_get_it_and_runs_nothing() {
         text(&out.stderr)
     );
     assert!(!p.path("generated").exists(), "nothing is written");
+}
+
+// ---- deploy --saved-plans ---------------------------------------------------
+
+impl Project {
+    /// A saved plan in `root` as `terraform plan -out` writes one: a zip
+    /// archive whose `tfconfig/m-/` holds the root's files as planned,
+    /// here `main_tf_json`.
+    fn save_plan(&self, root: &str, main_tf_json: &str) {
+        use std::io::Write as _;
+        let file =
+            std::fs::File::create(self.path(&format!("generated/hello/{root}/tfsynth.tfplan")))
+                .unwrap();
+        let mut zip = zip::ZipWriter::new(file);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("tfplan", options).unwrap();
+        zip.write_all(b"plan").unwrap();
+        zip.start_file("tfconfig/m-/main.tf.json", options).unwrap();
+        zip.write_all(main_tf_json.as_bytes()).unwrap();
+        zip.finish().unwrap();
+    }
+
+    fn generated(&self, root: &str) -> String {
+        std::fs::read_to_string(self.path(&format!("generated/hello/{root}/main.tf.json"))).unwrap()
+    }
+}
+
+#[test]
+fn deploy_saved_plans_applies_each_roots_plan_in_order_and_removes_it() {
+    let p = Project::new();
+    p.answer("cluster", 2, &[("google_compute_network.vpc", &["create"])]);
+    assert_eq!(p.run(&["plan", "--stack", "hello"]).status.code(), Some(2));
+    // The workload root was not planned: it reads the cluster's changes.
+    p.save_plan("cluster", &p.generated("cluster"));
+    let before = p.calls().len();
+    let out = p.run(&["deploy", "--stack", "hello", "--saved-plans"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        p.calls()[before..],
+        [
+            format!("{CLUSTER} init -input=false"),
+            format!("{CLUSTER} apply -input=false tfsynth.tfplan"),
+        ]
+    );
+    assert!(!p.path("generated/hello/cluster/tfsynth.tfplan").exists());
+    assert!(
+        text(&out.stderr).contains(
+            "==> stack hello: applied the saved plans of cluster; workload has no saved plan (tfsynth plan does not plan a root that reads changes not applied yet): run `tfsynth plan --stack hello`, review it, then `tfsynth deploy --stack hello --saved-plans`"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Planned again, both roots: both applied, in order.
+    p.save_plan("cluster", &p.generated("cluster"));
+    p.save_plan("workload", &p.generated("workload"));
+    let before = p.calls().len();
+    let out = p.run(&["deploy", "--stack", "hello", "--saved-plans"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        p.calls()[before..],
+        [
+            format!("{CLUSTER} init -input=false"),
+            format!("{CLUSTER} apply -input=false tfsynth.tfplan"),
+            format!("{WORKLOAD} init -input=false"),
+            format!("{WORKLOAD} apply -input=false tfsynth.tfplan"),
+        ]
+    );
+    assert!(
+        text(&out.stderr)
+            .contains("==> stack hello is deployed from its saved plans (cluster, workload)")
+    );
+}
+
+#[test]
+fn deploy_saved_plans_runs_nothing_when_a_plan_is_of_other_files_or_the_settings_changed() {
+    let p = Project::new();
+    p.answer("cluster", 0, &[]);
+    p.answer("workload", 0, &[]);
+    assert_eq!(p.run(&["plan", "--stack", "hello"]).status.code(), Some(0));
+    let calls = p.calls().len();
+
+    // No plan at all.
+    let out = p.run(&["deploy", "--stack", "hello", "--saved-plans"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no saved plan in generated/hello/cluster; nothing was run"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A plan of another main.tf.json than the one generated now.
+    p.save_plan("cluster", "{}");
+    let out = p.run(&["deploy", "--stack", "hello", "--saved-plans"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("generated/hello/cluster/main.tf.json has changed since the plan was made; nothing was run: run `tfsynth plan --stack hello`, review it, then"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // The settings changed since the plan: generated/ is not what they
+    // synthesize, and deploy --saved-plans writes nothing.
+    p.save_plan("cluster", &p.generated("cluster"));
+    let settings = std::fs::read_to_string(p.path("stacks/hello.toml")).unwrap();
+    p.write(
+        "stacks/hello.toml",
+        &settings.replace("image_tag = \"0.1.0\"", "image_tag = \"0.2.0\""),
+    );
+    let out = p.run(&["deploy", "--stack", "hello", "--saved-plans"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("generated/hello is not what the settings synthesize now, so the saved plans are of other files; nothing was run")
+            && stderr.contains("stale: generated/hello/workload/main.tf.json"),
+        "{stderr}"
+    );
+    assert!(p.generated("workload").contains("0.1.0"));
+    assert_eq!(p.calls().len(), calls, "nothing ran");
+
+    let out = p.run(&["deploy", "--stack", "hello", "--saved-plans", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot be used with"),
+        "{}",
+        text(&out.stderr)
+    );
 }

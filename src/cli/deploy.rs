@@ -1,13 +1,14 @@
 //! `tfsynth deploy`: synth one stack, then `terraform init` and `apply`
 //! each root in order, with the app image built after its registry exists.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 
-use tfsynth::ops;
+use tfsynth::ops::{self, PLAN_FILE};
 use tfsynth::project::Project;
+use tfsynth::{output, saved_plan};
 
 use super::{Failure, input_error, stack_name};
 
@@ -23,6 +24,14 @@ pub(super) struct DeployArgs {
     /// Apply without terraform asking for approval of each plan.
     #[arg(long)]
     yes: bool,
+    /// Apply the plans `tfsynth plan` saved in the roots instead of
+    /// planning again, so what was reviewed is what is applied: nothing is
+    /// written; generated/ must be what the settings synthesize, and each
+    /// plan must be of the root's files as they are. Applies the roots in
+    /// order up to the first without a saved plan, removing each plan
+    /// once applied.
+    #[arg(long, conflicts_with = "yes")]
+    saved_plans: bool,
     /// Output directory, relative to the project directory.
     #[arg(long, value_name = "DIR", default_value = "generated")]
     out: PathBuf,
@@ -66,7 +75,15 @@ pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failu
         None
     };
     let stack_dir = args.out.join(&args.stack);
-    let steps = ops::deploy_steps(&stack_dir, &synthesis.roots, args.yes, build.as_ref());
+    if args.saved_plans {
+        return apply_saved_plans(project, &args, &stack_dir, synthesis, build.as_ref());
+    }
+    let apply = if args.yes {
+        ops::Apply::Approved
+    } else {
+        ops::Apply::Ask
+    };
+    let steps = ops::deploy_steps(&stack_dir, &synthesis.roots, apply, build.as_ref());
     ops::require_programs(&steps).map_err(input_error)?;
     super::write_stack(project, &args.out, &args.stack, synthesis.files)?;
     super::run_steps(project, &args.stack, &steps)?;
@@ -75,5 +92,117 @@ pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failu
         args.stack,
         synthesis.roots.join(", ")
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `deploy --saved-plans`: checks that `generated/` is what the settings
+/// synthesize and that each saved plan is of its root's files, then
+/// applies the roots that have one, in order, up to the first that has
+/// none, removing each plan once applied.
+fn apply_saved_plans(
+    project: &Project,
+    args: &DeployArgs,
+    stack_dir: &Path,
+    synthesis: tfsynth::synth::Synthesis,
+    build: Option<&ops::ImageBuild>,
+) -> Result<ExitCode, Failure> {
+    let stack = &args.stack;
+    let again = format!(
+        "run `tfsynth plan --stack {stack}`, review it, then `tfsynth deploy --stack {stack} --saved-plans`"
+    );
+    let scope = [stack.clone()];
+    let stale = output::plan(
+        &project.dir().join(&args.out),
+        Some(&scope),
+        synthesis.files,
+    )
+    .map_err(|e| input_error(e.message(&args.out)))?;
+    if !stale.is_empty() {
+        let listing: String = stale
+            .lines(&args.out, false)
+            .iter()
+            .map(|line| format!("\n  {line}"))
+            .collect();
+        return Err(input_error(format!(
+            "{} is not what the settings synthesize now, so the saved plans are of other \
+             files; nothing was run: {again}:{listing}",
+            stack_dir.display()
+        )));
+    }
+    let mut planned = Vec::new();
+    for root in &synthesis.roots {
+        let root_dir = stack_dir.join(root);
+        let plan = project.dir().join(&root_dir).join(PLAN_FILE);
+        if !plan.is_file() {
+            break;
+        }
+        let shown = root_dir.display().to_string();
+        let saved = saved_plan::check(&plan, &project.dir().join(&root_dir), &shown)
+            .map_err(|why| input_error(format!("{why}; nothing was run: {again}")))?;
+        if let saved_plan::Saved::Cloud { run } = &saved {
+            eprintln!(
+                "note: {shown}/{PLAN_FILE} is a plan saved in HCP Terraform (run {run}), \
+                 which keeps the configuration it was made from"
+            );
+        }
+        planned.push((root.clone(), plan));
+    }
+    let Some(first) = synthesis.roots.first() else {
+        return Err(input_error(format!("stack {stack} has no roots")));
+    };
+    if planned.is_empty() {
+        return Err(input_error(format!(
+            "no saved plan in {}; nothing was run: {again}",
+            stack_dir.join(first).display()
+        )));
+    }
+    let steps: Vec<Vec<ops::Step>> = planned
+        .iter()
+        .map(|(root, _)| {
+            ops::deploy_steps(
+                stack_dir,
+                std::slice::from_ref(root),
+                ops::Apply::SavedPlan,
+                build,
+            )
+        })
+        .collect();
+    ops::require_programs(&steps.concat()).map_err(input_error)?;
+    let mut progress = ops::Progress::new(
+        steps.iter().map(Vec::len).sum(),
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
+    for ((root, plan), steps) in planned.iter().zip(&steps) {
+        ops::run_steps_with(project.dir(), stack, steps, &mut progress).map_err(|e| Failure {
+            problems: Vec::new(),
+            code: e.exit_code(),
+            message: e.to_string(),
+        })?;
+        // An applied plan is spent: terraform would call it stale.
+        std::fs::remove_file(plan).map_err(|e| {
+            input_error(format!(
+                "root {root} is applied, but its plan {} cannot be removed: {e}",
+                plan.display()
+            ))
+        })?;
+    }
+    if let Some(line) = progress.finish() {
+        eprintln!("{line}");
+    }
+    let applied: Vec<&str> = planned.iter().map(|(root, _)| root.as_str()).collect();
+    let rest = &synthesis.roots[planned.len()..];
+    if rest.is_empty() {
+        eprintln!(
+            "==> stack {stack} is deployed from its saved plans ({})",
+            applied.join(", ")
+        );
+    } else {
+        eprintln!(
+            "==> stack {stack}: applied the saved plans of {}; {} has no saved plan \
+             (tfsynth plan does not plan a root that reads changes not applied yet): {again}",
+            applied.join(", "),
+            rest[0]
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -62,7 +62,7 @@ fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
     ops::require_programs(&ops::deploy_steps(
         &stack_dir,
         &synthesis.roots,
-        false,
+        ops::Apply::Ask,
         None,
     ))
     .map_err(input_error)?;
@@ -111,10 +111,9 @@ fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
                 root.clone(),
                 Err(format!(
                     "not planned: it reads the state of root {earlier}, whose changes are not \
-                     applied yet; apply {earlier} first (tfsynth deploy --stack {stack}, or \
-                     terraform -chdir={dir} apply {PLAN_FILE}), then plan again",
+                     applied yet; apply {earlier} first (tfsynth deploy --stack {stack} \
+                     --saved-plans applies the plans saved now), then plan again",
                     stack = args.stack,
-                    dir = stack_dir.join(earlier).display(),
                 )),
             ));
             pending.push(root.clone());
@@ -182,6 +181,12 @@ fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
                 changes = true;
             }
         }
+    }
+    if changes {
+        eprintln!(
+            "==> to apply what was planned: tfsynth deploy --stack {} --saved-plans",
+            args.stack
+        );
     }
     Ok(if changes {
         ExitCode::from(2)
