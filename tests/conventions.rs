@@ -233,6 +233,10 @@ fn settings_errors_come_as_json_lines_with_message_format_json() {
     );
     // The human lines still go to standard error.
     assert!(text(&out.stderr).contains("stacks/hello.toml:5:1: project:"));
+    // list reports the same problems, one line each.
+    let listed = tfsynth(p.path(), &["--message-format", "json", "list"], &[]);
+    assert_eq!(listed.status.code(), Some(2));
+    assert_eq!(text(&listed.stdout), text(&out.stdout));
     // Without the option, standard output stays empty.
     let human = tfsynth(p.path(), &["synth"], &[]);
     assert!(human.stdout.is_empty());

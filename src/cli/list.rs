@@ -28,12 +28,16 @@ pub(super) fn run(project: &Project) -> Result<ExitCode, Failure> {
                     sources.describe()
                 );
             }
-            Err(e) => errors.push(e.to_string()),
+            Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        Err(input_error(errors.join("\n")))
+        return Ok(ExitCode::SUCCESS);
     }
+    let message: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    Err(Failure {
+        // Each problem on a line of its own under --message-format json.
+        problems: super::settings_problems(&errors),
+        ..input_error(message.join("\n"))
+    })
 }
