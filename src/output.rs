@@ -578,20 +578,47 @@ pub enum FileChange {
     Remove,
 }
 
-impl FileChange {
-    /// `missing`, `stale` or `extra` when checking; `created`, `updated`
-    /// or `removed` once applied; `None` when unchanged.
-    pub fn line(&self, name: &str, applied: bool) -> Option<String> {
-        let what = match (self, applied) {
-            (FileChange::Unchanged, _) => return None,
-            (FileChange::Create(_), false) => "missing",
-            (FileChange::Update(_), false) => "stale",
-            (FileChange::Remove, false) => "extra",
-            (FileChange::Create(_), true) => "created",
-            (FileChange::Update(_), true) => "updated",
-            (FileChange::Remove, true) => "removed",
+/// A [`FileChange`], and whether an interrupted synth left the file's
+/// temporary copy (`.NAME.tfsynth-tmp`) beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePlan {
+    /// What happens to the file.
+    pub change: FileChange,
+    /// Whether its leftover temporary copy is to be removed.
+    pub leftover: bool,
+}
+
+impl FilePlan {
+    /// Whether the file is already in line, with no leftover beside it.
+    pub fn is_empty(&self) -> bool {
+        self.change == FileChange::Unchanged && !self.leftover
+    }
+
+    /// One line a change, naming `name`: `missing`, `stale`, `extra` or
+    /// `leftover` when checking; `created`, `updated`, `removed` or
+    /// `cleaned` once applied.
+    pub fn lines(&self, name: &str, applied: bool) -> Vec<String> {
+        let what = match (&self.change, applied) {
+            (FileChange::Unchanged, _) => None,
+            (FileChange::Create(_), false) => Some("missing"),
+            (FileChange::Update(_), false) => Some("stale"),
+            (FileChange::Remove, false) => Some("extra"),
+            (FileChange::Create(_), true) => Some("created"),
+            (FileChange::Update(_), true) => Some("updated"),
+            (FileChange::Remove, true) => Some("removed"),
         };
-        Some(format!("{what}: {name}"))
+        let mut lines: Vec<String> = what.map(|w| format!("{w}: {name}")).into_iter().collect();
+        if self.leftover {
+            let tmp = tmp_path(Path::new(name)).display().to_string();
+            lines.push(if applied {
+                format!("cleaned: {tmp}")
+            } else {
+                format!(
+                    "leftover: {tmp} (a temporary file of an interrupted synth; synth removes it)"
+                )
+            });
+        }
+        lines
     }
 }
 
@@ -609,60 +636,67 @@ pub fn plan_file(
     name: &str,
     wanted: Option<String>,
     is_owned: fn(&str) -> bool,
-) -> Result<FileChange, String> {
+) -> Result<FilePlan, String> {
     let path = dir.join(name);
-    let existing = match std::fs::symlink_metadata(&path) {
+    let leftover = std::fs::symlink_metadata(dir.join(tmp_path(Path::new(name))))
+        .is_ok_and(|meta| meta.is_file());
+    // What is at the path: nothing, synth's file (its text), or why it is
+    // not synth's.
+    let existing: Option<Result<String, &str>> = match std::fs::symlink_metadata(&path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(format!("{name}: {e}; nothing was written")),
-        Ok(meta) if !meta.is_file() => Some(None),
+        Ok(meta) if meta.is_symlink() => Some(Err("a symbolic link")),
+        Ok(meta) if meta.is_dir() => Some(Err("a directory")),
+        Ok(meta) if !meta.is_file() => Some(Err("not a regular file")),
         Ok(_) => match std::fs::read_to_string(&path) {
-            Ok(text) => Some(Some(text)),
-            Err(e) if e.kind() == io::ErrorKind::InvalidData => Some(None),
+            Ok(text) if is_owned(&text) => Some(Ok(text)),
+            Ok(_) => Some(Err(
+                "a file tfsynth did not write (its first line is not tfsynth's header)",
+            )),
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                Some(Err("a file tfsynth did not write (it is not UTF-8)"))
+            }
             Err(e) => return Err(format!("{name}: {e}; nothing was written")),
         },
     };
-    let ours = existing
-        .as_ref()
-        .map(|text| text.as_deref().is_some_and(is_owned));
-    Ok(match (existing, ours, wanted) {
-        (None, _, None) | (Some(_), Some(false), None) => FileChange::Unchanged,
-        (None, _, Some(text)) => FileChange::Create(text),
-        (Some(_), Some(false), Some(_)) => {
+    let change = match (existing, wanted) {
+        (None, None) | (Some(Err(_)), None) => FileChange::Unchanged,
+        (None, Some(text)) => FileChange::Create(text),
+        (Some(Err(what)), Some(_)) => {
             return Err(format!(
-                "{name} is not a file tfsynth wrote (its first line is not tfsynth's header), \
-                 and a stack's settings ask synth to write it; nothing was written: move it \
-                 away (merge what it holds into the stacks' settings), then run synth again"
+                "{name} is {what}, and a stack's settings ask synth to write it; nothing was \
+                 written: move it away, or take [atlantis] out of the stacks' settings to keep it"
             ));
         }
-        (Some(old), _, Some(text)) => {
-            if old.as_deref() == Some(text.as_str()) {
-                FileChange::Unchanged
-            } else {
-                FileChange::Update(text)
-            }
-        }
-        (Some(_), _, None) => FileChange::Remove,
-    })
+        (Some(Ok(old)), Some(text)) if old == text => FileChange::Unchanged,
+        (Some(Ok(_)), Some(text)) => FileChange::Update(text),
+        (Some(Ok(_)), None) => FileChange::Remove,
+    };
+    Ok(FilePlan { change, leftover })
 }
 
-/// Carries out `change` for `dir/name`: written as [`apply`] writes, or
-/// removed.
+/// Carries out `plan` for `dir/name`: its leftover removed, then the file
+/// written as [`apply`] writes, or removed.
 ///
 /// # Errors
 ///
-/// Writing or removing fails; the message names `name`.
-pub fn apply_file(dir: &Path, name: &str, change: &FileChange) -> Result<(), String> {
-    let done = match change {
+/// Writing or removing fails; the message names the path.
+pub fn apply_file(dir: &Path, name: &str, plan: &FilePlan) -> Result<(), String> {
+    let remove = |rel: &Path| match std::fs::remove_file(dir.join(rel)) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other.map_err(|e| format!("{}: {e}", rel.display())),
+    };
+    if plan.leftover {
+        remove(&tmp_path(Path::new(name)))?;
+    }
+    match &plan.change {
         FileChange::Unchanged => Ok(()),
         FileChange::Create(text) | FileChange::Update(text) => {
             write_atomically(dir, Path::new(name), text.as_bytes())
+                .map_err(|e| format!("{name}: {e}"))
         }
-        FileChange::Remove => match std::fs::remove_file(dir.join(name)) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            other => other,
-        },
-    };
-    done.map_err(|e| format!("{name}: {e}"))
+        FileChange::Remove => remove(Path::new(name)),
+    }
 }
 
 /// `out` (as given, relative to `project`) as a `/`-separated path inside

@@ -240,6 +240,7 @@ pub fn synth_stack(
         Some(options) => Some(crate::atlantis::StackRoots {
             stack: sources.name.clone(),
             options,
+            local: sources.local.is_some(),
             roots: docs
                 .iter()
                 .map(|(root, doc)| {

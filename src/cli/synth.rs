@@ -87,30 +87,32 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     let plan = output::plan(&project.dir().join(&args.out), scope, synthesized.files)
         .map_err(|e| input_error(e.message(&args.out)))?;
     let out_display = args.out.display();
-    let atlantis_line = |applied| {
+    let atlantis_lines = |applied| {
         atlantis
             .as_ref()
-            .and_then(|change| change.line(atlantis::FILE, applied))
+            .map(|file| file.lines(atlantis::FILE, applied))
+            .unwrap_or_default()
     };
     if args.check {
-        let stale_atlantis = atlantis_line(false);
-        if plan.is_empty() && stale_atlantis.is_none() {
+        let stale_atlantis = atlantis_lines(false);
+        if plan.is_empty() && stale_atlantis.is_empty() {
+            let atlantis_too = atlantis.is_some() && !synthesized.atlantis.is_empty();
             let _ = writeln!(
                 std::io::stdout().lock(),
                 "{out_display}/ is up to date ({} files){}",
                 plan.unchanged,
-                if synthesized.atlantis.is_empty() {
-                    ""
-                } else {
+                if atlantis_too {
                     ", and so is atlantis.yaml"
+                } else {
+                    ""
                 }
             );
             return Ok(ExitCode::SUCCESS);
         }
-        let what = match (plan.is_empty(), &stale_atlantis) {
-            (false, None) => format!("{out_display}/ is"),
+        let what = match (plan.is_empty(), stale_atlantis.is_empty()) {
+            (false, true) => format!("{out_display}/ is"),
             (true, _) => format!("{} is", atlantis::FILE),
-            (false, Some(_)) => format!("{out_display}/ and {} are", atlantis::FILE),
+            (false, false) => format!("{out_display}/ and {} are", atlantis::FILE),
         };
         let listing: String = plan
             .lines(&args.out, false)
@@ -123,11 +125,17 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
         )));
     }
     write_plan(project, &args.out, &plan)?;
-    if let Some(change) = &atlantis {
-        output::apply_file(project.dir(), atlantis::FILE, change).map_err(input_error)?;
-        if let Some(line) = atlantis_line(true) {
+    if let Some(file) = &atlantis {
+        output::apply_file(project.dir(), atlantis::FILE, file).map_err(input_error)?;
+        for line in atlantis_lines(true) {
             let _ = writeln!(std::io::stdout().lock(), "{line}");
         }
+    } else if !synthesized.atlantis.is_empty() {
+        eprintln!(
+            "note: {} lists every stack, so a synth of some (--stack) leaves it as it is; \
+             `tfsynth synth` brings it in line",
+            atlantis::FILE
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -140,7 +148,7 @@ fn atlantis_change(
     project: &Project,
     out: &Path,
     stacks: &[atlantis::StackRoots],
-) -> Result<output::FileChange, Failure> {
+) -> Result<output::FilePlan, Failure> {
     let wanted = if stacks.is_empty() {
         None
     } else {
@@ -153,6 +161,14 @@ fn atlantis_change(
                     atlantis::FILE
                 ))
             })?;
+        // Atlantis refuses a repository that also has atlantis.yml.
+        if project.dir().join("atlantis.yml").exists() {
+            super::warn(&[format!(
+                "atlantis.yml: Atlantis reads only {} and refuses a repository that has \
+                 atlantis.yml beside it; remove it",
+                atlantis::FILE
+            )]);
+        }
         if let Some(repository) = repository_above(project.dir()) {
             super::warn(&[format!(
                 "{}: Atlantis reads it only at the root of a repository, and this project \
@@ -161,11 +177,7 @@ fn atlantis_change(
                 repository.display()
             )]);
         }
-        let projects: Vec<atlantis::Project> = stacks
-            .iter()
-            .flat_map(|s| atlantis::projects(&out_dir, s))
-            .collect();
-        Some(atlantis::render(&projects))
+        Some(atlantis::render_stacks(&out_dir, stacks))
     };
     output::plan_file(project.dir(), atlantis::FILE, wanted, atlantis::is_owned)
         .map_err(input_error)
