@@ -550,7 +550,7 @@ fn a_cloud_block_with_names_hcp_terraform_refuses_or_beside_a_backend_is_refused
                 project: Some(" ".into()),
                 ..Cloud::workspace("org", "w")
             },
-            &["cloud.workspaces.project: \" \" is not a project name"],
+            &["cloud.workspaces.project: \" \" is not a project name (3 to 40"],
         ),
         (
             Cloud {

@@ -172,9 +172,9 @@ fn cloud() -> impl Strategy<Value = Cloud> {
     ];
     (
         name("a-zA-Z0-9._-", 40),
-        proptest::option::of("[a-z]{1,10}(\\.[a-z]{1,10}){0,2}(:[0-9]{2,5})?"),
+        proptest::option::of("[a-z]{1,10}(\\.[a-z]([a-z0-9-]{0,8}[a-z])?){0,2}(:[1-9][0-9]{1,3})?"),
         workspaces,
-        proptest::option::of("[A-Za-z0-9 _$%{}-]{0,10}[A-Za-z]"),
+        proptest::option::of("[A-Za-z0-9_-][A-Za-z0-9 _-]{1,38}[A-Za-z0-9_-]"),
     )
         .prop_map(|(organization, hostname, workspaces, project)| Cloud {
             organization,
@@ -716,24 +716,40 @@ proptest! {
     }
 }
 
-/// A workspace Atlantis refuses is refused when synth lists it, naming
-/// the stack and root, before anything is written.
+/// A workspace Atlantis refuses, or local state, is refused in the
+/// settings of a stack that asks for Atlantis, at the key to change.
 #[test]
-fn a_workspace_atlantis_refuses_is_refused_at_synth_with_the_setting_to_change() {
+fn what_atlantis_cannot_run_is_refused_at_the_setting_to_change() {
     let dir = project_with(&["hello"]);
     let hello = dir.path().join("stacks/hello.toml");
     let text = std::fs::read_to_string(&hello).unwrap().replace(
         "organization = \"example-org\"\n",
         "organization = \"example-org\"\nworkspace_prefix = \"-web-\"\n",
     );
+    std::fs::write(&hello, &text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+        .arg("-C")
+        .arg(dir.path())
+        .args(["synth", "--no-validate"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("stacks/hello.toml:59:1: state.workspace_prefix: \"-web-\" starts the workspace names with \"-\", which Atlantis refuses in a workspace name, and [atlantis] lists this stack"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("generated").exists());
+
+    // Local state does not survive the fresh clone Atlantis plans in.
+    let text = HELLO.to_owned() + "\n[atlantis]\n";
     std::fs::write(&hello, text).unwrap();
     let (ok, _, stderr) = tfsynth(dir.path(), &["synth", "--no-validate"]);
     assert!(!ok);
     assert!(
-        stderr.contains("stack hello, root cluster: atlantis.yaml: its workspace \"-web-cluster\" starts with \"-\", which Atlantis refuses in a workspace name"),
+        stderr.contains("stacks/hello.toml:57:2: atlantis: Atlantis runs each pull request in a fresh clone, where a local state file does not survive; keep the state elsewhere ([state] backend = \"gcs\" or \"cloud\")"),
         "{stderr}"
     );
-    assert!(!dir.path().join("generated").exists());
 }
 
 #[test]
@@ -821,4 +837,18 @@ fn a_directory_or_link_at_atlantis_yaml_is_named_and_a_leftover_copy_is_cleaned(
     std::fs::write(dir.path().join("atlantis.yml"), "version: 3\n").unwrap();
     let (_, _, stderr) = tfsynth(dir.path(), &["synth", "--no-validate"]);
     assert!(stderr.contains("warning: atlantis.yml: Atlantis reads only atlantis.yaml and refuses a repository that has atlantis.yml beside it"), "{stderr}");
+}
+
+/// Terraform reads a token from `TF_TOKEN_<host>` only for a host without
+/// a port (a variable name cannot hold `:`): the README says so.
+#[test]
+fn the_readme_of_a_host_with_a_port_names_a_credentials_block_not_a_variable() {
+    let files = synth_hello_with(
+        "backend = \"cloud\"\norganization = \"example-org\"\nhostname = \"tfe.example.com:8443\"\n",
+    );
+    let (_, readme) = files.iter().find(|(p, _)| p == "hello/README.md").unwrap();
+    assert!(
+        readme.contains("- sign in: `terraform login tfe.example.com:8443` (in CI, a team token in a `credentials \"tfe.example.com:8443\"` block of the CLI configuration (a host with a port has no `TF_TOKEN_` variable));"),
+        "{readme}"
+    );
 }

@@ -1003,7 +1003,7 @@ fn a_state_setting_of_another_backend_or_a_missing_one_is_refused_at_its_key() {
         (
             "organization = \"example-org\"\n",
             &[
-                "stacks/s.toml:56:2: state: bucket is missing: backend \"gcs\" keeps state in an existing Cloud Storage bucket (or set backend = \"local\" or \"cloud\")",
+                "stacks/s.toml:56:2: state: no backend and no bucket: set backend = \"local\", \"gcs\" (with bucket) or \"cloud\" (with organization); without backend, [state] means gcs",
                 "stacks/s.toml:57:1: state.organization: a setting of backend \"cloud\", and this stack's backend is \"gcs\" (the default when state.backend is not set)",
             ],
         ),
@@ -1022,15 +1022,45 @@ fn a_state_setting_of_another_backend_or_a_missing_one_is_refused_at_its_key() {
         (
             "backend = \"s3\"\n",
             &[
-                "stacks/s.toml:57:1: state.backend: unknown variant `s3`, expected one of `local`, `gcs`, `cloud`",
+                "stacks/s.toml:57:1: state.backend: \"s3\" is not a backend: \"local\", \"gcs\" or \"cloud\"",
+            ],
+        ),
+        // A backend that is none of them is not taken for another one.
+        (
+            "backend = \"Cloud\"\norganization = \"example-org\"\n",
+            &[
+                "stacks/s.toml:57:1: state.backend: \"Cloud\" is not a backend: \"local\", \"gcs\" or \"cloud\"",
+            ],
+        ),
+        (
+            "backend = 1\n",
+            &["stacks/s.toml:57:1: state.backend: invalid type: integer `1`, expected a string"],
+        ),
+        (
+            "",
+            &[
+                "stacks/s.toml:56:2: state: no backend and no bucket: set backend = \"local\", \"gcs\" (with bucket) or \"cloud\" (with organization); without backend, [state] means gcs",
+            ],
+        ),
+        (
+            "backend = \"gcs\"\n",
+            &[
+                "stacks/s.toml:56:2: state: bucket is missing: backend \"gcs\" keeps state in an existing Cloud Storage bucket",
+            ],
+        ),
+        (
+            "backend = \"cloud\"\norganization = \"o\"\nhostname = \"a..b\"\nproject = \"ab\"\n",
+            &[
+                "stacks/s.toml:59:1: state.hostname: \"a..b\" is not a host name (a DNS name such as tfe.example.com, with :PORT if need be; no https://, no path)",
+                "stacks/s.toml:60:1: state.project: \"ab\" is not a project name (3 to 40 letters, digits, '_', '-' and spaces, no space first or last)",
             ],
         ),
         (
             "backend = \"cloud\"\norganization = \"example org\"\nhostname = \"https://tfe.example.com\"\nproject = \" \"\nworkspace_prefix = \"hello.prod-\"\n",
             &[
                 "stacks/s.toml:58:1: state.organization: \"example org\" is not an organization name (letters, digits, '-', '_' and '.')",
-                "stacks/s.toml:59:1: state.hostname: \"https://tfe.example.com\" is not a host name (e.g. tfe.example.com, without https:// or a path)",
-                "stacks/s.toml:60:1: state.project: \" \" is not a project name",
+                "stacks/s.toml:59:1: state.hostname: \"https://tfe.example.com\" is not a host name (a DNS name such as tfe.example.com, with :PORT if need be; no https://, no path)",
+                "stacks/s.toml:60:1: state.project: \" \" is not a project name (3 to 40 letters, digits, '_', '-' and spaces, no space first or last)",
                 "stacks/s.toml:61:1: state.workspace_prefix: \"hello.prod-\" cannot start a workspace name: at most 82 letters, digits, '-' and '_' (HCP Terraform workspace names are at most 90 characters, and the root's name follows)",
             ],
         ),

@@ -72,11 +72,13 @@ struct WorkspaceDoc {
 
 /// A host the team signs in to, and the environment variable that holds
 /// its token in CI (`TF_TOKEN_` and the host, `.` as `_` and `-` as
-/// `__`: Terraform, "Environment Variable Credentials").
+/// `__`: Terraform, "Environment Variable Credentials"); a host with a
+/// port has none (a variable name cannot hold `:`), only a `credentials`
+/// block of the CLI configuration.
 #[derive(Serialize)]
 struct HostDoc {
     host: String,
-    token_variable: String,
+    token_variable: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -218,7 +220,8 @@ fn workspaces(roots: &[(String, &Document)]) -> (Vec<WorkspaceDoc>, Vec<HostDoc>
     let hosts = hosts
         .into_iter()
         .map(|host| HostDoc {
-            token_variable: format!("TF_TOKEN_{}", host.replace('-', "__").replace('.', "_")),
+            token_variable: (!host.contains(':'))
+                .then(|| format!("TF_TOKEN_{}", host.replace('-', "__").replace('.', "_"))),
             host,
         })
         .collect();

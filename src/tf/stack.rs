@@ -461,16 +461,37 @@ impl Cloud {
         only(tag, &[':', '-', '_']) && tag.len() <= 255
     }
 
-    /// Whether `host` is a bare host name, optionally with a port
-    /// (`tfe.example.com`), not a URL.
+    /// Whether `host` is a bare DNS host name, optionally with a port
+    /// (`tfe.example.com`, `tfe.example.com:8443`), not a URL: labels of
+    /// 1 to 63 ASCII letters, digits and `-`, neither first nor last,
+    /// at most 253 characters in all (RFC 1123), and a port from 1 to
+    /// 65535.
     pub fn is_hostname(host: &str) -> bool {
-        only(host, &['-', '.', ':']) && !host.starts_with(['.', '-', ':'])
+        let (name, port) = match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        };
+        let label_ok = |label: &str| {
+            (1..=63).contains(&label.len())
+                && only(label, &['-'])
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        };
+        name.len() <= 253
+            && name.split('.').all(label_ok)
+            && port.is_none_or(|p| {
+                p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0)
+            })
     }
 
-    /// Whether `name` can be a project: not blank, no control characters
-    /// (HCP Terraform checks the rest when it creates the workspace).
+    /// Whether `name` can be a project: 3 to 40 ASCII letters, digits,
+    /// `_`, `-` and spaces, neither first nor last a space (the rule the
+    /// `tfe` provider checks for `tfe_project.name`).
     pub fn is_project(name: &str) -> bool {
-        !name.trim().is_empty() && !name.chars().any(char::is_control)
+        (3..=40).contains(&name.len())
+            && only(name, &['_', '-', ' '])
+            && !name.starts_with(' ')
+            && !name.ends_with(' ')
     }
 }
 

@@ -324,9 +324,10 @@ fn default_port() -> u16 {
 #[serde(deny_unknown_fields)]
 pub struct StateSettings {
     /// `local`, `gcs` or `cloud`; `gcs` when absent (the table's meaning
-    /// before there was a choice).
+    /// before there was a choice). A string, read in validation, so that
+    /// a value that is none of them is named as such.
     #[serde(default)]
-    pub backend: Option<StateBackend>,
+    pub backend: Option<String>,
     /// `gcs`: an existing bucket.
     #[serde(default)]
     pub bucket: Option<String>,
@@ -362,8 +363,7 @@ pub struct AtlantisSettings {
 }
 
 /// `state.backend`: who keeps the state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StateBackend {
     /// A `terraform.tfstate` file in each root's directory, never
     /// committed: for one person trying the stack.

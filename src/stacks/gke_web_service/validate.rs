@@ -937,6 +937,9 @@ impl Validate for Settings {
             None => StateChoice::Local,
             Some(state) => state_choice(state, &mut p),
         };
+        if self.atlantis.is_some() {
+            atlantis_problems(&state, &mut p);
+        }
         if let Some(group) = &self.cluster.security_group {
             if !is_email(group) || !group.starts_with("gke-security-groups@") {
                 p.push(Diagnostic::at_key(
@@ -1317,7 +1320,20 @@ const LONGEST_ROOT: &str = "workload";
 /// `[state]` as a choice of backend: each setting must belong to the
 /// backend chosen, and each name be one the backend accepts.
 fn state_choice(state: &StateSettings, p: &mut Vec<Diagnostic>) -> StateChoice {
-    let backend = state.backend.unwrap_or(StateBackend::Gcs);
+    let backend = match state.backend.as_deref() {
+        None => StateBackend::Gcs,
+        Some("local") => StateBackend::Local,
+        Some("gcs") => StateBackend::Gcs,
+        Some("cloud") => StateBackend::Cloud,
+        Some(other) => {
+            // The other keys cannot be judged against a backend unknown.
+            p.push(Diagnostic::at_key(
+                "state.backend",
+                format!("{other:?} is not a backend: \"local\", \"gcs\" or \"cloud\""),
+            ));
+            return StateChoice::Local;
+        }
+    };
     let name = match backend {
         StateBackend::Local => "local",
         StateBackend::Gcs => "gcs",
@@ -1365,7 +1381,11 @@ fn state_choice(state: &StateSettings, p: &mut Vec<Diagnostic>) -> StateChoice {
             let Some(b) = &state.bucket else {
                 p.push(Diagnostic::at_key(
                     "state",
-                    "bucket is missing: backend \"gcs\" keeps state in an existing Cloud Storage bucket (or set backend = \"local\" or \"cloud\")",
+                    if state.backend.is_none() {
+                        "no backend and no bucket: set backend = \"local\", \"gcs\" (with bucket) or \"cloud\" (with organization); without backend, [state] means gcs"
+                    } else {
+                        "bucket is missing: backend \"gcs\" keeps state in an existing Cloud Storage bucket"
+                    },
                 ));
                 return StateChoice::Local;
             };
@@ -1407,14 +1427,14 @@ fn state_choice(state: &StateSettings, p: &mut Vec<Diagnostic>) -> StateChoice {
                 p.push(Diagnostic::at_key(
                     "state.hostname",
                     format!(
-                        "{host:?} is not a host name (e.g. tfe.example.com, without https:// or a path)"
+                        "{host:?} is not a host name (a DNS name such as tfe.example.com, with :PORT if need be; no https://, no path)"
                     ),
                 ));
             }
             if let Some(project) = state.project.as_ref().filter(|n| !Cloud::is_project(n)) {
                 p.push(Diagnostic::at_key(
                     "state.project",
-                    format!("{project:?} is not a project name"),
+                    format!("{project:?} is not a project name (3 to 40 letters, digits, '_', '-' and spaces, no space first or last)"),
                 ));
             }
             if let Some(prefix) = &state.workspace_prefix {
@@ -1437,5 +1457,31 @@ fn state_choice(state: &StateSettings, p: &mut Vec<Diagnostic>) -> StateChoice {
                 workspace_prefix: state.workspace_prefix.clone(),
             }
         }
+    }
+}
+
+/// What keeps Atlantis from running a stack whose settings ask for it
+/// (`[atlantis]`): local state, which a pull request's fresh clone does
+/// not have (Atlantis, "Requirements": every backend but local state),
+/// and a workspace name it refuses (one starting with `-` or `~`).
+fn atlantis_problems(state: &StateChoice, p: &mut Vec<Diagnostic>) {
+    match state {
+        StateChoice::Local => p.push(Diagnostic::at_key(
+            "atlantis",
+            "Atlantis runs each pull request in a fresh clone, where a local state file \
+             does not survive; keep the state elsewhere ([state] backend = \"gcs\" or \"cloud\")",
+        )),
+        StateChoice::Cloud {
+            workspace_prefix: Some(prefix),
+            ..
+        } if prefix.starts_with(['-', '~']) => p.push(Diagnostic::at_key(
+            "state.workspace_prefix",
+            format!(
+                "{prefix:?} starts the workspace names with {:?}, which Atlantis refuses in a \
+                 workspace name, and [atlantis] lists this stack",
+                &prefix[..1]
+            ),
+        )),
+        StateChoice::Gcs { .. } | StateChoice::Cloud { .. } => {}
     }
 }

@@ -644,7 +644,7 @@ fn cloud_problems(cloud: &super::Cloud) -> Vec<String> {
     }
     if let Some(host) = cloud.hostname.as_ref().filter(|h| !Cloud::is_hostname(h)) {
         problems.push(format!(
-            "cloud.hostname: {host:?} is not a host name (e.g. tfe.example.com, without https:// or a path)"
+            "cloud.hostname: {host:?} is not a host name (a DNS name such as tfe.example.com, with :PORT if need be; no https://, no path)"
         ));
     }
     match &cloud.workspaces {
@@ -671,7 +671,7 @@ fn cloud_problems(cloud: &super::Cloud) -> Vec<String> {
     }
     if let Some(project) = cloud.project.as_ref().filter(|p| !Cloud::is_project(p)) {
         problems.push(format!(
-            "cloud.workspaces.project: {project:?} is not a project name"
+            "cloud.workspaces.project: {project:?} is not a project name (3 to 40 letters, digits, '_', '-' and spaces, no space first or last)"
         ));
     }
     problems
