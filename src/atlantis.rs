@@ -206,3 +206,191 @@ pub fn is_owned(text: &str) -> bool {
             })
         })
 }
+
+/// How one project differs between two `atlantis.yaml` files, as
+/// [`compare`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectChange {
+    /// A project only the new file lists: its name.
+    Added(String),
+    /// A project only the old file lists: its name.
+    Removed(String),
+    /// A project both list, with the keys that differ: `(key, old,
+    /// new)`, a key as its path (`autoplan.enabled`), a value as YAML
+    /// flow text (`true`, `[hello/cluster]`), an absent one as `None`.
+    Changed(String, Vec<(String, Option<String>, Option<String>)>),
+}
+
+/// The projects of two `atlantis.yaml` texts (`None`: no file), compared
+/// by name, in the new file's order, then the removed ones; a text that
+/// is not YAML lists no projects.
+pub fn compare(old: Option<&str>, new: Option<&str>) -> Vec<ProjectChange> {
+    let old = listed(old);
+    let new = listed(new);
+    let mut changes = Vec::new();
+    for (name, after) in &new {
+        match old.iter().find(|(n, _)| n == name) {
+            None => changes.push(ProjectChange::Added(name.clone())),
+            Some((_, before)) => {
+                let keys: std::collections::BTreeSet<&String> =
+                    before.keys().chain(after.keys()).collect();
+                let differs: Vec<_> = keys
+                    .into_iter()
+                    .filter(|k| before.get(*k) != after.get(*k))
+                    .map(|k| ((*k).clone(), before.get(k).cloned(), after.get(k).cloned()))
+                    .collect();
+                if !differs.is_empty() {
+                    changes.push(ProjectChange::Changed(name.clone(), differs));
+                }
+            }
+        }
+    }
+    for (name, _) in &old {
+        if !new.iter().any(|(n, _)| n == name) {
+            changes.push(ProjectChange::Removed(name.clone()));
+        }
+    }
+    changes
+}
+
+/// Each project of a text, by name, with its keys flattened.
+fn listed(text: Option<&str>) -> Vec<(String, std::collections::BTreeMap<String, String>)> {
+    let docs = text
+        .and_then(|t| yaml_rust2::YamlLoader::load_from_str(t).ok())
+        .unwrap_or_default();
+    let Some(projects) = docs.first().and_then(|d| d["projects"].as_vec()) else {
+        return Vec::new();
+    };
+    projects
+        .iter()
+        .filter_map(|p| {
+            let name = p["name"].as_str()?.to_owned();
+            let mut keys = std::collections::BTreeMap::new();
+            flatten("", p, &mut keys);
+            keys.remove("name");
+            Some((name, keys))
+        })
+        .collect()
+}
+
+fn flatten(prefix: &str, value: &Yaml, out: &mut std::collections::BTreeMap<String, String>) {
+    match value {
+        Yaml::Hash(map) => {
+            for (k, v) in map {
+                let key = k.as_str().unwrap_or_default();
+                let path = if prefix.is_empty() {
+                    key.to_owned()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(&path, v, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_owned(), flow(other));
+        }
+    }
+}
+
+/// A value as YAML flow text.
+fn flow(value: &Yaml) -> String {
+    match value {
+        Yaml::String(s) => s.clone(),
+        Yaml::Integer(i) => i.to_string(),
+        Yaml::Boolean(b) => b.to_string(),
+        Yaml::Real(r) => r.clone(),
+        Yaml::Array(items) => format!(
+            "[{}]",
+            items.iter().map(flow).collect::<Vec<_>>().join(", ")
+        ),
+        Yaml::Null => "null".to_owned(),
+        _ => "?".to_owned(),
+    }
+}
+
+/// [`compare`]'s changes as `diff` prints them: `atlantis.yaml`, then a
+/// line a project (`+ project hello/cluster`, `- project ...`, `~
+/// project ...: key: old -> new; ...`); `None` when nothing changes.
+pub fn render_text(changes: &[ProjectChange]) -> Option<String> {
+    if changes.is_empty() {
+        return None;
+    }
+    let mut text = format!("{FILE}\n");
+    for change in changes {
+        let line = match change {
+            ProjectChange::Added(name) => format!("  + project {name}"),
+            ProjectChange::Removed(name) => format!("  - project {name}"),
+            ProjectChange::Changed(name, keys) => {
+                let keys: Vec<String> = keys
+                    .iter()
+                    .map(|(k, old, new)| {
+                        format!(
+                            "{k}: {} -> {}",
+                            old.as_deref().unwrap_or("(absent)"),
+                            new.as_deref().unwrap_or("(absent)")
+                        )
+                    })
+                    .collect();
+                format!("  ~ project {name}: {}", keys.join("; "))
+            }
+        };
+        text.push_str(&line);
+        text.push('\n');
+    }
+    Some(text)
+}
+
+/// [`compare`]'s changes as a Markdown section for a pull-request
+/// comment: a row a project, and one a changed key.
+pub fn render_markdown(changes: &[ProjectChange]) -> Option<String> {
+    if changes.is_empty() {
+        return None;
+    }
+    let code = |s: &str| format!("`{}`", s.replace('`', "'").replace('|', "\\|"));
+    let mut md = format!("### `{FILE}`\n\n| | project | key | old → new |\n|---|---|---|---|\n");
+    for change in changes {
+        match change {
+            ProjectChange::Added(name) => md.push_str(&format!("| + add | {} | | |\n", code(name))),
+            ProjectChange::Removed(name) => {
+                md.push_str(&format!("| **- remove** | {} | | |\n", code(name)));
+            }
+            ProjectChange::Changed(name, keys) => {
+                for (key, old, new) in keys {
+                    let shown =
+                        |v: &Option<String>| v.as_deref().map_or("(absent)".to_owned(), code);
+                    md.push_str(&format!(
+                        "| ~ change | {} | {} | {} → {} |\n",
+                        code(name),
+                        code(key),
+                        shown(old),
+                        shown(new)
+                    ));
+                }
+            }
+        }
+    }
+    md.push('\n');
+    Some(md)
+}
+
+/// [`compare`]'s changes as `diff --format json` lists them:
+/// `{"path": "atlantis.yaml", "projects": [{"change": "added" |
+/// "removed" | "changed", "name", "keys": [{"key", "old", "new"}]}]}`.
+pub fn to_json(changes: &[ProjectChange]) -> serde_json::Value {
+    let projects: Vec<serde_json::Value> = changes
+        .iter()
+        .map(|change| match change {
+            ProjectChange::Added(name) => serde_json::json!({"change": "added", "name": name}),
+            ProjectChange::Removed(name) => serde_json::json!({"change": "removed", "name": name}),
+            ProjectChange::Changed(name, keys) => serde_json::json!({
+                "change": "changed",
+                "name": name,
+                "keys": keys
+                    .iter()
+                    .map(|(key, old, new)| serde_json::json!({"key": key, "old": old, "new": new}))
+                    .collect::<Vec<_>>(),
+            }),
+        })
+        .collect();
+    serde_json::json!({ "path": FILE, "projects": projects })
+}

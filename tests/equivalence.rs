@@ -373,7 +373,7 @@ fn a_cloud_block_emits_equivalent_json_and_hcl() {
             organization: "example-org".into(),
             hostname: Some("tfe.example.com".into()),
             workspaces,
-            project: Some("web ${x}".into()),
+            project: Some("Web services".into()),
         });
         assert_equivalent(&s.resolve().unwrap());
     }

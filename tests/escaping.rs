@@ -596,17 +596,22 @@ fn terraform_evaluates_heredocs_alone_nested_and_in_calls_in_both_syntaxes() {
     terraform.assert_outputs(&s.resolve().unwrap(), &serde_json::Value::Object(expected));
 }
 
-/// The cloud block is a literal position like a backend's: a project
-/// name with template characters is written as given in JSON and escaped
-/// in HCL, so Terraform reads the same name from both.
+/// The cloud block is a literal position like a backend's, where
+/// Terraform would not evaluate a template; no name HCP Terraform accepts
+/// holds `$`, `%` or `{`, so synth refuses such a name instead of writing
+/// text that JSON and HCL would read differently.
 #[test]
-fn a_cloud_block_project_name_is_written_as_given_in_json_and_escaped_in_hcl() {
+fn a_cloud_block_name_with_template_characters_is_refused() {
     let mut s = Stack::new();
     s.terraform_mut().cloud = Some(tfsynth::tf::Cloud {
         project: Some("web ${x} %{y}".into()),
         ..tfsynth::tf::Cloud::workspace("example-org", "shop-a")
     });
-    let (json, hcl) = both(&s);
-    assert!(json.contains(r#""project": "web ${x} %{y}""#), "{json}");
-    assert!(hcl.contains(r#"project = "web $${x} %%{y}""#), "{hcl}");
+    let text = s.resolve().unwrap_err().to_string();
+    assert!(
+        text.contains(
+            "terraform: cloud.workspaces.project: \"web ${x} %{y}\" is not a project name"
+        ),
+        "{text}"
+    );
 }

@@ -852,3 +852,79 @@ fn the_readme_of_a_host_with_a_port_names_a_credentials_block_not_a_variable() {
         "{readme}"
     );
 }
+
+/// `diff` shows what synth would change in atlantis.yaml, project by
+/// project, in every format, against the file or a git revision of it.
+#[test]
+fn diff_shows_atlantis_yaml_changes_project_by_project() {
+    let dir = project_with(&["shop"]);
+    assert!(tfsynth(dir.path(), &["synth", "--no-validate"]).0);
+    let (ok, stdout, _) = tfsynth(dir.path(), &["diff", "--exit-code"]);
+    assert!(ok, "{stdout}");
+    assert_eq!(stdout, "");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "shop on Atlantis"]);
+
+    // hello asks too, and shop plans only on comments now.
+    let hello = dir.path().join("stacks/hello.toml");
+    let text = std::fs::read_to_string(&hello).unwrap();
+    std::fs::write(&hello, format!("{text}\n[atlantis]\n")).unwrap();
+    let shop = dir.path().join("stacks/shop.toml");
+    let text = std::fs::read_to_string(&shop).unwrap();
+    std::fs::write(
+        &shop,
+        text.replace("\n[atlantis]\n", "\n[atlantis]\nautoplan = false\n"),
+    )
+    .unwrap();
+
+    let expected = "atlantis.yaml\n  + project hello/cluster\n  + project hello/workload\n  ~ project shop/cluster: autoplan.enabled: true -> false\n  ~ project shop/workload: autoplan.enabled: true -> false\n";
+    for base in [&[][..], &["--against-git", "HEAD"][..]] {
+        let mut args = vec!["diff", "--exit-code"];
+        args.extend(base);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+            .arg("-C")
+            .arg(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.ends_with(expected), "{args:?}\n{stdout}");
+    }
+    let (_, markdown, _) = tfsynth(dir.path(), &["diff", "--format", "markdown"]);
+    assert!(
+        markdown.ends_with("### `atlantis.yaml`\n\n| | project | key | old → new |\n|---|---|---|---|\n| + add | `hello/cluster` | | |\n| + add | `hello/workload` | | |\n| ~ change | `shop/cluster` | `autoplan.enabled` | `true` → `false` |\n| ~ change | `shop/workload` | `autoplan.enabled` | `true` → `false` |\n\n"),
+        "{markdown}"
+    );
+    let (_, json, _) = tfsynth(dir.path(), &["diff", "--format", "json"]);
+    let json: J = serde_json::from_str(&json).unwrap();
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(
+        files.last().unwrap(),
+        &serde_json::json!({"path": "atlantis.yaml", "projects": [
+            {"change": "added", "name": "hello/cluster"},
+            {"change": "added", "name": "hello/workload"},
+            {"change": "changed", "name": "shop/cluster", "keys": [{"key": "autoplan.enabled", "old": "true", "new": "false"}]},
+            {"change": "changed", "name": "shop/workload", "keys": [{"key": "autoplan.enabled", "old": "true", "new": "false"}]},
+        ]})
+    );
+    // Once written, nothing is left to show.
+    assert!(tfsynth(dir.path(), &["synth", "--no-validate"]).0);
+    let (ok, stdout, _) = tfsynth(dir.path(), &["diff", "--exit-code"]);
+    assert!(ok, "{stdout}");
+}

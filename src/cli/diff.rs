@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 
+use tfsynth::atlantis;
 use tfsynth::diff::{
     FileDiff, Style, before, change_json, changes_by_file, compare, render_markdown,
 };
@@ -59,17 +60,28 @@ pub(super) fn run(
     color: super::ColorChoice,
 ) -> Result<ExitCode, Failure> {
     let names = project.stack_names(&args.stacks)?;
-    let new: BTreeMap<PathBuf, String> = synthesize(
+    let synthesized = synthesize(
         project,
         &names,
         Format::Json,
         None,
         "nothing to compare: the settings do not synthesize",
-    )?
-    .files
-    .into_iter()
-    .map(|f| (f.path, f.contents))
-    .collect();
+    )?;
+    // atlantis.yaml lists every stack, and is beside the output directory:
+    // compared when every stack is, and not against another directory.
+    let atlantis = if args.stacks.is_empty() && args.against.is_none() {
+        atlantis::compare(
+            atlantis_before(project, args.against_git.as_deref())?.as_deref(),
+            atlantis_now(project, &args.out, &synthesized.atlantis).as_deref(),
+        )
+    } else {
+        Vec::new()
+    };
+    let new: BTreeMap<PathBuf, String> = synthesized
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect();
     let old = match (&args.against_git, &args.against) {
         (Some(rev), _) => before::in_git(project.dir(), &args.out, rev, &names),
         (None, Some(against)) => {
@@ -117,7 +129,14 @@ pub(super) fn run(
         DiffFormat::Text => {}
         DiffFormat::Markdown => {
             let files = changes_by_file(&old, &new, &rules);
-            return Ok(differs(render_markdown(&files, &args.out)));
+            let text = [
+                render_markdown(&files, &args.out),
+                atlantis::render_markdown(&atlantis),
+            ]
+            .into_iter()
+            .flatten()
+            .reduce(|a, b| a + &b);
+            return Ok(differs(text));
         }
         DiffFormat::Json => {
             let files = changes_by_file(&old, &new, &rules);
@@ -133,6 +152,7 @@ pub(super) fn run(
                         FileDiff::Text(what) => serde_json::json!({"path": path, "text": what}),
                     }
                 })
+                .chain((!atlantis.is_empty()).then(|| atlantis::to_json(&atlantis)))
                 .collect();
             // The document is printed even when empty (`{"files": []}`),
             // so a script always has one to read.
@@ -142,22 +162,54 @@ pub(super) fn run(
                 serde_json::to_string_pretty(&document)
                     .map_err(|e| input_error(format!("cannot write the diff: {e}")))?
             );
-            return Ok(if args.exit_code && !files.is_empty() {
+            return Ok(if args.exit_code && !listed.is_empty() {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
             });
         }
     }
-    match compare(&old, &new, &args.out, style, &settings_files, &rules) {
-        Some(text) => {
-            print!("{text}");
-            Ok(if args.exit_code {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+    let text = [
+        compare(&old, &new, &args.out, style, &settings_files, &rules),
+        atlantis::render_text(&atlantis),
+    ]
+    .into_iter()
+    .flatten()
+    .reduce(|a, b| a + &b);
+    Ok(differs(text))
+}
+
+/// The `atlantis.yaml` synth wrote, in the project directory or as
+/// committed in git revision `rev`; `None` when there is none, or it is
+/// not synth's.
+fn atlantis_before(project: &Project, rev: Option<&str>) -> Result<Option<String>, Failure> {
+    let text = match rev {
+        None => std::fs::read_to_string(project.dir().join(atlantis::FILE)).ok(),
+        Some(rev) => {
+            let shown = std::process::Command::new("git")
+                .arg("-C")
+                .arg(project.dir())
+                .args(["show", &format!("{rev}:./{}", atlantis::FILE)])
+                .output()
+                .map_err(|e| input_error(format!("git: cannot run: {e}")))?;
+            // A revision without the file (git says so) had none.
+            shown
+                .status
+                .success()
+                .then(|| String::from_utf8_lossy(&shown.stdout).into_owned())
         }
-        None => Ok(ExitCode::SUCCESS),
+    };
+    Ok(text.filter(|t| atlantis::is_owned(t)))
+}
+
+/// The `atlantis.yaml` synth would write for `stacks`; `None` when no
+/// stack asks for one, or the output directory cannot be listed in one
+/// (synth says why).
+fn atlantis_now(project: &Project, out: &Path, stacks: &[atlantis::StackRoots]) -> Option<String> {
+    if stacks.is_empty() {
+        return None;
     }
+    let out_dir = tfsynth::output::within_project(project.dir(), out).ok()?;
+    atlantis::check_out_dir(&out_dir).ok()?;
+    Some(atlantis::render_stacks(&out_dir, stacks))
 }
