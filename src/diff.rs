@@ -59,6 +59,16 @@ pub enum Change {
         /// address does not keep the object either.
         forced_by: Vec<String>,
     },
+    /// The root's state is to be kept somewhere else (its backend or
+    /// cloud block changed): until `terraform init -migrate-state` copies
+    /// it, Terraform finds no state at the new place, and plans to create
+    /// every object again. `None` is the root's own directory.
+    StateMoved {
+        /// Where it is kept now.
+        from: Option<String>,
+        /// Where it is to be kept.
+        to: Option<String>,
+    },
     /// The new document's `moved` block says the object once at `from` is
     /// the one now at `to`: Terraform keeps it. Changes of its attributes
     /// are reported at `to`, against the old body, with references to
@@ -512,7 +522,58 @@ pub fn diff_with_replacements(old: &Value, new: &Value, rules: &RequiresReplace)
         })
         .collect();
     replaced_through_references(&mut changes, &bodies, rules);
+    // A root that is new or gone has no state to move.
+    if !old.is_null() && !new.is_null() {
+        let (from, to) = (state_place(old), state_place(new));
+        if from != to {
+            changes.insert(0, Change::StateMoved { from, to });
+        }
+    }
     changes
+}
+
+/// Where a Terraform JSON document keeps its state
+/// ([`crate::tf::TerraformBlock::state_location`]), from its `terraform`
+/// block as written.
+fn state_place(doc: &Value) -> Option<String> {
+    use crate::tf::{Backend, Cloud, CloudWorkspaces, TerraformBlock};
+    let t = &doc["terraform"];
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let backend = t["backend"]
+        .as_object()
+        .and_then(|b| b.iter().next())
+        .map(|(kind, settings)| Backend {
+            kind: kind.clone(),
+            settings: settings
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, v)| Some((k.clone(), crate::tf::Expression::from(v.as_str()?))))
+                .collect(),
+        });
+    let c = &t["cloud"];
+    let cloud = c.is_object().then(|| Cloud {
+        organization: text(&c["organization"]).unwrap_or_default(),
+        hostname: text(&c["hostname"]),
+        workspaces: match text(&c["workspaces"]["name"]) {
+            Some(name) => CloudWorkspaces::Name(name),
+            None => CloudWorkspaces::Tags(
+                c["workspaces"]["tags"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(text)
+                    .collect(),
+            ),
+        },
+        project: text(&c["workspaces"]["project"]),
+    });
+    TerraformBlock {
+        backend,
+        cloud,
+        ..TerraformBlock::default()
+    }
+    .state_location()
 }
 
 /// The paths among `changes` of a `ty` resource whose new body is `body`
@@ -614,7 +675,14 @@ fn key(c: &Change) -> &str {
         Change::Added(a) | Change::Removed(a) | Change::Changed(a, _) => a,
         Change::Replaced { address, .. } => address,
         Change::Renamed { to, .. } | Change::Moved { to, .. } => to,
+        Change::StateMoved { .. } => "terraform",
     }
+}
+
+/// A place a root's state is kept, as `diff` shows it: its own directory
+/// when `None`.
+fn place(at: &Option<String>) -> &str {
+    at.as_deref().unwrap_or("the root's directory")
 }
 
 /// How a changed value is shown, before and after: as [`show`] shows
@@ -713,6 +781,25 @@ pub fn render(file: &str, changes: &[Change], style: Style, keep: Keep<'_>, out:
     let _ = writeln!(out, "{}", style.paint("1", file));
     for change in changes {
         match change {
+            Change::StateMoved { from, to } => {
+                let dir = std::path::Path::new(file)
+                    .parent()
+                    .map_or_else(|| ".".to_owned(), |d| d.display().to_string());
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    style.paint(
+                        "35",
+                        &format!("! state moves: {} -> {}", place(from), place(to))
+                    )
+                );
+                let _ = writeln!(
+                    out,
+                    "      run `terraform -chdir={dir} init -migrate-state` before any plan or \
+                     apply: until then the new place holds no state, and terraform would plan to \
+                     create every object again"
+                );
+            }
             Change::Added(a) => {
                 let _ = writeln!(out, "  {}", style.paint("32", &format!("+ {a}")));
             }
@@ -1395,7 +1482,9 @@ pub fn changes_by_file(
 /// One change as JSON (`diff --format json`): `{"change": "added" |
 /// "removed" | "changed" | "replaced" | "renamed" | "moved", "address"
 /// (or "from" and "to"), "attributes": [{"path", "old", "new",
-/// "forces_replacement", "ignored"}]}`; an absent value is `null`.
+/// "forces_replacement", "ignored"}]}`, or `{"change": "state_moved",
+/// "from", "to"}` (`null`: the root's own directory); an absent value is
+/// `null`.
 pub fn change_json(change: &Change) -> Value {
     let attrs = |changes: &[AttrChange], forced: &[String]| -> Value {
         Value::Array(
@@ -1414,6 +1503,9 @@ pub fn change_json(change: &Change) -> Value {
         )
     };
     match change {
+        Change::StateMoved { from, to } => {
+            serde_json::json!({"change": "state_moved", "from": from, "to": to})
+        }
         Change::Added(a) => serde_json::json!({"change": "added", "address": a}),
         Change::Removed(a) => serde_json::json!({"change": "removed", "address": a}),
         Change::Changed(a, changes) => serde_json::json!({
@@ -1515,6 +1607,14 @@ pub fn render_markdown(
             };
         for change in changes {
             match change {
+                Change::StateMoved { from, to } => {
+                    let _ = writeln!(
+                        md,
+                        "| **! state moves** | `terraform` | | {} → {}: run `terraform init -migrate-state` before any plan, or terraform plans to create everything again |",
+                        cell(place(from), true),
+                        cell(place(to), true)
+                    );
+                }
                 Change::Added(a) => {
                     let _ = writeln!(md, "| + add | {} | | |", cell(a, true));
                 }

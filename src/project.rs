@@ -280,11 +280,65 @@ impl Project {
                 Err(e) => errors.push(e),
             }
         }
+        errors.extend(self.shared_state(names));
         if errors.is_empty() {
             Ok(out)
         } else {
             Err(errors)
         }
+    }
+
+    /// The stacks of `names` that keep a root's state where a root of
+    /// another stack (or another of their own roots) keeps its state:
+    /// applying one would plan to undo what the other made. Every stack
+    /// of the project is built to find them (stacks whose settings do not
+    /// load are left out: they are reported on their own); each problem
+    /// is placed at the stack's `[state]`.
+    pub fn shared_state(&self, names: &[String]) -> Vec<StackError> {
+        let Ok(all) = self.stack_names(&[]) else {
+            return Vec::new();
+        };
+        let mut by_place: std::collections::BTreeMap<String, Vec<(String, String)>> =
+            std::collections::BTreeMap::new();
+        for stack in &all {
+            let Ok(roots) = self
+                .sources(stack)
+                .and_then(|s| Ok(crate::stacks::build(&s)?))
+            else {
+                continue;
+            };
+            for root in roots {
+                if let Some(place) = root.stack.terraform().state_location() {
+                    by_place
+                        .entry(place)
+                        .or_default()
+                        .push((stack.clone(), root.name));
+                }
+            }
+        }
+        let mut errors = Vec::new();
+        for (place, holders) in by_place.into_iter().filter(|(_, h)| h.len() > 1) {
+            let listed: Vec<String> = holders
+                .iter()
+                .map(|(stack, root)| format!("stack {stack}, root {root}"))
+                .collect();
+            for (stack, _) in holders.iter().filter(|(s, _)| names.contains(s)) {
+                let Ok(sources) = self.sources(stack) else {
+                    continue;
+                };
+                let message = format!(
+                    "{} keep their state in one place, {place}: applying one would plan to \
+                     undo what the other made; give each its own (state.workspace_prefix, \
+                     state.prefix or state.bucket)",
+                    listed.join(" and ")
+                );
+                errors.push(StackError::Settings(crate::settings::SettingsError {
+                    problems: vec![sources.problem_at("state", message)],
+                }));
+            }
+        }
+        errors.dedup();
+        errors
     }
 }
 

@@ -928,3 +928,156 @@ fn diff_shows_atlantis_yaml_changes_project_by_project() {
     let (ok, stdout, _) = tfsynth(dir.path(), &["diff", "--exit-code"]);
     assert!(ok, "{stdout}");
 }
+
+/// Two stacks whose roots would keep their state in one HCP Terraform
+/// workspace (or one GCS object) are refused at each stack's [state],
+/// by synth, deploy and plan, before anything is written or run.
+#[test]
+fn two_stacks_that_would_share_a_state_are_refused_at_each_ones_state() {
+    let dir = project_with(&[]);
+    let shop = dir.path().join("stacks/shop.toml");
+    let text = std::fs::read_to_string(&shop).unwrap().replace(
+        "[state]\nbucket = \"tfsynth-shop-tfstate\"\n",
+        "[state]\nbackend = \"cloud\"\norganization = \"example-org\"\nworkspace_prefix = \"hello-\"\n",
+    );
+    std::fs::write(&shop, text).unwrap();
+    for args in [
+        &["synth", "--no-validate"][..],
+        &["synth", "--no-validate", "--stack", "shop"][..],
+        &["deploy", "--stack", "shop", "--schemas", "."][..],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("stacks/shop.toml:78:2: state: stack hello, root cluster and stack shop, root cluster keep their state in one place, HCP Terraform workspace example-org/hello-cluster on app.terraform.io: applying one would plan to undo what the other made; give each its own (state.workspace_prefix, state.prefix or state.bucket)"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!dir.path().join("generated").exists(), "{args:?}");
+    }
+    // The same for one GCS object.
+    let dir = project_with(&[]);
+    let hello = dir.path().join("stacks/hello.toml");
+    let text = std::fs::read_to_string(&hello).unwrap().replace(
+        "backend = \"cloud\"\norganization = \"example-org\"\n",
+        "bucket = \"tfsynth-shop-tfstate\"\nprefix = \"tfsynth/shop\"\n",
+    );
+    std::fs::write(&hello, text).unwrap();
+    let (ok, _, stderr) = tfsynth(dir.path(), &["synth", "--no-validate"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("keep their state in one place, gs://tfsynth-shop-tfstate/tfsynth/shop/cluster/default.tfstate"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("stacks/hello.toml:56:2: state:")
+            && stderr.contains("stacks/shop.toml:78:2: state:"),
+        "{stderr}"
+    );
+}
+
+/// Moving a stack's state to another backend (here GCS to HCP Terraform)
+/// is called out by diff for each root, with the command that carries the
+/// state over: without it, the first plan would create everything again.
+#[test]
+fn diff_calls_out_a_root_whose_state_moves_and_how_to_carry_it_over() {
+    let dir = project_with(&[]);
+    assert!(tfsynth(dir.path(), &["synth", "--no-validate", "--stack", "shop"]).0);
+    let shop = dir.path().join("stacks/shop.toml");
+    let text = std::fs::read_to_string(&shop).unwrap().replace(
+        "[state]\nbucket = \"tfsynth-shop-tfstate\"\n",
+        "[state]\nbackend = \"cloud\"\norganization = \"example-org\"\n",
+    );
+    std::fs::write(&shop, text).unwrap();
+    let (_, stdout, _) = tfsynth(dir.path(), &["diff", "--stack", "shop"]);
+    assert!(
+        stdout.contains("generated/shop/cluster/main.tf.json\n  ! state moves: gs://tfsynth-shop-tfstate/tfsynth/shop/cluster/default.tfstate -> HCP Terraform workspace example-org/shop-cluster on app.terraform.io\n      run `terraform -chdir=generated/shop/cluster init -migrate-state` before any plan or apply: until then the new place holds no state, and terraform would plan to create every object again\n"),
+        "{stdout}"
+    );
+    let (_, json, _) = tfsynth(dir.path(), &["diff", "--stack", "shop", "--format", "json"]);
+    let json: J = serde_json::from_str(&json).unwrap();
+    let workload = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "generated/shop/workload/main.tf.json")
+        .unwrap();
+    assert_eq!(
+        workload["changes"][0],
+        serde_json::json!({"change": "state_moved",
+            "from": "gs://tfsynth-shop-tfstate/tfsynth/shop/workload/default.tfstate",
+            "to": "HCP Terraform workspace example-org/shop-workload on app.terraform.io"})
+    );
+    let (_, markdown, _) = tfsynth(
+        dir.path(),
+        &["diff", "--stack", "shop", "--format", "markdown"],
+    );
+    assert!(
+        markdown.contains("| **! state moves** | `terraform` | | `gs://tfsynth-shop-tfstate/tfsynth/shop/cluster/default.tfstate` → `HCP Terraform workspace example-org/shop-cluster on app.terraform.io`: run `terraform init -migrate-state` before any plan, or terraform plans to create everything again |"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn a_roots_state_location_is_named_where_roots_could_share_it() {
+    use std::collections::BTreeMap;
+    use tfsynth::tf::{Backend, Expression, TerraformBlock};
+    let gcs = |prefix: Option<&str>| TerraformBlock {
+        backend: Some(Backend {
+            kind: "gcs".into(),
+            settings: [("bucket".to_owned(), Expression::from("b"))]
+                .into_iter()
+                .chain(prefix.map(|p| ("prefix".to_owned(), Expression::from(p))))
+                .collect::<BTreeMap<_, _>>(),
+        }),
+        ..TerraformBlock::default()
+    };
+    let local = |path: &str| TerraformBlock {
+        backend: Some(Backend {
+            kind: "local".into(),
+            settings: BTreeMap::from([("path".to_owned(), Expression::from(path))]),
+        }),
+        ..TerraformBlock::default()
+    };
+    let cloud = |c: Cloud| TerraformBlock {
+        cloud: Some(c),
+        ..TerraformBlock::default()
+    };
+    let cases = [
+        (TerraformBlock::default(), None),
+        (gcs(None), Some("gs://b/default.tfstate")),
+        (gcs(Some("a/b/")), Some("gs://b/a/b/default.tfstate")),
+        (gcs(Some("/")), Some("gs://b/default.tfstate")),
+        (local("state/x.tfstate"), None),
+        (
+            local("/var/tf/x.tfstate"),
+            Some("the file /var/tf/x.tfstate"),
+        ),
+        (
+            cloud(Cloud::workspace("o", "w")),
+            Some("HCP Terraform workspace o/w on app.terraform.io"),
+        ),
+        (
+            cloud(Cloud {
+                hostname: Some("TFE.example.com".into()),
+                ..Cloud::workspace("o", "w")
+            }),
+            Some("HCP Terraform workspace o/w on tfe.example.com"),
+        ),
+        (
+            cloud(Cloud {
+                workspaces: CloudWorkspaces::Tags(["t".to_owned()].into()),
+                ..Cloud::workspace("o", "w")
+            }),
+            None,
+        ),
+    ];
+    for (block, expected) in cases {
+        assert_eq!(block.state_location().as_deref(), expected, "{block:?}");
+    }
+}

@@ -375,6 +375,15 @@ fn synthesize_one(
             }
         })?;
     warn(&synthesis.warnings);
+    let shared = project.shared_state(&[stack.to_owned()]);
+    if !shared.is_empty() {
+        let listing: Vec<String> = shared.iter().map(ToString::to_string).collect();
+        return Err(Failure {
+            problems: settings_problems(&shared),
+            code: 2,
+            message: format!("nothing was written or run\n{}", listing.join("\n")),
+        });
+    }
     Ok((sources, synthesis))
 }
 

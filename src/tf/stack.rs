@@ -519,6 +519,59 @@ pub struct TerraformBlock {
     pub cloud: Option<Cloud>,
 }
 
+impl TerraformBlock {
+    /// Where this root's state is kept when that place can be shared with
+    /// another root: `HCP Terraform workspace ORG/NAME on HOST`,
+    /// `gs://BUCKET/PREFIX/default.tfstate` (the `gcs` backend keeps the
+    /// default workspace's state there), or a backend's type and
+    /// settings. `None` for state in the root's own directory (no backend,
+    /// or `local` at a relative path) and for workspaces chosen by tags.
+    /// Two roots with one location overwrite each other's state.
+    pub fn state_location(&self) -> Option<String> {
+        if let Some(cloud) = &self.cloud {
+            let CloudWorkspaces::Name(name) = &cloud.workspaces else {
+                return None;
+            };
+            let host = cloud
+                .hostname
+                .as_deref()
+                .unwrap_or("app.terraform.io")
+                .to_ascii_lowercase();
+            return Some(format!(
+                "HCP Terraform workspace {}/{name} on {host}",
+                cloud.organization
+            ));
+        }
+        let backend = self.backend.as_ref()?;
+        let text = |key: &str| match backend.settings.get(key) {
+            Some(Expression::String(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        match backend.kind.as_str() {
+            "gcs" => Some(format!(
+                "gs://{}/{}default.tfstate",
+                text("bucket")?,
+                text("prefix")
+                    .map(|p| format!("{}/", p.trim_matches('/')))
+                    .filter(|p| p != "/")
+                    .unwrap_or_default()
+            )),
+            "local" => text("path")
+                .filter(|p| p.starts_with('/'))
+                .map(|p| format!("the file {p}")),
+            kind => Some(format!(
+                "backend {kind} {}",
+                backend
+                    .settings
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
+        }
+    }
+}
+
 /// A provider configuration block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Provider {
