@@ -115,6 +115,21 @@ fn the_man_page_is_roff_that_names_every_command() {
     ] {
         assert!(page.contains(command), "no {command} in the man page");
     }
+    // Each subcommand's page, named as the main page's list names it.
+    for command in ["synth", "deploy", "plan", "diff", "validate"] {
+        assert!(
+            page.contains(&format!("tfsynth\\-{command}(1)")),
+            "{command}"
+        );
+        let sub = ok(&tfsynth(dir.path(), &["man", command], &[]));
+        assert!(sub.contains(&format!(".TH tfsynth-{command} 1")), "{sub}");
+        assert!(sub.contains(&format!("\\fBtfsynth {command}\\fR")), "{sub}");
+    }
+    let deploy = ok(&tfsynth(dir.path(), &["man", "deploy"], &[]));
+    assert!(deploy.contains("saved\\-plans"), "{deploy}");
+    let unknown = tfsynth(dir.path(), &["man", "nope"], &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("man: no subcommand \"nope\"; one of: synth, list,"));
     // A reader that stops early is no error, and no panic.
     let mut child = Command::new(env!("CARGO_BIN_EXE_tfsynth"))
         .args(["completions", "bash"])

@@ -188,8 +188,14 @@ enum Command {
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): `tfsynth man > tfsynth.1`.
-    Man,
+    /// Print a man page (roff): the command's, `tfsynth man > tfsynth.1`,
+    /// or a subcommand's, `tfsynth man synth > tfsynth-synth.1`.
+    Man {
+        /// The subcommand whose page to print (its options and arguments,
+        /// as `tfsynth help SUBCOMMAND` lists them).
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -298,9 +304,30 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             clap_complete::generate(shell, &mut command(), "tfsynth", &mut text);
             return print_all(&text, "the completion script");
         }
-        Command::Man => {
+        Command::Man { subcommand } => {
+            let mut page = command();
+            if let Some(name) = subcommand {
+                let names: Vec<String> = page
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_owned())
+                    .filter(|n| n != "help")
+                    .collect();
+                let Some(sub) = page.find_subcommand(&name).filter(|_| name != "help") else {
+                    return Err(input_error(format!(
+                        "man: no subcommand {name:?}; one of: {}",
+                        names.join(", ")
+                    )));
+                };
+                // Named as git names its pages: tfsynth-synth(1), whose
+                // synopsis reads `tfsynth synth`.
+                page = sub
+                    .clone()
+                    .version(env!("CARGO_PKG_VERSION"))
+                    .display_name(format!("tfsynth-{name}"))
+                    .bin_name(format!("tfsynth {name}"));
+            }
             let mut text = Vec::new();
-            clap_mangen::Man::new(command())
+            clap_mangen::Man::new(page)
                 .render(&mut text)
                 .map_err(|e| input_error(format!("cannot render the man page: {e}")))?;
             return print_all(&text, "the man page");
@@ -319,7 +346,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Smoketest(args) => smoketest::run(&project()?, args),
         Command::Diff(args) => diff::run(&project()?, args, color),
         Command::Schemas(SchemasCommand::Index(args)) => schemas::run(&project()?, args),
-        Command::Bindgen(_) | Command::Completions { .. } | Command::Man => {
+        Command::Bindgen(_) | Command::Completions { .. } | Command::Man { .. } => {
             unreachable!("handled before the project is located")
         }
     }
