@@ -67,6 +67,30 @@ fn chdir(stack_dir: &Path, root: &str) -> String {
     format!("-chdir={}", stack_dir.join(root).display())
 }
 
+/// Turns terraform's own colors off in `steps` (and their probes): `-no-color`
+/// right after each terraform subcommand, where terraform reads its
+/// options. Terraform colors its output even into a pipe, and reads no
+/// `NO_COLOR`.
+pub fn without_color(steps: &mut [Step]) {
+    for step in steps {
+        if step.program == "terraform" {
+            no_color(&mut step.args);
+        }
+        if let Some((probe, _)) = &mut step.unless {
+            without_color(std::slice::from_mut(probe.as_mut()));
+        }
+    }
+}
+
+/// Inserts `-no-color` after the subcommand of terraform `args` (the
+/// first that is not an option such as `-chdir=DIR`); a no-op without
+/// one.
+pub fn no_color(args: &mut Vec<String>) {
+    if let Some(at) = args.iter().position(|a| !a.starts_with('-')) {
+        args.insert(at + 1, "-no-color".to_owned());
+    }
+}
+
 /// How `terraform apply` knows what to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Apply {
@@ -584,6 +608,27 @@ mod tests {
                 "terraform -chdir=generated/s/workload apply -input=false -auto-approve",
             ]
         );
+    }
+
+    #[test]
+    fn no_color_goes_right_after_the_subcommand_and_nowhere_without_one() {
+        let mut args: Vec<String> = ["-chdir=a", "apply", "-input=false", "tfsynth.tfplan"]
+            .map(str::to_owned)
+            .to_vec();
+        no_color(&mut args);
+        assert_eq!(
+            args,
+            [
+                "-chdir=a",
+                "apply",
+                "-no-color",
+                "-input=false",
+                "tfsynth.tfplan"
+            ]
+        );
+        let mut version = vec!["-version".to_owned()];
+        no_color(&mut version);
+        assert_eq!(version, ["-version"]);
     }
 
     #[test]

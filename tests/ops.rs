@@ -59,7 +59,15 @@ impl Project {
         // Only the fakes (which need no other program): a real terraform,
         // docker or gcloud on this machine is never found.
         let path = self.bin.display().to_string();
+        // Terraform keeps its colors, as on a terminal, unless a test says
+        // otherwise: the calls are then as terraform is run by hand.
+        let color: &[&str] = if args.contains(&"--color") {
+            &[]
+        } else {
+            &["--color", "always"]
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+            .args(color)
             .args(args)
             .current_dir(self.dir.path())
             .env("PATH", path)
@@ -343,4 +351,36 @@ fn deploy_shows_step_counters_and_elapsed_time_on_a_terminal_only() {
         "{screen}"
     );
     assert!(screen.contains("==> done in "), "{screen}");
+}
+
+/// With colors off, terraform gets `-no-color` right after its
+/// subcommand, for every step of deploy and destroy.
+#[test]
+fn colors_off_reach_every_terraform_step_as_no_color() {
+    let p = Project::new(&["terraform"]);
+    let out = p.run(
+        &["--color", "never", "deploy", "--stack", "hello", "--yes"],
+        "",
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = p.run(
+        &["--color", "never", "destroy", "--stack", "hello", "--yes"],
+        "",
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        p.calls(),
+        [
+            format!("terraform {CLUSTER} init -no-color -input=false"),
+            format!("terraform {CLUSTER} apply -no-color -input=false -auto-approve"),
+            format!("terraform {WORKLOAD} init -no-color -input=false"),
+            format!("terraform {WORKLOAD} apply -no-color -input=false -auto-approve"),
+            format!("terraform {WORKLOAD} init -no-color -input=false"),
+            format!("terraform {WORKLOAD} destroy -no-color -input=false -auto-approve"),
+            format!("terraform {CLUSTER} init -no-color -input=false"),
+            format!("terraform {CLUSTER} destroy -no-color -input=false -auto-approve"),
+        ]
+    );
 }

@@ -85,7 +85,15 @@ impl Project {
             self.path("fake").display(),
             std::env::var("PATH").unwrap_or_default()
         );
+        // Terraform keeps its colors, as on a terminal, unless a test
+        // says otherwise: the calls are then as terraform is run by hand.
+        let color: &[&str] = if args.contains(&"--color") {
+            &[]
+        } else {
+            &["--color", "always"]
+        };
         Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+            .args(color)
             .args(args)
             .current_dir(self.dir.path())
             .env("PATH", path)
@@ -360,4 +368,32 @@ fn deploy_saved_plans_runs_nothing_when_a_plan_is_of_other_files_or_the_settings
         "{}",
         text(&out.stderr)
     );
+}
+
+/// Terraform colors its output even into a pipe and reads no NO_COLOR:
+/// with colors off (`--color never`, `NO_COLOR`, or a pipe), it gets
+/// `-no-color` after its subcommand.
+#[test]
+fn colors_off_reach_terraform_as_no_color() {
+    let p = Project::new();
+    p.answer("cluster", 0, &[]);
+    p.answer("workload", 0, &[]);
+    for args in [
+        &["--color", "never", "plan", "--stack", "hello"][..],
+        &["--color", "auto", "plan", "--stack", "hello"][..],
+    ] {
+        let before = p.calls().len();
+        let out = p.run(args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(
+            p.calls()[before..before + 2],
+            [
+                format!("{CLUSTER} init -no-color -input=false"),
+                format!(
+                    "{CLUSTER} plan -no-color -input=false -detailed-exitcode -out=tfsynth.tfplan"
+                ),
+            ],
+            "{args:?}"
+        );
+    }
 }

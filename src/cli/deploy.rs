@@ -42,7 +42,8 @@ pub(super) struct DeployArgs {
     schemas: Option<PathBuf>,
 }
 
-pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failure> {
+/// Deploys; `colors`: whether terraform may color its output.
+pub(super) fn run(project: &Project, args: DeployArgs, colors: bool) -> Result<ExitCode, Failure> {
     let (sources, synthesis) =
         super::synthesize_one(project, &args.stack, &args.out, args.schemas.as_deref())?;
     let build = if args.build {
@@ -76,14 +77,24 @@ pub(super) fn run(project: &Project, args: DeployArgs) -> Result<ExitCode, Failu
     };
     let stack_dir = args.out.join(&args.stack);
     if args.saved_plans {
-        return apply_saved_plans(project, &args, &stack_dir, synthesis, build.as_ref());
+        return apply_saved_plans(
+            project,
+            &args,
+            &stack_dir,
+            synthesis,
+            build.as_ref(),
+            colors,
+        );
     }
     let apply = if args.yes {
         ops::Apply::Approved
     } else {
         ops::Apply::Ask
     };
-    let steps = ops::deploy_steps(&stack_dir, &synthesis.roots, apply, build.as_ref());
+    let mut steps = ops::deploy_steps(&stack_dir, &synthesis.roots, apply, build.as_ref());
+    if !colors {
+        ops::without_color(&mut steps);
+    }
     ops::require_programs(&steps).map_err(input_error)?;
     super::write_stack(project, &args.out, &args.stack, synthesis.files)?;
     super::run_steps(project, &args.stack, &steps)?;
@@ -105,6 +116,7 @@ fn apply_saved_plans(
     stack_dir: &Path,
     synthesis: tfsynth::synth::Synthesis,
     build: Option<&ops::ImageBuild>,
+    colors: bool,
 ) -> Result<ExitCode, Failure> {
     let stack = &args.stack;
     let again = format!(
@@ -159,12 +171,16 @@ fn apply_saved_plans(
     let steps: Vec<Vec<ops::Step>> = planned
         .iter()
         .map(|(root, _)| {
-            ops::deploy_steps(
+            let mut steps = ops::deploy_steps(
                 stack_dir,
                 std::slice::from_ref(root),
                 ops::Apply::SavedPlan,
                 build,
-            )
+            );
+            if !colors {
+                ops::without_color(&mut steps);
+            }
+            steps
         })
         .collect();
     ops::require_programs(&steps.concat()).map_err(input_error)?;

@@ -25,13 +25,17 @@ pub(super) struct DestroyArgs {
     out: PathBuf,
 }
 
-pub(super) fn run(project: &Project, args: DestroyArgs) -> Result<ExitCode, Failure> {
+/// Destroys; `colors`: whether terraform may color its output.
+pub(super) fn run(project: &Project, args: DestroyArgs, colors: bool) -> Result<ExitCode, Failure> {
     let sources = project
         .sources(&args.stack)
         .map_err(|e| input_error(e.to_string()))?;
     let synthesis =
         synth::synth_stack(&sources, Format::Json, None).map_err(|e| input_error(e.to_string()))?;
-    let steps = ops::destroy_steps(&args.out.join(&args.stack), &synthesis.roots);
+    let mut steps = ops::destroy_steps(&args.out.join(&args.stack), &synthesis.roots);
+    if !colors {
+        ops::without_color(&mut steps);
+    }
     ops::require_programs(&steps).map_err(input_error)?;
     if !args.yes {
         let order: Vec<&str> = synthesis.roots.iter().rev().map(String::as_str).collect();

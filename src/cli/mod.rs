@@ -340,9 +340,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Synth(args) => synth::run(&project()?, args),
         Command::List => list::run(&project()?),
         Command::Validate(args) => validate::run(&project()?, args, &located.within),
-        Command::Deploy(args) => deploy::run(&project()?, args),
-        Command::Plan(args) => plan::run(&project()?, args),
-        Command::Destroy(args) => destroy::run(&project()?, args),
+        Command::Deploy(args) => deploy::run(&project()?, args, terraform_colors(color)),
+        Command::Plan(args) => plan::run(&project()?, args, terraform_colors(color)),
+        Command::Destroy(args) => destroy::run(&project()?, args, terraform_colors(color)),
         Command::Smoketest(args) => smoketest::run(&project()?, args),
         Command::Diff(args) => diff::run(&project()?, args, color),
         Command::Schemas(SchemasCommand::Index(args)) => schemas::run(&project()?, args),
@@ -350,6 +350,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             unreachable!("handled before the project is located")
         }
     }
+}
+
+/// Whether terraform, which writes to standard output, may color it:
+/// `--color` and `NO_COLOR` decide, as for tfsynth's own output.
+fn terraform_colors(color: ColorChoice) -> bool {
+    color.colors(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
 }
 
 /// Writes `text` (`what`, for the error) to standard output; a reader

@@ -37,11 +37,15 @@ fn failed(stack: &str, root: &str, what: &str, detail: &str) -> Failure {
     }
 }
 
-/// Runs terraform in `dir` with `args`, its output passed through; its
-/// exit code.
-fn terraform(project: &Path, args: &[&str]) -> Result<i32, Failure> {
+/// Runs `terraform ARGS` in `project`, its output passed through, with
+/// `-no-color` unless `colors`; its exit code.
+fn terraform(project: &Path, args: &[&str], colors: bool) -> Result<i32, Failure> {
+    let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    if !colors {
+        ops::no_color(&mut args);
+    }
     let status = Command::new("terraform")
-        .args(args)
+        .args(&args)
         .current_dir(project)
         .status()
         .map_err(|e| input_error(format!("terraform: cannot run: {e}")))?;
@@ -50,11 +54,12 @@ fn terraform(project: &Path, args: &[&str]) -> Result<i32, Failure> {
 
 /// Every failure exits 1: 2 means "changes", as terraform's
 /// `-detailed-exitcode` has it.
-pub(super) fn run(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
-    plan(project, args).map_err(|failure| Failure { code: 1, ..failure })
+/// `colors`: whether terraform may color its output.
+pub(super) fn run(project: &Project, args: PlanArgs, colors: bool) -> Result<ExitCode, Failure> {
+    plan(project, args, colors).map_err(|failure| Failure { code: 1, ..failure })
 }
 
-fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
+fn plan(project: &Project, args: PlanArgs, colors: bool) -> Result<ExitCode, Failure> {
     let (_, synthesis) =
         super::synthesize_one(project, &args.stack, &args.out, args.schemas.as_deref())?;
     let stack_dir = args.out.join(&args.stack);
@@ -124,7 +129,7 @@ fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
             "{}",
             progress.step(&format!("terraform init ({root})"), Some(root))
         );
-        if terraform(project.dir(), &[&dir, "init", "-input=false"])? != 0 {
+        if terraform(project.dir(), &[&dir, "init", "-input=false"], colors)? != 0 {
             return Err(failed(&args.stack, root, "terraform init", ""));
         }
         eprintln!(
@@ -135,6 +140,7 @@ fn plan(project: &Project, args: PlanArgs) -> Result<ExitCode, Failure> {
         let code = terraform(
             project.dir(),
             &[&dir, "plan", "-input=false", "-detailed-exitcode", &out],
+            colors,
         )?;
         if code == 1 || !(0..=2).contains(&code) {
             return Err(failed(&args.stack, root, "terraform plan", ""));
