@@ -1403,7 +1403,11 @@ pub mod before {
             }
             Ok(String::from_utf8_lossy(&output.stdout).into_owned())
         };
-        let prefix = out.to_string_lossy().trim_end_matches('/').to_owned();
+        // Git lists paths from `dir` (the project directory, which may be
+        // below the top of the repository), so the output directory is
+        // named from there too, even when given as an absolute path.
+        let prefix = output::within_project(dir, out)
+            .unwrap_or_else(|_| out.to_string_lossy().trim_end_matches('/').to_owned());
         let listing = git(&["ls-tree", "-r", "--name-only", rev, "--", &prefix])?;
         let mut files = BTreeMap::new();
         for path in listing.lines() {
@@ -1414,7 +1418,9 @@ pub mod before {
             if !stacks.iter().any(|s| rel.starts_with(s)) {
                 continue;
             }
-            let text = git(&["show", &format!("{rev}:{path}")])?;
+            // `REV:./PATH` is from `dir`; `REV:PATH` would be from the top
+            // of the repository.
+            let text = git(&["show", &format!("{rev}:./{path}")])?;
             if output::is_owned(&rel, &text) {
                 files.insert(rel, text);
             }

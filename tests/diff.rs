@@ -100,18 +100,24 @@ fn a_renamed_resource_is_flagged_with_what_to_do_in_settings_to_keep_it() {
     );
 }
 
-#[test]
-fn diff_against_a_git_revision_compares_with_what_was_committed() {
-    let p = project();
-    assert!(
-        tfsynth(p.path(), &["synth", "--no-validate"])
-            .status
-            .success()
-    );
+/// Commits a synth of `HELLO` in a repository whose top is `repo`, the
+/// project being `repo/below`; then changes the uptime period and synths
+/// again with `out` (`--out`, when given).
+fn committed_then_changed(repo: &Path, below: &str, out: Option<&str>) -> std::path::PathBuf {
+    let dir = repo.join(below);
+    std::fs::create_dir_all(dir.join("stacks")).unwrap();
+    std::fs::write(dir.join("stacks/hello.toml"), HELLO).unwrap();
+    let out_args: Vec<&str> = out.map(|o| vec!["--out", o]).unwrap_or_default();
+    let synth = |dir: &Path| {
+        let args = [&["synth", "--no-validate"][..], &out_args].concat();
+        let out = tfsynth(dir, &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    };
+    synth(&dir);
     let git = |args: &[&str]| {
         let out = Command::new("git")
             .args(args)
-            .current_dir(p.path())
+            .current_dir(repo)
             .env("GIT_AUTHOR_NAME", "t")
             .env("GIT_AUTHOR_EMAIL", "t@example.com")
             .env("GIT_COMMITTER_NAME", "t")
@@ -123,24 +129,61 @@ fn diff_against_a_git_revision_compares_with_what_was_committed() {
     git(&["init", "-q"]);
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "synth"]);
-    set(
-        p.path(),
-        "uptime_period = \"300s\"",
-        "uptime_period = \"60s\"",
-    );
-    assert!(
-        tfsynth(p.path(), &["synth", "--no-validate"])
-            .status
-            .success()
-    );
+    set(&dir, "uptime_period = \"300s\"", "uptime_period = \"60s\"");
+    synth(&dir);
+    dir
+}
+
+#[test]
+fn diff_against_a_git_revision_compares_with_what_was_committed() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = committed_then_changed(repo.path(), "", None);
     // The working tree is in sync; the revision is not.
-    assert_eq!(text(&tfsynth(p.path(), &["diff"]).stdout), "");
-    let out = tfsynth(p.path(), &["diff", "--against-git", "HEAD", "--exit-code"]);
+    assert_eq!(text(&tfsynth(&dir, &["diff"]).stdout), "");
+    let out = tfsynth(&dir, &["diff", "--against-git", "HEAD", "--exit-code"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
         "generated/hello/cluster/main.tf.json\n  ~ google_monitoring_uptime_check_config.hello\n      period: \"300s\" -> \"60s\"\n"
     );
+}
+
+/// A project kept in a folder of a larger repository (`infra/`), with the
+/// output directory named relatively or absolutely: the revision's files
+/// are found all the same.
+#[test]
+fn diff_against_a_git_revision_works_for_a_project_below_the_top_of_the_repository() {
+    let repo = tempfile::tempdir().unwrap();
+    let absolute = repo.path().join("infra/tf").display().to_string();
+    for (below, out, shown) in [
+        ("infra", None, "generated"),
+        ("infra", Some("tf"), "tf"),
+        ("infra", Some(absolute.as_str()), "tf"),
+    ] {
+        let _ = std::fs::remove_dir_all(repo.path().join(".git"));
+        let dir = committed_then_changed(repo.path(), below, out);
+        let out_args: Vec<&str> = out.map(|o| vec!["--out", o]).unwrap_or_default();
+        let args = [
+            &["diff", "--against-git", "HEAD", "--exit-code"][..],
+            &out_args,
+        ]
+        .concat();
+        let result = tfsynth(&dir, &args);
+        assert_eq!(
+            result.status.code(),
+            Some(1),
+            "{out:?}: {}",
+            text(&result.stderr)
+        );
+        assert!(
+            text(&result.stdout).contains(&format!(
+                "{shown}/hello/cluster/main.tf.json\n  ~ google_monitoring_uptime_check_config.hello\n      period: \"300s\" -> \"60s\"\n"
+            )),
+            "{out:?}: {}",
+            text(&result.stdout)
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
 
 #[test]
