@@ -397,3 +397,60 @@ fn colors_off_reach_terraform_as_no_color() {
         );
     }
 }
+
+/// A build after the cluster's apply fails: the cluster's plan is spent
+/// all the same, so running the deploy again does not apply it twice.
+#[test]
+fn deploy_saved_plans_removes_an_applied_plan_even_when_the_image_build_after_it_fails() {
+    let p = Project::new();
+    p.write("app/Dockerfile", "FROM scratch\n");
+    // gcloud finds no image in the registry; docker fails to build it.
+    for (program, exit) in [
+        ("docker", "exit 3"),
+        ("gcloud", "case \"$*\" in *describe*) exit 1 ;; esac"),
+    ] {
+        let path = format!("fake/{program}");
+        p.write(
+            &path,
+            &format!(
+                "#!/bin/sh\nprintf '{program} %s\\n' \"$*\" >> \"$FAKE_DIR/calls.log\"\n{exit}\n"
+            ),
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(p.path(&path), std::fs::Permissions::from_mode(0o755))
+                .unwrap();
+        }
+    }
+    p.answer("cluster", 2, &[("google_compute_network.vpc", &["create"])]);
+    assert_eq!(p.run(&["plan", "--stack", "hello"]).status.code(), Some(2));
+    p.save_plan("cluster", &p.generated("cluster"));
+    let out = p.run(&["deploy", "--stack", "hello", "--saved-plans", "--build"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(
+        p.calls()
+            .contains(&format!("{CLUSTER} apply -input=false tfsynth.tfplan")),
+        "{:?}",
+        p.calls()
+    );
+    assert!(
+        p.calls().iter().any(|c| c.starts_with("docker build")),
+        "{:?}",
+        p.calls()
+    );
+    assert!(
+        !p.path("generated/hello/cluster/tfsynth.tfplan").exists(),
+        "an applied plan is not kept"
+    );
+    // Again: no saved plan is left to apply, and it says so.
+    let before = p.calls().len();
+    let out = p.run(&["deploy", "--stack", "hello", "--saved-plans", "--build"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no saved plan in"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(p.calls().len(), before, "nothing runs");
+}
