@@ -60,14 +60,16 @@ pub enum Change {
         forced_by: Vec<String>,
     },
     /// The root's state is to be kept somewhere else (its backend or
-    /// cloud block changed): until `terraform init -migrate-state` copies
-    /// it, Terraform finds no state at the new place, and plans to create
-    /// every object again. `None` is the root's own directory.
+    /// cloud block changed): until it is moved there (`how`), Terraform
+    /// finds no state at the new place, and plans to create every object
+    /// again. `None` is the root's own directory.
     StateMoved {
         /// Where it is kept now.
         from: Option<String>,
         /// Where it is to be kept.
         to: Option<String>,
+        /// How the state gets there.
+        how: StateMove,
     },
     /// The new document's `moved` block says the object once at `from` is
     /// the one now at `to`: Terraform keeps it. Changes of its attributes
@@ -522,12 +524,8 @@ pub fn diff_with_replacements(old: &Value, new: &Value, rules: &RequiresReplace)
         })
         .collect();
     replaced_through_references(&mut changes, &bodies, rules);
-    // A root that is new or gone has no state to move.
-    if !old.is_null() && !new.is_null() {
-        let (from, to) = (state_place(old), state_place(new));
-        if from != to {
-            changes.insert(0, Change::StateMoved { from, to });
-        }
+    if let Some(moved) = state_move(old, new) {
+        changes.insert(0, moved);
     }
     changes
 }
@@ -781,7 +779,7 @@ pub fn render(file: &str, changes: &[Change], style: Style, keep: Keep<'_>, out:
     let _ = writeln!(out, "{}", style.paint("1", file));
     for change in changes {
         match change {
-            Change::StateMoved { from, to } => {
+            Change::StateMoved { from, to, how } => {
                 let dir = std::path::Path::new(file)
                     .parent()
                     .map_or_else(|| ".".to_owned(), |d| d.display().to_string());
@@ -795,9 +793,9 @@ pub fn render(file: &str, changes: &[Change], style: Style, keep: Keep<'_>, out:
                 );
                 let _ = writeln!(
                     out,
-                    "      run `terraform -chdir={dir} init -migrate-state` before any plan or \
-                     apply: until then the new place holds no state, and terraform would plan to \
-                     create every object again"
+                    "      {}: until then the new place holds no state, and terraform would \
+                     plan to create every object again",
+                    how.advice(&dir)
                 );
             }
             Change::Added(a) => {
@@ -953,6 +951,79 @@ fn render_attrs(attrs: &[AttrChange], forcing: &[String], out: &mut String) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// How each kind of backend change moves a root's state, as
+    /// `terraform init` treats it.
+    #[test]
+    fn a_state_move_is_carried_out_as_terraform_init_allows_for_its_kind() {
+        let gcs = |prefix: &str| json!({"terraform": {"backend": {"gcs": {"bucket": "b", "prefix": prefix}}}});
+        let cloud = |org: &str, name: &str, host: Option<&str>| {
+            let mut c = json!({"organization": org, "workspaces": {"name": name}});
+            if let Some(host) = host {
+                c["hostname"] = json!(host);
+            }
+            json!({"terraform": {"cloud": c}})
+        };
+        let none = json!({"terraform": {"required_version": ">= 1.7"}});
+        let how = |old: &Value, new: &Value| match state_move(old, new) {
+            Some(Change::StateMoved { how, .. }) => Some(how),
+            _ => None,
+        };
+        let table = [
+            (gcs("a"), gcs("a"), None),
+            (gcs("a"), gcs("b"), Some(StateMove::MigrateState)),
+            (none.clone(), gcs("a"), Some(StateMove::MigrateState)),
+            (gcs("a"), none.clone(), Some(StateMove::MigrateState)),
+            (
+                gcs("a"),
+                cloud("o", "w", None),
+                Some(StateMove::MigrateState),
+            ),
+            (
+                none.clone(),
+                cloud("o", "w", None),
+                Some(StateMove::MigrateState),
+            ),
+            (
+                cloud("o", "w", None),
+                cloud("o", "w2", None),
+                Some(StateMove::RenameWorkspace),
+            ),
+            // Names are compared without regard to case, the default host
+            // is app.terraform.io.
+            (
+                cloud("O", "W", None),
+                cloud("o", "w", Some("APP.terraform.io")),
+                None,
+            ),
+            (
+                cloud("o", "w", None),
+                cloud("o2", "w", None),
+                Some(StateMove::PullAndPush),
+            ),
+            (
+                cloud("o", "w", None),
+                cloud("o", "w", Some("tfe.example.com")),
+                Some(StateMove::PullAndPush),
+            ),
+            (
+                cloud("o", "w", None),
+                gcs("a"),
+                Some(StateMove::PullAndPush),
+            ),
+            (
+                cloud("o", "w", None),
+                none.clone(),
+                Some(StateMove::PullAndPush),
+            ),
+            // A root that is new or gone has no state to move.
+            (Value::Null, cloud("o", "w", None), None),
+            (cloud("o", "w", None), Value::Null, None),
+        ];
+        for (old, new, want) in table {
+            assert_eq!(how(&old, &new), want, "{old} -> {new}");
+        }
+    }
 
     #[test]
     fn a_moved_object_is_kept_and_references_to_it_are_not_changes() {
@@ -1429,6 +1500,91 @@ pub mod before {
     }
 }
 
+/// How a root's state gets to its new place, by what `terraform init`
+/// does for the change (Terraform's `internal/command/meta_backend.go`
+/// and `internal/cloud/migration.go`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateMove {
+    /// Between backends, or from one into HCP Terraform: `terraform init
+    /// -migrate-state` copies it.
+    MigrateState,
+    /// From one HCP Terraform workspace to another of the same
+    /// organization: `init` only switches workspaces ("configuration block
+    /// has changed", no migration), so the workspace is renamed in HCP
+    /// Terraform, its state going with it.
+    RenameWorkspace,
+    /// Out of HCP Terraform (Terraform refuses: "not yet implemented"), or
+    /// to another organization or host: `terraform state pull` with the
+    /// old configuration, `terraform state push` with the new.
+    PullAndPush,
+}
+
+impl StateMove {
+    /// How `diff --format json` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StateMove::MigrateState => "migrate-state",
+            StateMove::RenameWorkspace => "rename-workspace",
+            StateMove::PullAndPush => "pull-and-push",
+        }
+    }
+
+    /// What to do, for a root in the directory `dir` (as the user's shell
+    /// names it), before any plan or apply.
+    pub fn advice(self, dir: &str) -> String {
+        match self {
+            StateMove::MigrateState => {
+                format!("run `terraform -chdir={dir} init -migrate-state` before any plan or apply")
+            }
+            StateMove::RenameWorkspace => format!(
+                "HCP Terraform copies no state between workspaces (`init -migrate-state` \
+                 moves nothing): rename the old workspace to the new name in HCP Terraform \
+                 (its settings), then run `terraform -chdir={dir} init`, before any plan or \
+                 apply"
+            ),
+            StateMove::PullAndPush => format!(
+                "terraform cannot migrate state out of HCP Terraform or between its \
+                 organizations: while the root has its old configuration (before synth writes \
+                 the new), run `terraform -chdir={dir} state pull > old.tfstate`; with the new, \
+                 `terraform -chdir={dir} init -reconfigure` and `terraform -chdir={dir} state \
+                 push old.tfstate`, before any plan or apply"
+            ),
+        }
+    }
+}
+
+/// The state move between two documents of one root (parsed `.tf.json`),
+/// from their `terraform` blocks; `None` when the state stays where it is,
+/// or either document is absent (`null`: a root that is new or gone has no
+/// state to move).
+pub fn state_move(old: &Value, new: &Value) -> Option<Change> {
+    if old.is_null() || new.is_null() {
+        return None;
+    }
+    let (from, to) = (state_place(old), state_place(new));
+    if from == to {
+        return None;
+    }
+    // The organization and host of a cloud block, as HCP Terraform
+    // compares them (without regard to case).
+    let cloud = |doc: &Value| {
+        let c = &doc["terraform"]["cloud"];
+        c.is_object().then(|| {
+            let text = |v: &Value| v.as_str().map(str::to_ascii_lowercase);
+            (
+                text(&c["organization"]),
+                text(&c["hostname"]).unwrap_or_else(|| "app.terraform.io".to_owned()),
+            )
+        })
+    };
+    let how = match (cloud(old), cloud(new)) {
+        (Some(a), Some(b)) if a == b => StateMove::RenameWorkspace,
+        (Some(_), _) => StateMove::PullAndPush,
+        (None, _) => StateMove::MigrateState,
+    };
+    Some(Change::StateMoved { from, to, how })
+}
+
 /// One file's differences, as [`changes_by_file`] finds them.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileDiff {
@@ -1509,8 +1665,8 @@ pub fn change_json(change: &Change) -> Value {
         )
     };
     match change {
-        Change::StateMoved { from, to } => {
-            serde_json::json!({"change": "state_moved", "from": from, "to": to})
+        Change::StateMoved { from, to, how } => {
+            serde_json::json!({"change": "state_moved", "from": from, "to": to, "how": how.name()})
         }
         Change::Added(a) => serde_json::json!({"change": "added", "address": a}),
         Change::Removed(a) => serde_json::json!({"change": "removed", "address": a}),
@@ -1613,10 +1769,19 @@ pub fn render_markdown(
             };
         for change in changes {
             match change {
-                Change::StateMoved { from, to } => {
+                Change::StateMoved { from, to, how } => {
+                    let what = match how {
+                        StateMove::MigrateState => "run `terraform init -migrate-state`",
+                        StateMove::RenameWorkspace => {
+                            "rename the workspace in HCP Terraform (it copies no state between workspaces)"
+                        }
+                        StateMove::PullAndPush => {
+                            "`terraform state pull` with the old configuration, `state push` with the new"
+                        }
+                    };
                     let _ = writeln!(
                         md,
-                        "| **! state moves** | `terraform` | | {} → {}: run `terraform init -migrate-state` before any plan, or terraform plans to create everything again |",
+                        "| **! state moves** | `terraform` | | {} → {}: {what} before any plan, or terraform plans to create everything again |",
                         cell(place(from), true),
                         cell(place(to), true)
                     );

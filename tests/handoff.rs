@@ -931,14 +931,16 @@ fn diff_shows_atlantis_yaml_changes_project_by_project() {
 
 /// Two stacks whose roots would keep their state in one HCP Terraform
 /// workspace (or one GCS object) are refused at each stack's [state],
-/// by synth, deploy and plan, before anything is written or run.
+/// by synth, deploy and plan, before anything is written or run. HCP
+/// Terraform's organization and workspace names are one whatever their
+/// case.
 #[test]
 fn two_stacks_that_would_share_a_state_are_refused_at_each_ones_state() {
     let dir = project_with(&[]);
     let shop = dir.path().join("stacks/shop.toml");
     let text = std::fs::read_to_string(&shop).unwrap().replace(
         "[state]\nbucket = \"tfsynth-shop-tfstate\"\n",
-        "[state]\nbackend = \"cloud\"\norganization = \"example-org\"\nworkspace_prefix = \"hello-\"\n",
+        "[state]\nbackend = \"cloud\"\norganization = \"Example-Org\"\nworkspace_prefix = \"HELLO-\"\n",
     );
     std::fs::write(&shop, text).unwrap();
     for args in [
@@ -1011,7 +1013,8 @@ fn diff_calls_out_a_root_whose_state_moves_and_how_to_carry_it_over() {
         workload["changes"][0],
         serde_json::json!({"change": "state_moved",
             "from": "gs://tfsynth-shop-tfstate/tfsynth/shop/workload/default.tfstate",
-            "to": "HCP Terraform workspace example-org/shop-workload on app.terraform.io"})
+            "to": "HCP Terraform workspace example-org/shop-workload on app.terraform.io",
+            "how": "migrate-state"})
     );
     let (_, markdown, _) = tfsynth(
         dir.path(),
@@ -1021,6 +1024,75 @@ fn diff_calls_out_a_root_whose_state_moves_and_how_to_carry_it_over() {
         markdown.contains("| **! state moves** | `terraform` | | `gs://tfsynth-shop-tfstate/tfsynth/shop/cluster/default.tfstate` → `HCP Terraform workspace example-org/shop-cluster on app.terraform.io`: run `terraform init -migrate-state` before any plan, or terraform plans to create everything again |"),
         "{markdown}"
     );
+}
+
+/// Within HCP Terraform, terraform init moves no state: a new workspace
+/// name is a rename to make there, another organization a state pull and
+/// push; diff says which, in every format.
+#[test]
+fn diff_says_how_to_move_a_state_between_hcp_terraform_workspaces() {
+    let dir = project_with(&[]);
+    assert!(tfsynth(dir.path(), &["synth", "--no-validate", "--stack", "hello"]).0);
+    let hello = dir.path().join("stacks/hello.toml");
+    let settings = std::fs::read_to_string(&hello).unwrap();
+    for (change, how, advice, markdown_advice) in [
+        (
+            "organization = \"example-org\"\nworkspace_prefix = \"web-hello-\"\n",
+            "rename-workspace",
+            "HCP Terraform copies no state between workspaces (`init -migrate-state` moves nothing): rename the old workspace to the new name in HCP Terraform (its settings), then run `terraform -chdir=generated/hello/cluster init`, before any plan or apply",
+            "rename the workspace in HCP Terraform (it copies no state between workspaces)",
+        ),
+        (
+            "organization = \"other-org\"\n",
+            "pull-and-push",
+            "terraform cannot migrate state out of HCP Terraform or between its organizations: while the root has its old configuration (before synth writes the new), run `terraform -chdir=generated/hello/cluster state pull > old.tfstate`; with the new, `terraform -chdir=generated/hello/cluster init -reconfigure` and `terraform -chdir=generated/hello/cluster state push old.tfstate`, before any plan or apply",
+            "`terraform state pull` with the old configuration, `state push` with the new",
+        ),
+    ] {
+        std::fs::write(
+            &hello,
+            settings.replace("organization = \"example-org\"\n", change),
+        )
+        .unwrap();
+        let (_, stdout, _) = tfsynth(dir.path(), &["diff", "--stack", "hello"]);
+        assert!(
+            stdout.contains(&format!(
+                "\n      {advice}: until then the new place holds no state"
+            )),
+            "{stdout}"
+        );
+        let (_, json, _) = tfsynth(
+            dir.path(),
+            &["diff", "--stack", "hello", "--format", "json"],
+        );
+        let json: J = serde_json::from_str(&json).unwrap();
+        let cluster = json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == "generated/hello/cluster/main.tf.json")
+            .unwrap();
+        assert_eq!(cluster["changes"][0]["how"], how, "{json}");
+        let (_, markdown, _) = tfsynth(
+            dir.path(),
+            &["diff", "--stack", "hello", "--format", "markdown"],
+        );
+        assert!(
+            markdown.contains(&format!(": {markdown_advice} before any plan")),
+            "{markdown}"
+        );
+    }
+    // Only the case of a name changed: the same workspace.
+    std::fs::write(
+        &hello,
+        settings.replace(
+            "organization = \"example-org\"\n",
+            "organization = \"Example-Org\"\n",
+        ),
+    )
+    .unwrap();
+    let (_, stdout, _) = tfsynth(dir.path(), &["diff", "--stack", "hello"]);
+    assert!(!stdout.contains("state moves"), "{stdout}");
 }
 
 #[test]

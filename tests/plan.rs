@@ -454,3 +454,98 @@ fn deploy_saved_plans_removes_an_applied_plan_even_when_the_image_build_after_it
     );
     assert_eq!(p.calls().len(), before, "nothing runs");
 }
+
+/// A root whose state is to move (its backend or cloud block changed) is
+/// neither planned nor deployed while the old place holds the state, as
+/// the root's working directory or its files in generated/ record it:
+/// terraform would find no state at the new place and plan to create
+/// every object again.
+#[test]
+fn plan_and_deploy_refuse_a_root_whose_state_has_not_moved_yet() {
+    let p = Project::new();
+    let cloud = |prefix: &str| {
+        format!(
+            "{HELLO}[state]\nbackend = \"cloud\"\norganization = \"example-org\"\nworkspace_prefix = \"{prefix}\"\n"
+        )
+    };
+    p.write("stacks/hello.toml", &cloud("hello-"));
+    assert!(p.run(&["synth"]).status.success());
+    let written = p.generated("cluster");
+    // Another workspace name: generated/ still names the old one.
+    p.write("stacks/hello.toml", &cloud("web-hello-"));
+    // plan fails with 1, as every failure of it (2 means changes).
+    for (args, code) in [
+        (&["plan", "--stack", "hello"][..], 1),
+        (&["deploy", "--stack", "hello", "--yes"][..], 2),
+    ] {
+        let out = p.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains(
+                "root cluster: its state moves from HCP Terraform workspace example-org/hello-cluster on app.terraform.io to HCP Terraform workspace example-org/web-hello-cluster on app.terraform.io; carry it over first, the new configuration written by `tfsynth synth --stack hello`: HCP Terraform copies no state between workspaces (`init -migrate-state` moves nothing): rename the old workspace to the new name in HCP Terraform (its settings), then run `terraform -chdir=generated/hello/cluster init`, before any plan or apply"
+            ),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(p.calls().is_empty(), "{args:?}: nothing runs");
+        assert_eq!(
+            p.generated("cluster"),
+            written,
+            "{args:?}: nothing is written"
+        );
+    }
+    // Written, but the working directory was initialized with the old
+    // workspace (terraform's record of it): still refused.
+    assert!(p.run(&["synth"]).status.success());
+    let record = |name: &str| {
+        serde_json::json!({"version": 3, "backend": {"type": "cloud", "config": {
+            "hostname": null, "organization": "example-org", "token": null,
+            "workspaces": {"name": name, "project": null, "tags": null}}, "hash": 1}})
+        .to_string()
+    };
+    for root in ["cluster", "workload"] {
+        p.write(
+            &format!("generated/hello/{root}/.terraform/terraform.tfstate"),
+            &record(&format!("hello-{root}")),
+        );
+    }
+    let out = p.run(&["plan", "--stack", "hello"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("root workload: its state moves"));
+    assert!(p.calls().is_empty());
+    // Renamed in HCP Terraform and initialized again: planned.
+    for root in ["cluster", "workload"] {
+        p.write(
+            &format!("generated/hello/{root}/.terraform/terraform.tfstate"),
+            &record(&format!("web-hello-{root}")),
+        );
+    }
+    p.answer("cluster", 0, &[]);
+    p.answer("workload", 0, &[]);
+    let out = p.run(&["plan", "--stack", "hello"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // From one GCS prefix to another, with no working directory (a fresh
+    // clone in CI): generated/ says where the state is.
+    let p = Project::new();
+    let gcs =
+        |prefix: &str| format!("{HELLO}[state]\nbucket = \"b-tfstate\"\nprefix = \"{prefix}\"\n");
+    p.write("stacks/hello.toml", &gcs("tfsynth/hello"));
+    assert!(p.run(&["synth"]).status.success());
+    p.write("stacks/hello.toml", &gcs("tf/hello"));
+    let out = p.run(&["deploy", "--stack", "hello", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(
+            "root cluster: its state moves from gs://b-tfstate/tfsynth/hello/cluster/default.tfstate to gs://b-tfstate/tf/hello/cluster/default.tfstate; carry it over first, the new configuration written by `tfsynth synth --stack hello`: run `terraform -chdir=generated/hello/cluster init -migrate-state` before any plan or apply"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(p.calls().is_empty());
+}

@@ -49,7 +49,7 @@ fn not_in_place(before: &str, after: &str) -> Vec<String> {
                 // A data source is read, never destroyed.
                 Change::Removed(address) if address.starts_with("data.") => {}
                 Change::Removed(address) => out.push(format!("{root}: - {address}")),
-                Change::StateMoved { from, to } => {
+                Change::StateMoved { from, to, .. } => {
                     out.push(format!("{root}: ! state {from:?} -> {to:?}"));
                 }
                 Change::Renamed {
@@ -389,7 +389,7 @@ fn moving_the_committed_stacks_to_services_destroys_and_replaces_nothing() {
                     Change::Renamed { from, to, .. } => {
                         panic!("{stack}/{root}: {from} -> {to} without a moved block")
                     }
-                    Change::StateMoved { from, to } => {
+                    Change::StateMoved { from, to, .. } => {
                         panic!("{stack}/{root}: its state moves from {from:?} to {to:?}")
                     }
                     Change::Added(_) | Change::Changed(..) => {}

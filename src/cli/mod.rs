@@ -420,7 +420,82 @@ fn synthesize_one(
             message: format!("nothing was written or run\n{}", listing.join("\n")),
         });
     }
+    refuse_state_moves(project, out, stack, &synthesis)?;
     Ok((sources, synthesis))
+}
+
+/// Refuses to deploy or plan a root whose state is to move (its backend
+/// or cloud block changed) while the old place still holds it: Terraform
+/// would plan at the new place, which holds no state, to create every
+/// object again (and within HCP Terraform, `init` moves nothing, so even
+/// an applied plan would). The old place is the one the root's working
+/// directory was last initialized with (`.terraform/terraform.tfstate`),
+/// else the one in its files in the output directory; a root without
+/// either has nothing to move.
+fn refuse_state_moves(
+    project: &Project,
+    out: &Path,
+    stack: &str,
+    synthesis: &tfsynth::synth::Synthesis,
+) -> Result<(), Failure> {
+    let mut moves = Vec::new();
+    for root in &synthesis.roots {
+        let rel = Path::new(stack).join(root).join("main.tf.json");
+        let Some(new) = synthesis
+            .files
+            .iter()
+            .find(|f| f.path == rel)
+            .and_then(|f| serde_json::from_str::<serde_json::Value>(&f.contents).ok())
+        else {
+            continue;
+        };
+        let dir = project.dir().join(out).join(stack).join(root);
+        let initialized = std::fs::read_to_string(dir.join(".terraform/terraform.tfstate"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .map(|record| initialized_with(&record));
+        let written = std::fs::read_to_string(dir.join("main.tf.json"))
+            .ok()
+            .filter(|text| output::is_owned(&rel, text))
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        let moved = [initialized, written]
+            .into_iter()
+            .flatten()
+            .find_map(|old| tfsynth::diff::state_move(&old, &new));
+        if let Some(tfsynth::diff::Change::StateMoved { from, to, how }) = moved {
+            let shown = out.join(stack).join(root);
+            let place = |at: Option<String>| at.unwrap_or_else(|| "its directory".to_owned());
+            moves.push(format!(
+                "root {root}: its state moves from {} to {}; carry it over first, the new \
+                 configuration written by `tfsynth synth --stack {stack}`: {}",
+                place(from),
+                place(to),
+                how.advice(&shown.display().to_string())
+            ));
+        }
+    }
+    if moves.is_empty() {
+        return Ok(());
+    }
+    Err(input_error(format!(
+        "stack {stack}: nothing was written or run: terraform would find no state at the new \
+         place and plan to create every object again\n{}",
+        moves.join("\n")
+    )))
+}
+
+/// The `terraform` block a root's working directory was last initialized
+/// with, from its `.terraform/terraform.tfstate` record (`{"backend":
+/// {"type", "config"}}`; Terraform's `internal/command/workdir`), as a
+/// document [`tfsynth::diff::state_move`] reads; `{}` when it records no
+/// backend (the default, local state).
+fn initialized_with(record: &serde_json::Value) -> serde_json::Value {
+    let backend = &record["backend"];
+    match backend["type"].as_str() {
+        Some("cloud") => serde_json::json!({"terraform": {"cloud": backend["config"]}}),
+        Some(kind) => serde_json::json!({"terraform": {"backend": {kind: backend["config"]}}}),
+        None => serde_json::json!({}),
+    }
 }
 
 /// Writes one stack's `files` into the output directory `out` (only that

@@ -524,7 +524,8 @@ impl TerraformBlock {
     /// another root: `HCP Terraform workspace ORG/NAME on HOST`,
     /// `gs://BUCKET/PREFIX/default.tfstate` (the `gcs` backend keeps the
     /// default workspace's state there), or a backend's type and
-    /// settings. `None` for state in the root's own directory (no backend,
+    /// settings; a cloud block's names in lower case, as HCP Terraform
+    /// compares them. `None` for state in the root's own directory (no backend,
     /// or `local` at a relative path) and for workspaces chosen by tags.
     /// Two roots with one location overwrite each other's state.
     pub fn state_location(&self) -> Option<String> {
@@ -537,9 +538,12 @@ impl TerraformBlock {
                 .as_deref()
                 .unwrap_or("app.terraform.io")
                 .to_ascii_lowercase();
+            // Organization and workspace names are unique without regard
+            // to case, and looked up so (hashicorp/terraform#29005).
             return Some(format!(
-                "HCP Terraform workspace {}/{name} on {host}",
-                cloud.organization
+                "HCP Terraform workspace {}/{} on {host}",
+                cloud.organization.to_ascii_lowercase(),
+                name.to_ascii_lowercase()
             ));
         }
         let backend = self.backend.as_ref()?;
