@@ -216,15 +216,45 @@ pub enum ProjectChange {
     /// A project only the old file lists: its name.
     Removed(String),
     /// A project both list, with the keys that differ: `(key, old,
-    /// new)`, a key as its path (`autoplan.enabled`), a value as YAML
-    /// flow text (`true`, `[hello/cluster]`), an absent one as `None`.
-    Changed(String, Vec<(String, Option<String>, Option<String>)>),
+    /// new)`, a key as its path (`autoplan.enabled`), a value as JSON
+    /// (`true`, `["hello/cluster"]`), an absent one as `None`.
+    Changed(
+        String,
+        Vec<(String, Option<serde_json::Value>, Option<serde_json::Value>)>,
+    ),
+    /// The projects are the same, but the file differs elsewhere (a
+    /// top-level key, a comment): synth writes it anew.
+    Rewritten,
+    /// The file in place is not synth's (its first line is not
+    /// [`HEADER`]): synth refuses to replace it.
+    NotOwned,
 }
 
-/// The projects of two `atlantis.yaml` texts (`None`: no file), compared
-/// by name, in the new file's order, then the removed ones; a text that
-/// is not YAML lists no projects.
+/// How the `atlantis.yaml` in place (`old`; `None`: no file) differs
+/// from the one synth would write (`new`; `None`: none, so synth removes
+/// a file of its own): the projects compared by name, in the new file's
+/// order, then the removed ones; [`ProjectChange::Rewritten`] when only
+/// the text outside them differs; [`ProjectChange::NotOwned`] alone when
+/// the file in place is not synth's and synth would write one (it leaves
+/// such a file alone otherwise). A text that is not YAML lists no
+/// projects.
 pub fn compare(old: Option<&str>, new: Option<&str>) -> Vec<ProjectChange> {
+    if old.is_some_and(|text| !is_owned(text)) {
+        return if new.is_some() {
+            vec![ProjectChange::NotOwned]
+        } else {
+            Vec::new()
+        };
+    }
+    let changes = compare_projects(old, new);
+    if changes.is_empty() && old.is_some() && new.is_some() && old != new {
+        return vec![ProjectChange::Rewritten];
+    }
+    changes
+}
+
+/// The projects of two `atlantis.yaml` texts, as [`compare`] lists them.
+fn compare_projects(old: Option<&str>, new: Option<&str>) -> Vec<ProjectChange> {
     let old = listed(old);
     let new = listed(new);
     let mut changes = Vec::new();
@@ -254,7 +284,12 @@ pub fn compare(old: Option<&str>, new: Option<&str>) -> Vec<ProjectChange> {
 }
 
 /// Each project of a text, by name, with its keys flattened.
-fn listed(text: Option<&str>) -> Vec<(String, std::collections::BTreeMap<String, String>)> {
+fn listed(
+    text: Option<&str>,
+) -> Vec<(
+    String,
+    std::collections::BTreeMap<String, serde_json::Value>,
+)> {
     let docs = text
         .and_then(|t| yaml_rust2::YamlLoader::load_from_str(t).ok())
         .unwrap_or_default();
@@ -273,7 +308,11 @@ fn listed(text: Option<&str>) -> Vec<(String, std::collections::BTreeMap<String,
         .collect()
 }
 
-fn flatten(prefix: &str, value: &Yaml, out: &mut std::collections::BTreeMap<String, String>) {
+fn flatten(
+    prefix: &str,
+    value: &Yaml,
+    out: &mut std::collections::BTreeMap<String, serde_json::Value>,
+) {
     match value {
         Yaml::Hash(map) => {
             for (k, v) in map {
@@ -287,26 +326,47 @@ fn flatten(prefix: &str, value: &Yaml, out: &mut std::collections::BTreeMap<Stri
             }
         }
         other => {
-            out.insert(prefix.to_owned(), flow(other));
+            out.insert(prefix.to_owned(), json(other));
         }
     }
 }
 
-/// A value as YAML flow text.
-fn flow(value: &Yaml) -> String {
+/// A YAML value as JSON (a key of a mapping inside a list as its text).
+fn json(value: &Yaml) -> serde_json::Value {
+    use serde_json::Value;
     match value {
-        Yaml::String(s) => s.clone(),
-        Yaml::Integer(i) => i.to_string(),
-        Yaml::Boolean(b) => b.to_string(),
-        Yaml::Real(r) => r.clone(),
-        Yaml::Array(items) => format!(
+        Yaml::String(s) => Value::from(s.clone()),
+        Yaml::Real(r) => r.parse::<f64>().map_or(Value::from(r.clone()), Value::from),
+        Yaml::Integer(i) => Value::from(*i),
+        Yaml::Boolean(b) => Value::from(*b),
+        Yaml::Array(items) => Value::Array(items.iter().map(json).collect()),
+        Yaml::Hash(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), json(v)))
+                .collect(),
+        ),
+        _ => Value::Null,
+    }
+}
+
+/// A value as YAML flow text, as `diff` shows it (`true`,
+/// `[hello/cluster]`).
+fn flow(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => format!(
             "[{}]",
             items.iter().map(flow).collect::<Vec<_>>().join(", ")
         ),
-        Yaml::Null => "null".to_owned(),
-        _ => "?".to_owned(),
+        other => other.to_string(),
     }
 }
+
+/// What [`ProjectChange::Rewritten`] and [`ProjectChange::NotOwned`] say.
+const REWRITTEN: &str =
+    "changes outside its projects (a top-level key or a comment): synth writes it anew";
+const NOT_OWNED: &str = "not written by tfsynth (its first line is not tfsynth's header): synth refuses to replace it; move it away to let synth write it";
 
 /// [`compare`]'s changes as `diff` prints them: `atlantis.yaml`, then a
 /// line a project (`+ project hello/cluster`, `- project ...`, `~
@@ -326,13 +386,15 @@ pub fn render_text(changes: &[ProjectChange]) -> Option<String> {
                     .map(|(k, old, new)| {
                         format!(
                             "{k}: {} -> {}",
-                            old.as_deref().unwrap_or("(absent)"),
-                            new.as_deref().unwrap_or("(absent)")
+                            old.as_ref().map_or("(absent)".to_owned(), flow),
+                            new.as_ref().map_or("(absent)".to_owned(), flow)
                         )
                     })
                     .collect();
                 format!("  ~ project {name}: {}", keys.join("; "))
             }
+            ProjectChange::Rewritten => format!("  ~ {REWRITTEN}"),
+            ProjectChange::NotOwned => format!("  ! {NOT_OWNED}"),
         };
         text.push_str(&line);
         text.push('\n');
@@ -356,8 +418,9 @@ pub fn render_markdown(changes: &[ProjectChange]) -> Option<String> {
             }
             ProjectChange::Changed(name, keys) => {
                 for (key, old, new) in keys {
-                    let shown =
-                        |v: &Option<String>| v.as_deref().map_or("(absent)".to_owned(), code);
+                    let shown = |v: &Option<serde_json::Value>| {
+                        v.as_ref().map_or("(absent)".to_owned(), |v| code(&flow(v)))
+                    };
                     md.push_str(&format!(
                         "| ~ change | {} | {} | {} → {} |\n",
                         code(name),
@@ -367,6 +430,10 @@ pub fn render_markdown(changes: &[ProjectChange]) -> Option<String> {
                     ));
                 }
             }
+            ProjectChange::Rewritten => md.push_str(&format!("| ~ change | | | {REWRITTEN} |\n")),
+            ProjectChange::NotOwned => {
+                md.push_str(&format!("| **! refused** | | | {NOT_OWNED} |\n"))
+            }
         }
     }
     md.push('\n');
@@ -375,7 +442,9 @@ pub fn render_markdown(changes: &[ProjectChange]) -> Option<String> {
 
 /// [`compare`]'s changes as `diff --format json` lists them:
 /// `{"path": "atlantis.yaml", "projects": [{"change": "added" |
-/// "removed" | "changed", "name", "keys": [{"key", "old", "new"}]}]}`.
+/// "removed" | "changed", "name", "keys": [{"key", "old", "new"}]}]}`,
+/// values as JSON; or `"projects": [{"change": "rewritten" |
+/// "not_owned", "message"}]` for the file as a whole.
 pub fn to_json(changes: &[ProjectChange]) -> serde_json::Value {
     let projects: Vec<serde_json::Value> = changes
         .iter()
@@ -390,6 +459,12 @@ pub fn to_json(changes: &[ProjectChange]) -> serde_json::Value {
                     .map(|(key, old, new)| serde_json::json!({"key": key, "old": old, "new": new}))
                     .collect::<Vec<_>>(),
             }),
+            ProjectChange::Rewritten => {
+                serde_json::json!({"change": "rewritten", "message": REWRITTEN})
+            }
+            ProjectChange::NotOwned => {
+                serde_json::json!({"change": "not_owned", "message": NOT_OWNED})
+            }
         })
         .collect();
     serde_json::json!({ "path": FILE, "projects": projects })

@@ -611,23 +611,46 @@ fn a_users_own_atlantis_yaml_is_never_replaced_and_nothing_is_written() {
 }
 
 /// atlantis.yaml lists every stack that asks, so a synth of some stacks
-/// leaves it as it is (a later full synth, or `synth --check` in CI,
-/// brings it in line).
+/// leaves it as it is, but says when their projects in it are out of
+/// date; `synth --check --stack` fails then, so a per-stack CI job sees a
+/// change of its stack's [atlantis].
 #[test]
-fn synth_of_one_stack_leaves_atlantis_yaml_alone() {
+fn synth_of_one_stack_leaves_atlantis_yaml_alone_but_checks_its_projects() {
     let dir = project_with(&["hello"]);
+    assert!(tfsynth(dir.path(), &["synth", "--no-validate"]).0);
+    let written = std::fs::read_to_string(dir.path().join("atlantis.yaml")).unwrap();
+    let check = |stack: &str| {
+        tfsynth(
+            dir.path(),
+            &["synth", "--no-validate", "--check", "--stack", stack],
+        )
+    };
+    assert_eq!(check("hello").1, "generated/ is up to date (3 files)\n");
+    let hello = dir.path().join("stacks/hello.toml");
+    let settings = std::fs::read_to_string(&hello).unwrap();
+    std::fs::write(&hello, format!("{settings}autoplan = false\n")).unwrap();
+    let (ok, _, stderr) = check("hello");
+    assert!(!ok);
+    assert!(
+        stderr.contains("stale: atlantis.yaml (its projects hello/cluster, hello/workload; it lists every stack, so run `tfsynth synth`)"),
+        "{stderr}"
+    );
+    // Another stack's check does not speak for hello's projects.
+    assert!(check("shop").0);
     let (ok, stdout, stderr) = tfsynth(dir.path(), &["synth", "--no-validate", "--stack", "hello"]);
     assert!(ok);
     assert!(!stdout.contains("atlantis.yaml"), "{stdout}");
-    assert!(stderr.contains("note: atlantis.yaml lists every stack, so a synth of some (--stack) leaves it as it is; `tfsynth synth` brings it in line"), "{stderr}");
-    assert!(!dir.path().join("atlantis.yaml").exists());
-    // --check of some stacks does not speak for atlantis.yaml either.
-    let (ok, stdout, _) = tfsynth(
-        dir.path(),
-        &["synth", "--no-validate", "--check", "--stack", "hello"],
+    assert!(stderr.contains("note: atlantis.yaml lists every stack, so a synth of some (--stack) leaves it as it is, and its projects hello/cluster, hello/workload are now out of date; `tfsynth synth` brings it in line"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("atlantis.yaml")).unwrap(),
+        written
     );
-    assert!(ok);
-    assert_eq!(stdout, "generated/ is up to date (3 files)\n");
+    // A stack that no longer asks: its projects are stale too.
+    std::fs::write(&hello, settings.replace("\n[atlantis]\n", "\n")).unwrap();
+    let (ok, _, stderr) = check("hello");
+    assert!(!ok, "{stderr}");
+    assert!(tfsynth(dir.path(), &["synth", "--no-validate"]).0);
+    assert!(!dir.path().join("atlantis.yaml").exists());
 }
 
 /// Atlantis reads the file at the repository's root only: a project in a
@@ -752,18 +775,42 @@ fn what_atlantis_cannot_run_is_refused_at_the_setting_to_change() {
     );
 }
 
+/// atlantis.yaml lists the roots in generated/, the committed output: a
+/// synth into another directory (a scratch copy, inside the project or
+/// not) writes it there and leaves atlantis.yaml as it is, saying so.
 #[test]
-fn an_output_directory_atlantis_cannot_run_is_refused_when_a_stack_asks() {
-    for out in ["build..1", "gen*"] {
+fn a_synth_into_another_output_directory_leaves_atlantis_yaml_alone() {
+    let scratch = tempfile::tempdir().unwrap();
+    let outside = scratch.path().join("out").display().to_string();
+    for out in ["out-both", "build..1", "gen*", outside.as_str()] {
         let dir = project_with(&["shop"]);
-        let (ok, _, stderr) = tfsynth(dir.path(), &["synth", "--no-validate", "--out", out]);
-        assert!(!ok, "{out}");
+        assert!(tfsynth(dir.path(), &["synth", "--no-validate"]).0);
+        let written = std::fs::read_to_string(dir.path().join("atlantis.yaml")).unwrap();
+        let (ok, stdout, stderr) = tfsynth(dir.path(), &["synth", "--no-validate", "--out", out]);
+        assert!(ok, "{out}: {stderr}");
+        assert!(!stdout.contains("atlantis.yaml"), "{out}: {stdout}");
         assert!(
-            stderr.contains(&format!("--out {out}: Atlantis")),
-            "{stderr}"
+            stderr.contains(&format!(
+                "note: atlantis.yaml lists the roots in generated/, so a synth into --out {out} leaves it as it is"
+            )),
+            "{out}: {stderr}"
         );
-        assert!(stderr.contains("nothing was written"), "{stderr}");
-        assert!(!dir.path().join(out).exists());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("atlantis.yaml")).unwrap(),
+            written,
+            "{out}"
+        );
+        assert!(
+            dir.path()
+                .join(out)
+                .join("shop/cluster/main.tf.json")
+                .is_file(),
+            "{out}"
+        );
+        // diff of that directory has nothing to say of atlantis.yaml.
+        let (_, stdout, _) = tfsynth(dir.path(), &["diff", "--out", out]);
+        assert_eq!(stdout, "", "{out}");
+        let _ = std::fs::remove_dir_all(&outside);
     }
 }
 
@@ -919,8 +966,8 @@ fn diff_shows_atlantis_yaml_changes_project_by_project() {
         &serde_json::json!({"path": "atlantis.yaml", "projects": [
             {"change": "added", "name": "hello/cluster"},
             {"change": "added", "name": "hello/workload"},
-            {"change": "changed", "name": "shop/cluster", "keys": [{"key": "autoplan.enabled", "old": "true", "new": "false"}]},
-            {"change": "changed", "name": "shop/workload", "keys": [{"key": "autoplan.enabled", "old": "true", "new": "false"}]},
+            {"change": "changed", "name": "shop/cluster", "keys": [{"key": "autoplan.enabled", "old": true, "new": false}]},
+            {"change": "changed", "name": "shop/workload", "keys": [{"key": "autoplan.enabled", "old": true, "new": false}]},
         ]})
     );
     // Once written, nothing is left to show.
@@ -1152,4 +1199,44 @@ fn a_roots_state_location_is_named_where_roots_could_share_it() {
     for (block, expected) in cases {
         assert_eq!(block.state_location().as_deref(), expected, "{block:?}");
     }
+}
+
+/// diff says what synth would do to atlantis.yaml even when its projects
+/// stay the same: a key or comment added by hand is written over, and a
+/// file that is not synth's is refused.
+#[test]
+fn diff_says_when_synth_rewrites_or_refuses_atlantis_yaml() {
+    let dir = project_with(&["shop"]);
+    assert!(tfsynth(dir.path(), &["synth", "--no-validate"]).0);
+    let path = dir.path().join("atlantis.yaml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    for edited in [
+        format!("{written}automerge: true\n"),
+        written.replace("version: 3", "version: 2"),
+        format!("{written}# a note\n"),
+    ] {
+        std::fs::write(&path, &edited).unwrap();
+        let (_, stdout, _) = tfsynth(dir.path(), &["diff", "--exit-code"]);
+        assert_eq!(
+            stdout,
+            "atlantis.yaml\n  ~ changes outside its projects (a top-level key or a comment): synth writes it anew\n",
+            "{edited}"
+        );
+        let (ok, _, stderr) = tfsynth(dir.path(), &["synth", "--no-validate", "--check"]);
+        assert!(!ok && stderr.contains("atlantis.yaml"), "{stderr}");
+    }
+    std::fs::write(&path, "version: 3\nprojects: []\n").unwrap();
+    let (_, stdout, _) = tfsynth(dir.path(), &["diff"]);
+    assert_eq!(
+        stdout,
+        "atlantis.yaml\n  ! not written by tfsynth (its first line is not tfsynth's header): synth refuses to replace it; move it away to let synth write it\n"
+    );
+    let (_, json, _) = tfsynth(dir.path(), &["diff", "--format", "json"]);
+    let json: J = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json["files"][0]["projects"][0]["change"], "not_owned",
+        "{json}"
+    );
+    let (ok, _, _) = tfsynth(dir.path(), &["synth", "--no-validate"]);
+    assert!(!ok, "synth refuses, as diff said");
 }

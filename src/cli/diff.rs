@@ -68,8 +68,12 @@ pub(super) fn run(
         "nothing to compare: the settings do not synthesize",
     )?;
     // atlantis.yaml lists every stack, and is beside the output directory:
-    // compared when every stack is, and not against another directory.
-    let atlantis = if args.stacks.is_empty() && args.against.is_none() {
+    // compared when every stack is, in the output directory it lists, and
+    // not against another directory.
+    let atlantis = if args.stacks.is_empty()
+        && args.against.is_none()
+        && super::atlantis_lists(project, &args.out)
+    {
         atlantis::compare(
             atlantis_before(project, args.against_git.as_deref())?.as_deref(),
             atlantis_now(project, &args.out, &synthesized.atlantis).as_deref(),
@@ -179,9 +183,9 @@ pub(super) fn run(
     Ok(differs(text))
 }
 
-/// The `atlantis.yaml` synth wrote, in the project directory or as
-/// committed in git revision `rev`; `None` when there is none, or it is
-/// not synth's.
+/// The `atlantis.yaml` in the project directory (whoever wrote it: synth
+/// refuses to replace one that is not its own), or synth's as committed
+/// in git revision `rev`; `None` when there is none.
 fn atlantis_before(project: &Project, rev: Option<&str>) -> Result<Option<String>, Failure> {
     let text = match rev {
         None => std::fs::read_to_string(project.dir().join(atlantis::FILE)).ok(),
@@ -199,7 +203,7 @@ fn atlantis_before(project: &Project, rev: Option<&str>) -> Result<Option<String
                 .then(|| String::from_utf8_lossy(&shown.stdout).into_owned())
         }
     };
-    Ok(text.filter(|t| atlantis::is_owned(t)))
+    Ok(text.filter(|t| rev.is_none() || atlantis::is_owned(t)))
 }
 
 /// The `atlantis.yaml` synth would write for `stacks`; `None` when no

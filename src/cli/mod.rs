@@ -424,6 +424,17 @@ fn synthesize_one(
     Ok((sources, synthesis))
 }
 
+/// The output directory every command writes to unless told otherwise
+/// (`--out`), the one committed and the one `atlantis.yaml` lists.
+const DEFAULT_OUT: &str = "generated";
+
+/// Whether `out` (`--out`, relative to the project directory) is the
+/// output directory `atlantis.yaml` lists, [`DEFAULT_OUT`]: a synth into
+/// another (a scratch copy) leaves the file alone.
+fn atlantis_lists(project: &Project, out: &Path) -> bool {
+    output::within_project(project.dir(), out).is_ok_and(|dir| dir == DEFAULT_OUT)
+}
+
 /// Refuses to deploy or plan a root whose state is to move (its backend
 /// or cloud block changed) while the old place still holds it: Terraform
 /// would plan at the new place, which holds no state, to create every

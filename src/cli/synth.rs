@@ -76,12 +76,20 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     // The process ends soon: freeing every parsed schema would only cost
     // time (a tenth of the hello stack's synth).
     std::mem::forget(schemas);
-    // atlantis.yaml lists every stack that asks for it, so only a synth of
-    // every stack can say what it holds.
-    let atlantis = if args.stacks.is_empty() {
+    // atlantis.yaml lists every stack that asks for it, in the committed
+    // output directory, so only a synth of every stack into it can say
+    // what it holds.
+    let lists_out = super::atlantis_lists(project, &args.out);
+    let atlantis = if args.stacks.is_empty() && lists_out {
         Some(atlantis_change(project, &args.out, &synthesized.atlantis)?)
     } else {
         None
+    };
+    // For some stacks, whether their projects in it are as they would be.
+    let stale_projects = if atlantis.is_none() && lists_out {
+        stale_projects(project, &names, &synthesized.atlantis)
+    } else {
+        Vec::new()
     };
     let scope = (!args.stacks.is_empty()).then_some(names.as_slice());
     let plan = output::plan(&project.dir().join(&args.out), scope, synthesized.files)
@@ -94,7 +102,14 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
             .unwrap_or_default()
     };
     if args.check {
-        let stale_atlantis = atlantis_lines(false);
+        let mut stale_atlantis = atlantis_lines(false);
+        if !stale_projects.is_empty() {
+            stale_atlantis.push(format!(
+                "stale: {} (its projects {}; it lists every stack, so run `tfsynth synth`)",
+                atlantis::FILE,
+                stale_projects.join(", ")
+            ));
+        }
         if plan.is_empty() && stale_atlantis.is_empty() {
             let atlantis_too = atlantis.is_some() && !synthesized.atlantis.is_empty();
             let _ = writeln!(
@@ -130,14 +145,58 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
         for line in atlantis_lines(true) {
             let _ = writeln!(std::io::stdout().lock(), "{line}");
         }
-    } else if !synthesized.atlantis.is_empty() {
+    } else if !lists_out
+        && (!synthesized.atlantis.is_empty() || project.dir().join(atlantis::FILE).exists())
+    {
         eprintln!(
-            "note: {} lists every stack, so a synth of some (--stack) leaves it as it is; \
-             `tfsynth synth` brings it in line",
-            atlantis::FILE
+            "note: {} lists the roots in {}/, so a synth into --out {out_display} leaves it as \
+             it is",
+            atlantis::FILE,
+            super::DEFAULT_OUT
+        );
+    } else if !stale_projects.is_empty() {
+        eprintln!(
+            "note: {} lists every stack, so a synth of some (--stack) leaves it as it is, and \
+             its projects {} are now out of date; `tfsynth synth` brings it in line",
+            atlantis::FILE,
+            stale_projects.join(", ")
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The projects of `stacks` (synthesized; those that ask for
+/// `atlantis.yaml` in `asking`) that the `atlantis.yaml` in place lists
+/// otherwise than synth would, or lists and should not, or does not list:
+/// `hello/cluster`, sorted. Nothing when the file is not synth's.
+fn stale_projects(
+    project: &Project,
+    stacks: &[String],
+    asking: &[atlantis::StackRoots],
+) -> Vec<String> {
+    let in_place = std::fs::read_to_string(project.dir().join(atlantis::FILE)).ok();
+    if in_place.as_deref().is_some_and(|t| !atlantis::is_owned(t)) {
+        return Vec::new();
+    }
+    let wanted = (!asking.is_empty()).then(|| atlantis::render_stacks(super::DEFAULT_OUT, asking));
+    let ours = |name: &str| {
+        stacks.iter().any(|s| {
+            name.strip_prefix(s.as_str())
+                .is_some_and(|r| r.starts_with('/'))
+        })
+    };
+    let mut names: Vec<String> = atlantis::compare(in_place.as_deref(), wanted.as_deref())
+        .into_iter()
+        .filter_map(|change| match change {
+            atlantis::ProjectChange::Added(name)
+            | atlantis::ProjectChange::Removed(name)
+            | atlantis::ProjectChange::Changed(name, _) => Some(name),
+            atlantis::ProjectChange::Rewritten | atlantis::ProjectChange::NotOwned => None,
+        })
+        .filter(|name| ours(name))
+        .collect();
+    names.sort();
+    names
 }
 
 /// What `atlantis.yaml` needs for `stacks` (the stacks that ask for it):
