@@ -1428,16 +1428,20 @@ pub mod before {
 
     use crate::output;
 
-    /// The files tfsynth wrote for `stacks` below `base` (the output
-    /// directory, or another to compare with). A missing `base` holds
-    /// nothing: every file is new.
+    /// The files tfsynth wrote for `stacks` (`None`: every stack, those
+    /// whose settings are gone too) below `base` (the output directory, or
+    /// another to compare with). A missing `base` holds nothing: every file
+    /// is new.
     ///
     /// # Errors
     ///
     /// A directory or file that cannot be read, named.
-    pub fn in_dir(base: &Path, stacks: &[String]) -> Result<BTreeMap<PathBuf, String>, String> {
+    pub fn in_dir(
+        base: &Path,
+        stacks: Option<&[String]>,
+    ) -> Result<BTreeMap<PathBuf, String>, String> {
         let mut files = BTreeMap::new();
-        for rel in output::owned_files(base, Some(stacks)).map_err(|e| e.to_string())? {
+        for rel in output::owned_files(base, stacks).map_err(|e| e.to_string())? {
             let text = std::fs::read_to_string(base.join(&rel))
                 .map_err(|e| format!("{}: {e}", rel.display()))?;
             files.insert(rel, text);
@@ -1445,9 +1449,9 @@ pub mod before {
         Ok(files)
     }
 
-    /// The files tfsynth wrote for `stacks` in the output directory `out`
-    /// (relative to the repository in `dir`) as committed in `rev`, read
-    /// with `git ls-tree` and `git show`.
+    /// The files tfsynth wrote for `stacks` (`None`: every stack) in the
+    /// output directory `out` (relative to the repository in `dir`) as
+    /// committed in `rev`, read with `git ls-tree` and `git show`.
     ///
     /// # Errors
     ///
@@ -1456,7 +1460,7 @@ pub mod before {
         dir: &Path,
         out: &Path,
         rev: &str,
-        stacks: &[String],
+        stacks: Option<&[String]>,
     ) -> Result<BTreeMap<PathBuf, String>, String> {
         let git = |args: &[&str]| -> Result<String, String> {
             let output = std::process::Command::new("git")
@@ -1486,7 +1490,7 @@ pub mod before {
                 continue;
             };
             let rel = PathBuf::from(rel);
-            if !stacks.iter().any(|s| rel.starts_with(s)) {
+            if stacks.is_some_and(|stacks| !stacks.iter().any(|s| rel.starts_with(s))) {
                 continue;
             }
             // `REV:./PATH` is from `dir`; `REV:PATH` would be from the top

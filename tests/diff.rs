@@ -307,3 +307,35 @@ fn diff_as_markdown_is_a_table_per_root_with_destroy_and_replace_marked() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(text(&out.stdout), "{\n  \"files\": []\n}\n");
 }
+
+/// A stack whose settings are removed: diff shows its files going, as
+/// synth would remove them, and says that removing them destroys nothing.
+#[test]
+fn diff_shows_the_files_of_a_stack_whose_settings_are_gone() {
+    let p = project();
+    std::fs::write(p.path().join("stacks/other.toml"), HELLO).unwrap();
+    assert!(
+        tfsynth(p.path(), &["synth", "--no-validate"])
+            .status
+            .success()
+    );
+    std::fs::remove_file(p.path().join("stacks/other.toml")).unwrap();
+    let out = tfsynth(p.path(), &["diff", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "generated/other/cluster/main.tf.json\n  - google_artifact_registry_repository.images\n"
+        ) && stdout.contains("  - google_container_cluster.primary\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("generated/hello/"), "{stdout}");
+    assert!(
+        text(&out.stderr).contains("note: stack other has files in generated/ but no settings (stacks/other.toml): synth removes its files, which destroys nothing; to take its objects down, restore its settings and run `tfsynth destroy --stack other` first"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Asked for one stack, diff speaks for that one only.
+    let out = tfsynth(p.path(), &["diff", "--exit-code", "--stack", "hello"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

@@ -86,8 +86,11 @@ pub(super) fn run(
         .into_iter()
         .map(|f| (f.path, f.contents))
         .collect();
+    // Without --stack, every stack's files, those whose settings are gone
+    // too (synth removes them).
+    let scope = (!args.stacks.is_empty()).then_some(names.as_slice());
     let old = match (&args.against_git, &args.against) {
-        (Some(rev), _) => before::in_git(project.dir(), &args.out, rev, &names),
+        (Some(rev), _) => before::in_git(project.dir(), &args.out, rev, scope),
         (None, Some(against)) => {
             // A directory named to compare with must exist, or a typo in it
             // would show every resource as added.
@@ -98,12 +101,26 @@ pub(super) fn run(
                     against.display()
                 )));
             }
-            before::in_dir(&base, &names)
+            before::in_dir(&base, scope)
         }
         // A missing output directory is a first synth: every file is new.
-        (None, None) => before::in_dir(&project.dir().join(&args.out), &names),
+        (None, None) => before::in_dir(&project.dir().join(&args.out), scope),
     }
     .map_err(input_error)?;
+    // A stack whose settings are gone: its files go, its objects stay.
+    let gone: std::collections::BTreeSet<String> = old
+        .keys()
+        .filter_map(|path| path.iter().next()?.to_str().map(str::to_owned))
+        .filter(|stack| !names.contains(stack))
+        .collect();
+    for stack in gone {
+        eprintln!(
+            "note: stack {stack} has files in {}/ but no settings ({STACKS_DIR}/{stack}.toml): \
+             synth removes its files, which destroys nothing; to take its objects down, \
+             restore its settings and run `tfsynth destroy --stack {stack}` first",
+            args.out.display()
+        );
+    }
     let style = Style::new(color.colors(
         std::io::stdout().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),
