@@ -308,7 +308,11 @@ impl Sources {
         };
         for source in self.local.iter().chain(base) {
             if let Some(place) = find_key(&source.text, key) {
-                return at(source, place);
+                let mut found = at(source, place);
+                if std::ptr::eq(source, &self.base) {
+                    found.message.push_str(&self.local_siblings(key));
+                }
+                return found;
             }
         }
         // A key that is not in the files: point at the nearest table that
@@ -325,6 +329,55 @@ impl Sources {
         at(
             &self.base,
             line_column(&self.base.text, top_level_end(&self.base.text).0),
+        )
+    }
+}
+
+impl Sources {
+    /// For a problem at `key` of the base file: the keys of the same
+    /// table the local override sets, with their lines, and that it cannot
+    /// take `key` out (`; stacks/hello.local.toml sets state.backend (line
+    /// 2), and an override merges key by key: it cannot take out state.bucket`);
+    /// empty when it sets none.
+    fn local_siblings(&self, key: &str) -> String {
+        let Some(local) = &self.local else {
+            return String::new();
+        };
+        let parent = parent_key(key);
+        let Ok(table) = toml::from_str::<toml::Table>(&local.text) else {
+            return String::new();
+        };
+        let mut at: Option<&toml::Table> = Some(&table);
+        if !parent.is_empty() {
+            for part in parent.split('.') {
+                at = at.and_then(|t| t.get(part)).and_then(toml::Value::as_table);
+            }
+        }
+        let Some(siblings) = at else {
+            return String::new();
+        };
+        let set: Vec<String> = siblings
+            .keys()
+            .map(|k| {
+                if parent.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{parent}.{k}")
+                }
+            })
+            .filter(|k| k != key)
+            .filter_map(|k| {
+                let (line, _) = find_key(&local.text, &k)?;
+                Some(format!("{k} (line {line})"))
+            })
+            .collect();
+        if set.is_empty() || parent.is_empty() {
+            return String::new();
+        }
+        format!(
+            "; {} sets {}, and an override merges key by key: it cannot take out {key}",
+            local.display,
+            set.join(", ")
         )
     }
 }

@@ -411,6 +411,49 @@ fn a_problem_of_what_the_local_file_replaced_is_placed_in_the_local_file() {
     assert!(!report.contains("stacks/s.toml:"), "{report}");
 }
 
+/// A problem at a key of the committed file that the local override
+/// cannot take out names what the override sets beside it, with lines:
+/// switching backends in an override leaves the committed bucket.
+#[test]
+fn a_problem_at_a_committed_key_names_what_the_local_file_sets_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.toml"),
+        format!("{HELLO}[state]\nbucket = \"b-tfstate\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("s.local.toml"),
+        "[state]\nbackend = \"cloud\"\norganization = \"example-org\"\n",
+    )
+    .unwrap();
+    let sources = Sources::read(dir.path(), "stacks", "s").unwrap();
+    let report = tfsynth::stacks::build(&sources).unwrap_err().to_string();
+    assert!(
+        report.contains("stacks/s.toml:57:1: state.bucket: a setting of backend \"gcs\", and this stack's backend is \"cloud\"; stacks/s.local.toml sets state.backend (line 2), state.organization (line 3), and an override merges key by key: it cannot take out state.bucket"),
+        "{report}"
+    );
+    // Without an override, the message is only the problem.
+    std::fs::remove_file(dir.path().join("s.local.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("s.toml"),
+        format!(
+            "{HELLO}[state]\nbackend = \"cloud\"\norganization = \"o\"\nbucket = \"b-tfstate\"\n"
+        ),
+    )
+    .unwrap();
+    let sources = Sources::read(dir.path(), "stacks", "s").unwrap();
+    let report = tfsynth::stacks::build(&sources).unwrap_err().to_string();
+    assert!(
+        report.contains(
+            "state.bucket: a setting of backend \"gcs\", and this stack's backend is \"cloud\"\n"
+        ) || report.ends_with(
+            "state.bucket: a setting of backend \"gcs\", and this stack's backend is \"cloud\""
+        ),
+        "{report}"
+    );
+}
+
 // ---- issue 16, section 3: settings GCP, GKE or Kubernetes would refuse ------
 
 /// `HELLO` with one setting's line replaced: `from` (a whole line of
