@@ -35,27 +35,30 @@ const ROOT_MODULE: &str = "tfconfig/m-/";
 /// The plan cannot be read, is not a plan, or was made from other files:
 /// the message says which file differs.
 pub fn check(plan: &Path, root_dir: &Path, shown: &str) -> Result<Saved, String> {
-    let bytes = std::fs::read(plan).map_err(|e| format!("{}: {e}", plan.display()))?;
+    // The plan as messages name it: in the root directory as shown.
+    let named = match plan.file_name() {
+        Some(file) => format!("{shown}/{}", file.to_string_lossy()),
+        None => plan.display().to_string(),
+    };
+    let bytes = std::fs::read(plan).map_err(|e| format!("{named}: {e}"))?;
     if bytes.starts_with(b"{") {
         let bookmark: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{}: not a saved plan: {e}", plan.display()))?;
+            .map_err(|e| format!("{named}: not a saved plan: {e}"))?;
         return match bookmark["run_id"].as_str() {
             Some(run) if bookmark.get("remote_plan_format").is_some() => Ok(Saved::Cloud {
                 run: run.to_owned(),
             }),
-            _ => Err(format!("{}: not a saved plan", plan.display())),
+            _ => Err(format!("{named}: not a saved plan")),
         };
     }
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("{}: not a saved plan: {e}", plan.display()))?;
+        .map_err(|e| format!("{named}: not a saved plan: {e}"))?;
     let mut planned: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for i in 0..archive.len() {
-        let mut entry = archive
-            .by_index(i)
-            .map_err(|e| format!("{}: {e}", plan.display()))?;
+        let mut entry = archive.by_index(i).map_err(|e| format!("{named}: {e}"))?;
         let name = entry
             .name()
-            .map_err(|e| format!("{}: {e}", plan.display()))?
+            .map_err(|e| format!("{named}: {e}"))?
             .into_owned();
         let Some(name) = name.strip_prefix(ROOT_MODULE).map(str::to_owned) else {
             continue;
@@ -63,13 +66,13 @@ pub fn check(plan: &Path, root_dir: &Path, shown: &str) -> Result<Saved, String>
         let mut contents = Vec::new();
         entry
             .read_to_end(&mut contents)
-            .map_err(|e| format!("{}: {e}", plan.display()))?;
+            .map_err(|e| format!("{named}: {e}"))?;
         planned.insert(name, contents);
     }
     if planned.is_empty() {
         return Err(format!(
             "{}: not a saved plan (no copy of the root module's files in it)",
-            plan.display()
+            named
         ));
     }
     let mut current: BTreeMap<String, Vec<u8>> = BTreeMap::new();

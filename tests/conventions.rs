@@ -124,6 +124,16 @@ fn the_man_page_is_roff_that_names_every_command() {
         let sub = ok(&tfsynth(dir.path(), &["man", command], &[]));
         assert!(sub.contains(&format!(".TH tfsynth-{command} 1")), "{sub}");
         assert!(sub.contains(&format!("\\fBtfsynth {command}\\fR")), "{sub}");
+        // The options it takes: the global ones too, and no --version,
+        // which a subcommand refuses.
+        for global in [
+            "\\fB\\-C\\fR",
+            "\\fB\\-\\-color\\fR",
+            "\\fB\\-\\-message\\-format\\fR",
+        ] {
+            assert!(sub.contains(global), "{command}: no {global}: {sub}");
+        }
+        assert!(!sub.contains("\\-\\-version"), "{command}: {sub}");
     }
     let deploy = ok(&tfsynth(dir.path(), &["man", "deploy"], &[]));
     assert!(deploy.contains("saved\\-plans"), "{deploy}");

@@ -94,6 +94,9 @@ fn a_plan_saved_in_hcp_terraform_is_known_by_its_run_and_anything_else_is_not_a_
     for garbage in ["{}", "not a plan", ""] {
         std::fs::write(dir.path().join("tfsynth.tfplan"), garbage).unwrap();
         let why = check_root(dir.path()).unwrap_err();
-        assert!(why.contains("not a saved plan"), "{garbage:?}: {why}");
+        assert!(
+            why.starts_with("generated/s/r/tfsynth.tfplan: not a saved plan"),
+            "{garbage:?}: {why}"
+        );
     }
 }

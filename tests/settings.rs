@@ -1131,3 +1131,36 @@ fn a_state_setting_of_another_backend_or_a_missing_one_is_refused_at_its_key() {
     let fits = long.replace(&"w".repeat(83), &"w".repeat(82));
     assert!(build(&fits).is_ok());
 }
+
+/// A GCS state prefix is the start of object names: each root's state is
+/// kept under PREFIX/ROOT/. One with an empty part (a stray `/`), a `.`
+/// or `..` part, a line break or too long is refused at state.prefix.
+#[test]
+fn a_gcs_state_prefix_that_would_make_odd_object_names_is_refused() {
+    let with_prefix =
+        |prefix: &str| format!("{HELLO}[state]\nbucket = \"b-tfstate\"\nprefix = {prefix:?}\n");
+    for good in ["tfsynth/hello", "a", "team.web/hello-prod", "ü/x"] {
+        assert!(build(&with_prefix(good)).is_ok(), "{good}");
+    }
+    let long = "x".repeat(901);
+    for (bad, why) in [
+        ("", "is empty"),
+        ("tfsynth/hello/", "has an empty part"),
+        ("/tfsynth", "has an empty part"),
+        ("a//b", "has an empty part"),
+        ("a/../b", "has a part '.' or '..'"),
+        (".", "has a part '.' or '..'"),
+        ("a\nb", "has a line break"),
+        (long.as_str(), "is longer than 900 bytes"),
+    ] {
+        let lines = build(&with_prefix(bad)).unwrap_err();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("stacks/s.toml:58:1: state.prefix: ")
+                    && l.contains(why)
+                    && l.ends_with("each root's state is kept under PREFIX/ROOT/")),
+            "{bad:?}: {lines:?}"
+        );
+    }
+}

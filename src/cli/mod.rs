@@ -306,7 +306,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Man { subcommand } => {
             let mut page = command();
+            let mut source = None;
             if let Some(name) = subcommand {
+                // Built, so each subcommand holds the global options
+                // (-C, --color, --message-format) it takes.
+                page.build();
                 let names: Vec<String> = page
                     .get_subcommands()
                     .map(|c| c.get_name().to_owned())
@@ -320,15 +324,20 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 };
                 // Named as git names its pages: tfsynth-synth(1), whose
                 // synopsis reads `tfsynth synth`.
+                // The version in the page's footer, as the main page has
+                // it, without a --version the subcommand does not take.
+                source = Some(format!("tfsynth-{name} {}", env!("CARGO_PKG_VERSION")));
                 page = sub
                     .clone()
-                    .version(env!("CARGO_PKG_VERSION"))
                     .display_name(format!("tfsynth-{name}"))
                     .bin_name(format!("tfsynth {name}"));
             }
             let mut text = Vec::new();
-            clap_mangen::Man::new(page)
-                .render(&mut text)
+            let mut man = clap_mangen::Man::new(page);
+            if let Some(source) = source {
+                man = man.source(source);
+            }
+            man.render(&mut text)
                 .map_err(|e| input_error(format!("cannot render the man page: {e}")))?;
             return print_all(&text, "the man page");
         }

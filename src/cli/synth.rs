@@ -141,7 +141,12 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     }
     write_plan(project, &args.out, &plan)?;
     if let Some(file) = &atlantis {
-        output::apply_file(project.dir(), atlantis::FILE, file).map_err(input_error)?;
+        output::apply_file(project.dir(), atlantis::FILE, file).map_err(|e| {
+            input_error(format!(
+                "{out_display}/ is written, but {} is not: {e}",
+                atlantis::FILE
+            ))
+        })?;
         for line in atlantis_lines(true) {
             let _ = writeln!(std::io::stdout().lock(), "{line}");
         }

@@ -1317,6 +1317,32 @@ fn services(s: &Settings, p: &mut Vec<Diagnostic>) -> Vec<ValidService> {
 /// in HCP Terraform's 90 characters.
 const LONGEST_ROOT: &str = "workload";
 
+/// Why `prefix` cannot begin the Cloud Storage object names of a root's
+/// state (`PREFIX/ROOT/default.tfstate`), or `None`: object names are
+/// UTF-8 of at most 1024 bytes without line breaks, and `.` and `..`
+/// are no names (Cloud Storage's object naming rules); an empty part
+/// (`a//b`, a leading or trailing `/`) would be kept as written, so
+/// `tfsynth/hello/` would keep state under `tfsynth/hello//cluster`.
+fn gcs_prefix_problem(prefix: &str) -> Option<&'static str> {
+    if prefix.is_empty() {
+        return Some("is empty: leave state.prefix out for tfsynth/<stack>");
+    }
+    if prefix.split('/').any(str::is_empty) {
+        return Some("has an empty part (a leading, trailing or doubled '/')");
+    }
+    if prefix.split('/').any(|part| part == "." || part == "..") {
+        return Some("has a part '.' or '..', which Cloud Storage object names cannot have");
+    }
+    if prefix.contains(['\r', '\n']) {
+        return Some("has a line break, which Cloud Storage object names cannot have");
+    }
+    // The longest root name and "/default.tfstate" must fit too.
+    if prefix.len() > 900 {
+        return Some("is longer than 900 bytes: object names are at most 1024");
+    }
+    None
+}
+
 /// `[state]` as a choice of backend: each setting must belong to the
 /// backend chosen, and each name be one the backend accepts.
 fn state_choice(state: &StateSettings, p: &mut Vec<Diagnostic>) -> StateChoice {
@@ -1401,6 +1427,14 @@ fn state_choice(state: &StateSettings, p: &mut Vec<Diagnostic>) -> StateChoice {
                     format!(
                         "{b:?} is not a Cloud Storage bucket name (3-63 lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit)"
                     ),
+                ));
+            }
+            if let Some(prefix) = &state.prefix
+                && let Some(why) = gcs_prefix_problem(prefix)
+            {
+                p.push(Diagnostic::at_key(
+                    "state.prefix",
+                    format!("{prefix:?} {why}; each root's state is kept under PREFIX/ROOT/"),
                 ));
             }
             StateChoice::Gcs {
