@@ -1030,6 +1030,16 @@ fn two_stacks_that_would_share_a_state_are_refused_at_each_ones_state() {
     );
 }
 
+/// The entry of `path` in `diff --format json`'s files.
+fn file_in<'j>(json: &'j J, path: &str) -> &'j J {
+    json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("no {path} in {json}"))
+}
+
 /// Moving a stack's state to another backend (here GCS to HCP Terraform)
 /// is called out by diff for each root, with the command that carries the
 /// state over: without it, the first plan would create everything again.
@@ -1050,12 +1060,7 @@ fn diff_calls_out_a_root_whose_state_moves_and_how_to_carry_it_over() {
     );
     let (_, json, _) = tfsynth(dir.path(), &["diff", "--stack", "shop", "--format", "json"]);
     let json: J = serde_json::from_str(&json).unwrap();
-    let workload = json["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == "generated/shop/workload/main.tf.json")
-        .unwrap();
+    let workload = file_in(&json, "generated/shop/workload/main.tf.json");
     assert_eq!(
         workload["changes"][0],
         serde_json::json!({"change": "state_moved",
@@ -1113,12 +1118,7 @@ fn diff_says_how_to_move_a_state_between_hcp_terraform_workspaces() {
             &["diff", "--stack", "hello", "--format", "json"],
         );
         let json: J = serde_json::from_str(&json).unwrap();
-        let cluster = json["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["path"] == "generated/hello/cluster/main.tf.json")
-            .unwrap();
+        let cluster = file_in(&json, "generated/hello/cluster/main.tf.json");
         assert_eq!(cluster["changes"][0]["how"], how, "{json}");
         let (_, markdown, _) = tfsynth(
             dir.path(),
