@@ -530,48 +530,58 @@ pub fn diff_with_replacements(old: &Value, new: &Value, rules: &RequiresReplace)
     changes
 }
 
-/// Where a Terraform JSON document keeps its state
-/// ([`crate::tf::TerraformBlock::state_location`]), from its `terraform`
-/// block as written.
-fn state_place(doc: &Value) -> Option<String> {
+/// Where a Terraform JSON document keeps its state, from its `terraform`
+/// block as written: a `cloud` block, or the `remote` backend (HCP
+/// Terraform's older way in) naming one workspace, is HCP Terraform; any
+/// other backend is as [`crate::tf::TerraformBlock::state_location`]
+/// names it. `None` when it cannot be told: workspaces chosen by tags or
+/// by a prefix.
+fn state_place(doc: &Value) -> Option<Place> {
     use crate::tf::{Backend, Cloud, CloudWorkspaces, TerraformBlock};
     let t = &doc["terraform"];
     let text = |v: &Value| v.as_str().map(str::to_owned);
-    let backend = t["backend"]
-        .as_object()
-        .and_then(|b| b.iter().next())
-        .map(|(kind, settings)| Backend {
-            kind: kind.clone(),
-            settings: settings
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter_map(|(k, v)| Some((k.clone(), crate::tf::Expression::from(v.as_str()?))))
-                .collect(),
-        });
-    let c = &t["cloud"];
-    let cloud = c.is_object().then(|| Cloud {
-        organization: text(&c["organization"]).unwrap_or_default(),
-        hostname: text(&c["hostname"]),
-        workspaces: match text(&c["workspaces"]["name"]) {
-            Some(name) => CloudWorkspaces::Name(name),
-            None => CloudWorkspaces::Tags(
-                c["workspaces"]["tags"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(text)
-                    .collect(),
-            ),
-        },
-        project: text(&c["workspaces"]["project"]),
+    let mut backend = t["backend"].as_object().and_then(|b| b.iter().next());
+    let mut c = &t["cloud"];
+    if let Some(("remote", settings)) = backend.map(|(k, v)| (k.as_str(), v)) {
+        c = settings;
+        backend = None;
+    }
+    let cloud = if c.is_object() {
+        let name = text(&c["workspaces"]["name"])?;
+        Some(Cloud {
+            organization: text(&c["organization"]).unwrap_or_default(),
+            hostname: text(&c["hostname"]),
+            workspaces: CloudWorkspaces::Name(name),
+            project: None,
+        })
+    } else {
+        None
+    };
+    let organization_and_host = cloud.as_ref().map(|c| {
+        (
+            c.organization.to_ascii_lowercase(),
+            crate::tf::Cloud::normal_host(c.hostname.as_deref()),
+        )
     });
-    TerraformBlock {
+    let backend = backend.map(|(kind, settings)| Backend {
+        kind: kind.clone(),
+        settings: settings
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| Some((k.clone(), crate::tf::Expression::from(v.as_str()?))))
+            .collect(),
+    });
+    let location = TerraformBlock {
         backend,
         cloud,
         ..TerraformBlock::default()
     }
-    .state_location()
+    .state_location();
+    Some(Place {
+        location,
+        cloud: organization_and_host,
+    })
 }
 
 /// The paths among `changes` of a `ty` resource whose new body is `body`
@@ -793,8 +803,8 @@ pub fn render(file: &str, changes: &[Change], style: Style, keep: Keep<'_>, out:
                 );
                 let _ = writeln!(
                     out,
-                    "      {}: until then the new place holds no state, and terraform would \
-                     plan to create every object again",
+                    "      {}, before any plan or apply: until then the new place holds no \
+                     state, and terraform would plan to create every object again",
                     how.advice(&dir)
                 );
             }
@@ -974,15 +984,34 @@ mod tests {
             (gcs("a"), gcs("b"), Some(StateMove::MigrateState)),
             (none.clone(), gcs("a"), Some(StateMove::MigrateState)),
             (gcs("a"), none.clone(), Some(StateMove::MigrateState)),
-            (
-                gcs("a"),
-                cloud("o", "w", None),
-                Some(StateMove::MigrateState),
-            ),
+            (gcs("a"), cloud("o", "w", None), Some(StateMove::IntoCloud)),
             (
                 none.clone(),
                 cloud("o", "w", None),
-                Some(StateMove::MigrateState),
+                Some(StateMove::IntoCloud),
+            ),
+            // HTTPS's port is the host's own.
+            (
+                cloud("o", "w", None),
+                cloud("o", "w", Some("app.terraform.io:443")),
+                None,
+            ),
+            // The remote backend on the same workspace is the same place.
+            (
+                json!({"terraform": {"backend": {"remote": {"organization": "o", "workspaces": {"name": "w"}}}}}),
+                cloud("o", "w", None),
+                None,
+            ),
+            (
+                json!({"terraform": {"backend": {"remote": {"organization": "o", "workspaces": {"name": "w"}}}}}),
+                cloud("o", "w2", None),
+                Some(StateMove::RenameWorkspace),
+            ),
+            // Workspaces chosen by tags: where the state is cannot be told.
+            (
+                json!({"terraform": {"cloud": {"organization": "o", "workspaces": {"tags": ["t"]}}}}),
+                cloud("o", "w", None),
+                None,
             ),
             (
                 cloud("o", "w", None),
@@ -1505,13 +1534,17 @@ pub mod before {
 }
 
 /// How a root's state gets to its new place, by what `terraform init`
-/// does for the change (Terraform's `internal/command/meta_backend.go`
-/// and `internal/cloud/migration.go`).
+/// does for the change (Terraform's `internal/command/meta_backend.go`,
+/// `meta_backend_migrate.go` and `internal/cloud/migration.go`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StateMove {
-    /// Between backends, or from one into HCP Terraform: `terraform init
-    /// -migrate-state` copies it.
+    /// Between backends (the root's own directory counting as one):
+    /// `terraform init -migrate-state` copies it.
     MigrateState,
+    /// From a backend into HCP Terraform: `terraform init` offers to copy
+    /// it into the workspace (`-migrate-state` is refused there: "not
+    /// applicable when using HCP Terraform").
+    IntoCloud,
     /// From one HCP Terraform workspace to another of the same
     /// organization: `init` only switches workspaces ("configuration block
     /// has changed", no migration), so the workspace is renamed in HCP
@@ -1528,65 +1561,102 @@ impl StateMove {
     pub fn name(self) -> &'static str {
         match self {
             StateMove::MigrateState => "migrate-state",
+            StateMove::IntoCloud => "init-into-cloud",
             StateMove::RenameWorkspace => "rename-workspace",
             StateMove::PullAndPush => "pull-and-push",
         }
     }
 
-    /// What to do, for a root in the directory `dir` (as the user's shell
-    /// names it), before any plan or apply.
+    /// What to do, for a root in the directory `dir` (from the project
+    /// directory, where the commands are run), before any plan or apply
+    /// (which the caller says).
+    /// A pulled state goes to a file named after the root's last two
+    /// directories (`hello-cluster.tfstate`), in the project directory.
     pub fn advice(self, dir: &str) -> String {
         match self {
             StateMove::MigrateState => {
-                format!("run `terraform -chdir={dir} init -migrate-state` before any plan or apply")
+                format!("run `terraform -chdir={dir} init -migrate-state`")
             }
+            StateMove::IntoCloud => format!(
+                "run `terraform -chdir={dir} init` and answer yes when it offers to copy the \
+                 state into the workspace (HCP Terraform refuses `-migrate-state`)"
+            ),
             StateMove::RenameWorkspace => format!(
                 "HCP Terraform copies no state between workspaces (`init -migrate-state` \
                  moves nothing): rename the old workspace to the new name in HCP Terraform \
-                 (its settings), then run `terraform -chdir={dir} init`, before any plan or \
-                 apply"
+                 (its settings), then run `terraform -chdir={dir} init`"
             ),
-            StateMove::PullAndPush => format!(
-                "terraform cannot migrate state out of HCP Terraform or between its \
-                 organizations: while the root has its old configuration (before synth writes \
-                 the new), run `terraform -chdir={dir} state pull > old.tfstate`; with the new, \
-                 `terraform -chdir={dir} init -reconfigure` and `terraform -chdir={dir} state \
-                 push old.tfstate`, before any plan or apply"
-            ),
+            StateMove::PullAndPush => {
+                let parts: Vec<&str> = dir
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .take(2)
+                    .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+                    .collect();
+                let file = format!(
+                    "{}.tfstate",
+                    parts.into_iter().rev().collect::<Vec<_>>().join("-")
+                );
+                format!(
+                    "terraform cannot migrate state out of HCP Terraform, nor between its \
+                     organizations or hosts: with the root's old configuration (as committed \
+                     before this change), run `terraform -chdir={dir} state pull > {file}`; with \
+                     the new, `terraform -chdir={dir} init -reconfigure` and `terraform \
+                     -chdir={dir} state push \"$PWD/{file}\"`, then delete {file} (a state holds \
+                     secrets)"
+                )
+            }
         }
     }
 }
 
-/// The state move between two documents of one root (parsed `.tf.json`),
-/// from their `terraform` blocks; `None` when the state stays where it is,
-/// or either document is absent (`null`: a root that is new or gone has no
-/// state to move).
+/// Where a root keeps its state, as [`state_move`] compares two: the
+/// location ([`crate::tf::TerraformBlock::state_location`]; `None`, the
+/// root's own directory), and HCP Terraform's organization and host when
+/// it is there.
+struct Place {
+    location: Option<String>,
+    cloud: Option<(String, String)>,
+}
+
+/// The terraform block of a root file (`name` ends `.tf.json` or `.tf`)
+/// as a Terraform JSON document, for [`state_move`]: the JSON as it is;
+/// HCL as hcl-rs reads it into the same shape (`backend "gcs" { ... }` is
+/// `{"backend": {"gcs": {...}}}`). `None` when the text does not parse.
+pub fn root_document(name: &str, text: &str) -> Option<Value> {
+    if name.ends_with(".tf.json") {
+        serde_json::from_str(text).ok()
+    } else if name.ends_with(".tf") {
+        hcl::from_str::<Value>(text).ok()
+    } else {
+        None
+    }
+}
+
+/// The state move between two documents of one root (Terraform JSON, as
+/// [`root_document`] gives), from their `terraform` blocks; `None` when
+/// the state stays where it is, either document is absent (`null`: a
+/// root that is new or gone has no state to move), or either place
+/// cannot be told (workspaces chosen by tags).
 pub fn state_move(old: &Value, new: &Value) -> Option<Change> {
     if old.is_null() || new.is_null() {
         return None;
     }
-    let (from, to) = (state_place(old), state_place(new));
-    if from == to {
+    let (before, after) = (state_place(old)?, state_place(new)?);
+    if before.location == after.location {
         return None;
     }
-    // The organization and host of a cloud block, as HCP Terraform
-    // compares them (without regard to case).
-    let cloud = |doc: &Value| {
-        let c = &doc["terraform"]["cloud"];
-        c.is_object().then(|| {
-            let text = |v: &Value| v.as_str().map(str::to_ascii_lowercase);
-            (
-                text(&c["organization"]),
-                text(&c["hostname"]).unwrap_or_else(|| "app.terraform.io".to_owned()),
-            )
-        })
-    };
-    let how = match (cloud(old), cloud(new)) {
+    let how = match (&before.cloud, &after.cloud) {
         (Some(a), Some(b)) if a == b => StateMove::RenameWorkspace,
         (Some(_), _) => StateMove::PullAndPush,
-        (None, _) => StateMove::MigrateState,
+        (None, Some(_)) => StateMove::IntoCloud,
+        (None, None) => StateMove::MigrateState,
     };
-    Some(Change::StateMoved { from, to, how })
+    Some(Change::StateMoved {
+        from: before.location,
+        to: after.location,
+        how,
+    })
 }
 
 /// One file's differences, as [`changes_by_file`] finds them.
@@ -1776,6 +1846,9 @@ pub fn render_markdown(
                 Change::StateMoved { from, to, how } => {
                     let what = match how {
                         StateMove::MigrateState => "run `terraform init -migrate-state`",
+                        StateMove::IntoCloud => {
+                            "run `terraform init` and let it copy the state into the workspace"
+                        }
                         StateMove::RenameWorkspace => {
                             "rename the workspace in HCP Terraform (it copies no state between workspaces)"
                         }

@@ -1055,7 +1055,7 @@ fn diff_calls_out_a_root_whose_state_moves_and_how_to_carry_it_over() {
     std::fs::write(&shop, text).unwrap();
     let (_, stdout, _) = tfsynth(dir.path(), &["diff", "--stack", "shop"]);
     assert!(
-        stdout.contains("generated/shop/cluster/main.tf.json\n  ! state moves: gs://tfsynth-shop-tfstate/tfsynth/shop/cluster/default.tfstate -> HCP Terraform workspace example-org/shop-cluster on app.terraform.io\n      run `terraform -chdir=generated/shop/cluster init -migrate-state` before any plan or apply: until then the new place holds no state, and terraform would plan to create every object again\n"),
+        stdout.contains("generated/shop/cluster/main.tf.json\n  ! state moves: gs://tfsynth-shop-tfstate/tfsynth/shop/cluster/default.tfstate -> HCP Terraform workspace example-org/shop-cluster on app.terraform.io\n      run `terraform -chdir=generated/shop/cluster init` and answer yes when it offers to copy the state into the workspace (HCP Terraform refuses `-migrate-state`), before any plan or apply: until then the new place holds no state, and terraform would plan to create every object again\n"),
         "{stdout}"
     );
     let (_, json, _) = tfsynth(dir.path(), &["diff", "--stack", "shop", "--format", "json"]);
@@ -1066,14 +1066,14 @@ fn diff_calls_out_a_root_whose_state_moves_and_how_to_carry_it_over() {
         serde_json::json!({"change": "state_moved",
             "from": "gs://tfsynth-shop-tfstate/tfsynth/shop/workload/default.tfstate",
             "to": "HCP Terraform workspace example-org/shop-workload on app.terraform.io",
-            "how": "migrate-state"})
+            "how": "init-into-cloud"})
     );
     let (_, markdown, _) = tfsynth(
         dir.path(),
         &["diff", "--stack", "shop", "--format", "markdown"],
     );
     assert!(
-        markdown.contains("| **! state moves** | `terraform` | | `gs://tfsynth-shop-tfstate/tfsynth/shop/cluster/default.tfstate` → `HCP Terraform workspace example-org/shop-cluster on app.terraform.io`: run `terraform init -migrate-state` before any plan, or terraform plans to create everything again |"),
+        markdown.contains("| **! state moves** | `terraform` | | `gs://tfsynth-shop-tfstate/tfsynth/shop/cluster/default.tfstate` → `HCP Terraform workspace example-org/shop-cluster on app.terraform.io`: run `terraform init` and let it copy the state into the workspace before any plan, or terraform plans to create everything again |"),
         "{markdown}"
     );
 }
@@ -1091,13 +1091,13 @@ fn diff_says_how_to_move_a_state_between_hcp_terraform_workspaces() {
         (
             "organization = \"example-org\"\nworkspace_prefix = \"web-hello-\"\n",
             "rename-workspace",
-            "HCP Terraform copies no state between workspaces (`init -migrate-state` moves nothing): rename the old workspace to the new name in HCP Terraform (its settings), then run `terraform -chdir=generated/hello/cluster init`, before any plan or apply",
+            "HCP Terraform copies no state between workspaces (`init -migrate-state` moves nothing): rename the old workspace to the new name in HCP Terraform (its settings), then run `terraform -chdir=generated/hello/cluster init`",
             "rename the workspace in HCP Terraform (it copies no state between workspaces)",
         ),
         (
             "organization = \"other-org\"\n",
             "pull-and-push",
-            "terraform cannot migrate state out of HCP Terraform or between its organizations: while the root has its old configuration (before synth writes the new), run `terraform -chdir=generated/hello/cluster state pull > old.tfstate`; with the new, `terraform -chdir=generated/hello/cluster init -reconfigure` and `terraform -chdir=generated/hello/cluster state push old.tfstate`, before any plan or apply",
+            "terraform cannot migrate state out of HCP Terraform, nor between its organizations or hosts: with the root's old configuration (as committed before this change), run `terraform -chdir=generated/hello/cluster state pull > hello-cluster.tfstate`; with the new, `terraform -chdir=generated/hello/cluster init -reconfigure` and `terraform -chdir=generated/hello/cluster state push \"$PWD/hello-cluster.tfstate\"`, then delete hello-cluster.tfstate (a state holds secrets)",
             "`terraform state pull` with the old configuration, `state push` with the new",
         ),
     ] {
@@ -1109,7 +1109,7 @@ fn diff_says_how_to_move_a_state_between_hcp_terraform_workspaces() {
         let (_, stdout, _) = tfsynth(dir.path(), &["diff", "--stack", "hello"]);
         assert!(
             stdout.contains(&format!(
-                "\n      {advice}: until then the new place holds no state"
+                "\n      {advice}, before any plan or apply: until then the new place holds no state"
             )),
             "{stdout}"
         );

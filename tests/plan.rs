@@ -456,12 +456,13 @@ fn deploy_saved_plans_removes_an_applied_plan_even_when_the_image_build_after_it
 }
 
 /// A root whose state is to move (its backend or cloud block changed) is
-/// neither planned nor deployed while the old place holds the state, as
-/// the root's working directory or its files in generated/ record it:
-/// terraform would find no state at the new place and plan to create
-/// every object again.
+/// neither planned, deployed nor destroyed while the old place holds the
+/// state, as the root's working directory (terraform's record, also below
+/// `TF_DATA_DIR`) or its files in generated/ (JSON or HCL) say: terraform
+/// would find no state at the new place and plan to create every object
+/// again.
 #[test]
-fn plan_and_deploy_refuse_a_root_whose_state_has_not_moved_yet() {
+fn plan_deploy_and_destroy_refuse_a_root_whose_state_has_not_moved_yet() {
     let p = Project::new();
     let cloud = |prefix: &str| {
         format!(
@@ -477,6 +478,7 @@ fn plan_and_deploy_refuse_a_root_whose_state_has_not_moved_yet() {
     for (args, code) in [
         (&["plan", "--stack", "hello"][..], 1),
         (&["deploy", "--stack", "hello", "--yes"][..], 2),
+        (&["destroy", "--stack", "hello", "--yes"][..], 2),
     ] {
         let out = p.run(args);
         assert_eq!(
@@ -487,7 +489,7 @@ fn plan_and_deploy_refuse_a_root_whose_state_has_not_moved_yet() {
         );
         assert!(
             text(&out.stderr).contains(
-                "root cluster: its state moves from HCP Terraform workspace example-org/hello-cluster on app.terraform.io to HCP Terraform workspace example-org/web-hello-cluster on app.terraform.io; carry it over first, the new configuration written by `tfsynth synth --stack hello`: HCP Terraform copies no state between workspaces (`init -migrate-state` moves nothing): rename the old workspace to the new name in HCP Terraform (its settings), then run `terraform -chdir=generated/hello/cluster init`, before any plan or apply"
+                "generated/hello/cluster: its state is to move from HCP Terraform workspace example-org/hello-cluster on app.terraform.io to HCP Terraform workspace example-org/web-hello-cluster on app.terraform.io. To carry it over: HCP Terraform copies no state between workspaces (`init -migrate-state` moves nothing): rename the old workspace to the new name in HCP Terraform (its settings), then run `terraform -chdir=generated/hello/cluster init` (`tfsynth synth --stack hello` writes the new configuration). Then run this again."
             ),
             "{args:?}: {}",
             text(&out.stderr)
@@ -499,53 +501,95 @@ fn plan_and_deploy_refuse_a_root_whose_state_has_not_moved_yet() {
             "{args:?}: nothing is written"
         );
     }
+    // synth writes the move, and says once what to do before any plan.
+    let out = p.run(&["synth"]);
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("warning: generated/hello/workload: its state is to move from HCP Terraform workspace example-org/hello-workload on app.terraform.io to HCP Terraform workspace example-org/web-hello-workload on app.terraform.io; before any plan or apply, HCP Terraform copies no state between workspaces"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!text(&p.run(&["synth"]).stderr).contains("state is to move"));
     // Written, but the working directory was initialized with the old
-    // workspace (terraform's record of it): still refused.
-    assert!(p.run(&["synth"]).status.success());
+    // workspace (terraform's record of it): still refused, wherever
+    // TF_DATA_DIR keeps the record.
     let record = |name: &str| {
         serde_json::json!({"version": 3, "backend": {"type": "cloud", "config": {
             "hostname": null, "organization": "example-org", "token": null,
             "workspaces": {"name": name, "project": null, "tags": null}}, "hash": 1}})
         .to_string()
     };
-    for root in ["cluster", "workload"] {
-        p.write(
-            &format!("generated/hello/{root}/.terraform/terraform.tfstate"),
-            &record(&format!("hello-{root}")),
-        );
-    }
+    let record_at = |data_dir: &str, prefix: &str| {
+        for root in ["cluster", "workload"] {
+            p.write(
+                &format!("generated/hello/{root}/{data_dir}/terraform.tfstate"),
+                &record(&format!("{prefix}{root}")),
+            );
+        }
+    };
+    record_at(".terraform", "hello-");
     let out = p.run(&["plan", "--stack", "hello"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("root workload: its state moves"));
+    assert!(text(&out.stderr).contains("generated/hello/workload: its state is to move"));
+    record_at(".terraform", "web-hello-");
+    record_at(".tfdata", "hello-");
+    let out = Command::new(env!("CARGO_BIN_EXE_tfsynth"))
+        .args(["--color", "always", "plan", "--stack", "hello"])
+        .current_dir(p.dir.path())
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                p.path("fake").display(),
+                std::env::var("PATH").unwrap()
+            ),
+        )
+        .env("FAKE_DIR", p.path("fake"))
+        .env("TF_DATA_DIR", ".tfdata")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(p.calls().is_empty());
     // Renamed in HCP Terraform and initialized again: planned.
-    for root in ["cluster", "workload"] {
-        p.write(
-            &format!("generated/hello/{root}/.terraform/terraform.tfstate"),
-            &record(&format!("web-hello-{root}")),
-        );
-    }
     p.answer("cluster", 0, &[]);
     p.answer("workload", 0, &[]);
     let out = p.run(&["plan", "--stack", "hello"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // A record of another shape, or for workspaces chosen by tags, tells
+    // nothing; it is not taken for state in the root's directory.
+    for odd in [
+        "[]".to_owned(),
+        "null".to_owned(),
+        "not json".to_owned(),
+        r#"{"backend": "cloud"}"#.to_owned(),
+        r#"{"backend": {"type": "cloud", "config": null}}"#.to_owned(),
+        r#"{"backend": {"type": "cloud", "config": {"organization": "example-org", "workspaces": {"tags": ["web"]}}}}"#.to_owned(),
+    ] {
+        p.write("generated/hello/cluster/.terraform/terraform.tfstate", &odd);
+        let out = p.run(&["plan", "--stack", "hello"]);
+        assert_eq!(out.status.code(), Some(0), "{odd}: {}", text(&out.stderr));
+    }
 
     // From one GCS prefix to another, with no working directory (a fresh
-    // clone in CI): generated/ says where the state is.
+    // clone in CI), generated/ written as HCL: it says where the state is.
     let p = Project::new();
     let gcs =
         |prefix: &str| format!("{HELLO}[state]\nbucket = \"b-tfstate\"\nprefix = \"{prefix}\"\n");
     p.write("stacks/hello.toml", &gcs("tfsynth/hello"));
-    assert!(p.run(&["synth"]).status.success());
+    assert!(p.run(&["synth", "--format", "hcl"]).status.success());
     p.write("stacks/hello.toml", &gcs("tf/hello"));
     let out = p.run(&["deploy", "--stack", "hello", "--yes"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains(
-            "root cluster: its state moves from gs://b-tfstate/tfsynth/hello/cluster/default.tfstate to gs://b-tfstate/tf/hello/cluster/default.tfstate; carry it over first, the new configuration written by `tfsynth synth --stack hello`: run `terraform -chdir=generated/hello/cluster init -migrate-state` before any plan or apply"
+            "generated/hello/cluster: its state is to move from gs://b-tfstate/tfsynth/hello/cluster/default.tfstate to gs://b-tfstate/tf/hello/cluster/default.tfstate. To carry it over: run `terraform -chdir=generated/hello/cluster init -migrate-state` (`tfsynth synth --stack hello` writes the new configuration). Then run this again."
         ),
         "{}",
         text(&out.stderr)
     );
     assert!(p.calls().is_empty());
+    assert!(
+        p.path("generated/hello/cluster/main.tf").is_file(),
+        "nothing is written"
+    );
 }

@@ -444,78 +444,136 @@ fn atlantis_lists(project: &Project, out: &Path) -> bool {
     output::within_project(project.dir(), out).is_ok_and(|dir| dir == DEFAULT_OUT)
 }
 
-/// Refuses to deploy or plan a root whose state is to move (its backend
-/// or cloud block changed) while the old place still holds it: Terraform
-/// would plan at the new place, which holds no state, to create every
-/// object again (and within HCP Terraform, `init` moves nothing, so even
-/// an applied plan would). The old place is the one the root's working
-/// directory was last initialized with (`.terraform/terraform.tfstate`),
-/// else the one in its files in the output directory; a root without
-/// either has nothing to move.
+/// Refuses to deploy, plan or destroy a root whose state is to move (its
+/// backend or cloud block changed) while the old place still holds it:
+/// Terraform would plan at the new place, which holds no state, to create
+/// every object again (and within HCP Terraform, `init` moves nothing, so
+/// even an applied plan would). See [`state_moves`].
 fn refuse_state_moves(
     project: &Project,
     out: &Path,
     stack: &str,
     synthesis: &tfsynth::synth::Synthesis,
 ) -> Result<(), Failure> {
+    let moves = state_moves(project, out, &synthesis.files, true);
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let listing: Vec<String> = moves
+        .iter()
+        .map(|m| {
+            format!(
+                "{}: its state is to move from {} to {}. To carry it over: {} (`tfsynth synth \
+                 --stack {stack}` writes the new configuration). Then run this again.",
+                m.dir,
+                m.from,
+                m.to,
+                m.how.advice(&m.dir)
+            )
+        })
+        .collect();
+    Err(input_error(format!(
+        "stack {stack}: nothing was written or run: terraform would find no state at the new \
+         place and plan to create every object again\n{}",
+        listing.join("\n")
+    )))
+}
+
+/// A root whose state is to move, as [`state_moves`] finds it.
+struct StateMoveAt {
+    /// The root's directory, from the project directory
+    /// (`generated/hello/cluster`).
+    dir: String,
+    /// Where the state is, as shown: `the root's directory` for none.
+    from: String,
+    /// Where it is to be.
+    to: String,
+    how: tfsynth::diff::StateMove,
+}
+
+/// The roots among `files` (each root's `main.tf.json` or `main.tf`,
+/// `STACK/ROOT/...` in the output directory `out`) whose state is to
+/// move: from where the root's working directory was last initialized
+/// (when `initialized`: Terraform's record, `.terraform/terraform.tfstate`
+/// or below `TF_DATA_DIR`), else from the root's files synth wrote in
+/// `out` (JSON or HCL); a root without either has nothing to move.
+fn state_moves(
+    project: &Project,
+    out: &Path,
+    files: &[GeneratedFile],
+    initialized: bool,
+) -> Vec<StateMoveAt> {
+    let data_dir = std::env::var_os("TF_DATA_DIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| PathBuf::from(".terraform"), PathBuf::from);
     let mut moves = Vec::new();
-    for root in &synthesis.roots {
-        let rel = Path::new(stack).join(root).join("main.tf.json");
-        let Some(new) = synthesis
-            .files
-            .iter()
-            .find(|f| f.path == rel)
-            .and_then(|f| serde_json::from_str::<serde_json::Value>(&f.contents).ok())
-        else {
+    for file in files {
+        let Some(name) = file.path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        let dir = project.dir().join(out).join(stack).join(root);
-        let initialized = std::fs::read_to_string(dir.join(".terraform/terraform.tfstate"))
-            .ok()
+        let Some(root) = file.path.parent().filter(|p| p.components().count() == 2) else {
+            continue;
+        };
+        if name != "main.tf.json" && name != "main.tf" {
+            continue;
+        }
+        let Some(new) = tfsynth::diff::root_document(name, &file.contents) else {
+            continue;
+        };
+        let dir = project.dir().join(out).join(root);
+        let recorded = initialized
+            .then(|| std::fs::read_to_string(dir.join(&data_dir).join("terraform.tfstate")).ok())
+            .flatten()
             .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-            .map(|record| initialized_with(&record));
-        let written = std::fs::read_to_string(dir.join("main.tf.json"))
-            .ok()
-            .filter(|text| output::is_owned(&rel, text))
-            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
-        let moved = [initialized, written]
+            .and_then(|record| initialized_with(&record));
+        let written = ["main.tf.json", "main.tf"]
+            .into_iter()
+            .find_map(|old_name| {
+                let rel = root.join(old_name);
+                let text = std::fs::read_to_string(project.dir().join(out).join(&rel)).ok()?;
+                output::is_owned(&rel, &text)
+                    .then(|| tfsynth::diff::root_document(old_name, &text))
+                    .flatten()
+            });
+        let moved = [recorded, written]
             .into_iter()
             .flatten()
             .find_map(|old| tfsynth::diff::state_move(&old, &new));
         if let Some(tfsynth::diff::Change::StateMoved { from, to, how }) = moved {
-            let shown = out.join(stack).join(root);
-            let place = |at: Option<String>| at.unwrap_or_else(|| "its directory".to_owned());
-            moves.push(format!(
-                "root {root}: its state moves from {} to {}; carry it over first, the new \
-                 configuration written by `tfsynth synth --stack {stack}`: {}",
-                place(from),
-                place(to),
-                how.advice(&shown.display().to_string())
-            ));
+            // Names from a record terraform wrote are shown escaped.
+            let shown = |at: Option<String>| {
+                at.map_or_else(
+                    || "the root's directory".to_owned(),
+                    |s| s.chars().flat_map(char::escape_debug).collect::<String>(),
+                )
+            };
+            moves.push(StateMoveAt {
+                dir: out.join(root).display().to_string(),
+                from: shown(from),
+                to: shown(to),
+                how,
+            });
         }
     }
-    if moves.is_empty() {
-        return Ok(());
-    }
-    Err(input_error(format!(
-        "stack {stack}: nothing was written or run: terraform would find no state at the new \
-         place and plan to create every object again\n{}",
-        moves.join("\n")
-    )))
+    moves
 }
 
 /// The `terraform` block a root's working directory was last initialized
-/// with, from its `.terraform/terraform.tfstate` record (`{"backend":
-/// {"type", "config"}}`; Terraform's `internal/command/workdir`), as a
-/// document [`tfsynth::diff::state_move`] reads; `{}` when it records no
-/// backend (the default, local state).
-fn initialized_with(record: &serde_json::Value) -> serde_json::Value {
-    let backend = &record["backend"];
-    match backend["type"].as_str() {
-        Some("cloud") => serde_json::json!({"terraform": {"cloud": backend["config"]}}),
-        Some(kind) => serde_json::json!({"terraform": {"backend": {kind: backend["config"]}}}),
-        None => serde_json::json!({}),
-    }
+/// with, from its record (`{"backend": {"type", "config"}}`; Terraform's
+/// `internal/command/workdir`), as a document
+/// [`tfsynth::diff::state_move`] reads: `{}` when it records no backend
+/// (the root's own directory); `None` for a record of another shape.
+fn initialized_with(record: &serde_json::Value) -> Option<serde_json::Value> {
+    let record = record.as_object()?;
+    let Some(backend) = record.get("backend") else {
+        return Some(serde_json::json!({}));
+    };
+    let kind = backend["type"].as_str()?;
+    let config = backend["config"].as_object()?;
+    Some(match kind {
+        "cloud" => serde_json::json!({"terraform": {"cloud": config}}),
+        kind => serde_json::json!({"terraform": {"backend": {kind: config}}}),
+    })
 }
 
 /// Writes one stack's `files` into the output directory `out` (only that

@@ -91,6 +91,13 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     } else {
         Vec::new()
     };
+    // A root whose state is to move, said once when its files are written:
+    // after that, diff shows nothing of it.
+    let moves = if args.check {
+        Vec::new()
+    } else {
+        super::state_moves(project, &args.out, &synthesized.files, false)
+    };
     let scope = (!args.stacks.is_empty()).then_some(names.as_slice());
     let plan = output::plan(&project.dir().join(&args.out), scope, synthesized.files)
         .map_err(|e| input_error(e.message(&args.out)))?;
@@ -140,6 +147,15 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
         )));
     }
     write_plan(project, &args.out, &plan)?;
+    for m in &moves {
+        eprintln!(
+            "warning: {}: its state is to move from {} to {}; before any plan or apply, {}",
+            m.dir,
+            m.from,
+            m.to,
+            m.how.advice(&m.dir)
+        );
+    }
     if let Some(file) = &atlantis {
         output::apply_file(project.dir(), atlantis::FILE, file).map_err(|e| {
             input_error(format!(

@@ -433,6 +433,16 @@ pub enum CloudWorkspaces {
 }
 
 impl Cloud {
+    /// The host a `hostname` names, as hosts compare: lower case, without
+    /// HTTPS's default port `:443`; `app.terraform.io` for `None`.
+    pub fn normal_host(hostname: Option<&str>) -> String {
+        let host = hostname.unwrap_or("app.terraform.io").to_ascii_lowercase();
+        match host.strip_suffix(":443") {
+            Some(bare) => bare.to_owned(),
+            None => host,
+        }
+    }
+
     /// A root kept in one workspace of `organization` on HCP Terraform.
     pub fn workspace(organization: impl Into<String>, name: impl Into<String>) -> Cloud {
         Cloud {
@@ -533,11 +543,7 @@ impl TerraformBlock {
             let CloudWorkspaces::Name(name) = &cloud.workspaces else {
                 return None;
             };
-            let host = cloud
-                .hostname
-                .as_deref()
-                .unwrap_or("app.terraform.io")
-                .to_ascii_lowercase();
+            let host = Cloud::normal_host(cloud.hostname.as_deref());
             // Organization and workspace names are unique without regard
             // to case, and looked up so (hashicorp/terraform#29005).
             return Some(format!(
@@ -568,7 +574,10 @@ impl TerraformBlock {
                 backend
                     .settings
                     .iter()
-                    .map(|(k, v)| format!("{k}={v:?}"))
+                    .map(|(k, v)| match v {
+                        Expression::String(s) => format!("{k}={s:?}"),
+                        other => format!("{k}={}", crate::emit::text::expression_text(other)),
+                    })
                     .collect::<Vec<_>>()
                     .join(" ")
             )),
