@@ -356,7 +356,8 @@ impl Sources {
         let Some(siblings) = at else {
             return String::new();
         };
-        let set: Vec<String> = siblings
+        // In the order of the file's lines.
+        let mut set: Vec<(usize, String)> = siblings
             .keys()
             .map(|k| {
                 if parent.is_empty() {
@@ -368,9 +369,11 @@ impl Sources {
             .filter(|k| k != key)
             .filter_map(|k| {
                 let (line, _) = find_key(&local.text, &k)?;
-                Some(format!("{k} (line {line})"))
+                Some((line, format!("{k} (line {line})")))
             })
             .collect();
+        set.sort();
+        let set: Vec<String> = set.into_iter().map(|(_, k)| k).collect();
         if set.is_empty() || parent.is_empty() {
             return String::new();
         }

@@ -137,6 +137,35 @@ fn the_man_page_is_roff_that_names_every_command() {
     }
     let deploy = ok(&tfsynth(dir.path(), &["man", "deploy"], &[]));
     assert!(deploy.contains("saved\\-plans"), "{deploy}");
+    // Every page a page names (SEE ALSO: tfsynth-schemas-index(1)) can
+    // be printed, down the tree.
+    let mut pending = vec![String::new()];
+    let mut seen = 0;
+    while let Some(name) = pending.pop() {
+        let args: Vec<&str> = std::iter::once("man")
+            .chain((!name.is_empty()).then_some(name.as_str()))
+            .collect();
+        let page = ok(&tfsynth(dir.path(), &args, &[]));
+        seen += 1;
+        let own = if name.is_empty() {
+            "tfsynth".to_owned()
+        } else {
+            format!("tfsynth-{name}")
+        };
+        assert!(page.contains(&format!(".TH {own} 1")), "{own}: {page}");
+        for named in page.split("tfsynth\\-").skip(1) {
+            let Some(end) = named.find("(1)") else {
+                continue;
+            };
+            let child = named[..end].replace("\\-", "-");
+            let below =
+                child.starts_with(&format!("{name}-")) || name.is_empty() && !child.contains('-');
+            if below && !pending.contains(&child) {
+                pending.push(child);
+            }
+        }
+    }
+    assert!(seen >= 15, "only {seen} pages");
     let unknown = tfsynth(dir.path(), &["man", "nope"], &[]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("man: no subcommand \"nope\"; one of: synth, list,"));

@@ -386,12 +386,13 @@ fn colors_off_reach_terraform_as_no_color() {
         let out = p.run(args);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         assert_eq!(
-            p.calls()[before..before + 2],
+            p.calls()[before..before + 3],
             [
                 format!("{CLUSTER} init -no-color -input=false"),
                 format!(
                     "{CLUSTER} plan -no-color -input=false -detailed-exitcode -out=tfsynth.tfplan"
                 ),
+                format!("{CLUSTER} show -no-color -json tfsynth.tfplan"),
             ],
             "{args:?}"
         );

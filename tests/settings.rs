@@ -424,13 +424,13 @@ fn a_problem_at_a_committed_key_names_what_the_local_file_sets_beside_it() {
     .unwrap();
     std::fs::write(
         dir.path().join("s.local.toml"),
-        "[state]\nbackend = \"cloud\"\norganization = \"example-org\"\n",
+        "[state]\norganization = \"example-org\"\nbackend = \"cloud\"\n",
     )
     .unwrap();
     let sources = Sources::read(dir.path(), "stacks", "s").unwrap();
     let report = tfsynth::stacks::build(&sources).unwrap_err().to_string();
     assert!(
-        report.contains("stacks/s.toml:57:1: state.bucket: a setting of backend \"gcs\", and this stack's backend is \"cloud\"; stacks/s.local.toml sets state.backend (line 2), state.organization (line 3), and an override merges key by key: it cannot take out state.bucket"),
+        report.contains("stacks/s.toml:57:1: state.bucket: a setting of backend \"gcs\", and this stack's backend is \"cloud\"; stacks/s.local.toml sets state.organization (line 2), state.backend (line 3), and an override merges key by key: it cannot take out state.bucket"),
         "{report}"
     );
     // Without an override, the message is only the problem.
@@ -1137,8 +1137,18 @@ fn a_state_setting_of_another_backend_or_a_missing_one_is_refused_at_its_key() {
 /// or `..` part, a line break or too long is refused at state.prefix.
 #[test]
 fn a_gcs_state_prefix_that_would_make_odd_object_names_is_refused() {
-    let with_prefix =
-        |prefix: &str| format!("{HELLO}[state]\nbucket = \"b-tfstate\"\nprefix = {prefix:?}\n");
+    // A TOML basic string: control characters escaped, as TOML requires.
+    let with_prefix = |prefix: &str| {
+        let quoted: String = prefix
+            .chars()
+            .map(|c| match c {
+                '"' | '\\' => format!("\\{c}"),
+                c if c.is_control() => format!("\\u{:04X}", u32::from(c)),
+                c => c.to_string(),
+            })
+            .collect();
+        format!("{HELLO}[state]\nbucket = \"b-tfstate\"\nprefix = \"{quoted}\"\n")
+    };
     for good in ["tfsynth/hello", "a", "team.web/hello-prod", "ü/x"] {
         assert!(build(&with_prefix(good)).is_ok(), "{good}");
     }
@@ -1150,7 +1160,13 @@ fn a_gcs_state_prefix_that_would_make_odd_object_names_is_refused() {
         ("a//b", "has an empty part"),
         ("a/../b", "has a part '.' or '..'"),
         (".", "has a part '.' or '..'"),
-        ("a\nb", "has a line break"),
+        ("a\nb", "has a control character or line break"),
+        ("a\u{0}b", "has a control character or line break"),
+        ("a\u{7f}b", "has a control character or line break"),
+        ("a\u{85}b", "has a control character or line break"),
+        ("a\u{2028}b", "has a control character or line break"),
+        (" ", "has a part of only spaces"),
+        ("a/ /b", "has a part of only spaces"),
         (long.as_str(), "is longer than 900 bytes"),
     ] {
         let lines = build(&with_prefix(bad)).unwrap_err();

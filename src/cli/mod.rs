@@ -189,12 +189,14 @@ enum Command {
         shell: clap_complete::Shell,
     },
     /// Print a man page (roff): the command's, `tfsynth man > tfsynth.1`,
-    /// or a subcommand's, `tfsynth man synth > tfsynth-synth.1`.
+    /// or a subcommand's, `tfsynth man synth > tfsynth-synth.1`, each
+    /// page the main page lists.
     Man {
         /// The subcommand whose page to print (its options and arguments,
-        /// as `tfsynth help SUBCOMMAND` lists them).
+        /// as `tfsynth help SUBCOMMAND` lists them): `synth`, or one
+        /// within another, `schemas index` or `schemas-index`.
         #[arg(value_name = "SUBCOMMAND")]
-        subcommand: Option<String>,
+        subcommand: Vec<String>,
     },
 }
 
@@ -307,30 +309,45 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Man { subcommand } => {
             let mut page = command();
             let mut source = None;
-            if let Some(name) = subcommand {
+            // `schemas index`, or `schemas-index` as the pages name it.
+            let path: Vec<String> = subcommand
+                .iter()
+                .flat_map(|word| word.split('-'))
+                .filter(|word| !word.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if !path.is_empty() {
                 // Built, so each subcommand holds the global options
-                // (-C, --color, --message-format) it takes.
+                // (-C, --color, --message-format) it takes, and `help`.
                 page.build();
-                let names: Vec<String> = page
-                    .get_subcommands()
-                    .map(|c| c.get_name().to_owned())
-                    .filter(|n| n != "help")
-                    .collect();
-                let Some(sub) = page.find_subcommand(&name).filter(|_| name != "help") else {
-                    return Err(input_error(format!(
-                        "man: no subcommand {name:?}; one of: {}",
-                        names.join(", ")
-                    )));
-                };
-                // Named as git names its pages: tfsynth-synth(1), whose
-                // synopsis reads `tfsynth synth`.
-                // The version in the page's footer, as the main page has
-                // it, without a --version the subcommand does not take.
-                source = Some(format!("tfsynth-{name} {}", env!("CARGO_PKG_VERSION")));
-                page = sub
-                    .clone()
-                    .display_name(format!("tfsynth-{name}"))
-                    .bin_name(format!("tfsynth {name}"));
+                let mut at = page.clone();
+                for (depth, name) in path.iter().enumerate() {
+                    let names: Vec<String> = at
+                        .get_subcommands()
+                        .map(|c| c.get_name().to_owned())
+                        .collect();
+                    let Some(sub) = at.find_subcommand(name) else {
+                        let within = if depth == 0 {
+                            String::new()
+                        } else {
+                            format!(" of {}", path[..depth].join(" "))
+                        };
+                        return Err(input_error(format!(
+                            "man: no subcommand {name:?}{within}; one of: {}",
+                            names.join(", ")
+                        )));
+                    };
+                    at = sub.clone();
+                }
+                // Named as git names its pages: tfsynth-schemas-index(1),
+                // whose synopsis reads `tfsynth schemas index`; the version
+                // in the page's footer, as the main page has it, without a
+                // --version the subcommand does not take.
+                let dashed = path.join("-");
+                source = Some(format!("tfsynth-{dashed} {}", env!("CARGO_PKG_VERSION")));
+                page = at
+                    .display_name(format!("tfsynth-{dashed}"))
+                    .bin_name(format!("tfsynth {}", path.join(" ")));
             }
             let mut text = Vec::new();
             let mut man = clap_mangen::Man::new(page);

@@ -145,8 +145,15 @@ fn plan(project: &Project, args: PlanArgs, colors: bool) -> Result<ExitCode, Fai
         if code == 1 || !(0..=2).contains(&code) {
             return Err(failed(&args.stack, root, "terraform plan", ""));
         }
+        // Its errors reach standard error, colored as the rest.
+        let mut show: Vec<String> = [dir.as_str(), "show", "-json", PLAN_FILE]
+            .map(str::to_owned)
+            .to_vec();
+        if !colors {
+            ops::no_color(&mut show);
+        }
         let shown = Command::new("terraform")
-            .args([&dir, "show", "-json", PLAN_FILE])
+            .args(&show)
             .current_dir(project.dir())
             .stderr(Stdio::inherit())
             .output()

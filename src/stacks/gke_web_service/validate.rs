@@ -1319,8 +1319,9 @@ const LONGEST_ROOT: &str = "workload";
 
 /// Why `prefix` cannot begin the Cloud Storage object names of a root's
 /// state (`PREFIX/ROOT/default.tfstate`), or `None`: object names are
-/// UTF-8 of at most 1024 bytes without line breaks, and `.` and `..`
-/// are no names (Cloud Storage's object naming rules); an empty part
+/// UTF-8 of at most 1024 bytes without line breaks or other control
+/// characters, and `.` and `..` are no names (Cloud Storage's object
+/// naming rules); an empty or blank part
 /// (`a//b`, a leading or trailing `/`) would be kept as written, so
 /// `tfsynth/hello/` would keep state under `tfsynth/hello//cluster`.
 fn gcs_prefix_problem(prefix: &str) -> Option<&'static str> {
@@ -1333,8 +1334,17 @@ fn gcs_prefix_problem(prefix: &str) -> Option<&'static str> {
     if prefix.split('/').any(|part| part == "." || part == "..") {
         return Some("has a part '.' or '..', which Cloud Storage object names cannot have");
     }
-    if prefix.contains(['\r', '\n']) {
-        return Some("has a line break, which Cloud Storage object names cannot have");
+    if prefix
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        return Some(
+            "has a control character or line break, which Cloud Storage object names cannot \
+             have (or should not: XML 1.0 refuses them)",
+        );
+    }
+    if prefix.split('/').any(|part| part.trim().is_empty()) {
+        return Some("has a part of only spaces");
     }
     // The longest root name and "/default.tfstate" must fit too.
     if prefix.len() > 900 {
