@@ -223,11 +223,15 @@ pub enum ProjectChange {
         Vec<(String, Option<serde_json::Value>, Option<serde_json::Value>)>,
     ),
     /// The projects are the same, but the file differs elsewhere (a
-    /// top-level key, a comment): synth writes it anew.
-    Rewritten,
-    /// The file in place is not synth's (its first line is not
-    /// [`HEADER`]): synth refuses to replace it.
-    NotOwned,
+    /// top-level key, a comment), or cannot be read as YAML: synth writes
+    /// it anew. Why, as `diff` says it.
+    Rewritten(String),
+    /// What is in place is not synth's file (a file of the user's, a
+    /// directory, a link): synth refuses to replace it. Why, as synth
+    /// says it.
+    Refused(String),
+    /// No stack asks any more: synth removes its file.
+    Deleted,
 }
 
 /// How the `atlantis.yaml` in place (`old`; `None`: no file) differs
@@ -241,14 +245,22 @@ pub enum ProjectChange {
 pub fn compare(old: Option<&str>, new: Option<&str>) -> Vec<ProjectChange> {
     if old.is_some_and(|text| !is_owned(text)) {
         return if new.is_some() {
-            vec![ProjectChange::NotOwned]
+            vec![ProjectChange::Refused(NOT_OWNED.to_owned())]
         } else {
             Vec::new()
         };
     }
-    let changes = compare_projects(old, new);
+    if let (Some(old), Some(_)) = (old, new)
+        && yaml_rust2::YamlLoader::load_from_str(old).is_err()
+    {
+        return vec![ProjectChange::Rewritten(UNREADABLE.to_owned())];
+    }
+    let mut changes = compare_projects(old, new);
     if changes.is_empty() && old.is_some() && new.is_some() && old != new {
-        return vec![ProjectChange::Rewritten];
+        return vec![ProjectChange::Rewritten(REWRITTEN.to_owned())];
+    }
+    if old.is_some() && new.is_none() {
+        changes.insert(0, ProjectChange::Deleted);
     }
     changes
 }
@@ -363,9 +375,12 @@ fn flow(value: &serde_json::Value) -> String {
     }
 }
 
-/// What [`ProjectChange::Rewritten`] and [`ProjectChange::NotOwned`] say.
+/// What [`ProjectChange::Rewritten`], [`ProjectChange::Refused`] and
+/// [`ProjectChange::Deleted`] say.
 const REWRITTEN: &str =
     "changes outside its projects (a top-level key or a comment): synth writes it anew";
+const UNREADABLE: &str = "is not YAML (not as synth wrote it): synth writes it anew";
+const DELETED: &str = "no stack asks for it any more: synth removes it";
 const NOT_OWNED: &str = "not written by tfsynth (its first line is not tfsynth's header): synth refuses to replace it; move it away to let synth write it";
 
 /// [`compare`]'s changes as `diff` prints them: `atlantis.yaml`, then a
@@ -393,8 +408,9 @@ pub fn render_text(changes: &[ProjectChange]) -> Option<String> {
                     .collect();
                 format!("  ~ project {name}: {}", keys.join("; "))
             }
-            ProjectChange::Rewritten => format!("  ~ {REWRITTEN}"),
-            ProjectChange::NotOwned => format!("  ! {NOT_OWNED}"),
+            ProjectChange::Rewritten(why) => format!("  ~ {why}"),
+            ProjectChange::Refused(why) => format!("  ! {why}"),
+            ProjectChange::Deleted => format!("  - {DELETED}"),
         };
         text.push_str(&line);
         text.push('\n');
@@ -430,10 +446,11 @@ pub fn render_markdown(changes: &[ProjectChange]) -> Option<String> {
                     ));
                 }
             }
-            ProjectChange::Rewritten => md.push_str(&format!("| ~ change | | | {REWRITTEN} |\n")),
-            ProjectChange::NotOwned => {
-                md.push_str(&format!("| **! refused** | | | {NOT_OWNED} |\n"))
+            ProjectChange::Rewritten(why) => md.push_str(&format!("| ~ change | | | {why} |\n")),
+            ProjectChange::Refused(why) => {
+                md.push_str(&format!("| **! refused** | | | {why} |\n"));
             }
+            ProjectChange::Deleted => md.push_str(&format!("| **- remove** | | | {DELETED} |\n")),
         }
     }
     md.push('\n');
@@ -443,8 +460,8 @@ pub fn render_markdown(changes: &[ProjectChange]) -> Option<String> {
 /// [`compare`]'s changes as `diff --format json` lists them:
 /// `{"path": "atlantis.yaml", "projects": [{"change": "added" |
 /// "removed" | "changed", "name", "keys": [{"key", "old", "new"}]}]}`,
-/// values as JSON; or `"projects": [{"change": "rewritten" |
-/// "not_owned", "message"}]` for the file as a whole.
+/// values as JSON; `{"change": "rewritten" | "refused" | "deleted",
+/// "message"}` for the file as a whole.
 pub fn to_json(changes: &[ProjectChange]) -> serde_json::Value {
     let projects: Vec<serde_json::Value> = changes
         .iter()
@@ -459,12 +476,11 @@ pub fn to_json(changes: &[ProjectChange]) -> serde_json::Value {
                     .map(|(key, old, new)| serde_json::json!({"key": key, "old": old, "new": new}))
                     .collect::<Vec<_>>(),
             }),
-            ProjectChange::Rewritten => {
-                serde_json::json!({"change": "rewritten", "message": REWRITTEN})
+            ProjectChange::Rewritten(why) => {
+                serde_json::json!({"change": "rewritten", "message": why})
             }
-            ProjectChange::NotOwned => {
-                serde_json::json!({"change": "not_owned", "message": NOT_OWNED})
-            }
+            ProjectChange::Refused(why) => serde_json::json!({"change": "refused", "message": why}),
+            ProjectChange::Deleted => serde_json::json!({"change": "deleted", "message": DELETED}),
         })
         .collect();
     serde_json::json!({ "path": FILE, "projects": projects })

@@ -335,6 +335,18 @@ fn diff_shows_the_files_of_a_stack_whose_settings_are_gone() {
         "{}",
         text(&out.stderr)
     );
+    // A pull-request comment and a script are told too.
+    let markdown = text(&tfsynth(p.path(), &["diff", "--format", "markdown"]).stdout);
+    assert!(
+        markdown.starts_with("> **Note:** stack other has files in generated/ but no settings (stacks/other.toml): synth removes its files, which destroys nothing;"),
+        "{markdown}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&tfsynth(p.path(), &["diff", "--format", "json"]).stdout).unwrap();
+    assert_eq!(
+        json["stacks_without_settings"],
+        serde_json::json!(["other"])
+    );
     // Asked for one stack, diff speaks for that one only.
     let out = tfsynth(p.path(), &["diff", "--exit-code", "--stack", "hello"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

@@ -640,7 +640,7 @@ fn synth_of_one_stack_leaves_atlantis_yaml_alone_but_checks_its_projects() {
     let (ok, stdout, stderr) = tfsynth(dir.path(), &["synth", "--no-validate", "--stack", "hello"]);
     assert!(ok);
     assert!(!stdout.contains("atlantis.yaml"), "{stdout}");
-    assert!(stderr.contains("note: atlantis.yaml lists every stack, so a synth of some (--stack) leaves it as it is, and its projects hello/cluster, hello/workload are now out of date; `tfsynth synth` brings it in line"), "{stderr}");
+    assert!(stderr.contains("note: atlantis.yaml lists every stack, so a synth of some (--stack) leaves it as it is, and it is now out of date for them (its projects hello/cluster, hello/workload); `tfsynth synth` brings it in line"), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("atlantis.yaml")).unwrap(),
         written
@@ -1229,14 +1229,66 @@ fn diff_says_when_synth_rewrites_or_refuses_atlantis_yaml() {
     let (_, stdout, _) = tfsynth(dir.path(), &["diff"]);
     assert_eq!(
         stdout,
-        "atlantis.yaml\n  ! not written by tfsynth (its first line is not tfsynth's header): synth refuses to replace it; move it away to let synth write it\n"
+        "atlantis.yaml\n  ! atlantis.yaml is a file tfsynth did not write (its first line is not tfsynth's header), and a stack's settings ask synth to write it: synth refuses to replace it; move it away, or take [atlantis] out of the stacks' settings to keep it\n"
     );
     let (_, json, _) = tfsynth(dir.path(), &["diff", "--format", "json"]);
     let json: J = serde_json::from_str(&json).unwrap();
     assert_eq!(
-        json["files"][0]["projects"][0]["change"], "not_owned",
+        json["files"][0]["projects"][0]["change"], "refused",
         "{json}"
     );
     let (ok, _, _) = tfsynth(dir.path(), &["synth", "--no-validate"]);
     assert!(!ok, "synth refuses, as diff said");
+    // A synth or check of shop alone says so too.
+    let (ok, _, stderr) = tfsynth(
+        dir.path(),
+        &["synth", "--no-validate", "--check", "--stack", "shop"],
+    );
+    assert!(!ok, "{stderr}");
+    assert!(
+        stderr.contains("stale: atlantis.yaml (atlantis.yaml is a file tfsynth did not write (its first line is not tfsynth's header), and a stack's settings ask synth to write it: a full synth refuses it;"),
+        "{stderr}"
+    );
+    // A directory or a link in its place is refused, and diff says so.
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    let (_, stdout, _) = tfsynth(dir.path(), &["diff"]);
+    assert!(
+        stdout.starts_with("atlantis.yaml\n  ! atlantis.yaml is a directory, and a stack's settings ask synth to write it: synth refuses to replace it;"),
+        "{stdout}"
+    );
+    std::fs::remove_dir(&path).unwrap();
+    #[cfg(unix)]
+    {
+        let elsewhere = dir.path().join("kept.yaml");
+        std::fs::write(&elsewhere, &written).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        let (_, stdout, _) = tfsynth(dir.path(), &["diff"]);
+        assert!(
+            stdout.starts_with("atlantis.yaml\n  ! atlantis.yaml is a symbolic link"),
+            "{stdout}"
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+    // synth's header over text that is not YAML: written anew.
+    std::fs::write(
+        &path,
+        format!("{}\n: : [\n", written.lines().next().unwrap()),
+    )
+    .unwrap();
+    let (_, stdout, _) = tfsynth(dir.path(), &["diff"]);
+    assert_eq!(
+        stdout,
+        "atlantis.yaml\n  ~ is not YAML (not as synth wrote it): synth writes it anew\n"
+    );
+    // No stack asks any more: synth removes it, and diff says so first.
+    std::fs::write(&path, &written).unwrap();
+    let shop = dir.path().join("stacks/shop.toml");
+    let settings = std::fs::read_to_string(&shop).unwrap();
+    std::fs::write(&shop, settings.replace("\n[atlantis]\n", "\n")).unwrap();
+    let (_, stdout, _) = tfsynth(dir.path(), &["diff"]);
+    assert!(
+        stdout.starts_with("atlantis.yaml\n  - no stack asks for it any more: synth removes it\n  - project shop/cluster\n"),
+        "{stdout}"
+    );
 }

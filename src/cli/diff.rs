@@ -74,10 +74,30 @@ pub(super) fn run(
         && args.against.is_none()
         && super::atlantis_lists(project, &args.out)
     {
-        atlantis::compare(
-            atlantis_before(project, args.against_git.as_deref())?.as_deref(),
-            atlantis_now(project, &args.out, &synthesized.atlantis).as_deref(),
-        )
+        let now = atlantis_now(project, &args.out, &synthesized.atlantis);
+        // What synth would refuse to replace in the working tree (a file
+        // of the user's, a directory, a link), it says so, and no more.
+        let refused = if args.against_git.is_none() {
+            tfsynth::output::plan_file(
+                project.dir(),
+                atlantis::FILE,
+                now.clone(),
+                atlantis::is_owned,
+            )
+            .err()
+        } else {
+            None
+        };
+        match refused {
+            // Synth's words, for what it would do rather than did.
+            Some(why) => vec![atlantis::ProjectChange::Refused(
+                why.replace("; nothing was written:", ": synth refuses to replace it;"),
+            )],
+            None => atlantis::compare(
+                atlantis_before(project, args.against_git.as_deref())?.as_deref(),
+                now.as_deref(),
+            ),
+        }
     } else {
         Vec::new()
     };
@@ -113,13 +133,16 @@ pub(super) fn run(
         .filter_map(|path| path.iter().next()?.to_str().map(str::to_owned))
         .filter(|stack| !names.contains(stack))
         .collect();
-    for stack in gone {
-        eprintln!(
-            "note: stack {stack} has files in {}/ but no settings ({STACKS_DIR}/{stack}.toml): \
-             synth removes its files, which destroys nothing; to take its objects down, \
-             restore its settings and run `tfsynth destroy --stack {stack}` first",
+    let gone_note = |stack: &str| {
+        format!(
+            "stack {stack} has files in {}/ but no settings ({STACKS_DIR}/{stack}.toml): synth \
+             removes its files, which destroys nothing; to take its objects down, restore its \
+             settings and run `tfsynth destroy --stack {stack}` first",
             args.out.display()
-        );
+        )
+    };
+    for stack in &gone {
+        eprintln!("note: {}", gone_note(stack));
     }
     let style = Style::new(color.colors(
         std::io::stdout().is_terminal(),
@@ -150,8 +173,16 @@ pub(super) fn run(
         DiffFormat::Text => {}
         DiffFormat::Markdown => {
             let files = changes_by_file(&old, &new, &rules);
+            // The table would read "destroy": a pull-request comment says
+            // what removing the files does.
+            let notes: Option<String> = (!gone.is_empty()).then(|| {
+                gone.iter()
+                    .map(|stack| format!("> **Note:** {}\n\n", gone_note(stack)))
+                    .collect()
+            });
             let text = [
-                render_markdown(&files, &args.out),
+                render_markdown(&files, &args.out)
+                    .map(|md| notes.clone().unwrap_or_default() + &md),
                 atlantis::render_markdown(&atlantis),
             ]
             .into_iter()
@@ -177,7 +208,10 @@ pub(super) fn run(
                 .collect();
             // The document is printed even when empty (`{"files": []}`),
             // so a script always has one to read.
-            let document = serde_json::json!({ "files": listed });
+            let mut document = serde_json::json!({ "files": listed });
+            if !gone.is_empty() {
+                document["stacks_without_settings"] = serde_json::json!(gone);
+            }
             println!(
                 "{}",
                 serde_json::to_string_pretty(&document)

@@ -89,7 +89,7 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     let stale_projects = if atlantis.is_none() && lists_out {
         stale_projects(project, &names, &synthesized.atlantis)
     } else {
-        Vec::new()
+        None
     };
     // A root whose state is to move, said once when its files are written:
     // after that, diff shows nothing of it.
@@ -110,11 +110,10 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     };
     if args.check {
         let mut stale_atlantis = atlantis_lines(false);
-        if !stale_projects.is_empty() {
+        if let Some(why) = &stale_projects {
             stale_atlantis.push(format!(
-                "stale: {} (its projects {}; it lists every stack, so run `tfsynth synth`)",
+                "stale: {} ({why}; it lists every stack, so run `tfsynth synth`)",
                 atlantis::FILE,
-                stale_projects.join(", ")
             ));
         }
         if plan.is_empty() && stale_atlantis.is_empty() {
@@ -175,31 +174,38 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
             atlantis::FILE,
             super::DEFAULT_OUT
         );
-    } else if !stale_projects.is_empty() {
+    } else if let Some(why) = &stale_projects {
         eprintln!(
-            "note: {} lists every stack, so a synth of some (--stack) leaves it as it is, and \
-             its projects {} are now out of date; `tfsynth synth` brings it in line",
+            "note: {} lists every stack, so a synth of some (--stack) leaves it as it is, and it \
+             is now out of date for them ({why}); `tfsynth synth` brings it in line",
             atlantis::FILE,
-            stale_projects.join(", ")
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The projects of `stacks` (synthesized; those that ask for
-/// `atlantis.yaml` in `asking`) that the `atlantis.yaml` in place lists
-/// otherwise than synth would, or lists and should not, or does not list:
-/// `hello/cluster`, sorted. Nothing when the file is not synth's.
+/// How the `atlantis.yaml` in place falls short for `stacks`
+/// (synthesized; those that ask for it in `asking`), as a note says it:
+/// the projects it lists otherwise than synth would, or lists and should
+/// not, or does not list (`its projects hello/cluster, hello/workload`);
+/// or that it is not synth's to replace while these stacks ask. `None`
+/// when it is as it should be for them.
 fn stale_projects(
     project: &Project,
     stacks: &[String],
     asking: &[atlantis::StackRoots],
-) -> Vec<String> {
-    let in_place = std::fs::read_to_string(project.dir().join(atlantis::FILE)).ok();
-    if in_place.as_deref().is_some_and(|t| !atlantis::is_owned(t)) {
-        return Vec::new();
-    }
+) -> Option<String> {
     let wanted = (!asking.is_empty()).then(|| atlantis::render_stacks(super::DEFAULT_OUT, asking));
+    // What a full synth would refuse: a file of the user's, a directory, a link.
+    if let Err(why) = output::plan_file(
+        project.dir(),
+        atlantis::FILE,
+        wanted.clone(),
+        atlantis::is_owned,
+    ) {
+        return Some(why.replace("; nothing was written:", ": a full synth refuses it;"));
+    }
+    let in_place = std::fs::read_to_string(project.dir().join(atlantis::FILE)).ok();
     let ours = |name: &str| {
         stacks.iter().any(|s| {
             name.strip_prefix(s.as_str())
@@ -212,12 +218,12 @@ fn stale_projects(
             atlantis::ProjectChange::Added(name)
             | atlantis::ProjectChange::Removed(name)
             | atlantis::ProjectChange::Changed(name, _) => Some(name),
-            atlantis::ProjectChange::Rewritten | atlantis::ProjectChange::NotOwned => None,
+            _ => None,
         })
         .filter(|name| ours(name))
         .collect();
     names.sort();
-    names
+    (!names.is_empty()).then(|| format!("its projects {}", names.join(", ")))
 }
 
 /// What `atlantis.yaml` needs for `stacks` (the stacks that ask for it):
