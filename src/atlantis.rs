@@ -236,12 +236,12 @@ pub enum ProjectChange {
 
 /// How the `atlantis.yaml` in place (`old`; `None`: no file) differs
 /// from the one synth would write (`new`; `None`: none, so synth removes
-/// a file of its own): the projects compared by name, in the new file's
-/// order, then the removed ones; [`ProjectChange::Rewritten`] when only
-/// the text outside them differs; [`ProjectChange::NotOwned`] alone when
-/// the file in place is not synth's and synth would write one (it leaves
-/// such a file alone otherwise). A text that is not YAML lists no
-/// projects.
+/// a file of its own): [`ProjectChange::Deleted`] first when synth
+/// removes it, then the projects compared by name, in the new file's
+/// order, then the removed ones; [`ProjectChange::Rewritten`] alone when
+/// only the text outside them differs, or the old text is not YAML;
+/// [`ProjectChange::Refused`] alone when the file in place is not synth's
+/// and synth would write one (it leaves such a file alone otherwise).
 pub fn compare(old: Option<&str>, new: Option<&str>) -> Vec<ProjectChange> {
     if old.is_some_and(|text| !is_owned(text)) {
         return if new.is_some() {
