@@ -207,6 +207,11 @@ pub fn is_owned(text: &str) -> bool {
         })
 }
 
+/// Whether `text` reads as YAML (a file synth wrote always does).
+pub fn is_yaml(text: &str) -> bool {
+    yaml_rust2::YamlLoader::load_from_str(text).is_ok()
+}
+
 /// How one project differs between two `atlantis.yaml` files, as
 /// [`compare`] finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,7 +256,7 @@ pub fn compare(old: Option<&str>, new: Option<&str>) -> Vec<ProjectChange> {
         };
     }
     if let (Some(old), Some(_)) = (old, new)
-        && yaml_rust2::YamlLoader::load_from_str(old).is_err()
+        && !is_yaml(old)
     {
         return vec![ProjectChange::Rewritten(UNREADABLE.to_owned())];
     }

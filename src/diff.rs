@@ -1599,11 +1599,12 @@ impl StateMove {
                 );
                 format!(
                     "terraform cannot migrate state out of HCP Terraform, nor between its \
-                     organizations or hosts: with the root's old configuration (as committed \
-                     before this change), run `terraform -chdir={dir} state pull > {file}`; with \
-                     the new, `terraform -chdir={dir} init -reconfigure` and `terraform \
-                     -chdir={dir} state push \"$PWD/{file}\"`, then delete {file} (a state holds \
-                     secrets)"
+                     organizations or hosts: with the root's old configuration in place (as \
+                     committed before this change; `git stash` sets the change aside), run \
+                     `terraform -chdir={dir} init` and `terraform -chdir={dir} state pull > \
+                     {file}`; with the new (`git stash pop`, then synth), `terraform -chdir={dir} \
+                     init -reconfigure` and `terraform -chdir={dir} state push \"$PWD/{file}\"`, \
+                     then delete {file} (a state holds secrets)"
                 )
             }
         }

@@ -166,6 +166,13 @@ fn the_man_page_is_roff_that_names_every_command() {
         }
     }
     assert!(seen >= 15, "only {seen} pages");
+    let extra = tfsynth(dir.path(), &["man", "synth", "extra"], &[]);
+    assert_eq!(extra.status.code(), Some(2));
+    assert!(
+        text(&extra.stderr).contains("man: no subcommand \"extra\" of synth; synth has none"),
+        "{}",
+        text(&extra.stderr)
+    );
     let unknown = tfsynth(dir.path(), &["man", "nope"], &[]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("man: no subcommand \"nope\"; one of: synth, list,"));

@@ -637,6 +637,28 @@ fn synth_of_one_stack_leaves_atlantis_yaml_alone_but_checks_its_projects() {
     );
     // Another stack's check does not speak for hello's projects.
     assert!(check("shop").0);
+    // Not YAML, or not there at all: hello's check says so.
+    let path = dir.path().join("atlantis.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "{}\nprojects: [ - {{{{ bad\n",
+            written.lines().next().unwrap()
+        ),
+    )
+    .unwrap();
+    let (ok, _, stderr) = check("hello");
+    assert!(
+        !ok && stderr.contains("stale: atlantis.yaml (it is not YAML;"),
+        "{stderr}"
+    );
+    std::fs::remove_file(&path).unwrap();
+    let (ok, _, stderr) = check("hello");
+    assert!(
+        !ok && stderr.contains("missing: atlantis.yaml (it lists every stack"),
+        "{stderr}"
+    );
+    std::fs::write(&path, &written).unwrap();
     let (ok, stdout, stderr) = tfsynth(dir.path(), &["synth", "--no-validate", "--stack", "hello"]);
     assert!(ok);
     assert!(!stdout.contains("atlantis.yaml"), "{stdout}");
@@ -1097,7 +1119,7 @@ fn diff_says_how_to_move_a_state_between_hcp_terraform_workspaces() {
         (
             "organization = \"other-org\"\n",
             "pull-and-push",
-            "terraform cannot migrate state out of HCP Terraform, nor between its organizations or hosts: with the root's old configuration (as committed before this change), run `terraform -chdir=generated/hello/cluster state pull > hello-cluster.tfstate`; with the new, `terraform -chdir=generated/hello/cluster init -reconfigure` and `terraform -chdir=generated/hello/cluster state push \"$PWD/hello-cluster.tfstate\"`, then delete hello-cluster.tfstate (a state holds secrets)",
+            "terraform cannot migrate state out of HCP Terraform, nor between its organizations or hosts: with the root's old configuration in place (as committed before this change; `git stash` sets the change aside), run `terraform -chdir=generated/hello/cluster init` and `terraform -chdir=generated/hello/cluster state pull > hello-cluster.tfstate`; with the new (`git stash pop`, then synth), `terraform -chdir=generated/hello/cluster init -reconfigure` and `terraform -chdir=generated/hello/cluster state push \"$PWD/hello-cluster.tfstate\"`, then delete hello-cluster.tfstate (a state holds secrets)",
             "`terraform state pull` with the old configuration, `state push` with the new",
         ),
     ] {
@@ -1246,7 +1268,7 @@ fn diff_says_when_synth_rewrites_or_refuses_atlantis_yaml() {
     );
     assert!(!ok, "{stderr}");
     assert!(
-        stderr.contains("stale: atlantis.yaml (atlantis.yaml is a file tfsynth did not write (its first line is not tfsynth's header), and a stack's settings ask synth to write it: a full synth refuses it;"),
+        stderr.contains("refused: atlantis.yaml is a file tfsynth did not write (its first line is not tfsynth's header), and a stack's settings ask synth to write it: synth refuses to replace it;"),
         "{stderr}"
     );
     // A directory or a link in its place is refused, and diff says so.

@@ -594,3 +594,78 @@ fn plan_deploy_and_destroy_refuse_a_root_whose_state_has_not_moved_yet() {
         "nothing is written"
     );
 }
+
+/// After synth has written a move, with no working directory recorded
+/// (a teammate's checkout, `.terraform` removed), the committed
+/// generated/ still says where the state is: plan, deploy and destroy
+/// refuse until the move is committed.
+#[test]
+fn a_move_synth_wrote_but_not_committed_is_refused_from_what_git_holds() {
+    let p = Project::new();
+    let gcs = |bucket: &str| format!("{HELLO}[state]\nbucket = \"{bucket}\"\n");
+    p.write("stacks/hello.toml", &gcs("b-tfstate"));
+    assert!(p.run(&["synth"]).status.success());
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(p.dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "stacks", "generated"]);
+    git(&["commit", "-q", "-m", "applied"]);
+    p.write("stacks/hello.toml", &gcs("b-tfstate-eu"));
+    let out = p.run(&["synth"]);
+    assert!(text(&out.stderr).contains("warning: generated/hello/cluster: its state is to move"));
+    for (args, code, would) in [
+        (
+            &["plan", "--stack", "hello"][..],
+            1,
+            "plan to create every object again",
+        ),
+        (
+            &["deploy", "--stack", "hello", "--yes"][..],
+            2,
+            "plan to create every object again",
+        ),
+        (
+            &["destroy", "--stack", "hello", "--yes"][..],
+            2,
+            "destroy nothing there and report success",
+        ),
+    ] {
+        let out = p.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains(&format!(
+                "terraform would find no state at the new place and {would}"
+            )),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("generated/hello/cluster: its state is to move from gs://b-tfstate/tfsynth/hello/cluster/default.tfstate to gs://b-tfstate-eu/tfsynth/hello/cluster/default.tfstate."),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(p.calls().is_empty(), "{args:?}");
+    }
+    // Moved, and the move committed.
+    git(&["add", "stacks", "generated"]);
+    git(&["commit", "-q", "-m", "moved"]);
+    p.answer("cluster", 0, &[]);
+    p.answer("workload", 0, &[]);
+    let out = p.run(&["plan", "--stack", "hello"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

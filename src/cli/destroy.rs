@@ -34,7 +34,7 @@ pub(super) fn run(project: &Project, args: DestroyArgs, colors: bool) -> Result<
         synth::synth_stack(&sources, Format::Json, None).map_err(|e| input_error(e.to_string()))?;
     // Destroying at a new place that holds no state would destroy nothing
     // and say it was done.
-    super::refuse_state_moves(project, &args.out, &args.stack, &synthesis)?;
+    super::refuse_state_moves(project, &args.out, &args.stack, &synthesis, true)?;
     let mut steps = ops::destroy_steps(&args.out.join(&args.stack), &synthesis.roots);
     if !colors {
         ops::without_color(&mut steps);

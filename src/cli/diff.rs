@@ -137,7 +137,9 @@ pub(super) fn run(
         format!(
             "stack {stack} has files in {}/ but no settings ({STACKS_DIR}/{stack}.toml): synth \
              removes its files, which destroys nothing; to take its objects down, restore its \
-             settings and run `tfsynth destroy --stack {stack}` first",
+             settings and run `tfsynth destroy --stack {stack}` first. If the stack was renamed, \
+             its state moves with the name (the default state.prefix and workspace names \
+             follow it): keep the old ones in [state] of the new name, or move the state",
             args.out.display()
         )
     };

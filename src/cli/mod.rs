@@ -332,9 +332,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                         } else {
                             format!(" of {}", path[..depth].join(" "))
                         };
+                        let choice = if names.is_empty() {
+                            format!("{} has none", path[..depth].join(" "))
+                        } else {
+                            format!("one of: {}", names.join(", "))
+                        };
                         return Err(input_error(format!(
-                            "man: no subcommand {name:?}{within}; one of: {}",
-                            names.join(", ")
+                            "man: no subcommand {name:?}{within}; {choice}"
                         )));
                     };
                     at = sub.clone();
@@ -446,7 +450,7 @@ fn synthesize_one(
             message: format!("nothing was written or run\n{}", listing.join("\n")),
         });
     }
-    refuse_state_moves(project, out, stack, &synthesis)?;
+    refuse_state_moves(project, out, stack, &synthesis, false)?;
     Ok((sources, synthesis))
 }
 
@@ -471,6 +475,7 @@ fn refuse_state_moves(
     out: &Path,
     stack: &str,
     synthesis: &tfsynth::synth::Synthesis,
+    destroying: bool,
 ) -> Result<(), Failure> {
     let moves = state_moves(project, out, &synthesis.files, true);
     if moves.is_empty() {
@@ -489,9 +494,14 @@ fn refuse_state_moves(
             )
         })
         .collect();
+    let would = if destroying {
+        "destroy nothing there and report success"
+    } else {
+        "plan to create every object again"
+    };
     Err(input_error(format!(
         "stack {stack}: nothing was written or run: terraform would find no state at the new \
-         place and plan to create every object again\n{}",
+         place and {would}\n{}",
         listing.join("\n")
     )))
 }
@@ -510,10 +520,13 @@ struct StateMoveAt {
 
 /// The roots among `files` (each root's `main.tf.json` or `main.tf`,
 /// `STACK/ROOT/...` in the output directory `out`) whose state is to
-/// move: from where the root's working directory was last initialized
-/// (when `initialized`: Terraform's record, `.terraform/terraform.tfstate`
-/// or below `TF_DATA_DIR`), else from the root's files synth wrote in
-/// `out` (JSON or HCL); a root without either has nothing to move.
+/// move. With `initialized` (before terraform runs): from where the
+/// root's working directory was last initialized, Terraform's record
+/// (`.terraform/terraform.tfstate`, or below `TF_DATA_DIR`) when there is
+/// one; else from the root's files synth wrote in `out` or, those being
+/// new already, as committed in git's `HEAD` (JSON or HCL). Without
+/// `initialized` (synth), from the files in `out` only. A root without
+/// any of these has nothing to move.
 fn state_moves(
     project: &Project,
     out: &Path,
@@ -552,10 +565,41 @@ fn state_moves(
                     .then(|| tfsynth::diff::root_document(old_name, &text))
                     .flatten()
             });
-        let moved = [recorded, written]
-            .into_iter()
-            .flatten()
-            .find_map(|old| tfsynth::diff::state_move(&old, &new));
+        // Terraform's record, when there is one, is where this working
+        // directory's state is: a move carried out (init after a rename)
+        // shows there before it is committed. Without one, the files in
+        // the output directory, and those committed (synth may have
+        // written the new ones already).
+        let committed = || {
+            if !initialized {
+                return None;
+            }
+            let out_dir = output::within_project(project.dir(), out).ok()?;
+            ["main.tf.json", "main.tf"]
+                .into_iter()
+                .find_map(|old_name| {
+                    let rel = root.join(old_name);
+                    let shown = std::process::Command::new("git")
+                        .arg("-C")
+                        .arg(project.dir())
+                        .args(["show", &format!("HEAD:./{out_dir}/{}", rel.display())])
+                        .stderr(std::process::Stdio::null())
+                        .output()
+                        .ok()
+                        .filter(|o| o.status.success())?;
+                    let text = String::from_utf8(shown.stdout).ok()?;
+                    output::is_owned(&rel, &text)
+                        .then(|| tfsynth::diff::root_document(old_name, &text))
+                        .flatten()
+                })
+        };
+        let moved = match recorded {
+            Some(record) => tfsynth::diff::state_move(&record, &new),
+            None => [written, committed()]
+                .into_iter()
+                .flatten()
+                .find_map(|old| tfsynth::diff::state_move(&old, &new)),
+        };
         if let Some(tfsynth::diff::Change::StateMoved { from, to, how }) = moved {
             // Names from a record terraform wrote are shown escaped.
             let shown = |at: Option<String>| {

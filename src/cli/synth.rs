@@ -110,11 +110,17 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     };
     if args.check {
         let mut stale_atlantis = atlantis_lines(false);
-        if let Some(why) = &stale_projects {
-            stale_atlantis.push(format!(
+        match &stale_projects {
+            Some(ShortFor::Refused(why)) => stale_atlantis.push(format!("refused: {why}")),
+            Some(ShortFor::Missing) => stale_atlantis.push(format!(
+                "missing: {} (it lists every stack, so run `tfsynth synth`)",
+                atlantis::FILE
+            )),
+            Some(ShortFor::Stale(why)) => stale_atlantis.push(format!(
                 "stale: {} ({why}; it lists every stack, so run `tfsynth synth`)",
                 atlantis::FILE,
-            ));
+            )),
+            None => {}
         }
         if plan.is_empty() && stale_atlantis.is_empty() {
             let atlantis_too = atlantis.is_some() && !synthesized.atlantis.is_empty();
@@ -174,7 +180,15 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
             atlantis::FILE,
             super::DEFAULT_OUT
         );
-    } else if let Some(why) = &stale_projects {
+    } else if let Some(short) = &stale_projects {
+        let why = match short {
+            ShortFor::Refused(why) => {
+                eprintln!("note: {why}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            ShortFor::Missing => "it does not exist yet",
+            ShortFor::Stale(why) => why,
+        };
         eprintln!(
             "note: {} lists every stack, so a synth of some (--stack) leaves it as it is, and it \
              is now out of date for them ({why}); `tfsynth synth` brings it in line",
@@ -184,17 +198,27 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     Ok(ExitCode::SUCCESS)
 }
 
+/// How the `atlantis.yaml` in place falls short for some stacks, as
+/// [`stale_projects`] finds it.
+enum ShortFor {
+    /// What is in its place is not synth's to replace (a file of the
+    /// user's, a directory, a link): why, as synth says it.
+    Refused(String),
+    /// There is none, and these stacks ask for one.
+    Missing,
+    /// It lists their projects otherwise than synth would (`its projects
+    /// hello/cluster, hello/workload`), or is not YAML.
+    Stale(String),
+}
+
 /// How the `atlantis.yaml` in place falls short for `stacks`
-/// (synthesized; those that ask for it in `asking`), as a note says it:
-/// the projects it lists otherwise than synth would, or lists and should
-/// not, or does not list (`its projects hello/cluster, hello/workload`);
-/// or that it is not synth's to replace while these stacks ask. `None`
-/// when it is as it should be for them.
+/// (synthesized; those that ask for it in `asking`); `None` when it is as
+/// it should be for them.
 fn stale_projects(
     project: &Project,
     stacks: &[String],
     asking: &[atlantis::StackRoots],
-) -> Option<String> {
+) -> Option<ShortFor> {
     let wanted = (!asking.is_empty()).then(|| atlantis::render_stacks(super::DEFAULT_OUT, asking));
     // What a full synth would refuse: a file of the user's, a directory, a link.
     if let Err(why) = output::plan_file(
@@ -203,9 +227,19 @@ fn stale_projects(
         wanted.clone(),
         atlantis::is_owned,
     ) {
-        return Some(why.replace("; nothing was written:", ": a full synth refuses it;"));
+        return Some(ShortFor::Refused(why.replace(
+            "; nothing was written:",
+            ": synth refuses to replace it;",
+        )));
     }
     let in_place = std::fs::read_to_string(project.dir().join(atlantis::FILE)).ok();
+    match (&in_place, &wanted) {
+        (None, Some(_)) => return Some(ShortFor::Missing),
+        (Some(text), Some(_)) if !atlantis::is_yaml(text) => {
+            return Some(ShortFor::Stale("it is not YAML".to_owned()));
+        }
+        _ => {}
+    }
     let ours = |name: &str| {
         stacks.iter().any(|s| {
             name.strip_prefix(s.as_str())
@@ -223,7 +257,7 @@ fn stale_projects(
         .filter(|name| ours(name))
         .collect();
     names.sort();
-    (!names.is_empty()).then(|| format!("its projects {}", names.join(", ")))
+    (!names.is_empty()).then(|| ShortFor::Stale(format!("its projects {}", names.join(", "))))
 }
 
 /// What `atlantis.yaml` needs for `stacks` (the stacks that ask for it):
