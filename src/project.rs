@@ -114,6 +114,10 @@ pub struct Synthesized {
     pub atlantis: Vec<crate::atlantis::StackRoots>,
 }
 
+/// Where each root of each stack keeps its state, when that place can
+/// be shared: by stack, `(root, location)`.
+pub type StateLocations = std::collections::BTreeMap<String, Vec<(String, String)>>;
+
 /// A project directory.
 #[derive(Debug, Clone)]
 pub struct Project {
@@ -267,6 +271,7 @@ impl Project {
     ) -> Result<Synthesized, Vec<StackError>> {
         let mut out = Synthesized::default();
         let mut errors = Vec::new();
+        let mut known = StateLocations::new();
         for name in names {
             match self
                 .sources(name)
@@ -276,11 +281,12 @@ impl Project {
                     out.warnings.append(&mut synthesis.warnings);
                     out.files.append(&mut synthesis.files);
                     out.atlantis.extend(synthesis.atlantis);
+                    known.insert(name.clone(), synthesis.state_locations);
                 }
                 Err(e) => errors.push(e),
             }
         }
-        errors.extend(self.shared_state(names));
+        errors.extend(self.shared_state_with(names, &known));
         if errors.is_empty() {
             Ok(out)
         } else {
@@ -295,25 +301,45 @@ impl Project {
     /// load are left out: they are reported on their own); each problem
     /// is placed at the stack's `[state]`.
     pub fn shared_state(&self, names: &[String]) -> Vec<StackError> {
+        self.shared_state_with(names, &StateLocations::new())
+    }
+
+    /// [`Project::shared_state`], with the state locations of stacks
+    /// synthesized already (`known`, by stack, as
+    /// [`synth::Synthesis::state_locations`] has them), which are not
+    /// built again.
+    pub fn shared_state_with(&self, names: &[String], known: &StateLocations) -> Vec<StackError> {
         let Ok(all) = self.stack_names(&[]) else {
             return Vec::new();
         };
         let mut by_place: std::collections::BTreeMap<String, Vec<(String, String)>> =
             std::collections::BTreeMap::new();
         for stack in &all {
-            let Ok(roots) = self
-                .sources(stack)
-                .and_then(|s| Ok(crate::stacks::build(&s)?))
-            else {
-                continue;
-            };
-            for root in roots {
-                if let Some(place) = root.stack.terraform().state_location() {
-                    by_place
-                        .entry(place)
-                        .or_default()
-                        .push((stack.clone(), root.name));
+            let built;
+            let locations = match known.get(stack) {
+                Some(locations) => locations,
+                None => {
+                    let Ok(roots) = self
+                        .sources(stack)
+                        .and_then(|s| Ok(crate::stacks::build(&s)?))
+                    else {
+                        continue;
+                    };
+                    built = roots
+                        .into_iter()
+                        .filter_map(|root| {
+                            let place = root.stack.terraform().state_location()?;
+                            Some((root.name, place))
+                        })
+                        .collect::<Vec<_>>();
+                    &built
                 }
+            };
+            for (root, place) in locations {
+                by_place
+                    .entry(place.clone())
+                    .or_default()
+                    .push((stack.clone(), root.clone()));
             }
         }
         let mut errors = Vec::new();

@@ -107,6 +107,9 @@ pub struct Synthesis {
     /// The roots as `atlantis.yaml` lists them, when the stack's settings
     /// ask for it.
     pub atlantis: Option<crate::atlantis::StackRoots>,
+    /// Where each root that can share its state place keeps it: `(root,
+    /// location)` ([`crate::tf::TerraformBlock::state_location`]).
+    pub state_locations: Vec<(String, String)>,
 }
 
 /// The names of the stacks in `stacks_dir`: every `NAME.toml` file that is
@@ -183,7 +186,11 @@ pub fn synth_stack(
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let mut docs = Vec::new();
+    let mut state_locations = Vec::new();
     for root in roots {
+        if let Some(place) = root.stack.terraform().state_location() {
+            state_locations.push((root.name.clone(), place));
+        }
         let mut doc = root
             .stack
             .into_document()
@@ -286,6 +293,7 @@ pub fn synth_stack(
         warnings,
         roots,
         atlantis,
+        state_locations,
     })
 }
 

@@ -441,7 +441,11 @@ fn synthesize_one(
             }
         })?;
     warn(&synthesis.warnings);
-    let shared = project.shared_state(&[stack.to_owned()]);
+    let known = tfsynth::project::StateLocations::from([(
+        stack.to_owned(),
+        synthesis.state_locations.clone(),
+    )]);
+    let shared = project.shared_state_with(&[stack.to_owned()], &known);
     if !shared.is_empty() {
         let listing: Vec<String> = shared.iter().map(ToString::to_string).collect();
         return Err(Failure {
@@ -547,24 +551,34 @@ fn state_moves(
         if name != "main.tf.json" && name != "main.tf" {
             continue;
         }
-        let Some(new) = tfsynth::diff::root_document(name, &file.contents) else {
-            continue;
-        };
         let dir = project.dir().join(out).join(root);
         let recorded = initialized
             .then(|| std::fs::read_to_string(dir.join(&data_dir).join("terraform.tfstate")).ok())
             .flatten()
             .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
             .and_then(|record| initialized_with(&record));
+        // Files as synth would write them keep the state where it is: no
+        // need to read them as documents (the common case, unchanged).
+        let mut unchanged = false;
         let written = ["main.tf.json", "main.tf"]
             .into_iter()
             .find_map(|old_name| {
                 let rel = root.join(old_name);
                 let text = std::fs::read_to_string(project.dir().join(out).join(&rel)).ok()?;
+                if text == file.contents {
+                    unchanged = true;
+                    return None;
+                }
                 output::is_owned(&rel, &text)
                     .then(|| tfsynth::diff::root_document(old_name, &text))
                     .flatten()
             });
+        if unchanged && !initialized {
+            continue;
+        }
+        let Some(new) = tfsynth::diff::root_document(name, &file.contents) else {
+            continue;
+        };
         // Terraform's record, when there is one, is where this working
         // directory's state is: a move carried out (init after a rename)
         // shows there before it is committed. Without one, the files in
