@@ -622,6 +622,56 @@ impl FilePlan {
     }
 }
 
+/// Why [`plan_file`] cannot plan a file. Shown (`Display`) as synth says
+/// it once it stops, nothing written; [`FileRefusal::foreseen`] says it
+/// ahead, for a command that does not write (`diff`, a synth of some
+/// stacks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileRefusal {
+    /// What is at the path is not synth's file (`what`: `a directory`, `a
+    /// file tfsynth did not write (...)`), and a file is wanted there.
+    InTheWay {
+        /// The file's name.
+        name: String,
+        /// What is there instead.
+        what: &'static str,
+    },
+    /// The path cannot be read: the message, naming it.
+    Unreadable(String),
+}
+
+impl FileRefusal {
+    /// The refusal said ahead: `NAME is WHAT, and a stack's settings ask
+    /// synth to write it: synth refuses to replace it; move it away, ...`.
+    pub fn foreseen(&self) -> String {
+        match self {
+            FileRefusal::InTheWay { name, what } => format!(
+                "{name} is {what}, and a stack's settings ask synth to write it: synth refuses \
+                 to replace it; {}",
+                FileRefusal::WAY_OUT
+            ),
+            FileRefusal::Unreadable(message) => message.clone(),
+        }
+    }
+
+    /// What the user can do about a file in the way.
+    const WAY_OUT: &str = "move it away, or take [atlantis] out of the stacks' settings to keep it";
+}
+
+impl std::fmt::Display for FileRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileRefusal::InTheWay { name, what } => write!(
+                f,
+                "{name} is {what}, and a stack's settings ask synth to write it; nothing was \
+                 written: {}",
+                FileRefusal::WAY_OUT
+            ),
+            FileRefusal::Unreadable(message) => f.write_str(message),
+        }
+    }
+}
+
 /// What it takes for `dir/name` to hold `wanted` (or, for `None`, not to
 /// hold a file synth wrote). A file is synth's when `is_owned` says so of
 /// its text; a user's file is never replaced or removed.
@@ -630,13 +680,13 @@ impl FilePlan {
 ///
 /// `wanted` is `Some` and a file synth did not write (or a link, or
 /// something that is not a file) is in the way, or the file cannot be
-/// read: a message naming `name`, saying nothing was written.
+/// read: a [`FileRefusal`] naming `name`.
 pub fn plan_file(
     dir: &Path,
     name: &str,
     wanted: Option<String>,
     is_owned: fn(&str) -> bool,
-) -> Result<FilePlan, String> {
+) -> Result<FilePlan, FileRefusal> {
     let path = dir.join(name);
     let leftover = std::fs::symlink_metadata(dir.join(tmp_path(Path::new(name))))
         .is_ok_and(|meta| meta.is_file());
@@ -644,7 +694,11 @@ pub fn plan_file(
     // not synth's.
     let existing: Option<Result<String, &str>> = match std::fs::symlink_metadata(&path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("{name}: {e}; nothing was written")),
+        Err(e) => {
+            return Err(FileRefusal::Unreadable(format!(
+                "{name}: {e}; nothing was written"
+            )));
+        }
         Ok(meta) if meta.is_symlink() => Some(Err("a symbolic link")),
         Ok(meta) if meta.is_dir() => Some(Err("a directory")),
         Ok(meta) if !meta.is_file() => Some(Err("not a regular file")),
@@ -656,17 +710,21 @@ pub fn plan_file(
             Err(e) if e.kind() == io::ErrorKind::InvalidData => {
                 Some(Err("a file tfsynth did not write (it is not UTF-8)"))
             }
-            Err(e) => return Err(format!("{name}: {e}; nothing was written")),
+            Err(e) => {
+                return Err(FileRefusal::Unreadable(format!(
+                    "{name}: {e}; nothing was written"
+                )));
+            }
         },
     };
     let change = match (existing, wanted) {
         (None, None) | (Some(Err(_)), None) => FileChange::Unchanged,
         (None, Some(text)) => FileChange::Create(text),
         (Some(Err(what)), Some(_)) => {
-            return Err(format!(
-                "{name} is {what}, and a stack's settings ask synth to write it; nothing was \
-                 written: move it away, or take [atlantis] out of the stacks' settings to keep it"
-            ));
+            return Err(FileRefusal::InTheWay {
+                name: name.to_owned(),
+                what,
+            });
         }
         (Some(Ok(old)), Some(text)) if old == text => FileChange::Unchanged,
         (Some(Ok(_)), Some(text)) => FileChange::Update(text),

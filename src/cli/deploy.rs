@@ -188,11 +188,6 @@ fn apply_saved_plans(
         steps.iter().map(Vec::len).sum(),
         std::io::IsTerminal::is_terminal(&std::io::stderr()),
     );
-    let step_failed = |e: ops::StepError| Failure {
-        problems: Vec::new(),
-        code: e.exit_code(),
-        message: e.to_string(),
-    };
     for ((root, plan), steps) in planned.iter().zip(&steps) {
         // The plan is spent once its apply succeeds (terraform would call
         // it stale), whatever the steps after it (an image build) do.
@@ -201,15 +196,14 @@ fn apply_saved_plans(
             .position(|s| s.program == "terraform" && s.args.iter().any(|a| a == "apply"))
             .map_or(steps.len(), |at| at + 1);
         let (through_apply, after) = steps.split_at(applied);
-        ops::run_steps_with(project.dir(), stack, through_apply, &mut progress)
-            .map_err(step_failed)?;
+        ops::run_steps_with(project.dir(), stack, through_apply, &mut progress)?;
         std::fs::remove_file(plan).map_err(|e| {
             input_error(format!(
                 "root {root} is applied, but its plan {} cannot be removed: {e}",
                 plan.display()
             ))
         })?;
-        ops::run_steps_with(project.dir(), stack, after, &mut progress).map_err(step_failed)?;
+        ops::run_steps_with(project.dir(), stack, after, &mut progress)?;
     }
     if let Some(line) = progress.finish() {
         eprintln!("{line}");

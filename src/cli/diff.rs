@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -74,7 +74,8 @@ pub(super) fn run(
         && args.against.is_none()
         && super::atlantis_lists(project, &args.out)
     {
-        let now = atlantis_now(project, &args.out, &synthesized.atlantis);
+        let now = (!synthesized.atlantis.is_empty())
+            .then(|| atlantis::render_stacks(super::DEFAULT_OUT, &synthesized.atlantis));
         // What synth would refuse to replace in the working tree (a file
         // of the user's, a directory, a link), it says so, and no more.
         let refused = if args.against_git.is_none() {
@@ -89,10 +90,7 @@ pub(super) fn run(
             None
         };
         match refused {
-            // Synth's words, for what it would do rather than did.
-            Some(why) => vec![atlantis::ProjectChange::Refused(
-                why.replace("; nothing was written:", ": synth refuses to replace it;"),
-            )],
+            Some(why) => vec![atlantis::ProjectChange::Refused(why.foreseen())],
             None => atlantis::compare(
                 atlantis_before(project, args.against_git.as_deref())?.as_deref(),
                 now.as_deref(),
@@ -257,16 +255,4 @@ fn atlantis_before(project: &Project, rev: Option<&str>) -> Result<Option<String
         }
     };
     Ok(text.filter(|t| rev.is_none() || atlantis::is_owned(t)))
-}
-
-/// The `atlantis.yaml` synth would write for `stacks`; `None` when no
-/// stack asks for one, or the output directory cannot be listed in one
-/// (synth says why).
-fn atlantis_now(project: &Project, out: &Path, stacks: &[atlantis::StackRoots]) -> Option<String> {
-    if stacks.is_empty() {
-        return None;
-    }
-    let out_dir = tfsynth::output::within_project(project.dir(), out).ok()?;
-    atlantis::check_out_dir(&out_dir).ok()?;
-    Some(atlantis::render_stacks(&out_dir, stacks))
 }

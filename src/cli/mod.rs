@@ -14,6 +14,7 @@ mod smoketest;
 mod synth;
 mod validate;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -540,6 +541,26 @@ fn state_moves(
     let data_dir = std::env::var_os("TF_DATA_DIR")
         .filter(|d| !d.is_empty())
         .map_or_else(|| PathBuf::from(".terraform"), PathBuf::from);
+    // A root's file (synth's own) as a document, from its text.
+    let document = |rel: &Path, text: &str| {
+        let name = rel.file_name()?.to_str()?;
+        output::is_owned(rel, text)
+            .then(|| tfsynth::diff::root_document(name, text))
+            .flatten()
+    };
+    // The files of these stacks as committed, read once when needed.
+    let committed: std::cell::OnceCell<BTreeMap<PathBuf, String>> = std::cell::OnceCell::new();
+    let committed = || {
+        committed.get_or_init(|| {
+            let mut stacks: Vec<String> = files
+                .iter()
+                .filter_map(|f| f.path.iter().next()?.to_str().map(str::to_owned))
+                .collect();
+            stacks.dedup();
+            tfsynth::diff::before::in_git(project.dir(), out, "HEAD", Some(&stacks))
+                .unwrap_or_default()
+        })
+    };
     let mut moves = Vec::new();
     for file in files {
         let Some(name) = file.path.file_name().and_then(|n| n.to_str()) else {
@@ -569,9 +590,7 @@ fn state_moves(
                     unchanged = true;
                     return None;
                 }
-                output::is_owned(&rel, &text)
-                    .then(|| tfsynth::diff::root_document(old_name, &text))
-                    .flatten()
+                document(&rel, &text)
             });
         if unchanged && !initialized {
             continue;
@@ -584,32 +603,20 @@ fn state_moves(
         // shows there before it is committed. Without one, the files in
         // the output directory, and those committed (synth may have
         // written the new ones already).
-        let committed = || {
+        let was_committed = || {
             if !initialized {
                 return None;
             }
-            let out_dir = output::within_project(project.dir(), out).ok()?;
             ["main.tf.json", "main.tf"]
                 .into_iter()
                 .find_map(|old_name| {
                     let rel = root.join(old_name);
-                    let shown = std::process::Command::new("git")
-                        .arg("-C")
-                        .arg(project.dir())
-                        .args(["show", &format!("HEAD:./{out_dir}/{}", rel.display())])
-                        .stderr(std::process::Stdio::null())
-                        .output()
-                        .ok()
-                        .filter(|o| o.status.success())?;
-                    let text = String::from_utf8(shown.stdout).ok()?;
-                    output::is_owned(&rel, &text)
-                        .then(|| tfsynth::diff::root_document(old_name, &text))
-                        .flatten()
+                    document(&rel, committed().get(&rel)?)
                 })
         };
         let moved = match recorded {
             Some(record) => tfsynth::diff::state_move(&record, &new),
-            None => [written, committed()]
+            None => [written, was_committed()]
                 .into_iter()
                 .flatten()
                 .find_map(|old| tfsynth::diff::state_move(&old, &new)),
@@ -742,11 +749,18 @@ fn run_steps(project: &Project, stack: &str, steps: &[tfsynth::ops::Step]) -> Re
     if let (Ok(()), Some(line)) = (&result, progress.finish()) {
         eprintln!("{line}");
     }
-    result.map_err(|e| Failure {
-        problems: Vec::new(),
-        code: e.exit_code(),
-        message: e.to_string(),
-    })
+    result.map_err(Failure::from)
+}
+
+/// A step that failed, with its exit code passed on.
+impl From<tfsynth::ops::StepError> for Failure {
+    fn from(e: tfsynth::ops::StepError) -> Failure {
+        Failure {
+            problems: Vec::new(),
+            code: e.exit_code(),
+            message: e.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -37,16 +37,21 @@ fn failed(stack: &str, root: &str, what: &str, detail: &str) -> Failure {
     }
 }
 
-/// Runs `terraform ARGS` in `project`, its output passed through, with
-/// `-no-color` unless `colors`; its exit code.
-fn terraform(project: &Path, args: &[&str], colors: bool) -> Result<i32, Failure> {
+/// `terraform ARGS`, run in `project`, with `-no-color` unless `colors`.
+fn terraform_command(project: &Path, args: &[&str], colors: bool) -> Command {
     let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     if !colors {
         ops::no_color(&mut args);
     }
-    let status = Command::new("terraform")
-        .args(&args)
-        .current_dir(project)
+    let mut command = Command::new("terraform");
+    command.args(&args).current_dir(project);
+    command
+}
+
+/// Runs `terraform ARGS` in `project`, its output passed through, with
+/// `-no-color` unless `colors`; its exit code.
+fn terraform(project: &Path, args: &[&str], colors: bool) -> Result<i32, Failure> {
+    let status = terraform_command(project, args, colors)
         .status()
         .map_err(|e| input_error(format!("terraform: cannot run: {e}")))?;
     Ok(status.code().unwrap_or(1))
@@ -146,15 +151,7 @@ fn plan(project: &Project, args: PlanArgs, colors: bool) -> Result<ExitCode, Fai
             return Err(failed(&args.stack, root, "terraform plan", ""));
         }
         // Its errors reach standard error, colored as the rest.
-        let mut show: Vec<String> = [dir.as_str(), "show", "-json", PLAN_FILE]
-            .map(str::to_owned)
-            .to_vec();
-        if !colors {
-            ops::no_color(&mut show);
-        }
-        let shown = Command::new("terraform")
-            .args(&show)
-            .current_dir(project.dir())
+        let shown = terraform_command(project.dir(), &[&dir, "show", "-json", PLAN_FILE], colors)
             .stderr(Stdio::inherit())
             .output()
             .map_err(|e| input_error(format!("terraform: cannot run: {e}")))?;

@@ -81,7 +81,7 @@ pub(super) fn run(project: &Project, args: SynthArgs) -> Result<ExitCode, Failur
     // what it holds.
     let lists_out = super::atlantis_lists(project, &args.out);
     let atlantis = if args.stacks.is_empty() && lists_out {
-        Some(atlantis_change(project, &args.out, &synthesized.atlantis)?)
+        Some(atlantis_change(project, &synthesized.atlantis)?)
     } else {
         None
     };
@@ -227,10 +227,7 @@ fn stale_projects(
         wanted.clone(),
         atlantis::is_owned,
     ) {
-        return Some(ShortFor::Refused(why.replace(
-            "; nothing was written:",
-            ": synth refuses to replace it;",
-        )));
+        return Some(ShortFor::Refused(why.foreseen()));
     }
     let in_place = std::fs::read_to_string(project.dir().join(atlantis::FILE)).ok();
     match (&in_place, &wanted) {
@@ -261,26 +258,17 @@ fn stale_projects(
 }
 
 /// What `atlantis.yaml` needs for `stacks` (the stacks that ask for it):
-/// their roots' projects under the output directory `out`, or no file
-/// when none asks. Warns when Atlantis would not find the file: it reads
-/// `atlantis.yaml` only at a repository's root.
+/// their roots' projects under the output directory it lists,
+/// [`super::DEFAULT_OUT`], or no file when none asks. Warns when Atlantis
+/// would not find the file: it reads `atlantis.yaml` only at a
+/// repository's root.
 fn atlantis_change(
     project: &Project,
-    out: &Path,
     stacks: &[atlantis::StackRoots],
 ) -> Result<output::FilePlan, Failure> {
     let wanted = if stacks.is_empty() {
         None
     } else {
-        let out_dir = output::within_project(project.dir(), out)
-            .and_then(|dir| atlantis::check_out_dir(&dir).map(|()| dir))
-            .map_err(|e| {
-                input_error(format!(
-                    "{e}, and {} (in the project directory) lists the roots inside it; \
-                 nothing was written",
-                    atlantis::FILE
-                ))
-            })?;
         // Atlantis refuses a repository that also has atlantis.yml.
         if project.dir().join("atlantis.yml").exists() {
             super::warn(&[format!(
@@ -297,10 +285,10 @@ fn atlantis_change(
                 repository.display()
             )]);
         }
-        Some(atlantis::render_stacks(&out_dir, stacks))
+        Some(atlantis::render_stacks(super::DEFAULT_OUT, stacks))
     };
     output::plan_file(project.dir(), atlantis::FILE, wanted, atlantis::is_owned)
-        .map_err(input_error)
+        .map_err(|refusal| input_error(refusal.to_string()))
 }
 
 /// The repository `dir` is below, when `dir` is not itself its top: the
