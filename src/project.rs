@@ -297,17 +297,12 @@ impl Project {
     /// The stacks of `names` that keep a root's state where a root of
     /// another stack (or another of their own roots) keeps its state:
     /// applying one would plan to undo what the other made. Every stack
-    /// of the project is built to find them (stacks whose settings do not
-    /// load are left out: they are reported on their own); each problem
-    /// is placed at the stack's `[state]`.
-    pub fn shared_state(&self, names: &[String]) -> Vec<StackError> {
-        self.shared_state_with(names, &StateLocations::new())
-    }
-
-    /// [`Project::shared_state`], with the state locations of stacks
+    /// of the project is looked at to find them (stacks whose settings do
+    /// not load are left out: they are reported on their own); each problem
+    /// is placed at the stack's `[state]`. The state locations of stacks
     /// synthesized already (`known`, by stack, as
-    /// [`synth::Synthesis::state_locations`] has them), which are not
-    /// built again.
+    /// [`synth::Synthesis::state_locations`] has them) are taken as they
+    /// are; only the others are built.
     pub fn shared_state_with(&self, names: &[String], known: &StateLocations) -> Vec<StackError> {
         let Ok(all) = self.stack_names(&[]) else {
             return Vec::new();
